@@ -1,0 +1,430 @@
+"""Build the small derived data extracts shipped in ``data/<gemeente>/``.
+
+Run from the repository root::
+
+    python scripts/build_data.py --raw ../shared/data/raw
+
+The raw directory holds the public source files described in its PROVENANCE.md. Every output is
+rewritten from scratch. The output is deterministic: a rerun gives the same bytes. Values that are
+published figures are copied as strings, so nothing is recomputed or invented. See data/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from pyproj import Transformer
+from shapely.geometry import MultiPolygon, Point
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+RD_CRS = "EPSG:28992"
+
+RAW_FILES = {
+    "kwb_2023": "cbs_kwb_2023_inmindaen/kwb2023_GM0080_GM0546_GM1916_gm_wk_bu_43cols.csv",
+    "kwb_2022": "cbs_kwb_2022_tmap/tmap_NLD_dist_2022_attributes.csv",
+    "tmap_wijken": "cbs_kwb_2022_tmap/tmap_NLD_dist_2022_rd.geojson",
+    "buurt_2022_GM0080": "cbs_gebiedsindelingen_cartomap/buurt_2022_GM0080.geojson",
+    "wijk_2024_GM0080": "cbs_gebiedsindelingen_cartomap/wijk_2024_GM0080.geojson",
+    "wijk_2024_GM0546": "cbs_gebiedsindelingen_cartomap/wijk_2024_GM0546.geojson",
+    "wijk_2024_GM1916": "cbs_gebiedsindelingen_cartomap/wijk_2024_GM1916.geojson",
+    "scores": ("cbs_achterstandsscores_basisscholen_2019/"
+               "achterstandsscores-scholen-2019_tabel1_tabel2.csv"),
+    "duo_2020": "duo_po_vestigingen/alle-vestigingen-bo_2020.csv",
+    "duo_2020_geocoded": "duo_po_vestigingen/alle-vestigingen-bo_2020_geocoded_osm.csv",
+    "duo_2017": "duo_po_vestigingen/03.-alle-vestigingen-basisonderwijs_2017.csv",
+    "eindtoets": "duo_po_vestigingen/gemiddelde-eindscores-bo-sbo-2018-2019.csv",
+}
+
+KWB_2023_COLUMNS = [
+    "gwb_code_10", "gm_naam", "a_inw", "a_hh", "a_hh_m_k", "a_nl_all", "a_eur_al", "a_neu_al",
+    "g_wozbag", "g_ink_pi", "p_ink_li", "p_hh_li", "a_soz_wb", "a_jz_tn", "p_jz_tn", "a_wmo_t",
+]
+KWB_2022_RENAME = {
+    "code": "gwb_code",
+    "name": "regio_naam",
+    "population": "a_inw",
+    "pop_0_14": "p_00_14_jr",
+    "dwelling_ownership": "p_koopw",
+    "income_low": "p_ink_laag",
+    "dwelling_value": "g_wozbag",
+}
+SCORE_COLUMNS = {
+    "aantal_bekostigde_leerlingen": "leerlingen",
+    "achterstandsscore": "achterstandsscore",
+    "voetnoot": "voetnoot",
+    "achterstandsscore_zonder_drempel": "achterstandsscore_zonder_drempel",
+    "achterstandsscore_zonder_drempel_onderbouw": "achterstandsscore_zonder_drempel_onderbouw",
+    "achterstandsscore_zonder_drempel_bovenbouw": "achterstandsscore_zonder_drempel_bovenbouw",
+    "voetnoot_t2": "voetnoot_t2",
+}
+SCHOOL_COLUMNS = [
+    "brin_vestiging", "brin", "vestigingsnummer", "name", "bevoegd_gezag_nummer", "denominatie",
+    "soort_po", "street", "house_number", "postcode", "plaats", "in_duo_2020", "source_list",
+    "lat", "lon", "x_rd", "y_rd", *SCORE_COLUMNS.values(), "wijk_code", "placement",
+]
+OVERRIDE_COLUMNS = ["brin_vestiging", "wijk_code", "reason"]
+
+
+@dataclass(frozen=True)
+class Gemeente:
+    """One gemeente the product ships data for."""
+
+    slug: str  # output folder under data/
+    gm_code: str  # CBS code, e.g. GM0080
+    overrides: str  # school location override file, relative to the repo root
+    legacy_numbers: tuple[str, ...]  # GEMEENTENUMMERs in the 2017 DUO list that belong to it today
+    with_buurten: bool
+
+    @property
+    def number(self) -> str:
+        """The four-digit gemeentenummer used by DUO."""
+        return self.gm_code[2:]
+
+
+GEMEENTEN = (
+    # Leeuwarderadeel (0081) merged entirely into Leeuwarden on 2018-01-01.
+    Gemeente("leeuwarden", "GM0080", "configs/school_locations.csv", ("0080", "0081"), True),
+    Gemeente("leiden", "GM0546", "configs/school_locations_leiden.csv", ("0546",), False),
+    Gemeente("leidschendam-voorburg", "GM1916",
+             "configs/school_locations_leidschendam-voorburg.csv", ("1916",), False),
+)
+
+
+def parse_args() -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--raw", type=Path, default=REPO_ROOT / ".." / "shared" / "data" / "raw",
+                        help="directory with the raw source files (default: ../shared/data/raw)")
+    return parser.parse_args()
+
+
+def raw_paths(raw: Path) -> dict[str, Path]:
+    """Return the path of every raw input; exit with a clear message if any is missing."""
+    paths = {key: raw / rel for key, rel in RAW_FILES.items()}
+    missing = [RAW_FILES[key] for key, path in paths.items() if not path.is_file()]
+    if missing:
+        sys.exit(f"error: raw file(s) missing under {raw}:\n  " + "\n  ".join(missing))
+    return paths
+
+
+def read_str_csv(path: Path, **kwargs) -> pd.DataFrame:
+    """Read a CSV with every cell as a verbatim string (empty cells stay empty strings)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, **kwargs)
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> int:
+    """Write a UTF-8, comma-separated CSV without index and return its row count."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return len(df)
+
+
+def write_geojson(gdf: gpd.GeoDataFrame, path: Path) -> int:
+    """Write a GeoJSON in EPSG:28992, check the CRS round-trips, and return the feature count."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    gdf.to_file(path, driver="GeoJSON", engine="pyogrio")
+    if gpd.read_file(path).crs != RD_CRS:
+        sys.exit(f"error: {path} does not read back as {RD_CRS}")
+    return len(gdf)
+
+
+def in_gemeente(codes: pd.Series, gm: Gemeente) -> pd.Series:
+    """Mask for CBS area codes (GM/WK/BU) that belong to the gemeente."""
+    return (codes == gm.gm_code) | codes.str.match(f"(WK|BU){gm.number}")
+
+
+def build_kwb_2023(paths: dict[str, Path], gm: Gemeente, out: Path) -> int:
+    """Write kwb-2023.csv: gemeente, wijk and buurt rows in the CBS kwb-2023 layout, verbatim."""
+    kwb = read_str_csv(paths["kwb_2023"])
+    rows = kwb.loc[in_gemeente(kwb["gwb_code_10"], gm), KWB_2023_COLUMNS]
+    return write_csv(rows, out / "kwb-2023.csv")
+
+
+def build_kwb_2022_wijk(paths: dict[str, Path], gm: Gemeente, out: Path) -> int:
+    """Write kwb-2022-wijk.csv: the tmap KWB 2022 wijk figures, renamed, NA as empty cell."""
+    kwb = read_str_csv(paths["kwb_2022"])
+    rows = kwb.loc[kwb["code"].str.startswith(f"WK{gm.number}"), list(KWB_2022_RENAME)]
+    rows = rows.rename(columns=KWB_2022_RENAME).replace("NA", "")
+    return write_csv(rows, out / "kwb-2022-wijk.csv")
+
+
+def area_rows(path: Path, level: str, vintage: str, parent) -> pd.DataFrame:
+    """Registry rows for the features of one cartomap boundary file; parent maps code -> parent."""
+    features = gpd.read_file(path)
+    return pd.DataFrame({
+        "area_code": features["statcode"],
+        "area_name": features["statnaam"],
+        "level": level,
+        "parent_code": features["statcode"].map(parent),
+        "vintage": vintage,
+    })
+
+
+def build_areas(paths: dict[str, Path], gm: Gemeente, out: Path) -> pd.DataFrame:
+    """Write areas.csv (gemeente, wijk and for Leeuwarden buurt rows) and return the registry.
+
+    Exits if a KWB 2023 wijk or buurt code of the gemeente is missing from the registry.
+    """
+    kwb = read_str_csv(paths["kwb_2023"])
+    gm_name = kwb.loc[kwb["gwb_code_10"] == gm.gm_code, "gm_naam"].item()
+    parts = [
+        pd.DataFrame([{"area_code": gm.gm_code, "area_name": gm_name, "level": "gemeente",
+                       "parent_code": "", "vintage": "2023"}]),
+        area_rows(paths[f"wijk_2024_{gm.gm_code}"], "wijk", "2024", lambda code: gm.gm_code),
+    ]
+    if gm.with_buurten:
+        parts.append(area_rows(paths[f"buurt_2022_{gm.gm_code}"], "buurt", "2022",
+                               lambda code: "WK" + code[2:8]))
+    registry = pd.concat(parts, ignore_index=True)
+    registry = registry.sort_values("area_code", kind="stable", ignore_index=True)
+
+    codes = kwb.loc[in_gemeente(kwb["gwb_code_10"], gm), "gwb_code_10"]
+    if not gm.with_buurten:
+        codes = codes[~codes.str.startswith("BU")]
+    missing = sorted(set(codes) - set(registry["area_code"]))
+    if missing:
+        sys.exit(f"error: KWB 2023 codes of {gm.gm_code} missing from the area registry: {missing}")
+    write_csv(registry, out / "areas.csv")
+    return registry
+
+
+def polygonal(geom) -> MultiPolygon:
+    """Make a geometry valid on a 1 m grid and keep only its polygonal parts."""
+    geom = shapely.set_precision(shapely.make_valid(geom), 1.0)
+    polygons = []
+    for part in shapely.get_parts(geom):
+        if part.geom_type == "Polygon":
+            polygons.append(part)
+        elif part.geom_type == "MultiPolygon":
+            polygons.extend(part.geoms)
+    return MultiPolygon(polygons)
+
+
+def names_of(registry: pd.DataFrame, level: str) -> pd.Series:
+    """Map area_code -> area_name for one registry level."""
+    rows = registry[registry["level"] == level]
+    return rows.set_index("area_code")["area_name"]
+
+
+def build_wijken(paths: dict[str, Path], gm: Gemeente, registry: pd.DataFrame,
+                 out: Path) -> tuple[gpd.GeoDataFrame, list[str]]:
+    """Write wijken.geojson: precise tmap 2022 polygons (cartomap 2024 where a code is absent).
+
+    Returns the wijk polygons and the codes that had to fall back to the generalised cartomap shape.
+    """
+    names = names_of(registry, "wijk")
+    tmap = gpd.read_file(paths["tmap_wijken"])
+    precise = tmap[tmap["code"].isin(names.index)].rename(columns={"code": "area_code"})
+    if not precise.is_valid.all():
+        sys.exit("error: invalid tmap 2022 wijk polygons")
+    fallback_codes = sorted(set(names.index) - set(precise["area_code"]))
+    parts = [precise[["area_code", "geometry"]]]
+    if fallback_codes:
+        cartomap = gpd.read_file(paths[f"wijk_2024_{gm.gm_code}"]).to_crs(RD_CRS)
+        cartomap = cartomap[cartomap["statcode"].isin(fallback_codes)]
+        cartomap = cartomap.rename(columns={"statcode": "area_code"})[["area_code", "geometry"]]
+        parts.append(cartomap.set_geometry(cartomap.geometry.map(polygonal)))
+    wijken = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=RD_CRS)
+    wijken = wijken.sort_values("area_code", ignore_index=True)
+    wijken.insert(1, "area_name", wijken["area_code"].map(names))
+    write_geojson(wijken, out / "wijken.geojson")
+    return wijken, fallback_codes
+
+
+def build_buurten(paths: dict[str, Path], gm: Gemeente, registry: pd.DataFrame, out: Path) -> int:
+    """Write buurten.geojson: generalised cartomap 2022 buurten in EPSG:28992, made valid."""
+    buurten = gpd.read_file(paths[f"buurt_2022_{gm.gm_code}"]).to_crs(RD_CRS)
+    buurten = buurten.rename(columns={"statcode": "area_code"}).sort_values("area_code",
+                                                                           ignore_index=True)
+    rows = registry.set_index("area_code")
+    result = gpd.GeoDataFrame({
+        "area_code": buurten["area_code"],
+        "area_name": buurten["area_code"].map(rows["area_name"]),
+        "parent_code": buurten["area_code"].map(rows["parent_code"]),
+    }, geometry=buurten.geometry.map(polygonal), crs=RD_CRS)
+    return write_geojson(result, out / "buurten.geojson")
+
+
+def format_postcode(postcode: str) -> str:
+    """Return a Dutch postcode as '1234 AB' (input with or without the space)."""
+    compact = postcode.replace(" ", "").upper()
+    return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else postcode.strip()
+
+
+def load_school_lists(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
+    """Read the DUO lists and the CBS scores, with uniform columns (all strings).
+
+    Each DUO list gets: brin_vestiging, gemeentenummer (4 digits), brin, name,
+    bevoegd_gezag_nummer, denominatie, street, house_number, postcode, plaats.
+    """
+    def duo_list(key: str) -> pd.DataFrame:
+        df = read_str_csv(paths[key], sep=";", encoding="latin-1")
+        return pd.DataFrame({
+            "brin_vestiging": df["VESTIGINGSNUMMER"], "gemeentenummer": df["GEMEENTENUMMER"],
+            "brin": df["BRIN NUMMER"], "name": df["VESTIGINGSNAAM"],
+            "bevoegd_gezag_nummer": df["BEVOEGD GEZAG NUMMER"], "denominatie": df["DENOMINATIE"],
+            "street": df["STRAATNAAM"], "house_number": df["HUISNUMMER-TOEVOEGING"],
+            "postcode": df["POSTCODE"], "plaats": df["PLAATSNAAM"],
+        })
+
+    eind = read_str_csv(paths["eindtoets"], sep=";", encoding="latin-1")
+    eindtoets = pd.DataFrame({
+        "brin_vestiging": eind["BRIN_NUMMER"] + eind["VESTIGINGSNUMMER"],
+        "gemeentenummer": eind["GEMEENTENUMMER"], "brin": eind["BRIN_NUMMER"],
+        "name": eind["INSTELLINGSNAAM_VESTIGING"],
+        "bevoegd_gezag_nummer": eind["BEVOEGD_GEZAG_NUMMER"],
+        "denominatie": eind["DENOMINATIE_VESTIGING"], "street": "", "house_number": "",
+        "postcode": eind["POSTCODE_VESTIGING"], "plaats": eind["PLAATSNAAM"],
+        "soort_po": eind["SOORT_PO"].str.lower(),
+    })
+    lists = {"duo_2020": duo_list("duo_2020"), "eindtoets_2018_2019": eindtoets,
+             "duo_2017": duo_list("duo_2017")}
+    for df in lists.values():
+        df["gemeentenummer"] = df["gemeentenummer"].str.strip().str.zfill(4)
+        df["postcode"] = df["postcode"].map(format_postcode)
+    geo = read_str_csv(paths["duo_2020_geocoded"])
+    lists["geocoded"] = geo.loc[geo["lat"] != "", ["VESTIGINGSNUMMER", "lat", "long"]].rename(
+        columns={"VESTIGINGSNUMMER": "brin_vestiging", "long": "lon"})
+    lists["scores"] = read_str_csv(paths["scores"])
+    return lists
+
+
+def select_schools(lists: dict[str, pd.DataFrame], gm: Gemeente) -> pd.DataFrame:
+    """Return one attribute row per scored vestiging that lies in the gemeente.
+
+    Membership: DUO 2020 list, else the eindtoets 2018-2019 list, else the 2017 list (with the
+    pre-2018 gemeenten in ``gm.legacy_numbers``); source_list names the first list that matched.
+    Attributes come from the newest DUO vestigingen list holding the school (2020, then 2017),
+    else from the eindtoets list (which has no street or house number).
+    """
+    members = {
+        "duo_2020": lists["duo_2020"]["gemeentenummer"] == gm.number,
+        "eindtoets_2018_2019": lists["eindtoets_2018_2019"]["gemeentenummer"] == gm.number,
+        "duo_2017": lists["duo_2017"]["gemeentenummer"].isin(gm.legacy_numbers),
+    }
+    source = {}
+    for name, mask in members.items():
+        for code in lists[name].loc[mask, "brin_vestiging"]:
+            source.setdefault(code, name)
+    scored = lists["scores"][lists["scores"]["brin_vestiging"].isin(source)]
+
+    attributes = pd.concat([lists["duo_2020"], lists["duo_2017"], lists["eindtoets_2018_2019"]])
+    attributes = attributes.drop_duplicates("brin_vestiging").drop(columns=["soort_po"])
+    eind = lists["eindtoets_2018_2019"].set_index("brin_vestiging")
+
+    schools = scored[["brin_vestiging"]].merge(attributes, on="brin_vestiging", how="left")
+    schools["vestigingsnummer"] = schools["brin_vestiging"].str[4:]
+    schools["soort_po"] = schools["brin_vestiging"].map(eind["soort_po"]).fillna("bo")
+    schools["in_duo_2020"] = schools["brin_vestiging"].isin(lists["duo_2020"]["brin_vestiging"])
+    schools["in_duo_2020"] = schools["in_duo_2020"].map({True: "true", False: "false"})
+    schools["source_list"] = schools["brin_vestiging"].map(source)
+    schools = schools.merge(lists["geocoded"], on="brin_vestiging", how="left")
+    schools = schools.merge(scored.rename(columns=SCORE_COLUMNS), on="brin_vestiging")
+    return schools.sort_values("brin_vestiging", ignore_index=True)
+
+
+def read_overrides(path: Path, schools: pd.DataFrame, wijken: gpd.GeoDataFrame) -> pd.Series:
+    """Read a school location override file (brin_vestiging -> wijk_code) and validate it."""
+    if not path.is_file():
+        sys.exit(f"error: override file missing: {path.relative_to(REPO_ROOT)}")
+    overrides = read_str_csv(path)
+    if list(overrides.columns) != OVERRIDE_COLUMNS:
+        sys.exit(f"error: {path.name} must have the columns {OVERRIDE_COLUMNS}")
+    problems = []
+    if overrides["brin_vestiging"].duplicated().any():
+        problems.append("duplicate brin_vestiging")
+    problems += [f"unknown school {c}" for c in overrides["brin_vestiging"]
+                 if c not in set(schools["brin_vestiging"])]
+    problems += [f"unknown wijk {c}" for c in overrides["wijk_code"]
+                 if c not in set(wijken["area_code"])]
+    problems += [f"no reason for {c}" for c in overrides.loc[overrides["reason"].str.strip() == "",
+                                                              "brin_vestiging"]]
+    if problems:
+        sys.exit(f"error: {path.name}: " + "; ".join(problems))
+    return overrides.set_index("brin_vestiging")["wijk_code"]
+
+
+def place_schools(schools: pd.DataFrame, wijken: gpd.GeoDataFrame,
+                  overrides: pd.Series) -> pd.DataFrame:
+    """Add x_rd/y_rd, wijk_code and placement (point_in_polygon | override | unplaced).
+
+    A school is placed by point in polygon on the precise wijk polygons; a school without
+    coordinates (or with a point outside every wijk) takes its wijk from the override file.
+    """
+    to_rd = Transformer.from_crs("EPSG:4326", RD_CRS, always_xy=True)
+    x_rd, y_rd, wijk_code, placement = [], [], [], []
+    for row in schools.itertuples():
+        code, how, x, y = "", "unplaced", "", ""
+        if isinstance(row.lat, str):
+            east, north = to_rd.transform(float(row.lon), float(row.lat))
+            x, y = f"{east:.1f}", f"{north:.1f}"
+            hits = wijken.loc[wijken.covers(Point(east, north)), "area_code"].tolist()
+            if hits:
+                code, how = hits[0], "point_in_polygon"
+        if how == "unplaced" and row.brin_vestiging in overrides.index:
+            code, how = overrides[row.brin_vestiging], "override"
+        x_rd.append(x)
+        y_rd.append(y)
+        wijk_code.append(code)
+        placement.append(how)
+    return schools.assign(x_rd=x_rd, y_rd=y_rd, wijk_code=wijk_code, placement=placement)
+
+
+def build_schools(lists: dict[str, pd.DataFrame], gm: Gemeente, wijken: gpd.GeoDataFrame,
+                  out: Path) -> pd.DataFrame:
+    """Write schools.csv: the scored primary schools of the gemeente, placed in a wijk."""
+    schools = select_schools(lists, gm)
+    overrides = read_overrides(REPO_ROOT / gm.overrides, schools, wijken)
+    schools = place_schools(schools, wijken, overrides)[SCHOOL_COLUMNS].fillna("")
+    write_csv(schools, out / "schools.csv")
+    return schools
+
+
+def build_gemeente(paths: dict[str, Path], lists: dict[str, pd.DataFrame], gm: Gemeente) -> None:
+    """Build every output of one gemeente and print its summary."""
+    out = REPO_ROOT / "data" / gm.slug
+    counts = {
+        "kwb-2023.csv": build_kwb_2023(paths, gm, out),
+        "kwb-2022-wijk.csv": build_kwb_2022_wijk(paths, gm, out),
+    }
+    registry = build_areas(paths, gm, out)
+    counts["areas.csv"] = len(registry)
+    wijken, fallback = build_wijken(paths, gm, registry, out)
+    counts["wijken.geojson"] = len(wijken)
+    if gm.with_buurten:
+        counts["buurten.geojson"] = build_buurten(paths, gm, registry, out)
+    schools = build_schools(lists, gm, wijken, out)
+    counts["schools.csv"] = len(schools)
+
+    print(f"{gm.gm_code} -> data/{gm.slug}/")
+    for name, rows in counts.items():
+        print(f"  {name:<18} {rows:>4} rows")
+    if fallback:
+        print("  wijken not in tmap 2022, generalised cartomap 2024 shape used: "
+              + ", ".join(fallback))
+    placement = schools["placement"].value_counts()
+    print("  schools placed: " + ", ".join(
+        f"{how} {placement.get(how, 0)}" for how in ("point_in_polygon", "override", "unplaced")))
+    for row in schools[schools["placement"] == "unplaced"].itertuples():
+        print(f"  UNPLACED {row.brin_vestiging} {row.name}, {row.street} {row.house_number}, "
+              f"{row.postcode} {row.plaats}")
+
+
+def main() -> None:
+    """Build all outputs for all gemeenten."""
+    args = parse_args()
+    paths = raw_paths(args.raw)
+    lists = load_school_lists(paths)
+    for gm in GEMEENTEN:
+        build_gemeente(paths, lists, gm)
+
+
+if __name__ == "__main__":
+    main()

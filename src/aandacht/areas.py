@@ -1,0 +1,112 @@
+"""The area registry: codes, names, levels, parents, vintages and (lazily) geometries.
+
+Area codes are opaque strings. The registry is a CSV with columns area_code,
+area_name, level, parent_code and vintage; the hierarchy (buurt -> wijk -> gemeente,
+or any other units) is given by parent_code and must be a forest: every parent must
+exist and there may be no cycle. Geometries (GeoJSON or GeoPackage, any CRS) are
+reprojected to EPSG:28992 (RD New), the Dutch national grid used for every overlay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataError
+from .sources.reading import read_table
+
+REGISTRY_COLUMNS = ("area_code", "area_name", "level", "parent_code", "vintage")
+RD_NEW = "EPSG:28992"
+
+
+@dataclass
+class AreaRegistry:
+    """Areas indexed by code, with an optional geometry file read on first use."""
+
+    table: pd.DataFrame
+    source: str
+    geometry_path: Path | None = None
+    _geometry: object = field(default=None, repr=False)
+
+    def name(self, code: str) -> str:
+        return str(self.table.at[code, "area_name"]) if code in self.table.index else ""
+
+    def children_of(self, code: str, level: str) -> list[str]:
+        """Codes at ``level`` that descend from ``code`` (in registry order)."""
+        wanted = self.table.index[self.table["level"] == level]
+        return [c for c in wanted if code in self.ancestors(c)]
+
+    def ancestors(self, code: str) -> list[str]:
+        """Parent, grandparent, ... of ``code`` (the hierarchy is checked to be acyclic)."""
+        chain = []
+        parent = self.table.at[code, "parent_code"]
+        while parent:
+            chain.append(parent)
+            parent = self.table.at[parent, "parent_code"]
+        return chain
+
+    def geometry(self):
+        """The areas' geometries as a GeoDataFrame in EPSG:28992, indexed by area_code."""
+        if self._geometry is None:
+            if self.geometry_path is None:
+                raise DataError(f"{self.source}: no geometry file is configured (areas.geometry)")
+            self._geometry = read_geometry(self.geometry_path, set(self.table.index))
+        return self._geometry
+
+
+def load_registry(path: Path, geometry: Path | None = None) -> AreaRegistry:
+    """Read and check a registry CSV (see the module docstring)."""
+    table = read_table(path, dtype=str)
+    missing = [c for c in REGISTRY_COLUMNS if c not in table.columns]
+    if missing:
+        raise DataError(f"{path}: area registry lacks column(s) {missing}; expected {list(REGISTRY_COLUMNS)}")
+    table = table.loc[:, list(REGISTRY_COLUMNS)].fillna("")
+    table["area_code"] = table["area_code"].str.strip()
+    duplicated = table["area_code"].duplicated()
+    if duplicated.any():
+        row = int(duplicated.to_numpy().nonzero()[0][0]) + 2
+        raise DataError(f"{path}: row {row}: duplicate area_code {table.at[row - 2, 'area_code']}")
+    table = table.set_index("area_code", drop=False)
+    _check_hierarchy(table, path)
+    return AreaRegistry(table, str(path), geometry)
+
+
+def _check_hierarchy(table: pd.DataFrame, path: Path) -> None:
+    codes = set(table.index)
+    for code, parent in table["parent_code"].items():
+        if parent and parent not in codes:
+            raise DataError(f"{path}: area {code} has parent {parent}, which is not in the registry")
+    for start in table.index:
+        seen = [start]
+        parent = table.at[start, "parent_code"]
+        while parent:
+            if parent in seen:
+                raise DataError(f"{path}: the area hierarchy has a cycle: {' -> '.join([*seen, parent])}")
+            seen.append(parent)
+            parent = table.at[parent, "parent_code"]
+
+
+def read_geometry(path: Path, known_codes: set[str]):
+    """Read polygons with an ``area_code`` column, reproject to EPSG:28992 and check them."""
+    import geopandas as gpd
+
+    if not path.is_file():
+        raise DataError(f"{path}: geometry file not found")
+    frame = gpd.read_file(path)
+    if "area_code" not in frame.columns:
+        raise DataError(f"{path}: geometry file lacks the column area_code")
+    if frame.crs is None:
+        raise DataError(f"{path}: geometry file has no CRS; expected EPSG:28992 or another defined CRS")
+    frame = frame.to_crs(RD_NEW)
+    empty = frame.geometry.is_empty | frame.geometry.isna()
+    if empty.any():
+        raise DataError(f"{path}: area {frame.loc[empty, 'area_code'].iloc[0]} has an empty geometry")
+    invalid = ~frame.geometry.is_valid
+    if invalid.any():
+        raise DataError(f"{path}: area {frame.loc[invalid, 'area_code'].iloc[0]} has an invalid geometry (self-intersection?)")
+    unknown = sorted(set(frame["area_code"]) - known_codes)
+    if unknown:
+        raise DataError(f"{path}: area code(s) {unknown[:5]} are not in the area registry")
+    return frame.set_index("area_code", drop=False)

@@ -1,0 +1,139 @@
+"""From the tidy table to the area x indicator matrix the scorer consumes.
+
+For every indicator of the framework the value per area is taken from its input
+(source and period of that input): the published ``variable``, or ``numerator /
+denominator x scale``. Alongside the values it keeps the numerators, denominators,
+why a value is missing, and a reliability mark per value, after the RIGO Sociale
+Index convention Leeuwarden's analysts know:
+
+* ``B`` (betrouwbaar): the denominator is at least the indicator's ``min_denominator``
+  (or no minimum is configured);
+* ``I`` (indicatief): the denominator is below the minimum;
+* ``?``: a minimum is configured but the data give no denominator for this area.
+
+The population gate (config ``population``) decides which areas are scored at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .areas import AreaRegistry
+from .config import Config, Indicator
+from .errors import ConfigError, DataError
+
+NOT_IN_DATA = "not in data"
+
+
+@dataclass
+class IndicatorMatrix:
+    """Per area (rows, registry order) and indicator (columns, framework order)."""
+
+    areas: pd.DataFrame  # area_name, population, scored, reason
+    values: pd.DataFrame
+    numerators: pd.DataFrame
+    denominators: pd.DataFrame
+    missing_reason: pd.DataFrame
+    reliability: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def scored_values(self) -> pd.DataFrame:
+        """The values of the areas that pass the population gate."""
+        return self.values.loc[self.areas["scored"]]
+
+
+def _series(rows: pd.DataFrame, variable: str, column: str, codes: list[str]) -> pd.Series:
+    selected = rows[rows["indicator"] == variable].set_index("area_code")[column]
+    return selected.reindex(codes)
+
+
+def _indicator_columns(indicator: Indicator, rows: pd.DataFrame, codes: list[str], origin: str):
+    """Return value, numerator, denominator and missing reason for one indicator."""
+    needed = [indicator.variable] if indicator.variable else [indicator.numerator, indicator.denominator]
+    available = set(rows["indicator"])
+    absent = [v for v in needed if v not in available]
+    if absent:
+        raise DataError(f"{origin}: variable(s) {absent} needed by indicator '{indicator.id}' are not in this input")
+    if indicator.variable:
+        value = _series(rows, indicator.variable, "value", codes)
+        numerator = _series(rows, indicator.variable, "numerator", codes)
+        denominator = _series(rows, indicator.variable, "denominator", codes)
+        reason = _series(rows, indicator.variable, "flag", codes)
+    else:
+        numerator = _series(rows, indicator.numerator, "value", codes)
+        denominator = _series(rows, indicator.denominator, "value", codes)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = (numerator / denominator.where(denominator > 0)) * indicator.scale
+        reason = _series(rows, indicator.numerator, "flag", codes).where(numerator.isna(), "")
+        reason = reason.mask(reason.eq("") & value.isna(), "not_applicable")
+    reason = reason.fillna(NOT_IN_DATA).where(value.isna(), "")
+    return value, numerator, denominator, reason
+
+
+def reliability_marks(value: pd.Series, denominator: pd.Series, minimum: float | None) -> pd.Series:
+    """B / I / ? per area (see the module docstring); empty where the value is missing."""
+    if minimum is None:
+        marks = pd.Series("B", index=value.index)
+    else:
+        marks = pd.Series(np.where(denominator.isna(), "?", np.where(denominator < minimum, "I", "B")), index=value.index)
+    return marks.where(value.notna(), "")
+
+
+def population_gate(config: Config, tidy: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Population per area and whether it is scored (with the reason when it is not)."""
+    gate = config.population
+    if gate is None:
+        return pd.DataFrame({"population": np.nan, "scored": True, "reason": ""}, index=codes)
+    spec = config.inputs[gate.input]
+    rows = tidy[(tidy["source"] == spec.source) & (tidy["period"] == spec.period)]
+    if gate.variable not in set(rows["indicator"]):
+        raise DataError(f"{spec.path}: variable '{gate.variable}' named in population.variable is not in this input")
+    population = _series(rows, gate.variable, "value", codes)
+    scored = population >= gate.minimum
+    reason = np.where(
+        population.isna(), f"aantal {gate.label} onbekend",
+        np.where(scored, "", [f"te weinig {gate.label} ({p:.0f} < {gate.minimum:.0f})" for p in population.fillna(0)]),
+    )
+    return pd.DataFrame({"population": population, "scored": scored.to_numpy(), "reason": reason}, index=codes)
+
+
+def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> IndicatorMatrix:
+    """Build the indicator matrix for the configured gemeente and level."""
+    gemeente = config.gemeente.code
+    if gemeente not in registry.table.index:
+        raise ConfigError(f"{config.source_file}: gemeente.code {gemeente} is not in the area registry {registry.source}")
+    codes = registry.children_of(gemeente, config.level)
+    if not codes:
+        raise ConfigError(f"{config.source_file}: level '{config.level}' has no areas under {gemeente} in {registry.source}")
+    notes = []
+    columns: dict[str, dict[str, pd.Series]] = {k: {} for k in ("value", "numerator", "denominator", "reason", "mark")}
+    for indicator in config.framework.indicators:
+        spec = config.inputs[indicator.input]
+        rows = tidy[(tidy["source"] == spec.source) & (tidy["period"] == spec.period)]
+        level_codes = set(rows.loc[rows["level"] == config.level, "area_code"])
+        foreign = level_codes - set(registry.table.index)
+        if foreign and indicator is config.framework.indicators[0]:
+            notes.append(f"{spec.path}: {len(foreign)} {config.level} code(s) not in the registry were not used")
+        value, numerator, denominator, reason = _indicator_columns(indicator, rows, codes, str(spec.path))
+        mark = reliability_marks(value, denominator, indicator.min_denominator)
+        if config.method.unreliable == "exclude":
+            reason = reason.mask(mark == "I", "indicatief (excluded)")
+            value = value.mask(mark == "I")
+        for key, series in zip(columns, (value, numerator, denominator, reason, mark)):
+            columns[key][indicator.id] = series
+    tables = {key: pd.DataFrame(parts, index=codes) for key, parts in columns.items()}
+    areas = population_gate(config, tidy, codes)
+    areas.insert(0, "area_name", [registry.name(c) for c in codes])
+    return IndicatorMatrix(
+        areas=areas,
+        values=tables["value"].astype("float64"),
+        numerators=tables["numerator"].astype("float64"),
+        denominators=tables["denominator"].astype("float64"),
+        missing_reason=tables["reason"],
+        reliability=tables["mark"],
+        notes=notes,
+    )

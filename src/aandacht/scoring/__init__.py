@@ -1,0 +1,5 @@
+"""Scoring: treatment, normalisation, aggregation up an indicator hierarchy."""
+
+from .composite import ScoreResult, score
+
+__all__ = ["ScoreResult", "score"]

@@ -1,0 +1,47 @@
+"""Weighted aggregation of child scores into a parent score.
+
+``values`` has the children on its last axis (areas on the one before, any leading
+axes broadcast), ``weights`` one weight per child (or an array broadcastable to
+``values``). Missing children are handled by renormalising the weights over the
+children present (OECD/JRC Handbook 2008, section 1.7; COINr ``Aggregate``); when
+fewer than ``min_share`` of the children (by count, among those with positive weight)
+are present the parent is NaN.
+
+* arithmetic: sum(w x) / sum(w)
+* geometric:  exp(sum(w log x) / sum(w)), needs x > 0
+* harmonic:   sum(w) / sum(w / x), needs x > 0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import AandachtError
+
+
+def aggregate(values: np.ndarray, weights: np.ndarray, method: str, min_share: float, label: str = "") -> np.ndarray:
+    """Aggregate the last axis of ``values`` with ``weights``; see the module docstring."""
+    weights = np.broadcast_to(np.asarray(weights, dtype="float64"), values.shape)
+    present = ~np.isnan(values)
+    counted = weights > 0
+    w = np.where(present, weights, 0.0)
+    total = w.sum(axis=-1)
+    n_counted = counted.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (present & counted).sum(axis=-1) / np.where(n_counted > 0, n_counted, np.nan)
+    if method in ("geometric", "harmonic") and np.any(values[present & counted] <= 0):
+        raise AandachtError(
+            f"{method} aggregation of '{label}' needs values above 0; normalise to a range that starts above 0 "
+            "(for example method.normalisation.range: [1, 100])"
+        )
+    x = np.where(present, values, 0.0 if method == "arithmetic" else 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if method == "arithmetic":
+            result = (w * x).sum(axis=-1) / total
+        elif method == "geometric":
+            result = np.exp((w * np.log(x)).sum(axis=-1) / total)
+        elif method == "harmonic":
+            result = total / (w / x).sum(axis=-1)
+        else:
+            raise ValueError(f"unknown aggregation method {method!r}")
+    return np.where((share >= min_share) & (total > 0), result, np.nan)

@@ -1,0 +1,185 @@
+"""The composite indicator: treat, normalise and aggregate up the framework.
+
+:func:`score` takes an area x indicator table of raw values (NaN = missing) and returns
+every intermediate table, so that each number in the output can be traced back.
+Steps, in the order of the OECD/JRC Handbook on Constructing Composite Indicators
+(2008): imputation (optional), outlier treatment (:mod:`.treat`), normalisation with
+directions (:mod:`.normalise`), weighted aggregation per node with weight
+renormalisation for missing data (:mod:`.aggregate`). Rank 1 is the area with the
+highest score, i.e. the most risk for children; ties share the lowest rank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..config import Framework, Method
+from ..errors import AandachtError
+from . import normalise as norm
+from .aggregate import aggregate
+from .tree import Tree, compile_tree
+from .treat import treat_matrix
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Everything :func:`score` computed. Tables are indexed by area code."""
+
+    tree: Tree
+    raw: pd.DataFrame  # after imputation and exclusion, before treatment
+    treated: pd.DataFrame
+    normalised: pd.DataFrame
+    nodes: pd.DataFrame  # one column per non-leaf node, the index last
+    index: pd.Series
+    rank: pd.Series
+    treatment_log: pd.DataFrame
+    effective_weights: pd.DataFrame
+    top_domain: pd.Series
+
+
+def impute(raw: pd.DataFrame, method: str, neighbours: int) -> pd.DataFrame:
+    """Fill missing raw values per indicator: column mean, column median, or k nearest
+    neighbours on the other indicators (scikit-learn SimpleImputer / KNNImputer)."""
+    if method == "none" or not raw.isna().any().any():
+        return raw
+    from sklearn.impute import KNNImputer, SimpleImputer
+
+    imputer = KNNImputer(n_neighbors=neighbours) if method == "knn" else SimpleImputer(strategy=method)
+    filled = imputer.fit_transform(raw.to_numpy())
+    return pd.DataFrame(filled, index=raw.index, columns=raw.columns)
+
+
+def normalise(treated: pd.DataFrame, framework: Framework, method: Method) -> pd.DataFrame:
+    """Normalise every indicator with the configured method; higher = more risk."""
+    spec = {i.id: i for i in framework.indicators}
+    columns = list(treated.columns)
+    x = treated.to_numpy(dtype="float64")
+    directions = np.array([spec[c].direction for c in columns], dtype="float64")
+    lo, hi = method.normalisation.range
+    name = method.normalisation.method
+    if name == "minmax":
+        out = norm.minmax(x, directions, lo, hi)
+        constant = [c for c, v in zip(columns, np.nanmax(x, axis=0) - np.nanmin(x, axis=0)) if v == 0]
+        if constant:
+            raise AandachtError(
+                f"indicator(s) {constant} have the same value in every area; min-max normalisation is undefined "
+                "(remove them from the framework or use goalposts)"
+            )
+    elif name == "zscore":
+        out = norm.zscore(x, directions, method.normalisation.zscore_mean, method.normalisation.zscore_sd)
+    elif name == "rank":
+        out = norm.rank(x, directions)
+    elif name == "percentile_rank":
+        out = norm.percentile_rank(x, directions)
+    else:
+        lower = np.array([spec[c].goalposts.lower for c in columns])
+        upper = np.array([spec[c].goalposts.upper for c in columns])
+        out = norm.goalposts(x, directions, lower, upper, lo, hi)
+    return pd.DataFrame(out, index=treated.index, columns=columns)
+
+
+def aggregate_tree(normalised: pd.DataFrame, tree: Tree, method: Method) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Aggregate the normalised indicators up the tree.
+
+    Returns the node scores (one column per group, index last) and, per leaf, its
+    per-area effective weight: the product along its path of w / (sum of the weights of
+    the siblings present), i.e. the leaf's weight in that area's index after
+    renormalisation for missing data.
+    """
+    scores: dict[str, np.ndarray] = {leaf: normalised[leaf].to_numpy(dtype="float64") for leaf in tree.leaves}
+    share_in_parent: dict[str, np.ndarray] = {}
+    for group in tree.groups:
+        children = np.column_stack([scores[c] for c in group.children])
+        how = method.aggregation.by_node.get(group.id, method.aggregation.method)
+        scores[group.id] = aggregate(children, group.weights, how, method.missing.min_share, group.label)
+        present_weight = np.where(np.isnan(children), 0.0, group.weights)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shares = present_weight / present_weight.sum(axis=1, keepdims=True)
+        for position, child in enumerate(group.children):
+            share_in_parent[child] = shares[:, position]
+    per_area_weights = {
+        leaf: np.prod([share_in_parent[node] for node in tree.path(leaf)[:-1]], axis=0) for leaf in tree.leaves
+    }
+    nodes = pd.DataFrame({g.id: scores[g.id] for g in tree.groups}, index=normalised.index)
+    return nodes, per_area_weights
+
+
+def effective_weights(
+    tree: Tree, normalised: pd.DataFrame, index: pd.Series, per_area_weights: dict[str, np.ndarray], method: Method
+) -> pd.DataFrame:
+    """Nominal and realised weight of each indicator in the index.
+
+    * ``nominal``: product of the normalised weights along the path (no missing data).
+    * ``contribution``: mean over scored areas of w_eff(a, i) * x(a, i) / index(a), the
+      indicator's real share of the score; defined when every node is aggregated with the
+      arithmetic mean and normalised values are non-negative, NaN otherwise.
+    * ``correlation``: Pearson correlation of the normalised indicator with the index.
+    """
+    nominal = tree.nominal_effective_weights()
+    arithmetic = method.aggregation.method == "arithmetic" and all(
+        v == "arithmetic" for v in method.aggregation.by_node.values()
+    )
+    scored = index.notna().to_numpy()
+    rows = []
+    for leaf in tree.leaves:
+        x = normalised[leaf].to_numpy(dtype="float64")
+        contribution = float("nan")
+        if arithmetic and np.nanmin(x) >= 0 and scored.any():
+            with np.errstate(invalid="ignore", divide="ignore"):
+                part = per_area_weights[leaf] * np.nan_to_num(x) / index.to_numpy()
+            contribution = float(np.nanmean(part[scored]))
+        both = scored & ~np.isnan(x)
+        correlation = float(np.corrcoef(x[both], index.to_numpy()[both])[0, 1]) if both.sum() > 2 else float("nan")
+        rows.append({"indicator": leaf, "label": tree.labels[leaf], "nominal": nominal[leaf],
+                     "contribution": contribution, "correlation": correlation})
+    return pd.DataFrame(rows)
+
+
+def top_domain(all_scores: pd.DataFrame, tree: Tree) -> pd.Series:
+    """Per area, the label of the child of the index with the largest weighted score w_d * s_d."""
+    index_group = tree.groups[-1]
+    weighted = all_scores.loc[:, list(index_group.children)] * index_group.weights
+    best = weighted.fillna(-np.inf).idxmax(axis=1)
+    return best.where(weighted.notna().any(axis=1)).map(tree.labels).fillna("")
+
+
+def rank_descending(index: pd.Series) -> pd.Series:
+    """Rank 1 = highest score; ties share the lowest rank; unscored areas get no rank."""
+    return index.rank(ascending=False, method="min").astype("Int64")
+
+
+def score(raw: pd.DataFrame, framework: Framework, method: Method) -> ScoreResult:
+    """Score areas (rows of ``raw``) on the indicators of ``framework`` (columns of ``raw``)."""
+    tree = compile_tree(framework)
+    missing = [leaf for leaf in tree.leaves if leaf not in raw.columns]
+    if missing:
+        raise AandachtError(f"indicator(s) {missing} are in the framework but not in the data")
+    if raw.empty:
+        raise AandachtError("there are no areas to score")
+    raw = impute(raw.loc[:, list(tree.leaves)].astype("float64"), method.missing.imputation, method.missing.knn_neighbours)
+    empty = [c for c in raw.columns if raw[c].isna().all()]
+    if empty:
+        raise AandachtError(f"indicator(s) {empty} have no value for any area")
+    t = method.treatment
+    if t.enabled:
+        treated, log = treat_matrix(raw, t.skew, t.kurtosis, t.max_winsorised, t.log_if_still_skewed)
+    else:
+        treated, log = raw, pd.DataFrame({"indicator": raw.columns, "action": "treatment off"})
+    normalised = normalise(treated, framework, method)
+    nodes, per_area_weights = aggregate_tree(normalised, tree, method)
+    index = nodes[tree.index_id].rename("score")
+    return ScoreResult(
+        tree=tree,
+        raw=raw,
+        treated=treated,
+        normalised=normalised,
+        nodes=nodes,
+        index=index,
+        rank=rank_descending(index),
+        treatment_log=log,
+        effective_weights=effective_weights(tree, normalised, index, per_area_weights, method),
+        top_domain=top_domain(pd.concat([normalised, nodes], axis=1), tree),
+    )

@@ -1,0 +1,34 @@
+"""Printing to the terminal with rich."""
+
+from __future__ import annotations
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+def print_notes(notes: list[str]) -> None:
+    """Print what the loaders read and left out."""
+    for note in notes:
+        console.print(f"- {note}", style="dim", highlight=False, markup=False)
+
+
+def print_ranking(table: pd.DataFrame, run, top: int | None) -> None:
+    """Print the ranked areas: rank, code, name, score, largest contributing domain, reliability."""
+    config = run.config
+    title = f"{config.framework.index.label} - {config.gemeente.name}, {config.level} ({config.period})"
+    out = Table(title=title, title_justify="left")
+    for header, justify in (("rang", "right"), ("code", "left"), ("naam", "left"), ("score", "right"),
+                            ("grootste bijdrage", "left"), ("betr.", "center"), ("opmerking", "left")):
+        out.add_column(header, justify=justify)
+    shown = table if top is None else table.head(top)
+    for row in shown.itertuples(index=False):
+        rank = "" if pd.isna(row.rang) else str(row.rang)
+        score = "" if pd.isna(row.score) else f"{row.score:.1f}"
+        remark = row.opmerking
+        out.add_row(rank, row.area_code, row.area_name, score, row.grootste_bijdrage, row.betrouwbaarheid, remark)
+    console.print(out)
+    console.print("[dim]betr.: B = betrouwbaar, I = indicatief (kleine noemer), ? = noemer onbekend; "
+                  "score 0 = gunstigste, 100 = ongunstigste wijk[/dim]")
