@@ -85,3 +85,7 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
     if moved:
         click.echo(f"previous output moved to {moved}")
     click.echo(f"written: {out_dir}/ranking.csv, scores.xlsx, manifest.json")
+
+
+if __name__ == "__main__":
+    main()

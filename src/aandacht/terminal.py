@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
+import sys
+
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
+PIPE_WIDTH = 160
+
+
+def _console() -> Console:
+    """A console on the current stdout; wide when output goes to a file or pipe (no wrapping of names)."""
+    return Console() if sys.stdout.isatty() else Console(width=PIPE_WIDTH)
 
 
 def print_notes(notes: list[str]) -> None:
     """Print what the loaders read and left out."""
+    console = _console()
     for note in notes:
         console.print(f"- {note}", style="dim", highlight=False, markup=False)
 
 
 def print_ranking(table: pd.DataFrame, run, top: int | None) -> None:
     """Print the ranked areas: rank, code, name, score, largest contributing domain, reliability."""
+    console = _console()
     config = run.config
     title = f"{config.framework.index.label} - {config.gemeente.name}, {config.level} ({config.period})"
     out = Table(title=title, title_justify="left")
-    for header, justify in (("rang", "right"), ("code", "left"), ("naam", "left"), ("score", "right"),
-                            ("grootste bijdrage", "left"), ("betr.", "center"), ("opmerking", "left")):
-        out.add_column(header, justify=justify)
+    for header, justify, wrap in (("rang", "right", False), ("code", "left", False), ("naam", "left", False),
+                                  ("score", "right", False), ("grootste bijdrage", "left", False),
+                                  ("betr.", "center", False), ("opmerking", "left", True)):
+        out.add_column(header, justify=justify, no_wrap=not wrap)
     shown = table if top is None else table.head(top)
     for row in shown.itertuples(index=False):
         rank = "" if pd.isna(row.rang) else str(row.rang)

@@ -23,29 +23,34 @@ import pandas as pd
 MIN_VALUES_FOR_TREATMENT = 4
 
 
+def _standardised(values: np.ndarray) -> tuple[np.ndarray, int] | None:
+    """(x - mean) / s over the present values (s with ddof=1), or None when s = 0."""
+    x = values[~np.isnan(values)]
+    s = x.std(ddof=1) if x.size > 1 else 0.0
+    return ((x - x.mean()) / s, x.size) if s > 0 else None
+
+
 def skewness(values: np.ndarray) -> float:
     """Adjusted Fisher-Pearson skewness G1 = n / ((n-1)(n-2)) * sum(((x - mean) / s)^3), s with ddof=1."""
-    x = values[~np.isnan(values)]
-    n = x.size
-    if n < 3:
+    if np.count_nonzero(~np.isnan(values)) < 3:
         return float("nan")
-    s = x.std(ddof=1)
-    if s == 0:
+    standard = _standardised(values)
+    if standard is None:
         return 0.0
-    return float(n / ((n - 1) * (n - 2)) * np.sum(((x - x.mean()) / s) ** 3))
+    z, n = standard
+    return float(n / ((n - 1) * (n - 2)) * np.sum(z * z * z))
 
 
 def excess_kurtosis(values: np.ndarray) -> float:
     """Excess kurtosis G2 = n(n+1)/((n-1)(n-2)(n-3)) * sum(((x-mean)/s)^4) - 3(n-1)^2/((n-2)(n-3))."""
-    x = values[~np.isnan(values)]
-    n = x.size
-    if n < 4:
+    if np.count_nonzero(~np.isnan(values)) < 4:
         return float("nan")
-    s = x.std(ddof=1)
-    if s == 0:
+    standard = _standardised(values)
+    if standard is None:
         return 0.0
-    term = n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * np.sum(((x - x.mean()) / s) ** 4)
-    return float(term - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3)))
+    z, n = standard
+    z2 = z * z
+    return float(n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * np.sum(z2 * z2) - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3)))
 
 
 @dataclass(frozen=True)
@@ -66,18 +71,13 @@ def needs_treatment(values: np.ndarray, skew_limit: float, kurtosis_limit: float
     return abs(skewness(values)) > skew_limit and excess_kurtosis(values) > kurtosis_limit
 
 
-def _winsorise_once(values: np.ndarray) -> np.ndarray:
+def _winsorise_once(values: np.ndarray, positive_skew: bool) -> np.ndarray:
     """Set the most extreme value on the side of the skew to the next most extreme value."""
     out = values.copy()
-    present = np.flatnonzero(~np.isnan(out))
-    if skewness(out) > 0:
-        target = present[np.argmax(out[present])]
-        others = np.delete(present, np.flatnonzero(present == target))
-        out[target] = out[others].max()
-    else:
-        target = present[np.argmin(out[present])]
-        others = np.delete(present, np.flatnonzero(present == target))
-        out[target] = out[others].min()
+    signed = np.where(np.isnan(out), -np.inf, out if positive_skew else -out)
+    target = int(np.argmax(signed))
+    signed[target] = -np.inf
+    out[target] = out[int(np.argmax(signed))]
     return out
 
 
@@ -100,7 +100,7 @@ def treat_indicator(
     treated = values
     points = 0
     while points < max_points and needs_treatment(treated, skew_limit, kurtosis_limit):
-        treated = _winsorise_once(treated)
+        treated = _winsorise_once(treated, positive_skew=skewness(treated) > 0)
         points += 1
     action = "winsorised"
     if needs_treatment(treated, skew_limit, kurtosis_limit) and log_fallback:

@@ -1,0 +1,46 @@
+"""Shared fixtures: the embedded default config and small frameworks built in code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aandacht.config import Framework, Method, load_config
+from aandacht.resources import default_config_path, embedded_root
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def default_config():
+    return load_config(default_config_path())
+
+
+@pytest.fixture(scope="session")
+def embedded():
+    return embedded_root()
+
+
+def make_framework(tree: dict[str, list[str]], indicators: dict[str, tuple[str, float, int]], weights: dict[str, float] | None = None) -> Framework:
+    """Build a Framework from {group: [child groups]} (first key is the index) and
+    {indicator: (parent, weight, direction)}."""
+    weights = weights or {}
+    index_id = next(iter(tree))
+    nodes = [
+        {"id": child, "label": child, "parent": parent, "weight": weights.get(child, 1.0)}
+        for parent, children in tree.items() for child in children
+    ]
+    leaves = [
+        {"id": name, "label": name, "parent": parent, "weight": weight, "direction": direction,
+         "input": "x", "variable": name, "per": "inwoner"}
+        for name, (parent, weight, direction) in indicators.items()
+    ]
+    return Framework.model_validate({"index": {"id": index_id, "label": index_id}, "nodes": nodes, "indicators": leaves})
+
+
+def method(**overrides) -> Method:
+    """A Method with treatment off unless asked, and the given overrides (nested dicts)."""
+    base = {"treatment": {"enabled": False}}
+    base.update(overrides)
+    return Method.model_validate(base)

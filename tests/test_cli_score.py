@@ -1,0 +1,136 @@
+"""`aandacht score` end to end on the embedded data, and its refusals."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from aandacht.cli import main
+from aandacht.tables import read_csv_nl
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "score"
+    result = CliRunner().invoke(main, ["score", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+def test_ranks_the_22_wijken_of_leeuwarden(scored):
+    out, output = scored
+    table = read_csv_nl(out / "ranking.csv")
+    assert len(table) == 22
+    assert table["area_code"].str.match(r"^WK0080\d\d$").all()
+    ranked = table.dropna(subset=["score"])
+    assert list(ranked["rang"]) == sorted(ranked["rang"])
+    assert ranked["score"].is_monotonic_decreasing
+    assert ranked["score"].between(0, 100).all()
+    # Middelsee (10 households with children) is listed but not ranked, with the reason
+    middelsee = table.set_index("area_code").loc["WK008074"]
+    assert pd.isna(middelsee["score"]) and "te weinig huishoudens met kinderen" in middelsee["opmerking"]
+    assert "Heechterp & Schieringen" in output
+
+
+def test_writes_workbook_with_all_sheets(scored):
+    out, _ = scored
+    sheets = pd.read_excel(out / "scores.xlsx", sheet_name=None, engine="openpyxl")
+    assert {"ranking", "raw indicators", "normalised", "domain scores", "effective weights", "method"} <= set(sheets)
+    weights = sheets["effective weights"]
+    assert weights["nominal"].sum() == pytest.approx(1.0)
+    assert len(sheets["raw indicators"]) == 22
+
+
+def test_manifest_records_config_inputs_and_versions(scored):
+    out, _ = scored
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["config"]["gemeente"]["code"] == "GM0080"
+    assert len(manifest["inputs"]["inputs.kwb2023"]["sha256"]) == 64
+    assert set(manifest["outputs"]) == {"ranking.csv", "scores.xlsx"}
+    assert "pandas" in manifest["versions"] and manifest["created_utc"].endswith("+00:00")
+
+
+def test_top_limits_printed_rows(tmp_path):
+    result = CliRunner().invoke(main, ["score", "--out", str(tmp_path / "o"), "--top", "3"])
+    assert result.exit_code == 0
+    assert "Vrijheidswijk" in result.output and "Goutum" not in result.output
+
+
+def test_existing_output_is_not_overwritten(scored):
+    out, _ = scored
+    before = (out / "ranking.csv").read_bytes()
+    result = CliRunner().invoke(main, ["score", "--out", str(out)])
+    assert result.exit_code == 2
+    assert "already exists" in result.output
+    assert (out / "ranking.csv").read_bytes() == before
+
+
+def test_force_moves_the_old_output_aside(tmp_path):
+    out = tmp_path / "o"
+    assert CliRunner().invoke(main, ["score", "--out", str(out)]).exit_code == 0
+    marker = out / "analyst-notes.txt"
+    marker.write_text("keep me")
+    result = CliRunner().invoke(main, ["score", "--out", str(out), "--force"])
+    assert result.exit_code == 0
+    moved = [p for p in tmp_path.iterdir() if p.name.startswith("o.replaced-")]
+    assert len(moved) == 1 and (moved[0] / "analyst-notes.txt").read_text() == "keep me"
+    assert (out / "ranking.csv").is_file()
+
+
+def _bad_config(tmp_path, default_config, change):
+    data = default_config.model_dump(mode="json", exclude={"source_file"})
+    change(data)
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+BAD_CONFIGS = {
+    "negative weight": (lambda d: d["framework"]["nodes"][0].update(weight=-2), "weight"),
+    "unknown key": (lambda d: d.update(extra_key=1), "extra_key: unknown key"),
+    "cycle": (lambda d: d["framework"]["nodes"].extend([
+        {"id": "x", "label": "x", "parent": "y"}, {"id": "y", "label": "y", "parent": "x"}]), "cycle"),
+    "indicator missing from data": (
+        lambda d: d["framework"]["indicators"][1].update(variable="p_hh_bestaat_niet"),
+        "p_hh_bestaat_niet"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_CONFIGS, ids=list(BAD_CONFIGS))
+def test_bad_config_gives_one_line_exit_2_and_no_output(tmp_path, default_config, case):
+    change, expected = BAD_CONFIGS[case]
+    config = _bad_config(tmp_path, default_config, change)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["score", "--config", str(config), "--out", str(out)])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0]
+    assert "Traceback" not in result.output
+    assert not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+def test_help_does_not_import_heavy_libraries():
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from aandacht.cli import main\n"
+        "CliRunner().invoke(main, ['--help'])\n"
+        "CliRunner().invoke(main, ['score', '--help'])\n"
+        "heavy = [m for m in ('geopandas', 'matplotlib', 'pandas', 'sklearn') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_runs_from_any_directory_with_installed_data(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["score", "--top", "1"])
+    assert result.exit_code == 0, result.output
+    outputs = list((tmp_path / "aandacht-output").iterdir())
+    assert len(outputs) == 1 and (outputs[0] / "manifest.json").is_file()
