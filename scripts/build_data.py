@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python scripts/build_data.py --raw ../shared/data/raw
+    python scripts/build_data.py --raw PATH/TO/raw
 
 The raw directory holds the public source files described in its PROVENANCE.md. Every output is
 rewritten from scratch. The output is deterministic: a rerun gives the same bytes. Values that are
@@ -99,8 +99,8 @@ GEMEENTEN = (
 def parse_args() -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", type=Path, default=REPO_ROOT / ".." / "shared" / "data" / "raw",
-                        help="directory with the raw source files (default: ../shared/data/raw)")
+    parser.add_argument("--raw", type=Path, required=True,
+                        help="directory with the raw source files (the public downloads described in data/README.md)")
     return parser.parse_args()
 
 
