@@ -88,15 +88,20 @@ def _check_hierarchy(table: pd.DataFrame, path: Path) -> None:
             parent = table.at[parent, "parent_code"]
 
 
-def read_geometry(path: Path, known_codes: set[str]):
-    """Read polygons with an ``area_code`` column, reproject to EPSG:28992 and check them."""
+def read_geometry(path: Path, known_codes: set[str] | None = None, code_column: str = "area_code"):
+    """Read polygons, reproject to EPSG:28992 and check them.
+
+    ``code_column`` holds the area code (renamed to ``area_code``); with ``known_codes``
+    every code must be in the registry. Empty or invalid geometries are errors.
+    """
     import geopandas as gpd
 
     if not path.is_file():
         raise DataError(f"{path}: geometry file not found")
     frame = gpd.read_file(path)
-    if "area_code" not in frame.columns:
-        raise DataError(f"{path}: geometry file lacks the column area_code")
+    if code_column not in frame.columns:
+        raise DataError(f"{path}: geometry file lacks the column {code_column}")
+    frame = frame.rename(columns={code_column: "area_code"})
     if frame.crs is None:
         raise DataError(f"{path}: geometry file has no CRS; expected EPSG:28992 or another defined CRS")
     frame = frame.to_crs(RD_NEW)
@@ -106,7 +111,7 @@ def read_geometry(path: Path, known_codes: set[str]):
     invalid = ~frame.geometry.is_valid
     if invalid.any():
         raise DataError(f"{path}: area {frame.loc[invalid, 'area_code'].iloc[0]} has an invalid geometry (self-intersection?)")
-    unknown = sorted(set(frame["area_code"]) - known_codes)
+    unknown = sorted(set(frame["area_code"]) - known_codes) if known_codes is not None else []
     if unknown:
         raise DataError(f"{path}: area code(s) {unknown[:5]} are not in the area registry")
     return frame.set_index("area_code", drop=False)
