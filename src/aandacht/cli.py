@@ -65,7 +65,7 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
     from .manifest import build_manifest
     from .output import check_target, write_folder
     from .pipeline import run_score
-    from .tables import ranking, write_csv, write_workbook
+    from .tables import ranking, score_writers
     from .terminal import print_notes, print_ranking
 
     config = _load(config_path)
@@ -78,13 +78,27 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
     print_notes(run.notes)
     print_ranking(table, run, top)
     manifest = build_manifest(config, "score")
-    moved = write_folder(out_dir, {
-        "ranking.csv": lambda path: write_csv(table, path),
-        "scores.xlsx": lambda path: write_workbook(run, path),
-    }, manifest, force)
+    moved = write_folder(out_dir, score_writers(run), manifest, force)
     if moved:
         click.echo(f"previous output moved to {moved}")
     click.echo(f"written: {out_dir}/ranking.csv, scores.xlsx, manifest.json")
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path, exists=True, file_okay=False))
+def verify(folder: Path) -> None:
+    """Recompute an output folder from its manifest and report any difference.
+
+    Checks the SHA-256 of every input file recorded in FOLDER/manifest.json (a changed
+    file is named), recomputes the outputs with the recorded config and compares them
+    with the files in FOLDER. Exit code 0 when identical, 1 when anything differs.
+    """
+    from .verify import verify_folder
+
+    report = verify_folder(folder)
+    for line in report.lines:
+        click.echo(line)
+    sys.exit(0 if report.identical else 1)
 
 
 if __name__ == "__main__":

@@ -122,3 +122,12 @@ def write_workbook(run: ScoreRun, path: Path) -> None:
                 width = max(len(str(cell.value)) if cell.value is not None else 0 for cell in column_cells)
                 sheet.column_dimensions[column_cells[0].column_letter].width = min(max(10, width + 2), 60)
             sheet.freeze_panes = "A2"
+
+
+def score_writers(run: ScoreRun) -> dict:
+    """The files of a score run: name -> function writing it (for ``output.write_folder``)."""
+    table = ranking(run)
+    return {
+        "ranking.csv": lambda path: write_csv(table, path),
+        "scores.xlsx": lambda path: write_workbook(run, path),
+    }
