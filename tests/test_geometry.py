@@ -41,11 +41,22 @@ def test_invalid_generalised_buurten_are_refused():
         read_geometry(RAW / "cbs_gebiedsindelingen_cartomap/buurt_2022_GM0080.geojson", code_column="statcode")
 
 
-def test_geometry_with_unknown_code_and_without_crs(tmp_path, default_config):
+def test_geometry_with_unknown_code(tmp_path, default_config):
     registry = load_registry(default_config.areas.registry)
     path = tmp_path / "w.geojson"
     path.write_text('{"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:28992"}},'
                     '"features": [{"type": "Feature", "properties": {"area_code": "WK999999"}, "geometry":'
-                    '{"type": "Polygon", "coordinates": [[[0,0],[1,0],[1,1],[0,0]]]}}]}', encoding="utf-8")
+                    '{"type": "Polygon", "coordinates": [[[182000,579000],[183000,579000],[183000,580000],[182000,579000]]]}}]}',
+                    encoding="utf-8")
     with pytest.raises(DataError, match=r"WK999999.*not in the area registry"):
         read_geometry(path, set(registry.table.index))
+
+
+def test_wrong_crs_is_detected(tmp_path):
+    # RD coordinates (metres) declared as WGS84 degrees
+    path = tmp_path / "w.geojson"
+    path.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"area_code": "W1"},'
+                    '"geometry": {"type": "Polygon", "coordinates": [[[182000,579000],[183000,579000],'
+                    '[183000,580000],[182000,579000]]]}}]}', encoding="utf-8")
+    with pytest.raises(DataError, match=r"w\.geojson: coordinates fall outside the Netherlands.*EPSG:4326"):
+        read_geometry(path)

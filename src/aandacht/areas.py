@@ -19,6 +19,9 @@ from .sources.reading import read_table
 
 REGISTRY_COLUMNS = ("area_code", "area_name", "level", "parent_code", "vintage")
 RD_NEW = "EPSG:28992"
+# Bounds of the Netherlands in RD New (x from about 7,000 to 300,000 m, y from 289,000 to 629,000 m),
+# with a margin: a geometry outside them was declared in the wrong CRS.
+RD_BOUNDS = (-10_000.0, 280_000.0, 320_000.0, 640_000.0)
 
 
 @dataclass
@@ -88,6 +91,13 @@ def _check_hierarchy(table: pd.DataFrame, path: Path) -> None:
             parent = table.at[parent, "parent_code"]
 
 
+def frame_crs_name(path: Path, frame) -> str:
+    """The CRS the file declared (for messages)."""
+    import pyogrio
+
+    return str(pyogrio.read_info(path).get("crs") or "an undeclared CRS")
+
+
 def read_geometry(path: Path, known_codes: set[str] | None = None, code_column: str = "area_code"):
     """Read polygons, reproject to EPSG:28992 and check them.
 
@@ -105,6 +115,12 @@ def read_geometry(path: Path, known_codes: set[str] | None = None, code_column: 
     if frame.crs is None:
         raise DataError(f"{path}: geometry file has no CRS; expected EPSG:28992 or another defined CRS")
     frame = frame.to_crs(RD_NEW)
+    x_min, y_min, x_max, y_max = frame.total_bounds
+    if not (x_min >= RD_BOUNDS[0] and y_min >= RD_BOUNDS[1] and x_max <= RD_BOUNDS[2] and y_max <= RD_BOUNDS[3]):
+        raise DataError(
+            f"{path}: coordinates fall outside the Netherlands after reprojection from {frame_crs_name(path, frame)}; "
+            "the file's declared CRS does not match its coordinates"
+        )
     empty = frame.geometry.is_empty | frame.geometry.isna()
     if empty.any():
         raise DataError(f"{path}: area {frame.loc[empty, 'area_code'].iloc[0]} has an empty geometry")
