@@ -36,19 +36,20 @@ class AreaRegistry:
     def name(self, code: str) -> str:
         return str(self.table.at[code, "area_name"]) if code in self.table.index else ""
 
+    @property
+    def parents(self) -> dict[str, str]:
+        """Area code -> parent code ('' for a root)."""
+        return dict(zip(self.table.index, self.table["parent_code"]))
+
     def children_of(self, code: str, level: str) -> list[str]:
         """Codes at ``level`` that descend from ``code`` (in registry order)."""
+        parents = self.parents
         wanted = self.table.index[self.table["level"] == level]
-        return [c for c in wanted if code in self.ancestors(c)]
+        return [c for c in wanted if code in _ancestors(c, parents)]
 
     def ancestors(self, code: str) -> list[str]:
         """Parent, grandparent, ... of ``code`` (the hierarchy is checked to be acyclic)."""
-        chain = []
-        parent = self.table.at[code, "parent_code"]
-        while parent:
-            chain.append(parent)
-            parent = self.table.at[parent, "parent_code"]
-        return chain
+        return _ancestors(code, self.parents)
 
     def geometry(self):
         """The areas' geometries as a GeoDataFrame in EPSG:28992, indexed by area_code."""
@@ -76,19 +77,31 @@ def load_registry(path: Path, geometry: Path | None = None) -> AreaRegistry:
     return AreaRegistry(table, str(path), geometry)
 
 
+def _ancestors(code: str, parents: dict[str, str]) -> list[str]:
+    chain = []
+    parent = parents[code]
+    while parent:
+        chain.append(parent)
+        parent = parents[parent]
+    return chain
+
+
 def _check_hierarchy(table: pd.DataFrame, path: Path) -> None:
-    codes = set(table.index)
-    for code, parent in table["parent_code"].items():
-        if parent and parent not in codes:
+    """Every parent exists and following parents never returns to a code already visited."""
+    parents = dict(zip(table.index, table["parent_code"]))
+    for code, parent in parents.items():
+        if parent and parent not in parents:
             raise DataError(f"{path}: area {code} has parent {parent}, which is not in the registry")
-    for start in table.index:
+    acyclic: set[str] = {""}
+    for start in parents:
         seen = [start]
-        parent = table.at[start, "parent_code"]
-        while parent:
+        parent = parents[start]
+        while parent not in acyclic:
             if parent in seen:
                 raise DataError(f"{path}: the area hierarchy has a cycle: {' -> '.join([*seen, parent])}")
             seen.append(parent)
-            parent = table.at[parent, "parent_code"]
+            parent = parents[parent]
+        acyclic.update(seen)
 
 
 def frame_crs_name(path: Path, frame) -> str:

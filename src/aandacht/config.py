@@ -30,7 +30,7 @@ class _Strict(BaseModel):
 
 
 class Gemeente(_Strict):
-    code: Annotated[str, Field(pattern=r"^GM\d{4}$")]
+    code: Annotated[str, Field(pattern=r"^(GM\d{4}|NL\d{2})$", description="CBS gemeente code, or NL00 for a national run")]
     name: str
 
 

@@ -46,29 +46,27 @@ class IndicatorMatrix:
         return self.values.loc[self.areas["scored"]]
 
 
-def _series(rows: pd.DataFrame, variable: str, column: str, codes: list[str]) -> pd.Series:
-    selected = rows[rows["indicator"] == variable].set_index("area_code")[column]
-    return selected.reindex(codes)
+def variables_of(tidy: pd.DataFrame, source: str, period: str, codes: list[str]) -> dict[str, pd.DataFrame]:
+    """The rows of one input (source and period) per variable, indexed by ``codes`` (NaN where absent)."""
+    rows = tidy[(tidy["source"] == source) & (tidy["period"] == period)]
+    return {variable: group.set_index("area_code").reindex(codes) for variable, group in rows.groupby("indicator")}
 
 
-def _indicator_columns(indicator: Indicator, rows: pd.DataFrame, codes: list[str], origin: str):
+def _indicator_columns(indicator: Indicator, variables: dict[str, pd.DataFrame], origin: str):
     """Return value, numerator, denominator and missing reason for one indicator."""
     needed = [indicator.variable] if indicator.variable else [indicator.numerator, indicator.denominator]
-    available = set(rows["indicator"])
-    absent = [v for v in needed if v not in available]
+    absent = [v for v in needed if v not in variables]
     if absent:
         raise DataError(f"{origin}: variable(s) {absent} needed by indicator '{indicator.id}' are not in this input")
     if indicator.variable:
-        value = _series(rows, indicator.variable, "value", codes)
-        numerator = _series(rows, indicator.variable, "numerator", codes)
-        denominator = _series(rows, indicator.variable, "denominator", codes)
-        reason = _series(rows, indicator.variable, "flag", codes)
+        table = variables[indicator.variable]
+        value, numerator, denominator, reason = (table[c] for c in ("value", "numerator", "denominator", "flag"))
     else:
-        numerator = _series(rows, indicator.numerator, "value", codes)
-        denominator = _series(rows, indicator.denominator, "value", codes)
+        numerator = variables[indicator.numerator]["value"]
+        denominator = variables[indicator.denominator]["value"]
         with np.errstate(invalid="ignore", divide="ignore"):
             value = (numerator / denominator.where(denominator > 0)) * indicator.scale
-        reason = _series(rows, indicator.numerator, "flag", codes).where(numerator.isna(), "")
+        reason = variables[indicator.numerator]["flag"].where(numerator.isna(), "")
         reason = reason.mask(reason.eq("") & value.isna(), "not_applicable")
     reason = reason.fillna(NOT_IN_DATA).where(value.isna(), "")
     return value, numerator, denominator, reason
@@ -89,10 +87,10 @@ def population_gate(config: Config, tidy: pd.DataFrame, codes: list[str]) -> pd.
     if gate is None:
         return pd.DataFrame({"population": np.nan, "scored": True, "reason": ""}, index=codes)
     spec = config.inputs[gate.input]
-    rows = tidy[(tidy["source"] == spec.source) & (tidy["period"] == spec.period)]
-    if gate.variable not in set(rows["indicator"]):
+    variables = variables_of(tidy, spec.source, spec.period, codes)
+    if gate.variable not in variables:
         raise DataError(f"{spec.path}: variable '{gate.variable}' named in population.variable is not in this input")
-    population = _series(rows, gate.variable, "value", codes)
+    population = variables[gate.variable]["value"]
     scored = population >= gate.minimum
     reason = np.where(
         population.isna(), f"aantal {gate.label} onbekend",
@@ -110,15 +108,17 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
     if not codes:
         raise ConfigError(f"{config.source_file}: level '{config.level}' has no areas under {gemeente} in {registry.source}")
     notes = []
+    known = set(registry.table.index)
+    for spec in config.inputs.values():
+        rows = tidy[(tidy["source"] == spec.source) & (tidy["period"] == spec.period) & (tidy["level"] == config.level)]
+        foreign = len(set(rows["area_code"].unique()) - known)
+        if foreign:
+            notes.append(f"{spec.path}: {foreign} {config.level} code(s) not in the area registry were not used")
+    by_input = {name: variables_of(tidy, spec.source, spec.period, codes) for name, spec in config.inputs.items()}
     columns: dict[str, dict[str, pd.Series]] = {k: {} for k in ("value", "numerator", "denominator", "reason", "mark")}
     for indicator in config.framework.indicators:
         spec = config.inputs[indicator.input]
-        rows = tidy[(tidy["source"] == spec.source) & (tidy["period"] == spec.period)]
-        level_codes = set(rows.loc[rows["level"] == config.level, "area_code"])
-        foreign = level_codes - set(registry.table.index)
-        if foreign and indicator is config.framework.indicators[0]:
-            notes.append(f"{spec.path}: {len(foreign)} {config.level} code(s) not in the registry were not used")
-        value, numerator, denominator, reason = _indicator_columns(indicator, rows, codes, str(spec.path))
+        value, numerator, denominator, reason = _indicator_columns(indicator, by_input[indicator.input], str(spec.path))
         mark = reliability_marks(value, denominator, indicator.min_denominator)
         if config.method.unreliable == "exclude":
             reason = reason.mask(mark == "I", "indicatief (excluded)")
