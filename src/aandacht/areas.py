@@ -127,6 +127,12 @@ def read_geometry(path: Path, known_codes: set[str] | None = None, code_column: 
     frame = frame.rename(columns={code_column: "area_code"})
     if frame.crs is None:
         raise DataError(f"{path}: geometry file has no CRS; expected EPSG:28992 or another defined CRS")
+    empty = frame.geometry.is_empty | frame.geometry.isna()
+    if empty.any():
+        raise DataError(f"{path}: area {frame.loc[empty, 'area_code'].iloc[0]} has an empty geometry")
+    invalid = ~frame.geometry.is_valid
+    if invalid.any():
+        raise DataError(f"{path}: area {frame.loc[invalid, 'area_code'].iloc[0]} has an invalid geometry (self-intersection?)")
     frame = frame.to_crs(RD_NEW)
     x_min, y_min, x_max, y_max = frame.total_bounds
     if not (x_min >= RD_BOUNDS[0] and y_min >= RD_BOUNDS[1] and x_max <= RD_BOUNDS[2] and y_max <= RD_BOUNDS[3]):
@@ -134,12 +140,6 @@ def read_geometry(path: Path, known_codes: set[str] | None = None, code_column: 
             f"{path}: coordinates fall outside the Netherlands after reprojection from {frame_crs_name(path, frame)}; "
             "the file's declared CRS does not match its coordinates"
         )
-    empty = frame.geometry.is_empty | frame.geometry.isna()
-    if empty.any():
-        raise DataError(f"{path}: area {frame.loc[empty, 'area_code'].iloc[0]} has an empty geometry")
-    invalid = ~frame.geometry.is_valid
-    if invalid.any():
-        raise DataError(f"{path}: area {frame.loc[invalid, 'area_code'].iloc[0]} has an invalid geometry (self-intersection?)")
     unknown = sorted(set(frame["area_code"]) - known_codes) if known_codes is not None else []
     if unknown:
         raise DataError(f"{path}: area code(s) {unknown[:5]} are not in the area registry")

@@ -57,7 +57,7 @@ def _indicator_columns(indicator: Indicator, variables: dict[str, pd.DataFrame],
     needed = [indicator.variable] if indicator.variable else [indicator.numerator, indicator.denominator]
     absent = [v for v in needed if v not in variables]
     if absent:
-        raise DataError(f"{origin}: variable(s) {absent} needed by indicator '{indicator.id}' are not in this input")
+        raise DataError(f"{origin}: variable(s) {absent} needed by indicator '{indicator.id}' are not in input")
     if indicator.variable:
         table = variables[indicator.variable]
         value, numerator, denominator, reason = (table[c] for c in ("value", "numerator", "denominator", "flag"))
@@ -116,9 +116,12 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
             notes.append(f"{spec.path}: {foreign} {config.level} code(s) not in the area registry were not used")
     by_input = {name: variables_of(tidy, spec.source, spec.period, codes) for name, spec in config.inputs.items()}
     columns: dict[str, dict[str, pd.Series]] = {k: {} for k in ("value", "numerator", "denominator", "reason", "mark")}
-    for indicator in config.framework.indicators:
+    for position, indicator in enumerate(config.framework.indicators):
         spec = config.inputs[indicator.input]
-        value, numerator, denominator, reason = _indicator_columns(indicator, by_input[indicator.input], str(spec.path))
+        origin = f"{config.source_file}: framework.indicators[{position}]"
+        value, numerator, denominator, reason = _indicator_columns(
+            indicator, by_input[indicator.input], f"{origin}: {indicator.input} ({spec.path})"
+        )
         mark = reliability_marks(value, denominator, indicator.min_denominator)
         if config.method.unreliable == "exclude":
             reason = reason.mask(mark == "I", "indicatief (excluded)")

@@ -37,6 +37,8 @@ class ScoreRun:
 def load_indicators(config: Config) -> tuple[AreaRegistry, pd.DataFrame, list[str]]:
     """Read the registry and every input into one validated tidy table."""
     registry = load_registry(config.areas.registry, config.areas.geometry)
+    if config.areas.geometry:
+        registry.geometry()  # read and check the configured polygons now, even if no step needs them
     tables, notes = [], []
     for spec in config.inputs.values():
         loaded = LOADERS[spec.loader](spec, registry)

@@ -60,6 +60,7 @@ def load_kwb(spec: InputSpec, registry=None) -> LoadResult:
         if column == code_column or column in TEXT_COLUMNS:
             continue
         numbers[column] = parse_numbers(frame[column], origin, column)
+        check_range(numbers[column][0], origin, column)
     parts = []
     for column, (values, suppressed) in numbers.items():
         parts.append(pd.DataFrame({
@@ -70,6 +71,20 @@ def load_kwb(spec: InputSpec, registry=None) -> LoadResult:
     tidy = pd.concat(parts, ignore_index=True)
     _attach_bases(tidy, numbers)
     return LoadResult(validate_tidy(tidy, origin), [f"{origin}: {len(frame)} regions, {len(numbers)} variables"])
+
+
+def check_range(values: np.ndarray, origin: str, column: str) -> None:
+    """Counts (a_) cannot be negative and percentages (p_) must lie in [0, 100]."""
+    with np.errstate(invalid="ignore"):
+        if column.startswith("a_"):
+            bad, allowed = values < 0, "a count cannot be negative"
+        elif column.startswith("p_"):
+            bad, allowed = (values < 0) | (values > 100), "a percentage must lie between 0 and 100"
+        else:
+            return
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise DataError(f"{origin}: row {row + 2}, column {column}: {values[row]:g} is out of range ({allowed})")
 
 
 def _attach_bases(tidy: pd.DataFrame, numbers: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:

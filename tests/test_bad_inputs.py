@@ -1,0 +1,67 @@
+"""Every file of the bad-input corpus (tests/bad_inputs/cases.yaml) through the CLI.
+
+Each must give exactly one line on stderr that names the file and says what is wrong,
+exit code 2, no traceback, and no output folder.
+"""
+
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from aandacht.cli import main
+from aandacht.resources import embedded_root
+
+CORPUS = Path(__file__).parent / "bad_inputs"
+CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
+
+
+def materialise_config(case: dict, tmp_path: Path) -> Path:
+    """A config whose entry ``role`` points at the bad file (or the bad config itself, with real paths)."""
+    root = embedded_root()
+    bad = CORPUS / case["file"]
+    if case["role"] == "config":
+        text = bad.read_text(encoding="utf-8")
+        text = text.replace("EMBEDDED_CONFIGS/", f"{root / 'configs'}/").replace("EMBEDDED/", f"{root / 'data' / 'leeuwarden'}/")
+        path = tmp_path / bad.name
+        path.write_text(text, encoding="utf-8")
+        return path
+    config = yaml.safe_load((root / "configs" / "leeuwarden.yaml").read_text(encoding="utf-8"))
+    for section in ("areas",):
+        for key, value in config[section].items():
+            config[section][key] = str(root / "configs" / value)
+    for spec in config["inputs"].values():
+        spec["path"] = str(root / "configs" / spec["path"])
+        if "locations" in spec:
+            spec["locations"] = str(root / "configs" / spec["locations"])
+    parts = case["role"].split(".")
+    target = config
+    for part in parts[:-1]:
+        target = target[part]
+    if parts[0] == "inputs":
+        target[parts[-1]]["path"] = str(bad)
+    else:
+        target[parts[-1]] = str(bad)
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_bad_input_gives_one_line_and_exit_2(case, tmp_path):
+    config = materialise_config(case, tmp_path)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["score", "--config", str(config), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("error: ") and "Traceback" not in result.output
+    assert case["file"] in lines[0] and case["error"] in lines[0], lines[0]
+    assert not out.exists() and list(tmp_path.iterdir()) == [config]
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    config = materialise_config(CASES[0], tmp_path)
+    result = CliRunner().invoke(main, ["--debug", "score", "--config", str(config), "--out", str(tmp_path / "o")])
+    assert result.exit_code != 0 and result.exception is not None
