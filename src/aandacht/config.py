@@ -52,6 +52,11 @@ class InputSpec(_Strict):
     locations: Path | None = Field(
         default=None, description="school_scores only: CSV brin_vestiging,wijk_code,reason that places schools by hand"
     )
+    other_areas: Literal["error", "ignore"] = Field(
+        default="error",
+        description="areas at the scored level that are not in the registry: an error (a typo or a wrong vintage), "
+        "or ignored with a note (for files that cover more gemeenten, such as a national KWB download)",
+    )
 
 
 class PopulationGate(_Strict):

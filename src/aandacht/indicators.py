@@ -109,11 +109,16 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
         raise ConfigError(f"{config.source_file}: level '{config.level}' has no areas under {gemeente} in {registry.source}")
     notes = []
     known = set(registry.table.index)
-    for spec in config.inputs.values():
+    for name, spec in config.inputs.items():
         rows = tidy[(tidy["source"] == spec.source) & (tidy["period"] == spec.period) & (tidy["level"] == config.level)]
-        foreign = len(set(rows["area_code"].unique()) - known)
+        foreign = sorted(set(rows["area_code"].unique()) - known)
+        if foreign and spec.other_areas == "error":
+            raise DataError(
+                f"{spec.path}: {config.level} code(s) {foreign[:5]} are not in the area registry {registry.source} "
+                f"(a typo or another boundary vintage? for a file covering more gemeenten set inputs.{name}.other_areas: ignore)"
+            )
         if foreign:
-            notes.append(f"{spec.path}: {foreign} {config.level} code(s) not in the area registry were not used")
+            notes.append(f"{spec.path}: {len(foreign)} {config.level} code(s) not in the area registry were not used")
     by_input = {name: variables_of(tidy, spec.source, spec.period, codes) for name, spec in config.inputs.items()}
     columns: dict[str, dict[str, pd.Series]] = {k: {} for k in ("value", "numerator", "denominator", "reason", "mark")}
     for position, indicator in enumerate(config.framework.indicators):
