@@ -140,3 +140,13 @@ def test_embedded_schools_placed_by_point_in_polygon(embedded, default_config):
     counts = loaded.table[loaded.table["indicator"] == "scholen"].set_index("area_code")["value"]
     assert counts.sum() == 48  # 50 schools with a 2019 score, 2 without any location (reported)
     assert any("2 school(s) could not be placed" in note for note in loaded.notes)
+
+
+@pytest.mark.parametrize("marker", [".", "x", "-", "?", "<5", "< 10", "-99999999", "-99999997", "-99997", ""])
+def test_every_suppression_marker_is_missing_with_a_reason(tmp_path, marker):
+    path = tmp_path / "kwb.csv"
+    path.write_text(f"gwb_code_10,a_inw,a_hh_m_k\nWK000101,100,{marker}\nWK000102,200,30\n", encoding="utf-8")
+    table = load_kwb(kwb_spec(path)).table.set_index(["area_code", "indicator"])
+    assert np.isnan(table.loc[("WK000101", "a_hh_m_k"), "value"])
+    assert table.loc[("WK000101", "a_hh_m_k"), "flag"] == "suppressed"
+    assert table.loc[("WK000102", "a_hh_m_k"), "value"] == 30

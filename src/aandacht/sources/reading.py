@@ -18,6 +18,11 @@ import pandas as pd
 from ..errors import DataError
 
 SUPPRESSION_MARKERS = frozenset({".", "x", "X", "-", "?", "geheim"})
+# "<5", "< 10": a count below a disclosure threshold
+_BELOW_THRESHOLD = re.compile(r"^<\s*\d+$")
+# Numeric missing codes: PDOK/CBS wijk- en buurtkaart (-99999999 onbekend, -99999997 geheim, ...)
+# and Swing/incijfers exports (-99999 ... -99996).
+SENTINELS = frozenset({-99999999.0, -99999998.0, -99999997.0, -99999996.0, -99999.0, -99998.0, -99997.0, -99996.0})
 _DECIMAL_COMMA = re.compile(r"^-?\d+(\.\d{3})*,\d+$")
 
 
@@ -76,11 +81,14 @@ def parse_numbers(values: pd.Series, origin: str, column: str) -> tuple[np.ndarr
     not a number raises :class:`DataError` naming the file, row and column.
     """
     text = values.fillna("").astype(str).str.strip()
-    suppressed = text.isin(SUPPRESSION_MARKERS) | (text == "")
+    suppressed = text.isin(SUPPRESSION_MARKERS) | (text == "") | text.str.match(_BELOW_THRESHOLD)
     cleaned = text.where(~suppressed, "")
     comma = cleaned.str.match(_DECIMAL_COMMA)
     cleaned = cleaned.where(~comma, cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
     numbers = pd.to_numeric(cleaned.replace("", np.nan), errors="coerce")
+    sentinel = numbers.isin(SENTINELS)
+    numbers = numbers.mask(sentinel)
+    suppressed = suppressed | sentinel
     bad = numbers.isna() & ~suppressed
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
