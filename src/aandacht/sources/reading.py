@@ -75,9 +75,9 @@ def read_table(
 def parse_numbers(values: pd.Series, origin: str, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Parse published numbers; return (values, suppressed mask).
 
-    Empty cells and suppression markers give NaN (suppressed = True for markers, empty
-    cells are reported as suppressed too: a published table leaves no cell blank by
-    accident). A decimal comma ("0,4") is read as a decimal point. Anything else that is
+    Empty cells, suppression markers, "<n" (a count below a disclosure threshold) and the
+    numeric missing codes in :data:`SENTINELS` give NaN with suppressed = True (an empty
+    cell counts as suppressed too: a published table leaves no cell blank by accident). A decimal comma ("0,4") is read as a decimal point. Anything else that is
     not a number raises :class:`DataError` naming the file, row and column.
     """
     text = values.fillna("").astype(str).str.strip()
