@@ -52,7 +52,8 @@ def materialise_config(case: dict, tmp_path: Path) -> Path:
 def test_bad_input_gives_one_line_and_exit_2(case, tmp_path):
     config = materialise_config(case, tmp_path)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["score", "--config", str(config), "--out", str(out)])
+    # the corpus lives outside the embedded project, so its configs need --allow-outside-paths
+    result = CliRunner().invoke(main, ["--allow-outside-paths", "score", "--config", str(config), "--out", str(out)])
     assert result.exit_code == 2, result.output
     lines = result.output.strip().splitlines()
     assert len(lines) == 1, result.output
@@ -63,5 +64,13 @@ def test_bad_input_gives_one_line_and_exit_2(case, tmp_path):
 
 def test_debug_shows_the_traceback(tmp_path):
     config = materialise_config(CASES[0], tmp_path)
-    result = CliRunner().invoke(main, ["--debug", "score", "--config", str(config), "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(main, ["--debug", "--allow-outside-paths", "score", "--config", str(config), "--out", str(tmp_path / "o")])
     assert result.exit_code != 0 and result.exception is not None
+
+
+def test_path_outside_the_project_needs_the_flag(tmp_path):
+    config = materialise_config({"file": "kwb_header_only.csv", "role": "inputs.kwb2023"}, tmp_path)
+    result = CliRunner().invoke(main, ["score", "--config", str(config), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "lies outside the project directory" in result.output and "--allow-outside-paths" in result.output
+    assert not (tmp_path / "o").exists()

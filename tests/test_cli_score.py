@@ -105,7 +105,7 @@ def test_bad_config_gives_one_line_exit_2_and_no_output(tmp_path, default_config
     change, expected = BAD_CONFIGS[case]
     config = _bad_config(tmp_path, default_config, change)
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["score", "--config", str(config), "--out", str(out)])
+    result = CliRunner().invoke(main, ["--allow-outside-paths", "score", "--config", str(config), "--out", str(out)])
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0]

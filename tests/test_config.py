@@ -31,19 +31,19 @@ def test_default_config_is_valid(default_config):
 def test_negative_weight_names_key(tmp_path, raw_config):
     raw_config["framework"]["indicators"][2]["weight"] = -1
     with pytest.raises(ConfigError, match=r"bad\.yaml: framework\.indicators\[2\]\.weight: .*greater than or equal to 0"):
-        load_config(write(tmp_path, raw_config))
+        load_config(write(tmp_path, raw_config), allow_outside=True)
 
 
 def test_unknown_key_names_key(tmp_path, raw_config):
     raw_config["method"]["normalisation"]["methode"] = "minmax"
     with pytest.raises(ConfigError, match=r"method\.normalisation\.methode: unknown key"):
-        load_config(write(tmp_path, raw_config))
+        load_config(write(tmp_path, raw_config), allow_outside=True)
 
 
 def test_unknown_normalisation_lists_allowed(tmp_path, raw_config):
     raw_config["method"]["normalisation"]["method"] = "robust"
     with pytest.raises(ConfigError, match=r"method\.normalisation\.method: .*'minmax'.*'goalposts'"):
-        load_config(write(tmp_path, raw_config))
+        load_config(write(tmp_path, raw_config), allow_outside=True)
 
 
 def test_cycle_in_hierarchy(tmp_path, raw_config):
@@ -51,26 +51,26 @@ def test_cycle_in_hierarchy(tmp_path, raw_config):
     nodes.append({"id": "x", "label": "X", "parent": "y", "weight": 1})
     nodes.append({"id": "y", "label": "Y", "parent": "x", "weight": 1})
     with pytest.raises(ConfigError, match=r"cycle: x -> y -> x"):
-        load_config(write(tmp_path, raw_config))
+        load_config(write(tmp_path, raw_config), allow_outside=True)
 
 
 def test_missing_parent(tmp_path, raw_config):
     raw_config["framework"]["indicators"][0]["parent"] = "nergens"
     with pytest.raises(ConfigError, match=r"'oab_score' has parent 'nergens', which is not a node"):
-        load_config(write(tmp_path, raw_config))
+        load_config(write(tmp_path, raw_config), allow_outside=True)
 
 
 def test_all_weights_zero(tmp_path, raw_config):
     for indicator in raw_config["framework"]["indicators"]:
         indicator["weight"] = 0
     with pytest.raises(ConfigError, match="all indicator weights are zero"):
-        load_config(write(tmp_path, raw_config))
+        load_config(write(tmp_path, raw_config), allow_outside=True)
 
 
 def test_undefined_input(tmp_path, raw_config):
     raw_config["framework"]["indicators"][1]["input"] = "kwb2099"
     with pytest.raises(ConfigError, match=r"input 'kwb2099' is not defined"):
-        load_config(write(tmp_path, raw_config))
+        load_config(write(tmp_path, raw_config), allow_outside=True)
 
 
 def test_yaml_with_tabs(tmp_path):
@@ -82,10 +82,24 @@ def test_yaml_with_tabs(tmp_path):
 
 def test_paths_resolve_relative_to_config(tmp_path, raw_config):
     raw_config["areas"]["registry"] = "areas.csv"
-    config = load_config(write(tmp_path, raw_config))
+    config = load_config(write(tmp_path, raw_config), allow_outside=True)
     assert config.areas.registry == (tmp_path / "areas.csv").resolve()
 
 
 def test_missing_config_file(tmp_path):
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(tmp_path / "nope.yaml")
+
+
+def test_paths_must_stay_in_the_project(tmp_path, raw_config):
+    (tmp_path / "configs").mkdir()
+    raw_config["areas"]["registry"] = "../data/areas.csv"  # inside: the project is the folder holding configs/
+    raw_config["areas"]["geometry"] = None
+    for spec in raw_config["inputs"].values():
+        spec["path"], spec["locations"] = "../data/x.csv", None
+    config = load_config(write(tmp_path / "configs", raw_config))
+    assert config.areas.registry == (tmp_path / "data" / "areas.csv").resolve()
+    raw_config["inputs"]["kwb2023"]["path"] = "../../elders/kwb.csv"
+    with pytest.raises(ConfigError, match=r"bad\.yaml: path .*elders/kwb\.csv lies outside the project directory"):
+        load_config(write(tmp_path / "configs", raw_config))
+    assert load_config(write(tmp_path / "configs", raw_config), allow_outside=True)

@@ -33,11 +33,13 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 @click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
+@click.option("--allow-outside-paths", is_flag=True,
+              help="Allow a config to name files outside its project directory (the folder holding configs/).")
 @click.version_option(package_name="aandacht")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, allow_outside_paths: bool) -> None:
     """aandacht: rank wijken on risks for children, designate aandachtsgebieden, propose Plus-IKCs."""
-    ctx.obj = {"debug": debug}
+    ctx.obj = {"debug": debug, "allow_outside_paths": allow_outside_paths}
 
 
 def _config_option(function):
@@ -51,7 +53,8 @@ def _load(config_path: Path | None):
     from .config import load_config
     from .resources import default_config_path
 
-    return load_config(config_path or default_config_path())
+    allow_outside = click.get_current_context().obj["allow_outside_paths"]
+    return load_config(config_path or default_config_path(), allow_outside=allow_outside)
 
 
 @main.command()

@@ -285,8 +285,53 @@ def resolve_path(path: Path, base: Path) -> Path:
     return path if path.is_absolute() else (base / path).resolve()
 
 
+def _map_paths(value, function):
+    """Apply ``function`` to every Path inside a (nested) pydantic model, dict, list or tuple."""
+    if isinstance(value, Path):
+        return function(value)
+    if isinstance(value, BaseModel):
+        updates = {name: _map_paths(getattr(value, name), function) for name in type(value).model_fields}
+        return value.model_copy(update=updates)
+    if isinstance(value, dict):
+        return {key: _map_paths(item, function) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_map_paths(item, function) for item in value)
+    return value
+
+
+def config_paths(config: BaseModel) -> list[Path]:
+    """Every file or folder path a config names."""
+    found: list[Path] = []
+    _map_paths(config, lambda path: found.append(path) or path)
+    return found
+
+
+def project_dir(config_file: Path) -> Path:
+    """The project a config belongs to: the folder holding ``configs/`` when the config lives
+    in a folder named ``configs`` (the layout project/configs/x.yaml, project/data/...),
+    otherwise the config's own folder."""
+    folder = config_file.resolve().parent
+    return folder.parent if folder.name == "configs" else folder
+
+
+def check_paths_inside(config: Config) -> None:
+    """Refuse paths that leave the project directory (see :func:`project_dir`)."""
+    root = project_dir(config.source_file)
+    for path in config_paths(config):
+        if path == config.source_file:
+            continue
+        if not path.resolve().is_relative_to(root):
+            raise ConfigError(
+                f"{config.source_file}: path {path} lies outside the project directory {root}; "
+                "move it into the project or pass --allow-outside-paths"
+            )
+
+
 def parse_config(raw: object, source: Path) -> Config:
-    """Validate an already-parsed YAML document; errors name ``source`` and the key path."""
+    """Validate an already-parsed YAML document; errors name ``source`` and the key path.
+
+    Every path in the config is resolved relative to the folder of ``source``.
+    """
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: the config must be a mapping of keys, got {type(raw).__name__}")
     try:
@@ -296,23 +341,14 @@ def parse_config(raw: object, source: Path) -> Config:
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
         raise ConfigError(f"{source}: {_describe(problems[0])}{more}") from None
     base = source.resolve().parent
-    areas = Areas(
-        registry=resolve_path(config.areas.registry, base),
-        geometry=resolve_path(config.areas.geometry, base) if config.areas.geometry else None,
-    )
-    inputs = {
-        name: spec.model_copy(update={
-            "path": resolve_path(spec.path, base),
-            "source": spec.source or name,
-            "locations": resolve_path(spec.locations, base) if spec.locations else None,
-        })
-        for name, spec in config.inputs.items()
-    }
-    return config.model_copy(update={"areas": areas, "inputs": inputs, "source_file": source.resolve()})
+    config = _map_paths(config, lambda path: resolve_path(path, base))
+    inputs = {name: spec.model_copy(update={"source": spec.source or name}) for name, spec in config.inputs.items()}
+    return config.model_copy(update={"inputs": inputs, "source_file": source.resolve()})
 
 
-def load_config(path: str | Path) -> Config:
-    """Read and validate a YAML config; paths inside resolve relative to the file."""
+def load_config(path: str | Path, allow_outside: bool = False) -> Config:
+    """Read and validate a YAML config; paths inside resolve relative to the file and must
+    stay inside the project directory unless ``allow_outside``."""
     source = Path(path)
     if not source.is_file():
         raise ConfigError(f"{source}: config file not found")
@@ -326,7 +362,10 @@ def load_config(path: str | Path) -> Config:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         hint = " (YAML does not allow tabs for indentation; use spaces)" if "\t" in source.read_text(encoding="utf-8") else ""
         raise ConfigError(f"{source}:{where}: invalid YAML: {problem}{hint}") from None
-    return parse_config(raw, source)
+    config = parse_config(raw, source)
+    if not allow_outside:
+        check_paths_inside(config)
+    return config
 
 
 def config_as_dict(config: Config) -> dict:
