@@ -39,6 +39,9 @@ def input_files(config: Config) -> dict[str, Path]:
         files[f"inputs.{name}"] = spec.path
         if spec.locations:
             files[f"inputs.{name}.locations"] = spec.locations
+    for key in ("table", "boards", "pupil_origin"):
+        if getattr(config.ikc, key) is not None:
+            files[f"ikc.{key}"] = getattr(config.ikc, key)
     return files
 
 
