@@ -108,8 +108,8 @@ def load_ikcs(config: Config, registry) -> IkcRegistry:
         notes.append(f"{origin}: no speciaal_onderwijs or soort_po column; every IKC is taken as regular education")
     numbers = frame.get("bevoegd_gezag_nummer", pd.Series("", index=frame.index)).fillna("").str.strip()
     names = frame.get("bevoegd_gezag", pd.Series("", index=frame.index)).fillna("").str.strip()
-    boards = read_boards(config.ikc.boards) if config.ikc.boards else pd.Series(dtype=str)
-    from_table = numbers.map(boards).fillna("")
+    boards = read_boards(config.ikc.boards).to_dict() if config.ikc.boards else {}
+    from_table = numbers.map(lambda number: boards.get(number, ""))
     fallback = np.where(numbers != "", "bevoegd gezag " + numbers, "bevoegd gezag onbekend")
     frame["bevoegd_gezag_nummer"] = numbers
     frame["bevoegd_gezag"] = from_table.where(from_table != "", names.where(names != "", fallback))

@@ -18,7 +18,8 @@ from pathlib import Path
 from . import __version__
 from .config import Config, config_as_dict
 
-PACKAGES = ("pandas", "numpy", "scipy", "scikit-learn", "geopandas", "shapely", "pyogrio", "pydantic", "pyyaml", "openpyxl")
+PACKAGES = ("pandas", "numpy", "scipy", "scikit-learn", "geopandas", "shapely", "pyogrio", "pydantic", "pyyaml", "openpyxl",
+            "pulp")
 
 
 def sha256(path: Path) -> str:

@@ -19,6 +19,7 @@ proven optimum and deterministic.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -73,6 +74,14 @@ def constraint_rows(problem: Problem) -> list[tuple[str, list[str], str, float]]
 
 def solve(problem: Problem, drop: str | None = None, force: dict[str, int] | None = None) -> Solution:
     """Solve the program; ``drop`` leaves one named constraint out, ``force`` fixes variables."""
+    with warnings.catch_warnings():
+        # PuLP 3 marks LpVariable(...) and its bundled CBC deprecated (changed in PuLP 4, hence
+        # pulp<4 in pyproject.toml); the calls below are the documented PuLP 2/3 interface.
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pulp\.")
+        return _solve(problem, drop, force)
+
+
+def _solve(problem: Problem, drop: str | None, force: dict[str, int] | None) -> Solution:
     import pulp
 
     ids = sorted(problem.need.index)
