@@ -113,7 +113,10 @@ def compare_ikcs(old: RoundRecord, new: RoundRecord) -> pd.DataFrame:
             status = "nieuw"
         else:
             new_status = _text(b["status"].get(brin, ""))
-            status = new_status if new_status.startswith("beëindigd") else "beëindigd: niet meer gekozen"
+            if brin not in b.index:
+                status = "beëindigd: niet meer in het IKC-register"
+            else:
+                status = new_status if new_status.startswith("beëindigd") else "beëindigd: niet meer gekozen"
         rows.append({
             "brin_vestiging": brin,
             "name": (new_plus.get(brin) or old_plus.get(brin))["name"],

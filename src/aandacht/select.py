@@ -28,7 +28,9 @@ year t and this round R,
   (new term from R), else beeindigd: termijn voorbij.
 
 exit_need < entry_need (hysteresis), so a small movement of the figures does not move
-money back and forth. A Plus-IKC with need < exit_need + watch_margin is marked monitoren.
+money back and forth. Marked monitoren (on watch): a Plus-IKC with need < exit_need +
+watch_margin, and an IKC in an aandachtsgebied that is not Plus with entry_need -
+watch_margin <= need < entry_need.
 """
 
 from __future__ import annotations
@@ -136,6 +138,9 @@ def select_plus(
                                "buurt_code", "speciaal_onderwijs", "leerlingen"]].copy()
     table["gebied"] = ikc_gebied(ikcs, gebieden, registry)
     table = table.join(need_table(ikcs, rules, wijk_scores, share))
+    unscored = sorted(set(table.loc[table["wijk_code"] != "", "wijk_code"]) - set(wijk_scores.dropna().index))
+    if rules.need.wijk_score > 0 and unscored:
+        notes.append(f"wijk(en) {unscored} have no score; the wijk component of their IKCs' need is 0")
     missing_need = table.index[table["need"].isna()].tolist()
     if missing_need:
         notes.append(f"no need figure (no score or no pupils) for {missing_need}; they cannot be chosen")
@@ -206,7 +211,10 @@ def select_plus(
     table["status"] = pd.Series(status)
     table["startjaar"] = pd.Series(start, dtype="Int64").reindex(table.index)
     table["toelichting"] = pd.Series(why, dtype=object).reindex(table.index).fillna(table["reden_niet_verkiesbaar"])
-    table["monitoren"] = table["plus_ikc"] & (table["need"] < continuity.exit_need + continuity.watch_margin)
+    near_exit = table["plus_ikc"] & (table["need"] < continuity.exit_need + continuity.watch_margin)
+    near_entry = ~table["plus_ikc"] & located & table["need"].between(
+        continuity.entry_need - continuity.watch_margin, continuity.entry_need, inclusive="left")
+    table["monitoren"] = near_exit | near_entry
     table["marginale_waarde"] = marginal.reindex(table.index)
     table = table.sort_values(["plus_ikc", "need"], ascending=[False, False])
     return SelectionResult(table.reset_index(drop=True), constraints, solution.objective, rules.n_plus, notes)
