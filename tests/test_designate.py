@@ -89,3 +89,25 @@ def test_adjoining_components_use_touching_polygons():
     frame = frame.set_index("area_code", drop=False)
     assert adjoining_components(["A", "B", "C", "D"], frame) == [["A", "B", "C"]]
     assert adjoining_components(["D", "E"], frame) == [["D", "E"]]
+
+
+def test_probability_and_hard_core_plug_into_a_real_run():
+    from aandacht.config import load_config
+    from aandacht.designate import designate
+    from aandacht.pipeline import run_score
+    from aandacht.resources import default_config_path
+
+    run = run_score(load_config(default_config_path()))
+    codes = run.matrix.areas.index
+    probability = pd.Series(0.1, index=codes)
+    probability[["WK008050", "WK008040", "WK008071"]] = [0.9, 0.6, 0.55]
+    hard_core = pd.Series(codes.isin(["WK008050", "WK008061"]), index=codes)
+    result = designate(run, DesignationRules(min_probability=0.5, consensus="sufficient", min_population=50),
+                       probability, hard_core)
+    chosen = set(result.areas.index[result.areas["designated"]])
+    assert chosen == {"WK008050", "WK008040", "WK008071", "WK008061"}
+    assert result.areas.loc["WK008040", "probability"] == 0.6 and result.areas.loc["WK008061", "hard_core"]
+    reasons = result.reasons[result.reasons["area_code"] == "WK008050"]
+    assert len(reasons) == 3 and (reasons["contribution"].diff().dropna() <= 0).all()
+    jeugdzorg = reasons.set_index("indicator").loc["jeugdzorg"]
+    assert jeugdzorg["value"] == 18.5 and jeugdzorg["gemeente"] == 13.2  # KWB 2023, Heechterp vs Leeuwarden

@@ -146,6 +146,9 @@ def run_herijking(
     previous = read_round(previous_dir) if previous_dir is not None else None
     if previous is not None and previous.year >= year:
         raise DataError(f"{previous.source}: previous round {previous.year} is not before round {year}")
+    if previous is not None and previous.meta.get("gemeente", {}).get("code") != config.gemeente.code:
+        raise DataError(f"{previous.source}: previous round is for gemeente {previous.meta.get('gemeente')}, "
+                        f"not {config.gemeente.code}")
     run = run_score(config)
     designation = designate(run, config.designation, probability, hard_core)
     ikcs = load_ikcs(config, run.registry)
