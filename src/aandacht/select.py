@@ -120,6 +120,41 @@ def changed_figures(old: dict[str, float], new: pd.Series) -> str:
     return "; ".join(parts)
 
 
+def in_term_rules(previous: dict[str, PreviousPlus], table: pd.DataFrame, rules: SelectionRules, round_year: int):
+    """The continuity rule for Plus-IKCs within their term (module docstring).
+
+    Returns (fixed_in, fixed_out, status, start year, explanation) for those IKCs; IKCs
+    whose term is over are left to compete.
+    """
+    continuity = rules.continuity
+    fixed_in, fixed_out, status, start, why = set(), set(), {}, {}, {}
+    for brin, plus in previous.items():
+        if brin not in table.index or round_year >= plus.start_year + continuity.term_years:
+            continue
+        need = table.at[brin, "need"]
+        if not np.isnan(need) and need >= continuity.exit_need:
+            fixed_in.add(brin)
+            status[brin], start[brin] = "voortgezet", plus.start_year
+        else:
+            fixed_out.add(brin)
+            status[brin] = "beëindigd: situatie veranderd"
+            why[brin] = f"behoefte onder de uitstapdrempel {continuity.exit_need:g}: " + changed_figures(
+                plus.figures, table.loc[brin])
+    return fixed_in, fixed_out, status, start, why
+
+
+def board_limits(rules: SelectionRules, candidate_boards: pd.Series, all_boards: pd.Series) -> dict:
+    """Minimum and maximum per school board among the candidates: ``boards`` for every
+    board, overridden per board name by ``board_limits``; unconstrained boards are left out."""
+    unknown = sorted(set(rules.board_limits) - set(all_boards))
+    if unknown:
+        raise ConfigError(f"selection.board_limits names board(s) {unknown} that are not in the IKC registry; "
+                          f"boards: {sorted(set(all_boards))}")
+    limits = {board: (rules.boards.min, rules.boards.max) for board in sorted(set(candidate_boards))}
+    limits.update({board: (limit.min, limit.max) for board, limit in rules.board_limits.items() if board in limits})
+    return {board: limit for board, limit in limits.items() if limit != (0, None)}
+
+
 def select_plus(
     ikcs: IkcRegistry,
     rules: SelectionRules,
@@ -158,34 +193,19 @@ def select_plus(
     gone = sorted(set(previous_by_id) - set(table.index))
     if gone:
         notes.append(f"Plus-IKC(s) {gone} of the previous round are not in the IKC registry any more")
-    fixed_in, fixed_out, status, start, why = set(), set(), {}, {}, {}
-    for brin, plus in previous_by_id.items():
-        if brin not in table.index:
-            continue
-        need = table.at[brin, "need"]
-        if round_year < plus.start_year + continuity.term_years:
-            if not np.isnan(need) and need >= continuity.exit_need:
-                fixed_in.add(brin)
-                status[brin], start[brin] = "voortgezet", plus.start_year
-            else:
-                fixed_out.add(brin)
-                status[brin] = "beëindigd: situatie veranderd"
-                why[brin] = f"behoefte onder de uitstapdrempel {continuity.exit_need:g}: " + changed_figures(
-                    plus.figures, table.loc[brin])
+    fixed_in, fixed_out, status, start, why = in_term_rules(previous_by_id, table, rules, round_year)
     candidates = table.index[table["verkiesbaar"] | table.index.isin(list(fixed_in))]
     eligible = table.loc[candidates]
     cover = {gebied: eligible.index[eligible["gebied"] == gebied].tolist() for gebied in gebieden} \
         if rules.cover_every_gebied else {}
-    limits = {board: (rules.boards.min, rules.boards.max) for board in sorted(set(eligible["bevoegd_gezag"]))}
-    unknown_boards = sorted(set(rules.board_limits) - set(table["bevoegd_gezag"]))
-    if unknown_boards:
-        raise ConfigError(f"selection.board_limits names board(s) {unknown_boards} that are not in the IKC registry")
-    limits.update({board: (limit.min, limit.max) for board, limit in rules.board_limits.items() if board in limits})
-    limits = {b: lim for b, lim in limits.items() if lim != (0, None)}
     problem = Problem(
         need=eligible["need"].fillna(0.0), n=rules.n_plus, cover=cover, boards=eligible["bevoegd_gezag"],
-        board_limits=limits, fixed_in=frozenset(fixed_in), fixed_out=frozenset(fixed_out & set(candidates)),
+        board_limits=board_limits(rules, eligible["bevoegd_gezag"], table["bevoegd_gezag"]),
+        fixed_in=frozenset(fixed_in), fixed_out=frozenset(fixed_out & set(candidates)),
     )
+    lacking = sorted(b for b, limit in rules.board_limits.items() if limit.min > 0 and b not in problem.board_limits)
+    if lacking:
+        notes.append(f"board(s) {lacking} have a minimum but no candidate IKC; their minimum cannot apply")
     without = sorted(g for g, members in cover.items() if not members)
     if without:
         notes.append(f"aandachtsgebied(en) {without} have no eligible IKC; coverage cannot apply to them")
@@ -204,7 +224,9 @@ def select_plus(
             start[brin] = round_year
         elif plus:
             status[brin] = "beëindigd: termijn voorbij"
-            why[brin] = f"termijn {plus.start_year}-{plus.start_year + continuity.term_years} voorbij, niet opnieuw gekozen"
+            reason = table.at[brin, "reden_niet_verkiesbaar"]
+            why[brin] = (f"termijn {plus.start_year}-{plus.start_year + continuity.term_years} voorbij, niet opnieuw "
+                         f"gekozen{': ' + reason if reason else ''}")
         else:
             status[brin] = "kandidaat, niet gekozen" if brin in candidates else "geen Plus-IKC"
     table["plus_ikc"] = table.index.isin(list(chosen))
