@@ -39,7 +39,8 @@ def print_designation(designation) -> None:
 def print_selection(selection) -> None:
     """The Plus-IKCs and candidates, the constraints, and the objective."""
     ikcs = selection.ikcs
-    shown = ikcs[ikcs["plus_ikc"] | ikcs["status"].str.startswith(("kandidaat", "beëindigd"))].copy()
+    listed = ikcs["plus_ikc"] | ikcs["monitoren"] | ikcs["status"].str.startswith(("kandidaat", "beëindigd"))
+    shown = ikcs[listed].copy()
     shown["status"] = shown["status"].where(~shown["monitoren"].astype(bool), shown["status"] + " (monitoren)")
     _print(f"Plus-IKCs ({int(ikcs['plus_ikc'].sum())} van {selection.n_plus} plaatsen)", shown, {
         "brin_vestiging": "BRIN", "name": "naam", "gebied": "gebied", "need": "behoefte", "status": "status",
