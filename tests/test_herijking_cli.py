@@ -28,7 +28,7 @@ def test_first_round_writes_a_complete_round_folder(two_rounds):
     rounds, first, _ = two_rounds
     assert first.exit_code == 0, first.output
     folder = rounds / "2024"
-    for name in ("wijken.csv", "indicatoren.csv", "aandachtsgebieden.csv", "suggesties_aangrenzend.csv",
+    for name in ("ranking.csv", "scores.xlsx", "wijken.csv", "indicatoren.csv", "aandachtsgebieden.csv", "suggesties_aangrenzend.csv",
                  "redenen.csv", "ikcs.csv", "beperkingen.csv", "ronde.json", "manifest.json"):
         assert (folder / name).is_file(), name
     meta = json.loads((folder / "ronde.json").read_text(encoding="utf-8"))
@@ -85,8 +85,8 @@ def test_previous_round_must_be_earlier(two_rounds, tmp_path):
     assert not (tmp_path / "2024").exists()
 
 
-def config_with_ikc_table(tmp_path: Path, lines: list[str]) -> Path:
-    """A copy of the default config (paths made absolute) whose ikc.table is ``lines``."""
+def config_copy(tmp_path: Path, edit) -> Path:
+    """A copy of the default config in ``tmp_path`` (paths made absolute), changed by ``edit(raw)``."""
     source = default_config_path()
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     base = source.parent
@@ -95,12 +95,18 @@ def config_with_ikc_table(tmp_path: Path, lines: list[str]) -> Path:
         for key in ("path", "locations"):
             if key in spec:
                 spec[key] = str((base / spec[key]).resolve())
-    table = tmp_path / "ikcs.csv"
-    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    raw["ikc"] = {"table": str(table)}
+    raw["ikc"] = {k: str((base / v).resolve()) for k, v in raw["ikc"].items()}
+    edit(raw)
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def config_with_ikc_table(tmp_path: Path, lines: list[str]) -> Path:
+    """A copy of the default config whose ikc.table is ``lines``."""
+    table = tmp_path / "ikcs.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config_copy(tmp_path, lambda raw: raw["ikc"].update(table=str(table)))
 
 
 def school_lines() -> list[str]:
@@ -124,3 +130,11 @@ def test_unknown_wijk_code_is_a_one_line_error(tmp_path):
     result = invoke("select", "--config", config, "--round", 2026)
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and "WK009999" in result.output and "not in the area registry" in result.output
+
+
+def test_bad_selection_config_is_a_one_line_error(tmp_path):
+    config = config_copy(tmp_path, lambda raw: raw["selection"]["continuity"].update(exit_need=40))  # > entry 15
+    result = invoke("herijking", "--config", config, "--round", 2026, "--rounds-dir", tmp_path / "rounds")
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "selection.continuity: exit_need (40.0) must not exceed entry_need (15.0)" in result.output
+    assert not (tmp_path / "rounds").exists()

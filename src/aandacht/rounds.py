@@ -4,6 +4,7 @@
 reading the previous round's designations from its folder when given. A round folder
 (``rounds/<R>/``) holds, besides ``manifest.json``:
 
+* ``ranking.csv`` and ``scores.xlsx``: the scoring run, as written by ``aandacht score``;
 * ``wijken.csv``: per area rank, score, probability, hard core, population, the rule
   outcomes, aangewezen, gebied and reasons;
 * ``indicatoren.csv``: long table area_code, indicator, label, waarde (raw),
@@ -32,7 +33,7 @@ from .errors import ConfigError, DataError
 from .ikc import load_ikcs, read_pupil_origin
 from .pipeline import ScoreRun, run_score
 from .select import COMPONENTS, PreviousPlus, SelectionResult, select_plus
-from .tables import read_csv_nl, write_csv
+from .tables import ranking, read_csv_nl, write_csv, write_workbook
 
 ROUND_JSON = "ronde.json"
 ROUND_CSVS = ("wijken.csv", "indicatoren.csv", "ikcs.csv")
@@ -177,7 +178,11 @@ def round_writers(result: Herijking) -> dict:
         "beperkingen.csv": selection.constraints,
     }
     tables.update({f"wijzigingen_{name}.csv": table for name, table in result.changes.items()})
-    writers = {name: (lambda path, t=table: write_csv(t, path)) for name, table in tables.items()}
+    writers = {
+        "ranking.csv": lambda path: write_csv(ranking(result.run), path),
+        "scores.xlsx": lambda path: write_workbook(result.run, path),
+    }
+    writers.update({name: (lambda path, t=table: write_csv(t, path)) for name, table in tables.items()})
     text = json.dumps(result.record.meta, indent=2, ensure_ascii=False) + "\n"
     writers[ROUND_JSON] = lambda path: path.write_text(text, encoding="utf-8")
     return writers
