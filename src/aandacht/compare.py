@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .designate import number_nl
 from .rounds import RoundRecord
 
 DRIVERS = 3
@@ -53,13 +54,9 @@ def drivers(old: RoundRecord, new: RoundRecord, code: str, change: str, count: i
         delta = delta.reindex(delta.abs().sort_values(ascending=False).index)
     parts = []
     for indicator, value in delta.head(count).items():
-        parts.append(f"{b.at[indicator, 'label']}: {_nl(a.at[indicator, 'waarde'])} -> {_nl(b.at[indicator, 'waarde'])} "
-                     f"(bijdrage {_nl_signed(value)})")
+        before, after = number_nl(a.at[indicator, "waarde"]), number_nl(b.at[indicator, "waarde"])
+        parts.append(f"{b.at[indicator, 'label']}: {before} -> {after} (bijdrage {_nl_signed(value)})")
     return "; ".join(parts) if parts else "geen indicator veranderd"
-
-
-def _nl(value: float) -> str:
-    return "onbekend" if pd.isna(value) else f"{value:.3g}".replace(".", ",")
 
 
 def _nl_signed(value: float) -> str:

@@ -207,15 +207,18 @@ def reason_text(rows: pd.DataFrame) -> str:
     """Dutch one-line reasons, e.g. 'Jongeren met jeugdzorg 21,3 % (gemeente 12,0; mediaan wijken 11,5)'."""
     parts = []
     for row in rows.itertuples():
-        reference = [f"gemeente {_nl(row.gemeente)}"] if not np.isnan(row.gemeente) else []
-        reference.append(f"mediaan wijken {_nl(row.median)}")
-        parts.append(f"{row.label} {_nl(row.value)} {row.unit} ({'; '.join(reference)})".replace("  ", " "))
+        reference = [f"gemeente {number_nl(row.gemeente)}"] if not np.isnan(row.gemeente) else []
+        reference.append(f"mediaan wijken {number_nl(row.median)}")
+        parts.append(f"{row.label} {number_nl(row.value)} {row.unit} ({'; '.join(reference)})".replace("  ", " "))
     return "; ".join(parts)
 
 
-def _nl(value: float) -> str:
-    """A number with 3 significant digits and a decimal comma."""
-    return f"{value:.3g}".replace(".", ",")
+def number_nl(value: float) -> str:
+    """A number for Dutch text: whole from 100 up, else 3 significant digits; decimal comma."""
+    if pd.isna(value):
+        return "onbekend"
+    text = f"{value:.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return text.replace(".", ",")
 
 
 def designate(
