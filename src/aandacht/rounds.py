@@ -67,7 +67,7 @@ def read_round(path: Path) -> RoundRecord:
     """Read a round folder written by :func:`write_round`."""
     path = Path(path)
     if not path.is_dir():
-        raise DataError(f"{path}: previous round folder not found")
+        raise DataError(f"{path}: round folder not found")
     missing = [name for name in (ROUND_JSON, *ROUND_CSVS) if not (path / name).is_file()]
     if missing:
         raise DataError(f"{path}: not a round folder (missing {missing}); it must be written by 'aandacht herijking'")
