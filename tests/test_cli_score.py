@@ -49,7 +49,7 @@ def test_manifest_records_config_inputs_and_versions(scored):
     out, _ = scored
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["config"]["gemeente"]["code"] == "GM0080"
-    assert len(manifest["inputs"]["inputs.kwb2023"]["sha256"]) == 64
+    assert len(manifest["inputs"]["inputs.kwb2023.path"]["sha256"]) == 64
     assert set(manifest["outputs"]) == {"ranking.csv", "scores.xlsx"}
     assert "pandas" in manifest["versions"] and manifest["created_utc"].endswith("+00:00")
 

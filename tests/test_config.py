@@ -95,6 +95,7 @@ def test_paths_must_stay_in_the_project(tmp_path, raw_config):
     (tmp_path / "configs").mkdir()
     raw_config["areas"]["registry"] = "../data/areas.csv"  # inside: the project is the folder holding configs/
     raw_config["areas"]["geometry"] = None
+    raw_config["ikc"]["boards"] = None
     for spec in raw_config["inputs"].values():
         spec["path"], spec["locations"] = "../data/x.csv", None
     config = load_config(write(tmp_path / "configs", raw_config))

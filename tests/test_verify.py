@@ -31,7 +31,7 @@ def test_changed_input_is_named_and_difference_reported(tmp_path, embedded):
     kwb.write_text(kwb.read_text(encoding="utf-8").replace("77.3", "20.1"), encoding="utf-8")
     result = CliRunner().invoke(main, ["verify", str(out)])
     assert result.exit_code == 1
-    assert f"input inputs.kwb2023 changed since the run: {kwb}" in result.output
+    assert f"input inputs.kwb2023.path changed since the run: {kwb}" in result.output
     assert "ranking.csv" in result.output
 
 

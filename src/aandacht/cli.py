@@ -104,5 +104,72 @@ def verify(folder: Path) -> None:
     sys.exit(0 if report.identical else 1)
 
 
+
+@main.command(name="select")
+@_config_option
+@click.option("--round", "round_year", type=int, default=None,
+              help="Round year (start year of new Plus-IKCs; default: the current year).")
+@click.option("--previous", "previous_dir", type=click.Path(path_type=Path), default=None,
+              help="Previous round folder, for the continuity rules.")
+def select_command(config_path: Path | None, round_year: int | None, previous_dir: Path | None) -> None:
+    """Designate aandachtsgebieden and choose the Plus-IKCs; print only (herijking writes files)."""
+    from .rounds import run_herijking
+    from .terminal import print_notes
+    from .terminal_rounds import print_designation, print_selection
+
+    config = _load(config_path)
+    result = run_herijking(config, round_year or datetime.now().year, previous_dir)
+    print_notes(result.notes)
+    print_designation(result.designation)
+    print_selection(result.selection)
+
+
+@main.command()
+@_config_option
+@click.option("--round", "round_year", type=int, required=True, help="Round year, e.g. 2026.")
+@click.option("--previous", "previous_dir", type=click.Path(path_type=Path), default=None,
+              help="Previous round folder (e.g. rounds/2024) to continue from and compare with.")
+@click.option("--rounds-dir", type=click.Path(path_type=Path), default=Path("rounds"), show_default=True,
+              help="Folder holding one folder per round.")
+@click.option("--force", is_flag=True, help="If the round folder exists, move it aside (never deleted) and write anew.")
+def herijking(config_path: Path | None, round_year: int, previous_dir: Path | None, rounds_dir: Path,
+              force: bool) -> None:
+    """Run a round: score, designate, select; write rounds/<round>/ and compare with --previous."""
+    from .manifest import build_manifest
+    from .output import check_target, write_folder
+    from .rounds import round_writers, run_herijking
+    from .terminal import print_notes
+    from .terminal_rounds import print_changes, print_designation, print_selection
+
+    config = _load(config_path)
+    target = rounds_dir / str(round_year)
+    check_target(target, force)
+    result = run_herijking(config, round_year, previous_dir)
+    print_notes(result.notes)
+    print_designation(result.designation)
+    print_selection(result.selection)
+    if result.previous is not None:
+        print_changes(result.changes, result.previous.year, round_year)
+    extra = {"round": round_year, "previous": str(previous_dir.resolve()) if previous_dir else None}
+    manifest = build_manifest(config, "herijking", extra)
+    moved = write_folder(target, round_writers(result), manifest, force)
+    if moved:
+        click.echo(f"previous output moved to {moved}")
+    click.echo(f"written: {target}/")
+
+
+@main.command()
+@click.argument("old_dir", type=click.Path(path_type=Path))
+@click.argument("new_dir", type=click.Path(path_type=Path))
+def compare(old_dir: Path, new_dir: Path) -> None:
+    """Print what changed between two round folders (per wijk and per Plus-IKC)."""
+    from .compare import compare_records
+    from .rounds import read_round
+    from .terminal_rounds import print_changes
+
+    old, new = read_round(old_dir), read_round(new_dir)
+    print_changes(compare_records(old, new), old.year, new.year)
+
+
 if __name__ == "__main__":
     main()

@@ -193,6 +193,132 @@ class Method(_Strict):
     unreliable: Literal["mark", "exclude"] = "mark"
 
 
+class AreaGroup(_Strict):
+    """A named aandachtsgebied made of several areas: wijken, or selected buurten of a wijk.
+
+    ``areas`` are registry codes at the scored level or below. The group is designated
+    when ``any`` (or ``all``) of the scored areas it touches (a buurt counts through its
+    wijk) is designated by the rules; it then replaces those areas as one gebied.
+    """
+
+    name: Annotated[str, Field(min_length=1)]
+    areas: Annotated[list[str], Field(min_length=1)]
+    designate_when: Literal["any", "all"] = "any"
+
+
+class DesignationRules(_Strict):
+    """Rules that designate aandachtsgebieden (see :mod:`aandacht.designate`).
+
+    An area is designated when it is scored, has at least ``min_population`` of the
+    population figure of ``population``, and passes every configured rule among
+    ``top_k`` (rank <= k), ``min_score`` and ``min_probability`` (probability of
+    designation from the uncertainty analysis). ``consensus`` uses the hard core of the
+    monitors: ``required`` (must also be in it), ``sufficient`` (being in it designates
+    on its own), or ``ignore``.
+    """
+
+    top_k: Annotated[int, Field(ge=1)] | None = None
+    min_score: float | None = None
+    min_probability: Annotated[float, Field(ge=0, le=1)] | None = None
+    consensus: Literal["ignore", "required", "sufficient"] = "ignore"
+    min_population: Annotated[float, Field(ge=0)] | None = None
+    groups: list[AreaGroup] = Field(default_factory=list)
+    reasons: Annotated[int, Field(ge=1)] = 3
+    suggest_adjoining: bool = True
+
+    @model_validator(mode="after")
+    def _some_rule(self) -> DesignationRules:
+        if self.top_k is None and self.min_score is None and self.min_probability is None and self.consensus == "ignore":
+            raise ValueError("give at least one of top_k, min_score, min_probability or consensus")
+        names = [g.name for g in self.groups]
+        doubles = sorted({n for n in names if names.count(n) > 1})
+        if doubles:
+            raise ValueError(f"group name(s) {doubles} are used more than once")
+        members = [a for g in self.groups for a in g.areas]
+        shared = sorted({a for a in members if members.count(a) > 1})
+        if shared:
+            raise ValueError(f"area(s) {shared} are in more than one group")
+        return self
+
+
+class IkcRegistrySpec(_Strict):
+    """The IKC/school table and the analyst's tables around it (see :mod:`aandacht.ikc`)."""
+
+    table: Path | None = Field(default=None, description="default: the path of the school_scores input")
+    boards: Path | None = Field(default=None, description="CSV bevoegd_gezag_nummer,naam filled by an analyst")
+    pupil_origin: Path | None = Field(default=None, description="CSV brin_vestiging,area_code,leerlingen")
+
+
+class NeedWeights(_Strict):
+    """Weights of the components of an IKC's need (each scaled to 0-100, see :mod:`aandacht.select`)."""
+
+    score_per_pupil: Annotated[float, Field(ge=0)] = 1.0
+    score_total: Annotated[float, Field(ge=0)] = 1.0
+    wijk_score: Annotated[float, Field(ge=0)] = 1.0
+    pupil_share: Annotated[float, Field(ge=0)] = 0.0
+    score_column: Literal["achterstandsscore", "achterstandsscore_zonder_drempel"] = "achterstandsscore_zonder_drempel"
+
+    @model_validator(mode="after")
+    def _positive(self) -> NeedWeights:
+        if self.score_per_pupil + self.score_total + self.wijk_score + self.pupil_share == 0:
+            raise ValueError("all need weights are zero")
+        return self
+
+
+class Budget(_Strict):
+    """Money or hours: the number of Plus-IKCs is floor(total / per_ikc)."""
+
+    total: Annotated[float, Field(gt=0)]
+    per_ikc: Annotated[float, Field(gt=0)]
+    unit: str = "euro"
+
+
+class BoardLimit(_Strict):
+    min: Annotated[int, Field(ge=0)] = 0
+    max: Annotated[int, Field(ge=0)] | None = None
+
+
+class Continuity(_Strict):
+    """A Plus predicate lasts ``term_years``; within its term an IKC keeps it while its
+    need stays >= ``exit_need`` (lower than ``entry_need``: hysteresis)."""
+
+    term_years: Annotated[int, Field(ge=1)] = 4
+    entry_need: Annotated[float, Field(ge=0)] = 0.0
+    exit_need: Annotated[float, Field(ge=0)] = 0.0
+    watch_margin: Annotated[float, Field(ge=0)] = 5.0
+
+    @model_validator(mode="after")
+    def _hysteresis(self) -> Continuity:
+        if self.exit_need > self.entry_need:
+            raise ValueError(f"exit_need ({self.exit_need}) must not exceed entry_need ({self.entry_need})")
+        return self
+
+
+class SelectionRules(_Strict):
+    """How Plus-IKCs are chosen (see :mod:`aandacht.select`)."""
+
+    count: Annotated[int, Field(ge=1)] | None = None
+    budget: Budget | None = None
+    need: NeedWeights = NeedWeights()
+    eligible_pupil_share: Annotated[float, Field(ge=0, le=1)] = 0.5
+    cover_every_gebied: bool = True
+    boards: BoardLimit = BoardLimit()
+    board_limits: dict[str, BoardLimit] = Field(default_factory=dict)
+    special_education: Literal["compete", "exclude"] = "compete"
+    continuity: Continuity = Continuity()
+
+    @model_validator(mode="after")
+    def _count_or_budget(self) -> SelectionRules:
+        if (self.count is None) == (self.budget is None):
+            raise ValueError("give either count or budget (exactly one)")
+        return self
+
+    @property
+    def n_plus(self) -> int:
+        """The number of Plus-IKCs: ``count``, or floor(budget.total / budget.per_ikc)."""
+        return self.count if self.count is not None else int(self.budget.total // self.budget.per_ikc)
+
+
 class Config(_Strict):
     """A whole aandacht config."""
 
@@ -205,6 +331,9 @@ class Config(_Strict):
     population: PopulationGate | None = None
     framework: Framework
     method: Method = Method()
+    designation: DesignationRules | None = None
+    ikc: IkcRegistrySpec = IkcRegistrySpec()
+    selection: SelectionRules | None = None
     source_file: Path | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
@@ -299,10 +428,21 @@ def _map_paths(value, function):
     return value
 
 
-def config_paths(config: BaseModel) -> list[Path]:
-    """Every file or folder path a config names."""
-    found: list[Path] = []
-    _map_paths(config, lambda path: found.append(path) or path)
+def named_paths(value, prefix: str = "") -> dict[str, Path]:
+    """Every file or folder path inside a config, keyed by its key path (``inputs.kwb2023.path``)."""
+    found: dict[str, Path] = {}
+    if isinstance(value, Path):
+        found[prefix] = value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            if not type(value).model_fields[name].exclude:
+                found |= named_paths(getattr(value, name), f"{prefix}.{name}" if prefix else name)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found |= named_paths(item, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, (list, tuple)):
+        for position, item in enumerate(value):
+            found |= named_paths(item, f"{prefix}[{position}]")
     return found
 
 
@@ -317,9 +457,7 @@ def project_dir(config_file: Path) -> Path:
 def check_paths_inside(config: Config) -> None:
     """Refuse paths that leave the project directory (see :func:`project_dir`)."""
     root = project_dir(config.source_file)
-    for path in config_paths(config):
-        if path == config.source_file:
-            continue
+    for path in named_paths(config).values():
         if not path.resolve().is_relative_to(root):
             raise ConfigError(
                 f"{config.source_file}: path {path} lies outside the project directory {root}; "

@@ -52,7 +52,7 @@ def variables_of(tidy: pd.DataFrame, source: str, period: str, codes: list[str])
     return {variable: group.set_index("area_code").reindex(codes) for variable, group in rows.groupby("indicator")}
 
 
-def _indicator_columns(indicator: Indicator, variables: dict[str, pd.DataFrame], origin: str):
+def indicator_columns(indicator: Indicator, variables: dict[str, pd.DataFrame], origin: str):
     """Return value, numerator, denominator and missing reason for one indicator."""
     needed = [indicator.variable] if indicator.variable else [indicator.numerator, indicator.denominator]
     absent = [v for v in needed if v not in variables]
@@ -124,7 +124,7 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
     for position, indicator in enumerate(config.framework.indicators):
         spec = config.inputs[indicator.input]
         origin = f"{config.source_file}: framework.indicators[{position}]"
-        value, numerator, denominator, reason = _indicator_columns(
+        value, numerator, denominator, reason = indicator_columns(
             indicator, by_input[indicator.input], f"{origin}: {indicator.input} ({spec.path})"
         )
         mark = reliability_marks(value, denominator, indicator.min_denominator)

@@ -16,9 +16,10 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .config import Config, config_as_dict
+from .config import Config, config_as_dict, named_paths
 
-PACKAGES = ("pandas", "numpy", "scipy", "scikit-learn", "geopandas", "shapely", "pyogrio", "pydantic", "pyyaml", "openpyxl")
+PACKAGES = ("pandas", "numpy", "scipy", "scikit-learn", "geopandas", "shapely", "pyogrio", "pydantic", "pyyaml", "openpyxl",
+            "pulp")
 
 
 def sha256(path: Path) -> str:
@@ -31,15 +32,8 @@ def sha256(path: Path) -> str:
 
 
 def input_files(config: Config) -> dict[str, Path]:
-    """Every file a run reads, by role."""
-    files = {"config": config.source_file, "areas.registry": config.areas.registry}
-    if config.areas.geometry:
-        files["areas.geometry"] = config.areas.geometry
-    for name, spec in config.inputs.items():
-        files[f"inputs.{name}"] = spec.path
-        if spec.locations:
-            files[f"inputs.{name}.locations"] = spec.locations
-    return files
+    """Every file a run reads, keyed by its config key (``inputs.kwb2023.path``); the config itself as ``config``."""
+    return {"config": config.source_file} | named_paths(config)
 
 
 def package_versions() -> dict[str, str]:

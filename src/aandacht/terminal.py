@@ -11,21 +11,21 @@ from rich.table import Table
 PIPE_WIDTH = 160
 
 
-def _console() -> Console:
+def make_console() -> Console:
     """A console on the current stdout; wide when output goes to a file or pipe (no wrapping of names)."""
     return Console() if sys.stdout.isatty() else Console(width=PIPE_WIDTH)
 
 
 def print_notes(notes: list[str]) -> None:
     """Print what the loaders read and left out."""
-    console = _console()
+    console = make_console()
     for note in notes:
         console.print(f"- {note}", style="dim", highlight=False, markup=False)
 
 
 def print_ranking(table: pd.DataFrame, run, top: int | None) -> None:
     """Print the ranked areas: rank, code, name, score, largest contributing domain, reliability."""
-    console = _console()
+    console = make_console()
     config = run.config
     title = f"{config.framework.index.label} - {config.gemeente.name}, {config.level} ({config.period})"
     out = Table(title=title, title_justify="left")

@@ -37,14 +37,24 @@ class VerifyReport:
         self.identical = False
 
 
-def _score_writers(config: Config) -> dict[str, Callable[[Path], None]]:
+def _score_writers(config: Config, manifest: dict) -> dict[str, Callable[[Path], None]]:
     from .pipeline import run_score
     from .tables import score_writers
 
     return score_writers(run_score(config))
 
 
-RECOMPUTERS: dict[str, Callable[[Config], dict[str, Callable[[Path], None]]]] = {"score": _score_writers}
+def _herijking_writers(config: Config, manifest: dict) -> dict[str, Callable[[Path], None]]:
+    from .rounds import round_writers, run_herijking
+
+    previous = Path(manifest["previous"]) if manifest.get("previous") else None
+    return round_writers(run_herijking(config, int(manifest["round"]), previous))
+
+
+RECOMPUTERS: dict[str, Callable[[Config, dict], dict[str, Callable[[Path], None]]]] = {
+    "score": _score_writers,
+    "herijking": _herijking_writers,
+}
 
 
 def read_manifest(folder: Path) -> dict:
@@ -58,6 +68,8 @@ def read_manifest(folder: Path) -> dict:
 
 
 def _tables(path: Path) -> dict[str, pd.DataFrame]:
+    if path.suffix == ".json":
+        return {"": pd.json_normalize(json.loads(path.read_text(encoding="utf-8")), sep=".")}
     if path.suffix == ".xlsx":
         return pd.read_excel(path, sheet_name=None, engine="openpyxl")
     if path.suffix == ".csv":
@@ -108,7 +120,7 @@ def verify_folder(folder: Path) -> VerifyReport:
         report.lines.append("inputs differ: the recomputation below uses the current files")
     config_file = Path(manifest["inputs"].get("config", {}).get("path", folder / "manifest.json"))
     config = parse_config(manifest["config"], config_file)
-    writers = RECOMPUTERS[command](config)
+    writers = RECOMPUTERS[command](config, manifest)
     with tempfile.TemporaryDirectory() as scratch:
         for name, write in writers.items():
             recomputed = Path(scratch) / name

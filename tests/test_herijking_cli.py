@@ -1,0 +1,148 @@
+"""aandacht herijking / select / compare on the embedded Leeuwarden data, and bad IKC tables."""
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from aandacht.cli import main
+from aandacht.resources import default_config_path
+from aandacht.tables import read_csv_nl
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args], env={"COLUMNS": "250"})
+
+
+@pytest.fixture(scope="module")
+def two_rounds(tmp_path_factory):
+    rounds = tmp_path_factory.mktemp("rounds")
+    first = invoke("herijking", "--round", 2024, "--rounds-dir", rounds)
+    second = invoke("herijking", "--round", 2026, "--previous", rounds / "2024", "--rounds-dir", rounds)
+    return rounds, first, second
+
+
+def test_first_round_writes_a_complete_round_folder(two_rounds):
+    rounds, first, _ = two_rounds
+    assert first.exit_code == 0, first.output
+    folder = rounds / "2024"
+    for name in ("ranking.csv", "scores.xlsx", "wijken.csv", "indicatoren.csv", "aandachtsgebieden.csv", "suggesties_aangrenzend.csv",
+                 "redenen.csv", "ikcs.csv", "beperkingen.csv", "ronde.json", "manifest.json"):
+        assert (folder / name).is_file(), name
+    meta = json.loads((folder / "ronde.json").read_text(encoding="utf-8"))
+    assert meta["round"] == 2024 and meta["n_plus"] == 9
+    assert len(meta["plus_ikcs"]) == 9 and {p["start_year"] for p in meta["plus_ikcs"]} == {2024}
+    assert len(meta["aandachtsgebieden"]) == 7  # top_k 7 in configs/leeuwarden.yaml
+    wijken = read_csv_nl(folder / "wijken.csv")
+    assert wijken["aangewezen"].sum() == 7 and len(wijken) == 22
+    assert wijken.loc[wijken["area_code"] == "WK008050", "gebied"].item() == "Heechterp-Skieringen"
+    ikcs = read_csv_nl(folder / "ikcs.csv")
+    chosen = ikcs[ikcs["plus_ikc"]]
+    assert (chosen["gebied"].fillna("") != "").all()  # every Plus-IKC lies in an aandachtsgebied
+    assert set(chosen["status"]) == {"nieuw"}
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command"] == "herijking" and "ikcs.csv" in manifest["outputs"]
+
+
+def test_second_round_reads_the_first_and_continues(two_rounds):
+    rounds, _, second = two_rounds
+    assert second.exit_code == 0, second.output
+    folder = rounds / "2026"
+    meta = json.loads((folder / "ronde.json").read_text(encoding="utf-8"))
+    assert {p["start_year"] for p in meta["plus_ikcs"]} == {2024}  # same data: all in term, all kept
+    assert {p["status"] for p in meta["plus_ikcs"]} == {"voortgezet"}
+    changes = read_csv_nl(folder / "wijzigingen_wijken.csv")
+    assert set(changes["wijziging"]) == {"gebleven"} and len(changes) == 7
+    assert set(changes["drijvers"]) == {"geen indicator veranderd"}
+    ikc_changes = read_csv_nl(folder / "wijzigingen_ikcs.csv")
+    assert set(ikc_changes["status"]) == {"voortgezet"} and len(ikc_changes) == 9
+    constraints = read_csv_nl(folder / "beperkingen.csv")
+    assert constraints["constraint"].str.startswith("continuering").sum() == 9
+
+
+def test_compare_prints_the_differences(two_rounds):
+    rounds, _, _ = two_rounds
+    result = invoke("compare", rounds / "2024", rounds / "2026")
+    assert result.exit_code == 0, result.output
+    assert "2024 -> 2026" in result.output and "gebleven" in result.output and "voortgezet" in result.output
+
+
+def test_existing_round_is_refused_then_moved_aside_with_force(two_rounds):
+    rounds, _, _ = two_rounds
+    refused = invoke("herijking", "--round", 2024, "--rounds-dir", rounds)
+    assert refused.exit_code == 2 and "already exists" in refused.output
+    forced = invoke("herijking", "--round", 2024, "--rounds-dir", rounds, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert list(rounds.glob("2024.replaced-*"))
+
+
+def test_previous_round_must_be_earlier(two_rounds, tmp_path):
+    rounds, _, _ = two_rounds
+    result = invoke("herijking", "--round", 2024, "--previous", rounds / "2026", "--rounds-dir", tmp_path)
+    assert result.exit_code == 2 and "is not before round 2024" in result.output
+    assert not (tmp_path / "2024").exists()
+
+
+def config_copy(tmp_path: Path, edit) -> Path:
+    """A copy of the default config in ``tmp_path`` (paths made absolute), changed by ``edit(raw)``."""
+    source = default_config_path()
+    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    base = source.parent
+    raw["areas"] = {k: str((base / v).resolve()) for k, v in raw["areas"].items()}
+    for spec in raw["inputs"].values():
+        for key in ("path", "locations"):
+            if key in spec:
+                spec[key] = str((base / spec[key]).resolve())
+    raw["ikc"] = {k: str((base / v).resolve()) for k, v in raw["ikc"].items()}
+    edit(raw)
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def config_with_ikc_table(tmp_path: Path, lines: list[str]) -> Path:
+    """A copy of the default config whose ikc.table is ``lines``."""
+    table = tmp_path / "ikcs.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return config_copy(tmp_path, lambda raw: raw["ikc"].update(table=str(table)))
+
+
+def school_lines() -> list[str]:
+    return (default_config_path().parent.parent / "data" / "leeuwarden" / "schools.csv").read_text(
+        encoding="utf-8").splitlines()
+
+
+def test_duplicate_brin_is_a_one_line_error(tmp_path):
+    lines = school_lines()
+    config = config_with_ikc_table(tmp_path, [*lines, lines[1]])
+    result = invoke("--allow-outside-paths", "herijking", "--config", config, "--round", 2026, "--rounds-dir", tmp_path / "rounds")
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "duplicate brin_vestiging 03VL00" in result.output
+    assert not (tmp_path / "rounds").exists()
+
+
+def test_unknown_wijk_code_is_a_one_line_error(tmp_path):
+    lines = school_lines()
+    lines[1] = lines[1].replace("WK008082", "WK009999")
+    config = config_with_ikc_table(tmp_path, lines)
+    result = invoke("--allow-outside-paths", "select", "--config", config, "--round", 2026)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "WK009999" in result.output and "not in the area registry" in result.output
+
+
+def test_bad_selection_config_is_a_one_line_error(tmp_path):
+    config = config_copy(tmp_path, lambda raw: raw["selection"]["continuity"].update(exit_need=40))  # > entry 15
+    result = invoke("herijking", "--config", config, "--round", 2026, "--rounds-dir", tmp_path / "rounds")
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "selection.continuity: exit_need (40.0) must not exceed entry_need (15.0)" in result.output
+    assert not (tmp_path / "rounds").exists()
+
+
+def test_verify_recomputes_a_round_with_its_previous(two_rounds):
+    rounds, _, second = two_rounds
+    assert second.exit_code == 0
+    result = invoke("verify", rounds / "2026")
+    assert result.exit_code == 0, result.output
+    assert "identical to a recomputation" in result.output

@@ -1,0 +1,102 @@
+"""The IKC registry: board names, special education, placement checks and pupil origin."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from aandacht.areas import load_registry
+from aandacht.config import SelectionRules, load_config
+from aandacht.errors import DataError
+from aandacht.ikc import ikc_gebied, load_ikcs, pupil_share, read_pupil_origin
+from aandacht.resources import default_config_path
+from aandacht.select import select_plus
+
+HEADER = "brin_vestiging,name,bevoegd_gezag_nummer,leerlingen,achterstandsscore,achterstandsscore_zonder_drempel,wijk_code,buurt_code,speciaal_onderwijs"
+ROWS = [
+    "AA0100,IKC Een,100,200,50,150,WK008011,BU00801104,nee",
+    "BB0200,IKC Twee,200,100,10,40,WK008011,,nee",
+    "CC0300,IKC Drie,100,100,0,90,WK008071,,ja",
+]
+
+
+def setup(tmp_path: Path, rows=ROWS, boards="bevoegd_gezag_nummer,naam\n100,Stichting Voorbeeld (test)\n"):
+    default = load_config(default_config_path())
+    (tmp_path / "ikcs.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    (tmp_path / "boards.csv").write_text(boards, encoding="utf-8")
+    config = default.model_copy(update={"ikc": default.ikc.model_copy(update={
+        "table": tmp_path / "ikcs.csv", "boards": tmp_path / "boards.csv"})})
+    registry = load_registry(config.areas.registry, config.areas.geometry)
+    return config, registry
+
+
+def test_board_names_come_only_from_the_analysts_table(tmp_path):
+    config, registry = setup(tmp_path)
+    table = load_ikcs(config, registry).table
+    assert table.at["AA0100", "bevoegd_gezag"] == "Stichting Voorbeeld (test)"
+    assert table.at["BB0200", "bevoegd_gezag"] == "bevoegd gezag 200"
+    assert table["speciaal_onderwijs"].tolist() == [False, False, True]
+
+
+def test_embedded_registry_has_every_school_and_sbo_flag():
+    config = load_config(default_config_path())
+    registry = load_registry(config.areas.registry, config.areas.geometry)
+    ikcs = load_ikcs(config, registry)
+    assert len(ikcs.table) == 50
+    assert ikcs.table["bevoegd_gezag"].str.startswith("bevoegd gezag ").all()  # the shipped board table is empty
+    assert any("15WI00" in note for note in ikcs.notes)  # the unplaced schools are reported
+
+
+def test_buurt_of_another_wijk_is_an_error(tmp_path):
+    config, registry = setup(tmp_path, [ROWS[0].replace("WK008011", "WK008020")])
+    with pytest.raises(DataError, match="buurt_code BU00801104 is not a buurt of wijk WK008020"):
+        load_ikcs(config, registry)
+
+
+def test_gebied_of_buurten_contains_only_ikcs_in_those_buurten(tmp_path):
+    config, registry = setup(tmp_path)
+    ikcs = load_ikcs(config, registry)
+    gebied = ikc_gebied(ikcs, {"Schepenbuurt": ["BU00801104"], "Goutum": ["WK008071"]}, registry)
+    assert gebied.to_dict() == {"AA0100": "Schepenbuurt", "BB0200": "", "CC0300": "Goutum"}
+
+
+def test_pupil_origin_share_makes_an_ikc_eligible(tmp_path):
+    config, registry = setup(tmp_path)
+    ikcs = load_ikcs(config, registry)
+    (tmp_path / "origin.csv").write_text(
+        "brin_vestiging,area_code,leerlingen\nBB0200,BU00801104,60\nBB0200,WK008010,40\nAA0100,WK008071,10\n",
+        encoding="utf-8")
+    origin = read_pupil_origin(tmp_path / "origin.csv", ikcs, registry)
+    gebieden = {"Schepenbuurt": ["BU00801104"]}
+    share = pupil_share(origin, ikcs, gebieden, registry)
+    assert share["BB0200"] == pytest.approx(0.6) and share["AA0100"] == 0 and pd.isna(share["CC0300"])
+    rules = SelectionRules(count=2, eligible_pupil_share=0.5, special_education="exclude",
+                           need={"score_per_pupil": 1, "score_total": 0, "wijk_score": 0, "pupil_share": 1})
+    result = select_plus(ikcs, rules, gebieden, registry, pd.Series(dtype=float), 2026, None, origin)
+    table = result.ikcs.set_index("brin_vestiging")
+    assert table.loc[["AA0100", "BB0200"], "plus_ikc"].all()  # BB0200 by its pupils, AA0100 by location
+    assert table.at["CC0300", "reden_niet_verkiesbaar"] == "niet in een aandachtsgebied"
+
+
+def test_unknown_ikc_in_pupil_origin_is_an_error(tmp_path):
+    config, registry = setup(tmp_path)
+    ikcs = load_ikcs(config, registry)
+    (tmp_path / "origin.csv").write_text("brin_vestiging,area_code,leerlingen\nZZ9900,WK008010,4\n", encoding="utf-8")
+    with pytest.raises(DataError, match="row 2: brin_vestiging 'ZZ9900' is not in the IKC registry"):
+        read_pupil_origin(tmp_path / "origin.csv", ikcs, registry)
+
+
+def test_board_limits_and_budget_shape_the_choice(tmp_path):
+    config, registry = setup(tmp_path)
+    ikcs = load_ikcs(config, registry)
+    gebieden = {"Potmargezone": ["WK008011"], "Goutum": ["WK008071"]}
+    rules = SelectionRules(budget={"total": 35, "per_ikc": 16, "unit": "uur"}, cover_every_gebied=False,
+                           board_limits={"Stichting Voorbeeld (test)": {"max": 1}},
+                           need={"score_per_pupil": 1, "score_total": 0, "wijk_score": 0})
+    assert rules.n_plus == 2
+    result = select_plus(ikcs, rules, gebieden, registry, pd.Series(dtype=float), 2026)
+    chosen = result.ikcs.loc[result.ikcs["plus_ikc"], "brin_vestiging"].tolist()
+    # per pupil: CC0300 90, AA0100 75, BB0200 40; board 100 (AA, CC) may have only one
+    assert sorted(chosen) == ["BB0200", "CC0300"]
+    binding = result.constraints.set_index("constraint")
+    assert binding.at["maximum Stichting Voorbeeld (test)", "binding"]

@@ -1,0 +1,104 @@
+"""The Plus-IKC integer program against brute force on small random instances."""
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aandacht.optimise import Infeasible, Problem, explain, solve
+
+
+def feasible(problem: Problem, chosen: set[str]) -> bool:
+    if len(chosen) > problem.n:
+        return False
+    if any(members and not chosen & set(members) for members in problem.cover.values()):
+        return False
+    for board, (low, high) in problem.board_limits.items():
+        count = sum(problem.boards[i] == board for i in chosen)
+        if count < low or (high is not None and count > high):
+            return False
+    return problem.fixed_in <= chosen and not (problem.fixed_out & chosen)
+
+
+def brute_force(problem: Problem, force: dict[str, int] | None = None) -> float | None:
+    """Best total need over every subset, or None when no subset is feasible."""
+    ids = list(problem.need.index)
+    best = None
+    for size in range(len(ids) + 1):
+        for subset in combinations(ids, size):
+            chosen = set(subset)
+            if force and any((i in chosen) != bool(v) for i, v in force.items()):
+                continue
+            if feasible(problem, chosen):
+                value = float(problem.need[list(subset)].sum())
+                best = value if best is None else max(best, value)
+    return best
+
+
+def random_problem(rng: np.random.Generator) -> Problem:
+    size = int(rng.integers(3, 9))
+    ids = [f"{i:02d}AA00" for i in range(size)]
+    need = pd.Series(rng.uniform(0, 100, size).round(1), index=ids)
+    gebieden = {f"g{k}": [i for i in ids if rng.random() < 0.3] for k in range(int(rng.integers(0, 4)))}
+    boards = pd.Series(rng.choice(["A", "B", "C"], size), index=ids)
+    limits = {}
+    for board in ("A", "B"):
+        if rng.random() < 0.5:
+            limits[board] = (int(rng.integers(0, 2)), int(rng.integers(1, 4)) if rng.random() < 0.7 else None)
+    fixed_in = frozenset(i for i in ids if rng.random() < 0.1)
+    fixed_out = frozenset(i for i in ids if rng.random() < 0.1 and i not in fixed_in)
+    return Problem(need, int(rng.integers(1, size + 1)), gebieden, boards, limits, fixed_in, fixed_out)
+
+
+def test_integer_program_matches_brute_force():
+    rng = np.random.default_rng(20240601)
+    solved = infeasible = 0
+    for _ in range(40):
+        problem = random_problem(rng)
+        best = brute_force(problem)
+        if best is None:
+            with pytest.raises(Infeasible):
+                solve(problem)
+            infeasible += 1
+            continue
+        solution = solve(problem)
+        assert feasible(problem, set(solution.chosen))
+        assert solution.objective == pytest.approx(best, abs=1e-6)
+        solved += 1
+    assert solved >= 20 and infeasible >= 1  # the instances exercise both outcomes
+
+
+def test_marginal_values_and_binding_constraints_match_brute_force():
+    rng = np.random.default_rng(7)
+    for _ in range(6):
+        problem = random_problem(rng)
+        if brute_force(problem) is None:
+            continue
+        solution = solve(problem)
+        constraints, marginal = explain(problem, solution)
+        for i in problem.need.index:
+            inside = i in solution.chosen
+            other = brute_force(problem, {i: 0 if inside else 1})
+            if other is None:
+                assert np.isnan(marginal[i])
+            else:
+                expected = solution.objective - other if inside else other - solution.objective
+                assert marginal[i] == pytest.approx(expected, abs=1e-6)
+        count = constraints.set_index("constraint").loc["aantal Plus-IKCs"]
+        dropped = Problem(problem.need, len(problem.need), problem.cover, problem.boards, problem.board_limits,
+                          problem.fixed_in, problem.fixed_out)
+        assert count["gain"] == pytest.approx(brute_force(dropped) - solution.objective, abs=1e-6)
+
+
+def test_equal_needs_are_resolved_deterministically():
+    need = pd.Series([50.0, 50.0, 50.0, 50.0], index=["D", "B", "A", "C"])
+    first = solve(Problem(need, 2)).chosen
+    assert first == solve(Problem(need.iloc[::-1], 2)).chosen == ["A", "B"]
+
+
+def test_more_gebieden_than_places_is_explained():
+    need = pd.Series([10.0, 20.0, 30.0], index=["A", "B", "C"])
+    problem = Problem(need, 2, {"x": ["A"], "y": ["B"], "z": ["C"]})
+    with pytest.raises(Infeasible, match="3 aandachtsgebieden need a Plus-IKC each but only 2 places"):
+        solve(problem)
