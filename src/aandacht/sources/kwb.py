@@ -1,4 +1,5 @@
-"""CBS Kerncijfers Wijken en Buurten (KWB), the ``kwb-YYYY`` download layout.
+"""CBS Kerncijfers Wijken en Buurten (KWB), the ``kwb-YYYY`` download layout (CSV or xlsx),
+and the OData cache folders of :mod:`aandacht.sources.kwb_odata`.
 
 One row per region with the code in ``gwb_code_10`` (or ``gwb_code``) and CBS short
 variable names as columns (a_inw, a_hh_m_k, g_ink_pi, p_hh_li, a_soz_wb, p_jz_tn, ...).
@@ -27,6 +28,7 @@ from ..config import InputSpec
 from ..errors import DataError
 from ..tidy import validate_tidy
 from .base import LoadResult
+from .kwb_odata import load_odata
 from .reading import parse_numbers, read_table
 
 CODE_COLUMNS = ("gwb_code_10", "gwb_code")
@@ -41,9 +43,12 @@ def _units(column: str) -> str:
 
 
 def load_kwb(spec: InputSpec, registry=None) -> LoadResult:
-    """Read a KWB download (CSV or Excel) into the tidy table (see module docstring)."""
+    """Read a KWB download (CSV or Excel, read with calamine) or a CBS OData cache folder
+    (see :mod:`aandacht.sources.kwb_odata`) into the tidy table (see module docstring)."""
+    if spec.path.is_dir() or spec.path.suffix.lower() == ".json":
+        return load_odata(spec)
     origin = str(spec.path)
-    frame = read_table(spec.path, dtype=str, sheet=spec.sheet)
+    frame = read_table(spec.path, dtype=str, sheet=spec.sheet, expect=CODE_COLUMNS)
     frame.columns = [str(c).strip() for c in frame.columns]
     code_column = next((c for c in CODE_COLUMNS if c in frame.columns), None)
     if code_column is None:
