@@ -397,6 +397,15 @@ def load_config(path: str | Path) -> Config:
     return parse_config(raw, source)
 
 
+def input_source(config: Config, name: str) -> tuple[str, str, str]:
+    """(source label, period, origin for messages) of an input or a precedence rule."""
+    if name in config.inputs:
+        spec = config.inputs[name]
+        return spec.source or name, spec.period, str(spec.path)
+    rule = config.precedence[name]
+    return name, rule.period or config.period, f"precedence {name}"
+
+
 def config_as_dict(config: Config) -> dict:
     """Return the config as plain JSON-serialisable data (for the manifest)."""
     return config.model_dump(mode="json", exclude={"source_file"})

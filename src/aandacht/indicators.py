@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .areas import AreaRegistry
-from .config import Config, Indicator
+from .config import Config, Indicator, input_source
 from .errors import ConfigError, DataError
 
 NOT_IN_DATA = "not in data"
@@ -88,10 +88,10 @@ def population_gate(config: Config, tidy: pd.DataFrame, codes: list[str]) -> pd.
     gate = config.population
     if gate is None:
         return pd.DataFrame({"population": np.nan, "scored": True, "reason": ""}, index=codes)
-    spec = config.inputs[gate.input]
-    rows = tidy[(tidy["source"] == spec.source) & (tidy["period"] == spec.period)]
+    source, period, origin = input_source(config, gate.input)
+    rows = tidy[(tidy["source"] == source) & (tidy["period"] == period)]
     if gate.variable not in set(rows["indicator"]):
-        raise DataError(f"{spec.path}: variable '{gate.variable}' named in population.variable is not in this input")
+        raise DataError(f"{origin}: variable '{gate.variable}' named in population.variable is not in this input")
     population = _series(rows, gate.variable, "value", codes)
     scored = population >= gate.minimum
     reason = np.where(
@@ -112,13 +112,13 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
     notes = []
     columns: dict[str, dict[str, pd.Series]] = {k: {} for k in ("value", "numerator", "denominator", "reason", "mark")}
     for indicator in config.framework.indicators:
-        spec = config.inputs[indicator.input]
-        rows = tidy[(tidy["source"] == spec.source) & (tidy["period"] == spec.period)]
+        source, period, origin = input_source(config, indicator.input)
+        rows = tidy[(tidy["source"] == source) & (tidy["period"] == period)]
         level_codes = set(rows.loc[rows["level"] == config.level, "area_code"])
         foreign = level_codes - set(registry.table.index)
         if foreign and indicator is config.framework.indicators[0]:
-            notes.append(f"{spec.path}: {len(foreign)} {config.level} code(s) not in the registry were not used")
-        value, numerator, denominator, reason = _indicator_columns(indicator, rows, codes, str(spec.path))
+            notes.append(f"{origin}: {len(foreign)} {config.level} code(s) not in the registry were not used")
+        value, numerator, denominator, reason = _indicator_columns(indicator, rows, codes, origin)
         mark = reliability_marks(value, denominator, indicator.min_denominator)
         if config.method.unreliable == "exclude":
             reason = reason.mask(mark == "I", "indicatief (excluded)")

@@ -42,7 +42,33 @@ def load_indicators(config: Config) -> tuple[AreaRegistry, pd.DataFrame, list[st
         loaded = LOADERS[spec.loader](spec, registry)
         tables.append(loaded.table)
         notes.extend(loaded.notes)
-    return registry, concat_tidy(tables, str(config.source_file)), notes
+    tidy = concat_tidy(tables, str(config.source_file))
+    combined, choices = combine_precedence(config, tidy)
+    notes.extend(precedence_notes(choices))
+    return registry, concat_tidy([tidy, combined], str(config.source_file)), notes
+
+
+def combine_precedence(config: Config, tidy: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows of the config's precedence rules (source = rule name) and the choice per area."""
+    from .harmonise import apply_precedence
+    from .tidy import empty_tidy
+
+    rows, choices = [empty_tidy()], [pd.DataFrame(columns=["precedence", "area_code", "chosen", "passed_over"])]
+    for name, rule in config.precedence.items():
+        pairs = [(config.inputs[i].source or i, config.inputs[i].period) for i in rule.inputs]
+        combined, chosen = apply_precedence(tidy, name, rule.variable, pairs, rule.period or config.period)
+        rows.append(combined)
+        choices.append(chosen)
+    return pd.concat(rows, ignore_index=True), pd.concat(choices, ignore_index=True)
+
+
+def precedence_notes(choices: pd.DataFrame) -> list[str]:
+    """One note per precedence rule: how many areas took each source."""
+    notes = []
+    for name, group in choices.groupby("precedence"):
+        counts = ", ".join(f"{source}: {n}" for source, n in group["chosen"].value_counts().items())
+        notes.append(f"precedence {name}: areas per source chosen: {counts}")
+    return notes
 
 
 def run_score(config: Config) -> ScoreRun:
