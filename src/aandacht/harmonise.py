@@ -42,7 +42,7 @@ import pandas as pd
 
 from .errors import DataError
 from .sources.reading import parse_numbers, read_table
-from .tidy import TIDY_COLUMNS, validate_tidy
+from .tidy import TIDY_COLUMNS, coerce_tidy, validate_tidy
 
 COUNT_UNITS = frozenset({"aantal", "count", "n", "personen", "huishoudens", "leerlingen"})
 MATCH_COLUMNS = ("source", "label", "area_code", "area_name", "method", "score")
@@ -149,6 +149,7 @@ def is_count(unit: pd.Series) -> pd.Series:
 def redistribute(tidy: pd.DataFrame, links: pd.DataFrame, names: dict[str, str], origin: str) -> tuple[pd.DataFrame, list[str]]:
     """Move tidy rows from ``links.from_code`` areas to ``links.to_code`` areas (formulas in
     the module docstring). Rows of areas without links are returned unchanged."""
+    tidy = coerce_tidy(tidy)
     linked = tidy[tidy["area_code"].isin(set(links["from_code"]))]
     kept = tidy[~tidy.index.isin(linked.index)]
     if linked.empty:
