@@ -137,8 +137,9 @@ def _coverage(local: pd.DataFrame, areas: list[str]) -> tuple[pd.DataFrame, pd.D
 
 
 def _out_of_range(local: pd.DataFrame) -> pd.DataFrame:
-    percent = local["unit"].str.strip().isin(["%", "percentage", "procent"])
-    count = is_count(local["unit"]) | local["indicator"].str.startswith("a_")
+    name = local["indicator"].str.lower()
+    percent = local["unit"].str.strip().isin(["%", "percentage", "procent"]) | name.str.contains("%") | name.str.startswith("p_")
+    count = is_count(local["unit"]) | name.str.startswith(("a_", "aantal"))
     checks = [
         (percent & (local["value"] > 100), "percentage above 100"),
         (percent & (local["value"] < 0), "negative percentage"),
