@@ -41,3 +41,23 @@ def kinderen_in_tel_xlsx(tmp_path) -> Path:
                                            ["Heechterp-Skieringen", 21.0, 20.5, "x"], ["Vrijheidswijk", 18.0, 17.2, 16.9]],
         "Tienermoeders": [*title, header, ["Leeuwarden", 1.2, 1.1, 1.0], ["Frijheidswyk", 2.5, "-", 2.2]],
     })
+
+
+VARIANTS = ("comma_utf8", "semicolon_decimal_comma_latin1", "utf8_bom", "xlsx_title_rows")
+
+
+def write_variant(frame, folder: Path, name: str, variant: str) -> Path:
+    """Write ``frame`` (all strings) in one of the messy layouts real extracts come in."""
+    import re
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if variant == "xlsx_title_rows":
+        rows = [["Titel van de export"], ["Bron: fixture (demonstratiedata)"], [], list(frame.columns), *frame.values.tolist()]
+        return write_workbook(folder / f"{name}.xlsx", {"Blad1": rows})
+    path = folder / f"{name}.csv"
+    if variant == "semicolon_decimal_comma_latin1":
+        comma = frame.map(lambda v: re.sub(r"^(-?\d+)\.(\d+)$", r"\1,\2", v) if isinstance(v, str) else v)
+        comma.to_csv(path, sep=";", index=False, encoding="latin-1")
+    else:
+        frame.to_csv(path, index=False, encoding="utf-8-sig" if variant == "utf8_bom" else "utf-8")
+    return path

@@ -97,6 +97,8 @@ def test_generic_pc4_allocation_counts_and_rates(registry):
     assert value(table, "WK008050", "Kinderen in armoede (%)").value == pytest.approx(20.0)
     assert value(table, "WK008010", "Kinderen in armoede (%)").flag == "suppressed"
     assert any("approximate" in n for n in result.notes)
+    assert "9999" not in set(table["area_code"])  # a PC4 outside the allocation is reported, not kept
+    assert result.matches.set_index("label").loc["9999", "method"] == "unmatched"
 
 
 def test_generic_wide_periods_bom_and_decimal_comma(registry, tmp_path):
@@ -251,3 +253,70 @@ def test_duo_latin1_list_placed_by_locations_and_postcode(registry, tmp_path):
 def test_duo_not_a_duo_file(registry):
     with pytest.raises(DataError, match="BRIN NUMMER"):
         LOADERS["duo"](spec("duo", FIXTURES / "harmonise" / "pc4_allocation.csv"), registry)
+
+
+from conftest import VARIANTS, write_variant  # noqa: E402
+
+
+def _values(table):
+    return table.set_index(["area_code", "period", "indicator"])[["value", "flag"]].sort_index()
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_kwb_messy_variants(registry, tmp_path, variant):
+    csv = ROOT / "data" / "leeuwarden" / "kwb-2023.csv"
+    frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    assert (frame == ".").any().any()  # the real file has suppressed cells
+    clean = LOADERS["kwb"](spec("kwb", csv), registry).table
+    messy = LOADERS["kwb"](spec("kwb", write_variant(frame, tmp_path, "kwb-2023", variant)), registry).table
+    pd.testing.assert_frame_equal(_values(clean), _values(messy))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_jeugdmonitor_messy_variants(registry, tmp_path, variant):
+    path = FIXTURES / "jeugdmonitor" / "swing_clean.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[2, "% leerlingen met overgewicht"] = "-99998"
+    clean = LOADERS["jeugdmonitor"](spec("jeugdmonitor", path), registry).table
+    messy = LOADERS["jeugdmonitor"](spec("jeugdmonitor", write_variant(frame, tmp_path, "swing", variant)), registry).table
+    assert value(messy, "WK008010", "% leerlingen met overgewicht").flag == "suppressed"
+    expected = _values(clean).drop(("WK008010", "2023", "% leerlingen met overgewicht"))
+    pd.testing.assert_frame_equal(expected, _values(messy).drop(("WK008010", "2023", "% leerlingen met overgewicht")))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_kinderen_in_tel_csv_and_excel_variants(registry, tmp_path, variant):
+    frame = pd.DataFrame({"Gebied": ["Leeuwarden", "Heechterp-Skieringen", "Nijlân & De Zwette"],
+                          "2020": ["8.8", "20.5", "x"], "2021": ["8.5", "19.9", "7.5"]})
+    path = write_variant(frame, tmp_path, "Kinderen in armoede", variant)
+    table = LOADERS["kinderen_in_tel"](spec("kinderen_in_tel", path, aliases=ALIASES), registry).table
+    indicator = "Blad1" if variant == "xlsx_title_rows" else "Kinderen in armoede"  # sheet name, or file name for CSV
+    assert value(table, "WK008050", indicator, "2020").value == pytest.approx(20.5)
+    assert value(table, "WK008041", indicator, "2020").flag == "suppressed"
+    assert value(table, "WK008041", indicator, "2021").value == pytest.approx(7.5)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_duo_variants(registry, tmp_path, variant):
+    path = FIXTURES / "duo" / "vestigingen_bo_leeuwarden.csv"
+    frame = pd.read_csv(path, dtype=str, sep=";", encoding="latin-1", keep_default_na=False)
+    locations = tmp_path / "locations.csv"
+    locations.write_text("brin_vestiging,wijk_code,reason\n03VL00,WK008082,Jirnsum\n09KF00,WK008061,test\n", encoding="utf-8")
+    moved = write_variant(frame, tmp_path / "v", "duo", variant)
+    table = LOADERS["duo"](spec("duo", moved, "2020", locations=locations), registry).table
+    assert value(table, "WK008082", "vestigingen").value == 1 and table["value"].sum() == 2
+
+
+def test_kinderen_in_tel_bad_workbook(registry, tmp_path):
+    path = tmp_path / "kit.xlsx"
+    path.write_bytes(b"this is not a workbook")
+    with pytest.raises(DataError) as error:
+        LOADERS["kinderen_in_tel"](spec("kinderen_in_tel", path), registry)
+    assert "kit.xlsx" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_kwb_bad_code_is_one_line_error(registry, tmp_path):
+    path = tmp_path / "kwb.csv"
+    path.write_text("gwb_code_10;a_inw\nXX0080;5\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 2: region code 'XX0080'"):
+        LOADERS["kwb"](spec("kwb", path), registry)

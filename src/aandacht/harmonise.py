@@ -62,8 +62,8 @@ def normalise_name(label: str) -> str:
 def read_aliases(path: Path, known_codes: set[str]) -> dict[str, str]:
     """Alias file (CSV alias,area_code,note) -> {normalised alias: area_code}.
 
-    An alias naming a code that is not in the registry is skipped only if the code belongs to
-    another gemeente's registry: here every code must be known, otherwise it is an error.
+    Every code must be in the registry, and one alias may not point to two codes; either
+    mistake is an error naming the row.
     """
     table = read_table(path, dtype=str).fillna("")
     missing = [c for c in ("alias", "area_code") if c not in table.columns]

@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import __version__
-from .config import Config, config_as_dict
+from .config import PATH_KEYS, Config, config_as_dict
 
 PACKAGES = ("pandas", "numpy", "scipy", "scikit-learn", "geopandas", "shapely", "pyogrio", "pydantic", "pyyaml", "openpyxl")
 
@@ -36,9 +36,14 @@ def input_files(config: Config) -> dict[str, Path]:
     if config.areas.geometry:
         files["areas.geometry"] = config.areas.geometry
     for name, spec in config.inputs.items():
-        files[f"inputs.{name}"] = spec.path
-        if spec.locations:
-            files[f"inputs.{name}.locations"] = spec.locations
+        if spec.path.is_dir():  # a CBS OData cache folder: every raw response in it
+            for member in sorted(spec.path.iterdir()):
+                files[f"inputs.{name}/{member.name}"] = member
+        else:
+            files[f"inputs.{name}"] = spec.path
+        for key in PATH_KEYS:
+            if getattr(spec, key):
+                files[f"inputs.{name}.{key}"] = getattr(spec, key)
     return files
 
 

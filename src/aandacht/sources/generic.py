@@ -61,7 +61,8 @@ def load_generic(spec: InputSpec, registry) -> LoadResult:
     """Read ``spec.path`` with its layout into the tidy table (see the module docstring)."""
     layout = layout_for(spec)
     origin = str(spec.path)
-    sheets = sheet_names(spec.path) if layout.sheet == "*" else [layout.sheet]
+    excel = spec.path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods")
+    sheets = sheet_names(spec.path) if layout.sheet == "*" and excel else [None if layout.sheet == "*" else layout.sheet]
     long = pd.concat([_long(spec, layout, sheet) for sheet in sheets], ignore_index=True)
     tidy, matches, notes = _resolve(long, spec, layout, registry)
     notes.insert(0, f"{origin}: {len(long)} values read, {len(tidy)} rows for {tidy['area_code'].nunique()} area(s) "
@@ -82,7 +83,9 @@ def _long(spec: InputSpec, layout: TableLayout, sheet) -> pd.DataFrame:
         periods = [c for c in frame.columns if YEAR.match(c)]
         if not periods:
             raise DataError(f"{where}: no year columns (wide_periods); columns are {list(frame.columns)[:12]}")
-        indicator = layout.indicator or (str(sheet).strip() if layout.sheet == "*" else None)
+        indicator = layout.indicator
+        if indicator is None and layout.sheet == "*":  # the sheet name, or the file name for a CSV
+            indicator = str(sheet).strip() if sheet is not None else spec.path.stem
         if not indicator:
             raise ConfigError(f"{spec.path}: wide_periods needs table.indicator (or sheet: '*')")
         columns = {c: (indicator, _period(c)) for c in periods}
@@ -150,26 +153,35 @@ def _resolve(long: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry)
         parts.append(_tidy(group.assign(area_code=codes)[codes != ""], spec, layout, registry))
     notes = []
     if pc4.any():
-        if spec.pc4_allocation is None:
-            raise ConfigError(f"{origin}: the file reports postcode areas (PC4); give the input a pc4_allocation table")
-        allocation = read_pc4_allocation(spec.pc4_allocation, known)
-        rows = long[pc4].assign(area_code=long.loc[pc4, "label"], level="pc4")
-        unknown = sorted(set(rows["area_code"]) - set(allocation["from_code"]))
-        matches.append(pd.DataFrame({"label": sorted(set(rows["area_code"])), "area_code": "", "area_name": "",
-                                     "method": "pc4", "score": 100.0}))
-        if unknown:
-            matches[-1].loc[matches[-1]["label"].isin(unknown), "method"] = "unmatched"
-        moved, moved_notes = redistribute(_tidy(rows, spec, layout, registry), allocation,
-                                          {c: registry.name(c) for c in known}, origin)
-        moved["level"] = moved["area_code"].map(registry.table["level"]).fillna(moved["level"])
+        moved, pc4_matches, pc4_notes = _allocate_pc4(long[pc4], spec, layout, registry)
         parts.append(moved)
-        notes += moved_notes + [f"{origin}: {rows['area_code'].nunique()} postcode area(s) allocated to areas by address share"]
+        matches.append(pc4_matches)
+        notes += pc4_notes
     matched = pd.concat(matches, ignore_index=True) if matches else pd.DataFrame(columns=["label", "area_code", "area_name", "method", "score"])
     matched.insert(0, "source", spec.source)
     notes += match_notes(matched, origin)
     if not parts:
         return empty_tidy(), matched, notes
     return pd.concat(parts, ignore_index=True), matched, notes
+
+
+def _allocate_pc4(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry):
+    """Allocate PC4 rows to areas with the input's pc4_allocation (shares of addresses)."""
+    origin = str(spec.path)
+    if spec.pc4_allocation is None:
+        raise ConfigError(f"{origin}: the file reports postcode areas (PC4); give the input a pc4_allocation table")
+    known = set(registry.table.index)
+    allocation = read_pc4_allocation(spec.pc4_allocation, known)
+    labels = sorted(set(rows["label"]))
+    matches = pd.DataFrame({"label": labels, "area_code": "", "area_name": "", "score": 100.0,
+                            "method": ["pc4" if label in set(allocation["from_code"]) else "unmatched" for label in labels]})
+    rows = rows[rows["label"].isin(set(allocation["from_code"]))].assign(area_code=lambda r: r["label"], level="pc4")
+    if rows.empty:
+        return empty_tidy(), matches, []
+    moved, notes = redistribute(_tidy(rows, spec, layout, registry), allocation, {c: registry.name(c) for c in known}, origin)
+    moved["level"] = moved["area_code"].map(registry.table["level"]).fillna(moved["level"])
+    notes.append(f"{origin}: {rows['label'].nunique()} postcode area(s) allocated to areas by share of addresses")
+    return moved, matches, notes
 
 
 def _tidy(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry) -> pd.DataFrame:
