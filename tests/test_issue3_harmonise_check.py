@@ -170,3 +170,43 @@ def test_check_cli_writes_report_and_exit_codes(tmp_path):
 def test_other_gemeenten_score(name, count):
     run = run_score(load_config(ROOT / "configs" / f"{name}.yaml"))
     assert len(run.matrix.areas) == count and run.result.index.notna().sum() >= count - 2
+
+
+def _leeuwarden_raw():
+    return yaml.safe_load((ROOT / "configs" / "leeuwarden.yaml").read_text(encoding="utf-8"))
+
+
+def test_config_precedence_unknown_input_is_one_line_error():
+    from aandacht.errors import ConfigError
+
+    raw = _leeuwarden_raw()
+    raw["precedence"] = {"inwoners": {"variable": "a_inw", "inputs": ["kwb2023", "kwb2099"]}}
+    with pytest.raises(ConfigError, match=r"precedence.inwoners.inputs: unknown input\(s\) \['kwb2099'\]"):
+        parse_config(raw, ROOT / "configs" / "leeuwarden.yaml")
+
+
+def test_config_table_layout_conflict_is_error():
+    from aandacht.errors import ConfigError
+
+    raw = _leeuwarden_raw()
+    raw["inputs"]["monitor"] = {"loader": "generic", "path": "x.csv", "period": "2023",
+                                "table": {"area_column": "Wijk", "period_column": "Jaar", "wide_periods": True}}
+    with pytest.raises(ConfigError, match="inputs.monitor.table"):
+        parse_config(raw, ROOT / "configs" / "leeuwarden.yaml")
+
+
+def test_check_cli_unusable_exit_2(tmp_path):
+    raw = _leeuwarden_raw()
+    raw["inputs"]["kwb2022"]["path"] = "../data/leeuwarden/kwb-2099-absent.csv"
+    path = ROOT / "configs" / "leeuwarden.yaml"
+    config_file = tmp_path / "broken.yaml"
+    for spec in raw["inputs"].values():
+        spec["path"] = str((path.parent / spec["path"]).resolve())
+    raw["inputs"]["scholen"]["locations"] = str(path.parent / "school_locations.csv")
+    raw["areas"] = {"registry": str(ROOT / "data/leeuwarden/areas.csv"), "geometry": str(ROOT / "data/leeuwarden/wijken.geojson")}
+    config_file.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    out = tmp_path / "report"
+    result = CliRunner().invoke(main, ["check", "--config", str(config_file), "--out", str(out)])
+    assert result.exit_code == 2
+    problems = pd.read_csv(out / "problems.csv", sep=";", encoding="utf-8-sig")
+    assert problems["message"].str.contains("kwb-2099-absent.csv: file not found").any()

@@ -320,3 +320,25 @@ def test_kwb_bad_code_is_one_line_error(registry, tmp_path):
     path.write_text("gwb_code_10;a_inw\nXX0080;5\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"row 2: region code 'XX0080'"):
         LOADERS["kwb"](spec("kwb", path), registry)
+
+
+def test_kinderen_in_tel_pc4_labels_detected(registry, tmp_path):
+    frame = pd.DataFrame({"Gebied": ["Leeuwarden", "8924", "8921"], "2021": ["8.5", "16.0", "20.0"]})
+    path = write_variant(frame, tmp_path, "Jeugdwerkloosheid", "comma_utf8")
+    allocation = FIXTURES / "harmonise" / "pc4_allocation.csv"
+    result = LOADERS["kinderen_in_tel"](spec("kinderen_in_tel", path, pc4_allocation=allocation), registry)
+    assert value(result.table, "WK008061", "Jeugdwerkloosheid", "2021").value == pytest.approx(16.0)
+    assert value(result.table, "GM0080", "Jeugdwerkloosheid", "2021").value == pytest.approx(8.5)
+    with pytest.raises(AandachtError, match="pc4_allocation"):
+        LOADERS["kinderen_in_tel"](spec("kinderen_in_tel", path), registry)
+
+
+@pytest.mark.skipif(not (SHARED_RAW / "duo_po_vestigingen").is_dir(), reason="../shared DUO lists absent")
+@pytest.mark.parametrize("name, leeuwarden", [("03.-alle-vestigingen-basisonderwijs_2017.csv", 39),
+                                              ("alle-vestigingen-bo_2020.csv", 46)])
+def test_duo_real_lists(name, leeuwarden):
+    from aandacht.sources.duo import read_duo
+
+    schools = read_duo(SHARED_RAW / "duo_po_vestigingen" / name)
+    assert (schools["gemeentenummer"] == "0080").sum() == leeuwarden
+    assert schools["brin_vestiging"].str.fullmatch(r"[0-9A-Z]{4}\d{2}").all()

@@ -31,8 +31,9 @@ LEVEL_WORDS = {"gemeente": "gemeente", "gemeenten": "gemeente", "wijk": "wijk", 
                "buurt": "buurt", "buurten": "buurt", "postcode": "pc4", "pc4": "pc4", "postcode4": "pc4"}
 
 # Swing (incijfers.nl) exports: Geolevel | Geoitem | Period | one column per indicator. The
-# sentinel meanings follow the usual Swing convention (-99999 no data, -99998 too few
-# observations, -99997 not applicable, -99996 secret); override them with table.missing.
+# sentinel meanings (-99999 no data, -99998 too few observations, -99997 not applicable,
+# -99996 secret) are assumed, not confirmed against Swing documentation; a config overrides
+# them with table.missing.
 JEUGDMONITOR = TableLayout(
     area_column="Geoitem", level_column="Geolevel", period_column="Period",
     missing={"-99999": "not_collected", "-99998": "suppressed", "-99997": "not_applicable",
