@@ -15,7 +15,7 @@ from aandacht.harmonise import AreaMatcher, convert_vintage, normalise_name, rea
 from aandacht.pipeline import run_score
 from aandacht.tidy import coerce_tidy
 
-from conftest import FIXTURES, ROOT, SHARED_RAW
+from sources_helpers import FIXTURES, ROOT, SHARED_RAW, kinderen_in_tel_xlsx, registry  # noqa: F401 (fixtures)
 
 CROSSWALK = SHARED_RAW / "grenswijzigingen_wijk_reidhin" / "grenswijzigingen_wijk_2016_2024_long.csv"
 

@@ -13,7 +13,9 @@ from aandacht.config import InputSpec, TableLayout
 from aandacht.errors import AandachtError, DataError
 from aandacht.sources import LOADERS
 
-from conftest import FIXTURES, ROOT, SHARED_RAW, write_workbook
+from sources_helpers import (  # noqa: F401 (registry and kinderen_in_tel_xlsx are pytest fixtures)
+    FIXTURES, ROOT, SHARED_RAW, VARIANTS, kinderen_in_tel_xlsx, registry, write_variant, write_workbook,
+)
 
 ALIASES = ROOT / "configs" / "aliases_leeuwarden.csv"
 
@@ -254,8 +256,6 @@ def test_duo_not_a_duo_file(registry):
     with pytest.raises(DataError, match="BRIN NUMMER"):
         LOADERS["duo"](spec("duo", FIXTURES / "harmonise" / "pc4_allocation.csv"), registry)
 
-
-from conftest import VARIANTS, write_variant  # noqa: E402
 
 
 def _values(table):

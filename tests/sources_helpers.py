@@ -1,5 +1,6 @@
-"""Shared test helpers: paths, the Leeuwarden registry, and Excel fixtures built at test time
-(demonstration figures in the documented layouts; see tests/fixtures/README.md)."""
+"""Helpers for the source-loader tests (imported by them; pytest fixtures included): paths, the
+Leeuwarden registry, and Excel fixtures built at test time (demonstration figures in the
+documented layouts; see tests/fixtures/README.md)."""
 
 from __future__ import annotations
 
