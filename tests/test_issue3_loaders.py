@@ -342,3 +342,16 @@ def test_duo_real_lists(name, leeuwarden):
     schools = read_duo(SHARED_RAW / "duo_po_vestigingen" / name)
     assert (schools["gemeentenummer"] == "0080").sum() == leeuwarden
     assert schools["brin_vestiging"].str.fullmatch(r"[0-9A-Z]{4}\d{2}").all()
+
+
+def test_errors_name_the_real_row_below_title_rows(registry, tmp_path):
+    rows = [["Jeugdmonitor (DEMONSTRATIEDATA)"], [], ["Geolevel", "Geoitem", "Period", "% gepest"],
+            ["wijk", "Binnenstad", "2023", "10"], [], ["wijk", "Oud-Oost", "2023", "veel"]]
+    path = write_workbook(tmp_path / "monitor.xlsx", {"Blad1": rows})
+    with pytest.raises(DataError, match=r"row 6, column % gepest: 'veel'"):
+        LOADERS["jeugdmonitor"](spec("jeugdmonitor", path), registry)
+    text = tmp_path / "monitor.csv"
+    text.write_text("Jeugdmonitor\n\nGeolevel;Geoitem;Period;% gepest\nwijk;Binnenstad;2023;10\n\nwijk;Oud-Oost;2023;veel\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 6, column % gepest: 'veel'"):
+        LOADERS["jeugdmonitor"](spec("jeugdmonitor", text), registry)

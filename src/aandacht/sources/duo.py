@@ -23,7 +23,7 @@ from ..errors import DataError
 from ..harmonise import read_pc4_allocation
 from ..tidy import validate_tidy
 from .base import LoadResult
-from .reading import read_table
+from .reading import line_number, read_table
 
 COLUMNS = {"BRIN NUMMER": "brin", "VESTIGINGSNUMMER": "vestigingsnummer", "VESTIGINGSNAAM": "name",
            "BEVOEGD GEZAG NUMMER": "bevoegd_gezag_nummer", "POSTCODE": "postcode", "PLAATSNAAM": "plaats",
@@ -46,7 +46,7 @@ def read_duo(path) -> pd.DataFrame:
     bad = ~out["brin_vestiging"].str.fullmatch(r"[0-9A-Z]{4}\d{2}")
     if bad.any():
         row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise DataError(f"{path}: row {row + 2}: {out['brin_vestiging'].iloc[row]!r} is not a BRIN + vestigingsnummer")
+        raise DataError(f"{path}: row {line_number(out.index, row)}: {out['brin_vestiging'].iloc[row]!r} is not a BRIN + vestigingsnummer")
     out["gemeentenummer"] = out["gemeentenummer"].str.zfill(4)
     out["pc4"] = out["postcode"].str.replace(" ", "").str[:4]
     return out

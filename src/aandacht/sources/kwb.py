@@ -29,7 +29,7 @@ from ..errors import DataError
 from ..tidy import validate_tidy
 from .base import LoadResult
 from .kwb_odata import load_odata
-from .reading import parse_numbers, read_table
+from .reading import line_number, parse_numbers, read_table
 
 CODE_COLUMNS = ("gwb_code_10", "gwb_code")
 NAME_COLUMNS = ("regio", "regio_naam")
@@ -59,7 +59,7 @@ def load_kwb(spec: InputSpec, registry=None) -> LoadResult:
     levels = codes.str[:2].map(LEVEL_BY_PREFIX)
     if levels.isna().any():
         row = int(np.flatnonzero(levels.isna().to_numpy())[0])
-        raise DataError(f"{origin}: row {row + 2}: region code {codes.iloc[row]!r} does not start with NL, GM, WK or BU")
+        raise DataError(f"{origin}: row {line_number(frame.index, row)}: region code {codes.iloc[row]!r} does not start with NL, GM, WK or BU")
     numbers = {}
     for column in frame.columns:
         if column == code_column or column in TEXT_COLUMNS:

@@ -72,17 +72,17 @@ def _sheet(path, sheet: str, columns: dict[str, str]) -> pd.DataFrame:
     out = frame.rename(columns=columns)[list(columns.values())]
     out["voetnoot"] = frame[notes[0]].fillna("").str.strip() if notes else ""
     out["brin_vestiging"] = out["brin_vestiging"].fillna("").str.strip().str.upper()
-    return out[out["brin_vestiging"].str.match(BRIN)]  # drops the footnote rows under the table
+    out = out[out["brin_vestiging"].str.match(BRIN)].copy()  # drops the footnote rows under the table
+    for column in columns.values():
+        if column != "brin_vestiging":
+            out[column] = parse_numbers(out[column], f"{path} sheet {sheet!r}", column)[0]
+    return out
 
 
 def read_school_file(path) -> pd.DataFrame:
     """Tabel 1 and Tabel 2 joined on BRIN vestiging, numbers parsed, footnotes kept."""
     first, second = _sheet(path, "Tabel 1", TABLE1), _sheet(path, "Tabel 2", TABLE2)
-    schools = first.merge(second, on="brin_vestiging", how="outer", suffixes=("", "_t2"))
-    for column in [*TABLE1.values(), *TABLE2.values()]:
-        if column != "brin_vestiging":
-            schools[column] = parse_numbers(schools[column], str(path), column)[0]
-    return schools
+    return first.merge(second, on="brin_vestiging", how="outer", suffixes=("", "_t2"))
 
 
 def read_school_places(spec: InputSpec, registry) -> pd.DataFrame:

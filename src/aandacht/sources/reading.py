@@ -50,8 +50,10 @@ def read_table(
 
     The header is the first line, or line ``header_row`` (1-based), or, when ``expect``
     names column headers, the first line holding one of them: exports often carry title
-    rows above the header. A file with a header but no rows is an error unless
-    ``allow_empty``.
+    rows above the header. In that case empty rows are dropped and the index (named
+    ``line``) holds each row's line (CSV) or row (Excel) number in the file, so that
+    errors can name it (:func:`line_number`). A file with a header but no rows is an
+    error unless ``allow_empty``.
     """
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xls", ".xlsm", ".ods"):
@@ -66,10 +68,10 @@ def read_table(
         lines = [[("" if pd.isna(v) else str(v)) for v in row] for row in raw.itertuples(index=False)]
         start = _header_index(lines, path, header_row, expect)
         headers = [c.strip() or f"unnamed_{i}" for i, c in enumerate(lines[start])]
-        frame = pd.DataFrame(raw.iloc[start + 1:].to_numpy(), columns=headers).dropna(how="all")
+        rows = pd.RangeIndex(start + 2, len(raw) + 1, name="line")
+        frame = pd.DataFrame(raw.iloc[start + 1:].to_numpy(), columns=headers, index=rows).dropna(how="all")
         empty = [c for c in frame.columns if c.startswith("unnamed_") and frame[c].isna().all()]
-        frame = frame.drop(columns=empty)
-        return _non_empty(frame.reset_index(drop=True), path, allow_empty)
+        return _non_empty(frame.drop(columns=empty), path, allow_empty)
     text = decode(path)
     if not text.strip():
         raise DataError(f"{path}: file is empty")
@@ -81,8 +83,19 @@ def read_table(
         separator = csv.Sniffer().sniff(lines[start], delimiters=",;\t").delimiter
     except csv.Error:
         separator = ","
-    frame = pd.read_csv(io.StringIO("\n".join(lines[start:])), sep=separator, dtype=dtype, keep_default_na=False)
+    searched = header_row is not None or bool(expect)
+    frame = pd.read_csv(io.StringIO("\n".join(lines[start:])), sep=separator, dtype=dtype, keep_default_na=False,
+                        skip_blank_lines=not searched)
+    if searched:
+        frame.index = pd.RangeIndex(start + 2, start + 2 + len(frame), name="line")
+        frame = frame[~frame.fillna("").astype(str).apply(lambda c: c.str.strip()).eq("").all(axis=1)]
     return _non_empty(frame, path, allow_empty)
+
+
+def line_number(index: pd.Index, position: int) -> int:
+    """The line (or Excel row) number in the file of the row at ``position``: the index
+    label when :func:`read_table` numbered the rows, else ``position + 2`` (header on line 1)."""
+    return int(index[position]) if index.name == "line" else position + 2
 
 
 def _non_empty(frame: pd.DataFrame, path: Path, allow_empty: bool) -> pd.DataFrame:
@@ -167,7 +180,8 @@ def parse_values(
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(
-            f"{origin}: row {position + 2}, column {column}: {text.iloc[position]!r} is not a number or a known missing marker"
+            f"{origin}: row {line_number(values.index, position)}, column {column}: {text.iloc[position]!r} "
+            "is not a number or a known missing marker"
         )
     return numbers.to_numpy(dtype="float64"), flags.fillna("").to_numpy(dtype=object)
 
