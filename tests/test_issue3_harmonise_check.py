@@ -10,9 +10,9 @@ from click.testing import CliRunner
 
 from aandacht.check import check_data
 from aandacht.cli import main
-from aandacht.config import load_config, parse_config
+from aandacht.config import InputSpec, TableLayout, load_config, parse_config
 from aandacht.harmonise import AreaMatcher, convert_vintage, normalise_name, read_aliases, redistribute
-from aandacht.pipeline import run_score
+from aandacht.pipeline import load_input, run_score
 from aandacht.tidy import coerce_tidy
 
 from sources_helpers import FIXTURES, ROOT, SHARED_RAW, kinderen_in_tel_xlsx, registry  # noqa: F401 (fixtures)
@@ -210,3 +210,18 @@ def test_check_cli_unusable_exit_2(tmp_path):
     assert result.exit_code == 2
     problems = pd.read_csv(out / "problems.csv", sep=";", encoding="utf-8-sig")
     assert problems["message"].str.contains("kwb-2099-absent.csv: file not found").any()
+
+
+def test_input_crosswalk_from_config(registry, tmp_path):
+    path = tmp_path / "counts.csv"
+    path.write_text("wijk;kinderen;aandeel\nWK008032;1000;10,0\nWK008041;500;20,0\nWK008010;50;5,0\n", encoding="utf-8")
+    layout = TableLayout(area_column="wijk", area_kind="code", units={"kinderen": "aantal"}, unit="%")
+    spec = InputSpec(loader="generic", path=path, period="2019", source="demo", table=layout,
+                     crosswalk=FIXTURES / "harmonise" / "crosswalk_demo.csv", vintage="2019")
+    loaded = load_input(spec, registry, "wijk")  # the registry's wijken are on 2024 boundaries
+    table = loaded.table.set_index(["area_code", "indicator"])
+    assert table.loc[("WK008041", "kinderen"), "value"] == pytest.approx(504)  # 500 + 0.4 % of 1000
+    assert table.loc[("WK008032", "kinderen"), "value"] == pytest.approx(996)
+    assert table.loc[("WK008010", "kinderen"), "value"] == 50  # not in the crosswalk: unchanged, reported
+    assert any("converted from 2019 to 2024" in n for n in loaded.notes)
+    assert any("approximate" in n for n in loaded.notes)  # 'aandeel' has no numerator/denominator

@@ -66,15 +66,14 @@ def _year(period: str) -> float:
 
 def check_data(config: Config) -> CheckReport:
     """Load every input (a failing input is reported, not raised) and check the result."""
-    from .pipeline import combine_precedence, precedence_notes
-    from .sources import LOADERS
+    from .pipeline import combine_precedence, load_input, precedence_notes
 
     registry = load_registry(config.areas.registry, config.areas.geometry)
     problems: list[tuple[str, str, str]] = []
     tables, notes, matches = [], [], []
     for name, spec in config.inputs.items():
         try:
-            loaded = LOADERS[spec.loader](spec, registry)
+            loaded = load_input(spec, registry, config.level)
         except AandachtError as error:
             problems.append(("error", name, f"input cannot be read: {error}"))
             continue

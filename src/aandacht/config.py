@@ -109,6 +109,11 @@ class InputSpec(_Strict):
     pupil_origin: Path | None = Field(default=None, description="oab: CSV brin_vestiging,area_code,leerlingen (where pupils live)")
     aliases: Path | None = Field(default=None, description="CSV alias,area_code,note: other names of areas (e.g. Frisian)")
     pc4_allocation: Path | None = Field(default=None, description="CSV pc4,area_code,share: postcode areas to areas")
+    crosswalk: Path | None = Field(
+        default=None, description="CSV from_year,to_year,from_code,to_code,weight: converts this input's boundary vintage"
+    )
+    vintage: str | None = Field(default=None, description="boundary year of this input's areas (with crosswalk)")
+    crosswalk_to: str | None = Field(default=None, description="target boundary year; default: the registry's vintage")
     fuzzy_threshold: Annotated[float, Field(ge=0, le=100)] = Field(
         default=90, description="rapidfuzz score (0-100) above which a name is matched fuzzily (always reported)"
     )
@@ -345,7 +350,7 @@ def _describe(error: dict) -> str:
     return f"{location}: {message}"
 
 
-PATH_KEYS = ("locations", "schools", "pupil_origin", "aliases", "pc4_allocation")
+PATH_KEYS = ("locations", "schools", "pupil_origin", "aliases", "pc4_allocation", "crosswalk")
 
 
 def resolve_path(path: Path, base: Path) -> Path:

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .areas import AreaRegistry, load_registry
-from .config import Config
+from .config import Config, InputSpec
+from .errors import ConfigError
 from .indicators import IndicatorMatrix, build_matrix
 from .scoring import ScoreResult, score
-from .sources import LOADERS
+from .sources import LOADERS, LoadResult
 from .tidy import concat_tidy
 
 
@@ -39,13 +40,42 @@ def load_indicators(config: Config) -> tuple[AreaRegistry, pd.DataFrame, list[st
     registry = load_registry(config.areas.registry, config.areas.geometry)
     tables, notes = [], []
     for spec in config.inputs.values():
-        loaded = LOADERS[spec.loader](spec, registry)
+        loaded = load_input(spec, registry, config.level)
         tables.append(loaded.table)
         notes.extend(loaded.notes)
     tidy = concat_tidy(tables, str(config.source_file))
     combined, choices = combine_precedence(config, tidy)
     notes.extend(precedence_notes(choices))
     return registry, concat_tidy([tidy, combined], str(config.source_file)), notes
+
+
+def load_input(spec: InputSpec, registry: AreaRegistry, level: str) -> LoadResult:
+    """Run the input's loader and, when it has a ``crosswalk``, convert its ``level`` areas
+    from boundary year ``vintage`` to ``crosswalk_to`` (default: the registry's vintage of
+    that level) with :func:`aandacht.harmonise.convert_vintage`."""
+    loaded = LOADERS[spec.loader](spec, registry)
+    if spec.crosswalk is None:
+        return loaded
+    from .harmonise import convert_vintage, read_crosswalk
+
+    if spec.vintage is None:
+        raise ConfigError(f"{spec.path}: an input with a crosswalk needs 'vintage' (the boundary year of its areas)")
+    target = spec.crosswalk_to
+    if target is None:
+        vintages = sorted(set(registry.table.loc[registry.table["level"] == level, "vintage"]))
+        if len(vintages) != 1:
+            raise ConfigError(f"{spec.path}: registry {level} vintages are {vintages}; set crosswalk_to")
+        target = vintages[0]
+    if str(target) == str(spec.vintage):
+        return LoadResult(loaded.table, [*loaded.notes, f"{spec.path}: already on {target} boundaries, crosswalk not used"],
+                          loaded.matches)
+    table = loaded.table
+    moving = table["level"] == level
+    converted, notes = convert_vintage(table[moving], read_crosswalk(spec.crosswalk), spec.vintage, target,
+                                       {code: registry.name(code) for code in registry.table.index})
+    merged = concat_tidy([table[~moving], converted], str(spec.path))
+    return LoadResult(merged, [*loaded.notes, f"{spec.path}: {level} figures converted from {spec.vintage} to {target} "
+                                              f"boundaries with {spec.crosswalk}", *notes], loaded.matches)
 
 
 def combine_precedence(config: Config, tidy: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
