@@ -45,6 +45,11 @@ def test_matcher_methods(registry):
     assert found.loc["Zuidlanden de", "method"] == "ambiguous"  # a wijk and a buurt are both called De Zuidlanden
     assert matcher.match(["Zuidlanden de"], "wijk")["method"].iloc[0] == "fuzzy"  # token order differs
     assert found.loc["Nergenshuizen", "method"] == "unmatched"
+    same = matcher.match(["Grou e.o.", "Grou", "Goutum"]).set_index("label")
+    assert same.loc["Grou e.o.", "area_code"] == "WK008082"  # exact name, although "grou" also names a buurt
+    assert same.loc["Grou", "area_code"] == "BU00808206"
+    assert same.loc["Goutum", "method"] == "ambiguous"  # wijk and buurt are both called Goutum
+    assert matcher.match(["Goutum"], "wijk")["area_code"].iloc[0] == "WK008071"
 
 
 def test_alias_to_unknown_code_is_error(registry, tmp_path):
@@ -225,3 +230,13 @@ def test_input_crosswalk_from_config(registry, tmp_path):
     assert table.loc[("WK008010", "kinderen"), "value"] == 50  # not in the crosswalk: unchanged, reported
     assert any("converted from 2019 to 2024" in n for n in loaded.notes)
     assert any("approximate" in n for n in loaded.notes)  # 'aandeel' has no numerator/denominator
+
+
+@pytest.mark.parametrize("module", ["aandacht.harmonise", "aandacht.check", "aandacht.sources.generic",
+                                    "aandacht.sources.duo", "aandacht.sources.oab", "aandacht.sources.kwb_odata"])
+def test_modules_import_first_in_a_fresh_interpreter(module):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr.splitlines()[-1:]

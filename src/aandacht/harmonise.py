@@ -4,7 +4,9 @@ vintages, and precedence between sources reporting the same indicator.
 Names to codes (:class:`AreaMatcher`), in this order, each match reported with its method:
 
 1. ``code``: the label is a registry code (case and spaces ignored; CBS pads codes with spaces);
-2. ``name``: the normalised label equals a normalised registry name;
+2. ``name``: the label equals one registry name (case and spacing ignored), or the normalised
+   label equals one normalised registry name; two areas with the same name (a wijk "Goutum" and
+   its buurt "Goutum") make the label ``ambiguous`` unless the source gives the level;
 3. ``alias``: the normalised label is in the alias file (CSV ``alias,area_code,note``), for
    example the Frisian name of a wijk;
 4. ``fuzzy``: rapidfuzz ``token_sort_ratio`` of the normalised strings is at least the
@@ -94,11 +96,15 @@ class AreaMatcher:
         candidates = table if level is None else table[table["level"] == level]
         codes = {code.upper(): code for code in table.index}
         names: dict[str, list[str]] = {}
+        exact: dict[str, list[str]] = {}
         for code, name in candidates["area_name"].items():
             names.setdefault(normalise_name(name), []).append(code)
+            exact.setdefault(" ".join(str(name).lower().split()), []).append(code)
         rows = []
         for label in dict.fromkeys(str(x) for x in labels):
-            rows.append((label, *self._one(label, codes, names, candidates)))
+            same = exact.get(" ".join(label.lower().split()), [])
+            found = (same[0], "name", 100.0) if len(same) == 1 else self._one(label, codes, names, candidates)
+            rows.append((label, *found))
         out = pd.DataFrame(rows, columns=["label", "area_code", "method", "score"])
         out.insert(2, "area_name", [self.registry.name(c) for c in out["area_code"]])
         return out
@@ -133,12 +139,14 @@ def match_notes(matches: pd.DataFrame, origin: str) -> list[str]:
     if len(fuzzy):
         pairs = ", ".join(f"{r.label!r} -> {r.area_code} {r.area_name} ({r.score:.0f})" for r in fuzzy.itertuples())
         notes.append(f"{origin}: {len(fuzzy)} name(s) matched fuzzily: {pairs}")
-    for method in ("ambiguous", "unmatched"):
+    hints = {"ambiguous": " (several areas, e.g. a wijk and a buurt, share the name: set table.level or "
+                          "table.level_column, or add an alias)", "unmatched": ""}
+    for method, hint in hints.items():
         left = matches[matches["method"] == method]
         if len(left):
             shown = ", ".join(repr(x) for x in left["label"].head(10))
             more = f" and {len(left) - 10} more" if len(left) > 10 else ""
-            notes.append(f"{origin}: {len(left)} label(s) {method}, their rows are not used: {shown}{more}")
+            notes.append(f"{origin}: {len(left)} label(s) {method}, their rows are not used: {shown}{more}{hint}")
     return notes
 
 
@@ -158,7 +166,8 @@ def redistribute(tidy: pd.DataFrame, links: pd.DataFrame, names: dict[str, str],
     merged["count"] = is_count(merged["unit"])
     merged["based"] = merged["numerator"].notna() & (merged["denominator"] > 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        merged["scale"] = merged["value"] / (merged["numerator"] / merged["denominator"])
+        scale = merged["value"] / (merged["numerator"] / merged["denominator"])
+    merged["scale"] = scale.where(np.isfinite(scale))  # undefined where the numerator is 0
     notes: list[str] = []
     approximate: set[str] = set()
     rows = []

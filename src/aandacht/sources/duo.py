@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..config import InputSpec
 from ..errors import DataError
-from ..harmonise import read_pc4_allocation
+from .. import harmonise  # module import: harmonise itself imports sources.reading
 from ..tidy import validate_tidy
 from .base import LoadResult
 from .reading import line_number, read_table
@@ -74,7 +74,7 @@ def load_duo(spec: InputSpec, registry) -> LoadResult:
     if spec.locations:
         codes = schools["brin_vestiging"].map(read_locations(spec.locations)).fillna("")
     if spec.pc4_allocation:
-        by_postcode = place_by_postcode(schools, read_pc4_allocation(spec.pc4_allocation, set(table.index)))
+        by_postcode = place_by_postcode(schools, harmonise.read_pc4_allocation(spec.pc4_allocation, set(table.index)))
         notes.append(f"{origin}: {int(((codes == '') & (by_postcode != '')).sum())} vestiging(en) placed by postcode "
                      "(area with the largest share of the PC4's addresses; approximate)")
         codes = codes.where(codes != "", by_postcode)

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..config import InputSpec, TableLayout
 from ..errors import ConfigError, DataError
-from ..harmonise import AreaMatcher, match_notes, read_aliases, read_pc4_allocation, redistribute
+from .. import harmonise  # module import: harmonise itself imports sources.reading
 from ..tidy import empty_tidy, validate_tidy
 from .base import LoadResult
 from .reading import parse_values, read_table, sheet_names
@@ -142,8 +142,8 @@ def _resolve(long: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry)
     if layout.area_kind == "auto":
         pc4 |= long["label"].str.fullmatch(r"\d{4}") & long["level"].isna()
     known = set(registry.table.index)
-    aliases = read_aliases(spec.aliases, known) if spec.aliases else {}
-    matcher = AreaMatcher(registry, aliases, spec.fuzzy_threshold)
+    aliases = harmonise.read_aliases(spec.aliases, known) if spec.aliases else {}
+    matcher = harmonise.AreaMatcher(registry, aliases, spec.fuzzy_threshold)
     matches, parts = [], []
     for level, group in long[~pc4].groupby(long["level"].fillna(""), sort=False):
         found = matcher.match(group["label"], level or None)
@@ -160,7 +160,7 @@ def _resolve(long: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry)
         notes += pc4_notes
     matched = pd.concat(matches, ignore_index=True) if matches else pd.DataFrame(columns=["label", "area_code", "area_name", "method", "score"])
     matched.insert(0, "source", spec.source)
-    notes += match_notes(matched, origin)
+    notes += harmonise.match_notes(matched, origin)
     if not parts:
         return empty_tidy(), matched, notes
     return pd.concat(parts, ignore_index=True), matched, notes
@@ -172,14 +172,14 @@ def _allocate_pc4(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, regi
     if spec.pc4_allocation is None:
         raise ConfigError(f"{origin}: the file reports postcode areas (PC4); give the input a pc4_allocation table")
     known = set(registry.table.index)
-    allocation = read_pc4_allocation(spec.pc4_allocation, known)
+    allocation = harmonise.read_pc4_allocation(spec.pc4_allocation, known)
     labels = sorted(set(rows["label"]))
     matches = pd.DataFrame({"label": labels, "area_code": "", "area_name": "", "score": 100.0,
                             "method": ["pc4" if label in set(allocation["from_code"]) else "unmatched" for label in labels]})
     rows = rows[rows["label"].isin(set(allocation["from_code"]))].assign(area_code=lambda r: r["label"], level="pc4")
     if rows.empty:
         return empty_tidy(), matches, []
-    moved, notes = redistribute(_tidy(rows, spec, layout, registry), allocation, {c: registry.name(c) for c in known}, origin)
+    moved, notes = harmonise.redistribute(_tidy(rows, spec, layout, registry), allocation, {c: registry.name(c) for c in known}, origin)
     moved["level"] = moved["area_code"].map(registry.table["level"]).fillna(moved["level"])
     notes.append(f"{origin}: {rows['label'].nunique()} postcode area(s) allocated to areas by share of addresses")
     return moved, matches, notes
