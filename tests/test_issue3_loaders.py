@@ -355,3 +355,33 @@ def test_errors_name_the_real_row_below_title_rows(registry, tmp_path):
                     encoding="utf-8")
     with pytest.raises(DataError, match=r"row 6, column % gepest: 'veel'"):
         LOADERS["jeugdmonitor"](spec("jeugdmonitor", text), registry)
+
+
+@pytest.mark.skipif(not (SHARED_RAW / "cbs_kwb_2023_inmindaen" / "kwb-2023-transformed.xlsx").is_file(),
+                    reason="../shared real kwb-2023 xlsx absent")
+def test_kwb_real_xlsx_read_with_calamine(registry):
+    path = SHARED_RAW / "cbs_kwb_2023_inmindaen" / "kwb-2023-transformed.xlsx"
+    table = LOADERS["kwb"](spec("kwb", path), registry).table
+    heechterp = table[table["area_code"] == "WK008050"].set_index("indicator")["value"]
+    assert list(heechterp[["a_inw", "a_hh_m_k", "g_ink_pi", "p_hh_li", "p_jz_tn"]]) == [3675, 530, 20.5, 77.3, 18.5]
+    assert heechterp["g_pau_hh"] == pytest.approx(0.5)  # stored as text with a decimal comma in the real file
+
+
+def test_fetch_kwb_downloads_into_cache(tmp_path, monkeypatch):
+    import cbsodata
+
+    from aandacht.sources.kwb_odata import fetch_kwb
+
+    calls = []
+
+    def recorded(table, dir, typed, filters, **kwargs):  # writes the recorded responses as cbsodata would
+        calls.append((table, typed, filters))
+        shutil.copytree(FIXTURES / "cbs_odata" / table / "GM0080", dir, dirs_exist_ok=True)
+
+    monkeypatch.setattr(cbsodata, "download_data", recorded)
+    folder = fetch_kwb("GM0080", 2022, tmp_path)
+    assert folder == tmp_path / "85318NED" / "GM0080"
+    assert calls == [("85318NED", True, "startswith(WijkenEnBuurten,'GM0080') or startswith(WijkenEnBuurten,'WK0080') "
+                                        "or startswith(WijkenEnBuurten,'BU0080')")]
+    assert fetch_kwb("GM0080", 2022, tmp_path) == folder and len(calls) == 1  # served from the cache
+    assert [p.name for p in tmp_path.iterdir()] == ["85318NED"]  # no staging folder left behind
