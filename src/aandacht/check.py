@@ -59,9 +59,22 @@ class CheckReport:
                 "out_of_range": self.out_of_range, "matches": self.matches, "stale": self.stale}
 
 
+def write_check_workbook(report: CheckReport, path) -> None:
+    """check.xlsx: one sheet per table of the report."""
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, table in report.sheets().items():
+            table.to_excel(writer, sheet_name=name, index=False)
+
+
 def _year(period: str) -> float:
-    found = re.search(r"(19|20)\d{2}", str(period))
-    return float(found.group(0)) if found else np.nan
+    """The (last) four-digit year in a period label ("2023", "2021-2022"); NaN if none."""
+    found = re.findall(r"(?:19|20)\d{2}", str(period))
+    return float(found[-1]) if found else np.nan
+
+
+def _period_key(period: str) -> tuple[float, str]:
+    year = _year(period)
+    return (-1.0 if np.isnan(year) else year, str(period))
 
 
 def check_data(config: Config) -> CheckReport:
@@ -116,11 +129,11 @@ def _coverage(local: pd.DataFrame, areas: list[str]) -> tuple[pd.DataFrame, pd.D
     rows, missing = [], []
     for (source, indicator), group in local.groupby(["source", "indicator"], sort=False):
         present = group[group["value"].notna()]
-        newest = max(group["period"], key=_year)
+        newest = max(group["period"], key=_period_key)
         latest = group[group["period"] == newest]
         rows.append({"source": source, "indicator": indicator, "unit": group["unit"].iloc[0], "areas": len(areas),
                      "areas_with_value": latest.loc[latest["value"].notna(), "area_code"].nunique(),
-                     "periods": ", ".join(sorted(set(group["period"]), key=_year)),
+                     "periods": ", ".join(sorted(set(group["period"]), key=_period_key)),
                      "periods_with_value": present["period"].nunique(), "newest_period": newest})
         reasons = latest.loc[latest["value"].isna(), "flag"].value_counts().to_dict()
         absent = len(set(areas) - set(latest["area_code"]))
@@ -178,6 +191,8 @@ def _stale(coverage: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     years = coverage["newest_period"].map(_year)
     newest = years.max()
+    if np.isnan(newest):
+        return pd.DataFrame(columns=columns)
     stale = coverage.loc[years < newest, ["source", "indicator", "newest_period"]]
     return stale.assign(newest_overall=str(int(newest))).reset_index(drop=True)[columns]
 

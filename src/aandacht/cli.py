@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import click
@@ -98,7 +99,7 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
 
     Writes check.xlsx and one CSV per table. Exit code 0 usable, 1 warnings (with --strict), 2 unusable.
     """
-    from .check import check_data
+    from .check import check_data, write_check_workbook
     from .manifest import build_manifest
     from .output import check_target, write_folder
     from .tables import write_csv
@@ -112,20 +113,11 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
     report = check_data(config)
     print_notes(report.notes)
     print_check(report, f"{config.gemeente.name}, {config.level}")
-    writers = {f"{name}.csv": (lambda table: lambda path: write_csv(table, path))(table)
-               for name, table in report.sheets().items()}
-    writers["check.xlsx"] = lambda path: write_check_workbook(report, path)
+    writers = {f"{name}.csv": partial(write_csv, table) for name, table in report.sheets().items()}
+    writers["check.xlsx"] = partial(write_check_workbook, report)
     write_folder(out_dir, writers, build_manifest(config, "check", {"status": report.status}), force)
     click.echo(f"written: {out_dir}/check.xlsx, {', '.join(f'{n}.csv' for n in report.sheets())}, manifest.json")
     sys.exit(report.exit_code(strict))
-
-
-def write_check_workbook(report, path: Path) -> None:
-    import pandas as pd
-
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, table in report.sheets().items():
-            table.to_excel(writer, sheet_name=name, index=False)
 
 
 @main.group()

@@ -41,7 +41,7 @@ def print_check(report, title: str) -> None:
         problems.add_column(header)
     labels = {"error": "[red]onbruikbaar[/red]", "warning": "[yellow]waarschuwing[/yellow]"}
     for row in report.problems.itertuples(index=False):
-        problems.add_row(labels[row.severity], row.source, row.message, )
+        problems.add_row(labels[row.severity], row.source, row.message)
     console.print(problems)
     coverage = Table(title="Dekking per bron en indicator (nieuwste periode)", title_justify="left")
     for header, justify in (("bron", "left"), ("indicator", "left"), ("eenheid", "left"), ("wijken met waarde", "right"),
