@@ -385,3 +385,15 @@ def test_fetch_kwb_downloads_into_cache(tmp_path, monkeypatch):
                                         "or startswith(WijkenEnBuurten,'BU0080')")]
     assert fetch_kwb("GM0080", 2022, tmp_path) == folder and len(calls) == 1  # served from the cache
     assert [p.name for p in tmp_path.iterdir()] == ["85318NED"]  # no staging folder left behind
+
+
+def test_kwb_odata_untyped_values_are_one_line_error(registry, tmp_path):
+    import json
+
+    folder = tmp_path / "85618NED"
+    shutil.copytree(FIXTURES / "cbs_odata" / "85618NED" / "GM0080", folder)
+    rows = json.loads((folder / "TypedDataSet.json").read_text(encoding="utf-8"))
+    rows[0]["AantalInwoners_5"] = "       ."
+    (folder / "TypedDataSet.json").write_text(json.dumps(rows), encoding="utf-8")
+    with pytest.raises(DataError, match="AantalInwoners_5 holds non-numeric values"):
+        LOADERS["kwb"](spec("kwb", folder), registry)

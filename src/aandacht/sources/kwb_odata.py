@@ -87,7 +87,11 @@ def load_odata(spec) -> LoadResult:
     for key, (name, unit) in names.items():
         if key in absent:
             continue
-        values = pd.to_numeric(frame[key], errors="raise").to_numpy(dtype="float64")
+        try:
+            values = pd.to_numeric(frame[key], errors="raise").to_numpy(dtype="float64")
+        except (ValueError, TypeError):
+            raise DataError(f"{folder / 'TypedDataSet.json'}: {key} holds non-numeric values; "
+                            "fetch the typed data set (cbsodata typed=True)") from None
         all_missing = bool(np.isnan(values).all())
         if all_missing:
             empty.append(name)
