@@ -142,6 +142,10 @@ def test_check_default_config_usable_with_warnings(tmp_path):
     assert coverage.loc[("kwb2023", "p_hh_li"), "areas_with_value"] == 21
     assert ("scholen", "scholen") in set(zip(report.stale["source"], report.stale["indicator"]))
     assert (report.missing["reason"] == "suppressed").any()
+    small = report.out_of_range[report.out_of_range["indicator"] == "bijstand"]
+    assert list(small["area_code"]) == ["WK008074"]  # Middelsee: 55 inwoners, below min_denominator 200
+    assert small["problem"].iloc[0] == "denominator below min_denominator 200"
+    assert "numerator above denominator" not in set(report.out_of_range["problem"])  # scores per 100 pupils are no shares
 
 
 def test_check_finds_out_of_range_fuzzy_and_unusable(tmp_path, kinderen_in_tel_xlsx):

@@ -115,12 +115,14 @@ def check_data(config: Config) -> CheckReport:
     _framework_coverage(config, coverage, problems)
     for row in coverage[coverage["coverage"] < 1].itertuples():
         problems.append(("warning", row.source, f"{row.indicator}: {row.areas_with_value} of {row.areas} areas have a value"))
-    for (source, problem), group in out_of_range.groupby(["source", "problem"]):
-        problems.append(("warning", source, f"{len(group)} value(s): {problem}"))
+    for (source, indicator, problem), group in out_of_range.groupby(["source", "indicator", "problem"], sort=False):
+        problems.append(("warning", source, f"{indicator}: {len(group)} value(s) with {problem} "
+                                            f"({', '.join(group['area_code'].head(5))})"))
     for (source, method), group in doubtful.groupby(["source", "method"]):
         problems.append(("warning", source, f"{len(group)} label(s) {method}: {', '.join(map(repr, group['label'].head(5)))}"))
-    for row in stale.itertuples():
-        problems.append(("warning", row.source, f"{row.indicator}: newest period {row.newest_period} is older than {row.newest_overall}"))
+    for (source, period), group in stale.groupby(["source", "newest_period"], sort=False):
+        problems.append(("warning", source, f"newest period {period} is older than {group['newest_overall'].iloc[0]} "
+                                            f"for {len(group)} indicator(s): {', '.join(group['indicator'].head(6))}"))
     return CheckReport(coverage, missing, out_of_range, doubtful, stale,
                        pd.DataFrame(problems, columns=["severity", "source", "message"]), notes)
 
@@ -156,11 +158,11 @@ def _out_of_range(local: pd.DataFrame) -> pd.DataFrame:
         (percent & (local["value"] > 100), "percentage above 100"),
         (percent & (local["value"] < 0), "negative percentage"),
         (count & (local["value"] < 0), "negative count"),
-        (local["numerator"] > local["denominator"], "numerator above denominator"),
+        (percent & (local["numerator"] > local["denominator"]), "numerator above denominator"),
     ]
-    parts = [local.loc[mask, ["source", "indicator", "area_code", "period", "value"]].assign(problem=label)
+    parts = [local.loc[mask, ["source", "indicator", "area_code", "period", "value", "denominator"]].assign(problem=label)
              for mask, label in checks if mask.any()]
-    columns = ["source", "indicator", "area_code", "period", "value", "problem"]
+    columns = ["source", "indicator", "area_code", "period", "value", "denominator", "problem"]
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 
@@ -168,7 +170,7 @@ def _small_denominators(config: Config, tidy: pd.DataFrame, registry, problems) 
     """Framework indicators whose value rests on a denominator below ``min_denominator``."""
     from .indicators import build_matrix
 
-    columns = ["source", "indicator", "area_code", "period", "value", "problem"]
+    columns = ["source", "indicator", "area_code", "period", "value", "denominator", "problem"]
     try:
         matrix = build_matrix(tidy, config, registry)
     except AandachtError as error:
@@ -180,8 +182,8 @@ def _small_denominators(config: Config, tidy: pd.DataFrame, registry, problems) 
         small = matrix.reliability.index[matrix.reliability[indicator.id] == "I"]
         for code in small:
             rows.append((source, indicator.id, code, period, matrix.values.at[code, indicator.id],
-                         f"denominator {matrix.denominators.at[code, indicator.id]:g} below min_denominator "
-                         f"{indicator.min_denominator:g}"))
+                         matrix.denominators.at[code, indicator.id],
+                         f"denominator below min_denominator {indicator.min_denominator:g}"))
     return pd.DataFrame(rows, columns=columns)
 
 
