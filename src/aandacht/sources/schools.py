@@ -125,7 +125,7 @@ def aggregate_scores(schools: pd.DataFrame, spec: InputSpec, registry, origin: s
         with np.errstate(invalid="ignore", divide="ignore"):
             value = np.where(pupils > 0, 100 * total / pupils, np.nan)
         rows.append(area_rows(spec, registry, areas, level, f"{score}_per_100_leerlingen", value,
-                          total.to_numpy(), pupils.to_numpy(), "per 100 leerlingen"))
+                              total.to_numpy(), pupils.to_numpy(), "per 100 leerlingen"))
     count = placed.groupby("area_code").size().reindex(areas).fillna(0).to_numpy(dtype="float64")
     pupils_all = placed.groupby("area_code")["leerlingen"].sum().reindex(areas).fillna(0).to_numpy()
     rows.append(area_rows(spec, registry, areas, level, "scholen", count, None, None, "aantal"))
