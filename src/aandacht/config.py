@@ -20,7 +20,10 @@ from .errors import ConfigError
 NormalisationMethod = Literal["minmax", "zscore", "rank", "percentile_rank", "goalposts"]
 AggregationMethod = Literal["arithmetic", "geometric", "harmonic"]
 ImputationMethod = Literal["none", "mean", "median", "knn"]
-LoaderName = Literal["kwb", "school_scores"]
+LoaderName = Literal[
+    "kwb", "school_scores", "oab", "kinderen_in_tel", "jeugdmonitor", "duo", "generic",
+]
+MissingFlag = Literal["suppressed", "not_applicable", "not_collected"]
 
 
 class _Strict(BaseModel):
@@ -41,6 +44,52 @@ class Areas(_Strict):
     geometry: Path | None = None
 
 
+class TableLayout(_Strict):
+    """The layout of a table for the ``generic`` loader (and its presets), so that an
+    extract with an unforeseen layout needs a config change, not code.
+
+    Long layout: one row per area (and period), one column per indicator (``values``).
+    Wide layout (``wide_periods: true``): one row per area, one column per period (the
+    headers holding a four-digit year), the indicator named by ``indicator`` or, with
+    ``sheet: "*"``, by each sheet's name.
+    """
+
+    sheet: str | int | None = Field(default=None, description='sheet name or 0-based number; "*" = every sheet')
+    header_row: Annotated[int, Field(ge=1)] | None = Field(default=None, description="1-based; default: found by area_column")
+    area_column: str | None = Field(default=None, description="required for the generic loader; presets set it")
+    area_kind: Literal["auto", "code", "name", "pc4"] = "auto"
+    level: str | None = Field(default=None, description="level of every row; default: from level_column or the registry")
+    level_column: str | None = None
+    level_values: dict[str, str] = Field(default_factory=dict, description="labels in level_column -> registry level")
+    period_column: str | None = None
+    wide_periods: bool = False
+    indicator: str | None = None
+    values: list[str] | dict[str, str] | None = Field(
+        default=None, description="value columns (list) or column -> indicator name; default: every other column"
+    )
+    decimal: Literal["auto", ",", "."] = "auto"
+    missing: dict[str, MissingFlag] = Field(default_factory=dict, description="extra missing markers -> flag")
+    unit: str = ""
+    units: dict[str, str] = Field(default_factory=dict, description="indicator -> unit")
+
+    @model_validator(mode="after")
+    def _layout(self) -> TableLayout:
+        if self.wide_periods and self.period_column:
+            raise ValueError("give either 'period_column' or 'wide_periods: true', not both")
+        if self.wide_periods and self.values is not None:
+            raise ValueError("with 'wide_periods: true' the value columns are the period columns; drop 'values'")
+        return self
+
+
+class Precedence(_Strict):
+    """Several inputs report the same indicator: per area take the first input in
+    ``inputs`` that has a value for ``variable``; the choice is reported."""
+
+    variable: str
+    inputs: Annotated[list[str], Field(min_length=2)]
+    period: str | None = Field(default=None, description="period of the combined rows; default: the config period")
+
+
 class InputSpec(_Strict):
     """One input file and the loader that reads it into the tidy table."""
 
@@ -56,6 +105,22 @@ class InputSpec(_Strict):
         default="error",
         description="areas at the scored level that are not in the registry: an error (a typo or a wrong vintage), "
         "or ignored with a note (for files that cover more gemeenten, such as a national KWB download)",
+    )
+    table: TableLayout | None = Field(default=None, description="generic loader (and presets): the table layout")
+    layout: Literal["auto", "school_file", "schoolweging", "dashboard"] = Field(
+        default="auto", description="oab only: which OAB layout the file has"
+    )
+    schools: Path | None = Field(default=None, description="oab: school table placing vestigingen (schools.csv or DUO list)")
+    pupil_origin: Path | None = Field(default=None, description="oab: CSV brin_vestiging,area_code,leerlingen (where pupils live)")
+    aliases: Path | None = Field(default=None, description="CSV alias,area_code,note: other names of areas (e.g. Frisian)")
+    pc4_allocation: Path | None = Field(default=None, description="CSV pc4,area_code,share: postcode areas to areas")
+    crosswalk: Path | None = Field(
+        default=None, description="CSV from_year,to_year,from_code,to_code,weight: converts this input's boundary vintage"
+    )
+    vintage: str | None = Field(default=None, description="boundary year of this input's areas (with crosswalk)")
+    crosswalk_to: str | None = Field(default=None, description="target boundary year; default: the registry's vintage")
+    fuzzy_threshold: Annotated[float, Field(ge=0, le=100)] = Field(
+        default=90, description="rapidfuzz score (0-100) above which a name is matched fuzzily (always reported)"
     )
 
 
@@ -334,11 +399,21 @@ class Config(_Strict):
     designation: DesignationRules | None = None
     ikc: IkcRegistrySpec = IkcRegistrySpec()
     selection: SelectionRules | None = None
+    precedence: dict[str, Precedence] = Field(
+        default_factory=dict, description="combined inputs: name -> variable and inputs in order of precedence"
+    )
     source_file: Path | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
     def _references(self) -> Config:
-        names = set(self.inputs)
+        clash = sorted(set(self.precedence) & set(self.inputs))
+        if clash:
+            raise ValueError(f"precedence name(s) {clash} are also input names")
+        for name, rule in self.precedence.items():
+            unknown_inputs = sorted(set(rule.inputs) - set(self.inputs))
+            if unknown_inputs:
+                raise ValueError(f"precedence.{name}.inputs: unknown input(s) {unknown_inputs}; defined: {sorted(self.inputs)}")
+        names = set(self.inputs) | set(self.precedence)
         for position, indicator in enumerate(self.framework.indicators):
             if indicator.input not in names:
                 raise ValueError(
@@ -504,6 +579,15 @@ def load_config(path: str | Path, allow_outside: bool = False) -> Config:
     if not allow_outside:
         check_paths_inside(config)
     return config
+
+
+def input_source(config: Config, name: str) -> tuple[str, str, str]:
+    """(source label, period, origin for messages) of an input or a precedence rule."""
+    if name in config.inputs:
+        spec = config.inputs[name]
+        return spec.source or name, spec.period, str(spec.path)
+    rule = config.precedence[name]
+    return name, rule.period or config.period, f"precedence {name}"
 
 
 def config_as_dict(config: Config) -> dict:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .areas import AreaRegistry
-from .config import Config, Indicator
+from .config import Config, Indicator, input_source
 from .errors import ConfigError, DataError
 
 NOT_IN_DATA = "not in data"
@@ -86,10 +86,10 @@ def population_gate(config: Config, tidy: pd.DataFrame, codes: list[str]) -> pd.
     gate = config.population
     if gate is None:
         return pd.DataFrame({"population": np.nan, "scored": True, "reason": ""}, index=codes)
-    spec = config.inputs[gate.input]
-    variables = variables_of(tidy, spec.source, spec.period, codes)
+    source, period, origin = input_source(config, gate.input)
+    variables = variables_of(tidy, source, period, codes)
     if gate.variable not in variables:
-        raise DataError(f"{spec.path}: variable '{gate.variable}' named in population.variable is not in this input")
+        raise DataError(f"{origin}: variable '{gate.variable}' named in population.variable is not in this input")
     population = variables[gate.variable]["value"]
     scored = population >= gate.minimum
     reason = np.where(
@@ -119,13 +119,15 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
             )
         if foreign:
             notes.append(f"{spec.path}: {len(foreign)} {config.level} code(s) not in the area registry were not used")
-    by_input = {name: variables_of(tidy, spec.source, spec.period, codes) for name, spec in config.inputs.items()}
+    by_input: dict[str, tuple[dict[str, pd.DataFrame], str]] = {}
     columns: dict[str, dict[str, pd.Series]] = {k: {} for k in ("value", "numerator", "denominator", "reason", "mark")}
     for position, indicator in enumerate(config.framework.indicators):
-        spec = config.inputs[indicator.input]
-        origin = f"{config.source_file}: framework.indicators[{position}]"
+        if indicator.input not in by_input:
+            source, period, origin = input_source(config, indicator.input)
+            by_input[indicator.input] = (variables_of(tidy, source, period, codes), origin)
+        variables, origin = by_input[indicator.input]
         value, numerator, denominator, reason = indicator_columns(
-            indicator, by_input[indicator.input], f"{origin}: {indicator.input} ({spec.path})"
+            indicator, variables, f"{config.source_file}: framework.indicators[{position}]: {indicator.input} ({origin})"
         )
         mark = reliability_marks(value, denominator, indicator.min_denominator)
         if config.method.unreliable == "exclude":

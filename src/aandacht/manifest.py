@@ -32,8 +32,15 @@ def sha256(path: Path) -> str:
 
 
 def input_files(config: Config) -> dict[str, Path]:
-    """Every file a run reads, keyed by its config key (``inputs.kwb2023.path``); the config itself as ``config``."""
-    return {"config": config.source_file} | named_paths(config)
+    """Every file a run reads, keyed by its config key (``inputs.kwb2023.path``); the config itself as
+    ``config``. A folder (a CBS OData cache) contributes each file in it."""
+    files = {}
+    for key, path in ({"config": config.source_file} | named_paths(config)).items():
+        if path.is_dir():
+            files |= {f"{key}/{member.name}": member for member in sorted(path.iterdir()) if member.is_file()}
+        else:
+            files[key] = path
+    return files
 
 
 def package_versions() -> dict[str, str]:

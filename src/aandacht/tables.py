@@ -78,11 +78,13 @@ def method_sheet(run: ScoreRun) -> pd.DataFrame:
     if config.population:
         rows.append(("population", config.population.model_dump_json()))
     for indicator in config.framework.indicators:
-        spec = config.inputs[indicator.input]
+        spec = config.inputs.get(indicator.input)
         definition = indicator.variable or f"{indicator.numerator} / {indicator.denominator} x {indicator.scale:g}"
+        where = (f"{spec.loader} {spec.path.name} ({spec.period})" if spec else
+                 f"precedence {indicator.input} ({', '.join(config.precedence[indicator.input].inputs)})")
         rows.append((f"indicator {indicator.id}", (
             f"{indicator.label}; parent {indicator.parent}; weight {indicator.weight:g}; direction {indicator.direction:+d}; "
-            f"{definition} from {spec.loader} {spec.path.name} ({spec.period}); per {indicator.per}; "
+            f"{definition} from {where}; per {indicator.per}; "
             f"min_denominator {indicator.min_denominator}")))
     for node in config.framework.nodes:
         rows.append((f"node {node.id}", f"{node.label}; parent {node.parent}; weight {node.weight:g}"))

@@ -42,3 +42,25 @@ def print_ranking(table: pd.DataFrame, run, top: int | None) -> None:
     console.print(out)
     console.print("[dim]betr.: B = betrouwbaar, I = indicatief (kleine noemer), ? = noemer onbekend; "
                   "score 0 = gunstigste, 100 = ongunstigste wijk[/dim]")
+
+
+def print_check(report, title: str) -> None:
+    """Print a data-quality report: problems first, then coverage per source and indicator."""
+    console = make_console()
+    problems = Table(title=f"Datakwaliteit - {title}", title_justify="left")
+    for header in ("ernst", "bron", "bevinding"):
+        problems.add_column(header)
+    labels = {"error": "[red]onbruikbaar[/red]", "warning": "[yellow]waarschuwing[/yellow]"}
+    for row in report.problems.itertuples(index=False):
+        problems.add_row(labels[row.severity], row.source, row.message)
+    console.print(problems)
+    coverage = Table(title="Dekking per bron en indicator (nieuwste periode)", title_justify="left")
+    for header, justify in (("bron", "left"), ("indicator", "left"), ("eenheid", "left"), ("wijken met waarde", "right"),
+                            ("perioden", "left")):
+        coverage.add_column(header, justify=justify)
+    for row in report.coverage.itertuples(index=False):
+        coverage.add_row(row.source, row.indicator, row.unit, f"{row.areas_with_value}/{row.areas}", row.periods)
+    console.print(coverage)
+    verdict = {"usable": "[green]bruikbaar[/green]", "warnings": "[yellow]bruikbaar, met waarschuwingen[/yellow]",
+               "unusable": "[red]onbruikbaar[/red]"}[report.status]
+    console.print(f"Oordeel: {verdict}")

@@ -9,12 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .base import LoadResult
+from .duo import load_duo
+from .generic import load_generic
 from .kwb import load_kwb
+from .oab import load_oab
 from .schools import load_school_scores
 
 LOADERS: dict[str, Callable[..., LoadResult]] = {
     "kwb": load_kwb,
     "school_scores": load_school_scores,
+    "oab": load_oab,
+    "kinderen_in_tel": load_generic,
+    "jeugdmonitor": load_generic,
+    "duo": load_duo,
+    "generic": load_generic,
 }
 
 __all__ = ["LOADERS", "LoadResult"]

@@ -9,7 +9,10 @@ import pandas as pd
 
 @dataclass
 class LoadResult:
-    """A tidy table plus notes for the analyst (things read, matched or left out)."""
+    """A tidy table plus notes for the analyst (things read, matched or left out) and, for
+    loaders that match labels to areas, the matches (source, label, area_code, area_name,
+    method, score; method is code, name, alias, fuzzy, pc4, ambiguous or unmatched)."""
 
     table: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    matches: pd.DataFrame | None = None

@@ -1,4 +1,5 @@
-"""CBS Kerncijfers Wijken en Buurten (KWB), the ``kwb-YYYY`` download layout.
+"""CBS Kerncijfers Wijken en Buurten (KWB), the ``kwb-YYYY`` download layout (CSV or xlsx),
+and the OData cache folders of :mod:`aandacht.sources.kwb_odata`.
 
 One row per region with the code in ``gwb_code_10`` (or ``gwb_code``) and CBS short
 variable names as columns (a_inw, a_hh_m_k, g_ink_pi, p_hh_li, a_soz_wb, p_jz_tn, ...).
@@ -27,7 +28,8 @@ from ..config import InputSpec
 from ..errors import DataError
 from ..tidy import validate_tidy
 from .base import LoadResult
-from .reading import parse_numbers, read_table
+from .kwb_odata import load_odata
+from .reading import line_number, parse_numbers, read_table
 
 CODE_COLUMNS = ("gwb_code_10", "gwb_code")
 NAME_COLUMNS = ("regio", "regio_naam")
@@ -41,9 +43,12 @@ def _units(column: str) -> str:
 
 
 def load_kwb(spec: InputSpec, registry=None) -> LoadResult:
-    """Read a KWB download (CSV or Excel) into the tidy table (see module docstring)."""
+    """Read a KWB download (CSV or Excel, read with calamine) or a CBS OData cache folder
+    (see :mod:`aandacht.sources.kwb_odata`) into the tidy table (see module docstring)."""
+    if spec.path.is_dir() or spec.path.suffix.lower() == ".json":
+        return load_odata(spec)
     origin = str(spec.path)
-    frame = read_table(spec.path, dtype=str, sheet=spec.sheet)
+    frame = read_table(spec.path, dtype=str, sheet=spec.sheet, expect=CODE_COLUMNS)
     frame.columns = [str(c).strip() for c in frame.columns]
     code_column = next((c for c in CODE_COLUMNS if c in frame.columns), None)
     if code_column is None:
@@ -54,7 +59,7 @@ def load_kwb(spec: InputSpec, registry=None) -> LoadResult:
     levels = codes.str[:2].map(LEVEL_BY_PREFIX)
     if levels.isna().any():
         row = int(np.flatnonzero(levels.isna().to_numpy())[0])
-        raise DataError(f"{origin}: row {row + 2}: region code {codes.iloc[row]!r} does not start with NL, GM, WK or BU")
+        raise DataError(f"{origin}: row {line_number(frame.index, row)}: region code {codes.iloc[row]!r} does not start with NL, GM, WK or BU")
     numbers = {}
     for column in frame.columns:
         if column == code_column or column in TEXT_COLUMNS:
@@ -73,11 +78,17 @@ def load_kwb(spec: InputSpec, registry=None) -> LoadResult:
     return LoadResult(validate_tidy(tidy, origin), [f"{origin}: {len(frame)} regions, {len(numbers)} variables"])
 
 
+# p_ variables that CBS publishes per 1,000 inwoners rather than as a percentage
+PER_THOUSAND = frozenset({"p_wmo_t"})
+
+
 def check_range(values: np.ndarray, origin: str, column: str) -> None:
-    """Counts (a_) cannot be negative and percentages (p_) must lie in [0, 100]."""
+    """Counts (a_) cannot be negative; percentages (p_) must lie in [0, 100] (per-1,000 rates in [0, 1000])."""
     with np.errstate(invalid="ignore"):
         if column.startswith("a_"):
             bad, allowed = values < 0, "a count cannot be negative"
+        elif column in PER_THOUSAND:
+            bad, allowed = (values < 0) | (values > 1000), "a rate per 1,000 must lie between 0 and 1000"
         elif column.startswith("p_"):
             bad, allowed = (values < 0) | (values > 100), "a percentage must lie between 0 and 100"
         else:

@@ -44,32 +44,100 @@ def decode(path: Path) -> str:
 
 
 def read_table(
-    path: Path, dtype: type | None = str, sheet: str | int | None = None, allow_empty: bool = False
+    path: Path,
+    dtype: type | None = str,
+    sheet: str | int | None = None,
+    allow_empty: bool = False,
+    header_row: int | None = None,
+    expect: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Read a CSV (separator sniffed from , ; tab) or an Excel sheet into strings.
 
-    A file with a header but no rows is an error unless ``allow_empty``.
+    The header is the first line, or line ``header_row`` (1-based), or, when ``expect``
+    names column headers, the first line holding one of them: exports often carry title
+    rows above the header. In that case empty rows are dropped and the index (named
+    ``line``) holds each row's line (CSV) or row (Excel) number in the file, so that
+    errors can name it (:func:`line_number`). A file with a header but no rows is an
+    error unless ``allow_empty``.
     """
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xls", ".xlsm", ".ods"):
         if not path.is_file():
             raise DataError(f"{path}: file not found")
         try:
-            return pd.read_excel(path, sheet_name=sheet or 0, dtype=dtype, engine="calamine")
+            if header_row is None and not expect:
+                return pd.read_excel(path, sheet_name=sheet or 0, dtype=dtype, engine="calamine")
+            raw = pd.read_excel(path, sheet_name=sheet or 0, dtype=dtype, engine="calamine", header=None)
         except ValueError as error:
             raise DataError(f"{path}: cannot read sheet {sheet!r}: {error}") from None
+        lines = [[("" if pd.isna(v) else str(v)) for v in row] for row in raw.itertuples(index=False)]
+        start = _header_index(lines, path, header_row, expect)
+        headers = [c.strip() or f"unnamed_{i}" for i, c in enumerate(lines[start])]
+        rows = pd.RangeIndex(start + 2, len(raw) + 1, name="line")
+        frame = pd.DataFrame(raw.iloc[start + 1:].to_numpy(), columns=headers, index=rows).dropna(how="all")
+        empty = [c for c in frame.columns if c.startswith("unnamed_") and frame[c].isna().all()]
+        return _non_empty(frame.drop(columns=empty), path, allow_empty)
     text = decode(path)
     if not text.strip():
         raise DataError(f"{path}: file is empty")
-    first_line = text.splitlines()[0]
+    lines = text.splitlines()
+    start = 0
+    if header_row is not None or expect:
+        start = _header_index([_split_guess(line) for line in lines], path, header_row, expect)
     try:
-        separator = csv.Sniffer().sniff(first_line, delimiters=",;\t").delimiter
+        separator = csv.Sniffer().sniff(lines[start], delimiters=",;\t").delimiter
     except csv.Error:
         separator = ","
-    frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=dtype, keep_default_na=False)
+    searched = header_row is not None or bool(expect)
+    frame = pd.read_csv(io.StringIO("\n".join(lines[start:])), sep=separator, dtype=dtype, keep_default_na=False,
+                        skip_blank_lines=not searched)
+    if searched:
+        frame.index = pd.RangeIndex(start + 2, start + 2 + len(frame), name="line")
+        frame = frame[~frame.fillna("").astype(str).apply(lambda c: c.str.strip()).eq("").all(axis=1)]
+    return _non_empty(frame, path, allow_empty)
+
+
+def line_number(index: pd.Index, position: int) -> int:
+    """The line (or Excel row) number in the file of the row at ``position``: the index
+    label when :func:`read_table` numbered the rows, else ``position + 2`` (header on line 1)."""
+    return int(index[position]) if index.name == "line" else position + 2
+
+
+def _non_empty(frame: pd.DataFrame, path: Path, allow_empty: bool) -> pd.DataFrame:
     if frame.empty and not allow_empty:
         raise DataError(f"{path}: file has a header but no rows")
     return frame
+
+
+def _split_guess(line: str) -> list[str]:
+    """Cells of a text line, splitting on whichever of ; tab , occurs most."""
+    separator = max(";\t,", key=line.count)
+    return next(csv.reader([line], delimiter=separator), [])
+
+
+def _header_index(lines: list[list[str]], path: Path, header_row: int | None, expect: tuple[str, ...]) -> int:
+    """0-based index of the header line: ``header_row`` (1-based) or the first line holding an ``expect`` name."""
+    if header_row is not None:
+        if not 1 <= header_row <= len(lines):
+            raise DataError(f"{path}: header_row {header_row} is outside the file ({len(lines)} lines)")
+        return header_row - 1
+    wanted = {e.strip().lower() for e in expect}
+    for index, cells in enumerate(lines):
+        if wanted & {str(c).strip().lower() for c in cells}:
+            return index
+    raise DataError(f"{path}: no header line with any of the columns {sorted(expect)}")
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The sheet names of a workbook, in order."""
+    from python_calamine import CalamineWorkbook
+
+    if not path.is_file():
+        raise DataError(f"{path}: file not found")
+    try:
+        return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    except Exception as error:  # calamine raises its own error types for broken files
+        raise DataError(f"{path}: not a readable workbook ({type(error).__name__}: {error})") from None
 
 
 def parse_numbers(values: pd.Series, origin: str, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -77,22 +145,56 @@ def parse_numbers(values: pd.Series, origin: str, column: str) -> tuple[np.ndarr
 
     Empty cells, suppression markers, "<n" (a count below a disclosure threshold) and the
     numeric missing codes in :data:`SENTINELS` give NaN with suppressed = True (an empty
-    cell counts as suppressed too: a published table leaves no cell blank by accident). A decimal comma ("0,4") is read as a decimal point. Anything else that is
-    not a number raises :class:`DataError` naming the file, row and column.
+    cell counts as suppressed too: a published table leaves no cell blank by accident).
+    A decimal comma ("0,4") is read as a decimal point. Anything else that is not a
+    number raises :class:`DataError` naming the file, row and column.
+    """
+    numbers, flags = parse_values(values, origin, column)
+    return numbers, flags != ""
+
+
+def parse_values(
+    values: pd.Series, origin: str, column: str, decimal: str = "auto", missing: dict[str, str] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parse published numbers; return (values, flags) where a flag says why a value is missing.
+
+    ``missing`` maps markers (compared after stripping; numeric sentinels such as
+    ``-99999`` also match ``-99999.0``) to a tidy flag; the default markers of
+    :data:`SUPPRESSION_MARKERS`, :data:`SENTINELS`, "<n" and the empty cell mean ``suppressed``. ``decimal``:
+    ``","`` reads "1.234,5" as 1234.5; ``"."`` reads "1,234.5" as 1234.5; ``"auto"``
+    only converts values shaped like a decimal comma ("0,4", "1.234,5").
+    Anything else raises :class:`DataError` naming the file, row and column.
     """
     text = values.fillna("").astype(str).str.strip()
-    suppressed = text.isin(SUPPRESSION_MARKERS) | (text == "") | text.str.match(_BELOW_THRESHOLD)
-    cleaned = text.where(~suppressed, "")
-    comma = cleaned.str.match(_DECIMAL_COMMA)
-    cleaned = cleaned.where(~comma, cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    defaults = {m: "suppressed" for m in SUPPRESSION_MARKERS} | {f"{s:.0f}": "suppressed" for s in SENTINELS}
+    markers = defaults | {"": "suppressed"} | dict(missing or {})
+    flags = text.map(markers).mask(text.str.match(_BELOW_THRESHOLD), "suppressed")
+    numeric_markers = {_as_float(m): f for m, f in markers.items() if _as_float(m) is not None}
+    cleaned = text.where(flags.isna(), "")
+    if decimal == ",":
+        cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    elif decimal == ".":
+        cleaned = cleaned.str.replace(",", "", regex=False)
+    else:
+        comma = cleaned.str.match(_DECIMAL_COMMA)
+        cleaned = cleaned.where(~comma, cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
     numbers = pd.to_numeric(cleaned.replace("", np.nan), errors="coerce")
-    sentinel = numbers.isin(SENTINELS)
-    numbers = numbers.mask(sentinel)
-    suppressed = suppressed | sentinel
-    bad = numbers.isna() & ~suppressed
+    if numeric_markers:
+        sentinel = numbers.map(numeric_markers)
+        flags = flags.where(flags.notna(), sentinel)
+        numbers = numbers.where(sentinel.isna())
+    bad = numbers.isna() & flags.isna()
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
         raise DataError(
-            f"{origin}: row {position + 2}, column {column}: {text.iloc[position]!r} is not a number or a known missing marker"
+            f"{origin}: row {line_number(values.index, position)}, column {column}: {text.iloc[position]!r} "
+            "is not a number or a known missing marker"
         )
-    return numbers.to_numpy(dtype="float64"), suppressed.to_numpy()
+    return numbers.to_numpy(dtype="float64"), flags.fillna("").to_numpy(dtype=object)
+
+
+def _as_float(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None

@@ -100,6 +100,12 @@ def load_school_scores(spec: InputSpec, registry) -> LoadResult:
     schools = read_schools(spec)
     locations = read_locations(spec.locations) if spec.locations else None
     schools["area_code"] = place_schools(schools, registry, origin, locations)
+    return aggregate_scores(schools, spec, registry, origin, SCORE_COLUMNS)
+
+
+def aggregate_scores(schools: pd.DataFrame, spec: InputSpec, registry, origin: str, score_columns) -> LoadResult:
+    """Per-area pupil-weighted scores of placed schools (``area_code`` set, "" = unplaced),
+    by the formula of the module docstring, plus the number of schools and pupils."""
     notes = [f"{origin}: {len(schools)} schools"]
     unplaced = schools.loc[schools["area_code"] == "", ["brin_vestiging", "name"]]
     if len(unplaced):
@@ -112,22 +118,22 @@ def load_school_scores(spec: InputSpec, registry) -> LoadResult:
     level = levels[0] if len(levels) else "wijk"
     areas = registry.table.index[registry.table["level"] == level]
     rows = []
-    for score in SCORE_COLUMNS:
+    for score in score_columns:
         with_score = placed[placed[score].notna() & placed["leerlingen"].notna()]
         total = with_score.groupby("area_code")[score].sum().reindex(areas)
         pupils = with_score.groupby("area_code")["leerlingen"].sum().reindex(areas)
         with np.errstate(invalid="ignore", divide="ignore"):
             value = np.where(pupils > 0, 100 * total / pupils, np.nan)
-        rows.append(_rows(spec, registry, areas, level, f"{score}_per_100_leerlingen", value,
-                          total.to_numpy(), pupils.to_numpy(), "per 100 leerlingen"))
+        rows.append(area_rows(spec, registry, areas, level, f"{score}_per_100_leerlingen", value,
+                              total.to_numpy(), pupils.to_numpy(), "per 100 leerlingen"))
     count = placed.groupby("area_code").size().reindex(areas).fillna(0).to_numpy(dtype="float64")
     pupils_all = placed.groupby("area_code")["leerlingen"].sum().reindex(areas).fillna(0).to_numpy()
-    rows.append(_rows(spec, registry, areas, level, "scholen", count, None, None, "aantal"))
-    rows.append(_rows(spec, registry, areas, level, "leerlingen", pupils_all, None, None, "aantal"))
+    rows.append(area_rows(spec, registry, areas, level, "scholen", count, None, None, "aantal"))
+    rows.append(area_rows(spec, registry, areas, level, "leerlingen", pupils_all, None, None, "aantal"))
     return LoadResult(validate_tidy(pd.concat(rows, ignore_index=True), origin), notes)
 
 
-def _rows(spec, registry, areas, level, indicator, value, numerator, denominator, unit) -> pd.DataFrame:
+def area_rows(spec, registry, areas, level, indicator, value, numerator, denominator, unit) -> pd.DataFrame:
     value = np.asarray(value, dtype="float64")
     return pd.DataFrame({
         "area_code": areas, "area_name": [registry.name(a) for a in areas], "level": level,
