@@ -137,3 +137,16 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
         reliability=tables["mark"],
         notes=notes,
     )
+
+
+def reference_values(tidy: pd.DataFrame, config: Config, code: str) -> pd.DataFrame:
+    """Each indicator's value, numerator and denominator for one area of any level (for
+    example the gemeente), computed exactly as for the scored areas; NaN where the input
+    does not publish that area."""
+    rows = {}
+    for indicator in config.framework.indicators:
+        spec = config.inputs[indicator.input]
+        data = tidy[(tidy["source"] == spec.source) & (tidy["period"] == spec.period)]
+        value, numerator, denominator, _ = _indicator_columns(indicator, data, [code], str(spec.path))
+        rows[indicator.id] = {"value": value.iloc[0], "numerator": numerator.iloc[0], "denominator": denominator.iloc[0]}
+    return pd.DataFrame.from_dict(rows, orient="index").astype("float64")
