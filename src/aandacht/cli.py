@@ -125,7 +125,7 @@ def _prepare(config_path, gebieden, ikcs, robustness, changes, out_dir, kind, fo
 @click.option("--size", type=click.Choice(["slide", "a4"]), default=None, help="16:9 slide or A4 (default: maps.size).")
 @click.option("--classes", type=click.Choice(["quantiles", "fisher_jenks", "fixed"]), default=None,
               help="Class breaks of the score map (default: maps.classes; fixed uses maps.breaks).")
-@click.option("--dpi", type=click.IntRange(min=50, max=1200), default=None, help="PNG resolution (default: maps.dpi, 300).")
+@click.option("--dpi", type=click.IntRange(min=20, max=1200), default=None, help="PNG resolution (default: maps.dpi, 300).")
 @_overlay_options
 @click.option("--force", is_flag=True, help="If --out exists, move it aside (never deleted) and write anew.")
 def map_command(config_path, out_dir, formats, size, classes, dpi, gebieden, ikcs, robustness, changes, force) -> None:

@@ -202,7 +202,7 @@ class MapOptions(_Strict):
     palette: Literal["YlOrRd", "OrRd", "YlOrBr", "PuRd", "YlGnBu", "viridis", "cividis", "magma"] = "YlOrRd"
     size: Literal["a4", "slide"] = "a4"
     formats: list[Literal["png", "pdf"]] = Field(default_factory=lambda: ["png", "pdf"])
-    dpi: Annotated[int, Field(ge=50, le=1200)] = 300
+    dpi: Annotated[int, Field(ge=20, le=1200)] = 300
     inset: Literal["auto", "off"] = "auto"
     inset_max_share: Annotated[float, Field(gt=0, le=1)] = 0.25
     label_top: Annotated[int, Field(ge=0)] = 5

@@ -110,16 +110,21 @@ def source_line(config: Config, overlays: Overlays, with_schools: bool) -> str:
 
 def classify(values: pd.Series, options: MapOptions) -> tuple[np.ndarray, np.ndarray]:
     """Class upper bounds and class index per value (-1 = no value), by mapclassify."""
+    import warnings
+
     import mapclassify
 
     present = values.dropna().to_numpy(dtype="float64")
     classes = np.full(len(values), -1)
-    if options.classes == "fixed":
-        scheme = mapclassify.UserDefined(present, bins=list(options.breaks))
-    elif options.classes == "fisher_jenks":
-        scheme = mapclassify.FisherJenks(present, k=min(options.k, len(np.unique(present))))
-    else:
-        scheme = mapclassify.Quantiles(present, k=min(options.k, len(np.unique(present))))
+    k = min(options.k, len(np.unique(present)))
+    with warnings.catch_warnings():  # Fisher-Jenks warns that the optional numba speed-up is absent
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        if options.classes == "fixed":
+            scheme = mapclassify.UserDefined(present, bins=list(options.breaks))
+        elif options.classes == "fisher_jenks":
+            scheme = mapclassify.FisherJenks(present, k=k)
+        else:
+            scheme = mapclassify.Quantiles(present, k=k)
     classes[values.notna().to_numpy()] = scheme.yb
     return np.asarray(scheme.bins, dtype="float64"), classes
 
