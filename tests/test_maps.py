@@ -7,6 +7,8 @@ import subprocess
 import sys
 
 import matplotlib
+import matplotlib.image
+import matplotlib.text
 
 matplotlib.use("Agg")
 
@@ -76,7 +78,6 @@ def test_score_map_holds_title_legend_source_and_one_label_per_gebied(run, overl
     assert [t.get_text() for t in _texts(fig, "ikc-label")] == ["IKC A", "IKC B"]
     hatched = [c for ax in fig.axes for c in ax.collections if c.get_hatch()]
     assert hatched, "the area without a score is drawn hatched, not in a class colour"
-    matplotlib.pyplot.close(fig)
 
 
 def test_without_overlays_labels_top_ranked_and_draws_schools(run):
@@ -88,7 +89,6 @@ def test_without_overlays_labels_top_ranked_and_draws_schools(run):
     assert not _texts(fig, "demonstration")
     schools = [label for label in _legend_labels(fig) if label.startswith("overige IKC / school")]
     assert schools == ["overige IKC / school (45)"]  # the 45 schools with coordinates
-    matplotlib.pyplot.close(fig)
 
 
 @pytest.mark.parametrize("size", ["a4", "slide"])
@@ -97,8 +97,7 @@ def test_png_has_expected_pixel_size_and_is_not_blank(run, tmp_path, size):
     png, pdf = tmp_path / "kaart.png", tmp_path / "kaart.pdf"
     save_figure(fig, png, 40)
     save_figure(fig, pdf, 40)
-    matplotlib.pyplot.close(fig)
-    image = matplotlib.pyplot.imread(png)
+    image = matplotlib.image.imread(png)
     width, height = SIZES[size]
     assert image.shape[:2] == (int(height * 40), int(width * 40))  # matplotlib truncates
     assert image[..., :3].std() > 0.1
@@ -146,7 +145,6 @@ def test_probability_change_and_domain_maps(run, overlays):
     fig = domain_maps(frame, "a4")
     panel_titles = {ax.get_title(loc="left") for ax in fig.axes}
     assert {"Onderwijsachterstanden", "Armoede en inkomen", "Jeugdhulp", "Gezinssituatie en wonen"} <= panel_titles
-    matplotlib.pyplot.close("all")
 
 
 def test_overlay_tables_are_checked(run, tmp_path):
@@ -168,7 +166,7 @@ def test_map_command_writes_files(tmp_path):
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
     assert {"kaart-score.png", "kaart-domeinen.png", "kaart-indicatoren.png", "manifest.json"} == names
-    image = matplotlib.pyplot.imread(out / "kaart-score.png")
+    image = matplotlib.image.imread(out / "kaart-score.png")
     assert image.shape[:2] == (int(7.5 * 30), int(13.333 * 30))
 
 

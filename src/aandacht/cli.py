@@ -130,11 +130,6 @@ def _prepare(config_path, gebieden, ikcs, robustness, changes, out_dir, kind, fo
 @click.option("--force", is_flag=True, help="If --out exists, move it aside (never deleted) and write anew.")
 def map_command(config_path, out_dir, formats, size, classes, dpi, gebieden, ikcs, robustness, changes, force) -> None:
     """Draw the maps: score, domains, indicators (and probability / change when given)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     from .config import MapOptions
     from .errors import ConfigError
     from .manifest import build_manifest
@@ -156,10 +151,7 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, gebieden, ikc
                for name, fig in figures.items() for fmt in chosen}
     manifest = build_manifest(config, "map", {"maps": options.model_dump(), "overlays": _overlay_manifest(
         gebieden, ikcs, robustness, changes)})
-    try:
-        moved = write_folder(out_dir, writers, manifest, force)
-    finally:
-        plt.close("all")
+    moved = write_folder(out_dir, writers, manifest, force)
     if moved:
         click.echo(f"previous output moved to {moved}")
     click.echo(f"written: {out_dir}/ " + ", ".join(writers))
@@ -181,10 +173,6 @@ def _overlay_manifest(gebieden, ikcs, robustness, changes) -> dict:
 @click.option("--force", is_flag=True, help="If --out exists, move it aside (never deleted) and write anew.")
 def report(config_path, out_dir, with_pdf, gebieden, ikcs, robustness, changes, force) -> None:
     """Write the Dutch report (rapport.html, self-contained; rapport.pdf with --pdf)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-
     from .manifest import build_manifest
     from .maps import map_frame
     from .output import write_folder

@@ -160,10 +160,15 @@ def dense_extent(areas, max_share: float) -> tuple[float, float, float, float] |
 
 
 def _figure(size: str, title: str, subtitle: str, footer: str, demonstration: list[str]):
-    """A fixed-size figure with title, subtitle, footer (source line and date) and demo mark."""
-    import matplotlib.pyplot as plt
+    """A fixed-size figure with title, subtitle, footer (source line and date) and demo mark.
 
-    fig = plt.figure(figsize=SIZES[size])
+    The figure is not registered with pyplot (no global state to close, nothing shown twice
+    in a notebook); it renders through the Agg canvas."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=SIZES[size])
+    FigureCanvasAgg(fig)
     top = 0.975 if size == "a4" else 0.965
     fig.text(0.03, top, title, fontsize=15 if size == "a4" else 18, weight="bold", va="top", gid="title")
     fig.text(0.03, top - (0.025 if size == "a4" else 0.055), subtitle, fontsize=9 if size == "a4" else 11,

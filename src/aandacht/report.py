@@ -62,12 +62,9 @@ def suppress(value: float | None, threshold: int) -> str:
 
 
 def figure_data_uri(fig) -> str:
-    """The figure as a base64 PNG data URI (closed afterwards)."""
-    import matplotlib.pyplot as plt
-
+    """The figure as a base64 PNG data URI."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=REPORT_DPI)
-    plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
