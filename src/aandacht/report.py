@@ -35,7 +35,7 @@ import pandas as pd
 
 from .errors import AandachtError
 from .indicators import reference_values
-from .maps import MapFrame, change_map, domain_maps, dutch_date, dutch_number, probability_map, score_map
+from .maps import DEMONSTRATION_PARTS, MapFrame, change_map, domain_maps, dutch_date, dutch_number, probability_map, score_map
 from .overlays import CHANGE_LABELS, IKC_LABELS
 from .pipeline import ScoreRun
 from .tables import MISSING_LABELS, ranking
@@ -312,7 +312,7 @@ def render_html(data: ReportData) -> str:
         summary=summary(data, rows), profiles=profile_list, designated=designated, images=images,
         ikcs=ikc_rows(data), ikc_given=frame.overlays.ikcs is not None, schools=schools_in(data, codes),
         method=method_tables(data), overlays=frame.overlays, threshold=config.report.suppress_below,
-        demonstration=[d for d in frame.overlays.demonstration],
+        demonstration=[DEMONSTRATION_PARTS.get(d, d) for d in frame.overlays.demonstration],
     )
 
 
