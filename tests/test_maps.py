@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from aandacht.cli import main
 from aandacht.config import MapOptions, load_config
-from aandacht.errors import ConfigError, DataError
+from aandacht.errors import DataError
 from aandacht.maps import (
     SIZES, change_map, class_labels, classify, dense_extent, domain_maps, map_frame, probability_map, save_figure,
     score_map,
@@ -88,7 +88,7 @@ def test_without_overlays_labels_top_ranked_and_draws_schools(run):
     assert labels[0].startswith("1. ")
     assert not _texts(fig, "demonstration")
     schools = [label for label in _legend_labels(fig) if label.startswith("overige IKC / school")]
-    assert schools == ["overige IKC / school (45)"]  # the 45 schools with coordinates
+    assert schools == ["overige IKC / school (45; 5 zonder coördinaten niet getoond)"]  # 50 schools, 45 with coordinates
 
 
 @pytest.mark.parametrize("size", ["a4", "slide"])
@@ -187,3 +187,14 @@ def test_cli_import_does_not_load_plotting_libraries():
             "if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
+
+
+def test_areas_without_geometry_are_an_error(run):
+    import dataclasses
+
+    from aandacht.areas import AreaRegistry
+
+    geometry = run.registry.geometry().drop(index="WK008050")
+    registry = AreaRegistry(run.registry.table, run.registry.source, run.registry.geometry_path, geometry)
+    with pytest.raises(DataError, match=r"no geometry for 1 wijk area\(s\), for example \['WK008050'\]"):
+        map_frame(dataclasses.replace(run, registry=registry))

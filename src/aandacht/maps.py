@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .config import Config, MapOptions
+from .errors import DataError
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs
 from .pipeline import ScoreRun
 
@@ -75,7 +76,11 @@ class MapFrame:
 def map_frame(run: ScoreRun, overlays: Overlays | None = None, options: MapOptions | None = None) -> MapFrame:
     """Join geometry (registry, EPSG:28992), scores, ranks, domain scores and indicator values."""
     geometry = run.registry.geometry()
-    codes = [c for c in run.matrix.areas.index if c in geometry.index]
+    codes = list(run.matrix.areas.index)
+    lacking = [c for c in codes if c not in geometry.index]
+    if lacking:
+        raise DataError(f"{run.registry.geometry_path}: no geometry for {len(lacking)} {run.config.level} area(s), "
+                        f"for example {lacking[:3]}; give a geometry file of level '{run.config.level}' in areas.geometry")
     areas = geometry.loc[codes, ["geometry"]].copy()
     areas["area_name"] = run.matrix.areas.loc[codes, "area_name"]
     areas["population"] = run.matrix.areas.loc[codes, "population"]
@@ -323,14 +328,17 @@ def _draw_ikcs(ikcs: pd.DataFrame, panels: dict, extent, texts: dict) -> list:
     handles = []
     for status in ("other", "candidate", "plus-ikc"):
         subset = ikcs[ikcs["status"] == status]
-        if subset.empty:
+        unplaced = int((subset["x_rd"].isna() | subset["y_rd"].isna()).sum())
+        subset = subset.dropna(subset=["x_rd", "y_rd"])
+        if subset.empty and not unplaced:
             continue
         style = IKC_STYLE[status]
         for ax in panels.values():
             ax.scatter(subset["x_rd"], subset["y_rd"], **style)
         handles.append(Line2D([], [], linestyle="", marker=style["marker"], markersize=np.sqrt(style["s"]),
                               markerfacecolor=style["facecolor"], markeredgecolor=style["edgecolor"] if status != "plus-ikc" else "black",
-                              label=f"{IKC_LABELS[status]} ({len(subset)})"))
+                              label=f"{IKC_LABELS[status]} ({len(subset)}"
+                                    + (f"; {unplaced} zonder coördinaten niet getoond)" if unplaced else ")")))
         if status == "plus-ikc":
             for row in subset.itertuples(index=False):
                 ax = _label_axes(panels, extent, row.x_rd, row.y_rd)
@@ -343,6 +351,8 @@ def _repel(panels: dict, texts: dict, points: pd.DataFrame | None) -> None:
     """Move labels apart, and off the IKC markers, so nothing overlaps (adjustText), per axes."""
     from adjustText import adjust_text
 
+    if points is not None:
+        points = points.dropna(subset=["x_rd", "y_rd"])
     xs = [] if points is None else points["x_rd"].to_numpy()
     ys = [] if points is None else points["y_rd"].to_numpy()
     for ax in panels.values():
@@ -388,11 +398,13 @@ def _legend(fig, rects: dict, handles: list, title: str, size: str) -> None:
                fontsize=7.5 if size == "a4" else 8.5, title_fontsize=8.5 if size == "a4" else 10, alignment="left")
 
 
-def _class_handles(colours: list, labels: list[str], no_data_label: str) -> list:
+def _class_handles(colours: list, labels: list[str], no_data_label: str, no_data: int) -> list:
+    """Legend patches per class, and the hatched 'geen gegevens' patch when any area lacks a value."""
     from matplotlib.patches import Patch
 
     handles = [Patch(facecolor=c, edgecolor="#777777", lw=0.4, label=label) for c, label in zip(colours, labels)]
-    handles.append(Patch(label=no_data_label, lw=0.4, **NO_DATA))
+    if no_data:
+        handles.append(Patch(label=no_data_label, lw=0.4, **NO_DATA))
     return handles
 
 
@@ -413,7 +425,8 @@ def score_map(frame: MapFrame, size: str | None = None):
     subtitle = (f"{frame.config.gemeente.name}, score per {frame.config.level} (0 = gunstigst, 100 = ongunstigst); "
                 f"klassen: {method[frame.options.classes]}")
     fig, panels, rects, extent = _base(frame, colours, label, subtitle, size)
-    handles = _class_handles(colours_by_class, class_labels(bins, float(values.min())), _no_data_label(frame))
+    handles = _class_handles(colours_by_class, class_labels(bins, float(values.min())), _no_data_label(frame),
+                             int(values.isna().sum()))
     handles += _overlay(frame, panels, extent)
     _legend(fig, rects, handles, f"{label}\n(hoger = meer risico)", size)
     return fig
@@ -434,7 +447,7 @@ def probability_map(frame: MapFrame, size: str | None = None):
     fig, panels, rects, extent = _base(frame, colours, "Kans op aanwijzing als aandachtsgebied", subtitle, size)
     labels = [f"{lo}\u2013{lo + 20}%" for lo in range(0, 100, 20)]
     missing = int(p.isna().sum())
-    handles = _class_handles(colours_by_class, labels, f"geen gegevens ({missing})")
+    handles = _class_handles(colours_by_class, labels, f"geen gegevens ({missing})", missing)
     handles += _overlay(frame, panels, extent)
     _legend(fig, rects, handles, "Kans op aanwijzing", size)
     return fig

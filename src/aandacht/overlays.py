@@ -183,12 +183,12 @@ def read_overlays(known: set[str], gebieden: Path | None = None, ikcs: Path | No
 
 
 def schools_as_ikcs(schools: pd.DataFrame) -> pd.DataFrame:
-    """The schools with coordinates as IKC points of status ``other`` (no selection made yet)."""
-    placed = schools[schools["x_rd"].notna() & schools["y_rd"].notna()]
+    """The schools as IKC points of status ``other`` (no selection made yet); schools
+    without coordinates keep NaN x_rd/y_rd, so maps can say how many are not drawn."""
     return pd.DataFrame({
-        "name": placed["name"].to_numpy(),
-        "x_rd": placed["x_rd"].to_numpy(dtype="float64"),
-        "y_rd": placed["y_rd"].to_numpy(dtype="float64"),
+        "name": schools["name"].to_numpy(),
+        "x_rd": schools["x_rd"].to_numpy(dtype="float64"),
+        "y_rd": schools["y_rd"].to_numpy(dtype="float64"),
         "status": "other",
-        "area_code": placed.get("area_code", placed.get("wijk_code")).to_numpy(),
+        "area_code": schools["wijk_code"].to_numpy(),
     })
