@@ -91,7 +91,8 @@ def full_html(run):
     known = set(run.matrix.areas.index)
     robustness = pd.DataFrame({"area_code": sorted(known), "p_designated": np.linspace(0, 1, len(known)),
                                "rank_p05": 1, "rank_median": 5, "rank_p95": 12})
-    changes = pd.DataFrame({"area_code": ["WK008050", "WK008060", "WK008011"], "change": ["stayed", "entered", "left"]})
+    changes = pd.DataFrame({"area_code": ["WK008050", "WK008060", "WK008011"], "change": ["stayed", "entered", "left"],
+                            "previous_rank": ["2", "", "4"], "previous_score": ["80,5", "", "60"]})
     overlays = make_overlays(known, gebieden=GEBIEDEN, ikcs=IKCS, robustness=robustness, changes=changes,
                              demonstration=["gebieden"])
     return render_html(_data(run, overlays, suppress_below=600))
@@ -112,6 +113,7 @@ def test_report_has_every_section_and_every_designated_area(full_html):
     assert "DEMONSTRATIEGEGEVENS" in full_html
     assert "IKC Noord" in full_html and "hoogste behoefte" in full_html  # Plus-IKC proposal
     assert "nieuw aandachtsgebied" in full_html and "niet langer aandachtsgebied" in full_html
+    assert "(vorige ronde: rang 2, score 80,5)" in full_html  # trend in the profile of Heechterp
     assert "nog niet beschikbaar" not in full_html.lower()  # every optional block is filled
 
 
@@ -151,6 +153,7 @@ def test_drivers_are_above_median_weighted_indicators(run):
     assert drivers(run, "WK008074") == []  # not scored
 
 
+@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
 def test_pdf_pages_and_one_page_summary(plain_html, tmp_path):
     pypdf = pytest.importorskip("pypdf")
     from aandacht.errors import AandachtError

@@ -12,7 +12,8 @@ they can also be given by hand (CSV or Excel, read with :func:`sources.reading.r
 * ``robustness``: per area ``area_code``, ``p_designated`` (0-1) and optionally
   ``rank_p05``, ``rank_median``, ``rank_p95``.
 * ``changes``: per area ``area_code`` and ``change`` (``entered``, ``left``, ``stayed``)
-  against the previous round.
+  against the previous round; optional ``previous_rank`` and ``previous_score`` give the
+  trend in the report's profiles.
 
 A table with a column ``demonstration`` that is true on any row is demonstration data:
 maps and report then say so on the page itself.
@@ -148,6 +149,7 @@ def check_changes(frame: pd.DataFrame, known: set[str], origin: str) -> pd.DataF
     _check_codes(frame, known, origin)
     _unique(frame, ["area_code"], origin)
     _check_values(frame, "change", CHANGES, origin)
+    _numbers(frame, ("previous_rank", "previous_score"), origin)
     return frame
 
 

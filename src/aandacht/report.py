@@ -144,12 +144,25 @@ def profile(data: ReportData, name: str, codes: list[str]) -> dict:
                            "direction": DIRECTION_LABELS[indicator.direction], "members": members,
                            "gemeente": _fmt(gemeente.at[indicator.id, "value"]),
                            "median": _fmt(median[indicator.id])})
+    previous = pd.DataFrame() if data.frame.overlays.changes is None else data.frame.overlays.changes.set_index("area_code")
     areas = [{"code": code, "name": run.matrix.areas.at[code, "area_name"],
+              "previous": _previous(previous, code),
               "rank": "" if pd.isna(run.result.rank.get(code)) else int(run.result.rank[code]),
               "score": _fmt(run.result.index.get(code)),
               "population": suppress(run.matrix.areas.at[code, "population"], threshold),
               "drivers": drivers(run, code)} for code in codes]
     return {"name": name, "areas": areas, "indicators": indicators}
+
+
+def _previous(changes: pd.DataFrame, code: str) -> str:
+    """'vorige ronde: rang 3, score 71,2' from the optional columns of the changes table."""
+    if code not in changes.index:
+        return ""
+    row = changes.loc[code]
+    parts = [f"rang {row['previous_rank']:.0f}" if pd.notna(row.get("previous_rank")) else "",
+             f"score {_fmt(row.get('previous_score'))}" if pd.notna(row.get("previous_score")) else ""]
+    parts = [p for p in parts if p]
+    return f"vorige ronde: {', '.join(parts)}" if parts else ""
 
 
 def profiles(data: ReportData) -> tuple[list[dict], bool]:
