@@ -261,10 +261,19 @@ def method_tables(data: ReportData) -> dict:
                                              f"{config.population.label} krijgen een score"))
     manifest = data.manifest
     return {"sources": sources, "indicators": indicators, "formulas": formulas,
-            "notes": data.run.notes, "treatment": _cells(result.treatment_log),
+            "notes": [_short_paths(note, config) for note in data.run.notes], "treatment": _cells(result.treatment_log),
             "manifest": {"created": manifest.get("created_utc", ""), "versions": manifest.get("versions", {}),
                          "inputs": {k: {"file": Path(v["path"]).name, "sha256": v["sha256"][:16]}
                                     for k, v in manifest.get("inputs", {}).items()}}}
+
+
+def _short_paths(note: str, config) -> str:
+    """A loader note with the input files named by file name instead of full path."""
+    for spec in config.inputs.values():
+        for path in (spec.path, spec.locations):
+            if path is not None:
+                note = note.replace(str(path), path.name)
+    return note
 
 
 def _cells(table: pd.DataFrame) -> dict:
