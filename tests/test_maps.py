@@ -88,7 +88,7 @@ def test_without_overlays_labels_top_ranked_and_draws_schools(run):
     assert labels[0].startswith("1. ")
     assert not _texts(fig, "demonstration")
     schools = [label for label in _legend_labels(fig) if label.startswith("overige IKC / school")]
-    assert schools == ["overige IKC / school (45; 5 zonder coördinaten niet getoond)"]  # 50 schools, 45 with coordinates
+    assert schools == ["overige IKC / school (45)\n5 zonder coördinaten niet getoond"]  # 50 schools, 45 with coordinates
 
 
 @pytest.mark.parametrize("size", ["a4", "slide"])

@@ -338,7 +338,7 @@ def _draw_ikcs(ikcs: pd.DataFrame, panels: dict, extent, texts: dict) -> list:
         handles.append(Line2D([], [], linestyle="", marker=style["marker"], markersize=np.sqrt(style["s"]),
                               markerfacecolor=style["facecolor"], markeredgecolor=style["edgecolor"] if status != "plus-ikc" else "black",
                               label=f"{IKC_LABELS[status]} ({len(subset)}"
-                                    + (f"; {unplaced} zonder coördinaten niet getoond)" if unplaced else ")")))
+                                    + (f")\n{unplaced} zonder coördinaten niet getoond" if unplaced else ")")))
         if status == "plus-ikc":
             for row in subset.itertuples(index=False):
                 ax = _label_axes(panels, extent, row.x_rd, row.y_rd)
