@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from aandacht.cli import main
 from aandacht.config import MapOptions, load_config
-from aandacht.errors import DataError
+from aandacht.errors import ConfigError, DataError
 from aandacht.maps import (
     SIZES, change_map, class_labels, classify, dense_extent, domain_maps, map_frame, probability_map, save_figure,
     score_map,
@@ -178,7 +178,10 @@ def test_map_command_bad_input_is_one_line_error(tmp_path):
     bad.write_text("name,x_rd,y_rd\nA,1,2\n", encoding="utf-8")
     result = runner.invoke(main, ["map", "--out", str(tmp_path / "b"), "--ikcs", str(bad)])
     assert result.exit_code == 2 and "lacks column(s) ['status']" in result.output
-    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+    result = runner.invoke(main, ["map", "--out", str(tmp_path / "c"), "--classes", "fixed"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "maps (with the command-line options): classes 'fixed' needs 'breaks'" in result.output
+    assert not any((tmp_path / name).exists() for name in ("a", "b", "c"))
 
 
 def test_cli_import_does_not_load_plotting_libraries():
@@ -198,3 +201,17 @@ def test_areas_without_geometry_are_an_error(run):
     registry = AreaRegistry(run.registry.table, run.registry.source, run.registry.geometry_path, geometry)
     with pytest.raises(DataError, match=r"no geometry for 1 wijk area\(s\), for example \['WK008050'\]"):
         map_frame(dataclasses.replace(run, registry=registry))
+
+
+def test_maps_config_section_is_validated(tmp_path):
+    import yaml
+
+    from aandacht.config import parse_config
+
+    raw = yaml.safe_load(default_config_path().read_text(encoding="utf-8"))
+    raw["maps"] = {"classes": "fixed", "breaks": [20, 40, 60, 80, 100], "palette": "cividis"}
+    config = parse_config(raw, default_config_path())
+    assert config.maps.breaks == [20, 40, 60, 80, 100] and config.report.suppress_below == 10
+    raw["maps"] = {"colours": "red"}
+    with pytest.raises(ConfigError, match=r"leeuwarden.yaml: maps.colours: unknown key"):
+        parse_config(raw, default_config_path())

@@ -130,6 +130,8 @@ def _prepare(config_path, gebieden, ikcs, robustness, changes, out_dir, kind, fo
 @click.option("--force", is_flag=True, help="If --out exists, move it aside (never deleted) and write anew.")
 def map_command(config_path, out_dir, formats, size, classes, dpi, gebieden, ikcs, robustness, changes, force) -> None:
     """Draw the maps: score, domains, indicators (and probability / change when given)."""
+    from pydantic import ValidationError
+
     from .config import MapOptions
     from .errors import ConfigError
     from .manifest import build_manifest
@@ -144,8 +146,9 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, gebieden, ikc
     update = {k: v for k, v in (("size", size), ("classes", classes), ("dpi", dpi)) if v is not None}
     try:
         options = MapOptions.model_validate({**config.maps.model_dump(), **update})
-    except ValueError as error:
-        raise ConfigError(f"{config.source_file}: maps: {str(error).splitlines()[-1].strip()}") from None
+    except ValidationError as error:
+        message = error.errors()[0]["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{config.source_file}: maps (with the command-line options): {message}") from None
     figures = render_maps(map_frame(run, overlays, options))
     writers = {f"{name}.{fmt}": (lambda path, fig=fig: save_figure(fig, path, options.dpi))
                for name, fig in figures.items() for fmt in chosen}
