@@ -38,6 +38,7 @@ import pandas as pd
 
 from aandacht.config import load_config
 from aandacht.indicators import build_matrix
+from aandacht.manifest import build_manifest
 from aandacht.maps import domain_maps, map_frame, score_map
 from aandacht.overlays import make_overlays
 from aandacht.pipeline import load_indicators, run_score
@@ -109,7 +110,7 @@ figure
 
 # %%
 out = Path(tempfile.mkdtemp(prefix="aandacht-notebook-"))
-html = render_html(ReportData(run, frame, {}))
+html = render_html(ReportData(run, frame, build_manifest(config, "notebook")))
 (out / "rapport.html").write_text(html, encoding="utf-8")
 print(out / "rapport.html", f"{len(html) / 1e6:.1f} MB")
 

@@ -179,3 +179,14 @@ def test_report_command_writes_html(tmp_path):
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {"rapport.html", "manifest.json"}
     assert Parsed((out / "rapport.html").read_text(encoding="utf-8")).sections == [key for key, _ in SECTIONS]
+
+
+def test_pdf_without_weasyprint_is_one_line_error(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # makes 'import weasyprint' fail
+    out = tmp_path / "rapport"
+    result = CliRunner().invoke(main, ["report", "--out", str(out), "--pdf"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "pip install 'aandacht[pdf]'" in result.output
+    assert not out.exists()

@@ -88,6 +88,8 @@ def map_frame(run: ScoreRun, overlays: Overlays | None = None, options: MapOptio
     areas["rank"] = run.result.rank.reindex(codes)
     for column in run.result.nodes.columns:
         areas[f"node:{column}"] = run.result.nodes[column].reindex(codes)
+    for column in run.result.normalised.columns:  # an indicator directly under the index is a domain too
+        areas[f"node:{column}"] = run.result.normalised[column].reindex(codes)
     for column in run.matrix.values.columns:
         areas[f"value:{column}"] = run.matrix.values[column].reindex(codes)
     return MapFrame(areas, run, overlays or Overlays(), options or run.config.maps)
@@ -475,7 +477,8 @@ def change_map(frame: MapFrame, size: str | None = None):
 
 def _multiples(frame: MapFrame, columns: list[tuple[str, str, int, str]], title: str, subtitle: str,
                shared: bool, size: str | None = None):
-    """One small panel per (column, label, direction, unit): continuous palette, darker = more risk."""
+    """One small panel per (column, label, direction, unit): continuous palette, darker = more risk;
+    ``shared``: one scale (minimum to maximum over all panels) instead of one per panel."""
     import matplotlib
     from matplotlib.patches import Patch
 
@@ -491,12 +494,14 @@ def _multiples(frame: MapFrame, columns: list[tuple[str, str, int, str]], title:
     top -= DEMO_SPACE[size] if overlays.demonstration else 0
     grid = fig.add_gridspec(nrows, ncols, left=0.03, right=0.97, top=top, bottom=bottom, hspace=0.35, wspace=0.08)
     base = matplotlib.colormaps[frame.options.palette]
+    every = frame.areas[[column for column, *_ in columns]].to_numpy(dtype="float64")
+    common = (float(np.nanmin(every)), float(np.nanmax(every)))
     for position, (column, label, direction, unit) in enumerate(columns):
         ax = fig.add_subplot(grid[position // ncols, position % ncols])
         ax.set_axis_off()
         ax.set_aspect("equal")
         values = frame.areas[column]
-        lo, hi = (0.0, 100.0) if shared else (float(values.min()), float(values.max()))
+        lo, hi = common if shared else (float(values.min()), float(values.max()))
         cmap = base if direction > 0 else base.reversed()
         norm = matplotlib.colors.Normalize(lo, hi)
         colours = [None if np.isnan(v) else cmap(0.12 + 0.83 * norm(v)) for v in values]
@@ -513,12 +518,11 @@ def _multiples(frame: MapFrame, columns: list[tuple[str, str, int, str]], title:
 
 
 def domain_maps(frame: MapFrame, size: str | None = None):
-    """Small multiples of the domain scores (children of the index), on the shared 0-100 scale."""
+    """Small multiples of the domain scores (children of the index), on one shared colour scale."""
     tree = frame.run.result.tree
-    domains = [c for c in tree.groups[-1].children if f"node:{c}" in frame.areas.columns]
-    columns = [(f"node:{d}", tree.labels[d], 1, "score 0-100") for d in domains]
+    columns = [(f"node:{d}", tree.labels[d], 1, "domeinscore") for d in tree.groups[-1].children]
     return _multiples(frame, columns, "Scores per domein", f"{frame.config.gemeente.name}: donkerder = meer risico "
-                      "voor kinderen (0 = gunstigste, 100 = ongunstigste wijk)", shared=True, size=size)
+                      "voor kinderen; één kleurschaal voor alle domeinen", shared=True, size=size)
 
 
 def indicator_maps(frame: MapFrame, size: str | None = None):
