@@ -65,7 +65,7 @@ def _legend_labels(fig):
 def test_score_map_holds_title_legend_source_and_one_label_per_gebied(run, overlays):
     fig = score_map(map_frame(run, overlays), "a4")
     assert [t.get_text() for t in _texts(fig, "title")] == ["Kansenindex kinderen"]
-    source = _texts(fig, "source")[0].get_text()
+    source = " ".join(_texts(fig, "source")[0].get_text().split())
     assert source.startswith("Bron: CBS/Kadaster (CC BY 4.0)") and "OpenStreetMap-bijdragers (ODbL)" in source
     assert "Kaart gemaakt op" in source
     labels = sorted(t.get_text() for t in _texts(fig, "gebied-label"))

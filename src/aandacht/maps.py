@@ -180,8 +180,8 @@ def _figure(size: str, title: str, subtitle: str, footer: str, demonstration: li
     fig.text(0.03, top, title, fontsize=15 if size == "a4" else 18, weight="bold", va="top", gid="title")
     fig.text(0.03, top - (0.025 if size == "a4" else 0.055), subtitle, fontsize=9 if size == "a4" else 11,
              va="top", color="#333333", gid="subtitle")
-    fig.text(0.03, 0.012, footer, fontsize=6.5 if size == "a4" else 8, color="#444444", va="bottom",
-             wrap=True, gid="source")
+    fig.text(0.03, 0.012, textwrap.fill(footer, 150 if size == "a4" else 200, break_on_hyphens=False), fontsize=6.5 if size == "a4" else 8,
+             color="#444444", va="bottom", gid="source")
     if demonstration:
         parts = ", ".join(DEMONSTRATION_PARTS.get(d, d) for d in demonstration)
         fig.text(0.5, top - (0.05 if size == "a4" else 0.1),
