@@ -382,6 +382,43 @@ class SelectionRules(_Strict):
     def n_plus(self) -> int:
         """The number of Plus-IKCs: ``count``, or floor(budget.total / budget.per_ikc)."""
         return self.count if self.count is not None else int(self.budget.total // self.budget.per_ikc)
+class MapOptions(_Strict):
+    """How ``aandacht map`` and the report draw maps (every key optional).
+
+    Classes: ``quantiles`` (equal numbers of areas per class), ``fisher_jenks`` (natural
+    breaks), or ``fixed`` with ``breaks`` as increasing class upper bounds on the score
+    scale. Palettes are colour-blind-safe sequential matplotlib colormaps.
+    """
+
+    classes: Literal["quantiles", "fisher_jenks", "fixed"] = "quantiles"
+    k: Annotated[int, Field(ge=2, le=9)] = 5
+    breaks: list[float] = Field(default_factory=list)
+    palette: Literal["YlOrRd", "OrRd", "YlOrBr", "PuRd", "YlGnBu", "viridis", "cividis", "magma"] = "YlOrRd"
+    size: Literal["a4", "slide"] = "a4"
+    formats: list[Literal["png", "pdf"]] = Field(default_factory=lambda: ["png", "pdf"])
+    dpi: Annotated[int, Field(ge=20, le=1200)] = 300
+    inset: Literal["auto", "off"] = "auto"
+    inset_max_share: Annotated[float, Field(gt=0, le=1)] = 0.25
+    label_top: Annotated[int, Field(ge=0)] = 5
+    source_line: str | None = None
+
+    @model_validator(mode="after")
+    def _breaks(self) -> MapOptions:
+        if self.classes == "fixed" and not self.breaks:
+            raise ValueError("classes 'fixed' needs 'breaks' (increasing class upper bounds)")
+        if sorted(set(self.breaks)) != list(self.breaks):
+            raise ValueError(f"breaks must be strictly increasing (got {self.breaks})")
+        return self
+
+
+class ReportOptions(_Strict):
+    """How ``aandacht report`` writes the report: counts under ``suppress_below`` are shown
+    as "<N" (statistical disclosure control); without designated aandachtsgebieden the
+    ``profile_top`` highest-ranked areas get a profile."""
+
+    suppress_below: Annotated[int, Field(ge=0)] = 10
+    profile_top: Annotated[int, Field(ge=0)] = 5
+    title: str | None = None
 
 
 class Config(_Strict):
@@ -402,6 +439,8 @@ class Config(_Strict):
     precedence: dict[str, Precedence] = Field(
         default_factory=dict, description="combined inputs: name -> variable and inputs in order of precedence"
     )
+    maps: MapOptions = MapOptions()
+    report: ReportOptions = ReportOptions()
     source_file: Path | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")

@@ -35,7 +35,7 @@ import pandas as pd
 
 from .config import DesignationRules
 from .errors import ConfigError
-from .indicators import indicator_columns, variables_of
+from .indicators import reference_values
 from .pipeline import ScoreRun
 
 
@@ -171,14 +171,7 @@ def adjoining_components_pairs(codes: list[str], geometry) -> list[list[str]]:
 
 def gemeente_values(run: ScoreRun) -> pd.Series:
     """Each indicator's value for the gemeente as a whole, where the input holds a gemeente row."""
-    config, tidy = run.config, run.tidy
-    values = {}
-    for indicator in config.framework.indicators:
-        spec = config.inputs[indicator.input]
-        variables = variables_of(tidy, spec.source, spec.period, [config.gemeente.code])
-        value = indicator_columns(indicator, variables, str(spec.path))[0]
-        values[indicator.id] = float(value.iloc[0])
-    return pd.Series(values, dtype="float64")
+    return reference_values(run.tidy, run.config, run.config.gemeente.code)["value"]
 
 
 def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:

@@ -147,3 +147,16 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
         reliability=tables["mark"],
         notes=notes,
     )
+
+
+def reference_values(tidy: pd.DataFrame, config: Config, code: str) -> pd.DataFrame:
+    """Each indicator's value, numerator and denominator for one area of any level (for
+    example the gemeente), computed exactly as for the scored areas; NaN where the input
+    does not publish that area."""
+    rows = {}
+    for indicator in config.framework.indicators:
+        source, period, origin = input_source(config, indicator.input)
+        variables = variables_of(tidy, source, period, [code])
+        value, numerator, denominator, _ = indicator_columns(indicator, variables, origin)
+        rows[indicator.id] = {"value": value.iloc[0], "numerator": numerator.iloc[0], "denominator": denominator.iloc[0]}
+    return pd.DataFrame.from_dict(rows, orient="index").astype("float64")
