@@ -146,3 +146,19 @@ def test_verify_recomputes_a_round_with_its_previous(two_rounds):
     result = invoke("verify", rounds / "2026")
     assert result.exit_code == 0, result.output
     assert "identical to a recomputation" in result.output
+
+
+def test_round_folder_holds_maps_and_report_with_the_real_results(two_rounds):
+    rounds, _, second = two_rounds
+    first_folder, second_folder = rounds / "2024", rounds / "2026"
+    meta = json.loads((first_folder / "ronde.json").read_text(encoding="utf-8"))
+    html = (first_folder / "rapport.html").read_text(encoding="utf-8")
+    import html as html_text
+
+    for gebied in meta["aandachtsgebieden"]:
+        assert html_text.escape(gebied["gebied"]) in html
+    for plus in meta["plus_ikcs"]:
+        assert html_text.escape(plus["name"]) in html
+    assert (first_folder / "kaart-score.png").stat().st_size > 100_000
+    assert not (first_folder / "kaart-verandering.png").exists()  # no previous round
+    assert (second_folder / "kaart-verandering.png").is_file()  # compared with 2024

@@ -133,12 +133,13 @@ def select_command(config_path: Path | None, round_year: int | None, previous_di
 @click.option("--rounds-dir", type=click.Path(path_type=Path), default=Path("rounds"), show_default=True,
               help="Folder holding one folder per round.")
 @click.option("--force", is_flag=True, help="If the round folder exists, move it aside (never deleted) and write anew.")
+@click.option("--pdf", "with_pdf", is_flag=True, help="Also write rapport.pdf (needs WeasyPrint: pip install 'aandacht[pdf]').")
 def herijking(config_path: Path | None, round_year: int, previous_dir: Path | None, rounds_dir: Path,
-              force: bool) -> None:
-    """Run a round: score, designate, select; write rounds/<round>/ and compare with --previous."""
+              force: bool, with_pdf: bool) -> None:
+    """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
     from .manifest import build_manifest
     from .output import check_target, write_folder
-    from .rounds import round_writers, run_herijking
+    from .rounds import round_writers, run_herijking, visual_writers
     from .terminal import print_notes
     from .terminal_rounds import print_changes, print_designation, print_selection
 
@@ -153,7 +154,12 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         print_changes(result.changes, result.previous.year, round_year)
     extra = {"round": round_year, "previous": str(previous_dir.resolve()) if previous_dir else None}
     manifest = build_manifest(config, "herijking", extra)
-    moved = write_folder(target, round_writers(result), manifest, force)
+    if with_pdf:
+        from .report import pdf_available
+
+        pdf_available()
+    writers = round_writers(result) | visual_writers(result, manifest, pdf=with_pdf)
+    moved = write_folder(target, writers, manifest, force)
     if moved:
         click.echo(f"previous output moved to {moved}")
     click.echo(f"written: {target}/")

@@ -41,7 +41,7 @@ NO = {"nee", "n", "no", "false", "0", "onwaar", ""}
 class IkcRegistry:
     """IKCs indexed by brin_vestiging; ``table`` has name, bevoegd_gezag_nummer,
     bevoegd_gezag, kinderopvang_partner, leerlingen, score columns, wijk_code,
-    buurt_code and speciaal_onderwijs (bool)."""
+    buurt_code, speciaal_onderwijs (bool) and x_rd/y_rd (EPSG:28992, NaN when unknown)."""
 
     table: pd.DataFrame
     source: str
@@ -118,8 +118,12 @@ def load_ikcs(config: Config, registry) -> IkcRegistry:
     if unplaced:
         notes.append(f"{origin}: IKC(s) {unplaced} have no wijk (no coordinates, no wijk_code, no entry in the "
                      "location table); they are listed but cannot be in an aandachtsgebied by location")
+    for axis in ("x_rd", "y_rd"):
+        if axis not in frame.columns:
+            frame[axis] = np.nan
     columns = ["brin_vestiging", "name", "bevoegd_gezag_nummer", "bevoegd_gezag", "kinderopvang_partner", "leerlingen",
-               "achterstandsscore", "achterstandsscore_zonder_drempel", "wijk_code", "buurt_code", "speciaal_onderwijs"]
+               "achterstandsscore", "achterstandsscore_zonder_drempel", "wijk_code", "buurt_code", "speciaal_onderwijs",
+               "x_rd", "y_rd"]
     table = frame.loc[:, columns].set_index("brin_vestiging", drop=False)
     return IkcRegistry(table, origin, notes)
 

@@ -25,12 +25,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .config import Config
 from .designate import DesignationResult, designate
 from .errors import ConfigError, DataError
-from .ikc import load_ikcs, read_pupil_origin
+from .ikc import IkcRegistry, load_ikcs, read_pupil_origin
 from .pipeline import ScoreRun, run_score
 from .select import COMPONENTS, PreviousPlus, SelectionResult, select_plus
 from .tables import ranking, read_csv_nl, write_csv, write_workbook
@@ -61,6 +62,7 @@ class Herijking:
     previous: RoundRecord | None = None
     changes: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    ikc_registry: IkcRegistry | None = None
 
 
 def read_round(path: Path) -> RoundRecord:
@@ -162,7 +164,7 @@ def run_herijking(
                          indicator_table(run), selection.ikcs)
     changes = compare_records(previous, record) if previous is not None else {}
     notes = run.notes + designation.notes + selection.notes
-    return Herijking(year, run, designation, selection, record, previous, changes, notes)
+    return Herijking(year, run, designation, selection, record, previous, changes, notes, ikcs)
 
 
 def round_writers(result: Herijking) -> dict:
@@ -185,4 +187,52 @@ def round_writers(result: Herijking) -> dict:
     writers.update({name: (lambda path, t=table: write_csv(t, path)) for name, table in tables.items()})
     text = json.dumps(result.record.meta, indent=2, ensure_ascii=False) + "\n"
     writers[ROUND_JSON] = lambda path: path.write_text(text, encoding="utf-8")
+    return writers
+
+
+CHANGE_CODES = {"erbij": "entered", "eraf": "left", "gebleven": "stayed"}
+
+
+def round_overlays(result: Herijking, robustness: pd.DataFrame | None = None):
+    """What a round shows on its maps and in its report (:class:`aandacht.overlays.Overlays`):
+    the designated gebieden with their member areas, every placed IKC as Plus-IKC (chosen),
+    candidate (in an aandachtsgebied or with its pupils there, not chosen) or other, the wijk changes against the previous round,
+    and the robustness table (area_code, p_designated, rank_p05, rank_median, rank_p95) when given."""
+    from .overlays import Overlays
+
+    areas = result.designation.areas
+    designated = areas[areas["designated"]]
+    gebieden = pd.DataFrame({"gebied": designated["gebied"].to_numpy(), "area_code": designated.index.to_numpy()})
+    chosen = result.selection.ikcs.set_index("brin_vestiging")
+    located = result.ikc_registry.table.dropna(subset=["x_rd", "y_rd"])
+    chosen = chosen.loc[chosen.index.intersection(located.index)]
+    in_gebied = chosen["in_gebied_of_leerlingen"].astype(bool)
+    status = np.where(chosen["plus_ikc"], "plus-ikc", np.where(in_gebied, "candidate", "other"))
+    ikcs = pd.DataFrame({
+        "name": chosen["name"], "x_rd": located.loc[chosen.index, "x_rd"], "y_rd": located.loc[chosen.index, "y_rd"],
+        "status": status, "area_code": chosen["wijk_code"], "bestuur": chosen["bevoegd_gezag"], "need": chosen["need"],
+        "eligible": chosen["verkiesbaar"], "continuity": chosen["status"], "reason": chosen["toelichting"],
+    }).reset_index(drop=True)
+    changes = None
+    if "wijken" in result.changes:
+        table = result.changes["wijken"]
+        changes = pd.DataFrame({
+            "area_code": table["area_code"], "change": table["wijziging"].map(CHANGE_CODES),
+            "previous_rank": table["rang_oud"], "previous_score": table["score_oud"],
+        })
+    return Overlays(gebieden=gebieden, ikcs=ikcs, robustness=robustness, changes=changes)
+
+
+def visual_writers(result: Herijking, manifest: dict, robustness: pd.DataFrame | None = None, pdf: bool = False) -> dict:
+    """The maps (PNG) and the Dutch report (HTML, and PDF when asked) of a round, as writers."""
+    from .maps import map_frame, render_maps, save_figure
+    from .report import ReportData, render_html, write_pdf
+
+    frame = map_frame(result.run, round_overlays(result, robustness))
+    dpi = result.run.config.maps.dpi
+    writers = {f"{name}.png": (lambda path, fig=fig: save_figure(fig, path, dpi)) for name, fig in render_maps(frame).items()}
+    html = render_html(ReportData(result.run, frame, manifest))
+    writers["rapport.html"] = lambda path: path.write_text(html, encoding="utf-8")
+    if pdf:
+        writers["rapport.pdf"] = lambda path: write_pdf(html, path)
     return writers
