@@ -100,12 +100,15 @@ def read_csv_nl(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"area_code": str})
 
 
-def write_workbook(run: ScoreRun, path: Path) -> None:
+def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None = None,
+                   extra_sheets: dict[str, pd.DataFrame] | None = None) -> None:
     """scores.xlsx: ranking, raw indicators, normalised, domain scores, effective weights,
-    treatment, reliability and method sheets."""
+    treatment, reliability and method sheets, then ``extra_sheets`` (for example the
+    coherence and consensus checks of :mod:`aandacht.robustness`). ``ranking_table``
+    replaces the plain ranking (for example with uncertainty columns)."""
     result = run.result
     sheets = {
-        "ranking": ranking(run),
+        "ranking": ranking(run) if ranking_table is None else ranking_table,
         "raw indicators": indicator_sheet(run, run.matrix.values),
         "normalised": indicator_sheet(run, result.normalised),
         "domain scores": indicator_sheet(run, result.nodes),
@@ -113,6 +116,7 @@ def write_workbook(run: ScoreRun, path: Path) -> None:
         "treatment": result.treatment_log,
         "reliability": indicator_sheet(run, run.matrix.reliability),
         "method": method_sheet(run),
+        **(extra_sheets or {}),
     }
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, table in sheets.items():
