@@ -98,6 +98,10 @@ class Model:
             nominal.update(zip(group.children, group.weights))
         self.nominal_weights = np.array([nominal[i] for i in self.items])
         self.children = [np.array([position[c] for c in g.children]) for g in groups]
+        leaves = len(self.tree.leaves)
+        # groups whose children are all indicators: their (variant, area, child) blocks, cut once
+        self.leaf_variants = {g: np.ascontiguousarray(self.variants[:, :, children])
+                              for g, children in enumerate(self.children) if (children < leaves).all()}
         self.factors = self._factors(framework, position)
         self.dimensions = int(sum(f.columns.size for f in self.factors))
 
@@ -154,21 +158,24 @@ class Model:
         weights[rows, dropped[rows]] = 0.0
         variant = self._choice(u, "treatment") * len(self.normalisations) + self._choice(u, "normalisation")
         how = self._choice(u, "aggregation")
-        values = [self.variants[variant][..., j] for j in range(len(self.tree.leaves))]
-        for group, children in zip(self.tree.groups, self.children):
-            stacked = np.stack([values[c] for c in children], axis=-1)
+        values: dict[int, np.ndarray] = {}
+        for g, (group, children) in enumerate(zip(self.tree.groups, self.children)):
+            if g in self.leaf_variants:
+                stacked = self.leaf_variants[g][variant]
+            else:  # children are nodes, or nodes and indicators mixed
+                stacked = np.stack([values[c] if c in values else self.variants[variant, :, c] for c in children], axis=-1)
             w = weights[:, None, children]
             fixed = self.method.aggregation.by_node.get(group.id)
-            if fixed is not None:
-                values.append(aggregate(stacked, w, fixed, self.method.missing.min_share, group.label))
-                continue
-            out = np.empty(stacked.shape[:-1])
-            for k, name in enumerate(self.aggregations):
-                chosen = how == k
-                if chosen.any():
-                    out[chosen] = aggregate(stacked[chosen], w[chosen], name, self.method.missing.min_share, group.label)
-            values.append(out)
-        return values[-1]
+            if fixed is not None or len(self.aggregations) == 1:
+                out = aggregate(stacked, w, fixed or self.aggregations[0], self.method.missing.min_share, group.label)
+            else:
+                out = np.empty(stacked.shape[:-1])
+                for k, name in enumerate(self.aggregations):
+                    chosen = how == k
+                    if chosen.any():
+                        out[chosen] = aggregate(stacked[chosen], w[chosen], name, self.method.missing.min_share, group.label)
+            values[len(self.tree.leaves) + g] = out
+        return values[len(self.items)]
 
 
 def rank_rows(scores: np.ndarray) -> np.ndarray:
