@@ -249,3 +249,23 @@ def test_config_without_robustness_sections_stays_valid():
         raw.pop(key)
     config = parse_config(raw, default_config_path())
     assert config.uncertainty.draws == 1000 and config.uncertainty.designation.top_k == 6
+
+
+def test_threshold_designation():
+    raw, framework, method = _raw(), _framework(), Method()
+    result = analyse(raw, framework, method, Uncertainty(draws=8, weight_noise={}, designation={"threshold": 60.0}))
+    nominal = score(raw, framework, method).index
+    assert (result.areas["nominal_designated"] == (nominal >= 60)).all()
+    assert (result.areas["p_designated"] == (nominal >= 60).astype(float)).all()
+
+
+def test_spatial_without_the_extra_gives_the_install_hint(monkeypatch):
+    import sys
+
+    from aandacht.config import Spatial
+    from aandacht.errors import AandachtError
+    from aandacht.scoring.spatial import local_moran
+
+    monkeypatch.setitem(sys.modules, "esda", None)  # import esda now raises ImportError
+    with pytest.raises(AandachtError, match=r"pip install 'aandacht\[spatial\]'"):
+        local_moran(pd.Series([1.0, 2.0]), None, Spatial())

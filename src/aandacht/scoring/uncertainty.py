@@ -102,7 +102,7 @@ class Model:
         # groups whose children are all indicators: their (variant, area, child) blocks, cut once
         self.leaf_variants = {g: np.ascontiguousarray(self.variants[:, :, children])
                               for g, children in enumerate(self.children) if (children < leaves).all()}
-        self.factors = self._factors(framework, position)
+        self.factors = self._factors(position)
         self.dimensions = int(sum(f.columns.size for f in self.factors))
 
     def _check_positive(self) -> None:
@@ -118,7 +118,7 @@ class Model:
                     "drop that combination or set method.normalisation.range to start above 0 (for example [1, 100])"
                 )
 
-    def _factors(self, framework: Framework, position: dict[str, int]) -> list[Factor]:
+    def _factors(self, position: dict[str, int]) -> list[Factor]:
         factors, column = [], 0
         groups = {g.id: g for g in self.tree.groups}
         for key, noise in self.spec.weight_noise.items():
