@@ -52,3 +52,15 @@ def test_bad_config_is_one_line_and_writes_nothing(tmp_path):
     assert result.exit_code == 2
     assert "exactly one of" in result.output and result.output.strip().count("\n") == 0
     assert not out.exists()
+
+
+def test_sensitivity_spatial_sheet(tmp_path):
+    import pytest
+
+    pytest.importorskip("esda", reason="optional extra 'spatial' (esda) is not installed")
+    out = tmp_path / "spatial"
+    result = CliRunner().invoke(main, ["sensitivity", "--draws", "16", "--spatial", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    moran = pd.read_excel(out / "sensitivity.xlsx", sheet_name="local moran", dtype={"area_code": str})
+    assert len(moran) == 21 and set(moran["quadrant"]) <= {"HH", "LL", "HL", "LH"}
+    assert moran.loc[moran["area_code"] == "WK008050", "neighbours"].item() >= 1
