@@ -6,7 +6,9 @@ p-values come from conditional permutations (the other areas' values shuffled ar
 i, ``permutations`` times; esda's pseudo p-value, (extreme + 1) / (permutations + 1)),
 and significance is judged after the Benjamini-Hochberg false-discovery-rate
 correction at ``alpha`` over all areas. Quadrants: HH (high score among high
-neighbours, a cluster of need), LL, HL and LH (outliers).
+neighbours, a cluster of need), LL, HL and LH (outliers). Only scored areas take part:
+an unscored area (population gate) is not a neighbour, and an area left without
+neighbours is reported as an island (I_i = 0).
 
 Uses PySAL (esda, libpysal), the optional extra ``spatial``: pip install 'aandacht[spatial]'.
 """
