@@ -64,13 +64,16 @@ def _load(config_path: Path | None):
               help="Output folder (default: ./aandacht-output/score-<gemeente>-<time>). Never overwritten.")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Print only the first N areas.")
 @click.option("--force", is_flag=True, help="If --out exists, move it aside (never deleted) and write anew.")
-def score(config_path: Path | None, out_dir: Path | None, top: int | None, force: bool) -> None:
+@click.option("--uncertainty", "draws", type=click.IntRange(min=2), default=None,
+              help="Add rank intervals and the chance of being aandachtsgebied from N Monte Carlo draws (config section uncertainty).")
+def score(config_path: Path | None, out_dir: Path | None, top: int | None, force: bool, draws: int | None) -> None:
     """Score and rank the areas; write ranking.csv, scores.xlsx and manifest.json."""
     from .manifest import build_manifest
     from .output import check_target, write_folder
     from .pipeline import run_score
+    from .robustness import check_sheets, ranking_with_uncertainty, uncertainty
     from .tables import ranking, score_writers
-    from .terminal import print_notes, print_ranking
+    from .terminal import ProgressBar, print_notes, print_ranking
 
     config = _load(config_path)
     if out_dir is None:
@@ -79,10 +82,16 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
     check_target(out_dir, force)
     run = run_score(config)
     table = ranking(run)
+    extra = {}
+    if draws is not None:
+        with ProgressBar("Monte Carlo") as bar:
+            unc = uncertainty(run, draws=draws, sobol=False, on_start=bar.start, progress=bar.advance)
+        table = ranking_with_uncertainty(run, unc)
+        extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "factors": unc.factors}}
     print_notes(run.notes)
     print_ranking(table, run, top)
-    manifest = build_manifest(config, "score")
-    moved = write_folder(out_dir, score_writers(run), manifest, force)
+    manifest = build_manifest(config, "score", extra)
+    moved = write_folder(out_dir, score_writers(run, table, check_sheets(run)), manifest, force)
     if moved:
         click.echo(f"previous output moved to {moved}")
     click.echo(f"written: {out_dir}/ranking.csv, scores.xlsx, manifest.json")
@@ -337,6 +346,67 @@ def report(config_path, out_dir, with_pdf, gebieden, ikcs, robustness, changes, 
     if moved:
         click.echo(f"previous output moved to {moved}")
     click.echo(f"written: {out_dir}/ " + ", ".join(writers))
+
+
+@main.command()
+@_config_option
+@click.option("--draws", type=click.IntRange(min=2), default=None, help="Monte Carlo draws (default: uncertainty.draws in the config).")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Random seed (default: uncertainty.seed in the config).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: ./aandacht-output/sensitivity-<gemeente>-<time>). Never overwritten.")
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Print only the first N areas.")
+@click.option("--spatial", is_flag=True, help="Also run local Moran's I (needs the extra: pip install 'aandacht[spatial]').")
+@click.option("--force", is_flag=True, help="If --out exists, move it aside (never deleted) and write anew.")
+def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, out_dir: Path | None,
+                top: int | None, spatial: bool, force: bool) -> None:
+    """Uncertainty and sensitivity of the ranking: rank intervals, chance of being aandachtsgebied,
+    Sobol indices, coherence, consensus and (with --spatial) clustering."""
+    from .manifest import build_manifest
+    from .output import check_target, write_folder
+    from .pipeline import run_score
+    from .robustness import check_sheets, uncertainty, uncertainty_sheet
+    from .tables import write_csv
+    from .terminal import ProgressBar, print_notes, print_sobol, print_uncertainty
+
+    config = _load(config_path)
+    if out_dir is None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        out_dir = Path("aandacht-output") / f"sensitivity-{config.gemeente.name.lower().replace(' ', '-')}-{stamp}"
+    check_target(out_dir, force)
+    run = run_score(config)
+    sheets = check_sheets(run)
+    if spatial:
+        from .scoring.spatial import local_moran
+
+        sheets["local moran"] = local_moran(run.result.index, run.registry.geometry(), config.spatial)
+    with ProgressBar("Monte Carlo + Sobol") as bar:
+        unc = uncertainty(run, draws=draws, seed=seed, on_start=bar.start, progress=bar.advance)
+    table = uncertainty_sheet(run, unc)
+    print_notes(run.notes)
+    print_uncertainty(table, top)
+    if unc.sobol_summary is not None:
+        print_sobol(unc.sobol_summary)
+    else:
+        click.echo("no uncertain inputs declared (uncertainty section): Sobol indices not computed")
+    outputs = {"uncertainty": table}
+    if unc.sobol_summary is not None:
+        outputs |= {"sobol": unc.sobol_summary, "sobol per area": unc.sobol_areas}
+    writers = {f"{name.replace(' ', '_')}.csv": (lambda frame: lambda path: write_csv(frame, path))(frame)
+               for name, frame in outputs.items()}
+    writers["sensitivity.xlsx"] = lambda path: _write_sheets(outputs | sheets, path)
+    extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "evaluations": unc.evaluations, "factors": unc.factors}}
+    moved = write_folder(out_dir, writers, build_manifest(config, "sensitivity", extra), force)
+    if moved:
+        click.echo(f"previous output moved to {moved}")
+    click.echo(f"written: {out_dir}/{', '.join(writers)}, manifest.json")
+
+
+def _write_sheets(sheets, path: Path) -> None:
+    import pandas as pd
+
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, table in sheets.items():
+            table.to_excel(writer, sheet_name=name[:31], index=False)
 
 
 if __name__ == "__main__":

@@ -122,6 +122,9 @@ class InputSpec(_Strict):
     fuzzy_threshold: Annotated[float, Field(ge=0, le=100)] = Field(
         default=90, description="rapidfuzz score (0-100) above which a name is matched fuzzily (always reported)"
     )
+    family: str | None = Field(
+        default=None, description="source family (monitor) for the consensus check; defaults to the input name"
+    )
 
 
 class PopulationGate(_Strict):
@@ -182,6 +185,12 @@ class Indicator(_Strict):
     per: Literal["kind", "jongere", "leerling", "inwoner", "huishouden", "huishouden met kinderen", "woning", "school"]
     min_denominator: Annotated[float, Field(ge=0)] | None = None
     goalposts: Goalposts | None = None
+    shrinkage: Literal["none", "gemeente", "national"] = Field(
+        default="none", description="empirical-Bayes shrinkage of the rate (see aandacht.scoring.shrinkage)"
+    )
+    national_rate: Annotated[float, Field(ge=0)] | None = Field(
+        default=None, description="the national value in the indicator's unit (after scale); prior for shrinkage 'national'"
+    )
 
     @model_validator(mode="after")
     def _one_definition(self) -> Indicator:
@@ -190,6 +199,10 @@ class Indicator(_Strict):
             raise ValueError("give either 'variable' or 'numerator' + 'denominator', not both")
         if self.variable is None and not (self.numerator and self.denominator):
             raise ValueError("give 'variable', or both 'numerator' and 'denominator'")
+        if self.shrinkage != "none" and self.variable is not None:
+            raise ValueError(f"shrinkage '{self.shrinkage}' needs a rate: give 'numerator' + 'denominator' instead of 'variable'")
+        if self.shrinkage == "national" and self.national_rate is None:
+            raise ValueError("shrinkage 'national' needs 'national_rate' (the national value in this indicator's unit)")
         return self
 
 
@@ -419,6 +432,63 @@ class ReportOptions(_Strict):
     suppress_below: Annotated[int, Field(ge=0)] = 10
     profile_top: Annotated[int, Field(ge=0)] = 5
     title: str | None = None
+class Designation(_Strict):
+    """Designation rule used by the uncertainty analysis: the ``top_k`` highest-scoring areas,
+    or every area with a score of at least ``threshold`` (on the scale of each draw's normalisation)."""
+
+    top_k: Annotated[int, Field(ge=1)] | None = None
+    threshold: float | None = None
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Designation:
+        if (self.top_k is None) == (self.threshold is None):
+            raise ValueError("give exactly one of 'top_k' or 'threshold'")
+        return self
+
+
+class Uncertainty(_Strict):
+    """Uncertain inputs of the Monte Carlo uncertainty and Sobol sensitivity analysis.
+
+    ``weight_noise`` maps ``indicators`` (every indicator weight), ``nodes`` (every domain
+    and sub-domain weight) or a node id (the weights of that node's children) to f: each
+    of those weights is drawn uniformly from w x [1 - f, 1 + f]. ``normalisation``,
+    ``aggregation`` and ``treatment`` list the alternatives drawn with equal probability
+    (empty = keep the method of the config); ``leave_one_out`` drops one indicator (or
+    none) with equal probability. See :mod:`aandacht.scoring.uncertainty`.
+    """
+
+    draws: Annotated[int, Field(ge=2, le=1_000_000)] = 1000
+    seed: Annotated[int, Field(ge=0)] = 20240601
+    weight_noise: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=lambda: {"indicators": 0.25, "nodes": 0.25})
+    normalisation: list[NormalisationMethod] = Field(default_factory=list)
+    aggregation: list[AggregationMethod] = Field(default_factory=list)
+    treatment: list[bool] = Field(default_factory=list)
+    leave_one_out: bool = False
+    designation: Designation = Designation(top_k=6)
+    bootstrap: Annotated[int, Field(ge=0, le=10_000)] = 200
+    confidence: Annotated[float, Field(gt=0, lt=1)] = 0.95
+
+    @field_validator("normalisation", "aggregation", "treatment")
+    @classmethod
+    def _distinct(cls, value: list) -> list:
+        if len(set(value)) != len(value):
+            raise ValueError(f"list the alternatives once each (got {value})")
+        return value
+
+
+class Consensus(_Strict):
+    """Consensus between source families: areas in the top ``top_k`` of at least ``min_sources`` family scores."""
+
+    top_k: Annotated[int, Field(ge=1)] = 6
+    min_sources: Annotated[int, Field(ge=1)] = 2
+
+
+class Spatial(_Strict):
+    """Local Moran's I of the composite score (queen contiguity), permutation p-values, FDR at ``alpha``."""
+
+    permutations: Annotated[int, Field(ge=99, le=99_999)] = 999
+    alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    seed: Annotated[int, Field(ge=0)] = 12345
 
 
 class Config(_Strict):
@@ -441,6 +511,9 @@ class Config(_Strict):
     )
     maps: MapOptions = MapOptions()
     report: ReportOptions = ReportOptions()
+    uncertainty: Uncertainty = Uncertainty()
+    consensus: Consensus = Consensus()
+    spatial: Spatial = Spatial()
     source_file: Path | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
@@ -465,6 +538,7 @@ class Config(_Strict):
         unknown = sorted(set(self.method.aggregation.by_node) - node_ids)
         if unknown:
             raise ValueError(f"method.aggregation.by_node names unknown node(s) {unknown}")
+        check_uncertainty(self)
         if self.method.normalisation.method == "goalposts":
             lacking = [i.id for i in self.framework.indicators if i.goalposts is None]
             if lacking:
@@ -501,6 +575,32 @@ def check_hierarchy(framework: Framework) -> None:
         raise ValueError(f"node(s) {childless} have no indicators or sub-nodes")
     if all(item.weight == 0 for item in framework.indicators):
         raise ValueError("all indicator weights are zero")
+
+
+def check_uncertainty(config: Config) -> None:
+    """Check that the keys of ``uncertainty.weight_noise`` name weights, each weight at most once."""
+    framework = config.framework
+    group_ids = {framework.index.id} | {n.id for n in framework.nodes}
+    covered: dict[str, str] = {}
+    for key in config.uncertainty.weight_noise:
+        if key == "indicators":
+            items = [i.id for i in framework.indicators]
+        elif key == "nodes":
+            items = [n.id for n in framework.nodes]
+        elif key in group_ids:
+            items = [x.id for x in [*framework.nodes, *framework.indicators] if x.parent == key]
+        else:
+            raise ValueError(
+                f"uncertainty.weight_noise: '{key}' is not 'indicators', 'nodes' or a node id; nodes: {sorted(group_ids)}"
+            )
+        for item in items:
+            if item in covered:
+                raise ValueError(f"uncertainty.weight_noise: the weight of '{item}' is covered by both '{covered[item]}' and '{key}'")
+            covered[item] = key
+    if "goalposts" in config.uncertainty.normalisation:
+        lacking = [i.id for i in framework.indicators if i.goalposts is None]
+        if lacking:
+            raise ValueError(f"uncertainty.normalisation lists 'goalposts', which needs goalposts on every indicator; missing on {lacking}")
 
 
 def _format_location(location: tuple[object, ...]) -> str:

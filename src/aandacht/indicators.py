@@ -81,6 +81,23 @@ def reliability_marks(value: pd.Series, denominator: pd.Series, minimum: float |
     return marks.where(value.notna(), "")
 
 
+def shrink(indicator: Indicator, value: pd.Series, numerator: pd.Series, denominator: pd.Series) -> tuple[pd.Series, str]:
+    """Replace a rate indicator's values by Marshall's empirical-Bayes rates
+    (:mod:`aandacht.scoring.shrinkage`) toward the pooled rate of the areas (``gemeente``)
+    or ``national_rate``; areas without a value stay missing."""
+    from .scoring.shrinkage import marshall
+
+    prior = None if indicator.shrinkage == "gemeente" else indicator.national_rate / indicator.scale
+    keep = value.notna()
+    result = marshall(numerator.where(keep).to_numpy(), denominator.where(keep).to_numpy(), prior)
+    shrunk = pd.Series(result.rates * indicator.scale, index=value.index).where(keep)
+    moved = float(np.nanmax(np.abs(shrunk - value))) if keep.any() else 0.0
+    note = (f"{indicator.id}: empirical-Bayes shrinkage toward the {indicator.shrinkage} rate "
+            f"{result.prior * indicator.scale:.4g} (between-area variance {result.prior_variance * indicator.scale**2:.4g}); "
+            f"largest change {moved:.3g} {indicator.unit}".rstrip())
+    return shrunk, note
+
+
 def population_gate(config: Config, tidy: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     """Population per area and whether it is scored (with the reason when it is not)."""
     gate = config.population
@@ -129,6 +146,9 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
         value, numerator, denominator, reason = indicator_columns(
             indicator, variables, f"{config.source_file}: framework.indicators[{position}]: {indicator.input} ({origin})"
         )
+        if indicator.shrinkage != "none":
+            value, note = shrink(indicator, value, numerator, denominator)
+            notes.append(note)
         mark = reliability_marks(value, denominator, indicator.min_denominator)
         if config.method.unreliable == "exclude":
             reason = reason.mask(mark == "I", "indicatief (excluded)")

@@ -102,12 +102,15 @@ def read_csv_nl(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig", dtype={"area_code": str})
 
 
-def write_workbook(run: ScoreRun, path: Path) -> None:
+def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None = None,
+                   extra_sheets: dict[str, pd.DataFrame] | None = None) -> None:
     """scores.xlsx: ranking, raw indicators, normalised, domain scores, effective weights,
-    treatment, reliability and method sheets."""
+    treatment, reliability and method sheets, then ``extra_sheets`` (for example the
+    coherence and consensus checks of :mod:`aandacht.robustness`). ``ranking_table``
+    replaces the plain ranking (for example with uncertainty columns)."""
     result = run.result
     sheets = {
-        "ranking": ranking(run),
+        "ranking": ranking(run) if ranking_table is None else ranking_table,
         "raw indicators": indicator_sheet(run, run.matrix.values),
         "normalised": indicator_sheet(run, result.normalised),
         "domain scores": indicator_sheet(run, result.nodes),
@@ -115,6 +118,7 @@ def write_workbook(run: ScoreRun, path: Path) -> None:
         "treatment": result.treatment_log,
         "reliability": indicator_sheet(run, run.matrix.reliability),
         "method": method_sheet(run),
+        **(extra_sheets or {}),
     }
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, table in sheets.items():
@@ -126,10 +130,12 @@ def write_workbook(run: ScoreRun, path: Path) -> None:
             sheet.freeze_panes = "A2"
 
 
-def score_writers(run: ScoreRun) -> dict:
-    """The files of a score run: name -> function writing it (for ``output.write_folder``)."""
-    table = ranking(run)
+def score_writers(run: ScoreRun, ranking_table: pd.DataFrame | None = None,
+                  extra_sheets: dict[str, pd.DataFrame] | None = None) -> dict:
+    """The files of a score run: name -> function writing it (for ``output.write_folder``);
+    ``ranking_table`` and ``extra_sheets`` as in :func:`write_workbook`."""
+    table = ranking(run) if ranking_table is None else ranking_table
     return {
         "ranking.csv": lambda path: write_csv(table, path),
-        "scores.xlsx": lambda path: write_workbook(run, path),
+        "scores.xlsx": lambda path: write_workbook(run, path, table, extra_sheets),
     }

@@ -39,7 +39,7 @@ def print_ranking(table: pd.DataFrame, run, top: int | None) -> None:
         score = "" if pd.isna(row.score) else f"{row.score:.1f}"
         remark = row.opmerking
         out.add_row(rank, row.area_code, row.area_name, score, row.grootste_bijdrage, row.betrouwbaarheid, remark)
-    console.print(out)
+    make_console().print(out)
     console.print("[dim]betr.: B = betrouwbaar, I = indicatief (kleine noemer), ? = noemer onbekend; "
                   "score 0 = gunstigste, 100 = ongunstigste wijk[/dim]")
 
@@ -64,3 +64,50 @@ def print_check(report, title: str) -> None:
     verdict = {"usable": "[green]bruikbaar[/green]", "warnings": "[yellow]bruikbaar, met waarschuwingen[/yellow]",
                "unusable": "[red]onbruikbaar[/red]"}[report.status]
     console.print(f"Oordeel: {verdict}")
+
+
+class ProgressBar:
+    """A rich progress bar for long runs: ``start(total)`` then ``advance(n)``; use as a context manager."""
+
+    def __init__(self, description: str):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self._progress = Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                  console=make_console(), transient=True)
+        self._task = None
+
+    def __enter__(self) -> ProgressBar:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._progress.stop()
+
+    def start(self, total: int) -> None:
+        self._task = self._progress.add_task("", total=total)
+
+    def advance(self, n: int) -> None:
+        self._progress.advance(self._task, n)
+
+
+def print_uncertainty(table: pd.DataFrame, top: int | None) -> None:
+    """Print nominal rank, 90% rank interval and designation probability per area."""
+    out = Table(title="Onzekerheid van de rangorde", title_justify="left")
+    for header in ("rang", "code", "naam", "rang 5%-95%", "mediaan", "kans aandachtsgebied"):
+        out.add_column(header, justify="left" if header in ("code", "naam") else "right")
+    shown = table if top is None else table.head(top)
+    for row in shown.itertuples(index=False):
+        out.add_row(str(row.nominal_rank), row.area_code, row.area_name, f"{row.rank_p05}-{row.rank_p95}",
+                    str(row.median_rank), f"{row.p_designated:.0%}")
+    make_console().print(out)
+
+
+def print_sobol(summary: pd.DataFrame) -> None:
+    """Print the Sobol indices for the whole-ranking outputs."""
+    out = Table(title="Gevoeligheid (Sobol): welk deel van de variatie komt door welke keuze", title_justify="left")
+    for header in ("uitkomst", "onzekere invoer", "S1 (alleen)", "ST (totaal)"):
+        out.add_column(header, justify="left" if header in ("uitkomst", "onzekere invoer") else "right")
+    for row in summary.itertuples(index=False):
+        out.add_row(row.output, row.factor, f"{row.S1:.2f} [{row.S1_low:.2f}, {row.S1_high:.2f}]",
+                    f"{row.ST:.2f} [{row.ST_low:.2f}, {row.ST_high:.2f}]")
+    make_console().print(out)

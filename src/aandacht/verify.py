@@ -40,10 +40,18 @@ class VerifyReport:
 
 
 def _score_writers(config: Config, manifest: dict) -> dict[str, Callable[[Path], None]]:
+    """A score run, with the recorded uncertainty draws and seed when it had them."""
     from .pipeline import run_score
-    from .tables import score_writers
+    from .robustness import check_sheets, ranking_with_uncertainty, uncertainty
+    from .tables import ranking, score_writers
 
-    return score_writers(run_score(config))
+    run = run_score(config)
+    table = ranking(run)
+    recorded = manifest.get("uncertainty")
+    if recorded:
+        result = uncertainty(run, draws=recorded["draws"], seed=recorded["seed"], sobol=False)
+        table = ranking_with_uncertainty(run, result)
+    return score_writers(run, table, check_sheets(run))
 
 
 def _herijking_writers(config: Config, manifest: dict) -> dict[str, Callable[[Path], None]]:

@@ -1,0 +1,66 @@
+"""The `aandacht sensitivity` command and `aandacht score --uncertainty` on the embedded data."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from click.testing import CliRunner
+
+from aandacht.cli import main
+from aandacht.tables import read_csv_nl
+
+
+def test_sensitivity_writes_tables_and_records_the_seed(tmp_path):
+    out = tmp_path / "sens"
+    result = CliRunner().invoke(main, ["sensitivity", "--draws", "64", "--seed", "3", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["uncertainty"]["seed"] == 3 and manifest["uncertainty"]["draws"] == 64
+    table = read_csv_nl(out / "uncertainty.csv")
+    assert len(table) == 21
+    assert ((table["rank_p05"] <= table["median_rank"]) & (table["median_rank"] <= table["rank_p95"])).all()
+    assert table["p_designated"].between(0, 1).all()
+    assert abs(table["p_designated"].sum() - 6) < 1e-9  # top 6 designated in every draw
+    sobol = read_csv_nl(out / "sobol.csv")
+    assert set(sobol["factor"]) == set(manifest["uncertainty"]["factors"])
+    sheets = pd.ExcelFile(out / "sensitivity.xlsx").sheet_names
+    assert {"uncertainty", "sobol", "cronbach alpha", "consensus"} <= set(sheets)
+
+
+def test_score_with_uncertainty_adds_columns(tmp_path):
+    out = tmp_path / "score"
+    result = CliRunner().invoke(main, ["score", "--uncertainty", "32", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    table = read_csv_nl(out / "ranking.csv")
+    assert {"rang_p05", "rang_mediaan", "rang_p95", "kans_aandachtsgebied"} <= set(table.columns)
+    assert table["kans_aandachtsgebied"].notna().sum() == 21
+    assert "correlations" in pd.ExcelFile(out / "scores.xlsx").sheet_names
+
+
+def test_bad_config_is_one_line_and_writes_nothing(tmp_path):
+    from aandacht.resources import default_config_path
+
+    text = default_config_path().read_text(encoding="utf-8").replace("designation: {top_k: 6}", "designation: {top_k: 6, threshold: 1}")
+    bad = default_config_path().parent / "bad-issue4-test.yaml"
+    try:
+        bad.write_text(text, encoding="utf-8")
+        out = tmp_path / "never"
+        result = CliRunner().invoke(main, ["sensitivity", "--config", str(bad), "--out", str(out)])
+    finally:
+        bad.unlink()
+    assert result.exit_code == 2
+    assert "exactly one of" in result.output and result.output.strip().count("\n") == 0
+    assert not out.exists()
+
+
+def test_sensitivity_spatial_sheet(tmp_path):
+    import pytest
+
+    pytest.importorskip("esda", reason="optional extra 'spatial' (esda) is not installed")
+    out = tmp_path / "spatial"
+    result = CliRunner().invoke(main, ["sensitivity", "--draws", "16", "--spatial", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    moran = pd.read_excel(out / "sensitivity.xlsx", sheet_name="local moran", dtype={"area_code": str})
+    assert len(moran) == 21 and set(moran["quadrant"]) <= {"HH", "LL", "HL", "LH"}
+    assert moran.loc[moran["area_code"] == "WK008050", "neighbours"].item() >= 1
