@@ -248,7 +248,15 @@ def test_config_without_robustness_sections_stays_valid():
     for key in ("uncertainty", "consensus"):
         raw.pop(key)
     config = parse_config(raw, default_config_path())
-    assert config.uncertainty.draws == 1000 and config.uncertainty.designation.top_k == 6
+    # without its own rule, the uncertainty analysis counts designation with the config's designation rule
+    assert config.uncertainty.draws == 1000 and config.uncertainty.designation.top_k == config.designation.top_k
+
+
+def test_explicit_uncertainty_rule_is_kept():
+    raw = _default_raw()
+    raw["uncertainty"]["designation"] = {"threshold": 60}
+    config = parse_config(raw, default_config_path())
+    assert config.uncertainty.designation.threshold == 60 and config.uncertainty.designation.top_k is None
 
 
 def test_threshold_designation():

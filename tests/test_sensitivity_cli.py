@@ -21,7 +21,7 @@ def test_sensitivity_writes_tables_and_records_the_seed(tmp_path):
     assert len(table) == 21
     assert ((table["rank_p05"] <= table["median_rank"]) & (table["median_rank"] <= table["rank_p95"])).all()
     assert table["p_designated"].between(0, 1).all()
-    assert abs(table["p_designated"].sum() - 6) < 1e-9  # top 6 designated in every draw
+    assert abs(table["p_designated"].sum() - 7) < 1e-9  # top 7 (the designation rule) designated in every draw
     sobol = read_csv_nl(out / "sobol.csv")
     assert set(sobol["factor"]) == set(manifest["uncertainty"]["factors"])
     sheets = pd.ExcelFile(out / "sensitivity.xlsx").sheet_names
@@ -41,7 +41,7 @@ def test_score_with_uncertainty_adds_columns(tmp_path):
 def test_bad_config_is_one_line_and_writes_nothing(tmp_path):
     from aandacht.resources import default_config_path
 
-    text = default_config_path().read_text(encoding="utf-8").replace("designation: {top_k: 6}", "designation: {top_k: 6, threshold: 1}")
+    text = default_config_path().read_text(encoding="utf-8").replace("  leave_one_out: true\n", "  leave_one_out: true\n  designation: {top_k: 6, threshold: 1}\n")
     bad = default_config_path().parent / "bad-issue4-test.yaml"
     try:
         bad.write_text(text, encoding="utf-8")

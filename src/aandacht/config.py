@@ -517,6 +517,19 @@ class Config(_Strict):
     source_file: Path | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
+    def _uncertainty_follows_designation(self) -> Config:
+        """Unless ``uncertainty.designation`` is given, the probability of designation uses the
+        designation rule itself (its ``top_k``, else its ``min_score``), so that "aandachtsgebied in
+        87% of the draws" refers to the rule the round applies."""
+        rules = self.designation
+        if rules is None or "designation" in self.uncertainty.model_fields_set:
+            return self
+        if rules.top_k is None and rules.min_score is None:
+            return self
+        rule = Designation(top_k=rules.top_k) if rules.top_k is not None else Designation(threshold=rules.min_score)
+        return self.model_copy(update={"uncertainty": self.uncertainty.model_copy(update={"designation": rule})})
+
+    @model_validator(mode="after")
     def _references(self) -> Config:
         clash = sorted(set(self.precedence) & set(self.inputs))
         if clash:

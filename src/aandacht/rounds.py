@@ -33,6 +33,7 @@ from .designate import DesignationResult, designate
 from .errors import ConfigError, DataError
 from .ikc import IkcRegistry, load_ikcs, read_pupil_origin
 from .pipeline import ScoreRun, run_score
+from .robustness import uncertainty
 from .select import COMPONENTS, PreviousPlus, SelectionResult, select_plus
 from .tables import ranking, read_csv_nl, write_csv, write_workbook
 
@@ -63,6 +64,7 @@ class Herijking:
     changes: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     ikc_registry: IkcRegistry | None = None
+    robustness: pd.DataFrame | None = None  # per scored area: p_designated, rank_p05, rank_median, rank_p95, hard_core
 
 
 def read_round(path: Path) -> RoundRecord:
@@ -134,6 +136,22 @@ def _number(value) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
+def robustness_table(run: ScoreRun) -> pd.DataFrame:
+    """Per scored area: the chance of designation and the 5-50-95% rank from the config's
+    uncertainty analysis (no Sobol indices: the herijking needs the per-area figures only), and
+    whether the area is in the hard core of the source families (NaN with fewer than two families)."""
+    from .scoring.consensus import consensus, families
+
+    analysis = uncertainty(run, sobol=False)
+    table = analysis.areas.rename(columns={"median_rank": "rank_median"})
+    table = table.loc[:, ["p_designated", "rank_p05", "rank_median", "rank_p95"]].rename_axis("area_code")
+    table["hard_core"] = np.nan
+    if len(families(run.config)) >= 2:
+        core = set(consensus(run.matrix.scored_values, run.config).hard_core)
+        table["hard_core"] = table.index.isin(core)
+    return table
+
+
 def run_herijking(
     config: Config,
     year: int,
@@ -141,7 +159,9 @@ def run_herijking(
     probability: pd.Series | None = None,
     hard_core: pd.Series | None = None,
 ) -> Herijking:
-    """Load, score, designate and select for round ``year``; compare with the previous round."""
+    """Load, score, analyse robustness, designate and select for round ``year``; compare with the
+    previous round. ``probability`` and ``hard_core`` override the figures of the config's
+    uncertainty and consensus analyses (for example to test a designation rule)."""
     from .compare import compare_records
 
     if config.designation is None or config.selection is None:
@@ -153,6 +173,11 @@ def run_herijking(
         raise DataError(f"{previous.source}: previous round is for gemeente {previous.meta.get('gemeente')}, "
                         f"not {config.gemeente.code}")
     run = run_score(config)
+    robustness = robustness_table(run)
+    if probability is None:
+        probability = robustness["p_designated"]
+    if hard_core is None and robustness["hard_core"].notna().all():
+        hard_core = robustness["hard_core"].astype(bool)
     designation = designate(run, config.designation, probability, hard_core)
     ikcs = load_ikcs(config, run.registry)
     origin = read_pupil_origin(config.ikc.pupil_origin, ikcs, run.registry) if config.ikc.pupil_origin else None
@@ -164,7 +189,7 @@ def run_herijking(
                          indicator_table(run), selection.ikcs)
     changes = compare_records(previous, record) if previous is not None else {}
     notes = run.notes + designation.notes + selection.notes
-    return Herijking(year, run, designation, selection, record, previous, changes, notes, ikcs)
+    return Herijking(year, run, designation, selection, record, previous, changes, notes, ikcs, robustness)
 
 
 def round_writers(result: Herijking) -> dict:
@@ -180,6 +205,8 @@ def round_writers(result: Herijking) -> dict:
         "beperkingen.csv": selection.constraints,
     }
     tables.update({f"wijzigingen_{name}.csv": table for name, table in result.changes.items()})
+    if result.robustness is not None:
+        tables["robuustheid.csv"] = result.robustness.reset_index()
     writers = {
         "ranking.csv": lambda path: write_csv(ranking(result.run), path),
         "scores.xlsx": lambda path: write_workbook(result.run, path),
@@ -220,6 +247,8 @@ def round_overlays(result: Herijking, robustness: pd.DataFrame | None = None):
             "area_code": table["area_code"], "change": table["wijziging"].map(CHANGE_CODES),
             "previous_rank": table["rang_oud"], "previous_score": table["score_oud"],
         })
+    if robustness is None and result.robustness is not None:
+        robustness = result.robustness.drop(columns="hard_core").reset_index()
     return Overlays(gebieden=gebieden, ikcs=ikcs, robustness=robustness, changes=changes)
 
 
