@@ -50,6 +50,12 @@ def _config_option(function):
     )(function)
 
 
+def default_out_dir(config, kind: str) -> Path:
+    """./aandacht-output/<kind>-<gemeente>-<local time>: a new folder for every run."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return Path("aandacht-output") / f"{kind}-{config.gemeente.name.lower().replace(' ', '-')}-{stamp}"
+
+
 def _load(config_path: Path | None):
     from .config import load_config
     from .resources import default_config_path
@@ -76,9 +82,7 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
     from .terminal import ProgressBar, print_notes, print_ranking
 
     config = _load(config_path)
-    if out_dir is None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        out_dir = Path("aandacht-output") / f"score-{config.gemeente.name.lower().replace(' ', '-')}-{stamp}"
+    out_dir = out_dir or default_out_dir(config, "score")
     check_target(out_dir, force)
     run = run_score(config)
     table = ranking(run)
@@ -205,9 +209,7 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
     from .terminal import print_check, print_notes
 
     config = _load(config_path)
-    if out_dir is None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        out_dir = Path("aandacht-output") / f"check-{config.gemeente.name.lower().replace(' ', '-')}-{stamp}"
+    out_dir = out_dir or default_out_dir(config, "check")
     check_target(out_dir, force)
     report = check_data(config)
     print_notes(report.notes)
@@ -258,9 +260,7 @@ def _prepare(config_path, gebieden, ikcs, robustness, changes, out_dir, kind, fo
     from .pipeline import run_score
 
     config = _load(config_path)
-    if out_dir is None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        out_dir = Path("aandacht-output") / f"{kind}-{config.gemeente.name.lower().replace(' ', '-')}-{stamp}"
+    out_dir = out_dir or default_out_dir(config, kind)
     check_target(out_dir, force)
     run = run_score(config)
     known = set(run.matrix.areas.index)
@@ -369,9 +369,7 @@ def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, o
     from .terminal import ProgressBar, print_notes, print_sobol, print_uncertainty
 
     config = _load(config_path)
-    if out_dir is None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        out_dir = Path("aandacht-output") / f"sensitivity-{config.gemeente.name.lower().replace(' ', '-')}-{stamp}"
+    out_dir = out_dir or default_out_dir(config, "sensitivity")
     check_target(out_dir, force)
     run = run_score(config)
     sheets = check_sheets(run)
