@@ -14,20 +14,18 @@
 # ---
 
 # %% [markdown]
-# # Herijking walkthrough: from public data to maps and report
+# # Herijking walkthrough: from public data to aandachtsgebieden, Plus-IKCs, maps and report
 #
-# This notebook walks through a herijking of the aandachtsgebieden with the `aandacht` library API,
-# on the embedded Leeuwarden data (CBS Kerncijfers wijken en buurten, CBS achterstandsscores, DUO).
-# Every step is a plain function call, the same one the command line uses:
+# This notebook walks through a herijking with the `aandacht` library API, on the embedded
+# Leeuwarden data (CBS Kerncijfers wijken en buurten, CBS achterstandsscores, DUO). Every step is a
+# plain function call, the same one the command line uses:
 #
 # 1. load the config and the inputs into the tidy indicator table;
-# 2. check the data (missing values, reliability marks);
+# 2. check the data (coverage, missing values, reliability marks);
 # 3. score and rank the wijken;
-# 4. draw the maps;
-# 5. write the Dutch report.
-#
-# Sensitivity, designation and Plus-IKC selection are separate steps; their results are passed to
-# maps and report as plain tables (see step 6).
+# 4. sensitivity: how robust is the ranking to reasonable method choices?
+# 5. designate the aandachtsgebieden and select the Plus-IKCs;
+# 6. draw the maps and write the Dutch report.
 
 # %%
 # %matplotlib inline
@@ -36,14 +34,16 @@ from pathlib import Path
 
 import pandas as pd
 
+from aandacht.check import check_data
 from aandacht.config import load_config
 from aandacht.indicators import build_matrix
 from aandacht.manifest import build_manifest
 from aandacht.maps import domain_maps, map_frame, score_map
-from aandacht.overlays import make_overlays
 from aandacht.pipeline import load_indicators, run_score
 from aandacht.report import ReportData, render_html
 from aandacht.resources import default_config_path
+from aandacht.robustness import ranking_with_uncertainty, uncertainty
+from aandacht.rounds import round_overlays, run_herijking
 from aandacht.scoring import score
 from aandacht.tables import ranking
 
@@ -60,17 +60,20 @@ tidy.head()
 
 # %% [markdown]
 # ## 2. Check
+# `check_data` is what `aandacht check` prints: problems, and per source and indicator the coverage.
 # The indicator matrix holds one value per wijk and indicator, why a value is missing, and a
 # reliability mark (B = betrouwbaar, I = indicatief: denominator below the configured minimum).
+
+# %%
+report = check_data(config)
+print("verdict:", report.status)
+report.problems
 
 # %%
 matrix = build_matrix(tidy, config, registry)
 print("wijken scored:", int(matrix.areas["scored"].sum()), "of", len(matrix.areas))
 print(matrix.areas.loc[~matrix.areas["scored"], ["area_name", "reason"]].to_string())
-pd.DataFrame({
-    "missing": matrix.values.isna().sum(),
-    "indicatief": (matrix.reliability == "I").sum(),
-})
+pd.DataFrame({"missing": matrix.values.isna().sum(), "indicatief": (matrix.reliability == "I").sum()})
 
 # %% [markdown]
 # ## 3. Score
@@ -89,40 +92,49 @@ table[["rang", "area_name", "score", "grootste_bijdrage", "betrouwbaarheid"]].he
 run.result.effective_weights[["label", "nominal", "contribution"]]
 
 # %% [markdown]
-# ## 4. Maps
-# `map_frame` joins the wijk polygons (EPSG:28992) with the scores. The city zoom is computed from
-# the densest wijken, because Leeuwarden's villages lie far from the centre.
+# ## 4. Sensitivity
+# The config's `uncertainty` section lists the method choices that are defensible (weights +-25%,
+# min-max or percentile ranks, treatment on or off, one indicator left out). Each draw makes one set
+# of choices; the chance of being aandachtsgebieden is the share of draws in which the wijk falls
+# under the designation rule. 300 draws keep the notebook quick; the config asks 1,000.
+
+# %%
+analysis = uncertainty(run, draws=300, sobol=False)
+robust = ranking_with_uncertainty(run, analysis)
+robust[["rang", "area_name", "rang_p05", "rang_p95", "kans_aandachtsgebied"]].head(9)
+
+# %% [markdown]
+# ## 5. Designate and select
+# `run_herijking` scores, runs the robustness analysis, designates the aandachtsgebieden under the
+# config's rules and chooses the Plus-IKCs with the integer program (PuLP/CBC). With a previous round
+# folder it also applies the continuity rules and lists what changed.
+
+# %%
+herijking = run_herijking(config, 2026)
+herijking.designation.gebieden[["gebied", "area_names"]]
+
+# %%
+chosen = herijking.selection.ikcs
+chosen.loc[chosen["plus_ikc"], ["name", "gebied", "need", "status"]]
+
+# %% [markdown]
+# ## 6. Maps and report
+# `map_frame` joins the wijk polygons (EPSG:28992) with the scores; `round_overlays` adds the
+# aandachtsgebieden, the IKCs and the chance of designation. The city zoom is computed from the
+# densest wijken, because Leeuwarden's villages lie far from the centre.
 
 # %%
 frame = map_frame(run)
+figure = domain_maps(frame, "slide")
+figure
+
+# %%
+frame = map_frame(herijking.run, round_overlays(herijking))
 figure = score_map(frame, "slide")
 figure
 
 # %%
-figure = domain_maps(frame, "slide")
-figure
-
-# %% [markdown]
-# ## 5. Report
-# `render_html` writes one self-contained Dutch HTML file (maps embedded); `write_pdf` lays it out
-# as PDF. Blocks for designation, Plus-IKCs, changes and robustness say "nog niet beschikbaar"
-# until those results are given.
-
-# %%
 out = Path(tempfile.mkdtemp(prefix="aandacht-notebook-"))
-html = render_html(ReportData(run, frame, build_manifest(config, "notebook")))
+html = render_html(ReportData(herijking.run, frame, build_manifest(config, "notebook")))
 (out / "rapport.html").write_text(html, encoding="utf-8")
 print(out / "rapport.html", f"{len(html) / 1e6:.1f} MB")
-
-# %% [markdown]
-# ## 6. Passing designation and selection results (demonstration)
-# The designation and Plus-IKC selection steps produce plain tables: aandachtsgebieden (name and
-# member wijken) and IKCs (name, RD coordinates, status). Here the three highest-ranked wijken
-# stand in for a designation, **as demonstration data**: the map marks them as such.
-
-# %%
-top3 = table.dropna(subset=["rang"]).head(3)
-gebieden = pd.DataFrame({"gebied": top3["area_name"], "area_code": top3["area_code"]})
-overlays = make_overlays(set(run.matrix.areas.index), gebieden=gebieden, demonstration=["gebieden"])
-figure = score_map(map_frame(run, overlays), "slide")
-figure

@@ -33,4 +33,4 @@ def test_notebook_executes(tmp_path):
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
-    assert len(images) == 3  # score map, domain maps, score map with the demonstration designation
+    assert len(images) == 2  # domain maps, score map with the aandachtsgebieden and Plus-IKCs
