@@ -162,3 +162,13 @@ def test_round_folder_holds_maps_and_report_with_the_real_results(two_rounds):
     assert (first_folder / "kaart-score.png").stat().st_size > 100_000
     assert not (first_folder / "kaart-verandering.png").exists()  # no previous round
     assert (second_folder / "kaart-verandering.png").is_file()  # compared with 2024
+
+
+def test_report_lists_the_constraints_of_the_choice(two_rounds):
+    rounds, _, _ = two_rounds
+    html = (rounds / "2024" / "rapport.html").read_text(encoding="utf-8")
+    constraints = read_csv_nl(rounds / "2024" / "beperkingen.csv")
+    assert "Voorwaarden van de keuze" in html
+    for name in constraints["constraint"]:
+        assert name.replace("&", "&amp;") in html
+    assert "<td>True</td>" not in html and "<td>False</td>" not in html  # shown as ja / nee

@@ -88,6 +88,7 @@ class ReportData:
     run: ScoreRun
     frame: MapFrame
     manifest: dict
+    constraints: pd.DataFrame | None = None  # the selection's constraints (aandacht.select): which bind
 
     @property
     def config(self):
@@ -187,10 +188,29 @@ def ikc_rows(data: ReportData) -> list[dict]:
     for row in chosen.to_dict("records"):
         rows.append({"name": row["name"], "status": IKC_LABELS[row["status"]],
                      "area": names.get(row.get("area_code", ""), row.get("area_code", "")),
-                     **{k: ("" if pd.isna(row.get(k)) else row.get(k)) for k in
-                        ("bestuur", "eligible", "continuity", "reason")},
+                     **{k: ("" if pd.isna(row.get(k)) else row.get(k)) for k in ("bestuur", "continuity", "reason")},
+                     "eligible": yes_no(row.get("eligible")),
                      "need": _fmt(row.get("need"), 2)})
     return rows
+
+
+def yes_no(value) -> str:
+    """ja / nee for a boolean (or its text), empty when unknown."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    if isinstance(value, str):
+        value = value.strip().lower() in ("true", "1", "ja", "yes", "waar")
+    return "ja" if bool(value) else "nee"
+
+
+def constraint_rows(data: ReportData) -> list[dict]:
+    """The constraints of the Plus-IKC choice: value, bound, whether they bind, and what the
+    total need served would gain without them (see aandacht.select)."""
+    if data.constraints is None:
+        return []
+    return [{"name": r["constraint"], "value": _fmt(r["lhs"], 0), "bound": f"{r['sense']} {_fmt(r['bound'], 0)}",
+             "tight": yes_no(r["tight"]), "binding": yes_no(r["binding"]), "gain": _fmt(r["gain"], 2)}
+            for r in data.constraints.to_dict("records")]
 
 
 def schools_in(data: ReportData, codes: list[str]) -> list[dict]:
@@ -332,7 +352,7 @@ def render_html(data: ReportData) -> str:
         title=config.report.title or f"Herijking aandachtsgebieden {config.gemeente.name}",
         config=config, today=dutch_date(date.today()), sections=SECTIONS, rows=rows,
         summary=summary(data, rows), profiles=profile_list, designated=designated, images=images,
-        ikcs=ikc_rows(data), ikc_given=frame.overlays.ikcs is not None, schools=schools_in(data, codes),
+        ikcs=ikc_rows(data), ikc_given=frame.overlays.ikcs is not None, constraints=constraint_rows(data), schools=schools_in(data, codes),
         method=method_tables(data), overlays=frame.overlays, threshold=config.report.suppress_below,
         demonstration=[DEMONSTRATION_PARTS.get(d, d) for d in frame.overlays.demonstration],
     )

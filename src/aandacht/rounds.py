@@ -260,7 +260,7 @@ def visual_writers(result: Herijking, manifest: dict, robustness: pd.DataFrame |
     frame = map_frame(result.run, round_overlays(result, robustness))
     dpi = result.run.config.maps.dpi
     writers = {f"{name}.png": (lambda path, fig=fig: save_figure(fig, path, dpi)) for name, fig in render_maps(frame).items()}
-    html = render_html(ReportData(result.run, frame, manifest))
+    html = render_html(ReportData(result.run, frame, manifest, result.selection.constraints))
     writers["rapport.html"] = lambda path: path.write_text(html, encoding="utf-8")
     if pdf:
         writers["rapport.pdf"] = lambda path: write_pdf(html, path)
