@@ -35,6 +35,14 @@ def materialise_config(case: dict, tmp_path: Path) -> Path:
         spec["path"] = str(root / "configs" / spec["path"])
         if "locations" in spec:
             spec["locations"] = str(root / "configs" / spec["locations"])
+    if case["role"] == "extra_input":
+        extra = {"loader": case["loader"], "path": str(bad), "period": "2023"}
+        if "table" in case:
+            extra["table"] = case["table"]
+        config["inputs"]["extra"] = extra
+        path = tmp_path / "config.yaml"
+        path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        return path
     parts = case["role"].split(".")
     target = config
     for part in parts[:-1]:
@@ -74,3 +82,20 @@ def test_path_outside_the_project_needs_the_flag(tmp_path):
     assert result.exit_code == 2
     assert "lies outside the project directory" in result.output and "--allow-outside-paths" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_excel_with_merged_title_rows_is_read_not_refused(tmp_path):
+    """Not a failure: the header is found below merged title rows, and every value is read
+    (a decimal comma in a text cell, a number cell, and 'x' as a suppressed value)."""
+    from aandacht.areas import load_registry
+    from aandacht.config import InputSpec, TableLayout
+    from aandacht.sources import LOADERS
+
+    root = embedded_root()
+    registry = load_registry(root / "data" / "leeuwarden" / "areas.csv")
+    layout = TableLayout.model_validate({"area_column": "Wijk", "level": "wijk", "values": ["Kinderen in armoede (%)"]})
+    spec = InputSpec(loader="generic", path=CORPUS / "handled_excel_merged_title_rows.xlsx", period="2023",
+                     source="wijkmonitor", table=layout)
+    table = LOADERS["generic"](spec, registry).table.set_index("area_code")
+    assert table.loc["WK008010", "value"] == 12.5 and table.loc["WK008020", "value"] == 14.0
+    assert table.loc["WK008061", "flag"] == "suppressed"

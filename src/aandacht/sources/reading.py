@@ -171,6 +171,8 @@ def parse_values(
     flags = text.map(markers).mask(text.str.match(_BELOW_THRESHOLD), "suppressed")
     numeric_markers = {_as_float(m): f for m, f in markers.items() if _as_float(m) is not None}
     cleaned = text.where(flags.isna(), "")
+    if decimal in (",", "."):
+        _check_separators(cleaned, decimal, values.index, origin, column)
     if decimal == ",":
         cleaned = cleaned.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     elif decimal == ".":
@@ -191,6 +193,22 @@ def parse_values(
             "is not a number or a known missing marker"
         )
     return numbers.to_numpy(dtype="float64"), flags.fillna("").to_numpy(dtype=object)
+
+
+_THOUSANDS = {",": re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$"), ".": re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")}
+
+
+def _check_separators(cleaned: pd.Series, decimal: str, index: pd.Index, origin: str, column: str) -> None:
+    """With an explicit decimal mark, the other mark may only group thousands ("1.234,5" or
+    "1,234.5"); "12,5" under decimal "." (or "12.5" under ",") is refused rather than misread."""
+    other = "." if decimal == "," else ","
+    suspect = cleaned.str.contains(other, regex=False) & ~cleaned.str.match(_THOUSANDS[decimal])
+    if suspect.any():
+        position = int(np.flatnonzero(suspect.to_numpy())[0])
+        raise DataError(
+            f"{origin}: row {line_number(index, position)}, column {column}: {cleaned.iloc[position]!r} has a "
+            f"'{other}' that is not a thousands separator, but the input says decimal: '{decimal}'"
+        )
 
 
 def _as_float(text: str) -> float | None:
