@@ -38,3 +38,12 @@ def test_changed_input_is_named_and_difference_reported(tmp_path, embedded):
 def test_folder_without_manifest(tmp_path):
     result = CliRunner().invoke(main, ["verify", str(tmp_path)])
     assert result.exit_code == 2 and "no manifest in this folder" in result.output
+
+
+def test_score_with_uncertainty_verifies_with_the_recorded_draws_and_seed(tmp_path, embedded):
+    config = copy_project(embedded, tmp_path)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["score", "--config", str(config), "--out", str(out), "--uncertainty", "40"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(main, ["verify", str(out)])
+    assert result.exit_code == 0, result.output
