@@ -190,3 +190,22 @@ def test_pdf_without_weasyprint_is_one_line_error(tmp_path, monkeypatch):
     assert result.exit_code == 2 and result.output.count("\n") == 1
     assert "pip install 'aandacht[pdf]'" in result.output
     assert not out.exists()
+
+
+def test_rates_on_small_denominators_are_marked_indicatief_in_the_report():
+    """Privacy and reliability on the output itself: with a minimum denominator no wijk reaches, every
+    jeugdzorg value is marked I in the report's ranking and profiles, and the ranking CSV says so too."""
+    import re
+
+    from aandacht.config import parse_config
+    from aandacht.tables import ranking
+
+    raw = load_config(default_config_path()).model_dump(mode="json", exclude={"source_file"})
+    for indicator in raw["framework"]["indicators"]:
+        if indicator["id"] == "jeugdzorg":
+            indicator["min_denominator"] = 100_000
+    strict_run = run_score(parse_config(raw, default_config_path()))
+    html = render_html(_data(strict_run))
+    marks = re.findall(r"<td[^>]*>\s*(B|I)\s*</td>", html)
+    assert marks.count("I") >= 5 and "B" not in set(marks[:21])  # ranking: all 21 scored wijken indicatief
+    assert set(ranking(strict_run).dropna(subset=["score"])["betrouwbaarheid"]) == {"I"}
