@@ -17,12 +17,12 @@ from __future__ import annotations
 import resource
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from _timing import timed
 from aandacht.check import check_data
 from aandacht.config import load_config
 from aandacht.indicators import build_matrix
@@ -75,12 +75,6 @@ def national_config(kwb: Path, registry: Path, level: str, folder: Path) -> Path
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
 
-
-def timed(label: str, function, *args):
-    start = time.perf_counter()
-    value = function(*args)
-    print(f"{label:<42} {time.perf_counter() - start:7.3f} s")
-    return value
 
 
 def main(kwb: Path) -> None:

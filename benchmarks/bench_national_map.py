@@ -21,6 +21,7 @@ import geopandas as gpd
 import pandas as pd
 import yaml
 
+from _timing import timed
 from aandacht.config import load_config
 from aandacht.maps import map_frame, save_figure, score_map
 from aandacht.pipeline import run_score
@@ -60,12 +61,6 @@ def national_inputs(source: Path, folder: Path) -> Path:
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
     return path
 
-
-def timed(label: str, function, *args):
-    start = time.perf_counter()
-    value = function(*args)
-    print(f"{label:<40} {time.perf_counter() - start:7.3f} s")
-    return value
 
 
 def main(source: Path) -> None:

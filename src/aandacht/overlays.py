@@ -125,13 +125,19 @@ def check_ikcs(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
     return frame
 
 
-def check_robustness(frame: pd.DataFrame, known: set[str], origin: str) -> pd.DataFrame:
-    """Validate a robustness table: p_designated within [0, 1]; rank columns optional."""
+def _per_area(frame: pd.DataFrame, columns: tuple[str, ...], known: set[str], origin: str, what: str) -> pd.DataFrame:
+    """A copy of a one-row-per-area table: required columns present, area codes stripped, known and unique."""
     frame = frame.copy()
-    _require(frame, ("area_code", "p_designated"), origin, "robustness")
+    _require(frame, columns, origin, what)
     frame["area_code"] = frame["area_code"].astype(str).str.strip()
     _check_codes(frame, known, origin)
     _unique(frame, ["area_code"], origin)
+    return frame
+
+
+def check_robustness(frame: pd.DataFrame, known: set[str], origin: str) -> pd.DataFrame:
+    """Validate a robustness table: p_designated within [0, 1]; rank columns optional."""
+    frame = _per_area(frame, ("area_code", "p_designated"), known, origin, "robustness")
     _numbers(frame, ("p_designated", "rank_p05", "rank_median", "rank_p95"), origin)
     outside = ~frame["p_designated"].between(0, 1)
     if outside.any():
@@ -142,12 +148,8 @@ def check_robustness(frame: pd.DataFrame, known: set[str], origin: str) -> pd.Da
 
 def check_changes(frame: pd.DataFrame, known: set[str], origin: str) -> pd.DataFrame:
     """Validate a changes table: change is entered, left or stayed."""
-    frame = frame.copy()
-    _require(frame, ("area_code", "change"), origin, "changes")
-    frame["area_code"] = frame["area_code"].astype(str).str.strip()
+    frame = _per_area(frame, ("area_code", "change"), known, origin, "changes")
     frame["change"] = frame["change"].astype(str).str.strip().str.lower()
-    _check_codes(frame, known, origin)
-    _unique(frame, ["area_code"], origin)
     _check_values(frame, "change", CHANGES, origin)
     _numbers(frame, ("previous_rank", "previous_score"), origin)
     return frame

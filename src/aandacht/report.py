@@ -36,7 +36,7 @@ import pandas as pd
 from .errors import AandachtError
 from .indicators import reference_values
 from .maps import DEMONSTRATION_PARTS, MapFrame, change_map, domain_maps, dutch_date, dutch_number, probability_map, score_map
-from .overlays import CHANGE_LABELS, IKC_LABELS
+from .overlays import CHANGE_LABELS, IKC_LABELS, TRUE_TEXT
 from .pipeline import ScoreRun
 from .tables import MISSING_LABELS, ranking
 
@@ -199,7 +199,7 @@ def yes_no(value) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return ""
     if isinstance(value, str):
-        value = value.strip().lower() in ("true", "1", "ja", "yes", "waar")
+        value = value.strip().lower() in TRUE_TEXT
     return "ja" if bool(value) else "nee"
 
 
