@@ -21,14 +21,15 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
-
 from _timing import timed
-from aandacht.check import check_data
+
 from aandacht.config import load_config
-from aandacht.indicators import build_matrix
-from aandacht.pipeline import ScoreRun, load_indicators
-from aandacht.robustness import uncertainty
+from aandacht.inputs.check import check_data
+from aandacht.inputs.load import load_indicators
+from aandacht.inputs.matrix import build_matrix
 from aandacht.scoring import score
+from aandacht.scoring.robustness import uncertainty
+from aandacht.scoring.run import ScoreRun
 
 INDICATORS = [
     {"id": "laag_inkomen", "label": "Huishoudens laagste 40%", "parent": "armoede", "direction": 1,

@@ -20,11 +20,11 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import yaml
-
 from _timing import timed
+
 from aandacht.config import load_config
-from aandacht.maps import map_frame, save_figure, score_map
-from aandacht.pipeline import run_score
+from aandacht.present.maps import map_frame, save_figure, score_map
+from aandacht.scoring.run import run_score
 
 
 def national_inputs(source: Path, folder: Path) -> Path:

@@ -34,18 +34,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from aandacht.check import check_data
-from aandacht.config import load_config
-from aandacht.indicators import build_matrix
-from aandacht.manifest import build_manifest
-from aandacht.maps import domain_maps, map_frame, score_map
-from aandacht.pipeline import load_indicators, run_score
-from aandacht.report import ReportData, render_html
-from aandacht.resources import default_config_path
-from aandacht.robustness import ranking_with_uncertainty, uncertainty
-from aandacht.rounds import round_overlays, run_herijking
-from aandacht.scoring import score
-from aandacht.tables import ranking
+from aandacht import (
+    ReportData,
+    build_manifest,
+    build_matrix,
+    check_data,
+    default_config_path,
+    domain_maps,
+    load_config,
+    load_indicators,
+    map_frame,
+    ranking,
+    ranking_with_uncertainty,
+    render_html,
+    round_overlays,
+    run_herijking,
+    run_score,
+    score,
+    score_map,
+    uncertainty,
+)
 
 # %% [markdown]
 # ## 1. Load

@@ -16,7 +16,7 @@ SHARED_RAW = ROOT.parent / "shared" / "data" / "raw"
 
 @pytest.fixture(scope="session")
 def registry():
-    from aandacht.areas import load_registry
+    from aandacht.inputs.areas import load_registry
 
     return load_registry(ROOT / "data" / "leeuwarden" / "areas.csv", ROOT / "data" / "leeuwarden" / "wijken.geojson")
 

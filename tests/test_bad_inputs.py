@@ -87,9 +87,9 @@ def test_path_outside_the_project_needs_the_flag(tmp_path):
 def test_excel_with_merged_title_rows_is_read_not_refused(tmp_path):
     """Not a failure: the header is found below merged title rows, and every value is read
     (a decimal comma in a text cell, a number cell, and 'x' as a suppressed value)."""
-    from aandacht.areas import load_registry
     from aandacht.config import InputSpec, TableLayout
-    from aandacht.sources import LOADERS
+    from aandacht.inputs.areas import load_registry
+    from aandacht.inputs.sources import LOADERS
 
     root = embedded_root()
     registry = load_registry(root / "data" / "leeuwarden" / "areas.csv")

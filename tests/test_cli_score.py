@@ -10,7 +10,7 @@ import yaml
 from click.testing import CliRunner
 
 from aandacht.cli import main
-from aandacht.tables import read_csv_nl
+from aandacht.inputs.reading import read_csv_nl
 
 
 @pytest.fixture(scope="module")

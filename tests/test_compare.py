@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from aandacht.compare import compare_ikcs, compare_wijken
-from aandacht.rounds import RoundRecord
+from aandacht.rounds.compare import compare_ikcs, compare_wijken
+from aandacht.rounds.record import RoundRecord
 
 
 def record(year, designated, values, plus, ikc_status):

@@ -3,11 +3,11 @@
 import pandas as pd
 import pytest
 
-from aandacht.areas import AreaRegistry
 from aandacht.config import SelectionRules
-from aandacht.ikc import IkcRegistry
-from aandacht.optimise import Infeasible
-from aandacht.select import PreviousPlus, select_plus
+from aandacht.decide.ikc import IkcRegistry
+from aandacht.decide.optimise import Infeasible
+from aandacht.decide.select import PreviousPlus, select_plus
+from aandacht.inputs.areas import AreaRegistry
 
 GEBIEDEN = {"Noord": ["W1"], "Oost": ["W2"]}
 WIJK_SCORES = pd.Series({"W1": 80.0, "W2": 60.0, "W3": 10.0})

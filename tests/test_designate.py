@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from aandacht.areas import AreaRegistry
 from aandacht.config import DesignationRules
-from aandacht.designate import adjoining_components, apply_rules, form_gebieden
+from aandacht.decide.designate import adjoining_components, apply_rules, form_gebieden
 from aandacht.errors import ConfigError
+from aandacht.inputs.areas import AreaRegistry
 
 CODES = ["W1", "W2", "W3", "W4", "W5"]
 SCORES = pd.Series([90.0, 70.0, 50.0, 30.0, np.nan], index=CODES)
@@ -93,9 +93,9 @@ def test_adjoining_components_use_touching_polygons():
 
 def test_probability_and_hard_core_plug_into_a_real_run():
     from aandacht.config import load_config
-    from aandacht.designate import designate
-    from aandacht.pipeline import run_score
+    from aandacht.decide.designate import designate
     from aandacht.resources import default_config_path
+    from aandacht.scoring.run import run_score
 
     run = run_score(load_config(default_config_path()))
     codes = run.matrix.areas.index

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from aandacht.areas import load_registry, read_geometry
 from aandacht.errors import DataError
+from aandacht.inputs.areas import load_registry, read_geometry
 
 RAW = Path(__file__).resolve().parents[2] / "shared" / "data" / "raw"
 needs_raw = pytest.mark.skipif(not RAW.is_dir(), reason="raw public data (../shared/data/raw) not present")

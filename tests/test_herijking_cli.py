@@ -8,8 +8,8 @@ import yaml
 from click.testing import CliRunner
 
 from aandacht.cli import main
+from aandacht.inputs.reading import read_csv_nl
 from aandacht.resources import default_config_path
-from aandacht.tables import read_csv_nl
 
 
 def invoke(*args):

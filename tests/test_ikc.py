@@ -5,12 +5,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aandacht.areas import load_registry
 from aandacht.config import SelectionRules, load_config
+from aandacht.decide.ikc import ikc_gebied, load_ikcs, pupil_share, read_pupil_origin
+from aandacht.decide.select import select_plus
 from aandacht.errors import DataError
-from aandacht.ikc import ikc_gebied, load_ikcs, pupil_share, read_pupil_origin
+from aandacht.inputs.areas import load_registry
 from aandacht.resources import default_config_path
-from aandacht.select import select_plus
 
 HEADER = "brin_vestiging,name,bevoegd_gezag_nummer,leerlingen,achterstandsscore,achterstandsscore_zonder_drempel,wijk_code,buurt_code,speciaal_onderwijs"
 ROWS = [

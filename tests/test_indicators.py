@@ -4,12 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aandacht.areas import load_registry
 from aandacht.config import parse_config
 from aandacht.errors import DataError
-from aandacht.indicators import build_matrix
+from aandacht.inputs.areas import load_registry
+from aandacht.inputs.matrix import build_matrix
+from aandacht.inputs.tidy import validate_tidy
 from aandacht.scoring.composite import impute
-from aandacht.tidy import validate_tidy
 
 
 @pytest.fixture

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-
 import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
 
-from aandacht.check import check_data
 from aandacht.cli import main
 from aandacht.config import InputSpec, TableLayout, load_config, parse_config
-from aandacht.harmonise import AreaMatcher, convert_vintage, normalise_name, read_aliases, redistribute
-from aandacht.pipeline import load_input, run_score
-from aandacht.tidy import coerce_tidy
-
+from aandacht.inputs.check import check_data
+from aandacht.inputs.harmonise import (
+    AreaMatcher,
+    convert_vintage,
+    normalise_name,
+    read_aliases,
+    redistribute,
+)
+from aandacht.inputs.load import load_input
+from aandacht.inputs.tidy import coerce_tidy
+from aandacht.scoring.run import run_score
 from sources_helpers import FIXTURES, ROOT, SHARED_RAW, kinderen_in_tel_xlsx, registry  # noqa: F401 (fixtures)
 
 CROSSWALK = SHARED_RAW / "grenswijzigingen_wijk_reidhin" / "grenswijzigingen_wijk_2016_2024_long.csv"
@@ -236,8 +241,8 @@ def test_input_crosswalk_from_config(registry, tmp_path):
     assert any("approximate" in n for n in loaded.notes)  # 'aandeel' has no numerator/denominator
 
 
-@pytest.mark.parametrize("module", ["aandacht.harmonise", "aandacht.check", "aandacht.sources.generic",
-                                    "aandacht.sources.duo", "aandacht.sources.oab", "aandacht.sources.kwb_odata"])
+@pytest.mark.parametrize("module", ["aandacht.inputs.harmonise", "aandacht.inputs.check", "aandacht.inputs.sources.generic",
+                                    "aandacht.inputs.sources.duo", "aandacht.inputs.sources.oab", "aandacht.inputs.sources.kwb_odata"])
 def test_modules_import_first_in_a_fresh_interpreter(module):
     import subprocess
     import sys

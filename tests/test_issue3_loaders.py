@@ -11,10 +11,16 @@ import pytest
 
 from aandacht.config import InputSpec, TableLayout
 from aandacht.errors import AandachtError, DataError
-from aandacht.sources import LOADERS
-
+from aandacht.inputs.sources import LOADERS
 from sources_helpers import (  # noqa: F401 (registry and kinderen_in_tel_xlsx are pytest fixtures)
-    FIXTURES, ROOT, SHARED_RAW, VARIANTS, kinderen_in_tel_xlsx, registry, write_variant, write_workbook,
+    FIXTURES,
+    ROOT,
+    SHARED_RAW,
+    VARIANTS,
+    kinderen_in_tel_xlsx,
+    registry,
+    write_variant,
+    write_workbook,
 )
 
 ALIASES = ROOT / "configs" / "aliases_leeuwarden.csv"
@@ -145,7 +151,7 @@ def test_fetch_kwb_offline_and_cache(tmp_path, monkeypatch):
     import cbsodata
     import requests
 
-    from aandacht.sources.kwb_odata import fetch_kwb
+    from aandacht.inputs.sources.kwb_odata import fetch_kwb
 
     def offline(*args, **kwargs):
         raise requests.ConnectionError("no route to host")
@@ -337,7 +343,7 @@ def test_kinderen_in_tel_pc4_labels_detected(registry, tmp_path):
 @pytest.mark.parametrize("name, leeuwarden", [("03.-alle-vestigingen-basisonderwijs_2017.csv", 39),
                                               ("alle-vestigingen-bo_2020.csv", 46)])
 def test_duo_real_lists(name, leeuwarden):
-    from aandacht.sources.duo import read_duo
+    from aandacht.inputs.sources.duo import read_duo
 
     schools = read_duo(SHARED_RAW / "duo_po_vestigingen" / name)
     assert (schools["gemeentenummer"] == "0080").sum() == leeuwarden
@@ -370,7 +376,7 @@ def test_kwb_real_xlsx_read_with_calamine(registry):
 def test_fetch_kwb_downloads_into_cache(tmp_path, monkeypatch):
     import cbsodata
 
-    from aandacht.sources.kwb_odata import fetch_kwb
+    from aandacht.inputs.sources.kwb_odata import fetch_kwb
 
     calls = []
 

@@ -20,13 +20,21 @@ from click.testing import CliRunner
 from aandacht.cli import main
 from aandacht.config import MapOptions, load_config
 from aandacht.errors import ConfigError, DataError
-from aandacht.maps import (
-    SIZES, change_map, class_labels, classify, dense_extent, domain_maps, map_frame, probability_map, save_figure,
+from aandacht.present.maps import (
+    SIZES,
+    change_map,
+    class_labels,
+    classify,
+    dense_extent,
+    domain_maps,
+    map_frame,
+    probability_map,
+    save_figure,
     score_map,
 )
-from aandacht.overlays import make_overlays, read_overlays
-from aandacht.pipeline import run_score
+from aandacht.present.overlays import make_overlays, read_overlays
 from aandacht.resources import default_config_path
+from aandacht.scoring.run import run_score
 
 GEBIEDEN = pd.DataFrame({
     "gebied": ["Heechterp-Skieringen", "Vrijheidswijk en Bilgaard", "Vrijheidswijk en Bilgaard", "Oud-Oost"],
@@ -195,7 +203,7 @@ def test_cli_import_does_not_load_plotting_libraries():
 def test_areas_without_geometry_are_an_error(run):
     import dataclasses
 
-    from aandacht.areas import AreaRegistry
+    from aandacht.inputs.areas import AreaRegistry
 
     geometry = run.registry.geometry().drop(index="WK008050")
     registry = AreaRegistry(run.registry.table, run.registry.source, run.registry.geometry_path, geometry)

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aandacht.optimise import Infeasible, Problem, explain, solve
+from aandacht.decide.optimise import Infeasible, Problem, explain, solve
 
 
 def feasible(problem: Problem, chosen: set[str]) -> bool:

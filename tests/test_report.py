@@ -19,14 +19,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from aandacht.archive.manifest import build_manifest
 from aandacht.cli import main
 from aandacht.config import ReportOptions, load_config
-from aandacht.manifest import build_manifest
-from aandacht.maps import map_frame
-from aandacht.overlays import make_overlays
-from aandacht.pipeline import run_score
-from aandacht.report import SECTIONS, ReportData, drivers, render_html, suppress
+from aandacht.present.maps import map_frame
+from aandacht.present.overlays import make_overlays
+from aandacht.present.report import SECTIONS, ReportData, drivers, render_html, suppress
 from aandacht.resources import default_config_path
+from aandacht.scoring.run import run_score
 
 GEBIEDEN = pd.DataFrame({
     "gebied": ["Heechterp-Skieringen", "Vrijheidswijk en Bilgaard", "Vrijheidswijk en Bilgaard"],
@@ -157,7 +157,7 @@ def test_drivers_are_above_median_weighted_indicators(run):
 def test_pdf_pages_and_one_page_summary(plain_html, tmp_path):
     pypdf = pytest.importorskip("pypdf")
     from aandacht.errors import AandachtError
-    from aandacht.report import write_pdf
+    from aandacht.present.report import write_pdf
 
     path = tmp_path / "rapport.pdf"
     try:
@@ -198,7 +198,7 @@ def test_rates_on_small_denominators_are_marked_indicatief_in_the_report():
     import re
 
     from aandacht.config import parse_config
-    from aandacht.tables import ranking
+    from aandacht.present.tables import ranking
 
     raw = load_config(default_config_path()).model_dump(mode="json", exclude={"source_file"})
     for indicator in raw["framework"]["indicators"]:

@@ -9,11 +9,11 @@ import yaml
 
 from aandacht.config import Framework, Method, Uncertainty, parse_config
 from aandacht.errors import ConfigError
+from aandacht.inputs.shrinkage import marshall
 from aandacht.resources import default_config_path
 from aandacht.scoring.coherence import cronbach_alpha
 from aandacht.scoring.composite import score
 from aandacht.scoring.consensus import kendall_w
-from aandacht.scoring.shrinkage import marshall
 from aandacht.scoring.sobol import bootstrap_counts, jansen
 from aandacht.scoring.spatial import benjamini_hochberg
 from aandacht.scoring.uncertainty import Model, analyse, evaluate
@@ -155,8 +155,8 @@ def test_shrinkage_toward_a_national_rate_and_no_between_area_variance():
 
 
 def test_shrinkage_applied_in_the_default_config():
-    from aandacht.pipeline import run_score
     from aandacht.config import load_config
+    from aandacht.scoring.run import run_score
 
     run = run_score(load_config(default_config_path()))
     assert any(note.startswith("bijstand: empirical-Bayes shrinkage") for note in run.notes)
@@ -179,8 +179,8 @@ def test_kendall_w_hand_cases():
 
 def test_coherence_and_consensus_on_the_default_config():
     from aandacht.config import load_config
-    from aandacht.pipeline import run_score
-    from aandacht.robustness import check_sheets
+    from aandacht.present.tables import check_sheets
+    from aandacht.scoring.run import run_score
 
     run = run_score(load_config(default_config_path()))
     sheets = check_sheets(run)

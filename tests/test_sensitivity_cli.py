@@ -8,7 +8,7 @@ import pandas as pd
 from click.testing import CliRunner
 
 from aandacht.cli import main
-from aandacht.tables import read_csv_nl
+from aandacht.inputs.reading import read_csv_nl
 
 
 def test_sensitivity_writes_tables_and_records_the_seed(tmp_path):

@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aandacht.areas import load_registry
 from aandacht.config import InputSpec
 from aandacht.errors import DataError
-from aandacht.sources.kwb import load_kwb
-from aandacht.sources.schools import load_school_scores
-from aandacht.tidy import TIDY_COLUMNS, validate_tidy
+from aandacht.inputs.areas import load_registry
+from aandacht.inputs.sources.kwb import load_kwb
+from aandacht.inputs.sources.schools import load_school_scores
+from aandacht.inputs.tidy import TIDY_COLUMNS, validate_tidy
 
 
 def tidy_row(**overrides):

@@ -3,7 +3,12 @@
 import numpy as np
 import pandas as pd
 
-from aandacht.scoring.treat import excess_kurtosis, skewness, treat_indicator, treat_matrix
+from aandacht.scoring.treat import (
+    excess_kurtosis,
+    skewness,
+    treat_indicator,
+    treat_matrix,
+)
 
 
 def test_skew_and_kurtosis_match_excel_formulas():

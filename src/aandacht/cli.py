@@ -1,4 +1,10 @@
-"""The ``aandacht`` command line: parse, call the library, print.
+"""The ``aandacht`` command line: parse, call the library, print, write.
+
+Every command that writes follows one scaffold: load the config (:func:`_load`), claim the
+output folder before any work (:func:`_target`: an existing folder is refused without
+``--force``), compute with the library, then write every file and the manifest atomically
+(:func:`_write`). Choices offered on the command line come from the config's registries
+(:mod:`aandacht.config.choices`), so they cannot drift from what the config accepts.
 
 Heavy libraries (pandas, geopandas, matplotlib) are imported inside the commands so
 that ``aandacht --help`` starts fast. A user error (:class:`AandachtError`) is printed
@@ -14,6 +20,7 @@ from pathlib import Path
 
 import click
 
+from .config.choices import CLASSIFICATIONS, MAP_FORMATS, MAP_SIZES
 from .errors import AandachtError
 
 EXIT_USER_ERROR = 2
@@ -43,11 +50,22 @@ def main(ctx: click.Context, debug: bool, allow_outside_paths: bool) -> None:
     ctx.obj = {"debug": debug, "allow_outside_paths": allow_outside_paths}
 
 
+# --- the scaffold every writing command follows -------------------------------------
+
 def _config_option(function):
     return click.option(
         "--config", "config_path", type=click.Path(path_type=Path), default=None,
         help="YAML config (default: the embedded Leeuwarden config).",
     )(function)
+
+
+def _out_option(kind: str):
+    return click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+                        help=f"Output folder (default: ./aandacht-output/{kind}-<gemeente>-<time>). Never overwritten.")
+
+
+_force_option = click.option("--force", is_flag=True,
+                             help="If the output folder exists, move it aside (never deleted) and write anew.")
 
 
 def default_out_dir(config, kind: str) -> Path:
@@ -64,26 +82,49 @@ def _load(config_path: Path | None):
     return load_config(config_path or default_config_path(), allow_outside=allow_outside)
 
 
+def _target(config, kind: str, out_dir: Path | None, force: bool) -> Path:
+    """The output folder (``--out`` or the default), refused now when it exists and ``--force`` is not given."""
+    from .archive.output import check_target
+
+    target = out_dir or default_out_dir(config, kind)
+    check_target(target, force)
+    return target
+
+
+def _write(target: Path, writers: dict, manifest: dict, force: bool) -> None:
+    """Write every file and the manifest atomically into ``target`` and say what was written."""
+    from .archive.output import write_folder
+
+    moved = write_folder(target, writers, manifest, force)
+    if moved:
+        click.echo(f"previous output moved to {moved}")
+    click.echo(f"written: {target}/: {', '.join([*writers, 'manifest.json'])}")
+
+
+# --- commands ------------------------------------------------------------------------
+
 @main.command()
 @_config_option
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Output folder (default: ./aandacht-output/score-<gemeente>-<time>). Never overwritten.")
+@_out_option("score")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Print only the first N areas.")
-@click.option("--force", is_flag=True, help="If --out exists, move it aside (never deleted) and write anew.")
+@_force_option
 @click.option("--uncertainty", "draws", type=click.IntRange(min=2), default=None,
               help="Add rank intervals and the chance of being aandachtsgebied from N Monte Carlo draws (config section uncertainty).")
 def score(config_path: Path | None, out_dir: Path | None, top: int | None, force: bool, draws: int | None) -> None:
     """Score and rank the areas; write ranking.csv, scores.xlsx and manifest.json."""
-    from .manifest import build_manifest
-    from .output import check_target, write_folder
-    from .pipeline import run_score
-    from .robustness import check_sheets, ranking_with_uncertainty, uncertainty
-    from .tables import ranking, score_writers
-    from .terminal import ProgressBar, print_notes, print_ranking
+    from .archive.manifest import build_manifest
+    from .present.tables import (
+        check_sheets,
+        ranking,
+        ranking_with_uncertainty,
+        score_writers,
+    )
+    from .present.terminal import ProgressBar, print_notes, print_ranking
+    from .scoring.robustness import uncertainty
+    from .scoring.run import run_score
 
     config = _load(config_path)
-    out_dir = out_dir or default_out_dir(config, "score")
-    check_target(out_dir, force)
+    target = _target(config, "score", out_dir, force)
     run = run_score(config)
     table = ranking(run)
     extra = {}
@@ -94,11 +135,7 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
         extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "factors": unc.factors}}
     print_notes(run.notes)
     print_ranking(table, run, top)
-    manifest = build_manifest(config, "score", extra)
-    moved = write_folder(out_dir, score_writers(run, table, check_sheets(run)), manifest, force)
-    if moved:
-        click.echo(f"previous output moved to {moved}")
-    click.echo(f"written: {out_dir}/ranking.csv, scores.xlsx, manifest.json")
+    _write(target, score_writers(run, table, check_sheets(run)), build_manifest(config, "score", extra), force)
 
 
 @main.command()
@@ -110,13 +147,12 @@ def verify(folder: Path) -> None:
     file is named), recomputes the outputs with the recorded config and compares them
     with the files in FOLDER. Exit code 0 when identical, 1 when anything differs.
     """
-    from .verify import verify_folder
+    from .archive.verify import verify_folder
 
     report = verify_folder(folder)
     for line in report.lines:
         click.echo(line)
     sys.exit(0 if report.identical else 1)
-
 
 
 @main.command(name="select")
@@ -127,9 +163,8 @@ def verify(folder: Path) -> None:
               help="Previous round folder, for the continuity rules.")
 def select_command(config_path: Path | None, round_year: int | None, previous_dir: Path | None) -> None:
     """Designate aandachtsgebieden and choose the Plus-IKCs; print only (herijking writes files)."""
-    from .rounds import run_herijking
-    from .terminal import print_notes
-    from .terminal_rounds import print_designation, print_selection
+    from .present.terminal import print_designation, print_notes, print_selection
+    from .rounds.herijking import run_herijking
 
     config = _load(config_path)
     result = run_herijking(config, round_year or datetime.now().year, previous_dir)
@@ -145,20 +180,27 @@ def select_command(config_path: Path | None, round_year: int | None, previous_di
               help="Previous round folder (e.g. rounds/2024) to continue from and compare with.")
 @click.option("--rounds-dir", type=click.Path(path_type=Path), default=Path("rounds"), show_default=True,
               help="Folder holding one folder per round.")
-@click.option("--force", is_flag=True, help="If the round folder exists, move it aside (never deleted) and write anew.")
+@_force_option
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write rapport.pdf (needs WeasyPrint: pip install 'aandacht[pdf]').")
 def herijking(config_path: Path | None, round_year: int, previous_dir: Path | None, rounds_dir: Path,
               force: bool, with_pdf: bool) -> None:
     """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
-    from .manifest import build_manifest
-    from .output import check_target, write_folder
-    from .rounds import round_writers, run_herijking, visual_writers
-    from .terminal import print_notes
-    from .terminal_rounds import print_changes, print_designation, print_selection
+    from .archive.manifest import build_manifest
+    from .present.round_folder import round_writers, visual_writers
+    from .present.terminal import (
+        print_changes,
+        print_designation,
+        print_notes,
+        print_selection,
+    )
+    from .rounds.herijking import run_herijking
 
     config = _load(config_path)
-    target = rounds_dir / str(round_year)
-    check_target(target, force)
+    target = _target(config, "herijking", rounds_dir / str(round_year), force)
+    if with_pdf:
+        from .present.report import pdf_available
+
+        pdf_available()
     result = run_herijking(config, round_year, previous_dir)
     print_notes(result.notes)
     print_designation(result.designation)
@@ -167,15 +209,8 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         print_changes(result.changes, result.previous.year, round_year)
     extra = {"round": round_year, "previous": str(previous_dir.resolve()) if previous_dir else None}
     manifest = build_manifest(config, "herijking", extra)
-    if with_pdf:
-        from .report import pdf_available
-
-        pdf_available()
     writers = round_writers(result) | visual_writers(result, manifest, pdf=with_pdf)
-    moved = write_folder(target, writers, manifest, force)
-    if moved:
-        click.echo(f"previous output moved to {moved}")
-    click.echo(f"written: {target}/")
+    _write(target, writers, manifest, force)
 
 
 @main.command()
@@ -183,9 +218,9 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
 @click.argument("new_dir", type=click.Path(path_type=Path))
 def compare(old_dir: Path, new_dir: Path) -> None:
     """Print what changed between two round folders (per wijk and per Plus-IKC)."""
-    from .compare import compare_records
-    from .rounds import read_round
-    from .terminal_rounds import print_changes
+    from .present.terminal import print_changes
+    from .rounds.compare import compare_records
+    from .rounds.record import read_round
 
     old, new = read_round(old_dir), read_round(new_dir)
     print_changes(compare_records(old, new), old.year, new.year)
@@ -194,30 +229,26 @@ def compare(old_dir: Path, new_dir: Path) -> None:
 @main.command()
 @_config_option
 @click.option("--strict", is_flag=True, help="Exit with code 1 when there are warnings.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Output folder (default: ./aandacht-output/check-<gemeente>-<time>). Never overwritten.")
-@click.option("--force", is_flag=True, help="If --out exists, move it aside (never deleted) and write anew.")
+@_out_option("check")
+@_force_option
 def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: bool) -> None:
     """Check the inputs: coverage, missing values, out-of-range values, name matches, stale indicators.
 
     Writes check.xlsx and one CSV per table. Exit code 0 usable, 1 warnings (with --strict), 2 unusable.
     """
-    from .check import check_data, write_check_workbook
-    from .manifest import build_manifest
-    from .output import check_target, write_folder
-    from .tables import write_csv
-    from .terminal import print_check, print_notes
+    from .archive.manifest import build_manifest
+    from .inputs.check import check_data
+    from .present.tables import write_csv, write_sheets
+    from .present.terminal import print_check, print_notes
 
     config = _load(config_path)
-    out_dir = out_dir or default_out_dir(config, "check")
-    check_target(out_dir, force)
+    target = _target(config, "check", out_dir, force)
     report = check_data(config)
     print_notes(report.notes)
     print_check(report, f"{config.gemeente.name}, {config.level}")
     writers = {f"{name}.csv": partial(write_csv, table) for name, table in report.sheets().items()}
-    writers["check.xlsx"] = partial(write_check_workbook, report)
-    write_folder(out_dir, writers, build_manifest(config, "check", {"status": report.status}), force)
-    click.echo(f"written: {out_dir}/check.xlsx, {', '.join(f'{n}.csv' for n in report.sheets())}, manifest.json")
+    writers["check.xlsx"] = partial(write_sheets, report.sheets())
+    _write(target, writers, build_manifest(config, "check", {"status": report.status}), force)
     sys.exit(report.exit_code(strict))
 
 
@@ -234,143 +265,134 @@ def fetch() -> None:
 @click.option("--refresh", is_flag=True, help="Download again even if the cache holds this table.")
 def fetch_kwb_command(gemeente: str, year: int, cache_dir: Path, refresh: bool) -> None:
     """Download CBS Kerncijfers Wijken en Buurten for one gemeente through CBS OData (cbsodata)."""
-    from .sources.kwb_odata import fetch_kwb
+    from .inputs.sources.kwb_odata import fetch_kwb
 
     folder = fetch_kwb(gemeente, year, cache_dir, refresh)
     click.echo(f"cached: {folder} (use it as the path of a 'kwb' input)")
 
 
+OVERLAY_OPTIONS = {
+    "gebieden": "Table of aandachtsgebieden: gebied, area_code (one row per member area).",
+    "ikcs": "Table of IKCs: name, x_rd, y_rd, status (plus-ikc/candidate/other).",
+    "robustness": "Table per area: area_code, p_designated, rank_p05, rank_median, rank_p95.",
+    "changes": "Table per area: area_code, change (entered/left/stayed) against the previous round.",
+}
+
+
 def _overlay_options(function):
-    """Optional result tables shown by maps and report (see aandacht.overlays)."""
-    options = [
-        ("--gebieden", "Table of aandachtsgebieden: gebied, area_code (one row per member area)."),
-        ("--ikcs", "Table of IKCs: name, x_rd, y_rd, status (plus-ikc/candidate/other)."),
-        ("--robustness", "Table per area: area_code, p_designated, rank_p05, rank_median, rank_p95."),
-        ("--changes", "Table per area: area_code, change (entered/left/stayed) against the previous round."),
-    ]
-    for name, help_text in reversed(options):
-        function = click.option(name, type=click.Path(path_type=Path), default=None, help=help_text)(function)
+    """Optional result tables shown by maps and report (see aandacht.present.overlays)."""
+    for name, help_text in reversed(OVERLAY_OPTIONS.items()):
+        function = click.option(f"--{name}", type=click.Path(path_type=Path), default=None, help=help_text)(function)
     return function
 
 
-def _prepare(config_path, gebieden, ikcs, robustness, changes, out_dir, kind, force):
-    """Load the config, check the target, score, and read the optional tables."""
-    from .output import check_target
-    from .overlays import read_overlays
-    from .pipeline import run_score
+def _scored_with_overlays(config, tables: dict[str, Path | None]):
+    """Score, and read the optional result tables against the scored areas."""
+    from .present.overlays import read_overlays
+    from .scoring.run import run_score
 
-    config = _load(config_path)
-    out_dir = out_dir or default_out_dir(config, kind)
-    check_target(out_dir, force)
     run = run_score(config)
-    known = set(run.matrix.areas.index)
-    overlays = read_overlays(known, gebieden=gebieden, ikcs=ikcs, robustness=robustness, changes=changes)
-    return config, run, overlays, out_dir
+    return run, read_overlays(set(run.matrix.areas.index), **tables)
+
+
+def _overlay_manifest(tables: dict[str, Path | None]) -> dict:
+    from .archive.manifest import sha256
+
+    return {name: {"path": str(path), "sha256": sha256(path)} for name, path in tables.items() if path is not None}
 
 
 @main.command(name="map")
 @_config_option
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Output folder (default: ./aandacht-output/map-<gemeente>-<time>). Never overwritten.")
-@click.option("--format", "formats", default=None, help="Comma-separated: png,pdf (default: maps.formats).")
-@click.option("--size", type=click.Choice(["slide", "a4"]), default=None, help="16:9 slide or A4 (default: maps.size).")
-@click.option("--classes", type=click.Choice(["quantiles", "fisher_jenks", "fixed"]), default=None,
+@_out_option("map")
+@click.option("--format", "formats", default=None,
+              help=f"Comma-separated, from {', '.join(MAP_FORMATS)} (default: maps.formats).")
+@click.option("--size", type=click.Choice(list(MAP_SIZES)), default=None, help="Page size (default: maps.size).")
+@click.option("--classes", type=click.Choice(list(CLASSIFICATIONS)), default=None,
               help="Class breaks of the score map (default: maps.classes; fixed uses maps.breaks).")
 @click.option("--dpi", type=click.IntRange(min=20, max=1200), default=None, help="PNG resolution (default: maps.dpi, 300).")
 @_overlay_options
-@click.option("--force", is_flag=True, help="If --out exists, move it aside (never deleted) and write anew.")
+@_force_option
 def map_command(config_path, out_dir, formats, size, classes, dpi, gebieden, ikcs, robustness, changes, force) -> None:
     """Draw the maps: score, domains, indicators (and probability / change when given)."""
     from pydantic import ValidationError
 
+    from .archive.manifest import build_manifest
     from .config import MapOptions
     from .errors import ConfigError
-    from .manifest import build_manifest
-    from .maps import map_frame, render_maps, save_figure
-    from .output import write_folder
+    from .present.maps import map_frame, render_maps, save_figure
 
-    config, run, overlays, out_dir = _prepare(config_path, gebieden, ikcs, robustness, changes, out_dir, "map", force)
+    config = _load(config_path)
+    target = _target(config, "map", out_dir, force)
     chosen = [f.strip() for f in formats.split(",")] if formats else list(config.maps.formats)
-    bad = [f for f in chosen if f not in ("png", "pdf")]
+    bad = [f for f in chosen if f not in MAP_FORMATS]
     if bad or not chosen:
-        raise ConfigError(f"--format: {bad or chosen} not allowed; use png, pdf or png,pdf")
+        raise ConfigError(f"--format: {bad or chosen} not allowed; use {' or '.join([*MAP_FORMATS, ','.join(MAP_FORMATS)])}")
     update = {k: v for k, v in (("size", size), ("classes", classes), ("dpi", dpi)) if v is not None}
     try:
         options = MapOptions.model_validate({**config.maps.model_dump(), **update})
     except ValidationError as error:
         message = error.errors()[0]["msg"].removeprefix("Value error, ")
         raise ConfigError(f"{config.source_file}: maps (with the command-line options): {message}") from None
+    tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
+    run, overlays = _scored_with_overlays(config, tables)
     figures = render_maps(map_frame(run, overlays, options))
-    writers = {f"{name}.{fmt}": (lambda path, fig=fig: save_figure(fig, path, options.dpi))
+    writers = {f"{name}.{fmt}": partial(save_figure, fig, dpi=options.dpi)
                for name, fig in figures.items() for fmt in chosen}
-    manifest = build_manifest(config, "map", {"maps": options.model_dump(), "overlays": _overlay_manifest(
-        gebieden, ikcs, robustness, changes)})
-    moved = write_folder(out_dir, writers, manifest, force)
-    if moved:
-        click.echo(f"previous output moved to {moved}")
-    click.echo(f"written: {out_dir}/ " + ", ".join(writers))
-
-
-def _overlay_manifest(gebieden, ikcs, robustness, changes) -> dict:
-    from .manifest import sha256
-
-    given = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
-    return {name: {"path": str(path), "sha256": sha256(path)} for name, path in given.items() if path is not None}
+    manifest = build_manifest(config, "map", {"maps": options.model_dump(), "overlays": _overlay_manifest(tables)})
+    _write(target, writers, manifest, force)
 
 
 @main.command()
 @_config_option
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Output folder (default: ./aandacht-output/report-<gemeente>-<time>). Never overwritten.")
+@_out_option("report")
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write rapport.pdf (needs WeasyPrint: pip install 'aandacht[pdf]').")
 @_overlay_options
-@click.option("--force", is_flag=True, help="If --out exists, move it aside (never deleted) and write anew.")
+@_force_option
 def report(config_path, out_dir, with_pdf, gebieden, ikcs, robustness, changes, force) -> None:
     """Write the Dutch report (rapport.html, self-contained; rapport.pdf with --pdf)."""
-    from .manifest import build_manifest
-    from .maps import map_frame
-    from .output import write_folder
-    from .report import ReportData, render_html, write_pdf
+    from .archive.manifest import build_manifest
+    from .present.maps import map_frame
+    from .present.report import ReportData, pdf_available, render_html, write_pdf
 
-    config, run, overlays, out_dir = _prepare(config_path, gebieden, ikcs, robustness, changes, out_dir, "report", force)
+    config = _load(config_path)
+    target = _target(config, "report", out_dir, force)
     if with_pdf:
-        from .report import pdf_available
-
         pdf_available()
-    manifest = build_manifest(config, "report", {"overlays": _overlay_manifest(gebieden, ikcs, robustness, changes)})
+    tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
+    run, overlays = _scored_with_overlays(config, tables)
+    manifest = build_manifest(config, "report", {"overlays": _overlay_manifest(tables)})
     html = render_html(ReportData(run, map_frame(run, overlays), manifest))
     writers = {"rapport.html": lambda path: path.write_text(html, encoding="utf-8")}
     if with_pdf:
         writers["rapport.pdf"] = lambda path: write_pdf(html, path)
-    moved = write_folder(out_dir, writers, manifest, force)
-    if moved:
-        click.echo(f"previous output moved to {moved}")
-    click.echo(f"written: {out_dir}/ " + ", ".join(writers))
+    _write(target, writers, manifest, force)
 
 
 @main.command()
 @_config_option
 @click.option("--draws", type=click.IntRange(min=2), default=None, help="Monte Carlo draws (default: uncertainty.draws in the config).")
 @click.option("--seed", type=click.IntRange(min=0), default=None, help="Random seed (default: uncertainty.seed in the config).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Output folder (default: ./aandacht-output/sensitivity-<gemeente>-<time>). Never overwritten.")
+@_out_option("sensitivity")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Print only the first N areas.")
 @click.option("--spatial", is_flag=True, help="Also run local Moran's I (needs the extra: pip install 'aandacht[spatial]').")
-@click.option("--force", is_flag=True, help="If --out exists, move it aside (never deleted) and write anew.")
+@_force_option
 def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, out_dir: Path | None,
                 top: int | None, spatial: bool, force: bool) -> None:
     """Uncertainty and sensitivity of the ranking: rank intervals, chance of being aandachtsgebied,
     Sobol indices, coherence, consensus and (with --spatial) clustering."""
-    from .manifest import build_manifest
-    from .output import check_target, write_folder
-    from .pipeline import run_score
-    from .robustness import check_sheets, uncertainty, uncertainty_sheet
-    from .tables import write_csv
-    from .terminal import ProgressBar, print_notes, print_sobol, print_uncertainty
+    from .archive.manifest import build_manifest
+    from .present.tables import check_sheets, uncertainty_sheet, write_csv, write_sheets
+    from .present.terminal import (
+        ProgressBar,
+        print_notes,
+        print_sobol,
+        print_uncertainty,
+    )
+    from .scoring.robustness import uncertainty
+    from .scoring.run import run_score
 
     config = _load(config_path)
-    out_dir = out_dir or default_out_dir(config, "sensitivity")
-    check_target(out_dir, force)
+    target = _target(config, "sensitivity", out_dir, force)
     run = run_score(config)
     sheets = check_sheets(run)
     if spatial:
@@ -389,22 +411,10 @@ def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, o
     outputs = {"uncertainty": table}
     if unc.sobol_summary is not None:
         outputs |= {"sobol": unc.sobol_summary, "sobol per area": unc.sobol_areas}
-    writers = {f"{name.replace(' ', '_')}.csv": (lambda frame: lambda path: write_csv(frame, path))(frame)
-               for name, frame in outputs.items()}
-    writers["sensitivity.xlsx"] = lambda path: _write_sheets(outputs | sheets, path)
+    writers = {f"{name.replace(' ', '_')}.csv": partial(write_csv, frame) for name, frame in outputs.items()}
+    writers["sensitivity.xlsx"] = partial(write_sheets, outputs | sheets)
     extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "evaluations": unc.evaluations, "factors": unc.factors}}
-    moved = write_folder(out_dir, writers, build_manifest(config, "sensitivity", extra), force)
-    if moved:
-        click.echo(f"previous output moved to {moved}")
-    click.echo(f"written: {out_dir}/{', '.join(writers)}, manifest.json")
-
-
-def _write_sheets(sheets, path: Path) -> None:
-    import pandas as pd
-
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, table in sheets.items():
-            table.to_excel(writer, sheet_name=name[:31], index=False)
+    _write(target, writers, build_manifest(config, "sensitivity", extra), force)
 
 
 if __name__ == "__main__":

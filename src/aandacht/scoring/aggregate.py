@@ -16,7 +16,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..config.choices import AGGREGATIONS, check_implemented
 from ..errors import AandachtError
+
+# The aggregation formulas of the registry (aandacht.config.choices.AGGREGATIONS), each
+# called as formula(w, x, total) with missing children given weight 0 and value 1.
+FORMULAS = {
+    "arithmetic": lambda w, x, total: (w * x).sum(axis=-1) / total,
+    "geometric": lambda w, x, total: np.exp((w * np.log(x)).sum(axis=-1) / total),
+    "harmonic": lambda w, x, total: total / (w / x).sum(axis=-1),
+}
+check_implemented("aggregation", AGGREGATIONS, FORMULAS)
 
 
 def aggregate(values: np.ndarray, weights: np.ndarray, method: str, min_share: float, label: str = "") -> np.ndarray:
@@ -34,14 +44,9 @@ def aggregate(values: np.ndarray, weights: np.ndarray, method: str, min_share: f
             f"{method} aggregation of '{label}' needs values above 0; normalise to a range that starts above 0 "
             "(for example method.normalisation.range: [1, 100])"
         )
-    x = np.where(present, values, 0.0 if method == "arithmetic" else 1.0)
+    if method not in FORMULAS:
+        raise ValueError(f"unknown aggregation method {method!r}")
+    x = np.where(present, values, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        if method == "arithmetic":
-            result = (w * x).sum(axis=-1) / total
-        elif method == "geometric":
-            result = np.exp((w * np.log(x)).sum(axis=-1) / total)
-        elif method == "harmonic":
-            result = total / (w / x).sum(axis=-1)
-        else:
-            raise ValueError(f"unknown aggregation method {method!r}")
+        result = FORMULAS[method](w, x, total)
     return np.where((share >= min_share) & (total > 0), result, np.nan)

@@ -20,6 +20,7 @@ All checks use the normalised indicators (higher = more risk) of the scored area
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ NEAR_DUPLICATE = 0.9
 
 @dataclass
 class Coherence:
-    """The coherence tables and the warnings they raise."""
+    """The coherence tables and the notes they raise for the analyst."""
 
     correlations: pd.DataFrame
     pairs: pd.DataFrame
@@ -39,7 +40,7 @@ class Coherence:
     indicator_flags: pd.DataFrame
     pca: pd.DataFrame
     pca_weights: pd.DataFrame
-    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def cronbach_alpha(items: np.ndarray) -> float:
@@ -58,14 +59,23 @@ def domain_of(result: ScoreResult) -> dict[str, str]:
     return {leaf: result.tree.path(leaf)[-2] for leaf in result.tree.leaves}
 
 
-def pca_tables(x: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
-    """Explained variance with loadings, PCA weights and warnings (complete cases, standardised)."""
+class PcaTables(NamedTuple):
+    """Explained variance with loadings (rows explained_share, eigenvalue, then one per indicator),
+    PCA weights per indicator, and notes."""
+
+    loadings: pd.DataFrame
+    weights: pd.DataFrame
+    notes: list[str]
+
+
+def pca_tables(x: pd.DataFrame) -> PcaTables:
+    """Explained variance with loadings, PCA weights and notes (complete cases, standardised)."""
     from sklearn.decomposition import PCA
 
     complete = x.dropna()
     usable = complete.loc[:, complete.std(ddof=1) > 0]
     if usable.shape[0] < 3 or usable.shape[1] < 2:
-        return pd.DataFrame(), pd.DataFrame(), [f"PCA skipped: {usable.shape[0]} complete areas, {usable.shape[1]} varying indicators"]
+        return PcaTables(pd.DataFrame(), pd.DataFrame(), [f"PCA skipped: {usable.shape[0]} complete areas, {usable.shape[1]} varying indicators"])
     z = (usable - usable.mean()) / usable.std(ddof=1)
     pca = PCA().fit(z.to_numpy())
     loadings = pca.components_.T * np.sqrt(pca.explained_variance_)
@@ -76,10 +86,10 @@ def pca_tables(x: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     sign = 1.0 if (first >= 0).sum() >= (first < 0).sum() else -1.0
     against = sorted(first.index[np.sign(first) == -sign])
     weights = pd.DataFrame({"indicator": first.index, "loading_pc1": first * sign, "pca_weight": first**2 / (first**2).sum()})
-    warnings = [f"PCA: {len(complete)} of {len(x)} areas complete"]
+    notes = [f"PCA: {len(complete)} of {len(x)} areas complete"]
     if against:
-        warnings.append(f"PCA weights: indicator(s) {against} load negatively on the first component; do not use these weights as they are")
-    return pd.concat([header, table]).rename_axis("row").reset_index(), weights.reset_index(drop=True), warnings
+        notes.append(f"PCA weights: indicator(s) {against} load negatively on the first component; do not use these weights as they are")
+    return PcaTables(pd.concat([header, table]).rename_axis("row").reset_index(), weights.reset_index(drop=True), notes)
 
 
 def coherence(result: ScoreResult, limit: float = NEAR_DUPLICATE) -> Coherence:
@@ -109,8 +119,8 @@ def coherence(result: ScoreResult, limit: float = NEAR_DUPLICATE) -> Coherence:
         r = scores[leaf].corr(scores[parent]) if len(result.tree.groups) and parent in scores else float("nan")
         flags.append({"indicator": leaf, "parent": parent, "r_with_parent": r, "negative_with_parent": bool(r < 0) if pd.notna(r) else False})
     flags = pd.DataFrame(flags)
-    pca, weights, messages = pca_tables(x)
-    warnings = [f"{row.indicator} correlates negatively with its parent {row.parent} (r = {row.r_with_parent:.2f})"
+    pca, weights, pca_notes = pca_tables(x)
+    notes = [f"{row.indicator} correlates negatively with its parent {row.parent} (r = {row.r_with_parent:.2f})"
                 for row in flags.itertuples() if row.negative_with_parent]
-    warnings += [f"{row.indicator_a} and {row.indicator_b} are near-duplicates (r = {row.r:.2f})" for row in pairs.itertuples() if row.near_duplicate]
-    return Coherence(corr.rename_axis("indicator").reset_index(), pairs, pd.DataFrame(alpha_rows), flags, pca, weights, warnings + messages)
+    notes += [f"{row.indicator_a} and {row.indicator_b} are near-duplicates (r = {row.r:.2f})" for row in pairs.itertuples() if row.near_duplicate]
+    return Coherence(corr.rename_axis("indicator").reset_index(), pairs, pd.DataFrame(alpha_rows), flags, pca, weights, notes + pca_notes)

@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 
 from ..config import Framework, Method
+from ..config.choices import IMPUTATIONS, check_implemented
 from ..errors import AandachtError
-from . import normalise as norm
 from .aggregate import aggregate
+from .normalise import METHODS as NORMALISERS
+from .treat import treat_matrix, untreated
 from .tree import Tree, compile_tree
-from .treat import treat_matrix
 
 
 @dataclass(frozen=True)
@@ -40,45 +41,76 @@ class ScoreResult:
     top_domain: pd.Series
 
 
+def _imputer(method: str, neighbours: int):
+    from sklearn.impute import KNNImputer, SimpleImputer
+
+    return KNNImputer(n_neighbors=neighbours) if method == "knn" else SimpleImputer(strategy=method)
+
+
+# The imputation methods of the registry (aandacht.config.choices.IMPUTATIONS); None = no imputation.
+IMPUTERS = {"none": None, "mean": _imputer, "median": _imputer, "knn": _imputer}
+check_implemented("imputation", IMPUTATIONS, IMPUTERS)
+
+
 def impute(raw: pd.DataFrame, method: str, neighbours: int) -> pd.DataFrame:
     """Fill missing raw values per indicator: column mean, column median, or k nearest
     neighbours on the other indicators (scikit-learn SimpleImputer / KNNImputer)."""
-    if method == "none" or not raw.isna().any().any():
+    make = IMPUTERS[method]
+    if make is None or not raw.isna().any().any():
         return raw
-    from sklearn.impute import KNNImputer, SimpleImputer
-
-    imputer = KNNImputer(n_neighbors=neighbours) if method == "knn" else SimpleImputer(strategy=method)
-    filled = imputer.fit_transform(raw.to_numpy())
+    filled = make(method, neighbours).fit_transform(raw.to_numpy())
     return pd.DataFrame(filled, index=raw.index, columns=raw.columns)
 
 
 def normalise(treated: pd.DataFrame, framework: Framework, method: Method) -> pd.DataFrame:
-    """Normalise every indicator with the configured method; higher = more risk."""
+    """Normalise every indicator with the configured method (:data:`aandacht.scoring.normalise.METHODS`);
+    higher = more risk. Min-max of an indicator with the same value in every area is undefined: an error."""
     spec = {i.id: i for i in framework.indicators}
     columns = list(treated.columns)
     x = treated.to_numpy(dtype="float64")
     directions = np.array([spec[c].direction for c in columns], dtype="float64")
-    lo, hi = method.normalisation.range
     name = method.normalisation.method
     if name == "minmax":
-        out = norm.minmax(x, directions, lo, hi)
         constant = [c for c, v in zip(columns, np.nanmax(x, axis=0) - np.nanmin(x, axis=0)) if v == 0]
         if constant:
             raise AandachtError(
                 f"indicator(s) {constant} have the same value in every area; min-max normalisation is undefined "
                 "(remove them from the framework or use goalposts)"
             )
-    elif name == "zscore":
-        out = norm.zscore(x, directions, method.normalisation.zscore_mean, method.normalisation.zscore_sd)
-    elif name == "rank":
-        out = norm.rank(x, directions)
-    elif name == "percentile_rank":
-        out = norm.percentile_rank(x, directions)
-    else:
-        lower = np.array([spec[c].goalposts.lower for c in columns])
-        upper = np.array([spec[c].goalposts.upper for c in columns])
-        out = norm.goalposts(x, directions, lower, upper, lo, hi)
+    out = NORMALISERS[name](x, directions, method.normalisation, [spec[c] for c in columns])
     return pd.DataFrame(out, index=treated.index, columns=columns)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The indicator tables before aggregation: raw (after imputation), treated, normalised."""
+
+    raw: pd.DataFrame
+    treated: pd.DataFrame
+    normalised: pd.DataFrame
+    treatment_log: pd.DataFrame
+
+
+def prepare(raw: pd.DataFrame, framework: Framework, method: Method) -> Prepared:
+    """The steps before aggregation, in the Handbook's order: check the columns, impute,
+    treat outliers, normalise. :func:`score` and the uncertainty model
+    (:mod:`aandacht.scoring.uncertainty`, which varies ``method``) both start here."""
+    leaves = [i.id for i in framework.indicators]
+    missing = [leaf for leaf in leaves if leaf not in raw.columns]
+    if missing:
+        raise AandachtError(f"indicator(s) {missing} are in the framework but not in the data")
+    if raw.empty:
+        raise AandachtError("there are no areas to score")
+    raw = impute(raw.loc[:, leaves].astype("float64"), method.missing.imputation, method.missing.knn_neighbours)
+    empty = [c for c in raw.columns if raw[c].isna().all()]
+    if empty:
+        raise AandachtError(f"indicator(s) {empty} have no value for any area")
+    t = method.treatment
+    if t.enabled:
+        treated, log = treat_matrix(raw, t.skew, t.kurtosis, t.max_winsorised, t.log_if_still_skewed)
+    else:
+        treated, log = raw, untreated(raw)
+    return Prepared(raw, treated, normalise(treated, framework, method), log)
 
 
 def aggregate_tree(normalised: pd.DataFrame, tree: Tree, method: Method) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
@@ -154,32 +186,19 @@ def rank_descending(index: pd.Series) -> pd.Series:
 def score(raw: pd.DataFrame, framework: Framework, method: Method) -> ScoreResult:
     """Score areas (rows of ``raw``) on the indicators of ``framework`` (columns of ``raw``)."""
     tree = compile_tree(framework)
-    missing = [leaf for leaf in tree.leaves if leaf not in raw.columns]
-    if missing:
-        raise AandachtError(f"indicator(s) {missing} are in the framework but not in the data")
-    if raw.empty:
-        raise AandachtError("there are no areas to score")
-    raw = impute(raw.loc[:, list(tree.leaves)].astype("float64"), method.missing.imputation, method.missing.knn_neighbours)
-    empty = [c for c in raw.columns if raw[c].isna().all()]
-    if empty:
-        raise AandachtError(f"indicator(s) {empty} have no value for any area")
-    t = method.treatment
-    if t.enabled:
-        treated, log = treat_matrix(raw, t.skew, t.kurtosis, t.max_winsorised, t.log_if_still_skewed)
-    else:
-        treated, log = raw, pd.DataFrame({"indicator": raw.columns, "action": "treatment off"})
-    normalised = normalise(treated, framework, method)
+    prepared = prepare(raw, framework, method)
+    normalised = prepared.normalised
     nodes, per_area_weights = aggregate_tree(normalised, tree, method)
     index = nodes[tree.index_id].rename("score")
     return ScoreResult(
         tree=tree,
-        raw=raw,
-        treated=treated,
+        raw=prepared.raw,
+        treated=prepared.treated,
         normalised=normalised,
         nodes=nodes,
         index=index,
         rank=rank_descending(index),
-        treatment_log=log,
+        treatment_log=prepared.treatment_log,
         effective_weights=effective_weights(tree, normalised, index, per_area_weights, method),
         top_domain=top_domain(pd.concat([normalised, nodes], axis=1), tree),
     )

@@ -16,8 +16,13 @@ Indicators (2008), section 1.6, and the COINr package (Becker et al.) for the de
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy.stats import rankdata
+
+from ..config import Indicator, Normalisation
+from ..config.choices import NORMALISATIONS, check_implemented
 
 AREA_AXIS = -2
 
@@ -60,3 +65,22 @@ def goalposts(
     """Distance to fixed goalposts per indicator, capped to [lo, hi]."""
     share = np.where(directions > 0, (x - lower) / (upper - lower), (upper - x) / (upper - lower))
     return lo + np.clip(share, 0.0, 1.0) * (hi - lo)
+
+
+def _goalposts_of(x, directions, settings: Normalisation, indicators: list[Indicator]) -> np.ndarray:
+    lower = np.array([i.goalposts.lower for i in indicators])
+    upper = np.array([i.goalposts.upper for i in indicators])
+    return goalposts(x, directions, lower, upper, *settings.range)
+
+
+# The normalisation methods of the registry (aandacht.config.choices.NORMALISATIONS), each
+# called as method(x, directions, settings, indicators) with the config's settings and the
+# framework indicators of the columns of x.
+METHODS: dict[str, Callable[[np.ndarray, np.ndarray, Normalisation, list[Indicator]], np.ndarray]] = {
+    "minmax": lambda x, directions, settings, indicators: minmax(x, directions, *settings.range),
+    "zscore": lambda x, directions, settings, indicators: zscore(x, directions, settings.zscore_mean, settings.zscore_sd),
+    "rank": lambda x, directions, settings, indicators: rank(x, directions),
+    "percentile_rank": lambda x, directions, settings, indicators: percentile_rank(x, directions),
+    "goalposts": _goalposts_of,
+}
+check_implemented("normalisation", NORMALISATIONS, METHODS)

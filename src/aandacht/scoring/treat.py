@@ -15,7 +15,8 @@ kurtosis G2, as Excel's SKEW and KURT (used by the COIN Tool) and pandas compute
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -60,7 +61,7 @@ class TreatmentRecord:
     indicator: str
     skew_before: float
     kurtosis_before: float
-    action: str  # "none", "winsorised", "log", "too few values"
+    action: str  # "none", "winsorised", "log", "too few values", "treatment off"
     points_winsorised: int
     skew_after: float
     kurtosis_after: float
@@ -88,15 +89,27 @@ def log_transform(values: np.ndarray, positive_skew: bool) -> np.ndarray:
     return -np.log(np.nanmax(values) - values + 1.0)
 
 
+class TreatedIndicator(NamedTuple):
+    values: np.ndarray
+    record: TreatmentRecord
+
+
+class Treated(NamedTuple):
+    """A treated area x indicator table and its log (one :class:`TreatmentRecord` per row)."""
+
+    values: pd.DataFrame
+    log: pd.DataFrame
+
+
 def treat_indicator(
     name: str, values: np.ndarray, skew_limit: float, kurtosis_limit: float, max_points: int, log_fallback: bool
-) -> tuple[np.ndarray, TreatmentRecord]:
+) -> TreatedIndicator:
     """Treat one indicator's values (NaN = missing) and record what was done."""
     skew0, kurt0 = skewness(values), excess_kurtosis(values)
     if np.count_nonzero(~np.isnan(values)) < MIN_VALUES_FOR_TREATMENT:
-        return values, TreatmentRecord(name, skew0, kurt0, "too few values", 0, skew0, kurt0)
+        return TreatedIndicator(values, TreatmentRecord(name, skew0, kurt0, "too few values", 0, skew0, kurt0))
     if not needs_treatment(values, skew_limit, kurtosis_limit):
-        return values, TreatmentRecord(name, skew0, kurt0, "none", 0, skew0, kurt0)
+        return TreatedIndicator(values, TreatmentRecord(name, skew0, kurt0, "none", 0, skew0, kurt0))
     treated = values
     points = 0
     while points < max_points and needs_treatment(treated, skew_limit, kurtosis_limit):
@@ -106,12 +119,13 @@ def treat_indicator(
     if needs_treatment(treated, skew_limit, kurtosis_limit) and log_fallback:
         treated = log_transform(values, positive_skew=skew0 > 0)
         points, action = 0, "log"
-    return treated, TreatmentRecord(name, skew0, kurt0, action, points, skewness(treated), excess_kurtosis(treated))
+    return TreatedIndicator(treated, TreatmentRecord(name, skew0, kurt0, action, points, skewness(treated),
+                                                     excess_kurtosis(treated)))
 
 
 def treat_matrix(
     raw: pd.DataFrame, skew_limit: float, kurtosis_limit: float, max_points: int, log_fallback: bool
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> Treated:
     """Treat every column of an area x indicator table; return the treated table and a log."""
     treated = {}
     records = []
@@ -121,5 +135,18 @@ def treat_matrix(
         )
         treated[column] = values
         records.append(record)
-    log = pd.DataFrame([r.__dict__ for r in records])
-    return pd.DataFrame(treated, index=raw.index), log
+    return Treated(pd.DataFrame(treated, index=raw.index), _log(records))
+
+
+def untreated(raw: pd.DataFrame) -> pd.DataFrame:
+    """The treatment log when treatment is switched off: the same columns, action ``treatment off``."""
+    records = []
+    for column in raw.columns:
+        values = raw[column].to_numpy(dtype="float64")
+        skew, kurtosis = skewness(values), excess_kurtosis(values)
+        records.append(TreatmentRecord(column, skew, kurtosis, "treatment off", 0, skew, kurtosis))
+    return _log(records)
+
+
+def _log(records: list[TreatmentRecord]) -> pd.DataFrame:
+    return pd.DataFrame([asdict(r) for r in records], columns=[f for f in TreatmentRecord.__dataclass_fields__])

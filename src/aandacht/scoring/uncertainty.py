@@ -38,10 +38,9 @@ from scipy.stats import rankdata
 from ..config import Framework, Method, Uncertainty
 from ..errors import ConfigError
 from .aggregate import aggregate
-from .composite import impute, normalise, score
+from .composite import normalise, prepare, score
 from .sobol import bootstrap_counts, jansen
 from .tree import compile_tree
-from .treat import treat_matrix
 
 DEFAULT_MEMORY_BYTES = 256 * 1024**2
 
@@ -56,9 +55,14 @@ class Factor:
     noise: float = 0.0
 
 
-@dataclass
+@dataclass(frozen=True)
 class UncertaintyResult:
-    """Per-area rank statistics and (optionally) Sobol indices."""
+    """Per-area rank statistics and (optionally) Sobol indices.
+
+    ``areas``: per area nominal_rank, median_rank, rank_p05, rank_p95, p_designated,
+    nominal_designated. ``sobol_summary``: per output and factor S1, ST with intervals;
+    ``sobol_areas``: the same per area (both ``None`` when Sobol indices were not computed).
+    """
 
     areas: pd.DataFrame
     factors: list[str]
@@ -77,17 +81,16 @@ class Model:
         self.method = method
         self.spec = spec
         self.areas = raw.index
-        raw = impute(raw.loc[:, list(self.tree.leaves)].astype("float64"), method.missing.imputation, method.missing.knn_neighbours)
         self.treatments = spec.treatment or [method.treatment.enabled]
         self.normalisations = spec.normalisation or [method.normalisation.method]
         self.aggregations = spec.aggregation or [method.aggregation.method]
         variants = []
-        for enabled in self.treatments:
-            t = method.treatment
-            treated = treat_matrix(raw, t.skew, t.kurtosis, t.max_winsorised, t.log_if_still_skewed)[0] if enabled else raw
+        for enabled in self.treatments:  # the scoring pipeline with the varied settings (composite.prepare)
+            treatment = method.treatment.model_copy(update={"enabled": enabled})
+            prepared = prepare(raw, framework, method.model_copy(update={"treatment": treatment}))
             for name in self.normalisations:
                 varied = method.model_copy(update={"normalisation": method.normalisation.model_copy(update={"method": name})})
-                variants.append(normalise(treated, framework, varied).to_numpy())
+                variants.append(normalise(prepared.treated, framework, varied).to_numpy())
         self.variants = np.stack(variants)
         self._check_positive()
         groups = self.tree.groups
@@ -266,7 +269,7 @@ def analyse(raw: pd.DataFrame, framework: Framework, method: Method, spec: Uncer
         on_start(total)
     r_a, d_a = evaluate(model, a, memory, progress)
     table = rank_statistics(r_a, d_a, nominal.rank.to_numpy(), nominal_designated, model.areas)
-    result = UncertaintyResult(table, [f.name for f in model.factors], n, total, spec.seed)
+    sobol_summary = sobol_areas = None
     if run_sobol:
         b = rng.random((n, model.dimensions))
         counts = bootstrap_counts(n, spec.bootstrap, rng)
@@ -278,5 +281,6 @@ def analyse(raw: pd.DataFrame, framework: Framework, method: Method, spec: Uncer
             mixed[:, columns] = b[:, columns]
             return evaluate(model, mixed, memory, progress)
 
-        result.sobol_summary, result.sobol_areas = _sobol_frames(model, outputs, nominal_rank, nominal_designated, counts, spec.confidence, evaluate_ab)
-    return result
+        sobol_summary, sobol_areas = _sobol_frames(model, outputs, nominal_rank, nominal_designated, counts,
+                                                   spec.confidence, evaluate_ab)
+    return UncertaintyResult(table, [f.name for f in model.factors], n, total, spec.seed, sobol_summary, sobol_areas)

@@ -1,0 +1,68 @@
+"""The choices the config offers, one registry each: the names it accepts and what they mean.
+
+Each registry maps a choice's config name to its description in Dutch, the text the report
+prints. The config's fields are derived from these registries (:data:`NormalisationMethod`
+and the other ``Literal`` types), the command-line options that override them list the same
+names, and the code that computes a method dispatches on them and checks at import that it
+implements exactly these (:func:`check_implemented`): a method is added here first, and
+every other place follows or fails loudly.
+
+This module imports nothing heavy, so the command line can build its options from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+NORMALISATIONS: dict[str, str] = {
+    "minmax": "min-max: y = a + (b \u2212 a)\u00b7(x \u2212 min)/(max \u2212 min), met richting \u22121 gespiegeld",
+    "zscore": "z-score: y = (x \u2212 gemiddelde)/standaardafwijking \u00d7 richting",
+    "rank": "rangnummer",
+    "percentile_rank": "percentielrang",
+    "goalposts": "doelpalen: y = (x \u2212 ondergrens)/(bovengrens \u2212 ondergrens)",
+}
+AGGREGATIONS: dict[str, str] = {
+    "arithmetic": "gewogen rekenkundig gemiddelde \u03a3 w\u1d62x\u1d62 / \u03a3 w\u1d62",
+    "geometric": "gewogen meetkundig gemiddelde \u03a0 x\u1d62^(w\u1d62/\u03a3w)",
+    "harmonic": "gewogen harmonisch gemiddelde \u03a3 w\u1d62 / \u03a3 (w\u1d62/x\u1d62)",
+}
+IMPUTATIONS: dict[str, str] = {
+    "none": "geen",
+    "mean": "gemiddelde van de gebieden",
+    "median": "mediaan van de gebieden",
+    "knn": "gemiddelde van de meest gelijkende gebieden (k-nearest neighbours)",
+}
+CLASSIFICATIONS: dict[str, str] = {
+    "quantiles": "kwantielen",
+    "fisher_jenks": "natuurlijke grenzen (Fisher-Jenks)",
+    "fixed": "vaste grenzen",
+}
+INPUT_LOADERS: dict[str, str] = {
+    "kwb": "CBS Kerncijfers Wijken en Buurten (download of OData-cache)",
+    "school_scores": "schooltabel met CBS-achterstandsscores",
+    "oab": "CBS/Inspectie onderwijsachterstanden (schoolbestand, schoolweging, dashboard)",
+    "kinderen_in_tel": "Kinderen in Tel databoek",
+    "jeugdmonitor": "Jeugdmonitor (Swing/incijfers, GGD)",
+    "duo": "DUO-lijst van schoolvestigingen",
+    "generic": "tabel met een beschreven opmaak",
+}
+
+MAP_SIZES: dict[str, str] = {"a4": "A4 staand", "slide": "dia 16:9"}
+MAP_FORMATS: dict[str, str] = {"png": "PNG", "pdf": "PDF"}
+
+NormalisationMethod = Literal[tuple(NORMALISATIONS)]
+AggregationMethod = Literal[tuple(AGGREGATIONS)]
+ImputationMethod = Literal[tuple(IMPUTATIONS)]
+ClassificationMethod = Literal[tuple(CLASSIFICATIONS)]
+LoaderName = Literal[tuple(INPUT_LOADERS)]
+MapSize = Literal[tuple(MAP_SIZES)]
+MapFormat = Literal[tuple(MAP_FORMATS)]
+
+
+def check_implemented(family: str, registry: dict[str, str], implemented: Iterable[str]) -> None:
+    """Raise when the code implementing a method family does not cover exactly its registry."""
+    missing, extra = sorted(set(registry) - set(implemented)), sorted(set(implemented) - set(registry))
+    if missing or extra:
+        raise RuntimeError(f"{family}: registry and implementation differ (not implemented {missing}, "
+                           f"not registered {extra})")

@@ -1,0 +1,124 @@
+"""Config sections for what is scored and where it comes from: the gemeente, the area
+registry, the input files with their loaders and table layouts, precedence between inputs,
+and the population gate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from .base import Strict
+from .choices import LoaderName
+
+MissingFlag = Literal["suppressed", "not_applicable", "not_collected"]
+
+
+class Gemeente(Strict):
+    code: Annotated[str, Field(pattern=r"^(GM\d{4}|NL\d{2})$", description="CBS gemeente code, or NL00 for a national run")]
+    name: str
+
+
+class Areas(Strict):
+    """The area registry (codes, names, levels, parents) and the geometry used for placing points."""
+
+    registry: Path
+    geometry: Path | None = None
+
+
+class TableLayout(Strict):
+    """The layout of a table for the ``generic`` loader (and its presets), so that an
+    extract with an unforeseen layout needs a config change, not code.
+
+    Long layout: one row per area (and period), one column per indicator (``values``).
+    Wide layout (``wide_periods: true``): one row per area, one column per period (the
+    headers holding a four-digit year), the indicator named by ``indicator`` or, with
+    ``sheet: "*"``, by each sheet's name.
+    """
+
+    sheet: str | int | None = Field(default=None, description='sheet name or 0-based number; "*" = every sheet')
+    header_row: Annotated[int, Field(ge=1)] | None = Field(default=None, description="1-based; default: found by area_column")
+    area_column: str | None = Field(default=None, description="required for the generic loader; presets set it")
+    area_kind: Literal["auto", "code", "name", "pc4"] = "auto"
+    level: str | None = Field(default=None, description="level of every row; default: from level_column or the registry")
+    level_column: str | None = None
+    level_values: dict[str, str] = Field(default_factory=dict, description="labels in level_column -> registry level")
+    period_column: str | None = None
+    wide_periods: bool = False
+    indicator: str | None = None
+    values: list[str] | dict[str, str] | None = Field(
+        default=None, description="value columns (list) or column -> indicator name; default: every other column"
+    )
+    decimal: Literal["auto", ",", "."] = "auto"
+    missing: dict[str, MissingFlag] = Field(default_factory=dict, description="extra missing markers -> flag")
+    unit: str = ""
+    units: dict[str, str] = Field(default_factory=dict, description="indicator -> unit")
+
+    @model_validator(mode="after")
+    def _layout(self) -> TableLayout:
+        if self.wide_periods and self.period_column:
+            raise ValueError("give either 'period_column' or 'wide_periods: true', not both")
+        if self.wide_periods and self.values is not None:
+            raise ValueError("with 'wide_periods: true' the value columns are the period columns; drop 'values'")
+        return self
+
+
+class Precedence(Strict):
+    """Several inputs report the same indicator: per area take the first input in
+    ``inputs`` that has a value for ``variable``; the choice is reported."""
+
+    variable: str
+    inputs: Annotated[list[str], Field(min_length=2)]
+    period: str | None = Field(default=None, description="period of the combined rows; default: the config period")
+
+
+class InputSpec(Strict):
+    """One input file and the loader that reads it into the tidy table."""
+
+    loader: LoaderName
+    path: Path
+    period: str
+    source: str | None = Field(default=None, description="source label in the tidy table; defaults to the input name")
+    sheet: str | None = None
+    locations: Path | None = Field(
+        default=None, description="school_scores only: CSV brin_vestiging,wijk_code,reason that places schools by hand"
+    )
+    other_areas: Literal["error", "ignore"] = Field(
+        default="error",
+        description="areas at the scored level that are not in the registry: an error (a typo or a wrong vintage), "
+        "or ignored with a note (for files that cover more gemeenten, such as a national KWB download)",
+    )
+    table: TableLayout | None = Field(default=None, description="generic loader (and presets): the table layout")
+    layout: Literal["auto", "school_file", "schoolweging", "dashboard"] = Field(
+        default="auto", description="oab only: which OAB layout the file has"
+    )
+    schools: Path | None = Field(default=None, description="oab: school table placing vestigingen (schools.csv or DUO list)")
+    pupil_origin: Path | None = Field(default=None, description="oab: CSV brin_vestiging,area_code,leerlingen (where pupils live)")
+    aliases: Path | None = Field(default=None, description="CSV alias,area_code,note: other names of areas (e.g. Frisian)")
+    pc4_allocation: Path | None = Field(default=None, description="CSV pc4,area_code,share: postcode areas to areas")
+    crosswalk: Path | None = Field(
+        default=None, description="CSV from_year,to_year,from_code,to_code,weight: converts this input's boundary vintage"
+    )
+    vintage: str | None = Field(default=None, description="boundary year of this input's areas (with crosswalk)")
+    crosswalk_to: str | None = Field(default=None, description="target boundary year; default: the registry's vintage")
+    fuzzy_threshold: Annotated[float, Field(ge=0, le=100)] = Field(
+        default=90, description="rapidfuzz score (0-100) above which a name is matched fuzzily (always reported)"
+    )
+    family: str | None = Field(
+        default=None, description="source family (monitor) for the consensus check; defaults to the input name"
+    )
+
+
+class PopulationGate(Strict):
+    """Areas with fewer than ``minimum`` of the counted population get no score.
+
+    The programme is about children, so the gate counts children (or households with
+    children), not residents: a wijk of students or elderly is not ranked on adult
+    poverty alone.
+    """
+
+    input: str
+    variable: str
+    minimum: Annotated[float, Field(ge=0)]
+    label: str

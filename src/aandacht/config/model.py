@@ -1,0 +1,111 @@
+"""The whole config: every section, and the checks that span sections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, model_validator
+
+from .base import Strict
+from .designation import DesignationRules
+from .framework import Framework
+from .inputs import Areas, Gemeente, InputSpec, PopulationGate, Precedence
+from .method import Method
+from .presentation import MapOptions, ReportOptions
+from .selection import IkcRegistrySpec, SelectionRules
+from .uncertainty import Consensus, Designation, Spatial, Uncertainty
+
+
+class Config(Strict):
+    """A whole aandacht config."""
+
+    name: str
+    gemeente: Gemeente
+    level: str = "wijk"
+    period: str
+    areas: Areas
+    inputs: Annotated[dict[str, InputSpec], Field(min_length=1)]
+    population: PopulationGate | None = None
+    framework: Framework
+    method: Method = Method()
+    designation: DesignationRules | None = None
+    ikc: IkcRegistrySpec = IkcRegistrySpec()
+    selection: SelectionRules | None = None
+    precedence: dict[str, Precedence] = Field(
+        default_factory=dict, description="combined inputs: name -> variable and inputs in order of precedence"
+    )
+    maps: MapOptions = MapOptions()
+    report: ReportOptions = ReportOptions()
+    uncertainty: Uncertainty = Uncertainty()
+    consensus: Consensus = Consensus()
+    spatial: Spatial = Spatial()
+    source_file: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _uncertainty_follows_designation(self) -> Config:
+        """Unless ``uncertainty.designation`` is given, the probability of designation uses the
+        designation rule itself (its ``top_k``, else its ``min_score``), so that "aandachtsgebied in
+        87% of the draws" refers to the rule the round applies."""
+        rules = self.designation
+        if rules is None or "designation" in self.uncertainty.model_fields_set:
+            return self
+        if rules.top_k is None and rules.min_score is None:
+            return self
+        rule = Designation(top_k=rules.top_k) if rules.top_k is not None else Designation(threshold=rules.min_score)
+        return self.model_copy(update={"uncertainty": self.uncertainty.model_copy(update={"designation": rule})})
+
+    @model_validator(mode="after")
+    def _references(self) -> Config:
+        clash = sorted(set(self.precedence) & set(self.inputs))
+        if clash:
+            raise ValueError(f"precedence name(s) {clash} are also input names")
+        for name, rule in self.precedence.items():
+            unknown_inputs = sorted(set(rule.inputs) - set(self.inputs))
+            if unknown_inputs:
+                raise ValueError(f"precedence.{name}.inputs: unknown input(s) {unknown_inputs}; defined: {sorted(self.inputs)}")
+        names = set(self.inputs) | set(self.precedence)
+        for position, indicator in enumerate(self.framework.indicators):
+            if indicator.input not in names:
+                raise ValueError(
+                    f"framework.indicators[{position}] ({indicator.id}): input '{indicator.input}' "
+                    f"is not defined; defined inputs: {sorted(names)}"
+                )
+        if self.population is not None and self.population.input not in names:
+            raise ValueError(f"population.input '{self.population.input}' is not defined; defined inputs: {sorted(names)}")
+        node_ids = {node.id for node in self.framework.nodes} | {self.framework.index.id}
+        unknown = sorted(set(self.method.aggregation.by_node) - node_ids)
+        if unknown:
+            raise ValueError(f"method.aggregation.by_node names unknown node(s) {unknown}")
+        check_uncertainty(self)
+        if self.method.normalisation.method == "goalposts":
+            lacking = [i.id for i in self.framework.indicators if i.goalposts is None]
+            if lacking:
+                raise ValueError(f"normalisation 'goalposts' needs goalposts on every indicator; missing on {lacking}")
+        return self
+
+
+def check_uncertainty(config: Config) -> None:
+    """Check that the keys of ``uncertainty.weight_noise`` name weights, each weight at most once."""
+    framework = config.framework
+    group_ids = {framework.index.id} | {n.id for n in framework.nodes}
+    covered: dict[str, str] = {}
+    for key in config.uncertainty.weight_noise:
+        if key == "indicators":
+            items = [i.id for i in framework.indicators]
+        elif key == "nodes":
+            items = [n.id for n in framework.nodes]
+        elif key in group_ids:
+            items = [x.id for x in [*framework.nodes, *framework.indicators] if x.parent == key]
+        else:
+            raise ValueError(
+                f"uncertainty.weight_noise: '{key}' is not 'indicators', 'nodes' or a node id; nodes: {sorted(group_ids)}"
+            )
+        for item in items:
+            if item in covered:
+                raise ValueError(f"uncertainty.weight_noise: the weight of '{item}' is covered by both '{covered[item]}' and '{key}'")
+            covered[item] = key
+    if "goalposts" in config.uncertainty.normalisation:
+        lacking = [i.id for i in framework.indicators if i.goalposts is None]
+        if lacking:
+            raise ValueError(f"uncertainty.normalisation lists 'goalposts', which needs goalposts on every indicator; missing on {lacking}")

@@ -1,0 +1,49 @@
+"""Config sections ``maps`` and ``report``: how maps are drawn and the report written."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from .base import Strict
+from .choices import ClassificationMethod, MapFormat, MapSize
+
+
+class MapOptions(Strict):
+    """How ``aandacht map`` and the report draw maps (every key optional).
+
+    Classes: ``quantiles`` (equal numbers of areas per class), ``fisher_jenks`` (natural
+    breaks), or ``fixed`` with ``breaks`` as increasing class upper bounds on the score
+    scale. Palettes are colour-blind-safe sequential matplotlib colormaps.
+    """
+
+    classes: ClassificationMethod = "quantiles"
+    k: Annotated[int, Field(ge=2, le=9)] = 5
+    breaks: list[float] = Field(default_factory=list)
+    palette: Literal["YlOrRd", "OrRd", "YlOrBr", "PuRd", "YlGnBu", "viridis", "cividis", "magma"] = "YlOrRd"
+    size: MapSize = "a4"
+    formats: list[MapFormat] = Field(default_factory=lambda: ["png", "pdf"])
+    dpi: Annotated[int, Field(ge=20, le=1200)] = 300
+    inset: Literal["auto", "off"] = "auto"
+    inset_max_share: Annotated[float, Field(gt=0, le=1)] = 0.25
+    label_top: Annotated[int, Field(ge=0)] = 5
+    source_line: str | None = None
+
+    @model_validator(mode="after")
+    def _breaks(self) -> MapOptions:
+        if self.classes == "fixed" and not self.breaks:
+            raise ValueError("classes 'fixed' needs 'breaks' (increasing class upper bounds)")
+        if sorted(set(self.breaks)) != list(self.breaks):
+            raise ValueError(f"breaks must be strictly increasing (got {self.breaks})")
+        return self
+
+
+class ReportOptions(Strict):
+    """How ``aandacht report`` writes the report: counts under ``suppress_below`` are shown
+    as "<N" (statistical disclosure control); without designated aandachtsgebieden the
+    ``profile_top`` highest-ranked areas get a profile."""
+
+    suppress_below: Annotated[int, Field(ge=0)] = 10
+    profile_top: Annotated[int, Field(ge=0)] = 5
+    title: str | None = None

@@ -1,0 +1,71 @@
+"""Config sections ``uncertainty``, ``consensus`` and ``spatial``: the robustness analyses
+(see :mod:`aandacht.scoring.uncertainty`, :mod:`~aandacht.scoring.consensus` and
+:mod:`~aandacht.scoring.spatial`)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+
+from .base import Strict
+from .choices import AggregationMethod, NormalisationMethod
+
+
+class Designation(Strict):
+    """Designation rule used by the uncertainty analysis: the ``top_k`` highest-scoring areas,
+    or every area with a score of at least ``threshold`` (on the scale of each draw's normalisation)."""
+
+    top_k: Annotated[int, Field(ge=1)] | None = None
+    threshold: float | None = None
+
+    @model_validator(mode="after")
+    def _one_rule(self) -> Designation:
+        if (self.top_k is None) == (self.threshold is None):
+            raise ValueError("give exactly one of 'top_k' or 'threshold'")
+        return self
+
+
+class Uncertainty(Strict):
+    """Uncertain inputs of the Monte Carlo uncertainty and Sobol sensitivity analysis.
+
+    ``weight_noise`` maps ``indicators`` (every indicator weight), ``nodes`` (every domain
+    and sub-domain weight) or a node id (the weights of that node's children) to f: each
+    of those weights is drawn uniformly from w x [1 - f, 1 + f]. ``normalisation``,
+    ``aggregation`` and ``treatment`` list the alternatives drawn with equal probability
+    (empty = keep the method of the config); ``leave_one_out`` drops one indicator (or
+    none) with equal probability. See :mod:`aandacht.scoring.uncertainty`.
+    """
+
+    draws: Annotated[int, Field(ge=2, le=1_000_000)] = 1000
+    seed: Annotated[int, Field(ge=0)] = 20240601
+    weight_noise: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=lambda: {"indicators": 0.25, "nodes": 0.25})
+    normalisation: list[NormalisationMethod] = Field(default_factory=list)
+    aggregation: list[AggregationMethod] = Field(default_factory=list)
+    treatment: list[bool] = Field(default_factory=list)
+    leave_one_out: bool = False
+    designation: Designation = Designation(top_k=6)
+    bootstrap: Annotated[int, Field(ge=0, le=10_000)] = 200
+    confidence: Annotated[float, Field(gt=0, lt=1)] = 0.95
+
+    @field_validator("normalisation", "aggregation", "treatment")
+    @classmethod
+    def _distinct(cls, value: list) -> list:
+        if len(set(value)) != len(value):
+            raise ValueError(f"list the alternatives once each (got {value})")
+        return value
+
+
+class Consensus(Strict):
+    """Consensus between source families: areas in the top ``top_k`` of at least ``min_sources`` family scores."""
+
+    top_k: Annotated[int, Field(ge=1)] = 6
+    min_sources: Annotated[int, Field(ge=1)] = 2
+
+
+class Spatial(Strict):
+    """Local Moran's I of the composite score (queen contiguity), permutation p-values, FDR at ``alpha``."""
+
+    permutations: Annotated[int, Field(ge=99, le=99_999)] = 999
+    alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    seed: Annotated[int, Field(ge=0)] = 12345

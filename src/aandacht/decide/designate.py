@@ -1,0 +1,247 @@
+"""Designation of aandachtsgebieden from a scoring run.
+
+Rules (config ``designation``, model :class:`aandacht.config.DesignationRules`): an area
+of the scored level is designated when
+
+    scored  and  population >= min_population
+    and ( [rank <= top_k] and [score >= min_score] and [probability >= min_probability]
+          and [in hard core, if consensus = required]
+          or  [in hard core, if consensus = sufficient] )
+
+where a bracketed rule that is not configured is true. ``probability`` (the probability
+of designation under the uncertainty analysis) and ``hard_core`` (areas in the top k of
+at least m monitors) are optional inputs: a rule that needs them when they are not
+given is an error, never skipped.
+
+Designated areas are then gathered into aandachtsgebieden: a configured group (several
+wijken, or buurten of a wijk, with the name used in the bestuurlijk overleg) replaces
+its members when ``any``/``all`` of the scored areas it touches are designated; every
+other designated area is a gebied of its own, named after the area. Contiguous groups of
+adjoining designated areas (polygons that touch, EPSG:28992), and every adjoining pair,
+are suggested as candidate groups, not applied.
+
+Every designated area carries its reasons: the indicators with the largest contribution
+to its score (nominal effective weight x normalised value, OECD/JRC Handbook 2008, step 8
+"decomposition"), each with its raw value, the gemeente value where the data hold it, and
+the median over the scored areas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..config import DesignationRules
+from ..dutch import number_nl
+from ..errors import ConfigError
+from ..inputs.matrix import reference_values
+from ..scoring.run import ScoreRun
+
+
+@dataclass
+class DesignationResult:
+    """Per area the rule outcome, the gebieden formed, adjoining suggestions and reasons."""
+
+    areas: pd.DataFrame  # index area_code: area_name, rank, score, probability, hard_core, population, designated, gebied
+    gebieden: pd.DataFrame  # gebied, areas (";"-joined codes), area_names, designated_members, reasons
+    suggestions: pd.DataFrame  # kind (samenhangend gebied / aangrenzend paar), areas, area_names
+    reasons: pd.DataFrame  # long: area_code, order, indicator, label, value, unit, gemeente, median, normalised, contribution
+    notes: list[str] = field(default_factory=list)
+
+    def gebied_members(self) -> dict[str, list[str]]:
+        """gebied name -> member area codes."""
+        return {row.gebied: row.areas.split(";") for row in self.gebieden.itertuples()}
+
+
+def apply_rules(
+    scores: pd.Series,
+    population: pd.Series,
+    rules: DesignationRules,
+    probability: pd.Series | None = None,
+    hard_core: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Evaluate the designation rules (module docstring) per area.
+
+    ``scores`` is indexed by area code (NaN = not scored); ``population`` is the figure of
+    the population gate. Returns one column per rule (True/False) and ``designated``.
+    """
+    if rules.min_probability is not None and probability is None:
+        raise ConfigError("designation.min_probability is set, but no probability of designation is available "
+                          "(configure the uncertainty analysis, or remove the rule)")
+    if rules.consensus != "ignore" and hard_core is None:
+        raise ConfigError(f"designation.consensus is '{rules.consensus}', but no hard core of the monitors is available "
+                          "(configure the consensus analysis, or set consensus: ignore)")
+    codes = scores.index
+    rank = scores.rank(ascending=False, method="min")
+    table = pd.DataFrame({"rank": rank.astype("Int64"), "score": scores}, index=codes)
+    table["population"] = population.reindex(codes)
+    table["probability"] = probability.reindex(codes) if probability is not None else np.nan
+    table["hard_core"] = hard_core.reindex(codes).fillna(False).astype(bool) if hard_core is not None else False
+    scored = scores.notna()
+    table["rule_population"] = scored & (
+        True if rules.min_population is None else table["population"].fillna(-np.inf) >= rules.min_population)
+    table["rule_top_k"] = scored & (True if rules.top_k is None else rank <= rules.top_k)
+    table["rule_min_score"] = scored & (True if rules.min_score is None else scores >= rules.min_score)
+    table["rule_probability"] = scored & (
+        True if rules.min_probability is None else table["probability"].fillna(-np.inf) >= rules.min_probability)
+    ranked_rules = table["rule_top_k"] & table["rule_min_score"] & table["rule_probability"]
+    if rules.consensus == "required":
+        chosen = ranked_rules & table["hard_core"]
+    elif rules.consensus == "sufficient":
+        any_ranked_rule = rules.top_k is not None or rules.min_score is not None or rules.min_probability is not None
+        chosen = (ranked_rules if any_ranked_rule else False) | (table["hard_core"] & scored)
+    else:
+        chosen = ranked_rules
+    table["designated"] = (table["rule_population"] & chosen).astype(bool)
+    return table
+
+
+def scored_area_of(code: str, registry, level: str) -> str:
+    """The area at the scored ``level`` that ``code`` is or lies in ('' when none)."""
+    table = registry.table
+    if code not in table.index:
+        return ""
+    if table.at[code, "level"] == level:
+        return code
+    return next((a for a in registry.ancestors(code) if table.at[a, "level"] == level), "")
+
+
+def form_gebieden(designated: list[str], rules: DesignationRules, registry, level: str, names: pd.Series) -> pd.DataFrame:
+    """Gather designated areas into named gebieden (module docstring)."""
+    rows, covered = [], set()
+    for group in rules.groups:
+        unknown = [a for a in group.areas if a not in registry.table.index]
+        if unknown:
+            raise ConfigError(f"designation.groups '{group.name}': area code(s) {unknown} are not in the area registry")
+        touched = []
+        for code in group.areas:
+            parent = scored_area_of(code, registry, level)
+            if not parent:
+                raise ConfigError(f"designation.groups '{group.name}': area {code} is not at or below level '{level}'")
+            if parent not in touched:
+                touched.append(parent)
+        hits = [a for a in touched if a in designated]
+        if (group.designate_when == "any" and hits) or (group.designate_when == "all" and len(hits) == len(touched)):
+            rows.append({"gebied": group.name, "areas": ";".join(group.areas),
+                         "area_names": "; ".join(registry.name(a) for a in group.areas),
+                         "designated_members": ";".join(hits)})
+            covered.update(touched)
+    for code in designated:
+        if code not in covered:
+            rows.append({"gebied": str(names.get(code, code)), "areas": code, "area_names": str(names.get(code, code)),
+                         "designated_members": code})
+    return pd.DataFrame(rows, columns=["gebied", "areas", "area_names", "designated_members"])
+
+
+def adjoining_components(codes: list[str], geometry) -> list[list[str]]:
+    """Connected groups (size >= 2) of ``codes`` whose polygons touch (EPSG:28992).
+
+    Two areas adjoin when their polygons touch (share boundary) or, for slightly
+    overlapping generalised shapes, overlap: shapely ``intersects`` covers both. Components are found by
+    breadth-first search and returned sorted, each sorted by code.
+    """
+    present = [c for c in codes if c in geometry.index]
+    shapes = geometry.loc[present, "geometry"]
+    neighbours = {c: [d for d in present if d != c and shapes[c].intersects(shapes[d])] for c in present}
+    seen, components = set(), []
+    for start in sorted(present):
+        if start in seen:
+            continue
+        queue, component = [start], []
+        seen.add(start)
+        while queue:
+            current = queue.pop(0)
+            component.append(current)
+            for other in neighbours[current]:
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+        if len(component) > 1:
+            components.append(sorted(component))
+    return sorted(components)
+
+
+def adjoining_components_pairs(codes: list[str], geometry) -> list[list[str]]:
+    """Every pair of ``codes`` whose polygons adjoin (same test as :func:`adjoining_components`)."""
+    ordered = sorted(c for c in codes if c in geometry.index)
+    return [[a, b] for n, a in enumerate(ordered) for b in ordered[n + 1:]
+            if geometry.at[a, "geometry"].intersects(geometry.at[b, "geometry"])]
+
+
+def gemeente_values(run: ScoreRun) -> pd.Series:
+    """Each indicator's value for the gemeente as a whole, where the input holds a gemeente row."""
+    return reference_values(run.tidy, run.config, run.config.gemeente.code)["value"]
+
+
+def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
+    """The ``count`` indicators contributing most to each area's score (module docstring)."""
+    result = run.result
+    weights = result.tree.nominal_effective_weights()
+    normalised = result.normalised
+    raw = run.matrix.values
+    gemeente = gemeente_values(run)
+    median = raw.loc[normalised.index].median()
+    spec = {i.id: i for i in run.config.framework.indicators}
+    rows = []
+    for code in codes:
+        contribution = pd.Series({i: weights[i] * normalised.at[code, i] for i in normalised.columns}).dropna()
+        for order, (indicator, part) in enumerate(contribution.sort_values(ascending=False).head(count).items(), 1):
+            rows.append({
+                "area_code": code, "order": order, "indicator": indicator, "label": spec[indicator].label,
+                "value": raw.at[code, indicator], "unit": spec[indicator].unit, "gemeente": gemeente[indicator],
+                "median": median[indicator], "normalised": normalised.at[code, indicator], "contribution": part,
+            })
+    columns = ["area_code", "order", "indicator", "label", "value", "unit", "gemeente", "median", "normalised", "contribution"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def reason_text(rows: pd.DataFrame) -> str:
+    """Dutch one-line reasons, e.g. 'Jongeren met jeugdzorg 21,3 % (gemeente 12,0; mediaan wijken 11,5)'."""
+    parts = []
+    for row in rows.itertuples():
+        reference = [f"gemeente {number_nl(row.gemeente)}"] if not np.isnan(row.gemeente) else []
+        reference.append(f"mediaan wijken {number_nl(row.median)}")
+        parts.append(f"{row.label} {number_nl(row.value)} {row.unit} ({'; '.join(reference)})".replace("  ", " "))
+    return "; ".join(parts)
+
+
+def designate(
+    run: ScoreRun,
+    rules: DesignationRules,
+    probability: pd.Series | None = None,
+    hard_core: pd.Series | None = None,
+) -> DesignationResult:
+    """Apply the rules to a scoring run, form gebieden, suggest adjoining groups, give reasons."""
+    areas = run.matrix.areas
+    scores = run.result.index.reindex(areas.index)
+    table = apply_rules(scores, areas["population"], rules, probability, hard_core)
+    table.insert(0, "area_name", areas["area_name"])
+    designated = [c for c in table.sort_values(["rank", "score"]).index if table.at[c, "designated"]]
+    gebieden = form_gebieden(designated, rules, run.registry, run.config.level, areas["area_name"])
+    gebied_of = {code: row.gebied for row in gebieden.itertuples() for code in row.areas.split(";")}
+    for row in gebieden.itertuples():
+        for code in row.areas.split(";"):
+            parent = scored_area_of(code, run.registry, run.config.level)
+            gebied_of.setdefault(parent, f"{row.gebied} (deels)")
+    table["gebied"] = [gebied_of.get(c, "") for c in table.index]
+    reasons = area_reasons(run, designated, rules.reasons)
+    texts = {code: reason_text(rows) for code, rows in reasons.groupby("area_code")}
+    table["redenen"] = [texts.get(c, "") for c in table.index]
+    gebieden["redenen"] = [" | ".join(f"{run.registry.name(c)}: {texts[c]}" for c in row.designated_members.split(";"))
+                           for row in gebieden.itertuples()]
+    notes, suggestions = [], []
+    if rules.suggest_adjoining and len(designated) > 1:
+        geometry = run.registry.geometry()
+        lacking = [c for c in designated if c not in geometry.index]
+        if lacking:
+            notes.append(f"no geometry for {lacking}; they are left out of the adjoining-group suggestions")
+        components = adjoining_components(designated, geometry)
+        pairs = [pair for component in components for pair in adjoining_components_pairs(component, geometry)]
+        for kind, groups in (("samenhangend gebied", components), ("aangrenzend paar", pairs)):
+            for group in groups:
+                suggestions.append({"kind": kind, "areas": ";".join(group),
+                                    "area_names": " + ".join(run.registry.name(c) for c in group)})
+    suggestion_table = pd.DataFrame(suggestions, columns=["kind", "areas", "area_names"])
+    return DesignationResult(table, gebieden, suggestion_table, reasons, notes)

@@ -1,0 +1,177 @@
+"""The IKC registry: the IKCs (schools with childcare) that can become Plus-IKC.
+
+Input (config ``ikc.table``; default: the file of the ``school_scores`` input, i.e. the
+embedded DUO school list joined to the CBS achterstandsscores 2019) has one row per
+vestiging with the columns of the school table (:mod:`aandacht.inputs.sources.schools`):
+``brin_vestiging``, ``name``, ``leerlingen``, the achterstandsscore columns, and a
+location: ``wijk_code`` or RD coordinates ``x_rd``/``y_rd`` (placed by point in polygon;
+a ``postcode`` alone cannot be placed, the row is then reported as unplaced). Optional
+columns: ``bevoegd_gezag_nummer`` (DUO number of the school board), ``bevoegd_gezag``
+(its name), ``kinderopvang_partner``, ``buurt_code`` (to match gebieden made of
+buurten), ``speciaal_onderwijs`` (ja/nee) or ``soort_po`` (``sbo`` = special).
+
+School-board names: DUO gives only the number. Names come from ``ikc.boards``, a CSV
+``bevoegd_gezag_nummer,naam`` that an analyst fills; a number not in it (and without a
+``bevoegd_gezag`` name in the table) is shown as ``bevoegd gezag <nr>``.
+
+Duplicate BRIN codes and wijk codes that are not in the area registry are errors.
+
+The optional pupil-origin table (``ikc.pupil_origin``: ``brin_vestiging``,
+``area_code``, ``leerlingen``) says where each IKC's pupils live.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..config import Config, InputSpec
+from ..errors import ConfigError, DataError
+from ..inputs.reading import fail_at_first, parse_numbers, read_table, require_columns
+from ..inputs.sources.schools import read_locations, read_schools
+
+YES = {"ja", "j", "yes", "y", "true", "1", "waar"}
+NO = {"nee", "n", "no", "false", "0", "onwaar", ""}
+
+
+@dataclass
+class IkcRegistry:
+    """IKCs indexed by brin_vestiging; ``table`` has name, bevoegd_gezag_nummer,
+    bevoegd_gezag, kinderopvang_partner, leerlingen, score columns, wijk_code,
+    buurt_code, speciaal_onderwijs (bool) and x_rd/y_rd (EPSG:28992, NaN when unknown)."""
+
+    table: pd.DataFrame
+    source: str
+    notes: list[str] = field(default_factory=list)
+
+
+def ikc_table_spec(config: Config) -> InputSpec:
+    """The IKC table as a school-table input: ``ikc.table``, else the ``school_scores`` input."""
+    schools = [spec for spec in config.inputs.values() if spec.loader == "school_scores"]
+    if config.ikc.table is not None:
+        return InputSpec(loader="school_scores", path=config.ikc.table, period=config.period)
+    if not schools:
+        raise ConfigError(f"{config.source_file}: ikc.table is not set and there is no school_scores input to take it from")
+    return schools[0]
+
+
+def read_boards(path: Path) -> pd.Series:
+    """The analyst's board-name table (bevoegd_gezag_nummer, naam) as a Series by number."""
+    table = read_table(path, dtype=str, allow_empty=True).fillna("")
+    require_columns(table, ("bevoegd_gezag_nummer", "naam"), path, "board table")
+    numbers = table["bevoegd_gezag_nummer"].str.strip()
+    fail_at_first(numbers.duplicated(), table.index, path, lambda i: f"duplicate bevoegd_gezag_nummer {numbers.iloc[i]}")
+    return pd.Series(table["naam"].str.strip().to_numpy(), index=numbers)
+
+
+def _flags(values: pd.Series, origin: str, column: str) -> pd.Series:
+    text = values.fillna("").astype(str).str.strip().str.lower()
+    fail_at_first(~text.isin(YES | NO), values.index, origin, lambda i: f"{values.iloc[i]!r} is not ja/nee", column)
+    return text.isin(YES)
+
+
+def load_ikcs(config: Config, registry) -> IkcRegistry:
+    """Read, place and check the IKC table (module docstring)."""
+    from ..inputs.sources.schools import place_schools
+
+    spec = ikc_table_spec(config)
+    origin = str(spec.path)
+    frame = read_schools(spec)
+    locations = read_locations(spec.locations) if spec.locations else None
+    frame["wijk_code"] = place_schools(frame, registry, origin, locations)
+    levels = registry.table["level"]
+    wrong = frame.loc[(frame["wijk_code"] != "") & (frame["wijk_code"].map(levels) != config.level), "wijk_code"]
+    if len(wrong):
+        raise DataError(f"{origin}: wijk_code {wrong.iloc[0]} is a {levels[wrong.iloc[0]]}, not a {config.level}")
+    frame["buurt_code"] = frame.get("buurt_code", pd.Series("", index=frame.index)).fillna("").str.strip()
+    misplaced = [bool(buurt) and (buurt not in registry.table.index or wijk not in registry.ancestors(buurt))
+                 for buurt, wijk in zip(frame["buurt_code"], frame["wijk_code"])]
+    fail_at_first(misplaced, frame.index, origin, lambda i: f"buurt_code {frame['buurt_code'].iloc[i]} is not a buurt "
+                                                            f"of wijk {frame['wijk_code'].iloc[i] or '(none)'}")
+    notes = []
+    if "speciaal_onderwijs" in frame.columns:
+        frame["speciaal_onderwijs"] = _flags(frame["speciaal_onderwijs"], origin, "speciaal_onderwijs")
+    elif "soort_po" in frame.columns:
+        frame["speciaal_onderwijs"] = frame["soort_po"].fillna("").str.strip().str.lower().eq("sbo")
+    else:
+        frame["speciaal_onderwijs"] = False
+        notes.append(f"{origin}: no speciaal_onderwijs or soort_po column; every IKC is taken as regular education")
+    numbers = frame.get("bevoegd_gezag_nummer", pd.Series("", index=frame.index)).fillna("").str.strip()
+    names = frame.get("bevoegd_gezag", pd.Series("", index=frame.index)).fillna("").str.strip()
+    boards = read_boards(config.ikc.boards).to_dict() if config.ikc.boards else {}
+    from_table = numbers.map(lambda number: boards.get(number, ""))
+    fallback = np.where(numbers != "", "bevoegd gezag " + numbers, "bevoegd gezag onbekend")
+    frame["bevoegd_gezag_nummer"] = numbers
+    frame["bevoegd_gezag"] = from_table.where(from_table != "", names.where(names != "", fallback))
+    frame["kinderopvang_partner"] = frame.get("kinderopvang_partner", pd.Series("", index=frame.index)).fillna("")
+    unplaced = frame.loc[frame["wijk_code"] == "", "brin_vestiging"].tolist()
+    if unplaced:
+        notes.append(f"{origin}: IKC(s) {unplaced} have no wijk (no coordinates, no wijk_code, no entry in the "
+                     "location table); they are listed but cannot be in an aandachtsgebied by location")
+    for axis in ("x_rd", "y_rd"):
+        if axis not in frame.columns:
+            frame[axis] = np.nan
+    columns = ["brin_vestiging", "name", "bevoegd_gezag_nummer", "bevoegd_gezag", "kinderopvang_partner", "leerlingen",
+               "achterstandsscore", "achterstandsscore_zonder_drempel", "wijk_code", "buurt_code", "speciaal_onderwijs",
+               "x_rd", "y_rd"]
+    table = frame.loc[:, columns].set_index("brin_vestiging", drop=False)
+    return IkcRegistry(table, origin, notes)
+
+
+def read_pupil_origin(path: Path, ikcs: IkcRegistry, registry) -> pd.DataFrame:
+    """The pupil-origin table (brin_vestiging, area_code, leerlingen), checked against
+    the IKC registry and the area registry."""
+    table = read_table(path, dtype=str)
+    require_columns(table, ("brin_vestiging", "area_code", "leerlingen"), path, "pupil-origin table")
+    table["brin_vestiging"] = table["brin_vestiging"].fillna("").str.strip().str.upper()
+    table["area_code"] = table["area_code"].fillna("").str.strip()
+    for column, known, what in (("brin_vestiging", ikcs.table.index, "IKC registry"),
+                                ("area_code", registry.table.index, "area registry")):
+        fail_at_first(~table[column].isin(known), table.index, path,
+                      lambda i: f"{column} {table[column].iloc[i]!r} is not in the {what}")
+    table["leerlingen"] = parse_numbers(table["leerlingen"], str(path), "leerlingen")[0]
+    fail_at_first(table["leerlingen"].isna() | (table["leerlingen"] < 0), table.index, path,
+                  lambda i: "a count of pupils (>= 0) is required", "leerlingen")
+    return table
+
+
+def gebied_lookup(members: dict[str, list[str]]) -> dict[str, str]:
+    """Area code -> gebied name for every member code of every gebied."""
+    return {code: name for name, codes in members.items() for code in codes}
+
+
+def area_in_gebied(code: str, lookup: dict[str, str], registry) -> str:
+    """The gebied ``code`` lies in: itself or one of its ancestors is a member ('' if none)."""
+    if not code or code not in registry.table.index:
+        return ""
+    for candidate in [code, *registry.ancestors(code)]:
+        if candidate in lookup:
+            return lookup[candidate]
+    return ""
+
+
+def ikc_gebied(ikcs: IkcRegistry, members: dict[str, list[str]], registry) -> pd.Series:
+    """Per IKC the gebied its location lies in: by ``buurt_code`` when given, else by ``wijk_code``.
+
+    An IKC in a wijk of which only some buurten form a gebied, and without a buurt_code,
+    is outside that gebied (its buurt is unknown).
+    """
+    lookup = gebied_lookup(members)
+    codes = ikcs.table["buurt_code"].where(ikcs.table["buurt_code"] != "", ikcs.table["wijk_code"])
+    return codes.map(lambda code: area_in_gebied(code, lookup, registry))
+
+
+def pupil_share(origin: pd.DataFrame | None, ikcs: IkcRegistry, members: dict[str, list[str]], registry) -> pd.Series:
+    """Per IKC the share of its pupils living in an aandachtsgebied (NaN without a table or rows)."""
+    if origin is None:
+        return pd.Series(np.nan, index=ikcs.table.index)
+    lookup = gebied_lookup(members)
+    inside = origin["area_code"].map(lambda code: area_in_gebied(code, lookup, registry) != "")
+    total = origin.groupby("brin_vestiging")["leerlingen"].sum()
+    within = origin.loc[inside].groupby("brin_vestiging")["leerlingen"].sum()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = within.reindex(total.index).fillna(0) / total.where(total > 0)
+    return share.reindex(ikcs.table.index)

@@ -1,0 +1,242 @@
+"""Selection of Plus-IKCs: need, eligibility, continuity, and the integer program.
+
+Need of IKC i (config ``selection.need``), each component scaled to 0-100:
+
+    per_pupil_i = 100 * s_i / leerlingen_i      scaled by the maximum over all IKCs
+    total_i     = s_i                            scaled by the maximum over all IKCs
+    wijk_i      = composite score of i's wijk    min-max over the scored wijken (0 if unscored)
+    share_i     = 100 * share of i's pupils living in an aandachtsgebied (pupil-origin table)
+    need_i      = sum_c w_c * component_c,i / sum_c w_c
+
+with s the CBS achterstandsscore column chosen in ``need.score_column``. 100 is the
+highest IKC of the gemeente, so thresholds read as "share of the top".
+
+Eligible as a new Plus-IKC: located in an aandachtsgebied, or at least
+``eligible_pupil_share`` of its pupils lives in one; need >= ``continuity.entry_need``;
+and not special education when ``special_education: exclude``. The coverage constraint
+("every aandachtsgebied gets a Plus-IKC where it has an eligible one") counts the
+candidates located in the gebied.
+
+Continuity (the programme rule: "om continuiteit en rust te bieden" a Plus predicate lasts
+four years, re-examined every two years): for a Plus-IKC of the previous round with start
+year t and this round R,
+
+* R < t + term_years and need >= exit_need: keeps the predicate (fixed in), status voortgezet;
+* R < t + term_years and need < exit_need: loses it (fixed out), status beeindigd: situatie
+  veranderd, with the need components that changed (old -> new);
+* R >= t + term_years: competes again as any candidate; chosen -> opnieuw aangewezen
+  (new term from R), else beeindigd: termijn voorbij.
+
+exit_need < entry_need (hysteresis), so a small movement of the figures does not move
+money back and forth. Marked monitoren (on watch): a Plus-IKC with need < exit_need +
+watch_margin, and an IKC in an aandachtsgebied that is not Plus with entry_need -
+watch_margin <= need < entry_need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..config import SelectionRules
+from ..errors import ConfigError
+from .ikc import IkcRegistry, ikc_gebied, pupil_share
+from .optimise import Problem, explain, solve
+
+COMPONENTS = ("score_per_pupil", "score_total", "wijk_score", "pupil_share")
+COMPONENT_LABELS = {
+    "score_per_pupil": "achterstandsscore per 100 leerlingen",
+    "score_total": "achterstandsscore totaal",
+    "wijk_score": "score van de wijk",
+    "pupil_share": "% leerlingen uit aandachtsgebieden",
+    "need": "behoefte",
+}
+
+
+@dataclass
+class PreviousPlus:
+    """A Plus-IKC of the previous round: start year and its need figures then."""
+
+    brin_vestiging: str
+    name: str
+    start_year: int
+    figures: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class SelectionResult:
+    ikcs: pd.DataFrame  # per IKC: figures, need, eligibility, status, start year, marginal value
+    constraints: pd.DataFrame
+    objective: float
+    n_plus: int
+    notes: list[str] = field(default_factory=list)
+
+
+def scaled_to_max(values: pd.Series) -> pd.Series:
+    """100 * x / max(x); zero when every value is zero."""
+    top = values.max()
+    return values * 0 if not top or np.isnan(top) else 100 * values / top
+
+
+def need_table(ikcs: IkcRegistry, rules: SelectionRules, wijk_scores: pd.Series, share: pd.Series) -> pd.DataFrame:
+    """Raw figures, scaled components and need per IKC (module docstring)."""
+    weights = rules.need
+    table = ikcs.table
+    column = weights.score_column
+    if weights.pupil_share > 0 and share.isna().all():
+        raise ConfigError("selection.need.pupil_share has a weight but no pupil-origin table is given (ikc.pupil_origin)")
+    pupils = table["leerlingen"].where(table["leerlingen"] > 0)
+    scored = wijk_scores.dropna()
+    span = scored.max() - scored.min() if len(scored) else 0.0
+    wijk = (wijk_scores - scored.min()) / span * 100 if span else wijk_scores * 0
+    out = pd.DataFrame(index=table.index)
+    out["achterstandsscore"] = table[column]
+    out["per_100_leerlingen"] = 100 * table[column] / pupils
+    out["wijkscore"] = table["wijk_code"].map(wijk_scores)
+    out["aandeel_uit_gebieden"] = 100 * share
+    components = {
+        "score_per_pupil": scaled_to_max(out["per_100_leerlingen"]),
+        "score_total": scaled_to_max(out["achterstandsscore"]),
+        "wijk_score": table["wijk_code"].map(wijk).fillna(0.0),
+        "pupil_share": out["aandeel_uit_gebieden"].fillna(0.0),
+    }
+    total_weight = sum(getattr(weights, c) for c in COMPONENTS)
+    need = sum(getattr(weights, c) * components[c] for c in COMPONENTS) / total_weight
+    for c in COMPONENTS:
+        out[c] = components[c]
+    out["need"] = need.where(out["achterstandsscore"].notna() & out["per_100_leerlingen"].notna())
+    return out
+
+
+def changed_figures(old: dict[str, float], new: pd.Series) -> str:
+    """'behoefte 42,1 -> 18,3; score van de wijk 80 -> 40' for the figures that changed."""
+    parts = []
+    for key in ("need", *COMPONENTS):
+        before, after = old.get(key, np.nan), new.get(key, np.nan)
+        if not (np.isnan(before) and np.isnan(after)) and not np.isclose(before, after, equal_nan=True):
+            parts.append(f"{COMPONENT_LABELS[key]} {before:.1f} -> {after:.1f}".replace(".", ","))
+    return "; ".join(parts)
+
+
+def in_term_rules(previous: dict[str, PreviousPlus], table: pd.DataFrame, rules: SelectionRules, round_year: int):
+    """The continuity rule for Plus-IKCs within their term (module docstring).
+
+    Returns (fixed_in, fixed_out, status, start year, explanation) for those IKCs; IKCs
+    whose term is over are left to compete.
+    """
+    continuity = rules.continuity
+    fixed_in, fixed_out, status, start, why = set(), set(), {}, {}, {}
+    for brin, plus in previous.items():
+        if brin not in table.index or round_year >= plus.start_year + continuity.term_years:
+            continue
+        need = table.at[brin, "need"]
+        if not np.isnan(need) and need >= continuity.exit_need:
+            fixed_in.add(brin)
+            status[brin], start[brin] = "voortgezet", plus.start_year
+        else:
+            fixed_out.add(brin)
+            status[brin] = "beëindigd: situatie veranderd"
+            why[brin] = f"behoefte onder de uitstapdrempel {continuity.exit_need:g}: " + changed_figures(
+                plus.figures, table.loc[brin])
+    return fixed_in, fixed_out, status, start, why
+
+
+def board_limits(rules: SelectionRules, candidate_boards: pd.Series, all_boards: pd.Series) -> dict:
+    """Minimum and maximum per school board among the candidates: ``boards`` for every
+    board, overridden per board name by ``board_limits``; unconstrained boards are left out."""
+    unknown = sorted(set(rules.board_limits) - set(all_boards))
+    if unknown:
+        raise ConfigError(f"selection.board_limits names board(s) {unknown} that are not in the IKC registry; "
+                          f"boards: {sorted(set(all_boards))}")
+    limits = {board: (rules.boards.min, rules.boards.max) for board in sorted(set(candidate_boards))}
+    limits.update({board: (limit.min, limit.max) for board, limit in rules.board_limits.items() if board in limits})
+    return {board: limit for board, limit in limits.items() if limit != (0, None)}
+
+
+def select_plus(
+    ikcs: IkcRegistry,
+    rules: SelectionRules,
+    gebieden: dict[str, list[str]],
+    registry,
+    wijk_scores: pd.Series,
+    round_year: int,
+    previous: list[PreviousPlus] | None = None,
+    pupil_origin: pd.DataFrame | None = None,
+) -> SelectionResult:
+    """Compute need and eligibility, apply continuity, solve and explain (module docstring)."""
+    continuity = rules.continuity
+    notes = list(ikcs.notes)
+    share = pupil_share(pupil_origin, ikcs, gebieden, registry)
+    table = ikcs.table.loc[:, ["brin_vestiging", "name", "bevoegd_gezag", "kinderopvang_partner", "wijk_code",
+                               "buurt_code", "speciaal_onderwijs", "leerlingen"]].copy()
+    table["gebied"] = ikc_gebied(ikcs, gebieden, registry)
+    table = table.join(need_table(ikcs, rules, wijk_scores, share))
+    unscored = sorted(set(table.loc[table["wijk_code"] != "", "wijk_code"]) - set(wijk_scores.dropna().index))
+    if rules.need.wijk_score > 0 and unscored:
+        notes.append(f"wijk(en) {unscored} have no score; the wijk component of their IKCs' need is 0")
+    missing_need = table.index[table["need"].isna()].tolist()
+    if missing_need:
+        notes.append(f"no need figure (no score or no pupils) for {missing_need}; they cannot be chosen")
+    by_share = table["aandeel_uit_gebieden"].fillna(-1) >= 100 * rules.eligible_pupil_share
+    located = (table["gebied"] != "") | by_share
+    special_out = table["speciaal_onderwijs"] & (rules.special_education == "exclude")
+    table["in_gebied_of_leerlingen"] = located
+    table["boven_instapdrempel"] = table["need"].fillna(-np.inf) >= continuity.entry_need
+    table["verkiesbaar"] = located & table["boven_instapdrempel"] & ~special_out
+    table["reden_niet_verkiesbaar"] = np.select(
+        [table["need"].isna(), ~located, ~table["boven_instapdrempel"], special_out],
+        ["geen behoeftecijfer", "niet in een aandachtsgebied", "behoefte onder de instapdrempel",
+         "speciaal onderwijs uitgesloten"], "")
+    previous_by_id = {p.brin_vestiging: p for p in previous or []}
+    gone = sorted(set(previous_by_id) - set(table.index))
+    if gone:
+        notes.append(f"Plus-IKC(s) {gone} of the previous round are not in the IKC registry any more")
+    fixed_in, fixed_out, status, start, why = in_term_rules(previous_by_id, table, rules, round_year)
+    candidates = table.index[table["verkiesbaar"] | table.index.isin(list(fixed_in))]
+    eligible = table.loc[candidates]
+    cover = {gebied: eligible.index[eligible["gebied"] == gebied].tolist() for gebied in gebieden} \
+        if rules.cover_every_gebied else {}
+    problem = Problem(
+        need=eligible["need"].fillna(0.0), n=rules.n_plus, cover=cover, boards=eligible["bevoegd_gezag"],
+        board_limits=board_limits(rules, eligible["bevoegd_gezag"], table["bevoegd_gezag"]),
+        fixed_in=frozenset(fixed_in), fixed_out=frozenset(fixed_out & set(candidates)),
+    )
+    lacking = sorted(b for b, limit in rules.board_limits.items() if limit.min > 0 and b not in problem.board_limits)
+    if lacking:
+        notes.append(f"board(s) {lacking} have a minimum but no candidate IKC; their minimum cannot apply")
+    without = sorted(g for g, members in cover.items() if not members)
+    if without:
+        notes.append(f"aandachtsgebied(en) {without} have no eligible IKC; coverage cannot apply to them")
+    solution = solve(problem)
+    if len(solution.chosen) < rules.n_plus:
+        notes.append(f"only {len(solution.chosen)} of the {rules.n_plus} Plus-IKC places are filled: "
+                     f"there are only {len(candidates)} candidates (eligible or continuing)")
+    constraints, marginal = explain(problem, solution)
+    chosen = set(solution.chosen)
+    for brin in table.index:
+        if brin in status:
+            continue
+        plus = previous_by_id.get(brin)
+        if brin in chosen:
+            status[brin] = "opnieuw aangewezen" if plus else "nieuw"
+            start[brin] = round_year
+        elif plus:
+            status[brin] = "beëindigd: termijn voorbij"
+            reason = table.at[brin, "reden_niet_verkiesbaar"]
+            why[brin] = (f"termijn {plus.start_year}-{plus.start_year + continuity.term_years} voorbij, niet opnieuw "
+                         f"gekozen{': ' + reason if reason else ''}")
+        else:
+            status[brin] = "kandidaat, niet gekozen" if brin in candidates else "geen Plus-IKC"
+    table["plus_ikc"] = table.index.isin(list(chosen))
+    table["status"] = pd.Series(status)
+    table["startjaar"] = pd.Series(start, dtype="Int64").reindex(table.index)
+    table["toelichting"] = pd.Series(why, dtype=object).reindex(table.index).fillna(table["reden_niet_verkiesbaar"])
+    near_exit = table["plus_ikc"] & (table["need"] < continuity.exit_need + continuity.watch_margin)
+    near_entry = ~table["plus_ikc"] & located & table["need"].between(
+        continuity.entry_need - continuity.watch_margin, continuity.entry_need, inclusive="left")
+    table["monitoren"] = near_exit | near_entry
+    table["marginale_waarde"] = marginal.reindex(table.index)
+    table = table.sort_values(["plus_ikc", "need"], ascending=[False, False])
+    return SelectionResult(table.reset_index(drop=True), constraints, solution.objective, rules.n_plus, notes)

@@ -1,0 +1,201 @@
+"""Data-quality check of a config's inputs before anything is scored (``aandacht check``).
+
+    report = check_data(load_config("configs/leeuwarden.yaml"))
+    report.status          # "usable", "warnings" or "unusable"
+    report.coverage        # per source and indicator: areas and periods covered
+
+The report holds, per source and indicator, the coverage of the gemeente's areas at the
+config level and of periods; missing values by reason (the tidy flag, or "not in data" when
+an area has no row); out-of-range values (percentages above 100 or below 0, negative
+counts, values of framework indicators whose denominator is below ``min_denominator``);
+names matched fuzzily, ambiguously or not at all; and stale indicators (newest period
+older than the newest period of any input).
+
+Severity: an input that cannot be read, or a framework indicator without any value for the
+gemeente's areas, makes the data ``unusable``; everything else is a warning. Exit codes of
+the command: 0 usable (warnings allowed), 1 warnings under ``--strict``, 2 unusable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..config import Config, input_source
+from ..dutch import MISSING_LABELS
+from ..errors import AandachtError
+from .areas import load_registry
+from .harmonise import is_count
+from .tidy import concat_tidy
+
+
+@dataclass
+class CheckReport:
+    """The tables of a data-quality check (see the module docstring)."""
+
+    coverage: pd.DataFrame
+    missing: pd.DataFrame
+    out_of_range: pd.DataFrame
+    matches: pd.DataFrame
+    stale: pd.DataFrame
+    problems: pd.DataFrame  # severity (error | warning), source, message
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        severities = set(self.problems["severity"])
+        return "unusable" if "error" in severities else "warnings" if "warning" in severities else "usable"
+
+    def exit_code(self, strict: bool) -> int:
+        return {"unusable": 2, "warnings": 1 if strict else 0, "usable": 0}[self.status]
+
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        return {"problems": self.problems, "coverage": self.coverage, "missing": self.missing,
+                "out_of_range": self.out_of_range, "matches": self.matches, "stale": self.stale}
+
+
+def _year(period: str) -> float:
+    """The (last) four-digit year in a period label ("2023", "2021-2022"); NaN if none."""
+    found = re.findall(r"(?:19|20)\d{2}", str(period))
+    return float(found[-1]) if found else np.nan
+
+
+def _period_key(period: str) -> tuple[float, str]:
+    year = _year(period)
+    return (-1.0 if np.isnan(year) else year, str(period))
+
+
+def check_data(config: Config) -> CheckReport:
+    """Load every input (a failing input is reported, not raised) and check the result."""
+    from .load import combine_precedence, load_input, precedence_notes
+
+    registry = load_registry(config.areas.registry, config.areas.geometry)
+    problems: list[tuple[str, str, str]] = []
+    tables, notes, matches = [], [], []
+    for name, spec in config.inputs.items():
+        try:
+            loaded = load_input(spec, registry, config.level)
+        except AandachtError as error:
+            problems.append(("error", name, f"input cannot be read: {error}"))
+            continue
+        tables.append(loaded.table)
+        notes.extend(loaded.notes)
+        if loaded.matches is not None:
+            matches.append(loaded.matches)
+    tidy = concat_tidy(tables, str(config.source_file))
+    try:
+        combined, choices = combine_precedence(config, tidy)
+        tidy = concat_tidy([tidy, combined], str(config.source_file))
+        notes.extend(precedence_notes(choices))
+    except AandachtError as error:
+        problems.append(("error", "precedence", str(error)))
+    areas = registry.children_of(config.gemeente.code, config.level) if config.gemeente.code in registry.table.index else []
+    if not areas:
+        problems.append(("error", "areas", f"no {config.level} areas under {config.gemeente.code} in {registry.source}"))
+    local = tidy[tidy["area_code"].isin(areas)]
+    coverage, missing = _coverage(local, areas)
+    out_of_range = _out_of_range(local)
+    out_of_range = pd.concat([out_of_range, _small_denominators(config, tidy, registry, problems)], ignore_index=True)
+    matched = pd.concat(matches, ignore_index=True) if matches else pd.DataFrame(
+        columns=["source", "label", "area_code", "area_name", "method", "score"])
+    doubtful = matched[~matched["method"].isin(["code", "name", "alias", "pc4"])].reset_index(drop=True)
+    stale = _stale(coverage)
+    _framework_coverage(config, coverage, problems)
+    for row in coverage[coverage["coverage"] < 1].itertuples():
+        problems.append(("warning", row.source, f"{row.indicator}: {row.areas_with_value} of {row.areas} areas have a value"))
+    for (source, indicator, problem), group in out_of_range.groupby(["source", "indicator", "problem"], sort=False):
+        problems.append(("warning", source, f"{indicator}: {len(group)} value(s) with {problem} "
+                                            f"({', '.join(group['area_code'].head(5))})"))
+    for (source, method), group in doubtful.groupby(["source", "method"]):
+        problems.append(("warning", source, f"{len(group)} label(s) {method}: {', '.join(map(repr, group['label'].head(5)))}"))
+    for (source, period), group in stale.groupby(["source", "newest_period"], sort=False):
+        problems.append(("warning", source, f"newest period {period} is older than {group['newest_overall'].iloc[0]} "
+                                            f"for {len(group)} indicator(s): {', '.join(group['indicator'].head(6))}"))
+    return CheckReport(coverage, missing, out_of_range, doubtful, stale,
+                       pd.DataFrame(problems, columns=["severity", "source", "message"]), notes)
+
+
+def _coverage(local: pd.DataFrame, areas: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows, missing = [], []
+    for (source, indicator), group in local.groupby(["source", "indicator"], sort=False):
+        present = group[group["value"].notna()]
+        newest = max(group["period"], key=_period_key)
+        latest = group[group["period"] == newest]
+        rows.append({"source": source, "indicator": indicator, "unit": group["unit"].iloc[0], "areas": len(areas),
+                     "areas_with_value": latest.loc[latest["value"].notna(), "area_code"].nunique(),
+                     "periods": ", ".join(sorted(set(group["period"]), key=_period_key)),
+                     "periods_with_value": present["period"].nunique(), "newest_period": newest})
+        reasons = latest.loc[latest["value"].isna(), "flag"].value_counts().to_dict()
+        absent = len(set(areas) - set(latest["area_code"]))
+        if absent:
+            reasons["not in data"] = absent
+        for flag, count in reasons.items():
+            missing.append({"source": source, "indicator": indicator, "period": newest, "reason": flag,
+                            "reden": MISSING_LABELS.get(flag, flag), "count": int(count)})
+    coverage = pd.DataFrame(rows, columns=["source", "indicator", "unit", "areas", "areas_with_value", "periods",
+                                           "periods_with_value", "newest_period"])
+    coverage["coverage"] = coverage["areas_with_value"] / coverage["areas"].where(coverage["areas"] > 0)
+    return coverage, pd.DataFrame(missing, columns=["source", "indicator", "period", "reason", "reden", "count"])
+
+
+def _out_of_range(local: pd.DataFrame) -> pd.DataFrame:
+    name = local["indicator"].str.lower()
+    percent = local["unit"].str.strip().isin(["%", "percentage", "procent"]) | name.str.contains("%") | name.str.startswith("p_")
+    count = is_count(local["unit"]) | name.str.startswith(("a_", "aantal"))
+    checks = [
+        (percent & (local["value"] > 100), "percentage above 100"),
+        (percent & (local["value"] < 0), "negative percentage"),
+        (count & (local["value"] < 0), "negative count"),
+        (percent & (local["numerator"] > local["denominator"]), "numerator above denominator"),
+    ]
+    parts = [local.loc[mask, ["source", "indicator", "area_code", "period", "value", "denominator"]].assign(problem=label)
+             for mask, label in checks if mask.any()]
+    columns = ["source", "indicator", "area_code", "period", "value", "denominator", "problem"]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def _small_denominators(config: Config, tidy: pd.DataFrame, registry, problems) -> pd.DataFrame:
+    """Framework indicators whose value rests on a denominator below ``min_denominator``."""
+    from .matrix import build_matrix
+
+    columns = ["source", "indicator", "area_code", "period", "value", "denominator", "problem"]
+    try:
+        matrix = build_matrix(tidy, config, registry)
+    except AandachtError as error:
+        problems.append(("error", "framework", str(error)))
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for indicator in config.framework.indicators:
+        source, period, _ = input_source(config, indicator.input)
+        small = matrix.reliability.index[matrix.reliability[indicator.id] == "I"]
+        for code in small:
+            rows.append((source, indicator.id, code, period, matrix.values.at[code, indicator.id],
+                         matrix.denominators.at[code, indicator.id],
+                         f"denominator below min_denominator {indicator.min_denominator:g}"))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _stale(coverage: pd.DataFrame) -> pd.DataFrame:
+    columns = ["source", "indicator", "newest_period", "newest_overall"]
+    if coverage.empty:
+        return pd.DataFrame(columns=columns)
+    years = coverage["newest_period"].map(_year)
+    newest = years.max()
+    if np.isnan(newest):
+        return pd.DataFrame(columns=columns)
+    stale = coverage.loc[years < newest, ["source", "indicator", "newest_period"]]
+    return stale.assign(newest_overall=str(int(newest))).reset_index(drop=True)[columns]
+
+
+def _framework_coverage(config: Config, coverage: pd.DataFrame, problems) -> None:
+    """A framework indicator whose variables have no value for any area makes the data unusable."""
+    for indicator in config.framework.indicators:
+        source, _, _ = input_source(config, indicator.input)
+        for variable in [indicator.variable] if indicator.variable else [indicator.numerator, indicator.denominator]:
+            found = coverage[(coverage["source"] == source) & (coverage["indicator"] == variable)]
+            if found.empty or int(found["areas_with_value"].iloc[0]) == 0:
+                problems.append(("error", source, f"framework indicator {indicator.id}: variable {variable} "
+                                                  f"has no value for any {config.level}"))

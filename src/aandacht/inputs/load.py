@@ -1,0 +1,95 @@
+"""Reading every input of a config into one validated tidy table.
+
+:func:`load_indicators` reads the area registry and runs each input's loader
+(:mod:`aandacht.inputs.sources`), converting boundary vintages where an input has a
+crosswalk, and adds the rows of the config's precedence rules (one variable taken per area
+from the first input that has it).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pandas as pd
+
+from ..config import Config, InputSpec
+from ..errors import ConfigError
+from .areas import AreaRegistry, load_registry
+from .sources import LOADERS, LoadResult
+from .tidy import concat_tidy
+
+
+class LoadedInputs(NamedTuple):
+    """The area registry, the validated tidy table of every input, and the loaders' notes."""
+
+    registry: AreaRegistry
+    tidy: pd.DataFrame
+    notes: list[str]
+
+
+def load_indicators(config: Config) -> LoadedInputs:
+    """Read the registry and every input into one validated tidy table."""
+    registry = load_registry(config.areas.registry, config.areas.geometry)
+    if config.areas.geometry:
+        registry.geometry()  # read and check the configured polygons now, even if no step needs them
+    tables, notes = [], []
+    for spec in config.inputs.values():
+        loaded = load_input(spec, registry, config.level)
+        tables.append(loaded.table)
+        notes.extend(loaded.notes)
+    tidy = concat_tidy(tables, str(config.source_file))
+    combined, choices = combine_precedence(config, tidy)
+    notes.extend(precedence_notes(choices))
+    return LoadedInputs(registry, concat_tidy([tidy, combined], str(config.source_file)), notes)
+
+
+def load_input(spec: InputSpec, registry: AreaRegistry, level: str) -> LoadResult:
+    """Run the input's loader and, when it has a ``crosswalk``, convert its ``level`` areas
+    from boundary year ``vintage`` to ``crosswalk_to`` (default: the registry's vintage of
+    that level) with :func:`aandacht.inputs.harmonise.convert_vintage`."""
+    loaded = LOADERS[spec.loader](spec, registry)
+    if spec.crosswalk is None:
+        return loaded
+    from .harmonise import convert_vintage, read_crosswalk
+
+    if spec.vintage is None:
+        raise ConfigError(f"{spec.path}: an input with a crosswalk needs 'vintage' (the boundary year of its areas)")
+    target = spec.crosswalk_to
+    if target is None:
+        vintages = sorted(set(registry.table.loc[registry.table["level"] == level, "vintage"]))
+        if len(vintages) != 1:
+            raise ConfigError(f"{spec.path}: registry {level} vintages are {vintages}; set crosswalk_to")
+        target = vintages[0]
+    if str(target) == str(spec.vintage):
+        return LoadResult(loaded.table, [*loaded.notes, f"{spec.path}: already on {target} boundaries, crosswalk not used"],
+                          loaded.matches)
+    table = loaded.table
+    moving = table["level"] == level
+    converted, notes = convert_vintage(table[moving], read_crosswalk(spec.crosswalk), spec.vintage, target,
+                                       {code: registry.name(code) for code in registry.table.index})
+    merged = concat_tidy([table[~moving], converted], str(spec.path))
+    return LoadResult(merged, [*loaded.notes, f"{spec.path}: {level} figures converted from {spec.vintage} to {target} "
+                                              f"boundaries with {spec.crosswalk}", *notes], loaded.matches)
+
+
+def combine_precedence(config: Config, tidy: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows of the config's precedence rules (source = rule name) and the choice per area."""
+    from .harmonise import apply_precedence
+    from .tidy import empty_tidy
+
+    rows, choices = [empty_tidy()], [pd.DataFrame(columns=["precedence", "area_code", "chosen", "passed_over"])]
+    for name, rule in config.precedence.items():
+        pairs = [(config.inputs[i].source or i, config.inputs[i].period) for i in rule.inputs]
+        combined, chosen = apply_precedence(tidy, name, rule.variable, pairs, rule.period or config.period)
+        rows.append(combined)
+        choices.append(chosen)
+    return pd.concat(rows, ignore_index=True), pd.concat(choices, ignore_index=True)
+
+
+def precedence_notes(choices: pd.DataFrame) -> list[str]:
+    """One note per precedence rule: how many areas took each source."""
+    notes = []
+    for name, group in choices.groupby("precedence"):
+        counts = ", ".join(f"{source}: {n}" for source, n in group["chosen"].value_counts().items())
+        notes.append(f"precedence {name}: areas per source chosen: {counts}")
+    return notes

@@ -1,0 +1,182 @@
+"""From the tidy table to the area x indicator matrix the scorer consumes.
+
+For every indicator of the framework the value per area is taken from its input
+(source and period of that input): the published ``variable``, or ``numerator /
+denominator x scale``. Alongside the values it keeps the numerators, denominators,
+why a value is missing, and a reliability mark per value, after the RIGO Sociale
+Index convention Leeuwarden's analysts know:
+
+* ``B`` (betrouwbaar): the denominator is at least the indicator's ``min_denominator``
+  (or no minimum is configured);
+* ``I`` (indicatief): the denominator is below the minimum;
+* ``?``: a minimum is configured but the data give no denominator for this area.
+
+The population gate (config ``population``) decides which areas are scored at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..config import Config, Indicator, input_source
+from ..errors import ConfigError, DataError
+from .areas import AreaRegistry
+
+NOT_IN_DATA = "not in data"
+
+
+@dataclass
+class IndicatorMatrix:
+    """Per area (rows, registry order) and indicator (columns, framework order)."""
+
+    areas: pd.DataFrame  # area_name, population, scored, reason
+    values: pd.DataFrame
+    numerators: pd.DataFrame
+    denominators: pd.DataFrame
+    missing_reason: pd.DataFrame
+    reliability: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def scored_values(self) -> pd.DataFrame:
+        """The values of the areas that pass the population gate."""
+        return self.values.loc[self.areas["scored"]]
+
+
+def variables_of(tidy: pd.DataFrame, source: str, period: str, codes: list[str]) -> dict[str, pd.DataFrame]:
+    """The rows of one input (source and period) per variable, indexed by ``codes`` (NaN where absent)."""
+    rows = tidy[(tidy["source"] == source) & (tidy["period"] == period)]
+    return {variable: group.set_index("area_code").reindex(codes) for variable, group in rows.groupby("indicator")}
+
+
+def indicator_columns(indicator: Indicator, variables: dict[str, pd.DataFrame], origin: str):
+    """Return value, numerator, denominator and missing reason for one indicator."""
+    needed = [indicator.variable] if indicator.variable else [indicator.numerator, indicator.denominator]
+    absent = [v for v in needed if v not in variables]
+    if absent:
+        raise DataError(f"{origin}: variable(s) {absent} needed by indicator '{indicator.id}' are not in input")
+    if indicator.variable:
+        table = variables[indicator.variable]
+        value, numerator, denominator, reason = (table[c] for c in ("value", "numerator", "denominator", "flag"))
+    else:
+        numerator = variables[indicator.numerator]["value"]
+        denominator = variables[indicator.denominator]["value"]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = (numerator / denominator.where(denominator > 0)) * indicator.scale
+        reason = variables[indicator.numerator]["flag"].where(numerator.isna(), "")
+        reason = reason.mask(reason.eq("") & value.isna(), "not_applicable")
+    reason = reason.fillna(NOT_IN_DATA).where(value.isna(), "")
+    return value, numerator, denominator, reason
+
+
+def reliability_marks(value: pd.Series, denominator: pd.Series, minimum: float | None) -> pd.Series:
+    """B / I / ? per area (see the module docstring); empty where the value is missing."""
+    if minimum is None:
+        marks = pd.Series("B", index=value.index)
+    else:
+        marks = pd.Series(np.where(denominator.isna(), "?", np.where(denominator < minimum, "I", "B")), index=value.index)
+    return marks.where(value.notna(), "")
+
+
+def shrink(indicator: Indicator, value: pd.Series, numerator: pd.Series, denominator: pd.Series) -> tuple[pd.Series, str]:
+    """Replace a rate indicator's values by Marshall's empirical-Bayes rates
+    (:mod:`aandacht.inputs.shrinkage`) toward the pooled rate of the areas (``gemeente``)
+    or ``national_rate``; areas without a value stay missing."""
+    from .shrinkage import marshall
+
+    prior = None if indicator.shrinkage == "gemeente" else indicator.national_rate / indicator.scale
+    keep = value.notna()
+    result = marshall(numerator.where(keep).to_numpy(), denominator.where(keep).to_numpy(), prior)
+    shrunk = pd.Series(result.rates * indicator.scale, index=value.index).where(keep)
+    moved = float(np.nanmax(np.abs(shrunk - value))) if keep.any() else 0.0
+    note = (f"{indicator.id}: empirical-Bayes shrinkage toward the {indicator.shrinkage} rate "
+            f"{result.prior * indicator.scale:.4g} (between-area variance {result.prior_variance * indicator.scale**2:.4g}); "
+            f"largest change {moved:.3g} {indicator.unit}".rstrip())
+    return shrunk, note
+
+
+def population_gate(config: Config, tidy: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """Population per area and whether it is scored (with the reason when it is not)."""
+    gate = config.population
+    if gate is None:
+        return pd.DataFrame({"population": np.nan, "scored": True, "reason": ""}, index=codes)
+    source, period, origin = input_source(config, gate.input)
+    variables = variables_of(tidy, source, period, codes)
+    if gate.variable not in variables:
+        raise DataError(f"{origin}: variable '{gate.variable}' named in population.variable is not in this input")
+    population = variables[gate.variable]["value"]
+    scored = population >= gate.minimum
+    reason = np.where(
+        population.isna(), f"aantal {gate.label} onbekend",
+        np.where(scored, "", [f"te weinig {gate.label} ({p:.0f} < {gate.minimum:.0f})" for p in population.fillna(0)]),
+    )
+    return pd.DataFrame({"population": population, "scored": scored.to_numpy(), "reason": reason}, index=codes)
+
+
+def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> IndicatorMatrix:
+    """Build the indicator matrix for the configured gemeente and level."""
+    gemeente = config.gemeente.code
+    if gemeente not in registry.table.index:
+        raise ConfigError(f"{config.source_file}: gemeente.code {gemeente} is not in the area registry {registry.source}")
+    codes = registry.children_of(gemeente, config.level)
+    if not codes:
+        raise ConfigError(f"{config.source_file}: level '{config.level}' has no areas under {gemeente} in {registry.source}")
+    notes = []
+    known = set(registry.table.index)
+    for name, spec in config.inputs.items():
+        rows = tidy[(tidy["source"] == spec.source) & (tidy["period"] == spec.period) & (tidy["level"] == config.level)]
+        foreign = sorted(set(rows["area_code"].unique()) - known)
+        if foreign and spec.other_areas == "error":
+            raise DataError(
+                f"{spec.path}: {config.level} code(s) {foreign[:5]} are not in the area registry {registry.source} "
+                f"(a typo or another boundary vintage? for a file covering more gemeenten set inputs.{name}.other_areas: ignore)"
+            )
+        if foreign:
+            notes.append(f"{spec.path}: {len(foreign)} {config.level} code(s) not in the area registry were not used")
+    by_input: dict[str, tuple[dict[str, pd.DataFrame], str]] = {}
+    columns: dict[str, dict[str, pd.Series]] = {k: {} for k in ("value", "numerator", "denominator", "reason", "mark")}
+    for position, indicator in enumerate(config.framework.indicators):
+        if indicator.input not in by_input:
+            source, period, origin = input_source(config, indicator.input)
+            by_input[indicator.input] = (variables_of(tidy, source, period, codes), origin)
+        variables, origin = by_input[indicator.input]
+        value, numerator, denominator, reason = indicator_columns(
+            indicator, variables, f"{config.source_file}: framework.indicators[{position}]: {indicator.input} ({origin})"
+        )
+        if indicator.shrinkage != "none":
+            value, note = shrink(indicator, value, numerator, denominator)
+            notes.append(note)
+        mark = reliability_marks(value, denominator, indicator.min_denominator)
+        if config.method.unreliable == "exclude":
+            reason = reason.mask(mark == "I", "indicatief (excluded)")
+            value = value.mask(mark == "I")
+        for key, series in zip(columns, (value, numerator, denominator, reason, mark)):
+            columns[key][indicator.id] = series
+    tables = {key: pd.DataFrame(parts, index=codes) for key, parts in columns.items()}
+    areas = population_gate(config, tidy, codes)
+    areas.insert(0, "area_name", [registry.name(c) for c in codes])
+    return IndicatorMatrix(
+        areas=areas,
+        values=tables["value"].astype("float64"),
+        numerators=tables["numerator"].astype("float64"),
+        denominators=tables["denominator"].astype("float64"),
+        missing_reason=tables["reason"],
+        reliability=tables["mark"],
+        notes=notes,
+    )
+
+
+def reference_values(tidy: pd.DataFrame, config: Config, code: str) -> pd.DataFrame:
+    """Each indicator's value, numerator and denominator for one area of any level (for
+    example the gemeente), computed exactly as for the scored areas; NaN where the input
+    does not publish that area."""
+    rows = {}
+    for indicator in config.framework.indicators:
+        source, period, origin = input_source(config, indicator.input)
+        variables = variables_of(tidy, source, period, [code])
+        value, numerator, denominator, _ = indicator_columns(indicator, variables, origin)
+        rows[indicator.id] = {"value": value.iloc[0], "numerator": numerator.iloc[0], "denominator": denominator.iloc[0]}
+    return pd.DataFrame.from_dict(rows, orient="index").astype("float64")

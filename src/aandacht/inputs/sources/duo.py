@@ -1,0 +1,91 @@
+"""DUO school lists ("alle vestigingen bo/vo", Open Onderwijsdata).
+
+Layout (verified on the real 2017 and 2020 files): ``;``-separated, latin-1, upper-case
+headers with spaces: PROVINCIE; BEVOEGD GEZAG NUMMER; BRIN NUMMER; VESTIGINGSNUMMER;
+VESTIGINGSNAAM; STRAATNAAM; HUISNUMMER-TOEVOEGING; POSTCODE; PLAATSNAAM; GEMEENTENUMMER;
+GEMEENTENAAM; DENOMINATIE; ... VESTIGINGSNUMMER holds the full six-character code (BRIN +
+two digits) in recent lists and only the two digits in some older ones; both are read.
+
+As a loader, ``duo`` counts the vestigingen of the configured registry's gemeente(n) per
+area (indicator ``vestigingen``). A vestiging is placed by the analyst's ``locations`` table
+(brin_vestiging, wijk_code, reason) or, failing that, by its postcode: the area holding the
+largest share of the PC4's addresses in ``pc4_allocation`` (an approximation, reported).
+Schools that cannot be placed are listed in the notes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...config import InputSpec
+from ...errors import DataError
+from .. import harmonise  # module import: harmonise itself imports sources.reading
+from ..reading import fail_at_first, read_table, require_columns
+from ..tidy import validate_tidy
+from .base import LoadResult
+
+COLUMNS = {"BRIN NUMMER": "brin", "VESTIGINGSNUMMER": "vestigingsnummer", "VESTIGINGSNAAM": "name",
+           "BEVOEGD GEZAG NUMMER": "bevoegd_gezag_nummer", "POSTCODE": "postcode", "PLAATSNAAM": "plaats",
+           "GEMEENTENUMMER": "gemeentenummer", "GEMEENTENAAM": "gemeentenaam", "DENOMINATIE": "denominatie"}
+
+
+def read_duo(path) -> pd.DataFrame:
+    """The DUO list with normalised columns: brin_vestiging, name, bevoegd_gezag_nummer,
+    postcode, pc4, plaats, gemeentenummer (4 digits), gemeentenaam, denominatie."""
+    frame = read_table(path, dtype=str, expect=("BRIN NUMMER",))
+    frame.columns = [str(c).strip().upper() for c in frame.columns]
+    require_columns(frame, ("BRIN NUMMER", "VESTIGINGSNUMMER", "VESTIGINGSNAAM", "POSTCODE", "GEMEENTENUMMER"), path,
+                    "DUO vestigingen list")
+    out = frame.rename(columns=COLUMNS)[[c for c in COLUMNS.values() if c in frame.rename(columns=COLUMNS)]].fillna("")
+    out = out.apply(lambda column: column.str.strip())
+    number = out["vestigingsnummer"].str.upper()
+    out["brin_vestiging"] = np.where(number.str.len() == 6, number, out["brin"].str.upper() + number.str.zfill(2))
+    fail_at_first(~out["brin_vestiging"].str.fullmatch(r"[0-9A-Z]{4}\d{2}"), out.index, path,
+                  lambda i: f"{out['brin_vestiging'].iloc[i]!r} is not a BRIN + vestigingsnummer")
+    out["gemeentenummer"] = out["gemeentenummer"].str.zfill(4)
+    out["pc4"] = out["postcode"].str.replace(" ", "").str[:4]
+    return out
+
+
+def place_by_postcode(schools: pd.DataFrame, allocation: pd.DataFrame) -> pd.Series:
+    """Area per school: the area with the largest address share of the school's PC4 ("" if none)."""
+    best = allocation.sort_values("weight", ascending=False).drop_duplicates("from_code").set_index("from_code")["to_code"]
+    return schools["pc4"].map(best).fillna("")
+
+
+def load_duo(spec: InputSpec, registry) -> LoadResult:
+    """Count vestigingen per area (see the module docstring)."""
+    from .schools import area_rows, read_locations
+
+    origin = str(spec.path)
+    table = registry.table
+    gemeenten = {code[2:] for code in table.index[table["level"] == "gemeente"] if code.startswith("GM")}
+    schools = read_duo(spec.path)
+    schools = schools[schools["gemeentenummer"].isin(gemeenten)].reset_index(drop=True)
+    if schools.empty:
+        raise DataError(f"{origin}: no vestigingen of gemeente(n) {sorted('GM' + g for g in gemeenten)} in the list")
+    codes = pd.Series("", index=schools.index)
+    notes = [f"{origin}: {len(schools)} vestigingen in gemeente(n) {sorted('GM' + g for g in gemeenten)}"]
+    if spec.locations:
+        codes = schools["brin_vestiging"].map(read_locations(spec.locations)).fillna("")
+    if spec.pc4_allocation:
+        by_postcode = place_by_postcode(schools, harmonise.read_pc4_allocation(spec.pc4_allocation, set(table.index)))
+        notes.append(f"{origin}: {int(((codes == '') & (by_postcode != '')).sum())} vestiging(en) placed by postcode "
+                     "(area with the largest share of the PC4's addresses; approximate)")
+        codes = codes.where(codes != "", by_postcode)
+    unknown = sorted(set(codes[codes != ""]) - set(table.index))
+    if unknown:
+        raise DataError(f"{origin}: area code(s) {unknown} are not in the area registry")
+    unplaced = schools.loc[codes == "", ["brin_vestiging", "name"]]
+    if len(unplaced):
+        notes.append(f"{origin}: {len(unplaced)} vestiging(en) not placed and not counted: "
+                     + ", ".join(f"{b} {n}" for b, n in unplaced.itertuples(index=False)))
+    placed = codes[codes != ""]
+    levels = sorted(set(table.loc[placed.unique(), "level"])) if len(placed) else ["wijk"]
+    if len(levels) > 1:
+        raise DataError(f"{origin}: vestigingen are placed in areas of different levels {levels}")
+    areas = table.index[table["level"] == levels[0]]
+    count = placed.value_counts().reindex(areas).fillna(0).to_numpy(dtype="float64")
+    tidy = area_rows(spec, registry, areas, levels[0], "vestigingen", count, None, None, "aantal")
+    return LoadResult(validate_tidy(tidy, origin), notes)

@@ -1,0 +1,194 @@
+"""The generic table loader, driven entirely by a :class:`~aandacht.config.TableLayout`.
+
+An extract with an unforeseen layout needs a config change, not code: the layout names the
+sheet, the header row (or finds it by the area column, skipping title rows), the area column
+(codes, names or PC4), the level, the period (a column, or one column per year), the value
+columns, the decimal mark, extra missing markers and the unit. Labels are resolved to
+registry codes by :class:`aandacht.inputs.harmonise.AreaMatcher` (codes, names, aliases, fuzzy
+matching above ``fuzzy_threshold``); PC4 labels are allocated to areas with the input's
+``pc4_allocation``. Every match that is not exact and every label left unmatched is reported.
+
+Presets built on it (:data:`PRESETS`): ``jeugdmonitor`` (a Swing/incijfers export) and
+``kinderen_in_tel`` (the databoek). A ``table`` section under a preset input overrides the
+keys it sets.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ...config import InputSpec, TableLayout
+from ...errors import ConfigError, DataError
+from .. import harmonise  # module import: harmonise itself imports sources.reading
+from ..reading import parse_values, read_table, sheet_names
+from ..tidy import empty_tidy, validate_tidy
+from .base import LoadResult
+
+YEAR = re.compile(r"^((?:19|20)\d{2})(?:\.0)?$|^((?:19|20)\d{2}\s*[/-]\s*(?:19|20)?\d{2})$")
+LEVEL_WORDS = {"gemeente": "gemeente", "gemeenten": "gemeente", "wijk": "wijk", "wijken": "wijk",
+               "buurt": "buurt", "buurten": "buurt", "postcode": "pc4", "pc4": "pc4", "postcode4": "pc4"}
+
+# Swing (incijfers.nl) exports: Geolevel | Geoitem | Period | one column per indicator. The
+# sentinel meanings (-99999 no data, -99998 too few observations, -99997 not applicable,
+# -99996 secret) are assumed, not confirmed against Swing documentation; a config overrides
+# them with table.missing.
+JEUGDMONITOR = TableLayout(
+    area_column="Geoitem", level_column="Geolevel", period_column="Period",
+    missing={"-99999": "not_collected", "-99998": "suppressed", "-99997": "not_applicable",
+             "-99996": "suppressed", "-": "not_collected", "x": "suppressed", "?": "not_collected"},
+)
+# Kinderen in Tel databoek: one sheet per indicator (the sheet name is the indicator), title
+# rows above the header, a column "Gebied" (gemeente, wijk in Frisian or Dutch, or PC4) and one
+# column per year.
+KINDEREN_IN_TEL = TableLayout(sheet="*", area_column="Gebied", wide_periods=True, unit="%")
+PRESETS = {"jeugdmonitor": JEUGDMONITOR, "kinderen_in_tel": KINDEREN_IN_TEL}
+
+
+def layout_for(spec: InputSpec) -> TableLayout:
+    """The layout of an input: its preset with the keys its ``table`` section sets, or its ``table``."""
+    preset = PRESETS.get(spec.loader)
+    if preset is None:
+        if spec.table is None or spec.table.area_column is None:
+            raise ConfigError(f"{spec.path}: the {spec.loader} loader needs a 'table' section with at least area_column")
+        return spec.table
+    if spec.table is None:
+        return preset
+    return preset.model_copy(update={key: getattr(spec.table, key) for key in spec.table.model_fields_set})
+
+
+def load_generic(spec: InputSpec, registry) -> LoadResult:
+    """Read ``spec.path`` with its layout into the tidy table (see the module docstring)."""
+    layout = layout_for(spec)
+    origin = str(spec.path)
+    excel = spec.path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods")
+    sheets = sheet_names(spec.path) if layout.sheet == "*" and excel else [None if layout.sheet == "*" else layout.sheet]
+    long = pd.concat([_long(spec, layout, sheet) for sheet in sheets], ignore_index=True)
+    tidy, matches, notes = _resolve(long, spec, layout, registry)
+    notes.insert(0, f"{origin}: {len(long)} values read, {len(tidy)} rows for {tidy['area_code'].nunique()} area(s) "
+                    f"and {tidy['indicator'].nunique()} indicator(s)")
+    return LoadResult(validate_tidy(tidy, origin) if len(tidy) else empty_tidy(), notes, matches)
+
+
+def _long(spec: InputSpec, layout: TableLayout, sheet) -> pd.DataFrame:
+    """One row per (label, level label, period, indicator) with value and flag."""
+    where = f"{spec.path}" + (f" sheet {sheet!r}" if sheet not in (None, 0) else "")
+    frame = read_table(spec.path, dtype=str, sheet=sheet, header_row=layout.header_row, expect=(layout.area_column,))
+    frame.columns = [_header(c) for c in frame.columns]
+    used = [c for c in (layout.area_column, layout.level_column, layout.period_column) if c]
+    absent = [c for c in used if c not in frame.columns]
+    if absent:
+        raise DataError(f"{where}: column(s) {absent} not found; columns are {list(frame.columns)[:12]}")
+    if layout.wide_periods:
+        periods = [c for c in frame.columns if YEAR.match(c)]
+        if not periods:
+            raise DataError(f"{where}: no year columns (wide_periods); columns are {list(frame.columns)[:12]}")
+        indicator = layout.indicator
+        if indicator is None and layout.sheet == "*":  # the sheet name, or the file name for a CSV
+            indicator = str(sheet).strip() if sheet is not None else spec.path.stem
+        if not indicator:
+            raise ConfigError(f"{spec.path}: wide_periods needs table.indicator (or sheet: '*')")
+        columns = {c: (indicator, _period(c)) for c in periods}
+    else:
+        wanted = layout.values if layout.values is not None else [c for c in frame.columns if c not in used]
+        mapping = wanted if isinstance(wanted, dict) else {c: c for c in wanted}
+        absent = [c for c in mapping if c not in frame.columns]
+        if absent:
+            raise DataError(f"{where}: value column(s) {absent} not found; columns are {list(frame.columns)[:12]}")
+        columns = {c: (name, None) for c, name in mapping.items()}
+    if layout.period_column:
+        row_periods = frame[layout.period_column].fillna("").map(lambda p: _period(str(p)))
+    else:
+        row_periods = pd.Series(spec.period, index=frame.index)
+    parts = []
+    for column, (indicator, period) in columns.items():
+        values, flags = parse_values(frame[column], where, column, layout.decimal, layout.missing)
+        parts.append(pd.DataFrame({
+            "label": frame[layout.area_column].fillna("").str.strip(),
+            "level_label": frame[layout.level_column].fillna("").str.strip() if layout.level_column else "",
+            "period": period if period else row_periods, "indicator": indicator, "value": values, "flag": flags,
+        }))
+    long = pd.concat(parts, ignore_index=True)
+    return long[long["label"] != ""]
+
+
+def _header(column) -> str:
+    text = str(column).strip()
+    return text[:-2] if re.fullmatch(r"(19|20)\d{2}\.0", text) else text
+
+
+def _period(text: str) -> str:
+    text = text.strip()
+    return text[:-2] if re.fullmatch(r"\d+\.0", text) else text
+
+
+def _level(long: pd.DataFrame, layout: TableLayout, origin: str) -> pd.Series:
+    if layout.level_column:
+        mapping = {k.strip().lower(): v for k, v in layout.level_values.items()}
+        levels = long["level_label"].str.lower().map(lambda x: mapping.get(x, LEVEL_WORDS.get(x)))
+        if levels.isna().any():
+            unknown = sorted(set(long.loc[levels.isna(), "level_label"]))
+            raise DataError(f"{origin}: level label(s) {unknown[:5]} unknown; map them in table.level_values")
+        return levels
+    return pd.Series(layout.level, index=long.index, dtype=object)
+
+
+def _resolve(long: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry):
+    """Area codes for the labels, PC4 allocation, unmatched labels reported."""
+    origin = str(spec.path)
+    long = long.assign(level=_level(long, layout, origin))
+    pc4 = (long["level"] == "pc4") | (layout.area_kind == "pc4")
+    if layout.area_kind == "auto":
+        pc4 |= long["label"].str.fullmatch(r"\d{4}") & long["level"].isna()
+    known = set(registry.table.index)
+    aliases = harmonise.read_aliases(spec.aliases, known) if spec.aliases else {}
+    matcher = harmonise.AreaMatcher(registry, aliases, spec.fuzzy_threshold)
+    matches, parts = [], []
+    for level, group in long[~pc4].groupby(long["level"].fillna(""), sort=False):
+        found = matcher.match(group["label"], level or None)
+        if layout.area_kind == "code":
+            found.loc[found["method"] != "code", ["area_code", "method"]] = ["", "unmatched"]
+        matches.append(found)
+        codes = group["label"].map(found.set_index("label")["area_code"])
+        parts.append(_tidy(group.assign(area_code=codes)[codes != ""], spec, layout, registry))
+    notes = []
+    if pc4.any():
+        moved, pc4_matches, pc4_notes = _allocate_pc4(long[pc4], spec, layout, registry)
+        parts.append(moved)
+        matches.append(pc4_matches)
+        notes += pc4_notes
+    matched = pd.concat(matches, ignore_index=True) if matches else pd.DataFrame(columns=["label", "area_code", "area_name", "method", "score"])
+    matched.insert(0, "source", spec.source)
+    notes += harmonise.match_notes(matched, origin)
+    if not parts:
+        return empty_tidy(), matched, notes
+    return pd.concat(parts, ignore_index=True), matched, notes
+
+
+def _allocate_pc4(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry):
+    """Allocate PC4 rows to areas with the input's pc4_allocation (shares of addresses)."""
+    origin = str(spec.path)
+    if spec.pc4_allocation is None:
+        raise ConfigError(f"{origin}: the file reports postcode areas (PC4); give the input a pc4_allocation table")
+    known = set(registry.table.index)
+    allocation = harmonise.read_pc4_allocation(spec.pc4_allocation, known)
+    labels = sorted(set(rows["label"]))
+    matches = pd.DataFrame({"label": labels, "area_code": "", "area_name": "", "score": 100.0,
+                            "method": ["pc4" if label in set(allocation["from_code"]) else "unmatched" for label in labels]})
+    rows = rows[rows["label"].isin(set(allocation["from_code"]))].assign(area_code=lambda r: r["label"], level="pc4")
+    if rows.empty:
+        return empty_tidy(), matches, []
+    moved, notes = harmonise.redistribute(_tidy(rows, spec, layout, registry), allocation, {c: registry.name(c) for c in known}, origin)
+    moved["level"] = moved["area_code"].map(registry.table["level"]).fillna(moved["level"])
+    notes.append(f"{origin}: {rows['label'].nunique()} postcode area(s) allocated to areas by share of addresses")
+    return moved, matches, notes
+
+
+def _tidy(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry) -> pd.DataFrame:
+    level = rows["area_code"].map(registry.table["level"]).fillna(rows["level"]).fillna("")
+    return pd.DataFrame({
+        "area_code": rows["area_code"], "area_name": rows["area_code"].map(registry.name), "level": level,
+        "period": rows["period"], "source": spec.source, "indicator": rows["indicator"], "value": rows["value"],
+        "unit": rows["indicator"].map(lambda i: layout.units.get(i, layout.unit)), "flag": rows["flag"],
+    })

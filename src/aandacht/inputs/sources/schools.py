@@ -1,0 +1,136 @@
+"""School achterstandsscores aggregated to the areas the schools stand in.
+
+Input: a school registry table, one row per vestiging, with at least brin_vestiging,
+name, leerlingen (bekostigde leerlingen) and the CBS achterstandsscore columns
+(CBS, "Achterstandsscores basisscholen", the school score behind the OAB allocation
+since 2019), plus either ``wijk_code`` or coordinates (``x_rd``/``y_rd`` in EPSG:28992)
+for placing the school by point in polygon on the registry's geometry.
+
+Per area and score column s the indicator is the pupil-weighted score per 100 pupils:
+
+    s_per_100_leerlingen(area) = 100 * sum(s_i) / sum(leerlingen_i),  i = schools in the area
+
+with numerator sum(s_i) and denominator sum(leerlingen_i), so the reliability rule
+(min_denominator) works on the number of pupils. Areas without a school get no value
+(flag not_applicable). Schools that cannot be placed are listed in the notes, never
+dropped silently.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ...config import InputSpec
+from ...errors import DataError
+from ..reading import fail_at_first, parse_numbers, read_table, require_columns
+from ..tidy import validate_tidy
+from .base import LoadResult
+
+SCORE_COLUMNS = ("achterstandsscore", "achterstandsscore_zonder_drempel")
+REQUIRED = ("brin_vestiging", "name", "leerlingen", *SCORE_COLUMNS)
+
+
+def read_schools(spec: InputSpec) -> pd.DataFrame:
+    """Read the school registry, parse its numbers and check BRIN codes are unique."""
+    origin = str(spec.path)
+    frame = read_table(spec.path, dtype=str)
+    require_columns(frame, REQUIRED, origin, "school table")
+    frame["brin_vestiging"] = frame["brin_vestiging"].fillna("").str.strip().str.upper()
+    _unique_brin(frame, origin)
+    for column in ("leerlingen", *SCORE_COLUMNS, "x_rd", "y_rd"):
+        if column in frame.columns:
+            frame[column] = parse_numbers(frame[column], origin, column)[0]
+    fail_at_first(frame["leerlingen"] < 0, frame.index, origin, lambda i: "negative number of pupils", "leerlingen")
+    frame["wijk_code"] = frame.get("wijk_code", pd.Series("", index=frame.index)).fillna("").str.strip()
+    return frame
+
+
+def read_locations(path) -> pd.Series:
+    """The analyst's location table (brin_vestiging, wijk_code, reason) as a Series by BRIN."""
+    table = read_table(path, dtype=str, allow_empty=True).fillna("")
+    require_columns(table, ("brin_vestiging", "wijk_code", "reason"), path, "location table")
+    table["brin_vestiging"] = table["brin_vestiging"].str.strip().str.upper()
+    _unique_brin(table, path)
+    return table.set_index("brin_vestiging")["wijk_code"].str.strip()
+
+
+def _unique_brin(frame: pd.DataFrame, origin) -> None:
+    fail_at_first(frame["brin_vestiging"].duplicated(), frame.index, origin,
+                  lambda i: f"duplicate brin_vestiging {frame['brin_vestiging'].iloc[i]}")
+
+
+def place_schools(schools: pd.DataFrame, registry, origin: str, locations: pd.Series | None = None) -> pd.Series:
+    """Area code per school, by precedence: the analyst's location table, the school
+    table's own ``wijk_code``, then point in polygon of x_rd/y_rd on the registry geometry."""
+    codes = schools["wijk_code"].copy()
+    if locations is not None:
+        from_table = schools["brin_vestiging"].map(locations)
+        codes = from_table.where(from_table.notna() & (from_table != ""), codes)
+    unknown = sorted(set(codes[codes != ""]) - set(registry.table.index))
+    if unknown:
+        raise DataError(f"{origin}: wijk_code(s) {unknown} are not in the area registry")
+    to_place = (codes == "") & schools.get("x_rd", pd.Series(np.nan, index=schools.index)).notna()
+    if to_place.any():
+        import geopandas as gpd
+
+        polygons = registry.geometry()
+        points = gpd.GeoDataFrame(
+            index=schools.index[to_place],
+            geometry=gpd.points_from_xy(schools.loc[to_place, "x_rd"], schools.loc[to_place, "y_rd"]),
+            crs=polygons.crs,
+        )
+        joined = gpd.sjoin(points, polygons[["area_code", "geometry"]], how="left", predicate="within")
+        joined = joined[~joined.index.duplicated()]
+        codes.loc[joined.index] = joined["area_code"].fillna("")
+    return codes
+
+
+def load_school_scores(spec: InputSpec, registry) -> LoadResult:
+    """Aggregate school scores to areas (see the module docstring)."""
+    origin = str(spec.path)
+    schools = read_schools(spec)
+    locations = read_locations(spec.locations) if spec.locations else None
+    schools["area_code"] = place_schools(schools, registry, origin, locations)
+    return aggregate_scores(schools, spec, registry, origin, SCORE_COLUMNS)
+
+
+def aggregate_scores(schools: pd.DataFrame, spec: InputSpec, registry, origin: str, score_columns) -> LoadResult:
+    """Per-area pupil-weighted scores of placed schools (``area_code`` set, "" = unplaced),
+    by the formula of the module docstring, plus the number of schools and pupils."""
+    notes = [f"{origin}: {len(schools)} schools"]
+    unplaced = schools.loc[schools["area_code"] == "", ["brin_vestiging", "name"]]
+    if len(unplaced):
+        listing = ", ".join(f"{b} {n}" for b, n in unplaced.itertuples(index=False))
+        notes.append(f"{origin}: {len(unplaced)} school(s) could not be placed in an area and are not counted: {listing}")
+    placed = schools[schools["area_code"] != ""]
+    levels = registry.table.loc[placed["area_code"].unique(), "level"].unique() if len(placed) else []
+    if len(levels) > 1:
+        raise DataError(f"{origin}: schools are placed in areas of different levels {sorted(levels)}")
+    level = levels[0] if len(levels) else "wijk"
+    areas = registry.table.index[registry.table["level"] == level]
+    rows = []
+    for score in score_columns:
+        with_score = placed[placed[score].notna() & placed["leerlingen"].notna()]
+        total = with_score.groupby("area_code")[score].sum().reindex(areas)
+        pupils = with_score.groupby("area_code")["leerlingen"].sum().reindex(areas)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(pupils > 0, 100 * total / pupils, np.nan)
+        rows.append(area_rows(spec, registry, areas, level, f"{score}_per_100_leerlingen", value,
+                              total.to_numpy(), pupils.to_numpy(), "per 100 leerlingen"))
+    count = placed.groupby("area_code").size().reindex(areas).fillna(0).to_numpy(dtype="float64")
+    pupils_all = placed.groupby("area_code")["leerlingen"].sum().reindex(areas).fillna(0).to_numpy()
+    rows.append(area_rows(spec, registry, areas, level, "scholen", count, None, None, "aantal"))
+    rows.append(area_rows(spec, registry, areas, level, "leerlingen", pupils_all, None, None, "aantal"))
+    return LoadResult(validate_tidy(pd.concat(rows, ignore_index=True), origin), notes)
+
+
+def area_rows(spec, registry, areas, level, indicator, value, numerator, denominator, unit) -> pd.DataFrame:
+    value = np.asarray(value, dtype="float64")
+    return pd.DataFrame({
+        "area_code": areas, "area_name": [registry.name(a) for a in areas], "level": level,
+        "period": spec.period, "source": spec.source, "indicator": indicator, "value": value,
+        "numerator": numerator if numerator is not None else np.nan,
+        "denominator": denominator if denominator is not None else np.nan,
+        "unit": unit, "flag": np.where(np.isnan(value), "not_applicable", ""),
+    })

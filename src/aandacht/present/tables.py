@@ -1,0 +1,189 @@
+"""The tables an analyst reads and the files they are written to: ranking, indicators,
+domain scores, weights, method, the robustness and coherence sheets, and the check report.
+
+Column names are Dutch where the table goes to the bestuurlijk overleg (ranking) and
+the codes stay as in the config. ``write_csv`` writes the Dutch Excel dialect
+(``;`` separator, decimal comma, UTF-8 with BOM) so the file opens correctly in a
+Dutch Excel by double-clicking; :func:`aandacht.inputs.reading.read_csv_nl` reads it back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..dutch import MISSING_LABELS
+from ..inputs.reading import DUTCH_CSV
+from ..scoring.coherence import coherence
+from ..scoring.consensus import consensus, families
+from ..scoring.run import ScoreRun
+from ..scoring.uncertainty import UncertaintyResult
+
+
+def ranking(run: ScoreRun) -> pd.DataFrame:
+    """One row per area: rank, code, name, score, domain scores, top domain, reliability.
+
+    Areas that are not scored (population gate, too little data) are listed last with
+    the reason. ``betrouwbaarheid`` is ``I`` (indicatief) when any of the area's values
+    rests on a denominator below its minimum, ``B`` otherwise.
+    """
+    matrix, result = run.matrix, run.result
+    areas = matrix.areas
+    table = pd.DataFrame({"area_code": areas.index, "area_name": areas["area_name"].to_numpy()}, index=areas.index)
+    table.insert(0, "rang", result.rank.reindex(areas.index).astype("Int64"))
+    table["score"] = result.index.reindex(areas.index)
+    table["grootste_bijdrage"] = result.top_domain.reindex(areas.index).fillna("")
+    for domain in result.tree.top_level:
+        source = result.nodes if domain in result.nodes else result.normalised
+        table[domain] = source[domain].reindex(areas.index)
+    marks = matrix.reliability
+    table["betrouwbaarheid"] = np.where((marks == "I").any(axis=1), "I", np.where((marks == "?").any(axis=1), "?", "B"))
+    table["populatie"] = areas["population"]
+    reasons = areas["reason"].where(areas["reason"] != "", "")
+    unscored = table["score"].isna() & (reasons == "")
+    reasons = reasons.mask(unscored, "te weinig gegevens")
+    missing = matrix.missing_reason.apply(
+        lambda row: "; ".join(f"{k}: {MISSING_LABELS.get(v, v)}" for k, v in row.items() if v), axis=1
+    )
+    table["opmerking"] = [("; ".join(p for p in (r, m) if p)) for r, m in zip(reasons, missing)]
+    return table.sort_values(["rang", "area_code"], na_position="last").reset_index(drop=True)
+
+
+def indicator_sheet(run: ScoreRun, values: pd.DataFrame) -> pd.DataFrame:
+    """Area code and name followed by one column per indicator."""
+    names = run.matrix.areas["area_name"]
+    table = values.reindex(run.matrix.areas.index)
+    table.insert(0, "area_name", names)
+    return table.rename_axis("area_code").reset_index()
+
+
+def method_sheet(run: ScoreRun) -> pd.DataFrame:
+    """The framework and method choices as rows (key, value), for the method sheet."""
+    config = run.config
+    rows = [
+        ("config", str(config.source_file)),
+        ("gemeente", f"{config.gemeente.code} {config.gemeente.name}"),
+        ("level", config.level),
+        ("period", config.period),
+        ("treatment", config.method.treatment.model_dump_json()),
+        ("normalisation", config.method.normalisation.model_dump_json()),
+        ("aggregation", config.method.aggregation.model_dump_json()),
+        ("missing", config.method.missing.model_dump_json()),
+        ("unreliable", config.method.unreliable),
+    ]
+    if config.population:
+        rows.append(("population", config.population.model_dump_json()))
+    for indicator in config.framework.indicators:
+        spec = config.inputs.get(indicator.input)
+        definition = indicator.variable or f"{indicator.numerator} / {indicator.denominator} x {indicator.scale:g}"
+        where = (f"{spec.loader} {spec.path.name} ({spec.period})" if spec else
+                 f"precedence {indicator.input} ({', '.join(config.precedence[indicator.input].inputs)})")
+        rows.append((f"indicator {indicator.id}", (
+            f"{indicator.label}; parent {indicator.parent}; weight {indicator.weight:g}; direction {indicator.direction:+d}; "
+            f"{definition} from {where}; per {indicator.per}; "
+            f"min_denominator {indicator.min_denominator}")))
+    for node in config.framework.nodes:
+        rows.append((f"node {node.id}", f"{node.label}; parent {node.parent}; weight {node.weight:g}"))
+    rows.extend(("note", note) for note in run.notes)
+    return pd.DataFrame(rows, columns=["key", "value"])
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    """Write in the Dutch Excel dialect: ';' separator, decimal comma, UTF-8 with BOM."""
+    table.to_csv(path, index=False, float_format="%.6g", **DUTCH_CSV)
+
+
+def write_sheets(sheets: dict[str, pd.DataFrame], path: Path) -> None:
+    """A workbook with one sheet per table (names cut to Excel's 31 characters)."""
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, table in sheets.items():
+            table.to_excel(writer, sheet_name=name[:31], index=False)
+
+
+def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None = None,
+                   extra_sheets: dict[str, pd.DataFrame] | None = None) -> None:
+    """scores.xlsx: ranking, raw indicators, normalised, domain scores, effective weights,
+    treatment, reliability and method sheets, then ``extra_sheets`` (for example the
+    coherence and consensus checks of :func:`check_sheets`). ``ranking_table``
+    replaces the plain ranking (for example with uncertainty columns)."""
+    result = run.result
+    sheets = {
+        "ranking": ranking(run) if ranking_table is None else ranking_table,
+        "raw indicators": indicator_sheet(run, run.matrix.values),
+        "normalised": indicator_sheet(run, result.normalised),
+        "domain scores": indicator_sheet(run, result.nodes),
+        "effective weights": result.effective_weights,
+        "treatment": result.treatment_log,
+        "reliability": indicator_sheet(run, run.matrix.reliability),
+        "method": method_sheet(run),
+        **(extra_sheets or {}),
+    }
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, table in sheets.items():
+            table.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            for column_cells in sheet.columns:
+                width = max(len(str(cell.value)) if cell.value is not None else 0 for cell in column_cells)
+                sheet.column_dimensions[column_cells[0].column_letter].width = min(max(10, width + 2), 60)
+            sheet.freeze_panes = "A2"
+
+
+def score_writers(run: ScoreRun, ranking_table: pd.DataFrame | None = None,
+                  extra_sheets: dict[str, pd.DataFrame] | None = None) -> dict:
+    """The files of a score run: name -> function writing it (for ``output.write_folder``);
+    ``ranking_table`` and ``extra_sheets`` as in :func:`write_workbook`."""
+    table = ranking(run) if ranking_table is None else ranking_table
+    return {
+        "ranking.csv": lambda path: write_csv(table, path),
+        "scores.xlsx": lambda path: write_workbook(run, path, table, extra_sheets),
+    }
+
+
+def ranking_with_uncertainty(run: ScoreRun, result: UncertaintyResult) -> pd.DataFrame:
+    """The ranking with the 5th percentile, median and 95th percentile rank and the share of draws
+    in which the area is aandachtsgebied (empty for unscored areas)."""
+    table = ranking(run)
+    columns = {"rank_p05": "rang_p05", "median_rank": "rang_mediaan", "rank_p95": "rang_p95", "p_designated": "kans_aandachtsgebied"}
+    extra = result.areas.loc[:, list(columns)].rename(columns=columns)
+    position = table.columns.get_loc("score") + 1
+    merged = table.join(extra, on="area_code")
+    ordered = [*table.columns[:position], *columns.values(), *table.columns[position:]]
+    return merged.loc[:, ordered]
+
+
+def uncertainty_sheet(run: ScoreRun, result: UncertaintyResult) -> pd.DataFrame:
+    """Per scored area: code, name and the rank statistics, sorted by nominal rank."""
+    table = result.areas.copy()
+    table.insert(0, "area_name", run.matrix.areas["area_name"].reindex(table.index))
+    return table.rename_axis("area_code").reset_index().sort_values(["nominal_rank", "area_code"])
+
+
+def check_sheets(run: ScoreRun) -> dict[str, pd.DataFrame]:
+    """Coherence sheets, and consensus sheets when the inputs form at least two source families."""
+    checks = coherence(run.result)
+    sheets = {
+        "correlations": checks.correlations,
+        "correlation pairs": checks.pairs,
+        "cronbach alpha": checks.alpha,
+        "indicator flags": checks.indicator_flags,
+        "pca": checks.pca,
+        "pca weights": checks.pca_weights,
+        "coherence notes": pd.DataFrame({"note": checks.notes}),
+    }
+    if len(families(run.config)) >= 2:
+        agreement = consensus(run.matrix.scored_values, run.config)
+        table = agreement.ranks.add_prefix("rang_").join(agreement.scores.add_prefix("score_"))
+        table.insert(0, "hard_core", table.index.isin(agreement.hard_core))
+        table.insert(0, "area_name", run.matrix.areas["area_name"].reindex(table.index))
+        sheets["consensus"] = table.rename_axis("area_code").reset_index()
+        sheets["consensus summary"] = pd.DataFrame([
+            ("families", "; ".join(f"{k}: {', '.join(v)}" for k, v in agreement.families.items())),
+            ("kendall_w", agreement.kendall_w),
+            ("areas_compared", agreement.areas_compared),
+            ("top_k", run.config.consensus.top_k),
+            ("min_sources", run.config.consensus.min_sources),
+            ("hard_core", ", ".join(agreement.hard_core)),
+        ], columns=["key", "value"])
+    return sheets

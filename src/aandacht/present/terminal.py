@@ -1,0 +1,181 @@
+"""Printing to the terminal with rich: rankings, checks, uncertainty, and the herijking's
+designation, selection and round comparisons (in Dutch)."""
+
+from __future__ import annotations
+
+import sys
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+PIPE_WIDTH = 160
+
+
+def make_console() -> Console:
+    """A console on the current stdout; wide when output goes to a file or pipe (no wrapping of names)."""
+    return Console() if sys.stdout.isatty() else Console(width=PIPE_WIDTH)
+
+
+def print_notes(notes: list[str]) -> None:
+    """Print what the loaders read and left out."""
+    console = make_console()
+    for note in notes:
+        console.print(f"- {note}", style="dim", highlight=False, markup=False)
+
+
+def print_ranking(table: pd.DataFrame, run, top: int | None) -> None:
+    """Print the ranked areas: rank, code, name, score, largest contributing domain, reliability."""
+    console = make_console()
+    config = run.config
+    title = f"{config.framework.index.label} - {config.gemeente.name}, {config.level} ({config.period})"
+    out = Table(title=title, title_justify="left")
+    for header, justify, wrap in (("rang", "right", False), ("code", "left", False), ("naam", "left", False),
+                                  ("score", "right", False), ("grootste bijdrage", "left", False),
+                                  ("betr.", "center", False), ("opmerking", "left", True)):
+        out.add_column(header, justify=justify, no_wrap=not wrap)
+    shown = table if top is None else table.head(top)
+    for row in shown.itertuples(index=False):
+        rank = "" if pd.isna(row.rang) else str(row.rang)
+        score = "" if pd.isna(row.score) else f"{row.score:.1f}"
+        remark = row.opmerking
+        out.add_row(rank, row.area_code, row.area_name, score, row.grootste_bijdrage, row.betrouwbaarheid, remark)
+    make_console().print(out)
+    console.print("[dim]betr.: B = betrouwbaar, I = indicatief (kleine noemer), ? = noemer onbekend; "
+                  "score 0 = gunstigste, 100 = ongunstigste wijk[/dim]")
+
+
+def print_check(report, title: str) -> None:
+    """Print a data-quality report: problems first, then coverage per source and indicator."""
+    console = make_console()
+    problems = Table(title=f"Datakwaliteit - {title}", title_justify="left")
+    for header in ("ernst", "bron", "bevinding"):
+        problems.add_column(header)
+    labels = {"error": "[red]onbruikbaar[/red]", "warning": "[yellow]waarschuwing[/yellow]"}
+    for row in report.problems.itertuples(index=False):
+        problems.add_row(labels[row.severity], row.source, row.message)
+    console.print(problems)
+    coverage = Table(title="Dekking per bron en indicator (nieuwste periode)", title_justify="left")
+    for header, justify in (("bron", "left"), ("indicator", "left"), ("eenheid", "left"), ("wijken met waarde", "right"),
+                            ("perioden", "left")):
+        coverage.add_column(header, justify=justify)
+    for row in report.coverage.itertuples(index=False):
+        coverage.add_row(row.source, row.indicator, row.unit, f"{row.areas_with_value}/{row.areas}", row.periods)
+    console.print(coverage)
+    verdict = {"usable": "[green]bruikbaar[/green]", "warnings": "[yellow]bruikbaar, met waarschuwingen[/yellow]",
+               "unusable": "[red]onbruikbaar[/red]"}[report.status]
+    console.print(f"Oordeel: {verdict}")
+
+
+class ProgressBar:
+    """A rich progress bar for long runs: ``start(total)`` then ``advance(n)``; use as a context manager."""
+
+    def __init__(self, description: str):
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self._progress = Progress(TextColumn(description), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                  console=make_console(), transient=True)
+        self._task = None
+
+    def __enter__(self) -> ProgressBar:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._progress.stop()
+
+    def start(self, total: int) -> None:
+        self._task = self._progress.add_task("", total=total)
+
+    def advance(self, n: int) -> None:
+        self._progress.advance(self._task, n)
+
+
+def print_uncertainty(table: pd.DataFrame, top: int | None) -> None:
+    """Print nominal rank, 90% rank interval and designation probability per area."""
+    out = Table(title="Onzekerheid van de rangorde", title_justify="left")
+    for header in ("rang", "code", "naam", "rang 5%-95%", "mediaan", "kans aandachtsgebied"):
+        out.add_column(header, justify="left" if header in ("code", "naam") else "right")
+    shown = table if top is None else table.head(top)
+    for row in shown.itertuples(index=False):
+        out.add_row(str(row.nominal_rank), row.area_code, row.area_name, f"{row.rank_p05}-{row.rank_p95}",
+                    str(row.median_rank), f"{row.p_designated:.0%}")
+    make_console().print(out)
+
+
+def print_sobol(summary: pd.DataFrame) -> None:
+    """Print the Sobol indices for the whole-ranking outputs."""
+    out = Table(title="Gevoeligheid (Sobol): welk deel van de variatie komt door welke keuze", title_justify="left")
+    for header in ("uitkomst", "onzekere invoer", "S1 (alleen)", "ST (totaal)"):
+        out.add_column(header, justify="left" if header in ("uitkomst", "onzekere invoer") else "right")
+    for row in summary.itertuples(index=False):
+        out.add_row(row.output, row.factor, f"{row.S1:.2f} [{row.S1_low:.2f}, {row.S1_high:.2f}]",
+                    f"{row.ST:.2f} [{row.ST_low:.2f}, {row.ST_high:.2f}]")
+    make_console().print(out)
+
+
+def _cell(value, digits: int = 1) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "ja" if value else "nee"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}".replace(".", ",")
+    return str(value)
+
+
+def _print(title: str, frame: pd.DataFrame, columns: dict[str, str]) -> None:
+    out = Table(title=title, title_justify="left")
+    for header in columns.values():
+        out.add_column(header)
+    for row in frame.itertuples(index=False):
+        out.add_row(*(_cell(getattr(row, key)) for key in columns))
+    make_console().print(out)
+
+
+def print_designation(designation) -> None:
+    """The aandachtsgebieden with their reasons, then the adjoining-group suggestions."""
+    _print("Aandachtsgebieden", designation.gebieden,
+           {"gebied": "gebied", "area_names": "wijken/buurten", "redenen": "redenen"})
+    if len(designation.suggestions):
+        _print("Suggesties: aangrenzende aandachtsgebieden (niet toegepast)", designation.suggestions,
+               {"kind": "soort", "area_names": "wijken"})
+
+
+def print_selection(selection) -> None:
+    """The Plus-IKCs and candidates, the constraints, and the objective."""
+    ikcs = selection.ikcs
+    listed = ikcs["plus_ikc"] | ikcs["monitoren"] | ikcs["status"].str.startswith(("kandidaat", "beëindigd"))
+    shown = ikcs[listed].copy()
+    shown["status"] = shown["status"].where(~shown["monitoren"].astype(bool), shown["status"] + " (monitoren)")
+    _print(f"Plus-IKCs ({int(ikcs['plus_ikc'].sum())} van {selection.n_plus} plaatsen)", shown, {
+        "brin_vestiging": "BRIN", "name": "naam", "gebied": "gebied", "need": "behoefte", "status": "status",
+        "startjaar": "start", "marginale_waarde": "marg. waarde",
+    })
+    for row in shown[shown["toelichting"].fillna("") != ""].itertuples():
+        make_console().print(f"- {row.brin_vestiging} {row.name}: {row.toelichting}", highlight=False, markup=False)
+    _print("Beperkingen van de keuze", selection.constraints, {
+        "constraint": "beperking", "lhs": "waarde", "sense": "", "bound": "grens", "tight": "krap",
+        "binding": "bindend", "gain": "winst zonder",
+    })
+    make_console().print(f"totale behoefte bediend: {_cell(selection.objective)}  "
+                  "[dim](marg. waarde: verlies bij weglaten, of verschil bij afdwingen; leeg = niet mogelijk)[/dim]")
+
+
+def print_changes(changes: dict[str, pd.DataFrame], old_year: int, new_year: int) -> None:
+    """Per wijk entered/left/stayed with drivers; per IKC the continuity status."""
+    _print(f"Wijken: {old_year} -> {new_year}", changes["wijken"], {
+        "area_name": "wijk", "wijziging": "wijziging", "rang_oud": "rang oud", "rang_nieuw": "rang nieuw",
+        "score_oud": "score oud", "score_nieuw": "score nieuw", "drijvers": "drijvende indicatoren",
+    })
+    _print(f"Plus-IKCs: {old_year} -> {new_year}", changes["ikcs"], {
+        "brin_vestiging": "BRIN", "name": "naam", "status": "status", "startjaar": "start",
+        "behoefte_oud": "behoefte oud", "behoefte_nieuw": "behoefte nieuw", "monitoren": "monitoren",
+        "toelichting": "toelichting",
+    })

@@ -1,0 +1,125 @@
+"""A herijking round: score, analyse robustness, designate, select, and compare with the
+previous round.
+
+``run_herijking`` runs load, score, the robustness analyses, designation and selection for
+round R (a year), reading the previous round's designations from its folder when given
+(:mod:`aandacht.rounds.record`). The result holds everything the round folder is written
+from (:mod:`aandacht.present.round_folder`): besides the scoring run, ``wijken.csv`` (per
+area rank, score, probability, hard core, population, the rule outcomes, aangewezen, gebied
+and reasons), ``indicatoren.csv`` (long table area_code, indicator, label, waarde (raw),
+genormaliseerd, gewicht (nominal effective weight): what the next round compares with),
+the gebieden, suggestions, reasons, IKCs and constraints, the changes against the previous
+round, and ``ronde.json`` (round year, term and thresholds, the aandachtsgebieden with their
+areas and the Plus-IKCs with their start year and need figures).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ..config import Config
+from ..decide.designate import DesignationResult, designate
+from ..decide.ikc import IkcRegistry, load_ikcs, read_pupil_origin
+from ..decide.select import COMPONENTS, SelectionResult, select_plus
+from ..errors import ConfigError, DataError
+from ..scoring.robustness import robustness_table
+from ..scoring.run import ScoreRun, run_score
+from .compare import compare_records
+from .record import RoundRecord, previous_plus, read_round
+
+
+@dataclass
+class Herijking:
+    year: int
+    run: ScoreRun
+    designation: DesignationResult
+    selection: SelectionResult
+    record: RoundRecord
+    previous: RoundRecord | None = None
+    changes: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    ikc_registry: IkcRegistry | None = None
+    robustness: pd.DataFrame | None = None  # per scored area: p_designated, rank_p05, rank_median, rank_p95, hard_core
+
+
+def indicator_table(run: ScoreRun) -> pd.DataFrame:
+    """The long table of raw values, normalised values and nominal effective weights."""
+    result = run.result
+    weights = result.tree.nominal_effective_weights()
+    labels = {i.id: i.label for i in run.config.framework.indicators}
+    raw = run.matrix.values.stack(future_stack=True).rename("waarde")
+    normalised = result.normalised.reindex(run.matrix.values.index).stack(future_stack=True).rename("genormaliseerd")
+    table = pd.concat([raw, normalised], axis=1).rename_axis(["area_code", "indicator"]).reset_index()
+    table.insert(2, "label", table["indicator"].map(labels))
+    table["gewicht"] = table["indicator"].map(weights)
+    return table
+
+
+def wijk_table(designation: DesignationResult) -> pd.DataFrame:
+    table = designation.areas.rename(columns={"rank": "rang", "probability": "kans", "hard_core": "harde_kern",
+                                              "population": "populatie", "designated": "aangewezen"})
+    return table.rename_axis("area_code").reset_index()
+
+
+def round_meta(config: Config, year: int, designation: DesignationResult, selection: SelectionResult) -> dict:
+    """The JSON the next round reads (module docstring)."""
+    chosen = selection.ikcs[selection.ikcs["plus_ikc"]]
+    rules = config.selection
+    return {
+        "round": year,
+        "gemeente": {"code": config.gemeente.code, "name": config.gemeente.name},
+        "level": config.level,
+        "continuity": rules.continuity.model_dump(),
+        "n_plus": selection.n_plus,
+        "aandachtsgebieden": [{"gebied": g, "areas": areas} for g, areas in designation.gebied_members().items()],
+        "plus_ikcs": [
+            {"brin_vestiging": row.brin_vestiging, "name": row.name, "start_year": int(row.startjaar),
+             "status": row.status, "figures": {k: _number(getattr(row, k)) for k in ("need", *COMPONENTS)}}
+            for row in chosen.itertuples()
+        ],
+    }
+
+
+def _number(value) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def run_herijking(
+    config: Config,
+    year: int,
+    previous_dir: Path | None = None,
+    probability: pd.Series | None = None,
+    hard_core: pd.Series | None = None,
+) -> Herijking:
+    """Load, score, analyse robustness, designate and select for round ``year``; compare with the
+    previous round. ``probability`` and ``hard_core`` override the figures of the config's
+    uncertainty and consensus analyses (for example to test a designation rule)."""
+    if config.designation is None or config.selection is None:
+        raise ConfigError(f"{config.source_file}: the config needs 'designation' and 'selection' sections for a herijking")
+    previous = read_round(previous_dir) if previous_dir is not None else None
+    if previous is not None and previous.year >= year:
+        raise DataError(f"{previous.source}: previous round {previous.year} is not before round {year}")
+    if previous is not None and previous.meta.get("gemeente", {}).get("code") != config.gemeente.code:
+        raise DataError(f"{previous.source}: previous round is for gemeente {previous.meta.get('gemeente')}, "
+                        f"not {config.gemeente.code}")
+    run = run_score(config)
+    robustness = robustness_table(run)
+    if probability is None:
+        probability = robustness["p_designated"]
+    if hard_core is None and robustness["hard_core"].notna().all():
+        hard_core = robustness["hard_core"].astype(bool)
+    designation = designate(run, config.designation, probability, hard_core)
+    ikcs = load_ikcs(config, run.registry)
+    origin = read_pupil_origin(config.ikc.pupil_origin, ikcs, run.registry) if config.ikc.pupil_origin else None
+    selection = select_plus(
+        ikcs, config.selection, designation.gebied_members(), run.registry, run.result.index, year,
+        previous_plus(previous) if previous else None, origin,
+    )
+    record = RoundRecord(year, round_meta(config, year, designation, selection), wijk_table(designation),
+                         indicator_table(run), selection.ikcs)
+    changes = compare_records(previous, record) if previous is not None else {}
+    notes = run.notes + designation.notes + selection.notes
+    return Herijking(year, run, designation, selection, record, previous, changes, notes, ikcs, robustness)
