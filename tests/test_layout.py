@@ -15,8 +15,9 @@ import pytest
 
 import aandacht
 
-PACKAGE = Path(aandacht.__file__).resolve().parent
-NOTEBOOK = PACKAGE.parent.parent / "notebooks" / "herijking_walkthrough.py"
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "aandacht"
+NOTEBOOK = ROOT / "notebooks" / "herijking_walkthrough.py"
 # The stages in the order data flows; a module may import from its own stage or an earlier one.
 STAGES = ["base", "config", "inputs", "scoring", "decide", "rounds", "present", "archive", "top"]
 BASE = {"errors", "resources", "dutch", "_lazy"}
