@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from .base import Strict
+from .base import Count, Strict
 from .choices import AggregationMethod, ImputationMethod, NormalisationMethod
 
 
@@ -17,7 +17,7 @@ class Treatment(Strict):
     enabled: bool = True
     skew: Annotated[float, Field(gt=0)] = 2.0
     kurtosis: Annotated[float, Field(gt=0)] = 3.5
-    max_winsorised: Annotated[int, Field(ge=0)] = 5
+    max_winsorised: Count(0) = 5
     log_if_still_skewed: bool = True
 
 
@@ -47,7 +47,7 @@ class Missing(Strict):
 
     min_share: Annotated[float, Field(ge=0, le=1)] = 0.5
     imputation: ImputationMethod = "none"
-    knn_neighbours: Annotated[int, Field(ge=1)] = 3
+    knn_neighbours: Count(1, 1000) = 3
 
 
 class Method(Strict):
