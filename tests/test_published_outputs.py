@@ -23,7 +23,8 @@ from aandacht.present.tables import COUNT_COLUMNS, FORMULA_STARTS, INTERNAL_WORK
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "aandacht"
 THRESHOLD = 500
-HOSTILE_WIJKEN = ['=HYPERLINK("http://example.org","klik")', "+31 wijk", "-3+4", "@SUM(A1)", "\tTab-wijk", "Bel\x07wijk"]
+HOSTILE_WIJKEN = ['=HYPERLINK("http://example.org","klik")', "+31 wijk", "-3+4", "@SUM(A1)", "\tTab-wijk", "Bel\x07wijk",
+                  "[/bold] wijk", "Esc\x1b[2Jwijk"]
 HOSTILE_SCHOOLS = ["=cmd|' /C calc'!A0", "+school", "-school", "@school"]
 
 
@@ -53,11 +54,13 @@ def outputs(tmp_path_factory, embedded):
         "check": ["check", "--out", out / "check"],
         "sensitivity": ["sensitivity", "--draws", "20", "--out", out / "sensitivity"],
     }
+    printed = {}
     for name, args in runs.items():
         result = CliRunner().invoke(main, [*map(str, args), "--config", str(path)])
         assert result.exit_code in (0, 1), (name, result.output)
+        printed[name] = result.output
     files = sorted(p for p in out.rglob("*") if p.suffix in (".csv", ".xlsx"))
-    return out, files
+    return out, files, printed
 
 
 def cells(path: Path):
@@ -82,7 +85,7 @@ def is_number(text: str) -> bool:
 
 
 def test_every_writing_command_wrote_tables(outputs):
-    out, files = outputs
+    out, files, _ = outputs
     names = {p.relative_to(out).as_posix() for p in files}
     assert {"score/ranking.csv", "score/scores.xlsx", f"score/{INTERNAL_WORKBOOK}", "rounds/2026/wijken.csv",
             "rounds/2026/ikcs.csv", "rounds/2026/scores.xlsx", f"rounds/2026/{INTERNAL_WORKBOOK}", "check/check.xlsx",
@@ -90,7 +93,7 @@ def test_every_writing_command_wrote_tables(outputs):
 
 
 def test_no_cell_of_any_written_file_is_a_formula(outputs):
-    _, files = outputs
+    _, files, _ = outputs
     for path in files:
         for sheet, column, value, formula in cells(path):
             assert not formula, (path, sheet, column, value)
@@ -99,7 +102,7 @@ def test_no_cell_of_any_written_file_is_a_formula(outputs):
 
 
 def test_the_hostile_names_are_kept_readable_behind_a_quote(outputs):
-    out, _ = outputs
+    out, _, _ = outputs
     ranking = pd.read_csv(out / "rounds" / "2026" / "ranking.csv", sep=";", dtype=str, encoding="utf-8-sig")
     assert {"'" + HOSTILE_WIJKEN[0], "'+31 wijk", "'-3+4", "'@SUM(A1)", "'\tTab-wijk"} <= set(ranking["area_name"])
     ikcs = pd.read_csv(out / "rounds" / "2026" / "ikcs.csv", sep=";", dtype=str, encoding="utf-8-sig")
@@ -107,10 +110,18 @@ def test_the_hostile_names_are_kept_readable_behind_a_quote(outputs):
     book = openpyxl.load_workbook(out / "score" / "scores.xlsx")
     names = [c.value for c in book["ranking"]["C"]]
     assert "'" + HOSTILE_WIJKEN[0] in names and "Bel\ufffdwijk" in names  # a control character xlsx cannot hold
+    assert "Esc\ufffd[2Jwijk" in set(ranking["area_name"])  # no escape sequence in a CSV either
+
+
+def test_the_terminal_shows_names_as_text_and_no_escape_sequence(outputs):
+    _, _, printed = outputs
+    for command, text in printed.items():
+        assert "\x1b" not in text and "\x07" not in text, command
+    assert "[/bold] wijk" in printed["score"] and "Esc\ufffd[2Jwijk" in printed["herijking"]
 
 
 def test_no_small_count_in_any_output_for_the_overleg(outputs):
-    _, files = outputs
+    _, files, _ = outputs
     checked = 0
     for path in files:
         if path.name == INTERNAL_WORKBOOK:
@@ -127,14 +138,14 @@ def test_no_small_count_in_any_output_for_the_overleg(outputs):
 
 
 def test_the_report_shows_no_small_count(outputs):
-    out, _ = outputs
+    out, _, _ = outputs
     html = (out / "rounds" / "2026" / "rapport.html").read_text(encoding="utf-8")
     assert f"&lt;{THRESHOLD}" in html
     assert "te weinig huishoudens met kinderen (minder dan 50)" in html and not re.search(r"\(\d+ &lt; \d+\)", html)
 
 
 def test_the_internal_workbook_keeps_the_counts_and_says_so(outputs):
-    out, _ = outputs
+    out, _, _ = outputs
     for folder in (out / "score", out / "rounds" / "2026"):
         book = pd.read_excel(folder / INTERNAL_WORKBOOK, sheet_name=None, engine="openpyxl")
         assert list(book)[0] == "niet delen" and "niet delen" in book["niet delen"].iloc[0, 0]

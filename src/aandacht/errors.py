@@ -9,6 +9,8 @@ disk, a reader's parser error, memory, nesting); :func:`describe_failure` says i
 what failed. Any other exception is a bug and shows a traceback.
 """
 
+import re
+
 
 class AandachtError(Exception):
     """A problem with the user's input: printed as one line, exit code 2."""
@@ -24,6 +26,15 @@ class DataError(AandachtError):
 
 class OutputError(AandachtError):
     """Output cannot be written without losing earlier results."""
+
+
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(value: object) -> str:
+    """Text from a user's file or config, safe to print to a terminal: control characters (an
+    escape sequence in a wijk name would otherwise drive the terminal) replaced by U+FFFD."""
+    return _CONTROL.sub("\ufffd", str(value))
 
 
 # Failures that a user's files or machine cause rather than a bug, by the module that raises
@@ -81,4 +92,4 @@ def describe_failure(error: BaseException) -> str:
         what = next((what for what, kind in _loaded_failures() if isinstance(error, kind)),
                     "a file could not be decoded" if isinstance(error, UnicodeError) else "the command failed")
         text = f"{what}: {str(error).strip() or 'no further detail'} ({type(error).__name__})"
-    return " ".join(text.split())
+    return printable(" ".join(text.split()))

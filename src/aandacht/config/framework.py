@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import OptionalWeight, Strict, Weight
+from .base import Magnitude, OptionalWeight, Strict, Weight
 
 
 class Node(Strict):
@@ -23,8 +23,8 @@ class Node(Strict):
 class Goalposts(Strict):
     """Fixed bounds for goalpost normalisation: value at ``lower`` maps to 0, at ``upper`` to the top."""
 
-    lower: float
-    upper: float
+    lower: Magnitude
+    upper: Magnitude
 
     @model_validator(mode="after")
     def _ordered(self) -> Goalposts:
@@ -52,7 +52,7 @@ class Indicator(Strict):
     variable: str | None = None
     numerator: str | None = None
     denominator: str | None = None
-    scale: Annotated[float, Field(gt=0)] = 1.0
+    scale: Annotated[Magnitude, Field(gt=0)] = 1.0
     unit: str = ""
     per: Literal["kind", "jongere", "leerling", "inwoner", "huishouden", "huishouden met kinderen", "woning", "school"]
     min_denominator: Annotated[float, Field(ge=0)] | None = None
@@ -60,7 +60,7 @@ class Indicator(Strict):
     shrinkage: Literal["none", "gemeente", "national"] = Field(
         default="none", description="empirical-Bayes shrinkage of the rate (see aandacht.inputs.shrinkage)"
     )
-    national_rate: Annotated[float, Field(ge=0)] | None = Field(
+    national_rate: Annotated[Magnitude, Field(ge=0)] | None = Field(
         default=None, description="the national value in the indicator's unit (after scale); prior for shrinkage 'national'"
     )
 

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from .base import Count, Strict
+from .base import Count, Magnitude, Strict
 from .choices import AggregationMethod, ImputationMethod, NormalisationMethod
 
 
@@ -23,9 +23,9 @@ class Treatment(Strict):
 
 class Normalisation(Strict):
     method: NormalisationMethod = "minmax"
-    range: tuple[float, float] = (0.0, 100.0)
-    zscore_mean: float = 0.0
-    zscore_sd: Annotated[float, Field(gt=0)] = 1.0
+    range: tuple[Magnitude, Magnitude] = (0.0, 100.0)
+    zscore_mean: Magnitude = 0.0
+    zscore_sd: Annotated[Magnitude, Field(gt=0)] = 1.0
 
     @field_validator("range")
     @classmethod

@@ -102,16 +102,16 @@ INTERNAL_WORKBOOK = "intern-niet-delen.xlsx"
 CSV_FLOAT = ".6g"  # numbers in the CSVs: six significant digits
 
 
-def neutralise(table: pd.DataFrame, excel: bool = False) -> pd.DataFrame:
+def neutralise(table: pd.DataFrame) -> pd.DataFrame:
     """The table with every text cell and column name that starts with ``=``, ``+``, ``-``,
     ``@``, a tab or a carriage return prefixed with a single quote (OWASP CSV-injection
     guidance), so no spreadsheet reads it as a formula. Numbers, negative ones too, stay numbers.
-    ``excel``: control characters an xlsx file cannot hold are first replaced by U+FFFD."""
+    Control characters other than tab and line breaks (which an xlsx file cannot hold, and an
+    escape sequence would drive a terminal showing the CSV) are first replaced by U+FFFD."""
     def safe(value):
         if not isinstance(value, str):
             return value
-        if excel:
-            value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         return "'" + value if value.startswith(FORMULA_STARTS) else value
 
     columns = [safe(column) for column in table.columns]
@@ -151,7 +151,7 @@ def write_sheets(sheets: dict[str, pd.DataFrame], path: Path, layout: bool = Fal
     fitted to the contents and the header row frozen."""
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for name, table in sheets.items():
-            neutralise(table, excel=True).to_excel(writer, sheet_name=name[:31], index=False)
+            neutralise(table).to_excel(writer, sheet_name=name[:31], index=False)
             if not layout:
                 continue
             sheet = writer.sheets[name[:31]]
