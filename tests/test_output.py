@@ -4,6 +4,7 @@ overlap, the disk fails or a run is killed (aandacht.archive.output)."""
 import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -180,3 +181,24 @@ def test_the_lock_file_names_its_holder(tmp_path):
         assert owner["pid"] == os.getpid() and owner["host"] and owner["started_utc"].endswith("+00:00")
     finally:
         claim.release()
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+def test_the_output_must_name_a_folder(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(OutputError, match=f"name a new folder for the output, not '{re.escape(name)}'"):
+        claim_target(Path(name), force=True)
+
+
+def test_a_folder_that_cannot_hold_the_lock_is_one_line_and_leaves_nothing(tmp_path, monkeypatch):
+    real_open = os.open
+
+    def denied(path, *args, **kwargs):
+        if str(path).endswith(".aandacht-lock"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", denied)
+    with pytest.raises(OutputError, match=r"\.out\.aandacht-lock: cannot create the lock file of the output folder \(Permission denied\)"):
+        claim_target(tmp_path / "new" / "out", force=False)
+    assert os.listdir(tmp_path) == []

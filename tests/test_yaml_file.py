@@ -84,3 +84,9 @@ def test_a_config_path_that_is_a_folder(tmp_path):
     assert result.exit_code == 2
     assert result.output.strip() == f"error: {tmp_path}: is a folder, not a config file; give the YAML file " \
                                     f"(for example {tmp_path / 'configs' / 'x.yaml'})"
+
+
+def test_a_file_too_large_for_a_config(tmp_path):
+    path = write(tmp_path, "a: 1\n" + "#" * 1_100_000 + "\n")
+    with pytest.raises(ConfigError, match=r"c\.yaml: 1,100,006 bytes is too large for a config \(at most 1,000,000\)"):
+        read_yaml(path)

@@ -84,15 +84,18 @@ def _unlock(fd: int, path: Path) -> None:
     """Remove the lock file and release its lock (on POSIX while still holding it, so that no
     other run can lock the old file in between; Windows cannot remove an open file, so there
     the file is removed after closing, when no other run has it open)."""
-    if os.name == "posix":
-        path.unlink(missing_ok=True)
-        os.close(fd)
-        return
-    os.close(fd)
     try:
-        path.unlink(missing_ok=True)
-    except PermissionError:  # another run has it open now and removes it when it is done
+        if os.name == "posix":
+            path.unlink(missing_ok=True)
+        os.close(fd)
+        fd = None
+        if os.name != "posix":
+            path.unlink(missing_ok=True)
+    except OSError:  # read-only now, or (Windows) open in another run: the next run's sweep removes it
         pass
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def _holder(path: Path) -> str:
@@ -125,18 +128,20 @@ class Claim:
         return self.target.parent / f".{self.target.name}{STAGING_SUFFIX}"
 
     def release(self) -> None:
-        """Remove the staging folder (a failed run) and the lock; idempotent."""
-        if self.fd is None:
-            return
-        shutil.rmtree(self.staging, ignore_errors=True)
-        _unlock(self.fd, self.lock)
-        self.fd = None
+        """Remove the staging folder (a failed run), the lock, and, when nothing was written, the
+        folders made for the target; idempotent. What cannot be removed (a disk that turned
+        read-only) is left for the next run's sweep."""
+        if self.fd is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            _unlock(self.fd, self.lock)
+            self.fd = None
         if not self.done:
             for folder in reversed(self.created):
                 try:
                     folder.rmdir()
                 except OSError:
                     break
+        self.created = []
 
 
 def _make_parents(folder: Path) -> list[Path]:
@@ -155,14 +160,21 @@ def _sweep(parent: Path, own: str) -> list[Path]:
     names = {m["name"] for entry in os.scandir(parent) if (m := _LEFTOVER.match(entry.name))} - {own}
     for name in sorted(names):
         lock = parent / f".{name}{LOCK_SUFFIX}"
-        fd = _try_lock(lock)
+        try:
+            fd = _try_lock(lock)
+        except OSError:  # another user's, or unreadable: not ours to clean
+            continue
         if fd is None:
             continue  # a run is writing that target now
         staging = parent / f".{name}{STAGING_SUFFIX}"
-        if staging.exists():
-            shutil.rmtree(staging)
-            cleaned.append(staging)
-        _unlock(fd, lock)
+        try:
+            if staging.exists():
+                shutil.rmtree(staging)
+                cleaned.append(staging)
+        except OSError:
+            pass  # not ours to remove (another user's folder): left as it is
+        finally:
+            _unlock(fd, lock)
     return cleaned
 
 
@@ -170,6 +182,8 @@ def claim_target(target: Path, force: bool) -> Claim:
     """Claim ``target`` before the work starts (module docstring): refuse it when another run
     holds it, or when it exists and ``force`` is not given."""
     target = Path(target)
+    if target.name in ("", ".", ".."):
+        raise OutputError(f"{target}: name a new folder for the output, not {str(target)!r}")
     if target.exists() and not target.is_dir():
         raise OutputError(f"{target}: exists and is not a folder")
     if target.exists() and not force:

@@ -7,6 +7,7 @@ path and the line(s):
 
 * a key given twice in one mapping, at any depth (a second ``top_k`` or ``report:`` would
   silently replace the first); a merge key ``<<`` may still be overridden, as YAML intends;
+* a file larger than :data:`MAX_BYTES` (a config is a few kilobytes);
 * nesting deeper than :data:`MAX_DEPTH` levels (a config needs about six);
 * a document that, following its aliases (``*name``), expands to more than
   :data:`MAX_NODES` values (an alias bomb), or an alias that contains itself;
@@ -26,6 +27,7 @@ import yaml
 
 from ..errors import ConfigError
 
+MAX_BYTES = 1_000_000
 MAX_DEPTH = 64
 MAX_NODES = 100_000
 _MERGE = "tag:yaml.org,2002:merge"
@@ -54,6 +56,9 @@ class _Loader(yaml.SafeLoader):
 def read_yaml(path: Path) -> object:
     """The data of the YAML file ``path``, as ``yaml.safe_load`` gives it, after the checks of
     the module docstring. ``yaml.YAMLError`` (a syntax error) and ``OSError`` pass to the caller."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ConfigError(f"{path}: {size:,} bytes is too large for a config (at most {MAX_BYTES:,}); is this the right file?")
     loader = _Loader(path.read_text(encoding="utf-8"))
     loader.source = path
     try:
