@@ -1,9 +1,9 @@
 """The ``aandacht`` command line: parse, call the library, print, write.
 
 Every command that writes follows one scaffold: load the config (:func:`_load`), claim the
-output folder before any work (:func:`_target`: an existing folder is refused without
-``--force``), compute with the library, then write every file and the manifest atomically
-(:func:`_write`). Choices offered on the command line come from the config's registries
+output folder before any work (:func:`_target`: a folder another run is writing is refused,
+an existing folder too unless ``--force``), compute with the library, then write every file
+and the manifest atomically (:func:`_write`). Choices offered on the command line come from the config's registries
 (:mod:`aandacht.config.choices`), so they cannot drift from what the config accepts.
 
 Heavy libraries (pandas, geopandas, matplotlib) are imported inside the commands so

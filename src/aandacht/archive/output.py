@@ -200,7 +200,7 @@ def claim_target(target: Path, force: bool) -> Claim:
         raise OutputError(f"{claim.lock}: cannot create the lock file of the output folder ({error.strerror or error})") from None
     if claim.fd is None:
         raise OutputError(f"{target}: another aandacht run ({_holder(claim.lock)}) is writing this folder; "
-                          "wait until it has finished, or choose another --out")
+                          "wait until it has finished")
     try:
         os.ftruncate(claim.fd, 0)
         os.write(claim.fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "argv": sys.argv,

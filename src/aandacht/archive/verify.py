@@ -164,7 +164,7 @@ def _read_tables(path: Path) -> dict[str, pd.DataFrame] | str:
 
     try:
         return _tables(path)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as error:
+    except (DataError, OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as error:
         return f"{type(error).__name__}: {' '.join(str(error).split()) or 'unreadable'}"
 
 
