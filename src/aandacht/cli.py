@@ -16,6 +16,7 @@ with exit code 2; ``--debug`` shows the traceback instead.
 from __future__ import annotations
 
 import sys
+import warnings
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -23,18 +24,27 @@ from pathlib import Path
 import click
 
 from .config.choices import CLASSIFICATIONS, MAP_FORMATS, MAP_SIZES, MAX_DRAWS, MAX_SEED
-from .errors import describe_failure, expected_failures
+from .errors import describe_failure, expected_failures, printable
 
 EXIT_USER_ERROR = 2
 ROUND_YEARS = click.IntRange(1990, 2100)
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A library's warning as one line on stderr; its text may quote a user's data (a wijk name
+    on a map), so control characters are replaced (:func:`aandacht.errors.printable`)."""
+    click.echo(printable(f"warning: {' '.join(str(message).split())} ({category.__name__})"), err=True)
+
+
 class _Group(click.Group):
-    """Click group that turns every expected failure into one line and exit code 2."""
+    """Click group that turns every expected failure into one line and exit code 2, and prints
+    warnings as safe single lines."""
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
         except Exception as error:
             if (ctx.obj and ctx.obj.get("debug")) or not isinstance(error, expected_failures()):
                 raise
