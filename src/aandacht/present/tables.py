@@ -5,6 +5,12 @@ Column names are Dutch where the table goes to the bestuurlijk overleg (ranking)
 the codes stay as in the config. ``write_csv`` writes the Dutch Excel dialect
 (``;`` separator, decimal comma, UTF-8 with BOM) so the file opens correctly in a
 Dutch Excel by double-clicking; :func:`aandacht.inputs.reading.read_csv_nl` reads it back.
+
+Every table aandacht writes goes through :func:`write_csv` or :func:`write_sheets`, which
+neutralise text a spreadsheet would read as a formula (:func:`neutralise`, OWASP CSV-injection
+guidance). Tables meant for the bestuurlijk overleg pass :func:`suppress_counts` first (counts of
+people under ``report.suppress_below`` become "<N"); only :data:`INTERNAL_WORKBOOK`, written
+when the config asks for it, keeps them.
 """
 
 from __future__ import annotations
