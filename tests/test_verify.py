@@ -83,12 +83,28 @@ def test_an_edited_output_file_is_a_difference_even_when_its_tables_match(scored
     assert result.exit_code == 1 and "ranking.csv: its SHA-256 differs" in result.output
 
 
-def test_a_corrupt_workbook_is_a_difference_not_a_traceback(scored_project):
+def without_first_sheet(path):
+    """The workbook with the part of its first sheet removed (the workbook still names it)."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist() if name != "xl/worksheets/sheet1.xml"}
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize("corrupt, difference", [
+    (lambda path: path.write_bytes(b"PK\x03\x04 not really a workbook"), "scores.xlsx: cannot be read (BadZipFile"),
+    (without_first_sheet, "scores.xlsx sheet 'ranking': present in only one of the two"),
+])
+def test_a_corrupt_workbook_is_a_difference_not_a_traceback(scored_project, corrupt, difference):
     _, out = scored_project
-    (out / "scores.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
+    corrupt(out / "scores.xlsx")
     result = CliRunner().invoke(main, ["verify", str(out)])
-    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
-    assert "scores.xlsx: cannot be read (BadZipFile" in result.output
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "scores.xlsx: its SHA-256 differs" in result.output and difference in result.output
 
 
 def test_a_manifest_naming_a_file_outside_the_project_is_refused(scored_project, tmp_path_factory):

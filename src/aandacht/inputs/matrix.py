@@ -113,7 +113,7 @@ def population_gate(config: Config, tidy: pd.DataFrame, codes: list[str]) -> pd.
     # The reason names the rule, never the area's count: it is shown in tables and the report,
     # where a small count must be suppressed (report.suppress_below).
     reason = np.where(population.isna(), f"aantal {gate.label} onbekend",
-                      np.where(scored, "", f"te weinig {gate.label} (minder dan {number_nl(gate.minimum)})"))
+                      np.where(scored, "", f"te weinig {gate.label}: minder dan {number_nl(gate.minimum)}"))
     return pd.DataFrame({"population": population, "scored": scored.to_numpy(), "reason": reason}, index=codes)
 
 
