@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from .base import Strict
+from .base import Count, Magnitude, Strict
 from .choices import AggregationMethod, ImputationMethod, NormalisationMethod
 
 
@@ -17,15 +17,15 @@ class Treatment(Strict):
     enabled: bool = True
     skew: Annotated[float, Field(gt=0)] = 2.0
     kurtosis: Annotated[float, Field(gt=0)] = 3.5
-    max_winsorised: Annotated[int, Field(ge=0)] = 5
+    max_winsorised: Count(0) = 5
     log_if_still_skewed: bool = True
 
 
 class Normalisation(Strict):
     method: NormalisationMethod = "minmax"
-    range: tuple[float, float] = (0.0, 100.0)
-    zscore_mean: float = 0.0
-    zscore_sd: Annotated[float, Field(gt=0)] = 1.0
+    range: tuple[Magnitude, Magnitude] = (0.0, 100.0)
+    zscore_mean: Magnitude = 0.0
+    zscore_sd: Annotated[Magnitude, Field(gt=0)] = 1.0
 
     @field_validator("range")
     @classmethod
@@ -47,7 +47,7 @@ class Missing(Strict):
 
     min_share: Annotated[float, Field(ge=0, le=1)] = 0.5
     imputation: ImputationMethod = "none"
-    knn_neighbours: Annotated[int, Field(ge=1)] = 3
+    knn_neighbours: Count(1, 1000) = 3
 
 
 class Method(Strict):
