@@ -111,9 +111,14 @@ def population_gate(config: Config, tidy: pd.DataFrame, codes: list[str]) -> pd.
     scored = population >= gate.minimum
     reason = np.where(
         population.isna(), f"aantal {gate.label} onbekend",
-        np.where(scored, "", [f"te weinig {gate.label} ({p:.0f} < {gate.minimum:.0f})" for p in population.fillna(0)]),
+        np.where(scored, "", [f"te weinig {gate.label} ({_exact(p)} < {_exact(gate.minimum)})" for p in population.fillna(0)]),
     )
     return pd.DataFrame({"population": population, "scored": scored.to_numpy(), "reason": reason}, index=codes)
+
+
+def _exact(value: float) -> str:
+    """A gate figure as it is, decimal comma, never rounded up to the minimum (49,9999 stays 49,9999)."""
+    return f"{value:.10g}".replace(".", ",")
 
 
 def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> IndicatorMatrix:
