@@ -519,35 +519,64 @@ def parse_values(
     ``missing`` does not name, and a fractional count.
     """
     text = values.fillna("").astype(str).str.strip()
-    starred = text.str.endswith("*") & (text.str.len() > 1)
-    text = text.where(~starred, text.str.rstrip("*").str.strip())
+    if not text.index.is_unique:
+        text = text.reset_index(drop=True)
     markers = MISSING_MARKERS | dict(missing or {})
-    flags = text.map(markers).mask(text.str.match(_BELOW_THRESHOLD) & ~text.isin(markers), "suppressed")
-    nihil = (text == NIHIL) & flags.isna()
-    candidates = text.where(flags.isna() & ~nihil, "")
-    numbers = _to_numbers(candidates, decimal, count, values.index, origin, column)
-    numbers = numbers.where(~nihil, 0.0)
+    # fast path: plain numbers (no comma, not shaped like 6.220) are read by pandas in C
+    numbers = pd.to_numeric(text, errors="coerce")
+    grouped_like = numbers.notna() & text.str.len().between(5, 8)  # shaped like 6.220 or -123.456?
+    grouped_like[grouped_like.to_numpy()] = text[grouped_like].str[-4:-3] == "."
+    slow = numbers.isna() | grouped_like
+    if decimal == ",":
+        slow |= text.str.contains(".", regex=False)
+    flags = pd.Series(np.nan, index=text.index, dtype=object)
+    starred = pd.Series(False, index=text.index)
+    if slow.any():
+        def english_elsewhere() -> bool:
+            return bool((text.str.contains(".", regex=False) & ~slow).any())
+        sub_numbers, sub_flags, sub_starred = _slow_values(text[slow], markers, decimal, count, english_elsewhere,
+                                                           text.index, origin, column)
+        numbers[slow.to_numpy()] = sub_numbers
+        flags[slow.to_numpy()] = sub_flags
+        starred[slow.to_numpy()] = sub_starred
     numeric_markers = {**SENTINELS, **{_as_float(m): f for m, f in markers.items() if _as_float(m) is not None}}
-    sentinel = numbers.map(numeric_markers)
-    flags = flags.where(flags.notna(), sentinel)
-    numbers = numbers.where(sentinel.isna())
-    undocumented = numbers.isin(UNDOCUMENTED_SENTINELS)
-    _refuse(undocumented, values.index, origin, column, lambda i: (
-        f"{text.iloc[i]} is a Swing special value whose meaning is not documented; say what it means in the "
+    coded = numbers.isin(list(numeric_markers))
+    if coded.any():
+        sentinel = numbers[coded].map(numeric_markers)
+        flags[coded.to_numpy()] = flags[coded].where(flags[coded].notna(), sentinel)
+        numbers = numbers.mask(coded)
+    _refuse(numbers.isin(UNDOCUMENTED_SENTINELS), text.index, origin, column, lambda label: (
+        f"{text[label]} is a Swing special value whose meaning is not documented; say what it means in the "
         "input's table.missing (suppressed, not_applicable or not_collected)"))
-    infinite = ~np.isfinite(numbers.fillna(0.0)) | text.str.lower().str.lstrip("+-").isin({"inf", "infinity", "nan"})
-    _refuse(infinite & flags.isna(), values.index, origin, column, lambda i: f"{text.iloc[i]!r} is not a finite number")
+    infinite = flags.isna() & np.isinf(numbers)
+    infinite[slow.to_numpy()] |= text[slow].str.lower().str.lstrip("+-").isin({"inf", "infinity", "nan"})
+    _refuse(infinite, text.index, origin, column, lambda label: f"{text[label]!r} is not a finite number")
     bad = numbers.isna() & flags.isna()
-    _refuse(bad, values.index, origin, column, lambda i: f"{text.iloc[i]!r} is not a number or a known missing marker")
+    _refuse(bad, text.index, origin, column, lambda label: f"{text[label]!r} is not a number or a known missing marker")
     if count:
         fractional = numbers.notna() & (numbers % 1 != 0)
-        _refuse(fractional, values.index, origin, column,
-                lambda i: f"{text.iloc[i]!r} is not a whole number, but {column} is a count")
+        _refuse(fractional, text.index, origin, column,
+                lambda label: f"{text[label]!r} is not a whole number, but {column} is a count")
     return Parsed(numbers.to_numpy(dtype="float64"), flags.fillna("").to_numpy(dtype=object),
                   (starred & flags.isna()).to_numpy(dtype=bool))
 
 
-def _to_numbers(text: pd.Series, decimal: str, count: bool, index: pd.Index, origin: str, column: str) -> pd.Series:
+def _slow_values(text: pd.Series, markers: dict[str, str], decimal: str, count: bool, english_elsewhere,
+                 index: pd.Index, origin: str, column: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Numbers, missing flags and provisional marks of the values that are not plain numbers:
+    markers, CBS signs, '*' suffixes, and grouped or decimal-comma numbers. ``english_elsewhere()``
+    says whether the plain numbers of the column write a decimal point (asked only when needed)."""
+    starred = text.str.endswith("*") & (text.str.len() > 1)
+    text = text.where(~starred, text.str.rstrip("*").str.strip())
+    flags = text.map(markers).mask(text.str.match(_BELOW_THRESHOLD) & ~text.isin(markers), "suppressed")
+    nihil = (text == NIHIL) & flags.isna()
+    candidates = text.where(flags.isna() & ~nihil, "")
+    numbers = _to_numbers(candidates, decimal, count, english_elsewhere, index, origin, column)
+    return numbers.where(~nihil, 0.0), flags, starred
+
+
+def _to_numbers(text: pd.Series, decimal: str, count: bool, english_elsewhere, index: pd.Index,
+                origin: str, column: str) -> pd.Series:
     """Text -> float (NaN where the text is empty or not a number); grouped and decimal-comma
     numbers are read as the module docstring says; ambiguous ones are refused."""
     spaced = text.str.fullmatch(_SPACE_GROUPED)
@@ -562,13 +591,13 @@ def _to_numbers(text: pd.Series, decimal: str, count: bool, index: pd.Index, ori
     dutch = sub.str.fullmatch(_DUTCH) & ~ambiguous_comma
     english = sub.str.fullmatch(_ENGLISH) & ~ambiguous_dot
     if decimal == ",":
-        _refuse(english.reindex(text.index, fill_value=False), index, origin, column,
-                lambda i: f"{text.iloc[i]!r} has a '.' that is not a thousands separator, but the input says decimal: ','")
+        _refuse(english, index, origin, column,
+                lambda label: f"{sub[label]!r} has a '.' that is not a thousands separator, but the input says decimal: ','")
     elif decimal == ".":
-        _refuse(dutch.reindex(text.index, fill_value=False), index, origin, column,
-                lambda i: f"{text.iloc[i]!r} has a ',' that is not a thousands separator, but the input says decimal: '.'")
+        _refuse(dutch, index, origin, column,
+                lambda label: f"{sub[label]!r} has a ',' that is not a thousands separator, but the input says decimal: '.'")
     mode = decimal if decimal in (",", ".") else _column_mode(sub, dutch, english, ambiguous_dot | ambiguous_comma,
-                                                               count, index, origin, column)
+                                                               count, english_elsewhere, index, origin, column)
     converted = pd.Series("", index=sub.index, dtype=object)
     converted[dutch] = sub[dutch].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     converted[english] = sub[english].str.replace(",", "", regex=False)
@@ -579,34 +608,39 @@ def _to_numbers(text: pd.Series, decimal: str, count: bool, index: pd.Index, ori
     return out
 
 
-def _column_mode(sub, dutch, english, ambiguous, count, index, origin, column) -> str:
+def _column_mode(sub, dutch, english, ambiguous, count, english_elsewhere, index, origin, column) -> str:
     """How the column writes numbers: "," (decimal comma), "." (decimal point) or "thousands"
     (an ambiguous value in a count column); refuses an ambiguity nothing resolves."""
-    evidence_dutch = dutch.any()
-    evidence_english = (english & ~sub.str.contains(r"[eE]", regex=True)).any()
     if not ambiguous.any():
         return "auto"
+    evidence_dutch = bool(dutch.any())
+    evidence_english = bool((english & ~sub.str.contains(r"[eE]", regex=True)).any()) or english_elsewhere()
     if evidence_dutch and not evidence_english:
         return ","
     if evidence_english and not evidence_dutch:
         return "."
-    first = sub.index[ambiguous.to_numpy()][0]
-    position = index.get_loc(first)
-    row = line_number(index, position)
-    value = sub[first]
     if evidence_dutch and evidence_english:
-        raise DataError(f"{origin}: row {row}, column {column}: {value!r} can be read two ways, and the column "
-                        "writes decimals both with a comma and with a point; write one decimal mark")
+        _refuse(ambiguous, index, origin, column, lambda label: f"{sub[label]!r} can be read two ways, and the column "
+                "writes decimals both with a comma and with a point; write one decimal mark")
     if count:
         return "thousands"
-    as_decimal = float(value.replace(",", "."))
-    raise DataError(f"{origin}: row {row}, column {column}: {value!r} can be read as {as_decimal:g} or as "
-                    f"{value.replace('.', '').replace(',', '')}, and nothing else in the column shows which; "
-                    "set the decimal mark (table.decimal ',' or '.')")
+
+    def problem(label) -> str:
+        value = sub[label]
+        return (f"{value!r} can be read as {float(value.replace(',', '.')):g} or as "
+                f"{value.replace('.', '').replace(',', '')}, and nothing else in the column shows which; "
+                "set the decimal mark (table.decimal ',' or '.')")
+    _refuse(ambiguous, index, origin, column, problem)
+    return "auto"
 
 
-def _refuse(mask, index: pd.Index, origin: str, column: str, problem) -> None:
-    fail_at_first(np.asarray(mask, dtype=bool), index, origin, problem, column)
+def _refuse(mask: pd.Series, index: pd.Index, origin: str, column: str, problem) -> None:
+    """Raise ``<origin>: row <line>, column <column>: <problem(label)>`` for the first row (in file
+    order) where ``mask`` (a boolean Series labelled like ``index``, or a part of it) is true."""
+    hits = mask.index[mask.to_numpy(dtype=bool)]
+    if len(hits):
+        position = index.get_loc(hits[0])
+        raise DataError(f"{origin}: row {line_number(index, position)}, column {column}: {problem(hits[0])}")
 
 
 def _as_float(text: str) -> float | None:
