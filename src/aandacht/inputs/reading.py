@@ -250,10 +250,10 @@ def _read_text(path, header_row, expect, columns, keep_rows) -> pd.DataFrame:
             chunk.index = pd.RangeIndex(start + 1 + chunk.index[0], start + 1 + chunk.index[0] + len(chunk), name="line")
             chunk = chunk.iloc[1:] if chunk.index[0] == start + 1 else chunk
             chunk = chunk[keep]
-            if len(keep):
-                chunk = chunk[~chunk.apply(lambda c: c.str.strip()).eq("").all(axis=1)]
             if keep_rows is not None and len(chunk):
                 chunk = chunk[keep_rows(chunk).to_numpy(dtype=bool)]
+            if len(keep):
+                chunk = chunk[~chunk.apply(lambda c: c.str.strip()).eq("").all(axis=1)]
             parts.append(chunk)
     except pd.errors.EmptyDataError:
         parts = []
