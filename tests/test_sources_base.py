@@ -144,10 +144,11 @@ def test_embedded_schools_placed_by_point_in_polygon(embedded, default_config):
 
 @pytest.mark.parametrize("marker, flag", [(".", "suppressed"), ("x", "suppressed"), ("?", "suppressed"),
                                           ("<5", "suppressed"), ("< 10", "suppressed"), ("-99999999", "suppressed"),
-                                          ("-99999997", "suppressed"), ("-99996", "suppressed"), ("", "not_applicable")])
+                                          ("-99999997", "suppressed"), ("-99996", "suppressed"), ("", "suppressed")])
 def test_every_missing_marker_is_missing_with_its_reason(tmp_path, marker, flag):
-    """CBS verklaring van tekens: '.'/'x' secret or unknown, an empty cell not applicable; PDOK and
-    Swing's -99996 codes; never a zero."""
+    """CBS verklaring van tekens: '.'/'x' secret or unknown; PDOK and Swing's -99996 codes; an empty
+    cell, which the KWB download does not have, is read like '.' (derived extracts write NA so);
+    never a zero."""
     path = tmp_path / "kwb.csv"
     path.write_text(f"gwb_code_10,a_inw,a_hh_m_k\nWK000101,100,{marker}\nWK000102,200,30\n", encoding="utf-8")
     table = load_kwb(kwb_spec(path)).table.set_index(["area_code", "indicator"])

@@ -201,7 +201,8 @@ def read_table(
     """Read a delimited text file, a workbook sheet or a JSON table with every cell as text
     (``dtype`` is always ``str``; see the module docstring).
 
-    ``columns`` keeps only the columns whose (stripped) header it accepts; ``keep_rows``
+    ``columns`` keeps only the columns whose (stripped) header it accepts (``attrs["columns_in_file"]``
+    keeps the whole header); ``keep_rows``
     returns, for a block of rows, which to keep (applied while streaming a text file). A
     file with a header but no rows is an error unless ``allow_empty``. Reader and engine
     failures (a broken workbook, a file that cannot be opened, a malformed CSV line) become
@@ -217,6 +218,7 @@ def read_table(
     else:
         frame = _read_text(path, header_row, expect, columns, keep_rows)
         return _non_empty(frame, path, allow_empty)
+    frame.attrs["columns_in_file"] = list(frame.columns)
     if columns is not None:
         frame = frame[[c for c in frame.columns if columns(c)]]
     if keep_rows is not None and len(frame):
@@ -261,9 +263,9 @@ def _read_text(path, header_row, expect, columns, keep_rows) -> pd.DataFrame:
         raise DataError(f"{path}: not a readable table ({_one_line(error)})") from None
     except OSError as error:
         raise DataError(f"{path}: cannot be read ({error.strerror or type(error).__name__})") from None
-    if not parts:
-        return pd.DataFrame(columns=keep, index=pd.RangeIndex(0, 0, name="line"), dtype=str)
-    return pd.concat(parts)
+    frame = pd.concat(parts) if parts else pd.DataFrame(columns=keep, index=pd.RangeIndex(0, 0, name="line"), dtype=str)
+    frame.attrs["columns_in_file"] = names
+    return frame
 
 
 def _head_lines(path: Path, encoding: str, limit: int = 2000) -> list[str]:

@@ -8,8 +8,11 @@ at wijk and buurt level are rounded to multiples of 5; variables starting ``a_``
 counts (whole numbers: a fractional value is refused), ``p_`` percentages, ``g_`` averages.
 The level follows from the code prefix (NL, GM, WK, BU); CBS pads codes with spaces.
 Values are read with the CBS signs and the Dutch or English number formats of
-:func:`aandacht.inputs.reading.parse_values` (``6.220`` in a count column is 6220); an
-input's ``table`` section may set ``decimal`` and ``missing`` (other table keys do not apply).
+:func:`aandacht.inputs.reading.parse_values` (``6.220`` in a count column is 6220), with one
+convention of this layout: the download marks every missing value with ``.`` and has no empty
+cells, so an empty cell (derived extracts, such as the tmap one in data/, write NA so) is read
+like ``.``, as ``suppressed``. An input's ``table`` section may set ``decimal`` and ``missing``
+(other table keys do not apply).
 
 Only the variables the config uses are read (``needed``, with the counts behind
 p_jz_tn and p_hh_li); with ``other_areas: ignore`` only the rows of areas in the registry
@@ -43,6 +46,7 @@ NAME_COLUMNS = ("regio", "regio_naam")
 TEXT_COLUMNS = frozenset({"gm_naam", "gwb_code_8", "recs", "ind_wbi", "wk_code", "bu_code", "gm_code"} | set(NAME_COLUMNS))
 LEVEL_BY_PREFIX = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 UNIT_BY_PREFIX = {"a_": "aantal", "p_": "%", "g_": "gemiddelde"}
+EMPTY_IS_MISSING = {"": "suppressed"}  # see the module docstring
 
 
 def _units(column: str) -> str:
@@ -77,7 +81,8 @@ def load_kwb(spec: InputSpec, registry=None, needed: frozenset[str] | None = Non
     levels = codes.str[:2].map(LEVEL_BY_PREFIX)
     fail_at_first(levels.isna(), frame.index, origin,
                   lambda i: f"region code {codes.iloc[i]!r} does not start with NL, GM, WK or BU")
-    decimal, missing = (spec.table.decimal, spec.table.missing) if spec.table is not None else ("auto", {})
+    decimal = spec.table.decimal if spec.table is not None else "auto"
+    missing = EMPTY_IS_MISSING | (spec.table.missing if spec.table is not None else {})
     numbers, provisional = {}, []
     for column in frame.columns:
         if column == code_column or column in TEXT_COLUMNS or column in spec.filter:
@@ -98,7 +103,9 @@ def load_kwb(spec: InputSpec, registry=None, needed: frozenset[str] | None = Non
         raise DataError(f"{origin}: none of the variables the config needs ({sorted(wanted or [])}) is in the file")
     tidy = pd.concat(parts, ignore_index=True)
     _attach_bases(tidy, {column: (parsed.values, parsed.flags != "") for column, parsed in numbers.items()})
-    notes = [f"{origin}: {len(frame)} regions, {len(numbers)} variables"]
+    variables = [c for c in frame.attrs.get("columns_in_file", frame.columns)
+                 if c not in CODE_COLUMNS and c not in TEXT_COLUMNS and c not in spec.filter]
+    notes = [f"{origin}: {len(frame)} regions, {len(variables)} variables"]
     if keep_rows is not None:
         notes.append(f"{origin}: only the rows of areas in the area registry were read (other_areas: ignore)")
     if provisional:
