@@ -78,22 +78,22 @@ def test_ggd_upload_workbook(registry, ggd_workbook):
     assert row(boys, "GM0080", "gepest").value == pytest.approx(12.1)
 
 
-def test_undocumented_swing_codes_need_a_meaning(registry, tmp_path):
+@pytest.mark.parametrize("content, error, layout, expected", [
+    # Swing codes whose meaning is documented nowhere are refused until the config names it
+    ("Geo,Perioden,% gepest\nBinnenstad,2023,-99998\nOud-Oost,2023,12.0\n",
+     r"export\.csv: row 2, column % gepest: -99998 is a Swing special value", TableLayout(missing={"-99998": "suppressed"}),
+     ("WK008010", "% gepest", "flag", "suppressed")),
+    # 1.490 can be 1.49 or 1490: a unit 'aantal' says it is a count
+    ("Geo;Perioden;Aantal leerlingen\nLeeuwarden;2023;1.490\nBinnenstad;2023;85\n", r"'1.490' can be read as 1.49 or as 1490",
+     TableLayout(units={"Aantal leerlingen": "aantal"}), ("GM0080", "Aantal leerlingen", "value", 1490)),
+])
+def test_what_the_config_settles(registry, tmp_path, content, error, layout, expected):
     path = tmp_path / "export.csv"
-    path.write_text("Geo,Perioden,% gepest\nBinnenstad,2023,-99998\nOud-Oost,2023,12.0\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"export\.csv: row 2, column % gepest: -99998 is a Swing special value"):
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError, match=error):
         load_input(spec(path), registry, "wijk")
-    configured = spec(path, table=TableLayout(missing={"-99998": "suppressed"}))
-    assert row(load_input(configured, registry, "wijk").table, "WK008010", "% gepest").flag == "suppressed"
-
-
-def test_thousands_in_an_export_need_the_unit(registry, tmp_path):
-    path = tmp_path / "export.csv"
-    path.write_text("Geo;Perioden;Aantal leerlingen\nLeeuwarden;2023;1.490\nBinnenstad;2023;85\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"'1.490' can be read as 1.49 or as 1490"):
-        load_input(spec(path), registry, "wijk")
-    counted = spec(path, table=TableLayout(units={"Aantal leerlingen": "aantal"}))
-    assert row(load_input(counted, registry, "wijk").table, "GM0080", "Aantal leerlingen").value == 1490
+    code, indicator, field, wanted = expected
+    assert row(load_input(spec(path, table=layout), registry, "wijk").table, code, indicator)[field] == wanted
 
 
 def test_table_keys_that_do_not_apply(registry):
