@@ -123,3 +123,21 @@ def test_hidden_sheet_is_not_read_and_the_choice_is_noted(tmp_path):
     assert default.exit_code == 0
     expected = pd.read_csv(tmp_path / "d" / "ranking.csv", sep=";", decimal=",", encoding="utf-8-sig")
     pd.testing.assert_frame_equal(ranking, expected)
+
+
+def test_unreadable_input_file_is_one_line(tmp_path, monkeypatch):
+    """A file the user may not read (PermissionError) stops the run with one line naming it."""
+    config = materialise_config({"file": "kwb_header_only.csv", "role": "inputs.kwb2023"}, tmp_path)
+    locked = CORPUS / "kwb_header_only.csv"
+    original = Path.open
+
+    def refuse(self, *args, **kwargs):
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    result = CliRunner().invoke(main, ["--allow-outside-paths", "score", "--config", str(config), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "kwb_header_only.csv: cannot be read (Permission denied)" in result.output
+    assert not (tmp_path / "o").exists()

@@ -78,3 +78,12 @@ def test_imputation_methods():
     # the two nearest neighbours on b (= 3) are the rows with b = 3.5 and b = 2 (distance 0.5 and 1)
     assert impute(raw, "knn", 2).loc[2, "a"] == pytest.approx((2.0 + 5.0) / 2)
     pd.testing.assert_frame_equal(impute(raw, "none", 2), raw)
+
+
+def test_gate_shows_the_population_as_it_is(tmp_path, registry):
+    """49.9999 is not 50: the reason never rounds a population up to the minimum."""
+    config = config_for(tmp_path)
+    config = config.model_copy(update={"gemeente": config.gemeente.model_copy(update={"code": "G1"})})
+    rows = [r if r[:2] != ("U3", "kids") else ("U3", "kids", 19.9999, "") for r in ROWS]
+    matrix = build_matrix(tidy(rows), config, registry)
+    assert matrix.areas.loc["U3", "reason"] == "te weinig kinderen (19,9999 < 20)"
