@@ -21,6 +21,7 @@ from aandacht.cli import main
 from aandacht.errors import expected_failures
 from aandacht.rounds import herijking as herijking_module  # imported before run_score is patched below
 from aandacht.scoring import run as run_module
+from conftest import absolute_input_paths
 
 FAILURES = {
     "permission": (PermissionError(errno.EACCES, "Permission denied", "data/kwb-2023.csv"),
@@ -96,10 +97,7 @@ def test_a_spreadsheet_that_is_really_html_is_one_line(tmp_path, embedded):
     fake.write_text("<html><body><table><tr><td>Wijk</td></tr></table></body></html>", encoding="utf-8")
     for key in ("registry", "geometry"):
         config["areas"][key] = str(embedded / "configs" / config["areas"][key])
-    for spec in config["inputs"].values():
-        spec["path"] = str(embedded / "configs" / spec["path"])
-        if "locations" in spec:
-            spec["locations"] = str(embedded / "configs" / spec["locations"])
+    absolute_input_paths(config, embedded / "configs")
     config["ikc"]["boards"] = str(embedded / "configs" / config["ikc"]["boards"])
     config["inputs"]["monitor"] = {"loader": "generic", "path": str(fake), "period": "2023",
                                    "table": {"area_column": "Wijk", "level": "wijk"}}

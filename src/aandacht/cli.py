@@ -276,18 +276,31 @@ def fetch() -> None:
     """Download public source data into a local cache (then everything works offline)."""
 
 
-@fetch.command("kwb")
-@click.option("--gemeente", required=True, help="Gemeente code, e.g. GM0080.")
-@click.option("--year", type=int, required=True, help="KWB year (2019-2024).")
-@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path("aandacht-cache") / "cbs",
-              show_default=True, help="Cache folder; the data go to <cache>/<table>/<gemeente>/.")
-@click.option("--refresh", is_flag=True, help="Download again even if the cache holds this table.")
-def fetch_kwb_command(gemeente: str, year: int, cache_dir: Path, refresh: bool) -> None:
-    """Download CBS Kerncijfers Wijken en Buurten for one gemeente through CBS OData (cbsodata)."""
-    from .inputs.sources.kwb_odata import fetch_kwb
+def _fetch_command(kind: str, summary: str):
+    """One ``aandacht fetch <kind>`` command: a CBS table of a year for one gemeente."""
+    from .inputs.cbs_tables import FETCHABLE
 
-    folder = fetch_kwb(gemeente, year, cache_dir, refresh)
-    click.echo(f"cached: {folder} (use it as the path of a 'kwb' input)")
+    years = sorted(FETCHABLE[kind][0])
+
+    @fetch.command(kind, help=summary)
+    @click.option("--gemeente", required=True, help="Gemeente code, e.g. GM0080.")
+    @click.option("--year", type=int, required=True, help=f"Year of the table ({', '.join(map(str, years))}).")
+    @click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path("aandacht-cache") / "cbs",
+                  show_default=True, help="Cache folder; the data go to <cache>/<table>/<gemeente>/.")
+    @click.option("--refresh", is_flag=True, help="Download again even if the cache holds this table.")
+    def command(gemeente: str, year: int, cache_dir: Path, refresh: bool) -> None:
+        from .inputs.sources.kwb_odata import fetch_table
+
+        folder = fetch_table(kind, gemeente, year, cache_dir, refresh)
+        click.echo(f"cached: {folder} (use it as the path of a 'kwb' input{_FILTER_HINT.get(kind, '')})")
+
+    return command
+
+
+_FILTER_HINT = {"jeugdzorg": ", with filter: {VormenVanJeugdzorg: T001203} for the total or another form of care"}
+_fetch_command("kwb", "Download CBS Kerncijfers Wijken en Buurten (2019-2024) for one gemeente through CBS OData.")
+_fetch_command("jeugdzorg", "Download CBS 'Jongeren met jeugdzorg in natura; wijken' (per wijk and form of care) "
+                            "for one gemeente through CBS OData.")
 
 
 OVERLAY_OPTIONS = {

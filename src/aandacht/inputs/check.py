@@ -70,14 +70,15 @@ def _period_key(period: str) -> tuple[float, str]:
 
 def check_data(config: Config) -> CheckReport:
     """Load every input (a failing input is reported, not raised) and check the result."""
-    from .load import combine_precedence, load_input, precedence_notes
+    from .load import combine_precedence, load_input, needed_variables, precedence_notes
 
     registry = load_registry(config.areas.registry, config.areas.geometry)
     problems: list[tuple[str, str, str]] = []
     tables, notes, matches = [], [], []
+    needed = needed_variables(config)
     for name, spec in config.inputs.items():
         try:
-            loaded = load_input(spec, registry, config.level)
+            loaded = load_input(spec, registry, config.level, needed.get(name))
         except AandachtError as error:
             problems.append(("error", name, f"input cannot be read: {error}"))
             continue

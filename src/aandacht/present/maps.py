@@ -97,7 +97,7 @@ def source_line(config: Config, overlays: Overlays, with_schools: bool) -> str:
     """'Bron: ...' from the inputs' loaders (or ``maps.source_line`` from the config)."""
     if config.maps.source_line:
         return config.maps.source_line
-    parts = list(dict.fromkeys(ATTRIBUTION.get(spec.loader, spec.source) for spec in config.inputs.values()))
+    parts = list(dict.fromkeys(spec.attribution or ATTRIBUTION.get(spec.loader, spec.source) for spec in config.inputs.values()))
     if with_schools:
         parts.append(OSM)
     return "Bron: " + "; ".join(parts) + "; bewerking: aandacht"

@@ -248,7 +248,7 @@ def method_tables(data: ReportData) -> dict:
 
     config, result = data.config, data.run.result
     sources = [{"name": n, "file": s.path.name, "loader": s.loader, "period": s.period,
-                "attribution": ATTRIBUTION.get(s.loader, s.source)} for n, s in config.inputs.items()]
+                "attribution": s.attribution or ATTRIBUTION.get(s.loader, s.source)} for n, s in config.inputs.items()]
     weights = result.effective_weights.set_index("indicator")
     indicators = []
     for i in config.framework.indicators:
