@@ -261,7 +261,7 @@ def method_tables(data: ReportData) -> dict:
                            "contribution": "" if pd.isna(weights.at[i.id, "contribution"])
                            else f"{100 * weights.at[i.id, 'contribution']:.1f}%",
                            "definition": definition, "source": f"{i.input} ({config.inputs[i.input].period})",
-                           "per": i.per, "min": "" if i.min_denominator is None else _fmt(i.min_denominator, 0),
+                           "per": i.per or "", "min": "" if i.min_denominator is None else _fmt(i.min_denominator, 0),
                            "missing": missing, "indicatief": marked})
     m = config.method
     formulas = [
@@ -301,6 +301,8 @@ def _short_paths(note: str, config) -> str:
 def _cells(table: pd.DataFrame) -> dict:
     """A table as header + rows of text, numbers with a decimal comma."""
     def cell(value):
+        if isinstance(value, (bool, np.bool_)):
+            return yes_no(value)
         if isinstance(value, (float, np.floating)):
             return _fmt(value, 2)
         return "" if value is None else str(value)

@@ -67,8 +67,10 @@ def method_sheet(run: ScoreRun) -> pd.DataFrame:
         ("gemeente", f"{config.gemeente.code} {config.gemeente.name}"),
         ("level", config.level),
         ("period", config.period),
+        ("screening", config.method.screening.model_dump_json()),
         ("treatment", config.method.treatment.model_dump_json()),
         ("normalisation", config.method.normalisation.model_dump_json()),
+        ("weights", config.method.weights),
         ("aggregation", config.method.aggregation.model_dump_json()),
         ("missing", config.method.missing.model_dump_json()),
         ("unreliable", config.method.unreliable),
@@ -82,8 +84,8 @@ def method_sheet(run: ScoreRun) -> pd.DataFrame:
                  f"precedence {indicator.input} ({', '.join(config.precedence[indicator.input].inputs)})")
         rows.append((f"indicator {indicator.id}", (
             f"{indicator.label}; parent {indicator.parent}; weight {indicator.weight:g}; direction {indicator.direction:+d}; "
-            f"{definition} from {where}; per {indicator.per}; "
-            f"min_denominator {indicator.min_denominator}")))
+            f"{definition} from {where}; " + (f"per {indicator.per}; " if indicator.per else "")
+            + f"min_denominator {indicator.min_denominator}")))
     for node in config.framework.nodes:
         rows.append((f"node {node.id}", f"{node.label}; parent {node.parent}; weight {node.weight:g}"))
     rows.extend(("note", note) for note in run.notes)
@@ -117,6 +119,7 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
         "effective weights": result.effective_weights,
         "treatment": result.treatment_log,
         "reliability": indicator_sheet(run, run.matrix.reliability),
+        **({"screening": run.screening} if not run.screening.empty else {}),
         "method": method_sheet(run),
         **(extra_sheets or {}),
     }
@@ -162,7 +165,7 @@ def uncertainty_sheet(run: ScoreRun, result: UncertaintyResult) -> pd.DataFrame:
 
 def check_sheets(run: ScoreRun) -> dict[str, pd.DataFrame]:
     """Coherence sheets, and consensus sheets when the inputs form at least two source families."""
-    checks = coherence(run.result)
+    checks = coherence(run.result, run.config.coherence)
     sheets = {
         "correlations": checks.correlations,
         "correlation pairs": checks.pairs,
@@ -173,7 +176,7 @@ def check_sheets(run: ScoreRun) -> dict[str, pd.DataFrame]:
         "coherence notes": pd.DataFrame({"note": checks.notes}),
     }
     if len(families(run.config)) >= 2:
-        agreement = consensus(run.matrix.scored_values, run.config)
+        agreement = consensus(run.matrix.scored_values, run.config, run.groups)
         table = agreement.ranks.add_prefix("rang_").join(agreement.scores.add_prefix("score_"))
         table.insert(0, "hard_core", table.index.isin(agreement.hard_core))
         table.insert(0, "area_name", run.matrix.areas["area_name"].reindex(table.index))
