@@ -51,7 +51,7 @@ def print_check(report, title: str) -> None:
     problems = Table(title=f"Datakwaliteit - {title}", title_justify="left")
     for header in ("ernst", "bron", "bevinding"):
         problems.add_column(header)
-    labels = {"error": "[red]onbruikbaar[/red]", "warning": "[yellow]waarschuwing[/yellow]"}
+    labels = {"error": "[red]onbruikbaar[/red]", "warning": "[yellow]waarschuwing[/yellow]", "info": "ter informatie"}
     for row in report.problems.itertuples(index=False):
         problems.add_row(labels[row.severity], row.source, row.message)
     console.print(problems)

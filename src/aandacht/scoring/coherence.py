@@ -17,9 +17,9 @@ All checks use the normalised indicators (higher = more risk) of the scored area
   indicator of the domain present: alpha = k / (k - 1) * (1 - sum(var_i) / var(sum_i x_i)),
   variances with n - 1 (Cronbach 1951).
 * Principal components of all indicators (complete cases, standardised: the eigenvectors of
-  the correlation matrix): explained share, eigenvalue and loadings (eigenvector x
-  sqrt(eigenvalue)); and the PCA weights per node that ``method.weights: pca`` applies
-  (:mod:`aandacht.scoring.weights`).
+  the correlation matrix): explained share, cumulative share, eigenvalue and loadings
+  (eigenvector x sqrt(eigenvalue)) of the components with eigenvalue >= 1 (at least two);
+  and the PCA weights per node that ``method.weights: pca`` applies (:mod:`aandacht.scoring.weights`).
 """
 
 from __future__ import annotations
@@ -30,8 +30,10 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..config import CorrelationFlags
+from ..config import Config, CorrelationFlags
 from ..errors import AandachtError
+from ..inputs.areas import AreaRegistry
+from ..inputs.matrix import IndicatorMatrix
 from .composite import ScoreResult
 from .weights import pca_weights
 
@@ -80,7 +82,8 @@ class PcaTables(NamedTuple):
 
 
 def pca_tables(x: pd.DataFrame) -> PcaTables:
-    """Explained variance and loadings of all indicators (complete cases, standardised)."""
+    """Explained variance and loadings of all indicators (complete cases, standardised), for the
+    components the Handbook (2008, section 1.4) retains: eigenvalue at least 1, and at least two."""
     complete = x.dropna()
     usable = complete.loc[:, complete.std(ddof=1) > 0]
     if usable.shape[0] < 3 or usable.shape[1] < 2:
@@ -89,10 +92,15 @@ def pca_tables(x: pd.DataFrame) -> PcaTables:
     order = np.argsort(values)[::-1]
     values, vectors = np.clip(values[order], 0.0, None), vectors[:, order]
     vectors = vectors * np.where(vectors.sum(axis=0) < 0, -1.0, 1.0)  # sign: the larger part positive
-    names = [f"PC{k + 1}" for k in range(len(values))]
-    table = pd.DataFrame(vectors * np.sqrt(values), index=usable.columns, columns=names)
-    header = pd.DataFrame([values / values.sum(), values], index=["explained_share", "eigenvalue"], columns=names)
-    return PcaTables(pd.concat([header, table]).rename_axis("row").reset_index(), [f"PCA: {len(complete)} of {len(x)} areas complete"])
+    kept = max(2, int((values >= 1.0).sum()))
+    names = [f"PC{k + 1}" for k in range(kept)]
+    share = values / values.sum()
+    table = pd.DataFrame((vectors * np.sqrt(values))[:, :kept], index=usable.columns, columns=names)
+    header = pd.DataFrame([share[:kept], np.cumsum(share)[:kept], values[:kept]],
+                          index=["explained_share", "cumulative_share", "eigenvalue"], columns=names)
+    notes = [f"PCA: {len(complete)} of {len(x)} areas complete; {kept} of {len(values)} components with eigenvalue >= 1 "
+             f"(or the first two) explain {np.sum(share[:kept]):.0%}"]
+    return PcaTables(pd.concat([header, table]).rename_axis("row").reset_index(), notes)
 
 
 def correlation_pairs(x: pd.DataFrame, result: ScoreResult, flags: CorrelationFlags) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -116,23 +124,26 @@ def correlation_pairs(x: pd.DataFrame, result: ScoreResult, flags: CorrelationFl
 
 
 def parent_flags(x: pd.DataFrame, result: ScoreResult, flags: CorrelationFlags) -> pd.DataFrame:
-    """Each indicator's correlation with its parent's score and its flag (strong, weak, negative or empty)."""
+    """Each indicator's correlation with its parent's score and its flag (strong, weak, negative or
+    empty; no flag for an only child, whose correlation with its parent is 1 by construction)."""
     scores = pd.concat([x, result.nodes.loc[x.index]], axis=1)
+    siblings = {g.id: len(g.children) for g in result.tree.groups}
     rows = []
     for leaf in x.columns:
         parent = result.tree.parents[leaf]
         r = scores[leaf].corr(scores[parent], method=flags.method) if parent in scores else float("nan")
-        flag = ("" if pd.isna(r) else "strong" if r >= flags.high else "negative" if r <= flags.negative
-                else "weak" if r <= flags.weak else "")
+        flag = ("" if pd.isna(r) or siblings.get(parent, 1) < 2 else "strong" if r >= flags.high
+                else "negative" if r <= flags.negative else "weak" if r <= flags.weak else "")
         rows.append({"indicator": leaf, "parent": parent, "r_with_parent": r, "flag": flag})
     return pd.DataFrame(rows, columns=["indicator", "parent", "r_with_parent", "flag"])
 
 
 def flag_notes(pairs: pd.DataFrame, indicator_flags: pd.DataFrame) -> list[str]:
     """One line per flag, for the analyst."""
-    how = {"strong": "strongly (it all but is its parent)", "weak": "weakly", "negative": "negatively"}
-    notes = [f"{row.indicator} correlates {how[row.flag]} with its parent {row.parent} (r = {row.r_with_parent:.2f})"
-             for row in indicator_flags.itertuples() if row.flag]
+    how = {"strong": ("strongly", "; it carries most of its parent's variation"),
+           "weak": ("weakly", "; little of it reaches its parent's score"), "negative": ("negatively", "")}
+    notes = [f"{row.indicator} correlates {how[row.flag][0]} with its parent {row.parent} (r = {row.r_with_parent:.2f}"
+             f"{how[row.flag][1]})" for row in indicator_flags.itertuples() if row.flag]
     for row in pairs.itertuples():
         if row.collinear:
             notes.append(f"{row.indicator_a} and {row.indicator_b} are collinear under {row.shared_parent} (r = {row.r:.2f})")
@@ -173,3 +184,23 @@ def coherence(result: ScoreResult, flags: CorrelationFlags | None = None) -> Coh
     notes = flag_notes(pairs, indicator_flags) + pca_notes + weight_notes
     return Coherence(corr.rename_axis("indicator").reset_index(), pairs, pd.DataFrame(alpha_rows), indicator_flags,
                      pca, weights, notes)
+
+
+def correlation_checks(config: Config, registry: AreaRegistry, matrix: IndicatorMatrix
+                       ) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, str]]]:
+    """The correlation flags of ``aandacht check``: the framework scored as ``aandacht score`` would
+    (:func:`aandacht.scoring.run.score_matrix`), then the flagged pairs and each indicator's
+    correlation with its parent. Collinear and negative pairs, near-duplicates, and weak or negative
+    indicators are warnings; a strong indicator is ``info`` (worth knowing, not a data problem). When
+    the data cannot be scored yet the reason is a warning and there are no tables."""
+    from .run import score_matrix
+
+    try:
+        result = score_matrix(config, registry, matrix).result
+    except AandachtError as error:
+        return {}, [("warning", "coherence", f"correlations not computed: {error}")]
+    checks = coherence(result, config.coherence)
+    strong = checks.indicator_flags["flag"] == "strong"
+    problems = [("info", "coherence", note) for note in flag_notes(checks.pairs.iloc[:0], checks.indicator_flags[strong])]
+    problems += [("warning", "coherence", note) for note in flag_notes(checks.pairs, checks.indicator_flags[~strong])]
+    return {"correlation_flags": checks.flagged_pairs, "indicator_flags": checks.indicator_flags}, problems

@@ -28,7 +28,7 @@ def uncertainty(run: ScoreRun, draws: int | None = None, seed: int | None = None
     update = {k: v for k, v in (("draws", draws), ("seed", seed)) if v is not None}
     spec = spec.model_copy(update=update) if update else spec
     return analyse(run.matrix.scored_values, run.config.framework, run.config.method, spec, sobol=sobol,
-                   on_start=on_start, progress=progress, groups=run.groups)
+                   on_start=on_start, progress=progress, groups=run.groups, nominal=run.result)
 
 
 def robustness_table(run: ScoreRun) -> pd.DataFrame:

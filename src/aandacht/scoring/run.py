@@ -13,6 +13,7 @@ groups of the group imputations) and keeps what the outputs and the manifest nee
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -60,11 +61,24 @@ def area_groups(config: Config, registry: AreaRegistry) -> pd.Series | None:
     return pd.Series(table["group"].str.strip().replace("", pd.NA).to_numpy(), index=codes)
 
 
-def run_score(config: Config) -> ScoreRun:
-    """Load, build the matrix, screen the areas and score those that pass the population gate and the screening."""
-    registry, tidy, notes = load_indicators(config)
-    matrix = build_matrix(tidy, config, registry)
+class Scored(NamedTuple):
+    """The indicator matrix after screening, the screening table, the imputation groups and the result."""
+
+    matrix: IndicatorMatrix
+    screening: pd.DataFrame
+    groups: pd.Series | None
+    result: ScoreResult
+
+
+def score_matrix(config: Config, registry: AreaRegistry, matrix: IndicatorMatrix) -> Scored:
+    """Screen the areas of ``matrix`` and score those that pass the population gate and the screening."""
     matrix, screening = apply_screening(matrix, config.method.screening, str(config.source_file))
     groups = area_groups(config, registry)
-    result = score(matrix.scored_values, config.framework, config.method, groups)
+    return Scored(matrix, screening, groups, score(matrix.scored_values, config.framework, config.method, groups))
+
+
+def run_score(config: Config) -> ScoreRun:
+    """Load, build the matrix, screen the areas and score them (:func:`score_matrix`)."""
+    registry, tidy, notes = load_indicators(config)
+    matrix, screening, groups, result = score_matrix(config, registry, build_matrix(tidy, config, registry))
     return ScoreRun(config, registry, tidy, matrix, result, notes + matrix.notes + list(result.notes), screening, groups)

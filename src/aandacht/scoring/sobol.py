@@ -33,7 +33,6 @@ changes) the indices are NaN.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,9 +65,14 @@ def _interval(resampled: np.ndarray, tail: float) -> tuple[np.ndarray, np.ndarra
     if resampled.shape[0] == 0:
         empty = np.full(resampled.shape[1], np.nan)
         return empty, empty
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns (outputs that never vary)
-        low, high = np.nanpercentile(resampled, [tail, 100 - tail], axis=0)
+    low, high = np.full(resampled.shape[1], np.nan), np.full(resampled.shape[1], np.nan)
+    gaps = np.isnan(resampled)
+    whole = ~gaps.any(axis=0)
+    if whole.any():  # the common case, vectorised
+        low[whole], high[whole] = np.percentile(resampled[:, whole], [tail, 100 - tail], axis=0)
+    partial = gaps.any(axis=0) & ~gaps.all(axis=0)  # all-NaN columns: outputs that never vary
+    if partial.any():
+        low[partial], high[partial] = np.nanpercentile(resampled[:, partial], [tail, 100 - tail], axis=0)
     return low, high
 
 

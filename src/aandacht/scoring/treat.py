@@ -40,40 +40,46 @@ from ..config import Treatment
 MIN_VALUES_FOR_TREATMENT = 4
 
 
-def _standardised(values: np.ndarray) -> tuple[np.ndarray, int] | None:
-    """(x - mean) / s over the present values (s with ddof=1), or None when s = 0."""
+def shape(values: np.ndarray) -> tuple[float, float]:
+    """(skewness G1, excess kurtosis G2) of the present values, with z = (x - mean) / s, s with ddof=1:
+
+    G1 = n / ((n-1)(n-2)) * sum(z^3); G2 = n(n+1) / ((n-1)(n-2)(n-3)) * sum(z^4) - 3(n-1)^2 / ((n-2)(n-3)).
+    NaN with fewer than 3 (G1) or 4 (G2) values; 0 for a constant indicator."""
     x = values[~np.isnan(values)]
-    s = x.std(ddof=1) if x.size > 1 else 0.0
-    return ((x - x.mean()) / s, x.size) if s > 0 else None
+    n = x.size
+    if n < 3:
+        return float("nan"), float("nan")
+    s = x.std(ddof=1)
+    if not s > 0:
+        return 0.0, (0.0 if n >= 4 else float("nan"))
+    z = (x - x.mean()) / s
+    z2 = z * z
+    skew = float(n / ((n - 1) * (n - 2)) * np.sum(z2 * z))
+    if n < 4:
+        return skew, float("nan")
+    kurt = float(n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * np.sum(z2 * z2) - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3)))
+    return skew, kurt
 
 
 def skewness(values: np.ndarray) -> float:
-    """Adjusted Fisher-Pearson skewness G1 = n / ((n-1)(n-2)) * sum(((x - mean) / s)^3), s with ddof=1."""
-    if np.count_nonzero(~np.isnan(values)) < 3:
-        return float("nan")
-    standard = _standardised(values)
-    if standard is None:
-        return 0.0
-    z, n = standard
-    return float(n / ((n - 1) * (n - 2)) * np.sum(z * z * z))
+    """Adjusted Fisher-Pearson skewness G1 (see :func:`shape`)."""
+    return shape(values)[0]
 
 
 def excess_kurtosis(values: np.ndarray) -> float:
-    """Excess kurtosis G2 = n(n+1)/((n-1)(n-2)(n-3)) * sum(((x-mean)/s)^4) - 3(n-1)^2/((n-2)(n-3))."""
-    if np.count_nonzero(~np.isnan(values)) < 4:
-        return float("nan")
-    standard = _standardised(values)
-    if standard is None:
-        return 0.0
-    z, n = standard
-    z2 = z * z
-    return float(n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * np.sum(z2 * z2) - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3)))
+    """Excess kurtosis G2 (see :func:`shape`)."""
+    return shape(values)[1]
+
+
+def fails(skew: float, kurtosis: float, skew_limit: float, kurtosis_limit: float) -> bool:
+    """The rule on given moments: |skew| >= skew_limit and kurtosis >= kurtosis_limit (False on NaN)."""
+    return bool(abs(skew) >= skew_limit and kurtosis >= kurtosis_limit)
 
 
 def needs_treatment(values: np.ndarray, skew_limit: float, kurtosis_limit: float) -> bool:
     """True when |skewness| >= skew_limit and excess kurtosis >= kurtosis_limit (COINr's
     ``check_SkewKurt`` fails: it passes when |skew| < skew_limit or kurtosis < kurtosis_limit)."""
-    return bool(abs(skewness(values)) >= skew_limit and excess_kurtosis(values) >= kurtosis_limit)
+    return fails(*shape(values), skew_limit, kurtosis_limit)
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,7 @@ def winsorise(values: np.ndarray, settings: Treatment) -> Winsorised:
     present = ~np.isnan(x)
     failing = needs_treatment(x, settings.skew, settings.kurtosis)
     while (failing or settings.force_winsorise) and high.sum() + low.sum() < settings.max_winsorised:
-        upper = skewness(x) >= 0
+        upper = skewness(x) >= 0  # COINr: skew(x) >= 0 means high outliers
         extreme = np.nanmax(x) if upper else np.nanmin(x)
         at_extreme = present & (x == extreme)
         rest = x[present & ~at_extreme]
@@ -163,10 +169,11 @@ def _record(name: str, before: np.ndarray, after: np.ndarray, settings: Treatmen
     labels = np.asarray(areas if areas is not None else np.arange(before.size)).astype(str)
     high = ", ".join(labels[moved.high]) if moved is not None else ""
     low = ", ".join(labels[moved.low]) if moved is not None else ""
+    skew0, kurt0 = shape(before)
+    skew1, kurt1 = (skew0, kurt0) if after is before else shape(after)
     return TreatmentRecord(
-        name, skewness(before), excess_kurtosis(before), not needs_treatment(before, settings.skew, settings.kurtosis),
-        action, moved.points if moved is not None else 0, high, low, skewness(after), excess_kurtosis(after),
-        not needs_treatment(after, settings.skew, settings.kurtosis))
+        name, skew0, kurt0, not fails(skew0, kurt0, settings.skew, settings.kurtosis), action,
+        moved.points if moved is not None else 0, high, low, skew1, kurt1, not fails(skew1, kurt1, settings.skew, settings.kurtosis))
 
 
 def treat_indicator(name: str, values: np.ndarray, settings: Treatment, areas=None) -> TreatedIndicator:

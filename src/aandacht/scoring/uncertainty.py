@@ -45,7 +45,7 @@ import pandas as pd
 from ..config import Framework, Method, Treatment, Uncertainty
 from ..errors import ConfigError
 from .aggregate import aggregate
-from .composite import normalise, prepare, score
+from .composite import ScoreResult, normalise, prepare, score
 from .ranks import rank_along
 from .sobol import SobolDesign, bootstrap_counts
 from .tree import Tree, compile_tree
@@ -131,10 +131,12 @@ class Model:
     """The composite indicator as a function of a batch of unit-hypercube samples.
 
     ``tree``: the nominal run's tree (its weights, for example PCA weights, are the nominal
-    weights; default: the framework's); ``groups``: area code -> group for the group imputations."""
+    weights; default: the framework's); ``groups``: area code -> group for the group imputations;
+    ``nominal``: the nominal result of the same data and method, whose treated and normalised
+    tables are reused."""
 
     def __init__(self, raw: pd.DataFrame, framework: Framework, method: Method, spec: Uncertainty, tree: Tree | None = None,
-                 groups: pd.Series | None = None):
+                 groups: pd.Series | None = None, nominal: ScoreResult | None = None):
         self.tree = tree if tree is not None else compile_tree(framework)
         self.method = method
         self.spec = spec
@@ -145,10 +147,16 @@ class Model:
         variants = []
         for alternative in self.treatments:  # the scoring pipeline with the varied settings (composite.prepare)
             treatment = treatment_alternative(method.treatment, alternative)
-            prepared = prepare(raw, framework, method.model_copy(update={"treatment": treatment}), groups)
+            if nominal is not None and treatment == method.treatment:
+                treated = nominal.treated
+            else:
+                treated = prepare(raw, framework, method.model_copy(update={"treatment": treatment}), groups).treated
             for name in self.normalisations:
+                if nominal is not None and treatment == method.treatment and name == method.normalisation.method:
+                    variants.append(nominal.normalised.to_numpy())
+                    continue
                 varied = method.model_copy(update={"normalisation": method.normalisation.model_copy(update={"method": name})})
-                variants.append(normalise(prepared.treated, framework, varied).to_numpy())
+                variants.append(normalise(treated, framework, varied).to_numpy())
         self.variants = np.stack(variants)
         self._check_positive()
         groups_ = self.tree.groups
@@ -256,12 +264,15 @@ class Model:
                         if rows.size:
                             out[rows] = block.aggregate(w[rows], name, min_share)
             else:  # children are nodes, or nodes and indicators mixed
-                stacked = np.stack([values[c] if c in values else self.variants[variant, :, c] for c in children], axis=-1)
+                # children on the first axis, seen as the last: the sums over children then run over contiguous rows
+                stacked = np.moveaxis(np.stack([values[c] if c in values else self.variants[variant, :, c] for c in children]),
+                                      0, -1)
                 out = np.empty(stacked.shape[:-1])
                 for k, name in enumerate(names):
                     rows = np.flatnonzero(methods == k)
                     if rows.size:
-                        out[rows] = aggregate(stacked[rows], w[rows, None, :], name, min_share, group.label)
+                        out[rows] = aggregate(stacked[rows], w[rows, None, :], name, min_share, group.label,
+                                              positive_checked=True)
             values[len(self.tree.leaves) + g] = out
         return values[len(self.items)]
 
@@ -295,6 +306,20 @@ def evaluate(model: Model, u: np.ndarray, memory: int = DEFAULT_MEMORY_BYTES, pr
     return ranks, chosen
 
 
+def evaluate_samples(model: Model, samples: list[np.ndarray], memory: int = DEFAULT_MEMORY_BYTES,
+                     progress: Callable[[int], None] | None = None):
+    """Yield (ranks, designation) for each sample matrix in turn, evaluating as many matrices in one
+    pass as the memory budget allows for their ranks (fewer, larger batches for small problems; one
+    matrix at a time for large ones)."""
+    rows = samples[0].shape[0]
+    together = max(1, int(memory // (4 * rows * len(model.areas) * 5)))  # float32 ranks + bool flags, with room
+    for start in range(0, len(samples), together):
+        chunk = samples[start:start + together]
+        ranks, chosen = evaluate(model, np.vstack(chunk), memory, progress)
+        for k in range(len(chunk)):
+            yield ranks[k * rows:(k + 1) * rows], chosen[k * rows:(k + 1) * rows]
+
+
 def rank_statistics(ranks: np.ndarray, chosen: np.ndarray, nominal_rank: np.ndarray, nominal_designated: np.ndarray,
                     areas: pd.Index) -> pd.DataFrame:
     """Per area: nominal rank, median and 5th/95th percentile rank (observed ranks, inverted CDF) and
@@ -310,10 +335,10 @@ def rank_statistics(ranks: np.ndarray, chosen: np.ndarray, nominal_rank: np.ndar
     }, index=areas)
 
 
-def _sobol_frames(model, outputs, nominal_rank, reference, counts, confidence, evaluate_ab):
-    """Sobol tables: ``outputs`` holds the A and B evaluations; ``evaluate_ab(i)`` evaluates AB_i;
-    ``reference`` is the nominal designation."""
-    (r_a, d_a), (r_b, d_b) = outputs
+def _sobol_frames(model, first, rest, nominal_rank, reference, counts, confidence):
+    """Sobol tables: ``first`` is the (ranks, designation) evaluation of A, ``rest`` yields those of
+    B and then of each AB_i; ``reference`` is the nominal designation."""
+    (r_a, d_a), (r_b, d_b) = first, next(rest)
 
     def summaries(ranks, chosen, reference):
         return np.column_stack([(chosen != reference).sum(axis=1), np.abs(ranks - nominal_rank).mean(axis=1)])
@@ -321,8 +346,7 @@ def _sobol_frames(model, outputs, nominal_rank, reference, counts, confidence, e
     summary_rows, area_rows = [], []
     whole = SobolDesign(summaries(r_a, d_a, reference), summaries(r_b, d_b, reference), counts)
     per_area = SobolDesign(r_a, r_b, counts)
-    for i, factor in enumerate(model.factors):
-        r_ab, d_ab = evaluate_ab(i)
+    for factor, (r_ab, d_ab) in zip(model.factors, rest):
         s = whole.indices(summaries(r_ab, d_ab, reference), confidence)
         for k, output in enumerate(("designation changes", "mean absolute rank shift")):
             summary_rows.append({"output": output, "factor": factor.name, "S1": s.first[k], "S1_low": s.first_low[k],
@@ -335,15 +359,24 @@ def _sobol_frames(model, outputs, nominal_rank, reference, counts, confidence, e
 
 def analyse(raw: pd.DataFrame, framework: Framework, method: Method, spec: Uncertainty, sobol: bool = True,
             memory: int = DEFAULT_MEMORY_BYTES, progress: Callable[[int], None] | None = None,
-            on_start: Callable[[int], None] | None = None, groups: pd.Series | None = None) -> UncertaintyResult:
+            on_start: Callable[[int], None] | None = None, groups: pd.Series | None = None,
+            nominal: ScoreResult | None = None) -> UncertaintyResult:
     """Run the uncertainty analysis (and the Sobol analysis when ``sobol``) on the scored areas ``raw``
-    (``groups``: area code -> group for the group imputations).
+    (``groups``: area code -> group for the group imputations; ``nominal``: the result of
+    ``score(raw, framework, method, groups)`` when the caller has it).
 
     ``on_start(total)`` is called with the number of model evaluations before they start and
     ``progress(n)`` after each batch, for a progress bar.
     """
-    nominal = score(raw, framework, method, groups)
-    model = Model(raw, framework, method, spec, nominal.tree, groups)
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1, user_api="blas"):  # small, memory-bound products: BLAS threads only add overhead
+        return _analyse(raw, framework, method, spec, sobol, memory, progress, on_start, groups, nominal)
+
+
+def _analyse(raw, framework, method, spec, sobol, memory, progress, on_start, groups, nominal) -> UncertaintyResult:
+    nominal = nominal if nominal is not None else score(raw, framework, method, groups)
+    model = Model(raw, framework, method, spec, nominal.tree, groups, nominal)
     nominal_scores = nominal.index.to_numpy()[None, :]
     nominal_rank = rank_rows(nominal_scores)[0]
     nominal_designated = designated(nominal_scores, nominal_rank[None, :], spec)[0]
@@ -354,20 +387,20 @@ def analyse(raw: pd.DataFrame, framework: Framework, method: Method, spec: Uncer
     total = n * (2 + len(model.factors) if run_sobol else 1)
     if on_start is not None:
         on_start(total)
-    r_a, d_a = evaluate(model, a, memory, progress)
-    table = rank_statistics(r_a, d_a, nominal.rank.to_numpy(), nominal_designated, model.areas)
-    sobol_summary = sobol_areas = None
+    samples = [a]
     if run_sobol:
         b = rng.random((n, model.dimensions))
         counts = bootstrap_counts(n, spec.bootstrap, rng)
-        outputs = ((r_a, d_a), evaluate(model, b, memory, progress))
-
-        def evaluate_ab(i: int):
+        samples.append(b)
+        for factor in model.factors:  # AB_i: A with the columns of input i from B
             mixed = a.copy()
-            columns = model.factors[i].columns
-            mixed[:, columns] = b[:, columns]
-            return evaluate(model, mixed, memory, progress)
-
-        sobol_summary, sobol_areas = _sobol_frames(model, outputs, nominal_rank, nominal_designated, counts,
-                                                   spec.confidence, evaluate_ab)
+            mixed[:, factor.columns] = b[:, factor.columns]
+            samples.append(mixed)
+    outputs = evaluate_samples(model, samples, memory, progress)
+    first = next(outputs)
+    table = rank_statistics(*first, nominal.rank.to_numpy(), nominal_designated, model.areas)
+    sobol_summary = sobol_areas = None
+    if run_sobol:
+        sobol_summary, sobol_areas = _sobol_frames(model, first, outputs, nominal_rank, nominal_designated, counts,
+                                                   spec.confidence)
     return UncertaintyResult(table, [f.name for f in model.factors], n, total, spec.seed, sobol_summary, sobol_areas)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from ...config import InputSpec, TableLayout
@@ -101,16 +102,30 @@ def _long(spec: InputSpec, layout: TableLayout, sheet) -> pd.DataFrame:
         row_periods = frame[layout.period_column].fillna("").map(lambda p: _period(str(p)))
     else:
         row_periods = pd.Series(spec.period, index=frame.index)
-    parts = []
-    for column, (indicator, period) in columns.items():
-        values, flags = parse_values(frame[column], where, column, layout.decimal, layout.missing)
-        parts.append(pd.DataFrame({
-            "label": frame[layout.area_column].fillna("").str.strip(),
-            "level_label": frame[layout.level_column].fillna("").str.strip() if layout.level_column else "",
-            "period": period if period else row_periods, "indicator": indicator, "value": values, "flag": flags,
-        }))
-    long = pd.concat(parts, ignore_index=True)
-    return long[long["label"] != ""]
+    names = list(columns)
+    values, flags = _parse_columns(frame, names, where, layout)
+    rows = len(frame)
+    labels = frame[layout.area_column].fillna("").str.strip().to_numpy()
+    levels = frame[layout.level_column].fillna("").str.strip().to_numpy() if layout.level_column else np.full(rows, "")
+    periods = row_periods.to_numpy()
+    long = pd.DataFrame({
+        "label": np.tile(labels, len(names)), "level_label": np.tile(levels, len(names)),
+        "period": np.concatenate([np.full(rows, columns[c][1]) if columns[c][1] else periods for c in names]),
+        "indicator": np.repeat([columns[c][0] for c in names], rows), "value": values, "flag": flags,
+    })
+    return long[long["label"] != ""].reset_index(drop=True)
+
+
+def _parse_columns(frame: pd.DataFrame, names: list[str], where: str, layout: TableLayout) -> tuple[np.ndarray, np.ndarray]:
+    """The value columns parsed in one pass (stacked one under the other). A bad cell is reported
+    column by column, so that the error names the row and the column of the first one."""
+    stacked = pd.concat([frame[c] for c in names]) if names else pd.Series(dtype=object)
+    try:
+        return parse_values(stacked, where, "", layout.decimal, layout.missing)
+    except DataError:
+        for column in names:
+            parse_values(frame[column], where, column, layout.decimal, layout.missing)
+        raise
 
 
 def _header(column) -> str:
@@ -197,7 +212,8 @@ def _allocate_pc4(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, regi
 def _tidy(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry) -> pd.DataFrame:
     level = rows["area_code"].map(registry.table["level"]).fillna(rows["level"]).fillna("")
     return pd.DataFrame({
-        "area_code": rows["area_code"], "area_name": rows["area_code"].map(registry.name), "level": level,
+        "area_code": rows["area_code"], "area_name": rows["area_code"].map(registry.table["area_name"]).fillna(""),
+        "level": level,
         "period": rows["period"], "source": spec.source, "indicator": rows["indicator"], "value": rows["value"],
         "unit": rows["indicator"].map(lambda i: layout.units.get(i, layout.unit)), "flag": rows["flag"],
     })
