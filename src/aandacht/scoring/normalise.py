@@ -88,7 +88,8 @@ def distance_to(y: np.ndarray, top: np.ndarray, lo: float, hi: float, cap: bool)
     """lo + (y - min y) / (top - min y) * (hi - lo), capped at hi with ``cap``; ``y`` is d * x and
     ``top`` the directed value that gets hi (a reference area's value or a target)."""
     low = np.nanmin(y, axis=AREA_AXIS, keepdims=True)
-    share = (y - low) / (top - low)
+    with np.errstate(invalid="ignore", divide="ignore"):  # top == min: undefined, the callers refuse it
+        share = (y - low) / (top - low)
     if cap:
         share = np.minimum(share, 1.0)
     return lo + share * (hi - lo)
