@@ -52,7 +52,8 @@ class SobolIndices:
 
 def bootstrap_counts(n: int, resamples: int, rng: np.random.Generator) -> np.ndarray:
     """Row counts of ``resamples`` bootstrap resamples of n rows (each row of the result sums to n)."""
-    return rng.multinomial(n, np.full(n, 1.0 / n), size=resamples).astype("float64")
+    drawn = rng.integers(0, n, size=(resamples, n)) + n * np.arange(resamples)[:, None]  # row r's picks, offset
+    return np.bincount(drawn.ravel(), minlength=resamples * n).reshape(resamples, n).astype("float64")
 
 
 def _weighted_means(counts: np.ndarray, values: np.ndarray) -> np.ndarray:

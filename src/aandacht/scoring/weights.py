@@ -33,14 +33,15 @@ MIN_COMPLETE_AREAS = 3
 def first_component(x: pd.DataFrame) -> np.ndarray:
     """The first eigenvector of the correlation matrix of the complete rows of ``x`` (sign: larger
     part non-negative)."""
-    complete = x.dropna()
+    values = x.to_numpy(dtype="float64")
+    complete = values[~np.isnan(values).any(axis=1)]
     if len(complete) < MIN_COMPLETE_AREAS:
         raise AandachtError(f"PCA weights for {list(x.columns)}: only {len(complete)} areas have all of them; "
                             f"at least {MIN_COMPLETE_AREAS} are needed")
-    constant = [c for c in complete.columns if complete[c].std(ddof=1) == 0]
+    constant = [c for c, sd in zip(x.columns, complete.std(axis=0, ddof=1)) if sd == 0]
     if constant:
         raise AandachtError(f"PCA weights: indicator(s) {constant} have the same value in every complete area")
-    values, vectors = np.linalg.eigh(np.corrcoef(complete.to_numpy().T))
+    values, vectors = np.linalg.eigh(np.corrcoef(complete.T))
     first = vectors[:, int(np.argmax(values))]
     return first if (first >= 0).sum() >= (first < 0).sum() else -first
 
