@@ -243,3 +243,36 @@ def test_check_command_reports_correlation_flags(tmp_path):
     problems = pd.read_csv(out / "problems.csv", sep=";", decimal=",", encoding="utf-8-sig")
     assert (problems["source"] == "coherence").any()
     assert set(problems.loc[problems["source"] == "coherence", "severity"]) <= {"warning", "info"}
+
+
+# --- config errors of the new keys: one line naming the key ----------------------------------------
+
+@pytest.mark.parametrize("change, message", [
+    ({"method": {"normalisation": {"method": "distance_to_target"}}},
+     "normalisation 'distance_to_target' needs target on every indicator"),
+    ({"method": {"normalisation": {"method": "distance_to_reference"}}}, "needs method.normalisation.reference"),
+    ({"uncertainty": {"normalisation": ["minmax", "distance_to_target"]}}, "lists 'distance_to_target', which needs target"),
+    ({"uncertainty": {"treatment": [True, True]}}, "list the alternatives once each"),
+    ({"coherence": {"weak": 0.95}}, "need negative < weak < high"),
+    ({"method": {"screening": {"rule": "sometimes"}}}, "method.screening.rule"),
+    ({"method": {"treatment": {"log_transform": "log10"}}}, "method.treatment.log_transform"),
+    ({"method": {"weights": "equal"}}, "method.weights"),
+])
+def test_bad_method_keys_give_one_line_errors(tmp_path, change, message):
+    import yaml
+
+    from aandacht.config import parse_config
+    from aandacht.errors import ConfigError
+    from aandacht.resources import default_config_path
+
+    raw = yaml.safe_load(default_config_path().read_text(encoding="utf-8"))
+    for section, values in change.items():
+        target = raw.setdefault(section, {})
+        for key, value in values.items():
+            if isinstance(value, dict) and isinstance(target.get(key), dict):
+                target[key] = {**target[key], **value}
+            else:
+                target[key] = value
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")) as error:
+        parse_config(raw, tmp_path / "x.yaml")
+    assert "\n" not in str(error.value)
