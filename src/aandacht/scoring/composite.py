@@ -3,9 +3,12 @@
 :func:`score` takes an area x indicator table of raw values (NaN = missing) and returns
 every intermediate table, so that each number in the output can be traced back.
 Steps, in the order of the OECD/JRC Handbook on Constructing Composite Indicators
-(2008): imputation (optional), outlier treatment (:mod:`.treat`), normalisation with
-directions (:mod:`.normalise`), weighted aggregation per node with weight
-renormalisation for missing data (:mod:`.aggregate`). Rank 1 is the area with the
+(2008): imputation (optional; column or group mean or median, or nearest neighbours),
+outlier treatment (:mod:`.treat`), normalisation with directions (:mod:`.normalise`),
+the weights (the framework's, or PCA weights: :mod:`.weights`), weighted aggregation per
+node with weight renormalisation for missing data (:mod:`.aggregate`; a method per node with
+``method.aggregation.by_node``). Screening of areas happens before, in
+:func:`aandacht.scoring.run.score_matrix`. Rank 1 is the area with the
 highest score, i.e. the most risk for children; ties share the lowest rank.
 """
 
