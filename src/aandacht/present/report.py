@@ -265,9 +265,9 @@ def method_tables(data: ReportData) -> dict:
                            "missing": missing, "indicatief": marked})
     m = config.method
     formulas = [
-        ("Uitschieters", "winsoriseren zolang |scheefheid| \u2265 {0:g} en kurtosis \u2265 {1:g}, hoogstens {2} waarden "
+        ("Uitschieters", "winsoriseren zolang |scheefheid| \u2265 {0} en kurtosis \u2265 {1}, hoogstens {2} waarden "
          "(gelijke uiterste waarden samen); daarna zo nodig log-transformatie (COINr)".format(
-             m.treatment.skew, m.treatment.kurtosis, m.treatment.max_winsorised)
+             *(f"{v:g}".replace(".", ",") for v in (m.treatment.skew, m.treatment.kurtosis)), m.treatment.max_winsorised)
          if m.treatment.enabled else "geen behandeling van uitschieters"),
         ("Normalisatie", NORMALISATIONS[m.normalisation.method]
          + f" (bereik {m.normalisation.range[0]:g}\u2013{m.normalisation.range[1]:g})"),
