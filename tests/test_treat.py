@@ -112,7 +112,10 @@ def test_per_indicator_settings_replace_the_global_ones():
     assert log.at["a", "action"] == "winsorised" and treated["a"].max() == 60.0
     assert log.at["b", "action"] == "log"
     np.testing.assert_allclose(treated["b"], np.log(TWO_STEPS - 1.0 + 1.0))
-    assert log.at["c", "action"] == "not treated" and treated["c"].equals(raw["c"])
+    assert log.at["c", "action"] == "treatment off" and treated["c"].equals(raw["c"])
+    # globally off, one indicator on
+    treated, log = treat_matrix(raw, Treatment(enabled=False, by_indicator={"a": {"enabled": True}}))
+    assert list(log["action"]) == ["winsorised", "treatment off", "treatment off"] and treated["a"].max() == 60.0
 
 
 def test_too_few_values_are_left_alone():

@@ -15,7 +15,8 @@ from .choices import AggregationMethod, ImputationMethod, LogTransform, Normalis
 
 class IndicatorTreatment(Strict):
     """Treatment settings of one indicator (COINr ``Treat(indiv_specs = ...)``): every key given
-    replaces the global one; ``enabled: false`` leaves the indicator untreated."""
+    replaces the global one; ``enabled: false`` leaves the indicator untreated, ``enabled: true``
+    treats it even when the global treatment is off (also in the uncertainty analysis's "off")."""
 
     enabled: bool | None = None
     skew: Annotated[float, Field(gt=0)] | None = None

@@ -24,7 +24,7 @@ from ..config.choices import IMPUTATIONS, check_implemented
 from ..errors import AandachtError
 from .aggregate import aggregate
 from .normalise import METHODS as NORMALISERS
-from .treat import treat_matrix, untreated
+from .treat import treat_matrix
 from .tree import Tree, compile_tree
 
 
@@ -130,11 +130,7 @@ def prepare(raw: pd.DataFrame, framework: Framework, method: Method, groups: pd.
     empty = [c for c in raw.columns if raw[c].isna().all()]
     if empty:
         raise AandachtError(f"indicator(s) {empty} have no value for any area")
-    t = method.treatment
-    if t.enabled:
-        treated, log = treat_matrix(raw, t)
-    else:
-        treated, log = raw, untreated(raw, t)
+    treated, log = treat_matrix(raw, method.treatment)
     return Prepared(raw, treated, normalise(treated, framework, method), log)
 
 

@@ -94,7 +94,7 @@ class TreatmentRecord:
     skew_before: float
     kurtosis_before: float
     passes_before: bool
-    action: str  # "none", "winsorised", "log", "too few values", "not treated", "treatment off"
+    action: str  # "none", "winsorised", "log", "too few values", "treatment off"
     points_winsorised: int
     winsorised_high: str
     winsorised_low: str
@@ -180,7 +180,7 @@ def treat_indicator(name: str, values: np.ndarray, settings: Treatment, areas=No
     """Treat one indicator's values (NaN = missing) with ``settings`` (its own, see
     :meth:`Treatment.for_indicator`) and record what was done; ``areas`` labels the values."""
     if not settings.enabled:
-        return TreatedIndicator(values, _record(name, values, values, settings, "not treated"))
+        return TreatedIndicator(values, _record(name, values, values, settings, "treatment off"))
     if np.count_nonzero(~np.isnan(values)) < MIN_VALUES_FOR_TREATMENT:
         return TreatedIndicator(values, _record(name, values, values, settings, "too few values"))
     if not (settings.force_winsorise or needs_treatment(values, settings.skew, settings.kurtosis)):
@@ -195,7 +195,8 @@ def treat_indicator(name: str, values: np.ndarray, settings: Treatment, areas=No
 
 def treat_matrix(raw: pd.DataFrame, treatment: Treatment) -> Treated:
     """Treat every column of an area x indicator table with its settings (``treatment`` and its
-    ``by_indicator`` entry); return the treated table and the log."""
+    ``by_indicator`` entry: an indicator can be switched on or off on its own, as COINr's
+    ``indiv_specs``); return the treated table and the log."""
     treated = {}
     records = []
     for column in raw.columns:
@@ -204,12 +205,6 @@ def treat_matrix(raw: pd.DataFrame, treatment: Treatment) -> Treated:
         treated[column] = values
         records.append(record)
     return Treated(pd.DataFrame(treated, index=raw.index), _log(records))
-
-
-def untreated(raw: pd.DataFrame, treatment: Treatment) -> pd.DataFrame:
-    """The treatment log when treatment is switched off: the same columns, action ``treatment off``."""
-    return _log([_record(c, v, v, treatment.for_indicator(c), "treatment off")
-                 for c, v in ((c, raw[c].to_numpy(dtype="float64")) for c in raw.columns)])
 
 
 def _log(records: list[TreatmentRecord]) -> pd.DataFrame:
