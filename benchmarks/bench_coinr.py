@@ -42,15 +42,17 @@ def main(runs: int = 7) -> None:
         sys.exit(f"COINr reference outputs not found in {REFERENCE}")
     with tempfile.TemporaryDirectory() as folder:
         config = build_project(Path(folder) / "asem", method=UA_METHOD, uncertainty=UA_SPEC)
-        command = [sys.executable, "-m", "aandacht.cli", "sensitivity", "--config", str(config), "--draws", "1000",
-                   "--force", "--out", str(Path(folder) / "out")]
+        def command(run: int) -> list[str]:  # a new output folder per run, as a user's default
+            return [sys.executable, "-m", "aandacht.cli", "sensitivity", "--config", str(config), "--draws", "1000",
+                    "--out", str(Path(folder) / f"out-{run}")]
+
         environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        subprocess.run(command, check=True, capture_output=True, env=environment)  # file cache and bytecode
+        subprocess.run(command(0), check=True, capture_output=True, env=environment)  # file cache and bytecode
         walls, cpus = [], []
-        for _ in range(runs):
+        for run in range(1, runs + 1):
             before = os.times()
             start = time.perf_counter()
-            subprocess.run(command, check=True, capture_output=True, env=environment)
+            subprocess.run(command(run), check=True, capture_output=True, env=environment)
             walls.append(time.perf_counter() - start)
             after = os.times()
             cpus.append(after.children_user - before.children_user + after.children_system - before.children_system)
