@@ -30,7 +30,7 @@ def test_default_config_is_valid(default_config):
 
 def test_negative_weight_names_key(tmp_path, raw_config):
     raw_config["framework"]["indicators"][2]["weight"] = -1
-    with pytest.raises(ConfigError, match=r"bad\.yaml: framework\.indicators\[2\]\.weight: .*greater than or equal to 0"):
+    with pytest.raises(ConfigError, match=r"bad\.yaml: framework\.indicators\[2\]\.weight: a weight must be 0 \(switched off\) or between 1e-09 and 1e\+06 \(got -1\)"):
         load_config(write(tmp_path, raw_config), allow_outside=True)
 
 

@@ -53,7 +53,7 @@ def test_ratio_reliability_and_gate(tmp_path, registry):
     assert list(matrix.reliability["rate"]) == ["B", "I", ""]
     assert matrix.missing_reason.loc["U3", "rate"] == "suppressed"
     assert list(matrix.areas["scored"]) == [True, True, False]
-    assert matrix.areas.loc["U3", "reason"] == "te weinig kinderen (10 < 20)"
+    assert matrix.areas.loc["U3", "reason"] == "te weinig kinderen: minder dan 20"
 
 
 def test_unreliable_values_can_be_excluded(tmp_path, registry):

@@ -1,41 +1,54 @@
 """The ``aandacht`` command line: parse, call the library, print, write.
 
 Every command that writes follows one scaffold: load the config (:func:`_load`), claim the
-output folder before any work (:func:`_target`: an existing folder is refused without
-``--force``), compute with the library, then write every file and the manifest atomically
-(:func:`_write`). Choices offered on the command line come from the config's registries
+output folder before any work (:func:`_target`: a folder another run is writing is refused,
+an existing folder too unless ``--force``), compute with the library, then write every file
+and the manifest atomically (:func:`_write`). Choices offered on the command line come from the config's registries
 (:mod:`aandacht.config.choices`), so they cannot drift from what the config accepts.
 
 Heavy libraries (pandas, geopandas, matplotlib) are imported inside the commands so
-that ``aandacht --help`` starts fast. A user error (:class:`AandachtError`) is printed
-as one line on stderr with exit code 2; ``--debug`` shows the traceback instead.
+that ``aandacht --help`` starts fast. A user error (:class:`AandachtError`) and every other
+expected failure (:func:`aandacht.errors.expected_failures`: an unreadable file, a full or
+read-only disk, a reader's parser error, memory, nesting) is printed as one line on stderr
+with exit code 2; ``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import sys
+import warnings
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 import click
 
-from .config.choices import CLASSIFICATIONS, MAP_FORMATS, MAP_SIZES
-from .errors import AandachtError
+from .config.choices import CLASSIFICATIONS, MAP_FORMATS, MAP_SIZES, MAX_DRAWS, MAX_SEED
+from .errors import describe_failure, expected_failures, printable
 
 EXIT_USER_ERROR = 2
+ROUND_YEARS = click.IntRange(1990, 2100)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A library's warning as one line on stderr; its text may quote a user's data (a wijk name
+    on a map), so control characters are replaced (:func:`aandacht.errors.printable`)."""
+    click.echo(printable(f"warning: {' '.join(str(message).split())} ({category.__name__})"), err=True)
 
 
 class _Group(click.Group):
-    """Click group that turns AandachtError into one line and exit code 2."""
+    """Click group that turns every expected failure into one line and exit code 2, and prints
+    warnings as safe single lines."""
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
-        except AandachtError as error:
-            if ctx.obj and ctx.obj.get("debug"):
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
+        except Exception as error:
+            if (ctx.obj and ctx.obj.get("debug")) or not isinstance(error, expected_failures()):
                 raise
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {describe_failure(error)}", err=True)
             sys.exit(EXIT_USER_ERROR)
 
 
@@ -82,23 +95,27 @@ def _load(config_path: Path | None):
     return load_config(config_path or default_config_path(), allow_outside=allow_outside)
 
 
-def _target(config, kind: str, out_dir: Path | None, force: bool) -> Path:
-    """The output folder (``--out`` or the default), refused now when it exists and ``--force`` is not given."""
-    from .archive.output import check_target
+def _target(config, kind: str, out_dir: Path | None, force: bool):
+    """Claim the output folder (``--out`` or the default) before the work: refused now when another
+    run is writing it, or when it exists and ``--force`` is not given. The claim is released when
+    the command ends, however it ends (:mod:`aandacht.archive.output`)."""
+    from .archive.output import claim_target
 
-    target = out_dir or default_out_dir(config, kind)
-    check_target(target, force)
-    return target
+    claim = claim_target(out_dir or default_out_dir(config, kind), force)
+    click.get_current_context().call_on_close(claim.release)
+    for path in claim.cleaned:
+        click.echo(f"removed the unfinished output of an interrupted run: {path}")
+    return claim
 
 
-def _write(target: Path, writers: dict, manifest: dict, force: bool) -> None:
-    """Write every file and the manifest atomically into ``target`` and say what was written."""
+def _write(claim, writers: dict, manifest: dict) -> None:
+    """Write every file and the manifest atomically into the claimed folder and say what was written."""
     from .archive.output import write_folder
 
-    moved = write_folder(target, writers, manifest, force)
+    moved = write_folder(claim.target, writers, manifest, claim.force, claim)
     if moved:
         click.echo(f"previous output moved to {moved}")
-    click.echo(f"written: {target}/: {', '.join([*writers, 'manifest.json'])}")
+    click.echo(f"written: {claim.target}/: {', '.join([*writers, 'manifest.json'])}")
 
 
 # --- commands ------------------------------------------------------------------------
@@ -108,7 +125,7 @@ def _write(target: Path, writers: dict, manifest: dict, force: bool) -> None:
 @_out_option("score")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Print only the first N areas.")
 @_force_option
-@click.option("--uncertainty", "draws", type=click.IntRange(min=2), default=None,
+@click.option("--uncertainty", "draws", type=click.IntRange(2, MAX_DRAWS), default=None,
               help="Add rank intervals and the chance of being aandachtsgebied from N Monte Carlo draws (config section uncertainty).")
 def score(config_path: Path | None, out_dir: Path | None, top: int | None, force: bool, draws: int | None) -> None:
     """Score and rank the areas; write ranking.csv, scores.xlsx and manifest.json."""
@@ -124,7 +141,7 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
     from .scoring.run import run_score
 
     config = _load(config_path)
-    target = _target(config, "score", out_dir, force)
+    claim = _target(config, "score", out_dir, force)
     run = run_score(config)
     table = ranking(run)
     extra = {}
@@ -135,7 +152,7 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
         extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "factors": unc.factors}}
     print_notes(run.notes)
     print_ranking(table, run, top)
-    _write(target, score_writers(run, table, check_sheets(run)), build_manifest(config, "score", extra), force)
+    _write(claim, score_writers(run, table, check_sheets(run)), build_manifest(config, "score", extra))
 
 
 @main.command()
@@ -143,13 +160,15 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
 def verify(folder: Path) -> None:
     """Recompute an output folder from its manifest and report any difference.
 
-    Checks the SHA-256 of every input file recorded in FOLDER/manifest.json (a changed
-    file is named), recomputes the outputs with the recorded config and compares them
-    with the files in FOLDER. Exit code 0 when identical, 1 when anything differs.
+    Checks every file in FOLDER against the SHA-256 recorded in FOLDER/manifest.json, and
+    every input file recorded there (a changed file is named); recomputes the outputs with
+    the recorded config and compares them with the files in FOLDER. The manifest may name
+    files only inside the folder's project (else pass --allow-outside-paths). Exit code 0
+    when identical, 1 when anything differs.
     """
     from .archive.verify import verify_folder
 
-    report = verify_folder(folder)
+    report = verify_folder(folder, allow_outside=click.get_current_context().obj["allow_outside_paths"])
     for line in report.lines:
         click.echo(line)
     sys.exit(0 if report.identical else 1)
@@ -157,7 +176,7 @@ def verify(folder: Path) -> None:
 
 @main.command(name="select")
 @_config_option
-@click.option("--round", "round_year", type=int, default=None,
+@click.option("--round", "round_year", type=ROUND_YEARS, default=None,
               help="Round year (start year of new Plus-IKCs; default: the current year).")
 @click.option("--previous", "previous_dir", type=click.Path(path_type=Path), default=None,
               help="Previous round folder, for the continuity rules.")
@@ -175,7 +194,7 @@ def select_command(config_path: Path | None, round_year: int | None, previous_di
 
 @main.command()
 @_config_option
-@click.option("--round", "round_year", type=int, required=True, help="Round year, e.g. 2026.")
+@click.option("--round", "round_year", type=ROUND_YEARS, required=True, help="Round year, e.g. 2026.")
 @click.option("--previous", "previous_dir", type=click.Path(path_type=Path), default=None,
               help="Previous round folder (e.g. rounds/2024) to continue from and compare with.")
 @click.option("--rounds-dir", type=click.Path(path_type=Path), default=Path("rounds"), show_default=True,
@@ -196,7 +215,7 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     from .rounds.herijking import run_herijking
 
     config = _load(config_path)
-    target = _target(config, "herijking", rounds_dir / str(round_year), force)
+    claim = _target(config, "herijking", rounds_dir / str(round_year), force)
     if with_pdf:
         from .present.report import pdf_available
 
@@ -210,7 +229,7 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     extra = {"round": round_year, "previous": str(previous_dir.resolve()) if previous_dir else None}
     manifest = build_manifest(config, "herijking", extra)
     writers = round_writers(result) | visual_writers(result, manifest, pdf=with_pdf)
-    _write(target, writers, manifest, force)
+    _write(claim, writers, manifest)
 
 
 @main.command()
@@ -244,7 +263,7 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
     from .scoring.coherence import correlation_checks
 
     config = _load(config_path)
-    target = _target(config, "check", out_dir, force)
+    claim = _target(config, "check", out_dir, force)
     report = check_data(config)
     if report.matrix is not None:
         report = report.with_checks(*correlation_checks(config, report.registry, report.matrix))
@@ -252,7 +271,7 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
     print_check(report, f"{config.gemeente.name}, {config.level}")
     writers = {f"{name}.csv": partial(write_csv, table) for name, table in report.sheets().items()}
     writers["check.xlsx"] = partial(write_sheets, report.sheets())
-    _write(target, writers, build_manifest(config, "check", {"status": report.status}), force)
+    _write(claim, writers, build_manifest(config, "check", {"status": report.status}))
     sys.exit(report.exit_code(strict))
 
 
@@ -326,7 +345,7 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, gebieden, ikc
     from .present.maps import map_frame, render_maps, save_figure
 
     config = _load(config_path)
-    target = _target(config, "map", out_dir, force)
+    claim = _target(config, "map", out_dir, force)
     chosen = [f.strip() for f in formats.split(",")] if formats else list(config.maps.formats)
     bad = [f for f in chosen if f not in MAP_FORMATS]
     if bad or not chosen:
@@ -343,7 +362,7 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, gebieden, ikc
     writers = {f"{name}.{fmt}": partial(save_figure, fig, dpi=options.dpi)
                for name, fig in figures.items() for fmt in chosen}
     manifest = build_manifest(config, "map", {"maps": options.model_dump(), "overlays": _overlay_manifest(tables)})
-    _write(target, writers, manifest, force)
+    _write(claim, writers, manifest)
 
 
 @main.command()
@@ -359,7 +378,7 @@ def report(config_path, out_dir, with_pdf, gebieden, ikcs, robustness, changes, 
     from .present.report import ReportData, pdf_available, render_html, write_pdf
 
     config = _load(config_path)
-    target = _target(config, "report", out_dir, force)
+    claim = _target(config, "report", out_dir, force)
     if with_pdf:
         pdf_available()
     tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
@@ -369,13 +388,13 @@ def report(config_path, out_dir, with_pdf, gebieden, ikcs, robustness, changes, 
     writers = {"rapport.html": lambda path: path.write_text(html, encoding="utf-8")}
     if with_pdf:
         writers["rapport.pdf"] = lambda path: write_pdf(html, path)
-    _write(target, writers, manifest, force)
+    _write(claim, writers, manifest)
 
 
 @main.command()
 @_config_option
-@click.option("--draws", type=click.IntRange(min=2), default=None, help="Monte Carlo draws (default: uncertainty.draws in the config).")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Random seed (default: uncertainty.seed in the config).")
+@click.option("--draws", type=click.IntRange(2, MAX_DRAWS), default=None, help="Monte Carlo draws (default: uncertainty.draws in the config).")
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), default=None, help="Random seed (default: uncertainty.seed in the config).")
 @_out_option("sensitivity")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Print only the first N areas.")
 @click.option("--spatial", is_flag=True, help="Also run local Moran's I (needs the extra: pip install 'aandacht[spatial]').")
@@ -396,7 +415,7 @@ def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, o
     from .scoring.run import run_score
 
     config = _load(config_path)
-    target = _target(config, "sensitivity", out_dir, force)
+    claim = _target(config, "sensitivity", out_dir, force)
     run = run_score(config)
     sheets = check_sheets(run)
     if spatial:
@@ -418,7 +437,7 @@ def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, o
     writers = {f"{name.replace(' ', '_')}.csv": partial(write_csv, frame) for name, frame in outputs.items()}
     writers["sensitivity.xlsx"] = partial(write_sheets, outputs | sheets)
     extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "evaluations": unc.evaluations, "factors": unc.factors}}
-    _write(target, writers, build_manifest(config, "sensitivity", extra), force)
+    _write(claim, writers, build_manifest(config, "sensitivity", extra))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
+# Bounds of the numbers the config and the command line share (aandacht.config.base types them).
+MAX_COUNT = 100_000  # more than the buurten of the Netherlands (about 14,500): any count of areas, schools or IKCs
+MAX_SEED = 2**32 - 1  # seeds of the random generators: 32 bits, as every numpy and Python generator accepts
+MAX_DRAWS = 1_000_000  # Monte Carlo draws of the uncertainty analysis
+# Weights are relative: beyond these bounds a weight only loses precision (a float near 1e-308 keeps
+# few digits) or overflows when weights are summed.
+MIN_WEIGHT, MAX_WEIGHT = 1e-9, 1e6
+# Multipliers, score scales and goalposts: far beyond any real value, far below where sums of weighted
+# values would overflow.
+MAX_MAGNITUDE = 1e12
+
 NORMALISATIONS: dict[str, str] = {
     "minmax": "min-max: y = a + (b \u2212 a)\u00b7(x \u2212 min)/(max \u2212 min), met richting \u22121 gespiegeld",
     "zscore": "z-score: y = (x \u2212 gemiddelde)/standaardafwijking \u00d7 richting",

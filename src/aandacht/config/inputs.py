@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Strict
+from .base import Count, Strict
 from .choices import LoaderName
 
 MissingFlag = Literal["suppressed", "not_applicable", "not_collected"]
@@ -42,7 +42,7 @@ class TableLayout(Strict):
     """
 
     sheet: str | int | None = Field(default=None, description='sheet name or 0-based number; "*" = every sheet')
-    header_row: Annotated[int, Field(ge=1)] | None = Field(default=None, description="1-based; default: found by area_column")
+    header_row: Count(1, 1_048_576) | None = Field(default=None, description="1-based (at most Excel's last row); default: found by area_column")
     area_column: str | None = Field(default=None, description="required for the generic loader; presets set it")
     area_kind: Literal["auto", "code", "name", "pc4"] = "auto"
     level: str | None = Field(default=None, description="level of every row; default: from level_column or the registry")

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from .base import Strict
+from .base import Count, Magnitude, Strict
 from .choices import AggregationMethod, ImputationMethod, LogTransform, NormalisationMethod, ScreeningRule, Weighting
 
 
@@ -21,7 +21,7 @@ class IndicatorTreatment(Strict):
     enabled: bool | None = None
     skew: Annotated[float, Field(gt=0)] | None = None
     kurtosis: Annotated[float, Field(gt=0)] | None = None
-    max_winsorised: Annotated[int, Field(ge=0)] | None = None
+    max_winsorised: Count(0) | None = None
     force_winsorise: bool | None = None
     log_if_still_skewed: bool | None = None
     log_transform: LogTransform | None = None
@@ -37,7 +37,7 @@ class Treatment(Strict):
     enabled: bool = True
     skew: Annotated[float, Field(gt=0)] = 2.0
     kurtosis: Annotated[float, Field(gt=0)] = 3.5
-    max_winsorised: Annotated[int, Field(ge=0)] = 5
+    max_winsorised: Count(0) = 5
     force_winsorise: bool = False
     log_if_still_skewed: bool = True
     log_transform: LogTransform = "log_ct"
@@ -53,9 +53,9 @@ class Treatment(Strict):
 
 class Normalisation(Strict):
     method: NormalisationMethod = "minmax"
-    range: tuple[float, float] = (0.0, 100.0)
-    zscore_mean: float = 0.0
-    zscore_sd: Annotated[float, Field(gt=0)] = 1.0
+    range: tuple[Magnitude, Magnitude] = (0.0, 100.0)
+    zscore_mean: Magnitude = 0.0
+    zscore_sd: Annotated[Magnitude, Field(gt=0)] = 1.0
     reference: str | None = Field(default=None, description="distance_to_reference: area code of the reference area")
     cap: bool = Field(default=False, description="distance_to_reference / distance_to_target: cap scores at the top of range")
 
@@ -81,7 +81,7 @@ class Missing(Strict):
 
     min_share: Annotated[float, Field(ge=0, le=1)] = 0.5
     imputation: ImputationMethod = "none"
-    knn_neighbours: Annotated[int, Field(ge=1)] = 3
+    knn_neighbours: Count(1, 1000) = 3
     groups: Literal["parent"] | Path = "parent"
 
 

@@ -9,15 +9,15 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import Strict
-from .choices import AggregationMethod, NormalisationMethod
+from .base import Count, Seed, Strict
+from .choices import MAX_DRAWS, AggregationMethod, NormalisationMethod
 
 
 class Designation(Strict):
     """Designation rule used by the uncertainty analysis: the ``top_k`` highest-scoring areas,
     or every area with a score of at least ``threshold`` (on the scale of each draw's normalisation)."""
 
-    top_k: Annotated[int, Field(ge=1)] | None = None
+    top_k: Count() | None = None
     threshold: float | None = None
 
     @model_validator(mode="after")
@@ -42,16 +42,16 @@ class Uncertainty(Strict):
     probability. See :mod:`aandacht.scoring.uncertainty`.
     """
 
-    draws: Annotated[int, Field(ge=2, le=1_000_000)] = 1000
-    seed: Annotated[int, Field(ge=0)] = 20240601
+    draws: Count(2, MAX_DRAWS) = 1000
+    seed: Seed = 20240601
     weight_noise: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=lambda: {"indicators": 0.25, "nodes": 0.25})
     normalisation: list[NormalisationMethod] = Field(default_factory=list)
     aggregation: list[AggregationMethod] = Field(default_factory=list)
-    treatment: list[bool | Annotated[int, Field(ge=0, le=1000)]] = Field(default_factory=list)
+    treatment: list[bool | Count(0, 1000)] = Field(default_factory=list)
     weight_sets: Path | None = Field(default=None, description="CSV/Excel table: id, then one column of weights per set")
     leave_one_out: bool = False
     designation: Designation = Designation(top_k=6)
-    bootstrap: Annotated[int, Field(ge=0, le=10_000)] = 200
+    bootstrap: Count(0, 10_000) = 200
     confidence: Annotated[float, Field(gt=0, lt=1)] = 0.95
 
     @field_validator("normalisation", "aggregation", "treatment")
@@ -65,8 +65,8 @@ class Uncertainty(Strict):
 class Consensus(Strict):
     """Consensus between source families: areas in the top ``top_k`` of at least ``min_sources`` family scores."""
 
-    top_k: Annotated[int, Field(ge=1)] = 6
-    min_sources: Annotated[int, Field(ge=1)] = 2
+    top_k: Count() = 6
+    min_sources: Count(1, 100) = 2
 
 
 class CorrelationFlags(Strict):
@@ -90,6 +90,6 @@ class CorrelationFlags(Strict):
 class Spatial(Strict):
     """Local Moran's I of the composite score (queen contiguity), permutation p-values, FDR at ``alpha``."""
 
-    permutations: Annotated[int, Field(ge=99, le=99_999)] = 999
+    permutations: Count(99, 99_999) = 999
     alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
-    seed: Annotated[int, Field(ge=0)] = 12345
+    seed: Seed = 12345

@@ -5,10 +5,17 @@ Column names are Dutch where the table goes to the bestuurlijk overleg (ranking)
 the codes stay as in the config. ``write_csv`` writes the Dutch Excel dialect
 (``;`` separator, decimal comma, UTF-8 with BOM) so the file opens correctly in a
 Dutch Excel by double-clicking; :func:`aandacht.inputs.reading.read_csv_nl` reads it back.
+
+Every table aandacht writes goes through :func:`write_csv` or :func:`write_sheets`, which
+neutralise text a spreadsheet would read as a formula (:func:`neutralise`, OWASP CSV-injection
+guidance). Tables meant for the bestuurlijk overleg pass :func:`suppress_counts` first (counts of
+people under ``report.suppress_below`` become "<N"); only :data:`INTERNAL_WORKBOOK`, written
+when the config asks for it, keeps them.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -92,27 +99,86 @@ def method_sheet(run: ScoreRun) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["key", "value"])
 
 
-def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write in the Dutch Excel dialect: ';' separator, decimal comma, UTF-8 with BOM."""
-    table.to_csv(path, index=False, float_format="%.6g", **DUTCH_CSV)
-
-
+# OWASP "CSV injection": a text cell starting with one of these is read as a formula by Excel,
+# LibreOffice and Google Sheets (a wijk named "=HYPERLINK(...)" would become a live link).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Columns holding counts of people in the tables aandacht writes; under report.suppress_below
+# they are shown as "<N" in every output meant for the bestuurlijk overleg (suppress_counts).
+COUNT_COLUMNS = frozenset({"populatie", "leerlingen"})
+# The one workbook that may keep those small counts, written only when report.internal_workbook is true.
+INTERNAL_WORKBOOK = "intern-niet-delen.xlsx"
+CSV_FLOAT = ".6g"  # numbers in the CSVs: six significant digits
+# Characters an xlsx cell cannot hold (the control characters except tab and line breaks), the
+# definition of openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE, kept here so that writing does not import openpyxl.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 # Workbooks are written with XlsxWriter: it imports in a fraction of openpyxl's time (that counts
 # for `aandacht sensitivity`, which should finish in well under a second); NaN and infinite
-# values become empty cells or #NUM! instead of stopping the run.
+# values become empty cells or #NUM! instead of stopping the run. openpyxl reads them back in verify.
 EXCEL_WRITER = {"engine": "xlsxwriter", "engine_kwargs": {"options": {"nan_inf_to_errors": True}}}
 
 
-def write_sheets(sheets: dict[str, pd.DataFrame], path: Path) -> None:
-    """A workbook with one sheet per table (names cut to Excel's 31 characters)."""
+def neutralise(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell and column name that starts with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return prefixed with a single quote (OWASP CSV-injection
+    guidance), so no spreadsheet reads it as a formula. Numbers, negative ones too, stay numbers.
+    Control characters other than tab and line breaks (which an xlsx file cannot hold, and an
+    escape sequence would drive a terminal showing the CSV) are first replaced by U+FFFD."""
+    def safe(value):
+        if not isinstance(value, str):
+            return value
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+    columns = [safe(column) for column in table.columns]
+    parts = [column if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column) else column.map(safe)
+             for _, column in table.items()]
+    return pd.concat(parts, axis=1, keys=range(len(parts))).set_axis(columns, axis=1) if parts else table.set_axis(columns, axis=1)
+
+
+def suppress_counts(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The table with every count of people (:data:`COUNT_COLUMNS`) under ``threshold`` replaced
+    by the text ``<threshold`` (statistical disclosure control, ``report.suppress_below``);
+    unknown counts stay empty."""
+    columns = [c for c in table.columns if c in COUNT_COLUMNS]
+    if not columns or threshold <= 0:
+        return table
+    table = table.copy()
+    for column in columns:
+        values = pd.to_numeric(table[column], errors="coerce")
+        table[column] = table[column].astype(object).mask(values < threshold, f"<{threshold}")
+    return table
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    """Write in the Dutch Excel dialect: ';' separator, decimal comma, UTF-8 with BOM; text that
+    a spreadsheet would read as a formula is neutralised (:func:`neutralise`)."""
+    table = neutralise(table)
+    mixed = [position for position, (_, column) in enumerate(table.items()) if column.dtype == object]
+    for position in mixed:  # numbers among text (a suppressed count column): the same format as a number column
+        table.iloc[:, position] = table.iloc[:, position].map(
+            lambda v: f"{v:{CSV_FLOAT}}".replace(".", DUTCH_CSV["decimal"]) if isinstance(v, float) and v == v else v)
+    table.to_csv(path, index=False, float_format=f"%{CSV_FLOAT}", **DUTCH_CSV)
+
+
+def write_sheets(sheets: dict[str, pd.DataFrame], path: Path, layout: bool = False) -> None:
+    """A workbook with one sheet per table (names cut to Excel's 31 characters); text is
+    neutralised (:func:`neutralise`), so no cell is ever a formula. ``layout``: column widths
+    fitted to the contents and the header row frozen."""
     with pd.ExcelWriter(path, **EXCEL_WRITER) as writer:
         for name, table in sheets.items():
-            table.to_excel(writer, sheet_name=name[:31], index=False)
+            safe = neutralise(table)
+            safe.to_excel(writer, sheet_name=name[:31], index=False)
+            if not layout:
+                continue
+            sheet = writer.sheets[name[:31]]
+            for position, column in enumerate(safe.columns):
+                sheet.set_column(position, position, _column_width(safe.iloc[:, position], column))
+            sheet.freeze_panes(1, 0)
 
 
-def _column_width(table: pd.DataFrame, column) -> int:
+def _column_width(values: pd.Series, header) -> int:
     """Characters of the longest entry of a column (header included), between 10 and 60."""
-    longest = max([len(str(column)), *(len(str(v)) for v in table[column] if not pd.isna(v))])
+    longest = max([len(str(header)), *(len(str(v)) for v in values if not pd.isna(v))])
     return min(max(10, longest + 2), 60)
 
 
@@ -121,7 +187,8 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
     """scores.xlsx: ranking, raw indicators, normalised, domain scores, effective weights,
     treatment, reliability and method sheets, then ``extra_sheets`` (for example the
     coherence and consensus checks of :func:`check_sheets`). ``ranking_table``
-    replaces the plain ranking (for example with uncertainty columns)."""
+    replaces the plain ranking (for example with uncertainty columns); the ranking's small
+    counts are suppressed (:func:`suppress_counts`)."""
     result = run.result
     sheets = {
         "ranking": ranking(run) if ranking_table is None else ranking_table,
@@ -135,24 +202,38 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
         "method": method_sheet(run),
         **(extra_sheets or {}),
     }
-    with pd.ExcelWriter(path, **EXCEL_WRITER) as writer:
-        for name, table in sheets.items():
-            table.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            for position, column in enumerate(table.columns):
-                sheet.set_column(position, position, _column_width(table, column))
-            sheet.freeze_panes(1, 0)
+    threshold = run.config.report.suppress_below
+    write_sheets({name: suppress_counts(table, threshold) for name, table in sheets.items()}, path, layout=True)
+
+
+def write_internal(sheets: dict[str, pd.DataFrame], threshold: int, path: Path) -> None:
+    """:data:`INTERNAL_WORKBOOK`: the tables whose counts are suppressed elsewhere, with every
+    count, behind a first sheet saying that the file is for the analyst only."""
+    warning = pd.DataFrame({"LET OP": [
+        "Intern bestand voor de analist: niet delen, niet in het bestuurlijk overleg.",
+        f"Het bevat aantallen onder de drempel report.suppress_below ({threshold}), die in alle andere bestanden als <{threshold} staan.",
+        "Geschreven omdat de config report.internal_workbook: true zet.",
+    ]})
+    write_sheets({"niet delen": warning, **sheets}, path, layout=True)
 
 
 def score_writers(run: ScoreRun, ranking_table: pd.DataFrame | None = None,
-                  extra_sheets: dict[str, pd.DataFrame] | None = None) -> dict:
+                  extra_sheets: dict[str, pd.DataFrame] | None = None,
+                  internal: dict[str, pd.DataFrame] | None = None) -> dict:
     """The files of a score run: name -> function writing it (for ``output.write_folder``);
-    ``ranking_table`` and ``extra_sheets`` as in :func:`write_workbook`."""
+    ``ranking_table`` and ``extra_sheets`` as in :func:`write_workbook`. Counts under
+    ``report.suppress_below`` are suppressed; with ``report.internal_workbook`` the full
+    ranking (and the ``internal`` tables) also go to :data:`INTERNAL_WORKBOOK`."""
+    report = run.config.report
     table = ranking(run) if ranking_table is None else ranking_table
-    return {
-        "ranking.csv": lambda path: write_csv(table, path),
+    writers = {
+        "ranking.csv": lambda path: write_csv(suppress_counts(table, report.suppress_below), path),
         "scores.xlsx": lambda path: write_workbook(run, path, table, extra_sheets),
     }
+    if report.internal_workbook:
+        sheets = {"ranking": table, **(internal or {})}
+        writers[INTERNAL_WORKBOOK] = lambda path: write_internal(sheets, report.suppress_below, path)
+    return writers
 
 
 def ranking_with_uncertainty(run: ScoreRun, result: UncertaintyResult) -> pd.DataFrame:
