@@ -251,7 +251,8 @@ def compare(old_dir: Path, new_dir: Path) -> None:
 @_out_option("check")
 @_force_option
 def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: bool) -> None:
-    """Check the inputs: coverage, missing values, out-of-range values, name matches, stale indicators.
+    """Check the inputs: coverage, missing values, out-of-range values, name matches, stale indicators,
+    and correlation flags (collinear or negative pairs, weak or strong indicators).
 
     Writes check.xlsx and one CSV per table. Exit code 0 usable, 1 warnings (with --strict), 2 unusable.
     """
@@ -259,10 +260,13 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
     from .inputs.check import check_data
     from .present.tables import write_csv, write_sheets
     from .present.terminal import print_check, print_notes
+    from .scoring.coherence import correlation_checks
 
     config = _load(config_path)
     claim = _target(config, "check", out_dir, force)
     report = check_data(config)
+    if report.matrix is not None:
+        report = report.with_checks(*correlation_checks(config, report.registry, report.matrix))
     print_notes(report.notes)
     print_check(report, f"{config.gemeente.name}, {config.level}")
     writers = {f"{name}.csv": partial(write_csv, table) for name, table in report.sheets().items()}

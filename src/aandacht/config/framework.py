@@ -54,9 +54,11 @@ class Indicator(Strict):
     denominator: str | None = None
     scale: Annotated[Magnitude, Field(gt=0)] = 1.0
     unit: str = ""
-    per: Literal["kind", "jongere", "leerling", "inwoner", "huishouden", "huishouden met kinderen", "woning", "school"]
+    per: Literal["kind", "jongere", "leerling", "inwoner", "huishouden", "huishouden met kinderen", "woning", "school"] | None = Field(
+        default=None, description="what the indicator counts (for the report); optional for data that are not Dutch wijken")
     min_denominator: Annotated[float, Field(ge=0)] | None = None
     goalposts: Goalposts | None = None
+    target: Magnitude | None = Field(default=None, description="distance_to_target normalisation: the value that gets the top of the range")
     shrinkage: Literal["none", "gemeente", "national"] = Field(
         default="none", description="empirical-Bayes shrinkage of the rate (see aandacht.inputs.shrinkage)"
     )

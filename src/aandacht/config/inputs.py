@@ -16,7 +16,11 @@ MissingFlag = Literal["suppressed", "not_applicable", "not_collected"]
 
 
 class Gemeente(Strict):
-    code: Annotated[str, Field(pattern=r"^(GM\d{4}|NL\d{2})$", description="CBS gemeente code, or NL00 for a national run")]
+    """The unit whose areas are scored: its code in the area registry (a CBS gemeente code such as
+    GM0080, NL00 for a national run, or any other registry code, e.g. a group of countries) and its name."""
+
+    code: Annotated[str, Field(min_length=1, pattern=r"^\S(.*\S)?$",
+                               description="area_code in the registry of the unit whose areas are scored")]
     name: str
 
 

@@ -261,13 +261,13 @@ def method_tables(data: ReportData) -> dict:
                            "contribution": "" if pd.isna(weights.at[i.id, "contribution"])
                            else f"{100 * weights.at[i.id, 'contribution']:.1f}%",
                            "definition": definition, "source": f"{i.input} ({config.inputs[i.input].period})",
-                           "per": i.per, "min": "" if i.min_denominator is None else _fmt(i.min_denominator, 0),
+                           "per": i.per or "", "min": "" if i.min_denominator is None else _fmt(i.min_denominator, 0),
                            "missing": missing, "indicatief": marked})
     m = config.method
     formulas = [
-        ("Uitschieters", "winsoriseren zolang |scheefheid| > {0:g} en kurtosis > {1:g}, hoogstens {2} waarden; "
-         "daarna zo nodig log-transformatie (JRC COIN Tool)".format(m.treatment.skew, m.treatment.kurtosis,
-                                                                     m.treatment.max_winsorised)
+        ("Uitschieters", "winsoriseren zolang |scheefheid| \u2265 {0} en kurtosis \u2265 {1}, hoogstens {2} waarden "
+         "(gelijke uiterste waarden samen); daarna zo nodig log-transformatie (COINr)".format(
+             *(f"{v:g}".replace(".", ",") for v in (m.treatment.skew, m.treatment.kurtosis)), m.treatment.max_winsorised)
          if m.treatment.enabled else "geen behandeling van uitschieters"),
         ("Normalisatie", NORMALISATIONS[m.normalisation.method]
          + f" (bereik {m.normalisation.range[0]:g}\u2013{m.normalisation.range[1]:g})"),
@@ -301,6 +301,8 @@ def _short_paths(note: str, config) -> str:
 def _cells(table: pd.DataFrame) -> dict:
     """A table as header + rows of text, numbers with a decimal comma."""
     def cell(value):
+        if isinstance(value, (bool, np.bool_)):
+            return yes_no(value)
         if isinstance(value, (float, np.floating)):
             return _fmt(value, 2)
         return "" if value is None else str(value)

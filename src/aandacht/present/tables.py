@@ -15,11 +15,11 @@ when the config asks for it, keeps them.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from ..dutch import MISSING_LABELS
 from ..inputs.reading import DUTCH_CSV
@@ -74,8 +74,10 @@ def method_sheet(run: ScoreRun) -> pd.DataFrame:
         ("gemeente", f"{config.gemeente.code} {config.gemeente.name}"),
         ("level", config.level),
         ("period", config.period),
+        ("screening", config.method.screening.model_dump_json()),
         ("treatment", config.method.treatment.model_dump_json()),
         ("normalisation", config.method.normalisation.model_dump_json()),
+        ("weights", config.method.weights),
         ("aggregation", config.method.aggregation.model_dump_json()),
         ("missing", config.method.missing.model_dump_json()),
         ("unreliable", config.method.unreliable),
@@ -89,8 +91,8 @@ def method_sheet(run: ScoreRun) -> pd.DataFrame:
                  f"precedence {indicator.input} ({', '.join(config.precedence[indicator.input].inputs)})")
         rows.append((f"indicator {indicator.id}", (
             f"{indicator.label}; parent {indicator.parent}; weight {indicator.weight:g}; direction {indicator.direction:+d}; "
-            f"{definition} from {where}; per {indicator.per}; "
-            f"min_denominator {indicator.min_denominator}")))
+            f"{definition} from {where}; " + (f"per {indicator.per}; " if indicator.per else "")
+            + f"min_denominator {indicator.min_denominator}")))
     for node in config.framework.nodes:
         rows.append((f"node {node.id}", f"{node.label}; parent {node.parent}; weight {node.weight:g}"))
     rows.extend(("note", note) for note in run.notes)
@@ -106,6 +108,13 @@ COUNT_COLUMNS = frozenset({"populatie", "leerlingen"})
 # The one workbook that may keep those small counts, written only when report.internal_workbook is true.
 INTERNAL_WORKBOOK = "intern-niet-delen.xlsx"
 CSV_FLOAT = ".6g"  # numbers in the CSVs: six significant digits
+# Characters an xlsx cell cannot hold (the control characters except tab and line breaks), the
+# definition of openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE, kept here so that writing does not import openpyxl.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+# Workbooks are written with XlsxWriter: it imports in a fraction of openpyxl's time (that counts
+# for `aandacht sensitivity`, which should finish in well under a second); NaN and infinite
+# values become empty cells or #NUM! instead of stopping the run. openpyxl reads them back in verify.
+EXCEL_WRITER = {"engine": "xlsxwriter", "engine_kwargs": {"options": {"nan_inf_to_errors": True}}}
 
 
 def neutralise(table: pd.DataFrame) -> pd.DataFrame:
@@ -155,16 +164,22 @@ def write_sheets(sheets: dict[str, pd.DataFrame], path: Path, layout: bool = Fal
     """A workbook with one sheet per table (names cut to Excel's 31 characters); text is
     neutralised (:func:`neutralise`), so no cell is ever a formula. ``layout``: column widths
     fitted to the contents and the header row frozen."""
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+    with pd.ExcelWriter(path, **EXCEL_WRITER) as writer:
         for name, table in sheets.items():
-            neutralise(table).to_excel(writer, sheet_name=name[:31], index=False)
+            safe = neutralise(table)
+            safe.to_excel(writer, sheet_name=name[:31], index=False)
             if not layout:
                 continue
             sheet = writer.sheets[name[:31]]
-            for column_cells in sheet.columns:
-                width = max(len(str(cell.value)) if cell.value is not None else 0 for cell in column_cells)
-                sheet.column_dimensions[column_cells[0].column_letter].width = min(max(10, width + 2), 60)
-            sheet.freeze_panes = "A2"
+            for position, column in enumerate(safe.columns):
+                sheet.set_column(position, position, _column_width(safe.iloc[:, position], column))
+            sheet.freeze_panes(1, 0)
+
+
+def _column_width(values: pd.Series, header) -> int:
+    """Characters of the longest entry of a column (header included), between 10 and 60."""
+    longest = max([len(str(header)), *(len(str(v)) for v in values if not pd.isna(v))])
+    return min(max(10, longest + 2), 60)
 
 
 def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None = None,
@@ -183,6 +198,7 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
         "effective weights": result.effective_weights,
         "treatment": result.treatment_log,
         "reliability": indicator_sheet(run, run.matrix.reliability),
+        **({"screening": run.screening} if not run.screening.empty else {}),
         "method": method_sheet(run),
         **(extra_sheets or {}),
     }
@@ -241,10 +257,10 @@ def uncertainty_sheet(run: ScoreRun, result: UncertaintyResult) -> pd.DataFrame:
 
 def check_sheets(run: ScoreRun) -> dict[str, pd.DataFrame]:
     """Coherence sheets, and consensus sheets when the inputs form at least two source families."""
-    checks = coherence(run.result)
+    checks = coherence(run.result, run.config.coherence)
     sheets = {
         "correlations": checks.correlations,
-        "correlation pairs": checks.pairs,
+        "correlation flags": checks.flagged_pairs,
         "cronbach alpha": checks.alpha,
         "indicator flags": checks.indicator_flags,
         "pca": checks.pca,
@@ -252,7 +268,7 @@ def check_sheets(run: ScoreRun) -> dict[str, pd.DataFrame]:
         "coherence notes": pd.DataFrame({"note": checks.notes}),
     }
     if len(families(run.config)) >= 2:
-        agreement = consensus(run.matrix.scored_values, run.config)
+        agreement = consensus(run.matrix.scored_values, run.config, run.groups)
         table = agreement.ranks.add_prefix("rang_").join(agreement.scores.add_prefix("score_"))
         table.insert(0, "hard_core", table.index.isin(agreement.hard_core))
         table.insert(0, "area_name", run.matrix.areas["area_name"].reindex(table.index))

@@ -62,7 +62,8 @@ def print_check(report, title: str) -> None:
     problems = Table(title=plain(f"Datakwaliteit - {title}"), title_justify="left")
     for header in ("ernst", "bron", "bevinding"):
         problems.add_column(header)
-    labels = {"error": Text("onbruikbaar", style="red"), "warning": Text("waarschuwing", style="yellow")}
+    labels = {"error": Text("onbruikbaar", style="red"), "warning": Text("waarschuwing", style="yellow"),
+              "info": Text("ter informatie")}
     for row in report.problems.itertuples(index=False):
         problems.add_row(labels[row.severity], plain(row.source), plain(row.message))
     console.print(problems)

@@ -172,9 +172,7 @@ def _resolve(long: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry)
     matcher = harmonise.AreaMatcher(registry, aliases, spec.fuzzy_threshold)
     matches, parts = [], []
     for level, group in long[~pc4].groupby(long["level"].fillna(""), sort=False):
-        found = matcher.match(group["label"], level or None)
-        if layout.area_kind == "code":
-            found.loc[found["method"] != "code", ["area_code", "method"]] = ["", "unmatched"]
+        found = _match_codes(group["label"], registry) if layout.area_kind == "code" else matcher.match(group["label"], level or None)
         matches.append(found)
         codes = group["label"].map(found.set_index("label")["area_code"])
         parts.append(_tidy(group.assign(area_code=codes)[codes != ""], spec, layout, registry))
@@ -190,6 +188,17 @@ def _resolve(long: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry)
     if not parts:
         return empty_tidy(), matched, notes
     return pd.concat(parts, ignore_index=True), matched, notes
+
+
+def _match_codes(labels: pd.Series, registry) -> pd.DataFrame:
+    """``area_kind: code``: each distinct label is a registry code (case and surrounding spaces
+    ignored) or unmatched; names are not consulted, so a unit whose name equals its code matches."""
+    codes = {code.upper(): code for code in registry.table.index}
+    distinct = list(dict.fromkeys(str(label) for label in labels))
+    found = [codes.get(label.strip().upper(), "") for label in distinct]
+    return pd.DataFrame({"label": distinct, "area_code": found, "area_name": [registry.name(c) for c in found],
+                         "method": ["code" if c else "unmatched" for c in found],
+                         "score": [100.0 if c else 0.0 for c in found]})
 
 
 def _allocate_pc4(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry):
@@ -214,7 +223,8 @@ def _allocate_pc4(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, regi
 def _tidy(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry) -> pd.DataFrame:
     level = rows["area_code"].map(registry.table["level"]).fillna(rows["level"]).fillna("")
     return pd.DataFrame({
-        "area_code": rows["area_code"], "area_name": rows["area_code"].map(registry.name), "level": level,
+        "area_code": rows["area_code"], "area_name": rows["area_code"].map(registry.table["area_name"]).fillna(""),
+        "level": level,
         "period": rows["period"], "source": spec.source, "indicator": rows["indicator"], "value": rows["value"],
         "denominator": rows["denominator"] if "denominator" in rows else np.nan,
         "unit": rows["indicator"].map(lambda i: layout.units.get(i, layout.unit)), "flag": rows["flag"],
