@@ -77,12 +77,11 @@ def test_screening_by_availability_and_zeros_with_forced_units():
 def test_screened_areas_are_listed_but_not_ranked(tmp_path):
     import yaml
 
-    from conftest import absolute_input_paths
-
     from aandacht.config import load_config
     from aandacht.present.tables import ranking
     from aandacht.resources import default_config_path
     from aandacht.scoring.run import run_score
+    from conftest import absolute_input_paths
 
     raw = yaml.safe_load(default_config_path().read_text(encoding="utf-8"))
     raw["method"]["screening"] = {"rule": "missing", "min_availability": 0.99, "exclude": ["WK008010"]}
