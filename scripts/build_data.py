@@ -562,6 +562,10 @@ def build_gemeente(paths: dict[str, Path], lists: dict[str, pd.DataFrame], curre
     counts.update(build_inspectie(paths, gm, vestigingen, out))
     wijk_counts, placement_notes = build_wijk_extracts(gm, out)
     counts.update(wijk_counts)
+    numbers = set(schools["bevoegd_gezag_nummer"]) | set(vestigingen["bevoegd_gezag_nummer"])
+    boards = national_besturen(paths)
+    counts["besturen.csv"] = write_csv(boards.loc[boards["bevoegd_gezag_nummer"].isin(numbers),
+                                                  ["bevoegd_gezag_nummer", "naam"]], out / "besturen.csv")
 
     print(f"{gm.gm_code} -> data/{gm.slug}/")
     for name, rows in counts.items():

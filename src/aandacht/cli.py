@@ -66,10 +66,41 @@ def main(ctx: click.Context, debug: bool, allow_outside_paths: bool) -> None:
 # --- the scaffold every writing command follows -------------------------------------
 
 def _config_option(function):
+    function = click.option(
+        "--gemeente", "gemeente", default=None, callback=_shipped_config, expose_value=False,
+        help="Use the shipped config of this gemeente (leeuwarden, leiden, leidschendam-voorburg).",
+    )(function)
     return click.option(
         "--config", "config_path", type=click.Path(path_type=Path), default=None,
-        help="YAML config (default: the embedded Leeuwarden config).",
+        help="YAML config (default: the one config in ./configs/, else the embedded Leeuwarden config).",
     )(function)
+
+
+def _shipped_config(ctx: click.Context, param, value: str | None) -> None:
+    """--gemeente NAME: remember the shipped config of that gemeente for :func:`_load`."""
+    if value is None:
+        return
+    from .archive.project import shipped_config
+    from .errors import ConfigError
+    from .inputs.national import find_gemeente
+
+    code, name = find_gemeente(value)
+    path = shipped_config(name)
+    if path is None:
+        raise ConfigError(f"--gemeente {value}: aandacht ships no config for {name} ({code}); "
+                          f"write a project with `aandacht init {code}` and run the command in its folder")
+    ctx.obj["shipped_config"] = path
+
+
+def project_config(folder: Path) -> Path | None:
+    """The config of the project in ``folder``: its one ``configs/*.yaml`` (several are an error), or None."""
+    from .errors import ConfigError
+
+    found = sorted((folder / "configs").glob("*.yaml")) if (folder / "configs").is_dir() else []
+    if len(found) > 1:
+        raise ConfigError(f"{folder / 'configs'}: holds several configs ({', '.join(p.name for p in found)}); "
+                          "choose one with --config")
+    return found[0] if found else None
 
 
 def _out_option(kind: str):
@@ -88,11 +119,18 @@ def default_out_dir(config, kind: str) -> Path:
 
 
 def _load(config_path: Path | None):
+    """The config: ``--config``, else ``--gemeente``'s shipped config, else the project's one config in
+    ./configs/, else the embedded Leeuwarden config."""
     from .config import load_config
+    from .errors import ConfigError
     from .resources import default_config_path
 
-    allow_outside = click.get_current_context().obj["allow_outside_paths"]
-    return load_config(config_path or default_config_path(), allow_outside=allow_outside)
+    obj = click.get_current_context().obj
+    shipped = obj.get("shipped_config")
+    if config_path is not None and shipped is not None:
+        raise ConfigError("give either --config or --gemeente, not both")
+    path = config_path or shipped or project_config(Path.cwd()) or default_config_path()
+    return load_config(path, allow_outside=obj["allow_outside_paths"])
 
 
 def _target(config, kind: str, out_dir: Path | None, force: bool):
@@ -201,8 +239,9 @@ def select_command(config_path: Path | None, round_year: int | None, previous_di
               help="Folder holding one folder per round.")
 @_force_option
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write rapport.pdf (needs WeasyPrint: pip install 'aandacht[pdf]').")
+@click.option("--no-maps", is_flag=True, help="Write the tables only: no maps and no report (faster; see aandacht report).")
 def herijking(config_path: Path | None, round_year: int, previous_dir: Path | None, rounds_dir: Path,
-              force: bool, with_pdf: bool) -> None:
+              force: bool, with_pdf: bool, no_maps: bool) -> None:
     """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
     from .archive.manifest import build_manifest
     from .present.round_folder import round_writers, visual_writers
@@ -228,7 +267,11 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         print_changes(result.changes, result.previous.year, round_year)
     extra = {"round": round_year, "previous": str(previous_dir.resolve()) if previous_dir else None}
     manifest = build_manifest(config, "herijking", extra)
-    writers = round_writers(result) | visual_writers(result, manifest, pdf=with_pdf)
+    writers = round_writers(result)
+    if config.areas.geometry is None:
+        click.echo("no maps and no report: the config has no areas.geometry (polygons of its areas); the tables are written")
+    elif not no_maps:
+        writers |= visual_writers(result, manifest, pdf=with_pdf)
     _write(claim, writers, manifest)
 
 
@@ -273,6 +316,27 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
     writers["check.xlsx"] = partial(write_sheets, report.sheets())
     _write(claim, writers, build_manifest(config, "check", {"status": report.status}))
     sys.exit(report.exit_code(strict))
+
+
+@main.command()
+@click.argument("gemeente")
+@click.argument("folder", type=click.Path(path_type=Path), required=False)
+def init(gemeente: str, folder: Path | None) -> None:
+    """Write a project folder for GEMEENTE (a CBS code such as GM0014, or a name in Dutch or Frisian).
+
+    FOLDER (default: the gemeente's name) gets configs/<gemeente>.yaml, with every section a herijking
+    needs and the reason for each default, the gemeente's data from the national data shipped with
+    aandacht, an empty school_locations.csv and a school_boards.csv to fill. Then run
+    `cd FOLDER && aandacht check && aandacht herijking --round 2026`. An existing folder that is not
+    empty is never touched. For Leeuwarden, Leiden and Leidschendam-Voorburg the shipped config is copied.
+    """
+    from .archive.project import init_project
+
+    result = init_project(gemeente, folder)
+    for line in result.lines:
+        click.echo(line)
+    click.echo(f"written: {result.folder}/ (config {result.config})")
+    click.echo(f"next: cd {result.folder} && aandacht check && aandacht herijking --round 2026")
 
 
 @main.group()

@@ -160,6 +160,14 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
     table.to_csv(path, index=False, float_format=f"%{CSV_FLOAT}", **DUTCH_CSV)
 
 
+def write_extract(table: pd.DataFrame, path: Path) -> None:
+    """Write a data extract that aandacht's own loaders read (``aandacht init``): the layout of the
+    published source, comma-separated UTF-8, every cell the text as published. Not a table for the
+    overleg, so nothing is neutralised (that would change published signs such as CBS's ``-``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
 def write_sheets(sheets: dict[str, pd.DataFrame], path: Path, layout: bool = False) -> None:
     """A workbook with one sheet per table (names cut to Excel's 31 characters); text is
     neutralised (:func:`neutralise`), so no cell is ever a formula. ``layout``: column widths
