@@ -185,8 +185,9 @@ class ProjectPlan:
     constant: set[str] = field(default_factory=set)  # indicators with one value for every rankable unit
 
     @property
-    def unit(self) -> str:
-        return self.level
+    def polygons(self) -> bool:
+        """Whether the project has polygons of its ranked level (wijken with a public 2022 polygon)."""
+        return self.level == "wijk" and len(self.data.wijken) > 0
 
     @property
     def n(self) -> int:
@@ -225,8 +226,7 @@ def plan_project(data: GemeenteData) -> ProjectPlan:
         raise ConfigError(
             f"{data.name} ({data.code}): too few areas to rank: {rankable['wijk']} of {units['wijk']} wijken and "
             f"{rankable['buurt']} of {units['buurt']} buurten have at least {GATE} households with children (KWB 2023); "
-            f"a ranking needs at least {MIN_UNITS}. A herijking by areas is not meaningful here; every school of the "
-            "gemeente can be considered for Plus-IKC on its own figures")
+            f"a ranking needs at least {MIN_UNITS}, so a herijking by areas says nothing here")
     codes = kwb.index[(households >= GATE) & kwb.index.str.startswith(prefix[level])]
     coverage, constant = {}, set()
     kwb22 = data.kwb2022.set_index("gwb_code") if len(data.kwb2022) else pd.DataFrame(index=pd.Index([], dtype=str))
@@ -285,7 +285,13 @@ def config_text(plan: ProjectPlan) -> str:
         "areas:",
         f"  registry: {folder}/areas.csv",
     ]
-    if level == "wijk":
+    if level == "wijk" and not plan.polygons:
+        lines += ["  # No wijk polygons: none of the gemeente's wijk codes of 2023 has a public 2022 polygon (a new wijk",
+                  "  # division). So there are no maps, and schools are placed only by `aandacht fetch locations` (PDOK",
+                  "  # gives each school's wijk) or by school_locations.csv. With the CBS wijk- en buurtkaart 2023 (PDOK)",
+                  "  # saved as wijken.geojson (area_code = wijkcode) you can add:  geometry: ../data/" + plan.slug
+                  + "/wijken.geojson"]
+    elif level == "wijk":
         missing = data.wijken_without_polygon
         lines += ["  # Precise 2022 wijk polygons (CBS/Kadaster via tmap): maps and placing schools by point in polygon."]
         if missing:
@@ -357,11 +363,11 @@ def config_text(plan: ProjectPlan) -> str:
         f"  min_population: {GATE}",
         "  reasons: 3",
     ]
-    if level == "wijk":
+    if plan.polygons:
         lines += ["  # Suggest groups of adjoining designated wijken (polygons that touch); not applied.",
                   "  suggest_adjoining: true"]
     else:
-        lines += ["  # No buurt polygons (see areas): no suggestions of adjoining buurten.", "  suggest_adjoining: false"]
+        lines += [f"  # No {unit} polygons (see areas): no suggestions of adjoining {units}.", "  suggest_adjoining: false"]
     lines += [
         "", "ikc:",
         "  # Board names: DUO's bevoegde gezagen (data), overridden by your short names in school_boards.csv.",
@@ -408,7 +414,7 @@ def write_data(plan: ProjectPlan, folder: Path) -> None:
         write_extract(table, out / f"schoolweging-{sheet}.csv")
     write_extract(data.leerresultaten, out / "leerresultaten.csv")
     write_extract(data.besturen, out / "besturen.csv")
-    if plan.level == "wijk":
+    if plan.polygons:
         path = out / "wijken.geojson"
         data.wijken.to_file(path, driver="GeoJSON", engine="pyogrio")
     configs = folder / "configs"
@@ -488,6 +494,9 @@ def describe(plan: ProjectPlan) -> list[str]:
     if plan.level != "wijk":
         lines.append("no buurt boundaries ship with aandacht: no maps; place the schools with `aandacht fetch locations` "
                      "or configs/school_locations.csv")
+    elif not plan.polygons:
+        lines.append("no public polygons of its wijken (a new wijk division of 2023): no maps; place the schools with "
+                     "`aandacht fetch locations` or configs/school_locations.csv")
     elif data.wijken_without_polygon:
         lines.append(f"{len(data.wijken_without_polygon)} wijken have no public polygon (new wijk division): they are not "
                      "drawn and their schools are placed only by `aandacht fetch locations` or school_locations.csv")

@@ -121,7 +121,9 @@ def place_schools(schools: pd.DataFrame, registry, origin: str, locations: pd.Se
         polygons = registry.geometry()
         points = gpd.GeoDataFrame(index=schools.index[to_place], geometry=gpd.points_from_xy(x[to_place], y[to_place]),
                                   crs=polygons.crs)
-        joined = gpd.sjoin(points, polygons[["area_code", "geometry"]], how="left", predicate="within")
+        # the polygons are indexed by area_code and hold it as a column: sjoin needs a plain index
+        shapes = polygons[["area_code", "geometry"]].reset_index(drop=True)
+        joined = gpd.sjoin(points, shapes, how="left", predicate="within")
         joined = joined[~joined.index.duplicated()]
         codes.loc[joined.index] = joined["area_code"].fillna("")
     if geocoded is not None:
