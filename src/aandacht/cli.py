@@ -365,6 +365,38 @@ def _fetch_command(kind: str, summary: str):
     return command
 
 
+@fetch.command("locations")
+@_config_option
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path("aandacht-cache"), show_default=True,
+              help="Cache folder: the Locatieserver's answers go to <cache>/pdok/.")
+@click.option("--all", "every_school", is_flag=True, help="Geocode every school, not only the unplaced ones.")
+@click.option("--refresh", is_flag=True, help="Ask the Locatieserver again even for addresses in the cache.")
+def fetch_locations_command(config_path: Path | None, cache_dir: Path, every_school: bool, refresh: bool) -> None:
+    """Place schools by their DUO address with the PDOK Locatieserver (BAG points; free, no key).
+
+    Geocodes the schools of the config's school tables that have no place (or, with --all, every
+    school) into the cache and writes the table the school inputs name as `geocoded`; the next run
+    places those schools by point in polygon. The analyst's school_locations.csv still comes first.
+    """
+    from .archive.project import slug
+    from .inputs.geocode import fetch_locations
+    from .present.tables import write_extract
+
+    config = _load(config_path)
+    default = (cache_dir / "locaties" / f"{slug(config.gemeente.name)}.csv").resolve()
+    run = fetch_locations(config, cache_dir, every_school, refresh, default_target=default)
+    for target, table in run.tables.items():
+        write_extract(table, target)
+        click.echo(f"written: {target} ({len(table)} schools)")
+    found = run.geocoded
+    click.echo(f"looked up {run.asked} school(s) ({found.requests} from the Locatieserver, the rest from the cache); "
+               f"found {len(found.table)}; unplaced schools before {len(run.unplaced_before)}, now {len(run.unplaced_after)}")
+    for line in [*found.not_found, *run.notes]:
+        click.echo(f"  {line}")
+    if run.unplaced_after:
+        click.echo("still unplaced (place them in school_locations.csv): " + ", ".join(run.unplaced_after))
+
+
 _FILTER_HINT = {"jeugdzorg": ", with filter: {VormenVanJeugdzorg: T001203} for the total or another form of care"}
 _fetch_command("kwb", "Download CBS Kerncijfers Wijken en Buurten (2019-2024) for one gemeente through CBS OData.")
 _fetch_command("jeugdzorg", "Download CBS 'Jongeren met jeugdzorg in natura; wijken' (per wijk and form of care) "
