@@ -161,9 +161,12 @@ def in_gemeente(codes: pd.Series, gm: Gemeente) -> pd.Series:
 
 
 def build_kwb_2023(paths: dict[str, Path], gm: Gemeente, out: Path) -> int:
-    """Write kwb-2023.csv: gemeente, wijk and buurt rows in the CBS kwb-2023 layout, verbatim."""
+    """Write kwb-2023.csv: the Nederland row (the national reference value of every indicator), then the
+    gemeente, wijk and buurt rows in the CBS kwb-2023 layout, verbatim."""
     kwb = read_str_csv(paths["kwb_2023"])
-    rows = kwb.loc[in_gemeente(kwb["gwb_code_10"], gm), KWB_2023_COLUMNS]
+    nl = national_kwb_2023(paths)
+    rows = pd.concat([nl.loc[nl["gwb_code_10"] == "NL00", KWB_2023_COLUMNS],
+                      kwb.loc[in_gemeente(kwb["gwb_code_10"], gm), KWB_2023_COLUMNS]], ignore_index=True)
     return write_csv(rows, out / "kwb-2023.csv")
 
 

@@ -7,7 +7,8 @@ round R (a year), reading the previous round's designations from its folder when
 from (:mod:`aandacht.present.round_folder`): besides the scoring run, ``wijken.csv`` (per
 area rank, score, probability, hard core, population, the rule outcomes, aangewezen, gebied
 and reasons), ``indicatoren.csv`` (long table area_code, indicator, label, waarde (raw),
-genormaliseerd, gewicht (nominal effective weight): what the next round compares with),
+genormaliseerd, gewicht (nominal effective weight): what the next round compares with; and the
+reference values gemeente and nederland where the inputs hold those rows),
 the gebieden, suggestions, reasons, IKCs and constraints, the changes against the previous
 round, and ``ronde.json`` (round year, term and thresholds, the aandachtsgebieden with their
 areas and the Plus-IKCs with their start year and need figures).
@@ -21,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..config import Config
-from ..decide.designate import DesignationResult, designate
+from ..decide.designate import DesignationResult, designate, gemeente_values, national_values
 from ..decide.ikc import IkcRegistry, load_ikcs, read_pupil_origin
 from ..decide.select import COMPONENTS, SelectionResult, select_plus
 from ..errors import ConfigError, DataError
@@ -55,6 +56,8 @@ def indicator_table(run: ScoreRun) -> pd.DataFrame:
     table = pd.concat([raw, normalised], axis=1).rename_axis(["area_code", "indicator"]).reset_index()
     table.insert(2, "label", table["indicator"].map(labels))
     table["gewicht"] = table["indicator"].map(weights)
+    table["gemeente"] = table["indicator"].map(gemeente_values(run))
+    table["nederland"] = table["indicator"].map(national_values(run))
     return table
 
 
