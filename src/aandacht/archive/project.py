@@ -312,7 +312,7 @@ def config_text(plan: ProjectPlan) -> str:
     if kwb22_in:
         lines += ["  # CBS Kerncijfers Wijken en Buurten 2022 (wijken): koopwoningen.",
                   "  kwb2022:", "    loader: kwb", f"    path: {folder}/kwb-2022-wijk.csv", '    period: "2022"', "    family: CBS"]
-    place = [f"    locations: school_locations.csv",
+    place = ["    locations: school_locations.csv",
              f"    geocoded: ../aandacht-cache/locaties/{plan.slug}.csv  # written by `aandacht fetch locations`"]
     if schools_in:
         for name, layout, path, period, attribution in (

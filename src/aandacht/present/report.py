@@ -98,6 +98,7 @@ class ReportData:
     frame: MapFrame
     manifest: dict
     constraints: pd.DataFrame | None = None  # the selection's constraints (aandacht.decide.select): which bind
+    placement: dict | None = None  # unplaced schools with a score and their cost (aandacht.present.placement)
 
     @property
     def config(self):
@@ -359,6 +360,7 @@ def render_html(data: ReportData) -> str:
         ikcs=ikc_rows(data), ikc_given=frame.overlays.ikcs is not None, constraints=constraint_rows(data), schools=schools_in(data, codes),
         method=method_tables(data), overlays=frame.overlays, threshold=config.report.suppress_below,
         demonstration=[DEMONSTRATION_PARTS.get(d, d) for d in frame.overlays.demonstration],
+        placement=data.placement,
     )
 
 

@@ -26,8 +26,10 @@ import pandas as pd
 
 from ..rounds.herijking import Herijking
 from ..rounds.record import ROUND_JSON
+from .geopackage import write_round_geopackage
 from .maps import map_frame, render_maps, save_figure
 from .overlays import Overlays
+from .placement import placement_summary, unplaced_table
 from .report import ReportData, render_html, write_pdf
 from .tables import score_writers, suppress_counts, write_csv
 
@@ -43,6 +45,7 @@ def round_writers(result: Herijking) -> dict:
         "redenen.csv": designation.reasons,
         "ikcs.csv": selection.ikcs,
         "beperkingen.csv": selection.constraints,
+        "niet_geplaatst.csv": unplaced_table(result),
     }
     tables.update({f"wijzigingen_{name}.csv": table for name, table in result.changes.items()})
     if result.robustness is not None:
@@ -53,6 +56,8 @@ def round_writers(result: Herijking) -> dict:
     writers.update({name: (lambda path, t=suppress_counts(table, threshold): write_csv(t, path)) for name, table in tables.items()})
     text = json.dumps(result.record.meta, indent=2, ensure_ascii=False) + "\n"
     writers[ROUND_JSON] = lambda path: path.write_text(text, encoding="utf-8")
+    if result.run.config.areas.geometry is not None:
+        writers["ronde.gpkg"] = lambda path: write_round_geopackage(result, path)
     return writers
 
 
@@ -94,7 +99,7 @@ def visual_writers(result: Herijking, manifest: dict, robustness: pd.DataFrame |
     frame = map_frame(result.run, round_overlays(result, robustness))
     dpi = result.run.config.maps.dpi
     writers = {f"{name}.png": (lambda path, fig=fig: save_figure(fig, path, dpi)) for name, fig in render_maps(frame).items()}
-    html = render_html(ReportData(result.run, frame, manifest, result.selection.constraints))
+    html = render_html(ReportData(result.run, frame, manifest, result.selection.constraints, placement_summary(result)))
     writers["rapport.html"] = lambda path: path.write_text(html, encoding="utf-8")
     if pdf:
         writers["rapport.pdf"] = lambda path: write_pdf(html, path)
