@@ -20,7 +20,8 @@ its files are copied instead, as editable files.
 * *indicators*: the Leeuwarden framework (schoolweging, leerresultaten, low incomes, bijstand, income,
   jeugdzorg, koopwoningen, herkomst), each kept when it has a value for at least half of the rankable
   units (the same share as ``method.missing.min_share``) and not the same value for all of them (a
-  constant tells nothing and min-max cannot scale it); a domain left without indicators is left out.
+  constant tells nothing and min-max cannot scale it; for bijstand, shrunk toward the gemeente rate,
+  after the shrinkage); a domain left without indicators is left out.
   At buurt level the school indicators are left out: no public buurt boundaries ship for the whole
   country, so schools cannot be placed in buurten until ``aandacht fetch locations`` or the analyst
   places them; KWB 2022 (koopwoningen) exists per wijk only.
@@ -49,6 +50,7 @@ from ..config import load_config, named_paths
 from ..errors import ConfigError, OutputError
 from ..inputs.harmonise import normalise_name
 from ..inputs.national import GemeenteData, find_gemeente, gemeente_data
+from ..inputs.shrinkage import marshall
 from ..present.tables import write_extract
 from ..resources import embedded_root
 
@@ -240,6 +242,10 @@ def plan_project(data: GemeenteData) -> ProjectPlan:
             columns = [_numbers(kwb, v).reindex(codes) for v in indicator.variables]
             values = columns[0] / columns[1].where(columns[1] > 0) if len(columns) == 2 else columns[0]
             coverage[indicator.id] = int(values.notna().sum())
+            if "shrinkage: gemeente" in indicator.yaml:  # constant after shrinkage when the areas differ by chance only
+                level_codes = kwb.index[kwb.index.str.startswith(prefix[level])]
+                shrunk = marshall(*(_numbers(kwb, v).reindex(level_codes).to_numpy() for v in indicator.variables)).rates
+                values = pd.Series(shrunk, index=level_codes).reindex(codes).round(9)
         if indicator.source != "schools" and values.nunique() < 2:
             constant.add(indicator.id)
     chosen = [i for i in INDICATORS if coverage[i.id] >= max(1, MIN_SHARE * len(codes)) and i.id not in constant]
@@ -488,7 +494,7 @@ def describe(plan: ProjectPlan) -> list[str]:
              "indicators: " + ", ".join(i.id for i in plan.chosen)]
     left = [i.id for i in INDICATORS if i not in plan.chosen]
     if left:
-        lines.append("left out (too few values at this level, reasons in the config): " + ", ".join(left))
+        lines.append("left out (too few values, or the same in every area; reasons in the config): " + ", ".join(left))
     placed = int((data.schools["placement"] != "unplaced").sum()) if plan.level == "wijk" else 0
     lines.append(f"schools with a 2019 score: {len(data.schools)}, placed in a {plan.level}: {placed}")
     if plan.level != "wijk":
