@@ -35,7 +35,10 @@ def test_layers_in_rd_new(gpkg):
     assert set(wijken.columns) >= {"score", "rang", "aangewezen", "kans", "betrouwbaarheid"}
     assert "populatie" not in wijken.columns  # no counts of people
     scholen = pyogrio.read_dataframe(path, layer="scholen")
-    assert (scholen["status"] == "Plus-IKC").sum() == result.selection.n_plus
+    located = result.ikc_registry.table.dropna(subset=["x_rd", "y_rd"]).index
+    chosen = result.selection.ikcs.loc[result.selection.ikcs["plus_ikc"], "brin_vestiging"]
+    assert sorted(scholen.loc[scholen["status"] == "Plus-IKC", "brin_vestiging"]) == sorted(set(chosen) & set(located))
+    assert {"15WI00", "16ET00"} <= set(chosen) - set(located)  # placed by wijk (evidence), no point to draw
     assert set(scholen["status"]) <= {"Plus-IKC", "kandidaat", "overig"}
 
 
