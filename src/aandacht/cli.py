@@ -93,10 +93,15 @@ def _shipped_config(ctx: click.Context, param, value: str | None) -> None:
 
 
 def project_config(folder: Path) -> Path | None:
-    """The config of the project in ``folder``: its one ``configs/*.yaml`` (several are an error), or None."""
+    """The config of the project in ``folder``: its one ``configs/*.yaml`` (several are an error), or None
+    (also in aandacht's own source checkout, whose configs/ holds the shipped configs)."""
     from .errors import ConfigError
+    from .resources import embedded_root
 
-    found = sorted((folder / "configs").glob("*.yaml")) if (folder / "configs").is_dir() else []
+    configs = folder / "configs"
+    if not configs.is_dir() or configs.resolve() == (embedded_root() / "configs").resolve():
+        return None
+    found = sorted(configs.glob("*.yaml"))
     if len(found) > 1:
         raise ConfigError(f"{folder / 'configs'}: holds several configs ({', '.join(p.name for p in found)}); "
                           "choose one with --config")

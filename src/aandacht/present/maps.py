@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..config import Config, MapOptions
 from ..config.choices import CLASSIFICATIONS, check_implemented
-from ..dutch import dutch_date, dutch_number
+from ..dutch import dutch_date, dutch_number, number_nl
 from ..errors import DataError
 from ..scoring.run import ScoreRun
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs
@@ -519,9 +519,20 @@ def domain_maps(frame: MapFrame, size: str | None = None):
                       "voor kinderen; één kleurschaal voor alle domeinen", shared=True, size=size)
 
 
+def reference_label(label: str, gemeente: float, nederland: float) -> str:
+    """'Jongeren met jeugdzorg (gemeente 13,2; NL 10,9)': the panel title with the reference values the inputs hold."""
+    parts = [f"{name} {number_nl(value)}" for name, value in (("gemeente", gemeente), ("NL", nederland)) if not np.isnan(value)]
+    return f"{label} ({'; '.join(parts)})" if parts else label
+
+
 def indicator_maps(frame: MapFrame, size: str | None = None):
-    """Small multiples of the raw indicator values, darker = more risk."""
-    columns = [(f"value:{i.id}", i.label, i.direction, i.unit) for i in frame.config.framework.indicators]
+    """Small multiples of the raw indicator values, darker = more risk; each title gives the gemeente and
+    Nederland values where the inputs hold them."""
+    from ..decide.designate import gemeente_values, national_values
+
+    gemeente, nederland = gemeente_values(frame.run), national_values(frame.run)
+    columns = [(f"value:{i.id}", reference_label(i.label, gemeente[i.id], nederland[i.id]), i.direction, i.unit)
+               for i in frame.config.framework.indicators]
     return _multiples(frame, columns, "Indicatoren", f"{frame.config.gemeente.name}: waarden zoals gepubliceerd; "
                       "donkerder = meer risico voor kinderen", shared=False, size=size)
 

@@ -134,10 +134,11 @@ def ranking_rows(data: ReportData) -> list[dict]:
 
 
 def profile(data: ReportData, name: str, codes: list[str]) -> dict:
-    """Indicator values of the member areas against the gemeente and the median of the
+    """Indicator values of the member areas against the gemeente, Nederland and the median of the
     areas, with counts (suppressed), reliability marks and the drivers."""
     run, threshold = data.run, data.config.report.suppress_below
     gemeente = reference_values(run.tidy, data.config, data.config.gemeente.code)
+    nederland = reference_values(run.tidy, data.config, "NL00")  # the Nederland row of Kerncijfers, where an input has it
     scored = run.result.index.notna()
     median = run.matrix.values.loc[scored[scored].index].median()
     indicators = []
@@ -154,6 +155,7 @@ def profile(data: ReportData, name: str, codes: list[str]) -> dict:
         indicators.append({"label": indicator.label, "unit": indicator.unit,
                            "direction": DIRECTION_LABELS[indicator.direction], "members": members,
                            "gemeente": _fmt(gemeente.at[indicator.id, "value"]),
+                           "nederland": _fmt(nederland.at[indicator.id, "value"]),
                            "median": _fmt(median[indicator.id])})
     previous = pd.DataFrame() if data.frame.overlays.changes is None else data.frame.overlays.changes.set_index("area_code")
     areas = [{"code": code, "name": run.matrix.areas.at[code, "area_name"],
