@@ -281,10 +281,9 @@ def config_text(plan: ProjectPlan) -> str:
         f"  code: {data.code}",
         f"  name: {_q(data.name)}",
         f"# Ranked unit: {plan.rankable['wijk']} of {plan.units['wijk']} wijken and {plan.rankable['buurt']} of "
-        f"{plan.units['buurt']} buurten have at least {GATE}",
-        "# households with children (KWB 2023). Wijken are ranked when at least "
-        f"{MIN_WIJKEN} of them pass that gate, else buurten:",
-        f"# a ranking of fewer than {MIN_WIJKEN} wijken says little.",
+        f"{plan.units['buurt']} buurten have at least {GATE} households with children",
+        f"# (KWB 2023). Wijken are ranked when at least {MIN_WIJKEN} of them pass that gate, else buurten: a ranking",
+        f"# of fewer than {MIN_WIJKEN} wijken says little.",
         f"level: {level}",
         'period: "2023"',
         "",
@@ -308,7 +307,7 @@ def config_text(plan: ProjectPlan) -> str:
         lines += [f"  geometry: {folder}/wijken.geojson"]
     else:
         lines += ["  # No buurt polygons: aandacht ships no public buurt boundaries for the whole country (the only",
-                  "  # public source found is too large to include). So there are no maps, and schools cannot be placed",
+                  "  # public whole-country buurt file found could not be obtained). So there are no maps, and schools cannot be placed",
                   "  # in buurten by point in polygon: run `aandacht fetch locations` (PDOK gives each school's buurt) or",
                   "  # fill school_locations.csv with buurt codes. With the CBS wijk- en buurtkaart 2023 (PDOK) saved as",
                   "  # buurten.geojson (area_code = buurtcode) you can add:  geometry: ../data/" + plan.slug + "/buurten.geojson"]
