@@ -42,8 +42,12 @@ class MapOptions(Strict):
 class ReportOptions(Strict):
     """How ``aandacht report`` writes the report: counts under ``suppress_below`` are shown
     as "<N" (statistical disclosure control); without designated aandachtsgebieden the
-    ``profile_top`` highest-ranked areas get a profile."""
+    ``profile_top`` highest-ranked areas get a profile. ``dominance_factor``: a domain or
+    indicator whose real share of the score differs from its nominal weight by more than this
+    factor (either way) is named in the report and by ``aandacht score``
+    (:mod:`aandacht.scoring.dominance`)."""
 
     suppress_below: Annotated[int, Field(ge=0)] = 10
     profile_top: Annotated[int, Field(ge=0)] = 5
     title: str | None = None
+    dominance_factor: Annotated[float, Field(gt=1, le=10)] = 1.5

@@ -41,8 +41,15 @@ def print_ranking(table: pd.DataFrame, run, top: int | None) -> None:
         remark = row.opmerking
         out.add_row(rank, row.area_code, row.area_name, score, row.grootste_bijdrage, row.betrouwbaarheid, remark)
     make_console().print(out)
-    console.print("[dim]betr.: B = betrouwbaar, I = indicatief (kleine noemer), ? = noemer onbekend; "
-                  "score 0 = gunstigste, 100 = ongunstigste wijk[/dim]")
+    console.print(f"[dim]betr.: B = betrouwbaar, I = indicatief (kleine noemer), ? = noemer onbekend; "
+                  f"{config.framework.index.label}: 0 = minste, 100 = meeste aandacht nodig[/dim]")
+
+
+def print_dominance(lines: list[str]) -> None:
+    """The parts of the score that count much more or less than their weight (Dutch, one line each)."""
+    console = make_console()
+    for line in lines:
+        console.print(f"Let op: {line}", style="yellow", highlight=False, markup=False)
 
 
 def print_check(report, title: str) -> None:
