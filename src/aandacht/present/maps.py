@@ -445,10 +445,11 @@ IKC_STYLE = {
     "other": {"marker": "o", "s": 13, "facecolor": "#4d4d4d", "edgecolor": "white", "linewidths": 0.5, "zorder": 10},
 }
 # The change map: Plus-IKCs by what changed since the previous round.
-PLUS_CHANGE_STYLE = {
-    "nieuw": ("nieuw Plus-IKC", {"marker": "*", "s": 190, "facecolor": "white", "edgecolor": "#1a1a1a", "linewidths": 1.0}),
-    "blijft": ("blijft Plus-IKC", {"marker": "*", "s": 190, "facecolor": "#4d4d4d", "edgecolor": "white", "linewidths": 0.8}),
-    "eraf": ("geen Plus-IKC meer", {"marker": "X", "s": 80, "facecolor": "white", "edgecolor": "#1a1a1a", "linewidths": 1.0}),
+PLUS_CHANGE_STYLE = {  # shapes, not colours alone, tell the groups apart; all white-filled with a dark edge
+    "nieuw": ("nieuw Plus-IKC", [{"marker": "o", "s": 330, "facecolor": "white", "edgecolor": "#1a1a1a", "linewidths": 1.0},
+                                 {"marker": "*", "s": 120, "facecolor": "#1a1a1a", "edgecolor": "#1a1a1a", "linewidths": 0.5}]),
+    "blijft": ("blijft Plus-IKC", [IKC_STYLE["plus-ikc"]]),
+    "eraf": ("geen Plus-IKC meer", [{"marker": "X", "s": 90, "facecolor": "white", "edgecolor": "#1a1a1a", "linewidths": 1.0}]),
 }
 
 
@@ -582,22 +583,23 @@ def _draw_ikcs(frame: MapFrame, panels: Panels, style: str) -> list:
         return []
     handles, fonts, keyed = [], FONTS[panels.size], frame.keyed
     groups = _ikc_groups(ikcs, style)
-    for key, (label, marker_style, subset) in groups.items():
+    for key, (label, layers, subset) in groups.items():
         placed = subset.dropna(subset=["x_rd", "y_rd"])
         for ax in panels.all:
             shown = placed
             if ax is panels.main and panels.inset is not None:
                 shown = placed[~_inside(panels.box, placed["x_rd"], placed["y_rd"])]
-            ax.scatter(shown["x_rd"], shown["y_rd"], **{"zorder": 12, **marker_style}, gid=f"ikc-{key}")
+            for layer, marker in enumerate(layers):
+                ax.scatter(shown["x_rd"], shown["y_rd"], **{"zorder": 12 + 0.1 * layer, **marker}, gid=f"ikc-{key}")
             panels.labeller.block_points(ax, shown["x_rd"].to_numpy(), shown["y_rd"].to_numpy(),
-                                         np.sqrt(marker_style["s"]) / 2 + 0.5)
+                                         np.sqrt(max(m["s"] for m in layers)) / 2 + 0.5)
         unplaced = len(subset) - len(placed)
-        handle_style = {k: v for k, v in marker_style.items() if k not in ("s", "linewidths", "zorder")}
-        handles.append(Line2D([], [], linestyle="", markersize=np.sqrt(marker_style["s"]),
-                              markeredgewidth=marker_style["linewidths"],
-                              **{("markerfacecolor" if k == "facecolor" else "markeredgecolor" if k == "edgecolor" else k): v
-                                 for k, v in handle_style.items()},
-                              label=f"{label} ({len(placed)})" + (f"; {unplaced} zonder locatie niet getoond" if unplaced else "")))
+        parts = tuple(Line2D([], [], linestyle="", marker=m["marker"], markersize=np.sqrt(m["s"]),
+                             markerfacecolor=m["facecolor"], markeredgecolor=m["edgecolor"],
+                             markeredgewidth=m["linewidths"]) for m in layers)
+        handle = parts[0] if len(parts) == 1 else parts
+        text = f"{label} ({len(placed)})" + (f"; {unplaced} zonder locatie niet getoond" if unplaced else "")
+        handles.append(_Labelled(handle, text))
     if style == "change":
         keyed = _change_keyed(frame)
     for row in keyed.itertuples():
@@ -610,11 +612,11 @@ def _draw_ikcs(frame: MapFrame, panels: Panels, style: str) -> list:
 def _ikc_groups(ikcs: pd.DataFrame, style: str) -> dict:
     """Marker groups: by status, or (change map) Plus-IKCs by what changed and the others as dots."""
     if style == "status":
-        return {s: (IKC_LABELS[s], IKC_STYLE[s], ikcs[ikcs["status"] == s])
+        return {s: (IKC_LABELS[s], [IKC_STYLE[s]], ikcs[ikcs["status"] == s])
                 for s in ("other", "candidate", "plus-ikc") if (ikcs["status"] == s).any()}
     change = ikcs.get("continuity", pd.Series("", index=ikcs.index)).map(plus_change)
     change = change.where((ikcs["status"] == "plus-ikc") | (change == "eraf"))
-    groups = {"other": (IKC_LABELS["other"], IKC_STYLE["other"], ikcs[change.isna()])}
+    groups = {"other": (IKC_LABELS["other"], [IKC_STYLE["other"]], ikcs[change.isna()])}
     for key, (label, marker) in PLUS_CHANGE_STYLE.items():
         if (change == key).any():
             groups[key] = (label, marker, ikcs[change == key])
@@ -651,6 +653,14 @@ def _key_lines(frame: MapFrame, keyed: pd.DataFrame, change: bool = False) -> li
     return lines
 
 
+@dataclass
+class _Labelled:
+    """A legend entry whose handle is a tuple of markers drawn on top of each other."""
+
+    handle: object
+    label: str
+
+
 def _legend(panels: Panels, handles: list, title: str, key: list[tuple[str, bool]]) -> None:
     """The legend and, below or beside it, the key to the numbered IKCs (in two columns when long)."""
     fig, size, fonts = panels.fig, panels.size, FONTS[panels.size]
@@ -658,9 +668,13 @@ def _legend(panels: Panels, handles: list, title: str, key: list[tuple[str, bool
     inset = panels.inset is not None
     room = (panels.rects["side"][2] if inset or size == "slide" else 0.45) * SIZES[size][0] * 72
     chars = int((room - 30) / (fonts["legend"] * 0.56))
-    for handle in handles:
-        handle.set_label(textwrap.fill(handle.get_label(), chars, break_on_hyphens=False))
-    legend = fig.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=(x, top), frameon=False,
+    from matplotlib.legend_handler import HandlerTuple
+
+    labels = [textwrap.fill(h.label if isinstance(h, _Labelled) else h.get_label(), chars, break_on_hyphens=False)
+              for h in handles]
+    handles = [h.handle if isinstance(h, _Labelled) else h for h in handles]
+    legend = fig.legend(handles, labels, title=title, loc="upper left", bbox_to_anchor=(x, top), frameon=False,
+                        handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
                         fontsize=fonts["legend"], title_fontsize=fonts["legend"] + 0.5, alignment="left",
                         borderaxespad=0.0, handlelength=1.6, labelspacing=0.45)
     legend.get_title().set_weight("bold")
@@ -771,7 +785,8 @@ def change_map(frame: MapFrame, size: str | None = None):
                    hatch_left=list((change == "left").to_numpy()))
     counts = change.value_counts()
     handles = [Patch(facecolor=CHANGE_COLOURS[c], edgecolor="#777777", lw=0.4, hatch="...." if c == "left" else None,
-                     label=f"{CHANGE_LABELS[c]} ({int(counts.get(c, 0))})") for c in ("entered", "stayed", "left", "none")]
+                     label=f"{CHANGE_LABELS[c]} ({int(counts.get(c, 0))})") for c in ("entered", "stayed", "left", "none")
+               if counts.get(c, 0) or c == "none"]
     handles += _overlay(frame, panels, ikc_style="change")
     keyed = _change_keyed(frame) if frame.ikcs is not None and "continuity" in frame.ikcs.columns else frame.keyed.iloc[0:0]
     _legend(panels, handles, f"Aandachtsgebied {old} \u2192 {new}", _key_lines(frame, keyed, change=True))
@@ -788,7 +803,7 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
     count = len(panels_spec)
     ncols = (2 if count <= 4 else 3) if size == "a4" else min(count, 4 if count <= 8 else 5)
     nrows = int(np.ceil(count / ncols))
-    top = (0.9 if size == "a4" else 0.82) - (DEMO_SPACE[size] if frame.overlays.demonstration else 0)
+    top = (0.885 if size == "a4" else 0.8) - (DEMO_SPACE[size] if frame.overlays.demonstration else 0)
     bottom = 0.14 if shared else 0.17
     grid = fig.add_gridspec(nrows, ncols, left=0.02, right=0.98, top=top, bottom=bottom,
                             hspace=0.3 if shared else 0.62, wspace=0.05)

@@ -59,10 +59,11 @@ from .maps import (
     years_text,
 )
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN
-from .overlays import CHANGE_LABELS, is_true
+from .overlays import is_true
 from .phrases import dominance_lines, lower_first, percent, short_label, unit_for, with_unit
 
 REPORT_DPI = 150
+PAGE_ONE_DOMINANCE = 2  # at most this many weight warnings on page 1; all of them in appendix B.3
 MAPS = {"score": ("kaart-score", score_map), "domains": ("kaart-domeinen", domain_maps),
         "indicators": ("kaart-indicatoren", indicator_maps), "probability": ("kaart-kans", probability_map),
         "change": ("kaart-verandering", change_map)}
@@ -70,6 +71,7 @@ SENSE = {"<=": "ten hoogste", ">=": "ten minste", "==": "precies", "=": "precies
 TREATMENT_ACTIONS = {"none": "geen (binnen de grenzen)", "winsorised": "uiterste waarden ingeperkt", "log": "logaritme",
                      "too few values": "te weinig waarden", "treatment off": "uitgezet"}
 PLUS_CHANGE_WORDS = {"nieuw": "nieuw", "blijft": "blijft", "eraf": "stopt"}
+RANKING_CHANGE = {"entered": "nieuw", "stayed": "blijft", "left": "niet meer"}  # aandachtsgebied against the previous round
 
 
 def suppress(value: float | None, threshold: int) -> str:
@@ -252,8 +254,9 @@ def robustness_lines(data: ReportData) -> list[str]:
     sure = [c for c in members if p.get(c, 0) >= 0.95]
     doubt = sorted((c for c in members if p.get(c, 0) < 0.95), key=lambda c: -p.get(c, 0))
     outside = p.drop(index=[c for c in members if c in p.index]).sort_values(ascending=False)
-    lines = [f"{len(sure)} van de {len(members)} {data.level_plural} in de aandachtsgebieden {'is' if len(sure) == 1 else 'zijn'} "
-             "aandachtsgebied bij (vrijwel) elke verdedigbare methodekeuze (95% of vaker)."]
+    lines = [f"Zekerheid: {len(sure)} van de {len(members)} {data.level_plural} in de aandachtsgebieden "
+             f"{'is' if len(sure) == 1 else 'zijn'} aandachtsgebied bij 95% of meer van de verdedigbare methodekeuzes "
+             "(kolom zekerheid)."]
     if doubt:
         lines.append("Minder zeker: " + _list([f"{data.names[c]} ({percent(p[c], 0)})" for c in doubt]) + ".")
     close = outside[outside >= 0.05]
@@ -289,13 +292,13 @@ def summary(data: ReportData) -> dict:
     domains = [lower_first(data.run.result.tree.labels[d]) for d in data.run.result.tree.top_level]
     facts = {
         "lead": (f"De {lower_first(config.framework.index.label)} zegt per {config.level} hoeveel aandacht kinderen er nodig hebben (100 = het "
-                 f"meest, 0 = het minst) en combineert {_list(domains)}. {data.ranked} {data.level_plural} hebben een "
-                 "score."),
+                 f"meest, 0 = het minst) en combineert {_list(domains)}; uitleg in gewone taal in bijlage B. "
+                 f"{data.ranked} {data.level_plural} hebben een score."),
         "unscored": " ".join(filter(None, [
             f"Niet gescoord: {_list(gate)} (te weinig {config.population.label})." if gate and config.population
             else f"Niet gescoord: {_list(gate)}." if gate else "",
             f"Geen score: {_list(nodata)} (te weinig gegevens)." if nodata else ""])),
-        "dominance": dominance_lines(data.run),
+        "dominance": dominance_lines(data.run)[:PAGE_ONE_DOMINANCE],
         "robust": robustness_lines(data),
         "changes": change_lines(data),
         "unplaced": unplaced_ikcs(data),
@@ -340,7 +343,7 @@ def remarks(data: ReportData, code: str) -> str:
     parts = ["niet gescoord: te weinig gegevens"] if kind == "nodata" else []
     for indicator, reason in data.run.matrix.missing_reason.loc[code].items():
         if reason:
-            parts.append(f"geen cijfer voor {lower_first(short_label(data.indicators[indicator].label))} "
+            parts.append(f"geen cijfer: {lower_first(short_label(data.indicators[indicator].label))} "
                          f"({MISSING_LABELS.get(reason, 'onbekend')})")
     return "; ".join(parts)
 
@@ -363,7 +366,7 @@ def ranking_rows(data: ReportData) -> list[dict]:
                 "mark": mark.get(code, "") if data.rank(code) else "",
                 "population": suppress(run.matrix.areas.at[code, "population"], data.threshold),
                 "remark": remarks(data, code), "gebied": gebied.get(code, ""),
-                "change": CHANGE_LABELS.get(change.get(code), "")}
+                "change": RANKING_CHANGE.get(change.get(code), "")}
         if robust is not None and code in robust.index:
             r = robust.loc[code]
             item["p"] = percent(r["p_designated"], 0)
@@ -416,12 +419,14 @@ def profile(data: ReportData, name: str, codes: list[str]) -> dict:
 
 
 def _ikc_status(row) -> str:
+    """'Plus-IKC', 'komt in aanmerking, niet gekozen' or 'geen Plus-IKC', with the reason when given."""
+    reason = str(row.get("reason", "") or "")
+    reason = "" if reason == "nan" else reason
     if row["status"] == "plus-ikc":
         return "Plus-IKC"
     if row["status"] == "candidate":
-        return "komt in aanmerking, niet gekozen"
-    reason = str(row.get("reason", "") or "")
-    return f"geen Plus-IKC: {reason}" if reason and reason != "nan" else "geen Plus-IKC"
+        return "komt in aanmerking, niet gekozen" + (f" ({reason})" if reason else "")
+    return f"geen Plus-IKC: {reason}" if reason else "geen Plus-IKC"
 
 
 def profiles(data: ReportData) -> tuple[list[dict], bool]:
@@ -526,7 +531,8 @@ def method_tables(data: ReportData) -> dict:
                     {"name": "Plaatsnamen (kaarten)", "years": "2024", "licence": ATTRIBUTION_PLAATSEN}]
     files = [{"name": n, "file": s.path.name, "year": s.period} for n, s in config.inputs.items()]
     manifest = data.manifest
-    return {"plain": method_text.plain(config, config.framework.index.label, data.level_plural), "sources": source_rows, "files": files,
+    return {"plain": method_text.plain(config, config.framework.index.label, data.level_plural), "sources": source_rows,
+            "files": files, "dominance": dominance_lines(data.run),
             "indicators": indicators, "formulas": method_text.formulas(config), "treatment": treatment_rows(data),
             "manifest": {"created": manifest.get("created_utc", ""), "versions": manifest.get("versions", {}),
                          "inputs": {k: {"file": Path(v["path"]).name, "sha256": v["sha256"][:16]}
