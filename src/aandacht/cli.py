@@ -365,7 +365,7 @@ def _map_inputs(config_path, round_dir, tables: dict[str, Path | None], kind: st
 @click.option("--size", type=click.Choice(list(MAP_SIZES)), default=None, help="Page size (default: maps.size).")
 @click.option("--classes", type=click.Choice(list(CLASSIFICATIONS)), default=None,
               help="Class breaks of the score map (default: maps.classes; fixed uses maps.breaks).")
-@click.option("--dpi", type=click.IntRange(min=20, max=1200), default=None, help="PNG resolution (default: maps.dpi, 300).")
+@click.option("--dpi", type=click.IntRange(min=20, max=1200), default=None, help="PNG resolution (default: maps.dpi, 200).")
 @_overlay_options
 @_force_option
 def map_command(config_path, out_dir, formats, size, classes, dpi, round_dir, gebieden, ikcs, robustness, changes,

@@ -15,7 +15,9 @@ class MapOptions(Strict):
 
     Classes: ``quantiles`` (equal numbers of areas per class), ``fisher_jenks`` (natural
     breaks), or ``fixed`` with ``breaks`` as increasing class upper bounds on the score
-    scale. Palettes are colour-blind-safe sequential matplotlib colormaps.
+    scale. Palettes are colour-blind-safe sequential matplotlib colormaps. ``dpi``: PNG resolution;
+    200 is sharp on paper at A4 and keeps a herijking fast (the report embeds these PNGs); give 300
+    for a print shop, or use the PDF (vector) that ``aandacht map`` writes.
     """
 
     classes: ClassificationMethod = "quantiles"
@@ -23,8 +25,8 @@ class MapOptions(Strict):
     breaks: list[float] = Field(default_factory=list)
     palette: Literal["YlOrRd", "OrRd", "YlOrBr", "PuRd", "YlGnBu", "viridis", "cividis", "magma"] = "YlOrRd"
     size: MapSize = "a4"
-    formats: list[MapFormat] = Field(default_factory=lambda: ["png", "pdf"])
-    dpi: Annotated[int, Field(ge=20, le=1200)] = 300
+    formats: list[MapFormat] = Field(default_factory=lambda: ["png"])
+    dpi: Annotated[int, Field(ge=20, le=1200)] = 200
     inset: Literal["auto", "off"] = "auto"
     inset_max_share: Annotated[float, Field(gt=0, le=1)] = 0.25
     label_top: Annotated[int, Field(ge=0)] = 5

@@ -224,20 +224,28 @@ class Labeller:
 
     def place(self, label: Label):
         """Place ``label`` at the first free position; return the text artist, or None when an
-        optional label finds no free place."""
+        optional label finds no free place. The text is laid out once; each candidate position
+        shifts its box (alignment and offset), so trying positions costs no new layout."""
+        from matplotlib.transforms import Bbox
+
         ax = label.ax
-        text = ax.annotate(label.text, (label.x, label.y), xytext=(0, 0), textcoords="offset points",
-                           fontsize=label.fontsize, weight=label.weight, style=label.style, color=label.colour,
-                           zorder=30, gid=label.gid, path_effects=halo(), annotation_clip=False)
+        text = ax.annotate(label.text, (label.x, label.y), xytext=(0, 0), textcoords="offset points", ha="left",
+                           va="bottom", fontsize=label.fontsize, weight=label.weight, style=label.style,
+                           color=label.colour, zorder=30, gid=label.gid, path_effects=halo(), annotation_clip=False)
+        box = text.get_window_extent(self.renderer)
+        width, height, scale = box.width, box.height, self.fig.dpi / 72
+        shift = {"left": 0.0, "center": -width / 2, "right": -width, "bottom": 0.0, "top": -height}
+
+        def at(offset, ha, va):
+            x0 = box.x0 + offset[0] * scale + shift[ha]
+            y0 = box.y0 + offset[1] * scale + (-height / 2 if va == "center" else shift[va])
+            return Bbox([[x0, y0], [x0 + width, y0 + height]])
+
         best = None
         for offset, ha, va, leader in self._candidates(label):
-            text.xyann = offset
-            text.set_ha(ha)
-            text.set_va(va)
-            bbox = text.get_window_extent(self.renderer).expanded(1.04, 1.08)
-            cost = self._free(ax, bbox)
+            cost = self._free(ax, at(offset, ha, va).expanded(1.04, 1.08))
             if cost == 0:
-                best = (offset, ha, va, leader, bbox)
+                best = (offset, ha, va, leader, cost)
                 break
             if best is None or cost < best[-1]:
                 best = (offset, ha, va, leader, cost)
@@ -249,10 +257,10 @@ class Labeller:
         text.xyann = offset
         text.set_ha(ha)
         text.set_va(va)
-        bbox = text.get_window_extent(self.renderer)
+        placed = at(offset, ha, va)
         if leader:
-            self._leader(ax, label, bbox)
-        self.block(ax, [bbox.expanded(1.04, 1.08)])
+            self._leader(ax, label, placed)
+        self.block(ax, [placed.expanded(1.04, 1.08)])
         self.placed.append(text)
         return text
 

@@ -169,6 +169,11 @@ class MapFrame:
 
     def unscored(self) -> pd.Series:
         """Per area: '' (scored), 'gate' (not scored: too few of the population) or 'nodata'."""
+        if "_unscored" not in self.__dict__:
+            self.__dict__["_unscored"] = self._unscored()
+        return self.__dict__["_unscored"]
+
+    def _unscored(self) -> pd.Series:
         gate = ~self.areas["scored"].astype(bool)
         nodata = self.areas["score"].isna() & ~gate
         return pd.Series(np.where(gate, "gate", np.where(nodata, "nodata", "")), index=self.areas.index)
@@ -901,34 +906,51 @@ def render_maps(frame: MapFrame, size: str | None = None) -> dict[str, object]:
     return figures
 
 
-class Rendered:
-    """A figure drawn once into pixels at ``dpi``: PNG bytes at that resolution, or scaled down
-    for the report (no second drawing), and the figure itself for a vector PDF."""
+_ENCODER = []  # one thread pool for PNG encoding (zlib releases the GIL: it runs while the next map is drawn)
 
-    def __init__(self, fig, dpi: int):
+
+def _encoder():
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not _ENCODER:
+        _ENCODER.append(ThreadPoolExecutor(max_workers=2, thread_name_prefix="aandacht-png"))
+    return _ENCODER[0]
+
+
+class Rendered:
+    """A figure drawn once into pixels at ``dpi``. PNG bytes at that resolution and at each of the
+    lower resolutions in ``also`` (for the report; scaled down from the same pixels, not drawn again)
+    are encoded in a background thread; the figure is kept for a vector PDF."""
+
+    def __init__(self, fig, dpi: int, also: tuple[int, ...] = ()):
         from PIL import Image
 
         self.fig, self.dpi = fig, dpi
         fig.set_dpi(dpi)
         fig.canvas.draw()
-        self.image = Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba()).convert("RGB")
+        self.image = Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba()).copy()
+        self._png = {d: _encoder().submit(self._encode, d) for d in {dpi, *(min(a, dpi) for a in also)}}
 
     def png(self, dpi: int | None = None) -> bytes:
-        """PNG bytes at ``dpi`` (default: as drawn), made once per resolution."""
-        cache = self.__dict__.setdefault("_png", {})
-        if dpi not in cache:
-            cache[dpi] = self._encode(dpi)
-        return cache[dpi]
+        """PNG bytes at ``dpi`` (default: as drawn)."""
+        dpi = min(dpi or self.dpi, self.dpi)
+        if dpi not in self._png:
+            self._png[dpi] = _encoder().submit(self._encode, dpi)
+        return self._png[dpi].result()
 
-    def _encode(self, dpi: int | None) -> bytes:
-        image = self.image
-        if dpi is not None and dpi < self.dpi:
-            from PIL import Image
+    def _encode(self, dpi: int) -> bytes:
+        from PIL import Image
 
-            width, height = self.image.size
-            image = image.resize((round(width * dpi / self.dpi), round(height * dpi / self.dpi)), Image.LANCZOS)
+        image = self.image.convert("RGB")  # a quarter less to compress; in the worker thread
+        if dpi < self.dpi:
+            factor = self.dpi / dpi
+            if factor == int(factor):
+                image = image.reduce(int(factor))
+            else:
+                width, height = image.size
+                image = image.resize((round(width / factor), round(height / factor)), Image.BILINEAR, reducing_gap=2.0)
         buffer = io.BytesIO()
-        image.save(buffer, format="PNG", compress_level=3, dpi=(dpi or self.dpi, dpi or self.dpi))
+        image.save(buffer, format="PNG", compress_level=1, dpi=(dpi, dpi))
         return buffer.getvalue()
 
     def write(self, path: Path) -> None:

@@ -71,15 +71,15 @@ def dominance_sentence(found: Dominance, area_name: str, indicator_label: str, u
             f"{percent(found.nominal)}): {why}, waardoor {effect} uitkomen.")
 
 
-def dominance_lines(run) -> list[str]:
+def dominance_lines(run, found: list[Dominance] | None = None) -> list[str]:
     """:func:`dominance_sentence` for every node of a scoring run whose real share of the score is off its
-    weight by more than the config's ``report.dominance_factor``: domains first, then indicators, the
-    largest difference (as a factor) first within each."""
+    weight by more than the config's ``report.dominance_factor`` (or for ``found``): domains first, then
+    indicators, the largest difference (as a factor) first within each."""
     import math
 
     indicators = {i.id: i for i in run.config.framework.indicators}
     names = run.matrix.areas["area_name"]
-    found = sorted(dominance(run.result, run.config.report.dominance_factor),
-                   key=lambda d: (d.is_indicator, -abs(math.log(d.ratio))))
+    found = dominance(run.result, run.config.report.dominance_factor) if found is None else found
+    found = sorted(found, key=lambda d: (d.is_indicator, -abs(math.log(d.ratio))))
     return [dominance_sentence(d, names[d.anchor], indicators[d.indicator].label, indicators[d.indicator].unit)
             for d in found]

@@ -62,7 +62,8 @@ from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN
 from .overlays import is_true
 from .phrases import dominance_lines, lower_first, percent, short_label, unit_for, with_unit
 
-REPORT_DPI = 150
+REPORT_DPI = 150  # maps drawn at more than EMBED_MAX_DPI are scaled down to this for the report
+EMBED_MAX_DPI = 200  # up to this resolution the report embeds the same PNG as the map file
 PAGE_ONE_DOMINANCE = 2  # at most this many weight warnings on page 1; all of them in appendix B.3
 MAPS = {"score": ("kaart-score", score_map), "domains": ("kaart-domeinen", domain_maps),
         "indicators": ("kaart-indicatoren", indicator_maps), "probability": ("kaart-kans", probability_map),
@@ -147,6 +148,15 @@ class ReportData:
     @cached_property
     def indicators(self) -> dict:
         return {i.id: i for i in self.config.framework.indicators}
+
+    @cached_property
+    def dominance(self) -> list:
+        """The nodes whose real share of the score is off their weight (:mod:`aandacht.scoring.dominance`)."""
+        return dominance(self.run.result, self.config.report.dominance_factor)
+
+    @cached_property
+    def weight_lines(self) -> list[str]:
+        return dominance_lines(self.run, self.dominance)
 
     @cached_property
     def ranked(self) -> int:
@@ -298,7 +308,7 @@ def summary(data: ReportData) -> dict:
             f"Niet gescoord: {_list(gate)} (te weinig {config.population.label})." if gate and config.population
             else f"Niet gescoord: {_list(gate)}." if gate else "",
             f"Geen score: {_list(nodata)} (te weinig gegevens)." if nodata else ""])),
-        "dominance": dominance_lines(data.run)[:PAGE_ONE_DOMINANCE],
+        "dominance": data.weight_lines[:PAGE_ONE_DOMINANCE],
         "robust": robustness_lines(data),
         "changes": change_lines(data),
         "unplaced": unplaced_ikcs(data),
@@ -514,7 +524,7 @@ def method_tables(data: ReportData) -> dict:
     real weights, formulas, data quality (missing, indicatief, outlier treatment) and the record."""
     config, result = data.config, data.run.result
     weights = result.effective_weights.set_index("indicator")
-    found = {d.node for d in dominance(result, config.report.dominance_factor)}
+    found = {d.node for d in data.dominance}
     indicators = []
     for i in config.framework.indicators:
         definition = i.variable or f"{i.numerator} / {i.denominator} \u00d7 {dutch_number(i.scale, 0)}"
@@ -532,7 +542,7 @@ def method_tables(data: ReportData) -> dict:
     files = [{"name": n, "file": s.path.name, "year": s.period} for n, s in config.inputs.items()]
     manifest = data.manifest
     return {"plain": method_text.plain(config, config.framework.index.label, data.level_plural), "sources": source_rows,
-            "files": files, "dominance": dominance_lines(data.run),
+            "files": files, "dominance": data.weight_lines,
             "indicators": indicators, "formulas": method_text.formulas(config), "treatment": treatment_rows(data),
             "manifest": {"created": manifest.get("created_utc", ""), "versions": manifest.get("versions", {}),
                          "inputs": {k: {"file": Path(v["path"]).name, "sha256": v["sha256"][:16]}
@@ -557,8 +567,13 @@ def treatment_rows(data: ReportData) -> list[dict]:
 
 # --- rendering ------------------------------------------------------------------------------
 
+def report_dpi(dpi: int) -> int:
+    """The resolution of a map drawn at ``dpi`` as the report embeds it (the same PNG up to EMBED_MAX_DPI)."""
+    return dpi if dpi <= EMBED_MAX_DPI else REPORT_DPI
+
+
 def _image(rendered: Rendered) -> str:
-    return "data:image/png;base64," + base64.b64encode(rendered.png(min(REPORT_DPI, rendered.dpi))).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(rendered.png(report_dpi(rendered.dpi))).decode("ascii")
 
 
 def report_maps(frame: MapFrame, rendered: dict | None = None) -> dict[str, str]:

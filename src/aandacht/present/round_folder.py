@@ -35,7 +35,7 @@ from ..rounds.herijking import Herijking
 from ..rounds.record import ROUND_JSON
 from .maps import Rendered, map_frame, render_maps
 from .overlays import Overlays, check_changes, check_ikcs, check_robustness, is_true
-from .report import ReportData, render_html, write_pdf
+from .report import ReportData, render_html, report_dpi, write_pdf
 from .tables import ranking, write_csv, write_workbook
 
 HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
@@ -169,7 +169,7 @@ def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history
     Each map is drawn once: the PNG file and the report's image come from the same pixels."""
     frame = map_frame(result.run, round_overlays(result, history))
     dpi = result.run.config.maps.dpi
-    rendered = {name: Rendered(fig, dpi) for name, fig in render_maps(frame).items()}
+    rendered = {name: Rendered(fig, dpi, also=(report_dpi(dpi),)) for name, fig in render_maps(frame).items()}
     writers = {f"{name}.png": (lambda path, r=r: path.write_bytes(r.png())) for name, r in rendered.items()}
     html = render_html(ReportData(result.run, frame, manifest, result.selection.constraints), rendered)
     writers["rapport.html"] = lambda path: path.write_text(html, encoding="utf-8")

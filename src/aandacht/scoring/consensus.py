@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from ..config import Config
 from ..errors import ConfigError
 from .composite import score
+from .ranks import rankdata
 
 
 @dataclass

@@ -19,10 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.stats import rankdata
 
 from ..config import Indicator, Normalisation
 from ..config.choices import NORMALISATIONS, check_implemented
+from .ranks import rankdata
 
 AREA_AXIS = -2
 

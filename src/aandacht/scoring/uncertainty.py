@@ -33,12 +33,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from ..config import Framework, Method, Uncertainty
 from ..errors import ConfigError
 from .aggregate import aggregate
 from .composite import normalise, prepare, score
+from .ranks import rankdata
 from .sobol import bootstrap_counts, jansen
 from .tree import compile_tree
 
