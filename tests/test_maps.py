@@ -105,7 +105,7 @@ def test_score_map_labels_every_gebied_and_numbers_every_plus_ikc_without_overla
     assert labels == set(GEBIEDEN["gebied"])
     assert sorted(t.get_text() for t in _texts(fig, "ikc-label")) == ["1", "2", "3"]  # two Plus-IKC's, one candidate
     key = [t.get_text() for t in _texts(fig, "ikc-key")]
-    assert "Plus-IKC" in key and "1 IKC A (Heechterp-Skieringen)" in key
+    assert "Plus-IKC's" in key and "1 IKC A (Heechterp-Skieringen)" in key
     assert "3 IKC C (Oud-Oost)" in key
     assert overlaps(fig, LABEL_GIDS) == []
     assert min(t.get_fontsize() for gid in LABEL_GIDS for t in _texts(fig, gid)) >= 7  # readable at A4

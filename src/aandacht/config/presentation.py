@@ -29,6 +29,7 @@ class MapOptions(Strict):
     dpi: Annotated[int, Field(ge=20, le=1200)] = 200
     inset: Literal["auto", "off"] = "auto"
     inset_max_share: Annotated[float, Field(gt=0, le=1)] = 0.25
+    inset_crowded_share: Annotated[float, Field(ge=0, le=1)] = 0.4
     label_top: Annotated[int, Field(ge=0)] = 5
     source_line: str | None = None
 

@@ -27,8 +27,9 @@ Labels never overlap (``present/cartography.py``).
 
 City zoom: when the densest half of the areas (households with children per km2 from the
 population gate, or 1 / area without one) fits in a box covering at most
-``maps.inset_max_share`` of the whole map, that box is drawn again enlarged ("Uitsnede"); on
-the main map the markers inside the box are left out (they are in the zoom).
+``maps.inset_max_share`` of the whole map (or at most ``maps.inset_crowded_share`` when those
+areas are crowded: under about 2 cm across on the map), that box is drawn again enlarged
+("Uitsnede"); on the main map the markers inside the box are left out (they are in the zoom).
 """
 
 from __future__ import annotations
@@ -134,7 +135,11 @@ class MapFrame:
 
     @cached_property
     def inset(self) -> tuple[float, float, float, float] | None:
-        return dense_extent(self.areas, self.options.inset_max_share) if self.options.inset == "auto" else None
+        if self.options.inset != "auto":
+            return None
+        main = LAYOUTS[(self.options.size, False)]["main"]
+        return dense_extent(self.areas, self.options.inset_max_share, self.options.inset_crowded_share,
+                            main[2] * SIZES[self.options.size][0])
 
     @cached_property
     def boundary(self):
@@ -294,9 +299,15 @@ def palette(name: str, count: int) -> list:
 
 # --- layout -----------------------------------------------------------------------
 
-def dense_extent(areas, max_share: float) -> tuple[float, float, float, float] | None:
-    """Bounding box of the densest half of the areas, if it covers at most ``max_share``
-    of the whole bounding box (see module docstring); else ``None``."""
+CROWDED_WIDTH_IN = 0.8  # dense areas narrower than this on the main map (about 2 cm) are crowded
+
+
+def dense_extent(areas, max_share: float, crowded_share: float = 0.0,
+                 map_inches: float = 7.8) -> tuple[float, float, float, float] | None:
+    """Bounding box (padded 6%) of the densest half of the areas, if it covers at most ``max_share``
+    of the whole bounding box, or at most ``crowded_share`` when those areas are crowded: their median
+    width (square root of the area), drawn on a main map ``map_inches`` wide, is under
+    :data:`CROWDED_WIDTH_IN`. Else ``None`` (see module docstring)."""
     surface = areas.geometry.area
     population = areas["population"]
     density = population / surface if population.notna().all() else 1.0 / surface
@@ -306,7 +317,9 @@ def dense_extent(areas, max_share: float) -> tuple[float, float, float, float] |
     box = (x0 - pad_x, y0 - pad_y, x1 + pad_x, y1 + pad_y)
     fx0, fy0, fx1, fy1 = areas.total_bounds
     share = (box[2] - box[0]) * (box[3] - box[1]) / ((fx1 - fx0) * (fy1 - fy0))
-    return box if share <= max_share else None
+    width = float(np.sqrt(dense.geometry.area).median()) / max(fx1 - fx0, fy1 - fy0) * map_inches
+    limit = max(max_share, crowded_share) if width < CROWDED_WIDTH_IN else max_share
+    return box if share <= limit else None
 
 
 # Figure fractions [left, bottom, width, height] of the main map, the zoom and the legend column.
@@ -640,21 +653,26 @@ def _change_keyed(frame: MapFrame) -> pd.DataFrame:
     return chosen
 
 
-def _key_lines(frame: MapFrame, keyed: pd.DataFrame, change: bool = False) -> list[tuple[str, bool]]:
-    """The numbered IKCs as (text, is_heading): a heading per group, then '1  obs Eestroom
-    Brandemeer (Vrijheidswijk)' per IKC (the gebied, else the area, it stands in)."""
+KEY_HEADINGS = {"plus-ikc": "Plus-IKC's", "candidate": "In aanmerking, niet gekozen", "nieuw": "Nieuw Plus-IKC",
+                "blijft": "Blijft Plus-IKC", "eraf": "Geen Plus-IKC meer"}
+
+
+def _key_lines(frame: MapFrame, keyed: pd.DataFrame, change: bool = False) -> list[tuple[str, str, bool]]:
+    """The numbered IKCs as (text, short text, is_heading): a heading per group, then
+    '1 obs Eestroom Brandemeer (Vrijheidswijk)' per IKC (the gebied, else the area, it stands in);
+    the short text leaves out where it stands (for a key in two columns)."""
     names = frame.areas["area_name"]
     gebied = frame.overlays.gebied_of()
     lines, heading = [], None
     for row in keyed.itertuples():
-        group = PLUS_CHANGE_STYLE[row.change][0] if change else IKC_LABELS[row.status]
+        group = KEY_HEADINGS[row.change if change else row.status]
         if group != heading:
-            lines.append((group[0].upper() + group[1:], True))
+            lines.append((group, group, True))
             heading = group
         area = getattr(row, "area_code", "")
         area = area if isinstance(area, str) else ""
         where = gebied.get(area) or names.get(area, "")
-        lines.append((f"{row.nr}  {row.name}" + (f" ({where})" if where else ""), False))
+        lines.append((f"{row.nr} {row.name}" + (f" ({where})" if where else ""), f"{row.nr} {row.name}", False))
     return lines
 
 
@@ -666,7 +684,7 @@ class _Labelled:
     label: str
 
 
-def _legend(panels: Panels, handles: list, title: str, key: list[tuple[str, bool]]) -> None:
+def _legend(panels: Panels, handles: list, title: str, key: list[tuple[str, str, bool]]) -> None:
     """The legend and, below or beside it, the key to the numbered IKCs (in two columns when long)."""
     fig, size, fonts = panels.fig, panels.size, FONTS[panels.size]
     x, top = panels.rects["side"][0], panels.rects["side"][1]
@@ -700,9 +718,10 @@ def _legend(panels: Panels, handles: list, title: str, key: list[tuple[str, bool
         rows = int((start - 0.055) / step)
     width = (right - left) / columns
     chars = int(width * SIZES[size][0] * 72 / (fontsize * 0.55))
-    for position, (text, heading) in enumerate(key[:rows * columns]):
+    for position, (text, short, heading) in enumerate(key[:rows * columns]):
         column, row = divmod(position, rows)
-        fig.text(left + column * width, start - row * step, textwrap.shorten(text, chars, placeholder="…"),
+        fig.text(left + column * width, start - row * step,
+                 textwrap.shorten(text if columns == 1 else short, chars, placeholder="…"),
                  fontsize=fontsize, weight="bold" if heading else "normal", va="top", ha="left", gid="ikc-key")
     if len(key) > rows * columns:
         fig.text(left, 0.05, f"… en nog {len(key) - rows * columns} (zie de tabel in het rapport)", fontsize=fontsize,
