@@ -170,7 +170,7 @@ def test_legend_fits_on_the_page(run, overlays):
         fig = score_map(map_frame(run, overlays), size)
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
-        for item in [*fig.legends, *_texts(fig, "ikc-key"), *_texts(fig, "subtitle")]:
+        for item in [*fig.legends, *_texts(fig, "ikc-key"), *_texts(fig, "subtitle"), *_texts(fig, "source")]:
             box = item.get_window_extent(renderer)
             assert box.x1 <= fig.bbox.x1 + 1 and box.y0 >= fig.bbox.y0 - 1, (size, item)
 

@@ -348,7 +348,7 @@ def _figure(size: str, title: str, subtitle: str, footer: str, demonstration: li
     fig.text(0.03, top - (0.024 if size == "a4" else 0.055),
              textwrap.fill(subtitle, 118 if size == "a4" else 170, break_on_hyphens=False), fontsize=fonts["subtitle"],
              va="top", color="#333333", gid="subtitle")
-    fig.text(0.03, 0.01, textwrap.fill(footer, 160 if size == "a4" else 210, break_on_hyphens=False),
+    fig.text(0.03, 0.01, textwrap.fill(footer, 148 if size == "a4" else 200, break_on_hyphens=False),
              fontsize=fonts["footer"], color="#444444", va="bottom", gid="source")
     if demonstration:
         parts = ", ".join(DEMONSTRATION_PARTS.get(d, d) for d in demonstration)
