@@ -188,10 +188,12 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
               force: bool, with_pdf: bool) -> None:
     """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
     from .archive.manifest import build_manifest
+    from .present.phrases import dominance_lines
     from .present.round_folder import earlier_rounds, round_writers, visual_writers
     from .present.terminal import (
         print_changes,
         print_designation,
+        print_dominance,
         print_notes,
         print_selection,
     )
@@ -205,6 +207,7 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         pdf_available()
     result = run_herijking(config, round_year, previous_dir)
     print_notes(result.notes)
+    print_dominance(dominance_lines(result.run))
     print_designation(result.designation)
     print_selection(result.selection)
     if result.previous is not None:

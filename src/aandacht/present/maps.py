@@ -304,7 +304,7 @@ CROWDED_WIDTH_IN = 0.8  # dense areas narrower than this on the main map (about 
 
 def dense_extent(areas, max_share: float, crowded_share: float = 0.0,
                  map_inches: float = 7.8) -> tuple[float, float, float, float] | None:
-    """Bounding box (padded 6%) of the densest half of the areas, if it covers at most ``max_share``
+    """Bounding box (padded 6%, within the map) of the densest half of the areas, if it covers at most ``max_share``
     of the whole bounding box, or at most ``crowded_share`` when those areas are crowded: their median
     width (square root of the area), drawn on a main map ``map_inches`` wide, is under
     :data:`CROWDED_WIDTH_IN`. Else ``None`` (see module docstring)."""
@@ -314,8 +314,8 @@ def dense_extent(areas, max_share: float, crowded_share: float = 0.0,
     dense = areas[density >= density.median()]
     x0, y0, x1, y1 = dense.total_bounds
     pad_x, pad_y = 0.06 * (x1 - x0), 0.06 * (y1 - y0)
-    box = (x0 - pad_x, y0 - pad_y, x1 + pad_x, y1 + pad_y)
     fx0, fy0, fx1, fy1 = areas.total_bounds
+    box = (max(x0 - pad_x, fx0), max(y0 - pad_y, fy0), min(x1 + pad_x, fx1), min(y1 + pad_y, fy1))
     share = (box[2] - box[0]) * (box[3] - box[1]) / ((fx1 - fx0) * (fy1 - fy0))
     width = float(np.sqrt(dense.geometry.area).median()) / max(fx1 - fx0, fy1 - fy0) * map_inches
     limit = max(max_share, crowded_share) if width < CROWDED_WIDTH_IN else max_share
@@ -407,6 +407,9 @@ def _draw_areas(ax, frame: MapFrame, colours: list, edge: str = "white", hatch_l
     outline(ax, frame.boundary, colour="#4d4d4d", width=0.9, zorder=3)
 
 
+_GEMEENTE_PATHS: dict = {}  # gm_code -> matplotlib Path, made once per process
+
+
 def _draw_neighbours(ax, frame: MapFrame) -> None:
     """The neighbouring gemeenten in grey, under the areas."""
     from .cartography import polygon_path
@@ -415,8 +418,9 @@ def _draw_neighbours(ax, frame: MapFrame) -> None:
     y0, y1 = ax.get_ylim()
     layers = orientation((x0, y0, x1, y1), frame.config.gemeente.code)
     if layers.gemeenten:
-        draw_paths(ax, [polygon_path(g) for _, _, g in layers.gemeenten], NEIGHBOUR["facecolor"],
-                   edgecolor=NEIGHBOUR["edgecolor"], linewidth=0.7, zorder=0.5)
+        paths = [_GEMEENTE_PATHS.setdefault(code, polygon_path(g)) if code not in _GEMEENTE_PATHS else _GEMEENTE_PATHS[code]
+                 for code, _, g in layers.gemeenten]
+        draw_paths(ax, paths, NEIGHBOUR["facecolor"], edgecolor=NEIGHBOUR["edgecolor"], linewidth=0.7, zorder=0.5)
 
 
 def _name_neighbours(ax, frame: MapFrame, labeller: Labeller, fonts: dict) -> None:
