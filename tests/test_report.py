@@ -173,7 +173,7 @@ def test_hand_tables_fill_the_report(full_html):
     assert "DEMONSTRATIEGEGEVENS" in full_html
     assert "IKC Noord" in text and "Stichting Noord" in text and "net onder de drempel" in text
     assert "Nieuw aandachtsgebied: Bilgaard & Havankpark e.o." in text and "Niet langer aandachtsgebied: Potmargezone" in text
-    assert "(vorige ronde (2024): rang 2, score 80,5)" in text  # the previous round in the profile of Heechterp
+    assert "(in 2024: rang 2, score 80,5)" in text  # the previous round in the profile of Heechterp
     assert "nog niet beschikbaar" not in text.lower() and "Niet in dit rapport" not in text
 
 

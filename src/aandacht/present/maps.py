@@ -418,8 +418,10 @@ def _draw_neighbours(ax, frame: MapFrame) -> None:
     y0, y1 = ax.get_ylim()
     layers = orientation((x0, y0, x1, y1), frame.config.gemeente.code)
     if layers.gemeenten:
-        paths = [_GEMEENTE_PATHS.setdefault(code, polygon_path(g)) if code not in _GEMEENTE_PATHS else _GEMEENTE_PATHS[code]
-                 for code, _, g in layers.gemeenten]
+        for code, _, geometry in layers.gemeenten:
+            if code not in _GEMEENTE_PATHS:
+                _GEMEENTE_PATHS[code] = polygon_path(geometry)
+        paths = [_GEMEENTE_PATHS[code] for code, _, _ in layers.gemeenten]
         draw_paths(ax, paths, NEIGHBOUR["facecolor"], edgecolor=NEIGHBOUR["edgecolor"], linewidth=0.7, zorder=0.5)
 
 

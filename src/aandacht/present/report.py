@@ -387,7 +387,7 @@ def ranking_rows(data: ReportData) -> list[dict]:
 
 
 def _previous(data: ReportData, code: str) -> str:
-    """'vorige ronde (2024): rang 3, score 71,2' from the changes table."""
+    """'in 2024: rang 3, score 71,2' from the changes table."""
     changes = data.overlays.changes
     if changes is None or code not in set(changes["area_code"]):
         return ""
@@ -395,8 +395,8 @@ def _previous(data: ReportData, code: str) -> str:
     parts = [f"rang {row['previous_rank']:.0f}" if pd.notna(row.get("previous_rank")) else "",
              f"score {_fmt(row.get('previous_score'))}" if pd.notna(row.get("previous_score")) else ""]
     parts = [p for p in parts if p]
-    year = f" ({data.overlays.previous_year})" if data.overlays.previous_year else ""
-    return f"vorige ronde{year}: {', '.join(parts)}" if parts else ""
+    when = f"in {data.overlays.previous_year}" if data.overlays.previous_year else "in de vorige ronde"
+    return f"{when}: {', '.join(parts)}" if parts else ""
 
 
 def profile(data: ReportData, name: str, codes: list[str]) -> dict:
