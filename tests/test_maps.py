@@ -165,12 +165,14 @@ def test_png_has_expected_pixel_size_and_is_not_blank(run, tmp_path, size):
     assert pdf.read_bytes().startswith(b"%PDF")
 
 
-def test_legend_fits_on_the_page(run, overlays):
+@pytest.mark.parametrize("draw", [score_map, domain_maps, indicator_maps])
+def test_legend_fits_on_the_page(run, overlays, draw):
     for size in ("a4", "slide"):
-        fig = score_map(map_frame(run, overlays), size)
+        fig = draw(map_frame(run, overlays), size)
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
-        for item in [*fig.legends, *_texts(fig, "ikc-key"), *_texts(fig, "subtitle"), *_texts(fig, "source")]:
+        items = [*fig.legends, *[ax.get_legend() for ax in fig.axes if ax.get_legend()]]
+        for item in [*items, *_texts(fig, "ikc-key"), *_texts(fig, "subtitle"), *_texts(fig, "source")]:
             box = item.get_window_extent(renderer)
             assert box.x1 <= fig.bbox.x1 + 1 and box.y0 >= fig.bbox.y0 - 1, (size, item)
 

@@ -618,7 +618,8 @@ def _draw_ikcs(frame: MapFrame, panels: Panels, style: str) -> list:
             panels.labeller.block_points(ax, shown["x_rd"].to_numpy(), shown["y_rd"].to_numpy(),
                                          np.sqrt(max(m["s"] for m in layers)) / 2 + 0.5)
         unplaced = len(subset) - len(placed)
-        parts = tuple(Line2D([], [], linestyle="", marker=m["marker"], markersize=np.sqrt(m["s"]),
+        scale = min(1.0, 13 / max(np.sqrt(m["s"]) for m in layers))  # legend markers at most 13 pt
+        parts = tuple(Line2D([], [], linestyle="", marker=m["marker"], markersize=np.sqrt(m["s"]) * scale,
                              markerfacecolor=m["facecolor"], markeredgecolor=m["edgecolor"],
                              markeredgewidth=m["linewidths"]) for m in layers)
         handle = parts[0] if len(parts) == 1 else parts
@@ -868,7 +869,7 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
         handles.append(Line2D([], [], color="#1a1a1a", lw=1.1, label="aandachtsgebied"))
     if handles:
         fig.legend(handles=handles, title=shared["title"] if shared else None, loc="lower left",
-                   bbox_to_anchor=(0.03, 0.045), ncol=3 if size == "a4" else 5, frameon=False,
+                   bbox_to_anchor=(0.03, 0.045), ncol=2 if size == "a4" else 4, frameon=False,
                    fontsize=fonts["legend"], title_fontsize=fonts["legend"], alignment="left")
     return fig
 
