@@ -17,7 +17,7 @@
 # # Herijking walkthrough: from public data to aandachtsgebieden, Plus-IKCs, maps and report
 #
 # This notebook walks through a herijking with the `aandacht` library API, on the embedded
-# Leeuwarden data (CBS Kerncijfers wijken en buurten, CBS achterstandsscores, DUO). Every step is a
+# Leeuwarden data (CBS Kerncijfers wijken en buurten, Inspectie schoolweging and leerresultaten, DUO). Every step is a
 # plain function call, the same one the command line uses:
 #
 # 1. load the config and the inputs into the tidy indicator table;

@@ -6,13 +6,17 @@ Run from the repository root::
 
 The raw directory holds the public source files described in its PROVENANCE.md. Every output is
 rewritten from scratch. The output is deterministic: a rerun gives the same bytes. Values that are
-published figures are copied as strings, so nothing is recomputed or invented. See data/README.md.
+published figures are copied as strings, so nothing is recomputed or invented; the per-wijk school
+extracts are computed by aandacht's own loaders from the per-school extracts next to them (the same
+computation every run makes). See data/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +43,10 @@ RAW_FILES = {
     "duo_2020_geocoded": "duo_po_vestigingen/alle-vestigingen-bo_2020_geocoded_osm.csv",
     "duo_2017": "duo_po_vestigingen/03.-alle-vestigingen-basisonderwijs_2017.csv",
     "eindtoets": "duo_po_vestigingen/gemiddelde-eindscores-bo-sbo-2018-2019.csv",
+    "duo_2026": "duo_po_vestigingen/02.-alle-schoolvestigingen-basisonderwijs_2026.csv",
+    "bag_2024": "duo_scholen_2024_bag/scholen20241122.geo.zip",
+    "schoolweging": "inspectie_schoolweging/schoolweging.ods",
+    "leerresultaten": "inspectie_schoolweging/leerresultaten.ods",
 }
 
 KWB_2023_COLUMNS = [
@@ -69,6 +77,13 @@ SCHOOL_COLUMNS = [
     "lat", "lon", "x_rd", "y_rd", *SCORE_COLUMNS.values(), "wijk_code", "placement",
 ]
 OVERRIDE_COLUMNS = ["brin_vestiging", "wijk_code", "reason"]
+VESTIGING_COLUMNS = [
+    "brin_vestiging", "name", "soort", "bevoegd_gezag_nummer", "denominatie", "street", "house_number",
+    "postcode", "plaats", "in_duo_2026", "lat", "lon", "x_rd", "y_rd", "wijk_code", "placement",
+]
+# The Inspectie's sheets copied per gemeente (sheet -> output file), the newest school year first.
+SCHOOLWEGING_SHEETS = {"2023-2024": "schoolweging-2023-2024.csv", "2022-2023": "schoolweging-2022-2023.csv",
+                       "2021-2022": "schoolweging-2021-2022.csv", "Driejaarsgemiddelde": "schoolweging-driejaarsgemiddelde.csv"}
 
 
 @dataclass(frozen=True)
@@ -80,6 +95,7 @@ class Gemeente:
     overrides: str  # school location override file, relative to the repo root
     legacy_numbers: tuple[str, ...]  # GEMEENTENUMMERs in the 2017 DUO list that belong to it today
     with_buurten: bool
+    ovt_locations: str | None = None  # the analyst's table placing objecten van toezicht, relative to the repo root
 
     @property
     def number(self) -> str:
@@ -89,7 +105,7 @@ class Gemeente:
 
 GEMEENTEN = (
     # Leeuwarderadeel (0081) merged entirely into Leeuwarden on 2018-01-01.
-    Gemeente("leeuwarden", "GM0080", "configs/school_locations.csv", ("0080", "0081"), True),
+    Gemeente("leeuwarden", "GM0080", "configs/school_locations.csv", ("0080", "0081"), True, "configs/ovt_locations.csv"),
     Gemeente("leiden", "GM0546", "configs/school_locations_leiden.csv", ("0546",), False),
     Gemeente("leidschendam-voorburg", "GM1916",
              "configs/school_locations_leidschendam-voorburg.csv", ("1916",), False),
@@ -387,7 +403,142 @@ def build_schools(lists: dict[str, pd.DataFrame], gm: Gemeente, wijken: gpd.GeoD
     return schools
 
 
-def build_gemeente(paths: dict[str, Path], lists: dict[str, pd.DataFrame], gm: Gemeente) -> None:
+def cell_text(value) -> str:
+    """A workbook cell as the text it shows: whole numbers without '.0', other numbers as Python prints them."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value).strip()
+
+
+def read_sheet(path: Path, sheet: str) -> pd.DataFrame:
+    """One sheet of an ODS workbook with every cell as text, header on row 1."""
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    header = [cell_text(c) for c in rows[0]]
+    return pd.DataFrame([[cell_text(c) for c in row] for row in rows[1:]], columns=header)
+
+
+def load_current_lists(paths: dict[str, Path]) -> dict[str, pd.DataFrame]:
+    """The DUO 2026 list (GEMEENTENUMMER 4 digits) and the BAG-geocoded school points of November 2024."""
+    duo = read_str_csv(paths["duo_2026"], sep=";", encoding="cp1252")
+    duo["GEMEENTENUMMER"] = duo["GEMEENTENUMMER"].str.strip().str.zfill(4)
+    with zipfile.ZipFile(paths["bag_2024"]) as archive:
+        features = json.loads(archive.read("scholen.geo.json"))["features"]
+    bag = pd.DataFrame([{**f["properties"], "lon": f["geometry"]["coordinates"][0], "lat": f["geometry"]["coordinates"][1]}
+                        for f in features if f.get("geometry")])
+    bag = bag[bag["type"].isin(["basisschool", "SBAO"])]
+    return {"duo_2026": duo, "bag_2024": bag}
+
+
+def house_number(row) -> str:
+    """BAG house number with letter and addition, as one text ('3-A')."""
+    parts = [str(int(row.huisnummer))] if pd.notna(row.huisnummer) else []
+    extra = "".join(str(x) for x in (row.huisletter, row.huisnummertoevoeging) if isinstance(x, str) and x.strip())
+    return "-".join(parts + ([extra] if extra else []))
+
+
+def build_vestigingen(current: dict[str, pd.DataFrame], gm: Gemeente, wijken: gpd.GeoDataFrame, out: Path) -> pd.DataFrame:
+    """Write vestigingen.csv: the current primary-school locations of the gemeente (BAG points of
+    November 2024, DUO 2026 attributes), placed in a wijk by point in polygon.
+
+    Membership: a vestiging of the DUO 2026 list with the gemeente's GEMEENTENUMMER, or a BAG point whose
+    gemeente (DUO spelling) is the gemeente's name (schools that closed between 2024 and 2026).
+    """
+    duo = current["duo_2026"]
+    duo = duo[duo["GEMEENTENUMMER"] == gm.number]
+    name = duo["GEMEENTENAAM"].iloc[0].strip().upper() if len(duo) else ""
+    bag = current["bag_2024"]
+    bag = bag[bag["vestigingscode"].isin(duo["VESTIGINGSCODE"]) | (bag["gemeente"].str.upper() == name)]
+    by_code = duo.set_index("VESTIGINGSCODE")
+    to_rd = Transformer.from_crs("EPSG:4326", RD_CRS, always_xy=True)
+    rows = []
+    for row in bag.sort_values("vestigingscode").itertuples():
+        east, north = to_rd.transform(row.lon, row.lat)
+        hits = wijken.loc[wijken.covers(Point(east, north)), "area_code"].tolist()
+        listed = row.vestigingscode in by_code.index
+        rows.append({
+            "brin_vestiging": row.vestigingscode, "name": row.naam, "soort": row.type,
+            "bevoegd_gezag_nummer": by_code.at[row.vestigingscode, "BEVOEGD GEZAG NUMMER"] if listed else "",
+            "denominatie": row.denominatie or "", "street": row.straat, "house_number": house_number(row),
+            "postcode": format_postcode(row.postcode), "plaats": str(row.plaats).upper(),
+            "in_duo_2026": "true" if listed else "false", "lat": f"{row.lat:.7f}", "lon": f"{row.lon:.7f}",
+            "x_rd": f"{east:.1f}", "y_rd": f"{north:.1f}", "wijk_code": hits[0] if hits else "",
+            "placement": "point_in_polygon" if hits else "unplaced",
+        })
+    missing = sorted(set(duo["VESTIGINGSCODE"]) - set(bag["vestigingscode"]))
+    for code in missing:  # in the DUO list but without a BAG point: listed, not placed
+        entry = by_code.loc[code]
+        rows.append({"brin_vestiging": code, "name": entry["VESTIGINGSNAAM"], "soort": "basisschool",
+                     "bevoegd_gezag_nummer": entry["BEVOEGD GEZAG NUMMER"], "denominatie": entry["DENOMINATIE"],
+                     "street": entry["STRAATNAAM"], "house_number": entry["HUISNUMMER-TOEVOEGING"],
+                     "postcode": format_postcode(entry["POSTCODE"]), "plaats": entry["PLAATSNAAM"],
+                     "in_duo_2026": "true", "lat": "", "lon": "", "x_rd": "", "y_rd": "", "wijk_code": "",
+                     "placement": "unplaced"})
+    table = pd.DataFrame(rows, columns=VESTIGING_COLUMNS).sort_values("brin_vestiging", ignore_index=True)
+    write_csv(table, out / "vestigingen.csv")
+    return table
+
+
+def gemeente_ovts(codes: pd.Series, vestigingen: pd.DataFrame, gm: Gemeente) -> pd.Series:
+    """Mask of the objecten van toezicht of the gemeente: instellingscode of one of its vestigingen,
+    or named in its OVT location table."""
+    named = set()
+    if gm.ovt_locations:
+        named = set(read_str_csv(REPO_ROOT / gm.ovt_locations)["ovt"].str.strip().str.upper())
+    return codes.str[:4].isin(set(vestigingen["brin_vestiging"].str[:4])) | codes.isin(named)
+
+
+def build_inspectie(paths: dict[str, Path], gm: Gemeente, vestigingen: pd.DataFrame, out: Path) -> dict[str, int]:
+    """Write the gemeente's rows of the Inspectie's schoolweging sheets and leerresultaten, columns as published."""
+    counts = {}
+    for sheet, name in SCHOOLWEGING_SHEETS.items():
+        table = read_sheet(paths["schoolweging"], sheet)
+        counts[name] = write_csv(table[gemeente_ovts(table["OVT"], vestigingen, gm)], out / name)
+    table = read_sheet(paths["leerresultaten"], "Data")
+    counts["leerresultaten.csv"] = write_csv(table[gemeente_ovts(table["ovt"], vestigingen, gm)], out / "leerresultaten.csv")
+    return counts
+
+
+def build_wijk_extracts(gm: Gemeente, out: Path) -> tuple[dict[str, int], list[str]]:
+    """Write schoolweging-wijk.csv and leerresultaten-wijk.csv: the per-wijk figures aandacht's own
+    loader computes from the per-school extracts (pupil-weighted; see aandacht.inputs.sources.inspectie)."""
+    from aandacht.config import InputSpec
+    from aandacht.inputs.areas import load_registry
+    from aandacht.inputs.sources.oab import load_oab
+
+    registry = load_registry(out / "areas.csv", out / "wijken.geojson")
+    common = {"loader": "oab", "schools": out / "vestigingen.csv",
+              "ovt_locations": REPO_ROOT / gm.ovt_locations if gm.ovt_locations else None}
+    rows, notes = [], []
+    for sheet, name in list(SCHOOLWEGING_SHEETS.items())[:3]:  # the year sheets: they carry the pupil counts
+        loaded = load_oab(InputSpec(**common, layout="schoolweging", path=out / name, period=sheet), registry)
+        rows.append(loaded.table.assign(schooljaar=sheet))
+        notes += loaded.notes[1:]
+    loaded = load_oab(InputSpec(**common, layout="leerresultaten", path=out / "leerresultaten.csv", period="2023-2025"),
+                      registry)
+    notes += loaded.notes[1:]
+    counts = {"schoolweging-wijk.csv": _write_wijk_table(pd.concat(rows), ["schooljaar"], out / "schoolweging-wijk.csv"),
+              "leerresultaten-wijk.csv": _write_wijk_table(loaded.table.assign(schooljaren="2022-2023 t/m 2024-2025"),
+                                                           ["schooljaren"], out / "leerresultaten-wijk.csv")}
+    return counts, notes
+
+
+def _write_wijk_table(tidy: pd.DataFrame, keys: list[str], path: Path) -> int:
+    """One row per wijk (and key), one column per indicator, numbers rounded to 2 decimals."""
+    wijk = tidy[tidy["level"] == "wijk"]
+    wide = wijk.set_index(["area_code", "area_name", *keys, "indicator"])["value"].unstack("indicator").reset_index()
+    wide.columns.name = None
+    for column in wide.columns[2 + len(keys):]:
+        wide[column] = wide[column].map(lambda v: "" if pd.isna(v) else f"{v:.2f}".rstrip("0").rstrip("."))
+    wide = wide.rename(columns={"area_code": "wijk_code", "area_name": "wijk_naam"})
+    return write_csv(wide.sort_values(["wijk_code", *keys], ignore_index=True), path)
+
+
+def build_gemeente(paths: dict[str, Path], lists: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame],
+                   gm: Gemeente) -> None:
     """Build every output of one gemeente and print its summary."""
     out = REPO_ROOT / "data" / gm.slug
     counts = {
@@ -402,10 +553,15 @@ def build_gemeente(paths: dict[str, Path], lists: dict[str, pd.DataFrame], gm: G
         counts["buurten.geojson"] = build_buurten(paths, gm, registry, out)
     schools = build_schools(lists, gm, wijken, out)
     counts["schools.csv"] = len(schools)
+    vestigingen = build_vestigingen(current, gm, wijken, out)
+    counts["vestigingen.csv"] = len(vestigingen)
+    counts.update(build_inspectie(paths, gm, vestigingen, out))
+    wijk_counts, placement_notes = build_wijk_extracts(gm, out)
+    counts.update(wijk_counts)
 
     print(f"{gm.gm_code} -> data/{gm.slug}/")
     for name, rows in counts.items():
-        print(f"  {name:<18} {rows:>4} rows")
+        print(f"  {name:<36} {rows:>4} rows")
     if fallback:
         print("  wijken not in tmap 2022, generalised cartomap 2024 shape used: "
               + ", ".join(fallback))
@@ -415,6 +571,10 @@ def build_gemeente(paths: dict[str, Path], lists: dict[str, pd.DataFrame], gm: G
     for row in schools[schools["placement"] == "unplaced"].itertuples():
         print(f"  UNPLACED {row.brin_vestiging} {row.name}, {row.street} {row.house_number}, "
               f"{row.postcode} {row.plaats}")
+    for row in vestigingen[vestigingen["placement"] == "unplaced"].itertuples():
+        print(f"  UNPLACED vestiging {row.brin_vestiging} {row.name}, {row.street} {row.house_number}, {row.postcode}")
+    for note in dict.fromkeys(n.split(": ", 1)[1] for n in placement_notes):
+        print(f"  {note.split(': ', 1)[0] if ' placed: ' in note else note}")
 
 
 def main() -> None:
@@ -422,8 +582,9 @@ def main() -> None:
     args = parse_args()
     paths = raw_paths(args.raw)
     lists = load_school_lists(paths)
+    current = load_current_lists(paths)
     for gm in GEMEENTEN:
-        build_gemeente(paths, lists, gm)
+        build_gemeente(paths, lists, current, gm)
 
 
 if __name__ == "__main__":

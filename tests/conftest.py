@@ -10,6 +10,17 @@ from aandacht.config import Framework, Method, load_config
 from aandacht.resources import default_config_path, embedded_root
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# the keys of an input that name a file, relative to the config
+INPUT_PATH_KEYS = ("path", "locations", "schools", "ovt_locations", "aliases", "pc4_allocation", "pupil_origin", "crosswalk")
+
+
+def absolute_input_paths(raw: dict, base: Path) -> dict:
+    """``raw`` (a config as parsed YAML) with every input's file names made absolute from ``base``."""
+    for spec in raw["inputs"].values():
+        for key in INPUT_PATH_KEYS:
+            if spec.get(key):
+                spec[key] = str((base / spec[key]).resolve())
+    return raw
 
 
 @pytest.fixture(scope="session")

@@ -21,26 +21,83 @@ def registry():
     return load_registry(ROOT / "data" / "leeuwarden" / "areas.csv", ROOT / "data" / "leeuwarden" / "wijken.geojson")
 
 
-def write_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+def write_workbook(path: Path, sheets: dict[str, list[list]], hidden: tuple[str, ...] = ()) -> Path:
+    """An xlsx with the given sheets (rows of cells); sheets named in ``hidden`` are hidden."""
     book = Workbook()
     book.remove(book.active)
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for row in rows:
             sheet.append(row)
+        if name in hidden:
+            sheet.sheet_state = "hidden"
     book.save(path)
+    return path
+
+
+def write_ods(path: Path, sheets: dict[str, list[list]], hidden: tuple[str, ...] = ()) -> Path:
+    """A minimal OpenDocument spreadsheet (content.xml only): number cells for numbers, text cells
+    otherwise; sheets named in ``hidden`` get a table style with table:display="false"."""
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def cell(value) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return f'<table:table-cell office:value-type="float" office:value="{value!r}"><text:p>{value}</text:p></table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    styles = ('<office:automatic-styles><style:style style:name="ta1" style:family="table"><style:table-properties '
+              'table:display="true"/></style:style><style:style style:name="ta2" style:family="table">'
+              '<style:table-properties table:display="false"/></style:style></office:automatic-styles>')
+    body = "".join(
+        f'<table:table table:name="{escape(name)}" table:style-name="{"ta2" if name in hidden else "ta1"}">'
+        + "".join("<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows)
+        + "</table:table>" for name, rows in sheets.items())
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">{styles}'
+               f"<office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:'
+                'xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type='
+                '"application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" '
+                'manifest:media-type="text/xml"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     return path
 
 
 @pytest.fixture
 def kinderen_in_tel_xlsx(tmp_path) -> Path:
-    """Databoek layout: one sheet per indicator, title rows, Gebied + year columns (demonstration data)."""
-    title = [["Kinderen in Tel Databoek - DEMONSTRATIEDATA (fixture)"], ["Bron: fixture, geen echte cijfers"], []]
-    header = ["Gebied", "2019", "2020", "2021"]
+    """Tables typed over from the Kinderen in Tel databoek: one sheet per year, rows = gemeenten and
+    wijken, columns = indicators (demonstration data)."""
+    header = ["Gemeente", "Kinderen in uitkeringsgezinnen", "Tienermoeders", "Werkloze jongeren"]
     return write_workbook(tmp_path / "kit.xlsx", {
-        "Kinderen in uitkeringsgezinnen": [*title, header, ["Leeuwarden", 9.1, 8.8, 8.5],
-                                           ["Heechterp-Skieringen", 21.0, 20.5, "x"], ["Vrijheidswijk", 18.0, 17.2, 16.9]],
-        "Tienermoeders": [*title, header, ["Leeuwarden", 1.2, 1.1, 1.0], ["Frijheidswyk", 2.5, "-", 2.2]],
+        "2015": [header, ["Leeuwarden", "9,1", "1,2", "8,0"], ["Heechterp-Skieringen", "21,0", "2,9", "x"],
+                 ["Frijheidswyk", "18,0", "2,5", "14,1"], ["Groningen", "7,9", "0,9", "6,5"]],
+        "2014": [header, ["Leeuwarden", "9,4", "1,3", "8,8"], ["Heechterp-Skieringen", "22,1", "3,0", "16,0"],
+                 ["Frijheidswyk", "17,2", "2,4", "13,9"]],
+    })
+
+
+@pytest.fixture
+def ggd_workbook(tmp_path) -> Path:
+    """A GGD upload workbook of the Gezondheidsmonitor Jeugd (demonstration data): sheet Data with
+    Jaar | Geolevel | Geoitem | Geslacht | <var>_gem | n_ongewogen, and the describing sheets."""
+    data = [["Jaar", "Geolevel", "Geoitem", "Geslacht", "gepest_gem", "overgewicht_gem", "n_ongewogen"],
+            [2023, "gemeente", 80, 0, 11.8, 14.9, 1490], [2023, "gemeente", 80, 1, 12.1, 15.2, 740],
+            [2023, "gemeente", 80, 2, 11.5, 14.6, 750], [2023, "gemeente", 1900, 0, -99996, -99996, 4],
+            [2023, "ggd", 1, 0, 12.0, 15.0, 9800], [2021, "gemeente", 80, 0, 12.6, 14.1, 1320]]
+    return write_workbook(tmp_path / "ggd_upload.xlsx", {
+        "Data": data,
+        "Data_def": [["kolom", "omschrijving"], ["gepest_gem", "% leerlingen dat gepest wordt"]],
+        "Dimensies": [["dimensie"], ["Geslacht"]],
+        "Dimension_levels": [["dimensie", "code", "label"], ["Geslacht", 0, "totaal"], ["Geslacht", 1, "jongen"],
+                             ["Geslacht", 2, "meisje"]],
+        "Indicators": [["indicator", "label"], ["gepest", "% leerlingen dat gepest wordt"]],
     })
 
 

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from aandacht.cli import main
 from aandacht.resources import embedded_root
+from conftest import absolute_input_paths
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
@@ -31,12 +32,11 @@ def materialise_config(case: dict, tmp_path: Path) -> Path:
     for section in ("areas",):
         for key, value in config[section].items():
             config[section][key] = str(root / "configs" / value)
-    for spec in config["inputs"].values():
-        spec["path"] = str(root / "configs" / spec["path"])
-        if "locations" in spec:
-            spec["locations"] = str(root / "configs" / spec["locations"])
+    absolute_input_paths(config, root / "configs")
+    options = {key: value.replace("EMBEDDED/", f"{root / 'data' / 'leeuwarden'}/") if isinstance(value, str) else value
+               for key, value in case.get("options", {}).items()}
     if case["role"] == "extra_input":
-        extra = {"loader": case["loader"], "path": str(bad), "period": "2023"}
+        extra = {"loader": case["loader"], "path": str(bad), "period": "2023", **options}
         if "table" in case:
             extra["table"] = case["table"]
         config["inputs"]["extra"] = extra
@@ -47,8 +47,8 @@ def materialise_config(case: dict, tmp_path: Path) -> Path:
     target = config
     for part in parts[:-1]:
         target = target[part]
-    if parts[0] == "inputs":
-        target[parts[-1]]["path"] = str(bad)
+    if parts[0] == "inputs" and len(parts) == 2:
+        target[parts[-1]].update(path=str(bad), **options)  # the input's file (and options) replaced
     else:
         target[parts[-1]] = str(bad)
     path = tmp_path / "config.yaml"
@@ -99,3 +99,45 @@ def test_excel_with_merged_title_rows_is_read_not_refused(tmp_path):
     table = LOADERS["generic"](spec, registry).table.set_index("area_code")
     assert table.loc["WK008010", "value"] == 12.5 and table.loc["WK008020", "value"] == 14.0
     assert table.loc["WK008061", "flag"] == "suppressed"
+
+
+def test_hidden_sheet_is_not_read_and_the_choice_is_noted(tmp_path):
+    """Not a failure: a stale hidden sheet in front of the real one is skipped, and the run says so."""
+    import pandas as pd
+
+    from sources_helpers import write_workbook
+
+    root = embedded_root()
+    frame = pd.read_csv(root / "data" / "leeuwarden" / "kwb-2023.csv", dtype=str, keep_default_na=False)
+    stale = frame.assign(p_hh_li="99")
+    book = write_workbook(tmp_path / "kwb-2023.xlsx", {"oud": [list(stale.columns), *stale.values.tolist()],
+                                                       "kwb-2023": [list(frame.columns), *frame.values.tolist()]},
+                          hidden=("oud",))
+    config = materialise_config({"file": "kwb_header_only.csv", "role": "inputs.kwb2023"}, tmp_path)
+    config.write_text(config.read_text(encoding="utf-8").replace(str(CORPUS / "kwb_header_only.csv"), str(book)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--allow-outside-paths", "score", "--config", str(config), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "read sheet 'kwb-2023' (visible sheet 1 of 1); hidden sheet(s) not read: ['oud']" in " ".join(result.output.split())
+    ranking = pd.read_csv(tmp_path / "o" / "ranking.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    default = CliRunner().invoke(main, ["score", "--out", str(tmp_path / "d")])
+    assert default.exit_code == 0
+    expected = pd.read_csv(tmp_path / "d" / "ranking.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    pd.testing.assert_frame_equal(ranking, expected)
+
+
+def test_unreadable_input_file_is_one_line(tmp_path, monkeypatch):
+    """A file the user may not read (PermissionError) stops the run with one line naming it."""
+    config = materialise_config({"file": "kwb_header_only.csv", "role": "inputs.kwb2023"}, tmp_path)
+    locked = CORPUS / "kwb_header_only.csv"
+    original = Path.open
+
+    def refuse(self, *args, **kwargs):
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    result = CliRunner().invoke(main, ["--allow-outside-paths", "score", "--config", str(config), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "kwb_header_only.csv: cannot be read (Permission denied)" in result.output
+    assert not (tmp_path / "o").exists()

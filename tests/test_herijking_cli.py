@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from aandacht.cli import main
 from aandacht.inputs.reading import read_csv_nl
 from aandacht.resources import default_config_path
+from conftest import absolute_input_paths
 
 
 def invoke(*args):
@@ -92,10 +93,7 @@ def config_copy(tmp_path: Path, edit) -> Path:
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     base = source.parent
     raw["areas"] = {k: str((base / v).resolve()) for k, v in raw["areas"].items()}
-    for spec in raw["inputs"].values():
-        for key in ("path", "locations"):
-            if key in spec:
-                spec[key] = str((base / spec[key]).resolve())
+    absolute_input_paths(raw, base)
     raw["ikc"] = {k: str((base / v).resolve()) for k, v in raw["ikc"].items()}
     edit(raw)
     path = tmp_path / "config.yaml"

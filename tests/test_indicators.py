@@ -53,7 +53,7 @@ def test_ratio_reliability_and_gate(tmp_path, registry):
     assert list(matrix.reliability["rate"]) == ["B", "I", ""]
     assert matrix.missing_reason.loc["U3", "rate"] == "suppressed"
     assert list(matrix.areas["scored"]) == [True, True, False]
-    assert matrix.areas.loc["U3", "reason"] == "te weinig kinderen (10 < 20)"
+    assert matrix.areas.loc["U3", "reason"] == "te weinig kinderen: minder dan 20"
 
 
 def test_unreliable_values_can_be_excluded(tmp_path, registry):
@@ -78,3 +78,13 @@ def test_imputation_methods():
     # the two nearest neighbours on b (= 3) are the rows with b = 3.5 and b = 2 (distance 0.5 and 1)
     assert impute(raw, "knn", 2).loc[2, "a"] == pytest.approx((2.0 + 5.0) / 2)
     pd.testing.assert_frame_equal(impute(raw, "none", 2), raw)
+
+
+def test_gate_never_rounds_a_population_up_to_the_minimum(tmp_path, registry):
+    """19.9999 is not 20: the area is not scored, and the reason names the rule, not the count."""
+    config = config_for(tmp_path)
+    config = config.model_copy(update={"gemeente": config.gemeente.model_copy(update={"code": "G1"})})
+    rows = [r if r[:2] != ("U3", "kids") else ("U3", "kids", 19.9999, "") for r in ROWS]
+    matrix = build_matrix(tidy(rows), config, registry)
+    assert not matrix.areas.loc["U3", "scored"]
+    assert matrix.areas.loc["U3", "reason"] == "te weinig kinderen: minder dan 20"

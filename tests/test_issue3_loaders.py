@@ -1,8 +1,9 @@
-"""Loaders of issue 3: clean files, each messy trait, and one-line errors on bad files."""
+"""Loaders on clean files, each messy trait, and one-line errors on bad files (the KWB download,
+the CBS school file, DUO lists, generic tables); the Inspectie, Jeugdmonitor, Kinderen in Tel and
+CBS OData loaders have their own test modules."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -38,58 +39,14 @@ def value(table, code, indicator, period=None):
     return rows.iloc[0]
 
 
-def test_jeugdmonitor_clean(registry):
-    result = LOADERS["jeugdmonitor"](spec("jeugdmonitor", FIXTURES / "jeugdmonitor" / "swing_clean.csv"), registry)
-    table = result.table
-    assert value(table, "GM0080", "% leerlingen met overgewicht", "2021").value == pytest.approx(14.1)
-    assert value(table, "WK008050", "% leerlingen dat gepest wordt", "2023").value == pytest.approx(15.1)
-    assert set(table["level"]) == {"gemeente", "wijk"}
-    assert set(result.matches["method"]) == {"name"}
 
 
-def test_jeugdmonitor_messy_latin1_semicolon_sentinels_frisian(registry):
-    path = FIXTURES / "jeugdmonitor" / "swing_messy.csv"
-    result = LOADERS["jeugdmonitor"](spec("jeugdmonitor", path, aliases=ALIASES), registry)
-    table, matches = result.table, result.matches.set_index("label")
-    assert matches.loc["Heechterp-Skieringen", "method"] == "alias"
-    assert matches.loc["Frijheidswyk", "area_code"] == "WK008061"
-    assert matches.loc["Nijlân & De Zwette", "area_code"] == "WK008041"  # latin-1 â decoded, & = en
-    assert matches.loc["Huizum West", "area_code"] == "WK008040"
-    assert matches.loc["Vossepark en Helikon", "method"] == "fuzzy"
-    assert matches.loc["Onbekende wijk", "method"] == "unmatched"
-    assert any("fuzzily" in n and "Helikon" in n for n in result.notes)
-    assert any("unmatched" in n and "Onbekende wijk" in n for n in result.notes)
-    assert value(table, "WK008050", "% leerlingen dat gepest wordt").value == pytest.approx(15.1)  # decimal comma
-    assert value(table, "WK008050", "% leerlingen met overgewicht").flag == "suppressed"  # -99998
-    assert value(table, "WK008041", "% leerlingen dat gepest wordt").flag == "not_collected"  # -99999
-    assert value(table, "WK008041", "Aantal leerlingen").flag == "not_collected"  # "-"
-    assert value(table, "WK008061", "% leerlingen met overgewicht").flag == "suppressed"  # "x"
 
 
-def test_jeugdmonitor_bad_value_is_one_line_error(registry, tmp_path):
-    bad = tmp_path / "bad.csv"
-    bad.write_text("Geolevel;Geoitem;Period;% gepest\nwijk;Binnenstad;2023;veel\n", encoding="utf-8")
-    with pytest.raises(DataError) as error:
-        LOADERS["jeugdmonitor"](spec("jeugdmonitor", bad), registry)
-    assert "bad.csv" in str(error.value) and "'veel'" in str(error.value) and "\n" not in str(error.value)
 
 
-def test_jeugdmonitor_missing_column_error(registry, tmp_path):
-    bad = tmp_path / "bad.csv"
-    bad.write_text("Geoitem;Jaar;x\nBinnenstad;2023;1\n", encoding="utf-8")
-    with pytest.raises(DataError, match="Geolevel"):
-        LOADERS["jeugdmonitor"](spec("jeugdmonitor", bad), registry)
 
 
-def test_kinderen_in_tel_databoek_title_rows_sheets_frisian(registry, kinderen_in_tel_xlsx):
-    result = LOADERS["kinderen_in_tel"](spec("kinderen_in_tel", kinderen_in_tel_xlsx, aliases=ALIASES), registry)
-    table = result.table
-    assert set(table["indicator"]) == {"Kinderen in uitkeringsgezinnen", "Tienermoeders"}
-    assert set(table["period"]) == {"2019", "2020", "2021"}
-    assert value(table, "WK008050", "Kinderen in uitkeringsgezinnen", "2020").value == pytest.approx(20.5)
-    assert value(table, "WK008050", "Kinderen in uitkeringsgezinnen", "2021").flag == "suppressed"
-    assert value(table, "WK008061", "Tienermoeders", "2019").value == pytest.approx(2.5)  # Frijheidswyk
-    assert value(table, "GM0080", "Tienermoeders", "2021").unit == "%"
 
 
 def test_generic_pc4_allocation_counts_and_rates(registry):
@@ -147,34 +104,8 @@ def test_kwb_odata_missing_file_error(registry, tmp_path):
         LOADERS["kwb"](spec("kwb", tmp_path), registry)
 
 
-def test_fetch_kwb_offline_and_cache(tmp_path, monkeypatch):
-    import cbsodata
-    import requests
-
-    from aandacht.inputs.sources.kwb_odata import fetch_kwb
-
-    def offline(*args, **kwargs):
-        raise requests.ConnectionError("no route to host")
-
-    monkeypatch.setattr(cbsodata, "download_data", offline)
-    with pytest.raises(AandachtError) as error:
-        fetch_kwb("GM0080", 2023, tmp_path / "cache")
-    assert "85618NED" in str(error.value) and "no network" in str(error.value) and "\n" not in str(error.value)
-    assert not (tmp_path / "cache" / "85618NED").exists()
-    shutil.copytree(FIXTURES / "cbs_odata" / "85618NED", tmp_path / "cache" / "85618NED")
-    assert fetch_kwb("GM0080", 2023, tmp_path / "cache") == tmp_path / "cache" / "85618NED" / "GM0080"
 
 
-def test_fetch_cli_offline_exit_2(tmp_path, monkeypatch):
-    import cbsodata
-    import requests
-    from click.testing import CliRunner
-
-    from aandacht.cli import main
-
-    monkeypatch.setattr(cbsodata, "download_data", lambda *a, **k: (_ for _ in ()).throw(requests.ConnectionError()))
-    result = CliRunner().invoke(main, ["fetch", "kwb", "--gemeente", "GM0080", "--year", "2023", "--cache", str(tmp_path)])
-    assert result.exit_code == 2 and "cannot download CBS table 85618NED" in result.output
 
 
 def test_kwb_xlsx_with_title_rows_matches_csv(registry, tmp_path):
@@ -225,17 +156,6 @@ def test_oab_school_file_layout_and_pupil_origin(registry, tmp_path):
     assert value(by_home, "WK008061", "achterstandsscore_zonder_drempel_per_100_leerlingen").value == pytest.approx(100.0)
 
 
-def test_oab_schoolweging_workbook(registry, tmp_path):
-    header = ["BRIN", "Vestigingsnummer", "Schoolweging", "Spreiding"]
-    path = write_workbook(tmp_path / "schoolweging.xlsx", {
-        "2021-2022": [["Schoolweging per vestiging (DEMONSTRATIEDATA)"], [], header, ["00AP", "0", "31,5", "5"], ["00AV", "0", "28", "4"]],
-        "Driejaarsgemiddelde": [["Driejaarsgemiddelde"], [], header, ["00AP", "0", 32.0, 5], ["00AZ", "0", 36.0, 6]],
-    })
-    result = LOADERS["oab"](spec("oab", path, "2022", schools=FIXTURES / "harmonise" / "school_places.csv"), registry)
-    table = result.table
-    assert value(table, "WK008050", "schoolweging", "2021-2022").value == pytest.approx(31.5)
-    assert value(table, "WK008010", "schoolweging", "Driejaarsgemiddelde").value == pytest.approx(36.0)
-    assert any("school table's leerlingen" in n for n in result.notes)
 
 
 def test_oab_dashboard_export(registry, tmp_path):
@@ -278,28 +198,8 @@ def test_kwb_messy_variants(registry, tmp_path, variant):
     pd.testing.assert_frame_equal(_values(clean), _values(messy))
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
-def test_jeugdmonitor_messy_variants(registry, tmp_path, variant):
-    path = FIXTURES / "jeugdmonitor" / "swing_clean.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[2, "% leerlingen met overgewicht"] = "-99998"
-    clean = LOADERS["jeugdmonitor"](spec("jeugdmonitor", path), registry).table
-    messy = LOADERS["jeugdmonitor"](spec("jeugdmonitor", write_variant(frame, tmp_path, "swing", variant)), registry).table
-    assert value(messy, "WK008010", "% leerlingen met overgewicht").flag == "suppressed"
-    expected = _values(clean).drop(("WK008010", "2023", "% leerlingen met overgewicht"))
-    pd.testing.assert_frame_equal(expected, _values(messy).drop(("WK008010", "2023", "% leerlingen met overgewicht")))
 
 
-@pytest.mark.parametrize("variant", VARIANTS)
-def test_kinderen_in_tel_csv_and_excel_variants(registry, tmp_path, variant):
-    frame = pd.DataFrame({"Gebied": ["Leeuwarden", "Heechterp-Skieringen", "Nijlân & De Zwette"],
-                          "2020": ["8.8", "20.5", "x"], "2021": ["8.5", "19.9", "7.5"]})
-    path = write_variant(frame, tmp_path, "Kinderen in armoede", variant)
-    table = LOADERS["kinderen_in_tel"](spec("kinderen_in_tel", path, aliases=ALIASES), registry).table
-    indicator = "Blad1" if variant == "xlsx_title_rows" else "Kinderen in armoede"  # sheet name, or file name for CSV
-    assert value(table, "WK008050", indicator, "2020").value == pytest.approx(20.5)
-    assert value(table, "WK008041", indicator, "2020").flag == "suppressed"
-    assert value(table, "WK008041", indicator, "2021").value == pytest.approx(7.5)
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -328,36 +228,44 @@ def test_kwb_bad_code_is_one_line_error(registry, tmp_path):
         LOADERS["kwb"](spec("kwb", path), registry)
 
 
-def test_kinderen_in_tel_pc4_labels_detected(registry, tmp_path):
-    frame = pd.DataFrame({"Gebied": ["Leeuwarden", "8924", "8921"], "2021": ["8.5", "16.0", "20.0"]})
-    path = write_variant(frame, tmp_path, "Jeugdwerkloosheid", "comma_utf8")
-    allocation = FIXTURES / "harmonise" / "pc4_allocation.csv"
-    result = LOADERS["kinderen_in_tel"](spec("kinderen_in_tel", path, pc4_allocation=allocation), registry)
-    assert value(result.table, "WK008061", "Jeugdwerkloosheid", "2021").value == pytest.approx(16.0)
-    assert value(result.table, "GM0080", "Jeugdwerkloosheid", "2021").value == pytest.approx(8.5)
-    with pytest.raises(AandachtError, match="pc4_allocation"):
-        LOADERS["kinderen_in_tel"](spec("kinderen_in_tel", path), registry)
 
 
 @pytest.mark.skipif(not (SHARED_RAW / "duo_po_vestigingen").is_dir(), reason="../shared DUO lists absent")
 @pytest.mark.parametrize("name, leeuwarden", [("03.-alle-vestigingen-basisonderwijs_2017.csv", 39),
-                                              ("alle-vestigingen-bo_2020.csv", 46)])
+                                              ("alle-vestigingen-bo_2020.csv", 46),
+                                              ("02.-alle-schoolvestigingen-basisonderwijs_2026.csv", 45)])
 def test_duo_real_lists(name, leeuwarden):
     from aandacht.inputs.sources.duo import read_duo
 
     schools = read_duo(SHARED_RAW / "duo_po_vestigingen" / name)
     assert (schools["gemeentenummer"] == "0080").sum() == leeuwarden
     assert schools["brin_vestiging"].str.fullmatch(r"[0-9A-Z]{4}\d{2}").all()
+    if "2026" in name:  # cp1252, INSTELLINGSCODE / VESTIGINGSCODE headers
+        assert "Regioskoalle de Greidefûgel" in set(schools["name"]) and "32DX00" in set(schools["brin_vestiging"])
+
+
+@pytest.mark.skipif(not (SHARED_RAW / "duo_po_vestigingen").is_dir(), reason="../shared DUO lists absent")
+def test_duo_2026_gemeentenummer_without_leading_zeros(registry, tmp_path):
+    """The 2026 list as a spreadsheet program saves it: GEMEENTENUMMER 80, not 0080."""
+    real = SHARED_RAW / "duo_po_vestigingen" / "02.-alle-schoolvestigingen-basisonderwijs_2026.csv"
+    frame = pd.read_csv(real, sep=";", encoding="cp1252", dtype=str, keep_default_na=False)
+    frame["GEMEENTENUMMER"] = frame["GEMEENTENUMMER"].str.lstrip("0")
+    stripped = tmp_path / "duo-2026.csv"
+    frame.to_csv(stripped, sep=";", encoding="cp1252", index=False)
+    locations = tmp_path / "locations.csv"
+    locations.write_text("brin_vestiging,wijk_code,reason\n32DX00,WK008073,BAG 2024\n", encoding="utf-8")
+    table = LOADERS["duo"](spec("duo", stripped, "2026", locations=locations), registry).table
+    assert value(table, "WK008073", "vestigingen").value == 1
 
 
 def test_errors_name_the_real_row_below_title_rows(registry, tmp_path):
-    rows = [["Jeugdmonitor (DEMONSTRATIEDATA)"], [], ["Geolevel", "Geoitem", "Period", "% gepest"],
-            ["wijk", "Binnenstad", "2023", "10"], [], ["wijk", "Oud-Oost", "2023", "veel"]]
+    rows = [["Jeugdmonitor (DEMONSTRATIEDATA)"], [], ["Geo", "Perioden", "% gepest"],
+            ["Binnenstad", "2023", "10"], [], ["Oud-Oost", "2023", "veel"]]
     path = write_workbook(tmp_path / "monitor.xlsx", {"Blad1": rows})
     with pytest.raises(DataError, match=r"row 6, column % gepest: 'veel'"):
         LOADERS["jeugdmonitor"](spec("jeugdmonitor", path), registry)
     text = tmp_path / "monitor.csv"
-    text.write_text("Jeugdmonitor\n\nGeolevel;Geoitem;Period;% gepest\nwijk;Binnenstad;2023;10\n\nwijk;Oud-Oost;2023;veel\n",
+    text.write_text("Jeugdmonitor\n\nGeo;Perioden;% gepest\nBinnenstad;2023;10\n\nOud-Oost;2023;veel\n",
                     encoding="utf-8")
     with pytest.raises(DataError, match=r"row 6, column % gepest: 'veel'"):
         LOADERS["jeugdmonitor"](spec("jeugdmonitor", text), registry)
@@ -373,33 +281,4 @@ def test_kwb_real_xlsx_read_with_calamine(registry):
     assert heechterp["g_pau_hh"] == pytest.approx(0.5)  # stored as text with a decimal comma in the real file
 
 
-def test_fetch_kwb_downloads_into_cache(tmp_path, monkeypatch):
-    import cbsodata
 
-    from aandacht.inputs.sources.kwb_odata import fetch_kwb
-
-    calls = []
-
-    def recorded(table, dir, typed, filters, **kwargs):  # writes the recorded responses as cbsodata would
-        calls.append((table, typed, filters))
-        shutil.copytree(FIXTURES / "cbs_odata" / table / "GM0080", dir, dirs_exist_ok=True)
-
-    monkeypatch.setattr(cbsodata, "download_data", recorded)
-    folder = fetch_kwb("GM0080", 2022, tmp_path)
-    assert folder == tmp_path / "85318NED" / "GM0080"
-    assert calls == [("85318NED", True, "startswith(WijkenEnBuurten,'GM0080') or startswith(WijkenEnBuurten,'WK0080') "
-                                        "or startswith(WijkenEnBuurten,'BU0080')")]
-    assert fetch_kwb("GM0080", 2022, tmp_path) == folder and len(calls) == 1  # served from the cache
-    assert [p.name for p in tmp_path.iterdir()] == ["85318NED"]  # no staging folder left behind
-
-
-def test_kwb_odata_untyped_values_are_one_line_error(registry, tmp_path):
-    import json
-
-    folder = tmp_path / "85618NED"
-    shutil.copytree(FIXTURES / "cbs_odata" / "85618NED" / "GM0080", folder)
-    rows = json.loads((folder / "TypedDataSet.json").read_text(encoding="utf-8"))
-    rows[0]["AantalInwoners_5"] = "       ."
-    (folder / "TypedDataSet.json").write_text(json.dumps(rows), encoding="utf-8")
-    with pytest.raises(DataError, match="AantalInwoners_5 holds non-numeric values"):
-        LOADERS["kwb"](spec("kwb", folder), registry)

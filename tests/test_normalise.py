@@ -66,3 +66,51 @@ def test_broadcasts_over_leading_draw_axis():
 def test_rank_methods_higher_means_more_risk(function):
     out = function(np.array([[1.0], [5.0], [3.0]]), np.array([1.0]))
     assert out[1, 0] > out[2, 0] > out[0, 0]
+
+
+def test_borda_counts_the_areas_below():
+    out = norm.borda(X, D)
+    # column 0: 2, 4, 8 -> 0, 1, 2 areas below; column 1, -x = [-10, -30, -20, -10]: min ranks 3, 1, 2, 3 -> minus 1
+    np.testing.assert_allclose(out[:3, 0], [0, 1, 2])
+    assert np.isnan(out[3, 0])
+    np.testing.assert_allclose(out[:, 1], [2, 0, 1, 2])
+
+
+def test_distance_to_reference_area():
+    # reference row 1. Column 0: y = x, min 2, y_ref 4: (y - 2) / (4 - 2); column 1: y = -x, min -30,
+    # y_ref -30 would be undefined, so take row 2 there: y_ref -20, (y + 30) / 10
+    out = norm.distance_to_reference(X, D, 1, 0, 100)
+    np.testing.assert_allclose(out[:3, 0], [0, 100, 300])
+    capped = norm.distance_to_reference(X, D, 1, 0, 100, cap=True)
+    np.testing.assert_allclose(capped[:3, 0], [0, 100, 100])
+    np.testing.assert_allclose(norm.distance_to_reference(X, D, 2, 0, 1)[:, 1], [2, 0, 1, 2])
+
+
+def test_distance_to_target_multiplies_the_target_by_the_direction():
+    # column 0: target 6, (x - 2) / (6 - 2); column 1 (direction -1): target 15, (30 - x) / (30 - 15)
+    out = norm.distance_to_target(X, D, np.array([6.0, 15.0]), 0, 100)
+    np.testing.assert_allclose(out[:3, 0], [0, 50, 150])
+    np.testing.assert_allclose(out[:, 1], [20 / 15 * 100, 0, 10 / 15 * 100, 20 / 15 * 100])
+    capped = norm.distance_to_target(X, D, np.array([6.0, 15.0]), 1, 100, cap=True)
+    np.testing.assert_allclose(capped[:3, 0], [1, 50.5, 100])
+
+
+def test_distance_to_reference_through_the_config(tmp_path):
+    import pandas as pd
+
+    from aandacht.config import Method
+    from aandacht.errors import AandachtError
+    from aandacht.scoring.composite import score
+    from conftest import make_framework
+
+    framework = make_framework({"index": []}, {"a": ("index", 1.0, 1), "b": ("index", 1.0, -1)})
+    raw = pd.DataFrame({"a": [2.0, 4.0, 8.0], "b": [10.0, 30.0, 20.0]}, index=["P", "Q", "R"])
+    method = Method.model_validate({"treatment": {"enabled": False},
+                                    "normalisation": {"method": "distance_to_reference", "reference": "R"}})
+    result = score(raw, framework, method)
+    # a: (x - 2) / (8 - 2) * 100; b: y = -x, min -30, y_R = -20: (30 - x) / 10 * 100
+    np.testing.assert_allclose(result.normalised["a"], [0, 100 / 3, 100])
+    np.testing.assert_allclose(result.normalised["b"], [200, 0, 100])
+    with pytest.raises(AandachtError, match="not among the scored areas"):
+        score(raw, framework, method.model_copy(update={"normalisation": method.normalisation.model_copy(
+            update={"reference": "Z"})}))

@@ -192,8 +192,12 @@ def test_coherence_and_consensus_on_the_default_config():
     assert 0 <= summary["kendall_w"] <= 1
     core = sheets["consensus"]
     in_top = (core[["rang_CBS", "rang_OAB"]].astype(float).fillna(99) <= 6).all(axis=1)  # 2 families, min_sources 2
-    assert set(core.loc[core["hard_core"], "area_code"]) == set(core.loc[in_top, "area_code"]) == {"WK008020", "WK008060", "WK008061"}
-    assert np.isclose(sheets["pca"].iloc[0, 1:].astype(float).sum(), 1.0)
+    assert set(core.loc[core["hard_core"], "area_code"]) == set(core.loc[in_top, "area_code"]) == {"WK008011", "WK008020", "WK008050", "WK008060", "WK008061"}
+    pca = sheets["pca"].set_index("row").astype(float)
+    n = len(run.result.normalised.columns)
+    assert np.allclose(pca.loc["explained_share"], pca.loc["eigenvalue"] / n)  # eigenvalues of a correlation matrix sum to n
+    assert np.allclose(pca.loc["cumulative_share"], pca.loc["explained_share"].cumsum())
+    assert (pca.loc["eigenvalue"].iloc[2:] >= 1).all()
 
 
 def test_benjamini_hochberg_hand_case():
@@ -232,7 +236,7 @@ def _default_raw() -> dict:
     (lambda c: c["uncertainty"].update(designation={"top_k": 3, "threshold": 50}), "exactly one of"),
     (lambda c: c["uncertainty"].update(normalisation=["minmax", "minmax"]), "once each"),
     (lambda c: c["framework"]["indicators"][1].update(shrinkage="gemeente"), "needs a rate"),
-    (lambda c: c["framework"]["indicators"][2].update(shrinkage="national"), "national_rate"),
+    (lambda c: c["framework"]["indicators"][3].update(shrinkage="national"), "national_rate"),
     (lambda c: c["consensus"].update(top_k=0), "greater than or equal to 1"),
 ])
 def test_bad_robustness_config_gives_one_line_error(change, message, tmp_path):

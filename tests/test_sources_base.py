@@ -76,7 +76,7 @@ def test_kwb_semicolon_decimal_comma_latin1(tmp_path):
     path.write_bytes("gwb_code_10;regio;a_inw;g_afs_sc\nWK000101;Bûtenpost;1.234;0,4\nWK000102;Noord;.;1,5\n".encode("latin-1"))
     table = load_kwb(kwb_spec(path)).table.set_index(["area_code", "indicator"])
     assert table.loc[("WK000101", "g_afs_sc"), "value"] == 0.4
-    assert table.loc[("WK000101", "a_inw"), "value"] == 1.234  # a dot is a decimal point in this loader
+    assert table.loc[("WK000101", "a_inw"), "value"] == 1234  # a count: the point groups thousands
     assert table.loc[("WK000101", "a_inw"), "area_name"] == "Bûtenpost"
     assert table.loc[("WK000102", "a_inw"), "flag"] == "suppressed"
 
@@ -142,11 +142,33 @@ def test_embedded_schools_placed_by_point_in_polygon(embedded, default_config):
     assert any("2 school(s) could not be placed" in note for note in loaded.notes)
 
 
-@pytest.mark.parametrize("marker", [".", "x", "-", "?", "<5", "< 10", "-99999999", "-99999997", "-99997", ""])
-def test_every_suppression_marker_is_missing_with_a_reason(tmp_path, marker):
+@pytest.mark.parametrize("marker, flag", [(".", "suppressed"), ("x", "suppressed"), ("?", "suppressed"),
+                                          ("<5", "suppressed"), ("< 10", "suppressed"), ("-99999999", "suppressed"),
+                                          ("-99999997", "suppressed"), ("-99996", "suppressed"), ("", "suppressed")])
+def test_every_missing_marker_is_missing_with_its_reason(tmp_path, marker, flag):
+    """CBS verklaring van tekens: '.'/'x' secret or unknown; PDOK and Swing's -99996 codes; an empty
+    cell, which the KWB download does not have, is read like '.' (derived extracts write NA so);
+    never a zero."""
     path = tmp_path / "kwb.csv"
     path.write_text(f"gwb_code_10,a_inw,a_hh_m_k\nWK000101,100,{marker}\nWK000102,200,30\n", encoding="utf-8")
     table = load_kwb(kwb_spec(path)).table.set_index(["area_code", "indicator"])
     assert np.isnan(table.loc[("WK000101", "a_hh_m_k"), "value"])
-    assert table.loc[("WK000101", "a_hh_m_k"), "flag"] == "suppressed"
+    assert table.loc[("WK000101", "a_hh_m_k"), "flag"] == flag
     assert table.loc[("WK000102", "a_hh_m_k"), "value"] == 30
+
+
+def test_cbs_nihil_is_zero_and_star_is_provisional(tmp_path):
+    path = tmp_path / "kwb.csv"
+    path.write_text("gwb_code_10,a_inw,a_soz_wb\nWK000101,100,-\nWK000102,200,35*\n", encoding="utf-8")
+    loaded = load_kwb(kwb_spec(path))
+    table = loaded.table.set_index(["area_code", "indicator"])
+    assert table.loc[("WK000101", "a_soz_wb"), "value"] == 0 and table.loc[("WK000101", "a_soz_wb"), "flag"] == ""
+    assert table.loc[("WK000102", "a_soz_wb"), "value"] == 35
+    assert any("provisional" in note and "a_soz_wb (1)" in note for note in loaded.notes)
+
+
+def test_undocumented_swing_code_is_refused(tmp_path):
+    path = tmp_path / "kwb.csv"
+    path.write_text("gwb_code_10,a_inw\nWK000101,-99997\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 2, column a_inw: -99997 is a Swing special value whose meaning is not documented"):
+        load_kwb(kwb_spec(path))

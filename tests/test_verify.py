@@ -1,7 +1,9 @@
 """`aandacht verify`: recompute an output folder from its manifest."""
 
+import json
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
 from aandacht.cli import main
@@ -47,3 +49,101 @@ def test_score_with_uncertainty_verifies_with_the_recorded_draws_and_seed(tmp_pa
     assert result.exit_code == 0, result.output
     result = CliRunner().invoke(main, ["verify", str(out)])
     assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def scored_project(tmp_path, embedded):
+    config = copy_project(embedded, tmp_path)
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["score", "--config", str(config), "--out", str(out)]).exit_code == 0
+    return tmp_path, out
+
+
+def edit_manifest(out, change):
+    path = out / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    change(manifest)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_an_edited_recorded_hash_is_a_difference(scored_project):
+    _, out = scored_project
+    edit_manifest(out, lambda m: m["outputs"].update({"ranking.csv": "0" * 64}))
+    result = CliRunner().invoke(main, ["verify", str(out)])
+    assert result.exit_code == 1
+    assert "ranking.csv: its SHA-256 differs from the one recorded in manifest.json (the file or the manifest was edited)" in result.output
+    assert "identical" not in result.output
+
+
+def test_an_edited_output_file_is_a_difference_even_when_its_tables_match(scored_project):
+    _, out = scored_project
+    with open(out / "ranking.csv", "a", encoding="utf-8") as handle:
+        handle.write("\n")  # same table, other bytes
+    result = CliRunner().invoke(main, ["verify", str(out)])
+    assert result.exit_code == 1 and "ranking.csv: its SHA-256 differs" in result.output
+
+
+def without_first_sheet(path):
+    """The workbook with the part of its first sheet removed (the workbook still names it)."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist() if name != "xl/worksheets/sheet1.xml"}
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+@pytest.mark.parametrize("corrupt, difference", [
+    (lambda path: path.write_bytes(b"PK\x03\x04 not really a workbook"), "scores.xlsx: cannot be read (BadZipFile"),
+    (without_first_sheet, "scores.xlsx sheet 'ranking': present in only one of the two"),
+])
+def test_a_corrupt_workbook_is_a_difference_not_a_traceback(scored_project, corrupt, difference):
+    _, out = scored_project
+    corrupt(out / "scores.xlsx")
+    result = CliRunner().invoke(main, ["verify", str(out)])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "scores.xlsx: its SHA-256 differs" in result.output and difference in result.output
+
+
+def test_a_manifest_naming_a_file_outside_the_project_is_refused(scored_project, tmp_path_factory):
+    _, out = scored_project
+    elsewhere = tmp_path_factory.mktemp("elsewhere") / "secret.csv"
+    elsewhere.write_text("area_code;x\n", encoding="utf-8")
+    edit_manifest(out, lambda m: m["inputs"]["inputs.kwb2023.path"].update({"path": str(elsewhere)}))
+    result = CliRunner().invoke(main, ["verify", str(out)])
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {out / 'manifest.json'}: inputs[inputs.kwb2023.path] names {elsewhere}, outside the project directory")
+    assert "--allow-outside-paths" in result.output
+    allowed = CliRunner().invoke(main, ["--allow-outside-paths", "verify", str(out)])
+    assert allowed.exit_code == 1 and f"input inputs.kwb2023.path changed since the run: {elsewhere}" in allowed.output
+
+
+def test_a_config_in_the_manifest_naming_a_file_outside_the_project_is_refused(scored_project):
+    _, out = scored_project
+    edit_manifest(out, lambda m: m["config"]["areas"].update({"registry": "/etc/hostname"}))
+    result = CliRunner().invoke(main, ["verify", str(out)])
+    assert result.exit_code == 2 and "config.areas.registry names /etc/hostname, outside the project directory" in result.output
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda m: m["outputs"].update({"../../x.csv": "0" * 64}), "'outputs' names '../../x.csv', which is not a file name of this folder"),
+    (lambda m: m.update({"inputs": {"config": {"path": 5, "sha256": "x"}}}), "'inputs' must map each role to a path and a sha256"),
+    (lambda m: m.update({"uncertainty": {"draws": 10**26, "seed": 1}}), "'uncertainty' needs whole numbers 'draws'"),
+    (lambda m: m.update({"config": []}), "'config' is not an object"),
+])
+def test_a_malformed_manifest_is_one_line(scored_project, change, message):
+    _, out = scored_project
+    edit_manifest(out, change)
+    result = CliRunner().invoke(main, ["verify", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"error: {out / 'manifest.json'}: not a manifest written by aandacht ({message}")
+
+
+def test_a_manifest_with_a_key_twice_is_refused(scored_project):
+    _, out = scored_project
+    path = out / "manifest.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('{\n  "tool"', '{\n  "command": "score",\n  "tool"', 1), encoding="utf-8")
+    result = CliRunner().invoke(main, ["verify", str(out)])
+    assert result.exit_code == 2 and "key(s) ['command'] given twice" in result.output

@@ -33,6 +33,7 @@ _EXPORTS = {
     **dict.fromkeys(["score"], ".scoring.composite"),
     **dict.fromkeys(["ScoreRun", "run_score"], ".scoring.run"),
     **dict.fromkeys(["robustness_table", "uncertainty"], ".scoring.robustness"),
+    **dict.fromkeys(["correlation_checks"], ".scoring.coherence"),
     **dict.fromkeys(["designate"], ".decide.designate"),
     **dict.fromkeys(["load_ikcs"], ".decide.ikc"),
     **dict.fromkeys(["select_plus"], ".decide.select"),

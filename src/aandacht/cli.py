@@ -1,41 +1,54 @@
 """The ``aandacht`` command line: parse, call the library, print, write.
 
 Every command that writes follows one scaffold: load the config (:func:`_load`), claim the
-output folder before any work (:func:`_target`: an existing folder is refused without
-``--force``), compute with the library, then write every file and the manifest atomically
-(:func:`_write`). Choices offered on the command line come from the config's registries
+output folder before any work (:func:`_target`: a folder another run is writing is refused,
+an existing folder too unless ``--force``), compute with the library, then write every file
+and the manifest atomically (:func:`_write`). Choices offered on the command line come from the config's registries
 (:mod:`aandacht.config.choices`), so they cannot drift from what the config accepts.
 
 Heavy libraries (pandas, geopandas, matplotlib) are imported inside the commands so
-that ``aandacht --help`` starts fast. A user error (:class:`AandachtError`) is printed
-as one line on stderr with exit code 2; ``--debug`` shows the traceback instead.
+that ``aandacht --help`` starts fast. A user error (:class:`AandachtError`) and every other
+expected failure (:func:`aandacht.errors.expected_failures`: an unreadable file, a full or
+read-only disk, a reader's parser error, memory, nesting) is printed as one line on stderr
+with exit code 2; ``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
 
 import sys
+import warnings
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 import click
 
-from .config.choices import CLASSIFICATIONS, MAP_FORMATS, MAP_SIZES
-from .errors import AandachtError, ConfigError
+from .config.choices import CLASSIFICATIONS, MAP_FORMATS, MAP_SIZES, MAX_DRAWS, MAX_SEED
+from .errors import ConfigError, describe_failure, expected_failures, printable
 
 EXIT_USER_ERROR = 2
+ROUND_YEARS = click.IntRange(1990, 2100)
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A library's warning as one line on stderr; its text may quote a user's data (a wijk name
+    on a map), so control characters are replaced (:func:`aandacht.errors.printable`)."""
+    click.echo(printable(f"warning: {' '.join(str(message).split())} ({category.__name__})"), err=True)
 
 
 class _Group(click.Group):
-    """Click group that turns AandachtError into one line and exit code 2."""
+    """Click group that turns every expected failure into one line and exit code 2, and prints
+    warnings as safe single lines."""
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
-        except AandachtError as error:
-            if ctx.obj and ctx.obj.get("debug"):
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning
+                return super().invoke(ctx)
+        except Exception as error:
+            if (ctx.obj and ctx.obj.get("debug")) or not isinstance(error, expected_failures()):
                 raise
-            click.echo(f"error: {error}", err=True)
+            click.echo(f"error: {describe_failure(error)}", err=True)
             sys.exit(EXIT_USER_ERROR)
 
 
@@ -82,23 +95,27 @@ def _load(config_path: Path | None):
     return load_config(config_path or default_config_path(), allow_outside=allow_outside)
 
 
-def _target(config, kind: str, out_dir: Path | None, force: bool) -> Path:
-    """The output folder (``--out`` or the default), refused now when it exists and ``--force`` is not given."""
-    from .archive.output import check_target
+def _target(config, kind: str, out_dir: Path | None, force: bool):
+    """Claim the output folder (``--out`` or the default) before the work: refused now when another
+    run is writing it, or when it exists and ``--force`` is not given. The claim is released when
+    the command ends, however it ends (:mod:`aandacht.archive.output`)."""
+    from .archive.output import claim_target
 
-    target = out_dir or default_out_dir(config, kind)
-    check_target(target, force)
-    return target
+    claim = claim_target(out_dir or default_out_dir(config, kind), force)
+    click.get_current_context().call_on_close(claim.release)
+    for path in claim.cleaned:
+        click.echo(f"removed the unfinished output of an interrupted run: {path}")
+    return claim
 
 
-def _write(target: Path, writers: dict, manifest: dict, force: bool) -> None:
-    """Write every file and the manifest atomically into ``target`` and say what was written."""
+def _write(claim, writers: dict, manifest: dict) -> None:
+    """Write every file and the manifest atomically into the claimed folder and say what was written."""
     from .archive.output import write_folder
 
-    moved = write_folder(target, writers, manifest, force)
+    moved = write_folder(claim.target, writers, manifest, claim.force, claim)
     if moved:
         click.echo(f"previous output moved to {moved}")
-    click.echo(f"written: {target}/: {', '.join([*writers, 'manifest.json'])}")
+    click.echo(f"written: {claim.target}/: {', '.join([*writers, 'manifest.json'])}")
 
 
 # --- commands ------------------------------------------------------------------------
@@ -108,7 +125,7 @@ def _write(target: Path, writers: dict, manifest: dict, force: bool) -> None:
 @_out_option("score")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Print only the first N areas.")
 @_force_option
-@click.option("--uncertainty", "draws", type=click.IntRange(min=2), default=None,
+@click.option("--uncertainty", "draws", type=click.IntRange(2, MAX_DRAWS), default=None,
               help="Add rank intervals and the chance of being aandachtsgebied from N Monte Carlo draws (config section uncertainty).")
 def score(config_path: Path | None, out_dir: Path | None, top: int | None, force: bool, draws: int | None) -> None:
     """Score and rank the areas; write ranking.csv, scores.xlsx and manifest.json."""
@@ -125,7 +142,7 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
     from .scoring.run import run_score
 
     config = _load(config_path)
-    target = _target(config, "score", out_dir, force)
+    claim = _target(config, "score", out_dir, force)
     run = run_score(config)
     table = ranking(run)
     extra = {}
@@ -137,7 +154,7 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
     print_notes(run.notes)
     print_ranking(table, run, top)
     print_dominance(dominance_lines(run))
-    _write(target, score_writers(run, table, check_sheets(run)), build_manifest(config, "score", extra), force)
+    _write(claim, score_writers(run, table, check_sheets(run)), build_manifest(config, "score", extra))
 
 
 @main.command()
@@ -145,13 +162,15 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
 def verify(folder: Path) -> None:
     """Recompute an output folder from its manifest and report any difference.
 
-    Checks the SHA-256 of every input file recorded in FOLDER/manifest.json (a changed
-    file is named), recomputes the outputs with the recorded config and compares them
-    with the files in FOLDER. Exit code 0 when identical, 1 when anything differs.
+    Checks every file in FOLDER against the SHA-256 recorded in FOLDER/manifest.json, and
+    every input file recorded there (a changed file is named); recomputes the outputs with
+    the recorded config and compares them with the files in FOLDER. The manifest may name
+    files only inside the folder's project (else pass --allow-outside-paths). Exit code 0
+    when identical, 1 when anything differs.
     """
     from .archive.verify import verify_folder
 
-    report = verify_folder(folder)
+    report = verify_folder(folder, allow_outside=click.get_current_context().obj["allow_outside_paths"])
     for line in report.lines:
         click.echo(line)
     sys.exit(0 if report.identical else 1)
@@ -159,7 +178,7 @@ def verify(folder: Path) -> None:
 
 @main.command(name="select")
 @_config_option
-@click.option("--round", "round_year", type=int, default=None,
+@click.option("--round", "round_year", type=ROUND_YEARS, default=None,
               help="Round year (start year of new Plus-IKCs; default: the current year).")
 @click.option("--previous", "previous_dir", type=click.Path(path_type=Path), default=None,
               help="Previous round folder, for the continuity rules.")
@@ -177,7 +196,7 @@ def select_command(config_path: Path | None, round_year: int | None, previous_di
 
 @main.command()
 @_config_option
-@click.option("--round", "round_year", type=int, required=True, help="Round year, e.g. 2026.")
+@click.option("--round", "round_year", type=ROUND_YEARS, required=True, help="Round year, e.g. 2026.")
 @click.option("--previous", "previous_dir", type=click.Path(path_type=Path), default=None,
               help="Previous round folder (e.g. rounds/2024) to continue from and compare with.")
 @click.option("--rounds-dir", type=click.Path(path_type=Path), default=Path("rounds"), show_default=True,
@@ -200,7 +219,7 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     from .rounds.herijking import run_herijking
 
     config = _load(config_path)
-    target = _target(config, "herijking", rounds_dir / str(round_year), force)
+    claim = _target(config, "herijking", rounds_dir / str(round_year), force)
     if with_pdf:
         from .present.report import pdf_available
 
@@ -216,7 +235,7 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     manifest = build_manifest(config, "herijking", extra)
     history = earlier_rounds(rounds_dir, round_year, config.gemeente.code, [previous_dir] if previous_dir else [])
     writers = round_writers(result) | visual_writers(result, manifest, pdf=with_pdf, history=history)
-    _write(target, writers, manifest, force)
+    _write(claim, writers, manifest)
 
 
 @main.command()
@@ -238,7 +257,8 @@ def compare(old_dir: Path, new_dir: Path) -> None:
 @_out_option("check")
 @_force_option
 def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: bool) -> None:
-    """Check the inputs: coverage, missing values, out-of-range values, name matches, stale indicators.
+    """Check the inputs: coverage, missing values, out-of-range values, name matches, stale indicators,
+    and correlation flags (collinear or negative pairs, weak or strong indicators).
 
     Writes check.xlsx and one CSV per table. Exit code 0 usable, 1 warnings (with --strict), 2 unusable.
     """
@@ -246,15 +266,18 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
     from .inputs.check import check_data
     from .present.tables import write_csv, write_sheets
     from .present.terminal import print_check, print_notes
+    from .scoring.coherence import correlation_checks
 
     config = _load(config_path)
-    target = _target(config, "check", out_dir, force)
+    claim = _target(config, "check", out_dir, force)
     report = check_data(config)
+    if report.matrix is not None:
+        report = report.with_checks(*correlation_checks(config, report.registry, report.matrix))
     print_notes(report.notes)
     print_check(report, f"{config.gemeente.name}, {config.level}")
     writers = {f"{name}.csv": partial(write_csv, table) for name, table in report.sheets().items()}
     writers["check.xlsx"] = partial(write_sheets, report.sheets())
-    _write(target, writers, build_manifest(config, "check", {"status": report.status}), force)
+    _write(claim, writers, build_manifest(config, "check", {"status": report.status}))
     sys.exit(report.exit_code(strict))
 
 
@@ -263,18 +286,31 @@ def fetch() -> None:
     """Download public source data into a local cache (then everything works offline)."""
 
 
-@fetch.command("kwb")
-@click.option("--gemeente", required=True, help="Gemeente code, e.g. GM0080.")
-@click.option("--year", type=int, required=True, help="KWB year (2019-2024).")
-@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path("aandacht-cache") / "cbs",
-              show_default=True, help="Cache folder; the data go to <cache>/<table>/<gemeente>/.")
-@click.option("--refresh", is_flag=True, help="Download again even if the cache holds this table.")
-def fetch_kwb_command(gemeente: str, year: int, cache_dir: Path, refresh: bool) -> None:
-    """Download CBS Kerncijfers Wijken en Buurten for one gemeente through CBS OData (cbsodata)."""
-    from .inputs.sources.kwb_odata import fetch_kwb
+def _fetch_command(kind: str, summary: str):
+    """One ``aandacht fetch <kind>`` command: a CBS table of a year for one gemeente."""
+    from .inputs.cbs_tables import FETCHABLE
 
-    folder = fetch_kwb(gemeente, year, cache_dir, refresh)
-    click.echo(f"cached: {folder} (use it as the path of a 'kwb' input)")
+    years = sorted(FETCHABLE[kind][0])
+
+    @fetch.command(kind, help=summary)
+    @click.option("--gemeente", required=True, help="Gemeente code, e.g. GM0080.")
+    @click.option("--year", type=int, required=True, help=f"Year of the table ({', '.join(map(str, years))}).")
+    @click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path("aandacht-cache") / "cbs",
+                  show_default=True, help="Cache folder; the data go to <cache>/<table>/<gemeente>/.")
+    @click.option("--refresh", is_flag=True, help="Download again even if the cache holds this table.")
+    def command(gemeente: str, year: int, cache_dir: Path, refresh: bool) -> None:
+        from .inputs.sources.kwb_odata import fetch_table
+
+        folder = fetch_table(kind, gemeente, year, cache_dir, refresh)
+        click.echo(f"cached: {folder} (use it as the path of a 'kwb' input{_FILTER_HINT.get(kind, '')})")
+
+    return command
+
+
+_FILTER_HINT = {"jeugdzorg": ", with filter: {VormenVanJeugdzorg: T001203} for the total or another form of care"}
+_fetch_command("kwb", "Download CBS Kerncijfers Wijken en Buurten (2019-2024) for one gemeente through CBS OData.")
+_fetch_command("jeugdzorg", "Download CBS 'Jongeren met jeugdzorg in natura; wijken' (per wijk and form of care) "
+                            "for one gemeente through CBS OData.")
 
 
 OVERLAY_OPTIONS = {
@@ -303,12 +339,14 @@ def _overlay_manifest(tables: dict[str, Path | None]) -> dict:
 def _from_round(round_dir: Path, config_path: Path | None, tables: dict[str, Path | None]):
     """Config, scoring run, overlays and constraints of a round folder, read back without recomputing.
 
-    The config is the round's own (from its manifest); its input files must be unchanged (SHA-256 in
-    the manifest) and the scores read again from them must equal the round's ``wijken.csv``."""
+    The config is the round's own (from its manifest), under the same path rule as ``aandacht verify``
+    (no file outside the round's project unless --allow-outside-paths); its input files must be
+    unchanged (SHA-256 in the manifest) and the scores read again from them must equal the round's
+    ``wijken.csv``."""
     import numpy as np
 
     from .archive.manifest import sha256
-    from .archive.verify import read_manifest
+    from .archive.verify import _check_paths, read_manifest
     from .config import parse_config
     from .errors import DataError
     from .inputs.reading import read_csv_nl
@@ -329,6 +367,8 @@ def _from_round(round_dir: Path, config_path: Path | None, tables: dict[str, Pat
                             f"its maps and report cannot be drawn again (see 'aandacht verify {round_dir}')")
     config_file = Path(manifest["inputs"].get("config", {}).get("path", round_dir / "manifest.json"))
     config = parse_config(manifest["config"], config_file)
+    if not click.get_current_context().obj["allow_outside_paths"]:
+        _check_paths(round_dir, manifest, config, config_file)
     run = run_score(config)
     recorded = read_csv_nl(round_dir / "wijken.csv").set_index("area_code")["score"]
     again = run.result.index.reindex(recorded.index)
@@ -341,7 +381,7 @@ def _from_round(round_dir: Path, config_path: Path | None, tables: dict[str, Pat
 
 
 def _map_inputs(config_path, round_dir, tables: dict[str, Path | None], kind: str, out_dir, force):
-    """(config, run, overlays, constraints, manifest extra, target) from a round folder, or from the config
+    """(config, run, overlays, constraints, manifest extra, claim) from a round folder, or from the config
     and the result tables; the output folder is claimed before the work."""
     from .present.overlays import read_overlays
     from .scoring.run import run_score
@@ -354,10 +394,10 @@ def _map_inputs(config_path, round_dir, tables: dict[str, Path | None], kind: st
     if kind == "report" and config.designation is not None and config.selection is not None and not any(tables.values()):
         raise ConfigError("a complete report belongs to a round: run 'aandacht herijking --round YEAR' (writes "
                           "rounds/YEAR/rapport.html) or 'aandacht report --round-dir rounds/YEAR'")
-    target = _target(config, kind, out_dir, force)
+    claim = _target(config, kind, out_dir, force)
     run = run_score(config)
     overlays = read_overlays(set(run.matrix.areas.index), **tables)
-    return config, run, overlays, None, {"overlays": _overlay_manifest(tables)}, target
+    return config, run, overlays, None, {"overlays": _overlay_manifest(tables)}, claim
 
 
 @main.command(name="map")
@@ -385,7 +425,7 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, round_dir, ge
     bad = [f for f in chosen or [] if f not in MAP_FORMATS]
     if bad or chosen == []:
         raise ConfigError(f"--format: {bad or chosen} not allowed; use {' or '.join([*MAP_FORMATS, ','.join(MAP_FORMATS)])}")
-    config, run, overlays, _, extra, target = _map_inputs(config_path, round_dir, tables, "map", out_dir, force)
+    config, run, overlays, _, extra, claim = _map_inputs(config_path, round_dir, tables, "map", out_dir, force)
     chosen = chosen or list(config.maps.formats)
     update = {k: v for k, v in (("size", size), ("classes", classes), ("dpi", dpi)) if v is not None}
     try:
@@ -398,7 +438,7 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, round_dir, ge
     writers = {f"{name}.{fmt}": (rendered[name].write if fmt == "png" else partial(_save_pdf, fig, options.dpi))
                for name, fig in figures.items() for fmt in chosen}
     manifest = build_manifest(config, "map", {"maps": options.model_dump(), **extra})
-    _write(target, writers, manifest, force)
+    _write(claim, writers, manifest)
 
 
 def _save_pdf(fig, dpi: int, path: Path) -> None:
@@ -426,20 +466,20 @@ def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness
     tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
     if with_pdf:
         pdf_available()
-    config, run, overlays, constraints, extra, target = _map_inputs(config_path, round_dir, tables, "report", out_dir,
+    config, run, overlays, constraints, extra, claim = _map_inputs(config_path, round_dir, tables, "report", out_dir,
                                                                     force)
     manifest = build_manifest(config, "report", extra)
     html = render_html(ReportData(run, map_frame(run, overlays), manifest, constraints))
     writers = {"rapport.html": lambda path: path.write_text(html, encoding="utf-8")}
     if with_pdf:
         writers["rapport.pdf"] = lambda path: write_pdf(html, path)
-    _write(target, writers, manifest, force)
+    _write(claim, writers, manifest)
 
 
 @main.command()
 @_config_option
-@click.option("--draws", type=click.IntRange(min=2), default=None, help="Monte Carlo draws (default: uncertainty.draws in the config).")
-@click.option("--seed", type=click.IntRange(min=0), default=None, help="Random seed (default: uncertainty.seed in the config).")
+@click.option("--draws", type=click.IntRange(2, MAX_DRAWS), default=None, help="Monte Carlo draws (default: uncertainty.draws in the config).")
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), default=None, help="Random seed (default: uncertainty.seed in the config).")
 @_out_option("sensitivity")
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Print only the first N areas.")
 @click.option("--spatial", is_flag=True, help="Also run local Moran's I (needs the extra: pip install 'aandacht[spatial]').")
@@ -460,7 +500,7 @@ def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, o
     from .scoring.run import run_score
 
     config = _load(config_path)
-    target = _target(config, "sensitivity", out_dir, force)
+    claim = _target(config, "sensitivity", out_dir, force)
     run = run_score(config)
     sheets = check_sheets(run)
     if spatial:
@@ -482,7 +522,7 @@ def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, o
     writers = {f"{name.replace(' ', '_')}.csv": partial(write_csv, frame) for name, frame in outputs.items()}
     writers["sensitivity.xlsx"] = partial(write_sheets, outputs | sheets)
     extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "evaluations": unc.evaluations, "factors": unc.factors}}
-    _write(target, writers, build_manifest(config, "sensitivity", extra), force)
+    _write(claim, writers, build_manifest(config, "sensitivity", extra))
 
 
 if __name__ == "__main__":

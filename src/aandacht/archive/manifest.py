@@ -18,7 +18,7 @@ from pathlib import Path
 from ..config import Config, config_as_dict, named_paths
 
 PACKAGES = ("aandacht", "pandas", "numpy", "scipy", "scikit-learn", "geopandas", "shapely", "pyogrio", "pydantic", "pyyaml", "openpyxl",
-            "pulp")
+            "xlsxwriter", "pulp")
 
 
 def sha256(path: Path) -> str:

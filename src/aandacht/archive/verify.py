@@ -2,10 +2,15 @@
 
 A folder written by aandacht carries ``manifest.json`` with the validated config, the
 SHA-256 of every input file and of every output file, and the package versions.
-:func:`verify_folder` checks the inputs against their recorded hashes (naming every file
-that changed or disappeared), recomputes the outputs with the recorded config in a
-temporary folder, and compares them table by table (numbers to 1e-9). Version
-differences are reported, since they can explain a difference.
+:func:`verify_folder` checks every output file against its recorded hash (an edited file or
+an edited hash is a difference), checks the inputs against theirs (naming every file that
+changed or disappeared), recomputes the outputs with the recorded config in a temporary
+folder, and compares them table by table (numbers to 1e-9). Version differences are
+reported, since they can explain a difference.
+
+A manifest is data from whoever sent the folder: it is checked for shape before use, and the
+files it names must lie inside the project of the folder (or the embedded default data)
+unless ``--allow-outside-paths`` is given, the same rule as for a config.
 """
 
 from __future__ import annotations
@@ -18,8 +23,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..config import Config, parse_config
+from ..config import Config, named_paths, parse_config, project_dir
+from ..config.choices import MAX_DRAWS, MAX_SEED
 from ..errors import DataError
+from ..resources import embedded_root
 from .manifest import package_versions, sha256
 
 TOLERANCE = 1e-9
@@ -73,14 +80,92 @@ RECOMPUTERS: dict[str, Callable[[Config, dict], dict[str, Callable[[Path], None]
 }
 
 
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    keys = [key for key, _ in pairs]
+    doubles = sorted({key for key in keys if keys.count(key) > 1})
+    if doubles:
+        raise ValueError(f"key(s) {doubles} given twice")
+    return dict(pairs)
+
+
 def read_manifest(folder: Path) -> dict:
+    """The manifest of ``folder``, checked for the shape :func:`verify_folder` relies on: a JSON
+    object (no key twice) whose ``inputs`` map roles to ``{path, sha256}`` and whose ``outputs``
+    map plain file names of the folder to their SHA-256."""
     path = folder / "manifest.json"
     if not path.is_file():
         raise DataError(f"{path}: no manifest in this folder; it was not written by aandacht")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        manifest = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as error:
         raise DataError(f"{path}: not valid JSON ({error.msg} at line {error.lineno})") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise DataError(f"{path}: not a manifest written by aandacht ({error})") from None
+    problem = _shape_problem(manifest)
+    if problem:
+        raise DataError(f"{path}: not a manifest written by aandacht ({problem})")
+    return manifest
+
+
+def _shape_problem(manifest: object) -> str | None:
+    if not isinstance(manifest, dict):
+        return "not a JSON object"
+    if not isinstance(manifest.get("config"), dict):
+        return "'config' is not an object"
+    inputs = manifest.get("inputs", {})
+    if not isinstance(inputs, dict) or not all(
+            isinstance(e, dict) and isinstance(e.get("path"), str) and isinstance(e.get("sha256"), str) for e in inputs.values()):
+        return "'inputs' must map each role to a path and a sha256"
+    outputs = manifest.get("outputs")
+    if not isinstance(outputs, dict) or not all(isinstance(h, str) for h in outputs.values()):
+        return "'outputs' must map each file name to its sha256"
+    if manifest.get("previous") is not None and not isinstance(manifest["previous"], str):
+        return "'previous' is not a path"
+    if manifest.get("command") == "herijking" and not isinstance(manifest.get("round"), int):
+        return "'round' is not a year"
+    recorded = manifest.get("uncertainty")
+    if recorded is not None and not (isinstance(recorded, dict) and isinstance(recorded.get("draws"), int)
+                                     and isinstance(recorded.get("seed"), int) and 2 <= recorded["draws"] <= MAX_DRAWS
+                                     and 0 <= recorded["seed"] <= MAX_SEED):
+        return f"'uncertainty' needs whole numbers 'draws' (2 to {MAX_DRAWS:,}) and 'seed' (0 to {MAX_SEED:,})"
+    strange = [name for name in outputs if Path(name).name != name or name in (".", "..") or "\\" in name]
+    if strange:
+        return f"'outputs' names {strange[0]!r}, which is not a file name of this folder"
+    return None
+
+
+def _check_paths(folder: Path, manifest: dict, config: Config, config_file: Path) -> None:
+    """Refuse a manifest that names files outside the project of ``folder`` (the project directory
+    of its recorded config, when the folder lies inside it) and outside the embedded default
+    data, so that a folder received from someone else cannot make aandacht read other files.
+    The previous round of a herijking may also be a sibling of the folder (``rounds/2024`` next
+    to ``rounds/2026``)."""
+    project = project_dir(config_file)
+    roots = [embedded_root()] + ([project] if folder.resolve().is_relative_to(project) else [])
+    named = {f"inputs[{role}]": Path(entry["path"]) for role, entry in manifest.get("inputs", {}).items()}
+    named |= {f"config.{key}": path for key, path in named_paths(config).items()}
+    for key, path in named.items():
+        if not any(path.resolve().is_relative_to(root) for root in roots):
+            where = (f"the project directory {project}" if len(roots) > 1
+                     else f"the embedded data; the folder is not inside {project}, the project of its config")
+            raise DataError(f"{folder / 'manifest.json'}: {key} names {path}, outside {where}; a folder received from "
+                            "someone else may not make aandacht read other files: pass --allow-outside-paths to verify it anyway")
+    previous = manifest.get("previous")
+    if previous and not any(Path(previous).resolve().is_relative_to(root) for root in [*roots, folder.resolve().parent]):
+        raise DataError(f"{folder / 'manifest.json'}: previous names {previous}, which is neither next to this folder nor in "
+                        "its project; pass --allow-outside-paths to verify it anyway")
+
+
+def _read_tables(path: Path) -> dict[str, pd.DataFrame] | str:
+    """The tables of a recorded output file, or why it cannot be read (a corrupt or edited file)."""
+    import zipfile
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return _tables(path)
+    except (DataError, OSError, ValueError, KeyError, zipfile.BadZipFile, InvalidFileException) as error:
+        return f"{type(error).__name__}: {' '.join(str(error).split()) or 'unreadable'}"
 
 
 def _tables(path: Path) -> dict[str, pd.DataFrame]:
@@ -96,8 +181,11 @@ def _tables(path: Path) -> dict[str, pd.DataFrame]:
 
 
 def compare_file(recorded: Path, recomputed: Path) -> list[str]:
-    """Differences between two output files, compared as tables; empty when equal."""
-    old, new = _tables(recorded), _tables(recomputed)
+    """Differences between two output files, compared as tables; empty when equal. A recorded
+    file that cannot be read as a table is a difference."""
+    old, new = _read_tables(recorded), _tables(recomputed)
+    if isinstance(old, str):
+        return [f"{recorded.name}: cannot be read ({old})"]
     problems = []
     for sheet in sorted(set(old) | set(new)):
         where = f"{recorded.name}" + (f" sheet '{sheet}'" if sheet else "")
@@ -115,42 +203,60 @@ def compare_file(recorded: Path, recomputed: Path) -> list[str]:
     return problems
 
 
-def verify_folder(folder: Path) -> VerifyReport:
-    """See the module docstring."""
+def verify_folder(folder: Path, allow_outside: bool = False) -> VerifyReport:
+    """See the module docstring. Also checks every output file against the SHA-256 the manifest
+    records for it (an edited file, or an edited hash, is a difference), and, unless
+    ``allow_outside``, that the manifest names no file outside the folder's project (:func:`_check_paths`)."""
     manifest = read_manifest(folder)
     report = VerifyReport()
+    for name, recorded_hash in manifest["outputs"].items():
+        path = folder / name
+        if not path.is_file():
+            report.differ(f"{name}: recorded in manifest.json but missing from the folder")
+        elif sha256(path) != recorded_hash:
+            report.differ(f"{name}: its SHA-256 differs from the one recorded in manifest.json (the file or the manifest was edited)")
+    command = manifest.get("command")
+    if command not in RECOMPUTERS:
+        raise DataError(f"{folder / 'manifest.json'}: cannot recompute command {command!r}; known: {sorted(RECOMPUTERS)}")
+    config_file = Path(manifest["inputs"].get("config", {}).get("path", folder / "manifest.json"))
+    config = parse_config(manifest["config"], config_file)
+    if not allow_outside:
+        _check_paths(folder, manifest, config, config_file)
+    inputs_changed = False
     for role, entry in manifest.get("inputs", {}).items():
         path = Path(entry["path"])
         if not path.is_file():
             report.differ(f"input {role} missing: {path}")
+            inputs_changed = True
         elif sha256(path) != entry["sha256"]:
             report.differ(f"input {role} changed since the run: {path}")
+            inputs_changed = True
     for name, version in package_versions().items():
-        recorded = manifest.get("versions", {}).get(name)
+        recorded = manifest.get("versions", {}).get(name) if isinstance(manifest.get("versions"), dict) else None
         if recorded and recorded != version:
             report.lines.append(f"note: {name} {recorded} at the run, {version} now")
-    command = manifest.get("command")
-    if command not in RECOMPUTERS:
-        raise DataError(f"{folder / 'manifest.json'}: cannot recompute command {command!r}; known: {sorted(RECOMPUTERS)}")
-    if not report.identical:
+    if inputs_changed:
         report.lines.append("inputs differ: the recomputation below uses the current files")
-    config_file = Path(manifest["inputs"].get("config", {}).get("path", folder / "manifest.json"))
-    config = parse_config(manifest["config"], config_file)
     writers = RECOMPUTERS[command](config, manifest)
     with tempfile.TemporaryDirectory() as scratch:
         for name, write in writers.items():
+            if name not in manifest["outputs"]:
+                report.differ(f"{name}: written by this run but not recorded in manifest.json")
             if Path(name).suffix in UNCOMPARED:
                 report.lines.append(f"{name}: not compared (drawn from the tables above; carries its own time stamp)")
                 continue
             recomputed = Path(scratch) / name
             write(recomputed)
             recorded = folder / name
-            if not recorded.is_file():
-                report.differ(f"{name}: missing from the folder")
+            if not recorded.is_file():  # already reported: recorded but missing, or not recorded at all
                 continue
             for problem in compare_file(recorded, recomputed):
                 report.differ(problem)
+    unrecorded = sorted(p.name for p in folder.iterdir() if p.name not in manifest["outputs"] and p.name != "manifest.json")
+    if unrecorded:
+        report.lines.append(f"note: not written by this run, so not checked: {', '.join(unrecorded)}")
     if report.identical:
         compared = sum(Path(name).suffix not in UNCOMPARED for name in writers)
-        report.lines.append(f"{folder}: identical to a recomputation from its manifest ({compared} tables)")
+        report.lines.append(f"{folder}: identical to a recomputation from its manifest ({compared} tables; "
+                            f"{len(manifest['outputs'])} files match their recorded SHA-256)")
     return report

@@ -18,13 +18,14 @@ _EXPORTS = {
                     ".inputs"),
     **dict.fromkeys(["check_paths_inside", "config_as_dict", "input_source", "load_config", "named_paths",
                      "parse_config", "project_dir", "resolve_path"], ".load"),
-    **dict.fromkeys(["Aggregation", "Method", "Missing", "Normalisation", "Treatment"], ".method"),
+    **dict.fromkeys(["Aggregation", "IndicatorTreatment", "Method", "Missing", "Normalisation", "Screening",
+                     "Treatment"], ".method"),
     **dict.fromkeys(["AggregationMethod", "ImputationMethod", "LoaderName", "NormalisationMethod"], ".choices"),
     **dict.fromkeys(["Config", "check_uncertainty"], ".model"),
     **dict.fromkeys(["MapOptions", "ReportOptions"], ".presentation"),
     **dict.fromkeys(["BoardLimit", "Budget", "Continuity", "IkcRegistrySpec", "NeedWeights", "SelectionRules"],
                     ".selection"),
-    **dict.fromkeys(["Consensus", "Designation", "Spatial", "Uncertainty"], ".uncertainty"),
+    **dict.fromkeys(["Consensus", "CorrelationFlags", "Designation", "Spatial", "Uncertainty"], ".uncertainty"),
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Strict
+from .base import Count, Strict
 
 
 class AreaGroup(Strict):
@@ -34,13 +34,13 @@ class DesignationRules(Strict):
     on its own), or ``ignore``.
     """
 
-    top_k: Annotated[int, Field(ge=1)] | None = None
+    top_k: Count() | None = None
     min_score: float | None = None
     min_probability: Annotated[float, Field(ge=0, le=1)] | None = None
     consensus: Literal["ignore", "required", "sufficient"] = "ignore"
     min_population: Annotated[float, Field(ge=0)] | None = None
     groups: list[AreaGroup] = Field(default_factory=list)
-    reasons: Annotated[int, Field(ge=1)] = 3
+    reasons: Count(1, 100) = 3
     suggest_adjoining: bool = True
 
     @model_validator(mode="after")

@@ -7,23 +7,24 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Strict
+from .base import Magnitude, OptionalWeight, Strict, Weight
 
 
 class Node(Strict):
-    """A non-leaf node of the framework (a domain or sub-domain)."""
+    """A non-leaf node of the framework (a domain or sub-domain); its weight is finite and > 0
+    (to leave a domain out, remove it or give its indicators weight 0)."""
 
     id: Annotated[str, Field(min_length=1)]
     label: str
     parent: str
-    weight: Annotated[float, Field(ge=0)] = 1.0
+    weight: Weight = 1.0
 
 
 class Goalposts(Strict):
     """Fixed bounds for goalpost normalisation: value at ``lower`` maps to 0, at ``upper`` to the top."""
 
-    lower: float
-    upper: float
+    lower: Magnitude
+    upper: Magnitude
 
     @model_validator(mode="after")
     def _ordered(self) -> Goalposts:
@@ -38,26 +39,30 @@ class Indicator(Strict):
     Either ``variable`` (take the value as published) or ``numerator`` and
     ``denominator`` (value = numerator / denominator x ``scale``), all from ``input``.
     ``direction`` is +1 where more means more risk for children, -1 otherwise.
+    ``weight`` is finite and >= 0; an explicit 0 switches the indicator off (it is still
+    read, checked and shown, but counts for nothing in the score).
     """
 
     id: Annotated[str, Field(min_length=1)]
     label: str
     parent: str
-    weight: Annotated[float, Field(ge=0)] = 1.0
+    weight: OptionalWeight = 1.0
     direction: Literal[1, -1]
     input: str
     variable: str | None = None
     numerator: str | None = None
     denominator: str | None = None
-    scale: Annotated[float, Field(gt=0)] = 1.0
+    scale: Annotated[Magnitude, Field(gt=0)] = 1.0
     unit: str = ""
-    per: Literal["kind", "jongere", "leerling", "inwoner", "huishouden", "huishouden met kinderen", "woning", "school"]
+    per: Literal["kind", "jongere", "leerling", "inwoner", "huishouden", "huishouden met kinderen", "woning", "school"] | None = Field(
+        default=None, description="what the indicator counts (for the report); optional for data that are not Dutch wijken")
     min_denominator: Annotated[float, Field(ge=0)] | None = None
     goalposts: Goalposts | None = None
+    target: Magnitude | None = Field(default=None, description="distance_to_target normalisation: the value that gets the top of the range")
     shrinkage: Literal["none", "gemeente", "national"] = Field(
         default="none", description="empirical-Bayes shrinkage of the rate (see aandacht.inputs.shrinkage)"
     )
-    national_rate: Annotated[float, Field(ge=0)] | None = Field(
+    national_rate: Annotated[Magnitude, Field(ge=0)] | None = Field(
         default=None, description="the national value in the indicator's unit (after scale); prior for shrinkage 'national'"
     )
 
@@ -124,3 +129,7 @@ def check_hierarchy(framework: Framework) -> None:
         raise ValueError(f"node(s) {childless} have no indicators or sub-nodes")
     if all(item.weight == 0 for item in framework.indicators):
         raise ValueError("all indicator weights are zero")
+    switched_off = sorted(group_ids - {item.parent for item in [*framework.nodes, *framework.indicators] if item.weight > 0})
+    if switched_off:
+        raise ValueError(f"node(s) {switched_off} have only children of weight 0, so they would have no score; "
+                         "give one child a weight above 0 or remove the node")

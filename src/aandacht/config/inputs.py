@@ -9,14 +9,18 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Strict
+from .base import Count, Strict
 from .choices import LoaderName
 
 MissingFlag = Literal["suppressed", "not_applicable", "not_collected"]
 
 
 class Gemeente(Strict):
-    code: Annotated[str, Field(pattern=r"^(GM\d{4}|NL\d{2})$", description="CBS gemeente code, or NL00 for a national run")]
+    """The unit whose areas are scored: its code in the area registry (a CBS gemeente code such as
+    GM0080, NL00 for a national run, or any other registry code, e.g. a group of countries) and its name."""
+
+    code: Annotated[str, Field(min_length=1, pattern=r"^\S(.*\S)?$",
+                               description="area_code in the registry of the unit whose areas are scored")]
     name: str
 
 
@@ -37,9 +41,12 @@ class TableLayout(Strict):
     ``sheet: "*"``, by each sheet's name.
     """
 
-    sheet: str | int | None = Field(default=None, description='sheet name or 0-based number; "*" = every sheet')
-    header_row: Annotated[int, Field(ge=1)] | None = Field(default=None, description="1-based; default: found by area_column")
-    area_column: str | None = Field(default=None, description="required for the generic loader; presets set it")
+    sheet: str | int | None = Field(
+        default=None, description='sheet name, or 0-based number among the visible sheets; "*" = every visible sheet '
+        "(with wide_periods each sheet is an indicator, otherwise each sheet is a period)")
+    header_row: Count(1, 1_048_576) | None = Field(default=None, description="1-based (at most Excel's last row); default: found by area_column")
+    area_column: str | list[str] | None = Field(
+        default=None, description="required for the generic loader; presets set it; a list = the first of these headers present")
     area_kind: Literal["auto", "code", "name", "pc4"] = "auto"
     level: str | None = Field(default=None, description="level of every row; default: from level_column or the registry")
     level_column: str | None = None
@@ -80,7 +87,8 @@ class InputSpec(Strict):
     path: Path
     period: str
     source: str | None = Field(default=None, description="source label in the tidy table; defaults to the input name")
-    sheet: str | None = None
+    sheet: str | None = Field(default=None, description="workbook sheet to read; default: the first visible sheet "
+                              "(oab schoolweging: the newest school-year sheet)")
     locations: Path | None = Field(
         default=None, description="school_scores only: CSV brin_vestiging,wijk_code,reason that places schools by hand"
     )
@@ -90,9 +98,19 @@ class InputSpec(Strict):
         "or ignored with a note (for files that cover more gemeenten, such as a national KWB download)",
     )
     table: TableLayout | None = Field(default=None, description="generic loader (and presets): the table layout")
-    layout: Literal["auto", "school_file", "schoolweging", "dashboard"] = Field(
+    layout: Literal["auto", "school_file", "schoolweging", "leerresultaten", "dashboard"] = Field(
         default="auto", description="oab only: which OAB layout the file has"
     )
+    ovt_locations: Path | None = Field(
+        default=None, description="oab schoolweging/leerresultaten: CSV ovt,brin_vestiging or ovt,wijk_code placing the "
+        "Inspectie's objecten van toezicht that the instellingscode does not place")
+    filter: dict[str, str | list[str]] = Field(
+        default_factory=dict, description="dimension column -> code(s) to keep, e.g. {VormenVanJeugdzorg: T001203}: "
+        "tables with a row per area per form, age group or year feed several indicators")
+    max_file_mb: Annotated[float, Field(gt=0)] = Field(
+        default=200, description="size guard: a larger input file is refused before it is read (raise it for a big "
+        "national file; only the columns the config needs are kept)")
+    attribution: str | None = Field(default=None, description="source line for maps and report; default by loader")
     schools: Path | None = Field(default=None, description="oab: school table placing vestigingen (schools.csv or DUO list)")
     pupil_origin: Path | None = Field(default=None, description="oab: CSV brin_vestiging,area_code,leerlingen (where pupils live)")
     aliases: Path | None = Field(default=None, description="CSV alias,area_code,note: other names of areas (e.g. Frisian)")

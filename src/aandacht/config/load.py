@@ -10,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import ConfigError
 from .model import Config
+from .yaml_file import read_yaml
 
 
 def _format_location(location: tuple[object, ...]) -> str:
@@ -108,15 +109,20 @@ def parse_config(raw: object, source: Path) -> Config:
 
 
 def load_config(path: str | Path, allow_outside: bool = False) -> Config:
-    """Read and validate a YAML config; paths inside resolve relative to the file and must
-    stay inside the project directory unless ``allow_outside``."""
+    """Read and validate a YAML config (:func:`aandacht.config.yaml_file.read_yaml`: duplicate keys,
+    deep nesting, alias bombs and vanishing numbers are errors); paths inside resolve relative to
+    the file and must stay inside the project directory unless ``allow_outside``."""
     source = Path(path)
+    if source.is_dir():
+        raise ConfigError(f"{source}: is a folder, not a config file; give the YAML file (for example {source / 'configs' / 'x.yaml'})")
     if not source.is_file():
         raise ConfigError(f"{source}: config file not found")
     try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+        raw = read_yaml(source)
     except UnicodeDecodeError as error:
         raise ConfigError(f"{source}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except OSError as error:
+        raise ConfigError(f"{source}: cannot read the config ({error.strerror or error})") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

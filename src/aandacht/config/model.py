@@ -14,7 +14,7 @@ from .inputs import Areas, Gemeente, InputSpec, PopulationGate, Precedence
 from .method import Method
 from .presentation import MapOptions, ReportOptions
 from .selection import IkcRegistrySpec, SelectionRules
-from .uncertainty import Consensus, Designation, Spatial, Uncertainty
+from .uncertainty import Consensus, CorrelationFlags, Designation, Spatial, Uncertainty
 
 
 class Config(Strict):
@@ -40,6 +40,7 @@ class Config(Strict):
     uncertainty: Uncertainty = Uncertainty()
     consensus: Consensus = Consensus()
     spatial: Spatial = Spatial()
+    coherence: CorrelationFlags = CorrelationFlags()
     source_file: Path | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
@@ -78,10 +79,7 @@ class Config(Strict):
         if unknown:
             raise ValueError(f"method.aggregation.by_node names unknown node(s) {unknown}")
         check_uncertainty(self)
-        if self.method.normalisation.method == "goalposts":
-            lacking = [i.id for i in self.framework.indicators if i.goalposts is None]
-            if lacking:
-                raise ValueError(f"normalisation 'goalposts' needs goalposts on every indicator; missing on {lacking}")
+        check_method(self)
         return self
 
 
@@ -105,7 +103,30 @@ def check_uncertainty(config: Config) -> None:
             if item in covered:
                 raise ValueError(f"uncertainty.weight_noise: the weight of '{item}' is covered by both '{covered[item]}' and '{key}'")
             covered[item] = key
-    if "goalposts" in config.uncertainty.normalisation:
-        lacking = [i.id for i in framework.indicators if i.goalposts is None]
+    for name in config.uncertainty.normalisation:
+        check_normalisation_settings(config, name, f"uncertainty.normalisation lists '{name}', which")
+
+
+# per-indicator setting that a normalisation method needs on every indicator
+NEEDS_ON_INDICATORS = {"goalposts": "goalposts", "distance_to_target": "target"}
+
+
+def check_normalisation_settings(config: Config, name: str, what: str) -> None:
+    """Refuse a normalisation method whose settings are missing (``what`` starts the message)."""
+    key = NEEDS_ON_INDICATORS.get(name)
+    if key is not None:
+        lacking = [i.id for i in config.framework.indicators if getattr(i, key) is None]
         if lacking:
-            raise ValueError(f"uncertainty.normalisation lists 'goalposts', which needs goalposts on every indicator; missing on {lacking}")
+            raise ValueError(f"{what} needs {key} on every indicator; missing on {lacking}")
+    if name == "distance_to_reference" and config.method.normalisation.reference is None:
+        raise ValueError(f"{what} needs method.normalisation.reference (the area code of the reference area)")
+
+
+def check_method(config: Config) -> None:
+    """The method's references to the framework: normalisation settings, per-indicator treatment."""
+    check_normalisation_settings(config, config.method.normalisation.method,
+                                 f"normalisation '{config.method.normalisation.method}'")
+    ids = {i.id for i in config.framework.indicators}
+    unknown = sorted(set(config.method.treatment.by_indicator) - ids)
+    if unknown:
+        raise ValueError(f"method.treatment.by_indicator names unknown indicator(s) {unknown}")

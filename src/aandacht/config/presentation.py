@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Strict
+from .base import Count, Strict
 from .choices import ClassificationMethod, MapFormat, MapSize
 
 
@@ -21,16 +21,16 @@ class MapOptions(Strict):
     """
 
     classes: ClassificationMethod = "quantiles"
-    k: Annotated[int, Field(ge=2, le=9)] = 5
+    k: Count(2, 9) = 5
     breaks: list[float] = Field(default_factory=list)
     palette: Literal["YlOrRd", "OrRd", "YlOrBr", "PuRd", "YlGnBu", "viridis", "cividis", "magma"] = "YlOrRd"
     size: MapSize = "a4"
     formats: list[MapFormat] = Field(default_factory=lambda: ["png"])
-    dpi: Annotated[int, Field(ge=20, le=1200)] = 200
+    dpi: Count(20, 1200) = 200
     inset: Literal["auto", "off"] = "auto"
     inset_max_share: Annotated[float, Field(gt=0, le=1)] = 0.25
     inset_crowded_share: Annotated[float, Field(ge=0, le=1)] = 0.4
-    label_top: Annotated[int, Field(ge=0)] = 5
+    label_top: Count(0, 1000) = 5
     source_line: str | None = None
 
     @model_validator(mode="after")
@@ -43,14 +43,18 @@ class MapOptions(Strict):
 
 
 class ReportOptions(Strict):
-    """How ``aandacht report`` writes the report: counts under ``suppress_below`` are shown
-    as "<N" (statistical disclosure control); without designated aandachtsgebieden the
-    ``profile_top`` highest-ranked areas get a profile. ``dominance_factor``: a domain or
-    indicator whose real share of the score differs from its nominal weight by more than this
-    factor (either way) is named in the report and by ``aandacht score``
-    (:mod:`aandacht.scoring.dominance`)."""
+    """Disclosure control and the report. Counts of people under ``suppress_below`` are shown
+    as "<N" in every output meant for the bestuurlijk overleg (the report, ``ranking.csv``,
+    ``scores.xlsx``, the round's tables); ``internal_workbook: true`` also writes
+    ``intern-niet-delen.xlsx`` with those counts, for the analyst only. Without designated
+    aandachtsgebieden the ``profile_top`` highest-ranked areas get a profile in the report.
+    ``dominance_factor``: a domain or indicator whose real share of the score differs from its
+    nominal weight by more than this factor (either way) is named in the report and by
+    ``aandacht score`` (:mod:`aandacht.scoring.dominance`)."""
 
-    suppress_below: Annotated[int, Field(ge=0)] = 10
-    profile_top: Annotated[int, Field(ge=0)] = 5
+    suppress_below: Count(0, 1_000_000) = 10
+    profile_top: Count(0, 100) = 5
     title: str | None = None
+    internal_workbook: bool = Field(
+        default=False, description="also write intern-niet-delen.xlsx with the counts under suppress_below (analyst only)")
     dominance_factor: Annotated[float, Field(gt=1, le=10)] = 1.5

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import Strict
+from .base import Count, OptionalWeight, Strict
+from .choices import MAX_COUNT
 
 
 class IkcRegistrySpec(Strict):
@@ -20,12 +21,14 @@ class IkcRegistrySpec(Strict):
 
 
 class NeedWeights(Strict):
-    """Weights of the components of an IKC's need (each scaled to 0-100, see :mod:`aandacht.decide.select`)."""
+    """Weights of the components of an IKC's need (each scaled to 0-100, see :mod:`aandacht.decide.select`):
+    finite and >= 0; an explicit 0 leaves that component out (``pupil_share`` is 0 unless a
+    pupil-origin table is given)."""
 
-    score_per_pupil: Annotated[float, Field(ge=0)] = 1.0
-    score_total: Annotated[float, Field(ge=0)] = 1.0
-    wijk_score: Annotated[float, Field(ge=0)] = 1.0
-    pupil_share: Annotated[float, Field(ge=0)] = 0.0
+    score_per_pupil: OptionalWeight = 1.0
+    score_total: OptionalWeight = 1.0
+    wijk_score: OptionalWeight = 1.0
+    pupil_share: OptionalWeight = 0.0
     score_column: Literal["achterstandsscore", "achterstandsscore_zonder_drempel"] = "achterstandsscore_zonder_drempel"
 
     @model_validator(mode="after")
@@ -44,15 +47,15 @@ class Budget(Strict):
 
 
 class BoardLimit(Strict):
-    min: Annotated[int, Field(ge=0)] = 0
-    max: Annotated[int, Field(ge=0)] | None = None
+    min: Count(0) = 0
+    max: Count(0) | None = None
 
 
 class Continuity(Strict):
     """A Plus predicate lasts ``term_years``; within its term an IKC keeps it while its
     need stays >= ``exit_need`` (lower than ``entry_need``: hysteresis)."""
 
-    term_years: Annotated[int, Field(ge=1)] = 4
+    term_years: Count(1, 100) = 4
     entry_need: Annotated[float, Field(ge=0)] = 0.0
     exit_need: Annotated[float, Field(ge=0)] = 0.0
     watch_margin: Annotated[float, Field(ge=0)] = 5.0
@@ -67,7 +70,7 @@ class Continuity(Strict):
 class SelectionRules(Strict):
     """How Plus-IKCs are chosen (see :mod:`aandacht.decide.select`)."""
 
-    count: Annotated[int, Field(ge=1)] | None = None
+    count: Count() | None = None
     budget: Budget | None = None
     need: NeedWeights = NeedWeights()
     eligible_pupil_share: Annotated[float, Field(ge=0, le=1)] = 0.5
@@ -81,6 +84,8 @@ class SelectionRules(Strict):
     def _count_or_budget(self) -> SelectionRules:
         if (self.count is None) == (self.budget is None):
             raise ValueError("give either count or budget (exactly one)")
+        if self.budget is not None and not self.budget.total // self.budget.per_ikc <= MAX_COUNT:
+            raise ValueError(f"budget.total / budget.per_ikc gives more than {MAX_COUNT:,} Plus-IKCs; check the units of both")
         return self
 
     @property

@@ -4,19 +4,20 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import Strict
-from .choices import AggregationMethod, NormalisationMethod
+from .base import Count, Seed, Strict
+from .choices import MAX_DRAWS, AggregationMethod, NormalisationMethod
 
 
 class Designation(Strict):
     """Designation rule used by the uncertainty analysis: the ``top_k`` highest-scoring areas,
     or every area with a score of at least ``threshold`` (on the scale of each draw's normalisation)."""
 
-    top_k: Annotated[int, Field(ge=1)] | None = None
+    top_k: Count() | None = None
     threshold: float | None = None
 
     @model_validator(mode="after")
@@ -31,27 +32,32 @@ class Uncertainty(Strict):
 
     ``weight_noise`` maps ``indicators`` (every indicator weight), ``nodes`` (every domain
     and sub-domain weight) or a node id (the weights of that node's children) to f: each
-    of those weights is drawn uniformly from w x [1 - f, 1 + f]. ``normalisation``,
+    of those weights is drawn uniformly from w x [1 - f, 1 + f]. ``weight_sets`` names a table
+    of alternative weight sets (column ``id``, then one column per set), one of which is drawn
+    with equal probability (the noise then applies to it). ``normalisation``,
     ``aggregation`` and ``treatment`` list the alternatives drawn with equal probability
-    (empty = keep the method of the config); ``leave_one_out`` drops one indicator (or
-    none) with equal probability. See :mod:`aandacht.scoring.uncertainty`.
+    (empty = keep the method of the config); a treatment alternative is ``true`` (the
+    config's treatment), ``false`` (none) or a number n (the config's treatment with at most n
+    points winsorised); ``leave_one_out`` drops one indicator (or none) with equal
+    probability. See :mod:`aandacht.scoring.uncertainty`.
     """
 
-    draws: Annotated[int, Field(ge=2, le=1_000_000)] = 1000
-    seed: Annotated[int, Field(ge=0)] = 20240601
+    draws: Count(2, MAX_DRAWS) = 1000
+    seed: Seed = 20240601
     weight_noise: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=lambda: {"indicators": 0.25, "nodes": 0.25})
     normalisation: list[NormalisationMethod] = Field(default_factory=list)
     aggregation: list[AggregationMethod] = Field(default_factory=list)
-    treatment: list[bool] = Field(default_factory=list)
+    treatment: list[bool | Count(0, 1000)] = Field(default_factory=list)
+    weight_sets: Path | None = Field(default=None, description="CSV/Excel table: id, then one column of weights per set")
     leave_one_out: bool = False
     designation: Designation = Designation(top_k=6)
-    bootstrap: Annotated[int, Field(ge=0, le=10_000)] = 200
+    bootstrap: Count(0, 10_000) = 200
     confidence: Annotated[float, Field(gt=0, lt=1)] = 0.95
 
     @field_validator("normalisation", "aggregation", "treatment")
     @classmethod
     def _distinct(cls, value: list) -> list:
-        if len(set(value)) != len(value):
+        if len({(type(v), v) for v in value}) != len(value):
             raise ValueError(f"list the alternatives once each (got {value})")
         return value
 
@@ -59,13 +65,31 @@ class Uncertainty(Strict):
 class Consensus(Strict):
     """Consensus between source families: areas in the top ``top_k`` of at least ``min_sources`` family scores."""
 
-    top_k: Annotated[int, Field(ge=1)] = 6
-    min_sources: Annotated[int, Field(ge=1)] = 2
+    top_k: Count() = 6
+    min_sources: Count(1, 100) = 2
+
+
+class CorrelationFlags(Strict):
+    """Thresholds of the correlation checks (COINr ``get_corr_flags`` and the flag colours of
+    ``plot_corr``): indicator pairs under the same parent with r above ``high`` (collinear) or
+    below ``negative``; an indicator whose correlation with its parent's score is at least
+    ``high`` (strong: it dominates its parent), at most ``weak`` (weak) or at most ``negative``."""
+
+    high: Annotated[float, Field(ge=-1, le=1)] = 0.9
+    weak: Annotated[float, Field(ge=-1, le=1)] = 0.3
+    negative: Annotated[float, Field(ge=-1, le=1)] = -0.4
+    method: Literal["pearson", "spearman"] = "pearson"
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CorrelationFlags:
+        if not self.negative < self.weak < self.high:
+            raise ValueError(f"need negative < weak < high (got {self.negative}, {self.weak}, {self.high})")
+        return self
 
 
 class Spatial(Strict):
     """Local Moran's I of the composite score (queen contiguity), permutation p-values, FDR at ``alpha``."""
 
-    permutations: Annotated[int, Field(ge=99, le=99_999)] = 999
+    permutations: Count(99, 99_999) = 999
     alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
-    seed: Annotated[int, Field(ge=0)] = 12345
+    seed: Seed = 12345

@@ -12,14 +12,18 @@ names matched fuzzily, ambiguously or not at all; and stale indicators (newest p
 older than the newest period of any input).
 
 Severity: an input that cannot be read, or a framework indicator without any value for the
-gemeente's areas, makes the data ``unusable``; everything else is a warning. Exit codes of
+gemeente's areas, makes the data ``unusable``; everything else is a warning, or ``info`` for
+findings that are worth knowing but no problem (they do not change the status). Exit codes of
 the command: 0 usable (warnings allowed), 1 warnings under ``--strict``, 2 unusable.
+
+The command adds the correlation checks of :func:`aandacht.scoring.coherence.correlation_checks`
+(which score the matrix, so they belong to a later stage) with :meth:`CheckReport.with_checks`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -27,8 +31,9 @@ import pandas as pd
 from ..config import Config, input_source
 from ..dutch import MISSING_LABELS
 from ..errors import AandachtError
-from .areas import load_registry
+from .areas import AreaRegistry, load_registry
 from .harmonise import is_count
+from .matrix import IndicatorMatrix, build_matrix
 from .tidy import concat_tidy
 
 
@@ -41,8 +46,11 @@ class CheckReport:
     out_of_range: pd.DataFrame
     matches: pd.DataFrame
     stale: pd.DataFrame
-    problems: pd.DataFrame  # severity (error | warning), source, message
+    problems: pd.DataFrame  # severity (error | warning | info), source, message
     notes: list[str] = field(default_factory=list)
+    registry: AreaRegistry | None = None
+    matrix: IndicatorMatrix | None = None  # the indicator matrix when it could be built, for checks that score it
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -54,7 +62,14 @@ class CheckReport:
 
     def sheets(self) -> dict[str, pd.DataFrame]:
         return {"problems": self.problems, "coverage": self.coverage, "missing": self.missing,
-                "out_of_range": self.out_of_range, "matches": self.matches, "stale": self.stale}
+                "out_of_range": self.out_of_range, "matches": self.matches, "stale": self.stale, **self.extra}
+
+    def with_checks(self, tables: dict[str, pd.DataFrame], problems: list[tuple[str, str, str]]) -> CheckReport:
+        """The report with more tables and problems (severity, source, message), for example the
+        correlation checks of :func:`aandacht.scoring.coherence.correlation_checks`."""
+        added = pd.DataFrame(problems, columns=["severity", "source", "message"])
+        merged = pd.concat([self.problems, added], ignore_index=True) if problems else self.problems
+        return replace(self, problems=merged, extra={**self.extra, **tables})
 
 
 def _year(period: str) -> float:
@@ -70,14 +85,15 @@ def _period_key(period: str) -> tuple[float, str]:
 
 def check_data(config: Config) -> CheckReport:
     """Load every input (a failing input is reported, not raised) and check the result."""
-    from .load import combine_precedence, load_input, precedence_notes
+    from .load import combine_precedence, load_input, needed_variables, precedence_notes
 
     registry = load_registry(config.areas.registry, config.areas.geometry)
     problems: list[tuple[str, str, str]] = []
     tables, notes, matches = [], [], []
+    needed = needed_variables(config)
     for name, spec in config.inputs.items():
         try:
-            loaded = load_input(spec, registry, config.level)
+            loaded = load_input(spec, registry, config.level, needed.get(name))
         except AandachtError as error:
             problems.append(("error", name, f"input cannot be read: {error}"))
             continue
@@ -98,7 +114,8 @@ def check_data(config: Config) -> CheckReport:
     local = tidy[tidy["area_code"].isin(areas)]
     coverage, missing = _coverage(local, areas)
     out_of_range = _out_of_range(local)
-    out_of_range = pd.concat([out_of_range, _small_denominators(config, tidy, registry, problems)], ignore_index=True)
+    small, matrix = _small_denominators(config, tidy, registry, problems)
+    out_of_range = pd.concat([out_of_range, small], ignore_index=True)
     matched = pd.concat(matches, ignore_index=True) if matches else pd.DataFrame(
         columns=["source", "label", "area_code", "area_name", "method", "score"])
     doubtful = matched[~matched["method"].isin(["code", "name", "alias", "pc4"])].reset_index(drop=True)
@@ -115,7 +132,7 @@ def check_data(config: Config) -> CheckReport:
         problems.append(("warning", source, f"newest period {period} is older than {group['newest_overall'].iloc[0]} "
                                             f"for {len(group)} indicator(s): {', '.join(group['indicator'].head(6))}"))
     return CheckReport(coverage, missing, out_of_range, doubtful, stale,
-                       pd.DataFrame(problems, columns=["severity", "source", "message"]), notes)
+                       pd.DataFrame(problems, columns=["severity", "source", "message"]), notes, registry, matrix)
 
 
 def _coverage(local: pd.DataFrame, areas: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -157,16 +174,14 @@ def _out_of_range(local: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 
-def _small_denominators(config: Config, tidy: pd.DataFrame, registry, problems) -> pd.DataFrame:
-    """Framework indicators whose value rests on a denominator below ``min_denominator``."""
-    from .matrix import build_matrix
-
+def _small_denominators(config: Config, tidy: pd.DataFrame, registry, problems) -> tuple[pd.DataFrame, IndicatorMatrix | None]:
+    """Framework indicators whose value rests on a denominator below ``min_denominator``, and the matrix."""
     columns = ["source", "indicator", "area_code", "period", "value", "denominator", "problem"]
     try:
         matrix = build_matrix(tidy, config, registry)
     except AandachtError as error:
         problems.append(("error", "framework", str(error)))
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns), None
     rows = []
     for indicator in config.framework.indicators:
         source, period, _ = input_source(config, indicator.input)
@@ -175,7 +190,7 @@ def _small_denominators(config: Config, tidy: pd.DataFrame, registry, problems) 
             rows.append((source, indicator.id, code, period, matrix.values.at[code, indicator.id],
                          matrix.denominators.at[code, indicator.id],
                          f"denominator below min_denominator {indicator.min_denominator:g}"))
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns), matrix
 
 
 def _stale(coverage: pd.DataFrame) -> pd.DataFrame:

@@ -4,6 +4,12 @@
 (:mod:`aandacht.inputs.sources`), converting boundary vintages where an input has a
 crosswalk, and adds the rows of the config's precedence rules (one variable taken per area
 from the first input that has it).
+
+Before a loader runs, its file is held against the input's size guard (``max_file_mb``), and
+the loader is told which variables the config uses (:func:`needed_variables`: the framework's
+indicators, the population gate and the precedence rules), so that a wide national file is
+read for those columns only. The notes the reader makes (which sheet it read) join the
+loader's notes.
 """
 
 from __future__ import annotations
@@ -13,8 +19,9 @@ from typing import NamedTuple
 import pandas as pd
 
 from ..config import Config, InputSpec
-from ..errors import ConfigError
+from ..errors import ConfigError, DataError
 from .areas import AreaRegistry, load_registry
+from .reading import collect_notes
 from .sources import LOADERS, LoadResult
 from .tidy import concat_tidy
 
@@ -33,8 +40,9 @@ def load_indicators(config: Config) -> LoadedInputs:
     if config.areas.geometry:
         registry.geometry()  # read and check the configured polygons now, even if no step needs them
     tables, notes = [], []
-    for spec in config.inputs.values():
-        loaded = load_input(spec, registry, config.level)
+    needed = needed_variables(config)
+    for name, spec in config.inputs.items():
+        loaded = load_input(spec, registry, config.level, needed.get(name))
         tables.append(loaded.table)
         notes.extend(loaded.notes)
     tidy = concat_tidy(tables, str(config.source_file))
@@ -43,11 +51,44 @@ def load_indicators(config: Config) -> LoadedInputs:
     return LoadedInputs(registry, concat_tidy([tidy, combined], str(config.source_file)), notes)
 
 
-def load_input(spec: InputSpec, registry: AreaRegistry, level: str) -> LoadResult:
-    """Run the input's loader and, when it has a ``crosswalk``, convert its ``level`` areas
-    from boundary year ``vintage`` to ``crosswalk_to`` (default: the registry's vintage of
-    that level) with :func:`aandacht.inputs.harmonise.convert_vintage`."""
-    loaded = LOADERS[spec.loader](spec, registry)
+def needed_variables(config: Config) -> dict[str, frozenset[str]]:
+    """Per input name, the variables the config reads from it (indicators, population gate,
+    precedence rules). An input that none of them names is absent: it is read whole."""
+    wanted: dict[str, set[str]] = {}
+    for indicator in config.framework.indicators:
+        variables = [indicator.variable] if indicator.variable else [indicator.numerator, indicator.denominator]
+        wanted.setdefault(indicator.input, set()).update(v for v in variables if v)
+    if config.population is not None:
+        wanted.setdefault(config.population.input, set()).add(config.population.variable)
+    for rule in config.precedence.values():
+        for name in rule.inputs:
+            wanted.setdefault(name, set()).add(rule.variable)
+    return {name: frozenset(variables) for name, variables in wanted.items() if name in config.inputs}
+
+
+def check_size(spec: InputSpec) -> None:
+    """Refuse an input file (or OData folder) larger than its ``max_file_mb`` before reading it."""
+    path = spec.path
+    try:
+        size = sum(p.stat().st_size for p in path.iterdir() if p.is_file()) if path.is_dir() else path.stat().st_size
+    except OSError:
+        return  # missing or unreadable: the loader says so in its own words
+    limit = spec.max_file_mb * 1_000_000
+    if size > limit:
+        raise DataError(f"{path}: the file is {size / 1_000_000:,.0f} MB, more than this input's size guard "
+                        f"max_file_mb: {spec.max_file_mb:g}; raise max_file_mb if the file is right (only the columns "
+                        "the config needs are kept in memory)")
+
+
+def load_input(spec: InputSpec, registry: AreaRegistry, level: str, needed: frozenset[str] | None = None) -> LoadResult:
+    """Run the input's loader (after the size guard, told the ``needed`` variables) and, when it
+    has a ``crosswalk``, convert its ``level`` areas from boundary year ``vintage`` to
+    ``crosswalk_to`` (default: the registry's vintage of that level) with
+    :func:`aandacht.inputs.harmonise.convert_vintage`."""
+    check_size(spec)
+    with collect_notes() as reading_notes:
+        loaded = LOADERS[spec.loader](spec, registry, needed)
+    loaded = LoadResult(loaded.table, [*reading_notes, *loaded.notes], loaded.matches)
     if spec.crosswalk is None:
         return loaded
     from .harmonise import convert_vintage, read_crosswalk

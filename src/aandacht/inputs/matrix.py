@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config, Indicator, input_source
+from ..dutch import number_nl
 from ..errors import ConfigError, DataError
 from .areas import AreaRegistry
 
@@ -109,10 +110,10 @@ def population_gate(config: Config, tidy: pd.DataFrame, codes: list[str]) -> pd.
         raise DataError(f"{origin}: variable '{gate.variable}' named in population.variable is not in this input")
     population = variables[gate.variable]["value"]
     scored = population >= gate.minimum
-    reason = np.where(
-        population.isna(), f"aantal {gate.label} onbekend",
-        np.where(scored, "", [f"te weinig {gate.label} ({p:.0f} < {gate.minimum:.0f})" for p in population.fillna(0)]),
-    )
+    # The reason names the rule, never the area's count: it is shown in tables and the report,
+    # where a small count must be suppressed (report.suppress_below).
+    reason = np.where(population.isna(), f"aantal {gate.label} onbekend",
+                      np.where(scored, "", f"te weinig {gate.label}: minder dan {number_nl(gate.minimum)}"))
     return pd.DataFrame({"population": population, "scored": scored.to_numpy(), "reason": reason}, index=codes)
 
 

@@ -82,9 +82,13 @@ PLACES_SHOWN = 12  # at most this many place names on a map, the largest kernen 
 
 def sources(config: Config) -> list[dict]:
     """The publications the config's inputs come from, with their years (newest first) and
-    licence, one entry per publication: [{"name", "years", "licence"}]."""
+    licence, one entry per publication: [{"name", "years", "licence"}]. An input's own
+    ``attribution`` (which names the publication and its year) is used as it is."""
     found: dict[str, dict] = {}
     for name, spec in config.inputs.items():
+        if spec.attribution:
+            found.setdefault(spec.attribution, {"name": spec.attribution, "years": [], "licence": ""})
+            continue
         publication, licence = PUBLICATIONS.get(spec.loader, (spec.source or name, ""))
         entry = found.setdefault(publication, {"name": publication, "years": [], "licence": licence})
         if spec.period not in entry["years"]:
@@ -95,8 +99,8 @@ def sources(config: Config) -> list[dict]:
 
 
 def years_text(years: list[str]) -> str:
-    """'2023 en 2022', '2023, 2022 en 2019'."""
-    return years[0] if len(years) == 1 else ", ".join(years[:-1]) + " en " + years[-1]
+    """'2023 en 2022', '2023, 2022 en 2019' ('' for none)."""
+    return "" if not years else years[0] if len(years) == 1 else ", ".join(years[:-1]) + " en " + years[-1]
 
 
 def source_line(config: Config, with_schools: bool) -> str:
@@ -104,7 +108,7 @@ def source_line(config: Config, with_schools: bool) -> str:
     points are drawn, the OpenStreetMap attribution (or ``maps.source_line`` from the config)."""
     if config.maps.source_line:
         return config.maps.source_line
-    parts = [f"{s['name']} {years_text(s['years'])}" + (f" ({s['licence']})" if s["licence"] else "")
+    parts = [" ".join(filter(None, [s["name"], years_text(s["years"])])) + (f" ({s['licence']})" if s["licence"] else "")
              for s in sources(config)]
     if with_schools:
         parts.append(OSM)

@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..inputs.reading import fail_at_first, parse_numbers, read_table, require_columns
+from ..inputs.reading import fail_at_first, parse_numbers, read_csv_nl, read_table, require_columns
 
 IKC_STATUSES = ("plus-ikc", "candidate", "other")
 CHANGES = ("entered", "left", "stayed")
@@ -219,11 +219,22 @@ def read_overlays(known: set[str], gebieden: Path | None = None, ikcs: Path | No
         if path is None:
             tables[name] = None
             continue
-        frame = read_table(Path(path), dtype=str)
+        frame = _read(Path(path))
         tables[name] = CHECKS[name](frame, known, str(path))
         if _is_demonstration(frame):
             demo.append(name)
     return Overlays(**tables, demonstration=demo, **round_info)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """A result table: a CSV in the Dutch dialect (';' separated, so a decimal comma, as the round's own
+    files) with its numbers read, else any table as text (:func:`aandacht.inputs.reading.read_table`)."""
+    if path.suffix.lower() == ".csv" and path.is_file():
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            header = handle.readline()
+        if ";" in header:
+            return read_csv_nl(path)
+    return read_table(path, dtype=str)
 
 
 def schools_as_ikcs(schools: pd.DataFrame) -> pd.DataFrame:

@@ -54,7 +54,7 @@ def unit_for(label: str, unit: str) -> str:
     """The unit to print after a value in a sentence: '%' for percentages, nothing when the label
     already says it ('per 100 leerlingen'), else the unit."""
     unit = short_unit(unit)
-    return "" if unit and unit != "%" and unit in label else unit
+    return "" if unit and unit != "%" and unit.lower() in label.lower() else unit
 
 
 def dominance_sentence(found: Dominance, area_name: str, indicator_label: str, unit: str) -> str:

@@ -72,6 +72,8 @@ SENSE = {"<=": "ten hoogste", ">=": "ten minste", "==": "precies", "=": "precies
 TREATMENT_ACTIONS = {"none": "geen (binnen de grenzen)", "winsorised": "uiterste waarden ingeperkt", "log": "logaritme",
                      "too few values": "te weinig waarden", "treatment off": "uitgezet"}
 PLUS_CHANGE_WORDS = {"nieuw": "nieuw", "blijft": "blijft", "eraf": "stopt"}
+# The continuity status of decide.select as the report words it against the previous round.
+CONTINUITY_WORDS = {"nieuw": "nieuw Plus-IKC", "voortgezet": "blijft Plus-IKC", "opnieuw aangewezen": "opnieuw Plus-IKC"}
 RANKING_CHANGE = {"entered": "nieuw", "stayed": "blijft", "left": "niet meer"}  # aandachtsgebied against the previous round
 
 
@@ -297,7 +299,8 @@ def summary(data: ReportData) -> dict:
     """Page 1: the bestuurlijke samenvatting."""
     config, ov = data.config, data.overlays
     unscored = data.frame.unscored()
-    gate = [data.names[c] for c, k in unscored.items() if k == "gate"]
+    gates = [c for c, k in unscored.items() if k == "gate"]
+    gate = [data.names[c] for c in gates]
     nodata = [data.names[c] for c, k in unscored.items() if k == "nodata"]
     domains = [lower_first(data.run.result.tree.labels[d]) for d in data.run.result.tree.top_level]
     facts = {
@@ -305,7 +308,8 @@ def summary(data: ReportData) -> dict:
                  f"meest, 0 = het minst) en combineert {_list(domains)}; uitleg in gewone taal in bijlage B. "
                  f"{data.ranked} {data.level_plural} hebben een score."),
         "unscored": " ".join(filter(None, [
-            f"Niet gescoord: {_list(gate)} (te weinig {config.population.label})." if gate and config.population
+            f"Niet gescoord: {_list(gate)} ({data.run.matrix.areas.at[gates[0], 'reason']})." if len(gates) == 1
+            else f"Niet gescoord: {_list(gate)} (te weinig {config.population.label})." if gate and config.population
             else f"Niet gescoord: {_list(gate)}." if gate else "",
             f"Geen score: {_list(nodata)} (te weinig gegevens)." if nodata else ""])),
         "dominance": data.weight_lines[:PAGE_ONE_DOMINANCE],
@@ -348,8 +352,9 @@ def summary(data: ReportData) -> dict:
 def remarks(data: ReportData, code: str) -> str:
     """Why an area has no score, and which values are missing and why, in Dutch (no counts)."""
     kind = data.frame.unscored().get(code, "")
-    if kind == "gate":
-        return f"niet gescoord: te weinig {data.config.population.label}" if data.config.population else "niet gescoord"
+    if kind == "gate":  # the population gate's reason names the threshold, never the count
+        reason = str(data.run.matrix.areas.at[code, "reason"] or "")
+        return f"niet gescoord: {reason}" if reason else "niet gescoord"
     parts = ["niet gescoord: te weinig gegevens"] if kind == "nodata" else []
     for indicator, reason in data.run.matrix.missing_reason.loc[code].items():
         if reason:
@@ -484,10 +489,18 @@ def ikc_rows(data: ReportData) -> list[dict]:
         area = row.get("area_code", "")
         rows.append({"name": row["name"], "status": _ikc_status(row), "board": str(row.get("bestuur", "") or ""),
                      "where": gebied or data.names.get(area, ""), "need": _fmt(row.get("need"), 1),
-                     "continuity": str(row.get("continuity", "") or "") if data.overlays.previous_year else "",
+                     "continuity": continuity_word(row.get("continuity")) if data.overlays.previous_year else "",
                      "order": (0 if row["status"] == "plus-ikc" else 1 if row["status"] == "candidate" else 2,
                                data.gebied_rank(gebied) if gebied else np.inf, row["name"])})
     return sorted(rows, key=lambda r: r["order"])
+
+
+def continuity_word(status) -> str:
+    """'nieuw Plus-IKC', 'blijft Plus-IKC', 'opnieuw Plus-IKC', 'Plus-IKC stopt: termijn voorbij', or ''."""
+    text = str(status or "").strip()
+    if text.startswith("beëindigd"):
+        return "Plus-IKC stopt" + (f": {text.split(':', 1)[1].strip()}" if ":" in text else "")
+    return CONTINUITY_WORDS.get(text, "")
 
 
 def constraint_rows(data: ReportData) -> list[dict]:

@@ -14,7 +14,9 @@ Besides ``manifest.json`` (added by :mod:`aandacht.archive.output`):
 * ``robuustheid.csv``: chance of designation and rank interval per wijk;
 * the maps (PNG) and the Dutch report (HTML, and PDF when asked).
 
-CSV files are in the Dutch dialect of :func:`aandacht.present.tables.write_csv`.
+CSV files are in the Dutch dialect of :func:`aandacht.present.tables.write_csv`; counts of people
+under ``report.suppress_below`` (``populatie``, ``leerlingen``) are "<N" in every file, and
+``intern-niet-delen.xlsx`` (only with ``report.internal_workbook: true``) holds them in full.
 
 :func:`read_round_overlays` reads a round folder back into what maps and report show (the
 gebieden, IKCs, chances, changes, round years, the history of earlier rounds and the
@@ -36,7 +38,7 @@ from ..rounds.record import ROUND_JSON
 from .maps import Rendered, map_frame, render_maps
 from .overlays import Overlays, check_changes, check_ikcs, check_robustness, is_true
 from .report import ReportData, render_html, report_dpi, write_pdf
-from .tables import ranking, write_csv, write_workbook
+from .tables import score_writers, suppress_counts, write_csv
 
 HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
 
@@ -65,11 +67,10 @@ def round_writers(result: Herijking) -> dict:
     tables.update({f"wijzigingen_{name}.csv": table for name, table in result.changes.items()})
     if result.robustness is not None:
         tables["robuustheid.csv"] = result.robustness.reset_index()
-    writers = {
-        "ranking.csv": lambda path: write_csv(ranking(result.run), path),
-        "scores.xlsx": lambda path: write_workbook(result.run, path),
-    }
-    writers.update({name: (lambda path, t=table: write_csv(t, path)) for name, table in tables.items()})
+    internal = {"wijken": result.record.wijken, "ikcs": selection.ikcs}
+    writers = score_writers(result.run, internal=internal)
+    threshold = result.run.config.report.suppress_below
+    writers.update({name: (lambda path, t=suppress_counts(table, threshold): write_csv(t, path)) for name, table in tables.items()})
     text = json.dumps(result.record.meta, indent=2, ensure_ascii=False) + "\n"
     writers[ROUND_JSON] = lambda path: path.write_text(text, encoding="utf-8")
     return writers

@@ -5,10 +5,17 @@ Column names are Dutch where the table goes to the bestuurlijk overleg (ranking)
 the codes stay as in the config. ``write_csv`` writes the Dutch Excel dialect
 (``;`` separator, decimal comma, UTF-8 with BOM) so the file opens correctly in a
 Dutch Excel by double-clicking; :func:`aandacht.inputs.reading.read_csv_nl` reads it back.
+
+Every table aandacht writes goes through :func:`write_csv` or :func:`write_sheets`, which
+neutralise text a spreadsheet would read as a formula (:func:`neutralise`, OWASP CSV-injection
+guidance). Tables meant for the bestuurlijk overleg pass :func:`suppress_counts` first (counts of
+people under ``report.suppress_below`` become "<N"); only :data:`INTERNAL_WORKBOOK`, written
+when the config asks for it, keeps them.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -67,8 +74,10 @@ def method_sheet(run: ScoreRun) -> pd.DataFrame:
         ("gemeente", f"{config.gemeente.code} {config.gemeente.name}"),
         ("level", config.level),
         ("period", config.period),
+        ("screening", config.method.screening.model_dump_json()),
         ("treatment", config.method.treatment.model_dump_json()),
         ("normalisation", config.method.normalisation.model_dump_json()),
+        ("weights", config.method.weights),
         ("aggregation", config.method.aggregation.model_dump_json()),
         ("missing", config.method.missing.model_dump_json()),
         ("unreliable", config.method.unreliable),
@@ -82,24 +91,95 @@ def method_sheet(run: ScoreRun) -> pd.DataFrame:
                  f"precedence {indicator.input} ({', '.join(config.precedence[indicator.input].inputs)})")
         rows.append((f"indicator {indicator.id}", (
             f"{indicator.label}; parent {indicator.parent}; weight {indicator.weight:g}; direction {indicator.direction:+d}; "
-            f"{definition} from {where}; per {indicator.per}; "
-            f"min_denominator {indicator.min_denominator}")))
+            f"{definition} from {where}; " + (f"per {indicator.per}; " if indicator.per else "")
+            + f"min_denominator {indicator.min_denominator}")))
     for node in config.framework.nodes:
         rows.append((f"node {node.id}", f"{node.label}; parent {node.parent}; weight {node.weight:g}"))
     rows.extend(("note", note) for note in run.notes)
     return pd.DataFrame(rows, columns=["key", "value"])
 
 
+# OWASP "CSV injection": a text cell starting with one of these is read as a formula by Excel,
+# LibreOffice and Google Sheets (a wijk named "=HYPERLINK(...)" would become a live link).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Columns holding counts of people in the tables aandacht writes; under report.suppress_below
+# they are shown as "<N" in every output meant for the bestuurlijk overleg (suppress_counts).
+COUNT_COLUMNS = frozenset({"populatie", "leerlingen"})
+# The one workbook that may keep those small counts, written only when report.internal_workbook is true.
+INTERNAL_WORKBOOK = "intern-niet-delen.xlsx"
+CSV_FLOAT = ".6g"  # numbers in the CSVs: six significant digits
+# Characters an xlsx cell cannot hold (the control characters except tab and line breaks), the
+# definition of openpyxl.cell.cell.ILLEGAL_CHARACTERS_RE, kept here so that writing does not import openpyxl.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+# Workbooks are written with XlsxWriter: it imports in a fraction of openpyxl's time (that counts
+# for `aandacht sensitivity`, which should finish in well under a second); NaN and infinite
+# values become empty cells or #NUM! instead of stopping the run. openpyxl reads them back in verify.
+EXCEL_WRITER = {"engine": "xlsxwriter", "engine_kwargs": {"options": {"nan_inf_to_errors": True}}}
+
+
+def neutralise(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell and column name that starts with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return prefixed with a single quote (OWASP CSV-injection
+    guidance), so no spreadsheet reads it as a formula. Numbers, negative ones too, stay numbers.
+    Control characters other than tab and line breaks (which an xlsx file cannot hold, and an
+    escape sequence would drive a terminal showing the CSV) are first replaced by U+FFFD."""
+    def safe(value):
+        if not isinstance(value, str):
+            return value
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+    columns = [safe(column) for column in table.columns]
+    parts = [column if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column) else column.map(safe)
+             for _, column in table.items()]
+    return pd.concat(parts, axis=1, keys=range(len(parts))).set_axis(columns, axis=1) if parts else table.set_axis(columns, axis=1)
+
+
+def suppress_counts(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The table with every count of people (:data:`COUNT_COLUMNS`) under ``threshold`` replaced
+    by the text ``<threshold`` (statistical disclosure control, ``report.suppress_below``);
+    unknown counts stay empty."""
+    columns = [c for c in table.columns if c in COUNT_COLUMNS]
+    if not columns or threshold <= 0:
+        return table
+    table = table.copy()
+    for column in columns:
+        values = pd.to_numeric(table[column], errors="coerce")
+        table[column] = table[column].astype(object).mask(values < threshold, f"<{threshold}")
+    return table
+
+
 def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write in the Dutch Excel dialect: ';' separator, decimal comma, UTF-8 with BOM."""
-    table.to_csv(path, index=False, float_format="%.6g", **DUTCH_CSV)
+    """Write in the Dutch Excel dialect: ';' separator, decimal comma, UTF-8 with BOM; text that
+    a spreadsheet would read as a formula is neutralised (:func:`neutralise`)."""
+    table = neutralise(table)
+    mixed = [position for position, (_, column) in enumerate(table.items()) if column.dtype == object]
+    for position in mixed:  # numbers among text (a suppressed count column): the same format as a number column
+        table.iloc[:, position] = table.iloc[:, position].map(
+            lambda v: f"{v:{CSV_FLOAT}}".replace(".", DUTCH_CSV["decimal"]) if isinstance(v, float) and v == v else v)
+    table.to_csv(path, index=False, float_format=f"%{CSV_FLOAT}", **DUTCH_CSV)
 
 
-def write_sheets(sheets: dict[str, pd.DataFrame], path: Path) -> None:
-    """A workbook with one sheet per table (names cut to Excel's 31 characters)."""
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+def write_sheets(sheets: dict[str, pd.DataFrame], path: Path, layout: bool = False) -> None:
+    """A workbook with one sheet per table (names cut to Excel's 31 characters); text is
+    neutralised (:func:`neutralise`), so no cell is ever a formula. ``layout``: column widths
+    fitted to the contents and the header row frozen."""
+    with pd.ExcelWriter(path, **EXCEL_WRITER) as writer:
         for name, table in sheets.items():
-            table.to_excel(writer, sheet_name=name[:31], index=False)
+            safe = neutralise(table)
+            safe.to_excel(writer, sheet_name=name[:31], index=False)
+            if not layout:
+                continue
+            sheet = writer.sheets[name[:31]]
+            for position, column in enumerate(safe.columns):
+                sheet.set_column(position, position, _column_width(safe.iloc[:, position], column))
+            sheet.freeze_panes(1, 0)
+
+
+def _column_width(values: pd.Series, header) -> int:
+    """Characters of the longest entry of a column (header included), between 10 and 60."""
+    longest = max([len(str(header)), *(len(str(v)) for v in values if not pd.isna(v))])
+    return min(max(10, longest + 2), 60)
 
 
 def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None = None,
@@ -107,7 +187,8 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
     """scores.xlsx: ranking, raw indicators, normalised, domain scores, effective weights,
     treatment, reliability and method sheets, then ``extra_sheets`` (for example the
     coherence and consensus checks of :func:`check_sheets`). ``ranking_table``
-    replaces the plain ranking (for example with uncertainty columns)."""
+    replaces the plain ranking (for example with uncertainty columns); the ranking's small
+    counts are suppressed (:func:`suppress_counts`)."""
     result = run.result
     sheets = {
         "ranking": ranking(run) if ranking_table is None else ranking_table,
@@ -117,28 +198,42 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
         "effective weights": result.effective_weights,
         "treatment": result.treatment_log,
         "reliability": indicator_sheet(run, run.matrix.reliability),
+        **({"screening": run.screening} if not run.screening.empty else {}),
         "method": method_sheet(run),
         **(extra_sheets or {}),
     }
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, table in sheets.items():
-            table.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            for column_cells in sheet.columns:
-                width = max(len(str(cell.value)) if cell.value is not None else 0 for cell in column_cells)
-                sheet.column_dimensions[column_cells[0].column_letter].width = min(max(10, width + 2), 60)
-            sheet.freeze_panes = "A2"
+    threshold = run.config.report.suppress_below
+    write_sheets({name: suppress_counts(table, threshold) for name, table in sheets.items()}, path, layout=True)
+
+
+def write_internal(sheets: dict[str, pd.DataFrame], threshold: int, path: Path) -> None:
+    """:data:`INTERNAL_WORKBOOK`: the tables whose counts are suppressed elsewhere, with every
+    count, behind a first sheet saying that the file is for the analyst only."""
+    warning = pd.DataFrame({"LET OP": [
+        "Intern bestand voor de analist: niet delen, niet in het bestuurlijk overleg.",
+        f"Het bevat aantallen onder de drempel report.suppress_below ({threshold}), die in alle andere bestanden als <{threshold} staan.",
+        "Geschreven omdat de config report.internal_workbook: true zet.",
+    ]})
+    write_sheets({"niet delen": warning, **sheets}, path, layout=True)
 
 
 def score_writers(run: ScoreRun, ranking_table: pd.DataFrame | None = None,
-                  extra_sheets: dict[str, pd.DataFrame] | None = None) -> dict:
+                  extra_sheets: dict[str, pd.DataFrame] | None = None,
+                  internal: dict[str, pd.DataFrame] | None = None) -> dict:
     """The files of a score run: name -> function writing it (for ``output.write_folder``);
-    ``ranking_table`` and ``extra_sheets`` as in :func:`write_workbook`."""
+    ``ranking_table`` and ``extra_sheets`` as in :func:`write_workbook`. Counts under
+    ``report.suppress_below`` are suppressed; with ``report.internal_workbook`` the full
+    ranking (and the ``internal`` tables) also go to :data:`INTERNAL_WORKBOOK`."""
+    report = run.config.report
     table = ranking(run) if ranking_table is None else ranking_table
-    return {
-        "ranking.csv": lambda path: write_csv(table, path),
+    writers = {
+        "ranking.csv": lambda path: write_csv(suppress_counts(table, report.suppress_below), path),
         "scores.xlsx": lambda path: write_workbook(run, path, table, extra_sheets),
     }
+    if report.internal_workbook:
+        sheets = {"ranking": table, **(internal or {})}
+        writers[INTERNAL_WORKBOOK] = lambda path: write_internal(sheets, report.suppress_below, path)
+    return writers
 
 
 def ranking_with_uncertainty(run: ScoreRun, result: UncertaintyResult) -> pd.DataFrame:
@@ -162,10 +257,10 @@ def uncertainty_sheet(run: ScoreRun, result: UncertaintyResult) -> pd.DataFrame:
 
 def check_sheets(run: ScoreRun) -> dict[str, pd.DataFrame]:
     """Coherence sheets, and consensus sheets when the inputs form at least two source families."""
-    checks = coherence(run.result)
+    checks = coherence(run.result, run.config.coherence)
     sheets = {
         "correlations": checks.correlations,
-        "correlation pairs": checks.pairs,
+        "correlation flags": checks.flagged_pairs,
         "cronbach alpha": checks.alpha,
         "indicator flags": checks.indicator_flags,
         "pca": checks.pca,
@@ -173,7 +268,7 @@ def check_sheets(run: ScoreRun) -> dict[str, pd.DataFrame]:
         "coherence notes": pd.DataFrame({"note": checks.notes}),
     }
     if len(families(run.config)) >= 2:
-        agreement = consensus(run.matrix.scored_values, run.config)
+        agreement = consensus(run.matrix.scored_values, run.config, run.groups)
         table = agreement.ranks.add_prefix("rang_").join(agreement.scores.add_prefix("score_"))
         table.insert(0, "hard_core", table.index.isin(agreement.hard_core))
         table.insert(0, "area_name", run.matrix.areas["area_name"].reindex(table.index))

@@ -1,5 +1,12 @@
 """Printing to the terminal with rich: rankings, checks, uncertainty, and the herijking's
-designation, selection and round comparisons (in Dutch)."""
+designation, selection and round comparisons (in Dutch).
+
+Names and texts come from the user's files, so the console reads no markup (a wijk named
+``[/bold]`` is printed as such, not parsed) and every text passes
+:func:`aandacht.errors.printable` (``plain`` here), which replaces control characters (an
+escape sequence in a name would otherwise drive the terminal) by U+FFFD. Styles are given as
+:class:`rich.text.Text` styles, never as markup.
+"""
 
 from __future__ import annotations
 
@@ -8,27 +15,31 @@ import sys
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
+
+from ..errors import printable as plain
 
 PIPE_WIDTH = 160
 
 
 def make_console() -> Console:
-    """A console on the current stdout; wide when output goes to a file or pipe (no wrapping of names)."""
-    return Console() if sys.stdout.isatty() else Console(width=PIPE_WIDTH)
+    """A console on the current stdout that reads no markup; wide when output goes to a file or
+    pipe (no wrapping of names)."""
+    return Console(markup=False) if sys.stdout.isatty() else Console(width=PIPE_WIDTH, markup=False)
 
 
 def print_notes(notes: list[str]) -> None:
     """Print what the loaders read and left out."""
     console = make_console()
     for note in notes:
-        console.print(f"- {note}", style="dim", highlight=False, markup=False)
+        console.print(plain(f"- {note}"), style="dim", highlight=False)
 
 
 def print_ranking(table: pd.DataFrame, run, top: int | None) -> None:
     """Print the ranked areas: rank, code, name, score, largest contributing domain, reliability."""
     console = make_console()
     config = run.config
-    title = f"{config.framework.index.label} - {config.gemeente.name}, {config.level} ({config.period})"
+    title = plain(f"{config.framework.index.label} - {config.gemeente.name}, {config.level} ({config.period})")
     out = Table(title=title, title_justify="left")
     for header, justify, wrap in (("rang", "right", False), ("code", "left", False), ("naam", "left", False),
                                   ("score", "right", False), ("grootste bijdrage", "left", False),
@@ -38,40 +49,42 @@ def print_ranking(table: pd.DataFrame, run, top: int | None) -> None:
     for row in shown.itertuples(index=False):
         rank = "" if pd.isna(row.rang) else str(row.rang)
         score = "" if pd.isna(row.score) else f"{row.score:.1f}"
-        remark = row.opmerking
-        out.add_row(rank, row.area_code, row.area_name, score, row.grootste_bijdrage, row.betrouwbaarheid, remark)
+        out.add_row(rank, *(plain(v) for v in (row.area_code, row.area_name)), score,
+                    *(plain(v) for v in (row.grootste_bijdrage, row.betrouwbaarheid, row.opmerking)))
     make_console().print(out)
-    console.print(f"[dim]betr.: B = betrouwbaar, I = indicatief (kleine noemer), ? = noemer onbekend; "
-                  f"{config.framework.index.label}: 0 = minste, 100 = meeste aandacht nodig[/dim]")
+    console.print(plain(f"betr.: B = betrouwbaar, I = indicatief (kleine noemer), ? = noemer onbekend; "
+                        f"{config.framework.index.label}: 0 = minste, 100 = meeste aandacht nodig"), style="dim")
 
 
 def print_dominance(lines: list[str]) -> None:
     """The parts of the score that count much more or less than their weight (Dutch, one line each)."""
     console = make_console()
     for line in lines:
-        console.print(f"Let op: {line}", style="yellow", highlight=False, markup=False)
+        console.print(plain(f"Let op: {line}"), style="yellow", highlight=False)
 
 
 def print_check(report, title: str) -> None:
     """Print a data-quality report: problems first, then coverage per source and indicator."""
     console = make_console()
-    problems = Table(title=f"Datakwaliteit - {title}", title_justify="left")
+    problems = Table(title=plain(f"Datakwaliteit - {title}"), title_justify="left")
     for header in ("ernst", "bron", "bevinding"):
         problems.add_column(header)
-    labels = {"error": "[red]onbruikbaar[/red]", "warning": "[yellow]waarschuwing[/yellow]"}
+    labels = {"error": Text("onbruikbaar", style="red"), "warning": Text("waarschuwing", style="yellow"),
+              "info": Text("ter informatie")}
     for row in report.problems.itertuples(index=False):
-        problems.add_row(labels[row.severity], row.source, row.message)
+        problems.add_row(labels[row.severity], plain(row.source), plain(row.message))
     console.print(problems)
     coverage = Table(title="Dekking per bron en indicator (nieuwste periode)", title_justify="left")
     for header, justify in (("bron", "left"), ("indicator", "left"), ("eenheid", "left"), ("wijken met waarde", "right"),
                             ("perioden", "left")):
         coverage.add_column(header, justify=justify)
     for row in report.coverage.itertuples(index=False):
-        coverage.add_row(row.source, row.indicator, row.unit, f"{row.areas_with_value}/{row.areas}", row.periods)
+        coverage.add_row(*(plain(v) for v in (row.source, row.indicator, row.unit)), f"{row.areas_with_value}/{row.areas}",
+                         plain(row.periods))
     console.print(coverage)
-    verdict = {"usable": "[green]bruikbaar[/green]", "warnings": "[yellow]bruikbaar, met waarschuwingen[/yellow]",
-               "unusable": "[red]onbruikbaar[/red]"}[report.status]
-    console.print(f"Oordeel: {verdict}")
+    verdict = {"usable": ("bruikbaar", "green"), "warnings": ("bruikbaar, met waarschuwingen", "yellow"),
+               "unusable": ("onbruikbaar", "red")}[report.status]
+    console.print(Text.assemble("Oordeel: ", verdict))
 
 
 class ProgressBar:
@@ -111,7 +124,7 @@ def print_uncertainty(table: pd.DataFrame, top: int | None) -> None:
         out.add_column(header, justify="left" if header in ("code", "naam") else "right")
     shown = table if top is None else table.head(top)
     for row in shown.itertuples(index=False):
-        out.add_row(str(row.nominal_rank), row.area_code, row.area_name, f"{row.rank_p05}-{row.rank_p95}",
+        out.add_row(str(row.nominal_rank), plain(row.area_code), plain(row.area_name), f"{row.rank_p05}-{row.rank_p95}",
                     str(row.median_rank), f"{row.p_designated:.0%}")
     make_console().print(out)
 
@@ -122,7 +135,7 @@ def print_sobol(summary: pd.DataFrame) -> None:
     for header in ("uitkomst", "onzekere invoer", "S1 (alleen)", "ST (totaal)"):
         out.add_column(header, justify="left" if header in ("uitkomst", "onzekere invoer") else "right")
     for row in summary.itertuples(index=False):
-        out.add_row(row.output, row.factor, f"{row.S1:.2f} [{row.S1_low:.2f}, {row.S1_high:.2f}]",
+        out.add_row(plain(row.output), plain(row.factor), f"{row.S1:.2f} [{row.S1_low:.2f}, {row.S1_high:.2f}]",
                     f"{row.ST:.2f} [{row.ST_low:.2f}, {row.ST_high:.2f}]")
     make_console().print(out)
 
@@ -134,11 +147,11 @@ def _cell(value, digits: int = 1) -> str:
         return "ja" if value else "nee"
     if isinstance(value, float):
         return f"{value:.{digits}f}".replace(".", ",")
-    return str(value)
+    return plain(value)
 
 
 def _print(title: str, frame: pd.DataFrame, columns: dict[str, str]) -> None:
-    out = Table(title=title, title_justify="left")
+    out = Table(title=plain(title), title_justify="left")
     for header in columns.values():
         out.add_column(header)
     for row in frame.itertuples(index=False):
@@ -166,13 +179,13 @@ def print_selection(selection) -> None:
         "startjaar": "start", "marginale_waarde": "marg. waarde",
     })
     for row in shown[shown["toelichting"].fillna("") != ""].itertuples():
-        make_console().print(f"- {row.brin_vestiging} {row.name}: {row.toelichting}", highlight=False, markup=False)
+        make_console().print(plain(f"- {row.brin_vestiging} {row.name}: {row.toelichting}"), highlight=False)
     _print("Beperkingen van de keuze", selection.constraints, {
         "constraint": "beperking", "lhs": "waarde", "sense": "", "bound": "grens", "tight": "krap",
         "binding": "bindend", "gain": "winst zonder",
     })
-    make_console().print(f"totale behoefte bediend: {_cell(selection.objective)}  "
-                  "[dim](marg. waarde: verlies bij weglaten, of verschil bij afdwingen; leeg = niet mogelijk)[/dim]")
+    make_console().print(Text.assemble(f"totale behoefte bediend: {_cell(selection.objective)}  ", (
+        "(marg. waarde: verlies bij weglaten, of verschil bij afdwingen; leeg = niet mogelijk)", "dim")))
 
 
 def print_changes(changes: dict[str, pd.DataFrame], old_year: int, new_year: int) -> None:

@@ -29,24 +29,33 @@ FORMULAS = {
 check_implemented("aggregation", AGGREGATIONS, FORMULAS)
 
 
-def aggregate(values: np.ndarray, weights: np.ndarray, method: str, min_share: float, label: str = "") -> np.ndarray:
-    """Aggregate the last axis of ``values`` with ``weights``; see the module docstring."""
-    weights = np.broadcast_to(np.asarray(weights, dtype="float64"), values.shape)
+def aggregate(values: np.ndarray, weights: np.ndarray, method: str, min_share: float, label: str = "",
+              positive_checked: bool = False) -> np.ndarray:
+    """Aggregate the last axis of ``values`` with ``weights``; see the module docstring.
+    ``positive_checked``: the caller has made sure the values are above 0 (the uncertainty model
+    checks its normalised matrices once; means of positive values stay positive)."""
+    weights = np.asarray(weights, dtype="float64")
+    if method not in FORMULAS:
+        raise ValueError(f"unknown aggregation method {method!r}")
     present = ~np.isnan(values)
     counted = weights > 0
-    w = np.where(present, weights, 0.0)
-    total = w.sum(axis=-1)
-    n_counted = counted.sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = (present & counted).sum(axis=-1) / np.where(n_counted > 0, n_counted, np.nan)
-    if method in ("geometric", "harmonic") and np.any(values[present & counted] <= 0):
+    if present.all():  # every child present (the common case): no masking, share = 1 wherever a weight counts
+        w = np.broadcast_to(weights, values.shape)
+        x = values
+        total = w.sum(axis=-1)
+        share = np.where(np.broadcast_to(counted, values.shape).any(axis=-1), 1.0, np.nan)
+    else:
+        w = np.where(present, weights, 0.0)
+        x = np.where(present, values, 1.0)
+        total = w.sum(axis=-1)
+        n_counted = np.broadcast_to(counted, values.shape).sum(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share = (present & counted).sum(axis=-1) / np.where(n_counted > 0, n_counted, np.nan)
+    if method in ("geometric", "harmonic") and not positive_checked and np.any(values[present & counted] <= 0):
         raise AandachtError(
             f"{method} aggregation of '{label}' needs values above 0; normalise to a range that starts above 0 "
             "(for example method.normalisation.range: [1, 100])"
         )
-    if method not in FORMULAS:
-        raise ValueError(f"unknown aggregation method {method!r}")
-    x = np.where(present, values, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         result = FORMULAS[method](w, x, total)
     return np.where((share >= min_share) & (total > 0), result, np.nan)

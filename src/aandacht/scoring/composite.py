@@ -3,9 +3,12 @@
 :func:`score` takes an area x indicator table of raw values (NaN = missing) and returns
 every intermediate table, so that each number in the output can be traced back.
 Steps, in the order of the OECD/JRC Handbook on Constructing Composite Indicators
-(2008): imputation (optional), outlier treatment (:mod:`.treat`), normalisation with
-directions (:mod:`.normalise`), weighted aggregation per node with weight
-renormalisation for missing data (:mod:`.aggregate`). Rank 1 is the area with the
+(2008): imputation (optional; column or group mean or median, or nearest neighbours),
+outlier treatment (:mod:`.treat`), normalisation with directions (:mod:`.normalise`),
+the weights (the framework's, or PCA weights: :mod:`.weights`), weighted aggregation per
+node with weight renormalisation for missing data (:mod:`.aggregate`; a method per node with
+``method.aggregation.by_node``). Screening of areas happens before, in
+:func:`aandacht.scoring.run.score_matrix`. Rank 1 is the area with the
 highest score, i.e. the most risk for children; ties share the lowest rank.
 """
 
@@ -21,7 +24,7 @@ from ..config.choices import IMPUTATIONS, check_implemented
 from ..errors import AandachtError
 from .aggregate import aggregate
 from .normalise import METHODS as NORMALISERS
-from .treat import treat_matrix, untreated
+from .treat import treat_matrix
 from .tree import Tree, compile_tree
 
 
@@ -39,27 +42,48 @@ class ScoreResult:
     treatment_log: pd.DataFrame
     effective_weights: pd.DataFrame
     top_domain: pd.Series
+    notes: tuple[str, ...] = ()
 
 
-def _imputer(method: str, neighbours: int):
-    from sklearn.impute import KNNImputer, SimpleImputer
+def _column_fill(raw: pd.DataFrame, method: str, neighbours: int, groups: pd.Series | None) -> pd.DataFrame:
+    """COINr ``i_mean`` / ``i_median``: each missing value becomes its column's mean or median."""
+    return raw.fillna(raw.mean() if method == "mean" else raw.median())
 
-    return KNNImputer(n_neighbors=neighbours) if method == "knn" else SimpleImputer(strategy=method)
+
+def _knn(raw: pd.DataFrame, method: str, neighbours: int, groups: pd.Series | None) -> pd.DataFrame:
+    """scikit-learn's KNNImputer: the mean of the ``neighbours`` nearest areas on the other indicators."""
+    from sklearn.impute import KNNImputer
+
+    filled = pd.DataFrame(KNNImputer(n_neighbors=neighbours, keep_empty_features=True).fit_transform(raw.to_numpy()),
+                          index=raw.index, columns=raw.columns)
+    filled.loc[:, raw.isna().all()] = np.nan  # an indicator without any value stays empty (reported later)
+    return filled
 
 
-# The imputation methods of the registry (aandacht.config.choices.IMPUTATIONS); None = no imputation.
-IMPUTERS = {"none": None, "mean": _imputer, "median": _imputer, "knn": _imputer}
+def _group_fill(raw: pd.DataFrame, method: str, neighbours: int, groups: pd.Series | None) -> pd.DataFrame:
+    """COINr ``i_mean_grp`` / ``i_median_grp``: each missing value becomes the mean (median) of its
+    column over the areas of the same group; an area without a group, or whose group has no
+    value, stays missing."""
+    if groups is None:
+        raise AandachtError(f"imputation '{method}' needs the groups of the areas (method.missing.groups)")
+    labels = groups.reindex(raw.index)
+    statistic = "mean" if method == "group_mean" else "median"
+    return raw.fillna(raw.groupby(labels, dropna=True).transform(statistic))
+
+
+# The imputation methods of the registry (aandacht.config.choices.IMPUTATIONS), each called as
+# imputer(raw, method, neighbours, groups); None = no imputation.
+IMPUTERS = {"none": None, "mean": _column_fill, "median": _column_fill, "knn": _knn,
+            "group_mean": _group_fill, "group_median": _group_fill}
 check_implemented("imputation", IMPUTATIONS, IMPUTERS)
 
 
-def impute(raw: pd.DataFrame, method: str, neighbours: int) -> pd.DataFrame:
-    """Fill missing raw values per indicator: column mean, column median, or k nearest
-    neighbours on the other indicators (scikit-learn SimpleImputer / KNNImputer)."""
-    make = IMPUTERS[method]
-    if make is None or not raw.isna().any().any():
+def impute(raw: pd.DataFrame, method: str, neighbours: int, groups: pd.Series | None = None) -> pd.DataFrame:
+    """Fill missing raw values per indicator with the configured method (:data:`IMPUTERS`)."""
+    fill = IMPUTERS[method]
+    if fill is None or not raw.isna().any().any():
         return raw
-    filled = make(method, neighbours).fit_transform(raw.to_numpy())
-    return pd.DataFrame(filled, index=raw.index, columns=raw.columns)
+    return fill(raw, method, neighbours, groups)
 
 
 def normalise(treated: pd.DataFrame, framework: Framework, method: Method) -> pd.DataFrame:
@@ -77,7 +101,7 @@ def normalise(treated: pd.DataFrame, framework: Framework, method: Method) -> pd
                 f"indicator(s) {constant} have the same value in every area; min-max normalisation is undefined "
                 "(remove them from the framework or use goalposts)"
             )
-    out = NORMALISERS[name](x, directions, method.normalisation, [spec[c] for c in columns])
+    out = NORMALISERS[name](x, directions, method.normalisation, [spec[c] for c in columns], treated.index)
     return pd.DataFrame(out, index=treated.index, columns=columns)
 
 
@@ -91,25 +115,22 @@ class Prepared:
     treatment_log: pd.DataFrame
 
 
-def prepare(raw: pd.DataFrame, framework: Framework, method: Method) -> Prepared:
+def prepare(raw: pd.DataFrame, framework: Framework, method: Method, groups: pd.Series | None = None) -> Prepared:
     """The steps before aggregation, in the Handbook's order: check the columns, impute,
     treat outliers, normalise. :func:`score` and the uncertainty model
-    (:mod:`aandacht.scoring.uncertainty`, which varies ``method``) both start here."""
+    (:mod:`aandacht.scoring.uncertainty`, which varies ``method``) both start here.
+    ``groups`` (area code -> group) serves the group imputations."""
     leaves = [i.id for i in framework.indicators]
     missing = [leaf for leaf in leaves if leaf not in raw.columns]
     if missing:
         raise AandachtError(f"indicator(s) {missing} are in the framework but not in the data")
     if raw.empty:
         raise AandachtError("there are no areas to score")
-    raw = impute(raw.loc[:, leaves].astype("float64"), method.missing.imputation, method.missing.knn_neighbours)
+    raw = impute(raw.loc[:, leaves].astype("float64"), method.missing.imputation, method.missing.knn_neighbours, groups)
     empty = [c for c in raw.columns if raw[c].isna().all()]
     if empty:
         raise AandachtError(f"indicator(s) {empty} have no value for any area")
-    t = method.treatment
-    if t.enabled:
-        treated, log = treat_matrix(raw, t.skew, t.kurtosis, t.max_winsorised, t.log_if_still_skewed)
-    else:
-        treated, log = raw, untreated(raw)
+    treated, log = treat_matrix(raw, method.treatment)
     return Prepared(raw, treated, normalise(treated, framework, method), log)
 
 
@@ -183,11 +204,25 @@ def rank_descending(index: pd.Series) -> pd.Series:
     return index.rank(ascending=False, method="min").astype("Int64")
 
 
-def score(raw: pd.DataFrame, framework: Framework, method: Method) -> ScoreResult:
-    """Score areas (rows of ``raw``) on the indicators of ``framework`` (columns of ``raw``)."""
+def weighted_tree(framework: Framework, method: Method, normalised: pd.DataFrame) -> tuple[Tree, list[str]]:
+    """The framework compiled for aggregation, with PCA weights when ``method.weights`` is ``pca``
+    (:mod:`aandacht.scoring.weights`), and notes."""
     tree = compile_tree(framework)
-    prepared = prepare(raw, framework, method)
+    if method.weights != "pca":
+        return tree, []
+    from .weights import pca_weights
+
+    weights, notes = pca_weights(normalised, tree)
+    shown = ", ".join(f"{k} {v:.3f}" for k, v in weights.items())
+    return tree.with_weights(weights), [f"PCA weights applied: {shown}", *notes]
+
+
+def score(raw: pd.DataFrame, framework: Framework, method: Method, groups: pd.Series | None = None) -> ScoreResult:
+    """Score areas (rows of ``raw``) on the indicators of ``framework`` (columns of ``raw``);
+    ``groups`` (area code -> group) serves the group imputations."""
+    prepared = prepare(raw, framework, method, groups)
     normalised = prepared.normalised
+    tree, notes = weighted_tree(framework, method, normalised)
     nodes, per_area_weights = aggregate_tree(normalised, tree, method)
     index = nodes[tree.index_id].rename("score")
     return ScoreResult(
@@ -201,4 +236,5 @@ def score(raw: pd.DataFrame, framework: Framework, method: Method) -> ScoreResul
         treatment_log=prepared.treatment_log,
         effective_weights=effective_weights(tree, normalised, index, per_area_weights, method),
         top_domain=top_domain(pd.concat([normalised, nodes], axis=1), tree),
+        notes=tuple(notes),
     )

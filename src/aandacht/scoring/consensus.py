@@ -23,7 +23,7 @@ import pandas as pd
 from ..config import Config
 from ..errors import ConfigError
 from .composite import score
-from .ranks import rankdata
+from .ranks import rank_along
 
 
 @dataclass
@@ -43,7 +43,7 @@ def kendall_w(ranks: np.ndarray) -> float:
     n, m = ranks.shape
     if n < 2 or m < 2:
         return float("nan")
-    r = np.column_stack([rankdata(ranks[:, j]) for j in range(m)])
+    r = rank_along(ranks, axis=0, ties="average")
     totals = r.sum(axis=1)
     s = float(np.sum((totals - totals.mean()) ** 2))
     ties = 0.0
@@ -62,8 +62,9 @@ def families(config: Config) -> dict[str, list[str]]:
     return groups
 
 
-def consensus(raw: pd.DataFrame, config: Config) -> Consensus:
-    """Score each source family on its own and compare (see the module docstring)."""
+def consensus(raw: pd.DataFrame, config: Config, area_groups: pd.Series | None = None) -> Consensus:
+    """Score each source family on its own and compare (see the module docstring); ``area_groups``
+    serves the group imputations."""
     groups = families(config)
     if len(groups) < 2:
         raise ConfigError(f"{config.source_file}: consensus needs at least 2 source families; inputs.*.family gives {sorted(groups)}")
@@ -80,7 +81,7 @@ def consensus(raw: pd.DataFrame, config: Config) -> Consensus:
             frontier = {nodes[p].parent for p in frontier if p in nodes} - parents
             parents |= frontier
         sub = framework.model_copy(update={"indicators": kept, "nodes": [n for n in framework.nodes if n.id in parents]})
-        scores[family] = score(raw, sub, config.method).index
+        scores[family] = score(raw, sub, config.method, area_groups).index
     table = pd.DataFrame(scores)
     ranks = table.rank(ascending=False, method="min").astype("Int64")
     complete = table.dropna()

@@ -28,7 +28,7 @@ def uncertainty(run: ScoreRun, draws: int | None = None, seed: int | None = None
     update = {k: v for k, v in (("draws", draws), ("seed", seed)) if v is not None}
     spec = spec.model_copy(update=update) if update else spec
     return analyse(run.matrix.scored_values, run.config.framework, run.config.method, spec, sobol=sobol,
-                   on_start=on_start, progress=progress)
+                   on_start=on_start, progress=progress, groups=run.groups, nominal=run.result)
 
 
 def robustness_table(run: ScoreRun) -> pd.DataFrame:
@@ -40,6 +40,6 @@ def robustness_table(run: ScoreRun) -> pd.DataFrame:
     table = table.loc[:, ["p_designated", "rank_p05", "rank_median", "rank_p95"]].rename_axis("area_code")
     table["hard_core"] = np.nan
     if len(families(run.config)) >= 2:
-        core = set(consensus(run.matrix.scored_values, run.config).hard_core)
+        core = set(consensus(run.matrix.scored_values, run.config, run.groups).hard_core)
         table["hard_core"] = table.index.isin(core)
     return table

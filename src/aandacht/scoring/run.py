@@ -6,25 +6,32 @@ can call one by one.
     matrix = build_matrix(tidy, config, registry)
     result = score(matrix.scored_values, config.framework, config.method)
 
-:func:`run_score` does all of it and keeps what the outputs and the manifest need.
+:func:`run_score` does all of it (with the screening of areas, :mod:`.screen`, and the
+groups of the group imputations) and keeps what the outputs and the manifest need.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
 from ..config import Config
+from ..errors import DataError
 from ..inputs.areas import AreaRegistry
 from ..inputs.load import load_indicators
 from ..inputs.matrix import IndicatorMatrix, build_matrix
 from .composite import ScoreResult, score
+from .screen import apply_screening
 
 
 @dataclass
 class ScoreRun:
-    """A finished scoring run: inputs, intermediate tables and the result."""
+    """A finished scoring run: inputs, intermediate tables and the result.
+
+    ``screening``: per area the data availability and why it was screened out (empty without
+    screening); ``groups``: area code -> group for the group imputations (None otherwise)."""
 
     config: Config
     registry: AreaRegistry
@@ -32,11 +39,46 @@ class ScoreRun:
     matrix: IndicatorMatrix
     result: ScoreResult
     notes: list[str] = field(default_factory=list)
+    screening: pd.DataFrame = field(default_factory=pd.DataFrame)
+    groups: pd.Series | None = None
+
+
+def area_groups(config: Config, registry: AreaRegistry) -> pd.Series | None:
+    """The groups of the group imputations (``method.missing.groups``): each area's parent in the
+    registry, or a table ``area_code,group``; None when the imputation needs no groups."""
+    missing = config.method.missing
+    if not missing.imputation.startswith("group_"):
+        return None
+    if missing.groups == "parent":
+        return registry.table["parent_code"].replace("", pd.NA)
+    from ..inputs.reading import read_table, require_columns
+
+    table = read_table(missing.groups, dtype=str)
+    require_columns(table, ("area_code", "group"), missing.groups, "group table")
+    codes = table["area_code"].str.strip()
+    if codes.duplicated().any():
+        raise DataError(f"{missing.groups}: area_code {codes[codes.duplicated()].iloc[0]} appears more than once")
+    return pd.Series(table["group"].str.strip().replace("", pd.NA).to_numpy(), index=codes)
+
+
+class Scored(NamedTuple):
+    """The indicator matrix after screening, the screening table, the imputation groups and the result."""
+
+    matrix: IndicatorMatrix
+    screening: pd.DataFrame
+    groups: pd.Series | None
+    result: ScoreResult
+
+
+def score_matrix(config: Config, registry: AreaRegistry, matrix: IndicatorMatrix) -> Scored:
+    """Screen the areas of ``matrix`` and score those that pass the population gate and the screening."""
+    matrix, screening = apply_screening(matrix, config.method.screening, str(config.source_file))
+    groups = area_groups(config, registry)
+    return Scored(matrix, screening, groups, score(matrix.scored_values, config.framework, config.method, groups))
 
 
 def run_score(config: Config) -> ScoreRun:
-    """Load, build the matrix and score the areas that pass the population gate."""
+    """Load, build the matrix, screen the areas and score them (:func:`score_matrix`)."""
     registry, tidy, notes = load_indicators(config)
-    matrix = build_matrix(tidy, config, registry)
-    result = score(matrix.scored_values, config.framework, config.method)
-    return ScoreRun(config, registry, tidy, matrix, result, notes + matrix.notes)
+    matrix, screening, groups, result = score_matrix(config, registry, build_matrix(tidy, config, registry))
+    return ScoreRun(config, registry, tidy, matrix, result, notes + matrix.notes + list(result.notes), screening, groups)

@@ -1,16 +1,30 @@
-"""Outlier treatment of raw indicator values.
+"""Outlier treatment of raw indicator values, with the semantics of COINr's default ``Treat``.
 
-Rule of the JRC COIN Tool and the OECD/JRC Handbook on Constructing Composite
-Indicators (2008, section 1.5): an indicator needs treatment when its sample skewness
-exceeds ``skew`` in absolute value *and* its excess kurtosis exceeds ``kurtosis``
-(defaults 2.0 and 3.5). It is then winsorised one point at a time, on the side of the
-skew, the most extreme value being set to the next most extreme one, until the rule no
-longer holds or ``max_winsorised`` points are changed. If it still holds, the original
-values are log-transformed instead: ``log(x - min(x) + 1)`` for positive skew and
-``-log(max(x) - x + 1)`` for negative skew (both keep the order of the values).
+The rule (OECD/JRC Handbook on Constructing Composite Indicators 2008, section 1.5; the JRC
+COIN Tool; COINr ``check_SkewKurt``): an indicator needs treatment when its skewness is at
+least ``skew`` in absolute value *and* its excess kurtosis is at least ``kurtosis`` (defaults
+2.0 and 3.5). Such an indicator is winsorised (COINr ``winsorise``): while the rule holds and
+fewer than ``max_winsorised`` points are winsorised, the values on the side of the skew
+(the maximum when skewness >= 0, else the minimum) are set to the next value inward. *All*
+values tied at the extreme are replaced at once, so after the first step the replaced point
+and its neighbour move together; the count of winsorised points is the number of values
+moved to the current extreme on each side (COINr's ``nwin``), which can pass
+``max_winsorised`` when values are tied. With ``force_winsorise`` the loop runs to
+``max_winsorised`` whatever the rule says (COINr ``force_win``; aandacht applies it also to
+an indicator that passes the rule, which is what forcing is for). If the rule still holds
+after winsorising, the *original* values are log-transformed instead (COINr's ``f2`` with
+``combine_treat = FALSE``):
 
-Skewness is the adjusted Fisher-Pearson coefficient G1 and kurtosis the excess
-kurtosis G2, as Excel's SKEW and KURT (used by the COIN Tool) and pandas compute them.
+* ``log_ct`` (COINr's default ``log_CT``): ln(x - min + 0.01 (max - min)), whatever the sign
+  of the skew;
+* ``log_ct_plus`` (``log_CT_plus``): that for skewness > 0, else -ln(max + 0.01 (max - min) - x);
+* ``log_ct_orig`` (``log_CT_orig``): ln(x - min + 1).
+
+All three keep the order of the values except ``log_ct`` on a negatively skewed indicator, which
+keeps the order too but stretches the low tail further (use ``log_ct_plus`` there). Skewness is
+the adjusted Fisher-Pearson coefficient G1 and kurtosis the excess kurtosis G2, as COINr's
+``skew``/``kurt`` (from e1071, type 2), Excel's SKEW and KURT and pandas compute them. An
+indicator with fewer than 4 values is left alone (its kurtosis is undefined).
 """
 
 from __future__ import annotations
@@ -21,72 +35,121 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..config import Treatment
+
 MIN_VALUES_FOR_TREATMENT = 4
 
 
-def _standardised(values: np.ndarray) -> tuple[np.ndarray, int] | None:
-    """(x - mean) / s over the present values (s with ddof=1), or None when s = 0."""
+def shape(values: np.ndarray) -> tuple[float, float]:
+    """(skewness G1, excess kurtosis G2) of the present values, with z = (x - mean) / s, s with ddof=1:
+
+    G1 = n / ((n-1)(n-2)) * sum(z^3); G2 = n(n+1) / ((n-1)(n-2)(n-3)) * sum(z^4) - 3(n-1)^2 / ((n-2)(n-3)).
+    NaN with fewer than 3 (G1) or 4 (G2) values; 0 for a constant indicator."""
     x = values[~np.isnan(values)]
-    s = x.std(ddof=1) if x.size > 1 else 0.0
-    return ((x - x.mean()) / s, x.size) if s > 0 else None
+    n = x.size
+    if n < 3:
+        return float("nan"), float("nan")
+    s = x.std(ddof=1)
+    if not s > 0:
+        return 0.0, (0.0 if n >= 4 else float("nan"))
+    z = (x - x.mean()) / s
+    z2 = z * z
+    skew = float(n / ((n - 1) * (n - 2)) * np.sum(z2 * z))
+    if n < 4:
+        return skew, float("nan")
+    kurt = float(n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * np.sum(z2 * z2) - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3)))
+    return skew, kurt
 
 
 def skewness(values: np.ndarray) -> float:
-    """Adjusted Fisher-Pearson skewness G1 = n / ((n-1)(n-2)) * sum(((x - mean) / s)^3), s with ddof=1."""
-    if np.count_nonzero(~np.isnan(values)) < 3:
-        return float("nan")
-    standard = _standardised(values)
-    if standard is None:
-        return 0.0
-    z, n = standard
-    return float(n / ((n - 1) * (n - 2)) * np.sum(z * z * z))
+    """Adjusted Fisher-Pearson skewness G1 (see :func:`shape`)."""
+    return shape(values)[0]
 
 
 def excess_kurtosis(values: np.ndarray) -> float:
-    """Excess kurtosis G2 = n(n+1)/((n-1)(n-2)(n-3)) * sum(((x-mean)/s)^4) - 3(n-1)^2/((n-2)(n-3))."""
-    if np.count_nonzero(~np.isnan(values)) < 4:
-        return float("nan")
-    standard = _standardised(values)
-    if standard is None:
-        return 0.0
-    z, n = standard
-    z2 = z * z
-    return float(n * (n + 1) / ((n - 1) * (n - 2) * (n - 3)) * np.sum(z2 * z2) - 3 * (n - 1) ** 2 / ((n - 2) * (n - 3)))
+    """Excess kurtosis G2 (see :func:`shape`)."""
+    return shape(values)[1]
+
+
+def fails(skew: float, kurtosis: float, skew_limit: float, kurtosis_limit: float) -> bool:
+    """The rule on given moments: |skew| >= skew_limit and kurtosis >= kurtosis_limit (False on NaN)."""
+    return bool(abs(skew) >= skew_limit and kurtosis >= kurtosis_limit)
+
+
+def needs_treatment(values: np.ndarray, skew_limit: float, kurtosis_limit: float) -> bool:
+    """True when |skewness| >= skew_limit and excess kurtosis >= kurtosis_limit (COINr's
+    ``check_SkewKurt`` fails: it passes when |skew| < skew_limit or kurtosis < kurtosis_limit)."""
+    return fails(*shape(values), skew_limit, kurtosis_limit)
 
 
 @dataclass(frozen=True)
 class TreatmentRecord:
-    """What treatment did to one indicator."""
+    """What treatment did to one indicator (one row of the treatment log, like COINr's ``Dets_Table``).
+
+    ``passes_before``/``passes_after``: the rule does not hold before / after treatment;
+    ``winsorised_high``/``winsorised_low``: the areas set to the next value inward on each side.
+    """
 
     indicator: str
     skew_before: float
     kurtosis_before: float
+    passes_before: bool
     action: str  # "none", "winsorised", "log", "too few values", "treatment off"
     points_winsorised: int
+    winsorised_high: str
+    winsorised_low: str
     skew_after: float
     kurtosis_after: float
+    passes_after: bool
 
 
-def needs_treatment(values: np.ndarray, skew_limit: float, kurtosis_limit: float) -> bool:
-    """True when |skewness| > skew_limit and excess kurtosis > kurtosis_limit."""
-    return abs(skewness(values)) > skew_limit and excess_kurtosis(values) > kurtosis_limit
+class Winsorised(NamedTuple):
+    """Winsorised values and the masks of the points moved down (high) and up (low)."""
+
+    values: np.ndarray
+    high: np.ndarray
+    low: np.ndarray
+
+    @property
+    def points(self) -> int:
+        return int(self.high.sum() + self.low.sum())
 
 
-def _winsorise_once(values: np.ndarray, positive_skew: bool) -> np.ndarray:
-    """Set the most extreme value on the side of the skew to the next most extreme value."""
-    out = values.copy()
-    signed = np.where(np.isnan(out), -np.inf, out if positive_skew else -out)
-    target = int(np.argmax(signed))
-    signed[target] = -np.inf
-    out[target] = out[int(np.argmax(signed))]
-    return out
+def winsorise(values: np.ndarray, settings: Treatment) -> Winsorised:
+    """COINr ``winsorise``: see the module docstring. ``settings`` gives skew, kurtosis,
+    max_winsorised and force_winsorise."""
+    x = values.copy()
+    high = np.zeros(x.shape, dtype=bool)
+    low = np.zeros(x.shape, dtype=bool)
+    present = ~np.isnan(x)
+    failing = needs_treatment(x, settings.skew, settings.kurtosis)
+    while (failing or settings.force_winsorise) and high.sum() + low.sum() < settings.max_winsorised:
+        upper = skewness(x) >= 0  # COINr: skew(x) >= 0 means high outliers
+        extreme = np.nanmax(x) if upper else np.nanmin(x)
+        at_extreme = present & (x == extreme)
+        rest = x[present & ~at_extreme]
+        if rest.size == 0:  # every value is at the extreme: nothing left to move to
+            break
+        x[at_extreme] = rest.max() if upper else rest.min()
+        if upper:
+            high = at_extreme
+        else:
+            low = at_extreme
+        failing = needs_treatment(x, settings.skew, settings.kurtosis)
+    return Winsorised(x, high, low)
 
 
-def log_transform(values: np.ndarray, positive_skew: bool) -> np.ndarray:
-    """Order-preserving log transform: log(x - min + 1) or, for negative skew, -log(max - x + 1)."""
-    if positive_skew:
-        return np.log(values - np.nanmin(values) + 1.0)
-    return -np.log(np.nanmax(values) - values + 1.0)
+def log_transform(values: np.ndarray, method: str) -> np.ndarray:
+    """The log transforms of COINr (``log_ct``, ``log_ct_plus``, ``log_ct_orig``); see the module docstring."""
+    low, high = np.nanmin(values), np.nanmax(values)
+    shift = 0.01 * (high - low)
+    if method == "log_ct_orig":
+        return np.log(values - low + 1.0)
+    if method == "log_ct_plus" and not skewness(values) > 0:
+        return -np.log(high + shift - values)
+    if method in ("log_ct", "log_ct_plus"):
+        return np.log(values - low + shift)
+    raise ValueError(f"unknown log transform {method!r}")
 
 
 class TreatedIndicator(NamedTuple):
@@ -101,52 +164,48 @@ class Treated(NamedTuple):
     log: pd.DataFrame
 
 
-def treat_indicator(
-    name: str, values: np.ndarray, skew_limit: float, kurtosis_limit: float, max_points: int, log_fallback: bool
-) -> TreatedIndicator:
-    """Treat one indicator's values (NaN = missing) and record what was done."""
-    skew0, kurt0 = skewness(values), excess_kurtosis(values)
+def _record(name: str, before: np.ndarray, after: np.ndarray, settings: Treatment, action: str,
+            moved: Winsorised | None = None, areas=None) -> TreatmentRecord:
+    labels = np.asarray(areas if areas is not None else np.arange(before.size)).astype(str)
+    high = ", ".join(labels[moved.high]) if moved is not None else ""
+    low = ", ".join(labels[moved.low]) if moved is not None else ""
+    skew0, kurt0 = shape(before)
+    skew1, kurt1 = (skew0, kurt0) if after is before else shape(after)
+    return TreatmentRecord(
+        name, skew0, kurt0, not fails(skew0, kurt0, settings.skew, settings.kurtosis), action,
+        moved.points if moved is not None else 0, high, low, skew1, kurt1, not fails(skew1, kurt1, settings.skew, settings.kurtosis))
+
+
+def treat_indicator(name: str, values: np.ndarray, settings: Treatment, areas=None) -> TreatedIndicator:
+    """Treat one indicator's values (NaN = missing) with ``settings`` (its own, see
+    :meth:`Treatment.for_indicator`) and record what was done; ``areas`` labels the values."""
+    if not settings.enabled:
+        return TreatedIndicator(values, _record(name, values, values, settings, "treatment off"))
     if np.count_nonzero(~np.isnan(values)) < MIN_VALUES_FOR_TREATMENT:
-        return TreatedIndicator(values, TreatmentRecord(name, skew0, kurt0, "too few values", 0, skew0, kurt0))
-    if not needs_treatment(values, skew_limit, kurtosis_limit):
-        return TreatedIndicator(values, TreatmentRecord(name, skew0, kurt0, "none", 0, skew0, kurt0))
-    treated = values
-    points = 0
-    while points < max_points and needs_treatment(treated, skew_limit, kurtosis_limit):
-        treated = _winsorise_once(treated, positive_skew=skewness(treated) > 0)
-        points += 1
-    action = "winsorised"
-    if needs_treatment(treated, skew_limit, kurtosis_limit) and log_fallback:
-        treated = log_transform(values, positive_skew=skew0 > 0)
-        points, action = 0, "log"
-    return TreatedIndicator(treated, TreatmentRecord(name, skew0, kurt0, action, points, skewness(treated),
-                                                     excess_kurtosis(treated)))
+        return TreatedIndicator(values, _record(name, values, values, settings, "too few values"))
+    if not (settings.force_winsorise or needs_treatment(values, settings.skew, settings.kurtosis)):
+        return TreatedIndicator(values, _record(name, values, values, settings, "none"))
+    moved = winsorise(values, settings)
+    if settings.log_if_still_skewed and needs_treatment(moved.values, settings.skew, settings.kurtosis):
+        logged = log_transform(values, settings.log_transform)
+        return TreatedIndicator(logged, _record(name, values, logged, settings, "log", areas=areas))
+    action = "winsorised" if moved.points else "none"
+    return TreatedIndicator(moved.values, _record(name, values, moved.values, settings, action, moved, areas))
 
 
-def treat_matrix(
-    raw: pd.DataFrame, skew_limit: float, kurtosis_limit: float, max_points: int, log_fallback: bool
-) -> Treated:
-    """Treat every column of an area x indicator table; return the treated table and a log."""
+def treat_matrix(raw: pd.DataFrame, treatment: Treatment) -> Treated:
+    """Treat every column of an area x indicator table with its settings (``treatment`` and its
+    ``by_indicator`` entry: an indicator can be switched on or off on its own, as COINr's
+    ``indiv_specs``); return the treated table and the log."""
     treated = {}
     records = []
     for column in raw.columns:
-        values, record = treat_indicator(
-            column, raw[column].to_numpy(dtype="float64"), skew_limit, kurtosis_limit, max_points, log_fallback
-        )
+        values, record = treat_indicator(column, raw[column].to_numpy(dtype="float64"),
+                                         treatment.for_indicator(column), raw.index)
         treated[column] = values
         records.append(record)
     return Treated(pd.DataFrame(treated, index=raw.index), _log(records))
 
 
-def untreated(raw: pd.DataFrame) -> pd.DataFrame:
-    """The treatment log when treatment is switched off: the same columns, action ``treatment off``."""
-    records = []
-    for column in raw.columns:
-        values = raw[column].to_numpy(dtype="float64")
-        skew, kurtosis = skewness(values), excess_kurtosis(values)
-        records.append(TreatmentRecord(column, skew, kurtosis, "treatment off", 0, skew, kurtosis))
-    return _log(records)
-
-
 def _log(records: list[TreatmentRecord]) -> pd.DataFrame:
-    return pd.DataFrame([asdict(r) for r in records], columns=[f for f in TreatmentRecord.__dataclass_fields__])
+    return pd.DataFrame([asdict(r) for r in records], columns=list(TreatmentRecord.__dataclass_fields__))

@@ -7,7 +7,7 @@ groups in order fills every node from the bottom up to the index.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -46,6 +46,12 @@ class Tree:
     def top_level(self) -> tuple[str, ...]:
         """The children of the index (the domains)."""
         return self.groups[-1].children
+
+    def with_weights(self, weights: dict[str, float]) -> Tree:
+        """The same tree with the weights of the items named in ``weights`` replaced."""
+        groups = tuple(replace(g, weights=np.array([weights.get(c, w) for c, w in zip(g.children, g.weights)], dtype="float64"))
+                       for g in self.groups)
+        return replace(self, groups=groups)
 
     def nominal_effective_weights(self) -> dict[str, float]:
         """Each leaf's share of the index with no missing data: the product of the

@@ -1,7 +1,8 @@
 """Loaders: one module per source family, each returning the tidy indicator table.
 
-Every loader has the signature ``load(spec, registry) -> LoadResult``; :data:`LOADERS`
-maps the ``loader`` names of the config's registry
+Every loader has the signature ``load(spec, registry, needed=None) -> LoadResult``, where
+``needed`` names the variables the config uses (a loader of a wide table reads only those;
+``None`` = all); :data:`LOADERS` maps the ``loader`` names of the config's registry
 (:data:`aandacht.config.choices.INPUT_LOADERS`) to them.
 """
 
@@ -13,6 +14,7 @@ from ...config.choices import INPUT_LOADERS, check_implemented
 from .base import LoadResult
 from .duo import load_duo
 from .generic import load_generic
+from .jeugdmonitor import load_jeugdmonitor
 from .kwb import load_kwb
 from .oab import load_oab
 from .schools import load_school_scores
@@ -22,7 +24,7 @@ LOADERS: dict[str, Callable[..., LoadResult]] = {
     "school_scores": load_school_scores,
     "oab": load_oab,
     "kinderen_in_tel": load_generic,
-    "jeugdmonitor": load_generic,
+    "jeugdmonitor": load_jeugdmonitor,
     "duo": load_duo,
     "generic": load_generic,
 }

@@ -1,10 +1,13 @@
 """DUO school lists ("alle vestigingen bo/vo", Open Onderwijsdata).
 
-Layout (verified on the real 2017 and 2020 files): ``;``-separated, latin-1, upper-case
-headers with spaces: PROVINCIE; BEVOEGD GEZAG NUMMER; BRIN NUMMER; VESTIGINGSNUMMER;
-VESTIGINGSNAAM; STRAATNAAM; HUISNUMMER-TOEVOEGING; POSTCODE; PLAATSNAAM; GEMEENTENUMMER;
-GEMEENTENAAM; DENOMINATIE; ... VESTIGINGSNUMMER holds the full six-character code (BRIN +
-two digits) in recent lists and only the two digits in some older ones; both are read.
+Layouts (verified on the real 2017, 2020 and 2026 files): ``;``-separated, latin-1 or
+Windows-1252, upper-case headers with spaces: PROVINCIE; BEVOEGD GEZAG NUMMER; BRIN NUMMER;
+VESTIGINGSNUMMER; VESTIGINGSNAAM; STRAATNAAM; HUISNUMMER-TOEVOEGING; POSTCODE; PLAATSNAAM;
+GEMEENTENUMMER; GEMEENTENAAM; DENOMINATIE; ... (2017, 2020). The 2026 list
+("alle schoolvestigingen basisonderwijs") names the same fields INSTELLINGSCODE and
+VESTIGINGSCODE. The vestiging code holds the full six characters (BRIN + two digits) in
+recent lists and only the two digits in some older ones; both are read. GEMEENTENUMMER is
+read with or without leading zeros (``80`` and ``0080`` are Leeuwarden).
 
 As a loader, ``duo`` counts the vestigingen of the configured registry's gemeente(n) per
 area (indicator ``vestigingen``). A vestiging is placed by the analyst's ``locations`` table
@@ -25,19 +28,35 @@ from ..reading import fail_at_first, read_table, require_columns
 from ..tidy import validate_tidy
 from .base import LoadResult
 
-COLUMNS = {"BRIN NUMMER": "brin", "VESTIGINGSNUMMER": "vestigingsnummer", "VESTIGINGSNAAM": "name",
+COLUMNS = {"BRIN NUMMER": "brin", "INSTELLINGSCODE": "brin", "VESTIGINGSNUMMER": "vestigingsnummer",
+           "VESTIGINGSCODE": "vestigingsnummer", "VESTIGINGSNAAM": "name",
            "BEVOEGD GEZAG NUMMER": "bevoegd_gezag_nummer", "POSTCODE": "postcode", "PLAATSNAAM": "plaats",
            "GEMEENTENUMMER": "gemeentenummer", "GEMEENTENAAM": "gemeentenaam", "DENOMINATIE": "denominatie"}
+DUO_HEADERS = ("BRIN NUMMER", "INSTELLINGSCODE")
+
+
+def is_duo_list(columns) -> bool:
+    """Whether a table's header is that of a DUO vestigingen list."""
+    return bool({str(c).strip().upper() for c in columns} & set(DUO_HEADERS))
+
+
+def in_registry_gemeenten(schools: pd.DataFrame, registry) -> pd.DataFrame:
+    """The vestigingen of a DUO list that lie in the gemeente(n) of the registry."""
+    table = registry.table
+    gemeenten = {code[2:] for code in table.index[table["level"] == "gemeente"] if code.startswith("GM")}
+    return schools[schools["gemeentenummer"].isin(gemeenten)].reset_index(drop=True)
 
 
 def read_duo(path) -> pd.DataFrame:
     """The DUO list with normalised columns: brin_vestiging, name, bevoegd_gezag_nummer,
     postcode, pc4, plaats, gemeentenummer (4 digits), gemeentenaam, denominatie."""
-    frame = read_table(path, dtype=str, expect=("BRIN NUMMER",))
+    frame = read_table(path, dtype=str, expect=DUO_HEADERS)
     frame.columns = [str(c).strip().upper() for c in frame.columns]
-    require_columns(frame, ("BRIN NUMMER", "VESTIGINGSNUMMER", "VESTIGINGSNAAM", "POSTCODE", "GEMEENTENUMMER"), path,
-                    "DUO vestigingen list")
-    out = frame.rename(columns=COLUMNS)[[c for c in COLUMNS.values() if c in frame.rename(columns=COLUMNS)]].fillna("")
+    code = "INSTELLINGSCODE" if "INSTELLINGSCODE" in frame.columns else "BRIN NUMMER"
+    vestiging = "VESTIGINGSCODE" if code == "INSTELLINGSCODE" else "VESTIGINGSNUMMER"
+    require_columns(frame, (code, vestiging, "VESTIGINGSNAAM", "POSTCODE", "GEMEENTENUMMER"), path, "DUO vestigingen list")
+    renamed = frame.rename(columns=COLUMNS)
+    out = renamed[[c for c in dict.fromkeys(COLUMNS.values()) if c in renamed.columns]].fillna("")
     out = out.apply(lambda column: column.str.strip())
     number = out["vestigingsnummer"].str.upper()
     out["brin_vestiging"] = np.where(number.str.len() == 6, number, out["brin"].str.upper() + number.str.zfill(2))
@@ -54,15 +73,14 @@ def place_by_postcode(schools: pd.DataFrame, allocation: pd.DataFrame) -> pd.Ser
     return schools["pc4"].map(best).fillna("")
 
 
-def load_duo(spec: InputSpec, registry) -> LoadResult:
-    """Count vestigingen per area (see the module docstring)."""
+def load_duo(spec: InputSpec, registry, needed: frozenset[str] | None = None) -> LoadResult:
+    """Count vestigingen per area (see the module docstring); ``needed`` is not used (one indicator)."""
     from .schools import area_rows, read_locations
 
     origin = str(spec.path)
     table = registry.table
     gemeenten = {code[2:] for code in table.index[table["level"] == "gemeente"] if code.startswith("GM")}
-    schools = read_duo(spec.path)
-    schools = schools[schools["gemeentenummer"].isin(gemeenten)].reset_index(drop=True)
+    schools = in_registry_gemeenten(read_duo(spec.path), registry)
     if schools.empty:
         raise DataError(f"{origin}: no vestigingen of gemeente(n) {sorted('GM' + g for g in gemeenten)} in the list")
     codes = pd.Series("", index=schools.index)

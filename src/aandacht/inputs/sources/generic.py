@@ -2,27 +2,34 @@
 
 An extract with an unforeseen layout needs a config change, not code: the layout names the
 sheet, the header row (or finds it by the area column, skipping title rows), the area column
-(codes, names or PC4), the level, the period (a column, or one column per year), the value
-columns, the decimal mark, extra missing markers and the unit. Labels are resolved to
-registry codes by :class:`aandacht.inputs.harmonise.AreaMatcher` (codes, names, aliases, fuzzy
-matching above ``fuzzy_threshold``); PC4 labels are allocated to areas with the input's
+(codes, names or PC4), the level, the period (a column, one column per year, or with
+``sheet: "*"`` one sheet per year), the value columns, the decimal mark, extra missing
+markers and the unit. Labels are resolved to registry codes by
+:class:`aandacht.inputs.harmonise.AreaMatcher` (codes, names, aliases, fuzzy matching above
+``fuzzy_threshold``); PC4 labels are allocated to areas with the input's
 ``pc4_allocation``. Every match that is not exact and every label left unmatched is reported.
+Values are read by :func:`aandacht.inputs.reading.parse_values` (CBS signs, Dutch and English
+number formats); a column whose unit is a count (``aantal``, ...) must hold whole numbers.
 
-Presets built on it (:data:`PRESETS`): ``jeugdmonitor`` (a Swing/incijfers export) and
-``kinderen_in_tel`` (the databoek). A ``table`` section under a preset input overrides the
-keys it sets.
+Preset built on it (:data:`PRESETS`): ``kinderen_in_tel``, the tables an analyst types over
+from the Kinderen in Tel databoek (published as PDF only): rows = gemeenten or wijken
+(first column ``Gemeente``, ``Wijk``, ``Gebied`` or ``Regio``), columns = indicators, one
+sheet per year (the sheet name is the period) or one file per year (the input's period). A
+``table`` section under a preset input overrides the keys it sets. The ``jeugdmonitor``
+loader (:mod:`aandacht.inputs.sources.jeugdmonitor`) hands its rows to :func:`tidy_from_long`.
 """
 
 from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from ...config import InputSpec, TableLayout
 from ...errors import ConfigError, DataError
 from .. import harmonise  # module import: harmonise itself imports sources.reading
-from ..reading import parse_values, read_table, sheet_names
+from ..reading import EXCEL_SUFFIXES, apply_filter, parse_values, read_table, sheet_names
 from ..tidy import empty_tidy, validate_tidy
 from .base import LoadResult
 
@@ -30,20 +37,10 @@ YEAR = re.compile(r"^((?:19|20)\d{2})(?:\.0)?$|^((?:19|20)\d{2}\s*[/-]\s*(?:19|2
 LEVEL_WORDS = {"gemeente": "gemeente", "gemeenten": "gemeente", "wijk": "wijk", "wijken": "wijk",
                "buurt": "buurt", "buurten": "buurt", "postcode": "pc4", "pc4": "pc4", "postcode4": "pc4"}
 
-# Swing (incijfers.nl) exports: Geolevel | Geoitem | Period | one column per indicator. The
-# sentinel meanings (-99999 no data, -99998 too few observations, -99997 not applicable,
-# -99996 secret) are assumed, not confirmed against Swing documentation; a config overrides
-# them with table.missing.
-JEUGDMONITOR = TableLayout(
-    area_column="Geoitem", level_column="Geolevel", period_column="Period",
-    missing={"-99999": "not_collected", "-99998": "suppressed", "-99997": "not_applicable",
-             "-99996": "suppressed", "-": "not_collected", "x": "suppressed", "?": "not_collected"},
-)
-# Kinderen in Tel databoek: one sheet per indicator (the sheet name is the indicator), title
-# rows above the header, a column "Gebied" (gemeente, wijk in Frisian or Dutch, or PC4) and one
-# column per year.
-KINDEREN_IN_TEL = TableLayout(sheet="*", area_column="Gebied", wide_periods=True, unit="%")
-PRESETS = {"jeugdmonitor": JEUGDMONITOR, "kinderen_in_tel": KINDEREN_IN_TEL}
+# Kinderen in Tel, typed over from the databoek: one row per gemeente or wijk, one column per
+# indicator, one sheet (named by the year) or one file per year.
+KINDEREN_IN_TEL = TableLayout(sheet="*", area_column=["Gemeente", "Wijk", "Gebied", "Regio"])
+PRESETS = {"kinderen_in_tel": KINDEREN_IN_TEL}
 
 
 def layout_for(spec: InputSpec) -> TableLayout:
@@ -58,25 +55,46 @@ def layout_for(spec: InputSpec) -> TableLayout:
     return preset.model_copy(update={key: getattr(spec.table, key) for key in spec.table.model_fields_set})
 
 
-def load_generic(spec: InputSpec, registry) -> LoadResult:
-    """Read ``spec.path`` with its layout into the tidy table (see the module docstring)."""
+def load_generic(spec: InputSpec, registry, needed: frozenset[str] | None = None) -> LoadResult:
+    """Read ``spec.path`` with its layout into the tidy table (see the module docstring);
+    ``needed``: the indicators the config uses (other value columns are not read)."""
     layout = layout_for(spec)
-    origin = str(spec.path)
-    excel = spec.path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods")
+    excel = spec.path.suffix.lower() in EXCEL_SUFFIXES
     sheets = sheet_names(spec.path) if layout.sheet == "*" and excel else [None if layout.sheet == "*" else layout.sheet]
-    long = pd.concat([_long(spec, layout, sheet) for sheet in sheets], ignore_index=True)
-    tidy, matches, notes = _resolve(long, spec, layout, registry)
-    notes.insert(0, f"{origin}: {len(long)} values read, {len(tidy)} rows for {tidy['area_code'].nunique()} area(s) "
+    long = pd.concat([_long(spec, layout, sheet, needed) for sheet in sheets], ignore_index=True)
+    return tidy_from_long(long, spec, layout, registry)
+
+
+def tidy_from_long(long: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry, notes: list[str] | None = None) -> LoadResult:
+    """Resolve the labels of ``long`` (label, level_label, period, indicator, value, flag and
+    optionally denominator) to areas and return the validated tidy table with the notes."""
+    origin = str(spec.path)
+    tidy, matches, found = _resolve(long, spec, layout, registry)
+    found.insert(0, f"{origin}: {len(long)} values read, {len(tidy)} rows for {tidy['area_code'].nunique()} area(s) "
                     f"and {tidy['indicator'].nunique()} indicator(s)")
-    return LoadResult(validate_tidy(tidy, origin) if len(tidy) else empty_tidy(), notes, matches)
+    provisional = long.get("provisional", pd.Series(False, index=long.index))
+    if provisional.any():
+        shown = ", ".join(f"{r.label} {r.indicator} {r.period}" for r in long[provisional].head(5).itertuples())
+        found.append(f"{origin}: {int(provisional.sum())} provisional value(s) (CBS '*'), used as published: {shown}")
+    return LoadResult(validate_tidy(tidy, origin) if len(tidy) else empty_tidy(), [*(notes or []), *found], matches)
 
 
-def _long(spec: InputSpec, layout: TableLayout, sheet) -> pd.DataFrame:
+def area_column_of(layout: TableLayout, columns) -> str:
+    """The area column: ``layout.area_column``, or the first of its alternatives present in ``columns``."""
+    options = [layout.area_column] if isinstance(layout.area_column, str) else list(layout.area_column or [])
+    return next((c for c in options if c in columns), options[0] if options else "")
+
+
+def _long(spec: InputSpec, layout: TableLayout, sheet, needed: frozenset[str] | None) -> pd.DataFrame:
     """One row per (label, level label, period, indicator) with value and flag."""
     where = f"{spec.path}" + (f" sheet {sheet!r}" if sheet not in (None, 0) else "")
-    frame = read_table(spec.path, dtype=str, sheet=sheet, header_row=layout.header_row, expect=(layout.area_column,))
+    options = (layout.area_column,) if isinstance(layout.area_column, str) else tuple(layout.area_column or ())
+    frame = read_table(spec.path, dtype=str, sheet=sheet, header_row=layout.header_row, expect=options)
     frame.columns = [_header(c) for c in frame.columns]
-    used = [c for c in (layout.area_column, layout.level_column, layout.period_column) if c]
+    if spec.filter:
+        frame = apply_filter(frame, spec.filter, where)
+    area_column = area_column_of(layout, frame.columns)
+    used = [c for c in (area_column, layout.level_column, layout.period_column, *spec.filter) if c]
     absent = [c for c in used if c not in frame.columns]
     if absent:
         raise DataError(f"{where}: column(s) {absent} not found; columns are {list(frame.columns)[:12]}")
@@ -89,26 +107,33 @@ def _long(spec: InputSpec, layout: TableLayout, sheet) -> pd.DataFrame:
             indicator = str(sheet).strip() if sheet is not None else spec.path.stem
         if not indicator:
             raise ConfigError(f"{spec.path}: wide_periods needs table.indicator (or sheet: '*')")
-        columns = {c: (indicator, _period(c)) for c in periods}
+        columns = {c: (indicator, period_label(c)) for c in periods if needed is None or indicator in needed}
     else:
         wanted = layout.values if layout.values is not None else [c for c in frame.columns if c not in used]
         mapping = wanted if isinstance(wanted, dict) else {c: c for c in wanted}
         absent = [c for c in mapping if c not in frame.columns]
         if absent:
             raise DataError(f"{where}: value column(s) {absent} not found; columns are {list(frame.columns)[:12]}")
-        columns = {c: (name, None) for c, name in mapping.items()}
+        columns = {c: (name, None) for c, name in mapping.items() if needed is None or name in needed}
     if layout.period_column:
-        row_periods = frame[layout.period_column].fillna("").map(lambda p: _period(str(p)))
+        row_periods = frame[layout.period_column].fillna("").map(lambda p: period_label(str(p)))
+    elif layout.sheet == "*" and sheet is not None and not layout.wide_periods:
+        row_periods = pd.Series(period_label(str(sheet)), index=frame.index)  # one sheet per year
     else:
         row_periods = pd.Series(spec.period, index=frame.index)
     parts = []
     for column, (indicator, period) in columns.items():
-        values, flags = parse_values(frame[column], where, column, layout.decimal, layout.missing)
+        unit = layout.units.get(indicator, layout.unit)
+        parsed = parse_values(frame[column], where, column, layout.decimal, layout.missing,
+                              count=unit.strip().lower() in harmonise.COUNT_UNITS)
         parts.append(pd.DataFrame({
-            "label": frame[layout.area_column].fillna("").str.strip(),
+            "label": frame[area_column].fillna("").str.strip(),
             "level_label": frame[layout.level_column].fillna("").str.strip() if layout.level_column else "",
-            "period": period if period else row_periods, "indicator": indicator, "value": values, "flag": flags,
+            "period": period if period else row_periods, "indicator": indicator, "value": parsed.values,
+            "flag": parsed.flags, "provisional": parsed.provisional,
         }))
+    if not parts:
+        return pd.DataFrame(columns=["label", "level_label", "period", "indicator", "value", "flag", "provisional"])
     long = pd.concat(parts, ignore_index=True)
     return long[long["label"] != ""]
 
@@ -118,8 +143,9 @@ def _header(column) -> str:
     return text[:-2] if re.fullmatch(r"(19|20)\d{2}\.0", text) else text
 
 
-def _period(text: str) -> str:
-    text = text.strip()
+def period_label(text: str) -> str:
+    """A period as published, without the '.0' a workbook number cell adds (2023.0 -> 2023)."""
+    text = str(text).strip()
     return text[:-2] if re.fullmatch(r"\d+\.0", text) else text
 
 
@@ -146,9 +172,7 @@ def _resolve(long: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry)
     matcher = harmonise.AreaMatcher(registry, aliases, spec.fuzzy_threshold)
     matches, parts = [], []
     for level, group in long[~pc4].groupby(long["level"].fillna(""), sort=False):
-        found = matcher.match(group["label"], level or None)
-        if layout.area_kind == "code":
-            found.loc[found["method"] != "code", ["area_code", "method"]] = ["", "unmatched"]
+        found = _match_codes(group["label"], registry) if layout.area_kind == "code" else matcher.match(group["label"], level or None)
         matches.append(found)
         codes = group["label"].map(found.set_index("label")["area_code"])
         parts.append(_tidy(group.assign(area_code=codes)[codes != ""], spec, layout, registry))
@@ -164,6 +188,17 @@ def _resolve(long: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry)
     if not parts:
         return empty_tidy(), matched, notes
     return pd.concat(parts, ignore_index=True), matched, notes
+
+
+def _match_codes(labels: pd.Series, registry) -> pd.DataFrame:
+    """``area_kind: code``: each distinct label is a registry code (case and surrounding spaces
+    ignored) or unmatched; names are not consulted, so a unit whose name equals its code matches."""
+    codes = {code.upper(): code for code in registry.table.index}
+    distinct = list(dict.fromkeys(str(label) for label in labels))
+    found = [codes.get(label.strip().upper(), "") for label in distinct]
+    return pd.DataFrame({"label": distinct, "area_code": found, "area_name": [registry.name(c) for c in found],
+                         "method": ["code" if c else "unmatched" for c in found],
+                         "score": [100.0 if c else 0.0 for c in found]})
 
 
 def _allocate_pc4(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry):
@@ -188,7 +223,9 @@ def _allocate_pc4(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, regi
 def _tidy(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry) -> pd.DataFrame:
     level = rows["area_code"].map(registry.table["level"]).fillna(rows["level"]).fillna("")
     return pd.DataFrame({
-        "area_code": rows["area_code"], "area_name": rows["area_code"].map(registry.name), "level": level,
+        "area_code": rows["area_code"], "area_name": rows["area_code"].map(registry.table["area_name"]).fillna(""),
+        "level": level,
         "period": rows["period"], "source": spec.source, "indicator": rows["indicator"], "value": rows["value"],
+        "denominator": rows["denominator"] if "denominator" in rows else np.nan,
         "unit": rows["indicator"].map(lambda i: layout.units.get(i, layout.unit)), "flag": rows["flag"],
     })

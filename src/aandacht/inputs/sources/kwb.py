@@ -5,8 +5,18 @@ One row per region with the code in ``gwb_code_10`` (or ``gwb_code``) and CBS sh
 variable names as columns (a_inw, a_hh_m_k, g_ink_pi, p_hh_li, a_soz_wb, p_jz_tn, ...).
 Conventions of the source (CBS, toelichting KWB): ``.`` = geheim or onbekend; counts
 at wijk and buurt level are rounded to multiples of 5; variables starting ``a_`` are
-counts, ``p_`` percentages, ``g_`` averages. The level follows from the code prefix
-(NL, GM, WK, BU).
+counts (whole numbers: a fractional value is refused), ``p_`` percentages, ``g_`` averages.
+The level follows from the code prefix (NL, GM, WK, BU); CBS pads codes with spaces.
+Values are read with the CBS signs and the Dutch or English number formats of
+:func:`aandacht.inputs.reading.parse_values` (``6.220`` in a count column is 6220), with one
+convention of this layout: the download marks every missing value with ``.`` and has no empty
+cells, so an empty cell (derived extracts, such as the tmap one in data/, write NA so) is read
+like ``.``, as ``suppressed``. An input's ``table`` section may set ``decimal`` and ``missing``
+(other table keys do not apply).
+
+Only the variables the config uses are read (``needed``, with the counts behind
+p_jz_tn and p_hh_li); with ``other_areas: ignore`` only the rows of areas in the registry
+are kept while reading, so a national file need not fit in memory.
 
 Where CBS defines a percentage on a published count, the tidy row carries that count
 as numerator and the base as denominator, so reliability can be judged:
@@ -26,7 +36,7 @@ import pandas as pd
 
 from ...config import InputSpec
 from ...errors import DataError
-from ..reading import fail_at_first, parse_numbers, read_table
+from ..reading import apply_filter, fail_at_first, parse_values, read_table
 from ..tidy import validate_tidy
 from .base import LoadResult
 from .kwb_odata import load_odata
@@ -36,45 +46,87 @@ NAME_COLUMNS = ("regio", "regio_naam")
 TEXT_COLUMNS = frozenset({"gm_naam", "gwb_code_8", "recs", "ind_wbi", "wk_code", "bu_code", "gm_code"} | set(NAME_COLUMNS))
 LEVEL_BY_PREFIX = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 UNIT_BY_PREFIX = {"a_": "aantal", "p_": "%", "g_": "gemiddelde"}
+EMPTY_IS_MISSING = {"": "suppressed"}  # see the module docstring
 
 
 def _units(column: str) -> str:
     return next((unit for prefix, unit in UNIT_BY_PREFIX.items() if column.startswith(prefix)), "")
 
 
-def load_kwb(spec: InputSpec, registry=None) -> LoadResult:
+# the counts behind a percentage (see _attach_bases), read whenever the percentage is
+BASES = {"p_jz_tn": ("a_jz_tn",), "p_hh_li": ("a_hh",)}
+
+
+def load_kwb(spec: InputSpec, registry=None, needed: frozenset[str] | None = None) -> LoadResult:
     """Read a KWB download (CSV or Excel, read with calamine) or a CBS OData cache folder
     (see :mod:`aandacht.inputs.sources.kwb_odata`) into the tidy table (see module docstring)."""
     if spec.path.is_dir() or spec.path.suffix.lower() == ".json":
-        return load_odata(spec)
+        return load_odata(spec, needed)
     origin = str(spec.path)
-    frame = read_table(spec.path, dtype=str, sheet=spec.sheet, expect=CODE_COLUMNS)
-    frame.columns = [str(c).strip() for c in frame.columns]
+    wanted = None if needed is None else set(needed).union(*(BASES.get(v, ()) for v in needed))
+    keep_rows = None
+    if spec.other_areas == "ignore" and registry is not None:
+        known = set(registry.table.index)
+        keep_rows = _rows_of(known)
+    frame = read_table(spec.path, dtype=str, sheet=spec.sheet, expect=CODE_COLUMNS, keep_rows=keep_rows,
+                       columns=None if wanted is None else _columns_of(wanted | set(spec.filter)))
     code_column = next((c for c in CODE_COLUMNS if c in frame.columns), None)
     if code_column is None:
         raise DataError(f"{origin}: no region code column; expected one of {list(CODE_COLUMNS)}")
+    if spec.filter:
+        frame = apply_filter(frame, spec.filter, origin)
     codes = frame[code_column].fillna("").str.strip()
     name_column = next((c for c in NAME_COLUMNS if c in frame.columns), None)
     names = frame[name_column].fillna("").str.strip() if name_column else pd.Series("", index=frame.index)
     levels = codes.str[:2].map(LEVEL_BY_PREFIX)
     fail_at_first(levels.isna(), frame.index, origin,
                   lambda i: f"region code {codes.iloc[i]!r} does not start with NL, GM, WK or BU")
-    numbers = {}
+    decimal = spec.table.decimal if spec.table is not None else "auto"
+    missing = EMPTY_IS_MISSING | (spec.table.missing if spec.table is not None else {})
+    numbers, provisional = {}, []
     for column in frame.columns:
-        if column == code_column or column in TEXT_COLUMNS:
+        if column == code_column or column in TEXT_COLUMNS or column in spec.filter:
             continue
-        numbers[column] = parse_numbers(frame[column], origin, column)
-        check_range(numbers[column][0], frame.index, origin, column)
+        parsed = parse_values(frame[column], origin, column, decimal, missing, count=column.startswith("a_"))
+        check_range(parsed.values, frame.index, origin, column)
+        numbers[column] = parsed
+        if parsed.provisional.any():
+            provisional.append(f"{column} ({int(parsed.provisional.sum())})")
     parts = []
-    for column, (values, suppressed) in numbers.items():
+    for column, parsed in numbers.items():
         parts.append(pd.DataFrame({
             "area_code": codes, "area_name": names, "level": levels, "period": spec.period,
-            "source": spec.source, "indicator": column, "value": values, "unit": _units(column),
-            "flag": np.where(np.isnan(values), "suppressed", ""),
+            "source": spec.source, "indicator": column, "value": parsed.values, "unit": _units(column),
+            "flag": parsed.flags,
         }))
+    if not parts:
+        raise DataError(f"{origin}: none of the variables the config needs ({sorted(wanted or [])}) is in the file")
     tidy = pd.concat(parts, ignore_index=True)
-    _attach_bases(tidy, numbers)
-    return LoadResult(validate_tidy(tidy, origin), [f"{origin}: {len(frame)} regions, {len(numbers)} variables"])
+    _attach_bases(tidy, {column: (parsed.values, parsed.flags != "") for column, parsed in numbers.items()})
+    variables = [c for c in frame.attrs.get("columns_in_file", frame.columns)
+                 if c not in CODE_COLUMNS and c not in TEXT_COLUMNS and c not in spec.filter]
+    notes = [f"{origin}: {len(frame)} regions, {len(variables)} variables"]
+    if keep_rows is not None:
+        notes.append(f"{origin}: only the rows of areas in the area registry were read (other_areas: ignore)")
+    if provisional:
+        notes.append(f"{origin}: provisional figures (CBS '*'), used as published: {', '.join(provisional)}")
+    return LoadResult(validate_tidy(tidy, origin), notes)
+
+
+def _columns_of(wanted: set[str]):
+    """Column predicate: the code and name columns and the wanted variables."""
+    keep = wanted | set(CODE_COLUMNS) | set(NAME_COLUMNS)
+    return lambda column: column in keep
+
+
+def _rows_of(known: set[str]):
+    """Row predicate for :func:`read_table`: rows whose region code is in ``known``."""
+    def keep(frame: pd.DataFrame) -> pd.Series:
+        column = next((c for c in CODE_COLUMNS if c in frame.columns), None)
+        if column is None:
+            return pd.Series(True, index=frame.index)
+        return frame[column].str.strip().isin(known)
+    return keep
 
 
 # p_ variables that CBS publishes per 1,000 inwoners rather than as a percentage

@@ -40,7 +40,7 @@ def read_schools(spec: InputSpec) -> pd.DataFrame:
     _unique_brin(frame, origin)
     for column in ("leerlingen", *SCORE_COLUMNS, "x_rd", "y_rd"):
         if column in frame.columns:
-            frame[column] = parse_numbers(frame[column], origin, column)[0]
+            frame[column] = parse_numbers(frame[column], origin, column, count=column == "leerlingen")[0]
     fail_at_first(frame["leerlingen"] < 0, frame.index, origin, lambda i: "negative number of pupils", "leerlingen")
     frame["wijk_code"] = frame.get("wijk_code", pd.Series("", index=frame.index)).fillna("").str.strip()
     return frame
@@ -86,8 +86,8 @@ def place_schools(schools: pd.DataFrame, registry, origin: str, locations: pd.Se
     return codes
 
 
-def load_school_scores(spec: InputSpec, registry) -> LoadResult:
-    """Aggregate school scores to areas (see the module docstring)."""
+def load_school_scores(spec: InputSpec, registry, needed: frozenset[str] | None = None) -> LoadResult:
+    """Aggregate school scores to areas (see the module docstring); ``needed`` is not used (few indicators)."""
     origin = str(spec.path)
     schools = read_schools(spec)
     locations = read_locations(spec.locations) if spec.locations else None

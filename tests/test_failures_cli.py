@@ -1,0 +1,126 @@
+"""Every expected failure class becomes one line on stderr with exit code 2 through the CLI,
+naming what failed; only --debug shows the traceback; a bug still shows its traceback
+(aandacht.errors.expected_failures, the group of aandacht.cli).
+
+Each class is raised where the work happens (inside scoring) so that the test does not
+depend on which check of a reader catches a real file first; real files of these kinds are
+in tests/bad_inputs and the tests below that use them."""
+
+import errno
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import python_calamine
+import yaml
+from click.testing import CliRunner
+from pyogrio.errors import DataSourceError
+
+from aandacht.cli import main
+from aandacht.errors import expected_failures
+from aandacht.rounds import herijking as herijking_module  # imported before run_score is patched below
+from aandacht.scoring import run as run_module
+from conftest import absolute_input_paths
+
+FAILURES = {
+    "permission": (PermissionError(errno.EACCES, "Permission denied", "data/kwb-2023.csv"),
+                   "data/kwb-2023.csv: Permission denied"),
+    "full disk": (OSError(errno.ENOSPC, "No space left on device", "rounds/.2026.aandacht-staging/scores.xlsx"),
+                  "rounds/.2026.aandacht-staging/scores.xlsx: the disk is full"),
+    "read-only disk": (OSError(errno.EROFS, "Read-only file system"), "Read-only file system (OSError)"),
+    "file vanished": (FileNotFoundError(errno.ENOENT, "No such file or directory", "a.csv"), "a.csv: No such file or directory"),
+    "calamine": (python_calamine.CalamineError("Cannot detect file format"),
+                 "a spreadsheet could not be read: Cannot detect file format (CalamineError)"),
+    "pandas parser": (pd.errors.ParserError("Error tokenizing data. C error: Expected 3 fields in line 5, saw 4"),
+                      "a table could not be read: Error tokenizing data. C error: Expected 3 fields in line 5, saw 4 (ParserError)"),
+    "empty data": (pd.errors.EmptyDataError("No columns to parse from file"),
+                   "a table could not be read: No columns to parse from file (EmptyDataError)"),
+    "bad zip": (zipfile.BadZipFile("File is not a zip file"),
+                "a spreadsheet (a zip archive inside) could not be read: File is not a zip file (BadZipFile)"),
+    "geometry": (DataSourceError("'x.geojson' not recognized as being in a supported file format"),
+                 "a geometry file could not be read: 'x.geojson' not recognized as being in a supported file format (DataSourceError)"),
+    "yaml": (yaml.YAMLError("bad"), "a YAML file could not be read: bad (YAMLError)"),
+    "encoding": (UnicodeDecodeError("utf-8", b"\xe9", 0, 1, "invalid continuation byte"),
+                 "a file could not be decoded: 'utf-8' codec can't decode byte 0xe9 in position 0: invalid continuation byte "
+                 "(UnicodeDecodeError)"),
+    "recursion": (RecursionError("maximum recursion depth exceeded"),
+                  "an input is nested too deeply to be processed (RecursionError)"),
+    "memory": (MemoryError(), "out of memory: an input is too large for this computer (MemoryError)"),
+}
+
+
+def failing(error):
+    def fail(*args, **kwargs):
+        raise error
+    return fail
+
+
+@pytest.mark.parametrize("name", FAILURES)
+def test_each_failure_class_is_one_line_with_exit_2(name, tmp_path, monkeypatch):
+    error, message = FAILURES[name]
+    monkeypatch.setattr(run_module, "run_score", failing(error))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["score", "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.output == f"error: {message}\n"
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []  # no output folder, no lock, no staging
+
+
+@pytest.mark.parametrize("name", ["permission", "memory"])
+def test_debug_shows_the_traceback_instead(name, tmp_path, monkeypatch):
+    error, _ = FAILURES[name]
+    monkeypatch.setattr(run_module, "run_score", failing(error))
+    result = CliRunner().invoke(main, ["--debug", "score", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and result.exception is error
+
+
+def test_a_bug_is_not_hidden_behind_one_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(run_module, "run_score", failing(KeyError("oops")))
+    result = CliRunner().invoke(main, ["score", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and isinstance(result.exception, KeyError)
+    assert not isinstance(KeyError("x"), expected_failures())
+
+
+def test_every_writing_command_goes_through_the_net(tmp_path, monkeypatch):
+    """The net sits on the group, so every command has it: here `select`, which writes nothing."""
+    monkeypatch.setattr(herijking_module, "run_herijking", failing(MemoryError()))
+    result = CliRunner().invoke(main, ["select"])
+    assert result.exit_code == 2 and result.output == f"error: {FAILURES['memory'][1]}\n"
+
+
+def test_a_spreadsheet_that_is_really_html_is_one_line(tmp_path, embedded):
+    """A real file through the real reader: an .xlsx saved from a web page (CalamineError)."""
+    config = yaml.safe_load((embedded / "configs" / "leeuwarden.yaml").read_text(encoding="utf-8"))
+    fake = tmp_path / "wijkmonitor.xlsx"
+    fake.write_text("<html><body><table><tr><td>Wijk</td></tr></table></body></html>", encoding="utf-8")
+    for key in ("registry", "geometry"):
+        config["areas"][key] = str(embedded / "configs" / config["areas"][key])
+    absolute_input_paths(config, embedded / "configs")
+    config["ikc"]["boards"] = str(embedded / "configs" / config["ikc"]["boards"])
+    config["inputs"]["monitor"] = {"loader": "generic", "path": str(fake), "period": "2023",
+                                   "table": {"area_column": "Wijk", "level": "wijk"}}
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--allow-outside-paths", "score", "--config", str(path), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in result.output
+    assert "wijkmonitor.xlsx" in lines[0] or "spreadsheet could not be read" in lines[0]
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_unreadable_config_is_one_line(tmp_path, monkeypatch):
+    config = tmp_path / "c.yaml"
+    config.write_text("name: x\n", encoding="utf-8")
+    real = Path.read_text
+
+    def denied(self, *args, **kwargs):
+        if self == config:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", denied)
+    result = CliRunner().invoke(main, ["score", "--config", str(config)])
+    assert result.exit_code == 2 and result.output == f"error: {config}: cannot read the config (Permission denied)\n"

@@ -1,0 +1,101 @@
+"""The jeugdmonitor loader on fixtures that copy the documented Swing and GGD layouts
+(demonstration data, see tests/fixtures/README.md): the selection table as JSON, the table
+export as CSV, xlsx and ODS, and the GGD upload workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from aandacht.config import InputSpec, TableLayout
+from aandacht.errors import ConfigError, DataError
+from aandacht.inputs.load import load_input
+from sources_helpers import FIXTURES, ROOT, ggd_workbook, registry, write_ods, write_workbook  # noqa: F401 (pytest fixtures)
+
+ALIASES = ROOT / "configs" / "aliases_leeuwarden.csv"
+SWING = FIXTURES / "jeugdmonitor"
+
+
+def spec(path, period="2023", **extra) -> InputSpec:
+    return InputSpec(loader="jeugdmonitor", path=Path(path), period=period, source="monitor", aliases=ALIASES, **extra)
+
+
+def row(table, code, indicator, period="2023"):
+    rows = table[(table["area_code"] == code) & (table["indicator"] == indicator) & (table["period"] == period)]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+def test_selection_table_json(registry):
+    loaded = load_input(spec(SWING / "swing_selectiontable.json"), registry, "wijk")
+    table, matches = loaded.table, loaded.matches.set_index("label")
+    gepest = "% leerlingen dat gepest wordt"
+    assert row(table, "GM0080", gepest).value == pytest.approx(11.8)
+    assert row(table, "GM0080", gepest, "2021").value == pytest.approx(12.5)
+    assert row(table, "WK008050", gepest).value == pytest.approx(15.1)  # Frisian name through the alias file
+    assert matches.loc["Heechterp-Skieringen", "method"] == "alias"
+    assert matches.loc["Vossepark en Helikon", "method"] == "fuzzy"
+    assert matches.loc["Onbekende wijk", "method"] == "unmatched"
+    empty = row(table, "WK008041", gepest)  # "" in the selection table: no value
+    assert pd.isna(empty.value) and empty.flag == "not_collected"
+    assert any("unmatched" in n and "Onbekende wijk" in n for n in loaded.notes)
+
+
+def test_table_export_csv_with_title_line(registry):
+    table = load_input(spec(SWING / "swing_export.csv"), registry, "wijk").table
+    assert row(table, "WK008050", "% leerlingen dat gepest wordt").value == pytest.approx(15.1)  # decimal comma
+    small = row(table, "WK008050", "% leerlingen met overgewicht")  # -99996: fewer than 5 respondents
+    assert pd.isna(small.value) and small.flag == "suppressed"
+    assert row(table, "WK008061", "% leerlingen met overgewicht").flag == "not_collected"
+    assert row(table, "WK008040", "Aantal leerlingen").value == 140  # "Huizum West"
+    assert row(table, "GM0080", "Aantal leerlingen").value == 1490
+
+
+@pytest.mark.parametrize("writer, suffix", [(write_workbook, "xlsx"), (write_ods, "ods")])
+def test_table_export_workbooks(registry, tmp_path, writer, suffix):
+    rows = [["Jeugdmonitor Leeuwarden (DEMONSTRATIEGEGEVENS)"], [], ["Geo", "Perioden", "% gepest"],
+            ["Heechterp-Skieringen", 2023, 15.1], ["Frijheidswyk", 2023, ""], ["80", 2023, 11.8]]
+    path = writer(tmp_path / f"export.{suffix}", {"Tabel": rows})
+    table = load_input(spec(path), registry, "wijk").table
+    assert row(table, "WK008050", "% gepest").value == pytest.approx(15.1)
+    assert row(table, "WK008061", "% gepest").flag == "not_collected"
+    assert row(table, "GM0080", "% gepest").value == pytest.approx(11.8)  # gemeente number 80 -> GM0080
+
+
+def test_ggd_upload_workbook(registry, ggd_workbook):
+    with pytest.raises(DataError, match=r"rows repeat per area and year over dimension column\(s\) \['Geslacht'\].*filter"):
+        load_input(spec(ggd_workbook), registry, "wijk")
+    loaded = load_input(spec(ggd_workbook, filter={"Geslacht": "0"}), registry, "wijk")
+    table = loaded.table
+    gepest = row(table, "GM0080", "gepest")
+    assert gepest.value == pytest.approx(11.8) and gepest.denominator == 1490  # n_ongewogen kept as the denominator
+    assert row(table, "GM0080", "overgewicht", "2021").value == pytest.approx(14.1)
+    assert any("GGD region (Geolevel ggd)" in n for n in loaded.notes)
+    assert loaded.matches.set_index("label").loc["1900", "method"] == "unmatched"  # another gemeente
+    boys = load_input(spec(ggd_workbook, filter={"Geslacht": "1"}), registry, "wijk").table
+    assert row(boys, "GM0080", "gepest").value == pytest.approx(12.1)
+
+
+@pytest.mark.parametrize("content, error, layout, expected", [
+    # Swing codes whose meaning is documented nowhere are refused until the config names it
+    ("Geo,Perioden,% gepest\nBinnenstad,2023,-99998\nOud-Oost,2023,12.0\n",
+     r"export\.csv: row 2, column % gepest: -99998 is a Swing special value", TableLayout(missing={"-99998": "suppressed"}),
+     ("WK008010", "% gepest", "flag", "suppressed")),
+    # 1.490 can be 1.49 or 1490: a unit 'aantal' says it is a count
+    ("Geo;Perioden;Aantal leerlingen\nLeeuwarden;2023;1.490\nBinnenstad;2023;85\n", r"'1.490' can be read as 1.49 or as 1490",
+     TableLayout(units={"Aantal leerlingen": "aantal"}), ("GM0080", "Aantal leerlingen", "value", 1490)),
+])
+def test_what_the_config_settles(registry, tmp_path, content, error, layout, expected):
+    path = tmp_path / "export.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError, match=error):
+        load_input(spec(path), registry, "wijk")
+    code, indicator, field, wanted = expected
+    assert row(load_input(spec(path, table=layout), registry, "wijk").table, code, indicator)[field] == wanted
+
+
+def test_table_keys_that_do_not_apply(registry):
+    with pytest.raises(ConfigError, match=r"table keys \['area_column'\] do not apply"):
+        load_input(spec(SWING / "swing_export.csv", table=TableLayout(area_column="Wijk")), registry, "wijk")

@@ -1,0 +1,185 @@
+"""What aandacht writes is safe to open and to share: no cell of any CSV or workbook is a
+formula (OWASP CSV injection), and no count of people under report.suppress_below appears in
+an output meant for the bestuurlijk overleg, only in the internal workbook the config asks for.
+
+The project is the embedded Leeuwarden data with hostile names: wijken, schools, an indicator
+label, a domain label and a gebied starting with =, +, -, @ or a tab (and a control
+character), and suppress_below raised to 500 so that many wijken have a count to hide. Every
+writing command runs on it, and every file it writes is opened."""
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from aandacht.cli import main
+from aandacht.present.tables import COUNT_COLUMNS, FORMULA_STARTS, INTERNAL_WORKBOOK, neutralise, suppress_counts
+
+SOURCE = Path(__file__).resolve().parent.parent / "src" / "aandacht"
+THRESHOLD = 500
+HOSTILE_WIJKEN = ['=HYPERLINK("http://example.org","klik")', "+31 wijk", "-3+4", "@SUM(A1)", "\tTab-wijk", "Bel\x07wijk",
+                  "[/bold] wijk", "Esc\x1b[2Jwijk"]
+HOSTILE_SCHOOLS = ["=cmd|' /C calc'!A0", "+school", "-school", "@school"]
+
+
+@pytest.fixture(scope="module")
+def outputs(tmp_path_factory, embedded):
+    project = tmp_path_factory.mktemp("hostile")
+    shutil.copytree(embedded / "data" / "leeuwarden", project / "data" / "leeuwarden")
+    shutil.copytree(embedded / "configs", project / "configs")
+    areas = pd.read_csv(project / "data" / "leeuwarden" / "areas.csv", dtype=str, keep_default_na=False)
+    wijken = areas.index[areas["level"] == "wijk"][:len(HOSTILE_WIJKEN)]
+    areas.loc[wijken, "area_name"] = HOSTILE_WIJKEN
+    areas.to_csv(project / "data" / "leeuwarden" / "areas.csv", index=False)
+    schools = pd.read_csv(project / "data" / "leeuwarden" / "schools.csv", dtype=str, keep_default_na=False)
+    schools.loc[:len(HOSTILE_SCHOOLS) - 1, "name"] = HOSTILE_SCHOOLS
+    schools.to_csv(project / "data" / "leeuwarden" / "schools.csv", index=False)
+    path = project / "configs" / "leeuwarden.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["framework"]["nodes"][0]["label"] = "=Onderwijs"
+    config["framework"]["indicators"][0]["label"] = "@Achterstand"
+    config["designation"]["groups"][0]["name"] = "-gebied"
+    config["report"].update(suppress_below=THRESHOLD, internal_workbook=True)
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = project / "out"
+    runs = {
+        "score": ["score", "--uncertainty", "20", "--out", out / "score"],
+        "herijking": ["herijking", "--round", "2026", "--rounds-dir", out / "rounds"],
+        "check": ["check", "--out", out / "check"],
+        "sensitivity": ["sensitivity", "--draws", "20", "--out", out / "sensitivity"],
+    }
+    printed = {}
+    for name, args in runs.items():
+        result = CliRunner().invoke(main, [*map(str, args), "--config", str(path)])
+        assert result.exit_code in (0, 1), (name, result.output)
+        printed[name] = result.output
+    files = sorted(p for p in out.rglob("*") if p.suffix in (".csv", ".xlsx"))
+    return out, files, printed
+
+
+def cells(path: Path):
+    """Every cell of a written CSV or workbook: (sheet, column name, value, is_formula)."""
+    if path.suffix == ".csv":
+        table = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        for column in table.columns:
+            yield "", column, column, False
+            for value in table[column]:
+                yield "", column, value, False
+        return
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        header = [c.value for c in sheet[1]]
+        for row in sheet.iter_rows():
+            for cell, column in zip(row, header):
+                yield sheet.title, column, cell.value, cell.data_type == "f"
+
+
+def is_number(text: str) -> bool:
+    return bool(re.fullmatch(r"[-+]?\d+(,\d+)?(e[-+]\d+)?", text))
+
+
+def test_every_writing_command_wrote_tables(outputs):
+    out, files, _ = outputs
+    names = {p.relative_to(out).as_posix() for p in files}
+    assert {"score/ranking.csv", "score/scores.xlsx", f"score/{INTERNAL_WORKBOOK}", "rounds/2026/wijken.csv",
+            "rounds/2026/ikcs.csv", "rounds/2026/scores.xlsx", f"rounds/2026/{INTERNAL_WORKBOOK}", "check/check.xlsx",
+            "check/coverage.csv", "sensitivity/sensitivity.xlsx", "sensitivity/uncertainty.csv"} <= names
+
+
+def test_no_cell_of_any_written_file_is_a_formula(outputs):
+    _, files, _ = outputs
+    for path in files:
+        for sheet, column, value, formula in cells(path):
+            assert not formula, (path, sheet, column, value)
+            if isinstance(value, str) and not is_number(value):
+                assert not value.startswith(FORMULA_STARTS), (path, sheet, column, value)
+
+
+def test_the_hostile_names_are_kept_readable_behind_a_quote(outputs):
+    out, _, _ = outputs
+    ranking = pd.read_csv(out / "rounds" / "2026" / "ranking.csv", sep=";", dtype=str, encoding="utf-8-sig")
+    assert {"'" + HOSTILE_WIJKEN[0], "'+31 wijk", "'-3+4", "'@SUM(A1)", "'\tTab-wijk"} <= set(ranking["area_name"])
+    ikcs = pd.read_csv(out / "rounds" / "2026" / "ikcs.csv", sep=";", dtype=str, encoding="utf-8-sig")
+    assert {"'" + s for s in HOSTILE_SCHOOLS} <= set(ikcs["name"])
+    book = openpyxl.load_workbook(out / "score" / "scores.xlsx")
+    names = [c.value for c in book["ranking"]["C"]]
+    assert "'" + HOSTILE_WIJKEN[0] in names and "Bel\ufffdwijk" in names  # a control character xlsx cannot hold
+    assert "Esc\ufffd[2Jwijk" in set(ranking["area_name"])  # no escape sequence in a CSV either
+
+
+def test_the_terminal_shows_names_as_text_and_no_escape_sequence(outputs):
+    _, _, printed = outputs
+    for command, text in printed.items():
+        assert "\x1b" not in text and "\x07" not in text, command
+    assert "[/bold] wijk" in printed["score"] and "Esc\ufffd[2Jwijk" in printed["herijking"]
+
+
+def test_no_small_count_in_any_output_for_the_overleg(outputs):
+    _, files, _ = outputs
+    checked = 0
+    for path in files:
+        if path.name == INTERNAL_WORKBOOK:
+            continue
+        for sheet, column, value, _ in cells(path):
+            if column in COUNT_COLUMNS and value not in (None, "", column):
+                number = float(str(value).replace(",", ".")) if is_number(str(value)) or isinstance(value, (int, float)) else None
+                assert number is None or number >= THRESHOLD, (path, sheet, column, value)
+                assert number is not None or value == f"<{THRESHOLD}", (path, sheet, column, value)
+                checked += 1
+            if isinstance(value, str):
+                assert not re.search(r"\d\s*<\s*\d", value), (path, sheet, column, value)  # no "(4 < 50)" in a remark
+    assert checked > 100
+
+
+def test_the_report_shows_no_small_count(outputs):
+    out, _, _ = outputs
+    html = (out / "rounds" / "2026" / "rapport.html").read_text(encoding="utf-8")
+    assert f"&lt;{THRESHOLD}" in html
+    assert "te weinig huishoudens met kinderen: minder dan 50" in html and not re.search(r"\(\d+ &lt; \d+\)", html)
+
+
+def test_the_internal_workbook_keeps_the_counts_and_says_so(outputs):
+    out, _, _ = outputs
+    for folder in (out / "score", out / "rounds" / "2026"):
+        book = pd.read_excel(folder / INTERNAL_WORKBOOK, sheet_name=None, engine="openpyxl")
+        assert list(book)[0] == "niet delen" and "niet delen" in book["niet delen"].iloc[0, 0]
+        assert (pd.to_numeric(book["ranking"]["populatie"]) < THRESHOLD).any()
+    rounds = pd.read_excel(out / "rounds" / "2026" / INTERNAL_WORKBOOK, sheet_name=None, engine="openpyxl")
+    assert {"ranking", "wijken", "ikcs"} <= set(rounds) and (rounds["ikcs"]["leerlingen"] < THRESHOLD).any()
+
+
+def test_no_internal_workbook_unless_the_config_asks(tmp_path):
+    result = CliRunner().invoke(main, ["score", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0 and not (tmp_path / "o" / INTERNAL_WORKBOOK).exists()
+
+
+def test_every_table_writer_goes_through_present_tables():
+    """The only place that calls to_csv, to_excel, ExcelWriter or an openpyxl Workbook is
+    aandacht/present/tables.py, whose write_csv and write_sheets neutralise every cell."""
+    writers = {"to_csv", "to_excel", "ExcelWriter", "Workbook", "save"}
+    found = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+            if name in writers and path.name != "tables.py":
+                if name == "save" and path.name == "maps.py":
+                    continue  # a map's PNG (PIL Image.save), not a table
+                found.append(f"{path.relative_to(SOURCE)}:{node.lineno} {name}")
+    assert not found, found
+
+
+def test_neutralise_and_suppress_on_a_small_table():
+    table = pd.DataFrame({"naam": ["=1+1", "-a", "ok", None], "score": [-1.5, 2.0, 3.0, 4.0],
+                          "populatie": [4, 50, float("nan"), 9.5], "=kop": [1, 2, 3, 4]})
+    safe = neutralise(table)
+    assert list(safe["naam"][:3]) == ["'=1+1", "'-a", "ok"] and pd.isna(safe["naam"][3])
+    assert list(safe["score"]) == [-1.5, 2.0, 3.0, 4.0] and list(safe.columns)[-1] == "'=kop"
+    shown = suppress_counts(table, 10)
+    assert list(shown["populatie"][[0, 1, 3]]) == ["<10", 50, "<10"] and pd.isna(shown["populatie"][2])
+    assert suppress_counts(table, 0) is table

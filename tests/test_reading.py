@@ -1,0 +1,181 @@
+"""Reading files and published numbers: Dutch number formats, CBS signs, encodings, workbook
+sheets (hidden ones too), ODS and JSON, duplicated headers, and reader failures as one line."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from aandacht.errors import DataError
+from aandacht.inputs.reading import collect_notes, parse_values, read_table
+from sources_helpers import write_ods, write_workbook
+
+
+def parse(values, **options):
+    series = pd.Series(values, index=pd.RangeIndex(2, 2 + len(values), name="line"))
+    return parse_values(series, "f.csv", "c", **options)
+
+
+# --- numbers ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("values, count, expected", [
+    (["6.220", "12"], True, [6220, 12]),                  # a count: the point groups thousands
+    (["6.220", "1.234,5", "12"], False, [6220, 1234.5, 12]),  # a decimal comma elsewhere decides the column
+    (["6.220", "1.5"], False, [6.22, 1.5]),               # a decimal point elsewhere decides it the other way
+    (["6,220", "3.5"], False, [6220, 3.5]),
+    (["6\u00a0220", "6\u202f220,5", "1 234 567"], False, [6220, 6220.5, 1234567]),  # (no-break) spaces group thousands
+    (["1.234.567", "0,5"], False, [1234567, 0.5]),
+    (["1,234.5", "7"], False, [1234.5, 7]),
+    (["0,4", "12"], False, [0.4, 12]),
+])
+def test_dutch_and_english_numbers_read_as_meant(values, count, expected):
+    assert parse(values, count=count).values.tolist() == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("values, options, message", [
+    (["6.220", "12"], {}, r"row 2, column c: '6.220' can be read as 6.22 or as 6220, and nothing else in the column shows"),
+    (["12,5", "3.7", "1.234"], {}, r"row 4, column c: '1.234' can be read two ways, and the column writes decimals both"),
+    (["12,5"], {"decimal": "."}, r"'12,5' has a ',' that is not a thousands separator, but the input says decimal: '.'"),
+    (["12.5"], {"decimal": ","}, r"'12.5' has a '.' that is not a thousands separator, but the input says decimal: ','"),
+    (["49.9999"], {"count": True}, r"row 2, column c: '49.9999' is not a whole number, but c is a count"),
+    (["12", "inf"], {}, r"row 3, column c: 'inf' is not a finite number"),
+    (["1e999"], {}, r"'1e999' is not a finite number"),
+    (["nan"], {}, r"'nan' is not a finite number"),
+    (["ca. 8700"], {}, r"'ca. 8700' is not a number or a known missing marker"),
+    (["-99999"], {}, r"-99999 is a Swing special value whose meaning is not documented"),
+])
+def test_numbers_that_cannot_be_read_safely_are_refused(values, options, message):
+    with pytest.raises(DataError, match=message) as error:
+        parse(values, **options)
+    assert "\n" not in str(error.value)
+
+
+def test_explicit_decimal_mark_resolves_the_ambiguity():
+    assert parse(["6.220"], decimal=",").values.tolist() == [6220]
+    assert parse(["6,220"], decimal=",").values.tolist() == [6.22]
+    assert parse(["6.220"], decimal=".").values.tolist() == [6.22]
+
+
+def test_cbs_signs():
+    parsed = parse(["-", ".", "", "x", "12*", "3,5**", "<5", "-99996", "-99999999"])
+    assert parsed.values[0] == 0 and parsed.flags[0] == ""  # nihil
+    assert list(parsed.flags[1:4]) == ["suppressed", "not_applicable", "suppressed"]
+    assert parsed.values[4] == 12 and parsed.values[5] == 3.5 and list(parsed.provisional[4:6]) == [True, True]
+    assert list(parsed.flags[6:]) == ["suppressed"] * 3 and np.isnan(parsed.values[6:]).all()
+    configured = parse(["-99999", "-"], missing={"-99999": "not_collected", "-": "not_collected"})
+    assert list(configured.flags) == ["not_collected", "not_collected"]
+
+
+# --- encodings and CSV structure -----------------------------------------------------------------
+
+def test_latin1_byte_in_a_utf8_file_names_the_line(tmp_path):
+    path = tmp_path / "monitor.csv"
+    path.write_bytes("Wijk;waarde\nNijlân & De Zwette;1\n".encode("utf-8") + "Sonnenborgh é;2\n".encode("latin-1"))
+    with pytest.raises(DataError, match=r"monitor\.csv: line 3: byte 0xE9 is not UTF-8, but line 2 holds UTF-8 text"):
+        read_table(path, expect=("Wijk",))
+
+
+def test_windows_1252_file_is_read(tmp_path):
+    path = tmp_path / "duo.csv"
+    path.write_bytes("naam;bedrag\nRegioskoalle de Greidefûgel;€ 5\n".encode("cp1252"))
+    frame = read_table(path)
+    assert frame["naam"].iloc[0] == "Regioskoalle de Greidefûgel" and frame["bedrag"].iloc[0] == "€ 5"
+
+
+def test_duplicated_column_header_is_refused(tmp_path):
+    path = tmp_path / "kwb.csv"
+    path.write_text("gwb_code_10,a_inw,p_hh_li,a_inw\nWK008010,100,10,200\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"kwb\.csv: the header names column 'a_inw' twice \(columns 2 and 4\)"):
+        read_table(path)
+    book = write_workbook(tmp_path / "kwb.xlsx", {"kwb": [["gwb_code_10", "a_inw", "a_inw"], ["WK008010", 1, 2]]})
+    with pytest.raises(DataError, match="names column 'a_inw' twice"):
+        read_table(book)
+
+
+def test_row_with_more_fields_than_the_header_is_refused(tmp_path):
+    """An unquoted comma in a name would shift every value after it."""
+    path = tmp_path / "monitor.csv"
+    path.write_text("Wijk,waarde\nBinnenstad,1\nHeechterp, Schieringen,2\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"monitor\.csv: not a readable table \(.*Expected 2 fields in line 3, saw 3"):
+        read_table(path)
+
+
+def test_rows_and_columns_kept_while_streaming(tmp_path):
+    path = tmp_path / "big.csv"
+    path.write_text("code;a;b;c\n" + "".join(f"WK{i:06d};{i};{2 * i};x\n" for i in range(1000)), encoding="utf-8")
+    frame = read_table(path, columns=lambda c: c in {"code", "b"}, keep_rows=lambda f: f["code"].isin({"WK000007", "WK000999"}))
+    assert list(frame.columns) == ["code", "b"] and frame["b"].tolist() == ["14", "1998"]
+    assert list(frame.index) == [9, 1001]  # line numbers in the file
+
+
+# --- workbooks, ODS and JSON ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("writer, suffix", [(write_workbook, "xlsx"), (write_ods, "ods")])
+def test_hidden_sheet_is_skipped_unless_named(tmp_path, writer, suffix):
+    path = writer(tmp_path / f"monitor.{suffix}", {
+        "oud": [["Wijk", "waarde"], ["Binnenstad", 99]],
+        "2024": [["Wijk", "waarde"], ["Binnenstad", 12.5]],
+    }, hidden=("oud",))
+    with collect_notes() as notes:
+        frame = read_table(path)
+    assert frame["waarde"].tolist() == ["12.5"]
+    assert notes == [f"{path}: read sheet '2024' (visible sheet 1 of 1); hidden sheet(s) not read: ['oud']"]
+    assert read_table(path, sheet="oud")["waarde"].tolist() == ["99"]
+
+
+def test_number_cells_are_exact(tmp_path):
+    """A number cell 1.234 is 1.234, never 1234, and a count cell with a fraction is refused."""
+    path = write_workbook(tmp_path / "x.xlsx", {"kwb": [["code", "g", "a"], ["WK1", 1.234, 49.9999], ["WK2", 6.22, 50]]})
+    frame = read_table(path)
+    assert parse(frame["g"].tolist()).values.tolist() == [1.234, 6.22]
+    with pytest.raises(DataError, match="is not a whole number"):
+        parse(frame["a"].tolist(), count=True)
+
+
+def test_json_selection_table_and_records(tmp_path):
+    table = tmp_path / "t.json"
+    table.write_text('{"headers": [{"name": "Geo"}, {"name": "Perioden"}, {"name": "x"}], '
+                     '"rows": [["Binnenstad", "2023", "1.5"], ["Oud-Oost", "2023", ""]]}', encoding="utf-8")
+    frame = read_table(table)
+    assert list(frame.columns) == ["Geo", "Perioden", "x"] and frame["x"].tolist() == ["1.5", ""]
+    records = tmp_path / "r.json"
+    records.write_text('[{"Geo": "Binnenstad", "x": 2}, {"Geo": "Oud-Oost", "x": null}]', encoding="utf-8")
+    assert read_table(records)["x"].tolist() == ["2", ""]
+    broken = tmp_path / "b.json"
+    broken.write_text('{"headers": [{"name": "Geo"}], "rows": [["a", "b"]]}', encoding="utf-8")
+    with pytest.raises(DataError, match=r"b\.json: row 1 of 'rows' does not have the 1 values the headers name"):
+        read_table(broken)
+
+
+# --- reader and engine failures ------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xls", "ods"])
+def test_html_saved_as_a_workbook_is_one_line(tmp_path, suffix):
+    """A web page saved with a workbook's name (a common 'Excel export'): calamine's error, in one line."""
+    path = tmp_path / f"export.{suffix}"
+    path.write_text("<html><body><table><tr><td>Wijk</td></tr></table></body></html>", encoding="utf-8")
+    with pytest.raises(DataError, match=rf"export\.{suffix}: not a readable workbook \((CalamineError|ZipError|XlsError)") \
+            as error:
+        read_table(path)
+    assert "\n" not in str(error.value)
+
+
+def test_unreadable_file_is_one_line(tmp_path, monkeypatch):
+    path = tmp_path / "kwb.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    original = type(path).open
+
+    def refuse(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(type(path), "open", refuse)
+    with pytest.raises(DataError, match=r"kwb\.csv: cannot be read \(Permission denied\)"):
+        read_table(path)
+
+
+def test_folder_given_as_file(tmp_path):
+    with pytest.raises(DataError, match=r"file not found \(it is a folder\)"):
+        read_table(tmp_path)
