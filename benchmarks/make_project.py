@@ -7,7 +7,8 @@ Reads (in the raw folder described by its PROVENANCE.md): KWB 2023 (whole NL, ge
 rows), KWB 2022 wijk figures and polygons (tmap), the DUO schools with BAG coordinates (2024),
 the DUO list of 2026 (board numbers), the DUO besturenlijst (board names) and the CBS
 achterstandsscores 2019. Writes ``OUT/data/<slug>/`` in the layout of ``data/leeuwarden`` and
-``OUT/configs/<slug>.yaml``: the Leeuwarden config with this gemeente's paths, about a third of
+``OUT/configs/<slug>.yaml``: the Leeuwarden config with this gemeente's paths (onderwijs scored on
+the CBS achterstandsscores 2019: the schoolweging needs schools placed by hand), about a third of
 the scored wijken designated and two Plus-IKC places more than designated wijken. Run by hand::
 
     python benchmarks/make_project.py GM0014 --raw PATH/TO/raw --out /tmp/groningen
@@ -114,6 +115,15 @@ def config(code: str, name: str, slug: str, out: Path, raw: Path, n_wijken: int)
     raw_config["inputs"]["kwb2022"]["path"] = f"../data/{slug}/kwb-2022-wijk.csv"
     raw_config["inputs"]["scholen"]["path"] = f"../data/{slug}/schools.csv"
     raw_config["inputs"]["scholen"].pop("locations", None)
+    # The schoolweging and leerresultaten need the gemeente's objects van toezicht placed by hand; this
+    # project scores onderwijs on the CBS achterstandsscores 2019 of the schools in the wijk instead.
+    for name in ("schoolweging", "leerresultaten"):
+        raw_config["inputs"].pop(name, None)
+    indicators = [i for i in raw_config["framework"]["indicators"] if i["input"] in raw_config["inputs"]]
+    raw_config["framework"]["indicators"] = [
+        {"id": "oab_score", "label": "Achterstandsscore per 100 leerlingen (scholen in de wijk)", "parent": "onderwijs",
+         "direction": 1, "input": "scholen", "variable": "achterstandsscore_zonder_drempel_per_100_leerlingen",
+         "unit": "per 100 leerlingen", "per": "leerling", "min_denominator": 100}, *indicators]
     designated = max(2, round(n_wijken / 3))
     raw_config["designation"]["top_k"] = designated
     raw_config["designation"].pop("groups", None)

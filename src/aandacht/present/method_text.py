@@ -93,11 +93,12 @@ def plain(config: Config, index_name: str, level_plural: str) -> list[tuple[str,
     if t.enabled:
         text.append(("Uitschieters", (
             f"Eén {config.level} met een extreem cijfer zou alle andere op een kluitje duwen. Is een indicator erg scheef "
-            f"verdeeld (scheefheid boven {dutch_number(t.skew, 1)} en kurtosis boven {dutch_number(t.kurtosis, 1)}), "
-            f"dan worden de uiterste waarden stap voor stap ingeperkt tot de op één na uiterste (winsoriseren, "
-            f"hoogstens {t.max_winsorised} waarden)"
+            f"verdeeld (scheefheid minstens {dutch_number(t.skew, 1)} en kurtosis minstens {dutch_number(t.kurtosis, 1)}), "
+            f"dan worden de uiterste waarden stap voor stap ingeperkt tot de eerstvolgende waarde (winsoriseren; gelijke "
+            f"uiterste waarden samen, hoogstens {t.max_winsorised} waarden)"
             + ("; is dat niet genoeg, dan wordt de logaritme van de cijfers genomen." if t.log_if_still_skewed else ".")
-            + " Wat er per indicator is gebeurd, staat onder gegevenskwaliteit.")))
+            + " Dit is de regel van het OECD/JRC-handboek, zoals COINr die toepast. Wat er per indicator is gebeurd, "
+              "staat onder gegevenskwaliteit.")))
     small = []
     if config.population:
         small.append(f"Alleen {level_plural} met ten minste {config.population.minimum:g} "
@@ -172,10 +173,10 @@ def formulas(config: Config) -> list[tuple[str, str]]:
     m = config.method
     rows = []
     if m.treatment.enabled:
-        rows.append(("Uitschieters", f"winsoriseren zolang |scheefheid| > {dutch_number(m.treatment.skew, 1)} en "
-                                     f"kurtosis > {dutch_number(m.treatment.kurtosis, 1)}, hoogstens "
-                                     f"{m.treatment.max_winsorised} waarden; daarna zo nodig een logaritmische transformatie "
-                                     "(de volgorde blijft gelijk)"))
+        rows.append(("Uitschieters", f"winsoriseren zolang |scheefheid| \u2265 {dutch_number(m.treatment.skew, 1)} en "
+                                     f"kurtosis \u2265 {dutch_number(m.treatment.kurtosis, 1)}, hoogstens "
+                                     f"{m.treatment.max_winsorised} waarden (gelijke uiterste waarden samen); daarna zo "
+                                     "nodig een logaritmische transformatie (COINr)"))
     rows.append(("Schaal", FORMULA_NORMALISATION.get(m.normalisation.method, "")
                  + (f", met a = {m.normalisation.range[0]:g} en b = {m.normalisation.range[1]:g}"
                     if m.normalisation.method == "minmax" else "")))

@@ -169,6 +169,13 @@ class ReportData:
         table = self.overlays.robustness
         return pd.Series(dtype="float64") if table is None else table.set_index("area_code")["p_designated"]
 
+    def drivers(self, code: str, count: int = 3) -> list[dict]:
+        """:func:`drivers` of ``code``, computed once per area."""
+        cache = self.__dict__.setdefault("_drivers", {})
+        if code not in cache:
+            cache[code] = drivers(self.run, code, 3)
+        return cache[code][:count]
+
     def rank(self, code: str):
         value = self.run.result.rank.get(code)
         return None if value is None or pd.isna(value) else int(value)
@@ -183,7 +190,7 @@ class ReportData:
 
     def reason(self, code: str) -> str:
         """'Jongeren met jeugdzorg 18,5% (middelste wijk 11,6%)': the indicator that drives the score most."""
-        found = drivers(self.run, code, 1)
+        found = self.drivers(code, 1)
         if not found:
             return ""
         indicator = self.indicators[found[0]["id"]]
@@ -375,7 +382,7 @@ def ranking_rows(data: ReportData) -> list[dict]:
     order = sorted(run.matrix.areas.index, key=lambda c: (data.rank(c) or np.inf, c))
     rows = []
     for code in order:
-        found = drivers(run, code, 1)
+        found = data.drivers(code, 1)
         item = {"rank": data.rank(code) or "", "code": code, "name": data.names[code],
                 "score": _fmt(run.result.index.get(code)), "reason": short_label(found[0]["label"]) if found else "",
                 "mark": mark.get(code, "") if data.rank(code) else "",
@@ -426,7 +433,7 @@ def profile(data: ReportData, name: str, codes: list[str]) -> dict:
     areas = [{"code": code, "name": data.names[code], "previous": _previous(data, code), "rank": data.rank(code),
               "score": _fmt(run.result.index.get(code)),
               "population": suppress(run.matrix.areas.at[code, "population"], threshold),
-              "drivers": [lower_first(d["label"]) for d in drivers(run, code)]} for code in codes]
+              "drivers": [lower_first(d["label"]) for d in data.drivers(code)]} for code in codes]
     ikcs = _ikcs(data)
     inside = ikcs[ikcs.get("area_code", pd.Series("", index=ikcs.index)).isin(codes)]
     schools = [{"name": r["name"], "status": _ikc_status(r)} for _, r in inside.iterrows()]
