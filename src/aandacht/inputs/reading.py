@@ -521,46 +521,56 @@ def parse_values(
     ``missing`` does not name, and a fractional count.
     """
     text = values.fillna("").astype(str).str.strip()
+    text.attrs = {}  # metadata of the frame read (read_table) would be deep-copied by every step below
     if not text.index.is_unique:
         text = text.reset_index(drop=True)
     markers = MISSING_MARKERS | dict(missing or {})
-    # fast path: plain numbers (no comma, not shaped like 6.220) are read by pandas in C
-    numbers = pd.to_numeric(text, errors="coerce")
-    grouped_like = numbers.notna() & text.str.len().between(5, 8)  # shaped like 6.220 or -123.456?
-    grouped_like[grouped_like.to_numpy()] = text[grouped_like].str[-4:-3] == "."
-    slow = numbers.isna() | grouped_like
+    # fast path: plain numbers (no comma, not shaped like 6.220) are read by pandas in C; the
+    # bookkeeping below is on NumPy arrays (a boolean assignment into a Series costs ~0.5 ms)
+    numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype="float64", copy=True)
+    strings = text.to_numpy(dtype=object)
+    lengths = text.str.len().to_numpy()
+    grouped_like = ~np.isnan(numbers) & (lengths >= 5) & (lengths <= 8)  # shaped like 6.220 or -123.456?
+    if grouped_like.any():
+        grouped_like[grouped_like] = [value[-4:-3] == "." for value in strings[grouped_like]]
+    slow = np.isnan(numbers) | grouped_like
     if decimal == ",":
-        slow |= text.str.contains(".", regex=False)
-    flags = pd.Series(np.nan, index=text.index, dtype=object)
-    starred = pd.Series(False, index=text.index)
+        slow |= text.str.contains(".", regex=False).to_numpy()
+    flags = np.full(len(text), None, dtype=object)
+    starred = np.zeros(len(text), dtype=bool)
     if slow.any():
         def english_elsewhere() -> bool:
-            return bool((text.str.contains(".", regex=False) & ~slow).any())
+            return bool((text.str.contains(".", regex=False).to_numpy() & ~slow).any())
         sub_numbers, sub_flags, sub_starred = _slow_values(text[slow], markers, decimal, count, english_elsewhere,
                                                            text.index, origin, column)
-        numbers[slow.to_numpy()] = sub_numbers
-        flags[slow.to_numpy()] = sub_flags
-        starred[slow.to_numpy()] = sub_starred
+        numbers[slow] = sub_numbers.to_numpy(dtype="float64")
+        flags[slow] = [None if pd.isna(f) else f for f in sub_flags.to_numpy(dtype=object)]
+        starred[slow] = sub_starred.to_numpy(dtype=bool)
     numeric_markers = {**SENTINELS, **{_as_float(m): f for m, f in markers.items() if _as_float(m) is not None}}
-    coded = numbers.isin(list(numeric_markers))
+    coded = np.isin(numbers, list(numeric_markers))
     if coded.any():
-        sentinel = numbers[coded].map(numeric_markers)
-        flags[coded.to_numpy()] = flags[coded].where(flags[coded].notna(), sentinel)
-        numbers = numbers.mask(coded)
-    _refuse(numbers.isin(UNDOCUMENTED_SENTINELS), text.index, origin, column, lambda label: (
+        unset = coded & np.equal(flags, None)
+        flags[unset] = [numeric_markers[value] for value in numbers[unset]]
+        numbers[coded] = np.nan
+
+    def refuse(mask: np.ndarray, problem) -> None:
+        if mask.any():
+            _refuse(pd.Series(mask, index=text.index), text.index, origin, column, problem)
+
+    refuse(np.isin(numbers, list(UNDOCUMENTED_SENTINELS)), lambda label: (
         f"{text[label]} is a Swing special value whose meaning is not documented; say what it means in the "
         "input's table.missing (suppressed, not_applicable or not_collected)"))
-    infinite = flags.isna() & np.isinf(numbers)
-    infinite[slow.to_numpy()] |= text[slow].str.lower().str.lstrip("+-").isin({"inf", "infinity", "nan"})
-    _refuse(infinite, text.index, origin, column, lambda label: f"{text[label]!r} is not a finite number")
-    bad = numbers.isna() & flags.isna()
-    _refuse(bad, text.index, origin, column, lambda label: f"{text[label]!r} is not a number or a known missing marker")
+    present = np.equal(flags, None)
+    infinite = present & np.isinf(numbers)
+    if slow.any():
+        infinite[slow] |= text[slow].str.lower().str.lstrip("+-").isin({"inf", "infinity", "nan"}).to_numpy()
+    refuse(infinite, lambda label: f"{text[label]!r} is not a finite number")
+    refuse(np.isnan(numbers) & present, lambda label: f"{text[label]!r} is not a number or a known missing marker")
     if count:
-        fractional = numbers.notna() & (numbers % 1 != 0)
-        _refuse(fractional, text.index, origin, column,
-                lambda label: f"{text[label]!r} is not a whole number, but {column} is a count")
-    return Parsed(numbers.to_numpy(dtype="float64"), flags.fillna("").to_numpy(dtype=object),
-                  (starred & flags.isna()).to_numpy(dtype=bool))
+        with np.errstate(invalid="ignore"):
+            fractional = ~np.isnan(numbers) & (numbers % 1 != 0)
+        refuse(fractional, lambda label: f"{text[label]!r} is not a whole number, but {column} is a count")
+    return Parsed(numbers, np.where(present, "", flags).astype(object), starred & present)
 
 
 def _slow_values(text: pd.Series, markers: dict[str, str], decimal: str, count: bool, english_elsewhere,
@@ -573,7 +583,10 @@ def _slow_values(text: pd.Series, markers: dict[str, str], decimal: str, count: 
     flags = text.map(markers).mask(text.str.match(_BELOW_THRESHOLD) & ~text.isin(markers), "suppressed")
     nihil = (text == NIHIL) & flags.isna()
     candidates = text.where(flags.isna() & ~nihil, "")
-    numbers = _to_numbers(candidates, decimal, count, english_elsewhere, index, origin, column)
+    if (candidates == "").all():  # only markers and signs: nothing left to read as a number
+        numbers = pd.Series(np.nan, index=text.index)
+    else:
+        numbers = _to_numbers(candidates, decimal, count, english_elsewhere, index, origin, column)
     return numbers.where(~nihil, 0.0), flags, starred
 
 
