@@ -18,7 +18,8 @@ own files go back in as written:
   ``bevoegd_gezag``, ``toelichting``, ``x_rd``, ``y_rd``; an IKC without coordinates is kept and
   listed, not drawn].
 * ``robustness``: per area ``area_code``, ``p_designated`` (0-1) and optionally
-  ``rank_p05``, ``rank_median``, ``rank_p95`` [``robuustheid.csv``: the same columns].
+  ``rank_p05``, ``rank_median``, ``rank_p95`` [``robuustheid.csv``: ``kans_aanwijzing``,
+  ``rang_p05``, ``rang_mediaan``, ``rang_p95``].
 * ``changes``: per area ``area_code`` and ``change`` (``entered``, ``left``, ``stayed``)
   against the previous round; optional ``previous_rank`` and ``previous_score``
   [``wijzigingen_wijken.csv``: ``wijziging`` (``erbij``, ``eraf``, ``gebleven``), ``rang_oud``,
@@ -53,6 +54,9 @@ CHANGE_LABELS = {
 }
 # The wording of the round files (rounds.compare) for the changes.
 CHANGE_CODES = {"erbij": "entered", "eraf": "left", "gebleven": "stayed"}
+# The Dutch column names of the round's robuustheid.csv for the robustness table's columns.
+ROBUSTNESS_DUTCH = {"p_designated": "kans_aanwijzing", "rank_p05": "rang_p05", "rank_median": "rang_mediaan",
+                    "rank_p95": "rang_p95", "hard_core": "harde_kern"}
 TRUE_TEXT = frozenset({"true", "1", "ja", "yes", "waar", "x"})
 
 
@@ -173,7 +177,9 @@ def _per_area(frame: pd.DataFrame, columns: tuple[str, ...], known: set[str], or
 
 
 def check_robustness(frame: pd.DataFrame, known: set[str], origin: str) -> pd.DataFrame:
-    """Validate a robustness table: p_designated within [0, 1]; rank columns optional."""
+    """Validate a robustness table: p_designated within [0, 1]; rank columns optional (the round's Dutch
+    column names are accepted too)."""
+    frame = frame.rename(columns={dutch: name for name, dutch in ROBUSTNESS_DUTCH.items()})
     frame = _per_area(frame, ("area_code", "p_designated"), known, origin, "robustness")
     _numbers(frame, ("p_designated", "rank_p05", "rank_median", "rank_p95"), origin)
     fail_at_first(~frame["p_designated"].between(0, 1), frame.index, origin,

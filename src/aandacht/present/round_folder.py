@@ -11,7 +11,8 @@ Besides ``manifest.json`` (added by :mod:`aandacht.archive.output`):
   its location (``x_rd``, ``y_rd``, empty when unknown), so that the maps can be drawn again;
 * ``beperkingen.csv``: the constraints of the integer program, tight/binding and gain;
 * ``wijzigingen_wijken.csv`` and ``wijzigingen_ikcs.csv`` when a previous round is given;
-* ``robuustheid.csv``: chance of designation and rank interval per wijk;
+* ``robuustheid.csv``: per wijk ``kans_aanwijzing`` (chance of designation), ``rang_p05``,
+  ``rang_mediaan``, ``rang_p95`` (rank interval) and ``harde_kern``;
 * the maps (PNG) and the Dutch report (HTML, and PDF when asked).
 
 CSV files are in the Dutch dialect of :func:`aandacht.present.tables.write_csv`; counts of people
@@ -36,7 +37,7 @@ from ..inputs.reading import read_csv_nl
 from ..rounds.herijking import Herijking
 from ..rounds.record import ROUND_JSON
 from .maps import Rendered, map_frame, render_maps
-from .overlays import Overlays, check_changes, check_ikcs, check_robustness, is_true
+from .overlays import ROBUSTNESS_DUTCH, Overlays, check_changes, check_ikcs, check_robustness, is_true
 from .report import ReportData, render_html, report_dpi, write_pdf
 from .tables import score_writers, suppress_counts, write_csv
 
@@ -66,7 +67,7 @@ def round_writers(result: Herijking) -> dict:
     }
     tables.update({f"wijzigingen_{name}.csv": table for name, table in result.changes.items()})
     if result.robustness is not None:
-        tables["robuustheid.csv"] = result.robustness.reset_index()
+        tables["robuustheid.csv"] = result.robustness.reset_index().rename(columns=ROBUSTNESS_DUTCH)
     internal = {"wijken": result.record.wijken, "ikcs": selection.ikcs}
     writers = score_writers(result.run, internal=internal)
     threshold = result.run.config.report.suppress_below
