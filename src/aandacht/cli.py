@@ -24,7 +24,7 @@ from pathlib import Path
 import click
 
 from .config.choices import CLASSIFICATIONS, MAP_FORMATS, MAP_SIZES, MAX_DRAWS, MAX_SEED
-from .errors import describe_failure, expected_failures, printable
+from .errors import ConfigError, describe_failure, expected_failures, printable
 
 EXIT_USER_ERROR = 2
 ROUND_YEARS = click.IntRange(1990, 2100)
@@ -173,13 +173,14 @@ def _write(claim, writers: dict, manifest: dict) -> None:
 def score(config_path: Path | None, out_dir: Path | None, top: int | None, force: bool, draws: int | None) -> None:
     """Score and rank the areas; write ranking.csv, scores.xlsx and manifest.json."""
     from .archive.manifest import build_manifest
+    from .present.phrases import dominance_lines
     from .present.tables import (
         check_sheets,
         ranking,
         ranking_with_uncertainty,
         score_writers,
     )
-    from .present.terminal import ProgressBar, print_notes, print_ranking
+    from .present.terminal import ProgressBar, print_dominance, print_notes, print_ranking
     from .scoring.robustness import uncertainty
     from .scoring.run import run_score
 
@@ -195,6 +196,7 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
         extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "factors": unc.factors}}
     print_notes(run.notes)
     print_ranking(table, run, top)
+    print_dominance(dominance_lines(run))
     _write(claim, score_writers(run, table, check_sheets(run)), build_manifest(config, "score", extra))
 
 
@@ -249,10 +251,12 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
               force: bool, with_pdf: bool, no_maps: bool) -> None:
     """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
     from .archive.manifest import build_manifest
-    from .present.round_folder import round_writers, visual_writers
+    from .present.phrases import dominance_lines
+    from .present.round_folder import earlier_rounds, round_writers, visual_writers
     from .present.terminal import (
         print_changes,
         print_designation,
+        print_dominance,
         print_notes,
         print_selection,
     )
@@ -266,6 +270,7 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         pdf_available()
     result = run_herijking(config, round_year, previous_dir)
     print_notes(result.notes)
+    print_dominance(dominance_lines(result.run))
     print_designation(result.designation)
     print_selection(result.selection)
     if result.previous is not None:
@@ -276,7 +281,8 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     if config.areas.geometry is None:
         click.echo("no maps and no report: the config has no areas.geometry (polygons of its areas); the tables are written")
     elif not no_maps:
-        writers |= visual_writers(result, manifest, pdf=with_pdf)
+        history = earlier_rounds(rounds_dir, round_year, config.gemeente.code, [previous_dir] if previous_dir else [])
+        writers |= visual_writers(result, manifest, pdf=with_pdf, history=history)
     _write(claim, writers, manifest)
 
 
@@ -409,33 +415,90 @@ _fetch_command("jeugdzorg", "Download CBS 'Jongeren met jeugdzorg in natura; wij
 
 
 OVERLAY_OPTIONS = {
-    "gebieden": "Table of aandachtsgebieden: gebied, area_code (one row per member area).",
-    "ikcs": "Table of IKCs: name, x_rd, y_rd, status (plus-ikc/candidate/other).",
-    "robustness": "Table per area: area_code, p_designated, rank_p05, rank_median, rank_p95.",
-    "changes": "Table per area: area_code, change (entered/left/stayed) against the previous round.",
+    "gebieden": "Table of aandachtsgebieden: gebied, area_code (one row per member area), or a round's aandachtsgebieden.csv.",
+    "ikcs": "Table of IKCs: name, x_rd, y_rd, status (plus-ikc/candidate/other), or a round's ikcs.csv.",
+    "robustness": "Table per area: area_code, p_designated, rank_p05, rank_median, rank_p95 (a round's robuustheid.csv).",
+    "changes": "Table per area: area_code, change (entered/left/stayed), or a round's wijzigingen_wijken.csv.",
 }
 
 
 def _overlay_options(function):
-    """Optional result tables shown by maps and report (see aandacht.present.overlays)."""
+    """Optional result tables shown by maps and report (see aandacht.present.overlays), or a whole round folder."""
     for name, help_text in reversed(OVERLAY_OPTIONS.items()):
         function = click.option(f"--{name}", type=click.Path(path_type=Path), default=None, help=help_text)(function)
-    return function
-
-
-def _scored_with_overlays(config, tables: dict[str, Path | None]):
-    """Score, and read the optional result tables against the scored areas."""
-    from .present.overlays import read_overlays
-    from .scoring.run import run_score
-
-    run = run_score(config)
-    return run, read_overlays(set(run.matrix.areas.index), **tables)
+    return click.option("--round-dir", type=click.Path(path_type=Path), default=None,
+                        help="A round folder written by 'aandacht herijking' (e.g. rounds/2026): draw from its own "
+                             "files and config; nothing is recomputed but the scores, which are checked against it.")(function)
 
 
 def _overlay_manifest(tables: dict[str, Path | None]) -> dict:
     from .archive.manifest import sha256
 
     return {name: {"path": str(path), "sha256": sha256(path)} for name, path in tables.items() if path is not None}
+
+
+def _from_round(round_dir: Path, config_path: Path | None, tables: dict[str, Path | None]):
+    """Config, scoring run, overlays and constraints of a round folder, read back without recomputing.
+
+    The config is the round's own (from its manifest), under the same path rule as ``aandacht verify``
+    (no file outside the round's project unless --allow-outside-paths); its input files must be
+    unchanged (SHA-256 in the manifest) and the scores read again from them must equal the round's
+    ``wijken.csv``."""
+    import numpy as np
+
+    from .archive.manifest import sha256
+    from .archive.verify import _check_paths, read_manifest
+    from .config import parse_config
+    from .errors import DataError
+    from .inputs.reading import read_csv_nl
+    from .present.round_folder import read_round_overlays
+    from .scoring.run import run_score
+
+    given = [f"--{name}" for name, path in tables.items() if path is not None] + (["--config"] if config_path else [])
+    if given:
+        raise ConfigError(f"--round-dir takes the round's own config and tables; leave out {', '.join(given)}")
+    manifest = read_manifest(round_dir)
+    if manifest.get("command") != "herijking":
+        raise DataError(f"{round_dir}: not a round folder (its manifest is of 'aandacht {manifest.get('command')}'); "
+                        "give a folder written by 'aandacht herijking'")
+    for role, entry in manifest.get("inputs", {}).items():
+        path = Path(entry["path"])
+        if not path.is_file() or sha256(path) != entry["sha256"]:
+            raise DataError(f"{round_dir}: input {role} ({path}) is missing or changed since the round was made; "
+                            f"its maps and report cannot be drawn again (see 'aandacht verify {round_dir}')")
+    config_file = Path(manifest["inputs"].get("config", {}).get("path", round_dir / "manifest.json"))
+    config = parse_config(manifest["config"], config_file)
+    if not click.get_current_context().obj["allow_outside_paths"]:
+        _check_paths(round_dir, manifest, config, config_file)
+    run = run_score(config)
+    recorded = read_csv_nl(round_dir / "wijken.csv").set_index("area_code")["score"]
+    again = run.result.index.reindex(recorded.index)
+    if not np.allclose(again.to_numpy(dtype="float64"), recorded.to_numpy(dtype="float64"), rtol=1e-6, atol=1e-4,
+                       equal_nan=True):
+        raise DataError(f"{round_dir}/wijken.csv: the scores differ from the round's own inputs and config "
+                        f"(see 'aandacht verify {round_dir}')")
+    overlays, constraints = read_round_overlays(round_dir, set(run.matrix.areas.index))
+    return config, run, overlays, constraints
+
+
+def _map_inputs(config_path, round_dir, tables: dict[str, Path | None], kind: str, out_dir, force):
+    """(config, run, overlays, constraints, manifest extra, claim) from a round folder, or from the config
+    and the result tables; the output folder is claimed before the work."""
+    from .present.overlays import read_overlays
+    from .scoring.run import run_score
+
+    if round_dir is not None:
+        config, run, overlays, constraints = _from_round(round_dir, config_path, tables)
+        return config, run, overlays, constraints, {"round_dir": str(round_dir.resolve())}, \
+            _target(config, kind, out_dir, force)
+    config = _load(config_path)
+    if kind == "report" and config.designation is not None and config.selection is not None and not any(tables.values()):
+        raise ConfigError("a complete report belongs to a round: run 'aandacht herijking --round YEAR' (writes "
+                          "rounds/YEAR/rapport.html) or 'aandacht report --round-dir rounds/YEAR'")
+    claim = _target(config, kind, out_dir, force)
+    run = run_score(config)
+    overlays = read_overlays(set(run.matrix.areas.index), **tables)
+    return config, run, overlays, None, {"overlays": _overlay_manifest(tables)}, claim
 
 
 @main.command(name="map")
@@ -446,37 +509,43 @@ def _overlay_manifest(tables: dict[str, Path | None]) -> dict:
 @click.option("--size", type=click.Choice(list(MAP_SIZES)), default=None, help="Page size (default: maps.size).")
 @click.option("--classes", type=click.Choice(list(CLASSIFICATIONS)), default=None,
               help="Class breaks of the score map (default: maps.classes; fixed uses maps.breaks).")
-@click.option("--dpi", type=click.IntRange(min=20, max=1200), default=None, help="PNG resolution (default: maps.dpi, 300).")
+@click.option("--dpi", type=click.IntRange(min=20, max=1200), default=None, help="PNG resolution (default: maps.dpi, 200).")
 @_overlay_options
 @_force_option
-def map_command(config_path, out_dir, formats, size, classes, dpi, gebieden, ikcs, robustness, changes, force) -> None:
+def map_command(config_path, out_dir, formats, size, classes, dpi, round_dir, gebieden, ikcs, robustness, changes,
+                force) -> None:
     """Draw the maps: score, domains, indicators (and probability / change when given)."""
     from pydantic import ValidationError
 
     from .archive.manifest import build_manifest
     from .config import MapOptions
-    from .errors import ConfigError
-    from .present.maps import map_frame, render_maps, save_figure
+    from .present.maps import Rendered, map_frame, render_maps
 
-    config = _load(config_path)
-    claim = _target(config, "map", out_dir, force)
-    chosen = [f.strip() for f in formats.split(",")] if formats else list(config.maps.formats)
-    bad = [f for f in chosen if f not in MAP_FORMATS]
-    if bad or not chosen:
+    tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
+    chosen = [f.strip() for f in formats.split(",")] if formats else None
+    bad = [f for f in chosen or [] if f not in MAP_FORMATS]
+    if bad or chosen == []:
         raise ConfigError(f"--format: {bad or chosen} not allowed; use {' or '.join([*MAP_FORMATS, ','.join(MAP_FORMATS)])}")
+    config, run, overlays, _, extra, claim = _map_inputs(config_path, round_dir, tables, "map", out_dir, force)
+    chosen = chosen or list(config.maps.formats)
     update = {k: v for k, v in (("size", size), ("classes", classes), ("dpi", dpi)) if v is not None}
     try:
         options = MapOptions.model_validate({**config.maps.model_dump(), **update})
     except ValidationError as error:
         message = error.errors()[0]["msg"].removeprefix("Value error, ")
         raise ConfigError(f"{config.source_file}: maps (with the command-line options): {message}") from None
-    tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
-    run, overlays = _scored_with_overlays(config, tables)
     figures = render_maps(map_frame(run, overlays, options))
-    writers = {f"{name}.{fmt}": partial(save_figure, fig, dpi=options.dpi)
+    rendered = {name: Rendered(fig, options.dpi) for name, fig in figures.items()} if "png" in chosen else {}
+    writers = {f"{name}.{fmt}": (rendered[name].write if fmt == "png" else partial(_save_pdf, fig, options.dpi))
                for name, fig in figures.items() for fmt in chosen}
-    manifest = build_manifest(config, "map", {"maps": options.model_dump(), "overlays": _overlay_manifest(tables)})
+    manifest = build_manifest(config, "map", {"maps": options.model_dump(), **extra})
     _write(claim, writers, manifest)
+
+
+def _save_pdf(fig, dpi: int, path: Path) -> None:
+    from .present.maps import save_figure
+
+    save_figure(fig, path, dpi)
 
 
 @main.command()
@@ -485,20 +554,23 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, gebieden, ikc
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write rapport.pdf (needs WeasyPrint: pip install 'aandacht[pdf]').")
 @_overlay_options
 @_force_option
-def report(config_path, out_dir, with_pdf, gebieden, ikcs, robustness, changes, force) -> None:
-    """Write the Dutch report (rapport.html, self-contained; rapport.pdf with --pdf)."""
+def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness, changes, force) -> None:
+    """Write the Dutch report (rapport.html, self-contained; rapport.pdf with --pdf).
+
+    Give a round folder (--round-dir rounds/2026) for the full report of a herijking. Without it, and
+    without result tables, a config that can run a herijking is refused with the command that makes
+    the report; a config without designation gets the report of the ranking."""
     from .archive.manifest import build_manifest
     from .present.maps import map_frame
     from .present.report import ReportData, pdf_available, render_html, write_pdf
 
-    config = _load(config_path)
-    claim = _target(config, "report", out_dir, force)
+    tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
     if with_pdf:
         pdf_available()
-    tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
-    run, overlays = _scored_with_overlays(config, tables)
-    manifest = build_manifest(config, "report", {"overlays": _overlay_manifest(tables)})
-    html = render_html(ReportData(run, map_frame(run, overlays), manifest))
+    config, run, overlays, constraints, extra, claim = _map_inputs(config_path, round_dir, tables, "report", out_dir,
+                                                                    force)
+    manifest = build_manifest(config, "report", extra)
+    html = render_html(ReportData(run, map_frame(run, overlays), manifest, constraints))
     writers = {"rapport.html": lambda path: path.write_text(html, encoding="utf-8")}
     if with_pdf:
         writers["rapport.pdf"] = lambda path: write_pdf(html, path)

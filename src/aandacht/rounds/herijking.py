@@ -10,7 +10,7 @@ and reasons), ``indicatoren.csv`` (long table area_code, indicator, label, waard
 genormaliseerd, gewicht (nominal effective weight): what the next round compares with; and the
 reference values gemeente and nederland where the inputs hold those rows),
 the gebieden, suggestions, reasons, IKCs and constraints, the changes against the previous
-round, and ``ronde.json`` (round year, term and thresholds, the aandachtsgebieden with their
+round, and ``ronde.json`` (round year, the previous round's year, term and thresholds, the aandachtsgebieden with their
 areas and the Plus-IKCs with their start year and need figures).
 """
 
@@ -97,12 +97,14 @@ def wijk_table(designation: DesignationResult) -> pd.DataFrame:
     return table.rename_axis("area_code").reset_index()
 
 
-def round_meta(config: Config, year: int, designation: DesignationResult, selection: SelectionResult) -> dict:
+def round_meta(config: Config, year: int, designation: DesignationResult, selection: SelectionResult,
+               previous_year: int | None = None) -> dict:
     """The JSON the next round reads (module docstring)."""
     chosen = selection.ikcs[selection.ikcs["plus_ikc"]]
     rules = config.selection
     return {
         "round": year,
+        "previous_round": previous_year,
         "gemeente": {"code": config.gemeente.code, "name": config.gemeente.name},
         "level": config.level,
         "continuity": rules.continuity.model_dump(),
@@ -151,7 +153,8 @@ def run_herijking(
         ikcs, config.selection, designation.gebied_members(), run.registry, run.result.index, year,
         previous_plus(previous) if previous else None, origin,
     )
-    record = RoundRecord(year, round_meta(config, year, designation, selection), wijk_table(designation),
+    record = RoundRecord(year, round_meta(config, year, designation, selection, previous.year if previous else None),
+                         wijk_table(designation),
                          indicator_table(run), selection.ikcs)
     changes = compare_records(previous, record) if previous is not None else {}
     notes = run.notes + designation.notes + selection.notes
