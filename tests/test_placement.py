@@ -84,8 +84,8 @@ def test_the_report_names_them_on_its_first_page(unplaced_round):
 
     html = render_html(ReportData(unplaced_round.run, map_frame(unplaced_round.run, round_overlays(unplaced_round)), {},
                                   unplaced_round.selection.constraints, placement_summary(unplaced_round)))
-    first_page = html.split('<section id="kaart-en-ranglijst">')[0]
-    assert "Let op: 2 school/scholen met een achterstandsscore" in first_page
+    first_page = html.split('<section id="kaart">')[0]
+    assert "Let op: 2 scholen met een achterstandsscore hebben geen wijk" in first_page
     assert "De Plataanschool (15WI00" in first_page and "Aandachtsgebied(en) zonder Plus-IKC: " in first_page
     assert "Heechterp-Skieringen" in first_page.split("zonder Plus-IKC: ")[1]
     assert '<th class="num">Nederland</th>' in html  # the profiles show the national value beside the gemeente
