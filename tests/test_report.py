@@ -10,6 +10,7 @@ import dataclasses
 import html
 import io
 import re
+import shutil
 from html.parser import HTMLParser
 
 import matplotlib
@@ -129,7 +130,8 @@ def test_page_one_is_the_bestuurlijke_samenvatting(round_html):
     assert "Bestuurlijke samenvatting" in page_one and "Aandachtsgebieden (7)" in page_one
     assert "Voorgestelde Plus-IKC's (9)" in page_one
     assert "Stichting Proloog Primair Openbaar Onderwijs Leeuwarden" in page_one  # school boards by name
-    assert "Aandachtsgebieden zonder Plus-IKC:" in page_one and "Heechterp-Skieringen:" in page_one
+    # 15WI00 De Plataanschool is placed (public evidence), so Heechterp-Skieringen has its Plus-IKC
+    assert "Aandachtsgebieden zonder Plus-IKC:" not in page_one and "De Plataanschool" in page_one
     assert "Jeugdhulp telt zwaarder mee dan bedoeld (38,1% in plaats van 25%)" in page_one  # dominance, anchored
     assert "ligt Binnenstad met 2,9% ver onder de middelste wijk (11,6%)" in page_one
     assert "Wat veranderde sinds 2024" in page_one
@@ -216,7 +218,15 @@ def test_report_command_from_a_round_and_alone(tmp_path, round_folders):
     assert result.exit_code == 0, result.output
     again = (tmp_path / "b" / "rapport.html").read_text(encoding="utf-8")
     assert Parsed(again).sections == Parsed((round_folders / "2026" / "rapport.html").read_text(encoding="utf-8")).sections
-    leiden = default_config_path().parent / "leiden.yaml"  # no designation: the report of the ranking
+    # a config without designation (the shipped Leiden config up to its designation section): the report of the ranking
+    shipped = default_config_path().parent
+    shutil.copytree(shipped.parent / "data" / "leiden", tmp_path / "p" / "data" / "leiden")
+    (tmp_path / "p" / "configs").mkdir()
+    for name in ("school_locations_leiden.csv", "school_boards.csv"):
+        shutil.copy(shipped / name, tmp_path / "p" / "configs" / name)
+    text = (shipped / "leiden.yaml").read_text(encoding="utf-8").split("# --- Aandachtsgebieden")[0]
+    leiden = tmp_path / "p" / "configs" / "leiden.yaml"
+    leiden.write_text(text, encoding="utf-8")
     result = runner.invoke(main, ["report", "--config", str(leiden), "--out", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
     assert "Aandachtsscore per wijk Leiden" in (tmp_path / "c" / "rapport.html").read_text(encoding="utf-8")

@@ -66,10 +66,46 @@ def main(ctx: click.Context, debug: bool, allow_outside_paths: bool) -> None:
 # --- the scaffold every writing command follows -------------------------------------
 
 def _config_option(function):
+    function = click.option(
+        "--gemeente", "gemeente", default=None, callback=_shipped_config, expose_value=False,
+        help="Use the shipped config of this gemeente (leeuwarden, leiden, leidschendam-voorburg).",
+    )(function)
     return click.option(
         "--config", "config_path", type=click.Path(path_type=Path), default=None,
-        help="YAML config (default: the embedded Leeuwarden config).",
+        help="YAML config (default: the one config in ./configs/, else the embedded Leeuwarden config).",
     )(function)
+
+
+def _shipped_config(ctx: click.Context, param, value: str | None) -> None:
+    """--gemeente NAME: remember the shipped config of that gemeente for :func:`_load`."""
+    if value is None:
+        return
+    from .archive.project import shipped_config
+    from .errors import ConfigError
+    from .inputs.national import find_gemeente
+
+    code, name = find_gemeente(value)
+    path = shipped_config(name)
+    if path is None:
+        raise ConfigError(f"--gemeente {value}: aandacht ships no config for {name} ({code}); "
+                          f"write a project with `aandacht init {code}` and run the command in its folder")
+    ctx.obj["shipped_config"] = path
+
+
+def project_config(folder: Path) -> Path | None:
+    """The config of the project in ``folder``: its one ``configs/*.yaml`` (several are an error), or None
+    (also in aandacht's own source checkout, whose configs/ holds the shipped configs)."""
+    from .errors import ConfigError
+    from .resources import embedded_root
+
+    configs = folder / "configs"
+    if not configs.is_dir() or configs.resolve() == (embedded_root() / "configs").resolve():
+        return None
+    found = sorted(configs.glob("*.yaml"))
+    if len(found) > 1:
+        raise ConfigError(f"{folder / 'configs'}: holds several configs ({', '.join(p.name for p in found)}); "
+                          "choose one with --config")
+    return found[0] if found else None
 
 
 def _out_option(kind: str):
@@ -88,11 +124,18 @@ def default_out_dir(config, kind: str) -> Path:
 
 
 def _load(config_path: Path | None):
+    """The config: ``--config``, else ``--gemeente``'s shipped config, else the project's one config in
+    ./configs/, else the embedded Leeuwarden config."""
     from .config import load_config
+    from .errors import ConfigError
     from .resources import default_config_path
 
-    allow_outside = click.get_current_context().obj["allow_outside_paths"]
-    return load_config(config_path or default_config_path(), allow_outside=allow_outside)
+    obj = click.get_current_context().obj
+    shipped = obj.get("shipped_config")
+    if config_path is not None and shipped is not None:
+        raise ConfigError("give either --config or --gemeente, not both")
+    path = config_path or shipped or project_config(Path.cwd()) or default_config_path()
+    return load_config(path, allow_outside=obj["allow_outside_paths"])
 
 
 def _target(config, kind: str, out_dir: Path | None, force: bool):
@@ -203,8 +246,9 @@ def select_command(config_path: Path | None, round_year: int | None, previous_di
               help="Folder holding one folder per round.")
 @_force_option
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write rapport.pdf (needs WeasyPrint: pip install 'aandacht[pdf]').")
+@click.option("--no-maps", is_flag=True, help="Write the tables only: no maps and no report (faster; see aandacht report).")
 def herijking(config_path: Path | None, round_year: int, previous_dir: Path | None, rounds_dir: Path,
-              force: bool, with_pdf: bool) -> None:
+              force: bool, with_pdf: bool, no_maps: bool) -> None:
     """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
     from .archive.manifest import build_manifest
     from .present.phrases import dominance_lines
@@ -233,8 +277,12 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         print_changes(result.changes, result.previous.year, round_year)
     extra = {"round": round_year, "previous": str(previous_dir.resolve()) if previous_dir else None}
     manifest = build_manifest(config, "herijking", extra)
-    history = earlier_rounds(rounds_dir, round_year, config.gemeente.code, [previous_dir] if previous_dir else [])
-    writers = round_writers(result) | visual_writers(result, manifest, pdf=with_pdf, history=history)
+    writers = round_writers(result)
+    if config.areas.geometry is None:
+        click.echo("no maps and no report: the config has no areas.geometry (polygons of its areas); the tables are written")
+    elif not no_maps:
+        history = earlier_rounds(rounds_dir, round_year, config.gemeente.code, [previous_dir] if previous_dir else [])
+        writers |= visual_writers(result, manifest, pdf=with_pdf, history=history)
     _write(claim, writers, manifest)
 
 
@@ -281,6 +329,27 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
     sys.exit(report.exit_code(strict))
 
 
+@main.command()
+@click.argument("gemeente")
+@click.argument("folder", type=click.Path(path_type=Path), required=False)
+def init(gemeente: str, folder: Path | None) -> None:
+    """Write a project folder for GEMEENTE (a CBS code such as GM0014, or a name in Dutch or Frisian).
+
+    FOLDER (default: the gemeente's name) gets configs/<gemeente>.yaml, with every section a herijking
+    needs and the reason for each default, the gemeente's data from the national data shipped with
+    aandacht, an empty school_locations.csv and a school_boards.csv to fill. Then run
+    `cd FOLDER && aandacht check && aandacht herijking --round 2026`. An existing folder that is not
+    empty is never touched. For Leeuwarden, Leiden and Leidschendam-Voorburg the shipped config is copied.
+    """
+    from .archive.project import init_project
+
+    result = init_project(gemeente, folder)
+    for line in result.lines:
+        click.echo(line)
+    click.echo(f"written: {result.folder}/ (config {result.config})")
+    click.echo(f"next: cd {result.folder} && aandacht check && aandacht herijking --round 2026")
+
+
 @main.group()
 def fetch() -> None:
     """Download public source data into a local cache (then everything works offline)."""
@@ -305,6 +374,38 @@ def _fetch_command(kind: str, summary: str):
         click.echo(f"cached: {folder} (use it as the path of a 'kwb' input{_FILTER_HINT.get(kind, '')})")
 
     return command
+
+
+@fetch.command("locations")
+@_config_option
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path("aandacht-cache"), show_default=True,
+              help="Cache folder: the Locatieserver's answers go to <cache>/pdok/.")
+@click.option("--all", "every_school", is_flag=True, help="Geocode every school, not only the unplaced ones.")
+@click.option("--refresh", is_flag=True, help="Ask the Locatieserver again even for addresses in the cache.")
+def fetch_locations_command(config_path: Path | None, cache_dir: Path, every_school: bool, refresh: bool) -> None:
+    """Place schools by their DUO address with the PDOK Locatieserver (BAG points; free, no key).
+
+    Geocodes the schools of the config's school tables that have no place (or, with --all, every
+    school) into the cache and writes the table the school inputs name as `geocoded`; the next run
+    places those schools by point in polygon. The analyst's school_locations.csv still comes first.
+    """
+    from .archive.project import slug
+    from .inputs.geocode import fetch_locations
+    from .present.tables import write_extract
+
+    config = _load(config_path)
+    default = (cache_dir / "locaties" / f"{slug(config.gemeente.name)}.csv").resolve()
+    run = fetch_locations(config, cache_dir, every_school, refresh, default_target=default)
+    for target, table in run.tables.items():
+        write_extract(table, target)
+        click.echo(f"written: {target} ({len(table)} schools)")
+    found = run.geocoded
+    click.echo(f"looked up {run.asked} school(s) ({found.requests} from the Locatieserver, the rest from the cache); "
+               f"found {len(found.table)}; unplaced schools before {len(run.unplaced_before)}, now {len(run.unplaced_after)}")
+    for line in [*found.not_found, *run.notes]:
+        click.echo(f"  {line}")
+    if run.unplaced_after:
+        click.echo("still unplaced (place them in school_locations.csv): " + ", ".join(run.unplaced_after))
 
 
 _FILTER_HINT = {"jeugdzorg": ", with filter: {VormenVanJeugdzorg: T001203} for the total or another form of care"}

@@ -46,7 +46,7 @@ import pandas as pd
 
 from ..config import Config, MapOptions
 from ..config.choices import CLASSIFICATIONS, check_implemented
-from ..dutch import dutch_date, dutch_number
+from ..dutch import dutch_date, dutch_number, number_nl
 from ..errors import DataError
 from ..scoring.run import ScoreRun
 from .cartography import Label, Labeller, draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
@@ -903,10 +903,22 @@ def domain_maps(frame: MapFrame, size: str | None = None):
     return _multiples(frame, specs, f"{frame.config.framework.index.label} per domein", subtitle, size, shared)
 
 
+def reference_label(label: str, year: str, gemeente: float, nederland: float) -> str:
+    """'Jongeren met jeugdzorg (2023; gemeente 13,2; NL 10,9)': a panel title with the year and the reference
+    values the inputs hold."""
+    parts = [year] if year else []
+    parts += [f"{name} {number_nl(value)}" for name, value in (("gemeente", gemeente), ("NL", nederland)) if not np.isnan(value)]
+    return f"{label} ({'; '.join(parts)})" if parts else label
+
+
 def indicator_maps(frame: MapFrame, size: str | None = None):
-    """One panel per indicator, in its own quantile classes and units; darker = more attention needed."""
+    """One panel per indicator, in its own quantile classes and units; darker = more attention needed. Each
+    title gives the year and, where the inputs hold them, the gemeente and Nederland values."""
+    from ..decide.designate import gemeente_values, national_values
+
     size = size or frame.options.size
     options = frame.options.model_copy(update={"classes": "quantiles", "k": min(frame.options.k, 4)})
+    gemeente, nederland = gemeente_values(frame.run), national_values(frame.run)
     specs = []
     for indicator in frame.config.framework.indicators:
         values = frame.areas[f"value:{indicator.id}"]
@@ -916,7 +928,7 @@ def indicator_maps(frame: MapFrame, size: str | None = None):
             colours_by_class = colours_by_class[::-1]
         minimum = float(values.min())
         year = frame.config.inputs[indicator.input].period if indicator.input in frame.config.inputs else ""
-        specs.append({"title": f"{indicator.label} ({year})" if year else indicator.label,
+        specs.append({"title": reference_label(indicator.label, year, gemeente[indicator.id], nederland[indicator.id]),
                       "colours": [colours_by_class[c] if c >= 0 else None for c in classes],
                       "palette": colours_by_class, "labels": class_labels(bins, minimum, decimals_for(bins, minimum)),
                       "unit": indicator.unit + ("" if indicator.direction > 0 else " (lager = meer aandacht nodig)")})

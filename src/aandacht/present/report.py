@@ -117,6 +117,7 @@ class ReportData:
     frame: MapFrame
     manifest: dict
     constraints: pd.DataFrame | None = None  # the selection's constraints (aandacht.decide.select)
+    placement: dict | None = None  # unplaced schools with a score and their cost (aandacht.present.placement)
 
     @property
     def config(self):
@@ -146,6 +147,11 @@ class ReportData:
     @cached_property
     def gemeente(self) -> pd.DataFrame:
         return reference_values(self.run.tidy, self.config, self.config.gemeente.code)
+
+    @cached_property
+    def nederland(self) -> pd.DataFrame:
+        """The Nederland row (NL00, Kerncijfers Wijken en Buurten) where an input holds it."""
+        return reference_values(self.run.tidy, self.config, "NL00")
 
     @cached_property
     def indicators(self) -> dict:
@@ -412,7 +418,7 @@ def _previous(data: ReportData, code: str) -> str:
 
 
 def profile(data: ReportData, name: str, codes: list[str]) -> dict:
-    """Indicator values of the member areas against the gemeente and the median of the
+    """Indicator values of the member areas against the gemeente, Nederland and the median of the
     areas, with counts (suppressed), reliability marks, the reasons and the IKCs in the gebied."""
     run, threshold = data.run, data.threshold
     indicators = []
@@ -429,6 +435,7 @@ def profile(data: ReportData, name: str, codes: list[str]) -> dict:
         indicators.append({"label": indicator.label, "unit": indicator.unit, "members": members,
                            "direction": "hoger" if indicator.direction > 0 else "lager",
                            "gemeente": _fmt(data.gemeente.at[indicator.id, "value"]),
+                           "nederland": _fmt(data.nederland.at[indicator.id, "value"]),
                            "median": _fmt(data.median[indicator.id])})
     areas = [{"code": code, "name": data.names[code], "previous": _previous(data, code), "rank": data.rank(code),
               "score": _fmt(run.result.index.get(code)),
@@ -640,6 +647,7 @@ def render_html(data: ReportData, rendered: dict | None = None) -> str:
         threshold=data.threshold, ranked=data.ranked, round_text=frame.round_text(),
         population_label=config.population.label if config.population else "inwoners",
         demonstration=[DEMONSTRATION_PARTS.get(d, d) for d in frame.overlays.demonstration],
+        placement=data.placement,
     )
 
 

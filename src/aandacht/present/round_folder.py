@@ -36,8 +36,10 @@ from ..errors import DataError
 from ..inputs.reading import read_csv_nl
 from ..rounds.herijking import Herijking
 from ..rounds.record import ROUND_JSON
+from .geopackage import write_round_geopackage
 from .maps import Rendered, map_frame, render_maps
 from .overlays import ROBUSTNESS_DUTCH, Overlays, check_changes, check_ikcs, check_robustness, is_true
+from .placement import placement_summary, unplaced_table
 from .report import ReportData, render_html, report_dpi, write_pdf
 from .tables import score_writers, suppress_counts, write_csv
 
@@ -64,6 +66,7 @@ def round_writers(result: Herijking) -> dict:
         "redenen.csv": designation.reasons,
         "ikcs.csv": ikc_table(result),
         "beperkingen.csv": selection.constraints,
+        "niet_geplaatst.csv": unplaced_table(result),
     }
     tables.update({f"wijzigingen_{name}.csv": table for name, table in result.changes.items()})
     if result.robustness is not None:
@@ -74,6 +77,8 @@ def round_writers(result: Herijking) -> dict:
     writers.update({name: (lambda path, t=suppress_counts(table, threshold): write_csv(t, path)) for name, table in tables.items()})
     text = json.dumps(result.record.meta, indent=2, ensure_ascii=False) + "\n"
     writers[ROUND_JSON] = lambda path: path.write_text(text, encoding="utf-8")
+    if result.run.config.areas.geometry is not None:
+        writers["ronde.gpkg"] = lambda path: write_round_geopackage(result, path)
     return writers
 
 
@@ -173,7 +178,8 @@ def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history
     dpi = result.run.config.maps.dpi
     rendered = {name: Rendered(fig, dpi, also=(report_dpi(dpi),)) for name, fig in render_maps(frame).items()}
     writers = {f"{name}.png": (lambda path, r=r: path.write_bytes(r.png())) for name, r in rendered.items()}
-    html = render_html(ReportData(result.run, frame, manifest, result.selection.constraints), rendered)
+    html = render_html(ReportData(result.run, frame, manifest, result.selection.constraints, placement_summary(result)),
+                       rendered)
     writers["rapport.html"] = lambda path: path.write_text(html, encoding="utf-8")
     if pdf:
         writers["rapport.pdf"] = lambda path: write_pdf(html, path)
