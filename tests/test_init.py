@@ -8,7 +8,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from aandacht import load_config
+from aandacht import default_config_path, load_config
 from aandacht.archive.project import config_text, plan_project
 from aandacht.cli import main
 from aandacht.errors import ConfigError
@@ -89,6 +89,8 @@ def test_init_then_check_and_herijking_work_without_edits(runner, tmp_path, monk
     assert list(boards.columns) == ["bevoegd_gezag_nummer", "naam"] and boards["naam"].isna().all() and len(boards)
     config = load_config(project / "configs" / "groningen.yaml")
     assert config.designation.top_k == 7 and config.selection.count == 9 and config.consensus.top_k == 7
+    shipped = load_config(default_config_path())
+    assert config.framework.index.label == shipped.framework.index.label == "Aandachtsscore"  # 100 = most attention
     monkeypatch.chdir(project)
     check = runner.invoke(main, ["check"])
     assert check.exit_code == 0, check.output

@@ -335,7 +335,7 @@ def config_text(plan: ProjectPlan) -> str:
               "", f"# Only areas where children live in numbers are ranked ({GATE} households with children: about two "
               "school classes).", "population:", "  input: kwb2023", "  variable: a_hh_m_k", f"  minimum: {GATE}",
               "  label: huishoudens met kinderen", "", "framework:", "  index:", "    id: kansenindex",
-              "    label: Kansenindex kinderen",
+              "    label: Aandachtsscore",
               "  # The domains of the Leeuwarden framework with equal weight (OECD/JRC Handbook 2008, 1.7); an",
               f"  # indicator is used when at least half of the {n} rankable {units} have a value.", "  nodes:"]
     domains = list(dict.fromkeys(i.domain for i in plan.chosen))
