@@ -34,10 +34,12 @@ from aandacht.present.maps import (
     dense_extent,
     domain_maps,
     indicator_maps,
+    key_layout,
     map_frame,
     probability_map,
     save_figure,
     score_map,
+    short_ikc_name,
 )
 from aandacht.present.overlays import make_overlays, read_overlays
 from aandacht.present.round_folder import read_round_overlays
@@ -352,3 +354,22 @@ def test_maps_config_section_is_validated(tmp_path):
     raw["maps"] = {"colours": "red"}
     with pytest.raises(ConfigError, match=r"leeuwarden.yaml: maps.colours: unknown key"):
         parse_config(raw, default_config_path())
+
+
+def test_a_key_that_fits_in_one_column_at_a_smaller_font_is_not_split_and_shortened():
+    """Groningen 2026: 22 key lines did not fit at 7.5 pt, fitted at 7 pt, yet were laid out for two
+    columns, so that 'In aanmerking, niet gekozen' read 'In aanmerking, niet…'."""
+    full = key_layout(1, 0.31, "a4", 7.5)
+    assert full[0] == 7.5 and full[2] == 1
+    rows_at_7 = key_layout(10**6, 0.31, "a4", 7.5)[1]
+    assert full[1] < rows_at_7 <= full[1] + 2  # half a point less gains a line or two, not more
+    assert key_layout(full[1], 0.31, "a4", 7.5) == (7.5, full[1], 1)  # exactly full: still whole
+    assert key_layout(full[1] + 1, 0.31, "a4", 7.5) == (7.0, rows_at_7, 1)
+    assert key_layout(rows_at_7 + 1, 0.31, "a4", 7.5) == (7.0, rows_at_7, 2)
+
+
+def test_a_key_in_two_columns_abbreviates_school_words_not_names():
+    assert short_ikc_name("Katholieke Basisschool de Wegwijzer") == "kath. bs de Wegwijzer"
+    assert short_ikc_name("openbare basisschool De Triangel") == "OBS De Triangel"
+    assert short_ikc_name("Basisschoolweg") == "Basisschoolweg"  # a whole word only
+    assert short_ikc_name("De Kleine Wereld") == "De Kleine Wereld"

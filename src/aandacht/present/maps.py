@@ -666,24 +666,41 @@ def _change_keyed(frame: MapFrame) -> pd.DataFrame:
 
 KEY_HEADINGS = {"plus-ikc": "Plus-IKC's", "candidate": "In aanmerking, niet gekozen", "nieuw": "Nieuw Plus-IKC",
                 "blijft": "Blijft Plus-IKC", "eraf": "Geen Plus-IKC meer"}
+SHORT_HEADINGS = {"In aanmerking, niet gekozen": "Niet gekozen"}  # in a key of two columns
+SCHOOL_WORDS = (("Openbare Basisschool", "OBS"), ("Basisschool", "bs"), ("Katholieke", "kath."),
+                ("Christelijke", "chr."), ("Gereformeerde", "geref."), ("Protestants", "prot."))
+"""The abbreviations schools use themselves (OBS, bs), applied to the names in a key of two columns."""
+
+
+def short_ikc_name(name: str) -> str:
+    """``name`` with the school-type words of :data:`SCHOOL_WORDS` abbreviated (any case), for a key
+    whose columns are too narrow for the full name: 'Katholieke Basisschool de Wegwijzer' ->
+    'kath. bs de Wegwijzer'."""
+    import re
+
+    for word, short in SCHOOL_WORDS:
+        name = re.sub(rf"\b{word}\b", short, name, flags=re.IGNORECASE)
+    return name
 
 
 def _key_lines(frame: MapFrame, keyed: pd.DataFrame, change: bool = False) -> list[tuple[str, str, bool]]:
     """The numbered IKCs as (text, short text, is_heading): a heading per group, then
     '1 obs Eestroom Brandemeer (Vrijheidswijk)' per IKC (the gebied, else the area, it stands in);
-    the short text leaves out where it stands (for a key in two columns)."""
+    the short text, for a key in two columns, leaves out where it stands, abbreviates the school-type
+    words (:func:`short_ikc_name`) and shortens the headings (:data:`SHORT_HEADINGS`)."""
     names = frame.areas["area_name"]
     gebied = frame.overlays.gebied_of()
     lines, heading = [], None
     for row in keyed.itertuples():
         group = KEY_HEADINGS[row.change if change else row.status]
         if group != heading:
-            lines.append((group, group, True))
+            lines.append((group, SHORT_HEADINGS.get(group, group), True))
             heading = group
         area = getattr(row, "area_code", "")
         area = area if isinstance(area, str) else ""
         where = gebied.get(area) or names.get(area, "")
-        lines.append((f"{row.nr} {row.name}" + (f" ({where})" if where else ""), f"{row.nr} {row.name}", False))
+        lines.append((f"{row.nr} {row.name}" + (f" ({where})" if where else ""),
+                      f"{row.nr} {short_ikc_name(row.name)}", False))
     return lines
 
 
@@ -693,6 +710,19 @@ class _Labelled:
 
     handle: object
     label: str
+
+
+def key_layout(lines: int, start: float, size: str, fontsize: float) -> tuple[float, int, int]:
+    """(font size, rows per column, columns) of an IKC key of ``lines`` lines that starts at figure
+    height ``start`` and may run down to 0.055: one column at the legend's font size if it fits, else
+    one column half a point smaller, else two columns at that size (whose names are shortened)."""
+    def rows_at(points: float) -> int:
+        return int((start - 0.055) / (points * 1.4 / 72 / SIZES[size][1]))
+
+    if lines <= rows_at(fontsize):
+        return fontsize, rows_at(fontsize), 1
+    fontsize -= 0.5
+    return fontsize, rows_at(fontsize), 1 if lines <= rows_at(fontsize) else 2
 
 
 def _legend(panels: Panels, handles: list, title: str, key: list[tuple[str, str, bool]]) -> None:
@@ -719,14 +749,8 @@ def _legend(panels: Panels, handles: list, title: str, key: list[tuple[str, str,
         left, start, right = x, box.y0 - 0.015, 0.985
     else:
         left, start, right = max(box.x1 + 0.03, 0.5), top, 0.985
-    fontsize = fonts["legend"]
+    fontsize, rows, columns = key_layout(len(key), start, size, fonts["legend"])
     step = fontsize * 1.4 / 72 / SIZES[size][1]
-    rows = int((start - 0.055) / step)
-    columns = 1 if len(key) <= rows else 2
-    if columns == 2:
-        fontsize -= 0.5
-        step = fontsize * 1.4 / 72 / SIZES[size][1]
-        rows = int((start - 0.055) / step)
     width = (right - left) / columns
     chars = int(width * SIZES[size][0] * 72 / (fontsize * 0.55))
     for position, (text, short, heading) in enumerate(key[:rows * columns]):
