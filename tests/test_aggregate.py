@@ -48,3 +48,12 @@ def test_broadcasts_weights_per_draw():
     out = aggregate(values, weights, "arithmetic", 0.0)
     np.testing.assert_allclose(out[0, 0], 42.5)
     np.testing.assert_allclose(out[1, 0], 45.0)
+
+
+@pytest.mark.parametrize("method, expected", [("arithmetic", 5.0), ("geometric", 5.0), ("harmonic", 5.0)])
+def test_switched_off_child_counts_for_nothing_whatever_its_value(method, expected):
+    # weight 0 switches an indicator off; its value 0 (log 0 = -inf, 1 / 0) must not turn the mean into NaN
+    values = np.array([[0.0, 5.0], [np.nan, 5.0], [0.0, np.nan]])
+    out = aggregate(values, np.array([0.0, 1.0]), method, min_share=0.0)
+    np.testing.assert_allclose(out[:2], [expected, expected])
+    assert np.isnan(out[2])  # only the switched-off child is present: no score
