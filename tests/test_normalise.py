@@ -216,6 +216,8 @@ def test_goalposts_distance_to_target_and_reference_through_the_config():
     # reference Q: a: (x - 2) / (4 - 2); b: y = -x, min -30 (Q itself): Q has the lowest risk on b
     with pytest.raises(AandachtError, match=r"area Q has the lowest risk on indicator\(s\) \['b'\]"):
         run(method="distance_to_reference", reference="Q")
+    with pytest.raises(AandachtError, match=r"area P has the lowest risk on indicator\(s\) \['a'\]"):
+        run(method="distance_to_reference", reference="P")
     with pytest.raises(AandachtError, match=r"area R has no value for indicator\(s\) \['a'\]"):
         normalise(raw.assign(a=[2.0, 4.0, np.nan]), framework, Method.model_validate(
             {"normalisation": {"method": "distance_to_reference", "reference": "R"}}))

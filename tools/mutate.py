@@ -100,6 +100,7 @@ class Mutant:
 
     file: str
     line: int
+    function: str  # the enclosing function ("Class.method", "<module>")
     code: str  # the original line, stripped
     description: str
     start: int
@@ -197,8 +198,16 @@ class _Finder:
         end = self.offset(node.end_lineno, node.end_col_offset)
         if text.strip("()") == self.source[start:end].strip("()"):
             return
-        self.mutants.append(Mutant(self.path, node.lineno, self.lines[node.lineno - 1].strip(), description,
-                                   start, end, text))
+        self.mutants.append(Mutant(self.path, node.lineno, self.function_of(node), self.lines[node.lineno - 1].strip(),
+                                   description, start, end, text))
+
+    def function_of(self, node: ast.AST) -> str:
+        names = []
+        while node is not None:
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.append(node.name)
+            node = self.parents.get(id(node))
+        return ".".join(reversed(names)) or "<module>"
 
     def replaced(self, node: ast.AST, **changes) -> ast.AST:
         new = copy.deepcopy(node)
@@ -214,9 +223,9 @@ class _Finder:
             if method is not None:
                 method(node)
         self.mutants.sort(key=lambda m: (m.start, m.description))
-        seen: dict[tuple[int, str], int] = {}
-        for mutant in self.mutants:  # two identical changes on one line (two `1`s) get #2, #3
-            key = (mutant.line, mutant.description)
+        seen: dict[tuple[str, str, str], int] = {}
+        for mutant in self.mutants:  # the same change twice in a function (two `1`s on a line, a line twice) gets #2, #3
+            key = (mutant.function, mutant.code, mutant.description)
             seen[key] = seen.get(key, 0) + 1
             if seen[key] > 1:
                 mutant.description += f" #{seen[key]}"
@@ -351,20 +360,21 @@ def find_mutants(target: Target, root: Path = ROOT) -> list[Mutant]:
 # --- equivalent mutants -------------------------------------------------------------------------
 
 def load_equivalents() -> list[dict]:
-    """Entries ``{file, line, code, mutation, reason}``; a mutant matches on file, code and mutation
-    (the line number is for the reader, so an entry survives edits elsewhere in the file)."""
+    """Entries ``{file, line, function, code, mutation, reason}``; a mutant matches on file, function,
+    code and mutation (the line number is for the reader, so an entry survives edits elsewhere in
+    the file)."""
     if not EQUIVALENTS.is_file():
         return []
     entries = yaml.safe_load(EQUIVALENTS.read_text(encoding="utf-8")) or []
     for number, entry in enumerate(entries, 1):
-        missing = {"file", "line", "code", "mutation", "reason"} - set(entry)
+        missing = {"file", "line", "function", "code", "mutation", "reason"} - set(entry)
         if missing or not str(entry.get("reason", "")).strip():
             sys.exit(f"{EQUIVALENTS.name}: entry {number} lacks {sorted(missing) or ['a reason']}")
     return entries
 
 
-def _key(file: str, code: str, mutation: str) -> tuple[str, str, str]:
-    return file, " ".join(code.split()), mutation
+def _key(file: str, function: str, code: str, mutation: str) -> tuple[str, str, str, str]:
+    return file, function, " ".join(code.split()), mutation
 
 
 # --- running ------------------------------------------------------------------------------------
@@ -446,10 +456,10 @@ def run_target(name: str, target: Target, workspaces: queue.Queue, snapshot: Pat
             if done % 25 == 0:
                 progress(f"{name}: {done}/{len(mutants)}")
     result = Result(name, mutants)
-    by_key = {_key(e["file"], e["code"], e["mutation"]): e for e in equivalents if e["file"] == target.path}
+    by_key = {_key(e["file"], e["function"], e["code"], e["mutation"]): e for e in equivalents if e["file"] == target.path}
     matched = set()
     for mutant in mutants:
-        key = _key(mutant.file, mutant.code, mutant.description)
+        key = _key(mutant.file, mutant.function, mutant.code, mutant.description)
         if key in by_key and mutant.outcome == "survived":
             mutant.outcome, mutant.reason = "equivalent", by_key[key]["reason"]
             matched.add(key)
@@ -473,10 +483,11 @@ def report(results: list[Result], command: str, seconds: float) -> str:
         if survivors:
             lines += ["", f"## Survivors in {result.target} ({TARGETS[result.target].path})", ""]
             for mutant in survivors:
-                lines += [f"* {mutant.file}:{mutant.line}: {mutant.description}", "```diff", mutant.patch.rstrip(), "```"]
+                lines += [f"* {mutant.file}:{mutant.line} ({mutant.function}): {mutant.description}", "```diff",
+                          mutant.patch.rstrip(), "```"]
         if result.stale:
             lines += ["", f"## Entries of {EQUIVALENTS.name} for {result.target} that matched no surviving mutant", ""]
-            lines += [f"* {e['file']}:{e['line']}: {e['mutation']} (`{e['code']}`)" for e in result.stale]
+            lines += [f"* {e['file']}:{e['line']} ({e['function']}): {e['mutation']} (`{e['code']}`)" for e in result.stale]
     return "\n".join(lines) + "\n"
 
 
@@ -500,7 +511,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         for name in names:
             for mutant in find_mutants(TARGETS[name]):
-                print(f"{mutant.file}:{mutant.line}: {mutant.description}")
+                print(f"{mutant.file}:{mutant.line} ({mutant.function}): {mutant.description}")
         return 0
     equivalents = load_equivalents()
     lock = threading.Lock()
@@ -524,7 +535,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         args.report.write_text(text, encoding="utf-8")
     if args.stubs:
-        stubs = [{"file": m.file, "line": m.line, "code": m.code, "mutation": m.description, "reason": ""}
+        stubs = [{"file": m.file, "line": m.line, "function": m.function, "code": m.code, "mutation": m.description,
+                  "reason": ""}
                  for r in results for m in r.mutants if m.outcome == "survived"]
         args.stubs.write_text(yaml.safe_dump(stubs, sort_keys=False, allow_unicode=True, width=200), encoding="utf-8")
     return 0 if all(r.score >= args.min_score for r in results) else 1
