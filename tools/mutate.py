@@ -418,6 +418,8 @@ class Workspace:
         try:
             path.write_text(mutant.apply(source), encoding="utf-8")
             mutant.outcome, mutant.seconds = self.run_tests(tests, timeout)
+            if mutant.outcome == "timeout":  # once more with twice the time: the machine may have been busy
+                mutant.outcome, mutant.seconds = self.run_tests(tests, 2 * timeout)
         finally:
             path.write_text(source, encoding="utf-8")
         if mutant.outcome.startswith("error"):  # interrupted run or usage error: killed would be a lie
