@@ -310,3 +310,17 @@ def test_changed_figures_lists_only_what_changed():
     new = pd.Series({"need": 18.25, "score_per_pupil": 40.0, "score_total": 10.0, "wijk_score": 50.0, "pupil_share": np.nan})
     old = {"need": 42.1, "score_per_pupil": 40.0, "score_total": 10.0, "wijk_score": 80.0, "pupil_share": np.nan}
     assert changed_figures(old, new) == "behoefte 42,1 -> 18,2; score van de wijk 80,0 -> 50,0"
+
+
+def test_missing_figures_are_onbekend_in_the_explanation():
+    # a Plus-IKC in its term whose school now has no pupils: no need, so it loses the predicate, and the
+    # explanation for the bestuurlijk overleg says the figures are unknown (not 'nan')
+    rows = [*ROWS[:2], {"brin": "K3", "wijk": "W2", "score": 35.0, "pupils": 0.0}]
+    previous = [PreviousPlus("K3", "IKC K3", 2024, {"need": 35.0, "score_per_pupil": 35.0, "score_total": 35.0,
+                                                    "wijk_score": 200 / 3, "pupil_share": 0.0})]
+    _, table = select(rows, previous=previous)
+    assert table.at["K3", "status"] == "beëindigd: situatie veranderd"
+    assert table.at["K3", "toelichting"] == ("geen behoeftecijfer: behoefte 35,0 -> onbekend; "
+                                             "achterstandsscore per 100 leerlingen 35,0 -> onbekend")
+    new = pd.Series({"need": 10.0, "score_per_pupil": np.nan})
+    assert changed_figures({"need": None, "score_per_pupil": np.nan}, new) == "behoefte onbekend -> 10,0"
