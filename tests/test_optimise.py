@@ -152,3 +152,9 @@ def test_diagnosis_names_the_first_count_that_exceeds_the_places(fixed_in, cover
     problem = Problem(pd.Series(1.0, index=ids), 2, {f"g{k}": [ids[k]] for k in range(cover)},
                       pd.Series("X", index=ids), limits, frozenset(ids[:fixed_in]), frozenset())
     assert diagnose(problem).startswith(message)
+
+
+def test_explain_without_candidates():
+    problem = Problem(pd.Series(dtype=float), 2)
+    constraints, marginal = explain(problem, solve(problem))
+    assert constraints.empty and marginal.empty and marginal.dtype == "float64"
