@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
@@ -47,6 +48,9 @@ RAW_FILES = {
     "bag_2024": "duo_scholen_2024_bag/scholen20241122.geo.zip",
     "schoolweging": "inspectie_schoolweging/schoolweging.ods",
     "leerresultaten": "inspectie_schoolweging/leerresultaten.ods",
+    "kwb_2023_nl": "cbs_kwb_2023_inmindaen/kwb-2023-transformed.xlsx",
+    "tmap_gemeenten": "cbs_kwb_2022_tmap/tmap_NLD_muni_2022_attributes.csv",
+    "besturen": "duo_besturen/duo_besturen_bo_besturenlijst_excerpt.csv",
 }
 
 KWB_2023_COLUMNS = [
@@ -157,9 +161,12 @@ def in_gemeente(codes: pd.Series, gm: Gemeente) -> pd.Series:
 
 
 def build_kwb_2023(paths: dict[str, Path], gm: Gemeente, out: Path) -> int:
-    """Write kwb-2023.csv: gemeente, wijk and buurt rows in the CBS kwb-2023 layout, verbatim."""
+    """Write kwb-2023.csv: the Nederland row (the national reference value of every indicator), then the
+    gemeente, wijk and buurt rows in the CBS kwb-2023 layout, verbatim."""
     kwb = read_str_csv(paths["kwb_2023"])
-    rows = kwb.loc[in_gemeente(kwb["gwb_code_10"], gm), KWB_2023_COLUMNS]
+    nl = national_kwb_2023(paths)
+    rows = pd.concat([nl.loc[nl["gwb_code_10"] == "NL00", KWB_2023_COLUMNS],
+                      kwb.loc[in_gemeente(kwb["gwb_code_10"], gm), KWB_2023_COLUMNS]], ignore_index=True)
     return write_csv(rows, out / "kwb-2023.csv")
 
 
@@ -558,6 +565,10 @@ def build_gemeente(paths: dict[str, Path], lists: dict[str, pd.DataFrame], curre
     counts.update(build_inspectie(paths, gm, vestigingen, out))
     wijk_counts, placement_notes = build_wijk_extracts(gm, out)
     counts.update(wijk_counts)
+    numbers = set(schools["bevoegd_gezag_nummer"]) | set(vestigingen["bevoegd_gezag_nummer"])
+    boards = national_besturen(paths)
+    counts["besturen.csv"] = write_csv(boards.loc[boards["bevoegd_gezag_nummer"].isin(numbers),
+                                                  ["bevoegd_gezag_nummer", "naam"]], out / "besturen.csv")
 
     print(f"{gm.gm_code} -> data/{gm.slug}/")
     for name, rows in counts.items():
@@ -577,6 +588,272 @@ def build_gemeente(paths: dict[str, Path], lists: dict[str, pd.DataFrame], curre
         print(f"  {note.split(': ', 1)[0] if ' placed: ' in note else note}")
 
 
+# --- national extracts (data/nl/): what `aandacht init` cuts a gemeente's project from -------------------
+
+NATIONAL_DIR = REPO_ROOT / "data" / "nl"
+# Gemeenten of 2022 (tmap polygons) that are part of a 2023 gemeente: Weesp joined Amsterdam on
+# 24 March 2022; Brielle, Hellevoetsluis and Westvoorne formed Voorne aan Zee on 1 January 2023
+# (CBS, Gemeentelijke indeling op 1 januari 2023).
+MERGED_INTO_2023 = {"GM0457": "GM0363", "GM0501": "GM1992", "GM0530": "GM1992", "GM0614": "GM1992"}
+NATIONAL_SCHOOL_COLUMNS = ["gemeente_code", *SCHOOL_COLUMNS[:13], "coordinates", *SCHOOL_COLUMNS[13:]]
+NATIONAL_VESTIGING_COLUMNS = ["gemeente_code", *VESTIGING_COLUMNS]
+
+
+def write_gz_csv(df: pd.DataFrame, path: Path) -> int:
+    """Write a UTF-8, comma-separated CSV, gzip-compressed without a time stamp (a rerun gives the
+    same bytes), and return its row count."""
+    import gzip
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    path.write_bytes(gzip.compress(text, compresslevel=9, mtime=0))
+    return len(df)
+
+
+def national_kwb_2023(paths: dict[str, Path]) -> pd.DataFrame:
+    """Every row of KWB 2023 (Nederland, 342 gemeenten, every wijk and buurt), the shipped columns, verbatim."""
+    kwb = pd.read_excel(paths["kwb_2023_nl"], engine="calamine", dtype=str).fillna("")
+    kwb["gwb_code_10"] = kwb["gwb_code_10"].str.strip()
+    return kwb[KWB_2023_COLUMNS].sort_values("gwb_code_10", kind="stable", ignore_index=True)
+
+
+def national_kwb_2022(paths: dict[str, Path]) -> pd.DataFrame:
+    """KWB 2022 per wijk and per gemeente (tmap), renamed as kwb-2022-wijk.csv, NA as empty cell."""
+    parts = [read_str_csv(paths["kwb_2022"]), read_str_csv(paths["tmap_gemeenten"])]
+    rows = pd.concat([p[list(KWB_2022_RENAME)] for p in parts], ignore_index=True)
+    rows = rows.rename(columns=KWB_2022_RENAME).replace("NA", "")
+    return rows.sort_values("gwb_code", ignore_index=True)
+
+
+def shipped_names() -> pd.Series:
+    """area_code -> area_name from the shipped registries (cartomap names with their diacritics)."""
+    tables = [read_str_csv(REPO_ROOT / "data" / gm.slug / "areas.csv") for gm in GEMEENTEN]
+    names = pd.concat(tables, ignore_index=True)
+    return names[names["level"] != "gemeente"].set_index("area_code")["area_name"]
+
+
+def national_registry(kwb: pd.DataFrame, paths: dict[str, Path]) -> pd.DataFrame:
+    """Every gemeente, wijk and buurt of KWB 2023 with a name, parent and the source of the name.
+
+    Names: gemeenten from KWB 2023 ``gm_naam``; wijken and buurten of the shipped gemeenten from
+    their registries (CBS wijk 2024 / buurt 2022 via cartomap); other wijken from the tmap 2022
+    attributes (ASCII-folded by tmap: "Nijlan" for "Nijlân"); wijken without a 2022 name and every
+    other buurt have no public name here and are labelled by code ("buurt 01 van <wijk>").
+    """
+    codes = kwb["gwb_code_10"]
+    gm = kwb.loc[codes.str.startswith("GM"), ["gwb_code_10", "gm_naam"]]
+    shipped = shipped_names()
+    tmap = read_str_csv(paths["kwb_2022"]).set_index("code")["name"]
+    rows = [{"area_code": c, "area_name": n, "level": "gemeente", "parent_code": "", "vintage": "2023",
+             "name_source": "KWB 2023"} for c, n in gm.itertuples(index=False)]
+    wijk_names = {}
+    for code in codes[codes.str.startswith("WK")]:
+        if code in shipped.index:
+            name, source, vintage = shipped[code], "CBS wijken 2024 (cartomap)", "2024"
+        elif code in tmap.index:
+            name, source, vintage = tmap[code], "CBS wijken 2022 (tmap, zonder diakritische tekens)", "2022"
+        else:
+            name, source, vintage = f"wijk {code[-2:]} ({code})", "geen publieke naam: code", "2023"
+        wijk_names[code] = name
+        rows.append({"area_code": code, "area_name": name, "level": "wijk", "parent_code": "GM" + code[2:6],
+                     "vintage": vintage, "name_source": source})
+    for code in codes[codes.str.startswith("BU")]:
+        wijk = "WK" + code[2:8]
+        if code in shipped.index:
+            name, source, vintage = shipped[code], "CBS buurten 2022 (cartomap)", "2022"
+        else:
+            name, source, vintage = f"{wijk_names[wijk]}, buurt {code[-2:]}", "geen publieke naam: wijknaam en code", "2023"
+        rows.append({"area_code": code, "area_name": name, "level": "buurt", "parent_code": wijk,
+                     "vintage": vintage, "name_source": source})
+    return pd.DataFrame(rows).sort_values("area_code", ignore_index=True)
+
+
+def national_wijken(paths: dict[str, Path], registry: pd.DataFrame) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The precise 2022 wijk polygons (tmap) of every KWB 2023 wijk code that has one, and all 2022
+    polygons with the 2023 gemeente they lie in (for placing schools in a gemeente)."""
+    tmap = gpd.read_file(paths["tmap_wijken"])[["code", "geometry"]]
+    if not tmap.is_valid.all():
+        sys.exit("error: invalid tmap 2022 wijk polygons")
+    gemeente = ("GM" + tmap["code"].str[2:6]).replace(MERGED_INTO_2023)
+    all_2022 = gpd.GeoDataFrame({"gemeente_code": gemeente}, geometry=tmap.geometry, crs=RD_CRS)
+    wijken = registry.loc[registry["level"] == "wijk", "area_code"]
+    kept = tmap[tmap["code"].isin(set(wijken))].rename(columns={"code": "area_code"})
+    return kept.sort_values("area_code", ignore_index=True), all_2022
+
+
+def write_gz_geojson(gdf: gpd.GeoDataFrame, path: Path) -> int:
+    """Write polygons as gzip-compressed GeoJSON in EPSG:28992 (deterministic bytes) and check it reads back."""
+    import gzip
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        plain = Path(folder) / "x.geojson"
+        gdf.to_file(plain, driver="GeoJSON", engine="pyogrio")
+        path.write_bytes(gzip.compress(plain.read_bytes(), compresslevel=9, mtime=0))
+    if gpd.read_file(f"/vsigzip/{path}").crs != RD_CRS:
+        sys.exit(f"error: {path} does not read back as {RD_CRS}")
+    return len(gdf)
+
+
+def point_in(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, column: str) -> pd.Series:
+    """Per point the ``column`` of the polygon it lies in ("" outside every polygon; the first when several)."""
+    joined = gpd.sjoin(points, polygons[[column, "geometry"]], how="left", predicate="within")
+    joined = joined[~joined.index.duplicated()]
+    return joined[column].reindex(points.index).fillna("")
+
+
+def rd_points(x: pd.Series, y: pd.Series) -> gpd.GeoDataFrame:
+    """Points from text columns of RD coordinates (empty text = no point, placed nowhere)."""
+    xs, ys = pd.to_numeric(x, errors="coerce"), pd.to_numeric(y, errors="coerce")
+    return gpd.GeoDataFrame(geometry=gpd.points_from_xy(xs, ys), index=x.index, crs=RD_CRS)
+
+
+def place_nationally(table: pd.DataFrame, wijken: gpd.GeoDataFrame, all_2022: gpd.GeoDataFrame,
+                     duo_gemeente: pd.Series, gemeenten: set[str]) -> pd.DataFrame:
+    """Add gemeente_code and the 2023 wijk by point in polygon (the gemeente from a 2022 polygon, mapped
+    to its 2023 gemeente; without a point, the DUO gemeentenummer when it is a gemeente of 2023)."""
+    points = rd_points(table["x_rd"], table["y_rd"])
+    by_point = point_in(points, all_2022, "gemeente_code")
+    by_number = duo_gemeente.where(duo_gemeente.isin(gemeenten), "")
+    table = table.assign(gemeente_code=by_point.where(by_point != "", by_number))
+    wijk = point_in(points, wijken, "area_code")
+    placed = (wijk != "") & (wijk.str[2:6] == table["gemeente_code"].str[2:])
+    return table.assign(wijk_code=wijk.where(placed, ""), placement=np.where(placed, "point_in_polygon", "unplaced"))
+
+
+def bag_points(current: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The BAG point (November 2024) of every primary-school vestiging, in WGS84 and RD (0.1 m)."""
+    bag = current["bag_2024"].drop_duplicates("vestigingscode").set_index("vestigingscode")
+    to_rd = Transformer.from_crs("EPSG:4326", RD_CRS, always_xy=True)
+    east, north = to_rd.transform(bag["lon"].to_numpy(), bag["lat"].to_numpy())
+    return pd.DataFrame({"lat": bag["lat"].map(lambda v: f"{v:.7f}"), "lon": bag["lon"].map(lambda v: f"{v:.7f}"),
+                         "x_rd": [f"{v:.1f}" for v in east], "y_rd": [f"{v:.1f}" for v in north]}, index=bag.index)
+
+
+def national_schools(lists: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame], wijken, all_2022,
+                     gemeenten: set[str]) -> pd.DataFrame:
+    """Every vestiging with a CBS achterstandsscore 2019: attributes as :func:`select_schools`, the BAG point of
+    November 2024 where the vestiging still exists, else the OSM geocode of the DUO 2020 address; placed in a
+    gemeente and a 2023 wijk; the analysts' location tables of the shipped gemeenten applied."""
+    scored = lists["scores"]
+    attributes = pd.concat([lists["duo_2020"], lists["duo_2017"], lists["eindtoets_2018_2019"]])
+    attributes = attributes.drop_duplicates("brin_vestiging").drop(columns=["soort_po"])
+    eind = lists["eindtoets_2018_2019"].set_index("brin_vestiging")
+    schools = scored[["brin_vestiging"]].merge(attributes, on="brin_vestiging", how="left").fillna("")
+    schools["vestigingsnummer"] = schools["brin_vestiging"].str[4:]
+    schools["soort_po"] = schools["brin_vestiging"].map(eind["soort_po"]).fillna("bo")
+    schools["in_duo_2020"] = schools["brin_vestiging"].isin(lists["duo_2020"]["brin_vestiging"]).map({True: "true", False: "false"})
+    source = pd.Series("", index=schools.index)
+    for name in ("duo_2017", "eindtoets_2018_2019", "duo_2020"):
+        source = source.where(~schools["brin_vestiging"].isin(lists[name]["brin_vestiging"]), name)
+    schools["source_list"] = source
+    bag = bag_points(current)
+    osm = lists["geocoded"].drop_duplicates("brin_vestiging").set_index("brin_vestiging")
+    to_rd = Transformer.from_crs("EPSG:4326", RD_CRS, always_xy=True)
+    rows = []
+    for code in schools["brin_vestiging"]:
+        if code in bag.index:
+            rows.append({**bag.loc[code].to_dict(), "coordinates": "BAG 2024-11-22"})
+        elif code in osm.index:
+            east, north = to_rd.transform(float(osm.at[code, "lon"]), float(osm.at[code, "lat"]))
+            rows.append({"lat": osm.at[code, "lat"], "lon": osm.at[code, "lon"], "x_rd": f"{east:.1f}",
+                         "y_rd": f"{north:.1f}", "coordinates": "OSM Nominatim (DUO-adres 2020)"})
+        else:
+            rows.append({"lat": "", "lon": "", "x_rd": "", "y_rd": "", "coordinates": ""})
+    schools = pd.concat([schools, pd.DataFrame(rows, index=schools.index)], axis=1)
+    schools = schools.merge(scored.rename(columns=SCORE_COLUMNS), on="brin_vestiging")
+    duo_gemeente = "GM" + schools["gemeentenummer"].str.zfill(4)
+    schools = place_nationally(schools, wijken, all_2022, duo_gemeente, gemeenten)
+    for gm in GEMEENTEN:  # the analysts' evidence for schools without a usable point
+        overrides = read_str_csv(REPO_ROOT / gm.overrides).set_index("brin_vestiging")
+        hit = schools["brin_vestiging"].isin(overrides.index) & (schools["placement"] != "point_in_polygon")
+        schools.loc[hit, "wijk_code"] = schools.loc[hit, "brin_vestiging"].map(overrides["wijk_code"])
+        schools.loc[hit, "gemeente_code"] = gm.gm_code
+        schools.loc[hit, "placement"] = "override"
+    return schools[NATIONAL_SCHOOL_COLUMNS].sort_values("brin_vestiging", ignore_index=True)
+
+
+def national_vestigingen(current: dict[str, pd.DataFrame], wijken, all_2022, gemeenten: set[str]) -> pd.DataFrame:
+    """Every current primary-school vestiging: the DUO 2026 list (board, address) with its BAG point of
+    November 2024, plus the BAG points of vestigingen that left the list between 2024 and 2026; placed in a
+    gemeente (DUO 2026 GEMEENTENUMMER, else by point) and a 2023 wijk by point in polygon."""
+    duo = current["duo_2026"].set_index("VESTIGINGSCODE")
+    bag = current["bag_2024"].drop_duplicates("vestigingscode").set_index("vestigingscode")
+    points = bag_points(current)
+    rows = []
+    for code in sorted(set(duo.index) | set(bag.index)):
+        listed, located = code in duo.index, code in bag.index
+        entry = duo.loc[code] if listed else None
+        place = bag.loc[code] if located else None
+        rows.append({
+            "brin_vestiging": code,
+            "name": place["naam"] if located else entry["VESTIGINGSNAAM"],
+            "soort": place["type"] if located else "basisschool",
+            "bevoegd_gezag_nummer": entry["BEVOEGD GEZAG NUMMER"] if listed else "",
+            "denominatie": (place["denominatie"] or "") if located else entry["DENOMINATIE"],
+            "street": place["straat"] if located else entry["STRAATNAAM"],
+            "house_number": house_number(place) if located else entry["HUISNUMMER-TOEVOEGING"],
+            "postcode": format_postcode(place["postcode"] if located else entry["POSTCODE"]),
+            "plaats": str(place["plaats"]).upper() if located else entry["PLAATSNAAM"],
+            "in_duo_2026": "true" if listed else "false",
+            **(points.loc[code].to_dict() if located else {"lat": "", "lon": "", "x_rd": "", "y_rd": ""}),
+            "duo_gemeente": "GM" + entry["GEMEENTENUMMER"] if listed else "",
+        })
+    table = pd.DataFrame(rows)
+    # DUO's own gemeente first (the school's address as DUO registers it), then the point
+    placed = place_nationally(table, wijken, all_2022, table["duo_gemeente"], gemeenten)
+    listed_gemeente = table["duo_gemeente"].where(table["duo_gemeente"].isin(gemeenten), "")
+    placed["gemeente_code"] = listed_gemeente.where(listed_gemeente != "", placed["gemeente_code"])
+    inside = placed["wijk_code"].str[2:6] == placed["gemeente_code"].str[2:]
+    placed["wijk_code"] = placed["wijk_code"].where(inside, "")
+    placed["placement"] = np.where(placed["wijk_code"] != "", "point_in_polygon", "unplaced")
+    return placed[NATIONAL_VESTIGING_COLUMNS]
+
+
+def national_besturen(paths: dict[str, Path]) -> pd.DataFrame:
+    """DUO's bevoegde gezagen of primary schools: number and current name (besturenlijst)."""
+    boards = read_str_csv(paths["besturen"])
+    boards = boards[boards["herkomst"] == "besturenlijst"]
+    table = pd.DataFrame({"bevoegd_gezag_nummer": boards["bevoegd_gezag"].str.strip(), "naam": boards["naam"].str.strip(),
+                          "kvk_nummer": boards["kvk"].str.strip()})
+    if table["bevoegd_gezag_nummer"].duplicated().any():
+        sys.exit("error: duplicate bevoegd gezag number in the board list")
+    return table.sort_values("bevoegd_gezag_nummer", key=lambda s: s.astype(int), ignore_index=True)
+
+
+def build_national(paths: dict[str, Path], lists: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame]) -> None:
+    """Write data/nl/: the national extracts `aandacht init` cuts a gemeente's project from (data/README.md)."""
+    out = NATIONAL_DIR
+    kwb = national_kwb_2023(paths)
+    registry = national_registry(kwb, paths)
+    wijken, all_2022 = national_wijken(paths, registry)
+    gemeenten = set(registry.loc[registry["level"] == "gemeente", "area_code"])
+    schools = national_schools(lists, current, wijken, all_2022, gemeenten)
+    vestigingen = national_vestigingen(current, wijken, all_2022, gemeenten)
+    counts = {
+        "gebieden.csv.gz": write_gz_csv(registry, out / "gebieden.csv.gz"),
+        "kwb-2023.csv.gz": write_gz_csv(kwb, out / "kwb-2023.csv.gz"),
+        "kwb-2022.csv.gz": write_gz_csv(national_kwb_2022(paths), out / "kwb-2022.csv.gz"),
+        "wijken-2022.geojson.gz": write_gz_geojson(wijken, out / "wijken-2022.geojson.gz"),
+        "scholen-2019.csv.gz": write_gz_csv(schools, out / "scholen-2019.csv.gz"),
+        "vestigingen.csv.gz": write_gz_csv(vestigingen, out / "vestigingen.csv.gz"),
+        "besturen.csv.gz": write_gz_csv(national_besturen(paths), out / "besturen.csv.gz"),
+    }
+    for sheet, name in SCHOOLWEGING_SHEETS.items():
+        counts[name + ".gz"] = write_gz_csv(read_sheet(paths["schoolweging"], sheet), out / (name + ".gz"))
+    counts["leerresultaten.csv.gz"] = write_gz_csv(read_sheet(paths["leerresultaten"], "Data"), out / "leerresultaten.csv.gz")
+    print("NL -> data/nl/")
+    for name, rows in counts.items():
+        print(f"  {name:<44} {rows:>6} rows  {(out / name).stat().st_size:>9,} bytes")
+    lacking = sorted(set(registry.loc[registry["level"] == "wijk", "area_code"]) - set(wijken["area_code"]))
+    print(f"  wijken of KWB 2023 without a 2022 polygon: {len(lacking)} in "
+          + ", ".join(f"{g} ({n})" for g, n in pd.Series([c[:6].replace('WK', 'GM') for c in lacking]).value_counts().items()))
+    for what, table in (("scored schools", schools), ("current vestigingen", vestigingen)):
+        unplaced = table[table["placement"] == "unplaced"]
+        print(f"  {what}: {len(table)}, placed {len(table) - len(unplaced)}, unplaced {len(unplaced)} "
+              f"(no gemeente {int((unplaced['gemeente_code'] == '').sum())})")
+
+
 def main() -> None:
     """Build all outputs for all gemeenten."""
     args = parse_args()
@@ -585,6 +862,7 @@ def main() -> None:
     current = load_current_lists(paths)
     for gm in GEMEENTEN:
         build_gemeente(paths, lists, current, gm)
+    build_national(paths, lists, current)
 
 
 if __name__ == "__main__":

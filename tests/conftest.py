@@ -57,3 +57,26 @@ def method(**overrides) -> Method:
     base = {"treatment": {"enabled": False}}
     base.update(overrides)
     return Method.model_validate(base)
+
+
+@pytest.fixture(scope="session")
+def round_folders(tmp_path_factory):
+    """Two herijking rounds of the embedded Leeuwarden data, written exactly as ``aandacht herijking``
+    writes them (tables, maps, report): 2024 with a different policy (6 aandachtsgebieden, 8 Plus-IKC's),
+    2026 with the shipped config continuing from 2024. Returns the rounds folder."""
+    from aandacht.archive.manifest import build_manifest
+    from aandacht.archive.output import write_folder
+    from aandacht.present.round_folder import earlier_rounds, round_writers, visual_writers
+    from aandacht.rounds.herijking import run_herijking
+
+    rounds = tmp_path_factory.mktemp("rounds")
+    config = load_config(default_config_path())
+    old = config.model_copy(update={"designation": config.designation.model_copy(update={"top_k": 6}),
+                                    "selection": config.selection.model_copy(update={"count": 8})})
+    for year, cfg, previous in ((2024, old, None), (2026, config, rounds / "2024")):
+        result = run_herijking(cfg, year, previous)
+        manifest = build_manifest(cfg, "herijking", {"round": year, "previous": str(previous) if previous else None})
+        history = earlier_rounds(rounds, year, cfg.gemeente.code)
+        write_folder(rounds / str(year), round_writers(result) | visual_writers(result, manifest, history=history),
+                     manifest, force=False)
+    return rounds

@@ -95,7 +95,7 @@ def test_paths_must_stay_in_the_project(tmp_path, raw_config):
     (tmp_path / "configs").mkdir()
     raw_config["areas"]["registry"] = "../data/areas.csv"  # inside: the project is the folder holding configs/
     raw_config["areas"]["geometry"] = None
-    raw_config["ikc"]["boards"] = None
+    raw_config["ikc"]["boards"] = raw_config["ikc"]["board_names"] = None
     for spec in raw_config["inputs"].values():
         spec.update({key: None for key in ("locations", "schools", "ovt_locations") if key in spec}, path="../data/x.csv")
     config = load_config(write(tmp_path / "configs", raw_config))

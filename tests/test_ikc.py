@@ -43,8 +43,13 @@ def test_embedded_registry_has_every_school_and_sbo_flag():
     registry = load_registry(config.areas.registry, config.areas.geometry)
     ikcs = load_ikcs(config, registry)
     assert len(ikcs.table) == 50
-    assert ikcs.table["bevoegd_gezag"].str.startswith("bevoegd gezag ").all()  # the shipped board table is empty
-    assert any("15WI00" in note for note in ikcs.notes)  # the unplaced schools are reported
+    # configs/school_boards.csv names the boards of the DUO besturenlijst, then DUO's list itself (ikc.board_names);
+    # only 42604 (in the eindtoets list 2018-2019, not in DUO's list of 2026) keeps its number
+    assert ikcs.table.at["16NS00", "bevoegd_gezag"] == "Stichting Proloog Primair Openbaar Onderwijs Leeuwarden"
+    assert ikcs.table.at["15WI00", "bevoegd_gezag"] == "Stichting Proloog Primair Openbaar Onderwijs Leeuwarden"
+    unnamed = ikcs.table.loc[ikcs.table["bevoegd_gezag"].str.startswith("bevoegd gezag "), "bevoegd_gezag"]
+    assert list(unnamed) == ["bevoegd gezag 42604"]
+    assert (ikcs.table["wijk_code"] != "").all()  # 15WI00 and 16ET00 placed with the public evidence
 
 
 def test_buurt_of_another_wijk_is_an_error(tmp_path):

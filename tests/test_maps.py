@@ -1,5 +1,7 @@
-"""Maps: artists (title, legend, source line, labels), file size and content, classes,
-city zoom, optional overlays, and the ``aandacht map`` command."""
+"""Maps: what an alderman reads on them (title with the round, legend, sources with years, every
+gebied and Plus-IKC labelled without overlap, readable sizes, orientation, the reason an area has no
+score), the classes, the city zoom, the probability and change maps, and the ``aandacht map`` command
+(from a config, from result tables, and from a round folder)."""
 
 from __future__ import annotations
 
@@ -20,31 +22,39 @@ from click.testing import CliRunner
 from aandacht.cli import main
 from aandacht.config import MapOptions, load_config
 from aandacht.errors import ConfigError, DataError
+from aandacht.inputs.reading import read_csv_nl
+from aandacht.present.cartography import overlaps
 from aandacht.present.maps import (
+    LABEL_GIDS,
     SIZES,
+    Rendered,
     change_map,
     class_labels,
     classify,
     dense_extent,
     domain_maps,
+    indicator_maps,
     map_frame,
     probability_map,
     save_figure,
     score_map,
 )
 from aandacht.present.overlays import make_overlays, read_overlays
+from aandacht.present.round_folder import read_round_overlays
 from aandacht.resources import default_config_path
 from aandacht.scoring.run import run_score
 
 GEBIEDEN = pd.DataFrame({
-    "gebied": ["Heechterp-Skieringen", "Vrijheidswijk en Bilgaard", "Vrijheidswijk en Bilgaard", "Oud-Oost"],
-    "area_code": ["WK008050", "WK008061", "WK008060", "WK008020"],
+    "gebied": ["Heechterp-Skieringen", "Vrijheidswijk en Bilgaard", "Vrijheidswijk en Bilgaard", "Oud-Oost",
+               "Nijlân & De Zwette"],
+    "area_code": ["WK008050", "WK008061", "WK008060", "WK008020", "WK008041"],
 })
 IKCS = pd.DataFrame({
     "name": ["IKC A", "IKC B", "IKC C", "IKC D"],
     "x_rd": [184100.0, 183300.0, 183600.0, 183000.0],
     "y_rd": [580300.0, 581900.0, 580700.0, 577000.0],
     "status": ["plus-ikc", "plus-ikc", "candidate", "other"],
+    "area_code": ["WK008050", "WK008060", "WK008020", "WK008040"],
 })
 
 
@@ -56,10 +66,16 @@ def run():
 @pytest.fixture(scope="module")
 def overlays(run):
     known = set(run.matrix.areas.index)
-    robustness = pd.DataFrame({"area_code": list(known), "p_designated": np.linspace(0, 1, len(known))})
+    robustness = pd.DataFrame({"area_code": sorted(known), "p_designated": np.linspace(0, 1, len(known))})
     changes = pd.DataFrame({"area_code": ["WK008050", "WK008060", "WK008011"], "change": ["stayed", "entered", "left"]})
     return make_overlays(known, gebieden=GEBIEDEN, ikcs=IKCS, robustness=robustness, changes=changes,
-                         demonstration=["gebieden", "ikcs"])
+                         demonstration=["gebieden", "ikcs"], round_year=2026, previous_year=2024)
+
+
+@pytest.fixture(scope="module")
+def round_frame(run, round_folders):
+    overlays, _ = read_round_overlays(round_folders / "2026", set(run.matrix.areas.index))
+    return map_frame(run, overlays)
 
 
 def _texts(fig, gid):
@@ -67,49 +83,98 @@ def _texts(fig, gid):
 
 
 def _legend_labels(fig):
-    return [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    return [" ".join(t.get_text().split()) for legend in fig.legends for t in legend.get_texts()]
 
 
-def test_score_map_holds_title_legend_source_and_one_label_per_gebied(run, overlays):
+def test_score_map_names_the_round_the_index_and_every_source_with_its_year(run, overlays):
     fig = score_map(map_frame(run, overlays), "a4")
-    assert [t.get_text() for t in _texts(fig, "title")] == ["Kansenindex kinderen"]
+    assert [t.get_text() for t in _texts(fig, "title")] == ["Aandachtsscore per wijk"]
+    assert "herijking 2026 (ten opzichte van 2024)" in _texts(fig, "subtitle")[0].get_text()
+    assert "100 = meeste aandacht nodig" in _texts(fig, "subtitle")[0].get_text()
     source = " ".join(_texts(fig, "source")[0].get_text().split())
-    assert source.startswith("Bron: CBS/Kadaster (CC BY 4.0)") and "OpenStreetMap-bijdragers (ODbL)" in source
-    assert "Kaart gemaakt op" in source
-    labels = sorted(t.get_text() for t in _texts(fig, "gebied-label"))
-    assert labels == sorted(set(GEBIEDEN["gebied"]))
+    assert "CBS Kerncijfers wijken en buurten 2023 en 2022" in source
+    assert "CBS achterstandsscores basisscholen 2019" in source  # the school figures are from 2019, not 2023
+    assert "OpenStreetMap-bijdragers (ODbL)" in source and "Kaart gemaakt op" in source
+    assert "gemeentegrenzen CBS/Kadaster 2022" in source and "plaatsnamen Kadaster BAG" in source
+    assert "DEMONSTRATIEGEGEVENS" in _texts(fig, "demonstration")[0].get_text()
+
+
+def test_score_map_labels_every_gebied_and_numbers_every_plus_ikc_without_overlap(run, overlays):
+    fig = score_map(map_frame(run, overlays), "a4")
+    labels = {t.get_text() for t in _texts(fig, "gebied-label")}
+    assert labels == set(GEBIEDEN["gebied"])
+    assert sorted(t.get_text() for t in _texts(fig, "ikc-label")) == ["1", "2", "3"]  # two Plus-IKC's, one candidate
+    key = [t.get_text() for t in _texts(fig, "ikc-key")]
+    assert "Plus-IKC's" in key and "1 IKC A (Heechterp-Skieringen)" in key
+    assert "3 IKC C (Oud-Oost)" in key
+    assert overlaps(fig, LABEL_GIDS) == []
+    assert min(t.get_fontsize() for gid in LABEL_GIDS for t in _texts(fig, gid)) >= 7  # readable at A4
+
+
+def test_gebied_reaching_into_the_zoom_is_named_there_too(run, overlays):
+    fig = score_map(map_frame(run, overlays), "a4")
+    inset = next(ax for ax in fig.axes if ax.get_title(loc="left").startswith("Uitsnede"))
+    assert inset.get_title(loc="left") == "Uitsnede Leeuwarden"  # named after the largest kern in the box
+    named_in_zoom = {t.get_text() for t in inset.texts if t.get_gid() == "gebied-label"}
+    assert "Nijlân & De Zwette" in named_in_zoom and "Heechterp-Skieringen" in named_in_zoom
+
+
+def test_legend_says_why_an_area_has_no_score_and_markers_contrast(run, overlays):
+    fig = score_map(map_frame(run, overlays), "a4")
     legend = _legend_labels(fig)
     assert len([label for label in legend if "\u2013" in label]) == 5  # five classes
-    assert "geen gegevens (1 wijk)" in legend  # Middelsee is not scored
-    assert {"aandachtsgebied", "Plus-IKC (2)", "kandidaat Plus-IKC (1)", "overige IKC / school (1)"} <= set(legend)
-    assert "DEMONSTRATIEGEGEVENS" in _texts(fig, "demonstration")[0].get_text()
-    assert [t.get_text() for t in _texts(fig, "ikc-label")] == ["IKC A", "IKC B"]
+    assert "niet gescoord: te weinig huishoudens met kinderen (1 wijk)" in legend  # Middelsee, not "geen gegevens"
+    assert {"aandachtsgebied", "Plus-IKC (2)", "komt in aanmerking, niet gekozen (1)", "overig IKC of school (1)"} <= set(legend)
+    stars = [c for ax in fig.axes for c in ax.collections if c.get_gid() == "ikc-plus-ikc"]
+    assert stars and all(np.allclose(c.get_facecolor()[0][:3], 1.0) for c in stars)  # white stars with a dark edge
+    assert all(np.all(c.get_edgecolor()[0][:3] < 0.2) for c in stars)
     hatched = [c for ax in fig.axes for c in ax.collections if c.get_hatch()]
     assert hatched, "the area without a score is drawn hatched, not in a class colour"
+
+
+def test_orientation_neighbours_and_place_names(run):
+    fig = score_map(map_frame(run), "a4")
+    neighbours = {t.get_text() for t in _texts(fig, "neighbour-label")}
+    assert {"Tytsjerksteradiel", "Súdwest-Fryslân"} <= neighbours  # official spelling, not ASCII
+    places = {t.get_text() for t in _texts(fig, "place-label")}
+    assert {"Stiens", "Grou"} <= places  # the large kernen of the gemeente outside the city zoom
+    assert overlaps(fig, LABEL_GIDS) == []
 
 
 def test_without_overlays_labels_top_ranked_and_draws_schools(run):
     frame = map_frame(run)
     fig = score_map(frame, "slide")
     labels = [t.get_text() for t in _texts(fig, "rank-label")]
-    assert len(labels) == frame.options.label_top
-    assert labels[0].startswith("1. ")
+    assert len(labels) == frame.options.label_top and labels[0].startswith("1. ")
     assert not _texts(fig, "demonstration")
-    schools = [label for label in _legend_labels(fig) if label.startswith("overige IKC / school")]
-    assert schools == ["overige IKC / school (45)\n5 zonder coördinaten niet getoond"]  # 50 schools, 45 with coordinates
+    schools = [label for label in _legend_labels(fig) if label.startswith("overig IKC of school")]
+    assert schools == ["overig IKC of school (45); 5 zonder locatie niet getoond"]  # 50 schools, 45 with coordinates
+    assert overlaps(fig, LABEL_GIDS) == []
 
 
 @pytest.mark.parametrize("size", ["a4", "slide"])
 def test_png_has_expected_pixel_size_and_is_not_blank(run, tmp_path, size):
     fig = score_map(map_frame(run), size)
     png, pdf = tmp_path / "kaart.png", tmp_path / "kaart.pdf"
-    save_figure(fig, png, 40)
+    Rendered(fig, 40).write(png)
     save_figure(fig, pdf, 40)
     image = matplotlib.image.imread(png)
     width, height = SIZES[size]
-    assert image.shape[:2] == (int(height * 40), int(width * 40))  # matplotlib truncates
+    assert abs(image.shape[0] - height * 40) <= 1 and abs(image.shape[1] - width * 40) <= 1
     assert image[..., :3].std() > 0.1
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("draw", [score_map, domain_maps, indicator_maps])
+def test_legend_fits_on_the_page(run, overlays, draw):
+    for size in ("a4", "slide"):
+        fig = draw(map_frame(run, overlays), size)
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        items = [*fig.legends, *[ax.get_legend() for ax in fig.axes if ax.get_legend()]]
+        for item in [*items, *_texts(fig, "ikc-key"), *_texts(fig, "subtitle"), *_texts(fig, "source")]:
+            box = item.get_window_extent(renderer)
+            assert box.x1 <= fig.bbox.x1 + 1 and box.y0 >= fig.bbox.y0 - 1, (size, item)
 
 
 def test_city_zoom_is_computed_from_the_dense_areas(run):
@@ -127,6 +192,10 @@ def test_classes_quantiles_fisher_jenks_and_fixed():
     values = pd.Series([1.0, 2.0, 3.0, 4.0, 10.0, 11.0, np.nan, 12.0, 30.0, 31.0])
     bins, classes = classify(values, MapOptions(classes="quantiles", k=3))
     assert classes[6] == -1 and len(bins) == 3 and bins[-1] == 31.0
+    mapclassify = pytest.importorskip("mapclassify")
+    present = values.dropna().to_numpy()
+    reference = mapclassify.Quantiles(present, k=3)
+    assert np.allclose(bins, reference.bins) and list(classes[values.notna()]) == list(reference.yb)
     bins, classes = classify(values, MapOptions(classes="fisher_jenks", k=3))
     assert list(bins) == [4.0, 12.0, 31.0]
     bins, classes = classify(values, MapOptions(classes="fixed", breaks=[5, 20, 40]))
@@ -141,18 +210,44 @@ def test_fixed_classes_need_increasing_breaks():
         MapOptions(classes="fixed", breaks=[10, 5])
 
 
-def test_probability_change_and_domain_maps(run, overlays):
+def test_probability_map_has_classes_and_prints_the_doubtful_percentages(run, overlays):
     frame = map_frame(run, overlays)
     fig = probability_map(frame, "a4")
     assert [t.get_text() for t in _texts(fig, "title")] == ["Kans op aanwijzing als aandachtsgebied"]
-    assert {"0\u201320%", "80\u2013100%"} <= set(_legend_labels(fig))
-    fig = change_map(frame, "a4")
+    legend = set(_legend_labels(fig))
+    assert {"(vrijwel) nooit: minder dan 5%", "soms: 5 tot 50%", "vaak: 50 tot 95%", "(vrijwel) altijd: 95% of meer"} <= legend
+    p = overlays.robustness.set_index("area_code")["p_designated"]
+    doubtful = p[(p >= 0.05) & (p < 0.95)]
+    printed = " ".join(t.get_text() for gid in ("gebied-label", "chance-label", "rank-label") for t in _texts(fig, gid))
+    for code, value in doubtful.items():
+        assert f"{100 * value:.0f}%" in printed, code
+    assert overlaps(fig, LABEL_GIDS) == []
+
+
+def test_change_map_names_both_rounds_and_the_plus_ikc_changes(round_frame):
+    fig = change_map(round_frame, "a4")
+    assert [t.get_text() for t in _texts(fig, "title")] == ["Wat veranderde: 2024 \u2192 2026"]
     legend = _legend_labels(fig)
-    assert {"nieuw aandachtsgebied (1)", "blijft aandachtsgebied (1)", "niet langer aandachtsgebied (1)",
-            "geen aandachtsgebied (19)"} <= set(legend)
+    assert any(label.startswith("nieuw aandachtsgebied (") for label in legend)
+    assert any(label.startswith("blijft Plus-IKC (") for label in legend)  # the 2024 Plus-IKC's continue
+    key = [t.get_text() for t in _texts(fig, "ikc-key")]
+    assert "Blijft Plus-IKC" in key
+    assert overlaps(fig, LABEL_GIDS) == []
+
+
+def test_domain_maps_share_one_classed_scale_and_outline_the_gebieden(run, overlays):
+    frame = map_frame(run, overlays)
     fig = domain_maps(frame, "a4")
-    panel_titles = {ax.get_title(loc="left") for ax in fig.axes}
-    assert {"Onderwijsachterstanden", "Armoede en inkomen", "Jeugdhulp", "Gezinssituatie en wonen"} <= panel_titles
+    titles = {ax.get_title(loc="left") for ax in fig.axes}
+    assert {"Onderwijsachterstanden (weegt 25%)", "Jeugdhulp (weegt 25%)"} <= titles
+    assert len(fig.legends) == 1  # one legend for all panels
+    legend = _legend_labels(fig)
+    assert legend[:5] == ["0 \u2013 20", "20 \u2013 40", "40 \u2013 60", "60 \u2013 80", "80 \u2013 100"]
+    assert "geen cijfer (bijvoorbeeld geen school in de wijk)" in legend  # wijken without a school
+    outlines = [c for ax in fig.axes for c in ax.collections if c.get_gid() == "gebied-outline"]
+    assert len(outlines) >= 2 * 4 * len(set(GEBIEDEN["gebied"]))  # casing and line, every panel, every gebied
+    fig = indicator_maps(frame, "a4")
+    assert len([ax for ax in fig.axes if ax.get_legend() is not None]) == len(frame.config.framework.indicators)
 
 
 def test_overlay_tables_are_checked(run, tmp_path):
@@ -168,6 +263,22 @@ def test_overlay_tables_are_checked(run, tmp_path):
     assert read_overlays(known, robustness=path).demonstration == ["robustness"]
 
 
+def test_the_round_files_go_back_in_as_written(run, round_folders):
+    folder = round_folders / "2026"
+    known = set(run.matrix.areas.index)
+    overlays = read_overlays(known, gebieden=folder / "aandachtsgebieden.csv", ikcs=folder / "ikcs.csv",
+                             robustness=folder / "robuustheid.csv", changes=folder / "wijzigingen_wijken.csv")
+    wijken = read_csv_nl(folder / "wijken.csv")
+    assert set(overlays.gebieden["area_code"]) == set(wijken.loc[wijken["aangewezen"], "area_code"])
+    ikcs = read_csv_nl(folder / "ikcs.csv")
+    assert (overlays.ikcs["status"] == "plus-ikc").sum() == ikcs["plus_ikc"].sum() == 9
+    assert overlays.ikcs["x_rd"].isna().sum() == 5  # kept and listed, not drawn
+    assert set(overlays.changes["change"]) <= {"entered", "left", "stayed"}
+    from_folder, constraints = read_round_overlays(folder, known)
+    assert (from_folder.round_year, from_folder.previous_year) == (2026, 2024)
+    assert sorted(from_folder.history["year"].unique()) == [2024, 2026] and constraints is not None
+
+
 def test_map_command_writes_files(tmp_path):
     out = tmp_path / "kaarten"
     result = CliRunner().invoke(main, ["map", "--out", str(out), "--format", "png", "--size", "slide", "--dpi", "30"])
@@ -175,7 +286,25 @@ def test_map_command_writes_files(tmp_path):
     names = {p.name for p in out.iterdir()}
     assert {"kaart-score.png", "kaart-domeinen.png", "kaart-indicatoren.png", "manifest.json"} == names
     image = matplotlib.image.imread(out / "kaart-score.png")
-    assert image.shape[:2] == (int(7.5 * 30), int(13.333 * 30))
+    assert abs(image.shape[0] - 7.5 * 30) <= 1 and abs(image.shape[1] - 13.333 * 30) <= 1
+
+
+def test_map_command_draws_a_round_folder(tmp_path, round_folders):
+    folder = round_folders / "2026"
+    out = tmp_path / "uit-ronde"
+    result = CliRunner().invoke(main, ["map", "--round-dir", str(folder), "--out", str(out), "--format", "png",
+                                       "--dpi", "30"])
+    assert result.exit_code == 0, result.output
+    assert {"kaart-score.png", "kaart-kans.png", "kaart-verandering.png"} <= {p.name for p in out.iterdir()}
+    result = CliRunner().invoke(main, ["map", "--gebieden", str(folder / "aandachtsgebieden.csv"), "--ikcs",
+                                       str(folder / "ikcs.csv"), "--out", str(tmp_path / "tabellen"), "--format", "png",
+                                       "--dpi", "30"])
+    assert result.exit_code == 0, result.output  # the round's own files are accepted as written
+    result = CliRunner().invoke(main, ["map", "--round-dir", str(folder), "--gebieden", str(folder / "aandachtsgebieden.csv"),
+                                       "--out", str(tmp_path / "c")])
+    assert result.exit_code == 2 and "leave out --gebieden" in result.output and not (tmp_path / "c").exists()
+    result = CliRunner().invoke(main, ["map", "--round-dir", str(tmp_path), "--out", str(tmp_path / "d")])
+    assert result.exit_code == 2 and "no manifest" in result.output
 
 
 def test_map_command_bad_input_is_one_line_error(tmp_path):
@@ -194,7 +323,7 @@ def test_map_command_bad_input_is_one_line_error(tmp_path):
 
 def test_cli_import_does_not_load_plotting_libraries():
     code = ("import sys, aandacht.cli; "
-            "print(sorted(m for m in ('matplotlib', 'mapclassify', 'adjustText', 'jinja2', 'weasyprint', 'geopandas') "
+            "print(sorted(m for m in ('matplotlib', 'mapclassify', 'jinja2', 'weasyprint', 'geopandas') "
             "if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"

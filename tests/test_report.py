@@ -1,5 +1,7 @@
-"""The Dutch report: HTML structure, embedded images, optional blocks, small-count
-suppression, and the PDF (page count, one-page summary)."""
+"""The Dutch report: page 1 is the bestuurlijke samenvatting and fits on page 1, everything meant for
+the overleg is Dutch (no English words, no decimal points), profiles in rank order, the trend over the
+rounds, small counts suppressed, words never broken mid-word in the PDF, and the report command (from a
+round folder; alone it says in one line which command makes a report)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import dataclasses
 import html
 import io
 import re
+import shutil
 from html.parser import HTMLParser
 
 import matplotlib
@@ -24,36 +27,44 @@ from aandacht.cli import main
 from aandacht.config import ReportOptions, load_config
 from aandacht.present.maps import map_frame
 from aandacht.present.overlays import make_overlays
-from aandacht.present.report import SECTIONS, ReportData, drivers, render_html, suppress
+from aandacht.present.report import ReportData, drivers, render_html, suppress
 from aandacht.resources import default_config_path
 from aandacht.scoring.run import run_score
 
 GEBIEDEN = pd.DataFrame({
-    "gebied": ["Heechterp-Skieringen", "Vrijheidswijk en Bilgaard", "Vrijheidswijk en Bilgaard"],
-    "area_code": ["WK008050", "WK008061", "WK008060"],
+    "gebied": ["Vrijheidswijk en Bilgaard", "Vrijheidswijk en Bilgaard", "Heechterp-Skieringen"],
+    "area_code": ["WK008061", "WK008060", "WK008050"],
 })
 IKCS = pd.DataFrame({
     "name": ["IKC Noord", "IKC Oost", "IKC West"], "x_rd": [184100.0, 183300.0, 182000.0],
     "y_rd": [580300.0, 581900.0, 580000.0], "status": ["plus-ikc", "candidate", "other"],
-    "area_code": ["WK008050", "WK008061", "WK008030"], "need": ["3,2", "1,5", ""],
-    "reason": ["hoogste behoefte", "net onder de drempel", ""],
+    "area_code": ["WK008061", "WK008060", "WK008030"], "bestuur": ["Stichting Noord", "Stichting Oost", ""],
+    "need": ["3,2", "1,5", ""], "reason": ["", "net onder de drempel", ""],
 })
+# Words that show English crept into the Dutch report (wording of code, loaders or libraries).
+ENGLISH = {"the", "and", "with", "none", "true", "false", "nan", "treatment", "weights", "weight", "nodes",
+           "designation", "changes", "shrinkage", "toward", "action", "skew", "before", "after", "not", "rank",
+           "candidate", "other", "entered", "left", "stayed", "empirical", "missing", "suppressed", "applicable",
+           "collected", "unknown", "driver", "drivers", "drijvers", "kandidaat", "yes", "regions", "variables",
+           "schools", "placed", "could", "note", "notes"}
 
 
 class Parsed(HTMLParser):
-    """Collect section ids, headings, image sources, links, profile names and count cells."""
+    """Section ids, image sources, links, profile names, count cells, and the visible text outside
+    <code> and before the record of files and versions (B.6)."""
 
-    def __init__(self, html: str):
+    def __init__(self, text: str):
         super().__init__()
-        self.sections, self.images, self.links, self.profiles, self.counts = [], [], [], [], []
-        self._in_count = False
-        self._text = []
-        self.feed(html)
+        self.sections, self.images, self.links, self.profiles, self.counts, self.words = [], [], [], [], [], []
+        self._in_count, self._code, self._hidden, self._record, self._text = False, 0, 0, False, []
+        self.feed(text)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "section":
             self.sections.append(attrs.get("id"))
+        self._hidden += tag in ("style", "title")
+        self._code += tag == "code"
         if tag == "img":
             self.images.append(attrs.get("src", ""))
         for key in ("href", "src"):
@@ -67,11 +78,20 @@ class Parsed(HTMLParser):
     def handle_data(self, data):
         if self._in_count:
             self._text.append(data)
+        self._record = self._record or "B.6 Vastlegging" in data  # file names, versions and hashes from here on
+        if not (self._code or self._hidden or self._record):
+            self.words.append(data)
 
     def handle_endtag(self, tag):
+        self._hidden -= tag in ("style", "title")
+        self._code -= tag == "code"
         if self._in_count and tag in ("td", "span"):
             self.counts.append("".join(self._text).strip())
             self._in_count = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(self.words).split())
 
 
 @pytest.fixture(scope="module")
@@ -94,36 +114,69 @@ def full_html(run):
     changes = pd.DataFrame({"area_code": ["WK008050", "WK008060", "WK008011"], "change": ["stayed", "entered", "left"],
                             "previous_rank": ["2", "", "4"], "previous_score": ["80,5", "", "60"]})
     overlays = make_overlays(known, gebieden=GEBIEDEN, ikcs=IKCS, robustness=robustness, changes=changes,
-                             demonstration=["gebieden"])
+                             demonstration=["gebieden"], round_year=2026, previous_year=2024)
     return render_html(_data(run, overlays, suppress_below=600))
 
 
 @pytest.fixture(scope="module")
-def plain_html(run):
-    return render_html(_data(run))
+def round_html(round_folders):
+    return (round_folders / "2026" / "rapport.html").read_text(encoding="utf-8")
 
 
-def test_report_has_every_section_and_every_designated_area(full_html):
-    parsed = Parsed(full_html)
-    assert parsed.sections == [key for key, _ in SECTIONS]
-    text = html.unescape(full_html)
-    for _, heading in SECTIONS:
-        assert heading in text
-    assert parsed.profiles == ["Heechterp-Skieringen", "Vrijheidswijk en Bilgaard"]
-    assert "DEMONSTRATIEGEGEVENS" in full_html
-    assert "IKC Noord" in full_html and "hoogste behoefte" in full_html  # Plus-IKC proposal
-    assert "nieuw aandachtsgebied" in full_html and "niet langer aandachtsgebied" in full_html
-    assert "(vorige ronde: rang 2, score 80,5)" in full_html  # trend in the profile of Heechterp
-    assert "nog niet beschikbaar" not in full_html.lower()  # every optional block is filled
+def test_page_one_is_the_bestuurlijke_samenvatting(round_html):
+    page_one = html.unescape(round_html.split('<section id="kaart">')[0])
+    assert "<h1>Herijking 2026 aandachtsgebieden Leeuwarden</h1>" in page_one
+    assert "ten opzichte van de herijking van 2024" in page_one
+    assert "Bestuurlijke samenvatting" in page_one and "Aandachtsgebieden (7)" in page_one
+    assert "Voorgestelde Plus-IKC's (9)" in page_one
+    assert "Stichting Proloog Primair Openbaar Onderwijs Leeuwarden" in page_one  # school boards by name
+    # 15WI00 De Plataanschool is placed (public evidence), so Heechterp-Skieringen has its Plus-IKC
+    assert "Aandachtsgebieden zonder Plus-IKC:" not in page_one and "De Plataanschool" in page_one
+    assert "Jeugdhulp telt zwaarder mee dan bedoeld (38,1% in plaats van 25%)" in page_one  # dominance, anchored
+    assert "ligt Binnenstad met 2,9% ver onder de middelste wijk (11,6%)" in page_one
+    assert "Wat veranderde sinds 2024" in page_one
+    for code in ("16NS00", "WK008050", "\u03a3", "dekking"):  # no BRIN codes, area codes, formulas, solver rows
+        assert code not in page_one
+
+
+def test_report_sections_profiles_in_rank_order_and_trend(round_html, round_folders):
+    parsed = Parsed(round_html)
+    assert parsed.sections == ["samenvatting", "kaart", "ranglijst", "kaarten", "profielen", "ontwikkeling", "plus-ikc",
+                               "bijlage-keuze", "verantwoording"]
+    wijken = pd.read_csv(round_folders / "2026" / "wijken.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    designated = wijken[wijken["aangewezen"]].sort_values("rang")
+    assert parsed.profiles == list(designated["gebied"])  # rank order
+    assert len(parsed.images) == 5  # score, domains, indicators, probability, change
+    text = html.unescape(round_html)
+    assert "rang 2024" in text and "rang 2026" in text and "score 2024" in text
+
+
+def test_everything_for_the_overleg_is_dutch(round_html, full_html):
+    for document in (round_html, full_html):
+        text = Parsed(document).text.replace("CC BY 4.0", "CC BY")  # the licence's name
+        words = {w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]+", text)}
+        assert not words & ENGLISH, sorted(words & ENGLISH)
+        assert not re.findall(r"(?<![\d.])\d+\.\d{1,2}(?![\d.])", text)  # decimal points: only the comma
+        assert not re.findall(r"\d %", text)  # Dutch percent: "12,5%"
+        assert "Plus-IKCs" not in text  # Plus-IKC's
 
 
 def test_report_embeds_its_images_and_needs_no_network(full_html):
     parsed = Parsed(full_html)
-    assert len(parsed.images) == 4  # score, domains, probability, change
+    assert len(parsed.images) == 5
     for source in parsed.images:
         assert source.startswith("data:image/png;base64,")
         assert base64.b64decode(source.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
     assert not [link for link in parsed.links if re.match(r"(https?:)?//", link)]
+
+
+def test_hand_tables_fill_the_report(full_html):
+    text = html.unescape(full_html)
+    assert "DEMONSTRATIEGEGEVENS" in full_html
+    assert "IKC Noord" in text and "Stichting Noord" in text and "net onder de drempel" in text
+    assert "Nieuw aandachtsgebied: Bilgaard & Havankpark e.o." in text and "Niet langer aandachtsgebied: Potmargezone" in text
+    assert "(in 2024: rang 2, score 80,5)" in text  # the previous round in the profile of Heechterp
+    assert "nog niet beschikbaar" not in text.lower() and "Niet in dit rapport" not in text
 
 
 def test_small_counts_are_suppressed(full_html):
@@ -136,14 +189,17 @@ def test_small_counts_are_suppressed(full_html):
             assert int(cell.replace(".", "")) >= 600, cell
     assert suppress(9, 10) == "<10" and suppress(10, 10) == "10" and suppress(12345, 10) == "12.345"
     assert suppress(float("nan"), 10) == ""
+    assert not re.findall(r"\(\d+ < \d+\)", html.unescape(full_html))  # no raw counts in free text
 
 
-def test_without_results_the_optional_blocks_say_so(plain_html, run):
-    assert plain_html.lower().count("nog niet beschikbaar") >= 5
-    profiles = Parsed(plain_html).profiles
+def test_ranking_report_without_a_round(run):
+    text = html.unescape(render_html(_data(run)))
+    parsed = Parsed(render_html(_data(run)))
     top = run.result.rank.dropna().sort_values().head(run.config.report.profile_top).index
-    assert profiles == [run.matrix.areas.at[c, "area_name"] for c in top]
-    assert "DEMONSTRATIEGEGEVENS" not in plain_html
+    assert parsed.profiles == [run.matrix.areas.at[c, "area_name"] for c in top]
+    assert "<h1>Aandachtsscore per wijk Leeuwarden</h1>" in text
+    assert "Niet in dit rapport: de aanwijzing van aandachtsgebieden, het voorstel voor Plus-IKC's en de kans op aanwijzing." in text
+    assert "nog niet beschikbaar" not in text.lower() and "DEMONSTRATIEGEGEVENS" not in text
 
 
 def test_drivers_are_above_median_weighted_indicators(run):
@@ -153,59 +209,58 @@ def test_drivers_are_above_median_weighted_indicators(run):
     assert drivers(run, "WK008074") == []  # not scored
 
 
+def test_report_command_from_a_round_and_alone(tmp_path, round_folders):
+    runner = CliRunner()
+    result = runner.invoke(main, ["report", "--out", str(tmp_path / "a")])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "aandacht herijking --round YEAR" in result.output and not (tmp_path / "a").exists()
+    result = runner.invoke(main, ["report", "--round-dir", str(round_folders / "2026"), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    again = (tmp_path / "b" / "rapport.html").read_text(encoding="utf-8")
+    assert Parsed(again).sections == Parsed((round_folders / "2026" / "rapport.html").read_text(encoding="utf-8")).sections
+    # a config without designation (the shipped Leiden config up to its designation section): the report of the ranking
+    shipped = default_config_path().parent
+    shutil.copytree(shipped.parent / "data" / "leiden", tmp_path / "p" / "data" / "leiden")
+    (tmp_path / "p" / "configs").mkdir()
+    for name in ("school_locations_leiden.csv", "school_boards.csv"):
+        shutil.copy(shipped / name, tmp_path / "p" / "configs" / name)
+    text = (shipped / "leiden.yaml").read_text(encoding="utf-8").split("# --- Aandachtsgebieden")[0]
+    leiden = tmp_path / "p" / "configs" / "leiden.yaml"
+    leiden.write_text(text, encoding="utf-8")
+    result = runner.invoke(main, ["report", "--config", str(leiden), "--out", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    assert "Aandachtsscore per wijk Leiden" in (tmp_path / "c" / "rapport.html").read_text(encoding="utf-8")
+
+
+def _words(text: str) -> list[str]:
+    """Words as a reader sees them; a line may break after a hyphen, a slash or an underscore."""
+    return re.findall(r"[^\W_]+(?:['\u2019][^\W_]+)*", text)
+
+
 @pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
-def test_pdf_pages_and_one_page_summary(plain_html, tmp_path):
+def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html):
     pypdf = pytest.importorskip("pypdf")
     from aandacht.errors import AandachtError
-    from aandacht.present.report import write_pdf
+    from aandacht.present.report import pdf_available
 
-    path = tmp_path / "rapport.pdf"
     try:
-        pages = write_pdf(plain_html, path)
+        document = pdf_available()(string=round_html).render()
     except AandachtError as error:
         pytest.skip(f"WeasyPrint not usable here: {error}")
-    reader = pypdf.PdfReader(io.BytesIO(path.read_bytes()))
-    assert len(reader.pages) == pages >= len(SECTIONS)
-    texts = [page.extract_text() for page in reader.pages]
-    assert "1. Samenvatting" in texts[0]
-    assert texts[1].lstrip().startswith("2. Kaart en ranglijst")  # the summary fits on one page
-    starts = [next(i for i, t in enumerate(texts) if heading in t) for _, heading in SECTIONS]
-    assert starts == sorted(starts)
+    from weasyprint.formatting_structure.boxes import TextBox
 
-
-def test_report_command_writes_html(tmp_path):
-    out = tmp_path / "rapport"
-    result = CliRunner().invoke(main, ["report", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == {"rapport.html", "manifest.json"}
-    assert Parsed((out / "rapport.html").read_text(encoding="utf-8")).sections == [key for key, _ in SECTIONS]
-
-
-def test_pdf_without_weasyprint_is_one_line_error(tmp_path, monkeypatch):
-    import sys
-
-    monkeypatch.setitem(sys.modules, "weasyprint", None)  # makes 'import weasyprint' fail
-    out = tmp_path / "rapport"
-    result = CliRunner().invoke(main, ["report", "--out", str(out), "--pdf"])
-    assert result.exit_code == 2 and result.output.count("\n") == 1
-    assert "pip install 'aandacht[pdf]'" in result.output
-    assert not out.exists()
-
-
-def test_rates_on_small_denominators_are_marked_indicatief_in_the_report():
-    """Privacy and reliability on the output itself: with a minimum denominator no wijk reaches, every
-    jeugdzorg value is marked I in the report's ranking and profiles, and the ranking CSV says so too."""
-    import re
-
-    from aandacht.config import parse_config
-    from aandacht.present.tables import ranking
-
-    raw = load_config(default_config_path()).model_dump(mode="json", exclude={"source_file"})
-    for indicator in raw["framework"]["indicators"]:
-        if indicator["id"] == "jeugdzorg":
-            indicator["min_denominator"] = 100_000
-    strict_run = run_score(parse_config(raw, default_config_path()))
-    html = render_html(_data(strict_run))
-    marks = re.findall(r"<td[^>]*>\s*(B|I)\s*</td>", html)
-    assert marks.count("I") >= 5 and "B" not in set(marks[:21])  # ranking: all 21 scored wijken indicatief
-    assert set(ranking(strict_run).dropna(subset=["score"])["betrouwbaarheid"]) == {"I"}
+    known = set(_words(html.unescape(re.sub(r"<[^>]+>", " ", round_html))))
+    broken = set()
+    for page in document.pages:
+        for box in page._page_box.descendants():
+            if isinstance(box, TextBox):
+                broken |= set(_words(box.text)) - known
+    assert not broken, sorted(broken)[:10]  # e.g. "Onderwijsacht" + "erstanden"
+    buffer = io.BytesIO()
+    document.write_pdf(buffer)
+    texts = [page.extract_text() for page in pypdf.PdfReader(buffer).pages]
+    assert "Bestuurlijke samenvatting" in texts[0] and "Wat u moet weten" in texts[0]
+    assert "bijlage B" in texts[0]  # the last line of the summary is still on page 1
+    assert texts[1].lstrip().startswith("Kaart: Aandachtsscore per wijk")
+    landscape = [page for page in document.pages if page.width > page.height]
+    assert len(landscape) == 1  # the ranking, on one landscape page

@@ -138,8 +138,8 @@ def test_embedded_schools_placed_by_point_in_polygon(embedded, default_config):
     spec = default_config.inputs["scholen"]
     loaded = load_school_scores(spec, registry)
     counts = loaded.table[loaded.table["indicator"] == "scholen"].set_index("area_code")["value"]
-    assert counts.sum() == 48  # 50 schools with a 2019 score, 2 without any location (reported)
-    assert any("2 school(s) could not be placed" in note for note in loaded.notes)
+    assert counts.sum() == 50  # every school with a 2019 score placed (5 by the location table, with evidence)
+    assert not any("could not be placed" in note for note in loaded.notes) and loaded.unplaced.empty
 
 
 @pytest.mark.parametrize("marker, flag", [(".", "suppressed"), ("x", "suppressed"), ("?", "suppressed"),

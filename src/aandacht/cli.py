@@ -24,7 +24,7 @@ from pathlib import Path
 import click
 
 from .config.choices import CLASSIFICATIONS, MAP_FORMATS, MAP_SIZES, MAX_DRAWS, MAX_SEED
-from .errors import describe_failure, expected_failures, printable
+from .errors import ConfigError, describe_failure, expected_failures, printable
 
 EXIT_USER_ERROR = 2
 ROUND_YEARS = click.IntRange(1990, 2100)
@@ -66,10 +66,46 @@ def main(ctx: click.Context, debug: bool, allow_outside_paths: bool) -> None:
 # --- the scaffold every writing command follows -------------------------------------
 
 def _config_option(function):
+    function = click.option(
+        "--gemeente", "gemeente", default=None, callback=_shipped_config, expose_value=False,
+        help="Use the shipped config of this gemeente (leeuwarden, leiden, leidschendam-voorburg).",
+    )(function)
     return click.option(
         "--config", "config_path", type=click.Path(path_type=Path), default=None,
-        help="YAML config (default: the embedded Leeuwarden config).",
+        help="YAML config (default: the one config in ./configs/, else the embedded Leeuwarden config).",
     )(function)
+
+
+def _shipped_config(ctx: click.Context, param, value: str | None) -> None:
+    """--gemeente NAME: remember the shipped config of that gemeente for :func:`_load`."""
+    if value is None:
+        return
+    from .archive.project import shipped_config
+    from .errors import ConfigError
+    from .inputs.national import find_gemeente
+
+    code, name = find_gemeente(value)
+    path = shipped_config(name)
+    if path is None:
+        raise ConfigError(f"--gemeente {value}: aandacht ships no config for {name} ({code}); "
+                          f"write a project with `aandacht init {code}` and run the command in its folder")
+    ctx.obj["shipped_config"] = path
+
+
+def project_config(folder: Path) -> Path | None:
+    """The config of the project in ``folder``: its one ``configs/*.yaml`` (several are an error), or None
+    (also in aandacht's own source checkout, whose configs/ holds the shipped configs)."""
+    from .errors import ConfigError
+    from .resources import embedded_root
+
+    configs = folder / "configs"
+    if not configs.is_dir() or configs.resolve() == (embedded_root() / "configs").resolve():
+        return None
+    found = sorted(configs.glob("*.yaml"))
+    if len(found) > 1:
+        raise ConfigError(f"{folder / 'configs'}: holds several configs ({', '.join(p.name for p in found)}); "
+                          "choose one with --config")
+    return found[0] if found else None
 
 
 def _out_option(kind: str):
@@ -88,11 +124,18 @@ def default_out_dir(config, kind: str) -> Path:
 
 
 def _load(config_path: Path | None):
+    """The config: ``--config``, else ``--gemeente``'s shipped config, else the project's one config in
+    ./configs/, else the embedded Leeuwarden config."""
     from .config import load_config
+    from .errors import ConfigError
     from .resources import default_config_path
 
-    allow_outside = click.get_current_context().obj["allow_outside_paths"]
-    return load_config(config_path or default_config_path(), allow_outside=allow_outside)
+    obj = click.get_current_context().obj
+    shipped = obj.get("shipped_config")
+    if config_path is not None and shipped is not None:
+        raise ConfigError("give either --config or --gemeente, not both")
+    path = config_path or shipped or project_config(Path.cwd()) or default_config_path()
+    return load_config(path, allow_outside=obj["allow_outside_paths"])
 
 
 def _target(config, kind: str, out_dir: Path | None, force: bool):
@@ -130,13 +173,14 @@ def _write(claim, writers: dict, manifest: dict) -> None:
 def score(config_path: Path | None, out_dir: Path | None, top: int | None, force: bool, draws: int | None) -> None:
     """Score and rank the areas; write ranking.csv, scores.xlsx and manifest.json."""
     from .archive.manifest import build_manifest
+    from .present.phrases import dominance_lines
     from .present.tables import (
         check_sheets,
         ranking,
         ranking_with_uncertainty,
         score_writers,
     )
-    from .present.terminal import ProgressBar, print_notes, print_ranking
+    from .present.terminal import ProgressBar, print_dominance, print_notes, print_ranking
     from .scoring.robustness import uncertainty
     from .scoring.run import run_score
 
@@ -152,6 +196,7 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
         extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "factors": unc.factors}}
     print_notes(run.notes)
     print_ranking(table, run, top)
+    print_dominance(dominance_lines(run))
     _write(claim, score_writers(run, table, check_sheets(run)), build_manifest(config, "score", extra))
 
 
@@ -201,14 +246,17 @@ def select_command(config_path: Path | None, round_year: int | None, previous_di
               help="Folder holding one folder per round.")
 @_force_option
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write rapport.pdf (needs WeasyPrint: pip install 'aandacht[pdf]').")
+@click.option("--no-maps", is_flag=True, help="Write the tables only: no maps and no report (faster; see aandacht report).")
 def herijking(config_path: Path | None, round_year: int, previous_dir: Path | None, rounds_dir: Path,
-              force: bool, with_pdf: bool) -> None:
+              force: bool, with_pdf: bool, no_maps: bool) -> None:
     """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
     from .archive.manifest import build_manifest
-    from .present.round_folder import round_writers, visual_writers
+    from .present.phrases import dominance_lines
+    from .present.round_folder import earlier_rounds, round_writers, visual_writers
     from .present.terminal import (
         print_changes,
         print_designation,
+        print_dominance,
         print_notes,
         print_selection,
     )
@@ -222,13 +270,19 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         pdf_available()
     result = run_herijking(config, round_year, previous_dir)
     print_notes(result.notes)
+    print_dominance(dominance_lines(result.run))
     print_designation(result.designation)
     print_selection(result.selection)
     if result.previous is not None:
         print_changes(result.changes, result.previous.year, round_year)
     extra = {"round": round_year, "previous": str(previous_dir.resolve()) if previous_dir else None}
     manifest = build_manifest(config, "herijking", extra)
-    writers = round_writers(result) | visual_writers(result, manifest, pdf=with_pdf)
+    writers = round_writers(result)
+    if config.areas.geometry is None:
+        click.echo("no maps and no report: the config has no areas.geometry (polygons of its areas); the tables are written")
+    elif not no_maps:
+        history = earlier_rounds(rounds_dir, round_year, config.gemeente.code, [previous_dir] if previous_dir else [])
+        writers |= visual_writers(result, manifest, pdf=with_pdf, history=history)
     _write(claim, writers, manifest)
 
 
@@ -275,6 +329,27 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
     sys.exit(report.exit_code(strict))
 
 
+@main.command()
+@click.argument("gemeente")
+@click.argument("folder", type=click.Path(path_type=Path), required=False)
+def init(gemeente: str, folder: Path | None) -> None:
+    """Write a project folder for GEMEENTE (a CBS code such as GM0014, or a name in Dutch or Frisian).
+
+    FOLDER (default: the gemeente's name) gets configs/<gemeente>.yaml, with every section a herijking
+    needs and the reason for each default, the gemeente's data from the national data shipped with
+    aandacht, an empty school_locations.csv and a school_boards.csv to fill. Then run
+    `cd FOLDER && aandacht check && aandacht herijking --round 2026`. An existing folder that is not
+    empty is never touched. For Leeuwarden, Leiden and Leidschendam-Voorburg the shipped config is copied.
+    """
+    from .archive.project import init_project
+
+    result = init_project(gemeente, folder)
+    for line in result.lines:
+        click.echo(line)
+    click.echo(f"written: {result.folder}/ (config {result.config})")
+    click.echo(f"next: cd {result.folder} && aandacht check && aandacht herijking --round 2026")
+
+
 @main.group()
 def fetch() -> None:
     """Download public source data into a local cache (then everything works offline)."""
@@ -301,6 +376,38 @@ def _fetch_command(kind: str, summary: str):
     return command
 
 
+@fetch.command("locations")
+@_config_option
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path("aandacht-cache"), show_default=True,
+              help="Cache folder: the Locatieserver's answers go to <cache>/pdok/.")
+@click.option("--all", "every_school", is_flag=True, help="Geocode every school, not only the unplaced ones.")
+@click.option("--refresh", is_flag=True, help="Ask the Locatieserver again even for addresses in the cache.")
+def fetch_locations_command(config_path: Path | None, cache_dir: Path, every_school: bool, refresh: bool) -> None:
+    """Place schools by their DUO address with the PDOK Locatieserver (BAG points; free, no key).
+
+    Geocodes the schools of the config's school tables that have no place (or, with --all, every
+    school) into the cache and writes the table the school inputs name as `geocoded`; the next run
+    places those schools by point in polygon. The analyst's school_locations.csv still comes first.
+    """
+    from .archive.project import slug
+    from .inputs.geocode import fetch_locations
+    from .present.tables import write_extract
+
+    config = _load(config_path)
+    default = (cache_dir / "locaties" / f"{slug(config.gemeente.name)}.csv").resolve()
+    run = fetch_locations(config, cache_dir, every_school, refresh, default_target=default)
+    for target, table in run.tables.items():
+        write_extract(table, target)
+        click.echo(f"written: {target} ({len(table)} schools)")
+    found = run.geocoded
+    click.echo(f"looked up {run.asked} school(s) ({found.requests} from the Locatieserver, the rest from the cache); "
+               f"found {len(found.table)}; unplaced schools before {len(run.unplaced_before)}, now {len(run.unplaced_after)}")
+    for line in [*found.not_found, *run.notes]:
+        click.echo(f"  {line}")
+    if run.unplaced_after:
+        click.echo("still unplaced (place them in school_locations.csv): " + ", ".join(run.unplaced_after))
+
+
 _FILTER_HINT = {"jeugdzorg": ", with filter: {VormenVanJeugdzorg: T001203} for the total or another form of care"}
 _fetch_command("kwb", "Download CBS Kerncijfers Wijken en Buurten (2019-2024) for one gemeente through CBS OData.")
 _fetch_command("jeugdzorg", "Download CBS 'Jongeren met jeugdzorg in natura; wijken' (per wijk and form of care) "
@@ -308,33 +415,90 @@ _fetch_command("jeugdzorg", "Download CBS 'Jongeren met jeugdzorg in natura; wij
 
 
 OVERLAY_OPTIONS = {
-    "gebieden": "Table of aandachtsgebieden: gebied, area_code (one row per member area).",
-    "ikcs": "Table of IKCs: name, x_rd, y_rd, status (plus-ikc/candidate/other).",
-    "robustness": "Table per area: area_code, p_designated, rank_p05, rank_median, rank_p95.",
-    "changes": "Table per area: area_code, change (entered/left/stayed) against the previous round.",
+    "gebieden": "Table of aandachtsgebieden: gebied, area_code (one row per member area), or a round's aandachtsgebieden.csv.",
+    "ikcs": "Table of IKCs: name, x_rd, y_rd, status (plus-ikc/candidate/other), or a round's ikcs.csv.",
+    "robustness": "Table per area: area_code, p_designated, rank_p05, rank_median, rank_p95 (a round's robuustheid.csv).",
+    "changes": "Table per area: area_code, change (entered/left/stayed), or a round's wijzigingen_wijken.csv.",
 }
 
 
 def _overlay_options(function):
-    """Optional result tables shown by maps and report (see aandacht.present.overlays)."""
+    """Optional result tables shown by maps and report (see aandacht.present.overlays), or a whole round folder."""
     for name, help_text in reversed(OVERLAY_OPTIONS.items()):
         function = click.option(f"--{name}", type=click.Path(path_type=Path), default=None, help=help_text)(function)
-    return function
-
-
-def _scored_with_overlays(config, tables: dict[str, Path | None]):
-    """Score, and read the optional result tables against the scored areas."""
-    from .present.overlays import read_overlays
-    from .scoring.run import run_score
-
-    run = run_score(config)
-    return run, read_overlays(set(run.matrix.areas.index), **tables)
+    return click.option("--round-dir", type=click.Path(path_type=Path), default=None,
+                        help="A round folder written by 'aandacht herijking' (e.g. rounds/2026): draw from its own "
+                             "files and config; nothing is recomputed but the scores, which are checked against it.")(function)
 
 
 def _overlay_manifest(tables: dict[str, Path | None]) -> dict:
     from .archive.manifest import sha256
 
     return {name: {"path": str(path), "sha256": sha256(path)} for name, path in tables.items() if path is not None}
+
+
+def _from_round(round_dir: Path, config_path: Path | None, tables: dict[str, Path | None]):
+    """Config, scoring run, overlays and constraints of a round folder, read back without recomputing.
+
+    The config is the round's own (from its manifest), under the same path rule as ``aandacht verify``
+    (no file outside the round's project unless --allow-outside-paths); its input files must be
+    unchanged (SHA-256 in the manifest) and the scores read again from them must equal the round's
+    ``wijken.csv``."""
+    import numpy as np
+
+    from .archive.manifest import sha256
+    from .archive.verify import _check_paths, read_manifest
+    from .config import parse_config
+    from .errors import DataError
+    from .inputs.reading import read_csv_nl
+    from .present.round_folder import read_round_overlays
+    from .scoring.run import run_score
+
+    given = [f"--{name}" for name, path in tables.items() if path is not None] + (["--config"] if config_path else [])
+    if given:
+        raise ConfigError(f"--round-dir takes the round's own config and tables; leave out {', '.join(given)}")
+    manifest = read_manifest(round_dir)
+    if manifest.get("command") != "herijking":
+        raise DataError(f"{round_dir}: not a round folder (its manifest is of 'aandacht {manifest.get('command')}'); "
+                        "give a folder written by 'aandacht herijking'")
+    for role, entry in manifest.get("inputs", {}).items():
+        path = Path(entry["path"])
+        if not path.is_file() or sha256(path) != entry["sha256"]:
+            raise DataError(f"{round_dir}: input {role} ({path}) is missing or changed since the round was made; "
+                            f"its maps and report cannot be drawn again (see 'aandacht verify {round_dir}')")
+    config_file = Path(manifest["inputs"].get("config", {}).get("path", round_dir / "manifest.json"))
+    config = parse_config(manifest["config"], config_file)
+    if not click.get_current_context().obj["allow_outside_paths"]:
+        _check_paths(round_dir, manifest, config, config_file)
+    run = run_score(config)
+    recorded = read_csv_nl(round_dir / "wijken.csv").set_index("area_code")["score"]
+    again = run.result.index.reindex(recorded.index)
+    if not np.allclose(again.to_numpy(dtype="float64"), recorded.to_numpy(dtype="float64"), rtol=1e-6, atol=1e-4,
+                       equal_nan=True):
+        raise DataError(f"{round_dir}/wijken.csv: the scores differ from the round's own inputs and config "
+                        f"(see 'aandacht verify {round_dir}')")
+    overlays, constraints = read_round_overlays(round_dir, set(run.matrix.areas.index))
+    return config, run, overlays, constraints
+
+
+def _map_inputs(config_path, round_dir, tables: dict[str, Path | None], kind: str, out_dir, force):
+    """(config, run, overlays, constraints, manifest extra, claim) from a round folder, or from the config
+    and the result tables; the output folder is claimed before the work."""
+    from .present.overlays import read_overlays
+    from .scoring.run import run_score
+
+    if round_dir is not None:
+        config, run, overlays, constraints = _from_round(round_dir, config_path, tables)
+        return config, run, overlays, constraints, {"round_dir": str(round_dir.resolve())}, \
+            _target(config, kind, out_dir, force)
+    config = _load(config_path)
+    if kind == "report" and config.designation is not None and config.selection is not None and not any(tables.values()):
+        raise ConfigError("a complete report belongs to a round: run 'aandacht herijking --round YEAR' (writes "
+                          "rounds/YEAR/rapport.html) or 'aandacht report --round-dir rounds/YEAR'")
+    claim = _target(config, kind, out_dir, force)
+    run = run_score(config)
+    overlays = read_overlays(set(run.matrix.areas.index), **tables)
+    return config, run, overlays, None, {"overlays": _overlay_manifest(tables)}, claim
 
 
 @main.command(name="map")
@@ -345,37 +509,43 @@ def _overlay_manifest(tables: dict[str, Path | None]) -> dict:
 @click.option("--size", type=click.Choice(list(MAP_SIZES)), default=None, help="Page size (default: maps.size).")
 @click.option("--classes", type=click.Choice(list(CLASSIFICATIONS)), default=None,
               help="Class breaks of the score map (default: maps.classes; fixed uses maps.breaks).")
-@click.option("--dpi", type=click.IntRange(min=20, max=1200), default=None, help="PNG resolution (default: maps.dpi, 300).")
+@click.option("--dpi", type=click.IntRange(min=20, max=1200), default=None, help="PNG resolution (default: maps.dpi, 200).")
 @_overlay_options
 @_force_option
-def map_command(config_path, out_dir, formats, size, classes, dpi, gebieden, ikcs, robustness, changes, force) -> None:
+def map_command(config_path, out_dir, formats, size, classes, dpi, round_dir, gebieden, ikcs, robustness, changes,
+                force) -> None:
     """Draw the maps: score, domains, indicators (and probability / change when given)."""
     from pydantic import ValidationError
 
     from .archive.manifest import build_manifest
     from .config import MapOptions
-    from .errors import ConfigError
-    from .present.maps import map_frame, render_maps, save_figure
+    from .present.maps import Rendered, map_frame, render_maps
 
-    config = _load(config_path)
-    claim = _target(config, "map", out_dir, force)
-    chosen = [f.strip() for f in formats.split(",")] if formats else list(config.maps.formats)
-    bad = [f for f in chosen if f not in MAP_FORMATS]
-    if bad or not chosen:
+    tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
+    chosen = [f.strip() for f in formats.split(",")] if formats else None
+    bad = [f for f in chosen or [] if f not in MAP_FORMATS]
+    if bad or chosen == []:
         raise ConfigError(f"--format: {bad or chosen} not allowed; use {' or '.join([*MAP_FORMATS, ','.join(MAP_FORMATS)])}")
+    config, run, overlays, _, extra, claim = _map_inputs(config_path, round_dir, tables, "map", out_dir, force)
+    chosen = chosen or list(config.maps.formats)
     update = {k: v for k, v in (("size", size), ("classes", classes), ("dpi", dpi)) if v is not None}
     try:
         options = MapOptions.model_validate({**config.maps.model_dump(), **update})
     except ValidationError as error:
         message = error.errors()[0]["msg"].removeprefix("Value error, ")
         raise ConfigError(f"{config.source_file}: maps (with the command-line options): {message}") from None
-    tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
-    run, overlays = _scored_with_overlays(config, tables)
     figures = render_maps(map_frame(run, overlays, options))
-    writers = {f"{name}.{fmt}": partial(save_figure, fig, dpi=options.dpi)
+    rendered = {name: Rendered(fig, options.dpi) for name, fig in figures.items()} if "png" in chosen else {}
+    writers = {f"{name}.{fmt}": (rendered[name].write if fmt == "png" else partial(_save_pdf, fig, options.dpi))
                for name, fig in figures.items() for fmt in chosen}
-    manifest = build_manifest(config, "map", {"maps": options.model_dump(), "overlays": _overlay_manifest(tables)})
+    manifest = build_manifest(config, "map", {"maps": options.model_dump(), **extra})
     _write(claim, writers, manifest)
+
+
+def _save_pdf(fig, dpi: int, path: Path) -> None:
+    from .present.maps import save_figure
+
+    save_figure(fig, path, dpi)
 
 
 @main.command()
@@ -384,20 +554,23 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, gebieden, ikc
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write rapport.pdf (needs WeasyPrint: pip install 'aandacht[pdf]').")
 @_overlay_options
 @_force_option
-def report(config_path, out_dir, with_pdf, gebieden, ikcs, robustness, changes, force) -> None:
-    """Write the Dutch report (rapport.html, self-contained; rapport.pdf with --pdf)."""
+def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness, changes, force) -> None:
+    """Write the Dutch report (rapport.html, self-contained; rapport.pdf with --pdf).
+
+    Give a round folder (--round-dir rounds/2026) for the full report of a herijking. Without it, and
+    without result tables, a config that can run a herijking is refused with the command that makes
+    the report; a config without designation gets the report of the ranking."""
     from .archive.manifest import build_manifest
     from .present.maps import map_frame
     from .present.report import ReportData, pdf_available, render_html, write_pdf
 
-    config = _load(config_path)
-    claim = _target(config, "report", out_dir, force)
+    tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
     if with_pdf:
         pdf_available()
-    tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
-    run, overlays = _scored_with_overlays(config, tables)
-    manifest = build_manifest(config, "report", {"overlays": _overlay_manifest(tables)})
-    html = render_html(ReportData(run, map_frame(run, overlays), manifest))
+    config, run, overlays, constraints, extra, claim = _map_inputs(config_path, round_dir, tables, "report", out_dir,
+                                                                    force)
+    manifest = build_manifest(config, "report", extra)
+    html = render_html(ReportData(run, map_frame(run, overlays), manifest, constraints))
     writers = {"rapport.html": lambda path: path.write_text(html, encoding="utf-8")}
     if with_pdf:
         writers["rapport.pdf"] = lambda path: write_pdf(html, path)

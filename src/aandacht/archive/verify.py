@@ -177,6 +177,15 @@ def _tables(path: Path) -> dict[str, pd.DataFrame]:
         from ..inputs.reading import read_csv_nl
 
         return {"": read_csv_nl(path)}
+    if path.suffix == ".gpkg":
+        import pyogrio
+
+        layers = {}
+        for name, _ in pyogrio.list_layers(path):
+            frame = pyogrio.read_dataframe(path, layer=name, read_geometry=True)
+            table = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
+            layers[name] = table.assign(geometry=frame.geometry.to_wkt()) if "geometry" in frame.columns else table
+        return layers
     return {"": pd.DataFrame({"text": path.read_text(encoding="utf-8").splitlines()})}
 
 

@@ -92,6 +92,9 @@ class InputSpec(Strict):
     locations: Path | None = Field(
         default=None, description="school_scores only: CSV brin_vestiging,wijk_code,reason that places schools by hand"
     )
+    geocoded: Path | None = Field(
+        default=None, description="school tables: CSV brin_vestiging,x_rd,y_rd,wijk_code,buurt_code written by `aandacht "
+        "fetch locations` (PDOK Locatieserver); places schools before the table's own place; a missing file is noted")
     other_areas: Literal["error", "ignore"] = Field(
         default="error",
         description="areas at the scored level that are not in the registry: an error (a typo or a wrong vintage), "

@@ -15,7 +15,9 @@ class MapOptions(Strict):
 
     Classes: ``quantiles`` (equal numbers of areas per class), ``fisher_jenks`` (natural
     breaks), or ``fixed`` with ``breaks`` as increasing class upper bounds on the score
-    scale. Palettes are colour-blind-safe sequential matplotlib colormaps.
+    scale. Palettes are colour-blind-safe sequential matplotlib colormaps. ``dpi``: PNG resolution;
+    200 is sharp on paper at A4 and keeps a herijking fast (the report embeds these PNGs); give 300
+    for a print shop, or use the PDF (vector) that ``aandacht map`` writes.
     """
 
     classes: ClassificationMethod = "quantiles"
@@ -23,10 +25,11 @@ class MapOptions(Strict):
     breaks: list[float] = Field(default_factory=list)
     palette: Literal["YlOrRd", "OrRd", "YlOrBr", "PuRd", "YlGnBu", "viridis", "cividis", "magma"] = "YlOrRd"
     size: MapSize = "a4"
-    formats: list[MapFormat] = Field(default_factory=lambda: ["png", "pdf"])
-    dpi: Count(20, 1200) = 300
+    formats: list[MapFormat] = Field(default_factory=lambda: ["png"])
+    dpi: Count(20, 1200) = 200
     inset: Literal["auto", "off"] = "auto"
     inset_max_share: Annotated[float, Field(gt=0, le=1)] = 0.25
+    inset_crowded_share: Annotated[float, Field(ge=0, le=1)] = 0.4
     label_top: Count(0, 1000) = 5
     source_line: str | None = None
 
@@ -44,10 +47,14 @@ class ReportOptions(Strict):
     as "<N" in every output meant for the bestuurlijk overleg (the report, ``ranking.csv``,
     ``scores.xlsx``, the round's tables); ``internal_workbook: true`` also writes
     ``intern-niet-delen.xlsx`` with those counts, for the analyst only. Without designated
-    aandachtsgebieden the ``profile_top`` highest-ranked areas get a profile in the report."""
+    aandachtsgebieden the ``profile_top`` highest-ranked areas get a profile in the report.
+    ``dominance_factor``: a domain or indicator whose real share of the score differs from its
+    nominal weight by more than this factor (either way) is named in the report and by
+    ``aandacht score`` (:mod:`aandacht.scoring.dominance`)."""
 
     suppress_below: Count(0, 1_000_000) = 10
     profile_top: Count(0, 100) = 5
     title: str | None = None
     internal_workbook: bool = Field(
         default=False, description="also write intern-niet-delen.xlsx with the counts under suppress_below (analyst only)")
+    dominance_factor: Annotated[float, Field(gt=1, le=10)] = 1.5

@@ -17,6 +17,8 @@ class IkcRegistrySpec(Strict):
 
     table: Path | None = Field(default=None, description="default: the path of the school_scores input")
     boards: Path | None = Field(default=None, description="CSV bevoegd_gezag_nummer,naam filled by an analyst")
+    board_names: Path | None = Field(default=None, description="CSV bevoegd_gezag_nummer,naam: DUO's list of bevoegde "
+                                     "gezagen (shipped); the analyst's boards table overrides it")
     pupil_origin: Path | None = Field(default=None, description="CSV brin_vestiging,area_code,leerlingen")
 
 

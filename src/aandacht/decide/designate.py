@@ -23,6 +23,7 @@ are suggested as candidate groups, not applied.
 Every designated area carries its reasons: the indicators with the largest contribution
 to its score (nominal effective weight x normalised value, OECD/JRC Handbook 2008, step 8
 "decomposition"), each with its raw value, the gemeente value where the data hold it, and
+the value for Nederland where the data hold it (the NL00 row of Kerncijfers Wijken en Buurten), and
 the median over the scored areas.
 """
 
@@ -175,6 +176,14 @@ def gemeente_values(run: ScoreRun) -> pd.Series:
     return reference_values(run.tidy, run.config, run.config.gemeente.code)["value"]
 
 
+NEDERLAND = "NL00"  # the CBS code of the Nederland row (Kerncijfers Wijken en Buurten)
+
+
+def national_values(run: ScoreRun) -> pd.Series:
+    """Each indicator's value for Nederland, where the input holds the Nederland row (NL00)."""
+    return reference_values(run.tidy, run.config, NEDERLAND)["value"]
+
+
 def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
     """The ``count`` indicators contributing most to each area's score (module docstring)."""
     result = run.result
@@ -182,6 +191,7 @@ def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
     normalised = result.normalised
     raw = run.matrix.values
     gemeente = gemeente_values(run)
+    nederland = national_values(run)
     median = raw.loc[normalised.index].median()
     spec = {i.id: i for i in run.config.framework.indicators}
     rows = []
@@ -191,17 +201,20 @@ def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
             rows.append({
                 "area_code": code, "order": order, "indicator": indicator, "label": spec[indicator].label,
                 "value": raw.at[code, indicator], "unit": spec[indicator].unit, "gemeente": gemeente[indicator],
-                "median": median[indicator], "normalised": normalised.at[code, indicator], "contribution": part,
+                "nederland": nederland[indicator], "median": median[indicator], "normalised": normalised.at[code, indicator], "contribution": part,
             })
-    columns = ["area_code", "order", "indicator", "label", "value", "unit", "gemeente", "median", "normalised", "contribution"]
+    columns = ["area_code", "order", "indicator", "label", "value", "unit", "gemeente", "nederland", "median", "normalised",
+               "contribution"]
     return pd.DataFrame(rows, columns=columns)
 
 
 def reason_text(rows: pd.DataFrame) -> str:
-    """Dutch one-line reasons, e.g. 'Jongeren met jeugdzorg 21,3 % (gemeente 12,0; mediaan wijken 11,5)'."""
+    """Dutch one-line reasons, e.g. 'Jongeren met jeugdzorg 21,3 % (gemeente 12,0; Nederland 10,9; mediaan wijken 11,5)'."""
     parts = []
     for row in rows.itertuples():
         reference = [f"gemeente {number_nl(row.gemeente)}"] if not np.isnan(row.gemeente) else []
+        nederland = getattr(row, "nederland", np.nan)
+        reference += [f"Nederland {number_nl(nederland)}"] if not np.isnan(nederland) else []
         reference.append(f"mediaan wijken {number_nl(row.median)}")
         parts.append(f"{row.label} {number_nl(row.value)} {row.unit} ({'; '.join(reference)})".replace("  ", " "))
     return "; ".join(parts)

@@ -10,9 +10,10 @@ columns: ``bevoegd_gezag_nummer`` (DUO number of the school board), ``bevoegd_ge
 (its name), ``kinderopvang_partner``, ``buurt_code`` (to match gebieden made of
 buurten), ``speciaal_onderwijs`` (ja/nee) or ``soort_po`` (``sbo`` = special).
 
-School-board names: DUO gives only the number. Names come from ``ikc.boards``, a CSV
-``bevoegd_gezag_nummer,naam`` that an analyst fills; a number not in it (and without a
-``bevoegd_gezag`` name in the table) is shown as ``bevoegd gezag <nr>``.
+School-board names, in this order: ``ikc.boards``, a CSV ``bevoegd_gezag_nummer,naam`` that an
+analyst fills (short names for the overleg); the table's own ``bevoegd_gezag`` column;
+``ikc.board_names``, DUO's list of bevoegde gezagen (``data/<gemeente>/besturen.csv``, shipped); a
+number in none of them is shown as ``bevoegd gezag <nr>``.
 
 Duplicate BRIN codes and wijk codes that are not in the area registry are errors.
 
@@ -31,7 +32,7 @@ import pandas as pd
 from ..config import Config, InputSpec
 from ..errors import ConfigError, DataError
 from ..inputs.reading import fail_at_first, parse_numbers, read_table, require_columns
-from ..inputs.sources.schools import read_locations, read_schools
+from ..inputs.sources.schools import read_schools, school_placing
 
 YES = {"ja", "j", "yes", "y", "true", "1", "waar"}
 NO = {"nee", "n", "no", "false", "0", "onwaar", ""}
@@ -80,8 +81,8 @@ def load_ikcs(config: Config, registry) -> IkcRegistry:
     spec = ikc_table_spec(config)
     origin = str(spec.path)
     frame = read_schools(spec)
-    locations = read_locations(spec.locations) if spec.locations else None
-    frame["wijk_code"] = place_schools(frame, registry, origin, locations)
+    locations, geocoded, notes = school_placing(spec)
+    frame["wijk_code"] = place_schools(frame, registry, origin, locations, geocoded)
     levels = registry.table["level"]
     wrong = frame.loc[(frame["wijk_code"] != "") & (frame["wijk_code"].map(levels) != config.level), "wijk_code"]
     if len(wrong):
@@ -91,7 +92,6 @@ def load_ikcs(config: Config, registry) -> IkcRegistry:
                  for buurt, wijk in zip(frame["buurt_code"], frame["wijk_code"])]
     fail_at_first(misplaced, frame.index, origin, lambda i: f"buurt_code {frame['buurt_code'].iloc[i]} is not a buurt "
                                                             f"of wijk {frame['wijk_code'].iloc[i] or '(none)'}")
-    notes = []
     if "speciaal_onderwijs" in frame.columns:
         frame["speciaal_onderwijs"] = _flags(frame["speciaal_onderwijs"], origin, "speciaal_onderwijs")
     elif "soort_po" in frame.columns:
@@ -102,10 +102,12 @@ def load_ikcs(config: Config, registry) -> IkcRegistry:
     numbers = frame.get("bevoegd_gezag_nummer", pd.Series("", index=frame.index)).fillna("").str.strip()
     names = frame.get("bevoegd_gezag", pd.Series("", index=frame.index)).fillna("").str.strip()
     boards = read_boards(config.ikc.boards).to_dict() if config.ikc.boards else {}
+    published = read_boards(config.ikc.board_names).to_dict() if config.ikc.board_names else {}
     from_table = numbers.map(lambda number: boards.get(number, ""))
+    from_duo = numbers.map(lambda number: published.get(number, ""))
     fallback = np.where(numbers != "", "bevoegd gezag " + numbers, "bevoegd gezag onbekend")
     frame["bevoegd_gezag_nummer"] = numbers
-    frame["bevoegd_gezag"] = from_table.where(from_table != "", names.where(names != "", fallback))
+    frame["bevoegd_gezag"] = from_table.where(from_table != "", names.where(names != "", from_duo.where(from_duo != "", fallback)))
     frame["kinderopvang_partner"] = frame.get("kinderopvang_partner", pd.Series("", index=frame.index)).fillna("")
     unplaced = frame.loc[frame["wijk_code"] == "", "brin_vestiging"].tolist()
     if unplaced:

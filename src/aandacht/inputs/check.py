@@ -8,8 +8,9 @@ The report holds, per source and indicator, the coverage of the gemeente's areas
 config level and of periods; missing values by reason (the tidy flag, or "not in data" when
 an area has no row); out-of-range values (percentages above 100 or below 0, negative
 counts, values of framework indicators whose denominator is below ``min_denominator``);
-names matched fuzzily, ambiguously or not at all; and stale indicators (newest period
-older than the newest period of any input).
+names matched fuzzily, ambiguously or not at all; schools (and objecten van toezicht) with a
+figure that could not be placed in an area, each a warning per input (sheet ``unplaced_schools``);
+and stale indicators (newest period older than the newest period of any input).
 
 Severity: an input that cannot be read, or a framework indicator without any value for the
 gemeente's areas, makes the data ``unusable``; everything else is a warning, or ``info`` for
@@ -34,6 +35,7 @@ from ..errors import AandachtError
 from .areas import AreaRegistry, load_registry
 from .harmonise import is_count
 from .matrix import IndicatorMatrix, build_matrix
+from .sources.schools import UNPLACED_COLUMNS
 from .tidy import concat_tidy
 
 
@@ -51,6 +53,7 @@ class CheckReport:
     registry: AreaRegistry | None = None
     matrix: IndicatorMatrix | None = None  # the indicator matrix when it could be built, for checks that score it
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+    unplaced: pd.DataFrame | None = None  # schools with a figure not placed in an area: source, brin_vestiging, name, figure, reason
 
     @property
     def status(self) -> str:
@@ -61,8 +64,9 @@ class CheckReport:
         return {"unusable": 2, "warnings": 1 if strict else 0, "usable": 0}[self.status]
 
     def sheets(self) -> dict[str, pd.DataFrame]:
+        unplaced = {"unplaced_schools": self.unplaced} if self.unplaced is not None else {}
         return {"problems": self.problems, "coverage": self.coverage, "missing": self.missing,
-                "out_of_range": self.out_of_range, "matches": self.matches, "stale": self.stale, **self.extra}
+                "out_of_range": self.out_of_range, "matches": self.matches, "stale": self.stale, **unplaced, **self.extra}
 
     def with_checks(self, tables: dict[str, pd.DataFrame], problems: list[tuple[str, str, str]]) -> CheckReport:
         """The report with more tables and problems (severity, source, message), for example the
@@ -89,7 +93,7 @@ def check_data(config: Config) -> CheckReport:
 
     registry = load_registry(config.areas.registry, config.areas.geometry)
     problems: list[tuple[str, str, str]] = []
-    tables, notes, matches = [], [], []
+    tables, notes, matches, unplaced = [], [], [], []
     needed = needed_variables(config)
     for name, spec in config.inputs.items():
         try:
@@ -101,6 +105,8 @@ def check_data(config: Config) -> CheckReport:
         notes.extend(loaded.notes)
         if loaded.matches is not None:
             matches.append(loaded.matches)
+        if loaded.unplaced is not None and len(loaded.unplaced):
+            unplaced.append(loaded.unplaced.assign(source=spec.source))
     tidy = concat_tidy(tables, str(config.source_file))
     try:
         combined, choices = combine_precedence(config, tidy)
@@ -119,6 +125,15 @@ def check_data(config: Config) -> CheckReport:
     matched = pd.concat(matches, ignore_index=True) if matches else pd.DataFrame(
         columns=["source", "label", "area_code", "area_name", "method", "score"])
     doubtful = matched[~matched["method"].isin(["code", "name", "alias", "pc4"])].reset_index(drop=True)
+    schools = (pd.concat(unplaced, ignore_index=True) if unplaced else pd.DataFrame(columns=UNPLACED_COLUMNS))
+    schools = schools[["source", "brin_vestiging", "name", "figure", "reason"]]
+    for source, group in schools.groupby("source", sort=False):
+        listing = ", ".join(f"{r.brin_vestiging} {r.name}".strip() for r in group.head(8).itertuples())
+        problems.append(("warning", source, f"{len(group)} school(s) with a figure are not placed in an area and are not "
+                                            f"counted ({listing}{' ...' if len(group) > 8 else ''}); place them in the "
+                                            "input's locations or ovt_locations table, or run `aandacht fetch locations`"))
+    reported = doubtful["label"].str.split(" ").str[0].isin(set(schools["brin_vestiging"])) if len(doubtful) else []
+    doubtful = doubtful[~np.asarray(reported, dtype=bool)].reset_index(drop=True) if len(doubtful) else doubtful
     stale = _stale(coverage)
     _framework_coverage(config, coverage, problems)
     for row in coverage[coverage["coverage"] < 1].itertuples():
@@ -132,7 +147,8 @@ def check_data(config: Config) -> CheckReport:
         problems.append(("warning", source, f"newest period {period} is older than {group['newest_overall'].iloc[0]} "
                                             f"for {len(group)} indicator(s): {', '.join(group['indicator'].head(6))}"))
     return CheckReport(coverage, missing, out_of_range, doubtful, stale,
-                       pd.DataFrame(problems, columns=["severity", "source", "message"]), notes, registry, matrix)
+                       pd.DataFrame(problems, columns=["severity", "source", "message"]), notes, registry, matrix,
+                       unplaced=schools.reset_index(drop=True))
 
 
 def _coverage(local: pd.DataFrame, areas: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:

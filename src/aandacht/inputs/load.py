@@ -88,7 +88,7 @@ def load_input(spec: InputSpec, registry: AreaRegistry, level: str, needed: froz
     check_size(spec)
     with collect_notes() as reading_notes:
         loaded = LOADERS[spec.loader](spec, registry, needed)
-    loaded = LoadResult(loaded.table, [*reading_notes, *loaded.notes], loaded.matches)
+    loaded = LoadResult(loaded.table, [*reading_notes, *loaded.notes], loaded.matches, loaded.unplaced)
     if spec.crosswalk is None:
         return loaded
     from .harmonise import convert_vintage, read_crosswalk
@@ -103,14 +103,14 @@ def load_input(spec: InputSpec, registry: AreaRegistry, level: str, needed: froz
         target = vintages[0]
     if str(target) == str(spec.vintage):
         return LoadResult(loaded.table, [*loaded.notes, f"{spec.path}: already on {target} boundaries, crosswalk not used"],
-                          loaded.matches)
+                          loaded.matches, loaded.unplaced)
     table = loaded.table
     moving = table["level"] == level
     converted, notes = convert_vintage(table[moving], read_crosswalk(spec.crosswalk), spec.vintage, target,
                                        {code: registry.name(code) for code in registry.table.index})
     merged = concat_tidy([table[~moving], converted], str(spec.path))
     return LoadResult(merged, [*loaded.notes, f"{spec.path}: {level} figures converted from {spec.vintage} to {target} "
-                                              f"boundaries with {spec.crosswalk}", *notes], loaded.matches)
+                                              f"boundaries with {spec.crosswalk}", *notes], loaded.matches, loaded.unplaced)
 
 
 def combine_precedence(config: Config, tidy: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,29 +1,44 @@
-"""Maps for the bestuurlijk overleg (matplotlib, EPSG:28992), labelled in Dutch.
+"""Maps for the bestuurlijk overleg (matplotlib, EPSG:28992), entirely in Dutch.
 
-Every map is a fixed-size figure (A4 portrait 8.27 x 11.69 in, or a 16:9 slide
-13.33 x 7.5 in) with a title, a legend, a scale bar, the date, the source line and,
-when demonstration data are shown, a mark saying so on the map itself.
+Every map is a fixed-size figure (A4 portrait 8.27 x 11.69 in, or a 16:9 slide 13.33 x 7.5 in)
+with a title naming the round, a legend, a scale bar, a north arrow and a footer with every
+source and its year, the date and, when demonstration data are shown, a mark saying so.
 
-* :func:`score_map`: choropleth of the composite score. Classes come from mapclassify
-  (quantiles, Fisher-Jenks natural breaks, or fixed upper bounds from the config);
-  areas without a score are hatched grey ("geen gegevens"), never coloured as low.
-  Aandachtsgebieden are outlined and labelled, IKCs drawn as markers.
-* :func:`domain_maps` / :func:`indicator_maps`: small multiples, one panel per domain or
-  indicator; darker always means more risk (the palette is reversed for direction -1).
-* :func:`probability_map`: probability of designation in classes of 20 percentage points.
-* :func:`change_map`: entered / left / stayed against the previous round.
+* :func:`score_map`: the Aandachtsscore in classes (quantiles, Fisher-Jenks natural breaks or
+  fixed upper bounds from the config). Areas without a score are hatched and say why: "niet
+  gescoord: te weinig huishoudens met kinderen" (the population gate) or "geen gegevens",
+  never coloured as a low value.
+* :func:`domain_maps`: one panel per domain on one classed scale (equal intervals over all
+  domain scores), :func:`indicator_maps`: one panel per indicator, each in its own quantile
+  classes and units; darker always means more attention needed (the palette is reversed for
+  direction -1). Both outline the aandachtsgebieden.
+* :func:`probability_map`: the chance of designation in four classes (< 5%, 5-50%, 50-95%,
+  >= 95%), with the percentage printed for the areas between 5% and 95%: those near the
+  threshold, where the method choice decides.
+* :func:`change_map`: entered / stayed / left against the previous round (both rounds named),
+  and the Plus-IKCs: new, continued and ended.
 
-City zoom: when the densest half of the areas (households with children per km2 from
-the population gate, or 1 / area without one) fits in a box covering at most
-``maps.inset_max_share`` of the whole map, that box is drawn again enlarged next to
-the map, so the small city wijken stay readable beside large rural ones.
+What every map with the areas carries: the aandachtsgebieden outlined (dark line on a white
+casing, readable on every class colour) and named; Plus-IKCs as white stars with a dark edge,
+IKCs that are eligible but not chosen as white diamonds, other schools as small grey dots,
+each Plus-IKC and candidate numbered with a key beside the map; the neighbouring gemeenten in
+grey with their names and the names of the largest kernen (``present/orientation.py``).
+Labels never overlap (``present/cartography.py``).
+
+City zoom: when the densest half of the areas (households with children per km2 from the
+population gate, or 1 / area without one) fits in a box covering at most
+``maps.inset_max_share`` of the whole map (or at most ``maps.inset_crowded_share`` when those
+areas are crowded: under about 2 cm across on the map), that box is drawn again enlarged
+("Uitsnede"); on the main map the markers inside the box are left out (they are in the zoom).
 """
 
 from __future__ import annotations
 
+import io
 import textwrap
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -31,22 +46,74 @@ import pandas as pd
 
 from ..config import Config, MapOptions
 from ..config.choices import CLASSIFICATIONS, check_implemented
-from ..dutch import dutch_date, dutch_number
+from ..dutch import dutch_date, dutch_number, number_nl
 from ..errors import DataError
 from ..scoring.run import ScoreRun
+from .cartography import Label, Labeller, draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
+from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs
+from .phrases import lower_first
 
 SIZES = {"slide": (13.333, 7.5), "a4": (8.27, 11.69)}
-NO_DATA = {"facecolor": "#e3e3e3", "hatch": "////", "edgecolor": "#9a9a9a"}
-# Okabe-Ito colours (colour-blind safe) for the categorical change map.
-CHANGE_COLOURS = {"entered": "#E69F00", "left": "#56B4E9", "stayed": "#0072B2", "none": "#f4f4f4"}
-ATTRIBUTION = {
-    "kwb": "CBS/Kadaster (CC BY 4.0)",
-    "school_scores": "CBS achterstandsscores (CC BY 4.0), DUO",
+NO_SCORE = {
+    "gate": {"facecolor": "#f4f4f4", "hatch": "\\\\\\\\", "edgecolor": "#8c8c8c"},
+    "nodata": {"facecolor": "#e3e3e3", "hatch": "////", "edgecolor": "#8c8c8c"},
+}
+NEIGHBOUR = {"facecolor": "#ececec", "edgecolor": "#b5b5b5"}
+# Okabe-Ito colours (Okabe & Ito 2008, safe for the common colour-vision deficiencies); "left" is also hatched.
+CHANGE_COLOURS = {"entered": "#E69F00", "stayed": "#0072B2", "left": "#56B4E9", "none": "#f7f7f7"}
+# Per input loader: the publication as named on a map, and its licence and publisher.
+PUBLICATIONS = {
+    "kwb": ("CBS Kerncijfers wijken en buurten", "CBS/Kadaster, CC BY 4.0"),
+    "school_scores": ("CBS achterstandsscores basisscholen", "CBS, CC BY 4.0; scholenlijst DUO"),
+    "oab": ("onderwijsachterstanden", "CBS/Inspectie van het Onderwijs"),
+    "duo": ("DUO scholenlijst", "DUO, CC BY 4.0"),
+    "jeugdmonitor": ("Jeugdmonitor", "gemeente/GGD"),
+    "kinderen_in_tel": ("Kinderen in Tel", "Verwey-Jonker Instituut"),
 }
 OSM = "coördinaten scholen © OpenStreetMap-bijdragers (ODbL)"
 DEMONSTRATION_PARTS = {"gebieden": "aandachtsgebieden", "ikcs": "IKC-status", "robustness": "kansen",
                        "changes": "veranderingen"}
+LABEL_GIDS = {"gebied-label", "ikc-label", "rank-label", "place-label", "neighbour-label", "chance-label"}
+FONTS = {"a4": {"title": 15, "subtitle": 9, "label": 8, "small": 7, "legend": 7.5, "footer": 6.5, "panel": 8},
+         "slide": {"title": 18, "subtitle": 11, "label": 9, "small": 8, "legend": 8.5, "footer": 7.5, "panel": 9}}
+PLACES_SHOWN = 12  # at most this many place names on a map, the largest kernen first
+
+
+def sources(config: Config) -> list[dict]:
+    """The publications the config's inputs come from, with their years (newest first) and
+    licence, one entry per publication: [{"name", "years", "licence"}]. An input's own
+    ``attribution`` (which names the publication and its year) is used as it is."""
+    found: dict[str, dict] = {}
+    for name, spec in config.inputs.items():
+        if spec.attribution:
+            found.setdefault(spec.attribution, {"name": spec.attribution, "years": [], "licence": ""})
+            continue
+        publication, licence = PUBLICATIONS.get(spec.loader, (spec.source or name, ""))
+        entry = found.setdefault(publication, {"name": publication, "years": [], "licence": licence})
+        if spec.period not in entry["years"]:
+            entry["years"].append(spec.period)
+    for entry in found.values():
+        entry["years"] = sorted(entry["years"], reverse=True)
+    return list(found.values())
+
+
+def years_text(years: list[str]) -> str:
+    """'2023 en 2022', '2023, 2022 en 2019' ('' for none)."""
+    return "" if not years else years[0] if len(years) == 1 else ", ".join(years[:-1]) + " en " + years[-1]
+
+
+def source_line(config: Config, with_schools: bool) -> str:
+    """'Bron: ...' with every publication and its year, the orientation layers and, when school
+    points are drawn, the OpenStreetMap attribution (or ``maps.source_line`` from the config)."""
+    if config.maps.source_line:
+        return config.maps.source_line
+    parts = [" ".join(filter(None, [s["name"], years_text(s["years"])])) + (f" ({s['licence']})" if s["licence"] else "")
+             for s in sources(config)]
+    if with_schools:
+        parts.append(OSM)
+    parts += [ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN]
+    return "Bron: " + "; ".join(parts) + "; bewerking: aandacht"
 
 
 @dataclass
@@ -62,6 +129,71 @@ class MapFrame:
     def config(self) -> Config:
         return self.run.config
 
+    @cached_property
+    def paths(self) -> list:
+        return paths_of(self.areas.geometry.values)
+
+    @cached_property
+    def extent(self) -> tuple[float, float, float, float]:
+        return tuple(float(v) for v in self.areas.total_bounds)
+
+    @cached_property
+    def inset(self) -> tuple[float, float, float, float] | None:
+        if self.options.inset != "auto":
+            return None
+        main = LAYOUTS[(self.options.size, False)]["main"]
+        return dense_extent(self.areas, self.options.inset_max_share, self.options.inset_crowded_share,
+                            main[2] * SIZES[self.options.size][0])
+
+    @cached_property
+    def boundary(self):
+        """The gemeente's outline (union of its areas)."""
+        import shapely
+
+        return shapely.union_all(self.areas.geometry.values)
+
+    @cached_property
+    def ikcs(self) -> pd.DataFrame | None:
+        """The IKC points: the overlay table, else the schools of the school input (status other)."""
+        if self.overlays.ikcs is not None:
+            return self.overlays.ikcs
+        return default_ikcs(self.config)
+
+    @cached_property
+    def keyed(self) -> pd.DataFrame:
+        """Plus-IKCs and eligible candidates with their map number (``nr``), Plus-IKCs first, in the
+        order of their gebied's rank; IKCs without coordinates keep no number."""
+        ikcs = self.ikcs
+        if ikcs is None:
+            return pd.DataFrame(columns=["name", "x_rd", "y_rd", "status", "nr"])
+        chosen = ikcs[ikcs["status"].isin(["plus-ikc", "candidate"])].copy()
+        chosen = chosen.dropna(subset=["x_rd", "y_rd"])
+        rank = self.areas["rank"].astype("float64")
+        area = chosen["area_code"] if "area_code" in chosen.columns else pd.Series("", index=chosen.index)
+        chosen["_rank"] = area.map(rank).fillna(np.inf)
+        chosen["_status"] = (chosen["status"] != "plus-ikc").astype(int)
+        chosen = chosen.sort_values(["_status", "_rank", "name"]).drop(columns=["_rank", "_status"])
+        chosen["nr"] = np.arange(1, len(chosen) + 1)
+        return chosen
+
+    def unscored(self) -> pd.Series:
+        """Per area: '' (scored), 'gate' (not scored: too few of the population) or 'nodata'."""
+        if "_unscored" not in self.__dict__:
+            self.__dict__["_unscored"] = self._unscored()
+        return self.__dict__["_unscored"]
+
+    def _unscored(self) -> pd.Series:
+        gate = ~self.areas["scored"].astype(bool)
+        nodata = self.areas["score"].isna() & ~gate
+        return pd.Series(np.where(gate, "gate", np.where(nodata, "nodata", "")), index=self.areas.index)
+
+    def round_text(self) -> str:
+        """'herijking 2026' (and 'ten opzichte van 2024'), or the data round of the config."""
+        ov = self.overlays
+        if ov.round_year is None:
+            return f"gegevens {years_text(sorted({s.period for s in self.config.inputs.values()}, reverse=True))}"
+        return f"herijking {ov.round_year}" + (f" (ten opzichte van {ov.previous_year})" if ov.previous_year else "")
+
 
 def map_frame(run: ScoreRun, overlays: Overlays | None = None, options: MapOptions | None = None) -> MapFrame:
     """Join geometry (registry, EPSG:28992), scores, ranks, domain scores and indicator values."""
@@ -72,8 +204,10 @@ def map_frame(run: ScoreRun, overlays: Overlays | None = None, options: MapOptio
         raise DataError(f"{run.registry.geometry_path}: no geometry for {len(lacking)} {run.config.level} area(s), "
                         f"for example {lacking[:3]}; give a geometry file of level '{run.config.level}' in areas.geometry")
     areas = geometry.loc[codes, ["geometry"]].copy()
-    areas["area_name"] = run.matrix.areas.loc[codes, "area_name"]
-    areas["population"] = run.matrix.areas.loc[codes, "population"]
+    matrix = run.matrix.areas
+    areas["area_name"] = matrix.loc[codes, "area_name"]
+    areas["population"] = matrix.loc[codes, "population"]
+    areas["scored"] = matrix.loc[codes, "scored"].astype(bool)
     areas["score"] = run.result.index.reindex(codes)
     areas["rank"] = run.result.rank.reindex(codes)
     for column in run.result.nodes.columns:
@@ -93,48 +227,71 @@ def default_ikcs(config: Config) -> pd.DataFrame | None:
     return schools_as_ikcs(read_schools(specs[0])) if specs else None
 
 
-def source_line(config: Config, overlays: Overlays, with_schools: bool) -> str:
-    """'Bron: ...' from the inputs' loaders (or ``maps.source_line`` from the config)."""
-    if config.maps.source_line:
-        return config.maps.source_line
-    parts = list(dict.fromkeys(spec.attribution or ATTRIBUTION.get(spec.loader, spec.source) for spec in config.inputs.values()))
-    if with_schools:
-        parts.append(OSM)
-    return "Bron: " + "; ".join(parts) + "; bewerking: aandacht"
-
-
 # --- classification --------------------------------------------------------------
 
-# The classifications of the registry (aandacht.config.choices.CLASSIFICATIONS): the mapclassify
-# classifier and how it is called with the values, the number of classes k and the fixed breaks.
+def _bin(values: np.ndarray, bins: np.ndarray) -> np.ndarray:
+    """Class per value: the first upper bound it does not exceed (mapclassify ``bin1d``)."""
+    return np.minimum(np.searchsorted(bins, values, side="left"), len(bins) - 1)
+
+
+def _quantiles(values: np.ndarray, k: int) -> np.ndarray:
+    """Upper bounds at the k-quantiles (linear interpolation), repeated bounds merged, as
+    mapclassify ``Quantiles``."""
+    return np.unique(np.percentile(values, np.linspace(100 / k, 100, k)))
+
+
+def _fisher_jenks(values: np.ndarray, k: int) -> np.ndarray:
+    import warnings
+
+    import mapclassify
+
+    with warnings.catch_warnings():  # Fisher-Jenks warns that the optional numba speed-up is absent
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        return np.asarray(mapclassify.FisherJenks(values, k=k).bins, dtype="float64")
+
+
+def _fixed(values: np.ndarray, breaks: list[float]) -> np.ndarray:
+    bins = np.asarray(breaks, dtype="float64")
+    return bins if bins[-1] >= values.max() else np.append(bins, values.max())
+
+
+# The classifications of the registry (aandacht.config.choices.CLASSIFICATIONS): class upper bounds
+# from the values, the number of classes k and the fixed breaks; mapclassify semantics, which is
+# imported only for Fisher-Jenks (its import takes a second).
 CLASSIFIERS = {
-    "quantiles": lambda mapclassify, values, k, breaks: mapclassify.Quantiles(values, k=k),
-    "fisher_jenks": lambda mapclassify, values, k, breaks: mapclassify.FisherJenks(values, k=k),
-    "fixed": lambda mapclassify, values, k, breaks: mapclassify.UserDefined(values, bins=breaks),
+    "quantiles": lambda values, k, breaks: _quantiles(values, k),
+    "fisher_jenks": lambda values, k, breaks: _fisher_jenks(values, k),
+    "fixed": lambda values, k, breaks: _fixed(values, breaks),
 }
 check_implemented("map classification", CLASSIFICATIONS, CLASSIFIERS)
 
 
 def classify(values: pd.Series, options: MapOptions) -> tuple[np.ndarray, np.ndarray]:
-    """Class upper bounds and class index per value (-1 = no value), by mapclassify."""
-    import warnings
-
-    import mapclassify
-
+    """Class upper bounds and class index per value (-1 = no value)."""
     present = values.dropna().to_numpy(dtype="float64")
     classes = np.full(len(values), -1)
     k = min(options.k, len(np.unique(present)))
-    with warnings.catch_warnings():  # Fisher-Jenks warns that the optional numba speed-up is absent
-        warnings.filterwarnings("ignore", message="Numba not installed")
-        scheme = CLASSIFIERS[options.classes](mapclassify, present, k, list(options.breaks))
-    classes[values.notna().to_numpy()] = scheme.yb
-    return np.asarray(scheme.bins, dtype="float64"), classes
+    bins = CLASSIFIERS[options.classes](present, k, list(options.breaks))
+    classes[values.notna().to_numpy()] = _bin(present, bins)
+    return bins, classes
+
+
+def equal_intervals(values: np.ndarray, k: int) -> np.ndarray:
+    """k classes of equal width from the minimum to the maximum."""
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    return np.linspace(lo, hi, k + 1)[1:] if hi > lo else np.array([hi])
 
 
 def class_labels(bins: np.ndarray, minimum: float, decimals: int = 1) -> list[str]:
-    """'12,7 - 20,3' per class: from the previous upper bound (or the minimum) to the bound."""
+    """'12,7 – 20,3' per class: from the previous upper bound (or the minimum) to the bound."""
     lower = [minimum, *bins[:-1]]
     return [f"{dutch_number(lo, decimals)} \u2013 {dutch_number(hi, decimals)}" for lo, hi in zip(lower, bins)]
+
+
+def decimals_for(bins: np.ndarray, minimum: float) -> int:
+    """Decimals that keep class bounds apart: 0 from a span of 50 up, else 1 (2 under 1)."""
+    span = float(np.max(bins) - minimum) if len(bins) else 0.0
+    return 0 if span >= 50 else (1 if span >= 1 else 2)
 
 
 def palette(name: str, count: int) -> list:
@@ -146,37 +303,57 @@ def palette(name: str, count: int) -> list:
 
 # --- layout -----------------------------------------------------------------------
 
-def dense_extent(areas, max_share: float) -> tuple[float, float, float, float] | None:
-    """Bounding box of the densest half of the areas, if it covers at most ``max_share``
-    of the whole bounding box (see module docstring); else ``None``."""
+CROWDED_WIDTH_IN = 0.8  # dense areas narrower than this on the main map (about 2 cm) are crowded
+
+
+def dense_extent(areas, max_share: float, crowded_share: float = 0.0,
+                 map_inches: float = 7.8) -> tuple[float, float, float, float] | None:
+    """Bounding box (padded 6%, within the map) of the densest half of the areas, if it covers at most ``max_share``
+    of the whole bounding box, or at most ``crowded_share`` when those areas are crowded: their median
+    width (square root of the area), drawn on a main map ``map_inches`` wide, is under
+    :data:`CROWDED_WIDTH_IN`. Else ``None`` (see module docstring)."""
     surface = areas.geometry.area
     population = areas["population"]
     density = population / surface if population.notna().all() else 1.0 / surface
     dense = areas[density >= density.median()]
     x0, y0, x1, y1 = dense.total_bounds
     pad_x, pad_y = 0.06 * (x1 - x0), 0.06 * (y1 - y0)
-    box = (x0 - pad_x, y0 - pad_y, x1 + pad_x, y1 + pad_y)
     fx0, fy0, fx1, fy1 = areas.total_bounds
+    box = (max(x0 - pad_x, fx0), max(y0 - pad_y, fy0), min(x1 + pad_x, fx1), min(y1 + pad_y, fy1))
     share = (box[2] - box[0]) * (box[3] - box[1]) / ((fx1 - fx0) * (fy1 - fy0))
-    return box if share <= max_share else None
+    width = float(np.sqrt(dense.geometry.area).median()) / max(fx1 - fx0, fy1 - fy0) * map_inches
+    limit = max(max_share, crowded_share) if width < CROWDED_WIDTH_IN else max_share
+    return box if share <= limit else None
+
+
+# Figure fractions [left, bottom, width, height] of the main map, the zoom and the legend column.
+LAYOUTS = {
+    ("a4", True): {"main": [0.03, 0.475, 0.94, 0.44], "inset": [0.03, 0.075, 0.585, 0.375], "side": [0.64, 0.45, 0.34, 0.38]},
+    ("a4", False): {"main": [0.03, 0.31, 0.94, 0.605], "side": [0.04, 0.29, 0.93, 0.21]},
+    ("slide", True): {"main": [0.012, 0.09, 0.37, 0.78], "inset": [0.39, 0.09, 0.37, 0.78], "side": [0.775, 0.87, 0.22, 0.78]},
+    ("slide", False): {"main": [0.02, 0.09, 0.60, 0.78], "side": [0.64, 0.87, 0.35, 0.78]},
+}
+DEMO_SPACE = {"a4": 0.03, "slide": 0.06}
 
 
 def _figure(size: str, title: str, subtitle: str, footer: str, demonstration: list[str]):
-    """A fixed-size figure with title, subtitle, footer (source line and date) and demo mark.
+    """A fixed-size figure with title, subtitle, footer (sources and date) and demo mark.
 
     The figure is not registered with pyplot (no global state to close, nothing shown twice
     in a notebook); it renders through the Agg canvas."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    fonts = FONTS[size]
     fig = Figure(figsize=SIZES[size])
     FigureCanvasAgg(fig)
     top = 0.975 if size == "a4" else 0.965
-    fig.text(0.03, top, title, fontsize=15 if size == "a4" else 18, weight="bold", va="top", gid="title")
-    fig.text(0.03, top - (0.025 if size == "a4" else 0.055), subtitle, fontsize=9 if size == "a4" else 11,
+    fig.text(0.03, top, title, fontsize=fonts["title"], weight="bold", va="top", gid="title")
+    fig.text(0.03, top - (0.024 if size == "a4" else 0.055),
+             textwrap.fill(subtitle, 118 if size == "a4" else 170, break_on_hyphens=False), fontsize=fonts["subtitle"],
              va="top", color="#333333", gid="subtitle")
-    fig.text(0.03, 0.012, textwrap.fill(footer, 150 if size == "a4" else 200, break_on_hyphens=False), fontsize=6.5 if size == "a4" else 8,
-             color="#444444", va="bottom", gid="source")
+    fig.text(0.03, 0.01, textwrap.fill(footer, 148 if size == "a4" else 200, break_on_hyphens=False),
+             fontsize=fonts["footer"], color="#444444", va="bottom", gid="source")
     if demonstration:
         parts = ", ".join(DEMONSTRATION_PARTS.get(d, d) for d in demonstration)
         fig.text(0.5, top - (0.05 if size == "a4" else 0.1),
@@ -186,13 +363,10 @@ def _figure(size: str, title: str, subtitle: str, footer: str, demonstration: li
     return fig
 
 
-DEMO_SPACE = {"a4": 0.03, "slide": 0.06}
-
-
-def _panel_rects(size: str, inset: bool, demonstration: bool) -> dict[str, list[float]]:
-    """Axes rectangles (figure fractions) for main map, inset and the legend anchor; lowered
-    at the top to leave room for the demonstration banner when there is one."""
-    rects = _layout(size, inset)
+def _rects(size: str, inset: bool, demonstration: bool) -> dict[str, list[float]]:
+    """Axes rectangles for main map, zoom and legend column; lowered at the top to leave room
+    for the demonstration banner when there is one."""
+    rects = {k: list(v) for k, v in LAYOUTS[(size, inset)].items()}
     if demonstration:
         rects["main"][3] -= DEMO_SPACE[size]
         if size == "slide" and inset:
@@ -200,257 +374,436 @@ def _panel_rects(size: str, inset: bool, demonstration: bool) -> dict[str, list[
     return rects
 
 
-def _layout(size: str, inset: bool) -> dict[str, list[float]]:
-    if size == "a4":
-        if inset:
-            return {"main": [0.03, 0.45, 0.94, 0.47], "inset": [0.03, 0.06, 0.56, 0.37], "legend": [0.62, 0.43]}
-        return {"main": [0.03, 0.25, 0.94, 0.67], "legend": [0.05, 0.23]}
-    if inset:
-        return {"main": [0.02, 0.07, 0.40, 0.80], "inset": [0.43, 0.07, 0.38, 0.80], "legend": [0.82, 0.87]}
-    return {"main": [0.02, 0.07, 0.62, 0.80], "legend": [0.68, 0.87]}
-
-
-def _axes(fig, rect):
+def _axes(fig, rect, framed: bool = False):
     ax = fig.add_axes(rect)
-    ax.set_axis_off()
-    ax.set_aspect("equal")
+    ax.set_aspect("equal", adjustable="datalim")
+    if framed:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_edgecolor("#555555")
+            spine.set_linewidth(0.8)
+    else:
+        ax.set_axis_off()
     return ax
 
 
-def _nice_length(span: float) -> float:
-    """A round scale-bar length (1, 2 or 5 x 10^n metres) of about a fifth of ``span``."""
-    target = span / 5
-    power = 10 ** np.floor(np.log10(target))
-    return float(max(m * power for m in (1, 2, 5) if m * power <= target))
+def _footer(frame: MapFrame, with_schools: bool) -> str:
+    return (f"{source_line(frame.config, with_schools)}. Kaart gemaakt op {dutch_date(date.today())} met aandacht; "
+            f"{frame.config.gemeente.name}, {frame.round_text()}.")
 
 
-def add_scalebar(ax) -> None:
-    """Two-segment scale bar in the lower left (map units are metres in EPSG:28992), and a north arrow."""
-    from matplotlib.patches import Rectangle
+def _draw_areas(ax, frame: MapFrame, colours: list, edge: str = "white", hatch_left: list | None = None) -> None:
+    """Neighbouring gemeenten, the areas in their colours (unscored ones hatched with their reason's
+    style) and the gemeente's outline."""
+    kinds = frame.unscored().to_numpy().copy()
+    kinds[(kinds == "") & np.array([c is None for c in colours])] = "nodata"  # a scored area without this value
+    scored = [c if k == "" else None for c, k in zip(colours, kinds)]
+    draw_paths(ax, frame.paths, scored, edgecolor=edge, linewidth=0.6, zorder=2)
+    for kind, style in NO_SCORE.items():
+        mask = kinds == kind
+        if mask.any():
+            draw_paths(ax, [p if m else None for p, m in zip(frame.paths, mask)], style["facecolor"],
+                       edgecolor=style["edgecolor"], linewidth=0.5, zorder=2, hatch=style["hatch"])
+    if hatch_left:
+        draw_paths(ax, [p if m else None for p, m in zip(frame.paths, hatch_left)], "none",
+                   edgecolor="#1a1a1a", linewidth=0.0, zorder=2.5, hatch="....")
+    outline(ax, frame.boundary, colour="#4d4d4d", width=0.9, zorder=3)
+
+
+_GEMEENTE_PATHS: dict = {}  # gm_code -> matplotlib Path, made once per process
+
+
+def _draw_neighbours(ax, frame: MapFrame) -> None:
+    """The neighbouring gemeenten in grey, under the areas."""
+    from .cartography import polygon_path
 
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
-    length = _nice_length(x1 - x0)
-    left, base, height = x0 + 0.04 * (x1 - x0), y0 + 0.03 * (y1 - y0), 0.008 * (y1 - y0)
-    for part, colour in ((0, "black"), (1, "white")):
-        ax.add_patch(Rectangle((left + part * length / 2, base), length / 2, height,
-                               facecolor=colour, edgecolor="black", lw=0.6))
-    label = f"{length / 1000:g} km".replace(".", ",") if length >= 1000 else f"{length:g} m"
-    ax.text(left, base + 2 * height, "0", fontsize=7, ha="center", va="bottom", gid="scalebar")
-    ax.text(left + length, base + 2 * height, label, fontsize=7, ha="center", va="bottom", gid="scalebar")
-    ax.annotate("N", xy=(0.96, 0.97), xytext=(0.96, 0.89), xycoords="axes fraction", ha="center", va="center",
-                fontsize=9, weight="bold", arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.2})
+    layers = orientation((x0, y0, x1, y1), frame.config.gemeente.code)
+    if layers.gemeenten:
+        for code, _, geometry in layers.gemeenten:
+            if code not in _GEMEENTE_PATHS:
+                _GEMEENTE_PATHS[code] = polygon_path(geometry)
+        paths = [_GEMEENTE_PATHS[code] for code, _, _ in layers.gemeenten]
+        draw_paths(ax, paths, NEIGHBOUR["facecolor"], edgecolor=NEIGHBOUR["edgecolor"], linewidth=0.7, zorder=0.5)
 
 
-def _halo():
-    from matplotlib import patheffects
+def _name_neighbours(ax, frame: MapFrame, labeller: Labeller, fonts: dict) -> None:
+    """The names of the neighbouring gemeenten (optional labels) on the part of them in view."""
+    import shapely
 
-    return [patheffects.withStroke(linewidth=2.5, foreground="white")]
-
-
-def _draw_areas(ax, areas, colours: list, extent=None, edge: str = "white") -> None:
-    """Polygons in their class colours; areas without a colour (None) hatched as 'geen gegevens'."""
-    has = np.array([c is not None for c in colours])
-    if has.any():
-        areas[has].plot(ax=ax, color=[c for c in colours if c is not None], edgecolor=edge, linewidth=0.6)
-    if (~has).any():
-        areas[~has].plot(ax=ax, linewidth=0.6, **NO_DATA)
-    x0, y0, x1, y1 = extent if extent is not None else areas.total_bounds
-    pad = 0.02 * max(x1 - x0, y1 - y0)
-    ax.set_xlim(x0 - pad, x1 + pad)
-    ax.set_ylim(y0 - pad, y1 + pad)
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    box = shapely.box(x0, y0, x1, y1).buffer(-0.04 * (x1 - x0))
+    for _, name, geometry in orientation((x0, y0, x1, y1), frame.config.gemeente.code).gemeenten:
+        visible = shapely.intersection(geometry, box)
+        if visible.is_empty or visible.area < 0.01 * box.area:
+            continue
+        point = visible.representative_point()
+        labeller.place(Label(ax, name, point.x, point.y, "neighbour-label", fontsize=fonts["small"] + 0.5,
+                             colour="#6b6b6b", centred=True, required=False))
 
 
-def _inside(extent, x: float, y: float) -> bool:
-    return extent is not None and extent[0] <= x <= extent[2] and extent[1] <= y <= extent[3]
+def _draw_places(ax, frame: MapFrame, labeller: Labeller, fonts: dict, skip_box=None) -> None:
+    """The names of the largest kernen in view (optional labels: left out where there is no room)."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    places = orientation((x0, y0, x1, y1), frame.config.gemeente.code).places
+    if skip_box is not None:
+        inside = places["x_rd"].between(skip_box[0], skip_box[2]) & places["y_rd"].between(skip_box[1], skip_box[3])
+        places = places[~inside]
+    largest = places[places["leerlingen"] >= 0.1 * places["leerlingen"].max()] if len(places) else places
+    for row in largest.head(PLACES_SHOWN).itertuples():
+        ax.plot(row.x_rd, row.y_rd, marker="s", markersize=2.6, color="#4d4d4d", zorder=6, gid="place")
+        labeller.place(Label(ax, row.naam, row.x_rd, row.y_rd, "place-label", fontsize=fonts["small"] + 0.5,
+                             style="italic", colour="#333333", gap=3.5, required=False))
 
 
-def _label_axes(panels: dict, extent, x: float, y: float):
-    """The inset if the point lies in the zoomed box, else the main map."""
-    return panels["inset"] if _inside(extent, x, y) and "inset" in panels else panels["main"]
-
-
-def _overlay(frame: MapFrame, panels: dict, extent) -> list:
-    """Outline and label aandachtsgebieden (or the top-ranked areas), draw IKCs; return legend handles."""
-    from matplotlib.lines import Line2D
-
-    areas, overlays, handles = frame.areas, frame.overlays, []
-    texts: dict[int, list] = {id(ax): [] for ax in panels.values()}
-    if overlays.gebieden is not None:
-        for name in overlays.gebied_names():
-            shape = areas.loc[[c for c in overlays.members(name) if c in areas.index]].geometry.union_all()
-            for ax in panels.values():
-                ax.plot(*_boundary_xy(shape), color="black", lw=1.8, solid_joinstyle="round")
-            point = shape.representative_point()
-            ax = _label_axes(panels, extent, point.x, point.y)
-            texts[id(ax)].append(ax.text(point.x, point.y, name, fontsize=7.5, weight="bold", ha="center",
-                                         va="center", path_effects=_halo(), gid="gebied-label"))
-        handles.append(Line2D([], [], color="black", lw=1.8, label="aandachtsgebied"))
-    else:
-        top = areas[areas["rank"].notna()].sort_values("rank").head(frame.options.label_top)
-        for code, row in top.iterrows():
-            point = row.geometry.representative_point()
-            ax = _label_axes(panels, extent, point.x, point.y)
-            texts[id(ax)].append(ax.text(point.x, point.y, f"{int(row['rank'])}. {row['area_name']}", fontsize=7,
-                                         ha="center", va="center", path_effects=_halo(), gid="rank-label"))
-    ikcs = overlays.ikcs if overlays.ikcs is not None else default_ikcs(frame.config)
-    if ikcs is not None and len(ikcs):
-        handles += _draw_ikcs(ikcs, panels, extent, texts)
-    _repel(panels, texts, ikcs)
-    return handles
-
-
-def _boundary_xy(shape):
-    """x and y of a (multi)polygon's outer boundary, NaN-separated, for one plot call."""
-    xs, ys = [], []
-    polygons = getattr(shape, "geoms", [shape])
-    for polygon in polygons:
-        x, y = polygon.exterior.xy
-        xs += [*x, np.nan]
-        ys += [*y, np.nan]
-    return xs, ys
+def _inside(box, xs, ys) -> np.ndarray:
+    xs, ys = np.asarray(xs, dtype="float64"), np.asarray(ys, dtype="float64")
+    if box is None:
+        return np.zeros(len(xs), dtype=bool)
+    return (xs >= box[0]) & (xs <= box[2]) & (ys >= box[1]) & (ys <= box[3])
 
 
 IKC_STYLE = {
-    "plus-ikc": {"marker": "*", "s": 150, "facecolor": "black", "edgecolor": "white", "linewidths": 0.7, "zorder": 6},
-    "candidate": {"marker": "D", "s": 34, "facecolor": "white", "edgecolor": "black", "linewidths": 0.9, "zorder": 5},
-    "other": {"marker": "o", "s": 10, "facecolor": "#3b3b3b", "edgecolor": "white", "linewidths": 0.4, "zorder": 4},
+    "plus-ikc": {"marker": "*", "s": 190, "facecolor": "white", "edgecolor": "#1a1a1a", "linewidths": 1.0, "zorder": 12},
+    "candidate": {"marker": "D", "s": 42, "facecolor": "white", "edgecolor": "#1a1a1a", "linewidths": 1.0, "zorder": 11},
+    "other": {"marker": "o", "s": 13, "facecolor": "#4d4d4d", "edgecolor": "white", "linewidths": 0.5, "zorder": 10},
+}
+# The change map: Plus-IKCs by what changed since the previous round.
+PLUS_CHANGE_STYLE = {  # shapes, not colours alone, tell the groups apart; all white-filled with a dark edge
+    "nieuw": ("nieuw Plus-IKC", [{"marker": "o", "s": 330, "facecolor": "white", "edgecolor": "#1a1a1a", "linewidths": 1.0},
+                                 {"marker": "*", "s": 120, "facecolor": "#1a1a1a", "edgecolor": "#1a1a1a", "linewidths": 0.5}]),
+    "blijft": ("blijft Plus-IKC", [IKC_STYLE["plus-ikc"]]),
+    "eraf": ("geen Plus-IKC meer", [{"marker": "X", "s": 90, "facecolor": "white", "edgecolor": "#1a1a1a", "linewidths": 1.0}]),
 }
 
 
-def _draw_ikcs(ikcs: pd.DataFrame, panels: dict, extent, texts: dict) -> list:
-    """IKC markers by status on every panel; Plus-IKCs get their name as a label."""
+def plus_change(continuity: str) -> str | None:
+    """'nieuw', 'blijft' or 'eraf' from an IKC's continuity status (decide.select), else None."""
+    text = str(continuity or "").strip().lower()
+    if text in ("nieuw",):
+        return "nieuw"
+    if text in ("voortgezet", "opnieuw aangewezen"):
+        return "blijft"
+    if text.startswith("beëindigd"):
+        return "eraf"
+    return None
+
+
+@dataclass
+class Panels:
+    """The axes of one map (main and optional zoom), the zoom box, and the label placer."""
+
+    fig: object
+    main: object
+    inset: object | None
+    box: tuple | None
+    rects: dict
+    labeller: Labeller
+    size: str
+
+    @property
+    def all(self) -> list:
+        return [self.main] + ([self.inset] if self.inset is not None else [])
+
+
+def _base(frame: MapFrame, colours: list, title: str, subtitle: str, size: str, edge: str = "white",
+          hatch_left: list | None = None) -> Panels:
+    """Figure with main map (and city zoom) in ``colours``, neighbours, scale bars and north arrow."""
+    from matplotlib.patches import Rectangle
+
+    box = frame.inset
+    with_schools = frame.ikcs is not None and frame.overlays.ikcs is None
+    fig = _figure(size, title, subtitle, _footer(frame, with_schools or frame.overlays.ikcs is not None),
+                  frame.overlays.demonstration)
+    rects = _rects(size, box is not None, bool(frame.overlays.demonstration))
+    main = _axes(fig, rects["main"])
+    set_extent(main, frame.extent)
+    inset = None
+    if box is not None:
+        inset = _axes(fig, rects["inset"], framed=True)
+        set_extent(inset, box, pad=0.0)
+    labeller = Labeller(fig)
+    fonts = FONTS[size]
+    for ax in [main] + ([inset] if inset is not None else []):
+        _draw_areas(ax, frame, colours, edge, hatch_left)
+        _draw_neighbours(ax, frame)
+        labeller.block_artists(ax, scalebar(ax, fonts["small"]) + north_arrow(ax))
+    if inset is not None:
+        main.add_patch(Rectangle((box[0], box[1]), box[2] - box[0], box[3] - box[1], fill=False, edgecolor="#1a1a1a",
+                                 lw=1.0, linestyle="--", zorder=15))
+        inset.set_title(_inset_title(frame, box), fontsize=fonts["panel"] + 1, loc="left", weight="bold")
+    return Panels(fig, main, inset, box, rects, labeller, size)
+
+
+def _inset_title(frame: MapFrame, box) -> str:
+    """'Uitsnede Leeuwarden': the largest kern in the zoom box, else 'Uitsnede stad'."""
+    places = orientation(box, frame.config.gemeente.code).places
+    return f"Uitsnede {places['naam'].iloc[0]}" if len(places) else "Uitsnede stad"
+
+
+def _overlay(frame: MapFrame, panels: Panels, extra: dict[str, str] | None = None, ikc_style: str = "status") -> list:
+    """Outline and label the aandachtsgebieden (or the top-ranked areas), draw the IKCs, the
+    neighbours' names and the place names; return legend handles. ``extra``: text added to an
+    area's label (the chance on the probability map); ``ikc_style``: 'status' or 'change'."""
     from matplotlib.lines import Line2D
 
+    fonts, labeller, overlays = FONTS[panels.size], panels.labeller, frame.overlays
     handles = []
-    for status in ("other", "candidate", "plus-ikc"):
-        subset = ikcs[ikcs["status"] == status]
-        unplaced = int((subset["x_rd"].isna() | subset["y_rd"].isna()).sum())
-        subset = subset.dropna(subset=["x_rd", "y_rd"])
-        if subset.empty and not unplaced:
-            continue
-        style = IKC_STYLE[status]
-        for ax in panels.values():
-            ax.scatter(subset["x_rd"], subset["y_rd"], **style)
-        handles.append(Line2D([], [], linestyle="", marker=style["marker"], markersize=np.sqrt(style["s"]),
-                              markerfacecolor=style["facecolor"], markeredgecolor=style["edgecolor"] if status != "plus-ikc" else "black",
-                              label=f"{IKC_LABELS[status]} ({len(subset)}"
-                                    + (f")\n{unplaced} zonder coördinaten niet getoond" if unplaced else ")")))
-        if status == "plus-ikc":
-            for row in subset.itertuples(index=False):
-                ax = _label_axes(panels, extent, row.x_rd, row.y_rd)
-                texts[id(ax)].append(ax.text(row.x_rd, row.y_rd, row.name, fontsize=6, style="italic",
-                                             path_effects=_halo(), gid="ikc-label"))
+    ikc_handles = _draw_ikcs(frame, panels, ikc_style)
+    labels = []  # (shape, text, gid, weight)
+    if overlays.gebieden is not None:
+        for name in overlays.gebied_names():
+            members = [c for c in overlays.members(name) if c in frame.areas.index]
+            shape = frame.areas.loc[members].geometry.union_all()
+            for ax in panels.all:
+                outline(ax, shape, width=1.7, zorder=5, gid="gebied-outline")
+            text = name + "".join(f" {extra[c]}" for c in members if extra and c in extra and len(members) == 1)
+            labels.append((shape, text, "gebied-label", "bold"))
+        handles.append(Line2D([], [], color="#1a1a1a", lw=1.7, label="aandachtsgebied"))
+        named = {c for n in overlays.gebied_names() for c in overlays.members(n) if len(overlays.members(n)) == 1}
+    else:
+        top = frame.areas[frame.areas["rank"].notna()].sort_values("rank").head(frame.options.label_top)
+        for code, row in top.iterrows():
+            text = f"{int(row['rank'])}. {row['area_name']}" + (f" {extra[code]}" if extra and code in extra else "")
+            labels.append((row.geometry, text, "rank-label", "normal"))
+        named = set(top.index)
+    for code, text in (extra or {}).items():
+        if code not in named and code in frame.areas.index:
+            labels.append((frame.areas.geometry[code], f"{frame.areas.at[code, 'area_name']} {text}", "chance-label",
+                           "normal"))
+    for shape, text, gid, weight in labels:
+        for ax, point in _label_points(panels, shape):
+            labeller.place(Label(ax, text, point.x, point.y, gid, fontsize=fonts["label"], weight=weight, centred=True))
+    _name_neighbours(panels.main, frame, labeller, fonts)
+    _draw_places(panels.main, frame, labeller, fonts, skip_box=panels.box)
+    return handles + ikc_handles
+
+
+def _label_points(panels: Panels, shape) -> list:
+    """Where an area's name goes: in the zoom at the part of the area inside it (when a fair part is),
+    and on the main map when the area's own label point lies outside the zoom box."""
+    import shapely
+
+    point = shape.representative_point()
+    if panels.inset is None:
+        return [(panels.main, point)]
+    places = []
+    visible = shapely.intersection(shape, shapely.box(*panels.box))
+    outside = not _inside(panels.box, [point.x], [point.y])[0]
+    if not visible.is_empty and (not outside or visible.area >= 0.15 * shape.area):
+        places.append((panels.inset, point if not outside else visible.representative_point()))
+    if outside:
+        places.append((panels.main, point))
+    return places
+
+
+def _draw_ikcs(frame: MapFrame, panels: Panels, style: str) -> list:
+    """IKC markers on every panel (on the main map not inside the zoom box), numbered Plus-IKCs and
+    candidates (numbers placed first, beside their marker); return legend handles."""
+    from matplotlib.lines import Line2D
+
+    ikcs = frame.ikcs
+    if ikcs is None or not len(ikcs):
+        return []
+    handles, fonts, keyed = [], FONTS[panels.size], frame.keyed
+    groups = _ikc_groups(ikcs, style)
+    for key, (label, layers, subset) in groups.items():
+        placed = subset.dropna(subset=["x_rd", "y_rd"])
+        for ax in panels.all:
+            shown = placed
+            if ax is panels.main and panels.inset is not None:
+                shown = placed[~_inside(panels.box, placed["x_rd"], placed["y_rd"])]
+            for layer, marker in enumerate(layers):
+                ax.scatter(shown["x_rd"], shown["y_rd"], **{"zorder": 12 + 0.1 * layer, **marker}, gid=f"ikc-{key}")
+            panels.labeller.block_points(ax, shown["x_rd"].to_numpy(), shown["y_rd"].to_numpy(),
+                                         np.sqrt(max(m["s"] for m in layers)) / 2 + 0.5)
+        unplaced = len(subset) - len(placed)
+        scale = min(1.0, 13 / max(np.sqrt(m["s"]) for m in layers))  # legend markers at most 13 pt
+        parts = tuple(Line2D([], [], linestyle="", marker=m["marker"], markersize=np.sqrt(m["s"]) * scale,
+                             markerfacecolor=m["facecolor"], markeredgecolor=m["edgecolor"],
+                             markeredgewidth=m["linewidths"]) for m in layers)
+        handle = parts[0] if len(parts) == 1 else parts
+        text = f"{label} ({len(placed)})" + (f"; {unplaced} zonder locatie niet getoond" if unplaced else "")
+        handles.append(_Labelled(handle, text))
+    if style == "change":
+        keyed = _change_keyed(frame)
+    for row in keyed.itertuples():
+        ax = panels.inset if panels.inset is not None and _inside(panels.box, [row.x_rd], [row.y_rd])[0] else panels.main
+        panels.labeller.place(Label(ax, str(row.nr), row.x_rd, row.y_rd, "ikc-label", fontsize=fonts["label"],
+                                    weight="bold", gap=6.5))
     return handles
 
 
-def _repel(panels: dict, texts: dict, points: pd.DataFrame | None) -> None:
-    """Move labels apart, and off the IKC markers, so nothing overlaps (adjustText), per axes."""
-    from adjustText import adjust_text
-
-    if points is not None:
-        points = points.dropna(subset=["x_rd", "y_rd"])
-    xs = [] if points is None else points["x_rd"].to_numpy()
-    ys = [] if points is None else points["y_rd"].to_numpy()
-    for ax in panels.values():
-        if texts[id(ax)]:
-            adjust_text(texts[id(ax)], x=xs, y=ys, ax=ax, expand=(1.15, 1.3), ensure_inside_axes=True,
-                        arrowprops={"arrowstyle": "-", "color": "#555555", "lw": 0.5})
-
-
-def _base(frame: MapFrame, colours: list, title: str, subtitle: str, size: str | None = None, edge: str = "white"):
-    """Figure with main map (and city zoom) in ``colours``; return figure, panels, rects, extent."""
-    from matplotlib.patches import Rectangle
-
-    size = size or frame.options.size
-    overlays = frame.overlays
-    with_schools = overlays.ikcs is None and default_ikcs(frame.config) is not None
-    footer = (f"{source_line(frame.config, overlays, with_schools or overlays.ikcs is not None)}. "
-              f"Kaart gemaakt op {dutch_date(date.today())} met aandacht; gegevens {frame.config.period}, "
-              f"{frame.config.gemeente.name}, {frame.config.level}en.")
-    fig = _figure(size, title, subtitle, footer, overlays.demonstration)
-    extent = dense_extent(frame.areas, frame.options.inset_max_share) if frame.options.inset == "auto" else None
-    rects = _panel_rects(size, extent is not None, bool(overlays.demonstration))
-    panels = {"main": _axes(fig, rects["main"])}
-    _draw_areas(panels["main"], frame.areas, colours, edge=edge)
-    if extent is not None:
-        panels["inset"] = _axes(fig, rects["inset"])
-        _draw_areas(panels["inset"], frame.areas, colours, extent, edge=edge)
-        panels["main"].add_patch(Rectangle((extent[0], extent[1]), extent[2] - extent[0], extent[3] - extent[1],
-                                           fill=False, edgecolor="#222222", lw=0.9, linestyle="--", zorder=7))
-        panels["inset"].set_axis_on()
-        panels["inset"].set_xticks([])
-        panels["inset"].set_yticks([])
-        panels["inset"].set_xlabel("")
-        panels["inset"].set_ylabel("")
-        panels["inset"].set_title("Uitsnede stad", fontsize=9, loc="left")
-    for ax in panels.values():
-        add_scalebar(ax)
-    return fig, panels, rects, extent
+def _ikc_groups(ikcs: pd.DataFrame, style: str) -> dict:
+    """Marker groups: by status, or (change map) Plus-IKCs by what changed and the others as dots."""
+    if style == "status":
+        return {s: (IKC_LABELS[s], [IKC_STYLE[s]], ikcs[ikcs["status"] == s])
+                for s in ("other", "candidate", "plus-ikc") if (ikcs["status"] == s).any()}
+    change = ikcs.get("continuity", pd.Series("", index=ikcs.index)).map(plus_change)
+    change = change.where((ikcs["status"] == "plus-ikc") | (change == "eraf"))
+    groups = {"other": (IKC_LABELS["other"], [IKC_STYLE["other"]], ikcs[change.isna()])}
+    for key, (label, marker) in PLUS_CHANGE_STYLE.items():
+        if (change == key).any():
+            groups[key] = (label, marker, ikcs[change == key])
+    return groups
 
 
-def _legend(fig, rects: dict, handles: list, title: str, size: str) -> None:
-    anchor = rects["legend"]
-    fig.legend(handles=handles, title=title, loc="upper left", bbox_to_anchor=anchor, frameon=False,
-               fontsize=7.5 if size == "a4" else 8.5, title_fontsize=8.5 if size == "a4" else 10, alignment="left")
+def _change_keyed(frame: MapFrame) -> pd.DataFrame:
+    """The numbered IKCs of the change map: Plus-IKCs of this round and those that ended."""
+    ikcs = frame.ikcs
+    change = ikcs.get("continuity", pd.Series("", index=ikcs.index)).map(plus_change)
+    chosen = ikcs[((ikcs["status"] == "plus-ikc") | (change == "eraf"))].dropna(subset=["x_rd", "y_rd"]).copy()
+    chosen["change"] = change[chosen.index]
+    order = {"nieuw": 0, "blijft": 1, "eraf": 2}
+    chosen = chosen.sort_values(["change", "name"], key=lambda s: s.map(order) if s.name == "change" else s)
+    chosen["nr"] = np.arange(1, len(chosen) + 1)
+    return chosen
 
 
-def _class_handles(colours: list, labels: list[str], no_data_label: str, no_data: int) -> list:
-    """Legend patches per class, and the hatched 'geen gegevens' patch when any area lacks a value."""
+KEY_HEADINGS = {"plus-ikc": "Plus-IKC's", "candidate": "In aanmerking, niet gekozen", "nieuw": "Nieuw Plus-IKC",
+                "blijft": "Blijft Plus-IKC", "eraf": "Geen Plus-IKC meer"}
+
+
+def _key_lines(frame: MapFrame, keyed: pd.DataFrame, change: bool = False) -> list[tuple[str, str, bool]]:
+    """The numbered IKCs as (text, short text, is_heading): a heading per group, then
+    '1 obs Eestroom Brandemeer (Vrijheidswijk)' per IKC (the gebied, else the area, it stands in);
+    the short text leaves out where it stands (for a key in two columns)."""
+    names = frame.areas["area_name"]
+    gebied = frame.overlays.gebied_of()
+    lines, heading = [], None
+    for row in keyed.itertuples():
+        group = KEY_HEADINGS[row.change if change else row.status]
+        if group != heading:
+            lines.append((group, group, True))
+            heading = group
+        area = getattr(row, "area_code", "")
+        area = area if isinstance(area, str) else ""
+        where = gebied.get(area) or names.get(area, "")
+        lines.append((f"{row.nr} {row.name}" + (f" ({where})" if where else ""), f"{row.nr} {row.name}", False))
+    return lines
+
+
+@dataclass
+class _Labelled:
+    """A legend entry whose handle is a tuple of markers drawn on top of each other."""
+
+    handle: object
+    label: str
+
+
+def _legend(panels: Panels, handles: list, title: str, key: list[tuple[str, str, bool]]) -> None:
+    """The legend and, below or beside it, the key to the numbered IKCs (in two columns when long)."""
+    fig, size, fonts = panels.fig, panels.size, FONTS[panels.size]
+    x, top = panels.rects["side"][0], panels.rects["side"][1]
+    inset = panels.inset is not None
+    room = (panels.rects["side"][2] if inset or size == "slide" else 0.45) * SIZES[size][0] * 72
+    chars = int((room - 30) / (fonts["legend"] * 0.56))
+    from matplotlib.legend_handler import HandlerTuple
+
+    labels = [textwrap.fill(h.label if isinstance(h, _Labelled) else h.get_label(), chars, break_on_hyphens=False)
+              for h in handles]
+    handles = [h.handle if isinstance(h, _Labelled) else h for h in handles]
+    legend = fig.legend(handles, labels, title=title, loc="upper left", bbox_to_anchor=(x, top), frameon=False,
+                        handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
+                        fontsize=fonts["legend"], title_fontsize=fonts["legend"] + 0.5, alignment="left",
+                        borderaxespad=0.0, handlelength=1.6, labelspacing=0.45)
+    legend.get_title().set_weight("bold")
+    if not key:
+        return
+    box = legend.get_window_extent(fig.canvas.get_renderer()).transformed(fig.transFigure.inverted())
+    if inset or size == "slide":
+        left, start, right = x, box.y0 - 0.015, 0.985
+    else:
+        left, start, right = max(box.x1 + 0.03, 0.5), top, 0.985
+    fontsize = fonts["legend"]
+    step = fontsize * 1.4 / 72 / SIZES[size][1]
+    rows = int((start - 0.055) / step)
+    columns = 1 if len(key) <= rows else 2
+    if columns == 2:
+        fontsize -= 0.5
+        step = fontsize * 1.4 / 72 / SIZES[size][1]
+        rows = int((start - 0.055) / step)
+    width = (right - left) / columns
+    chars = int(width * SIZES[size][0] * 72 / (fontsize * 0.55))
+    for position, (text, short, heading) in enumerate(key[:rows * columns]):
+        column, row = divmod(position, rows)
+        fig.text(left + column * width, start - row * step,
+                 textwrap.shorten(text if columns == 1 else short, chars, placeholder="…"),
+                 fontsize=fontsize, weight="bold" if heading else "normal", va="top", ha="left", gid="ikc-key")
+    if len(key) > rows * columns:
+        fig.text(left, 0.05, f"… en nog {len(key) - rows * columns} (zie de tabel in het rapport)", fontsize=fontsize,
+                 va="top", ha="left", gid="ikc-key")
+
+
+def _class_handles(colours: list, labels: list[str], frame: MapFrame, hatch_first: bool = False) -> list:
+    """Legend patches per class, then the hatched 'niet gescoord' / 'geen gegevens' patches with their
+    counts when any area lacks a score."""
     from matplotlib.patches import Patch
 
     handles = [Patch(facecolor=c, edgecolor="#777777", lw=0.4, label=label) for c, label in zip(colours, labels)]
-    if no_data:
-        handles.append(Patch(label=no_data_label, lw=0.4, **NO_DATA))
+    kinds = frame.unscored()
+    level = frame.config.level
+    for kind, style in NO_SCORE.items():
+        count = int((kinds == kind).sum())
+        if not count:
+            continue
+        what = (f"niet gescoord: te weinig {frame.config.population.label}" if kind == "gate" and frame.config.population
+                else "niet gescoord: te weinig gegevens" if kind == "gate" else "geen gegevens")
+        handles.append(Patch(label=f"{what} ({count} {level}{'en' if count != 1 else ''})", lw=0.4, **style))
     return handles
 
 
-def _no_data_label(frame: MapFrame) -> str:
-    unscored = frame.areas["score"].isna().sum()
-    return f"geen gegevens ({unscored} {frame.config.level}{'en' if unscored != 1 else ''})"
-
-
 def score_map(frame: MapFrame, size: str | None = None):
-    """Choropleth of the composite score in mapclassify classes (see module docstring)."""
+    """The Aandachtsscore in classes (see module docstring)."""
     size = size or frame.options.size
     values = frame.areas["score"]
     bins, classes = classify(values, frame.options)
     colours_by_class = palette(frame.options.palette, len(bins))
     colours = [colours_by_class[c] if c >= 0 else None for c in classes]
-    label = frame.config.framework.index.label
-    subtitle = (f"{frame.config.gemeente.name}, score per {frame.config.level} (0 = gunstigst, 100 = ongunstigst); "
-                f"klassen: {CLASSIFICATIONS[frame.options.classes]}")
-    fig, panels, rects, extent = _base(frame, colours, label, subtitle, size)
-    handles = _class_handles(colours_by_class, class_labels(bins, float(values.min())), _no_data_label(frame),
-                             int(values.isna().sum()))
-    handles += _overlay(frame, panels, extent)
-    _legend(fig, rects, handles, f"{label}\n(hoger = meer risico)", size)
-    return fig
+    level = frame.config.level
+    subtitle = (f"{frame.config.gemeente.name}, {frame.round_text()} · per {level}: 0 = minste, 100 = meeste aandacht "
+                f"nodig · klassen: {CLASSIFICATIONS[frame.options.classes]}")
+    name = frame.config.framework.index.label
+    panels = _base(frame, colours, f"{name} per {level}", subtitle, size)
+    handles = _class_handles(colours_by_class, class_labels(bins, float(values.min()),
+                                                            decimals_for(bins, float(values.min()))), frame)
+    handles += _overlay(frame, panels)
+    _legend(panels, handles, f"{name}\n(hoger = meer aandacht nodig)", _key_lines(frame, frame.keyed))
+    return panels.fig
+
+
+PROBABILITY_CLASSES = ((0.05, "(vrijwel) nooit: minder dan 5%"), (0.5, "soms: 5 tot 50%"), (0.95, "vaak: 50 tot 95%"),
+                       (np.inf, "(vrijwel) altijd: 95% of meer"))
 
 
 def probability_map(frame: MapFrame, size: str | None = None):
-    """Probability of designation per area (robustness table), classes of 20 points."""
+    """Chance of designation per area in four classes; percentages printed between 5% and 95%."""
     size = size or frame.options.size
     table = frame.overlays.robustness
     if table is None:
         raise ValueError("probability_map needs overlays.robustness")
     p = table.set_index("area_code")["p_designated"].reindex(frame.areas.index)
-    classes = np.minimum((p.to_numpy() * 5).astype("float64") // 1, 4)
-    colours_by_class = palette(frame.options.palette, 5)
-    colours = [colours_by_class[int(c)] if not np.isnan(c) else None for c in classes]
-    subtitle = (f"{frame.config.gemeente.name}: aandeel van de plausibele methodekeuzes waarin de "
-                f"{frame.config.level} aandachtsgebied wordt")
-    fig, panels, rects, extent = _base(frame, colours, "Kans op aanwijzing als aandachtsgebied", subtitle, size)
-    labels = [f"{lo}\u2013{lo + 20}%" for lo in range(0, 100, 20)]
-    missing = int(p.isna().sum())
-    handles = _class_handles(colours_by_class, labels, f"geen gegevens ({missing})", missing)
-    handles += _overlay(frame, panels, extent)
-    _legend(fig, rects, handles, "Kans op aanwijzing", size)
-    return fig
+    bounds = np.array([b for b, _ in PROBABILITY_CLASSES])
+    classes = np.where(p.isna(), -1, np.searchsorted(bounds, p.fillna(0).to_numpy(), side="right"))
+    colours_by_class = palette(frame.options.palette, len(PROBABILITY_CLASSES))
+    colours = [colours_by_class[int(c)] if c >= 0 else None for c in classes]
+    near = p[(p >= 0.05) & (p < 0.95)]
+    extra = {code: f"{100 * value:.0f}%" for code, value in near.items()}
+    subtitle = (f"{frame.config.gemeente.name}, {frame.round_text()} · in hoeveel van de verdedigbare methodekeuzes "
+                f"een {frame.config.level} aandachtsgebied wordt; percentage bij de twijfelgevallen")
+    panels = _base(frame, colours, "Kans op aanwijzing als aandachtsgebied", subtitle, size)
+    handles = _class_handles(colours_by_class, [label for _, label in PROBABILITY_CLASSES], frame)
+    handles += _overlay(frame, panels, extra)
+    _legend(panels, handles, "Kans op aanwijzing", _key_lines(frame, frame.keyed))
+    return panels.fig
 
 
 def change_map(frame: MapFrame, size: str | None = None):
-    """Entered / left / stayed per area against the previous round (changes table)."""
+    """Entered / stayed / left per area against the previous round, and the Plus-IKC changes."""
     from matplotlib.patches import Patch
 
     size = size or frame.options.size
@@ -459,71 +812,129 @@ def change_map(frame: MapFrame, size: str | None = None):
         raise ValueError("change_map needs overlays.changes")
     change = table.set_index("area_code")["change"].reindex(frame.areas.index).fillna("none")
     colours = [CHANGE_COLOURS[c] for c in change]
-    subtitle = f"{frame.config.gemeente.name}: aandachtsgebieden in deze ronde vergeleken met de vorige ronde"
-    fig, panels, rects, extent = _base(frame, colours, "Verandering sinds de vorige ronde", subtitle, size, edge="#b5b5b5")
+    ov = frame.overlays
+    old, new = ov.previous_year or "vorige ronde", ov.round_year or "deze ronde"
+    subtitle = (f"{frame.config.gemeente.name}: aandachtsgebieden en Plus-IKC's van herijking {new} vergeleken met "
+                f"herijking {old}")
+    panels = _base(frame, colours, f"Wat veranderde: {old} \u2192 {new}", subtitle, size, edge="#b5b5b5",
+                   hatch_left=list((change == "left").to_numpy()))
     counts = change.value_counts()
-    handles = [Patch(facecolor=CHANGE_COLOURS[c], edgecolor="#777777", lw=0.4,
-                     label=f"{CHANGE_LABELS[c]} ({int(counts.get(c, 0))})") for c in ("entered", "stayed", "left", "none")]
-    handles += _overlay(frame, panels, extent)
-    _legend(fig, rects, handles, "Verandering", size)
-    return fig
+    handles = [Patch(facecolor=CHANGE_COLOURS[c], edgecolor="#777777", lw=0.4, hatch="...." if c == "left" else None,
+                     label=f"{CHANGE_LABELS[c]} ({int(counts.get(c, 0))})") for c in ("entered", "stayed", "left", "none")
+               if counts.get(c, 0) or c == "none"]
+    handles += _overlay(frame, panels, ikc_style="change")
+    keyed = _change_keyed(frame) if frame.ikcs is not None and "continuity" in frame.ikcs.columns else frame.keyed.iloc[0:0]
+    _legend(panels, handles, f"Aandachtsgebied {old} \u2192 {new}", _key_lines(frame, keyed, change=True))
+    return panels.fig
 
 
-def _multiples(frame: MapFrame, columns: list[tuple[str, str, int, str]], title: str, subtitle: str,
-               shared: bool, size: str | None = None):
-    """One small panel per (column, label, direction, unit): continuous palette, darker = more risk;
-    ``shared``: one scale (minimum to maximum over all panels) instead of one per panel."""
-    import matplotlib
+def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: str, size: str, shared=None):
+    """Small multiples, one panel per spec {column, title, colours, bins, minimum, unit, direction};
+    with ``shared`` (bins, minimum, colours, title) one legend for all panels, else a legend per panel."""
     from matplotlib.patches import Patch
 
-    size = size or frame.options.size
-    overlays = frame.overlays
-    footer = (f"{source_line(frame.config, overlays, with_schools=False)}. Kaart gemaakt op {dutch_date(date.today())} "
-              f"met aandacht; gegevens {frame.config.period}.")
-    fig = _figure(size, title, subtitle, footer, overlays.demonstration)
-    count = len(columns)
-    ncols = int(np.ceil(np.sqrt(count))) if size == "a4" else int(np.ceil(np.sqrt(count * 16 / 9)))
+    fonts = FONTS[size]
+    fig = _figure(size, title, subtitle, _footer(frame, False), frame.overlays.demonstration)
+    count = len(panels_spec)
+    ncols = (2 if count <= 4 else 3) if size == "a4" else min(count, 4 if count <= 8 else 5)
     nrows = int(np.ceil(count / ncols))
-    top, bottom = (0.89, 0.07) if size == "a4" else (0.80, 0.08)
-    top -= DEMO_SPACE[size] if overlays.demonstration else 0
-    grid = fig.add_gridspec(nrows, ncols, left=0.03, right=0.97, top=top, bottom=bottom, hspace=0.35, wspace=0.08)
-    base = matplotlib.colormaps[frame.options.palette]
-    every = frame.areas[[column for column, *_ in columns]].to_numpy(dtype="float64")
-    common = (float(np.nanmin(every)), float(np.nanmax(every)))
-    for position, (column, label, direction, unit) in enumerate(columns):
+    top = (0.885 if size == "a4" else 0.8) - (DEMO_SPACE[size] if frame.overlays.demonstration else 0)
+    bottom = 0.14 if shared else 0.17
+    grid = fig.add_gridspec(nrows, ncols, left=0.02, right=0.98, top=top, bottom=bottom,
+                            hspace=0.3 if shared else 0.62, wspace=0.05)
+    outlines = [frame.areas.loc[[c for c in frame.overlays.members(n) if c in frame.areas.index]].geometry.union_all()
+                for n in frame.overlays.gebied_names()]
+    for position, spec in enumerate(panels_spec):
         ax = fig.add_subplot(grid[position // ncols, position % ncols])
         ax.set_axis_off()
-        ax.set_aspect("equal")
-        values = frame.areas[column]
-        lo, hi = common if shared else (float(values.min()), float(values.max()))
-        cmap = base if direction > 0 else base.reversed()
-        norm = matplotlib.colors.Normalize(lo, hi)
-        colours = [None if np.isnan(v) else cmap(0.12 + 0.83 * norm(v)) for v in values]
-        _draw_areas(ax, frame.areas, colours, edge="white")
-        ax.set_title(textwrap.fill(label, 34), fontsize=8, loc="left")
-        mappable = matplotlib.cm.ScalarMappable(norm=norm, cmap=matplotlib.colors.ListedColormap(
-            [cmap(x) for x in np.linspace(0.12, 0.95, 64)]))
-        bar = fig.colorbar(mappable, ax=ax, orientation="horizontal", fraction=0.05, pad=0.02, shrink=0.8)
-        bar.ax.tick_params(labelsize=6)
-        bar.set_label(unit + ("" if direction > 0 else " (lager = meer risico)"), fontsize=6)
-    fig.legend(handles=[Patch(label="geen gegevens", lw=0.4, **NO_DATA)], loc="lower right",
-               bbox_to_anchor=(0.97, 0.025), frameon=False, fontsize=7)
+        ax.set_aspect("equal", adjustable="datalim")
+        set_extent(ax, frame.extent)
+        _draw_areas(ax, frame, spec["colours"])
+        for shape in outlines:
+            outline(ax, shape, width=1.1, zorder=5, gid="gebied-outline")
+        ax.set_title(textwrap.fill(spec["title"], 40), fontsize=fonts["panel"], loc="left")
+        if not shared:
+            handles = [Patch(facecolor=c, edgecolor="#777777", lw=0.4, label=label)
+                       for c, label in zip(spec["palette"], spec["labels"])]
+            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.01), ncol=2, frameon=False,
+                      fontsize=fonts["small"] - 0.5, title=spec["unit"], title_fontsize=fonts["small"] - 0.5,
+                      alignment="left", handlelength=1.2, columnspacing=0.8, borderaxespad=0.0)
+    handles = []
+    if shared:
+        handles = [Patch(facecolor=c, edgecolor="#777777", lw=0.4, label=label)
+                   for c, label in zip(shared["palette"], shared["labels"])]
+    handles += _class_handles([], [], frame)
+    scored = (frame.unscored() == "").to_numpy()
+    if any(c is None and s for spec in panels_spec for c, s in zip(spec["colours"], scored)):
+        handles.append(Patch(label="geen cijfer (bijvoorbeeld geen school in de wijk)", lw=0.4, **NO_SCORE["nodata"]))
+    if outlines:
+        from matplotlib.lines import Line2D
+
+        handles.append(Line2D([], [], color="#1a1a1a", lw=1.1, label="aandachtsgebied"))
+    if handles:
+        fig.legend(handles=handles, title=shared["title"] if shared else None, loc="lower left",
+                   bbox_to_anchor=(0.03, 0.045), ncol=2 if size == "a4" else 4, frameon=False,
+                   fontsize=fonts["legend"], title_fontsize=fonts["legend"], alignment="left")
     return fig
 
 
 def domain_maps(frame: MapFrame, size: str | None = None):
-    """Small multiples of the domain scores (children of the index), on one shared colour scale."""
+    """One panel per domain (child of the index), all in the same classes: ``maps.k`` equal
+    intervals from the lowest to the highest domain score."""
+    size = size or frame.options.size
     tree = frame.run.result.tree
-    columns = [(f"node:{d}", tree.labels[d], 1, "domeinscore") for d in tree.groups[-1].children]
-    return _multiples(frame, columns, "Scores per domein", f"{frame.config.gemeente.name}: donkerder = meer risico "
-                      "voor kinderen; één kleurschaal voor alle domeinen", shared=True, size=size)
+    domains = list(tree.groups[-1].children)
+    nominal = tree.nominal_effective_weights()
+    values = frame.areas[[f"node:{d}" for d in domains]].to_numpy(dtype="float64")
+    bins = equal_intervals(values, frame.options.k)
+    minimum = float(np.nanmin(values))
+    colours_by_class = palette(frame.options.palette, len(bins))
+    specs = []
+    for domain in domains:
+        column = frame.areas[f"node:{domain}"]
+        classes = np.where(column.isna(), -1, _bin(column.fillna(minimum).to_numpy(), bins))
+        weight = sum(w for leaf, w in nominal.items() if domain in tree.path(leaf))
+        specs.append({"title": f"{tree.labels[domain]} (weegt {dutch_number(100 * weight, 0)}%)",
+                      "colours": [colours_by_class[c] if c >= 0 else None for c in classes]})
+    shared = {"palette": colours_by_class, "labels": class_labels(bins, minimum, decimals_for(bins, minimum)),
+              "title": "Domeinscore (hoger = meer aandacht nodig)"}
+    subtitle = (f"{frame.config.gemeente.name}, {frame.round_text()} · de onderdelen van de {lower_first(frame.config.framework.index.label)}; "
+                "één kleurschaal voor alle domeinen")
+    return _multiples(frame, specs, f"{frame.config.framework.index.label} per domein", subtitle, size, shared)
+
+
+def reference_label(label: str, year: str, gemeente: float, nederland: float) -> str:
+    """'Jongeren met jeugdzorg (2023; gemeente 13,2; NL 10,9)': a panel title with the year and the reference
+    values the inputs hold."""
+    parts = [year] if year else []
+    parts += [f"{name} {number_nl(value)}" for name, value in (("gemeente", gemeente), ("NL", nederland)) if not np.isnan(value)]
+    return f"{label} ({'; '.join(parts)})" if parts else label
 
 
 def indicator_maps(frame: MapFrame, size: str | None = None):
-    """Small multiples of the raw indicator values, darker = more risk."""
-    columns = [(f"value:{i.id}", i.label, i.direction, i.unit) for i in frame.config.framework.indicators]
-    return _multiples(frame, columns, "Indicatoren", f"{frame.config.gemeente.name}: waarden zoals gepubliceerd; "
-                      "donkerder = meer risico voor kinderen", shared=False, size=size)
+    """One panel per indicator, in its own quantile classes and units; darker = more attention needed. Each
+    title gives the year and, where the inputs hold them, the gemeente and Nederland values."""
+    from ..decide.designate import gemeente_values, national_values
+
+    size = size or frame.options.size
+    options = frame.options.model_copy(update={"classes": "quantiles", "k": min(frame.options.k, 4)})
+    gemeente, nederland = gemeente_values(frame.run), national_values(frame.run)
+    specs = []
+    for indicator in frame.config.framework.indicators:
+        values = frame.areas[f"value:{indicator.id}"]
+        bins, classes = classify(values, options)
+        colours_by_class = palette(frame.options.palette, len(bins))
+        if indicator.direction < 0:
+            colours_by_class = colours_by_class[::-1]
+        minimum = float(values.min())
+        year = frame.config.inputs[indicator.input].period if indicator.input in frame.config.inputs else ""
+        specs.append({"title": reference_label(indicator.label, year, gemeente[indicator.id], nederland[indicator.id]),
+                      "colours": [colours_by_class[c] if c >= 0 else None for c in classes],
+                      "palette": colours_by_class, "labels": class_labels(bins, minimum, decimals_for(bins, minimum)),
+                      "unit": indicator.unit + ("" if indicator.direction > 0 else " (lager = meer aandacht nodig)")})
+    subtitle = (f"{frame.config.gemeente.name}, {frame.round_text()} · de indicatoren zoals gepubliceerd; "
+                "donkerder = meer aandacht nodig")
+    return _multiples(frame, specs, "Indicatoren", subtitle, size)
 
 
 def render_maps(frame: MapFrame, size: str | None = None) -> dict[str, object]:
@@ -535,6 +946,61 @@ def render_maps(frame: MapFrame, size: str | None = None) -> dict[str, object]:
     if frame.overlays.changes is not None:
         figures["kaart-verandering"] = change_map(frame, size)
     return figures
+
+
+_ENCODER = []  # one thread pool for PNG encoding (zlib releases the GIL: it runs while the next map is drawn)
+
+
+def _encoder():
+    from concurrent.futures import ThreadPoolExecutor
+
+    if not _ENCODER:
+        _ENCODER.append(ThreadPoolExecutor(max_workers=2, thread_name_prefix="aandacht-png"))
+    return _ENCODER[0]
+
+
+class Rendered:
+    """A figure drawn once into pixels at ``dpi``. PNG bytes at that resolution and at each of the
+    lower resolutions in ``also`` (for the report; scaled down from the same pixels, not drawn again)
+    are encoded in a background thread; the figure is kept for a vector PDF."""
+
+    def __init__(self, fig, dpi: int, also: tuple[int, ...] = ()):
+        from PIL import Image
+
+        self.fig, self.dpi = fig, dpi
+        fig.set_dpi(dpi)
+        fig.canvas.draw()
+        self.image = Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba()).copy()
+        self._png = {d: _encoder().submit(self._encode, d) for d in {dpi, *(min(a, dpi) for a in also)}}
+
+    def png(self, dpi: int | None = None) -> bytes:
+        """PNG bytes at ``dpi`` (default: as drawn)."""
+        dpi = min(dpi or self.dpi, self.dpi)
+        if dpi not in self._png:
+            self._png[dpi] = _encoder().submit(self._encode, dpi)
+        return self._png[dpi].result()
+
+    def _encode(self, dpi: int) -> bytes:
+        from PIL import Image
+
+        image = self.image.convert("RGB")  # a quarter less to compress; in the worker thread
+        if dpi < self.dpi:
+            factor = self.dpi / dpi
+            if factor == int(factor):
+                image = image.reduce(int(factor))
+            else:
+                width, height = image.size
+                image = image.resize((round(width / factor), round(height / factor)), Image.BILINEAR, reducing_gap=2.0)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG", compress_level=1, dpi=(dpi, dpi))
+        return buffer.getvalue()
+
+    def write(self, path: Path) -> None:
+        """PNG from the pixels, PDF drawn as vectors."""
+        if path.suffix == ".png":
+            path.write_bytes(self.png())
+        else:
+            save_figure(self.fig, path, self.dpi)
 
 
 def save_figure(fig, path: Path, dpi: int) -> None:

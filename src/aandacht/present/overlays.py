@@ -1,22 +1,36 @@
 """Optional results that maps and the report show on top of the scores.
 
-Designation of aandachtsgebieden, Plus-IKC selection and uncertainty are computed by
-other parts of aandacht; maps and report take their results as plain tables, so that
-they can also be given by hand (CSV or Excel, read with :func:`sources.reading.read_table`):
+Designation of aandachtsgebieden, Plus-IKC selection, uncertainty and the comparison with
+the previous round are computed by other parts of aandacht; maps and report take their
+results as plain tables, so that they can also be given by hand (CSV or Excel, read with
+:func:`aandacht.inputs.reading.read_table`). Each table is accepted in two layouts: the
+short layout below, for tables made by hand or by another tool, and the layout of the file
+``aandacht herijking`` writes into the round folder (named in brackets), so that a round's
+own files go back in as written:
 
-* ``gebieden``: one row per member area of an aandachtsgebied: ``gebied`` (the name
-  used in the bestuurlijk overleg) and ``area_code``; an optional ``reason``.
+* ``gebieden``: one row per member area: ``gebied`` (the name used in the bestuurlijk
+  overleg) and ``area_code`` [``aandachtsgebieden.csv``: ``gebied`` and ``designated_members``,
+  the designated scored areas joined by ";"].
 * ``ikcs``: one row per IKC: ``name``, ``x_rd``, ``y_rd`` (EPSG:28992) and ``status``
-  (``plus-ikc``, ``candidate`` or ``other``); optional ``area_code``, ``bestuur``,
-  ``need``, ``eligible``, ``continuity`` and ``reason`` are shown in the report.
+  (``plus-ikc``, ``candidate``: eligible but not chosen, or ``other``); optional ``area_code``,
+  ``bestuur``, ``need``, ``eligible``, ``continuity``, ``reason``, ``gebied`` and ``brin``
+  [``ikcs.csv``: ``plus_ikc``, ``verkiesbaar``, ``status`` (the continuity status), ``wijk_code``,
+  ``bevoegd_gezag``, ``toelichting``, ``x_rd``, ``y_rd``; an IKC without coordinates is kept and
+  listed, not drawn].
 * ``robustness``: per area ``area_code``, ``p_designated`` (0-1) and optionally
-  ``rank_p05``, ``rank_median``, ``rank_p95``.
+  ``rank_p05``, ``rank_median``, ``rank_p95`` [``robuustheid.csv``: ``kans_aanwijzing``,
+  ``rang_p05``, ``rang_mediaan``, ``rang_p95``].
 * ``changes``: per area ``area_code`` and ``change`` (``entered``, ``left``, ``stayed``)
-  against the previous round; optional ``previous_rank`` and ``previous_score`` give the
-  trend in the report's profiles.
+  against the previous round; optional ``previous_rank`` and ``previous_score``
+  [``wijzigingen_wijken.csv``: ``wijziging`` (``erbij``, ``eraf``, ``gebleven``), ``rang_oud``,
+  ``score_oud``].
 
 A table with a column ``demonstration`` that is true on any row is demonstration data:
 maps and report then say so on the page itself.
+
+Besides the tables, :class:`Overlays` carries what a round knows about itself: its year and
+the previous round's year (named on the change map and in the report's title) and the
+history (rank and score of every area in this and earlier rounds, for the trend).
 """
 
 from __future__ import annotations
@@ -24,31 +38,41 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from ..inputs.reading import fail_at_first, parse_numbers, read_table, require_columns
+from ..inputs.reading import fail_at_first, parse_numbers, read_csv_nl, read_table, require_columns
 
 IKC_STATUSES = ("plus-ikc", "candidate", "other")
 CHANGES = ("entered", "left", "stayed")
-IKC_LABELS = {"plus-ikc": "Plus-IKC", "candidate": "kandidaat Plus-IKC", "other": "overige IKC / school"}
+IKC_LABELS = {"plus-ikc": "Plus-IKC", "candidate": "komt in aanmerking, niet gekozen", "other": "overig IKC of school"}
 CHANGE_LABELS = {
     "entered": "nieuw aandachtsgebied",
     "left": "niet langer aandachtsgebied",
     "stayed": "blijft aandachtsgebied",
     "none": "geen aandachtsgebied",
 }
+# The wording of the round files (rounds.compare) for the changes.
+CHANGE_CODES = {"erbij": "entered", "eraf": "left", "gebleven": "stayed"}
+# The Dutch column names of the round's robuustheid.csv for the robustness table's columns.
+ROBUSTNESS_DUTCH = {"p_designated": "kans_aanwijzing", "rank_p05": "rang_p05", "rank_median": "rang_mediaan",
+                    "rank_p95": "rang_p95", "hard_core": "harde_kern"}
 TRUE_TEXT = frozenset({"true", "1", "ja", "yes", "waar", "x"})
 
 
 @dataclass
 class Overlays:
-    """The optional result tables (``None`` where not given) and what is demonstration data."""
+    """The optional result tables (``None`` where not given), what is demonstration data, and
+    the round's year, the previous round's year and the history (year, area_code, rank, score)."""
 
     gebieden: pd.DataFrame | None = None
     ikcs: pd.DataFrame | None = None
     robustness: pd.DataFrame | None = None
     changes: pd.DataFrame | None = None
     demonstration: list[str] = field(default_factory=list)
+    round_year: int | None = None
+    previous_year: int | None = None
+    history: pd.DataFrame | None = None
 
     def gebied_names(self) -> list[str]:
         """The aandachtsgebieden in the order they were given."""
@@ -56,6 +80,15 @@ class Overlays:
 
     def members(self, gebied: str) -> list[str]:
         return list(self.gebieden.loc[self.gebieden["gebied"] == gebied, "area_code"])
+
+    def gebied_of(self) -> dict[str, str]:
+        """area_code -> gebied for the member areas."""
+        return {} if self.gebieden is None else dict(zip(self.gebieden["area_code"], self.gebieden["gebied"]))
+
+
+def is_true(values: pd.Series) -> pd.Series:
+    """True where a text or boolean column says yes (true, 1, ja, x, ...)."""
+    return values.map(lambda v: v if isinstance(v, (bool, np.bool_)) else str(v).strip().lower() in TRUE_TEXT)
 
 
 def _check_codes(frame: pd.DataFrame, known: set[str], origin: str) -> None:
@@ -75,17 +108,26 @@ def _unique(frame: pd.DataFrame, columns: list[str], origin: str) -> None:
 
 def _numbers(frame: pd.DataFrame, columns: tuple[str, ...], origin: str) -> None:
     for column in columns:
-        if column in frame.columns:
+        if column in frame.columns and not pd.api.types.is_numeric_dtype(frame[column]):
             frame[column] = parse_numbers(frame[column], origin, column)[0]
 
 
 def _is_demonstration(frame: pd.DataFrame) -> bool:
-    return "demonstration" in frame.columns and frame["demonstration"].astype(str).str.strip().str.lower().isin(TRUE_TEXT).any()
+    return "demonstration" in frame.columns and bool(is_true(frame["demonstration"]).any())
+
+
+def _explode_members(frame: pd.DataFrame) -> pd.DataFrame:
+    """The round layout of gebieden (one row per gebied, members joined by ';') as one row per member."""
+    members = frame["designated_members"].fillna("").astype(str).str.split(";")
+    long = frame.assign(area_code=members).explode("area_code")
+    return long[long["area_code"].str.strip() != ""].drop(columns="designated_members").reset_index(drop=True)
 
 
 def check_gebieden(frame: pd.DataFrame, known: set[str], origin: str) -> pd.DataFrame:
     """Validate a gebieden table (see module docstring); an area belongs to at most one gebied."""
     frame = frame.copy()
+    if "area_code" not in frame.columns and "designated_members" in frame.columns:
+        frame = _explode_members(frame)
     require_columns(frame, ("gebied", "area_code"), origin, "gebieden table")
     frame["gebied"] = frame["gebied"].astype(str).str.strip()
     frame["area_code"] = frame["area_code"].astype(str).str.strip()
@@ -95,15 +137,32 @@ def check_gebieden(frame: pd.DataFrame, known: set[str], origin: str) -> pd.Data
     return frame
 
 
+def _round_ikcs(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
+    """The round layout of the IKC table (``ikcs.csv``) in the short layout; coordinates may be empty."""
+    require_columns(frame, ("name", "plus_ikc", "verkiesbaar", "status", "x_rd", "y_rd"), origin, "IKC table (round layout)")
+    plus, eligible = is_true(frame["plus_ikc"]), is_true(frame["verkiesbaar"])
+    column = lambda name: frame[name] if name in frame.columns else pd.Series("", index=frame.index)  # noqa: E731
+    return pd.DataFrame({
+        "name": frame["name"], "x_rd": frame["x_rd"], "y_rd": frame["y_rd"],
+        "status": np.where(plus, "plus-ikc", np.where(eligible, "candidate", "other")),
+        "area_code": column("wijk_code").fillna(""), "bestuur": column("bevoegd_gezag"), "need": column("need"),
+        "eligible": eligible, "continuity": frame["status"], "reason": column("toelichting").fillna(""),
+        "gebied": column("gebied").fillna(""), "brin": column("brin_vestiging"),
+    }, index=frame.index)
+
+
 def check_ikcs(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
-    """Validate an IKC table: name, x_rd, y_rd (numbers, EPSG:28992) and a known status."""
-    frame = frame.copy()
+    """Validate an IKC table: name, x_rd, y_rd (numbers, EPSG:28992) and a known status; in the
+    round layout an IKC without coordinates is kept (it is listed, not drawn)."""
+    round_layout = {"plus_ikc", "verkiesbaar"} <= set(frame.columns)
+    frame = _round_ikcs(frame, origin) if round_layout else frame.copy()
     require_columns(frame, ("name", "x_rd", "y_rd", "status"), origin, "IKC table")
     frame["status"] = frame["status"].astype(str).str.strip().str.lower()
     _check_values(frame, "status", IKC_STATUSES, origin)
     _numbers(frame, ("x_rd", "y_rd", "need"), origin)
-    fail_at_first(frame["x_rd"].isna() | frame["y_rd"].isna(), frame.index, origin,
-                  lambda i: f"IKC {frame['name'].iloc[i]!r} has no x_rd/y_rd coordinates")
+    if not round_layout:
+        fail_at_first(frame["x_rd"].isna() | frame["y_rd"].isna(), frame.index, origin,
+                      lambda i: f"IKC {frame['name'].iloc[i]!r} has no x_rd/y_rd coordinates")
     return frame
 
 
@@ -118,7 +177,9 @@ def _per_area(frame: pd.DataFrame, columns: tuple[str, ...], known: set[str], or
 
 
 def check_robustness(frame: pd.DataFrame, known: set[str], origin: str) -> pd.DataFrame:
-    """Validate a robustness table: p_designated within [0, 1]; rank columns optional."""
+    """Validate a robustness table: p_designated within [0, 1]; rank columns optional (the round's Dutch
+    column names are accepted too)."""
+    frame = frame.rename(columns={dutch: name for name, dutch in ROBUSTNESS_DUTCH.items()})
     frame = _per_area(frame, ("area_code", "p_designated"), known, origin, "robustness")
     _numbers(frame, ("p_designated", "rank_p05", "rank_median", "rank_p95"), origin)
     fail_at_first(~frame["p_designated"].between(0, 1), frame.index, origin,
@@ -127,7 +188,11 @@ def check_robustness(frame: pd.DataFrame, known: set[str], origin: str) -> pd.Da
 
 
 def check_changes(frame: pd.DataFrame, known: set[str], origin: str) -> pd.DataFrame:
-    """Validate a changes table: change is entered, left or stayed."""
+    """Validate a changes table: change is entered, left or stayed (or, in the round layout,
+    wijziging is erbij, eraf or gebleven)."""
+    if "change" not in frame.columns and "wijziging" in frame.columns:
+        frame = frame.rename(columns={"wijziging": "change", "rang_oud": "previous_rank", "score_oud": "previous_score"})
+        frame["change"] = frame["change"].astype(str).str.strip().map(lambda v: CHANGE_CODES.get(v, v))
     frame = _per_area(frame, ("area_code", "change"), known, origin, "changes")
     frame["change"] = frame["change"].astype(str).str.strip().str.lower()
     _check_values(frame, "change", CHANGES, origin)
@@ -135,35 +200,47 @@ def check_changes(frame: pd.DataFrame, known: set[str], origin: str) -> pd.DataF
     return frame
 
 
+CHECKS = {
+    "gebieden": lambda frame, known, origin: check_gebieden(frame, known, origin),
+    "ikcs": lambda frame, known, origin: check_ikcs(frame, origin),
+    "robustness": lambda frame, known, origin: check_robustness(frame, known, origin),
+    "changes": lambda frame, known, origin: check_changes(frame, known, origin),
+}
+
+
 def make_overlays(known: set[str], gebieden=None, ikcs=None, robustness=None, changes=None,
-                  demonstration: list[str] | None = None) -> Overlays:
-    """Check in-memory tables (for example from the designation step) into :class:`Overlays`."""
-    return Overlays(
-        gebieden=None if gebieden is None else check_gebieden(gebieden, known, "gebieden"),
-        ikcs=None if ikcs is None else check_ikcs(ikcs, "ikcs"),
-        robustness=None if robustness is None else check_robustness(robustness, known, "robustness"),
-        changes=None if changes is None else check_changes(changes, known, "changes"),
-        demonstration=list(demonstration or []),
-    )
+                  demonstration: list[str] | None = None, **round_info) -> Overlays:
+    """Check in-memory tables (for example from the designation step) into :class:`Overlays`;
+    ``round_info``: ``round_year``, ``previous_year``, ``history``."""
+    given = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
+    tables = {name: None if frame is None else CHECKS[name](frame, known, name) for name, frame in given.items()}
+    return Overlays(**tables, demonstration=list(demonstration or []), **round_info)
 
 
 def read_overlays(known: set[str], gebieden: Path | None = None, ikcs: Path | None = None,
-                  robustness: Path | None = None, changes: Path | None = None) -> Overlays:
-    """Read the optional tables from files (CSV or Excel); errors name the file and row."""
+                  robustness: Path | None = None, changes: Path | None = None, **round_info) -> Overlays:
+    """Read the optional tables from files (CSV or Excel, either layout); errors name the file and row."""
     tables, demo = {}, []
-    checks = {"gebieden": (gebieden, lambda f, o: check_gebieden(f, known, o)),
-              "ikcs": (ikcs, check_ikcs),
-              "robustness": (robustness, lambda f, o: check_robustness(f, known, o)),
-              "changes": (changes, lambda f, o: check_changes(f, known, o))}
-    for name, (path, check) in checks.items():
+    for name, path in {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}.items():
         if path is None:
             tables[name] = None
             continue
-        frame = read_table(Path(path), dtype=str)
-        tables[name] = check(frame, str(path))
+        frame = _read(Path(path))
+        tables[name] = CHECKS[name](frame, known, str(path))
         if _is_demonstration(frame):
             demo.append(name)
-    return Overlays(**tables, demonstration=demo)
+    return Overlays(**tables, demonstration=demo, **round_info)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    """A result table: a CSV in the Dutch dialect (';' separated, so a decimal comma, as the round's own
+    files) with its numbers read, else any table as text (:func:`aandacht.inputs.reading.read_table`)."""
+    if path.suffix.lower() == ".csv" and path.is_file():
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            header = handle.readline()
+        if ";" in header:
+            return read_csv_nl(path)
+    return read_table(path, dtype=str)
 
 
 def schools_as_ikcs(schools: pd.DataFrame) -> pd.DataFrame:

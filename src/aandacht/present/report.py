@@ -1,63 +1,80 @@
 """The Dutch report for the bestuurlijk overleg: self-contained HTML, and PDF.
 
-Sections: 1 samenvatting (one page), 2 kaart en ranglijst, 3 profiel per
-aandachtsgebied, 4 voorstel Plus-IKC's, 5 verantwoording (method appendix). The
-designation, selection, uncertainty and round-comparison results are optional inputs
-(:class:`aandacht.present.overlays.Overlays`); where one is absent the report says so in a
-marked block instead of leaving the reader guessing. Without aandachtsgebieden the
+Written for the people who decide (aldermen, school boards, childcare organisations), not
+for analysts: page 1 is the bestuurlijke samenvatting (the round, the aandachtsgebieden with
+one plain reason each, the Plus-IKC's with their school boards and what changed, the gebieden
+without a Plus-IKC and why, and what the reader should know about robustness); then the map,
+the ranking (landscape), the other maps, a profile per aandachtsgebied in rank order, the
+trend over the rounds, the Plus-IKC proposal; the appendices hold the solver's constraints
+(with BRIN codes) and the method, first in plain Dutch, then the formulas.
+
+The designation, selection, uncertainty and comparison results are optional inputs
+(:class:`aandacht.present.overlays.Overlays`); what is not given is left out and named in one
+line on page 1, never shown as an empty block. Without aandachtsgebieden the
 ``report.profile_top`` highest-ranked areas get a profile.
 
-HTML: one file, maps embedded as base64 PNG, no external resources, so it opens
-offline. PDF: the same HTML laid out by WeasyPrint (an optional install: ``pip install
-'aandacht[pdf]'``; it needs the Pango library, present on common Linux systems).
+HTML: one file, maps embedded as PNG, no external resources, so it opens offline. PDF: the
+same HTML laid out by WeasyPrint (an optional install: ``pip install 'aandacht[pdf]'``; it
+needs the Pango library, present on common Linux systems).
 
-Disclosure control: every count shown (households with children, numerators,
-denominators, pupils) goes through :func:`suppress`: counts under
-``report.suppress_below`` are printed as "<N". Only area- and school-level figures are
-shown, never pupil-level rows.
+Disclosure control: every count shown (households with children, numerators, denominators,
+pupils) goes through :func:`suppress`: counts under ``report.suppress_below`` are printed as
+"<N". Counts never appear in free text. Only area- and school-level figures are shown.
 
-Drivers of an area's score: for indicator i with nominal effective weight w_i
-(product of normalised weights along its path) and normalised value x_ai, the driver
-value is d_ai = w_i * (x_ai - median over scored areas of x_i); the three largest
-positive d_ai are the indicators that put the area high relative to the other areas.
+Reason for an area's score ("belangrijkste reden"): for indicator i with nominal effective
+weight w_i (product of normalised weights along its path) and normalised value x_ai, the
+driver value is d_ai = w_i * (x_ai - median over scored areas of x_i); the indicator with the
+largest positive d_ai is the one that puts the area highest relative to the other areas
+(:func:`drivers` gives the three largest).
 """
 
 from __future__ import annotations
 
 import base64
-import io
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..config.choices import AGGREGATIONS, IMPUTATIONS, NORMALISATIONS
 from ..dutch import MISSING_LABELS, dutch_date, dutch_number
 from ..errors import AandachtError
 from ..inputs.matrix import reference_values
+from ..scoring.dominance import dominance
 from ..scoring.run import ScoreRun
+from . import method_text
 from .maps import (
     DEMONSTRATION_PARTS,
     MapFrame,
+    Rendered,
     change_map,
     domain_maps,
+    indicator_maps,
+    plus_change,
     probability_map,
     score_map,
+    sources,
+    years_text,
 )
-from .overlays import CHANGE_LABELS, IKC_LABELS, TRUE_TEXT
-from .tables import ranking
+from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN
+from .overlays import is_true
+from .phrases import dominance_lines, lower_first, percent, short_label, unit_for, with_unit
 
-SECTIONS = (
-    ("samenvatting", "1. Samenvatting"),
-    ("kaart-en-ranglijst", "2. Kaart en ranglijst"),
-    ("profielen", "3. Profiel per aandachtsgebied"),
-    ("plus-ikc", "4. Voorstel Plus-IKC's"),
-    ("verantwoording", "5. Verantwoording van de methode"),
-)
-REPORT_DPI = 150
-DIRECTION_LABELS = {1: "hoger = meer risico", -1: "lager = meer risico"}
+REPORT_DPI = 150  # maps drawn at more than EMBED_MAX_DPI are scaled down to this for the report
+EMBED_MAX_DPI = 200  # up to this resolution the report embeds the same PNG as the map file
+PAGE_ONE_DOMINANCE = 2  # at most this many weight warnings on page 1; all of them in appendix B.3
+MAPS = {"score": ("kaart-score", score_map), "domains": ("kaart-domeinen", domain_maps),
+        "indicators": ("kaart-indicatoren", indicator_maps), "probability": ("kaart-kans", probability_map),
+        "change": ("kaart-verandering", change_map)}
+SENSE = {"<=": "ten hoogste", ">=": "ten minste", "==": "precies", "=": "precies"}
+TREATMENT_ACTIONS = {"none": "geen (binnen de grenzen)", "winsorised": "uiterste waarden ingeperkt", "log": "logaritme",
+                     "too few values": "te weinig waarden", "treatment off": "uitgezet"}
+PLUS_CHANGE_WORDS = {"nieuw": "nieuw", "blijft": "blijft", "eraf": "stopt"}
+# The continuity status of decide.select as the report words it against the previous round.
+CONTINUITY_WORDS = {"nieuw": "nieuw Plus-IKC", "voortgezet": "blijft Plus-IKC", "opnieuw aangewezen": "opnieuw Plus-IKC"}
+RANKING_CHANGE = {"entered": "nieuw", "stayed": "blijft", "left": "niet meer"}  # aandachtsgebied against the previous round
 
 
 def suppress(value: float | None, threshold: int) -> str:
@@ -68,13 +85,6 @@ def suppress(value: float | None, threshold: int) -> str:
     if value < threshold:
         return f"<{threshold}"
     return dutch_number(float(value), 0)
-
-
-def figure_data_uri(fig) -> str:
-    """The figure as a base64 PNG data URI."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=REPORT_DPI)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def drivers(run: ScoreRun, code: str, count: int = 3) -> list[dict]:
@@ -90,6 +100,15 @@ def drivers(run: ScoreRun, code: str, count: int = 3) -> list[dict]:
     return [{"id": k, "label": labels[k], "value": v} for v, k in ranked]
 
 
+def _fmt(value, decimals: int = 1) -> str:
+    return "" if value is None or pd.isna(value) else dutch_number(float(value), decimals)
+
+
+def _list(items: list[str]) -> str:
+    items = [i for i in items if i]
+    return "" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
 @dataclass
 class ReportData:
     """Everything the template shows, computed once."""
@@ -97,48 +116,311 @@ class ReportData:
     run: ScoreRun
     frame: MapFrame
     manifest: dict
-    constraints: pd.DataFrame | None = None  # the selection's constraints (aandacht.decide.select): which bind
+    constraints: pd.DataFrame | None = None  # the selection's constraints (aandacht.decide.select)
+    placement: dict | None = None  # unplaced schools with a score and their cost (aandacht.present.placement)
 
     @property
     def config(self):
         return self.run.config
 
+    @property
+    def overlays(self):
+        return self.frame.overlays
 
-def _fmt(value, decimals: int = 1) -> str:
-    return "" if value is None or pd.isna(value) else dutch_number(float(value), decimals)
+    @property
+    def threshold(self) -> int:
+        return self.config.report.suppress_below
+
+    @property
+    def level_plural(self) -> str:
+        return f"{self.config.level}en"
+
+    @cached_property
+    def names(self) -> pd.Series:
+        return self.run.matrix.areas["area_name"]
+
+    @cached_property
+    def median(self) -> pd.Series:
+        scored = self.run.result.index.notna()
+        return self.run.matrix.values.loc[scored[scored].index].median()
+
+    @cached_property
+    def gemeente(self) -> pd.DataFrame:
+        return reference_values(self.run.tidy, self.config, self.config.gemeente.code)
+
+    @cached_property
+    def nederland(self) -> pd.DataFrame:
+        """The Nederland row (NL00, Kerncijfers Wijken en Buurten) where an input holds it."""
+        return reference_values(self.run.tidy, self.config, "NL00")
+
+    @cached_property
+    def indicators(self) -> dict:
+        return {i.id: i for i in self.config.framework.indicators}
+
+    @cached_property
+    def dominance(self) -> list:
+        """The nodes whose real share of the score is off their weight (:mod:`aandacht.scoring.dominance`)."""
+        return dominance(self.run.result, self.config.report.dominance_factor)
+
+    @cached_property
+    def weight_lines(self) -> list[str]:
+        return dominance_lines(self.run, self.dominance)
+
+    @cached_property
+    def ranked(self) -> int:
+        return int(self.run.result.rank.notna().sum())
+
+    @cached_property
+    def probability(self) -> pd.Series:
+        table = self.overlays.robustness
+        return pd.Series(dtype="float64") if table is None else table.set_index("area_code")["p_designated"]
+
+    def drivers(self, code: str, count: int = 3) -> list[dict]:
+        """:func:`drivers` of ``code``, computed once per area."""
+        cache = self.__dict__.setdefault("_drivers", {})
+        if code not in cache:
+            cache[code] = drivers(self.run, code, 3)
+        return cache[code][:count]
+
+    def rank(self, code: str):
+        value = self.run.result.rank.get(code)
+        return None if value is None or pd.isna(value) else int(value)
+
+    def gebied_rank(self, name: str) -> float:
+        ranks = [self.rank(c) for c in self.overlays.members(name)]
+        return min([r for r in ranks if r is not None], default=np.inf)
+
+    def gebieden(self) -> list[str]:
+        """The aandachtsgebieden in the order of their best-ranked member."""
+        return sorted(self.overlays.gebied_names(), key=self.gebied_rank)
+
+    def reason(self, code: str) -> str:
+        """'Jongeren met jeugdzorg 18,5% (middelste wijk 11,6%)': the indicator that drives the score most."""
+        found = self.drivers(code, 1)
+        if not found:
+            return ""
+        indicator = self.indicators[found[0]["id"]]
+        value = self.run.matrix.values.at[code, indicator.id]
+        label = short_label(indicator.label)
+        unit = unit_for(label, indicator.unit)
+        return (f"{label}: {with_unit(value, unit)} (middelste {self.config.level} "
+                f"{with_unit(self.median[indicator.id], unit)})")
+
+
+# --- page 1 ---------------------------------------------------------------------------
+
+def _ikcs(data: ReportData) -> pd.DataFrame:
+    ikcs = data.overlays.ikcs
+    return pd.DataFrame(columns=["name", "status", "area_code"]) if ikcs is None else ikcs
+
+
+def _gebied_of_ikc(data: ReportData, row) -> str:
+    gebied = str(row.get("gebied", "") or "")
+    if gebied and gebied != "nan":
+        return gebied
+    return data.overlays.gebied_of().get(row.get("area_code", ""), "")
+
+
+def plus_rows(data: ReportData) -> list[dict]:
+    """The Plus-IKC's (and, with a previous round, those that stop) with board, gebied and change."""
+    ikcs = _ikcs(data)
+    change = ikcs.get("continuity", pd.Series("", index=ikcs.index)).map(plus_change)
+    shown = ikcs[(ikcs["status"] == "plus-ikc") | ((change == "eraf") & (data.overlays.previous_year is not None))]
+    rows = []
+    for index, row in shown.iterrows():
+        what = change.get(index)
+        rows.append({"name": row["name"], "board": str(row.get("bestuur", "") or ""), "gebied": _gebied_of_ikc(data, row),
+                     "change": PLUS_CHANGE_WORDS.get(what, "") if data.overlays.previous_year else "",
+                     "plus": row["status"] == "plus-ikc", "rank": data.gebied_rank(_gebied_of_ikc(data, row))
+                     if _gebied_of_ikc(data, row) else np.inf})
+    return sorted(rows, key=lambda r: (not r["plus"], r["rank"], r["name"]))
+
+
+def unplaced_ikcs(data: ReportData) -> list[str]:
+    """Names of the IKCs (schools) without a location: they cannot count for any gebied."""
+    ikcs = _ikcs(data)
+    if "x_rd" not in ikcs.columns:
+        return []
+    area = ikcs.get("area_code", pd.Series("", index=ikcs.index)).fillna("").astype(str)
+    return list(ikcs.loc[ikcs["x_rd"].isna() & (area.str.strip() == ""), "name"])
+
+
+def without_plus(data: ReportData) -> list[dict]:
+    """Each aandachtsgebied without a Plus-IKC, and why (from the IKC table)."""
+    ikcs = _ikcs(data)
+    if data.overlays.ikcs is None:
+        return []
+    rows = []
+    for name in data.gebieden():
+        members = data.overlays.members(name)
+        inside = ikcs[ikcs.get("area_code", pd.Series("", index=ikcs.index)).isin(members)
+                      | (ikcs.get("gebied", pd.Series("", index=ikcs.index)) == name)]
+        if (inside["status"] == "plus-ikc").any():
+            continue
+        if inside.empty:
+            why = "er staat geen school met een bekende locatie in dit gebied"
+        elif (inside["status"] == "candidate").any():
+            why = "de scholen die in aanmerking komen, hebben minder behoefte dan de gekozen Plus-IKC's elders"
+        else:
+            reasons = sorted({str(r) for r in inside.get("reason", pd.Series("", index=inside.index)).fillna("") if str(r)})
+            count = len(inside)
+            why = (f"{'de school' if count == 1 else f'de {count} scholen'} in dit gebied ({_list(list(inside['name']))}) "
+                   f"{'komt' if count == 1 else 'komen'} niet in aanmerking" + (f" ({_list(reasons)})" if reasons else ""))
+        rows.append({"gebied": name, "why": why})
+    return rows
+
+
+def robustness_lines(data: ReportData) -> list[str]:
+    """What an alderman should know about how certain the designation is, in plain Dutch."""
+    p = data.probability
+    if p.empty or data.overlays.gebieden is None:
+        return []
+    members = [c for g in data.gebieden() for c in data.overlays.members(g)]
+    sure = [c for c in members if p.get(c, 0) >= 0.95]
+    doubt = sorted((c for c in members if p.get(c, 0) < 0.95), key=lambda c: -p.get(c, 0))
+    outside = p.drop(index=[c for c in members if c in p.index]).sort_values(ascending=False)
+    lines = [f"Zekerheid: {len(sure)} van de {len(members)} {data.level_plural} in de aandachtsgebieden "
+             f"{'is' if len(sure) == 1 else 'zijn'} aandachtsgebied bij 95% of meer van de verdedigbare methodekeuzes "
+             "(kolom zekerheid)."]
+    if doubt:
+        lines.append("Minder zeker: " + _list([f"{data.names[c]} ({percent(p[c], 0)})" for c in doubt]) + ".")
+    close = outside[outside >= 0.05]
+    if len(close):
+        lines.append("Net buiten de aandachtsgebieden: " + _list([f"{data.names[c]} ({percent(v, 0)})"
+                                                                  for c, v in close.head(3).items()]) + ".")
+    return lines
+
+
+def change_lines(data: ReportData) -> list[str]:
+    """What changed since the previous round: gebieden and Plus-IKC's."""
+    ov = data.overlays
+    if ov.changes is None:
+        return []
+    names = data.names
+    by = {c: [names[a] for a in ov.changes.loc[ov.changes["change"] == c, "area_code"]] for c in ("entered", "left")}
+    lines = [f"Nieuw aandachtsgebied: {_list(by['entered']) or 'geen'}.",
+             f"Niet langer aandachtsgebied: {_list(by['left']) or 'geen'}."]
+    rows = plus_rows(data)
+    new = [r["name"] for r in rows if r["change"] == "nieuw"]
+    stop = [r["name"] for r in rows if r["change"] == "stopt"]
+    lines.append(f"Plus-IKC's: {len(new)} nieuw" + (f" ({_list(new)})" if 0 < len(new) <= 4 else "")
+                 + f", {len(stop)} {'stopt' if len(stop) == 1 else 'stoppen'}" + (f" ({_list(stop)})" if stop else "") + ".")
+    return lines
+
+
+def summary(data: ReportData) -> dict:
+    """Page 1: the bestuurlijke samenvatting."""
+    config, ov = data.config, data.overlays
+    unscored = data.frame.unscored()
+    gates = [c for c, k in unscored.items() if k == "gate"]
+    gate = [data.names[c] for c in gates]
+    nodata = [data.names[c] for c, k in unscored.items() if k == "nodata"]
+    domains = [lower_first(data.run.result.tree.labels[d]) for d in data.run.result.tree.top_level]
+    facts = {
+        "lead": (f"De {lower_first(config.framework.index.label)} zegt per {config.level} hoeveel aandacht kinderen er nodig hebben (100 = het "
+                 f"meest, 0 = het minst) en combineert {_list(domains)}; uitleg in gewone taal in bijlage B. "
+                 f"{data.ranked} {data.level_plural} hebben een score."),
+        "unscored": " ".join(filter(None, [
+            f"Niet gescoord: {_list(gate)} ({data.run.matrix.areas.at[gates[0], 'reason']})." if len(gates) == 1
+            else f"Niet gescoord: {_list(gate)} (te weinig {config.population.label})." if gate and config.population
+            else f"Niet gescoord: {_list(gate)}." if gate else "",
+            f"Geen score: {_list(nodata)} (te weinig gegevens)." if nodata else ""])),
+        "dominance": data.weight_lines[:PAGE_ONE_DOMINANCE],
+        "robust": robustness_lines(data),
+        "changes": change_lines(data),
+        "unplaced": unplaced_ikcs(data),
+    }
+    plus = plus_rows(data)
+    by_gebied: dict[str, list[str]] = {}
+    for r in plus:
+        if r["plus"]:
+            by_gebied.setdefault(r["gebied"], []).append(r["name"])
+    if ov.gebieden is not None:
+        facts["gebieden"] = []
+        for name in data.gebieden():
+            members = ov.members(name)
+            best = min(members, key=lambda c: data.rank(c) or np.inf)
+            facts["gebieden"].append({
+                "rank": data.rank(best) or "", "name": name, "score": _fmt(data.run.result.index.get(best)),
+                "members": _list([data.names[c] for c in members]) if len(members) > 1 or data.names[members[0]] != name else "",
+                "reason": data.reason(best), "p": percent(data.probability[best], 0) if best in data.probability.index else "",
+                "plus": len(by_gebied.get(name, [])) if ov.ikcs is not None else None})
+    else:
+        top = data.run.result.rank.dropna().sort_values().head(config.report.profile_top)
+        facts["top"] = [{"rank": int(r), "name": data.names[c], "score": _fmt(data.run.result.index[c]),
+                         "reason": data.reason(c), "p": percent(data.probability[c], 0) if c in data.probability.index else ""}
+                        for c, r in top.items()]
+    if ov.ikcs is not None:
+        facts["plus"] = plus
+        facts["without_plus"] = without_plus(data)
+    missing = [what for what, given in (("de aanwijzing van aandachtsgebieden", ov.gebieden is not None),
+                                        ("het voorstel voor Plus-IKC's", ov.ikcs is not None),
+                                        ("de kans op aanwijzing", ov.robustness is not None)) if not given]
+    facts["missing"] = f"Niet in dit rapport: {_list(missing)}." if missing else ""
+    return facts
+
+
+# --- ranking, profiles, trend, IKCs ---------------------------------------------------------
+
+def remarks(data: ReportData, code: str) -> str:
+    """Why an area has no score, and which values are missing and why, in Dutch (no counts)."""
+    kind = data.frame.unscored().get(code, "")
+    if kind == "gate":  # the population gate's reason names the threshold, never the count
+        reason = str(data.run.matrix.areas.at[code, "reason"] or "")
+        return f"niet gescoord: {reason}" if reason else "niet gescoord"
+    parts = ["niet gescoord: te weinig gegevens"] if kind == "nodata" else []
+    for indicator, reason in data.run.matrix.missing_reason.loc[code].items():
+        if reason:
+            parts.append(f"geen cijfer: {lower_first(short_label(data.indicators[indicator].label))} "
+                         f"({MISSING_LABELS.get(reason, 'onbekend')})")
+    return "; ".join(parts)
 
 
 def ranking_rows(data: ReportData) -> list[dict]:
-    """The ranked table with gebied, rank interval, probability and change when given."""
-    table = ranking(data.run)
-    overlays, threshold = data.frame.overlays, data.config.report.suppress_below
-    gebied = {} if overlays.gebieden is None else dict(zip(overlays.gebieden["area_code"], overlays.gebieden["gebied"]))
-    robust = None if overlays.robustness is None else overlays.robustness.set_index("area_code")
-    change = {} if overlays.changes is None else dict(zip(overlays.changes["area_code"], overlays.changes["change"]))
+    """The ranked table with reason, chance, rank interval, gebied and change when given."""
+    ov, run = data.overlays, data.run
+    gebied = ov.gebied_of()
+    robust = None if ov.robustness is None else ov.robustness.set_index("area_code")
+    change = {} if ov.changes is None else dict(zip(ov.changes["area_code"], ov.changes["change"]))
+    marks = run.matrix.reliability
+    mark = np.where((marks == "I").any(axis=1), "I", np.where((marks == "?").any(axis=1), "?", "B"))
+    mark = dict(zip(marks.index, mark))
+    order = sorted(run.matrix.areas.index, key=lambda c: (data.rank(c) or np.inf, c))
     rows = []
-    for row in table.itertuples(index=False):
-        item = {"rank": "" if pd.isna(row.rang) else int(row.rang), "code": row.area_code, "name": row.area_name,
-                "score": _fmt(row.score), "top": row.grootste_bijdrage, "mark": row.betrouwbaarheid,
-                "population": suppress(row.populatie, threshold), "remark": row.opmerking,
-                "gebied": gebied.get(row.area_code, ""), "change": CHANGE_LABELS.get(change.get(row.area_code), "")}
-        if robust is not None and row.area_code in robust.index:
-            r = robust.loc[row.area_code]
-            item["p"] = f"{100 * r['p_designated']:.0f}%"
-            if {"rank_p05", "rank_p95"} <= set(robust.columns):
+    for code in order:
+        found = data.drivers(code, 1)
+        item = {"rank": data.rank(code) or "", "code": code, "name": data.names[code],
+                "score": _fmt(run.result.index.get(code)), "reason": short_label(found[0]["label"]) if found else "",
+                "mark": mark.get(code, "") if data.rank(code) else "",
+                "population": suppress(run.matrix.areas.at[code, "population"], data.threshold),
+                "remark": remarks(data, code), "gebied": gebied.get(code, ""),
+                "change": RANKING_CHANGE.get(change.get(code), "")}
+        if robust is not None and code in robust.index:
+            r = robust.loc[code]
+            item["p"] = percent(r["p_designated"], 0)
+            if {"rank_p05", "rank_p95"} <= set(robust.columns) and pd.notna(r["rank_p05"]):
                 item["interval"] = f"{r['rank_p05']:.0f}\u2013{r['rank_p95']:.0f}"
-            if "rank_median" in robust.columns:
-                item["median"] = f"{r['rank_median']:.0f}"
         rows.append(item)
     return rows
 
 
+def _previous(data: ReportData, code: str) -> str:
+    """'in 2024: rang 3, score 71,2' from the changes table."""
+    changes = data.overlays.changes
+    if changes is None or code not in set(changes["area_code"]):
+        return ""
+    row = changes.set_index("area_code").loc[code]
+    parts = [f"rang {row['previous_rank']:.0f}" if pd.notna(row.get("previous_rank")) else "",
+             f"score {_fmt(row.get('previous_score'))}" if pd.notna(row.get("previous_score")) else ""]
+    parts = [p for p in parts if p]
+    when = f"in {data.overlays.previous_year}" if data.overlays.previous_year else "in de vorige ronde"
+    return f"{when}: {', '.join(parts)}" if parts else ""
+
+
 def profile(data: ReportData, name: str, codes: list[str]) -> dict:
-    """Indicator values of the member areas against the gemeente and the median of the
-    areas, with counts (suppressed), reliability marks and the drivers."""
-    run, threshold = data.run, data.config.report.suppress_below
-    gemeente = reference_values(run.tidy, data.config, data.config.gemeente.code)
-    scored = run.result.index.notna()
-    median = run.matrix.values.loc[scored[scored].index].median()
+    """Indicator values of the member areas against the gemeente, Nederland and the median of the
+    areas, with counts (suppressed), reliability marks, the reasons and the IKCs in the gebied."""
+    run, threshold = data.run, data.threshold
     indicators = []
     for indicator in data.config.framework.indicators:
         members = []
@@ -148,217 +430,224 @@ def profile(data: ReportData, name: str, codes: list[str]) -> dict:
                 "value": _fmt(run.matrix.values.at[code, indicator.id]) or "\u2013",
                 "numerator": suppress(run.matrix.numerators.at[code, indicator.id], threshold),
                 "denominator": suppress(run.matrix.denominators.at[code, indicator.id], threshold),
-                "mark": run.matrix.reliability.at[code, indicator.id] or MISSING_LABELS.get(reason, reason),
+                "mark": run.matrix.reliability.at[code, indicator.id] or MISSING_LABELS.get(reason, ""),
             })
-        indicators.append({"label": indicator.label, "unit": indicator.unit,
-                           "direction": DIRECTION_LABELS[indicator.direction], "members": members,
-                           "gemeente": _fmt(gemeente.at[indicator.id, "value"]),
-                           "median": _fmt(median[indicator.id])})
-    previous = pd.DataFrame() if data.frame.overlays.changes is None else data.frame.overlays.changes.set_index("area_code")
-    areas = [{"code": code, "name": run.matrix.areas.at[code, "area_name"],
-              "previous": _previous(previous, code),
-              "rank": "" if pd.isna(run.result.rank.get(code)) else int(run.result.rank[code]),
+        indicators.append({"label": indicator.label, "unit": indicator.unit, "members": members,
+                           "direction": "hoger" if indicator.direction > 0 else "lager",
+                           "gemeente": _fmt(data.gemeente.at[indicator.id, "value"]),
+                           "nederland": _fmt(data.nederland.at[indicator.id, "value"]),
+                           "median": _fmt(data.median[indicator.id])})
+    areas = [{"code": code, "name": data.names[code], "previous": _previous(data, code), "rank": data.rank(code),
               "score": _fmt(run.result.index.get(code)),
               "population": suppress(run.matrix.areas.at[code, "population"], threshold),
-              "drivers": drivers(run, code)} for code in codes]
-    return {"name": name, "areas": areas, "indicators": indicators}
+              "drivers": [lower_first(d["label"]) for d in data.drivers(code)]} for code in codes]
+    ikcs = _ikcs(data)
+    inside = ikcs[ikcs.get("area_code", pd.Series("", index=ikcs.index)).isin(codes)]
+    schools = [{"name": r["name"], "status": _ikc_status(r)} for _, r in inside.iterrows()]
+    return {"name": name, "areas": areas, "indicators": indicators, "ikcs": schools}
 
 
-def _previous(changes: pd.DataFrame, code: str) -> str:
-    """'vorige ronde: rang 3, score 71,2' from the optional columns of the changes table."""
-    if code not in changes.index:
-        return ""
-    row = changes.loc[code]
-    parts = [f"rang {row['previous_rank']:.0f}" if pd.notna(row.get("previous_rank")) else "",
-             f"score {_fmt(row.get('previous_score'))}" if pd.notna(row.get("previous_score")) else ""]
-    parts = [p for p in parts if p]
-    return f"vorige ronde: {', '.join(parts)}" if parts else ""
+def _ikc_status(row) -> str:
+    """'Plus-IKC', 'komt in aanmerking, niet gekozen' or 'geen Plus-IKC', with the reason when given."""
+    reason = str(row.get("reason", "") or "")
+    reason = "" if reason == "nan" else reason
+    if row["status"] == "plus-ikc":
+        return "Plus-IKC"
+    if row["status"] == "candidate":
+        return "komt in aanmerking, niet gekozen" + (f" ({reason})" if reason else "")
+    return f"geen Plus-IKC: {reason}" if reason else "geen Plus-IKC"
 
 
 def profiles(data: ReportData) -> tuple[list[dict], bool]:
-    """Profiles of the aandachtsgebieden, or of the top-ranked areas when none are given."""
-    overlays = data.frame.overlays
-    if overlays.gebieden is not None:
-        return [profile(data, name, overlays.members(name)) for name in overlays.gebied_names()], True
+    """Profiles of the aandachtsgebieden in rank order, or of the top-ranked areas when none are given."""
+    if data.overlays.gebieden is not None:
+        return [profile(data, name, data.overlays.members(name)) for name in data.gebieden()], True
     top = data.run.result.rank.dropna().sort_values().head(data.config.report.profile_top)
-    return [profile(data, data.run.matrix.areas.at[c, "area_name"], [c]) for c in top.index], False
+    return [profile(data, data.names[c], [c]) for c in top.index], False
+
+
+def trend(data: ReportData) -> dict | None:
+    """Rank and score over the rounds for the areas designated in any round shown (None with one round)."""
+    history = data.overlays.history
+    if history is None or history.empty or history["year"].nunique() < 2:
+        return None
+    years = sorted(int(y) for y in history["year"].unique())
+    current = set(data.overlays.gebied_of())
+    left = set() if data.overlays.changes is None else \
+        set(data.overlays.changes.loc[data.overlays.changes["change"] == "left", "area_code"])
+    codes = sorted(current | left, key=lambda c: (data.rank(c) or np.inf, c))
+    pivot = history.set_index(["area_code", "year"])
+    rows = []
+    for code in codes:
+        cells = []
+        for year in years:
+            if (code, year) in pivot.index:
+                entry = pivot.loc[(code, year)]
+                cells.append({"rank": "" if pd.isna(entry["rank"]) else f"{entry['rank']:.0f}", "score": _fmt(entry["score"])})
+            else:
+                cells.append({"rank": "", "score": ""})
+        rows.append({"name": data.names.get(code, code), "gebied": data.overlays.gebied_of().get(code, ""), "cells": cells})
+    return {"years": years, "rows": rows}
 
 
 def ikc_rows(data: ReportData) -> list[dict]:
-    """Plus-IKCs and candidates from the IKC table, with the optional columns given."""
-    ikcs = data.frame.overlays.ikcs
-    if ikcs is None:
+    """Plus-IKC's, eligible IKCs not chosen, and the other IKCs in the aandachtsgebieden."""
+    ikcs = _ikcs(data)
+    if data.overlays.ikcs is None:
         return []
-    chosen = ikcs[ikcs["status"].isin(["plus-ikc", "candidate"])]
-    order = {"plus-ikc": 0, "candidate": 1}
-    chosen = chosen.assign(_o=chosen["status"].map(order)).sort_values(["_o", "name"])
-    names = data.run.matrix.areas["area_name"]
+    in_gebied = ikcs.get("area_code", pd.Series("", index=ikcs.index)).isin(set(data.overlays.gebied_of()))
+    shown = ikcs[ikcs["status"].isin(["plus-ikc", "candidate"]) | in_gebied]
     rows = []
-    for row in chosen.to_dict("records"):
-        rows.append({"name": row["name"], "status": IKC_LABELS[row["status"]],
-                     "area": names.get(row.get("area_code", ""), row.get("area_code", "")),
-                     **{k: ("" if pd.isna(row.get(k)) else row.get(k)) for k in ("bestuur", "continuity", "reason")},
-                     "eligible": yes_no(row.get("eligible")),
-                     "need": _fmt(row.get("need"), 2)})
-    return rows
+    for _, row in shown.iterrows():
+        gebied = _gebied_of_ikc(data, row)
+        area = row.get("area_code", "")
+        rows.append({"name": row["name"], "status": _ikc_status(row), "board": str(row.get("bestuur", "") or ""),
+                     "where": gebied or data.names.get(area, ""), "need": _fmt(row.get("need"), 1),
+                     "continuity": continuity_word(row.get("continuity")) if data.overlays.previous_year else "",
+                     "order": (0 if row["status"] == "plus-ikc" else 1 if row["status"] == "candidate" else 2,
+                               data.gebied_rank(gebied) if gebied else np.inf, row["name"])})
+    return sorted(rows, key=lambda r: r["order"])
 
 
-def yes_no(value) -> str:
-    """ja / nee for a boolean (or its text), empty when unknown."""
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, str):
-        value = value.strip().lower() in TRUE_TEXT
-    return "ja" if bool(value) else "nee"
+def continuity_word(status) -> str:
+    """'nieuw Plus-IKC', 'blijft Plus-IKC', 'opnieuw Plus-IKC', 'Plus-IKC stopt: termijn voorbij', or ''."""
+    text = str(status or "").strip()
+    if text.startswith("beëindigd"):
+        return "Plus-IKC stopt" + (f": {text.split(':', 1)[1].strip()}" if ":" in text else "")
+    return CONTINUITY_WORDS.get(text, "")
 
 
 def constraint_rows(data: ReportData) -> list[dict]:
-    """The constraints of the Plus-IKC choice: value, bound, whether they bind, and what the
-    total need served would gain without them (see aandacht.decide.select)."""
+    """The constraints of the Plus-IKC choice in words: value, bound, whether they are met exactly,
+    whether they change the choice, and what the total need served would gain without them."""
     if data.constraints is None:
         return []
-    return [{"name": r["constraint"], "value": _fmt(r["lhs"], 0), "bound": f"{r['sense']} {_fmt(r['bound'], 0)}",
-             "tight": yes_no(r["tight"]), "binding": yes_no(r["binding"]), "gain": _fmt(r["gain"], 2)}
-            for r in data.constraints.to_dict("records")]
+    rows = []
+    for r in data.constraints.to_dict("records"):
+        rows.append({"name": str(r["constraint"]).replace("Plus-IKCs", "Plus-IKC's"), "value": _fmt(r["lhs"], 0),
+                     "bound": f"{SENSE.get(str(r['sense']).strip(), str(r['sense']))} {_fmt(r['bound'], 0)}",
+                     "tight": "ja" if is_true(pd.Series([r["tight"]])).iloc[0] else "nee",
+                     "binding": "ja" if is_true(pd.Series([r["binding"]])).iloc[0] else "nee",
+                     "gain": _fmt(r["gain"], 1)})
+    return rows
 
 
-def schools_in(data: ReportData, codes: list[str]) -> list[dict]:
-    """Schools (from the school input) standing in ``codes``: pupils (suppressed) and the
-    CBS achterstandsscore without threshold per 100 pupils, highest first."""
-    from ..inputs.sources.schools import read_schools
-
-    specs = [s for s in data.config.inputs.values() if s.loader == "school_scores"]
-    if not specs:
+def need_rows(data: ReportData) -> list[dict]:
+    """The IKC's that could be chosen, with BRIN code and need: the appendix's detail."""
+    ikcs = _ikcs(data)
+    if data.overlays.ikcs is None:
         return []
-    schools = read_schools(specs[0])
-    schools = schools[schools["wijk_code"].isin(codes)].copy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        schools["per100"] = 100 * schools["achterstandsscore_zonder_drempel"] / schools["leerlingen"].where(schools["leerlingen"] > 0)
-    schools = schools.sort_values("per100", ascending=False, na_position="last")
-    names = data.run.matrix.areas["area_name"]
-    threshold = data.config.report.suppress_below
-    return [{"name": r["name"], "brin": r["brin_vestiging"], "area": names.get(r["wijk_code"], r["wijk_code"]),
-             "pupils": suppress(r["leerlingen"], threshold), "per100": _fmt(r["per100"])}
-            for r in schools.to_dict("records")]
+    shown = ikcs[ikcs["status"].isin(["plus-ikc", "candidate"])].copy()
+    shown["_need"] = pd.to_numeric(shown.get("need", np.nan), errors="coerce")
+    shown = shown.sort_values("_need", ascending=False)
+    return [{"brin": str(r.get("brin", "") or ""), "name": r["name"], "need": _fmt(r["_need"], 1),
+             "status": "gekozen" if r["status"] == "plus-ikc" else "niet gekozen"} for _, r in shown.iterrows()]
 
+
+# --- method appendix --------------------------------------------------------------------
 
 def method_tables(data: ReportData) -> dict:
-    """Sources, indicators with weights, formulas, data quality and manifest summary."""
-    from .maps import ATTRIBUTION
-
+    """The method appendix: plain explanation, sources with years, indicators with intended and
+    real weights, formulas, data quality (missing, indicatief, outlier treatment) and the record."""
     config, result = data.config, data.run.result
-    sources = [{"name": n, "file": s.path.name, "loader": s.loader, "period": s.period,
-                "attribution": s.attribution or ATTRIBUTION.get(s.loader, s.source)} for n, s in config.inputs.items()]
     weights = result.effective_weights.set_index("indicator")
+    found = {d.node for d in data.dominance}
     indicators = []
     for i in config.framework.indicators:
-        definition = i.variable or f"{i.numerator} / {i.denominator} \u00d7 {i.scale:g}"
-        missing = int(data.run.matrix.values[i.id].isna().sum())
-        marked = int((data.run.matrix.reliability[i.id] == "I").sum())
-        indicators.append({"id": i.id, "label": i.label, "domain": result.tree.labels[i.parent],
-                           "direction": f"{i.direction:+d} ({DIRECTION_LABELS[i.direction]})",
-                           "weight": _fmt(i.weight, 2), "nominal": f"{100 * weights.at[i.id, 'nominal']:.1f}%",
-                           "contribution": "" if pd.isna(weights.at[i.id, "contribution"])
-                           else f"{100 * weights.at[i.id, 'contribution']:.1f}%",
-                           "definition": definition, "source": f"{i.input} ({config.inputs[i.input].period})",
-                           "per": i.per or "", "min": "" if i.min_denominator is None else _fmt(i.min_denominator, 0),
-                           "missing": missing, "indicatief": marked})
-    m = config.method
-    formulas = [
-        ("Uitschieters", "winsoriseren zolang |scheefheid| \u2265 {0} en kurtosis \u2265 {1}, hoogstens {2} waarden "
-         "(gelijke uiterste waarden samen); daarna zo nodig log-transformatie (COINr)".format(
-             *(f"{v:g}".replace(".", ",") for v in (m.treatment.skew, m.treatment.kurtosis)), m.treatment.max_winsorised)
-         if m.treatment.enabled else "geen behandeling van uitschieters"),
-        ("Normalisatie", NORMALISATIONS[m.normalisation.method]
-         + f" (bereik {m.normalisation.range[0]:g}\u2013{m.normalisation.range[1]:g})"),
-        ("Aggregatie", AGGREGATIONS[m.aggregation.method] + " per niveau van de boom"),
-        ("Ontbrekende waarden", f"gewichten herverdeeld over de aanwezige indicatoren; minder dan "
-                                f"{100 * m.missing.min_share:.0f}% aanwezig: geen score; imputatie: {IMPUTATIONS[m.missing.imputation]}"),
-        ("Effectief gewicht", "nominaal: product van de genormaliseerde gewichten langs het pad; bijdrage: "
-                              "gemiddeld aandeel w_eff \u00b7 x / score over de wijken"),
-        ("Drijvers", "d = w \u00d7 (genormaliseerde waarde \u2212 mediaan van de wijken); de drie grootste"),
-    ]
-    if config.population:
-        formulas.append(("Populatiedrempel", f"alleen gebieden met ten minste {config.population.minimum:g} "
-                                             f"{config.population.label} krijgen een score"))
+        definition = i.variable or f"{i.numerator} / {i.denominator} \u00d7 {dutch_number(i.scale, 0)}"
+        contribution = weights.at[i.id, "contribution"]
+        indicators.append({
+            "label": i.label, "domain": result.tree.labels[i.parent], "direction": "hoger" if i.direction > 0 else "lager",
+            "nominal": percent(weights.at[i.id, "nominal"]), "flag": i.id in found or i.parent in found,
+            "contribution": "" if pd.isna(contribution) else percent(contribution), "definition": definition,
+            "year": config.inputs[i.input].period if i.input in config.inputs else "",
+            "unit": i.unit, "missing": int(data.run.matrix.values[i.id].isna().sum()),
+            "indicatief": int((data.run.matrix.reliability[i.id] == "I").sum())})
+    source_rows = [{"name": s["name"], "years": years_text(s["years"]), "licence": s["licence"]} for s in sources(config)]
+    source_rows += [{"name": "Gemeentegrenzen (kaarten)", "years": "2022", "licence": ATTRIBUTION_GEMEENTEN},
+                    {"name": "Plaatsnamen (kaarten)", "years": "2024", "licence": ATTRIBUTION_PLAATSEN}]
+    files = [{"name": n, "file": s.path.name, "year": s.period} for n, s in config.inputs.items()]
     manifest = data.manifest
-    return {"sources": sources, "indicators": indicators, "formulas": formulas,
-            "notes": [_short_paths(note, config) for note in data.run.notes], "treatment": _cells(result.treatment_log),
+    return {"plain": method_text.plain(config, config.framework.index.label, data.level_plural), "sources": source_rows,
+            "files": files, "dominance": data.weight_lines,
+            "indicators": indicators, "formulas": method_text.formulas(config), "treatment": treatment_rows(data),
             "manifest": {"created": manifest.get("created_utc", ""), "versions": manifest.get("versions", {}),
                          "inputs": {k: {"file": Path(v["path"]).name, "sha256": v["sha256"][:16]}
                                     for k, v in manifest.get("inputs", {}).items()}}}
 
 
-def _short_paths(note: str, config) -> str:
-    """A loader note with the input files named by file name instead of full path."""
-    for spec in config.inputs.values():
-        for path in (spec.path, spec.locations):
-            if path is not None:
-                note = note.replace(str(path), path.name)
-    return note
+def treatment_rows(data: ReportData) -> list[dict]:
+    """The outlier treatment per indicator in Dutch: skewness and kurtosis before and after, what was done."""
+    log = data.run.result.treatment_log
+    rows = []
+    for r in log.to_dict("records"):
+        indicator = data.indicators.get(r.get("indicator"))
+        action = str(r.get("action", ""))
+        done = TREATMENT_ACTIONS.get(action, "zie scores.xlsx")
+        points = r.get("points_winsorised")
+        if action == "winsorised" and points:
+            done = f"{points} uiterste {'waarde' if points == 1 else 'waarden'} ingeperkt"
+        rows.append({"label": indicator.label if indicator else "", "done": done,
+                     **{k: _fmt(r.get(k), 2) for k in ("skew_before", "kurtosis_before", "skew_after", "kurtosis_after")}})
+    return rows
 
 
-def _cells(table: pd.DataFrame) -> dict:
-    """A table as header + rows of text, numbers with a decimal comma."""
-    def cell(value):
-        if isinstance(value, (bool, np.bool_)):
-            return yes_no(value)
-        if isinstance(value, (float, np.floating)):
-            return _fmt(value, 2)
-        return "" if value is None else str(value)
+# --- rendering ------------------------------------------------------------------------------
 
-    return {"columns": [str(c) for c in table.columns],
-            "rows": [[cell(v) for v in row] for row in table.itertuples(index=False)]}
+def report_dpi(dpi: int) -> int:
+    """The resolution of a map drawn at ``dpi`` as the report embeds it (the same PNG up to EMBED_MAX_DPI)."""
+    return dpi if dpi <= EMBED_MAX_DPI else REPORT_DPI
 
 
-def summary(data: ReportData, rows: list[dict]) -> dict:
-    """Headline facts for section 1."""
-    overlays = data.frame.overlays
-    ranked = [r for r in rows if r["rank"] != ""]
-    facts = {"top": ranked[:data.config.report.profile_top], "scored": len(ranked),
-             "unscored": [r for r in rows if r["rank"] == ""], "indicatief": sum(r["mark"] == "I" for r in ranked)}
-    if overlays.gebieden is not None:
-        facts["gebieden"] = [{"name": n, "members": ", ".join(data.run.matrix.areas.at[c, "area_name"]
-                                                               for c in overlays.members(n))}
-                             for n in overlays.gebied_names()]
-    if overlays.ikcs is not None:
-        facts["plus"] = [r for r in ikc_rows(data) if r["status"] == IKC_LABELS["plus-ikc"]]
-    if overlays.changes is not None:
-        names = data.run.matrix.areas["area_name"]
-        facts["changes"] = {c: [names[a] for a in overlays.changes.loc[overlays.changes["change"] == c, "area_code"]]
-                            for c in ("entered", "left", "stayed")}
-    if overlays.robustness is not None:
-        robust = overlays.robustness.sort_values("p_designated", ascending=False)
-        names = data.run.matrix.areas["area_name"]
-        facts["robust"] = [{"name": names[r["area_code"]], "p": f"{100 * r['p_designated']:.0f}%"}
-                           for r in robust.to_dict("records") if r["p_designated"] > 0][:8]
-    return facts
+def _image(rendered: Rendered) -> str:
+    return "data:image/png;base64," + base64.b64encode(rendered.png(report_dpi(rendered.dpi))).decode("ascii")
 
 
-def render_html(data: ReportData) -> str:
-    """The report as one self-contained HTML document."""
+def report_maps(frame: MapFrame, rendered: dict | None = None) -> dict[str, str]:
+    """The report's map images as data URIs; maps already drawn (``rendered``, by file name) are reused."""
+    wanted = ["score", "domains", "indicators"]
+    if frame.overlays.robustness is not None:
+        wanted.append("probability")
+    if frame.overlays.changes is not None:
+        wanted.append("change")
+    images = {}
+    for key in wanted:
+        name, draw = MAPS[key]
+        done = (rendered or {}).get(name)
+        images[key] = _image(done if done is not None else Rendered(draw(frame, "a4"), REPORT_DPI))
+    return images
+
+
+def title(data: ReportData) -> tuple[str, str]:
+    """The report's title and subtitle: 'Herijking 2026 aandachtsgebieden Leeuwarden', 'ten opzichte van 2024'."""
+    config, ov = data.config, data.overlays
+    if config.report.title:
+        return config.report.title, ""
+    if ov.round_year is not None:
+        return (f"Herijking {ov.round_year} aandachtsgebieden {config.gemeente.name}",
+                f"ten opzichte van de herijking van {ov.previous_year}" if ov.previous_year else "")
+    return f"{config.framework.index.label} per {config.level} {config.gemeente.name}", ""
+
+
+def render_html(data: ReportData, rendered: dict | None = None) -> str:
+    """The report as one self-contained HTML document; ``rendered``: maps already drawn (file name -> Rendered)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                       autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
-    frame = data.frame
-    rows = ranking_rows(data)
+    frame, config = data.frame, data.config
     profile_list, designated = profiles(data)
-    images = {"score": figure_data_uri(score_map(frame, "a4")), "domains": figure_data_uri(domain_maps(frame, "a4"))}
-    if frame.overlays.robustness is not None:
-        images["probability"] = figure_data_uri(probability_map(frame, "a4"))
-    if frame.overlays.changes is not None:
-        images["change"] = figure_data_uri(change_map(frame, "a4"))
-    codes = [c for p in profile_list for c in (a["code"] for a in p["areas"])]
-    config = data.config
+    heading, subheading = title(data)
     return env.get_template("report.html.j2").render(
-        title=config.report.title or f"Herijking aandachtsgebieden {config.gemeente.name}",
-        config=config, today=dutch_date(date.today()), sections=SECTIONS, rows=rows,
-        summary=summary(data, rows), profiles=profile_list, designated=designated, images=images,
-        ikcs=ikc_rows(data), ikc_given=frame.overlays.ikcs is not None, constraints=constraint_rows(data), schools=schools_in(data, codes),
-        method=method_tables(data), overlays=frame.overlays, threshold=config.report.suppress_below,
+        title=heading, subtitle=subheading, config=config, index_name=config.framework.index.label, today=dutch_date(date.today()),
+        level_plural=data.level_plural, rows=ranking_rows(data), summary=summary(data), profiles=profile_list,
+        designated=designated, images=report_maps(frame, rendered), ikcs=ikc_rows(data), trend=trend(data),
+        constraints=constraint_rows(data), needs=need_rows(data), method=method_tables(data), overlays=frame.overlays,
+        threshold=data.threshold, ranked=data.ranked, round_text=frame.round_text(),
+        population_label=config.population.label if config.population else "inwoners",
         demonstration=[DEMONSTRATION_PARTS.get(d, d) for d in frame.overlays.demonstration],
+        placement=data.placement,
     )
 
 

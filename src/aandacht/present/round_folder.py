@@ -1,4 +1,5 @@
-"""The files of a round folder (``rounds/<R>/``), written from a :class:`~aandacht.rounds.herijking.Herijking`.
+"""The files of a round folder (``rounds/<R>/``), written from a :class:`~aandacht.rounds.herijking.Herijking`,
+and read back for maps and report.
 
 Besides ``manifest.json`` (added by :mod:`aandacht.archive.output`):
 
@@ -6,30 +7,52 @@ Besides ``manifest.json`` (added by :mod:`aandacht.archive.output`):
 * ``wijken.csv``, ``indicatoren.csv``, ``ronde.json``: what the next round reads
   (:mod:`aandacht.rounds.record`);
 * ``aandachtsgebieden.csv``, ``suggesties_aangrenzend.csv``, ``redenen.csv``;
-* ``ikcs.csv``: per IKC the need figures, eligibility, status, start year, marginal value;
+* ``ikcs.csv``: per IKC the need figures, eligibility, status, start year, marginal value and
+  its location (``x_rd``, ``y_rd``, empty when unknown), so that the maps can be drawn again;
 * ``beperkingen.csv``: the constraints of the integer program, tight/binding and gain;
 * ``wijzigingen_wijken.csv`` and ``wijzigingen_ikcs.csv`` when a previous round is given;
-* ``robuustheid.csv``: chance of designation and rank interval per wijk;
+* ``robuustheid.csv``: per wijk ``kans_aanwijzing`` (chance of designation), ``rang_p05``,
+  ``rang_mediaan``, ``rang_p95`` (rank interval) and ``harde_kern``;
 * the maps (PNG) and the Dutch report (HTML, and PDF when asked).
 
 CSV files are in the Dutch dialect of :func:`aandacht.present.tables.write_csv`; counts of people
 under ``report.suppress_below`` (``populatie``, ``leerlingen``) are "<N" in every file, and
 ``intern-niet-delen.xlsx`` (only with ``report.internal_workbook: true``) holds them in full.
+
+:func:`read_round_overlays` reads a round folder back into what maps and report show (the
+gebieden, IKCs, chances, changes, round years, the history of earlier rounds and the
+constraints), without recomputing any of it.
 """
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..errors import DataError
+from ..inputs.reading import read_csv_nl
 from ..rounds.herijking import Herijking
 from ..rounds.record import ROUND_JSON
-from .maps import map_frame, render_maps, save_figure
-from .overlays import Overlays
-from .report import ReportData, render_html, write_pdf
+from .geopackage import write_round_geopackage
+from .maps import Rendered, map_frame, render_maps
+from .overlays import ROBUSTNESS_DUTCH, Overlays, check_changes, check_ikcs, check_robustness, is_true
+from .placement import placement_summary, unplaced_table
+from .report import ReportData, render_html, report_dpi, write_pdf
 from .tables import score_writers, suppress_counts, write_csv
+
+HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
+
+
+def ikc_table(result: Herijking) -> pd.DataFrame:
+    """The selection's IKC table with each IKC's location (x_rd, y_rd; NaN when unknown)."""
+    table = result.selection.ikcs
+    located = result.ikc_registry.table[["x_rd", "y_rd"]] if result.ikc_registry is not None else None
+    if located is None:
+        return table.assign(x_rd=np.nan, y_rd=np.nan)
+    return table.join(located, on="brin_vestiging")
 
 
 def round_writers(result: Herijking) -> dict:
@@ -41,60 +64,122 @@ def round_writers(result: Herijking) -> dict:
         "aandachtsgebieden.csv": designation.gebieden,
         "suggesties_aangrenzend.csv": designation.suggestions,
         "redenen.csv": designation.reasons,
-        "ikcs.csv": selection.ikcs,
+        "ikcs.csv": ikc_table(result),
         "beperkingen.csv": selection.constraints,
+        "niet_geplaatst.csv": unplaced_table(result),
     }
     tables.update({f"wijzigingen_{name}.csv": table for name, table in result.changes.items()})
     if result.robustness is not None:
-        tables["robuustheid.csv"] = result.robustness.reset_index()
+        tables["robuustheid.csv"] = result.robustness.reset_index().rename(columns=ROBUSTNESS_DUTCH)
     internal = {"wijken": result.record.wijken, "ikcs": selection.ikcs}
     writers = score_writers(result.run, internal=internal)
     threshold = result.run.config.report.suppress_below
     writers.update({name: (lambda path, t=suppress_counts(table, threshold): write_csv(t, path)) for name, table in tables.items()})
     text = json.dumps(result.record.meta, indent=2, ensure_ascii=False) + "\n"
     writers[ROUND_JSON] = lambda path: path.write_text(text, encoding="utf-8")
+    if result.run.config.areas.geometry is not None:
+        writers["ronde.gpkg"] = lambda path: write_round_geopackage(result, path)
     return writers
 
 
-CHANGE_CODES = {"erbij": "entered", "eraf": "left", "gebleven": "stayed"}
+def history_of(record_wijken: pd.DataFrame, year: int) -> pd.DataFrame:
+    """A round's rank and score per area (from its ``wijken.csv``) in the history layout."""
+    return pd.DataFrame({"year": year, "area_code": record_wijken["area_code"].astype(str),
+                         "rank": pd.to_numeric(record_wijken["rang"], errors="coerce"),
+                         "score": pd.to_numeric(record_wijken["score"], errors="coerce")})
 
 
-def round_overlays(result: Herijking, robustness: pd.DataFrame | None = None):
+def earlier_rounds(rounds_dir: Path | None, year: int, gemeente: str, extra: list[Path] = ()) -> pd.DataFrame:
+    """Rank and score per area of every round folder before ``year`` of the same gemeente: the
+    folders in ``rounds_dir`` named by a year (``2024``, not ``2024.replaced-...``) and ``extra``
+    (for example ``--previous`` elsewhere)."""
+    folders = [] if rounds_dir is None or not Path(rounds_dir).is_dir() else \
+        [p for p in sorted(Path(rounds_dir).iterdir()) if p.is_dir() and p.name.isdigit()]
+    found: dict[int, pd.DataFrame] = {}
+    for folder in [*folders, *(Path(p) for p in extra)]:
+        meta_path, wijken_path = folder / ROUND_JSON, folder / "wijken.csv"
+        if not (meta_path.is_file() and wijken_path.is_file()):
+            continue
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        round_year = int(meta.get("round", 0))
+        if round_year < year and meta.get("gemeente", {}).get("code") == gemeente:
+            found.setdefault(round_year, history_of(read_csv_nl(wijken_path), round_year))
+    frames = [found[y] for y in sorted(found)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=HISTORY_COLUMNS)
+
+
+def round_overlays(result: Herijking, history: pd.DataFrame | None = None) -> Overlays:
     """What a round shows on its maps and in its report (:class:`aandacht.present.overlays.Overlays`):
-    the designated gebieden with their member areas, every placed IKC as Plus-IKC (chosen),
-    candidate (in an aandachtsgebied or with its pupils there, not chosen) or other, the wijk changes against the previous round,
-    and the robustness table (area_code, p_designated, rank_p05, rank_median, rank_p95) when given."""
+    the designated gebieden with their member areas; every IKC as Plus-IKC (chosen), candidate
+    (eligible, not chosen) or other, with its gebied, board, need, continuity status and reason
+    (an IKC without a location is listed, not drawn); the wijk changes against the previous
+    round; the robustness table; the round years and the history (``history``: earlier rounds,
+    this round is added)."""
     areas = result.designation.areas
     designated = areas[areas["designated"]]
     gebieden = pd.DataFrame({"gebied": designated["gebied"].to_numpy(), "area_code": designated.index.to_numpy()})
-    chosen = result.selection.ikcs.set_index("brin_vestiging")
-    located = result.ikc_registry.table.dropna(subset=["x_rd", "y_rd"])
-    chosen = chosen.loc[chosen.index.intersection(located.index)]
-    in_gebied = chosen["in_gebied_of_leerlingen"].astype(bool)
-    status = np.where(chosen["plus_ikc"], "plus-ikc", np.where(in_gebied, "candidate", "other"))
-    ikcs = pd.DataFrame({
-        "name": chosen["name"], "x_rd": located.loc[chosen.index, "x_rd"], "y_rd": located.loc[chosen.index, "y_rd"],
-        "status": status, "area_code": chosen["wijk_code"], "bestuur": chosen["bevoegd_gezag"], "need": chosen["need"],
-        "eligible": chosen["verkiesbaar"], "continuity": chosen["status"], "reason": chosen["toelichting"],
-    }).reset_index(drop=True)
+    table = ikc_table(result)
+    ikcs = check_ikcs(table, "ikcs")
     changes = None
     if "wijken" in result.changes:
-        table = result.changes["wijken"]
-        changes = pd.DataFrame({
-            "area_code": table["area_code"], "change": table["wijziging"].map(CHANGE_CODES),
-            "previous_rank": table["rang_oud"], "previous_score": table["score_oud"],
-        })
-    if robustness is None and result.robustness is not None:
-        robustness = result.robustness.drop(columns="hard_core").reset_index()
-    return Overlays(gebieden=gebieden, ikcs=ikcs, robustness=robustness, changes=changes)
+        changes = check_changes(result.changes["wijken"], set(areas.index), "wijzigingen")
+    robustness = None
+    if result.robustness is not None:
+        robustness = check_robustness(result.robustness.drop(columns="hard_core").reset_index(), set(areas.index),
+                                      "robuustheid")
+    now = history_of(result.record.wijken, result.year)
+    history = now if history is None or history.empty else pd.concat([history, now], ignore_index=True)
+    return Overlays(gebieden=gebieden, ikcs=ikcs, robustness=robustness, changes=changes, round_year=result.year,
+                    previous_year=result.previous.year if result.previous is not None else None, history=history)
 
 
-def visual_writers(result: Herijking, manifest: dict, robustness: pd.DataFrame | None = None, pdf: bool = False) -> dict:
-    """The maps (PNG) and the Dutch report (HTML, and PDF when asked) of a round, as writers."""
-    frame = map_frame(result.run, round_overlays(result, robustness))
+def read_round_overlays(folder: Path, known: set[str]) -> tuple[Overlays, pd.DataFrame | None]:
+    """A round folder read back (module docstring): the overlays and the constraints table."""
+    folder = Path(folder)
+    needed = [ROUND_JSON, "wijken.csv", "ikcs.csv"]
+    missing = [name for name in needed if not (folder / name).is_file()]
+    if missing:
+        raise DataError(f"{folder}: not a round folder (missing {missing}); it must be written by 'aandacht herijking'")
+    meta = json.loads((folder / ROUND_JSON).read_text(encoding="utf-8"))
+    year = int(meta["round"])
+    wijken = read_csv_nl(folder / "wijken.csv")
+    unknown = sorted(set(wijken["area_code"].astype(str)) - known)
+    if unknown:
+        raise DataError(f"{folder / 'wijken.csv'}: area(s) {unknown[:3]} are not scored areas of the config")
+    chosen = wijken[is_true(wijken["aangewezen"])]
+    gebieden = pd.DataFrame({"gebied": chosen["gebied"].astype(str).to_numpy(),
+                             "area_code": chosen["area_code"].astype(str).to_numpy()})
+    ikcs_raw = read_csv_nl(folder / "ikcs.csv")
+    if not {"x_rd", "y_rd"} <= set(ikcs_raw.columns):
+        raise DataError(f"{folder / 'ikcs.csv'}: has no x_rd, y_rd columns (written by an older aandacht); "
+                        "run the herijking again to draw its maps")
+    ikcs = check_ikcs(ikcs_raw, str(folder / "ikcs.csv"))
+    robustness = changes = None
+    if (folder / "robuustheid.csv").is_file():
+        robustness = check_robustness(read_csv_nl(folder / "robuustheid.csv"), known, str(folder / "robuustheid.csv"))
+    if (folder / "wijzigingen_wijken.csv").is_file():
+        changes = check_changes(read_csv_nl(folder / "wijzigingen_wijken.csv"), known,
+                                str(folder / "wijzigingen_wijken.csv"))
+    previous_year = meta.get("previous_round")
+    history = earlier_rounds(folder.parent, year, meta.get("gemeente", {}).get("code"))
+    history = pd.concat([history, history_of(wijken, year)], ignore_index=True)
+    if previous_year is None and changes is not None and len(history["year"].unique()) > 1:
+        previous_year = int(sorted(history["year"].unique())[-2])
+    constraints = read_csv_nl(folder / "beperkingen.csv") if (folder / "beperkingen.csv").is_file() else None
+    overlays = Overlays(gebieden=gebieden, ikcs=ikcs, robustness=robustness, changes=changes, round_year=year,
+                        previous_year=previous_year, history=history)
+    return overlays, constraints
+
+
+def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history: pd.DataFrame | None = None) -> dict:
+    """The maps (PNG) and the Dutch report (HTML, and PDF when asked) of a round, as writers.
+    Each map is drawn once: the PNG file and the report's image come from the same pixels."""
+    frame = map_frame(result.run, round_overlays(result, history))
     dpi = result.run.config.maps.dpi
-    writers = {f"{name}.png": (lambda path, fig=fig: save_figure(fig, path, dpi)) for name, fig in render_maps(frame).items()}
-    html = render_html(ReportData(result.run, frame, manifest, result.selection.constraints))
+    rendered = {name: Rendered(fig, dpi, also=(report_dpi(dpi),)) for name, fig in render_maps(frame).items()}
+    writers = {f"{name}.png": (lambda path, r=r: path.write_bytes(r.png())) for name, r in rendered.items()}
+    html = render_html(ReportData(result.run, frame, manifest, result.selection.constraints, placement_summary(result)),
+                       rendered)
     writers["rapport.html"] = lambda path: path.write_text(html, encoding="utf-8")
     if pdf:
         writers["rapport.pdf"] = lambda path: write_pdf(html, path)

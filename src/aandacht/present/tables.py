@@ -66,6 +66,22 @@ def indicator_sheet(run: ScoreRun, values: pd.DataFrame) -> pd.DataFrame:
     return table.rename_axis("area_code").reset_index()
 
 
+def reference_sheet(run: ScoreRun) -> pd.DataFrame:
+    """Per indicator its value for the gemeente and for Nederland, where the inputs hold those rows
+    (Kerncijfers Wijken en Buurten: the gemeente row and NL00), beside the median of the scored areas:
+    the reference values of a wijk's figure."""
+    from ..decide.designate import gemeente_values, national_values
+
+    spec = {i.id: i for i in run.config.framework.indicators}
+    values = run.matrix.values.loc[run.matrix.areas["scored"]]
+    return pd.DataFrame({
+        "indicator": list(spec), "label": [i.label for i in spec.values()], "unit": [i.unit for i in spec.values()],
+        "gemeente": gemeente_values(run).reindex(list(spec)).to_numpy(),
+        "nederland": national_values(run).reindex(list(spec)).to_numpy(),
+        "mediaan": values.median().reindex(list(spec)).to_numpy(),
+    })
+
+
 def method_sheet(run: ScoreRun) -> pd.DataFrame:
     """The framework and method choices as rows (key, value), for the method sheet."""
     config = run.config
@@ -160,6 +176,14 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
     table.to_csv(path, index=False, float_format=f"%{CSV_FLOAT}", **DUTCH_CSV)
 
 
+def write_extract(table: pd.DataFrame, path: Path) -> None:
+    """Write a data extract that aandacht's own loaders read (``aandacht init``): the layout of the
+    published source, comma-separated UTF-8, every cell the text as published. Not a table for the
+    overleg, so nothing is neutralised (that would change published signs such as CBS's ``-``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
 def write_sheets(sheets: dict[str, pd.DataFrame], path: Path, layout: bool = False) -> None:
     """A workbook with one sheet per table (names cut to Excel's 31 characters); text is
     neutralised (:func:`neutralise`), so no cell is ever a formula. ``layout``: column widths
@@ -184,7 +208,7 @@ def _column_width(values: pd.Series, header) -> int:
 
 def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None = None,
                    extra_sheets: dict[str, pd.DataFrame] | None = None) -> None:
-    """scores.xlsx: ranking, raw indicators, normalised, domain scores, effective weights,
+    """scores.xlsx: ranking, raw indicators, reference values (gemeente and Nederland), normalised, domain scores, effective weights,
     treatment, reliability and method sheets, then ``extra_sheets`` (for example the
     coherence and consensus checks of :func:`check_sheets`). ``ranking_table``
     replaces the plain ranking (for example with uncertainty columns); the ranking's small
@@ -193,6 +217,7 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
     sheets = {
         "ranking": ranking(run) if ranking_table is None else ranking_table,
         "raw indicators": indicator_sheet(run, run.matrix.values),
+        "reference values": reference_sheet(run),
         "normalised": indicator_sheet(run, result.normalised),
         "domain scores": indicator_sheet(run, result.nodes),
         "effective weights": result.effective_weights,

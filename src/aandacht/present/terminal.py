@@ -52,8 +52,15 @@ def print_ranking(table: pd.DataFrame, run, top: int | None) -> None:
         out.add_row(rank, *(plain(v) for v in (row.area_code, row.area_name)), score,
                     *(plain(v) for v in (row.grootste_bijdrage, row.betrouwbaarheid, row.opmerking)))
     make_console().print(out)
-    console.print("betr.: B = betrouwbaar, I = indicatief (kleine noemer), ? = noemer onbekend; "
-                  "score 0 = gunstigste, 100 = ongunstigste wijk", style="dim")
+    console.print(plain(f"betr.: B = betrouwbaar, I = indicatief (kleine noemer), ? = noemer onbekend; "
+                        f"{config.framework.index.label}: 0 = minste, 100 = meeste aandacht nodig"), style="dim")
+
+
+def print_dominance(lines: list[str]) -> None:
+    """The parts of the score that count much more or less than their weight (Dutch, one line each)."""
+    console = make_console()
+    for line in lines:
+        console.print(plain(f"Let op: {line}"), style="yellow", highlight=False)
 
 
 def print_check(report, title: str) -> None:

@@ -7,9 +7,10 @@ round R (a year), reading the previous round's designations from its folder when
 from (:mod:`aandacht.present.round_folder`): besides the scoring run, ``wijken.csv`` (per
 area rank, score, probability, hard core, population, the rule outcomes, aangewezen, gebied
 and reasons), ``indicatoren.csv`` (long table area_code, indicator, label, waarde (raw),
-genormaliseerd, gewicht (nominal effective weight): what the next round compares with),
+genormaliseerd, gewicht (nominal effective weight): what the next round compares with; and the
+reference values gemeente and nederland where the inputs hold those rows),
 the gebieden, suggestions, reasons, IKCs and constraints, the changes against the previous
-round, and ``ronde.json`` (round year, term and thresholds, the aandachtsgebieden with their
+round, and ``ronde.json`` (round year, the previous round's year, term and thresholds, the aandachtsgebieden with their
 areas and the Plus-IKCs with their start year and need figures).
 """
 
@@ -18,10 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..config import Config
-from ..decide.designate import DesignationResult, designate
+from ..decide.designate import DesignationResult, designate, gemeente_values, national_values
 from ..decide.ikc import IkcRegistry, load_ikcs, read_pupil_origin
 from ..decide.select import COMPONENTS, SelectionResult, select_plus
 from ..errors import ConfigError, DataError
@@ -43,6 +45,35 @@ class Herijking:
     notes: list[str] = field(default_factory=list)
     ikc_registry: IkcRegistry | None = None
     robustness: pd.DataFrame | None = None  # per scored area: p_designated, rank_p05, rank_median, rank_p95, hard_core
+    unplaced: pd.DataFrame | None = None  # IKCs with a score but no area, and what that costs (:func:`placement_cost`)
+    uncovered: list[str] = field(default_factory=list)  # aandachtsgebieden without a Plus-IKC
+
+
+UNPLACED_COLUMNS = ["brin_vestiging", "name", "bevoegd_gezag", "leerlingen", "achterstandsscore", "need", "rang_behoefte",
+                    "boven_laagste_plus"]
+
+
+def placement_cost(selection: SelectionResult, gebieden: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """The IKCs with a score that have no area, and the aandachtsgebieden that got no Plus-IKC.
+
+    An IKC without an area cannot lie in an aandachtsgebied, so it cannot become Plus-IKC however
+    high its need. Per such IKC: its need as computed for every IKC (its area's score counts as 0),
+    its rank by need among all IKCs (1 = highest), and whether that need is above the lowest need
+    of the chosen Plus-IKCs (it would then compete for a place if it were placed)."""
+    ikcs = selection.ikcs
+    scored = ikcs[ikcs["achterstandsscore"].notna()]
+    rank = scored["need"].rank(ascending=False, method="min")
+    chosen = scored.loc[scored["plus_ikc"].astype(bool), "need"]
+    lowest = chosen.min() if len(chosen) else np.nan
+    lost = scored[scored["wijk_code"] == ""]
+    table = pd.DataFrame({
+        "brin_vestiging": lost["brin_vestiging"], "name": lost["name"], "bevoegd_gezag": lost["bevoegd_gezag"],
+        "leerlingen": lost["leerlingen"], "achterstandsscore": lost["achterstandsscore"], "need": lost["need"],
+        "rang_behoefte": rank.reindex(lost.index).astype("Int64"),
+        "boven_laagste_plus": (lost["need"] > lowest) if not np.isnan(lowest) else False,
+    }, columns=UNPLACED_COLUMNS).sort_values("rang_behoefte", ignore_index=True)
+    covered = set(ikcs.loc[ikcs["plus_ikc"].astype(bool), "gebied"])
+    return table, [g for g in gebieden if g not in covered]
 
 
 def indicator_table(run: ScoreRun) -> pd.DataFrame:
@@ -55,6 +86,8 @@ def indicator_table(run: ScoreRun) -> pd.DataFrame:
     table = pd.concat([raw, normalised], axis=1).rename_axis(["area_code", "indicator"]).reset_index()
     table.insert(2, "label", table["indicator"].map(labels))
     table["gewicht"] = table["indicator"].map(weights)
+    table["gemeente"] = table["indicator"].map(gemeente_values(run))
+    table["nederland"] = table["indicator"].map(national_values(run))
     return table
 
 
@@ -64,12 +97,14 @@ def wijk_table(designation: DesignationResult) -> pd.DataFrame:
     return table.rename_axis("area_code").reset_index()
 
 
-def round_meta(config: Config, year: int, designation: DesignationResult, selection: SelectionResult) -> dict:
+def round_meta(config: Config, year: int, designation: DesignationResult, selection: SelectionResult,
+               previous_year: int | None = None) -> dict:
     """The JSON the next round reads (module docstring)."""
     chosen = selection.ikcs[selection.ikcs["plus_ikc"]]
     rules = config.selection
     return {
         "round": year,
+        "previous_round": previous_year,
         "gemeente": {"code": config.gemeente.code, "name": config.gemeente.name},
         "level": config.level,
         "continuity": rules.continuity.model_dump(),
@@ -118,8 +153,15 @@ def run_herijking(
         ikcs, config.selection, designation.gebied_members(), run.registry, run.result.index, year,
         previous_plus(previous) if previous else None, origin,
     )
-    record = RoundRecord(year, round_meta(config, year, designation, selection), wijk_table(designation),
+    record = RoundRecord(year, round_meta(config, year, designation, selection, previous.year if previous else None),
+                         wijk_table(designation),
                          indicator_table(run), selection.ikcs)
     changes = compare_records(previous, record) if previous is not None else {}
     notes = run.notes + designation.notes + selection.notes
-    return Herijking(year, run, designation, selection, record, previous, changes, notes, ikcs, robustness)
+    unplaced, uncovered = placement_cost(selection, list(designation.gebied_members()))
+    if len(unplaced):
+        notes.append(f"{len(unplaced)} IKC(s) with a score have no area and cannot become Plus-IKC: "
+                     + ", ".join(f"{r.brin_vestiging} {r.name}" for r in unplaced.itertuples())
+                     + (f"; aandachtsgebied(en) without a Plus-IKC: {', '.join(uncovered)}" if uncovered else ""))
+    return Herijking(year, run, designation, selection, record, previous, changes, notes, ikcs, robustness,
+                     unplaced, uncovered)

@@ -95,6 +95,7 @@ def load_schoolweging(spec: InputSpec, registry) -> LoadResult:
         notes.append(f"{where}: {note}")
     placed, placement_notes, matches = place_ovts(schools, spec, registry)
     notes += placement_notes
+    unplaced = _unplaced(schools, matches, "schoolweging")
     used = placed[placed["schoolweging"].notna() & (placed["leerlingen"] > 0)]
     level, areas = _level_areas(used, registry, origin)
     weighted = (used["schoolweging"] * used["leerlingen"]).groupby(used["area_code"]).sum().reindex(areas)
@@ -105,7 +106,19 @@ def load_schoolweging(spec: InputSpec, registry) -> LoadResult:
     rows = [area_rows(spec, registry, areas, level, "schoolweging", value, weighted.to_numpy(), pupils.to_numpy(), "schoolweging"),
             area_rows(spec, registry, areas, level, "leerlingen", pupils.fillna(0).to_numpy(), None, None, "aantal"),
             area_rows(spec, registry, areas, level, "scholen", count, None, None, "aantal")]
-    return LoadResult(validate_tidy(pd.concat(rows, ignore_index=True), origin), notes, matches)
+    return LoadResult(validate_tidy(pd.concat(rows, ignore_index=True), origin), notes, matches, unplaced)
+
+
+def _unplaced(schools: pd.DataFrame, matches: pd.DataFrame, figure: str) -> pd.DataFrame:
+    """The objecten van toezicht of the gemeente with a figure that were not placed (ambiguous or unplaced)."""
+    left = matches.assign(ovt=matches["label"].str.split(" ").str[0])
+    values = schools.drop_duplicates("ovt").set_index("ovt")[figure]
+    value = left["ovt"].map(values)
+    table = pd.DataFrame({"brin_vestiging": left["ovt"], "name": left["label"].str.split(" ", n=1).str[1].fillna(""),
+                          "figure": [f"{figure} {v:g}" for v in value.fillna(np.nan)],
+                          "reason": left["method"].map({"ambiguous": "object van toezicht ambiguous (several places possible)",
+                                                        "unmatched": "object van toezicht without an area"})})
+    return table[value.notna().to_numpy()].reset_index(drop=True)
 
 
 def load_leerresultaten(spec: InputSpec, registry) -> LoadResult:
@@ -129,6 +142,7 @@ def load_leerresultaten(spec: InputSpec, registry) -> LoadResult:
              "over three years"]
     placed, placement_notes, matches = place_ovts(schools, spec, registry)
     notes += placement_notes
+    unplaced = _unplaced(schools, matches, "pct_1s2f")
     level, areas = _level_areas(placed[placed["leerlingen"] > 0], registry, origin)
     rows = []
     for name in LEERRESULTATEN:
@@ -140,7 +154,7 @@ def load_leerresultaten(spec: InputSpec, registry) -> LoadResult:
         rows.append(area_rows(spec, registry, areas, level, name, value, reached.to_numpy(), pupils.to_numpy(), "%"))
     pupils_all = placed[placed["leerlingen"] > 0].groupby("area_code")["leerlingen"].sum().reindex(areas).fillna(0)
     rows.append(area_rows(spec, registry, areas, level, "leerlingen_3_jaar", pupils_all.to_numpy(), None, None, "aantal"))
-    return LoadResult(validate_tidy(pd.concat(rows, ignore_index=True), origin), notes, matches)
+    return LoadResult(validate_tidy(pd.concat(rows, ignore_index=True), origin), notes, matches, unplaced)
 
 
 def _schoolweging_sheet(spec: InputSpec) -> str | None:
@@ -226,7 +240,7 @@ def place_ovts(schools: pd.DataFrame, spec: InputSpec, registry) -> tuple[pd.Dat
             how.append(f"ambiguous: instellingscode {row.instelling} has {len(vestigingen)} vestigingen "
                        f"({', '.join(vestigingen)})")
     gemeente["area_code"], gemeente["placement"] = area, how
-    notes = _placement_notes(gemeente, origin)
+    notes = [*places.attrs.get("notes", []), *_placement_notes(gemeente, origin)]
     placed = gemeente[gemeente["area_code"] != ""]
     if placed.empty:
         raise DataError(f"{origin}: none of the {len(gemeente)} objecten van toezicht of the gemeente could be placed in "

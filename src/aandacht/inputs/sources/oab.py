@@ -105,6 +105,7 @@ def _school_file(spec: InputSpec, registry) -> LoadResult:
         return _by_pupil_origin(spec, registry, scores, places)
     schools = places.merge(scores, on="brin_vestiging", how="inner")
     result = aggregate_scores(schools, spec, registry, origin, SCORES)
+    result.notes[1:1] = places.attrs.get("notes", [])
     lacking = sorted(set(places["brin_vestiging"]) - set(scores["brin_vestiging"]))
     if lacking:
         result.notes.append(f"{origin}: {len(lacking)} school(s) of {spec.schools} have no score in this file: {', '.join(lacking)}")

@@ -10,20 +10,22 @@ from ...config import InputSpec
 from ..harmonise import read_pc4_allocation
 from ..reading import parse_numbers, read_table, require_columns
 from .duo import in_registry_gemeenten, is_duo_list, place_by_postcode, read_duo
-from .schools import place_schools, read_locations
+from .schools import place_schools, school_placing
 
 
 def read_school_places(spec: InputSpec, registry) -> pd.DataFrame:
     """brin_vestiging, name, area_code ("" = unplaced) from ``spec.schools``: an aandacht school table
     (placed by ``wijk_code`` or x_rd/y_rd) or a DUO list (its vestigingen in the registry's gemeente(n),
-    placed by ``locations`` and, with ``pc4_allocation``, by postcode)."""
+    placed by ``locations`` and, with ``pc4_allocation``, by postcode); ``geocoded`` first, as
+    :func:`aandacht.inputs.sources.schools.place_schools` says. The notes of the geocoded table are in
+    ``attrs["notes"]``."""
     origin = str(spec.schools)
     header = read_table(spec.schools, dtype=str, allow_empty=True).columns
-    locations = read_locations(spec.locations) if spec.locations else None
+    locations, geocoded, notes = school_placing(spec)
     if is_duo_list(header):
         schools = in_registry_gemeenten(read_duo(spec.schools), registry)
         schools["wijk_code"] = ""
-        codes = place_schools(schools, registry, origin, locations)
+        codes = place_schools(schools, registry, origin, locations, geocoded)
         if spec.pc4_allocation:
             by_postcode = place_by_postcode(schools, read_pc4_allocation(spec.pc4_allocation, set(registry.table.index)))
             codes = codes.where(codes != "", by_postcode)
@@ -35,6 +37,8 @@ def read_school_places(spec: InputSpec, registry) -> pd.DataFrame:
         for column in ("x_rd", "y_rd", "leerlingen"):
             if column in schools.columns:
                 schools[column] = parse_numbers(schools[column], origin, column, count=column == "leerlingen")[0]
-        codes = place_schools(schools, registry, origin, locations)
+        codes = place_schools(schools, registry, origin, locations, geocoded)
     keep = ["brin_vestiging", "name"] + (["leerlingen"] if "leerlingen" in schools.columns else [])
-    return schools[keep].assign(area_code=codes.to_numpy()).rename(columns={"leerlingen": "leerlingen_registry"})
+    places = schools[keep].assign(area_code=codes.to_numpy()).rename(columns={"leerlingen": "leerlingen_registry"})
+    places.attrs["notes"] = notes
+    return places

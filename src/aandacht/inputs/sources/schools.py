@@ -60,48 +60,108 @@ def _unique_brin(frame: pd.DataFrame, origin) -> None:
                   lambda i: f"duplicate brin_vestiging {frame['brin_vestiging'].iloc[i]}")
 
 
-def place_schools(schools: pd.DataFrame, registry, origin: str, locations: pd.Series | None = None) -> pd.Series:
-    """Area code per school, by precedence: the analyst's location table, the school
-    table's own ``wijk_code``, then point in polygon of x_rd/y_rd on the registry geometry."""
+GEOCODED_COLUMNS = ("brin_vestiging", "x_rd", "y_rd", "wijk_code", "buurt_code")
+UNPLACED_COLUMNS = ["brin_vestiging", "name", "figure", "reason"]
+
+
+def read_geocoded(path) -> tuple[pd.DataFrame | None, list[str]]:
+    """The table of ``aandacht fetch locations`` (GEOCODED_COLUMNS; the PDOK Locatieserver's BAG point and
+    CBS codes per school), indexed by BRIN; a file that does not exist (yet) gives None and a note."""
+    if path is None:
+        return None, []
+    if not path.is_file():
+        return None, [f"{path}: no geocoded school locations yet (run `aandacht fetch locations` to place unplaced "
+                      "schools by their address)"]
+    table = read_table(path, dtype=str, allow_empty=True).fillna("")
+    require_columns(table, GEOCODED_COLUMNS, path, "geocoded location table")
+    table["brin_vestiging"] = table["brin_vestiging"].str.strip().str.upper()
+    _unique_brin(table, path)
+    for column in ("x_rd", "y_rd"):
+        table[column] = parse_numbers(table[column], str(path), column)[0]
+    return table.set_index("brin_vestiging"), [f"{path}: {len(table)} school(s) geocoded with the PDOK Locatieserver"]
+
+
+def place_schools(schools: pd.DataFrame, registry, origin: str, locations: pd.Series | None = None,
+                  geocoded: pd.DataFrame | None = None) -> pd.Series:
+    """Area code per school ("" = unplaced), by precedence:
+
+    1. the analyst's location table (``locations``);
+    2. the geocoded table of ``aandacht fetch locations`` (``geocoded``): its BAG point by point in
+       polygon on the registry geometry; without a geometry, or outside every polygon, the
+       Locatieserver's own buurt code, else its wijk code, when that code is in the registry;
+    3. the school table's own ``wijk_code``;
+    4. the school table's ``x_rd``/``y_rd`` by point in polygon on the registry geometry.
+
+    Without a registry geometry, points are not placed (the school stays unplaced and is reported)."""
     codes = schools["wijk_code"].copy()
+    x = schools.get("x_rd", pd.Series(np.nan, index=schools.index)).astype("float64")
+    y = schools.get("y_rd", pd.Series(np.nan, index=schools.index)).astype("float64")
+    fixed = pd.Series(False, index=schools.index)
+    if geocoded is not None:
+        found = schools["brin_vestiging"].isin(geocoded.index)
+        rows = geocoded.reindex(schools.loc[found, "brin_vestiging"])
+        rows.index = schools.index[found]
+        x, y = x.where(~found, rows["x_rd"]), y.where(~found, rows["y_rd"])
+        codes = codes.where(~found, "")
+        known = registry.table.index
+        own = rows["buurt_code"].where(rows["buurt_code"].isin(known), rows["wijk_code"].where(rows["wijk_code"].isin(known), ""))
+        fallback = pd.Series("", index=schools.index)
+        fallback[found] = own
     if locations is not None:
         from_table = schools["brin_vestiging"].map(locations)
-        codes = from_table.where(from_table.notna() & (from_table != ""), codes)
+        fixed = from_table.notna() & (from_table != "")
+        codes = from_table.where(fixed, codes)
     unknown = sorted(set(codes[codes != ""]) - set(registry.table.index))
     if unknown:
         raise DataError(f"{origin}: wijk_code(s) {unknown} are not in the area registry")
-    to_place = (codes == "") & schools.get("x_rd", pd.Series(np.nan, index=schools.index)).notna()
-    if to_place.any():
+    to_place = (codes == "") & x.notna() & y.notna()
+    if to_place.any() and registry.geometry_path is not None:
         import geopandas as gpd
 
         polygons = registry.geometry()
-        points = gpd.GeoDataFrame(
-            index=schools.index[to_place],
-            geometry=gpd.points_from_xy(schools.loc[to_place, "x_rd"], schools.loc[to_place, "y_rd"]),
-            crs=polygons.crs,
-        )
-        joined = gpd.sjoin(points, polygons[["area_code", "geometry"]], how="left", predicate="within")
+        points = gpd.GeoDataFrame(index=schools.index[to_place], geometry=gpd.points_from_xy(x[to_place], y[to_place]),
+                                  crs=polygons.crs)
+        # the polygons are indexed by area_code and hold it as a column: sjoin needs a plain index
+        shapes = polygons[["area_code", "geometry"]].reset_index(drop=True)
+        joined = gpd.sjoin(points, shapes, how="left", predicate="within")
         joined = joined[~joined.index.duplicated()]
         codes.loc[joined.index] = joined["area_code"].fillna("")
+    if geocoded is not None:
+        codes = codes.where((codes != "") | fixed, fallback)
     return codes
+
+
+def school_placing(spec: InputSpec) -> tuple[pd.Series | None, pd.DataFrame | None, list[str]]:
+    """The analyst's location table and the geocoded table of an input, with their notes."""
+    locations = read_locations(spec.locations) if spec.locations else None
+    geocoded, notes = read_geocoded(spec.geocoded)
+    return locations, geocoded, notes
 
 
 def load_school_scores(spec: InputSpec, registry, needed: frozenset[str] | None = None) -> LoadResult:
     """Aggregate school scores to areas (see the module docstring); ``needed`` is not used (few indicators)."""
     origin = str(spec.path)
     schools = read_schools(spec)
-    locations = read_locations(spec.locations) if spec.locations else None
-    schools["area_code"] = place_schools(schools, registry, origin, locations)
-    return aggregate_scores(schools, spec, registry, origin, SCORE_COLUMNS)
+    locations, geocoded, notes = school_placing(spec)
+    schools["area_code"] = place_schools(schools, registry, origin, locations, geocoded)
+    result = aggregate_scores(schools, spec, registry, origin, SCORE_COLUMNS)
+    result.notes[1:1] = notes
+    return result
 
 
 def aggregate_scores(schools: pd.DataFrame, spec: InputSpec, registry, origin: str, score_columns) -> LoadResult:
     """Per-area pupil-weighted scores of placed schools (``area_code`` set, "" = unplaced),
     by the formula of the module docstring, plus the number of schools and pupils."""
     notes = [f"{origin}: {len(schools)} schools"]
-    unplaced = schools.loc[schools["area_code"] == "", ["brin_vestiging", "name"]]
+    unplaced = schools.loc[schools["area_code"] == "", ["brin_vestiging", "name", *score_columns]]
+    scored = unplaced[list(score_columns)].notna().any(axis=1)
+    missing = pd.DataFrame({
+        "brin_vestiging": unplaced["brin_vestiging"], "name": unplaced["name"],
+        "figure": [f"{score_columns[-1]} {value:g}" if value == value else "" for value in unplaced[score_columns[-1]]],
+        "reason": "no area: no coordinates inside a polygon, no wijk_code, no row in the location table",
+    })[scored.to_numpy()]
     if len(unplaced):
-        listing = ", ".join(f"{b} {n}" for b, n in unplaced.itertuples(index=False))
+        listing = ", ".join(f"{b} {n}" for b, n in unplaced[["brin_vestiging", "name"]].itertuples(index=False))
         notes.append(f"{origin}: {len(unplaced)} school(s) could not be placed in an area and are not counted: {listing}")
     placed = schools[schools["area_code"] != ""]
     levels = registry.table.loc[placed["area_code"].unique(), "level"].unique() if len(placed) else []
@@ -122,7 +182,8 @@ def aggregate_scores(schools: pd.DataFrame, spec: InputSpec, registry, origin: s
     pupils_all = placed.groupby("area_code")["leerlingen"].sum().reindex(areas).fillna(0).to_numpy()
     rows.append(area_rows(spec, registry, areas, level, "scholen", count, None, None, "aantal"))
     rows.append(area_rows(spec, registry, areas, level, "leerlingen", pupils_all, None, None, "aantal"))
-    return LoadResult(validate_tidy(pd.concat(rows, ignore_index=True), origin), notes)
+    return LoadResult(validate_tidy(pd.concat(rows, ignore_index=True), origin), notes,
+                      unplaced=missing.reset_index(drop=True)[UNPLACED_COLUMNS])
 
 
 def area_rows(spec, registry, areas, level, indicator, value, numerator, denominator, unit) -> pd.DataFrame:

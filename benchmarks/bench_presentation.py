@@ -1,0 +1,71 @@
+"""Benchmark: the commands an analyst runs before a bestuurlijk overleg, on the embedded data.
+
+Runs each command as a new process (as a user does, start-up and imports included) in an
+empty temporary folder, ``--repeat`` times, and prints the fastest wall time and the CPU time
+(user + system, all threads) of that run:
+
+* ``aandacht herijking --round 2026``: score, robustness, designation, Plus-IKC choice, the
+  round's tables, five maps (PNG, 300 dpi) and the report (HTML); target under 3 s;
+* ``aandacht map`` (three maps, PNG and PDF) and ``aandacht map --round-dir``; target under 2 s;
+* ``aandacht report --round-dir``.
+
+The machine's load average is printed first: other work on the machine slows the wall times.
+Run by hand (not part of the tests)::
+
+    python benchmarks/bench_presentation.py [--repeat 3] [--config configs/leiden.yaml]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {"herijking": 3.0, "map": 2.0, "map --round-dir": 2.0}
+
+
+def run(args: list[str], folder: Path) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system of the child) of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "aandacht.cli", *args], cwd=folder, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--config", type=Path, default=None, help="a config with designation and selection")
+    options = parser.parse_args()
+    config = ["--config", str(options.config.resolve())] if options.config else []
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        commands = {
+            "herijking": ["herijking", "--round", "2026", *config, "--rounds-dir", "rounds", "--force"],
+            "map": ["map", *config, "--out", "kaarten", "--force"],
+            "map --round-dir": ["map", "--round-dir", "rounds/2026", "--out", "kaarten-ronde", "--force"],
+            "report --round-dir": ["report", "--round-dir", "rounds/2026", "--out", "rapport", "--force"],
+        }
+        for name, args in commands.items():
+            runs = []
+            for _ in range(options.repeat):
+                runs.append(run(args, folder))
+                for moved in folder.glob("**/*.replaced-*"):
+                    shutil.rmtree(moved)
+            wall, cpu = min(runs)
+            target = f"  (target < {TARGETS[name]:g} s)" if name in TARGETS else ""
+            print(f"aandacht {name:<22} wall {wall:5.2f} s  cpu {cpu:5.2f} s{target}")
+
+
+if __name__ == "__main__":
+    main()

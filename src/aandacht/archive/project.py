@@ -1,0 +1,508 @@
+"""``aandacht init``: a project folder for any gemeente, from the national embedded data.
+
+    project/
+      configs/<gemeente>.yaml        every section a herijking needs, each default with its reason
+      configs/school_locations.csv   empty: brin_vestiging, wijk_code, reason (places schools by hand)
+      configs/ovt_locations.csv      empty: ovt, brin_vestiging, wijk_code, reason
+      configs/school_boards.csv      the gemeente's board numbers, names to fill (short names for the overleg)
+      data/<gemeente>/               the gemeente's share of data/nl (:mod:`aandacht.inputs.national`)
+
+For the gemeenten aandacht ships (Leeuwarden, Leiden, Leidschendam-Voorburg) the shipped config and
+its files are copied instead, as editable files.
+
+**Defaults that scale with the gemeente** (each written into the config with how it was derived):
+
+* *level*: a wijk or buurt is *rankable* when it has at least 50 households with children (the
+  population gate, KWB 2023 ``a_hh_m_k``). The config ranks wijken when at least
+  ``MIN_WIJKEN`` (5) wijken are rankable, else buurten when more buurten than wijken are; fewer
+  than ``MIN_UNITS`` (3) rankable units at either level is no ranking: ``init`` refuses with the
+  counts (a ranking of one or two areas says nothing).
+* *indicators*: the Leeuwarden framework (schoolweging, leerresultaten, low incomes, bijstand, income,
+  jeugdzorg, koopwoningen, herkomst), each kept when it has a value for at least half of the rankable
+  units (the same share as ``method.missing.min_share``) and not the same value for all of them (a
+  constant tells nothing and min-max cannot scale it; for bijstand, shrunk toward the gemeente rate,
+  after the shrinkage); a domain left without indicators is left out.
+  At buurt level the school indicators are left out: no public buurt boundaries ship for the whole
+  country, so schools cannot be placed in buurten until ``aandacht fetch locations`` or the analyst
+  places them; KWB 2022 (koopwoningen) exists per wijk only.
+* *designation*: the top third of the rankable units (``round(n / 3)``, at least 1), as Leeuwarden's
+  7 of 21;
+* *hard core* (consensus): the top ``k`` of the designation in at least 2 source families (or 1 when
+  there is only one);
+* *Plus-IKCs*: ``round(9 / 7 x k)``, as Leeuwarden's 9 Plus-IKCs for 7 aandachtsgebieden, at most the
+  number of schools with a 2019 score and at least 1.
+
+The folder is written into a hidden staging folder next to it and renamed into place when complete;
+an existing folder that is not empty is never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..config import load_config, named_paths
+from ..errors import ConfigError, OutputError
+from ..inputs.harmonise import normalise_name
+from ..inputs.national import GemeenteData, find_gemeente, gemeente_data
+from ..inputs.shrinkage import marshall
+from ..present.tables import write_extract
+from ..resources import embedded_root
+
+GATE = 50  # households with children: the population gate of the Leeuwarden config
+MIN_WIJKEN = 5
+MIN_UNITS = 3
+MIN_SHARE = 0.5
+
+
+def slug(name: str) -> str:
+    """File-name form of a gemeente name: 'Súdwest-Fryslân' -> 'sudwest-fryslan'."""
+    return normalise_name(name).replace(" ", "-")
+
+
+def shipped_config(name: str) -> Path | None:
+    """The shipped config of a gemeente (by its name), or None."""
+    path = embedded_root() / "configs" / f"{slug(name)}.yaml"
+    return path if path.is_file() else None
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One framework indicator of the template and the data it needs."""
+
+    id: str
+    domain: str
+    yaml: str  # the YAML lines of the indicator (without the comment)
+    comment: str
+    variables: tuple[str, ...]  # KWB 2023 columns it reads (empty: a school indicator)
+    source: str = "kwb2023"
+
+
+INDICATORS = (
+    Indicator("schoolweging", "onderwijs", """    - id: schoolweging
+      label: Schoolweging van de scholen in de {unit}
+      parent: onderwijs
+      direction: 1
+      input: schoolweging
+      variable: schoolweging
+      unit: schoolweging
+      per: leerling
+      min_denominator: 100""", "Expected educational disadvantage of the pupils of the schools in the {unit} (Inspectie/CBS "
+              "schoolweging 2023-2024), weighted by pupils; fewer than 100 pupils is 'indicatief'.", (), "schools"),
+    Indicator("leerresultaten", "onderwijs", """    - id: leerresultaten
+      label: Leerlingen die streefniveau 1S/2F halen
+      parent: onderwijs
+      direction: -1
+      input: leerresultaten
+      variable: pct_1s2f
+      unit: "%"
+      per: leerling
+      min_denominator: 60""", "Share of the pupils tested in 2023-2025 that reached 1S/2F (fewer is more risk); fewer than "
+              "60 tested pupils is 'indicatief'.", (), "schools"),
+    Indicator("laag_inkomen", "armoede", """    - id: laag_inkomen
+      label: Huishoudens met laagste 40% inkomens
+      parent: armoede
+      direction: 1
+      input: kwb2023
+      variable: p_hh_li
+      unit: "%"
+      per: huishouden
+      min_denominator: 100""", "Share of households in the lowest 40% of national incomes (KWB 2023).", ("p_hh_li",)),
+    Indicator("bijstand", "armoede", """    - id: bijstand
+      label: Personen met bijstand per 1.000 inwoners
+      parent: armoede
+      direction: 1
+      input: kwb2023
+      numerator: a_soz_wb
+      denominator: a_inw
+      scale: 1000
+      unit: per 1.000 inwoners
+      per: inwoner
+      min_denominator: 200
+      shrinkage: gemeente""", "People on bijstand per 1,000 inwoners, shrunk toward the gemeente rate for small areas "
+              "(Marshall 1991).", ("a_soz_wb", "a_inw")),
+    Indicator("inkomen", "armoede", """    - id: inkomen
+      label: Gemiddeld inkomen per inwoner
+      parent: armoede
+      direction: -1
+      input: kwb2023
+      variable: g_ink_pi
+      unit: x 1.000 euro
+      per: inwoner""", "Average income per inhabitant (lower is more risk); CBS publishes it for few small areas.",
+              ("g_ink_pi",)),
+    Indicator("jeugdzorg", "jeugdhulp", """    - id: jeugdzorg
+      label: Jongeren met jeugdzorg
+      parent: jeugdhulp
+      direction: 1
+      input: kwb2023
+      variable: p_jz_tn
+      unit: "% van jongeren tot 18 jaar"
+      per: jongere
+      min_denominator: 100""", "Share of young people with jeugdzorg in natura (KWB 2023).", ("p_jz_tn",)),
+    Indicator("koopwoningen", "gezin", """    - id: koopwoningen
+      label: Koopwoningen
+      parent: gezin
+      direction: -1
+      input: kwb2022
+      variable: p_koopw
+      unit: "%"
+      per: woning""", "Share of owner-occupied dwellings (KWB 2022, per wijk only): few means many rented homes.",
+              ("p_koopw",), "kwb2022"),
+    Indicator("herkomst_buiten_europa", "gezin", """    - id: herkomst_buiten_europa
+      label: Inwoners met herkomst buiten Europa
+      parent: gezin
+      direction: 1
+      input: kwb2023
+      numerator: a_neu_al
+      denominator: a_inw
+      scale: 100
+      unit: "%"
+      per: inwoner
+      min_denominator: 200""", "Share of residents with a herkomst outside Europe: a predictor of expected educational "
+              "disadvantage (language at home) in the CBS indicator; weight it 0 to leave it out.", ("a_neu_al", "a_inw")),
+)
+DOMAINS = {"onderwijs": "Onderwijsachterstanden", "armoede": "Armoede en inkomen", "jeugdhulp": "Jeugdhulp",
+           "gezin": "Gezinssituatie en wonen"}
+
+
+@dataclass
+class ProjectPlan:
+    """What ``init`` proposes for a gemeente, with the figures each default was derived from."""
+
+    data: GemeenteData
+    slug: str
+    level: str
+    rankable: dict[str, int]  # level -> units with at least GATE households with children
+    units: dict[str, int]  # level -> all units
+    coverage: dict[str, int]  # indicator id -> rankable units with a value
+    chosen: list[Indicator]
+    top_k: int
+    n_plus: int
+    families: int
+    constant: set[str] = field(default_factory=set)  # indicators with one value for every rankable unit
+
+    @property
+    def polygons(self) -> bool:
+        """Whether the project has polygons of its ranked level (wijken with a public 2022 polygon)."""
+        return self.level == "wijk" and len(self.data.wijken) > 0
+
+    @property
+    def n(self) -> int:
+        return self.rankable[self.level]
+
+
+def _numbers(kwb: pd.DataFrame, column: str) -> pd.Series:
+    if column not in kwb.columns:
+        return pd.Series(np.nan, index=kwb.index)
+    return pd.to_numeric(kwb[column].str.replace(",", ".", regex=False), errors="coerce")
+
+
+def _school_units(data: GemeenteData, level: str, layout: str) -> set[str]:
+    """Units at ``level`` with a placed vestiging whose instellingscode has a row in the Inspectie sheet."""
+    if level != "wijk":
+        return set()
+    sheet = data.schoolweging["2023-2024"] if layout == "schoolweging" else data.leerresultaten
+    column = "OVT" if layout == "schoolweging" else "ovt"
+    codes = set(sheet[column].str.strip().str.upper().str[:4])
+    placed = data.vestigingen[(data.vestigingen["wijk_code"] != "") & data.vestigingen["brin_vestiging"].str[:4].isin(codes)]
+    return set(placed["wijk_code"])
+
+
+def plan_project(data: GemeenteData) -> ProjectPlan:
+    """The defaults for one gemeente (module docstring); a gemeente with too few rankable units is an error."""
+    kwb = data.kwb2023.set_index("gwb_code_10")
+    households = _numbers(kwb, "a_hh_m_k")
+    prefix = {"wijk": "WK", "buurt": "BU"}
+    rankable = {level: int(((households >= GATE) & kwb.index.str.startswith(p)).sum()) for level, p in prefix.items()}
+    units = {level: int(kwb.index.str.startswith(p).sum()) for level, p in prefix.items()}
+    if rankable["wijk"] >= MIN_WIJKEN or rankable["wijk"] >= rankable["buurt"]:
+        level = "wijk"
+    else:
+        level = "buurt"
+    if rankable[level] < MIN_UNITS:
+        raise ConfigError(
+            f"{data.name} ({data.code}): too few areas to rank: {rankable['wijk']} of {units['wijk']} wijken and "
+            f"{rankable['buurt']} of {units['buurt']} buurten have at least {GATE} households with children (KWB 2023); "
+            f"a ranking needs at least {MIN_UNITS}, so a herijking by areas says nothing here")
+    codes = kwb.index[(households >= GATE) & kwb.index.str.startswith(prefix[level])]
+    coverage, constant = {}, set()
+    kwb22 = data.kwb2022.set_index("gwb_code") if len(data.kwb2022) else pd.DataFrame(index=pd.Index([], dtype=str))
+    for indicator in INDICATORS:
+        if indicator.source == "schools":
+            coverage[indicator.id] = len(_school_units(data, level, indicator.id) & set(codes))
+        elif indicator.source == "kwb2022":
+            values = _numbers(kwb22, indicator.variables[0]).reindex(codes) if level == "wijk" else pd.Series(dtype=float)
+            coverage[indicator.id] = int(values.notna().sum())
+        else:
+            columns = [_numbers(kwb, v).reindex(codes) for v in indicator.variables]
+            values = columns[0] / columns[1].where(columns[1] > 0) if len(columns) == 2 else columns[0]
+            coverage[indicator.id] = int(values.notna().sum())
+            if "shrinkage: gemeente" in indicator.yaml:  # constant after shrinkage when the areas differ by chance only
+                level_codes = kwb.index[kwb.index.str.startswith(prefix[level])]
+                shrunk = marshall(*(_numbers(kwb, v).reindex(level_codes).to_numpy() for v in indicator.variables)).rates
+                values = pd.Series(shrunk, index=level_codes).reindex(codes).round(9)
+        if indicator.source != "schools" and values.nunique() < 2:
+            constant.add(indicator.id)
+    chosen = [i for i in INDICATORS if coverage[i.id] >= max(1, MIN_SHARE * len(codes)) and i.id not in constant]
+    if not chosen:
+        raise ConfigError(f"{data.name} ({data.code}): no indicator of the framework has values for at least half of the "
+                          f"{len(codes)} rankable {level}en and differs between them; nothing to rank on")
+    top_k = max(1, round(len(codes) / 3))
+    scored_schools = int(len(data.schools))
+    n_plus = max(1, min(round(9 / 7 * top_k), max(scored_schools, 1)))
+    families = 2 if any(i.source == "schools" for i in chosen) else 1
+    return ProjectPlan(data, slug(data.name), level, rankable, units, coverage, chosen, top_k, n_plus, families,
+                       constant=constant)
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted string (JSON is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def config_text(plan: ProjectPlan) -> str:
+    """The commented YAML config of a planned project (module docstring)."""
+    data, level, n = plan.data, plan.level, plan.n
+    unit, units = ("wijk", "wijken") if level == "wijk" else ("buurt", "buurten")
+    folder = f"../data/{plan.slug}"
+    schools_in = any(i.source == "schools" for i in plan.chosen)
+    kwb22_in = any(i.source == "kwb2022" for i in plan.chosen)
+    lines = [
+        f"# aandacht config: gemeente {data.name} ({data.code}), written by `aandacht init` from the national data",
+        "# shipped with aandacht (data/README.md: sources, years, licences). Every path is relative to this file.",
+        "# Every default below says how it was derived; all of them are choices for the analyst to review.",
+        f"name: {_q(f'{data.name} - herijking aandachtsgebieden, {unit}analyse')}",
+        "gemeente:",
+        f"  code: {data.code}",
+        f"  name: {_q(data.name)}",
+        f"# Ranked unit: {plan.rankable['wijk']} of {plan.units['wijk']} wijken and {plan.rankable['buurt']} of "
+        f"{plan.units['buurt']} buurten have at least {GATE} households with children",
+        f"# (KWB 2023). Wijken are ranked when at least {MIN_WIJKEN} of them pass that gate, else buurten: a ranking",
+        f"# of fewer than {MIN_WIJKEN} wijken says little.",
+        f"level: {level}",
+        'period: "2023"',
+        "",
+        "areas:",
+        f"  registry: {folder}/areas.csv",
+    ]
+    if level == "wijk" and not plan.polygons:
+        lines += ["  # No wijk polygons: none of the gemeente's wijk codes of 2023 has a public 2022 polygon (a new wijk",
+                  "  # division). So there are no maps, and schools are placed only by `aandacht fetch locations` (PDOK",
+                  "  # gives each school's wijk) or by school_locations.csv. With the CBS wijk- en buurtkaart 2023 (PDOK)",
+                  "  # saved as wijken.geojson (area_code = wijkcode) you can add:  geometry: ../data/" + plan.slug
+                  + "/wijken.geojson"]
+    elif level == "wijk":
+        missing = data.wijken_without_polygon
+        lines += ["  # Precise 2022 wijk polygons (CBS/Kadaster via tmap): maps and placing schools by point in polygon."]
+        if missing:
+            lines += [f"  # {len(missing)} wijk(en) of 2023 have no public 2022 polygon (a new wijk division): "
+                      f"{', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''};",
+                      "  # they are ranked but not drawn, and their schools are placed only by `aandacht fetch locations`",
+                      "  # (PDOK gives each school's wijk) or by school_locations.csv."]
+        lines += [f"  geometry: {folder}/wijken.geojson"]
+    else:
+        lines += ["  # No buurt polygons: aandacht ships no public buurt boundaries for the whole country (the only",
+                  "  # public whole-country buurt file found could not be obtained). So there are no maps, and schools cannot be placed",
+                  "  # in buurten by point in polygon: run `aandacht fetch locations` (PDOK gives each school's buurt) or",
+                  "  # fill school_locations.csv with buurt codes. With the CBS wijk- en buurtkaart 2023 (PDOK) saved as",
+                  "  # buurten.geojson (area_code = buurtcode) you can add:  geometry: ../data/" + plan.slug + "/buurten.geojson"]
+    lines += ["", "inputs:",
+              "  # CBS Kerncijfers Wijken en Buurten 2023: income, bijstand, jeugdzorg, herkomst, households with children.",
+              "  kwb2023:", "    loader: kwb", f"    path: {folder}/kwb-2023.csv", '    period: "2023"', "    family: CBS"]
+    if kwb22_in:
+        lines += ["  # CBS Kerncijfers Wijken en Buurten 2022 (wijken): koopwoningen.",
+                  "  kwb2022:", "    loader: kwb", f"    path: {folder}/kwb-2022-wijk.csv", '    period: "2022"', "    family: CBS"]
+    place = ["    locations: school_locations.csv",
+             f"    geocoded: ../aandacht-cache/locaties/{plan.slug}.csv  # written by `aandacht fetch locations`"]
+    if schools_in:
+        for name, layout, path, period, attribution in (
+                ("schoolweging", "schoolweging", "schoolweging-2023-2024.csv", "2023-2024",
+                 "Inspectie van het Onderwijs / CBS (schoolweging 2023-2024)"),
+                ("leerresultaten", "leerresultaten", "leerresultaten.csv", "2023-2025",
+                 "Inspectie van het Onderwijs (leerresultaten 2023-2025)")):
+            if any(i.id == name for i in plan.chosen):
+                lines += [f"  {name}:", "    loader: oab", f"    layout: {layout}", f"    path: {folder}/{path}",
+                          f'    period: "{period}"', f"    schools: {folder}/vestigingen.csv",
+                          "    ovt_locations: ovt_locations.csv", *place, "    family: OAB", f"    attribution: {attribution}"]
+    lines += ["  # CBS achterstandsscores 2019 per school: the IKC registry and each IKC's need (selection below).",
+              "  scholen:", "    loader: school_scores", f"    path: {folder}/schools.csv", *place, '    period: "2019"',
+              f"    family: {'OAB' if schools_in else 'scholen'}",
+              "", f"# Only areas where children live in numbers are ranked ({GATE} households with children: about two "
+              "school classes).", "population:", "  input: kwb2023", "  variable: a_hh_m_k", f"  minimum: {GATE}",
+              "  label: huishoudens met kinderen", "", "framework:", "  index:", "    id: kansenindex",
+              "    label: Aandachtsscore",
+              "  # The domains of the Leeuwarden framework with equal weight (OECD/JRC Handbook 2008, 1.7); an",
+              f"  # indicator is used when at least half of the {n} rankable {units} have a value.", "  nodes:"]
+    domains = list(dict.fromkeys(i.domain for i in plan.chosen))
+    lines += [f"    - {{id: {d}, label: {DOMAINS[d]}, parent: kansenindex, weight: 1}}" for d in domains]
+    lines += ["  indicators:"]
+    for indicator in INDICATORS:
+        share = f"{plan.coverage[indicator.id]} of {n} {units} have a value"
+        if indicator in plan.chosen:
+            lines += [f"    # {indicator.comment.format(unit=unit)} ({share}.)", indicator.yaml.format(unit=unit)]
+        else:
+            why = ("no public buurt boundaries to place schools in buurten" if indicator.source == "schools" and level == "buurt"
+                   else "KWB 2022 has wijk figures only" if indicator.source == "kwb2022" and level == "buurt"
+                   else f"the same value in every rankable {unit}: it cannot tell them apart" if indicator.id in plan.constant
+                   else f"{share}; at least half needed")
+            lines += [f"    # Not used: {indicator.id} ({why})."]
+    lines += [
+        "", "method:",
+        "  # COINr's default treatment: |skew| >= 2 and kurtosis >= 3.5 is winsorised (at most 5 points), else logged.",
+        "  treatment: {enabled: true, skew: 2.0, kurtosis: 3.5, max_winsorised: 5, log_if_still_skewed: true}",
+        "  # Min-max to 0-100: 0 = most favourable, 100 = least favourable area.",
+        "  normalisation: {method: minmax, range: [0, 100]}",
+        "  aggregation: {method: arithmetic}",
+        "  # A missing indicator's weight goes to the others of its domain; under half present: the domain has no score.",
+        "  missing: {min_share: 0.5, imputation: none}",
+        "  unreliable: mark",
+        "", "designation:",
+        f"  # The top third of the {n} rankable {units} (round({n} / 3) = {plan.top_k}), as Leeuwarden designates 7 of 21.",
+        f"  top_k: {plan.top_k}",
+        "  consensus: ignore",
+        f"  min_population: {GATE}",
+        "  reasons: 3",
+    ]
+    if plan.polygons:
+        lines += ["  # Suggest groups of adjoining designated wijken (polygons that touch); not applied.",
+                  "  suggest_adjoining: true"]
+    else:
+        lines += [f"  # No {unit} polygons (see areas): no suggestions of adjoining {units}.", "  suggest_adjoining: false"]
+    lines += [
+        "", "ikc:",
+        "  # Board names: DUO's bevoegde gezagen (data), overridden by your short names in school_boards.csv.",
+        "  boards: school_boards.csv", f"  board_names: {folder}/besturen.csv",
+        "", "selection:",
+        f"  # round(9 / 7 x {plan.top_k}) = {plan.n_plus} Plus-IKCs (Leeuwarden: 9 for 7 aandachtsgebieden), at most the "
+        f"{len(data.schools)} schools with a 2019 score.",
+        f"  count: {plan.n_plus}",
+        "  # Need: the 2019 achterstandsscore per 100 pupils, in total, and the score of the school's area, equal weights.",
+        "  need: {score_column: achterstandsscore_zonder_drempel, score_per_pupil: 1, score_total: 1, wijk_score: 1, "
+        "pupil_share: 0}",
+        "  eligible_pupil_share: 0.5",
+        "  cover_every_gebied: true",
+        "  special_education: compete",
+        "  # Plus lasts four years; entry at need 15, kept while need >= 10 (as Leeuwarden).",
+        "  continuity: {term_years: 4, entry_need: 15, exit_need: 10, watch_margin: 5}",
+        "", "report:", "  suppress_below: 10", "  profile_top: 5", "",
+        "# Robustness: weights +-25%, min-max or percentile ranks, treatment on or off, one indicator left out.",
+        "uncertainty:", "  draws: 1000", "  seed: 20240601", "  weight_noise: {indicators: 0.25, nodes: 0.25}",
+        "  normalisation: [minmax, percentile_rank]", "  treatment: [true, false]",
+        f"  leave_one_out: {'true' if len(plan.chosen) > 1 else 'false'}",
+        f"# Hard core: the top {plan.top_k} (the designation rule) in at least {min(2, plan.families)} of the "
+        f"{plan.families} source famil{'ies' if plan.families > 1 else 'y'}.",
+        "consensus:", f"  top_k: {plan.top_k}", f"  min_sources: {min(2, plan.families)}", "",
+    ]
+    return "\n".join(lines)
+
+
+def write_data(plan: ProjectPlan, folder: Path) -> None:
+    """The gemeente's data files in the layout of data/leeuwarden (module docstring of :mod:`aandacht.inputs.national`)."""
+    data = plan.data
+    out = folder / "data" / plan.slug
+    registry = data.registry.drop(columns="name_source")
+    write_extract(registry, out / "areas.csv")
+    write_extract(data.kwb2023, out / "kwb-2023.csv")
+    write_extract(data.kwb2022, out / "kwb-2022-wijk.csv")
+    schools, vestigingen = data.schools, data.vestigingen
+    if plan.level != "wijk":  # no buurt polygons: nothing is placed by point, the wijk would be the wrong level
+        schools = schools.assign(wijk_code="", placement="unplaced")
+        vestigingen = vestigingen.assign(wijk_code="", placement="unplaced")
+    write_extract(schools, out / "schools.csv")
+    write_extract(vestigingen, out / "vestigingen.csv")
+    for sheet, table in data.schoolweging.items():
+        write_extract(table, out / f"schoolweging-{sheet}.csv")
+    write_extract(data.leerresultaten, out / "leerresultaten.csv")
+    write_extract(data.besturen, out / "besturen.csv")
+    if plan.polygons:
+        path = out / "wijken.geojson"
+        data.wijken.to_file(path, driver="GeoJSON", engine="pyogrio")
+    configs = folder / "configs"
+    write_extract(pd.DataFrame(columns=["brin_vestiging", "wijk_code", "reason"]), configs / "school_locations.csv")
+    write_extract(pd.DataFrame(columns=["ovt", "brin_vestiging", "wijk_code", "reason"]), configs / "ovt_locations.csv")
+    numbers = sorted(set(data.schools["bevoegd_gezag_nummer"]) - {""}, key=lambda x: (len(x), x))
+    write_extract(pd.DataFrame({"bevoegd_gezag_nummer": numbers, "naam": ""}), configs / "school_boards.csv")
+    (configs / f"{plan.slug}.yaml").write_text(config_text(plan), encoding="utf-8")
+
+
+def copy_shipped(config_path: Path, folder: Path) -> list[Path]:
+    """Copy a shipped config and every file it names (inside the embedded root) into ``folder``."""
+    root = embedded_root()
+    config = load_config(config_path)
+    files = [config_path, *[p for p in named_paths(config).values() if p.is_file()]]
+    copied = []
+    for path in files:
+        relative = path.resolve().relative_to(root.resolve())
+        target = folder / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+        copied.append(target)
+    return copied
+
+
+@dataclass
+class InitResult:
+    """What ``init`` wrote: the folder, the config, and the lines to print."""
+
+    folder: Path
+    config: Path
+    lines: list[str]
+
+
+def init_project(label: str, folder: Path | None = None) -> InitResult:
+    """Write the project folder of the gemeente ``label`` names (module docstring)."""
+    code, name = find_gemeente(label)
+    folder = Path(folder) if folder is not None else Path(slug(name))
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise OutputError(f"{folder}: exists and is not empty; init never overwrites a folder (choose another DIR)")
+    staging = folder.parent / f".{folder.name}.aandacht-init"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    try:
+        shipped = shipped_config(name)
+        if shipped is not None:
+            copy_shipped(shipped, staging)
+            config = folder / "configs" / shipped.name
+            lines = [f"{name} ({code}): the shipped config and its data, as editable files"]
+        else:
+            plan = plan_project(gemeente_data(code))
+            write_data(plan, staging)
+            config = folder / "configs" / f"{plan.slug}.yaml"
+            lines = describe(plan)
+        if folder.exists():
+            folder.rmdir()
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return InitResult(folder, config, lines)
+
+
+def describe(plan: ProjectPlan) -> list[str]:
+    """Lines for the terminal: what was chosen and what is missing."""
+    data = plan.data
+    unit = "wijken" if plan.level == "wijk" else "buurten"
+    lines = [f"{data.name} ({data.code}): ranks {plan.n} {unit} (of {plan.units[plan.level]}; at least {GATE} households "
+             f"with children), designates {plan.top_k}, chooses {plan.n_plus} Plus-IKCs",
+             "indicators: " + ", ".join(i.id for i in plan.chosen)]
+    left = [i.id for i in INDICATORS if i not in plan.chosen]
+    if left:
+        lines.append("left out (too few values, or the same in every area; reasons in the config): " + ", ".join(left))
+    placed = int((data.schools["placement"] != "unplaced").sum()) if plan.level == "wijk" else 0
+    lines.append(f"schools with a 2019 score: {len(data.schools)}, placed in a {plan.level}: {placed}")
+    if plan.level != "wijk":
+        lines.append("no buurt boundaries ship with aandacht: no maps; place the schools with `aandacht fetch locations` "
+                     "or configs/school_locations.csv")
+    elif not plan.polygons:
+        lines.append("no public polygons of its wijken (a new wijk division of 2023): no maps; place the schools with "
+                     "`aandacht fetch locations` or configs/school_locations.csv")
+    elif data.wijken_without_polygon:
+        lines.append(f"{len(data.wijken_without_polygon)} wijken have no public polygon (new wijk division): they are not "
+                     "drawn and their schools are placed only by `aandacht fetch locations` or school_locations.csv")
+    return lines

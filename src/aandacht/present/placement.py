@@ -1,0 +1,37 @@
+"""Schools that count but have no place: the first page of the report says which and what it costs.
+
+A school with an achterstandsscore but no wijk (no coordinates, no wijk_code, not in the location
+table) cannot lie in an aandachtsgebied, so it cannot become Plus-IKC; the aandachtsgebied it stands in
+may then get no Plus-IKC at all (:func:`aandacht.rounds.herijking.placement_cost`). This module turns
+that into the Dutch lines of the report and the round's table ``niet_geplaatst.csv``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..dutch import number_nl
+from ..rounds.herijking import Herijking
+
+COLUMNS_NL = {"brin_vestiging": "brin_vestiging", "name": "naam", "bevoegd_gezag": "bestuur", "leerlingen": "leerlingen",
+              "achterstandsscore": "achterstandsscore", "need": "behoefte", "rang_behoefte": "rang_behoefte",
+              "boven_laagste_plus": "behoefte_boven_laagste_plus_ikc"}
+
+
+def unplaced_table(result: Herijking) -> pd.DataFrame:
+    """The round's table of IKCs with a score and no wijk, with Dutch column names."""
+    table = result.unplaced if result.unplaced is not None else pd.DataFrame(columns=list(COLUMNS_NL))
+    return table.rename(columns=COLUMNS_NL)
+
+
+def placement_summary(result: Herijking) -> dict | None:
+    """What the report's first page says about unplaced schools (None when every school is placed)."""
+    table = result.unplaced
+    if table is None or table.empty:
+        return None
+    total = int(result.selection.ikcs["achterstandsscore"].notna().sum())
+    schools = [{"name": r.name, "code": r.brin_vestiging, "board": r.bevoegd_gezag,
+                "need": number_nl(r.need) if pd.notna(r.need) else "onbekend",
+                "rank": f"{r.rang_behoefte} van {total}" if pd.notna(r.rang_behoefte) else "",
+                "above": bool(r.boven_laagste_plus)} for r in table.itertuples()]
+    return {"schools": schools, "uncovered": list(result.uncovered), "level": result.run.config.level}

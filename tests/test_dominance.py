@@ -1,0 +1,70 @@
+"""Dominance: a domain or indicator whose real share of the score is off its weight, with the area
+that anchors its scale; and the Dutch sentence that ``aandacht score`` and the report print."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from aandacht.cli import main
+from aandacht.present.phrases import dominance_lines
+from aandacht.scoring.composite import score
+from aandacht.scoring.dominance import dominance, dominance_table
+from conftest import make_framework, method
+
+
+@pytest.fixture(scope="module")
+def run():
+    from aandacht.config import load_config
+    from aandacht.resources import default_config_path
+    from aandacht.scoring.run import run_score
+
+    return run_score(load_config(default_config_path()))
+
+
+def test_jeugdhulp_counts_far_more_than_its_weight_anchored_on_binnenstad(run):
+    found = {d.node: d for d in dominance(run.result, 1.5)}
+    assert "jeugdhulp" in found and "jeugdzorg" not in found  # jeugdzorg (the only child of jeugdhulp) not twice
+    jeugd = found["jeugdhulp"]
+    assert jeugd.nominal == pytest.approx(0.25) and jeugd.contribution == pytest.approx(0.381, abs=0.001)
+    assert (jeugd.indicator, jeugd.anchor, jeugd.anchor_end) == ("jeugdzorg", "WK008010", "low")  # Binnenstad
+    assert jeugd.anchor_value == pytest.approx(2.9) and jeugd.median_value == pytest.approx(11.6)
+    bijstand = found["bijstand"]  # Heechterp & Schieringen's 160 per 1.000 stretches the scale upwards
+    assert bijstand.ratio < 1 / 1.5 and (bijstand.anchor, bijstand.anchor_end) == ("WK008050", "high")
+    assert set(dominance_table(run.result, 2.0)["node"]) == {"bijstand"}  # a larger factor flags less
+
+
+def test_hand_computed_case():
+    # Two indicators, equal weight. On "a" one area sits far below the others, so min-max puts
+    # every other area near 100: "a" counts for more than half of every score.
+    raw = pd.DataFrame({"a": [0.0, 90.0, 95.0, 100.0], "b": [0.0, 25.0, 50.0, 100.0]}, index=["w1", "w2", "w3", "w4"])
+    framework = make_framework({"idx": []}, {"a": ("idx", 1, 1), "b": ("idx", 1, 1)})
+    result = score(raw, framework, method())
+    shares = result.effective_weights.set_index("indicator")["contribution"]
+    # w1 scores 0 (its share 0/0 is undefined and left out); w2: 90/(90+25), w3: 95/(95+50), w4: 100/200
+    expected = (90 / 115 + 95 / 145 + 0.5) / 3
+    assert shares["a"] == pytest.approx(expected)
+    found = dominance(result, 1.1)
+    assert [(d.node, d.anchor, d.anchor_end) for d in found] == [("a", "w1", "low"), ("b", "w4", "high")]
+    assert dominance(result, 3.0) == []
+    with pytest.raises(ValueError, match="above 1"):
+        dominance(result, 1.0)
+
+
+def test_undefined_real_shares_give_no_dominance():
+    raw = pd.DataFrame({"a": [1.0, 2.0, 30.0], "b": [3.0, 4.0, 5.0]}, index=["x", "y", "z"])
+    framework = make_framework({"idx": []}, {"a": ("idx", 1, 1), "b": ("idx", 1, 1)})
+    result = score(raw, framework, method(normalisation={"method": "minmax", "range": [1, 100]},
+                                           aggregation={"method": "geometric"}))
+    assert result.effective_weights["contribution"].isna().all() and dominance(result) == []
+
+
+def test_score_command_says_so_in_dutch(tmp_path, run):
+    result = CliRunner().invoke(main, ["score", "--out", str(tmp_path / "s")], env={"COLUMNS": "250"})
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert ("Let op: Jeugdhulp telt zwaarder mee dan bedoeld (38,1% in plaats van 25%): bij jongeren met jeugdzorg "
+            "ligt Binnenstad met 2,9% ver onder de middelste wijk (11,6%)") in text
+    assert dominance_lines(run)[0].startswith("Jeugdhulp telt zwaarder mee")  # domains first
+    assert dominance_lines(run)[1].startswith("Personen met bijstand")  # then the largest difference

@@ -1,0 +1,151 @@
+"""`aandacht init`: a project for any gemeente from the national embedded data, and the shipped configs
+by gemeente."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from aandacht import default_config_path, load_config
+from aandacht.archive.project import config_text, plan_project
+from aandacht.cli import main
+from aandacht.errors import ConfigError
+from aandacht.inputs.national import find_gemeente, gemeente_data, gemeenten, read_national
+
+
+@pytest.fixture
+def runner(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return CliRunner()
+
+
+def test_the_national_data_holds_every_gemeente_wijk_and_buurt_of_2023():
+    kwb = read_national("kwb-2023.csv.gz")
+    levels = kwb["gwb_code_10"].str[:2].value_counts().to_dict()
+    assert levels == {"NL": 1, "GM": 342, "WK": 3352, "BU": 14421}
+    assert len(gemeenten()) == 342
+    nl = kwb.set_index("gwb_code_10").loc["NL00"]
+    assert (nl["a_inw"], nl["a_hh_m_k"], nl["p_hh_li"]) == ("17811291", "2645269", "40")  # KWB 2023 as published
+    registry = read_national("gebieden.csv.gz")
+    assert set(registry["area_code"]) == set(kwb["gwb_code_10"]) - {"NL00"}
+
+
+def test_every_school_of_the_shipped_gemeenten_is_placed_in_the_national_data():
+    schools = read_national("scholen-2019.csv.gz")
+    leeuwarden = schools[schools["gemeente_code"] == "GM0080"].set_index("brin_vestiging")
+    assert (leeuwarden["placement"] != "unplaced").all()
+    assert leeuwarden.at["15WI00", "wijk_code"] == "WK008050"  # De Plataanschool, Heechterp & Schieringen
+    assert leeuwarden.at["16ET00", "wijk_code"] == "WK008011"  # OBS Potmarge, Potmargezone
+    boards = read_national("besturen.csv.gz").set_index("bevoegd_gezag_nummer")["naam"]
+    assert boards["41850"] == "Stichting Proloog Primair Openbaar Onderwijs Leeuwarden"
+
+
+@pytest.mark.parametrize("label, code", [("GM0014", "GM0014"), ("gm14", "GM0014"), ("Groningen", "GM0014"),
+                                         ("Ljouwert", "GM0080"), ("súdwest fryslan", "GM1900"), ("Den Haag", "GM0518"),
+                                         ("Tietjerksteradeel", "GM0737"), ("Leidschendam Voorburg", "GM1916")])
+def test_a_gemeente_by_code_or_name_in_dutch_or_frisian(label, code):
+    assert find_gemeente(label)[0] == code
+
+
+@pytest.mark.parametrize("label, message", [
+    ("Bergen", "matches several gemeenten: Bergen (NH.) (GM0373), Bergen op Zoom (GM0748), Bergen (L.) (GM0893)"),
+    ("Xyzzyville", "matches no gemeente; closest: "),
+    ("GM9999", "is not a gemeente of 2023"),
+])
+def test_a_name_that_matches_nothing_or_several_names_the_candidates(label, message):
+    with pytest.raises(ConfigError, match="gemeente") as error:
+        find_gemeente(label)
+    assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_defaults_scale_with_the_gemeente():
+    groningen = plan_project(gemeente_data("GM0014"))
+    assert (groningen.level, groningen.n, groningen.top_k, groningen.n_plus) == ("wijk", 20, 7, 9)
+    ameland = plan_project(gemeente_data("GM0060"))  # 1 wijk with children: buurten
+    assert (ameland.level, ameland.n, ameland.top_k) == ("buurt", 3, 1)
+    assert not any(i.source == "schools" for i in ameland.chosen)  # no buurt boundaries to place schools
+    text = config_text(ameland)
+    assert "level: buurt" in text and "No buurt polygons" in text and load_geometry_key(text) is None
+    yaml.safe_load(text)  # valid YAML
+
+
+def test_too_few_areas_to_rank_is_one_clear_line(runner, tmp_path):
+    result = runner.invoke(main, ["init", "Schiermonnikoog"])
+    assert result.exit_code == 2
+    assert result.output.startswith("error: Schiermonnikoog (GM0088): too few areas to rank: 1 of 1 wijken")
+    assert not (tmp_path / "schiermonnikoog").exists() and not list(tmp_path.iterdir())
+
+
+def test_init_then_check_and_herijking_work_without_edits(runner, tmp_path, monkeypatch):
+    result = runner.invoke(main, ["init", "groningen"])
+    assert result.exit_code == 0, result.output
+    project = tmp_path / "groningen"
+    assert sorted(p.name for p in (project / "configs").iterdir()) == [
+        "groningen.yaml", "ovt_locations.csv", "school_boards.csv", "school_locations.csv"]
+    assert pd.read_csv(project / "configs" / "school_locations.csv").empty
+    boards = pd.read_csv(project / "configs" / "school_boards.csv", dtype=str)
+    assert list(boards.columns) == ["bevoegd_gezag_nummer", "naam"] and boards["naam"].isna().all() and len(boards)
+    config = load_config(project / "configs" / "groningen.yaml")
+    assert config.designation.top_k == 7 and config.selection.count == 9 and config.consensus.top_k == 7
+    shipped = load_config(default_config_path())
+    assert config.framework.index.label == shipped.framework.index.label == "Aandachtsscore"  # 100 = most attention
+    monkeypatch.chdir(project)
+    check = runner.invoke(main, ["check"])
+    assert check.exit_code == 0, check.output
+    round_run = runner.invoke(main, ["herijking", "--round", "2026", "--no-maps"])
+    assert round_run.exit_code == 0, round_run.output
+    ikcs = pd.read_csv(project / "rounds" / "2026" / "ikcs.csv", sep=";", dtype=str)
+    assert ikcs["plus_ikc"].eq("True").sum() == 9
+    assert not ikcs["bevoegd_gezag"].str.startswith("bevoegd gezag").any()  # DUO names, not numbers
+
+
+def test_init_never_overwrites_a_folder(runner, tmp_path):
+    (tmp_path / "groningen").mkdir()
+    (tmp_path / "groningen" / "notes.txt").write_text("mine")
+    result = runner.invoke(main, ["init", "groningen"])
+    assert result.exit_code == 2 and "exists and is not empty" in result.output
+    assert [p.name for p in (tmp_path / "groningen").iterdir()] == ["notes.txt"]
+
+
+def test_a_buurt_project_runs_without_polygons_and_says_so(runner, tmp_path, monkeypatch):
+    assert runner.invoke(main, ["init", "GM0060", "ameland"]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "ameland")
+    check = runner.invoke(main, ["check", "--strict"])
+    assert check.exit_code == 1 and "not placed in an area" in check.output  # its schools cannot be placed
+    result = runner.invoke(main, ["herijking", "--round", "2026"])
+    assert result.exit_code == 0, result.output
+    assert "no maps and no report: the config has no areas.geometry" in result.output
+
+
+def test_init_of_a_shipped_gemeente_copies_its_config_and_data(runner, tmp_path, monkeypatch):
+    result = runner.invoke(main, ["init", "leeuwarden", "lw"])
+    assert result.exit_code == 0, result.output
+    project = tmp_path / "lw"
+    assert (project / "configs" / "leeuwarden.yaml").is_file()
+    assert (project / "configs" / "school_locations.csv").is_file() and (project / "data" / "leeuwarden" / "areas.csv").is_file()
+    monkeypatch.chdir(project)
+    check = runner.invoke(main, ["check"])
+    assert check.exit_code == 0, check.output
+    assert "15WI00" not in check.output  # placed with the public evidence
+
+
+def test_a_shipped_config_is_named_by_gemeente(runner):
+    result = runner.invoke(main, ["score", "--gemeente", "leiden", "--top", "3", "--out", "s"])
+    assert result.exit_code == 0, result.output
+    assert "Leiden" in result.output
+    other = runner.invoke(main, ["score", "--gemeente", "groningen"])
+    assert other.exit_code == 2 and "aandacht init GM0014" in other.output
+
+
+def test_a_folder_with_two_configs_asks_for_one(runner, tmp_path):
+    (tmp_path / "configs").mkdir()
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / "configs" / name).write_text("name: x\n")
+    result = runner.invoke(main, ["check"])
+    assert result.exit_code == 2 and "holds several configs (a.yaml, b.yaml)" in result.output
+
+
+def load_geometry_key(text: str):
+    return yaml.safe_load(text)["areas"].get("geometry")
