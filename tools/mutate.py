@@ -6,9 +6,11 @@ dropped, an arithmetic operator swapped, a number changed, ``-inf``/``+inf`` swa
 swapped, a keyword argument (``keepdims``, ``axis``, ``ddof``, ...) dropped, a condition negated
 or its block skipped, ``not``/unary minus dropped, a returned value replaced by ``None``,
 ``break``/``continue`` dropped. For each mutant the tests mapped to its module (:data:`TARGETS`)
-run (``pytest -x``, with a timeout); a mutant is *killed* when they fail, *survives* when they
-pass, and *times out* when they hang (counted as killed: a test would notice). Text constants
-(messages, column names) are not mutated.
+run (``pytest -x``, with a timeout of three times their run on the unchanged code plus 15 s,
+tried once more with twice that before it counts); a mutant is *killed* when they fail,
+*survives* when they pass, and *times out* when they hang (counted as killed: a test would
+notice). Text constants (messages, column names), docstrings, imports and annotations are not
+mutated.
 
 Everything happens in copies of the repository in a temporary folder (one per job, with
 ``../shared`` linked beside it so that the tests on real files run): the working tree is never
@@ -16,7 +18,8 @@ changed. Each mutated file is restored in a ``finally`` block after its run, and
 are removed at the end.
 
 A surviving mutant that cannot change behaviour (an *equivalent* mutant) is listed, with the
-reason, in ``tools/mutation_equivalents.yaml`` and set aside; the score is
+reason, in ``tools/mutation_equivalents.yaml`` (matched on file, function, the original line and
+the change, so that edits elsewhere do not invalidate it) and set aside; the score is
 
     score = (killed + timed out) / (mutants - equivalent)
 
@@ -26,6 +29,7 @@ Usage (from the repository root, in the virtual environment with ``.[test]`` ins
     python tools/mutate.py treat select -j 2    # some targets (name or path)
     python tools/mutate.py --list treat         # list the mutants without running them
     python tools/mutate.py --report mutation.md # also write the report as Markdown
+    python tools/mutate.py --stubs new.yaml     # and the survivors as entries for the equivalents file
 
 The exit code is 0 when every target reaches ``--min-score`` (default 0.9), else 1.
 """
@@ -311,7 +315,7 @@ class _Finder:
             self.add(node, new, f"drop keyword: `{keyword.arg}={self.short(keyword.value, 30)}` of "
                                 f"`{self.short(node.func, 30)}(...)`")
 
-    def _condition(self, node: ast.AST, test: ast.AST, skip_block: bool) -> None:
+    def _condition(self, test: ast.AST, skip_block: bool) -> None:
         # a single comparison or a `not` is negated by the comparison and unary mutations already
         single = (isinstance(test, ast.Compare) and len(test.ops) == 1 and type(test.ops[0]) in COMPARE_NEGATION) \
             or (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not))
@@ -321,17 +325,17 @@ class _Finder:
             self.add(test, ast.Constant(False), f"skip block: `if {self.short(test)}` -> `if False`")
 
     def visit_If(self, node: ast.If) -> None:
-        self._condition(node, node.test, skip_block=not node.orelse)
+        self._condition(node.test, skip_block=not node.orelse)
 
     def visit_While(self, node: ast.While) -> None:
-        self._condition(node, node.test, skip_block=False)
+        self._condition(node.test, skip_block=False)
 
     def visit_IfExp(self, node: ast.IfExp) -> None:
-        self._condition(node, node.test, skip_block=False)
+        self._condition(node.test, skip_block=False)
 
     def visit_comprehension(self, node: ast.comprehension) -> None:
         for test in node.ifs:
-            self._condition(node, test, skip_block=False)
+            self._condition(test, skip_block=False)
 
     def visit_Return(self, node: ast.Return) -> None:
         if node.value is not None and not (isinstance(node.value, ast.Constant) and node.value.value is None):
@@ -352,7 +356,7 @@ def find_mutants(target: Target, root: Path = ROOT) -> list[Mutant]:
         try:
             compile(mutant.apply(source), target.path, "exec")
         except SyntaxError:
-            continue  # e.g. `return None` in a lambda cannot occur; anything else is skipped
+            continue  # a change that does not compile is no mutant
         valid.append(mutant)
     return valid
 
