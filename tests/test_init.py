@@ -147,5 +147,20 @@ def test_a_folder_with_two_configs_asks_for_one(runner, tmp_path):
     assert result.exit_code == 2 and "holds several configs (a.yaml, b.yaml)" in result.output
 
 
+def test_aandachts_own_checkout_is_not_a_project(runner, tmp_path):
+    """In a checkout of aandacht's source (installed with `pip install .`, not editable) the shipped
+    configs/ is not the project's: the commands run the embedded default, as the README promises."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "aandacht"\n')
+    (tmp_path / "configs").mkdir()
+    for name in ("leeuwarden.yaml", "leiden.yaml"):
+        (tmp_path / "configs" / name).write_text("name: x\n")
+    result = runner.invoke(main, ["score", "--top", "3", "--out", "s"])
+    assert result.exit_code == 0, result.output
+    assert "Leeuwarden" in result.output
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "iets-anders"\n')
+    other = runner.invoke(main, ["check"])
+    assert other.exit_code == 2 and "holds several configs" in other.output
+
+
 def load_geometry_key(text: str):
     return yaml.safe_load(text)["areas"].get("geometry")
