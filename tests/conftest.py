@@ -33,10 +33,12 @@ def embedded():
     return embedded_root()
 
 
-def make_framework(tree: dict[str, list[str]], indicators: dict[str, tuple[str, float, int]], weights: dict[str, float] | None = None) -> Framework:
+def make_framework(tree: dict[str, list[str]], indicators: dict[str, tuple[str, float, int]], weights: dict[str, float] | None = None,
+                   extra: dict[str, dict] | None = None) -> Framework:
     """Build a Framework from {group: [child groups]} (first key is the index) and
-    {indicator: (parent, weight, direction)}."""
+    {indicator: (parent, weight, direction)}; ``extra`` adds keys per indicator (goalposts, target)."""
     weights = weights or {}
+    extra = extra or {}
     index_id = next(iter(tree))
     nodes = [
         {"id": child, "label": child, "parent": parent, "weight": weights.get(child, 1.0)}
@@ -44,7 +46,7 @@ def make_framework(tree: dict[str, list[str]], indicators: dict[str, tuple[str, 
     ]
     leaves = [
         {"id": name, "label": name, "parent": parent, "weight": weight, "direction": direction,
-         "input": "x", "variable": name, "per": "inwoner"}
+         "input": "x", "variable": name, "per": "inwoner", **extra.get(name, {})}
         for name, (parent, weight, direction) in indicators.items()
     ]
     return Framework.model_validate({"index": {"id": index_id, "label": index_id}, "nodes": nodes, "indicators": leaves})

@@ -1,5 +1,7 @@
 """Hand-computed expectations for every normalisation method."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -114,3 +116,108 @@ def test_distance_to_reference_through_the_config(tmp_path):
     with pytest.raises(AandachtError, match="not among the scored areas"):
         score(raw, framework, method.model_copy(update={"normalisation": method.normalisation.model_copy(
             update={"reference": "Z"})}))
+
+
+# --- defaults, ranges that do not start at 0, the leading draws axis, and undefined cases ---
+
+def test_default_range_is_0_to_100():
+    np.testing.assert_allclose(norm.minmax(X, D)[:3, 0], [0, 100 / 3, 100])
+    x = np.array([[0.0], [5.0], [12.0]])
+    np.testing.assert_allclose(norm.goalposts(x, np.array([1.0]), np.array([2.0]), np.array([10.0]))[:, 0], [0, 37.5, 100])
+    np.testing.assert_allclose(norm.distance_to_reference(X, D, 1)[:3, 0], [0, 100, 300])
+    np.testing.assert_allclose(norm.distance_to_target(X, D, np.array([6.0, 15.0]))[:3, 0], [0, 50, 150])
+
+
+def test_goalposts_with_a_range_that_does_not_start_at_zero():
+    # lower 2, upper 10, range [1, 100]: 1 + share * 99
+    x = np.array([[0.0, 0.0], [5.0, 5.0], [12.0, 12.0]])
+    out = norm.goalposts(x, np.array([1.0, -1.0]), np.array([2.0, 2.0]), np.array([10.0, 10.0]), 1, 100)
+    np.testing.assert_allclose(out[:, 0], [1, 1 + 0.375 * 99, 100])
+    np.testing.assert_allclose(out[:, 1], [100, 1 + 0.625 * 99, 1])
+
+
+def test_two_areas_get_percentile_ranks_0_and_100():
+    np.testing.assert_allclose(norm.percentile_rank(np.array([[3.0], [7.0], [np.nan]]), np.array([1.0]))[:2, 0], [0, 100])
+    # one area present: (1 - 1) / (1 - 1) is undefined
+    assert np.isnan(norm.percentile_rank(np.array([[3.0], [np.nan]]), np.array([1.0]))[0, 0])
+
+
+# Three draws with their own values and missing areas: each draw normalised along its own areas
+# must equal that draw normalised on its own (the 2-D results are pinned by hand above).
+DRAWS = np.stack([X, np.array([[1.0, 5.0], [np.nan, 7.0], [3.0, 1.0], [9.0, 2.0]]), X[::-1] * 3.0])
+ALL_METHODS = {
+    "minmax": lambda x: norm.minmax(x, D, 1, 10),
+    "zscore": lambda x: norm.zscore(x, D, 50, 10),
+    "rank": lambda x: norm.rank(x, D),
+    "percentile_rank": lambda x: norm.percentile_rank(x, D),
+    "borda": lambda x: norm.borda(x, D),
+    "goalposts": lambda x: norm.goalposts(x, D, np.array([2.0, 1.0]), np.array([8.0, 30.0]), 1, 100),
+    "distance_to_reference": lambda x: norm.distance_to_reference(x, D, 2, 0, 100),
+    "distance_to_target": lambda x: norm.distance_to_target(x, D, np.array([6.0, 4.0]), 0, 100, cap=True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALL_METHODS))
+def test_every_method_normalises_each_draw_on_its_own(name):
+    function = ALL_METHODS[name]
+    out = function(DRAWS)
+    assert out.shape == DRAWS.shape
+    for draw in range(len(DRAWS)):
+        np.testing.assert_allclose(out[draw], function(DRAWS[draw]), equal_nan=True)
+
+
+def test_zscore_of_the_second_draw_by_hand():
+    # draw 1, column 0: 1, NaN, 3, 9: mean 13/3, sd (n - 1) = sqrt(((1-13/3)^2 + (3-13/3)^2 + (9-13/3)^2) / 2)
+    mean = 13 / 3
+    sd = np.sqrt(((1 - mean) ** 2 + (3 - mean) ** 2 + (9 - mean) ** 2) / 2)
+    out = norm.zscore(DRAWS, D)
+    np.testing.assert_allclose(out[1, [0, 2, 3], 0], (np.array([1.0, 3.0, 9.0]) - mean) / sd)
+
+
+def test_undefined_cases_give_nan_without_warnings():
+    constant = np.array([[4.0], [4.0], [np.nan]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(norm.minmax(constant, np.array([1.0]))).all()
+        assert np.isnan(norm.zscore(constant, np.array([1.0]))).all()
+        assert np.isnan(norm.percentile_rank(np.array([[4.0], [np.nan]]), np.array([1.0]))[0, 0])
+        # the reference area has the lowest risk: 0 / 0 for itself, x / 0 for the others
+        out = norm.distance_to_reference(np.array([[1.0], [2.0]]), np.array([1.0]), 0)
+        assert np.isnan(out[0, 0]) and np.isinf(out[1, 0])
+
+
+def test_goalposts_distance_to_target_and_reference_through_the_config():
+    import pandas as pd
+
+    from aandacht.config import Method
+    from aandacht.errors import AandachtError
+    from aandacht.scoring.composite import normalise
+    from conftest import make_framework
+
+    raw = pd.DataFrame({"a": [2.0, 4.0, 8.0], "b": [10.0, 30.0, 20.0]}, index=["P", "Q", "R"])
+    framework = make_framework({"index": []}, {"a": ("index", 1.0, 1), "b": ("index", 1.0, -1)}, extra={
+        "a": {"goalposts": {"lower": 0, "upper": 10}, "target": 6}, "b": {"goalposts": {"lower": 10, "upper": 50},
+                                                                        "target": 15}})
+
+    def run(**settings):
+        return normalise(raw, framework, Method.model_validate({"normalisation": settings}))
+
+    # goalposts [1, 100]: a: 1 + x / 10 * 99; b (direction -1): 1 + (50 - x) / 40 * 99
+    out = run(method="goalposts", range=[1, 100])
+    np.testing.assert_allclose(out["a"], 1 + np.array([0.2, 0.4, 0.8]) * 99)
+    np.testing.assert_allclose(out["b"], 1 + np.array([1.0, 0.5, 0.75]) * 99)
+    # target: a: (x - 2) / (6 - 2); b: (30 - x) / (30 - 15)
+    out = run(method="distance_to_target")
+    np.testing.assert_allclose(out["a"], [0, 50, 150])
+    np.testing.assert_allclose(out["b"], [20 / 15 * 100, 0, 10 / 15 * 100])
+    with pytest.raises(AandachtError, match=r"\['a'\]: the target equals the value of least risk"):
+        normalise(raw.assign(a=[6.0, 7.0, 8.0]), framework, Method.model_validate(
+            {"normalisation": {"method": "distance_to_target"}}))
+    # reference Q: a: (x - 2) / (4 - 2); b: y = -x, min -30 (Q itself): Q has the lowest risk on b
+    with pytest.raises(AandachtError, match=r"area Q has the lowest risk on indicator\(s\) \['b'\]"):
+        run(method="distance_to_reference", reference="Q")
+    with pytest.raises(AandachtError, match=r"area P has the lowest risk on indicator\(s\) \['a'\]"):
+        run(method="distance_to_reference", reference="P")
+    with pytest.raises(AandachtError, match=r"area R has no value for indicator\(s\) \['a'\]"):
+        normalise(raw.assign(a=[2.0, 4.0, np.nan]), framework, Method.model_validate(
+            {"normalisation": {"method": "distance_to_reference", "reference": "R"}}))

@@ -102,3 +102,59 @@ def test_more_gebieden_than_places_is_explained():
     problem = Problem(need, 2, {"x": ["A"], "y": ["B"], "z": ["C"]})
     with pytest.raises(Infeasible, match="3 aandachtsgebieden need a Plus-IKC each but only 2 places"):
         solve(problem)
+
+
+def test_no_candidates_gives_an_empty_choice():
+    solution = solve(Problem(pd.Series(dtype=float), 2))
+    assert solution.chosen == [] and solution.objective == 0.0
+    assert solution.constraints.empty and list(solution.constraints.columns) == ["constraint", "lhs", "sense", "bound",
+                                                                                 "tight"]
+
+
+def test_a_real_difference_in_need_beats_the_tie_break():
+    # the tie-break favours the first id in BRIN order by less than 1e-6 in total, so a need higher by
+    # 1.5e-6 at the last position still wins
+    ids = [f"{i:02d}AA00" for i in range(10)]
+    need = pd.Series(50.0, index=ids)
+    need[ids[-1]] = 50.0 + 1.5e-6
+    assert solve(Problem(need, 1)).chosen == [ids[-1]]
+
+
+def test_solver_prints_nothing(capfd):
+    solve(Problem(pd.Series([10.0, 20.0, 30.0], index=["A", "B", "C"]), 2))
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_constraint_table_counts_the_chosen_members():
+    problem = Problem(pd.Series([10.0, 20.0, 30.0, 5.0], index=["A", "B", "C", "D"]), 2, {"g": ["A", "D"]},
+                      pd.Series(["X", "X", "Y", "Y"], index=["A", "B", "C", "D"]), {"X": (0, 1)}, frozenset(), frozenset())
+    solution = solve(problem)
+    assert solution.chosen == ["A", "C"]  # B (20) is better than A but g needs A or D and X allows one of A, B
+    table = solution.constraints.set_index("constraint")
+    assert table["lhs"].to_dict() == {"aantal Plus-IKCs": 2, "dekking g": 1, "maximum X": 1}
+    assert table["tight"].to_dict() == {"aantal Plus-IKCs": True, "dekking g": True, "maximum X": True}
+    loose = solve(Problem(problem.need, 3, boards=problem.boards, board_limits={"Y": (0, 2)})).constraints
+    assert loose.set_index("constraint")["tight"].to_dict() == {"aantal Plus-IKCs": True, "maximum Y": False}
+
+
+@pytest.mark.parametrize("fixed_in, cover, minimums, message", [
+    (3, 0, 0, "3 IKCs keep their Plus predicate (continuity) but only 2 places exist"),
+    (2, 3, 0, "3 aandachtsgebieden need a Plus-IKC each but only 2 places exist"),
+    (2, 2, 3, "the board minimums add up to 3, more than the 2 places"),
+    (2, 2, 2, "the coverage, board and continuity constraints conflict"),
+])
+def test_diagnosis_names_the_first_count_that_exceeds_the_places(fixed_in, cover, minimums, message):
+    from aandacht.decide.optimise import diagnose
+
+    ids = ["A", "B", "C", "D"]
+    limits = {"X": (minimums, None)} if minimums else {}
+    problem = Problem(pd.Series(1.0, index=ids), 2, {f"g{k}": [ids[k]] for k in range(cover)},
+                      pd.Series("X", index=ids), limits, frozenset(ids[:fixed_in]), frozenset())
+    assert diagnose(problem).startswith(message)
+
+
+def test_explain_without_candidates():
+    problem = Problem(pd.Series(dtype=float), 2)
+    constraints, marginal = explain(problem, solve(problem))
+    assert constraints.empty and marginal.empty and marginal.dtype == "float64"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from aandacht.errors import DataError
-from aandacht.inputs.reading import collect_notes, parse_values, read_table
+from aandacht.inputs.reading import collect_notes, parse_numbers, parse_values, read_table
 from sources_helpers import write_ods, write_workbook
 
 
@@ -65,6 +65,55 @@ def test_cbs_signs():
     assert list(parsed.flags[6:]) == ["suppressed"] * 3 and np.isnan(parsed.values[6:]).all()
     configured = parse(["-99999", "-"], missing={"-99999": "not_collected", "-": "not_collected"})
     assert list(configured.flags) == ["not_collected", "not_collected"]
+    # a configured marker that looks like a Dutch number is a marker, not that number
+    configured = parse(["0,0", "3,5"], missing={"0,0": "not_collected"})
+    assert np.isnan(configured.values[0]) and configured.values[1] == 3.5 and configured.flags[0] == "not_collected"
+
+
+def test_each_rule_of_the_number_parser():
+    # a column of whole numbers with a Swing/CBS code: the code is missing, the rest stays exact
+    parsed = parse(["5", "-99999999"])
+    assert parsed.values[0] == 5 and np.isnan(parsed.values[1]) and list(parsed.flags) == ["", "suppressed"]
+    # a grouped number with a minus sign (8 characters) is ambiguous like 6.220, and a count reads it grouped
+    with pytest.raises(DataError, match=r"'-123.456' can be read as -123.456 or as -123456"):
+        parse(["-123.456"])
+    assert parse(["-123.456"], count=True).values.tolist() == [-123456]
+    # a decimal comma elsewhere in the column makes 6,220 a decimal
+    assert parse(["6,220", "1,5"]).values.tolist() == pytest.approx([6.22, 1.5])
+    # an English grouped number (1,234.5) is evidence of a decimal point
+    assert parse(["6.220", "1,234.5"]).values.tolist() == pytest.approx([6.22, 1234.5])
+    # scientific notation is no evidence either way
+    with pytest.raises(DataError, match=r"'6.220' can be read as 6.22 or as 6220"):
+        parse(["6.220", "1.5e3"])
+    # odd whole counts are whole
+    assert parse(["7", "3"], count=True).values.tolist() == [7, 3]
+
+
+def test_signs_alone_and_stars():
+    parsed = parse(["x", "-", "."])  # nothing but signs: no number to read
+    assert parsed.values[1] == 0 and np.isnan(parsed.values[[0, 2]]).all()
+    assert list(parsed.flags) == ["suppressed", "", "suppressed"]
+    parsed = parse(["5*", "12", "1.234,5", "x*"])
+    assert parsed.values[:3].tolist() == [5, 12, 1234.5] and parsed.flags[3] == "suppressed"
+    assert parsed.provisional.tolist() == [True, False, False, False]  # a suppressed figure is not provisional
+    with pytest.raises(DataError, match=r"row 2, column c: '\*' is not a number or a known missing marker"):
+        parse(["*"])
+    with pytest.raises(DataError, match=r"row 3, column c: 'nan' is not a finite number"):
+        parse(["12", "nan"])
+
+
+def test_parse_numbers_gives_values_and_the_missing_mask():
+    values, missing = parse_numbers(pd.Series(["1", "x", "2,5", "0,5"]), "f.csv", "c")
+    assert values[[0, 2, 3]].tolist() == [1.0, 2.5, 0.5] and missing.tolist() == [False, True, False, False]
+    with pytest.raises(DataError, match="is not a whole number"):
+        parse_numbers(pd.Series(["1", "2,5"]), "f.csv", "c", count=True)
+
+
+def test_rows_with_the_same_label_are_read_by_position():
+    series = pd.Series(["1", "x", "2,5"], index=[5, 5, 7])
+    assert parse_values(series, "f.csv", "c").values[[0, 2]].tolist() == [1.0, 2.5]
+    with pytest.raises(DataError, match=r"f.csv: row 3, column c: 'bad' is not a number"):
+        parse_values(pd.Series(["1", "bad"], index=[5, 5]), "f.csv", "c")
 
 
 # --- encodings and CSV structure -----------------------------------------------------------------

@@ -142,3 +142,153 @@ def test_unknown_indicator_in_by_indicator_is_a_config_error(tmp_path):
     raw["method"]["treatment"]["by_indicator"] = {"nope": {"max_winsorised": 2}}
     with pytest.raises(ConfigError, match="by_indicator names unknown indicator"):
         parse_config(raw, tmp_path / "x.yaml")
+
+
+# --- each side of the rule, its boundaries, and the paths with missing values and small spreads ---
+
+def test_symmetric_heavy_tailed_indicator_is_left_alone():
+    # skew 0 (symmetric) and excess kurtosis 4.65 (pandas, Excel's KURT): the rule needs skew AND kurtosis
+    x = np.array([-10.0, -1.0, -1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 10.0])
+    assert pd.Series(x).skew() == pytest.approx(0.0, abs=1e-12) and pd.Series(x).kurt() > 3.5
+    assert not needs_treatment(x, 2.0, 3.5)
+    out, record = treat_indicator("a", x, DEFAULT)
+    np.testing.assert_array_equal(out, x)
+    assert record.action == "none" and record.passes_before and record.passes_after
+
+
+def test_skewed_but_light_tailed_indicator_is_left_alone():
+    # 17 zeros and 3 ones: skew 2.12 >= 2 but kurtosis 2.78 < 3.5 (pandas)
+    x = np.array([0.0] * 17 + [1.0] * 3)
+    assert pd.Series(x).skew() > 2.0 and pd.Series(x).kurt() < 3.5
+    out, record = treat_indicator("a", x, DEFAULT)
+    assert record.action == "none" and record.points_winsorised == 0
+    np.testing.assert_array_equal(out, x)
+
+
+def test_moments_of_four_values_by_hand():
+    # 0, 0, 0, 1: mean 1/4, s = 1/2, z = (-1/2, -1/2, -1/2, 3/2); sum z^3 = 3, sum z^4 = 21/4
+    # G1 = 4 / (3 * 2) * 3 = 2; G2 = 4 * 5 / (3 * 2 * 1) * 21/4 - 3 * 9 / (2 * 1) = 17.5 - 13.5 = 4
+    assert skewness(np.array([0.0, 0.0, 0.0, 1.0])) == pytest.approx(2.0)
+    assert excess_kurtosis(np.array([0.0, 0.0, 0.0, 1.0, np.nan])) == pytest.approx(4.0)
+    # three values: skewness only (G1 of 0, 0, 1 = 3 / (2 * 1) * (2 * (-1/sqrt(3))^3 + (2/sqrt(3))^3) = 1.732)
+    assert skewness(np.array([0.0, 0.0, 1.0])) == pytest.approx(np.sqrt(3.0))
+    assert np.isnan(excess_kurtosis(np.array([0.0, 0.0, 1.0])))
+    assert np.isnan(skewness(np.array([0.0, 1.0, np.nan])))
+    # a constant indicator: no skew, no excess kurtosis (with four values), kurtosis undefined with three
+    assert skewness(np.full(4, 7.0)) == 0.0 and excess_kurtosis(np.full(4, 7.0)) == 0.0
+    assert np.isnan(excess_kurtosis(np.full(3, 7.0)))
+
+
+def test_four_values_are_enough_for_treatment():
+    # 0, 0, 0, 1 meets the rule (G1 = 2, G2 = 4, above): the 1 becomes 0
+    x = np.array([0.0, 0.0, 0.0, 1.0, np.nan])
+    out, record = treat_indicator("a", x, Treatment(skew=1.9))
+    assert record.action == "winsorised" and record.points_winsorised == 1 and record.winsorised_high == "3"
+    np.testing.assert_array_equal(out[:4], [0.0, 0.0, 0.0, 0.0])
+    assert np.isnan(out[4])
+
+
+def test_rule_at_its_thresholds_through_treat_indicator():
+    x = np.array([0.0, 0.0, 0.0, 1.0])  # G1 = 2 and G2 = 4 exactly (by hand, above)
+    assert treat_indicator("a", x, Treatment(skew=2.0 - 1e-12, kurtosis=4.0 - 1e-12)).record.action == "winsorised"
+    assert treat_indicator("a", x, Treatment(skew=2.0 + 1e-9, kurtosis=3.5)).record.action == "none"
+    assert treat_indicator("a", x, Treatment(skew=1.9, kurtosis=4.0 + 1e-9)).record.action == "none"
+
+
+def test_indicator_with_a_small_spread_is_treated_like_its_scaled_copy():
+    # shares and rates often have sd < 1: the rule and the winsorisation do not depend on the scale
+    x = TWO_STEPS / 1000.0
+    assert x.std(ddof=1) < 1
+    assert skewness(x) == pytest.approx(pd.Series(x).skew()) and excess_kurtosis(x) == pytest.approx(pd.Series(x).kurt())
+    out, record = treat_indicator("a", x, DEFAULT)
+    assert record.action == "winsorised" and record.points_winsorised == 2
+    np.testing.assert_allclose(out, [*(np.arange(1, 21) / 1000.0), 0.06, 0.06, 0.06])
+
+
+def test_winsorising_keeps_a_missing_value_missing():
+    x = np.array([1.0, 2.0, np.nan, 2.0, 3.0, 3.0, 3.0, 4.0, 4.0, 5.0, 100.0])
+    out, record = treat_indicator("a", x, DEFAULT, list("abcdefghijk"))
+    assert np.isnan(out[2])
+    np.testing.assert_array_equal(np.delete(out, 2), [1.0, 2.0, 2.0, 3.0, 3.0, 3.0, 4.0, 4.0, 5.0, 5.0])
+    assert record.winsorised_high == "k" and record.points_winsorised == 1
+    # and on the low side (negative skew): the minimum moves up, the missing value stays
+    out, record = treat_indicator("a", -x, DEFAULT, list("abcdefghijk"))
+    assert np.isnan(out[2]) and out[10] == -5.0 and record.winsorised_low == "k" and record.winsorised_high == ""
+
+
+def test_winsorising_stops_at_max_winsorised_points():
+    # TWO_STEPS needs 2 points (100 -> 80, then both 80s -> 60); with at most 2 it is winsorised,
+    # with at most 1 the first step is all it may do and the rule still holds: log instead
+    assert treat_indicator("a", TWO_STEPS, Treatment(max_winsorised=2)).record.action == "winsorised"
+    out, record = treat_indicator("a", TWO_STEPS, Treatment(max_winsorised=1, log_if_still_skewed=False))
+    expected = TWO_STEPS.copy()
+    expected[-1] = 80.0
+    np.testing.assert_array_equal(out, expected)
+    assert record.action == "winsorised" and record.points_winsorised == 1 and not record.passes_after
+
+
+def test_forced_winsorisation_stops_when_every_value_is_at_the_extreme():
+    # 1, 1, 2, forced with up to 5 points: 2 -> 1, then every value is 1 and nothing is left to move to
+    out, record = treat_indicator("a", np.array([1.0, 1.0, 1.0, 2.0]), Treatment(force_winsorise=True, max_winsorised=5))
+    np.testing.assert_array_equal(out, [1.0, 1.0, 1.0, 1.0])
+    assert record.points_winsorised == 1 and record.winsorised_high == "3"
+
+
+def test_negative_skew_falls_back_to_the_mirrored_log():
+    # -TWO_STEPS is skewed to the left; at most 1 point is not enough, so log_ct_plus mirrors the log:
+    # -ln(max + 0.01 (max - min) - x) with max -1, min -100
+    x = -TWO_STEPS
+    out, record = treat_indicator("a", x, Treatment(max_winsorised=1, log_transform="log_ct_plus"))
+    assert record.action == "log"
+    np.testing.assert_allclose(out, -np.log(-1.0 + 0.99 - x))
+    assert out[0] == pytest.approx(-np.log(0.99)) and record.skew_after == pytest.approx(pd.Series(out).skew())
+    # the default log_ct on a negative skew: ln(x - min + 0.01 (max - min)), the order kept
+    out, _ = treat_indicator("a", x, Treatment(max_winsorised=1))
+    np.testing.assert_allclose(out, np.log(x + 100.0 + 0.99))
+
+
+def test_log_transform_keeps_missing_values_and_refuses_unknown_methods():
+    x = np.array([2.0, np.nan, 5.0, 12.0])
+    np.testing.assert_allclose(log_transform(x, "log_ct"), [np.log(0.1), np.nan, np.log(3.1), np.log(10.1)])
+    with pytest.raises(ValueError, match="unknown log transform"):
+        log_transform(x, "log10")
+
+
+def test_treatment_log_records_moments_before_and_after():
+    raw = pd.DataFrame({"a": TWO_STEPS, "b": np.arange(23.0)}, index=[f"Z{i:02d}" for i in range(23)])
+    treated, log = treat_matrix(raw, DEFAULT)
+    log = log.set_index("indicator")
+    assert list(log.columns) == ["skew_before", "kurtosis_before", "passes_before", "action", "points_winsorised",
+                                 "winsorised_high", "winsorised_low", "skew_after", "kurtosis_after", "passes_after"]
+    after = pd.Series([*range(1, 21), 60.0, 60.0, 60.0])
+    assert log.at["a", "skew_before"] == pytest.approx(pd.Series(TWO_STEPS).skew())
+    assert log.at["a", "kurtosis_before"] == pytest.approx(pd.Series(TWO_STEPS).kurt())
+    assert log.at["a", "skew_after"] == pytest.approx(after.skew())
+    assert log.at["a", "kurtosis_after"] == pytest.approx(after.kurt())
+    assert log.at["a", "winsorised_high"] == "Z21, Z22"
+    assert not log.at["a", "passes_before"] and log.at["a", "passes_after"]
+    assert log.at["b", "action"] == "none" and log.at["b", "skew_after"] == log.at["b", "skew_before"] == pytest.approx(0)
+    assert list(treated.index) == list(raw.index)
+
+
+def test_symmetric_indicator_forced_winsorises_the_maximum_first():
+    # skew(1..10) = 0: COINr treats skew >= 0 as high outliers, so one forced point moves 10 to 9
+    out, record = treat_indicator("a", np.arange(1.0, 11.0), Treatment(force_winsorise=True, max_winsorised=1))
+    np.testing.assert_array_equal(out, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 9.0])
+    assert record.winsorised_high == "9" and record.winsorised_low == ""
+
+
+def test_log_ct_plus_mirrors_only_a_negative_or_zero_skew():
+    # skew 0.38 (> 0, below 1): the plain log_ct
+    x = np.array([1.0, 2.0, 3.0, 5.0])
+    assert 0 < pd.Series(x).skew() < 1
+    np.testing.assert_allclose(log_transform(x, "log_ct_plus"), np.log(x - 1.0 + 0.04))
+    # skew exactly 0: mirrored, -ln(max + 0.01 (max - min) - x)
+    symmetric = np.array([1.0, 2.0, 3.0])
+    np.testing.assert_allclose(log_transform(symmetric, "log_ct_plus"), -np.log(3.0 + 0.02 - symmetric))
+
+
+def test_empty_table_gives_an_empty_log_with_its_columns():
+    treated, log = treat_matrix(pd.DataFrame(index=["a", "b"]), DEFAULT)
+    assert treated.empty and log.empty
+    assert list(log.columns)[:4] == ["indicator", "skew_before", "kurtosis_before", "passes_before"]

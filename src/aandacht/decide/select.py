@@ -110,13 +110,19 @@ def need_table(ikcs: IkcRegistry, rules: SelectionRules, wijk_scores: pd.Series,
     return out
 
 
-def changed_figures(old: dict[str, float], new: pd.Series) -> str:
-    """'behoefte 42,1 -> 18,3; score van de wijk 80 -> 40' for the figures that changed."""
+def _figure(value: float) -> str:
+    """A figure with one decimal and a decimal comma; 'onbekend' when it is missing."""
+    return "onbekend" if np.isnan(value) else f"{value:.1f}".replace(".", ",")
+
+
+def changed_figures(old: dict[str, float | None], new: pd.Series) -> str:
+    """'behoefte 42,1 -> 18,3; score van de wijk 80,0 -> 40,0' for the figures that changed
+    (a missing figure, in the round record or now, is 'onbekend')."""
     parts = []
     for key in ("need", *COMPONENTS):
-        before, after = old.get(key, np.nan), new.get(key, np.nan)
-        if not (np.isnan(before) and np.isnan(after)) and not np.isclose(before, after, equal_nan=True):
-            parts.append(f"{COMPONENT_LABELS[key]} {before:.1f} -> {after:.1f}".replace(".", ","))
+        before, after = (np.nan if value is None else float(value) for value in (old.get(key), new.get(key)))
+        if not np.isclose(before, after, equal_nan=True):
+            parts.append(f"{COMPONENT_LABELS[key]} {_figure(before)} -> {_figure(after)}")
     return "; ".join(parts)
 
 
@@ -138,8 +144,8 @@ def in_term_rules(previous: dict[str, PreviousPlus], table: pd.DataFrame, rules:
         else:
             fixed_out.add(brin)
             status[brin] = "beëindigd: situatie veranderd"
-            why[brin] = f"behoefte onder de uitstapdrempel {continuity.exit_need:g}: " + changed_figures(
-                plus.figures, table.loc[brin])
+            reason = "geen behoeftecijfer" if np.isnan(need) else f"behoefte onder de uitstapdrempel {continuity.exit_need:g}"
+            why[brin] = f"{reason}: " + changed_figures(plus.figures, table.loc[brin])
     return fixed_in, fixed_out, status, start, why
 
 

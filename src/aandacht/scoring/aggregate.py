@@ -20,7 +20,8 @@ from ..config.choices import AGGREGATIONS, check_implemented
 from ..errors import AandachtError
 
 # The aggregation formulas of the registry (aandacht.config.choices.AGGREGATIONS), each
-# called as formula(w, x, total) with missing children given weight 0 and value 1.
+# called as formula(w, x, total) with missing children given weight 0 and value 1, and
+# children of weight 0 value 1.
 FORMULAS = {
     "arithmetic": lambda w, x, total: (w * x).sum(axis=-1) / total,
     "geometric": lambda w, x, total: np.exp((w * np.log(x)).sum(axis=-1) / total),
@@ -39,14 +40,14 @@ def aggregate(values: np.ndarray, weights: np.ndarray, method: str, min_share: f
         raise ValueError(f"unknown aggregation method {method!r}")
     present = ~np.isnan(values)
     counted = weights > 0
-    if present.all():  # every child present (the common case): no masking, share = 1 wherever a weight counts
+    if present.all() and counted.all():  # every child present and counted (the common case): no masking
         w = np.broadcast_to(weights, values.shape)
         x = values
         total = w.sum(axis=-1)
-        share = np.where(np.broadcast_to(counted, values.shape).any(axis=-1), 1.0, np.nan)
-    else:
+        share = np.ones(values.shape[:-1])
+    else:  # a child with weight 0 counts for nothing, whatever its value (log 0 or 1 / 0 would make NaN)
         w = np.where(present, weights, 0.0)
-        x = np.where(present, values, 1.0)
+        x = np.where(present & counted, values, 1.0)
         total = w.sum(axis=-1)
         n_counted = np.broadcast_to(counted, values.shape).sum(axis=-1)
         with np.errstate(invalid="ignore", divide="ignore"):
