@@ -175,5 +175,9 @@ def test_constant_indicator_cannot_be_min_max_normalised_but_can_be_ranked():
     constant = RAW.assign(a=5.0)
     with pytest.raises(AandachtError, match=r"indicator\(s\) \['a'\] have the same value in every area; min-max"):
         score(constant, FRAMEWORK, method())
-    ranked = score(constant, FRAMEWORK, method(normalisation={"method": "rank"}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no RuntimeWarning on the analyst's terminal
+        ranked = score(constant, FRAMEWORK, method(normalisation={"method": "rank"}))
     assert ranked.normalised["a"].tolist() == [2.5, 2.5, 2.5, 2.5]
+    correlation = ranked.effective_weights.set_index("indicator")["correlation"]
+    assert np.isnan(correlation["a"]) and correlation.drop("a").notna().all()

@@ -169,7 +169,8 @@ def effective_weights(
     * ``contribution``: mean over scored areas of w_eff(a, i) * x(a, i) / index(a), the
       indicator's real share of the score; defined when every node is aggregated with the
       arithmetic mean and normalised values are non-negative, NaN otherwise.
-    * ``correlation``: Pearson correlation of the normalised indicator with the index.
+    * ``correlation``: Pearson correlation of the normalised indicator with the index (NaN for an
+      indicator that is the same in every scored area).
     """
     nominal = tree.nominal_effective_weights()
     arithmetic = method.aggregation.method == "arithmetic" and all(
@@ -183,9 +184,11 @@ def effective_weights(
         if arithmetic and np.nanmin(x) >= 0 and scored.any():
             with np.errstate(invalid="ignore", divide="ignore"):
                 part = per_area_weights[leaf] * np.nan_to_num(x) / index.to_numpy()
-            contribution = float(np.nanmean(part[scored]))
+            shares = part[scored]
+            contribution = float(np.nanmean(shares)) if np.isfinite(shares).any() else float("nan")
         both = scored & ~np.isnan(x)
-        correlation = float(np.corrcoef(x[both], index.to_numpy()[both])[0, 1]) if both.sum() > 2 else float("nan")
+        with np.errstate(invalid="ignore"):  # a constant column has no correlation: 0/0 = NaN
+            correlation = float(np.corrcoef(x[both], index.to_numpy()[both])[0, 1]) if both.sum() > 2 else float("nan")
         rows.append({"indicator": leaf, "label": tree.labels[leaf], "nominal": nominal[leaf],
                      "contribution": contribution, "correlation": correlation})
     return pd.DataFrame(rows)
