@@ -124,3 +124,37 @@ def test_an_unreadable_config_is_one_line(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_text", denied)
     result = CliRunner().invoke(main, ["score", "--config", str(config)])
     assert result.exit_code == 2 and result.output == f"error: {config}: cannot read the config (Permission denied)\n"
+
+
+def _config_with_kwb(tmp_path: Path, embedded: Path, kwb: Path) -> Path:
+    config = yaml.safe_load((embedded / "configs" / "leeuwarden.yaml").read_text(encoding="utf-8"))
+    for key in ("registry", "geometry"):
+        config["areas"][key] = str(embedded / "configs" / config["areas"][key])
+    absolute_input_paths(config, embedded / "configs")
+    config["ikc"]["boards"] = str(embedded / "configs" / config["ikc"]["boards"])
+    config["inputs"]["kwb2023"]["path"] = str(kwb)
+    path = tmp_path / "c.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["named pipe", "device"])
+def test_a_pipe_or_device_as_input_is_refused_without_reading_it(kind, tmp_path, embedded):
+    """A named pipe would block the reader for ever, /dev/zero would fill the memory: neither is a
+    data file, and the one line says so (not 'file not found': the path exists)."""
+    import os
+
+    if kind == "named pipe":
+        source = tmp_path / "kwb.csv"
+        os.mkfifo(source)
+    else:
+        source = Path("/dev/zero")
+    config = _config_with_kwb(tmp_path, embedded, source)
+    result = CliRunner().invoke(main, ["--allow-outside-paths", "score", "--config", str(config),
+                                       "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2, result.output
+    assert result.output == f"error: {source}: is not a regular file (a device, pipe or socket); give a file on disk\n"
+    assert not (tmp_path / "o").exists()
+    as_config = CliRunner().invoke(main, ["score", "--config", str(source)])
+    assert as_config.exit_code == 2
+    assert as_config.output == f"error: {source}: is not a regular file (a device, pipe or socket); give a config file on disk\n"

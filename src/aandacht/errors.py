@@ -37,6 +37,25 @@ def printable(value: object) -> str:
     return _CONTROL.sub("\ufffd", str(value))
 
 
+def require_file(path, what: str = "file", error: type[AandachtError] = DataError, hint: str = "") -> None:
+    """Raise ``error`` unless ``path`` is a regular file: "<path>: <what> not found", "... (it is a
+    folder)", or "<path>: is not a regular file (a device, pipe or socket)", which a reader would
+    otherwise wait on or read without end (``/dev/zero``, a named pipe). ``hint`` is added in brackets."""
+    import stat
+    from pathlib import Path
+
+    path = Path(path)
+    extra = f" ({hint})" if hint else ""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        raise error(f"{path}: {what} not found{extra}") from None
+    if stat.S_ISDIR(mode):
+        raise error(f"{path}: {what} not found (it is a folder){extra}")
+    if not stat.S_ISREG(mode):
+        raise error(f"{path}: is not a regular file (a device, pipe or socket); give a {what} on disk")
+
+
 # Failures that a user's files or machine cause rather than a bug, by the module that raises
 # them (looked up only when that module is loaded: an error class of a module that was never
 # imported cannot have been raised), with what failed in words.

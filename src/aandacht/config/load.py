@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from ..errors import ConfigError
+from ..errors import ConfigError, require_file
 from .model import Config
 from .yaml_file import read_yaml
 
@@ -115,8 +115,7 @@ def load_config(path: str | Path, allow_outside: bool = False) -> Config:
     source = Path(path)
     if source.is_dir():
         raise ConfigError(f"{source}: is a folder, not a config file; give the YAML file (for example {source / 'configs' / 'x.yaml'})")
-    if not source.is_file():
-        raise ConfigError(f"{source}: config file not found")
+    require_file(source, "config file", ConfigError)
     try:
         raw = read_yaml(source)
     except UnicodeDecodeError as error:

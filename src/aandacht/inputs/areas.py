@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, require_file
 from .reading import fail_at_first, read_table, require_columns
 
 REGISTRY_COLUMNS = ("area_code", "area_name", "level", "parent_code", "vintage")
@@ -115,8 +115,7 @@ def read_geometry(path: Path, known_codes: set[str] | None = None, code_column: 
     """
     import geopandas as gpd
 
-    if not path.is_file():
-        raise DataError(f"{path}: geometry file not found")
+    require_file(path, "geometry file")
     frame = gpd.read_file(path)
     if code_column not in frame.columns:
         raise DataError(f"{path}: geometry file lacks the column {code_column}")

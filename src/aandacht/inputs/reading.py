@@ -49,7 +49,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError
+from ..errors import DataError, require_file
 
 EXCEL_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
 
@@ -116,8 +116,7 @@ def detect_encoding(path: Path) -> str:
     Refused: a missing file, UTF-16, and a file that mixes UTF-8 with another encoding (the
     message names the line of the first byte that is not UTF-8). The file is read in chunks.
     """
-    if not path.is_file():
-        raise DataError(f"{path}: file not found" + (" (it is a folder)" if path.is_dir() else ""))
+    require_file(path)
     decoder = codecs.getincrementaldecoder("utf-8")()
     lines, utf8_line, first = 0, None, True
     with _open_binary(path) as handle:
@@ -320,8 +319,7 @@ def _read_workbook(path: Path, sheet, header_row, expect) -> pd.DataFrame:
 def _workbook(path: Path):
     from python_calamine import CalamineWorkbook
 
-    if not path.is_file():
-        raise DataError(f"{path}: file not found" + (" (it is a folder)" if path.is_dir() else ""))
+    require_file(path)
     try:
         return CalamineWorkbook.from_path(str(path))
     except PermissionError as error:

@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ...errors import AandachtError, DataError
+from ...errors import AandachtError, DataError, require_file
 from ..cbs_tables import FETCHABLE
 from ..reading import apply_filter, parse_values
 from ..tidy import validate_tidy
@@ -56,8 +56,7 @@ _SUFFIX = re.compile(r"_\d+$")
 
 
 def _read_json(path: Path):
-    if not path.is_file():
-        raise DataError(f"{path}: file not found (an OData cache folder holds DataProperties.json and the data set)")
+    require_file(path, hint="an OData cache folder holds DataProperties.json and the data set")
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
