@@ -181,7 +181,7 @@ def effective_weights(
     for leaf in tree.leaves:
         x = normalised[leaf].to_numpy(dtype="float64")
         contribution = float("nan")
-        if arithmetic and np.nanmin(x) >= 0 and scored.any():
+        if arithmetic and np.nanmin(x) >= 0:
             with np.errstate(invalid="ignore", divide="ignore"):
                 part = per_area_weights[leaf] * np.nan_to_num(x) / index.to_numpy()
             shares = part[scored]
