@@ -158,3 +158,14 @@ def test_a_pipe_or_device_as_input_is_refused_without_reading_it(kind, tmp_path,
     as_config = CliRunner().invoke(main, ["score", "--config", str(source)])
     assert as_config.exit_code == 2
     assert as_config.output == f"error: {source}: is not a regular file (a device, pipe or socket); give a config file on disk\n"
+
+
+@pytest.mark.parametrize(("text", "held"), [("", "nothing (the file is empty)"), ("- a\n- b\n", "a list"),
+                                            ("just words\n", "only a line of text"), ("42\n", "a single value (42)")])
+def test_a_config_that_is_not_a_mapping_says_what_it_holds(text, held, tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["score", "--config", str(config)])
+    assert result.exit_code == 2
+    assert result.output == (f"error: {config}: holds {held}; a config is a mapping of keys "
+                             "(name:, gemeente:, areas:, inputs:, ...)\n")

@@ -95,7 +95,9 @@ def parse_config(raw: object, source: Path) -> Config:
     Every path in the config is resolved relative to the folder of ``source``.
     """
     if not isinstance(raw, dict):
-        raise ConfigError(f"{source}: the config must be a mapping of keys, got {type(raw).__name__}")
+        held = "nothing (the file is empty)" if raw is None else \
+            {list: "a list", str: "only a line of text"}.get(type(raw), f"a single value ({raw!r})")
+        raise ConfigError(f"{source}: holds {held}; a config is a mapping of keys (name:, gemeente:, areas:, inputs:, ...)")
     try:
         config = Config.model_validate(raw)
     except ValidationError as error:
