@@ -87,6 +87,29 @@ def test_previous_round_must_be_earlier(two_rounds, tmp_path):
     assert not (tmp_path / "2024").exists()
 
 
+def test_an_edited_round_is_not_read_back(two_rounds, tmp_path):
+    """A round is a record: with a wijk code or a score edited by hand after it was written, it is
+    refused as previous round and as --round-dir, naming the file; nothing is written."""
+    import shutil
+
+    rounds, _, _ = two_rounds
+    edited = tmp_path / "2024"
+    shutil.copytree(rounds / "2024", edited)
+    wijken = edited / "wijken.csv"
+    wijken.write_text(wijken.read_text(encoding="utf-8-sig").replace("WK008010", "WK009999"), encoding="utf-8-sig")
+    result = invoke("--allow-outside-paths", "herijking", "--round", 2026, "--previous", edited,
+                    "--rounds-dir", tmp_path / "new", "--no-maps")
+    assert result.exit_code == 2
+    assert result.output == (f"error: {edited}/wijken.csv: its SHA-256 differs from the one recorded in manifest.json "
+                             "(the file or the manifest was edited); the previous round is read as it was recorded: "
+                             f"restore the file (see 'aandacht verify {edited}')\n")
+    assert not (tmp_path / "new" / "2026").exists()
+    (edited / "ikcs.csv").unlink()
+    drawn = invoke("--allow-outside-paths", "map", "--round-dir", edited, "--out", tmp_path / "m")
+    assert drawn.exit_code == 2 and "wijken.csv: its SHA-256 differs" in drawn.output
+    assert not (tmp_path / "m").exists()
+
+
 def config_copy(tmp_path: Path, edit) -> Path:
     """A copy of the default config in ``tmp_path`` (paths made absolute), changed by ``edit(raw)``."""
     source = default_config_path()

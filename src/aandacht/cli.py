@@ -284,6 +284,10 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         from .present.report import pdf_available
 
         pdf_available()
+    if previous_dir is not None:
+        from .archive.verify import require_unchanged_round
+
+        require_unchanged_round(previous_dir, "the previous round")
     result = run_herijking(config, round_year, previous_dir)
     print_notes(result.notes)
     print_dominance(dominance_lines(result.run))
@@ -457,13 +461,13 @@ def _from_round(round_dir: Path, config_path: Path | None, tables: dict[str, Pat
     """Config, scoring run, overlays and constraints of a round folder, read back without recomputing.
 
     The config is the round's own (from its manifest), under the same path rule as ``aandacht verify``
-    (no file outside the round's project unless --allow-outside-paths); its input files must be
-    unchanged (SHA-256 in the manifest) and the scores read again from them must equal the round's
-    ``wijken.csv``."""
+    (no file outside the round's project unless --allow-outside-paths); its own files and its input
+    files must be unchanged (SHA-256 in the manifest) and the scores read again from them must equal
+    the round's ``wijken.csv``."""
     import numpy as np
 
     from .archive.manifest import sha256
-    from .archive.verify import _check_paths, read_manifest
+    from .archive.verify import _check_paths, require_unchanged_round
     from .config import parse_config
     from .errors import DataError
     from .inputs.reading import read_csv_nl
@@ -473,7 +477,7 @@ def _from_round(round_dir: Path, config_path: Path | None, tables: dict[str, Pat
     given = [f"--{name}" for name, path in tables.items() if path is not None] + (["--config"] if config_path else [])
     if given:
         raise ConfigError(f"--round-dir takes the round's own config and tables; leave out {', '.join(given)}")
-    manifest = read_manifest(round_dir)
+    manifest = require_unchanged_round(round_dir, "the round")
     if manifest.get("command") != "herijking":
         raise DataError(f"{round_dir}: not a round folder (its manifest is of 'aandacht {manifest.get('command')}'); "
                         "give a folder written by 'aandacht herijking'")

@@ -212,18 +212,40 @@ def compare_file(recorded: Path, recomputed: Path) -> list[str]:
     return problems
 
 
+def changed_outputs(folder: Path, manifest: dict) -> list[str]:
+    """Every output file the manifest records that is missing from ``folder`` or whose SHA-256
+    differs from the recorded one (the file or the manifest was edited), as one line each."""
+    problems = []
+    for name, recorded_hash in manifest["outputs"].items():
+        path = folder / name
+        if not path.is_file():
+            problems.append(f"{name}: recorded in manifest.json but missing from the folder")
+        elif sha256(path) != recorded_hash:
+            problems.append(f"{name}: its SHA-256 differs from the one recorded in manifest.json "
+                            "(the file or the manifest was edited)")
+    return problems
+
+
+def require_unchanged_round(folder: Path, role: str) -> dict:
+    """The manifest of the round folder ``folder``, after checking that its files are as the round
+    wrote them (:func:`changed_outputs`): a round read back as ``role`` (the previous round, the
+    round to draw) is a record, and an edited record would pass its edits on unseen."""
+    manifest = read_manifest(folder)
+    problems = changed_outputs(folder, manifest)
+    if problems:
+        raise DataError(f"{folder}/{problems[0]}; {role} is read as it was recorded: restore the file "
+                        f"(see 'aandacht verify {folder}')")
+    return manifest
+
+
 def verify_folder(folder: Path, allow_outside: bool = False) -> VerifyReport:
     """See the module docstring. Also checks every output file against the SHA-256 the manifest
     records for it (an edited file, or an edited hash, is a difference), and, unless
     ``allow_outside``, that the manifest names no file outside the folder's project (:func:`_check_paths`)."""
     manifest = read_manifest(folder)
     report = VerifyReport()
-    for name, recorded_hash in manifest["outputs"].items():
-        path = folder / name
-        if not path.is_file():
-            report.differ(f"{name}: recorded in manifest.json but missing from the folder")
-        elif sha256(path) != recorded_hash:
-            report.differ(f"{name}: its SHA-256 differs from the one recorded in manifest.json (the file or the manifest was edited)")
+    for problem in changed_outputs(folder, manifest):
+        report.differ(problem)
     command = manifest.get("command")
     if command not in RECOMPUTERS:
         raise DataError(f"{folder / 'manifest.json'}: cannot recompute command {command!r}; known: {sorted(RECOMPUTERS)}")
