@@ -110,6 +110,17 @@ def test_an_edited_round_is_not_read_back(two_rounds, tmp_path):
     assert not (tmp_path / "m").exists()
 
 
+def test_a_broken_earlier_round_in_the_rounds_folder_is_named(tmp_path):
+    broken = tmp_path / "2020"
+    broken.mkdir()
+    (broken / "ronde.json").write_text("{broken", encoding="utf-8")
+    (broken / "wijken.csv").write_text("area_code;rang\n", encoding="utf-8")
+    result = invoke("herijking", "--round", 2026, "--rounds-dir", tmp_path)
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1].startswith(f"error: {broken / 'ronde.json'}: unreadable round file (")
+    assert not (tmp_path / "2026").exists()
+
+
 def config_copy(tmp_path: Path, edit) -> Path:
     """A copy of the default config in ``tmp_path`` (paths made absolute), changed by ``edit(raw)``."""
     source = default_config_path()

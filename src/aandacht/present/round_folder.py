@@ -100,8 +100,12 @@ def earlier_rounds(rounds_dir: Path | None, year: int, gemeente: str, extra: lis
         meta_path, wijken_path = folder / ROUND_JSON, folder / "wijken.csv"
         if not (meta_path.is_file() and wijken_path.is_file()):
             continue
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        round_year = int(meta.get("round", 0))
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            round_year = int(meta.get("round", 0))
+        except (json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError, ValueError) as error:
+            raise DataError(f"{meta_path}: unreadable round file ({error}); the trend reads every earlier round "
+                            f"in {folder.parent}: repair the file or move the folder out") from None
         if round_year < year and meta.get("gemeente", {}).get("code") == gemeente:
             found.setdefault(round_year, history_of(read_csv_nl(wijken_path), round_year))
     frames = [found[y] for y in sorted(found)]
