@@ -57,7 +57,7 @@ def test_second_round_reads_the_first_and_continues(two_rounds):
     assert {p["status"] for p in meta["plus_ikcs"]} == {"voortgezet"}
     changes = read_csv_nl(folder / "wijzigingen_wijken.csv")
     assert set(changes["wijziging"]) == {"gebleven"} and len(changes) == 7
-    assert set(changes["drijvers"]) == {"geen indicator veranderd"}
+    assert set(changes["oorzaak"]) == {"geen indicator veranderd"}
     ikc_changes = read_csv_nl(folder / "wijzigingen_ikcs.csv")
     assert set(ikc_changes["status"]) == {"voortgezet"} and len(ikc_changes) == 9
     constraints = read_csv_nl(folder / "beperkingen.csv")

@@ -192,7 +192,7 @@ def print_changes(changes: dict[str, pd.DataFrame], old_year: int, new_year: int
     """Per wijk entered/left/stayed with drivers; per IKC the continuity status."""
     _print(f"Wijken: {old_year} -> {new_year}", changes["wijken"], {
         "area_name": "wijk", "wijziging": "wijziging", "rang_oud": "rang oud", "rang_nieuw": "rang nieuw",
-        "score_oud": "score oud", "score_nieuw": "score nieuw", "drijvers": "drijvende indicatoren",
+        "score_oud": "score oud", "score_nieuw": "score nieuw", "oorzaak": "oorzaak (indicatoren die het meest veranderden)",
     })
     _print(f"Plus-IKCs: {old_year} -> {new_year}", changes["ikcs"], {
         "brin_vestiging": "BRIN", "name": "naam", "status": "status", "startjaar": "start",

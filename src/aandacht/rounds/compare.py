@@ -76,11 +76,11 @@ def compare_wijken(old: RoundRecord, new: RoundRecord) -> pd.DataFrame:
             "gebied_oud": _text(a["gebied"].get(code, "")), "gebied_nieuw": _text(b["gebied"].get(code, "")),
             "rang_oud": a["rang"].get(code, np.nan), "rang_nieuw": b["rang"].get(code, np.nan),
             "score_oud": a["score"].get(code, np.nan), "score_nieuw": b["score"].get(code, np.nan),
-            "drijvers": drivers(old, new, code, change),
+            "oorzaak": drivers(old, new, code, change),
         })
     order = {"erbij": 0, "eraf": 1, "gebleven": 2}
     columns = ["area_code", "area_name", "wijziging", "gebied_oud", "gebied_nieuw", "rang_oud", "rang_nieuw",
-               "score_oud", "score_nieuw", "drijvers"]
+               "score_oud", "score_nieuw", "oorzaak"]
     table = pd.DataFrame(rows, columns=columns)
     for column in ("rang_oud", "rang_nieuw"):
         table[column] = pd.to_numeric(table[column]).round().astype("Int64")
