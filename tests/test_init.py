@@ -44,7 +44,8 @@ def test_every_school_of_the_shipped_gemeenten_is_placed_in_the_national_data():
 
 @pytest.mark.parametrize("label, code", [("GM0014", "GM0014"), ("gm14", "GM0014"), ("Groningen", "GM0014"),
                                          ("Ljouwert", "GM0080"), ("súdwest fryslan", "GM1900"), ("Den Haag", "GM0518"),
-                                         ("Tietjerksteradeel", "GM0737"), ("Leidschendam Voorburg", "GM1916")])
+                                         ("Tietjerksteradeel", "GM0737"), ("Leidschendam Voorburg", "GM1916"),
+                                         ("80", "GM0080"), ("0363", "GM0363"), ("'s-Hertogenbosch", "GM0796")])
 def test_a_gemeente_by_code_or_name_in_dutch_or_frisian(label, code):
     assert find_gemeente(label)[0] == code
 
@@ -53,6 +54,8 @@ def test_a_gemeente_by_code_or_name_in_dutch_or_frisian(label, code):
     ("Bergen", "matches several gemeenten: Bergen (NH.) (GM0373), Bergen op Zoom (GM0748), Bergen (L.) (GM0893)"),
     ("Xyzzyville", "matches no gemeente; closest: "),
     ("GM9999", "is not a gemeente of 2023"),
+    ("9999", "is not a gemeente of 2023"),
+    ("  ", "no gemeente given: name one"),
 ])
 def test_a_name_that_matches_nothing_or_several_names_the_candidates(label, message):
     with pytest.raises(ConfigError, match="gemeente") as error:

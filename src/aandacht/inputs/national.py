@@ -15,7 +15,8 @@ GeoJSON (EPSG:28992):
   (DUO 2026, BAG points of November 2024), placed alike; ``besturen.csv.gz``: DUO's board names;
 * ``schoolweging-*.csv.gz`` and ``leerresultaten.csv.gz``: the Inspectie's sheets, every row.
 
-A gemeente is named by its CBS code (``GM0014``) or by its name, Dutch or Frisian, matched as wijk
+A gemeente is named by its CBS code (``GM0014``, or the bare number ``14`` / ``0014`` as GGD and
+Swing files write it) or by its name, Dutch or Frisian, matched as wijk
 names are (:class:`aandacht.inputs.harmonise.AreaMatcher`: exact, normalised, alias from
 ``configs/aliases_gemeenten.csv``, then fuzzy), then as the first word(s) of exactly one name
 ("Bergen" names both "Bergen (NH.)" and "Bergen (L.)": an error listing both); a name that matches
@@ -38,7 +39,7 @@ from .harmonise import AreaMatcher, normalise_name, read_aliases
 
 REGISTRY_COLUMNS = ["area_code", "area_name", "level", "parent_code", "vintage", "name_source"]
 SCHOOLWEGING_SHEETS = ("2023-2024", "2022-2023", "2021-2022", "driejaarsgemiddelde")
-GEMEENTE_CODE = re.compile(r"^\s*GM\s*(\d{1,4})\s*$", re.IGNORECASE)
+GEMEENTE_CODE = re.compile(r"^\s*(?:GM\s*)?(\d{1,4})\s*$", re.IGNORECASE)
 
 
 def national_dir() -> Path:
@@ -60,6 +61,8 @@ def gemeenten() -> pd.DataFrame:
 
 def find_gemeente(label: str) -> tuple[str, str]:
     """(code, name) of the gemeente ``label`` names (module docstring); an error names the closest candidates."""
+    if not str(label).strip():
+        raise ConfigError("no gemeente given: name one (Leeuwarden, Súdwest-Fryslân) or give its CBS code (GM0080)")
     table = gemeenten().assign(level="gemeente", parent_code="", vintage="2023").set_index("area_code", drop=False)
     names = table["area_name"]
     code = GEMEENTE_CODE.match(str(label))
