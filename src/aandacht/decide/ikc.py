@@ -33,6 +33,7 @@ from ..config import Config, InputSpec
 from ..errors import ConfigError, DataError
 from ..inputs.reading import fail_at_first, parse_numbers, read_table, require_columns
 from ..inputs.sources.schools import read_schools, school_placing
+from ..text import first_of
 
 YES = {"ja", "j", "yes", "y", "true", "1", "waar"}
 NO = {"nee", "n", "no", "false", "0", "onwaar", ""}
@@ -111,8 +112,8 @@ def load_ikcs(config: Config, registry) -> IkcRegistry:
     frame["kinderopvang_partner"] = frame.get("kinderopvang_partner", pd.Series("", index=frame.index)).fillna("")
     unplaced = frame.loc[frame["wijk_code"] == "", "brin_vestiging"].tolist()
     if unplaced:
-        notes.append(f"{origin}: IKC(s) {unplaced} have no wijk (no coordinates, no wijk_code, no entry in the "
-                     "location table); they are listed but cannot be in an aandachtsgebied by location")
+        notes.append(f"{origin}: {len(unplaced)} IKC(s) have no wijk: {first_of(unplaced)} (no coordinates, no wijk_code, "
+                     "no entry in the location table); they are listed but cannot be in an aandachtsgebied by location")
     for axis in ("x_rd", "y_rd"):
         if axis not in frame.columns:
             frame[axis] = np.nan

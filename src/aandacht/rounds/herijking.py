@@ -29,6 +29,7 @@ from ..decide.select import COMPONENTS, SelectionResult, select_plus
 from ..errors import ConfigError, DataError
 from ..scoring.robustness import robustness_table
 from ..scoring.run import ScoreRun, run_score
+from ..text import first_of
 from .compare import compare_records
 from .record import RoundRecord, previous_plus, read_round
 
@@ -161,7 +162,7 @@ def run_herijking(
     unplaced, uncovered = placement_cost(selection, list(designation.gebied_members()))
     if len(unplaced):
         notes.append(f"{len(unplaced)} IKC(s) with a score have no area and cannot become Plus-IKC: "
-                     + ", ".join(f"{r.brin_vestiging} {r.name}" for r in unplaced.itertuples())
-                     + (f"; aandachtsgebied(en) without a Plus-IKC: {', '.join(uncovered)}" if uncovered else ""))
+                     + first_of((f"{r.brin_vestiging} {r.name}" for r in unplaced.itertuples()), whole="niet_geplaatst.csv")
+                     + (f"; aandachtsgebied(en) without a Plus-IKC: {first_of(uncovered)}" if uncovered else ""))
     return Herijking(year, run, designation, selection, record, previous, changes, notes, ikcs, robustness,
                      unplaced, uncovered)

@@ -23,6 +23,7 @@ import pandas as pd
 
 from ...config import InputSpec
 from ...errors import DataError
+from ...text import first_of
 from ..reading import fail_at_first, parse_numbers, read_table, require_columns
 from ..tidy import validate_tidy
 from .base import LoadResult
@@ -161,7 +162,8 @@ def aggregate_scores(schools: pd.DataFrame, spec: InputSpec, registry, origin: s
         "reason": "no area: no coordinates inside a polygon, no wijk_code, no row in the location table",
     })[scored.to_numpy()]
     if len(unplaced):
-        listing = ", ".join(f"{b} {n}" for b, n in unplaced[["brin_vestiging", "name"]].itertuples(index=False))
+        listing = first_of((f"{b} {n}" for b, n in unplaced[["brin_vestiging", "name"]].itertuples(index=False)),
+                           whole="check's unplaced_schools.csv and the round's niet_geplaatst.csv")
         notes.append(f"{origin}: {len(unplaced)} school(s) could not be placed in an area and are not counted: {listing}")
     placed = schools[schools["area_code"] != ""]
     levels = registry.table.loc[placed["area_code"].unique(), "level"].unique() if len(placed) else []
