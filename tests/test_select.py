@@ -194,7 +194,7 @@ def test_every_gebied_covered_when_asked():
 def test_gebied_without_a_candidate_is_noted_and_not_required():
     result, table = select(ROWS[:2], cover_every_gebied=True)  # Oost has no IKC at all
     assert chosen(table) == ["K1", "K2"]
-    assert "aandachtsgebied(en) ['Oost'] have no eligible IKC; coverage cannot apply to them" in result.notes
+    assert "1 aandachtsgebied(en) have no eligible IKC, so coverage cannot apply to them: Oost" in result.notes
     assert "dekking Noord" in set(result.constraints["constraint"])
 
 

@@ -42,6 +42,7 @@ import pandas as pd
 
 from ..config import SelectionRules
 from ..errors import ConfigError
+from ..text import first_of
 from .ikc import IkcRegistry, ikc_gebied, pupil_share
 from .optimise import Problem, explain, solve
 
@@ -214,7 +215,8 @@ def select_plus(
         notes.append(f"board(s) {lacking} have a minimum but no candidate IKC; their minimum cannot apply")
     without = sorted(g for g, members in cover.items() if not members)
     if without:
-        notes.append(f"aandachtsgebied(en) {without} have no eligible IKC; coverage cannot apply to them")
+        notes.append(f"{len(without)} aandachtsgebied(en) have no eligible IKC, so coverage cannot apply to them: "
+                     f"{first_of(without)}")
     solution = solve(problem)
     if len(solution.chosen) < rules.n_plus:
         notes.append(f"only {len(solution.chosen)} of the {rules.n_plus} Plus-IKC places are filled: "

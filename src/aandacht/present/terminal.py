@@ -29,9 +29,10 @@ def make_console() -> Console:
 
 
 def print_notes(notes: list[str]) -> None:
-    """Print what the loaders read and left out."""
+    """Print what the loaders read and left out, each note once (two stages reading the same file,
+    such as the school scores and the IKC table, may say the same thing)."""
     console = make_console()
-    for note in notes:
+    for note in dict.fromkeys(notes):
         console.print(plain(f"- {note}"), style="dim", highlight=False)
 
 

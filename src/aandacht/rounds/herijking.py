@@ -158,7 +158,7 @@ def run_herijking(
                          wijk_table(designation),
                          indicator_table(run), selection.ikcs)
     changes = compare_records(previous, record) if previous is not None else {}
-    notes = run.notes + designation.notes + selection.notes
+    notes = list(dict.fromkeys(run.notes + designation.notes + selection.notes))  # each once
     unplaced, uncovered = placement_cost(selection, list(designation.gebied_members()))
     if len(unplaced):
         notes.append(f"{len(unplaced)} IKC(s) with a score have no area and cannot become Plus-IKC: "
