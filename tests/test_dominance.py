@@ -68,3 +68,18 @@ def test_score_command_says_so_in_dutch(tmp_path, run):
             "ligt Binnenstad met 2,9% ver onder de middelste wijk (11,6%)") in text
     assert dominance_lines(run)[0].startswith("Jeugdhulp telt zwaarder mee")  # domains first
     assert dominance_lines(run)[1].startswith("Personen met bijstand")  # then the largest difference
+
+
+def test_the_sentence_names_the_level_of_the_areas(run):
+    """At buurt level the sentence speaks of buurten, not wijken (Zeewolde, 14 buurten)."""
+    from aandacht.present.phrases import dominance_sentence
+    from aandacht.scoring.dominance import dominance
+
+    found = dominance(run.result, run.config.report.dominance_factor)[0]
+    indicator = next(i for i in run.config.framework.indicators if i.id == found.indicator)
+    buurt = dominance_sentence(found, "Wijk 00, buurt 02", indicator.label, indicator.unit, "buurt")
+    assert "de middelste buurt (" in buurt and "andere buurten " in buurt and "wijk (" not in buurt
+    wijk = dominance_sentence(found, "Binnenstad", indicator.label, indicator.unit, "wijk")
+    assert "de middelste wijk (" in wijk and "andere wijken " in wijk
+    assert "ver boven het middelste gebied (" in dominance_sentence(found, "X", indicator.label, indicator.unit, "land") \
+        or "ver onder het middelste gebied (" in dominance_sentence(found, "X", indicator.label, indicator.unit, "land")

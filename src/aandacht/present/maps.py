@@ -52,7 +52,7 @@ from ..scoring.run import ScoreRun
 from .cartography import Label, Labeller, draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs
-from .phrases import lower_first
+from .phrases import area_words, lower_first
 
 SIZES = {"slide": (13.333, 7.5), "a4": (8.27, 11.69)}
 NO_SCORE = {
@@ -890,7 +890,9 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
     handles += _class_handles([], [], frame)
     scored = (frame.unscored() == "").to_numpy()
     if any(c is None and s for spec in panels_spec for c, s in zip(spec["colours"], scored)):
-        handles.append(Patch(label="geen cijfer (bijvoorbeeld geen school in de wijk)", lw=0.4, **NO_SCORE["nodata"]))
+        one, _, article = area_words(frame.config.level)
+        handles.append(Patch(label=f"geen cijfer (bijvoorbeeld geen school in {article} {one})",
+                             lw=0.4, **NO_SCORE["nodata"]))
     if outlines:
         from matplotlib.lines import Line2D
 

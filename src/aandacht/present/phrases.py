@@ -57,14 +57,27 @@ def unit_for(label: str, unit: str) -> str:
     return "" if unit and unit != "%" and unit.lower() in label.lower() else unit
 
 
-def dominance_sentence(found: Dominance, area_name: str, indicator_label: str, unit: str) -> str:
+AREA_WORDS = {"wijk": ("wijk", "wijken", "de"), "buurt": ("buurt", "buurten", "de"),
+              "gemeente": ("gemeente", "gemeenten", "de")}
+"""Singular, plural and article of the level in Dutch sentences; any other level reads 'het gebied',
+'gebieden'."""
+
+
+def area_words(level: str) -> tuple[str, str, str]:
+    """('wijk', 'wijken', 'de') for the level ``level`` (:data:`AREA_WORDS`)."""
+    return AREA_WORDS.get(level, ("gebied", "gebieden", "het"))
+
+
+def dominance_sentence(found: Dominance, area_name: str, indicator_label: str, unit: str, level: str = "wijk") -> str:
     """One Dutch sentence: how much the node really counts against its weight, and which area
-    anchors the scale (see :mod:`aandacht.scoring.dominance`)."""
+    anchors the scale (see :mod:`aandacht.scoring.dominance`); ``level`` names the areas."""
+    one, many, article = area_words(level)
     unit = unit_for(indicator_label, unit)
     side = "boven" if found.anchor_value > found.median_value else "onder"
     heavier = "zwaarder" if found.too_much else "lichter"
-    effect = "bijna alle andere wijken hoog" if found.too_much else "de meeste andere wijken laag"
-    anchor = f"met {with_unit(found.anchor_value, unit)} ver {side} de middelste wijk ({with_unit(found.median_value, unit)})"
+    effect = f"bijna alle andere {many} hoog" if found.too_much else f"de meeste andere {many} laag"
+    anchor = (f"met {with_unit(found.anchor_value, unit)} ver {side} {article} middelste {one} "
+              f"({with_unit(found.median_value, unit)})")
     why = (f"{area_name} ligt {anchor}" if found.is_indicator
            else f"bij {lower_first(short_label(indicator_label))} ligt {area_name} {anchor}")
     return (f"{short_label(found.label)} telt {heavier} mee dan bedoeld ({percent(found.contribution)} in plaats van "
@@ -81,5 +94,5 @@ def dominance_lines(run, found: list[Dominance] | None = None) -> list[str]:
     names = run.matrix.areas["area_name"]
     found = dominance(run.result, run.config.report.dominance_factor) if found is None else found
     found = sorted(found, key=lambda d: (d.is_indicator, -abs(math.log(d.ratio))))
-    return [dominance_sentence(d, names[d.anchor], indicators[d.indicator].label, indicators[d.indicator].unit)
-            for d in found]
+    return [dominance_sentence(d, names[d.anchor], indicators[d.indicator].label, indicators[d.indicator].unit,
+                               run.config.level) for d in found]
