@@ -169,3 +169,14 @@ def test_a_config_that_is_not_a_mapping_says_what_it_holds(text, held, tmp_path)
     assert result.exit_code == 2
     assert result.output == (f"error: {config}: holds {held}; a config is a mapping of keys "
                              "(name:, gemeente:, areas:, inputs:, ...)\n")
+
+
+def test_a_path_the_system_cannot_look_at_says_why(tmp_path):
+    from aandacht.errors import DataError, require_file
+
+    with pytest.raises(DataError, match=r": file not found$"):
+        require_file(tmp_path / "missing.csv")
+    with pytest.raises(DataError, match=r": file not found \(it is a folder\)$"):
+        require_file(tmp_path)
+    with pytest.raises(DataError, match=r": cannot be read \(File name too long\)$"):
+        require_file(tmp_path / ("a" * 300))

@@ -10,6 +10,8 @@ what failed. Any other exception is a bug and shows a traceback.
 """
 
 import re
+import stat
+from pathlib import Path
 
 
 class AandachtError(Exception):
@@ -40,16 +42,16 @@ def printable(value: object) -> str:
 def require_file(path, what: str = "file", error: type[AandachtError] = DataError, hint: str = "") -> None:
     """Raise ``error`` unless ``path`` is a regular file: "<path>: <what> not found", "... (it is a
     folder)", or "<path>: is not a regular file (a device, pipe or socket)", which a reader would
-    otherwise wait on or read without end (``/dev/zero``, a named pipe). ``hint`` is added in brackets."""
-    import stat
-    from pathlib import Path
-
+    otherwise wait on or read without end (``/dev/zero``, a named pipe); a path the system cannot
+    look at says why ("cannot be read (Permission denied)"). ``hint`` is added in brackets."""
     path = Path(path)
     extra = f" ({hint})" if hint else ""
     try:
         mode = path.stat().st_mode
-    except OSError:
+    except FileNotFoundError:
         raise error(f"{path}: {what} not found{extra}") from None
+    except OSError as failure:  # a folder on the way that may not be entered, a name too long
+        raise error(f"{path}: cannot be read ({failure.strerror})") from None
     if stat.S_ISDIR(mode):
         raise error(f"{path}: {what} not found (it is a folder){extra}")
     if not stat.S_ISREG(mode):
