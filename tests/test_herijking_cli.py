@@ -101,9 +101,17 @@ def test_an_edited_round_is_not_read_back(two_rounds, tmp_path):
                     "--rounds-dir", tmp_path / "new", "--no-maps")
     assert result.exit_code == 2
     assert result.output == (f"error: {edited}/wijken.csv: its SHA-256 differs from the one recorded in manifest.json "
-                             "(the file or the manifest was edited); the previous round is read as it was recorded: "
+                             "(the file or the manifest was edited); a round is read back only as it was recorded: "
                              f"restore the file (see 'aandacht verify {edited}')\n")
     assert not (tmp_path / "new" / "2026").exists()
+    from aandacht.config import load_config
+    from aandacht.errors import DataError
+    from aandacht.rounds.herijking import run_herijking
+
+    with pytest.raises(DataError, match="wijken.csv: its SHA-256 differs"):  # the notebook's way, too
+        run_herijking(load_config(default_config_path()), 2026, edited)
+    compared = invoke("--allow-outside-paths", "compare", edited, rounds / "2026")
+    assert compared.exit_code == 2 and "wijken.csv: its SHA-256 differs" in compared.output
     (edited / "ikcs.csv").unlink()
     drawn = invoke("--allow-outside-paths", "map", "--round-dir", edited, "--out", tmp_path / "m")
     assert drawn.exit_code == 2 and "wijken.csv: its SHA-256 differs" in drawn.output

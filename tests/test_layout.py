@@ -20,7 +20,7 @@ PACKAGE = ROOT / "src" / "aandacht"
 NOTEBOOK = ROOT / "notebooks" / "herijking_walkthrough.py"
 # The stages in the order data flows; a module may import from its own stage or an earlier one.
 STAGES = ["base", "config", "inputs", "scoring", "decide", "rounds", "present", "archive", "top"]
-BASE = {"errors", "resources", "dutch", "text", "_lazy"}
+BASE = {"errors", "resources", "dutch", "text", "digest", "_lazy"}
 FLOW = ["inputs", "scoring", "decide", "rounds", "present", "archive"]
 
 

@@ -284,10 +284,6 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         from .present.report import pdf_available
 
         pdf_available()
-    if previous_dir is not None:
-        from .archive.verify import require_unchanged_round
-
-        require_unchanged_round(previous_dir, "the previous round")
     result = run_herijking(config, round_year, previous_dir)
     print_notes(result.notes)
     print_dominance(dominance_lines(result.run))
@@ -467,7 +463,7 @@ def _from_round(round_dir: Path, config_path: Path | None, tables: dict[str, Pat
     import numpy as np
 
     from .archive.manifest import sha256
-    from .archive.verify import _check_paths, require_unchanged_round
+    from .archive.verify import _check_paths, read_round_manifest
     from .config import parse_config
     from .errors import DataError
     from .inputs.reading import read_csv_nl
@@ -477,7 +473,7 @@ def _from_round(round_dir: Path, config_path: Path | None, tables: dict[str, Pat
     given = [f"--{name}" for name, path in tables.items() if path is not None] + (["--config"] if config_path else [])
     if given:
         raise ConfigError(f"--round-dir takes the round's own config and tables; leave out {', '.join(given)}")
-    manifest = require_unchanged_round(round_dir, "the round")
+    manifest = read_round_manifest(round_dir)
     if manifest.get("command") != "herijking":
         raise DataError(f"{round_dir}: not a round folder (its manifest is of 'aandacht {manifest.get('command')}'); "
                         "give a folder written by 'aandacht herijking'")

@@ -8,7 +8,6 @@ and the packages that compute the numbers, the command line and the time (UTC).
 
 from __future__ import annotations
 
-import hashlib
 import platform
 import sys
 from datetime import datetime, timezone
@@ -16,18 +15,10 @@ from importlib import metadata
 from pathlib import Path
 
 from ..config import Config, config_as_dict, named_paths
+from ..digest import sha256
 
 PACKAGES = ("aandacht", "pandas", "numpy", "scipy", "scikit-learn", "geopandas", "shapely", "pyogrio", "pydantic", "pyyaml", "openpyxl",
             "xlsxwriter", "pulp")
-
-
-def sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def input_files(config: Config) -> dict[str, Path]:

@@ -25,9 +25,11 @@ import pandas as pd
 
 from ..config import Config, named_paths, parse_config, project_dir
 from ..config.choices import MAX_DRAWS, MAX_SEED
+from ..digest import changed_outputs, sha256
 from ..errors import DataError
 from ..resources import embedded_root
-from .manifest import package_versions, sha256
+from ..rounds.record import require_unchanged
+from .manifest import package_versions
 
 TOLERANCE = 1e-9
 # Maps and reports are drawn from the compared tables and embed the run's time, so they are not compared.
@@ -212,29 +214,11 @@ def compare_file(recorded: Path, recomputed: Path) -> list[str]:
     return problems
 
 
-def changed_outputs(folder: Path, manifest: dict) -> list[str]:
-    """Every output file the manifest records that is missing from ``folder`` or whose SHA-256
-    differs from the recorded one (the file or the manifest was edited), as one line each."""
-    problems = []
-    for name, recorded_hash in manifest["outputs"].items():
-        path = folder / name
-        if not path.is_file():
-            problems.append(f"{name}: recorded in manifest.json but missing from the folder")
-        elif sha256(path) != recorded_hash:
-            problems.append(f"{name}: its SHA-256 differs from the one recorded in manifest.json "
-                            "(the file or the manifest was edited)")
-    return problems
-
-
-def require_unchanged_round(folder: Path, role: str) -> dict:
+def read_round_manifest(folder: Path) -> dict:
     """The manifest of the round folder ``folder``, after checking that its files are as the round
-    wrote them (:func:`changed_outputs`): a round read back as ``role`` (the previous round, the
-    round to draw) is a record, and an edited record would pass its edits on unseen."""
+    wrote them (:func:`aandacht.rounds.record.require_unchanged`)."""
     manifest = read_manifest(folder)
-    problems = changed_outputs(folder, manifest)
-    if problems:
-        raise DataError(f"{folder}/{problems[0]}; {role} is read as it was recorded: restore the file "
-                        f"(see 'aandacht verify {folder}')")
+    require_unchanged(folder, manifest["outputs"])
     return manifest
 
 
@@ -244,7 +228,7 @@ def verify_folder(folder: Path, allow_outside: bool = False) -> VerifyReport:
     ``allow_outside``, that the manifest names no file outside the folder's project (:func:`_check_paths`)."""
     manifest = read_manifest(folder)
     report = VerifyReport()
-    for problem in changed_outputs(folder, manifest):
+    for problem in changed_outputs(folder, manifest["outputs"]):
         report.differ(problem)
     command = manifest.get("command")
     if command not in RECOMPUTERS:
