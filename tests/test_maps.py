@@ -35,6 +35,7 @@ from aandacht.present.maps import (
     domain_maps,
     indicator_maps,
     key_layout,
+    key_rows,
     map_frame,
     probability_map,
     save_figure,
@@ -235,6 +236,7 @@ def test_change_map_names_both_rounds_and_the_plus_ikc_changes(round_frame):
     key = [t.get_text() for t in _texts(fig, "ikc-key")]
     assert "Blijft Plus-IKC" in key
     assert overlaps(fig, LABEL_GIDS) == []
+    assert any(label.startswith("niet gescoord: te weinig") for label in legend)  # the hatched wijk, as on the score map
 
 
 def test_domain_maps_share_one_classed_scale_and_outline_the_gebieden(run, overlays):
@@ -373,3 +375,18 @@ def test_a_key_in_two_columns_abbreviates_school_words_not_names():
     assert short_ikc_name("openbare basisschool De Triangel") == "OBS De Triangel"
     assert short_ikc_name("Basisschoolweg") == "Basisschoolweg"  # a whole word only
     assert short_ikc_name("De Kleine Wereld") == "De Kleine Wereld"
+
+
+def test_a_long_key_entry_runs_on_to_a_second_line_when_there_is_room():
+    key = [("Blijft Plus-IKC", "Blijft Plus-IKC", True),
+           ("1 Gereformeerde Basisschool De Princenhof (Huizum-West)", "1 Gereformeerde bs De Princenhof", False),
+           ("2 IKC Aventurijn (Oud-Oost)", "2 IKC Aventurijn", False)]
+    assert key_rows(key, 40, 10, 1) == [("Blijft Plus-IKC", True), ("1 Gereformeerde Basisschool De", False),
+                                        ("    Princenhof (Huizum-West)", False), ("2 IKC Aventurijn (Oud-Oost)", False)]
+    assert key_rows(key, 40, 3, 1) == [("Blijft Plus-IKC", True), ("1 Gereformeerde Basisschool De…", False),
+                                       ("2 IKC Aventurijn (Oud-Oost)", False)]  # no room: one row each, cut
+    longer = key + [("3 Openbare Basisschool De Kleine Wereld (Oud-Oost)", "3 OBS De Kleine Wereld", False)]
+    assert key_rows(longer, 40, 5, 1) == [("Blijft Plus-IKC", True), ("1 Gereformeerde Basisschool De", False),
+                                          ("    Princenhof (Huizum-West)", False), ("2 IKC Aventurijn (Oud-Oost)", False),
+                                          ("3 Openbare Basisschool De Kleine Wereld…", False)]  # room for one run-on only
+    assert key_rows(key, 40, 2, 2)[1] == ("1 Gereformeerde bs De Princenhof", False)  # two columns: short texts

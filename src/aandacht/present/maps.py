@@ -753,14 +753,31 @@ def _legend(panels: Panels, handles: list, title: str, key: list[tuple[str, str,
     step = fontsize * 1.4 / 72 / SIZES[size][1]
     width = (right - left) / columns
     chars = int(width * SIZES[size][0] * 72 / (fontsize * 0.55))
-    for position, (text, short, heading) in enumerate(key[:rows * columns]):
+    for position, (text, heading) in enumerate(key_rows(key, chars, rows, columns)[:rows * columns]):
         column, row = divmod(position, rows)
-        fig.text(left + column * width, start - row * step,
-                 textwrap.shorten(text if columns == 1 else short, chars, placeholder="…"),
+        fig.text(left + column * width, start - row * step, text,
                  fontsize=fontsize, weight="bold" if heading else "normal", va="top", ha="left", gid="ikc-key")
     if len(key) > rows * columns:
         fig.text(left, 0.05, f"… en nog {len(key) - rows * columns} (zie de tabel in het rapport)", fontsize=fontsize,
                  va="top", ha="left", gid="ikc-key")
+
+
+def key_rows(key: list[tuple[str, str, bool]], chars: int, rows: int, columns: int) -> list[tuple[str, bool]]:
+    """The printed rows of an IKC key (:func:`_key_lines`) as (text, is_heading), at most ``chars``
+    characters each. In one column a long entry runs on to indented lines as long as the ``rows``
+    leave room (the entries in key order); an entry without room, and every entry of a key in two
+    columns (which use the short texts), is one row, cut with '…'."""
+    if columns == 2:
+        return [(textwrap.shorten(short, chars, placeholder="…"), heading) for _, short, heading in key]
+    spare, out = rows - len(key), []
+    for text, _, heading in key:
+        lines = textwrap.wrap(text, chars, subsequent_indent="    ", break_on_hyphens=False) or [""]
+        if len(lines) - 1 <= spare:
+            spare -= len(lines) - 1
+            out += [(line, heading) for line in lines]
+        else:
+            out.append((textwrap.shorten(text, chars, placeholder="…"), heading))
+    return out
 
 
 def _class_handles(colours: list, labels: list[str], frame: MapFrame, hatch_first: bool = False) -> list:
@@ -770,14 +787,14 @@ def _class_handles(colours: list, labels: list[str], frame: MapFrame, hatch_firs
 
     handles = [Patch(facecolor=c, edgecolor="#777777", lw=0.4, label=label) for c, label in zip(colours, labels)]
     kinds = frame.unscored()
-    level = frame.config.level
+    one, many, _ = area_words(frame.config.level)
     for kind, style in NO_SCORE.items():
         count = int((kinds == kind).sum())
         if not count:
             continue
         what = (f"niet gescoord: te weinig {frame.config.population.label}" if kind == "gate" and frame.config.population
                 else "niet gescoord: te weinig gegevens" if kind == "gate" else "geen gegevens")
-        handles.append(Patch(label=f"{what} ({count} {level}{'en' if count != 1 else ''})", lw=0.4, **style))
+        handles.append(Patch(label=f"{what} ({count} {one if count == 1 else many})", lw=0.4, **style))
     return handles
 
 
@@ -846,6 +863,7 @@ def change_map(frame: MapFrame, size: str | None = None):
     handles = [Patch(facecolor=CHANGE_COLOURS[c], edgecolor="#777777", lw=0.4, hatch="...." if c == "left" else None,
                      label=f"{CHANGE_LABELS[c]} ({int(counts.get(c, 0))})") for c in ("entered", "stayed", "left", "none")
                if counts.get(c, 0) or c == "none"]
+    handles += _class_handles([], [], frame)  # the hatched areas without a score, as on the score map
     handles += _overlay(frame, panels, ikc_style="change")
     keyed = _change_keyed(frame) if frame.ikcs is not None and "continuity" in frame.ikcs.columns else frame.keyed.iloc[0:0]
     _legend(panels, handles, f"Aandachtsgebied {old} \u2192 {new}", _key_lines(frame, keyed, change=True))
