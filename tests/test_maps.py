@@ -390,3 +390,31 @@ def test_a_long_key_entry_runs_on_to_a_second_line_when_there_is_room():
                                           ("    Princenhof (Huizum-West)", False), ("2 IKC Aventurijn (Oud-Oost)", False),
                                           ("3 Openbare Basisschool De Kleine Wereld…", False)]  # room for one run-on only
     assert key_rows(key, 40, 2, 2)[1] == ("1 Gereformeerde bs De Princenhof", False)  # two columns: short texts
+
+
+def test_the_large_enclosed_waters_are_shipped_and_drawn_under_the_land():
+    """IJsselmeer, Markermeer and the Zeeland waters are holes in the land-clipped CBS polygons; the
+    orientation layer ships them (data/nl/water-2022.geojson.gz) and the maps draw them pale blue
+    under the neighbours and areas, where a map's view reaches them (Lelystad; not Leeuwarden)."""
+    import matplotlib.pyplot as plt
+    import shapely
+
+    from aandacht.present.maps import WATER, _draw_neighbours
+    from aandacht.present.orientation import orientation
+
+    lelystad = orientation((140_000, 480_000, 180_000, 520_000), "GM0995")
+    ijsselmeer, markermeer = shapely.Point(153_853, 534_912), shapely.Point(146_000, 502_000)
+    assert any(w.contains(markermeer) for w in lelystad.water)
+    assert orientation((175_000, 570_000, 190_000, 585_000), "GM0080").water == []  # Leeuwarden's city: none
+    big = orientation((100_000, 480_000, 200_000, 600_000), "GM0995").water
+    assert max(w.area for w in big) > 1.1e9 and any(w.contains(ijsselmeer) for w in big)
+
+    fig, ax = plt.subplots()
+    ax.set_xlim(140_000, 180_000)
+    ax.set_ylim(480_000, 520_000)
+    frame = type("Frame", (), {"config": type("Config", (), {"gemeente": type("G", (), {"code": "GM0995"})()})()})()
+    _draw_neighbours(ax, frame)
+    water = [c for c in ax.collections if c.get_gid() == "water"]
+    assert len(water) == 1 and matplotlib.colors.to_hex(water[0].get_facecolor()[0]) == WATER
+    assert all(c.get_zorder() > water[0].get_zorder() for c in ax.collections if c.get_gid() != "water")
+    plt.close(fig)

@@ -22,7 +22,8 @@ What every map with the areas carries: the aandachtsgebieden outlined (dark line
 casing, readable on every class colour) and named; Plus-IKCs as white stars with a dark edge,
 IKCs that are eligible but not chosen as white diamonds, other schools as small grey dots,
 each Plus-IKC and candidate numbered with a key beside the map; the neighbouring gemeenten in
-grey with their names and the names of the largest kernen (``present/orientation.py``).
+grey with their names, the large enclosed waters in pale blue and the names of the largest kernen
+(``present/orientation.py``).
 Labels never overlap (``present/cartography.py``).
 
 City zoom: when the densest half of the areas (households with children per km2 from the
@@ -60,6 +61,7 @@ NO_SCORE = {
     "nodata": {"facecolor": "#e3e3e3", "hatch": "////", "edgecolor": "#8c8c8c"},
 }
 NEIGHBOUR = {"facecolor": "#ececec", "edgecolor": "#b5b5b5"}
+WATER = "#d5e6f3"  # pale blue: lighter than every class colour and apart from the grey of the neighbours
 # Okabe-Ito colours (Okabe & Ito 2008, safe for the common colour-vision deficiencies); "left" is also hatched.
 CHANGE_COLOURS = {"entered": "#E69F00", "stayed": "#0072B2", "left": "#56B4E9", "none": "#f7f7f7"}
 # Per input loader: the publication as named on a map, and its licence and publisher.
@@ -415,12 +417,16 @@ _GEMEENTE_PATHS: dict = {}  # gm_code -> matplotlib Path, made once per process
 
 
 def _draw_neighbours(ax, frame: MapFrame) -> None:
-    """The neighbouring gemeenten in grey, under the areas."""
+    """The neighbouring gemeenten in grey and the large enclosed waters in pale blue, under the areas
+    (the waters under the land too, so that the simplified borders never cover a wijk)."""
     from .cartography import polygon_path
 
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     layers = orientation((x0, y0, x1, y1), frame.config.gemeente.code)
+    if layers.water:
+        draw_paths(ax, [polygon_path(w) for w in layers.water], WATER, edgecolor="none", linewidth=0.0, zorder=0.4,
+                   gid="water")
     if layers.gemeenten:
         for code, _, geometry in layers.gemeenten:
             if code not in _GEMEENTE_PATHS:

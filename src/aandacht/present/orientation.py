@@ -9,8 +9,14 @@ Both are shipped in ``data/nl/`` and rebuilt by ``scripts/build_orientation.py``
   name ``naam``, a point at the median of its schools' BAG addresses, ``scholen`` and
   ``leerlingen``: the pupils of its primary schools, a measure of the size of the kern).
 
-No inland-water layer is shipped: no public, compact and licence-clear extract of the Dutch
-rivers, canals and lakes was found (see data/README.md), so the maps show no water.
+* ``water-2022.geojson.gz``: the large enclosed waters (IJsselmeer, Markermeer, the Randmeren,
+  the Zeeland waters, Lauwersmeer ...): the holes of at least 1 km2 in the union of the same
+  land-clipped CBS/Kadaster polygons, simplified to 50 m.
+
+Open sea (Noordzee, Waddenzee, Eems-Dollard), rivers and the lakes inside a gemeente's polygons
+are not in the water layer: the land-clipped polygons do not tell the sea from foreign land, and no
+public, compact and licence-clear extract of the Dutch rivers, canals and small lakes was found
+(see data/README.md). The sea shows as the blank page around the coast.
 """
 
 from __future__ import annotations
@@ -31,11 +37,12 @@ ATTRIBUTION_PLAATSEN = "plaatsnamen Kadaster BAG (CC0) en DUO (CC BY 4.0)"
 
 @dataclass(frozen=True)
 class Orientation:
-    """The layers inside a map's view: neighbouring gemeenten (code, name, shapely geometry) and
-    the places (name, x, y, pupils), largest first."""
+    """The layers inside a map's view: neighbouring gemeenten (code, name, shapely geometry), the
+    places (name, x, y, pupils), largest first, and the enclosed waters (shapely geometries)."""
 
     gemeenten: list[tuple[str, str, object]]
     places: pd.DataFrame
+    water: list[object]
 
 
 @lru_cache(maxsize=1)
@@ -51,13 +58,22 @@ def _gemeenten() -> tuple[list[str], list[str], object]:
 
 
 @lru_cache(maxsize=1)
+def _water() -> object:
+    import shapely
+
+    path = embedded_root() / "data" / "nl" / "water-2022.geojson.gz"
+    collection = json.loads(gzip.decompress(path.read_bytes()))
+    return shapely.from_geojson([json.dumps(f["geometry"]) for f in collection["features"]])
+
+
+@lru_cache(maxsize=1)
 def _places() -> pd.DataFrame:
     return pd.read_csv(embedded_root() / "data" / "nl" / "plaatsen.csv", dtype={"plaats": str, "naam": str})
 
 
 def orientation(extent: tuple[float, float, float, float], own_code: str) -> Orientation:
     """The gemeenten other than ``own_code`` that reach into ``extent`` (x0, y0, x1, y1 in
-    EPSG:28992), and the places inside it."""
+    EPSG:28992), the places inside it and the enclosed waters that reach into it."""
     import shapely
 
     codes, names, geometries = _gemeenten()
@@ -66,4 +82,6 @@ def orientation(extent: tuple[float, float, float, float], own_code: str) -> Ori
     neighbours = [(codes[i], names[i], geometries[i]) for i in hits if codes[i] != own_code]
     places = _places()
     inside = places["x_rd"].between(extent[0], extent[2]) & places["y_rd"].between(extent[1], extent[3])
-    return Orientation(neighbours, places[inside].reset_index(drop=True))
+    waters = _water()
+    return Orientation(neighbours, places[inside].reset_index(drop=True),
+                       list(waters[shapely.intersects(waters, box)]))
