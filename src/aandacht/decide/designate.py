@@ -37,7 +37,6 @@ import pandas as pd
 from ..config import DesignationRules
 from ..dutch import number_nl
 from ..errors import ConfigError
-from ..inputs.matrix import reference_values
 from ..scoring.run import ScoreRun
 
 
@@ -173,7 +172,7 @@ def adjoining_components_pairs(codes: list[str], geometry) -> list[list[str]]:
 
 def gemeente_values(run: ScoreRun) -> pd.Series:
     """Each indicator's value for the gemeente as a whole, where the input holds a gemeente row."""
-    return reference_values(run.tidy, run.config, run.config.gemeente.code)["value"]
+    return run.reference(run.config.gemeente.code)["value"]
 
 
 NEDERLAND = "NL00"  # the CBS code of the Nederland row (Kerncijfers Wijken en Buurten)
@@ -181,7 +180,7 @@ NEDERLAND = "NL00"  # the CBS code of the Nederland row (Kerncijfers Wijken en B
 
 def national_values(run: ScoreRun) -> pd.Series:
     """Each indicator's value for Nederland, where the input holds the Nederland row (NL00)."""
-    return reference_values(run.tidy, run.config, NEDERLAND)["value"]
+    return run.reference(NEDERLAND)["value"]
 
 
 def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:

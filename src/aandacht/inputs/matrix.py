@@ -174,10 +174,16 @@ def reference_values(tidy: pd.DataFrame, config: Config, code: str) -> pd.DataFr
     """Each indicator's value, numerator and denominator for one area of any level (for
     example the gemeente), computed exactly as for the scored areas; NaN where the input
     does not publish that area."""
-    rows = {}
+    rows, per_input = {}, {}
+    own = tidy[tidy["area_code"] == code]  # grouping the whole table per indicator took ~0.9 s per run
     for indicator in config.framework.indicators:
         source, period, origin = input_source(config, indicator.input)
-        variables = variables_of(tidy, source, period, [code])
+        if (source, period) not in per_input:
+            found = variables_of(own, source, period, [code])
+            names = tidy.loc[(tidy["source"] == source) & (tidy["period"] == period), "indicator"].unique()
+            unpublished = own.iloc[0:0].set_index("area_code").reindex([code])  # no row for this area: NaN
+            per_input[source, period] = {name: found.get(name, unpublished) for name in names}
+        variables = per_input[source, period]
         value, numerator, denominator, _ = indicator_columns(indicator, variables, origin)
         rows[indicator.id] = {"value": value.iloc[0], "numerator": numerator.iloc[0], "denominator": denominator.iloc[0]}
     return pd.DataFrame.from_dict(rows, orient="index").astype("float64")

@@ -41,7 +41,6 @@ import pandas as pd
 
 from ..dutch import MISSING_LABELS, dutch_date, dutch_number
 from ..errors import AandachtError
-from ..inputs.matrix import reference_values
 from ..scoring.dominance import dominance
 from ..scoring.run import ScoreRun
 from . import method_text
@@ -146,12 +145,12 @@ class ReportData:
 
     @cached_property
     def gemeente(self) -> pd.DataFrame:
-        return reference_values(self.run.tidy, self.config, self.config.gemeente.code)
+        return self.run.reference(self.config.gemeente.code)
 
     @cached_property
     def nederland(self) -> pd.DataFrame:
         """The Nederland row (NL00, Kerncijfers Wijken en Buurten) where an input holds it."""
-        return reference_values(self.run.tidy, self.config, "NL00")
+        return self.run.reference("NL00")
 
     @cached_property
     def indicators(self) -> dict:

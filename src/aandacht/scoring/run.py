@@ -21,7 +21,7 @@ from ..config import Config
 from ..errors import DataError
 from ..inputs.areas import AreaRegistry
 from ..inputs.load import load_indicators
-from ..inputs.matrix import IndicatorMatrix, build_matrix
+from ..inputs.matrix import IndicatorMatrix, build_matrix, reference_values
 from .composite import ScoreResult, score
 from .screen import apply_screening
 
@@ -41,6 +41,15 @@ class ScoreRun:
     notes: list[str] = field(default_factory=list)
     screening: pd.DataFrame = field(default_factory=pd.DataFrame)
     groups: pd.Series | None = None
+    _references: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+
+    def reference(self, code: str) -> pd.DataFrame:
+        """Each indicator's value, numerator and denominator for the area ``code`` of any level (the
+        gemeente, Nederland), as :func:`aandacht.inputs.matrix.reference_values` computes it; computed
+        once per run (maps, report, tables and designation all ask)."""
+        if code not in self._references:
+            self._references[code] = reference_values(self.tidy, self.config, code)
+        return self._references[code]
 
 
 def area_groups(config: Config, registry: AreaRegistry) -> pd.Series | None:
