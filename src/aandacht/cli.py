@@ -462,9 +462,8 @@ def _from_round(round_dir: Path, config_path: Path | None, tables: dict[str, Pat
     the round's ``wijken.csv``."""
     import numpy as np
 
-    from .archive.manifest import sha256
-    from .archive.verify import _check_paths, read_round_manifest
-    from .config import parse_config
+    from .archive.verify import read_round_manifest, recorded_config
+    from .digest import changed_inputs
     from .errors import DataError
     from .inputs.reading import read_csv_nl
     from .present.round_folder import read_round_overlays
@@ -477,15 +476,12 @@ def _from_round(round_dir: Path, config_path: Path | None, tables: dict[str, Pat
     if manifest.get("command") != "herijking":
         raise DataError(f"{round_dir}: not a round folder (its manifest is of 'aandacht {manifest.get('command')}'); "
                         "give a folder written by 'aandacht herijking'")
-    for role, entry in manifest.get("inputs", {}).items():
-        path = Path(entry["path"])
-        if not path.is_file() or sha256(path) != entry["sha256"]:
-            raise DataError(f"{round_dir}: input {role} ({path}) is missing or changed since the round was made; "
-                            f"its maps and report cannot be drawn again (see 'aandacht verify {round_dir}')")
-    config_file = Path(manifest["inputs"].get("config", {}).get("path", round_dir / "manifest.json"))
-    config = parse_config(manifest["config"], config_file)
-    if not click.get_current_context().obj["allow_outside_paths"]:
-        _check_paths(round_dir, manifest, config, config_file)
+    config = recorded_config(round_dir, manifest, click.get_current_context().obj["allow_outside_paths"])
+    changed = changed_inputs(manifest.get("inputs", {}))
+    if changed:
+        role, path, _ = changed[0]
+        raise DataError(f"{round_dir}: input {role} ({path}) is missing or changed since the round was made; "
+                        f"its maps and report cannot be drawn again (see 'aandacht verify {round_dir}')")
     run = run_score(config)
     recorded = read_csv_nl(round_dir / "wijken.csv").set_index("area_code")["score"]
     again = run.result.index.reindex(recorded.index)

@@ -21,6 +21,19 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def changed_inputs(inputs: dict[str, dict]) -> list[tuple[str, Path, bool]]:
+    """(role, path, missing) for every input of a manifest's ``inputs`` (role -> {path, sha256}) that
+    is missing (``missing`` true) or whose SHA-256 differs from the recorded one."""
+    changed = []
+    for role, entry in inputs.items():
+        path = Path(entry["path"])
+        if not path.is_file():
+            changed.append((role, path, True))
+        elif sha256(path) != entry["sha256"]:
+            changed.append((role, path, False))
+    return changed
+
+
 def changed_outputs(folder: Path, outputs: dict[str, str]) -> list[str]:
     """Every file of ``outputs`` (file name -> recorded SHA-256) that is missing from ``folder`` or
     whose SHA-256 differs (the file or the manifest was edited), as one line each."""

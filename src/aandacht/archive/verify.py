@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..config import Config, named_paths, parse_config, project_dir
 from ..config.choices import MAX_DRAWS, MAX_SEED
-from ..digest import changed_outputs, sha256
+from ..digest import changed_inputs, changed_outputs
 from ..errors import DataError
 from ..resources import embedded_root
 from ..rounds.record import require_unchanged
@@ -214,6 +214,17 @@ def compare_file(recorded: Path, recomputed: Path) -> list[str]:
     return problems
 
 
+def recorded_config(folder: Path, manifest: dict, allow_outside: bool) -> Config:
+    """The config a folder's manifest records, its paths resolved from the recorded config file; unless
+    ``allow_outside``, first refused when the manifest names files outside the project (:func:`_check_paths`),
+    so that nothing outside is read, not even to hash it."""
+    config_file = Path(manifest["inputs"].get("config", {}).get("path", folder / "manifest.json"))
+    config = parse_config(manifest["config"], config_file)
+    if not allow_outside:
+        _check_paths(folder, manifest, config, config_file)
+    return config
+
+
 def read_round_manifest(folder: Path) -> dict:
     """The manifest of the round folder ``folder``, after checking that its files are as the round
     wrote them (:func:`aandacht.rounds.record.require_unchanged`)."""
@@ -233,19 +244,11 @@ def verify_folder(folder: Path, allow_outside: bool = False) -> VerifyReport:
     command = manifest.get("command")
     if command not in RECOMPUTERS:
         raise DataError(f"{folder / 'manifest.json'}: cannot recompute command {command!r}; known: {sorted(RECOMPUTERS)}")
-    config_file = Path(manifest["inputs"].get("config", {}).get("path", folder / "manifest.json"))
-    config = parse_config(manifest["config"], config_file)
-    if not allow_outside:
-        _check_paths(folder, manifest, config, config_file)
-    inputs_changed = False
-    for role, entry in manifest.get("inputs", {}).items():
-        path = Path(entry["path"])
-        if not path.is_file():
-            report.differ(f"input {role} missing: {path}")
-            inputs_changed = True
-        elif sha256(path) != entry["sha256"]:
-            report.differ(f"input {role} changed since the run: {path}")
-            inputs_changed = True
+    config = recorded_config(folder, manifest, allow_outside)
+    changed = changed_inputs(manifest.get("inputs", {}))
+    for role, path, missing in changed:
+        report.differ(f"input {role} missing: {path}" if missing else f"input {role} changed since the run: {path}")
+    inputs_changed = bool(changed)
     for name, version in package_versions().items():
         recorded = manifest.get("versions", {}).get(name) if isinstance(manifest.get("versions"), dict) else None
         if recorded and recorded != version:

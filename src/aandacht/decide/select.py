@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import SelectionRules
+from ..dutch import fixed_nl
 from ..errors import ConfigError
 from ..text import first_of
 from .ikc import IkcRegistry, ikc_gebied, pupil_share
@@ -113,7 +114,7 @@ def need_table(ikcs: IkcRegistry, rules: SelectionRules, wijk_scores: pd.Series,
 
 def _figure(value: float) -> str:
     """A figure with one decimal and a decimal comma; 'onbekend' when it is missing."""
-    return "onbekend" if np.isnan(value) else f"{value:.1f}".replace(".", ",")
+    return "onbekend" if np.isnan(value) else fixed_nl(value)
 
 
 def changed_figures(old: dict[str, float | None], new: pd.Series) -> str:

@@ -29,9 +29,10 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import AandachtError, DataError
+from .sources.schools import GEOCODED_COLUMNS as PLACING_COLUMNS
 
 LOCATIESERVER = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
-GEOCODED_COLUMNS = ["brin_vestiging", "x_rd", "y_rd", "wijk_code", "buurt_code", "adres", "gevonden", "bron"]
+GEOCODED_COLUMNS = [*PLACING_COLUMNS, "adres", "gevonden", "bron"]  # what placing reads, then the evidence
 _POINT = re.compile(r"POINT\(\s*([-\d.]+)\s+([-\d.]+)\s*\)")
 _NUMBER = re.compile(r"^\s*(\d+)\s*[- ]?\s*([A-Za-z]?)")
 
@@ -121,7 +122,6 @@ def geocode(schools: pd.DataFrame, cache: Path, refresh: bool = False, session=N
         rows.append({"brin_vestiging": school.brin_vestiging, **found, "adres": address,
                      "bron": "PDOK Locatieserver (BAG)"})
     table = pd.DataFrame(rows, columns=GEOCODED_COLUMNS)
-    table = table[GEOCODED_COLUMNS[:5] + ["adres", "gevonden", "bron"]]
     return Geocoded(table, not_found, asked)
 
 
@@ -155,9 +155,10 @@ def school_tables(config) -> list[tuple[object, Path]]:
     return found
 
 
-def _unplaced(spec, path: Path, registry, geocoded) -> tuple[pd.DataFrame, list[str]]:
+def _school_table(spec, path: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """A school input's table with addresses, and its location table (None without one)."""
     from .reading import parse_numbers, read_table, require_columns
-    from .sources.schools import place_schools, read_locations
+    from .sources.schools import read_locations
 
     table = read_table(path, dtype=str, allow_empty=True).fillna("")
     require_columns(table, ADDRESS_COLUMNS, path, "school table (for geocoding: an aandacht school table with addresses)")
@@ -166,9 +167,15 @@ def _unplaced(spec, path: Path, registry, geocoded) -> tuple[pd.DataFrame, list[
     for column in ("x_rd", "y_rd"):
         if column in table.columns:
             table[column] = parse_numbers(table[column], str(path), column)[0]
-    locations = read_locations(spec.locations) if spec.locations else None
+    return table, read_locations(spec.locations) if spec.locations else None
+
+
+def _unplaced(table: pd.DataFrame, path: Path, registry, locations, geocoded) -> list[str]:
+    """The schools of ``table`` that no coordinate, wijk_code, location or ``geocoded`` row places."""
+    from .sources.schools import place_schools
+
     codes = place_schools(table, registry, str(path), locations, geocoded)
-    return table, list(table.loc[codes == "", "brin_vestiging"])
+    return list(table.loc[codes == "", "brin_vestiging"])
 
 
 def fetch_locations(config, cache: Path, every_school: bool = False, refresh: bool = False, session=None,
@@ -187,20 +194,16 @@ def fetch_locations(config, cache: Path, every_school: bool = False, refresh: bo
     previous = [read_geocoded(target)[0] for target in targets]
     earlier = pd.concat([p.reset_index() for p in previous if p is not None], ignore_index=True) if any(
         p is not None for p in previous) else pd.DataFrame(columns=GEOCODED_COLUMNS)
-    tables, before = [], []
-    for spec, path in sources:
-        table, unplaced = _unplaced(spec, path, registry, None)
-        tables.append(table)
-        before += unplaced
-    schools = pd.concat(tables, ignore_index=True).drop_duplicates("brin_vestiging")
-    before = sorted(set(before))
+    read = [(path, *_school_table(spec, path)) for spec, path in sources]  # each file read once, placed twice
+    before = sorted({b for path, table, locations in read for b in _unplaced(table, path, registry, locations, None)})
+    schools = pd.concat([table for _, table, _ in read], ignore_index=True).drop_duplicates("brin_vestiging")
     wanted = schools if every_school else schools[schools["brin_vestiging"].isin(before)]
     result = geocode(wanted, cache / "pdok", refresh, session)
     kept = earlier[~earlier["brin_vestiging"].isin(result.table["brin_vestiging"])]
     table = pd.concat([kept, result.table], ignore_index=True)[GEOCODED_COLUMNS].sort_values("brin_vestiging",
                                                                                              ignore_index=True)
     placed = table.assign(x_rd=pd.to_numeric(table["x_rd"]), y_rd=pd.to_numeric(table["y_rd"])).set_index("brin_vestiging")
-    after = sorted({b for spec, path in sources for b in _unplaced(spec, path, registry, placed)[1]})
+    after = sorted({b for path, table, locations in read for b in _unplaced(table, path, registry, locations, placed)})
     notes = [] if any(spec.geocoded for spec, _ in sources) else [
         f"no school input names a geocoded table: add  geocoded: {default_target}  (relative to the config) to the "
         "school inputs of the config"]

@@ -46,6 +46,13 @@ class IndicatorMatrix:
         """The values of the areas that pass the population gate."""
         return self.values.loc[self.areas["scored"]]
 
+    def area_reliability(self) -> pd.Series:
+        """Per area one mark: 'I' (indicatief) when any of its values rests on a denominator below
+        the indicator's ``min_denominator``, else '?' when any denominator is unknown, else 'B'."""
+        marks = self.reliability
+        return pd.Series(np.where((marks == "I").any(axis=1), "I", np.where((marks == "?").any(axis=1), "?", "B")),
+                         index=marks.index)
+
 
 def variables_of(tidy: pd.DataFrame, source: str, period: str, codes: list[str]) -> dict[str, pd.DataFrame]:
     """The rows of one input (source and period) per variable, indexed by ``codes`` (NaN where absent)."""

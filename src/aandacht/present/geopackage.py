@@ -43,10 +43,6 @@ def score_class(score: float) -> str:
     return f"{CLASSES[-1][0]}-{CLASSES[-1][1]}"
 
 
-def _reliability(marks: pd.DataFrame) -> pd.Series:
-    return marks.apply(lambda row: "I" if (row == "I").any() else "?" if (row == "?").any() else "B", axis=1)
-
-
 def area_layer(result: Herijking):
     """The ``wijken`` layer (module docstring) as a GeoDataFrame in EPSG:28992."""
     import geopandas as gpd
@@ -61,7 +57,7 @@ def area_layer(result: Herijking):
         "klasse": [score_class(s) for s in table["score"].to_numpy(dtype="float64")],
         "aangewezen": table["designated"].to_numpy(dtype=bool), "gebied": table["gebied"].to_numpy(),
         "kans": table["probability"].to_numpy(dtype="float64"), "harde_kern": table["hard_core"].to_numpy(dtype=bool),
-        "betrouwbaarheid": _reliability(result.run.matrix.reliability.loc[codes]).to_numpy(),
+        "betrouwbaarheid": result.run.matrix.area_reliability().loc[codes].to_numpy(),
     })
     return gpd.GeoDataFrame(frame, geometry=geometry.loc[codes, "geometry"].to_numpy(), crs=geometry.crs)
 

@@ -39,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..decide.designate import NEDERLAND
 from ..dutch import MISSING_LABELS, dutch_date, dutch_number
 from ..errors import AandachtError
 from ..scoring.dominance import dominance
@@ -150,7 +151,7 @@ class ReportData:
     @cached_property
     def nederland(self) -> pd.DataFrame:
         """The Nederland row (NL00, Kerncijfers Wijken en Buurten) where an input holds it."""
-        return self.run.reference("NL00")
+        return self.run.reference(NEDERLAND)
 
     @cached_property
     def indicators(self) -> dict:
@@ -381,9 +382,7 @@ def ranking_rows(data: ReportData) -> list[dict]:
     gebied = ov.gebied_of()
     robust = None if ov.robustness is None else ov.robustness.set_index("area_code")
     change = {} if ov.changes is None else dict(zip(ov.changes["area_code"], ov.changes["change"]))
-    marks = run.matrix.reliability
-    mark = np.where((marks == "I").any(axis=1), "I", np.where((marks == "?").any(axis=1), "?", "B"))
-    mark = dict(zip(marks.index, mark))
+    mark = run.matrix.area_reliability().to_dict()
     order = sorted(run.matrix.areas.index, key=lambda c: (data.rank(c) or np.inf, c))
     rows = []
     for code in order:

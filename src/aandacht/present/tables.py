@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..dutch import MISSING_LABELS
@@ -45,8 +44,7 @@ def ranking(run: ScoreRun) -> pd.DataFrame:
     for domain in result.tree.top_level:
         source = result.nodes if domain in result.nodes else result.normalised
         table[domain] = source[domain].reindex(areas.index)
-    marks = matrix.reliability
-    table["betrouwbaarheid"] = np.where((marks == "I").any(axis=1), "I", np.where((marks == "?").any(axis=1), "?", "B"))
+    table["betrouwbaarheid"] = matrix.area_reliability().reindex(areas.index).to_numpy()
     table["populatie"] = areas["population"]
     reasons = areas["reason"].where(areas["reason"] != "", "")
     unscored = table["score"].isna() & (reasons == "")

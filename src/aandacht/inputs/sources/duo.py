@@ -23,6 +23,7 @@ import pandas as pd
 
 from ...config import InputSpec
 from ...errors import DataError
+from ...text import first_of
 from .. import harmonise  # module import: harmonise itself imports sources.reading
 from ..reading import fail_at_first, read_table, require_columns
 from ..tidy import validate_tidy
@@ -75,7 +76,7 @@ def place_by_postcode(schools: pd.DataFrame, allocation: pd.DataFrame) -> pd.Ser
 
 def load_duo(spec: InputSpec, registry, needed: frozenset[str] | None = None) -> LoadResult:
     """Count vestigingen per area (see the module docstring); ``needed`` is not used (one indicator)."""
-    from .schools import area_rows, read_locations
+    from .schools import area_rows, placed_level, read_locations
 
     origin = str(spec.path)
     table = registry.table
@@ -98,12 +99,9 @@ def load_duo(spec: InputSpec, registry, needed: frozenset[str] | None = None) ->
     unplaced = schools.loc[codes == "", ["brin_vestiging", "name"]]
     if len(unplaced):
         notes.append(f"{origin}: {len(unplaced)} vestiging(en) not placed and not counted: "
-                     + ", ".join(f"{b} {n}" for b, n in unplaced.itertuples(index=False)))
+                     + first_of(f"{b} {n}" for b, n in unplaced.itertuples(index=False)))
     placed = codes[codes != ""]
-    levels = sorted(set(table.loc[placed.unique(), "level"])) if len(placed) else ["wijk"]
-    if len(levels) > 1:
-        raise DataError(f"{origin}: vestigingen are placed in areas of different levels {levels}")
-    areas = table.index[table["level"] == levels[0]]
+    level, areas = placed_level(placed, registry, origin, "vestigingen")
     count = placed.value_counts().reindex(areas).fillna(0).to_numpy(dtype="float64")
-    tidy = area_rows(spec, registry, areas, levels[0], "vestigingen", count, None, None, "aantal")
+    tidy = area_rows(spec, registry, areas, level, "vestigingen", count, None, None, "aantal")
     return LoadResult(validate_tidy(tidy, origin), notes)

@@ -64,7 +64,7 @@ from ..reading import EXCEL_SUFFIXES, fail_at_first, parse_values, read_table, r
 from ..tidy import validate_tidy
 from .base import LoadResult
 from .placing import read_school_places
-from .schools import area_rows
+from .schools import area_rows, placed_level
 
 YEAR_SHEET = re.compile(r"^(19|20)\d{2}-(19|20)\d{2}$")
 OVT = re.compile(r"^[0-9A-Z]{4}\|C\d+$")
@@ -97,7 +97,7 @@ def load_schoolweging(spec: InputSpec, registry) -> LoadResult:
     notes += placement_notes
     unplaced = _unplaced(schools, matches, "schoolweging")
     used = placed[placed["schoolweging"].notna() & (placed["leerlingen"] > 0)]
-    level, areas = _level_areas(used, registry, origin)
+    level, areas = placed_level(used["area_code"], registry, origin, "objecten van toezicht")
     weighted = (used["schoolweging"] * used["leerlingen"]).groupby(used["area_code"]).sum().reindex(areas)
     pupils = used.groupby("area_code")["leerlingen"].sum().reindex(areas)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -143,7 +143,7 @@ def load_leerresultaten(spec: InputSpec, registry) -> LoadResult:
     placed, placement_notes, matches = place_ovts(schools, spec, registry)
     notes += placement_notes
     unplaced = _unplaced(schools, matches, "pct_1s2f")
-    level, areas = _level_areas(placed[placed["leerlingen"] > 0], registry, origin)
+    level, areas = placed_level(placed.loc[placed["leerlingen"] > 0, "area_code"], registry, origin, "objecten van toezicht")
     rows = []
     for name in LEERRESULTATEN:
         used = placed[placed[name].notna() & (placed["leerlingen"] > 0)]
@@ -297,8 +297,3 @@ def _read_ovt_locations(spec: InputSpec, places: pd.DataFrame, registry) -> pd.D
     return table.set_index("ovt")[["brin_vestiging", "wijk_code", "reason"]]
 
 
-def _level_areas(placed: pd.DataFrame, registry, origin: str) -> tuple[str, pd.Index]:
-    levels = sorted(set(registry.table.loc[placed["area_code"].unique(), "level"])) if len(placed) else ["wijk"]
-    if len(levels) > 1:
-        raise DataError(f"{origin}: objecten van toezicht are placed in areas of different levels {levels}")
-    return levels[0], registry.table.index[registry.table["level"] == levels[0]]

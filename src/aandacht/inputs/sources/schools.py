@@ -47,6 +47,17 @@ def read_schools(spec: InputSpec) -> pd.DataFrame:
     return frame
 
 
+def placed_level(codes: pd.Series, registry, origin: str, what: str) -> tuple[str, pd.Index]:
+    """The one level of the areas that ``codes`` place units in ('' = not placed; 'wijk' when none is
+    placed) and every area of that level; units placed in areas of two levels are an error naming
+    ``what`` ("schools", "vestigingen", "objecten van toezicht")."""
+    placed = pd.unique(codes[codes != ""])
+    levels = sorted(set(registry.table.loc[placed, "level"])) if len(placed) else ["wijk"]
+    if len(levels) > 1:
+        raise DataError(f"{origin}: {what} are placed in areas of different levels {levels}")
+    return levels[0], registry.table.index[registry.table["level"] == levels[0]]
+
+
 def read_locations(path) -> pd.Series:
     """The analyst's location table (brin_vestiging, wijk_code, reason) as a Series by BRIN."""
     table = read_table(path, dtype=str, allow_empty=True).fillna("")
@@ -166,11 +177,7 @@ def aggregate_scores(schools: pd.DataFrame, spec: InputSpec, registry, origin: s
                            whole="check's unplaced_schools.csv and the round's niet_geplaatst.csv")
         notes.append(f"{origin}: {len(unplaced)} school(s) could not be placed in an area and are not counted: {listing}")
     placed = schools[schools["area_code"] != ""]
-    levels = registry.table.loc[placed["area_code"].unique(), "level"].unique() if len(placed) else []
-    if len(levels) > 1:
-        raise DataError(f"{origin}: schools are placed in areas of different levels {sorted(levels)}")
-    level = levels[0] if len(levels) else "wijk"
-    areas = registry.table.index[registry.table["level"] == level]
+    level, areas = placed_level(placed["area_code"], registry, origin, "schools")
     rows = []
     for score in score_columns:
         with_score = placed[placed[score].notna() & placed["leerlingen"].notna()]
