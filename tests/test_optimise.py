@@ -158,3 +158,21 @@ def test_explain_without_candidates():
     problem = Problem(pd.Series(dtype=float), 2)
     constraints, marginal = explain(problem, solve(problem))
     assert constraints.empty and marginal.empty and marginal.dtype == "float64"
+
+
+def test_cbc_runs_in_serial_mode(monkeypatch):
+    """CBC 2.10.3 (bundled with PuLP) started with ``threads 1`` runs a parallel search with one
+    worker thread and now and then waits 10 s for it to start; the solver must run serially."""
+    import pulp
+
+    made = []
+    real = pulp.PULP_CBC_CMD
+
+    def recording(*args, **kwargs):
+        made.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pulp, "PULP_CBC_CMD", recording)
+    problem = Problem(need=pd.Series({"a": 3.0, "b": 2.0, "c": 1.0}), n=2)
+    assert solve(problem).chosen == ["a", "b"]
+    assert made and all(kwargs.get("threads") in (None, 0) for kwargs in made)

@@ -13,8 +13,11 @@ subject to
 Needs are >= 0, so the count constraint is met with equality whenever enough candidates
 exist. The tie-break adds 1e-6 * (n - p) / n to the need of the candidate at position p in
 BRIN order, so that equal needs are resolved the same way on every run; the reported
-objective excludes it. CBC runs single-threaded without time limit: the result is the
-proven optimum and deterministic.
+objective excludes it. CBC runs without time limit in its serial mode (no ``threads``
+option): the result is the proven optimum and deterministic. Asking for ``threads 1`` is not
+the same: it starts CBC's parallel search with one worker thread, and CBC 2.10.3 (the binary
+PuLP bundles) then now and then waits 10 s for that thread to start ("Thread 0 used 0 times,
+waiting to start 10.0" in its log): seen in about one herijking run in three.
 """
 
 from __future__ import annotations
@@ -97,7 +100,7 @@ def _solve(problem: Problem, drop: str | None, force: dict[str, int] | None) -> 
         model += (expression <= bound) if sense == "<=" else (expression >= bound), f"c{number}"
     for i, value in (force or {}).items():
         model += x[i] == value, f"force_{ids.index(i)}"
-    status = model.solve(pulp.PULP_CBC_CMD(msg=False, threads=1))
+    status = model.solve(pulp.PULP_CBC_CMD(msg=False))
     if pulp.LpStatus[status] != "Optimal":
         raise Infeasible(f"the Plus-IKC selection has no solution ({pulp.LpStatus[status]}): {diagnose(problem)}")
     chosen = [i for i in ids if x[i].value() > 0.5]
