@@ -24,10 +24,10 @@ from aandacht.config import MapOptions, load_config
 from aandacht.errors import ConfigError, DataError
 from aandacht.inputs.reading import read_csv_nl
 from aandacht.present.cartography import overlaps
+from aandacht.present.drawing import Rendered, save_figure
 from aandacht.present.maps import (
     LABEL_GIDS,
     SIZES,
-    Rendered,
     change_map,
     class_labels,
     classify,
@@ -38,7 +38,6 @@ from aandacht.present.maps import (
     key_rows,
     map_frame,
     probability_map,
-    save_figure,
     score_map,
     short_ikc_name,
 )

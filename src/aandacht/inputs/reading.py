@@ -531,10 +531,12 @@ def parse_values(
     grouped_like = ~np.isnan(numbers) & (lengths >= 5) & (lengths <= 8)  # shaped like 6.220 or -123.456?
     if grouped_like.any():
         grouped_like[grouped_like] = [value[-4:-3] == "." for value in strings[grouped_like]]
-    slow = np.isnan(numbers) | grouped_like
+    empty = lengths == 0  # an empty cell is its marker (MISSING_MARKERS[""] unless ``missing`` says otherwise)
+    slow = (np.isnan(numbers) & ~empty) | grouped_like
     if decimal == ",":
         slow |= text.str.contains(".", regex=False).to_numpy()
     flags = np.full(len(text), None, dtype=object)
+    flags[empty] = markers[""]
     starred = np.zeros(len(text), dtype=bool)
     if slow.any():
         def english_elsewhere() -> bool:

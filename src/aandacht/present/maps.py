@@ -35,12 +35,11 @@ areas are crowded: under about 2 cm across on the map), that box is drawn again 
 
 from __future__ import annotations
 
-import io
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
-from pathlib import Path
+from functools import cached_property, partial
 
 import numpy as np
 import pandas as pd
@@ -51,7 +50,7 @@ from ..dutch import dutch_date, dutch_number, number_nl
 from ..errors import DataError
 from ..scoring.run import ScoreRun
 from .cartography import Label, Labeller, draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
-from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, orientation
+from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs
 from .phrases import area_words, lower_first
 
@@ -987,72 +986,18 @@ def indicator_maps(frame: MapFrame, size: str | None = None):
     return _multiples(frame, specs, "Indicatoren", subtitle, size)
 
 
+def map_builders(frame: MapFrame, size: str | None = None) -> dict[str, Callable[[], object]]:
+    """Every map the inputs allow: file name -> function that builds its figure. The orientation
+    layers are read first, once for all the maps (and for both processes of ``draw_all``)."""
+    load_layers()
+    builders = {"kaart-score": score_map, "kaart-domeinen": domain_maps, "kaart-indicatoren": indicator_maps}
+    if frame.overlays.robustness is not None:
+        builders["kaart-kans"] = probability_map
+    if frame.overlays.changes is not None:
+        builders["kaart-verandering"] = change_map
+    return {name: partial(build, frame, size) for name, build in builders.items()}
+
+
 def render_maps(frame: MapFrame, size: str | None = None) -> dict[str, object]:
     """All maps the inputs allow: name -> figure."""
-    figures = {"kaart-score": score_map(frame, size), "kaart-domeinen": domain_maps(frame, size),
-               "kaart-indicatoren": indicator_maps(frame, size)}
-    if frame.overlays.robustness is not None:
-        figures["kaart-kans"] = probability_map(frame, size)
-    if frame.overlays.changes is not None:
-        figures["kaart-verandering"] = change_map(frame, size)
-    return figures
-
-
-_ENCODER = []  # one thread pool for PNG encoding (zlib releases the GIL: it runs while the next map is drawn)
-
-
-def _encoder():
-    from concurrent.futures import ThreadPoolExecutor
-
-    if not _ENCODER:
-        _ENCODER.append(ThreadPoolExecutor(max_workers=2, thread_name_prefix="aandacht-png"))
-    return _ENCODER[0]
-
-
-class Rendered:
-    """A figure drawn once into pixels at ``dpi``. PNG bytes at that resolution and at each of the
-    lower resolutions in ``also`` (for the report; scaled down from the same pixels, not drawn again)
-    are encoded in a background thread; the figure is kept for a vector PDF."""
-
-    def __init__(self, fig, dpi: int, also: tuple[int, ...] = ()):
-        from PIL import Image
-
-        self.fig, self.dpi = fig, dpi
-        fig.set_dpi(dpi)
-        fig.canvas.draw()
-        self.image = Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba()).copy()
-        self._png = {d: _encoder().submit(self._encode, d) for d in {dpi, *(min(a, dpi) for a in also)}}
-
-    def png(self, dpi: int | None = None) -> bytes:
-        """PNG bytes at ``dpi`` (default: as drawn)."""
-        dpi = min(dpi or self.dpi, self.dpi)
-        if dpi not in self._png:
-            self._png[dpi] = _encoder().submit(self._encode, dpi)
-        return self._png[dpi].result()
-
-    def _encode(self, dpi: int) -> bytes:
-        from PIL import Image
-
-        image = self.image.convert("RGB")  # a quarter less to compress; in the worker thread
-        if dpi < self.dpi:
-            factor = self.dpi / dpi
-            if factor == int(factor):
-                image = image.reduce(int(factor))
-            else:
-                width, height = image.size
-                image = image.resize((round(width / factor), round(height / factor)), Image.BILINEAR, reducing_gap=2.0)
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG", compress_level=1, dpi=(dpi, dpi))
-        return buffer.getvalue()
-
-    def write(self, path: Path) -> None:
-        """PNG from the pixels, PDF drawn as vectors."""
-        if path.suffix == ".png":
-            path.write_bytes(self.png())
-        else:
-            save_figure(self.fig, path, self.dpi)
-
-
-def save_figure(fig, path: Path, dpi: int) -> None:
-    """Save at the figure's own size (no tight bbox, so the pixel size is exact)."""
-    fig.savefig(path, dpi=dpi, format=path.suffix.lstrip("."), metadata={"Creator": "aandacht"})
+    return {name: build() for name, build in map_builders(frame, size).items()}

@@ -71,6 +71,12 @@ def _places() -> pd.DataFrame:
     return pd.read_csv(embedded_root() / "data" / "nl" / "plaatsen.csv", dtype={"plaats": str, "naam": str})
 
 
+def load_layers() -> None:
+    """Read the three shipped layers now (each is read once per process): before the maps are
+    built, so that both processes of :func:`aandacht.present.drawing.draw_all` share them."""
+    _gemeenten(), _water(), _places()
+
+
 def orientation(extent: tuple[float, float, float, float], own_code: str) -> Orientation:
     """The gemeenten other than ``own_code`` that reach into ``extent`` (x0, y0, x1, y1 in
     EPSG:28992), the places inside it and the enclosed waters that reach into it."""

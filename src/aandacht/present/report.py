@@ -33,7 +33,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 import numpy as np
@@ -45,10 +45,10 @@ from ..errors import AandachtError
 from ..scoring.dominance import dominance
 from ..scoring.run import ScoreRun
 from . import method_text
+from .drawing import Received, Rendered, draw_all
 from .maps import (
     DEMONSTRATION_PARTS,
     MapFrame,
-    Rendered,
     change_map,
     domain_maps,
     indicator_maps,
@@ -597,23 +597,22 @@ def report_dpi(dpi: int) -> int:
     return dpi if dpi <= EMBED_MAX_DPI else REPORT_DPI
 
 
-def _image(rendered: Rendered) -> str:
+def _image(rendered: Rendered | Received) -> str:
     return "data:image/png;base64," + base64.b64encode(rendered.png(report_dpi(rendered.dpi))).decode("ascii")
 
 
 def report_maps(frame: MapFrame, rendered: dict | None = None) -> dict[str, str]:
-    """The report's map images as data URIs; maps already drawn (``rendered``, by file name) are reused."""
+    """The report's map images as data URIs; maps already drawn (``rendered``, by file name) are
+    reused, the others drawn (A4, at REPORT_DPI)."""
     wanted = ["score", "domains", "indicators"]
     if frame.overlays.robustness is not None:
         wanted.append("probability")
     if frame.overlays.changes is not None:
         wanted.append("change")
-    images = {}
-    for key in wanted:
-        name, draw = MAPS[key]
-        done = (rendered or {}).get(name)
-        images[key] = _image(done if done is not None else Rendered(draw(frame, "a4"), REPORT_DPI))
-    return images
+    rendered = dict(rendered or {})
+    missing = {MAPS[key][0]: partial(MAPS[key][1], frame, "a4") for key in wanted if MAPS[key][0] not in rendered}
+    rendered |= draw_all(missing, REPORT_DPI)
+    return {key: _image(rendered[MAPS[key][0]]) for key in wanted}
 
 
 def title(data: ReportData) -> tuple[str, str]:

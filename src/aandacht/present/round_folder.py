@@ -36,8 +36,9 @@ from ..errors import DataError
 from ..inputs.reading import read_csv_nl
 from ..rounds.herijking import Herijking
 from ..rounds.record import ROUND_JSON
+from .drawing import draw_all
 from .geopackage import write_round_geopackage
-from .maps import Rendered, map_frame, render_maps
+from .maps import map_builders, map_frame
 from .overlays import ROBUSTNESS_DUTCH, Overlays, check_changes, check_ikcs, check_robustness, is_true
 from .placement import placement_summary, unplaced_table
 from .report import ReportData, render_html, report_dpi, write_pdf
@@ -180,7 +181,7 @@ def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history
     Each map is drawn once: the PNG file and the report's image come from the same pixels."""
     frame = map_frame(result.run, round_overlays(result, history))
     dpi = result.run.config.maps.dpi
-    rendered = {name: Rendered(fig, dpi, also=(report_dpi(dpi),)) for name, fig in render_maps(frame).items()}
+    rendered = draw_all(map_builders(frame), dpi, also=(report_dpi(dpi),))
     writers = {f"{name}.png": (lambda path, r=r: path.write_bytes(r.png())) for name, r in rendered.items()}
     html = render_html(ReportData(result.run, frame, manifest, result.selection.constraints, placement_summary(result)),
                        rendered)

@@ -1,0 +1,102 @@
+"""Drawing maps into PNG and PDF bytes, in one process or two (present/drawing.py)."""
+
+import os
+import sys
+import time
+
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from aandacht.errors import DataError
+from aandacht.present import drawing
+from aandacht.present.drawing import Received, Rendered, child_share, draw_all
+
+two_processes = pytest.mark.skipif(sys.platform != "linux" or drawing._cores() < 2,
+                                   reason="maps are drawn in two processes only on Linux with two or more cores")
+NAMES = ["kaart-score", "kaart-domeinen", "kaart-indicatoren", "kaart-kans"]
+
+
+def figure(text: str) -> Figure:
+    fig = Figure(figsize=(2, 1.5))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes([0.1, 0.1, 0.8, 0.8])
+    ax.fill([0, 1, 1, 0], [0, 0, 1, 1], color="#cc4c02")
+    ax.text(0.5, 0.5, text, ha="center", fontsize=9)
+    return fig
+
+
+def builders(names=NAMES, failing: dict | None = None) -> dict:
+    def build(name):
+        if failing and name in failing:
+            failing[name]()
+        return figure(name)
+    return {name: (lambda name=name: build(name)) for name in names}
+
+
+def test_child_share_balances_the_measured_costs():
+    # kans 0.31 here; indicatoren 0.27 to the child (0.08 + 0.27); score 0.25 here (0.56);
+    # domeinen 0.22 to the child (0.57): both about half
+    assert child_share(NAMES) == ["kaart-indicatoren", "kaart-domeinen"]
+    assert child_share(["kaart-score"]) == []  # one map: the child would only add its start
+    assert child_share(["a", "b"]) == ["b"]  # unknown names weigh the same; this process keeps the first
+
+
+@two_processes
+def test_two_processes_give_the_same_pngs_as_one(monkeypatch):
+    both = draw_all(builders(), dpi=50, also=(25,))
+    assert list(both) == NAMES
+    assert {n for n, d in both.items() if isinstance(d, Received)} == set(child_share(NAMES))
+    monkeypatch.setattr(drawing, "_cores", lambda: 1)
+    one = draw_all(builders(), dpi=50, also=(25,))
+    assert all(isinstance(d, Rendered) for d in one.values())
+    for name in NAMES:
+        assert both[name].png() == one[name].png() and both[name].png(25) == one[name].png(25)
+        assert both[name].png().startswith(b"\x89PNG") and len(both[name].png(25)) < len(both[name].png())
+
+
+@two_processes
+def test_pdf_only_and_writing(tmp_path):
+    drawn = draw_all(builders(), dpi=50, png=False, pdf=True)
+    for name, map_ in drawn.items():
+        map_.write(tmp_path / f"{name}.pdf")
+        assert (tmp_path / f"{name}.pdf").read_bytes().startswith(b"%PDF")
+    received = next(d for d in drawn.values() if isinstance(d, Received))
+    with pytest.raises(KeyError):
+        received.png()
+    assert Received(50, {50: b"png"}, None).png() == b"png"
+    with pytest.raises(ValueError, match="without a PDF"):
+        Received(50, {50: b"png"}, None).pdf()
+
+
+@two_processes
+def test_an_error_in_the_child_is_raised_here_with_its_traceback():
+    def bad():
+        raise DataError("wijken.csv: row 3: no area_code")
+
+    child = child_share(NAMES)[0]
+    with pytest.raises(DataError, match="wijken.csv: row 3: no area_code") as caught:
+        draw_all(builders(failing={child: bad}), dpi=30)
+    assert any("Traceback" in note and "bad" in note for note in caught.value.__notes__)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # the child has ended and is reaped
+
+
+@two_processes
+def test_a_failure_here_stops_the_child():
+    def bad():
+        raise DataError("kaart: broken")
+
+    child, here = child_share(NAMES)[0], next(n for n in NAMES if n not in child_share(NAMES))
+    start = time.perf_counter()
+    with pytest.raises(DataError, match="kaart: broken"):
+        draw_all(builders(failing={here: bad, child: lambda: time.sleep(60)}), dpi=30)
+    assert time.perf_counter() - start < 20
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_one_process_where_forking_is_not_offered(monkeypatch):
+    monkeypatch.setattr(drawing.sys, "platform", "win32")
+    drawn = draw_all(builders(NAMES[:2]), dpi=30)
+    assert all(isinstance(d, Rendered) for d in drawn.values())
