@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import signal
 import sys
 import traceback
 import warnings
@@ -224,9 +225,14 @@ def _portable(error: BaseException) -> BaseException:
 
 
 def _receive(pid: int, read: int, dpi: int) -> dict[str, Received]:
-    with os.fdopen(read, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
+    try:
+        with os.fdopen(read, "rb") as pipe:
+            data = pipe.read()
+    except BaseException:  # interrupted (Ctrl-C): end the child too
+        os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        _, status = os.waitpid(pid, 0)
     if not data:
         raise RuntimeError(f"the process drawing the maps ended without sending them (wait status {status})")
     kind, payload = pickle.loads(data)
@@ -237,8 +243,6 @@ def _receive(pid: int, read: int, dpi: int) -> dict[str, Received]:
 
 def _stop(pid: int, read: int) -> None:
     """End the child when this process failed first (it would wait on its pipe for ever)."""
-    import signal
-
     os.close(read)
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
