@@ -134,3 +134,15 @@ def test_runs_from_any_directory_with_installed_data(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     outputs = list((tmp_path / "aandacht-output").iterdir())
     assert len(outputs) == 1 and (outputs[0] / "manifest.json").is_file()
+
+
+def test_console_script_is_run_with_the_short_process_collector_settings():
+    """The installed ``aandacht`` calls ``cli.run``: ``main`` with the young generation collected every
+    50,000 allocations and the heap frozen at the end (so the exit skips collecting it)."""
+    from importlib.metadata import entry_points
+
+    assert [e.value for e in entry_points(group="console_scripts") if e.name == "aandacht"] == ["aandacht.cli:run"]
+    code = ("import gc, sys\nfrom aandacht.cli import run\nsys.argv = ['aandacht', '--version']\n"
+            "try:\n    run()\nexcept SystemExit as end:\n    print(end.code, gc.get_threshold()[0], gc.get_freeze_count() > 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-3:] == ["0", "50000", "True"]
