@@ -138,3 +138,40 @@ def test_workbook_without_school_year_sheet(registry, tmp_path):
     path = write_workbook(tmp_path / "schoolweging.xlsx", {"Toelichting": [["tekst"]], "Blad1": [["OVT"], ["16NS|C1"]]})
     with pytest.raises(DataError, match=r"no school-year sheet \(like '2023-2024'\)"):
         load_input(spec(path), registry, "wijk")
+
+
+class _CountedWorkbook:
+    """python_calamine.CalamineWorkbook with every opening counted."""
+
+    opened: list[str] = []
+
+    @classmethod
+    def from_path(cls, path, *args, **kwargs):
+        cls.opened.append(path)
+        return _REAL_WORKBOOK.from_path(path, *args, **kwargs)
+
+
+_REAL_WORKBOOK = pytest.importorskip("python_calamine").CalamineWorkbook
+
+
+@real
+def test_a_workbook_is_opened_once_per_input(registry, monkeypatch):
+    import python_calamine
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", _CountedWorkbook)
+    monkeypatch.setattr(_CountedWorkbook, "opened", [])
+    # the three-year sheet, its pupil numbers from sheet 2023-2024 and the sheet list: one opening
+    load_input(spec(RAW / "schoolweging.ods", sheet="Driejaarsgemiddelde", period="2021-2024"), registry, "wijk")
+    assert len(_CountedWorkbook.opened) == 1
+    load_input(spec(RAW / "schoolweging.ods"), registry, "wijk")
+    assert len(_CountedWorkbook.opened) == 2  # nothing is kept from one input to the next
+
+
+def test_a_workbook_changed_while_it_is_read_is_opened_again(tmp_path):
+    from aandacht.inputs.reading import read_table, workbooks_opened_once
+
+    path = write_workbook(tmp_path / "t.xlsx", {"Blad1": [["code", "waarde"], ["WK1", 1]]})
+    with workbooks_opened_once():
+        assert read_table(path)["waarde"].tolist() == ["1"]
+        write_workbook(path, {"Blad1": [["code", "waarde"], ["WK1", 2], ["WK2", 3]]})
+        assert read_table(path)["waarde"].tolist() == ["2", "3"]

@@ -21,7 +21,7 @@ import pandas as pd
 from ..config import Config, InputSpec
 from ..errors import ConfigError, DataError
 from .areas import AreaRegistry, load_registry
-from .reading import collect_notes
+from .reading import collect_notes, workbooks_opened_once
 from .sources import LOADERS, LoadResult
 from .tidy import concat_tidy
 
@@ -86,7 +86,7 @@ def load_input(spec: InputSpec, registry: AreaRegistry, level: str, needed: froz
     ``crosswalk_to`` (default: the registry's vintage of that level) with
     :func:`aandacht.inputs.harmonise.convert_vintage`."""
     check_size(spec)
-    with collect_notes() as reading_notes:
+    with collect_notes() as reading_notes, workbooks_opened_once():
         loaded = LOADERS[spec.loader](spec, registry, needed)
     loaded = LoadResult(loaded.table, [*reading_notes, *loaded.notes], loaded.matches, loaded.unplaced)
     if spec.crosswalk is None:

@@ -96,6 +96,24 @@ def collect_notes() -> Iterator[list[str]]:
         _NOTES.reset(token)
 
 
+_WORKBOOKS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("open_workbooks", default=None)
+
+
+@contextlib.contextmanager
+def workbooks_opened_once() -> Iterator[None]:
+    """While the block runs, a workbook is opened once however often its sheets are listed and
+    read (opening parses the file: 0.05-0.07 s for each of the Inspectie's ODS files, which the
+    Inspectie loader used to open three times); the workbooks are let go at the end of the block.
+    :func:`aandacht.inputs.load.load_input` runs every loader inside one; outside such a block
+    every read opens the file afresh. A file changed in between (size or modification time) is
+    opened again."""
+    token = _WORKBOOKS.set({})
+    try:
+        yield
+    finally:
+        _WORKBOOKS.reset(token)
+
+
 def _note(text: str) -> None:
     notes = _NOTES.get()
     if notes is not None and text not in notes:
@@ -320,12 +338,20 @@ def _workbook(path: Path):
     from python_calamine import CalamineWorkbook
 
     require_file(path)
+    opened = _WORKBOOKS.get()
+    state = path.stat()
+    key = (str(path.resolve()), state.st_mtime_ns, state.st_size)
+    if opened is not None and key in opened:
+        return opened[key]
     try:
-        return CalamineWorkbook.from_path(str(path))
+        book = CalamineWorkbook.from_path(str(path))
     except PermissionError as error:
         raise DataError(f"{path}: cannot be read ({error.strerror})") from None
     except Exception as error:  # calamine raises its own error types (CalamineError, ...) for broken files
         raise DataError(f"{path}: not a readable workbook ({type(error).__name__}: {_one_line(error)})") from None
+    if opened is not None:
+        opened[key] = book
+    return book
 
 
 def sheet_names(path: Path, hidden: bool = False) -> list[str]:
