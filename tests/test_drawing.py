@@ -100,3 +100,13 @@ def test_one_process_where_forking_is_not_offered(monkeypatch):
     monkeypatch.setattr(drawing.sys, "platform", "win32")
     drawn = draw_all(builders(NAMES[:2]), dpi=30)
     assert all(isinstance(d, Rendered) for d in drawn.values())
+
+
+@two_processes
+def test_one_process_when_the_system_refuses_a_new_one(monkeypatch):
+    def refuse():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(drawing.os, "fork", refuse)
+    drawn = draw_all(builders(), dpi=30)
+    assert all(isinstance(d, Rendered) for d in drawn.values()) and list(drawn) == NAMES
