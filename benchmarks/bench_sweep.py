@@ -1,13 +1,13 @@
-"""Sweep: ``aandacht init`` + ``check`` + ``herijking --no-maps`` for every gemeente of 2023.
+"""Sweep: ``aandacht init`` + ``check`` + ``herijking`` for every gemeente of 2023.
 
 Run by hand (not part of the tests)::
 
-    python benchmarks/bench_sweep.py [--workers 2] [--only GM0014,GM0080] [--out sweep.csv]
+    python benchmarks/bench_sweep.py [--workers 2] [--only GM0014,GM0080] [--maps] [--out sweep.csv]
 
 Each gemeente runs in a fresh temporary folder, in a child process, with the commands a user types
 (``aandacht init CODE DIR``, then ``aandacht check`` and ``aandacht herijking --round 2026 --no-maps``
-in DIR). Reported per gemeente: the level and the number of units ranked, the exit codes, the seconds,
-and the last error line. A gemeente that ``init`` refuses with a reason (too few areas to rank) is
+in DIR; with ``--maps`` the herijking draws its maps and report too). Reported per gemeente: the level
+and the number of units ranked, the exit codes, the seconds, the warnings printed and the last error line. A gemeente that ``init`` refuses with a reason (too few areas to rank) is
 counted apart from failures; a failure is any other non-zero exit of init, an exit 2 of check
 (unusable data), or any non-zero exit of the herijking. Goal: 0 failures.
 """
@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -30,28 +31,34 @@ from aandacht.inputs.national import gemeenten
 REFUSED = "too few areas to rank"
 
 
-def run(command: list[str], cwd: Path) -> tuple[int, str, float]:
+def run(command: list[str], cwd: Path) -> tuple[int, str, float, list[str]]:
+    """Exit code, last error line, seconds and the warning lines of one command."""
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
-    lines = [line for line in (done.stderr + done.stdout).splitlines() if line.startswith("error")]
-    return done.returncode, (lines[-1] if lines else ""), time.perf_counter() - start
+    lines = (done.stderr + done.stdout).splitlines()
+    errors = [line for line in lines if line.startswith("error")]
+    return done.returncode, (errors[-1] if errors else ""), time.perf_counter() - start, [
+        line for line in lines if line.startswith("warning")]
 
 
-def sweep_one(code: str) -> dict:
-    """init, check and herijking for one gemeente in a temporary folder."""
-    row = {"code": code, "level": "", "ranked": "", "init": "", "check": "", "herijking": "", "seconds": 0.0, "error": ""}
+def sweep_one(code: str, maps: bool = False) -> dict:
+    """init, check and herijking (with its maps and report when ``maps``) for one gemeente in a temporary folder."""
+    row = {"code": code, "level": "", "ranked": "", "init": "", "check": "", "herijking": "", "seconds": 0.0,
+           "warnings": "", "error": ""}
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        status, error, seconds = run(["aandacht", "init", code, "project"], root)
+        status, error, seconds, _ = run(["aandacht", "init", code, "project"], root)
         row.update(init=status, seconds=seconds, error=error)
         if status != 0:
             row["outcome"] = "refused" if REFUSED in error else "failure"
             return row
         project = root / "project"
-        status, error, seconds = run(["aandacht", "check"], project)
+        status, error, seconds, _ = run(["aandacht", "check"], project)
         row.update(check=status, seconds=row["seconds"] + seconds, error=error)
-        status, error, seconds = run(["aandacht", "herijking", "--round", "2026", "--no-maps"], project)
-        row.update(herijking=status, seconds=row["seconds"] + seconds, error=error or row["error"])
+        status, error, seconds, warnings = run(["aandacht", "herijking", "--round", "2026",
+                                                *([] if maps else ["--no-maps"])], project)
+        row.update(herijking=status, seconds=row["seconds"] + seconds, error=error or row["error"],
+                   warnings=" | ".join(warnings))
         wijken = project / "rounds" / "2026" / "wijken.csv"
         if wijken.is_file():
             table = pd.read_csv(wijken, sep=";", decimal=",", encoding="utf-8-sig")
@@ -67,15 +74,16 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", default=None, help="comma-separated gemeente codes (default: all 342)")
     parser.add_argument("--out", type=Path, default=Path("sweep.csv"))
+    parser.add_argument("--maps", action="store_true", help="let the herijking draw its maps and report too")
     args = parser.parse_args()
     codes = args.only.split(",") if args.only else list(gemeenten()["area_code"])
     start = time.perf_counter()
     with ProcessPoolExecutor(args.workers) as pool:
         rows = []
-        for number, row in enumerate(pool.map(sweep_one, codes), 1):
+        for number, row in enumerate(pool.map(partial(sweep_one, maps=args.maps), codes), 1):
             rows.append(row)
             print(f"{number:>3}/{len(codes)} {row['code']} {row['outcome']:<8} {row['level']:<6} {row['ranked']!s:>4} "
-                  f"{row['seconds']:6.1f} s {row['error']}", flush=True)
+                  f"{row['seconds']:6.1f} s {row['error']} {row['warnings']}", flush=True)
     total = time.perf_counter() - start
     with args.out.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -85,7 +93,8 @@ def main() -> None:
     counts = table["outcome"].value_counts().to_dict()
     print(f"gemeenten: {len(table)}; ok {counts.get('ok', 0)}, refused with a reason {counts.get('refused', 0)}, "
           f"failures {counts.get('failure', 0)}; total {total:.0f} s wall ({table['seconds'].sum():.0f} s of commands, "
-          f"{args.workers} workers); levels: {table['level'].value_counts().to_dict()}")
+          f"{args.workers} workers); levels: {table['level'].value_counts().to_dict()}; "
+          f"gemeenten with warnings: {int((table['warnings'] != '').sum())}")
     ranked = pd.to_numeric(table["ranked"], errors="coerce")
     print(f"units ranked: median {ranked.median():.0f}, min {ranked.min():.0f}, max {ranked.max():.0f}; per gemeente in {args.out}")
     sys.exit(1 if counts.get("failure", 0) else 0)

@@ -332,15 +332,38 @@ def test_cli_import_does_not_load_plotting_libraries():
     assert loaded == "[]"
 
 
-def test_areas_without_geometry_are_an_error(run):
+def _without_geometry(run, codes):
     import dataclasses
 
     from aandacht.inputs.areas import AreaRegistry
 
-    geometry = run.registry.geometry().drop(index="WK008050")
+    geometry = run.registry.geometry().drop(index=codes)
     registry = AreaRegistry(run.registry.table, run.registry.source, run.registry.geometry_path, geometry)
-    with pytest.raises(DataError, match=r"no geometry for 1 wijk area\(s\), for example \['WK008050'\]"):
-        map_frame(dataclasses.replace(run, registry=registry))
+    return dataclasses.replace(run, registry=registry)
+
+
+def test_areas_without_geometry_are_named_in_every_legend(run, overlays):
+    # a wijk of a new division (Gemert-Bakel 2023) has no public polygon: the maps are drawn without it
+    # and every legend names it with its rank; a gebied of only such wijken is not outlined
+    gebieden = pd.DataFrame({"gebied": ["Heechterp-Skieringen", "Oud-Oost"], "area_code": ["WK008050", "WK008020"]})
+    known = set(run.matrix.areas.index)
+    frame = map_frame(_without_geometry(run, ["WK008050", "WK008074"]),
+                      make_overlays(known, gebieden=gebieden, robustness=overlays.robustness))
+    assert "WK008050" not in frame.areas.index and list(frame.undrawn.index) == ["WK008050", "WK008074"]
+    rank = int(run.result.rank["WK008050"])
+    expected = (f"niet op de kaart, geen grens in het kaartbestand: Heechterp & Schieringen (rang {rank}, "
+                "aandachtsgebied), Middelsee (niet gescoord)")
+    for fig in (score_map(frame), probability_map(frame), domain_maps(frame)):
+        labels = [" ".join(label.split()) for label in _legend_labels(fig)]
+        assert expected in labels
+        assert len([t for t in _texts(fig, "gebied-label")]) <= 1  # Oud-Oost only
+    assert [t.get_text() for t in _texts(score_map(frame), "gebied-label")] == ["Oud-Oost"]
+
+
+def test_a_geometry_file_without_any_of_the_areas_is_an_error(run):
+    codes = list(run.registry.geometry().index)
+    with pytest.raises(DataError, match=r"no geometry for any of the 22 wijk area\(s\), for example \['WK008010'"):
+        map_frame(_without_geometry(run, codes))
 
 
 def test_maps_config_section_is_validated(tmp_path):

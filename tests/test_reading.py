@@ -228,3 +228,25 @@ def test_unreadable_file_is_one_line(tmp_path, monkeypatch):
 def test_folder_given_as_file(tmp_path):
     with pytest.raises(DataError, match=r"file not found \(it is a folder\)"):
         read_table(tmp_path)
+
+
+def test_windows_1252_characters_stored_as_control_characters_are_repaired(tmp_path):
+    # CBS achterstandsscores 2019, GM1680: "Dalton Kindcentrum \x92t Kompas" (U+0092, a cp1252 ’ read as Latin-1)
+    path = tmp_path / "scholen.csv"
+    path.write_text("brin_vestiging;name\n05OC00;Dalton Kindcentrum \x92t Kompas\n06AB00;De \x93Regenboog\x94\n"
+                    "07CD00;De Klimop\n", encoding="utf-8")
+    with collect_notes() as notes:
+        table = read_table(path)
+    assert table["name"].tolist() == ["Dalton Kindcentrum ’t Kompas", "De “Regenboog”", "De Klimop"]
+    assert notes == [f"{path}: 2 cell(s) held Windows-1252 characters stored as control characters, read as "
+                     "Windows-1252 (for example 'Dalton Kindcentrum \\x92t Kompas' as 'Dalton Kindcentrum ’t Kompas')"]
+    book = write_workbook(tmp_path / "scholen.xlsx", {"Blad1": [["brin_vestiging", "name"], ["05OC00", "\x92t Kompas"]]})
+    assert read_table(book)["name"].tolist() == ["’t Kompas"]
+
+
+def test_text_without_control_characters_is_read_unchanged(tmp_path):
+    path = tmp_path / "wijken.csv"
+    path.write_text("code;naam\nWK1;Nijlân & De Zwette\nWK2;’t Zand\n", encoding="utf-8")
+    with collect_notes() as notes:
+        table = read_table(path)
+    assert table["naam"].tolist() == ["Nijlân & De Zwette", "’t Zand"] and notes == []

@@ -17,6 +17,11 @@ columns and rows, and parsing published numbers and signs.
 * JSON tables: the Swing selection-table shape ``{"headers": [{"name": ...}, ...],
   "rows": [[...], ...]}`` or a list of records ``[{"column": value, ...}, ...]``.
 
+A C1 control character (U+0080-U+009F) in a cell is never text: it is a Windows-1252
+character (``’``, ``“``, ``€`` ...) that was read as Latin-1 somewhere upstream (the CBS
+achterstandsscores 2019 name "Dalton Kindcentrum \\x92t Kompas"). It is read as the character it
+stands for, and the file and an example are noted; a map would otherwise print an empty box.
+
 The header is the first line, or line ``header_row``, or, when ``expect`` names column
 headers, the first line holding one of them: exports often carry title lines above the
 header. A header that names a column twice is refused. The index of the table (named
@@ -234,13 +239,13 @@ def read_table(
         frame = _read_json_table(path)
     else:
         frame = _read_text(path, header_row, expect, columns, keep_rows)
-        return _non_empty(frame, path, allow_empty)
+        return _non_empty(_repair_c1(frame, path), path, allow_empty)
     frame.attrs["columns_in_file"] = list(frame.columns)
     if columns is not None:
         frame = frame[[c for c in frame.columns if columns(c)]]
     if keep_rows is not None and len(frame):
         frame = frame[keep_rows(frame).to_numpy(dtype=bool)]
-    return _non_empty(frame, path, allow_empty)
+    return _non_empty(_repair_c1(frame, path), path, allow_empty)
 
 
 def _read_text(path, header_row, expect, columns, keep_rows) -> pd.DataFrame:
@@ -482,6 +487,33 @@ def apply_filter(frame: pd.DataFrame, selection: dict[str, str | list[str]], ori
 def read_csv_nl(path: Path) -> pd.DataFrame:
     """Read a CSV that aandacht wrote in the Dutch Excel dialect (:data:`DUTCH_CSV`)."""
     return pd.read_csv(path, dtype={"area_code": str}, **DUTCH_CSV)
+
+
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def _as_cp1252(text: str) -> str:
+    return _C1.sub(lambda m: bytes([ord(m.group())]).decode("cp1252", errors="replace"), text)
+
+
+def _repair_c1(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """The table with every C1 control character read as the Windows-1252 character it stands for
+    (module docstring), noted with an example. One search over all cells decides whether any is there."""
+    cells = [v for v in frame.to_numpy(dtype=object).ravel() if isinstance(v, str)]
+    if not _C1.search("\x00".join(cells)):
+        return frame
+    frame = frame.copy()
+    count, example = 0, None
+    for column in frame.columns:
+        values = frame[column]
+        hit = values.map(lambda v: isinstance(v, str) and _C1.search(v) is not None).to_numpy(dtype=bool)
+        if hit.any():
+            count += int(hit.sum())
+            example = example or values[hit].iloc[0]
+            frame.loc[hit, column] = values[hit].map(_as_cp1252)
+    _note(f"{path}: {count} cell(s) held Windows-1252 characters stored as control characters, read as "
+          f"Windows-1252 (for example {example!r} as {_as_cp1252(example)!r})")
+    return frame
 
 
 def _non_empty(frame: pd.DataFrame, path: Path, allow_empty: bool) -> pd.DataFrame:

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
 
@@ -119,12 +119,15 @@ def source_line(config: Config, with_schools: bool) -> str:
 
 @dataclass
 class MapFrame:
-    """The geometry of the scored level joined with everything the maps show."""
+    """The geometry of the scored level joined with everything the maps show. ``undrawn``: the areas
+    whose polygon the geometry file lacks (a wijk of a new division, like two of Gemert-Bakel's of
+    2023 in the public polygons of 2022), with name and rank: every map names them in its legend."""
 
     areas: object  # GeoDataFrame indexed by area_code
     run: ScoreRun
     overlays: Overlays
     options: MapOptions
+    undrawn: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["area_name", "rank"]))
 
     @property
     def config(self) -> Config:
@@ -199,13 +202,17 @@ class MapFrame:
 def map_frame(run: ScoreRun, overlays: Overlays | None = None, options: MapOptions | None = None) -> MapFrame:
     """Join geometry (registry, EPSG:28992), scores, ranks, domain scores and indicator values."""
     geometry = run.registry.geometry()
-    codes = list(run.matrix.areas.index)
-    lacking = [c for c in codes if c not in geometry.index]
-    if lacking:
-        raise DataError(f"{run.registry.geometry_path}: no geometry for {len(lacking)} {run.config.level} area(s), "
-                        f"for example {lacking[:3]}; give a geometry file of level '{run.config.level}' in areas.geometry")
-    areas = geometry.loc[codes, ["geometry"]].copy()
+    every = list(run.matrix.areas.index)
+    codes = [c for c in every if c in geometry.index]
+    if not codes:
+        raise DataError(f"{run.registry.geometry_path}: no geometry for any of the {len(every)} {run.config.level} "
+                        f"area(s), for example {every[:3]}; give a geometry file of level '{run.config.level}' in "
+                        "areas.geometry")
     matrix = run.matrix.areas
+    lacking = [c for c in every if c not in geometry.index]
+    undrawn = pd.DataFrame({"area_name": matrix.loc[lacking, "area_name"], "rank": run.result.rank.reindex(lacking)},
+                           index=pd.Index(lacking, name="area_code"))
+    areas = geometry.loc[codes, ["geometry"]].copy()
     areas["area_name"] = matrix.loc[codes, "area_name"]
     areas["population"] = matrix.loc[codes, "population"]
     areas["scored"] = matrix.loc[codes, "scored"].astype(bool)
@@ -217,7 +224,7 @@ def map_frame(run: ScoreRun, overlays: Overlays | None = None, options: MapOptio
         areas[f"node:{column}"] = run.result.normalised[column].reindex(codes)
     for column in run.matrix.values.columns:
         areas[f"value:{column}"] = run.matrix.values[column].reindex(codes)
-    return MapFrame(areas, run, overlays or Overlays(), options or run.config.maps)
+    return MapFrame(areas, run, overlays or Overlays(), options or run.config.maps, undrawn)
 
 
 def default_ikcs(config: Config) -> pd.DataFrame | None:
@@ -563,6 +570,8 @@ def _overlay(frame: MapFrame, panels: Panels, extra: dict[str, str] | None = Non
     if overlays.gebieden is not None:
         for name in overlays.gebied_names():
             members = [c for c in overlays.members(name) if c in frame.areas.index]
+            if not members:  # every wijk of the gebied is undrawn (named in the legend)
+                continue
             shape = frame.areas.loc[members].geometry.union_all()
             for ax in panels.all:
                 outline(ax, shape, width=1.7, zorder=5, gid="gebied-outline")
@@ -800,7 +809,29 @@ def _class_handles(colours: list, labels: list[str], frame: MapFrame, hatch_firs
         what = (f"niet gescoord: te weinig {frame.config.population.label}" if kind == "gate" and frame.config.population
                 else "niet gescoord: te weinig gegevens" if kind == "gate" else "geen gegevens")
         handles.append(Patch(label=f"{what} ({count} {one if count == 1 else many})", lw=0.4, **style))
+    if len(frame.undrawn):
+        handles.append(Patch(facecolor="none", edgecolor="none", label=undrawn_label(frame)))
     return handles
+
+
+UNDRAWN_SHOWN = 4  # at most this many undrawn areas named in a legend, the best ranked first
+
+
+def undrawn_label(frame: MapFrame) -> str:
+    """'niet op de kaart, geen grens in het kaartbestand: Wijk A (rang 2, aandachtsgebied), Wijk B (niet
+    gescoord)', wrapped for the legend; more than :data:`UNDRAWN_SHOWN` are counted."""
+    rows = frame.undrawn.sort_values("rank", na_position="last")
+    designated = frame.overlays.gebied_of()
+
+    def status(code, rank) -> str:
+        text = f"rang {int(rank)}" if pd.notna(rank) else "niet gescoord"
+        return text + (", aandachtsgebied" if code in designated else "")
+
+    names = [f"{row.area_name} ({status(row.Index, row.rank)})" for row in rows.head(UNDRAWN_SHOWN).itertuples()]
+    if len(rows) > UNDRAWN_SHOWN:
+        names.append(f"en {len(rows) - UNDRAWN_SHOWN} andere")
+    text = f"niet op de kaart, geen grens in het kaartbestand: {', '.join(names)}"
+    return textwrap.fill(text, 52, break_on_hyphens=False)
 
 
 def score_map(frame: MapFrame, size: str | None = None):
@@ -889,8 +920,8 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
     bottom = 0.14 if shared else 0.17
     grid = fig.add_gridspec(nrows, ncols, left=0.02, right=0.98, top=top, bottom=bottom,
                             hspace=0.3 if shared else 0.62, wspace=0.05)
-    outlines = [frame.areas.loc[[c for c in frame.overlays.members(n) if c in frame.areas.index]].geometry.union_all()
-                for n in frame.overlays.gebied_names()]
+    drawn_members = [[c for c in frame.overlays.members(n) if c in frame.areas.index] for n in frame.overlays.gebied_names()]
+    outlines = [frame.areas.loc[members].geometry.union_all() for members in drawn_members if members]
     for position, spec in enumerate(panels_spec):
         ax = fig.add_subplot(grid[position // ncols, position % ncols])
         ax.set_axis_off()
