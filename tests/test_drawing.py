@@ -110,3 +110,30 @@ def test_one_process_when_the_system_refuses_a_new_one(monkeypatch):
     monkeypatch.setattr(drawing.os, "fork", refuse)
     drawn = draw_all(builders(), dpi=30)
     assert all(isinstance(d, Rendered) for d in drawn.values()) and list(drawn) == NAMES
+
+
+@two_processes
+def test_a_child_that_is_killed_has_its_maps_drawn_here():
+    parent = os.getpid()
+
+    def die():
+        if os.getpid() != parent:  # only in the child: as the out-of-memory killer would
+            os.kill(os.getpid(), 9)
+
+    child = child_share(NAMES)
+    with pytest.warns(RuntimeWarning, match=f"the process drawing {len(child)} of the maps ended killed by signal 9; "
+                                            "they are drawn here"):
+        drawn = draw_all(builders(failing={child[0]: die}), dpi=30)
+    assert list(drawn) == NAMES and all(isinstance(d, Rendered) for d in drawn.values())
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@two_processes
+def test_a_received_map_gives_any_lower_resolution_as_a_drawn_one_does(monkeypatch):
+    received = draw_all(builders(), dpi=60)
+    monkeypatch.setattr(drawing, "_cores", lambda: 1)
+    here = draw_all(builders(), dpi=60)
+    name = child_share(NAMES)[0]
+    assert isinstance(received[name], Received)
+    assert received[name].png(30) == here[name].png(30) and received[name].png(45) == here[name].png(45)

@@ -440,3 +440,17 @@ def test_the_large_enclosed_waters_are_shipped_and_drawn_under_the_land():
     assert len(water) == 1 and matplotlib.colors.to_hex(water[0].get_facecolor()[0]) == WATER
     assert all(c.get_zorder() > water[0].get_zorder() for c in ax.collections if c.get_gid() != "water")
     plt.close(fig)
+
+
+def test_an_undrawn_member_keeps_its_gebied_label_plain_and_its_ikc_in_rank_order(run, overlays):
+    # gebied Vrijheidswijk en Bilgaard has two wijken; WK008060 (Bilgaard) has no polygon here
+    known = set(run.matrix.areas.index)
+    robustness = pd.DataFrame({"area_code": sorted(known), "p_designated": 0.5})
+    frame = map_frame(_without_geometry(run, ["WK008060"]),
+                      make_overlays(known, gebieden=GEBIEDEN, ikcs=IKCS, robustness=robustness))
+    labels = [t.get_text() for t in _texts(probability_map(frame), "gebied-label")]
+    assert "Vrijheidswijk en Bilgaard" in labels and not any("Vrijheidswijk en Bilgaard 5" in t for t in labels)
+    # IKC A stands in WK008050 (rank 1), IKC B in WK008060 (rank 3); with WK008050 undrawn, A keeps number 1
+    assert run.result.rank["WK008050"] < run.result.rank["WK008060"]
+    frame = map_frame(_without_geometry(run, ["WK008050"]), make_overlays(known, gebieden=GEBIEDEN, ikcs=IKCS))
+    assert list(frame.keyed.loc[frame.keyed["status"] == "plus-ikc", "name"]) == ["IKC A", "IKC B"]

@@ -14,7 +14,8 @@ an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf`
   A herijking's five maps take 0.35 s less on the 2-core machine
   (``benchmarks/bench_presentation.py``). The bytes are the same as drawn here: the child starts
   from this process's state and draws with the same fonts and settings. An error in the child is
-  raised here; elsewhere (Windows, macOS, one core) every map is drawn in this process.
+  raised here; a child that ends without sending its maps (killed, out of memory) has them drawn
+  here, with a warning; elsewhere (Windows, macOS, one core) every map is drawn in this process.
 """
 
 from __future__ import annotations
@@ -50,9 +51,10 @@ def _encoder():
 class Rendered:
     """A figure drawn once into pixels at ``dpi``. PNG bytes at that resolution and at each of the
     lower resolutions in ``also`` (for the report; scaled down from the same pixels, not drawn again)
-    are encoded in a background thread, straight from the canvas's pixel buffer (not copied: the
-    canvas is not drawn again, and a PDF is only written once those PNGs are done); the figure is
-    kept for a vector PDF. With ``png=False`` nothing is drawn until a PDF is written."""
+    are encoded in a background thread, straight from the canvas's pixel buffer (not copied); the
+    figure is kept for a vector PDF (drawn by another renderer, after those PNGs are done). The
+    buffer is the canvas's own: code outside this class must not draw ``fig`` on its Agg canvas again
+    until :meth:`png` has returned. With ``png=False`` nothing is drawn until a PNG is asked for."""
 
     def __init__(self, fig, dpi: int, also: tuple[int, ...] = (), png: bool = True):
         self.fig, self.dpi = fig, dpi
@@ -80,16 +82,7 @@ class Rendered:
 
         # RGB: a quarter less to compress; converted in the worker thread
         image = Image.frombuffer("RGBA", self._size, self._pixels, "raw", "RGBA", 0, 1).convert("RGB")
-        if dpi < self.dpi:
-            factor = self.dpi / dpi
-            if factor == int(factor):
-                image = image.reduce(int(factor))
-            else:
-                width, height = image.size
-                image = image.resize((round(width / factor), round(height / factor)), Image.BILINEAR, reducing_gap=2.0)
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG", compress_level=1, dpi=(dpi, dpi))
-        return buffer.getvalue()
+        return encode_png(image, self.dpi, dpi)
 
     def pdf(self) -> bytes:
         """The figure as a vector PDF (drawn after the PNGs, which read the canvas's pixels)."""
@@ -111,8 +104,14 @@ class Received:
         self.dpi, self._pngs, self._pdf = dpi, pngs, pdf
 
     def png(self, dpi: int | None = None) -> bytes:
-        """PNG bytes at ``dpi`` (default: as drawn); only the resolutions asked of :func:`draw_all`."""
-        return self._pngs[min(dpi or self.dpi, self.dpi)]
+        """PNG bytes at ``dpi`` (default: as drawn); a resolution not asked of :func:`draw_all` is
+        scaled down from the PNG as drawn, as :class:`Rendered` does."""
+        from PIL import Image
+
+        dpi = min(dpi or self.dpi, self.dpi)
+        if dpi not in self._pngs:
+            self._pngs[dpi] = encode_png(Image.open(io.BytesIO(self._pngs[self.dpi])).convert("RGB"), self.dpi, dpi)
+        return self._pngs[dpi]
 
     def pdf(self) -> bytes:
         if self._pdf is None:
@@ -122,6 +121,23 @@ class Received:
     def write(self, path: Path) -> None:
         """``path`` as PNG or PDF, by its suffix."""
         path.write_bytes(self.png() if path.suffix == ".png" else self.pdf())
+
+
+def encode_png(image, drawn_dpi: int, dpi: int) -> bytes:
+    """A PIL image drawn at ``drawn_dpi`` as PNG bytes at ``dpi`` (<= ``drawn_dpi``): reduced by whole
+    factors, else resampled bilinearly; zlib level 1 (fast; the files are a little larger)."""
+    from PIL import Image
+
+    if dpi < drawn_dpi:
+        factor = drawn_dpi / dpi
+        if factor == int(factor):
+            image = image.reduce(int(factor))
+        else:
+            width, height = image.size
+            image = image.resize((round(width / factor), round(height / factor)), Image.BILINEAR, reducing_gap=2.0)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=1, dpi=(dpi, dpi))
+    return buffer.getvalue()
 
 
 def save_figure(fig, path, dpi: int, fmt: str | None = None) -> None:
@@ -168,7 +184,12 @@ def draw_all(builders: dict[str, Callable[[], object]], dpi: int, also: tuple[in
             _stop(*started)
         raise
     if started is not None:
-        drawn |= _receive(*started, dpi)
+        received = _receive(*started, dpi)
+        if isinstance(received, str):  # the child ended without its maps (killed, out of memory)
+            warnings.warn(f"the process drawing {len(child)} of the maps ended {received}; they are drawn here",
+                          RuntimeWarning, stacklevel=2)
+            received = {name: Rendered(builders[name](), dpi, also, png) for name in child}
+        drawn |= received
     return {name: drawn[name] for name in names}
 
 
@@ -224,7 +245,9 @@ def _portable(error: BaseException) -> BaseException:
         return RuntimeError(f"{type(error).__name__}: {error}")
 
 
-def _receive(pid: int, read: int, dpi: int) -> dict[str, Received]:
+def _receive(pid: int, read: int, dpi: int) -> dict[str, Received] | str:
+    """The child's maps; its error raised here; or, when it ended without sending them whole, how
+    it ended ("killed by signal 9", "with exit code 1")."""
     try:
         with os.fdopen(read, "rb") as pipe:
             data = pipe.read()
@@ -233,8 +256,9 @@ def _receive(pid: int, read: int, dpi: int) -> dict[str, Received]:
         raise
     finally:
         _, status = os.waitpid(pid, 0)
-    if not data:
-        raise RuntimeError(f"the process drawing the maps ended without sending them (wait status {status})")
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        return f"killed by signal {-code}" if code < 0 else f"with exit code {code}"
     kind, payload = pickle.loads(data)
     if kind == "error":
         raise payload

@@ -172,7 +172,7 @@ class MapFrame:
             return pd.DataFrame(columns=["name", "x_rd", "y_rd", "status", "nr"])
         chosen = ikcs[ikcs["status"].isin(["plus-ikc", "candidate"])].copy()
         chosen = chosen.dropna(subset=["x_rd", "y_rd"])
-        rank = self.areas["rank"].astype("float64")
+        rank = self.run.result.rank.astype("float64")  # every area, drawn or not
         area = chosen["area_code"] if "area_code" in chosen.columns else pd.Series("", index=chosen.index)
         chosen["_rank"] = area.map(rank).fillna(np.inf)
         chosen["_status"] = (chosen["status"] != "plus-ikc").astype(int)
@@ -575,7 +575,8 @@ def _overlay(frame: MapFrame, panels: Panels, extra: dict[str, str] | None = Non
             shape = frame.areas.loc[members].geometry.union_all()
             for ax in panels.all:
                 outline(ax, shape, width=1.7, zorder=5, gid="gebied-outline")
-            text = name + "".join(f" {extra[c]}" for c in members if extra and c in extra and len(members) == 1)
+            alone = len(overlays.members(name)) == 1  # a gebied of one wijk carries that wijk's chance
+            text = name + "".join(f" {extra[c]}" for c in members if extra and c in extra and alone)
             labels.append((shape, text, "gebied-label", "bold"))
         handles.append(Line2D([], [], color="#1a1a1a", lw=1.7, label="aandachtsgebied"))
         named = {c for n in overlays.gebied_names() for c in overlays.members(n) if len(overlays.members(n)) == 1}
@@ -702,7 +703,7 @@ def _key_lines(frame: MapFrame, keyed: pd.DataFrame, change: bool = False) -> li
     '1 obs Eestroom Brandemeer (Vrijheidswijk)' per IKC (the gebied, else the area, it stands in);
     the short text, for a key in two columns, leaves out where it stands, abbreviates the school-type
     words (:func:`short_ikc_name`) and shortens the headings (:data:`SHORT_HEADINGS`)."""
-    names = frame.areas["area_name"]
+    names = frame.run.matrix.areas["area_name"]  # every area, drawn or not
     gebied = frame.overlays.gebied_of()
     lines, heading = [], None
     for row in keyed.itertuples():
