@@ -92,38 +92,6 @@ def _shipped_config(ctx: click.Context, param, value: str | None) -> None:
     ctx.obj["shipped_config"] = path
 
 
-def is_aandacht_checkout(folder: Path) -> bool:
-    """True if ``folder`` is a checkout of aandacht's own source (its pyproject.toml names the project
-    ``aandacht``): its configs/ holds the shipped configs, not a project's, whether aandacht is installed
-    from that checkout in editable mode or into site-packages."""
-    import tomllib
-
-    pyproject = folder / "pyproject.toml"
-    if not pyproject.is_file():
-        return False
-    try:
-        return tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("name") == "aandacht"
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
-        return False
-
-
-def project_config(folder: Path) -> Path | None:
-    """The config of the project in ``folder``: its one ``configs/*.yaml`` (several are an error), or None
-    (also in aandacht's own source checkout, whose configs/ holds the shipped configs)."""
-    from .errors import ConfigError
-    from .resources import embedded_root
-
-    configs = folder / "configs"
-    if (not configs.is_dir() or configs.resolve() == (embedded_root() / "configs").resolve()
-            or is_aandacht_checkout(folder)):
-        return None
-    found = sorted(configs.glob("*.yaml"))
-    if len(found) > 1:
-        raise ConfigError(f"{folder / 'configs'}: holds several configs ({', '.join(p.name for p in found)}); "
-                          "choose one with --config")
-    return found[0] if found else None
-
-
 def _out_option(kind: str):
     return click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
                         help=f"Output folder (default: ./aandacht-output/{kind}-<gemeente>-<time>). Never overwritten.")
@@ -142,7 +110,7 @@ def default_out_dir(config, kind: str) -> Path:
 def _load(config_path: Path | None):
     """The config: ``--config``, else ``--gemeente``'s shipped config, else the project's one config in
     ./configs/, else the embedded Leeuwarden config."""
-    from .config import load_config
+    from .config import load_config, project_config
     from .errors import ConfigError
     from .resources import default_config_path
 

@@ -110,6 +110,37 @@ def parse_config(raw: object, source: Path) -> Config:
     return config.model_copy(update={"inputs": inputs, "source_file": source.resolve()})
 
 
+def is_aandacht_checkout(folder: Path) -> bool:
+    """True if ``folder`` is a checkout of aandacht's own source (its pyproject.toml names the project
+    ``aandacht``): its configs/ holds the shipped configs, not a project's, whether aandacht is installed
+    from that checkout in editable mode or into site-packages."""
+    import tomllib
+
+    pyproject = folder / "pyproject.toml"
+    if not pyproject.is_file():
+        return False
+    try:
+        return tomllib.loads(pyproject.read_text(encoding="utf-8")).get("project", {}).get("name") == "aandacht"
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+        return False
+
+
+def project_config(folder: Path) -> Path | None:
+    """The config of the project in ``folder``: its one ``configs/*.yaml`` (several are an error), or None
+    (also in aandacht's own source checkout, whose configs/ holds the shipped configs)."""
+    from ..resources import embedded_root
+
+    configs = folder / "configs"
+    if (not configs.is_dir() or configs.resolve() == (embedded_root() / "configs").resolve()
+            or is_aandacht_checkout(folder)):
+        return None
+    found = sorted(configs.glob("*.yaml"))
+    if len(found) > 1:
+        raise ConfigError(f"{folder / 'configs'}: holds several configs ({', '.join(p.name for p in found)}); "
+                          "choose one with --config")
+    return found[0] if found else None
+
+
 def load_config(path: str | Path, allow_outside: bool = False) -> Config:
     """Read and validate a YAML config (:func:`aandacht.config.yaml_file.read_yaml`: duplicate keys,
     deep nesting, alias bombs and vanishing numbers are errors); paths inside resolve relative to
