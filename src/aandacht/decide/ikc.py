@@ -62,7 +62,7 @@ def ikc_table_spec(config: Config) -> InputSpec:
 
 def read_boards(path: Path) -> pd.Series:
     """The analyst's board-name table (bevoegd_gezag_nummer, naam) as a Series by number."""
-    table = read_table(path, dtype=str, allow_empty=True).fillna("")
+    table = read_table(path, allow_empty=True).fillna("")
     require_columns(table, ("bevoegd_gezag_nummer", "naam"), path, "board table")
     numbers = table["bevoegd_gezag_nummer"].str.strip()
     fail_at_first(numbers.duplicated(), table.index, path, lambda i: f"duplicate bevoegd_gezag_nummer {numbers.iloc[i]}")
@@ -127,7 +127,7 @@ def load_ikcs(config: Config, registry) -> IkcRegistry:
 def read_pupil_origin(path: Path, ikcs: IkcRegistry, registry) -> pd.DataFrame:
     """The pupil-origin table (brin_vestiging, area_code, leerlingen), checked against
     the IKC registry and the area registry."""
-    table = read_table(path, dtype=str)
+    table = read_table(path)
     require_columns(table, ("brin_vestiging", "area_code", "leerlingen"), path, "pupil-origin table")
     table["brin_vestiging"] = table["brin_vestiging"].fillna("").str.strip().str.upper()
     table["area_code"] = table["area_code"].fillna("").str.strip()

@@ -62,7 +62,7 @@ class AreaRegistry:
 
 def load_registry(path: Path, geometry: Path | None = None) -> AreaRegistry:
     """Read and check a registry CSV (see the module docstring)."""
-    table = read_table(path, dtype=str)
+    table = read_table(path)
     require_columns(table, REGISTRY_COLUMNS, path, "area registry")
     table = table.loc[:, list(REGISTRY_COLUMNS)].fillna("")
     table["area_code"] = table["area_code"].str.strip()

@@ -160,7 +160,7 @@ def _school_table(spec, path: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     from .reading import parse_numbers, read_table, require_columns
     from .sources.schools import read_locations
 
-    table = read_table(path, dtype=str, allow_empty=True).fillna("")
+    table = read_table(path, allow_empty=True).fillna("")
     require_columns(table, ADDRESS_COLUMNS, path, "school table (for geocoding: an aandacht school table with addresses)")
     table["brin_vestiging"] = table["brin_vestiging"].str.strip().str.upper()
     table["wijk_code"] = table.get("wijk_code", pd.Series("", index=table.index)).str.strip()

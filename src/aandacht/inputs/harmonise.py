@@ -67,7 +67,7 @@ def read_aliases(path: Path, known_codes: set[str]) -> dict[str, str]:
     Every code must be in the registry, and one alias may not point to two codes; either
     mistake is an error naming the row.
     """
-    table = read_table(path, dtype=str).fillna("")
+    table = read_table(path).fillna("")
     require_columns(table, ("alias", "area_code"), path, "alias file")
     codes = table["area_code"].str.strip()
     fail_at_first(~codes.isin(known_codes), table.index, path,
@@ -204,7 +204,7 @@ def redistribute(tidy: pd.DataFrame, links: pd.DataFrame, names: dict[str, str],
 def read_pc4_allocation(path: Path, known_codes: set[str]) -> pd.DataFrame:
     """PC4 allocation table (CSV pc4,area_code,share; share = part of the PC4's addresses in
     the area). Shares per PC4 must not exceed 1 (a PC4 may reach into another gemeente)."""
-    table = read_table(path, dtype=str)
+    table = read_table(path)
     require_columns(table, ("pc4", "area_code", "share"), path, "PC4 allocation")
     table["pc4"] = table["pc4"].str.strip()
     fail_at_first(~table["pc4"].str.fullmatch(r"\d{4}"), table.index, path,
@@ -223,7 +223,7 @@ def read_pc4_allocation(path: Path, known_codes: set[str]) -> pd.DataFrame:
 def read_crosswalk(path: Path) -> pd.DataFrame:
     """Boundary crosswalk (CSV from_year,to_year,from_code,to_code,weight). ``weight`` may be a
     share or a count (for example addresses); it is normalised to shares per from-area."""
-    table = read_table(path, dtype=str)
+    table = read_table(path)
     require_columns(table, ("from_year", "to_year", "from_code", "to_code", "weight"), path, "crosswalk")
     table["weight"] = parse_numbers(table["weight"], str(path), "weight")[0]
     if table["weight"].isna().any() or (table["weight"] < 0).any():

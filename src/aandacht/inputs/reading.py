@@ -212,7 +212,7 @@ def decode(path: Path) -> str:
 
 def read_table(
     path: Path,
-    dtype: type = str,
+    *,
     sheet: str | int | None = None,
     allow_empty: bool = False,
     header_row: int | None = None,
@@ -221,7 +221,7 @@ def read_table(
     keep_rows: Callable[[pd.DataFrame], pd.Series] | None = None,
 ) -> pd.DataFrame:
     """Read a delimited text file, a workbook sheet or a JSON table with every cell as text
-    (``dtype`` is always ``str``; see the module docstring).
+    (see the module docstring).
 
     ``columns`` keeps only the columns whose (stripped) header it accepts (``attrs["columns_in_file"]``
     keeps the whole header); ``keep_rows``
@@ -230,8 +230,6 @@ def read_table(
     failures (a broken workbook, a file that cannot be opened, a malformed CSV line) become
     one-line :class:`DataError` naming the file.
     """
-    if dtype is not str:
-        raise TypeError("read_table reads every cell as text (dtype=str)")
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES:
         frame = _read_workbook(path, sheet, header_row, expect)

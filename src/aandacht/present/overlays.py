@@ -240,7 +240,7 @@ def _read(path: Path) -> pd.DataFrame:
             header = handle.readline()
         if ";" in header:
             return read_csv_nl(path)
-    return read_table(path, dtype=str)
+    return read_table(path)
 
 
 def schools_as_ikcs(schools: pd.DataFrame) -> pd.DataFrame:

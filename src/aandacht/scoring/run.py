@@ -62,7 +62,7 @@ def area_groups(config: Config, registry: AreaRegistry) -> pd.Series | None:
         return registry.table["parent_code"].replace("", pd.NA)
     from ..inputs.reading import read_table, require_columns
 
-    table = read_table(missing.groups, dtype=str)
+    table = read_table(missing.groups)
     require_columns(table, ("area_code", "group"), missing.groups, "group table")
     codes = table["area_code"].str.strip()
     if codes.duplicated().any():

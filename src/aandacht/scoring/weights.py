@@ -71,7 +71,7 @@ def read_weight_sets(path, tree: Tree) -> dict[str, dict[str, float]]:
     """The weight sets of a table (see the module docstring): set name -> {id: weight}."""
     from ..inputs.reading import parse_numbers, read_table, require_columns
 
-    table = read_table(path, dtype=str)
+    table = read_table(path)
     require_columns(table, ("id",), path, "weight-set table")
     ids = table["id"].fillna("").str.strip()
     items = set(tree.leaves) | {g.id for g in tree.groups[:-1]}

@@ -51,7 +51,7 @@ def in_registry_gemeenten(schools: pd.DataFrame, registry) -> pd.DataFrame:
 def read_duo(path) -> pd.DataFrame:
     """The DUO list with normalised columns: brin_vestiging, name, bevoegd_gezag_nummer,
     postcode, pc4, plaats, gemeentenummer (4 digits), gemeentenaam, denominatie."""
-    frame = read_table(path, dtype=str, expect=DUO_HEADERS)
+    frame = read_table(path, expect=DUO_HEADERS)
     frame.columns = [str(c).strip().upper() for c in frame.columns]
     code = "INSTELLINGSCODE" if "INSTELLINGSCODE" in frame.columns else "BRIN NUMMER"
     vestiging = "VESTIGINGSCODE" if code == "INSTELLINGSCODE" else "VESTIGINGSNUMMER"

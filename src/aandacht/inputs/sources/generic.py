@@ -89,7 +89,7 @@ def _long(spec: InputSpec, layout: TableLayout, sheet, needed: frozenset[str] | 
     """One row per (label, level label, period, indicator) with value and flag."""
     where = f"{spec.path}" + (f" sheet {sheet!r}" if sheet not in (None, 0) else "")
     options = (layout.area_column,) if isinstance(layout.area_column, str) else tuple(layout.area_column or ())
-    frame = read_table(spec.path, dtype=str, sheet=sheet, header_row=layout.header_row, expect=options)
+    frame = read_table(spec.path, sheet=sheet, header_row=layout.header_row, expect=options)
     frame.columns = [_header(c) for c in frame.columns]
     if spec.filter:
         frame = apply_filter(frame, spec.filter, where)

@@ -79,7 +79,7 @@ def load_schoolweging(spec: InputSpec, registry) -> LoadResult:
     origin = str(spec.path)
     sheet = _schoolweging_sheet(spec)
     where = origin + (f" sheet {sheet!r}" if sheet else "")
-    frame = read_table(spec.path, dtype=str, sheet=sheet, expect=("OVT",))
+    frame = read_table(spec.path, sheet=sheet, expect=("OVT",))
     columns = _columns(frame, where)
     weging = next((c for key, c in columns.items() if key.startswith("schoolweging")), None)
     if weging is None:
@@ -128,7 +128,7 @@ def load_leerresultaten(spec: InputSpec, registry) -> LoadResult:
     if sheet is None and spec.path.suffix.lower() in EXCEL_SUFFIXES and "Data" in sheet_names(spec.path, hidden=True):
         sheet = "Data"
     where = origin + (f" sheet {sheet!r}" if sheet else "")
-    frame = read_table(spec.path, dtype=str, sheet=sheet, expect=("ovt",))
+    frame = read_table(spec.path, sheet=sheet, expect=("ovt",))
     require_columns(frame, (*LEERRESULTATEN.values(), LEERRESULTATEN_PUPILS), where, "leerresultaten table")
     columns = _columns(frame, where)
     schools = pd.DataFrame({"ovt": _ovt_codes(frame, columns["ovt"], where), "naam": ""}, index=frame.index)
@@ -174,7 +174,7 @@ def _pupils_of_newest_year(spec: InputSpec, ovts: pd.Series, sheet: str | None) 
         if spec.path.suffix.lower() in EXCEL_SUFFIXES else []
     if not years:
         return pd.Series(1.0, index=ovts.index), "no pupil numbers: each school counts once (unweighted mean)"
-    frame = read_table(spec.path, dtype=str, sheet=years[-1], expect=("OVT",))
+    frame = read_table(spec.path, sheet=years[-1], expect=("OVT",))
     columns = _columns(frame, f"{spec.path} sheet {years[-1]!r}")
     require_columns(frame, (columns.get("aantal_leerlingen", "aantal_leerlingen"),), f"{spec.path} sheet {years[-1]!r}",
                     "year sheet")
@@ -277,7 +277,7 @@ def _read_ovt_locations(spec: InputSpec, places: pd.DataFrame, registry) -> pd.D
     if spec.ovt_locations is None:
         return empty
     path = spec.ovt_locations
-    table = read_table(path, dtype=str, allow_empty=True)
+    table = read_table(path, allow_empty=True)
     require_columns(table, ("ovt",), path, "OVT location table")
     if "brin_vestiging" not in table.columns and "wijk_code" not in table.columns:
         raise DataError(f"{path}: OVT location table needs a column brin_vestiging or wijk_code besides ovt")

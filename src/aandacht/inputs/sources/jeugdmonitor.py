@@ -73,11 +73,11 @@ def _read(spec: InputSpec, layout: TableLayout) -> pd.DataFrame:
     """The table of the file: the ``Data`` sheet of a GGD workbook, the export's header found by ``Geo``."""
     suffix = spec.path.suffix.lower()
     if suffix == ".json":
-        return read_table(spec.path, dtype=str)
+        return read_table(spec.path)
     sheet = layout.sheet
     if suffix in EXCEL_SUFFIXES and sheet is None and "Data" in sheet_names(spec.path, hidden=True):
         sheet = "Data"
-    return read_table(spec.path, dtype=str, sheet=sheet, expect=("Geoitem", "Geo"))
+    return read_table(spec.path, sheet=sheet, expect=("Geoitem", "Geo"))
 
 
 def _export_rows(spec: InputSpec, layout: TableLayout, frame: pd.DataFrame) -> pd.DataFrame:

@@ -68,7 +68,7 @@ def load_kwb(spec: InputSpec, registry=None, needed: frozenset[str] | None = Non
     if spec.other_areas == "ignore" and registry is not None:
         known = set(registry.table.index)
         keep_rows = _rows_of(known)
-    frame = read_table(spec.path, dtype=str, sheet=spec.sheet, expect=CODE_COLUMNS, keep_rows=keep_rows,
+    frame = read_table(spec.path, sheet=spec.sheet, expect=CODE_COLUMNS, keep_rows=keep_rows,
                        columns=None if wanted is None else _columns_of(wanted | set(spec.filter)))
     code_column = next((c for c in CODE_COLUMNS if c in frame.columns), None)
     if code_column is None:

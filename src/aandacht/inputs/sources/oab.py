@@ -70,14 +70,14 @@ def detect_layout(path) -> str:
         if "Data" in names:
             return "leerresultaten"
         return "schoolweging"
-    header = {str(c).strip().lower() for c in read_table(path, dtype=str, allow_empty=True).columns}
+    header = {str(c).strip().lower() for c in read_table(path, allow_empty=True).columns}
     if "ovt" in header:
         return "leerresultaten" if any("%1f" in c for c in header) else "schoolweging"
     return "dashboard"
 
 
 def _sheet(path, sheet: str, columns: dict[str, str]) -> pd.DataFrame:
-    frame = read_table(path, dtype=str, sheet=sheet, expect=(BRIN_HEADER,))
+    frame = read_table(path, sheet=sheet, expect=(BRIN_HEADER,))
     frame.columns = [" ".join(str(c).split()) for c in frame.columns]
     require_columns(frame, tuple(columns), f"{path} sheet {sheet!r}", "the sheet")
     notes = [c for c in frame.columns if c.startswith("unnamed_")]
@@ -119,7 +119,7 @@ def _school_file(spec: InputSpec, registry) -> LoadResult:
 def _by_pupil_origin(spec: InputSpec, registry, scores: pd.DataFrame, places: pd.DataFrame) -> LoadResult:
     """Spread each school's score over the home areas of its pupils (module docstring)."""
     path = spec.pupil_origin
-    origin_table = read_table(path, dtype=str)
+    origin_table = read_table(path)
     require_columns(origin_table, ("brin_vestiging", "area_code", "leerlingen"), path, "pupil-origin table")
     origin_table["brin_vestiging"] = origin_table["brin_vestiging"].str.strip().str.upper()
     origin_table["area_code"] = origin_table["area_code"].str.strip()

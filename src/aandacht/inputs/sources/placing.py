@@ -20,7 +20,7 @@ def read_school_places(spec: InputSpec, registry) -> pd.DataFrame:
     :func:`aandacht.inputs.sources.schools.place_schools` says. The notes of the geocoded table are in
     ``attrs["notes"]``."""
     origin = str(spec.schools)
-    header = read_table(spec.schools, dtype=str, allow_empty=True).columns
+    header = read_table(spec.schools, allow_empty=True).columns
     locations, geocoded, notes = school_placing(spec)
     if is_duo_list(header):
         schools = in_registry_gemeenten(read_duo(spec.schools), registry)
@@ -30,7 +30,7 @@ def read_school_places(spec: InputSpec, registry) -> pd.DataFrame:
             by_postcode = place_by_postcode(schools, read_pc4_allocation(spec.pc4_allocation, set(registry.table.index)))
             codes = codes.where(codes != "", by_postcode)
     else:
-        schools = read_table(spec.schools, dtype=str).fillna("")
+        schools = read_table(spec.schools).fillna("")
         require_columns(schools, ("brin_vestiging", "name"), origin, "school table")
         schools["brin_vestiging"] = schools["brin_vestiging"].str.strip().str.upper()
         schools["wijk_code"] = schools.get("wijk_code", pd.Series("", index=schools.index)).str.strip()

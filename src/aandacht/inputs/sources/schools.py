@@ -35,7 +35,7 @@ REQUIRED = ("brin_vestiging", "name", "leerlingen", *SCORE_COLUMNS)
 def read_schools(spec: InputSpec) -> pd.DataFrame:
     """Read the school registry, parse its numbers and check BRIN codes are unique."""
     origin = str(spec.path)
-    frame = read_table(spec.path, dtype=str)
+    frame = read_table(spec.path)
     require_columns(frame, REQUIRED, origin, "school table")
     frame["brin_vestiging"] = frame["brin_vestiging"].fillna("").str.strip().str.upper()
     _unique_brin(frame, origin)
@@ -60,7 +60,7 @@ def placed_level(codes: pd.Series, registry, origin: str, what: str) -> tuple[st
 
 def read_locations(path) -> pd.Series:
     """The analyst's location table (brin_vestiging, wijk_code, reason) as a Series by BRIN."""
-    table = read_table(path, dtype=str, allow_empty=True).fillna("")
+    table = read_table(path, allow_empty=True).fillna("")
     require_columns(table, ("brin_vestiging", "wijk_code", "reason"), path, "location table")
     table["brin_vestiging"] = table["brin_vestiging"].str.strip().str.upper()
     _unique_brin(table, path)
@@ -84,7 +84,7 @@ def read_geocoded(path) -> tuple[pd.DataFrame | None, list[str]]:
     if not path.is_file():
         return None, [f"{path}: no geocoded school locations yet (run `aandacht fetch locations` to place unplaced "
                       "schools by their address)"]
-    table = read_table(path, dtype=str, allow_empty=True).fillna("")
+    table = read_table(path, allow_empty=True).fillna("")
     require_columns(table, GEOCODED_COLUMNS, path, "geocoded location table")
     table["brin_vestiging"] = table["brin_vestiging"].str.strip().str.upper()
     _unique_brin(table, path)
