@@ -231,18 +231,15 @@ def read_table(
     one-line :class:`DataError` naming the file.
     """
     suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
-        frame = _read_workbook(path, sheet, header_row, expect)
-    elif suffix == ".json":
-        frame = _read_json_table(path)
-    else:
+    if suffix in EXCEL_SUFFIXES or suffix == ".json":
+        frame = _read_workbook(path, sheet, header_row, expect) if suffix in EXCEL_SUFFIXES else _read_json_table(path)
+        frame.attrs["columns_in_file"] = list(frame.columns)
+        if columns is not None:
+            frame = frame[[c for c in frame.columns if columns(c)]]
+        if keep_rows is not None and len(frame):
+            frame = frame[keep_rows(frame).to_numpy(dtype=bool)]
+    else:  # a text file is streamed: columns and rows are chosen while it is read
         frame = _read_text(path, header_row, expect, columns, keep_rows)
-        return _non_empty(_repair_c1(frame, path), path, allow_empty)
-    frame.attrs["columns_in_file"] = list(frame.columns)
-    if columns is not None:
-        frame = frame[[c for c in frame.columns if columns(c)]]
-    if keep_rows is not None and len(frame):
-        frame = frame[keep_rows(frame).to_numpy(dtype=bool)]
     return _non_empty(_repair_c1(frame, path), path, allow_empty)
 
 
@@ -342,10 +339,11 @@ def _workbook(path: Path):
 
     require_file(path)
     opened = _WORKBOOKS.get()
-    state = path.stat()
-    key = (str(path.resolve()), state.st_mtime_ns, state.st_size)
-    if opened is not None and key in opened:
-        return opened[key]
+    if opened is not None:
+        state = path.stat()
+        key = (str(path.resolve()), state.st_mtime_ns, state.st_size)
+        if key in opened:
+            return opened[key]
     try:
         book = CalamineWorkbook.from_path(str(path))
     except PermissionError as error:

@@ -11,7 +11,7 @@ an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf`
   cost of each kind of map) while this process draws the rest, and sends back the finished PNG
   and PDF bytes (:class:`Received`). Building and drawing are pure Python holding the GIL, so
   threads cannot share them; matplotlib is imported before the fork, so both processes have it.
-  A herijking's five maps take 0.35 s less on the 2-core machine
+  A herijking's four or five maps take 0.35 s less on the 2-core machine
   (``benchmarks/bench_presentation.py``). The bytes are the same as drawn here: the child starts
   from this process's state and draws with the same fonts and settings. An error in the child is
   raised here; a child that ends without sending its maps (killed, out of memory) has them drawn
@@ -27,6 +27,7 @@ import signal
 import sys
 import traceback
 import warnings
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 
@@ -48,7 +49,25 @@ def _encoder():
     return _ENCODER[0]
 
 
-class Rendered:
+class _Drawn(ABC):
+    """What :func:`draw_all` hands on per map: ``dpi``, ``png(dpi)`` and ``pdf()`` bytes."""
+
+    dpi: int
+
+    @abstractmethod
+    def png(self, dpi: int | None = None) -> bytes:
+        """PNG bytes at ``dpi`` (default: as drawn)."""
+
+    @abstractmethod
+    def pdf(self) -> bytes:
+        """The map as a vector PDF."""
+
+    def write(self, path: Path) -> None:
+        """``path`` as PNG or PDF, by its suffix."""
+        path.write_bytes(self.png() if path.suffix == ".png" else self.pdf())
+
+
+class Rendered(_Drawn):
     """A figure drawn once into pixels at ``dpi``. PNG bytes at that resolution and at each of the
     lower resolutions in ``also`` (for the report; scaled down from the same pixels, not drawn again)
     are encoded in a background thread, straight from the canvas's pixel buffer (not copied); the
@@ -84,20 +103,19 @@ class Rendered:
         image = Image.frombuffer("RGBA", self._size, self._pixels, "raw", "RGBA", 0, 1).convert("RGB")
         return encode_png(image, self.dpi, dpi)
 
+    def pngs(self) -> dict[int, bytes]:
+        """Every PNG asked for so far, by resolution (waiting for those still being encoded)."""
+        return {dpi: encoding.result() for dpi, encoding in list(self._png.items())}
+
     def pdf(self) -> bytes:
         """The figure as a vector PDF (drawn after the PNGs, which read the canvas's pixels)."""
-        for encoding in list(self._png.values()):
-            encoding.result()
+        self.pngs()
         buffer = io.BytesIO()
         save_figure(self.fig, buffer, self.dpi, "pdf")
         return buffer.getvalue()
 
-    def write(self, path: Path) -> None:
-        """``path`` as PNG (from the pixels) or PDF (vectors), by its suffix."""
-        path.write_bytes(self.png() if path.suffix == ".png" else self.pdf())
 
-
-class Received:
+class Received(_Drawn):
     """A map drawn by the child process: its PNG bytes per resolution and, when asked, its PDF."""
 
     def __init__(self, dpi: int, pngs: dict[int, bytes], pdf: bytes | None):
@@ -117,10 +135,6 @@ class Received:
         if self._pdf is None:
             raise ValueError("this map was drawn without a PDF")
         return self._pdf
-
-    def write(self, path: Path) -> None:
-        """``path`` as PNG or PDF, by its suffix."""
-        path.write_bytes(self.png() if path.suffix == ".png" else self.pdf())
 
 
 def encode_png(image, drawn_dpi: int, dpi: int) -> bytes:
@@ -165,7 +179,7 @@ def child_share(names: list[str]) -> list[str]:
 
 
 def draw_all(builders: dict[str, Callable[[], object]], dpi: int, also: tuple[int, ...] = (), png: bool = True,
-             pdf: bool = False) -> dict[str, Rendered | Received]:
+             pdf: bool = False) -> dict[str, _Drawn]:
     """Build and draw every map of ``builders`` (name -> figure builder), in two processes where
     the system allows (see the module's docstring); name -> :class:`Rendered` or :class:`Received`,
     in the order of ``builders``. ``also``: further PNG resolutions wanted; ``pdf``: a PDF of each."""
@@ -174,11 +188,8 @@ def draw_all(builders: dict[str, Callable[[], object]], dpi: int, also: tuple[in
     started = _fork(builders, child, dpi, also, png, pdf) if child else None
     if started is None:
         child = []
-    drawn = {}
     try:
-        for name in names:
-            if name not in child:
-                drawn[name] = Rendered(builders[name](), dpi, also, png)
+        drawn: dict[str, _Drawn] = _render(builders, [n for n in names if n not in child], dpi, also, png)
     except BaseException:
         if started is not None:
             _stop(*started)
@@ -188,9 +199,14 @@ def draw_all(builders: dict[str, Callable[[], object]], dpi: int, also: tuple[in
         if isinstance(received, str):  # the child ended without its maps (killed, out of memory)
             warnings.warn(f"the process drawing {len(child)} of the maps ended {received}; they are drawn here",
                           RuntimeWarning, stacklevel=2)
-            received = {name: Rendered(builders[name](), dpi, also, png) for name in child}
+            received = _render(builders, child, dpi, also, png)
         drawn |= received
     return {name: drawn[name] for name in names}
+
+
+def _render(builders, names: list[str], dpi: int, also: tuple[int, ...], png: bool) -> dict[str, Rendered]:
+    """Build and draw ``names`` in this process (their PNGs encoded meanwhile)."""
+    return {name: Rendered(builders[name](), dpi, also, png) for name in names}
 
 
 def _fork(builders, names, dpi, also, png, pdf) -> tuple[int, int] | None:
@@ -218,8 +234,9 @@ def _fork(builders, names, dpi, also, png, pdf) -> tuple[int, int] | None:
     try:
         _ENCODER.clear()  # the parent's encoding threads do not exist in this process
         try:
-            rendered = {name: Rendered(builders[name](), dpi, also, png) for name in names}  # encoded meanwhile
-            result = ("maps", {name: _bytes(drawing, also, png, pdf) for name, drawing in rendered.items()})
+            rendered = _render(builders, names, dpi, also, png)
+            result = ("maps", {name: (drawing.pngs(), drawing.pdf() if pdf else None)
+                               for name, drawing in rendered.items()})
         except BaseException as error:  # noqa: BLE001  (sent to the parent, which raises it)
             result = ("error", _portable(error))
         with os.fdopen(write, "wb") as pipe:
@@ -227,12 +244,6 @@ def _fork(builders, names, dpi, also, png, pdf) -> tuple[int, int] | None:
         status = 0
     finally:
         os._exit(status)
-
-
-def _bytes(rendered: Rendered, also, png, pdf) -> tuple[dict[int, bytes], bytes | None]:
-    dpi = rendered.dpi
-    pngs = {d: rendered.png(d) for d in {dpi, *(min(a, dpi) for a in also)}} if png else {}
-    return pngs, rendered.pdf() if pdf else None
 
 
 def _portable(error: BaseException) -> BaseException:

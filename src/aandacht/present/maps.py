@@ -150,6 +150,17 @@ class MapFrame:
                             main[2] * SIZES[self.options.size][0])
 
     @cached_property
+    def gebied_outlines(self) -> dict:
+        """Per aandachtsgebied (in the given order) the union of its drawn areas; a gebied whose
+        areas are all undrawn is left out (they are named in the legend)."""
+        outlines = {}
+        for name in self.overlays.gebied_names():
+            members = [c for c in self.overlays.members(name) if c in self.areas.index]
+            if members:
+                outlines[name] = self.areas.loc[members].geometry.union_all()
+        return outlines
+
+    @cached_property
     def boundary(self):
         """The gemeente's outline (union of its areas)."""
         import shapely
@@ -568,15 +579,11 @@ def _overlay(frame: MapFrame, panels: Panels, extra: dict[str, str] | None = Non
     ikc_handles = _draw_ikcs(frame, panels, ikc_style)
     labels = []  # (shape, text, gid, weight)
     if overlays.gebieden is not None:
-        for name in overlays.gebied_names():
-            members = [c for c in overlays.members(name) if c in frame.areas.index]
-            if not members:  # every wijk of the gebied is undrawn (named in the legend)
-                continue
-            shape = frame.areas.loc[members].geometry.union_all()
+        for name, shape in frame.gebied_outlines.items():
             for ax in panels.all:
                 outline(ax, shape, width=1.7, zorder=5, gid="gebied-outline")
-            alone = len(overlays.members(name)) == 1  # a gebied of one wijk carries that wijk's chance
-            text = name + "".join(f" {extra[c]}" for c in members if extra and c in extra and alone)
+            members = overlays.members(name)  # a gebied of one wijk carries that wijk's chance
+            text = name + (f" {extra[members[0]]}" if extra and len(members) == 1 and members[0] in extra else "")
             labels.append((shape, text, "gebied-label", "bold"))
         handles.append(Line2D([], [], color="#1a1a1a", lw=1.7, label="aandachtsgebied"))
         named = {c for n in overlays.gebied_names() for c in overlays.members(n) if len(overlays.members(n)) == 1}
@@ -921,8 +928,7 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
     bottom = 0.14 if shared else 0.17
     grid = fig.add_gridspec(nrows, ncols, left=0.02, right=0.98, top=top, bottom=bottom,
                             hspace=0.3 if shared else 0.62, wspace=0.05)
-    drawn_members = [[c for c in frame.overlays.members(n) if c in frame.areas.index] for n in frame.overlays.gebied_names()]
-    outlines = [frame.areas.loc[members].geometry.union_all() for members in drawn_members if members]
+    outlines = list(frame.gebied_outlines.values())
     for position, spec in enumerate(panels_spec):
         ax = fig.add_subplot(grid[position // ncols, position % ncols])
         ax.set_axis_off()

@@ -33,7 +33,7 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property, partial
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -49,12 +49,8 @@ from .drawing import Received, Rendered, draw_all
 from .maps import (
     DEMONSTRATION_PARTS,
     MapFrame,
-    change_map,
-    domain_maps,
-    indicator_maps,
+    map_builders,
     plus_change,
-    probability_map,
-    score_map,
     sources,
     years_text,
 )
@@ -65,9 +61,9 @@ from .phrases import dominance_lines, lower_first, percent, short_label, unit_fo
 REPORT_DPI = 150  # maps drawn at more than EMBED_MAX_DPI are scaled down to this for the report
 EMBED_MAX_DPI = 200  # up to this resolution the report embeds the same PNG as the map file
 PAGE_ONE_DOMINANCE = 2  # at most this many weight warnings on page 1; all of them in appendix B.3
-MAPS = {"score": ("kaart-score", score_map), "domains": ("kaart-domeinen", domain_maps),
-        "indicators": ("kaart-indicatoren", indicator_maps), "probability": ("kaart-kans", probability_map),
-        "change": ("kaart-verandering", change_map)}
+# The report template's name for each map of :func:`aandacht.present.maps.map_builders`.
+IMAGE_KEYS = {"kaart-score": "score", "kaart-domeinen": "domains", "kaart-indicatoren": "indicators",
+              "kaart-kans": "probability", "kaart-verandering": "change"}
 SENSE = {"<=": "ten hoogste", ">=": "ten minste", "==": "precies", "=": "precies"}
 TREATMENT_ACTIONS = {"none": "geen (binnen de grenzen)", "winsorised": "uiterste waarden ingeperkt", "log": "logaritme",
                      "too few values": "te weinig waarden", "treatment off": "uitgezet"}
@@ -604,15 +600,10 @@ def _image(rendered: Rendered | Received) -> str:
 def report_maps(frame: MapFrame, rendered: dict | None = None) -> dict[str, str]:
     """The report's map images as data URIs; maps already drawn (``rendered``, by file name) are
     reused, the others drawn (A4, at REPORT_DPI)."""
-    wanted = ["score", "domains", "indicators"]
-    if frame.overlays.robustness is not None:
-        wanted.append("probability")
-    if frame.overlays.changes is not None:
-        wanted.append("change")
+    builders = map_builders(frame, "a4")
     rendered = dict(rendered or {})
-    missing = {MAPS[key][0]: partial(MAPS[key][1], frame, "a4") for key in wanted if MAPS[key][0] not in rendered}
-    rendered |= draw_all(missing, REPORT_DPI)
-    return {key: _image(rendered[MAPS[key][0]]) for key in wanted}
+    rendered |= draw_all({name: build for name, build in builders.items() if name not in rendered}, REPORT_DPI)
+    return {IMAGE_KEYS[name]: _image(rendered[name]) for name in builders}
 
 
 def title(data: ReportData) -> tuple[str, str]:

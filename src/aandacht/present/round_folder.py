@@ -182,7 +182,7 @@ def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history
     frame = map_frame(result.run, round_overlays(result, history))
     dpi = result.run.config.maps.dpi
     rendered = draw_all(map_builders(frame), dpi, also=(report_dpi(dpi),))
-    writers = {f"{name}.png": (lambda path, r=r: path.write_bytes(r.png())) for name, r in rendered.items()}
+    writers = {f"{name}.png": drawn.write for name, drawn in rendered.items()}
     html = render_html(ReportData(result.run, frame, manifest, result.selection.constraints, placement_summary(result)),
                        rendered)
     writers["rapport.html"] = lambda path: path.write_text(html, encoding="utf-8")
