@@ -83,7 +83,7 @@ SCHOOL_COLUMNS = [
 OVERRIDE_COLUMNS = ["brin_vestiging", "wijk_code", "reason"]
 VESTIGING_COLUMNS = [
     "brin_vestiging", "name", "soort", "bevoegd_gezag_nummer", "denominatie", "street", "house_number",
-    "postcode", "plaats", "in_duo_2026", "lat", "lon", "x_rd", "y_rd", "wijk_code", "placement",
+    "postcode", "plaats", "in_duo_2024", "in_duo_2026", "lat", "lon", "x_rd", "y_rd", "wijk_code", "placement",
 ]
 # The Inspectie's sheets copied per gemeente (sheet -> output file), the newest school year first.
 SCHOOLWEGING_SHEETS = {"2023-2024": "schoolweging-2023-2024.csv", "2022-2023": "schoolweging-2022-2023.csv",
@@ -453,6 +453,9 @@ def build_vestigingen(current: dict[str, pd.DataFrame], gm: Gemeente, wijken: gp
 
     Membership: a vestiging of the DUO 2026 list with the gemeente's GEMEENTENUMMER, or a BAG point whose
     gemeente (DUO spelling) is the gemeente's name (schools that closed between 2024 and 2026).
+    ``in_duo_2024``: the vestiging is in the BAG-geocoded DUO list of November 2024 (every vestiging of that
+    list has a BAG point); ``in_duo_2026``: it is in the DUO list of 2026. A round takes its IKCs from the list
+    of its time by these columns (README, "Rounds and peildata").
     """
     duo = current["duo_2026"]
     duo = duo[duo["GEMEENTENUMMER"] == gm.number]
@@ -471,7 +474,8 @@ def build_vestigingen(current: dict[str, pd.DataFrame], gm: Gemeente, wijken: gp
             "bevoegd_gezag_nummer": by_code.at[row.vestigingscode, "BEVOEGD GEZAG NUMMER"] if listed else "",
             "denominatie": row.denominatie or "", "street": row.straat, "house_number": house_number(row),
             "postcode": format_postcode(row.postcode), "plaats": str(row.plaats).upper(),
-            "in_duo_2026": "true" if listed else "false", "lat": f"{row.lat:.7f}", "lon": f"{row.lon:.7f}",
+            "in_duo_2024": "true", "in_duo_2026": "true" if listed else "false",
+            "lat": f"{row.lat:.7f}", "lon": f"{row.lon:.7f}",
             "x_rd": f"{east:.1f}", "y_rd": f"{north:.1f}", "wijk_code": hits[0] if hits else "",
             "placement": "point_in_polygon" if hits else "unplaced",
         })
@@ -482,7 +486,7 @@ def build_vestigingen(current: dict[str, pd.DataFrame], gm: Gemeente, wijken: gp
                      "bevoegd_gezag_nummer": entry["BEVOEGD GEZAG NUMMER"], "denominatie": entry["DENOMINATIE"],
                      "street": entry["STRAATNAAM"], "house_number": entry["HUISNUMMER-TOEVOEGING"],
                      "postcode": format_postcode(entry["POSTCODE"]), "plaats": entry["PLAATSNAAM"],
-                     "in_duo_2026": "true", "lat": "", "lon": "", "x_rd": "", "y_rd": "", "wijk_code": "",
+                     "in_duo_2024": "false", "in_duo_2026": "true", "lat": "", "lon": "", "x_rd": "", "y_rd": "", "wijk_code": "",
                      "placement": "unplaced"})
     table = pd.DataFrame(rows, columns=VESTIGING_COLUMNS).sort_values("brin_vestiging", ignore_index=True)
     write_csv(table, out / "vestigingen.csv")
@@ -795,6 +799,7 @@ def national_vestigingen(current: dict[str, pd.DataFrame], wijken, all_2022, gem
             "house_number": house_number(place) if located else entry["HUISNUMMER-TOEVOEGING"],
             "postcode": format_postcode(place["postcode"] if located else entry["POSTCODE"]),
             "plaats": str(place["plaats"]).upper() if located else entry["PLAATSNAAM"],
+            "in_duo_2024": "true" if located else "false",
             "in_duo_2026": "true" if listed else "false",
             **(points.loc[code].to_dict() if located else {"lat": "", "lon": "", "x_rd": "", "y_rd": ""}),
             "duo_gemeente": "GM" + entry["GEMEENTENUMMER"] if listed else "",

@@ -15,11 +15,20 @@ INPUT_PATH_KEYS = ("path", "locations", "schools", "ovt_locations", "aliases", "
 
 
 def absolute_input_paths(raw: dict, base: Path) -> dict:
-    """``raw`` (a config as parsed YAML) with every input's file names made absolute from ``base``."""
+    """``raw`` (a config as parsed YAML) with every input's file names (and vintages') and the IKC tables made
+    absolute from ``base``."""
     for spec in raw["inputs"].values():
         for key in INPUT_PATH_KEYS:
             if spec.get(key):
                 spec[key] = str((base / spec[key]).resolve())
+        for vintage in spec.get("vintages", []):
+            vintage["path"] = str((base / vintage["path"]).resolve())
+    ikc = raw.get("ikc", {})
+    for vintage in ikc.get("lists", []):
+        vintage["path"] = str((base / vintage["path"]).resolve())
+    for key in ("changes", "table", "boards", "board_names", "pupil_origin"):
+        if ikc.get(key):
+            ikc[key] = str((base / ikc[key]).resolve())
     return raw
 
 

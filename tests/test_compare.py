@@ -31,8 +31,8 @@ def test_wijken_entered_left_stayed_with_drivers():
     table = compare_wijken(old, new).set_index("area_code")
     assert table["wijziging"].to_dict() == {"W3": "erbij", "W2": "eraf", "W1": "gebleven"}
     # W3 entered: armoede contributes 0.5 * (70 - 10) = +30, jeugdzorg 0.5 * (30 - 20) = +5
-    assert table.at["W3", "oorzaak"] == "Armoede: 4 -> 9 (bijdrage +30,0); Jeugdzorg: 2 -> 3 (bijdrage +5,0)"
-    assert table.at["W2", "oorzaak"] == "Armoede: 20 -> 12 (bijdrage -20,0)"
+    assert table.at["W3", "oorzaak"] == "nieuwe cijfers: Armoede: 4 -> 9 (bijdrage +30,0); Jeugdzorg: 2 -> 3 (bijdrage +5,0)"
+    assert table.at["W2", "oorzaak"] == "nieuwe cijfers: Armoede: 20 -> 12 (bijdrage -20,0)"
     assert table.at["W1", "oorzaak"] == "geen indicator veranderd"
 
 

@@ -95,9 +95,12 @@ def test_paths_must_stay_in_the_project(tmp_path, raw_config):
     (tmp_path / "configs").mkdir()
     raw_config["areas"]["registry"] = "../data/areas.csv"  # inside: the project is the folder holding configs/
     raw_config["areas"]["geometry"] = None
-    raw_config["ikc"]["boards"] = raw_config["ikc"]["board_names"] = None
+    raw_config["ikc"]["boards"] = raw_config["ikc"]["board_names"] = raw_config["ikc"]["changes"] = None
+    raw_config["ikc"]["lists"] = []
     for spec in raw_config["inputs"].values():
         spec.update({key: None for key in ("locations", "schools", "ovt_locations") if key in spec}, path="../data/x.csv")
+        spec.pop("vintages", None)
+        spec.setdefault("period", "2023")
     config = load_config(write(tmp_path / "configs", raw_config))
     assert config.areas.registry == (tmp_path / "data" / "areas.csv").resolve()
     raw_config["inputs"]["kwb2023"]["path"] = "../../elders/kwb.csv"

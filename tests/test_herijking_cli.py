@@ -135,8 +135,7 @@ def config_copy(tmp_path: Path, edit) -> Path:
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     base = source.parent
     raw["areas"] = {k: str((base / v).resolve()) for k, v in raw["areas"].items()}
-    absolute_input_paths(raw, base)
-    raw["ikc"] = {k: str((base / v).resolve()) for k, v in raw["ikc"].items()}
+    absolute_input_paths(raw, base)  # also the ikc tables and lists
     edit(raw)
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")

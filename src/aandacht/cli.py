@@ -203,19 +203,28 @@ def verify(folder: Path) -> None:
     sys.exit(0 if report.identical else 1)
 
 
+def _peildatum_option(function):
+    """--peildatum: the year whose facts a round decides on (README, "Rounds and peildata")."""
+    return click.option("--peildatum", type=ROUND_YEARS, default=None,
+                        help="Year whose facts the round uses: per input the newest vintage of that time, the school "
+                             "list of that time (default: the round year).")(function)
+
+
 @main.command(name="select")
 @_config_option
 @click.option("--round", "round_year", type=ROUND_YEARS, default=None,
               help="Round year (start year of new Plus-IKCs; default: the current year).")
 @click.option("--previous", "previous_dir", type=click.Path(path_type=Path), default=None,
               help="Previous round folder, for the continuity rules.")
-def select_command(config_path: Path | None, round_year: int | None, previous_dir: Path | None) -> None:
+@_peildatum_option
+def select_command(config_path: Path | None, round_year: int | None, previous_dir: Path | None,
+                   peildatum: int | None) -> None:
     """Designate aandachtsgebieden and choose the Plus-IKCs; print only (herijking writes files)."""
     from .present.terminal import print_designation, print_notes, print_selection
     from .rounds.herijking import run_herijking
 
     config = _load(config_path)
-    result = run_herijking(config, round_year or datetime.now().year, previous_dir)
+    result = run_herijking(config, round_year or datetime.now().year, previous_dir, peildatum=peildatum)
     print_notes(result.notes)
     print_designation(result.designation)
     print_selection(result.selection)
@@ -231,8 +240,9 @@ def select_command(config_path: Path | None, round_year: int | None, previous_di
 @_force_option
 @click.option("--pdf", "with_pdf", is_flag=True, help="Also write rapport.pdf (needs WeasyPrint: pip install 'aandacht[pdf]').")
 @click.option("--no-maps", is_flag=True, help="Write the tables only: no maps and no report (faster; see aandacht report).")
+@_peildatum_option
 def herijking(config_path: Path | None, round_year: int, previous_dir: Path | None, rounds_dir: Path,
-              force: bool, with_pdf: bool, no_maps: bool) -> None:
+              force: bool, with_pdf: bool, no_maps: bool, peildatum: int | None) -> None:
     """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
     from .archive.manifest import build_manifest
     from .present.phrases import dominance_lines
@@ -243,7 +253,11 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         print_dominance,
         print_notes,
         print_selection,
+        print_vintages,
     )
+    from .config import project_dir
+    from .inputs.vintages import vintage_table
+    from .rounds.compare import identical_sentence
     from .rounds.herijking import run_herijking
 
     config = _load(config_path)
@@ -252,14 +266,18 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         from .present.report import pdf_available
 
         pdf_available()
-    result = run_herijking(config, round_year, previous_dir)
+    result = run_herijking(config, round_year, previous_dir, peildatum=peildatum)
     print_notes(result.notes)
+    print_vintages(vintage_table(result.vintages, result.peildatum, project_dir(config.source_file)), result.peildatum)
     print_dominance(dominance_lines(result.run))
     print_designation(result.designation)
     print_selection(result.selection)
     if result.previous is not None:
-        print_changes(result.changes, result.previous.year, round_year)
-    extra = {"round": round_year, "previous": str(previous_dir.resolve()) if previous_dir else None}
+        print_changes(result.changes, result.previous.year, round_year,
+                      identical_sentence(result.causes, result.previous.year, round_year))
+    extra = {"round": round_year, "peildatum": result.peildatum,
+             "previous": str(previous_dir.resolve()) if previous_dir else None}
+    config = result.run.config  # the round's config: each input's path is the vintage it read
     manifest = build_manifest(config, "herijking", extra)
     writers = round_writers(result)
     if config.areas.geometry is None:

@@ -3,6 +3,7 @@
     project/
       configs/<gemeente>.yaml        every section a herijking needs, each default with its reason
       configs/school_locations.csv   empty: brin_vestiging, wijk_code, reason (places schools by hand)
+      configs/school_changes.csv     empty: old_code, new_code, year, source (closures and mergers)
       configs/ovt_locations.csv      empty: ovt, brin_vestiging, wijk_code, reason
       configs/school_boards.csv      the gemeente's board numbers, names to fill (short names for the overleg)
       data/<gemeente>/               the gemeente's share of data/nl (:mod:`aandacht.inputs.national`)
@@ -312,25 +313,32 @@ def config_text(plan: ProjectPlan) -> str:
                   "  # fill school_locations.csv with buurt codes. With the CBS wijk- en buurtkaart 2023 (PDOK) saved as",
                   "  # buurten.geojson (area_code = buurtcode) you can add:  geometry: ../data/" + plan.slug + "/buurten.geojson"]
     lines += ["", "inputs:",
+              "  # Every input names its vintages; a herijking takes per input the newest of its round's time",
+              "  # (README, 'Rounds and peildata'). Add a vintage when a new edition comes out.",
               "  # CBS Kerncijfers Wijken en Buurten 2023: income, bijstand, jeugdzorg, herkomst, households with children.",
-              "  kwb2023:", "    loader: kwb", f"    path: {folder}/kwb-2023.csv", '    period: "2023"', "    family: CBS"]
+              "  kwb2023:", "    loader: kwb", "    vintages:", f'      - {{period: "2023", path: {folder}/kwb-2023.csv}}',
+              "    family: CBS"]
     if kwb22_in:
         lines += ["  # CBS Kerncijfers Wijken en Buurten 2022 (wijken): koopwoningen.",
-                  "  kwb2022:", "    loader: kwb", f"    path: {folder}/kwb-2022-wijk.csv", '    period: "2022"', "    family: CBS"]
+                  "  kwb2022:", "    loader: kwb", "    vintages:", f'      - {{period: "2022", path: {folder}/kwb-2022-wijk.csv}}',
+                  "    family: CBS"]
     place = ["    locations: school_locations.csv",
              f"    geocoded: ../aandacht-cache/locaties/{plan.slug}.csv  # written by `aandacht fetch locations`"]
     if schools_in:
-        for name, layout, path, period, attribution in (
-                ("schoolweging", "schoolweging", "schoolweging-2023-2024.csv", "2023-2024",
-                 "Inspectie van het Onderwijs / CBS (schoolweging 2023-2024)"),
-                ("leerresultaten", "leerresultaten", "leerresultaten.csv", "2023-2025",
-                 "Inspectie van het Onderwijs (leerresultaten 2023-2025)")):
+        sheets = sorted(data.schoolweging.keys() - {"driejaarsgemiddelde"})
+        for name, layout, vintages, attribution in (
+                ("schoolweging", "schoolweging", [(sheet, f"schoolweging-{sheet}.csv") for sheet in sheets],
+                 "Inspectie van het Onderwijs / CBS (schoolweging)"),
+                ("leerresultaten", "leerresultaten", [("2023-2025", "leerresultaten.csv")],
+                 "Inspectie van het Onderwijs (leerresultaten)")):
             if any(i.id == name for i in plan.chosen):
-                lines += [f"  {name}:", "    loader: oab", f"    layout: {layout}", f"    path: {folder}/{path}",
-                          f'    period: "{period}"', f"    schools: {folder}/vestigingen.csv",
+                lines += [f"  {name}:", "    loader: oab", f"    layout: {layout}", "    vintages:",
+                          *(f'      - {{period: "{period}", path: {folder}/{path}}}' for period, path in vintages),
+                          f"    schools: {folder}/vestigingen.csv",
                           "    ovt_locations: ovt_locations.csv", *place, "    family: OAB", f"    attribution: {attribution}"]
-    lines += ["  # CBS achterstandsscores 2019 per school: the IKC registry and each IKC's need (selection below).",
-              "  scholen:", "    loader: school_scores", f"    path: {folder}/schools.csv", *place, '    period: "2019"',
+    lines += ["  # CBS achterstandsscores 2019 per school: the need of the IKCs in rounds before the schoolweging.",
+              "  scholen:", "    loader: school_scores", "    vintages:", f'      - {{period: "2019", path: {folder}/schools.csv}}',
+              *place,
               f"    family: {'OAB' if schools_in else 'scholen'}",
               "", f"# Only areas where children live in numbers are ranked ({GATE} households with children: about two "
               "school classes).", "population:", "  input: kwb2023", "  variable: a_hh_m_k", f"  minimum: {GATE}",
@@ -375,6 +383,15 @@ def config_text(plan: ProjectPlan) -> str:
         lines += [f"  # No {unit} polygons (see areas): no suggestions of adjoining {units}.", "  suggest_adjoining: false"]
     lines += [
         "", "ikc:",
+        "  # The IKCs of a round: the vestigingen of DUO's list of the round's time (2020, November 2024, 2026); the",
+        "  # 2026 list covers basisscholen only (its SBAO rows keep their 2024 membership).",
+        "  lists:",
+        f'    - {{period: "2020", path: {folder}/schools.csv, member: in_duo_2020, label: "DUO-vestigingen 2020"}}',
+        f'    - {{period: "2024", path: {folder}/vestigingen.csv, member: in_duo_2024, label: "DUO-vestigingen november 2024"}}',
+        f'    - {{period: "2026", path: {folder}/vestigingen.csv, member: in_duo_2026, soorten: [basisschool], '
+        'label: "DUO-vestigingen 2026"}',
+        "  # Closures and mergers DUO's lists do not record: old_code,new_code (empty = closed),year,source.",
+        "  changes: school_changes.csv",
         "  # Board names: DUO's bevoegde gezagen (data), overridden by your short names in school_boards.csv.",
         "  boards: school_boards.csv", f"  board_names: {folder}/besturen.csv",
         "", "selection:",
@@ -425,6 +442,7 @@ def write_data(plan: ProjectPlan, folder: Path) -> None:
     configs = folder / "configs"
     write_extract(pd.DataFrame(columns=["brin_vestiging", "wijk_code", "reason"]), configs / "school_locations.csv")
     write_extract(pd.DataFrame(columns=["ovt", "brin_vestiging", "wijk_code", "reason"]), configs / "ovt_locations.csv")
+    write_extract(pd.DataFrame(columns=["old_code", "new_code", "year", "source"]), configs / "school_changes.csv")
     numbers = sorted(set(data.schools["bevoegd_gezag_nummer"]) - {""}, key=lambda x: (len(x), x))
     write_extract(pd.DataFrame({"bevoegd_gezag_nummer": numbers, "naam": ""}), configs / "school_boards.csv")
     (configs / f"{plan.slug}.yaml").write_text(config_text(plan), encoding="utf-8")

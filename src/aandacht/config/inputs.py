@@ -4,6 +4,7 @@ and the population gate."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -80,12 +81,57 @@ class Precedence(Strict):
     period: str | None = Field(default=None, description="period of the combined rows; default: the config period")
 
 
+YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
+
+
+def period_year(period: str) -> int | None:
+    """The year a period label stands for in time: the last year it names ("2023" -> 2023, a school
+    year "2023-2024" -> 2024, a window "2023-2025" -> 2025, a list date "2026-08-01" -> 2026); None when
+    it names no year."""
+    years = [int(match.group(0)) for match in YEAR.finditer(period)]
+    return max(years) if years else None
+
+
+class Vintage(Strict):
+    """One edition of an input: the period its figures describe and the file (and sheet) holding it.
+
+    A round takes, per input, the newest vintage of its time (:mod:`aandacht.inputs.vintages`): the
+    newest whose year (``available``, else the last year ``period`` names) is not after the round's
+    peildatum."""
+
+    period: Annotated[str, Field(min_length=1, description="what the figures describe: a year (2023), a school year "
+                                                            "(2023-2024), a window (2023-2025) or a list date (2026)")]
+    path: Path
+    sheet: str | None = Field(default=None, description="workbook sheet of this vintage (e.g. the school-year sheet)")
+    available: Annotated[int, Field(ge=1900, le=2200, strict=True)] | None = Field(
+        default=None, description="year from which the figures could be used (publication); default: the last year "
+        "named in period")
+    label: str | None = Field(default=None, description="the name the report gives this vintage; default by loader")
+
+    @model_validator(mode="after")
+    def _has_year(self) -> Vintage:
+        if self.available is None and period_year(self.period) is None:
+            raise ValueError(f"period {self.period!r} names no year; give 'available' (the year it can be used from)")
+        return self
+
+    @property
+    def year(self) -> int:
+        """The year that decides which rounds may use this vintage."""
+        return self.available if self.available is not None else period_year(self.period)
+
+
 class InputSpec(Strict):
-    """One input file and the loader that reads it into the tidy table."""
+    """One input file and the loader that reads it into the tidy table.
+
+    Either one file (``path`` and ``period``) or its editions (``vintages``): then ``path``,
+    ``period`` and ``sheet`` are those of the newest vintage unless given, and a herijking takes
+    the newest vintage of its round's time (:func:`aandacht.inputs.vintages.resolve_round`)."""
 
     loader: LoaderName
     path: Path
     period: str
+    vintages: list[Vintage] = Field(default_factory=list, description="the editions of this input, each with its "
+                                    "period and file; a round takes the newest of its time")
     source: str | None = Field(default=None, description="source label in the tidy table; defaults to the input name")
     sheet: str | None = Field(default=None, description="workbook sheet to read; default: the first visible sheet "
                               "(oab schoolweging: the newest school-year sheet)")
@@ -129,6 +175,30 @@ class InputSpec(Strict):
     family: str | None = Field(
         default=None, description="source family (monitor) for the consensus check; defaults to the input name"
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _newest_vintage(cls, raw):
+        """With ``vintages``: the newest vintage's path, period and sheet where they are not given."""
+        if not isinstance(raw, dict) or not raw.get("vintages") or ("path" in raw and "period" in raw):
+            return raw
+        try:
+            vintages = [Vintage.model_validate(v) for v in raw["vintages"]]
+        except (TypeError, ValueError):
+            return raw  # the field's own validation names the key path
+        newest = max(vintages, key=lambda v: v.year)
+        filled = {"path": raw.get("path", newest.path), "period": raw.get("period", newest.period)}
+        if newest.sheet is not None and "sheet" not in raw and "path" not in raw:
+            filled["sheet"] = newest.sheet
+        return {**raw, **filled}
+
+    @model_validator(mode="after")
+    def _distinct_vintages(self) -> InputSpec:
+        periods = [v.period for v in self.vintages]
+        twice = sorted({p for p in periods if periods.count(p) > 1})
+        if twice:
+            raise ValueError(f"vintages: period(s) {twice} appear more than once")
+        return self
 
 
 class PopulationGate(Strict):

@@ -10,12 +10,28 @@ from pydantic import Field, model_validator
 
 from .base import Count, OptionalWeight, Strict
 from .choices import MAX_COUNT
+from .inputs import Vintage
+
+
+class SchoolList(Vintage):
+    """A school list of one date (DUO's list of vestigingen): the table, and the column that says
+    which of its rows were in the list then (``true``/``false``; default: every row)."""
+
+    member: str | None = Field(default=None, description="column of the table that is true for the vestigingen in "
+                               "this list, e.g. in_duo_2024; default: every row")
+    soorten: list[str] | None = Field(default=None, description="the kinds of school (column soort) the list covers; "
+                                      "rows of other kinds keep their membership of the newest earlier list (DUO's "
+                                      "2026 list of basisonderwijs has no speciaal basisonderwijs)")
 
 
 class IkcRegistrySpec(Strict):
     """The IKC/school table and the analyst's tables around it (see :mod:`aandacht.decide.ikc`)."""
 
     table: Path | None = Field(default=None, description="default: the path of the school_scores input")
+    lists: list[SchoolList] = Field(default_factory=list, description="the school lists of several dates: a round "
+                                    "takes its IKCs from the newest list of its time (unless 'table' is given)")
+    changes: Path | None = Field(default=None, description="CSV old_code,new_code,year,source: schools that closed "
+                                 "(new_code empty) or merged into new_code, where DUO's lists do not say it")
     boards: Path | None = Field(default=None, description="CSV bevoegd_gezag_nummer,naam filled by an analyst")
     board_names: Path | None = Field(default=None, description="CSV bevoegd_gezag_nummer,naam: DUO's list of bevoegde "
                                      "gezagen (shipped); the analyst's boards table overrides it")

@@ -20,8 +20,9 @@ other designated area is a gebied of its own, named after the area. Contiguous g
 adjoining designated areas (polygons that touch, EPSG:28992), and every adjoining pair,
 are suggested as candidate groups, not applied.
 
-Every designated area carries its reasons: the indicators with the largest contribution
-to its score (nominal effective weight x normalised value, OECD/JRC Handbook 2008, step 8
+Every designated area carries its reasons: among the indicators where the area is worse than the
+gemeente (than the median of the areas where no gemeente value is published), those with the largest
+contribution to its score (nominal effective weight x normalised value, OECD/JRC Handbook 2008, step 8
 "decomposition"), each with its raw value, the gemeente value where the data hold it, and
 the value for Nederland where the data hold it (the NL00 row of Kerncijfers Wijken en Buurten), and
 the median over the scored areas.
@@ -183,8 +184,17 @@ def national_values(run: ScoreRun) -> pd.Series:
     return run.reference(NEDERLAND)["value"]
 
 
+def worse_than_reference(value: float, gemeente: float, median: float, direction: int) -> bool:
+    """True when ``value`` points to more risk than the gemeente's value (direction +1: higher, -1: lower),
+    or, where the gemeente value is not published, than the median of the areas."""
+    reference = median if pd.isna(gemeente) else gemeente
+    return not pd.isna(value) and not pd.isna(reference) and direction * (value - reference) > 0
+
+
 def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
-    """The ``count`` indicators contributing most to each area's score (module docstring)."""
+    """The ``count`` indicators contributing most to each area's score among those where the area is worse
+    than the gemeente (:func:`worse_than_reference`; module docstring). The one source of an area's reasons:
+    ``redenen.csv``, ``aandachtsgebieden.csv``, the terminal and the report's page 1 and profiles."""
     result = run.result
     weights = result.tree.nominal_effective_weights()
     normalised = result.normalised
@@ -195,7 +205,9 @@ def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
     spec = {i.id: i for i in run.config.framework.indicators}
     rows = []
     for code in codes:
-        contribution = pd.Series({i: weights[i] * normalised.at[code, i] for i in normalised.columns}).dropna()
+        contribution = pd.Series({i: weights[i] * normalised.at[code, i] for i in normalised.columns
+                                  if worse_than_reference(raw.at[code, i], gemeente[i], median[i], spec[i].direction)})
+        contribution = contribution.dropna()
         for order, (indicator, part) in enumerate(contribution.sort_values(ascending=False).head(count).items(), 1):
             rows.append({
                 "area_code": code, "order": order, "indicator": indicator, "label": spec[indicator].label,
@@ -241,7 +253,8 @@ def designate(
     reasons = area_reasons(run, designated, rules.reasons)
     texts = {code: reason_text(rows) for code, rows in reasons.groupby("area_code")}
     table["redenen"] = [texts.get(c, "") for c in table.index]
-    gebieden["redenen"] = [" | ".join(f"{run.registry.name(c)}: {texts[c]}" for c in row.designated_members.split(";"))
+    gebieden["redenen"] = [" | ".join(f"{run.registry.name(c)}: {texts.get(c) or 'geen indicator slechter dan de gemeente'}"
+                                      for c in row.designated_members.split(";"))
                            for row in gebieden.itertuples()]
     notes, suggestions = [], []
     if rules.suggest_adjoining and len(designated) > 1:

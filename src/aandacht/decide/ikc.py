@@ -19,6 +19,17 @@ Duplicate BRIN codes and wijk codes that are not in the area registry are errors
 
 The optional pupil-origin table (``ikc.pupil_origin``: ``brin_vestiging``,
 ``area_code``, ``leerlingen``) says where each IKC's pupils live.
+
+**The schools of a round** (``ikc.lists``, the school lists of several dates): the IKCs are the
+vestigingen of the list of the round's time (:func:`aandacht.inputs.vintages.choose_school_list`),
+never a school that list does not hold. Their need figures come from the newest school figures of
+the round's time (:func:`school_figures_choice`): the Inspectie's schoolweging when the config has a
+schoolweging input with a vintage of that time, else the CBS achterstandsscores (``school_scores``
+input). The schoolweging is published per object van toezicht (OVT); an OVT stands for the
+vestiging its ``ovt_locations`` row names, else the only vestiging of its instellingscode when it is
+C1 (:func:`aandacht.inputs.sources.inspectie.ovt_vestiging`); a vestiging with several OVTs gets their
+pupil-weighted mean ``schoolweging`` and their summed ``leerlingen``. A vestiging without figures is
+listed and cannot become Plus-IKC.
 """
 
 from __future__ import annotations
@@ -32,7 +43,9 @@ import pandas as pd
 from ..config import Config, InputSpec
 from ..errors import ConfigError, DataError
 from ..inputs.reading import fail_at_first, parse_numbers, read_table, require_columns
-from ..inputs.sources.schools import read_schools, school_placing
+from ..inputs.sources.inspectie import ovt_table, ovt_vestiging, read_schoolweging
+from ..inputs.sources.schools import SCORE_COLUMNS, read_schools, school_placing
+from ..inputs.vintages import VintageChoice, choose_school_list, choose_vintage
 from ..text import first_of
 
 YES = {"ja", "j", "yes", "y", "true", "1", "waar"}
@@ -48,6 +61,9 @@ class IkcRegistry:
     table: pd.DataFrame
     source: str
     notes: list[str] = field(default_factory=list)
+    school_list: VintageChoice | None = None  # the list of the round's time (with ikc.lists)
+    figures: VintageChoice | None = None  # the school figures the need rests on
+    without_figures: list[str] = field(default_factory=list)  # listed vestigingen without need figures
 
 
 def ikc_table_spec(config: Config) -> InputSpec:
@@ -75,14 +91,113 @@ def _flags(values: pd.Series, origin: str, column: str) -> pd.Series:
     return text.isin(YES)
 
 
-def load_ikcs(config: Config, registry) -> IkcRegistry:
-    """Read, place and check the IKC table (module docstring)."""
+def school_figures_choice(config: Config, peildatum: int) -> tuple[str, VintageChoice] | None:
+    """The input whose school figures give the IKCs' need in a round with this peildatum (module
+    docstring): of the schoolweging inputs and ``school_scores`` inputs, the one whose chosen vintage
+    is the newest of the round's time; when none is of its time, the earliest. None without either."""
+    candidates = [(name, choose_vintage(name, spec, peildatum)) for name, spec in config.inputs.items()
+                  if spec.loader == "school_scores" or (spec.loader == "oab" and spec.layout == "schoolweging")]
+    if not candidates:
+        return None
+    of_time = [c for c in candidates if c[1].of_round_time and c[1].year is not None]
+    if of_time:
+        return max(of_time, key=lambda c: c[1].year)
+    return min(candidates, key=lambda c: c[1].year or 0)
+
+
+def _list_members(config: Config, chosen: VintageChoice) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
+    """The vestigingen of the chosen school list (``member`` column true; rows of a kind the list does
+    not cover keep their membership of the newest earlier list that covers them), the notes, and the
+    whole table (every date's vestigingen)."""
+    lists = {v.period: v for v in config.ikc.lists}
+    spec = lists[chosen.period]
+    frame = read_table(spec.path).fillna("")
+    require_columns(frame, ("brin_vestiging", "name"), spec.path, "school list")
+    frame["brin_vestiging"] = frame["brin_vestiging"].str.strip().str.upper()
+    fail_at_first(frame["brin_vestiging"].duplicated(), frame.index, spec.path,
+                  lambda i: f"duplicate brin_vestiging {frame['brin_vestiging'].iloc[i]}", "brin_vestiging")
+    notes = []
+    if spec.member is None:
+        return frame, notes, frame
+    require_columns(frame, (spec.member,), spec.path, "school list")
+    member = _flags(frame[spec.member], str(spec.path), spec.member)
+    if spec.soorten is not None and "soort" in frame.columns:
+        outside = ~frame["soort"].isin(spec.soorten)
+        earlier = [v for v in config.ikc.lists if v.year < spec.year and v.member and v.path == spec.path]
+        if outside.any() and earlier:
+            previous = max(earlier, key=lambda v: v.year)
+            member = member.where(~outside, _flags(frame[previous.member], str(spec.path), previous.member))
+            notes.append(f"{spec.path}: the list of {spec.period} does not cover {sorted(set(frame.loc[outside, 'soort']))}; "
+                         f"those vestigingen are taken as in the list of {previous.period}")
+    return frame[member.to_numpy()].reset_index(drop=True), notes, frame
+
+
+def _figures_for_list(config: Config, frame: pd.DataFrame, whole: pd.DataFrame, peildatum: int,
+                      registry) -> tuple[pd.DataFrame, VintageChoice | None, list[str]]:
+    """The list's vestigingen (``frame``; ``whole``: every row of the list's table, which the analyst's
+    ``ovt_locations`` may name) with leerlingen, the CBS score columns and ``schoolweging`` from the school
+    figures of the round's time (module docstring)."""
+    found = school_figures_choice(config, peildatum)
+    for column in ("leerlingen", *SCORE_COLUMNS, "schoolweging"):
+        frame[column] = np.nan
+    if found is None:
+        return frame, None, [f"{config.source_file}: no school figures (schoolweging or school_scores input) for the "
+                             "IKCs' need"]
+    name, choice = found
+    spec = config.inputs[name].model_copy(update={"path": choice.path, "period": choice.period, "sheet": choice.sheet})
+    if spec.loader == "school_scores":
+        scores = read_schools(spec).set_index("brin_vestiging")
+        for column in ("leerlingen", *SCORE_COLUMNS):
+            frame[column] = frame["brin_vestiging"].map(scores[column]).astype("float64")
+        return frame, choice, []
+    ovts, notes = read_schoolweging(spec)
+    by_instelling = frame.groupby(frame["brin_vestiging"].str[:4])["brin_vestiging"].apply(list).to_dict()
+    listed = ovt_table(spec, whole, registry)["brin_vestiging"].to_dict() if spec.ovt_locations else {}
+    ovts["instelling"] = ovts["ovt"].str[:4]
+    ovts = ovts[ovts["instelling"].isin(by_instelling) | ovts["ovt"].isin(listed)].copy()
+    placed = [ovt_vestiging(row.ovt, by_instelling.get(row.instelling, []), listed) for row in ovts.itertuples()]
+    ovts["brin_vestiging"], ovts["how"] = [p[0] for p in placed], [p[1] for p in placed]
+    used = ovts[(ovts["brin_vestiging"] != "") & ovts["schoolweging"].notna() & (ovts["leerlingen"] > 0)]
+    pupils = used.groupby("brin_vestiging")["leerlingen"].sum()
+    weighted = (used["schoolweging"] * used["leerlingen"]).groupby(used["brin_vestiging"]).sum()
+    frame["leerlingen"] = frame["brin_vestiging"].map(pupils).astype("float64")
+    frame["schoolweging"] = frame["brin_vestiging"].map(weighted / pupils).astype("float64")
+    left = ovts[ovts["brin_vestiging"] == ""]
+    if len(left):
+        notes.append(f"{spec.path}: {len(left)} object(en) van toezicht not counted for an IKC's need: "
+                     + first_of(f"{r.ovt} ({r.how})" for r in left.itertuples()))
+    return frame, choice, notes
+
+
+def load_ikcs(config: Config, registry, peildatum: int | None = None) -> IkcRegistry:
+    """Read, place and check the IKC table (module docstring); with ``ikc.lists`` the schools of the list
+    of the round's time (``peildatum``; default: the newest list) with the figures of that time."""
     from ..inputs.sources.schools import place_schools
 
     spec = ikc_table_spec(config)
-    origin = str(spec.path)
-    frame = read_schools(spec)
-    locations, geocoded, notes = school_placing(spec)
+    school_list = figures = None
+    without = []
+    if config.ikc.lists and config.ikc.table is None:
+        peildatum = peildatum if peildatum is not None else max(v.year for v in config.ikc.lists)
+        school_list = choose_school_list(config.ikc.lists, peildatum)
+        frame, notes, whole = _list_members(config, school_list)
+        frame, figures, figure_notes = _figures_for_list(config, frame, whole, peildatum, registry)
+        notes += figure_notes
+        for axis in ("x_rd", "y_rd"):
+            if axis in frame.columns:
+                frame[axis] = parse_numbers(frame[axis].replace("", np.nan), str(school_list.path), axis)[0]
+        need_column = "schoolweging" if frame["schoolweging"].notna().any() else "achterstandsscore_zonder_drempel"
+        without = frame.loc[frame[need_column].isna(), "brin_vestiging"].tolist()
+        if without:
+            notes.append(f"{school_list.path}: {len(without)} vestiging(en) of {school_list.label} have no "
+                         f"{figures.label if figures else 'school figures'} and cannot become Plus-IKC: {first_of(without)}")
+        origin = str(school_list.path)
+    else:
+        origin = str(spec.path)
+        frame = read_schools(spec)
+        notes = []
+    locations, geocoded, placing_notes = school_placing(spec)
+    notes += placing_notes
     frame["wijk_code"] = place_schools(frame, registry, origin, locations, geocoded)
     levels = registry.table["level"]
     wrong = frame.loc[(frame["wijk_code"] != "") & (frame["wijk_code"].map(levels) != config.level), "wijk_code"]
@@ -97,6 +212,8 @@ def load_ikcs(config: Config, registry) -> IkcRegistry:
         frame["speciaal_onderwijs"] = _flags(frame["speciaal_onderwijs"], origin, "speciaal_onderwijs")
     elif "soort_po" in frame.columns:
         frame["speciaal_onderwijs"] = frame["soort_po"].fillna("").str.strip().str.lower().eq("sbo")
+    elif "soort" in frame.columns:  # DUO's lists and vestigingen.csv: SBAO = speciaal basisonderwijs
+        frame["speciaal_onderwijs"] = frame["soort"].fillna("").str.strip().str.upper().eq("SBAO")
     else:
         frame["speciaal_onderwijs"] = False
         notes.append(f"{origin}: no speciaal_onderwijs or soort_po column; every IKC is taken as regular education")
@@ -117,11 +234,13 @@ def load_ikcs(config: Config, registry) -> IkcRegistry:
     for axis in ("x_rd", "y_rd"):
         if axis not in frame.columns:
             frame[axis] = np.nan
+    if "schoolweging" not in frame.columns:
+        frame["schoolweging"] = np.nan
     columns = ["brin_vestiging", "name", "bevoegd_gezag_nummer", "bevoegd_gezag", "kinderopvang_partner", "leerlingen",
-               "achterstandsscore", "achterstandsscore_zonder_drempel", "wijk_code", "buurt_code", "speciaal_onderwijs",
-               "x_rd", "y_rd"]
+               "achterstandsscore", "achterstandsscore_zonder_drempel", "schoolweging", "wijk_code", "buurt_code",
+               "speciaal_onderwijs", "x_rd", "y_rd"]
     table = frame.loc[:, columns].set_index("brin_vestiging", drop=False)
-    return IkcRegistry(table, origin, notes)
+    return IkcRegistry(table, origin, notes, school_list, figures, without)
 
 
 def read_pupil_origin(path: Path, ikcs: IkcRegistry, registry) -> pd.DataFrame:

@@ -8,8 +8,16 @@ Need of IKC i (config ``selection.need``), each component scaled to 0-100:
     share_i     = 100 * share of i's pupils living in an aandachtsgebied (pupil-origin table)
     need_i      = sum_c w_c * component_c,i / sum_c w_c
 
-with s the CBS achterstandsscore column chosen in ``need.score_column``. 100 is the
-highest IKC of the gemeente, so thresholds read as "share of the top".
+with s the CBS achterstandsscore column chosen in ``need.score_column``, or, where the IKCs' figures
+are the Inspectie's schoolweging w (a pupil-weighted mean of about 20 to 40, see
+:mod:`aandacht.decide.ikc`),
+
+    s_i = leerlingen_i * max(0, w_i - 20)
+
+the expected disadvantage above the bottom of the Inspectie's scale (its three-year sheet clamps the
+schoolweging to [20, 40]) summed over the pupils, so that per_pupil is 100 (w - 20) and total
+weighs the number of children as the CBS score does. 100 is the highest IKC of the gemeente, so
+thresholds read as "share of the top".
 
 Eligible as a new Plus-IKC: located in an aandachtsgebied, or at least
 ``eligible_pupil_share`` of its pupils lives in one; need >= ``continuity.entry_need``;
@@ -47,6 +55,7 @@ from ..text import first_of
 from .ikc import IkcRegistry, ikc_gebied, pupil_share
 from .optimise import Problem, explain, solve
 
+SCHOOLWEGING_FLOOR = 20.0  # the bottom of the Inspectie's schoolweging scale (module docstring)
 COMPONENTS = ("score_per_pupil", "score_total", "wijk_score", "pupil_share")
 COMPONENT_LABELS = {
     "score_per_pupil": "achterstandsscore per 100 leerlingen",
@@ -82,6 +91,14 @@ def scaled_to_max(values: pd.Series) -> pd.Series:
     return values * 0 if not top or np.isnan(top) else 100 * values / top
 
 
+def school_score(table: pd.DataFrame, column: str) -> pd.Series:
+    """s_i of the module docstring: from the schoolweging where the IKCs have one, else the CBS column."""
+    weging = table.get("schoolweging")
+    if weging is not None and weging.notna().any():
+        return table["leerlingen"] * (weging - SCHOOLWEGING_FLOOR).clip(lower=0)
+    return table[column]
+
+
 def need_table(ikcs: IkcRegistry, rules: SelectionRules, wijk_scores: pd.Series, share: pd.Series) -> pd.DataFrame:
     """Raw figures, scaled components and need per IKC (module docstring)."""
     weights = rules.need
@@ -94,8 +111,8 @@ def need_table(ikcs: IkcRegistry, rules: SelectionRules, wijk_scores: pd.Series,
     span = scored.max() - scored.min() if len(scored) else 0.0
     wijk = (wijk_scores - scored.min()) / span * 100 if span else wijk_scores * 0
     out = pd.DataFrame(index=table.index)
-    out["achterstandsscore"] = table[column]
-    out["per_100_leerlingen"] = 100 * table[column] / pupils
+    out["achterstandsscore"] = school_score(table, column)
+    out["per_100_leerlingen"] = 100 * out["achterstandsscore"] / pupils
     out["wijkscore"] = table["wijk_code"].map(wijk_scores)
     out["aandeel_uit_gebieden"] = 100 * share
     components = {

@@ -83,12 +83,14 @@ PLACES_SHOWN = 12  # at most this many place names on a map, the largest kernen 
 
 def sources(config: Config) -> list[dict]:
     """The publications the config's inputs come from, with their years (newest first) and
-    licence, one entry per publication: [{"name", "years", "licence"}]. An input's own
-    ``attribution`` (which names the publication and its year) is used as it is."""
+    licence, one entry per publication: [{"name", "years", "licence"}]. The years are the periods of
+    the vintages the run read. An input's own ``attribution`` names the publication (and its licence)."""
     found: dict[str, dict] = {}
     for name, spec in config.inputs.items():
-        if spec.attribution:
-            found.setdefault(spec.attribution, {"name": spec.attribution, "years": [], "licence": ""})
+        if spec.attribution:  # the vintage read is named too, unless the attribution names it already
+            entry = found.setdefault(spec.attribution, {"name": spec.attribution, "years": [], "licence": ""})
+            if spec.period not in spec.attribution and spec.period not in entry["years"]:
+                entry["years"].append(spec.period)
             continue
         publication, licence = PUBLICATIONS.get(spec.loader, (spec.source or name, ""))
         entry = found.setdefault(publication, {"name": publication, "years": [], "licence": licence})

@@ -73,6 +73,7 @@ class Overlays:
     round_year: int | None = None
     previous_year: int | None = None
     history: pd.DataFrame | None = None
+    facts: dict[str, list[str]] = field(default_factory=dict)  # the round's facts for page 1 (ronde.json toelichting)
 
     def gebied_names(self) -> list[str]:
         """The aandachtsgebieden in the order they were given."""

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..decide.designate import NEDERLAND
+from ..decide.designate import NEDERLAND, area_reasons
 from ..dutch import MISSING_LABELS, dutch_date, dutch_number
 from ..errors import AandachtError
 from ..scoring.dominance import dominance
@@ -191,16 +191,19 @@ class ReportData:
         return sorted(self.overlays.gebied_names(), key=self.gebied_rank)
 
     def reason(self, code: str) -> str:
-        """'Jongeren met jeugdzorg 18,5% (middelste wijk 11,6%)': the indicator that drives the score most."""
-        found = self.drivers(code, 1)
-        if not found:
+        """'Jongeren met jeugdzorg 18,5% (gemeente 13,2%; Nederland 10,9%)': the first reason of
+        :func:`aandacht.decide.designate.area_reasons`, the one source of reasons (the reference is the
+        middle area where the gemeente value is not published)."""
+        found = area_reasons(self.run, [code], 1)
+        if found.empty:
             return ""
-        indicator = self.indicators[found[0]["id"]]
-        value = self.run.matrix.values.at[code, indicator.id]
-        label = short_label(indicator.label)
-        unit = unit_for(label, indicator.unit)
-        return (f"{label}: {with_unit(value, unit)} (middelste {self.config.level} "
-                f"{with_unit(self.median[indicator.id], unit)})")
+        row = found.iloc[0]
+        label = short_label(row["label"])
+        unit = unit_for(label, row["unit"])
+        references = [f"gemeente {with_unit(row['gemeente'], unit)}"] if not pd.isna(row["gemeente"]) else \
+            [f"middelste {self.config.level} {with_unit(row['median'], unit)}"]
+        references += [f"Nederland {with_unit(row['nederland'], unit)}"] if not pd.isna(row["nederland"]) else []
+        return f"{label}: {with_unit(row['value'], unit)} ({'; '.join(references)})"
 
 
 # --- page 1 ---------------------------------------------------------------------------
@@ -304,6 +307,13 @@ def change_lines(data: ReportData) -> list[str]:
     return lines
 
 
+def scale_sentence(data: ReportData) -> str:
+    """', van 12,3 tot 97,5': what the scores of this round run from and to (the composite of indicators each
+    scaled 0-100 reaches 100 only for an area that is the worst on every indicator)."""
+    scores = data.run.result.index.dropna()
+    return f", van {_fmt(scores.min())} tot {_fmt(scores.max())}" if len(scores) else ""
+
+
 def summary(data: ReportData) -> dict:
     """Page 1: the bestuurlijke samenvatting."""
     config, ov = data.config, data.overlays
@@ -313,9 +323,9 @@ def summary(data: ReportData) -> dict:
     nodata = [data.names[c] for c, k in unscored.items() if k == "nodata"]
     domains = [lower_first(data.run.result.tree.labels[d]) for d in data.run.result.tree.top_level]
     facts = {
-        "lead": (f"De {lower_first(config.framework.index.label)} zegt per {config.level} hoeveel aandacht kinderen er nodig hebben (100 = het "
-                 f"meest, 0 = het minst) en combineert {_list(domains)}; uitleg in gewone taal in bijlage B. "
-                 f"{data.ranked} {data.level_plural} hebben een score."),
+        "lead": (f"De {lower_first(config.framework.index.label)} zegt per {config.level} hoeveel aandacht kinderen er nodig hebben "
+                 f"(hoe hoger, hoe meer aandacht) en combineert {_list(domains)}; uitleg in gewone taal in bijlage B. "
+                 f"{data.ranked} {data.level_plural} hebben een score{scale_sentence(data)}."),
         "unscored": " ".join(filter(None, [
             f"Niet gescoord: {_list(gate)} ({data.run.matrix.areas.at[gates[0], 'reason']})." if len(gates) == 1
             else f"Niet gescoord: {_list(gate)} (te weinig {config.population.label})." if gate and config.population

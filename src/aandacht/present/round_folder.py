@@ -135,7 +135,8 @@ def round_overlays(result: Herijking, history: pd.DataFrame | None = None) -> Ov
     now = history_of(result.record.wijken, result.year)
     history = now if history is None or history.empty else pd.concat([history, now], ignore_index=True)
     return Overlays(gebieden=gebieden, ikcs=ikcs, robustness=robustness, changes=changes, round_year=result.year,
-                    previous_year=result.previous.year if result.previous is not None else None, history=history)
+                    previous_year=result.previous.year if result.previous is not None else None, history=history,
+                    facts=result.record.meta.get("toelichting", {}))
 
 
 def read_round_overlays(folder: Path, known: set[str]) -> tuple[Overlays, pd.DataFrame | None]:
@@ -171,8 +172,11 @@ def read_round_overlays(folder: Path, known: set[str]) -> tuple[Overlays, pd.Dat
     if previous_year is None and changes is not None and len(history["year"].unique()) > 1:
         previous_year = int(sorted(history["year"].unique())[-2])
     constraints = read_csv_nl(folder / "beperkingen.csv") if (folder / "beperkingen.csv").is_file() else None
+    facts = meta.get("toelichting")
+    facts = {key: [str(line) for line in lines] for key, lines in facts.items() if isinstance(lines, list)} \
+        if isinstance(facts, dict) else {}
     overlays = Overlays(gebieden=gebieden, ikcs=ikcs, robustness=robustness, changes=changes, round_year=year,
-                        previous_year=previous_year, history=history)
+                        previous_year=previous_year, history=history, facts=facts)
     return overlays, constraints
 
 

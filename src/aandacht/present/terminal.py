@@ -189,14 +189,32 @@ def print_selection(selection) -> None:
         "(marg. waarde: verlies bij weglaten, of verschil bij afdwingen; leeg = niet mogelijk)", "dim")))
 
 
-def print_changes(changes: dict[str, pd.DataFrame], old_year: int, new_year: int) -> None:
-    """Per wijk entered/left/stayed with drivers; per IKC the continuity status."""
+def print_vintages(table: pd.DataFrame, peildatum: int) -> None:
+    """The vintage each input of the round was read in (:func:`aandacht.inputs.vintages.vintage_table`);
+    an input with no vintage of the round's time is marked."""
+    shown = table.assign(periode=[p if ok == "ja" else f"{p} (LET OP: na peildatum {peildatum})"
+                                  for p, ok in zip(table["periode"], table["van_de_peildatum"])])
+    _print(f"Bronnen van deze ronde (peildatum {peildatum})", shown,
+           {"invoer": "invoer", "bron": "bron", "periode": "versie", "beschikbare_versies": "beschikbaar",
+            "bestand": "bestand"})
+
+
+def print_changes(changes: dict[str, pd.DataFrame], old_year: int, new_year: int, first: str = "") -> None:
+    """Per wijk entered/left/stayed with their causes; per IKC the continuity status; the schools of the
+    old round that are gone. ``first``: a sentence printed before them (identical inputs)."""
+    if first:
+        make_console().print(plain(first), style="bold", highlight=False)
     _print(f"Wijken: {old_year} -> {new_year}", changes["wijken"], {
         "area_name": "wijk", "wijziging": "wijziging", "rang_oud": "rang oud", "rang_nieuw": "rang nieuw",
-        "score_oud": "score oud", "score_nieuw": "score nieuw", "oorzaak": "oorzaak (indicatoren die het meest veranderden)",
+        "score_oud": "score oud", "score_nieuw": "score nieuw", "oorzaak": "oorzaak",
     })
     _print(f"Plus-IKCs: {old_year} -> {new_year}", changes["ikcs"], {
         "brin_vestiging": "BRIN", "name": "naam", "status": "status", "startjaar": "start",
         "behoefte_oud": "behoefte oud", "behoefte_nieuw": "behoefte nieuw", "monitoren": "monitoren",
         "toelichting": "toelichting",
     })
+    gone = changes.get("scholen")
+    if gone is not None and len(gone):
+        _print(f"Scholen van ronde {old_year} die er niet meer zijn", gone, {
+            "brin_vestiging": "BRIN", "name": "naam", "gebeurtenis": "wat", "opvolger": "opvolger", "jaar": "jaar",
+            "bron": "bron"})

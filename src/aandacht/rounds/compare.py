@@ -15,19 +15,64 @@ are rounding (the round files keep six significant digits) and are not shown.
 Per IKC (Plus in either round): ``voortgezet``, ``opnieuw aangewezen``, ``nieuw``,
 ``beëindigd: termijn voorbij`` or ``beëindigd: situatie veranderd`` (the new round's
 status, set by the continuity rules of :mod:`aandacht.decide.select`), with old and new need,
-``monitoren`` and the explanation.
+``monitoren`` and the explanation; a school that is gone says what happened (closed, merged into
+X, no longer in the school list: :mod:`aandacht.rounds.schools`), and its successor says whose
+predicate it continues.
+
+Every change names its cause (``oorzaak``), any of: the new figures (the drivers above), a changed
+rule (the config keys, :mod:`aandacht.rounds.causes`), a changed school list, and the method's
+uncertainty (an area whose probability of designation lies between ``NEAR`` and 1 - ``NEAR`` is near
+the threshold). When both rounds read identical inputs, :func:`identical_sentence` says so first.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
-from ..dutch import number_nl, signed_nl
+from ..dutch import fixed_nl, number_nl, signed_nl
+from .causes import rule_text
 from .record import RoundRecord
+from .schools import EVENT_COLUMNS, event_sentence
 
 DRIVERS = 3
 MIN_CHANGE = 0.05  # contribution changes below this (in score points) are rounding, not change
+NEAR = 0.1  # a probability of designation in [NEAR, 1 - NEAR] is near the threshold
+NO_FIGURES = "geen indicator veranderd"
+
+
+@dataclass
+class Causes:
+    """What else than the figures changed between two rounds (:mod:`aandacht.rounds.causes`)."""
+
+    rules: list[tuple[str, object, object]] = field(default_factory=list)
+    same_inputs: bool = False
+    school_events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS))
+
+
+def identical_sentence(causes: Causes | None, old_year: int, new_year: int) -> str:
+    """'Beide rondes rekenen met dezelfde cijfers ...' when the inputs are identical, else ''."""
+    if causes is None or not causes.same_inputs:
+        return ""
+    return (f"Ronde {old_year} en ronde {new_year} rekenen met precies dezelfde bestanden: verschillen komen alleen "
+            "uit gewijzigde regels of scholenlijsten, niet uit nieuwe cijfers.")
+
+
+def area_cause(old: RoundRecord, new: RoundRecord, code: str, change: str, causes: Causes | None) -> str:
+    """The causes of one area's change (module docstring), as Dutch text."""
+    parts = []
+    figures = drivers(old, new, code, change)
+    if figures != NO_FIGURES:
+        parts.append(f"nieuwe cijfers: {figures}")
+    if causes is not None and causes.rules:
+        parts.append(f"regel gewijzigd: {rule_text(causes.rules)}")
+    kans = new.wijken.set_index(new.wijken["area_code"].astype(str)).get("kans")
+    p = kans.get(code, np.nan) if kans is not None else np.nan
+    if not pd.isna(p) and NEAR <= p <= 1 - NEAR and change != "gebleven":
+        parts.append(f"onzekerheid: dicht bij de grens (kans op aanwijzing {fixed_nl(100 * p, 0)}%)")
+    return "; ".join(parts) if parts else NO_FIGURES
 
 
 def _contributions(record: RoundRecord) -> pd.DataFrame:
@@ -56,10 +101,10 @@ def drivers(old: RoundRecord, new: RoundRecord, code: str, change: str, count: i
     for indicator, value in delta.head(count).items():
         before, after = number_nl(a.at[indicator, "waarde"]), number_nl(b.at[indicator, "waarde"])
         parts.append(f"{b.at[indicator, 'label']}: {before} -> {after} (bijdrage {signed_nl(value)})")
-    return "; ".join(parts) if parts else "geen indicator veranderd"
+    return "; ".join(parts) if parts else NO_FIGURES
 
 
-def compare_wijken(old: RoundRecord, new: RoundRecord) -> pd.DataFrame:
+def compare_wijken(old: RoundRecord, new: RoundRecord, causes: Causes | None = None) -> pd.DataFrame:
     """Entered / left / stayed per area designated in either round (module docstring)."""
     a = old.wijken.assign(area_code=old.wijken["area_code"].astype(str)).set_index("area_code")
     b = new.wijken.assign(area_code=new.wijken["area_code"].astype(str)).set_index("area_code")
@@ -76,7 +121,7 @@ def compare_wijken(old: RoundRecord, new: RoundRecord) -> pd.DataFrame:
             "gebied_oud": _text(a["gebied"].get(code, "")), "gebied_nieuw": _text(b["gebied"].get(code, "")),
             "rang_oud": a["rang"].get(code, np.nan), "rang_nieuw": b["rang"].get(code, np.nan),
             "score_oud": a["score"].get(code, np.nan), "score_nieuw": b["score"].get(code, np.nan),
-            "oorzaak": drivers(old, new, code, change),
+            "oorzaak": area_cause(old, new, code, change, causes),
         })
     order = {"erbij": 0, "eraf": 1, "gebleven": 2}
     columns = ["area_code", "area_name", "wijziging", "gebied_oud", "gebied_nieuw", "rang_oud", "rang_nieuw",
@@ -92,8 +137,14 @@ def _text(value) -> str:
     return "" if pd.isna(value) else str(value)
 
 
-def compare_ikcs(old: RoundRecord, new: RoundRecord) -> pd.DataFrame:
+def compare_ikcs(old: RoundRecord, new: RoundRecord, causes: Causes | None = None) -> pd.DataFrame:
     """Status per IKC that is Plus in either round (module docstring)."""
+    events = causes.school_events if causes is not None else pd.DataFrame(columns=EVENT_COLUMNS)
+    gone = {row.brin_vestiging: row for row in events.itertuples()}
+    predecessors = {}
+    for row in events.itertuples():
+        if row.opvolger and row.was_plus:
+            predecessors.setdefault(row.opvolger, []).append(f"{row.name} ({row.brin_vestiging})")
     old_plus = {p["brin_vestiging"]: p for p in old.meta.get("plus_ikcs", [])}
     new_plus = {p["brin_vestiging"]: p for p in new.meta.get("plus_ikcs", [])}
     a = old.ikcs.set_index(old.ikcs["brin_vestiging"].astype(str))
@@ -102,11 +153,15 @@ def compare_ikcs(old: RoundRecord, new: RoundRecord) -> pd.DataFrame:
     for brin in [*new_plus, *[k for k in old_plus if k not in new_plus]]:
         if brin in new_plus and brin in old_plus:
             status = new_plus[brin].get("status", "voortgezet")
+        elif brin in new_plus and brin in predecessors:
+            status = f"{new_plus[brin].get('status', 'voortgezet')} (opvolger van {', '.join(predecessors[brin])})"
         elif brin in new_plus:
             status = "nieuw"
         else:
             new_status = _text(b["status"].get(brin, ""))
-            if brin not in b.index:
+            if brin in gone:
+                status = f"beëindigd: {event_sentence(gone[brin]).split(') ', 1)[1]}"
+            elif brin not in b.index:
                 status = "beëindigd: niet meer in het IKC-register"
             else:
                 status = new_status if new_status.startswith("beëindigd") else "beëindigd: niet meer gekozen"
@@ -123,6 +178,10 @@ def compare_ikcs(old: RoundRecord, new: RoundRecord) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def compare_records(old: RoundRecord, new: RoundRecord) -> dict[str, pd.DataFrame]:
-    """Both comparisons, keyed 'wijken' and 'ikcs' (file names wijzigingen_<key>.csv)."""
-    return {"wijken": compare_wijken(old, new), "ikcs": compare_ikcs(old, new)}
+def compare_records(old: RoundRecord, new: RoundRecord, causes: Causes | None = None) -> dict[str, pd.DataFrame]:
+    """Both comparisons, keyed 'wijken' and 'ikcs' (file names wijzigingen_<key>.csv), and the schools
+    of the old round that are gone ('scholen', wijzigingen_scholen.csv) when ``causes`` knows them."""
+    changes = {"wijken": compare_wijken(old, new, causes), "ikcs": compare_ikcs(old, new, causes)}
+    if causes is not None:
+        changes["scholen"] = causes.school_events
+    return changes

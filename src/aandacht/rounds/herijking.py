@@ -22,16 +22,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config import Config
+from ..config import Config, config_as_dict
 from ..decide.designate import DesignationResult, designate, gemeente_values, national_values
 from ..decide.ikc import IkcRegistry, load_ikcs, read_pupil_origin
 from ..decide.select import COMPONENTS, SelectionResult, select_plus
+from ..digest import sha256
 from ..errors import ConfigError, DataError
+from ..inputs.vintages import VintageChoice, late_choices, late_sentence, resolve_round
 from ..scoring.robustness import robustness_table
 from ..scoring.run import ScoreRun, run_score
 from ..text import first_of
-from .compare import compare_records
+from .causes import recorded_config, recorded_sources, rule_changes, rule_text
+from .compare import Causes, compare_records, identical_sentence
 from .record import RoundRecord, previous_plus, read_round
+from .schools import EVENT_COLUMNS, carry_over, event_sentence, read_school_changes, require_known_successors, school_events
 
 
 @dataclass
@@ -48,6 +52,10 @@ class Herijking:
     robustness: pd.DataFrame | None = None  # per scored area: p_designated, rank_p05, rank_median, rank_p95, hard_core
     unplaced: pd.DataFrame | None = None  # IKCs with a score but no area, and what that costs (:func:`placement_cost`)
     uncovered: list[str] = field(default_factory=list)  # aandachtsgebieden without a Plus-IKC
+    peildatum: int | None = None  # the year whose facts the round decides on (default: the round year)
+    vintages: list[VintageChoice] = field(default_factory=list)  # per input the vintage read (inputs.vintages)
+    school_events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS))  # gone schools
+    causes: Causes | None = None  # what else than figures changed since the previous round
 
 
 UNPLACED_COLUMNS = ["brin_vestiging", "name", "bevoegd_gezag", "leerlingen", "achterstandsscore", "need", "rang_behoefte",
@@ -98,13 +106,23 @@ def wijk_table(designation: DesignationResult) -> pd.DataFrame:
     return table.rename_axis("area_code").reset_index()
 
 
+def source_records(vintages: list[VintageChoice]) -> list[dict]:
+    """Per input the vintage a round read, for ``ronde.json``: invoer, bron, periode, jaar,
+    van_de_peildatum and the SHA-256 of the file (so that the next round can tell identical inputs)."""
+    return [{"invoer": v.input, "bron": v.label, "periode": v.period, "jaar": v.year, "van_de_peildatum": v.of_round_time,
+             "sha256": sha256(v.path) if v.path.is_file() else None} for v in vintages]
+
+
 def round_meta(config: Config, year: int, designation: DesignationResult, selection: SelectionResult,
-               previous_year: int | None = None) -> dict:
+               previous_year: int | None = None, peildatum: int | None = None,
+               vintages: list[VintageChoice] | None = None) -> dict:
     """The JSON the next round reads (module docstring)."""
     chosen = selection.ikcs[selection.ikcs["plus_ikc"]]
     rules = config.selection
     return {
         "round": year,
+        "peildatum": year if peildatum is None else peildatum,
+        "bronnen": source_records(vintages or []),
         "previous_round": previous_year,
         "gemeente": {"code": config.gemeente.code, "name": config.gemeente.name},
         "level": config.level,
@@ -119,6 +137,31 @@ def round_meta(config: Config, year: int, designation: DesignationResult, select
     }
 
 
+def round_facts(year: int, peildatum: int, vintages: list[VintageChoice], ikcs: IkcRegistry, previous: RoundRecord | None,
+                causes: Causes | None) -> dict[str, list[str]]:
+    """The Dutch sentences page 1 of the report says about the round's facts (kept in ``ronde.json`` as
+    ``toelichting``, so that ``report --round-dir`` says the same): ``bronnen`` (the peildatum and every
+    source with its vintage), ``let_op`` (inputs with no vintage of the round's time; school figures
+    older than the school list), ``wijzigingen`` (identical inputs first, changed rules, gone schools)."""
+    listed = [v.label for v in vintages]
+    sources = [f"Peildatum {peildatum}. Deze ronde rekent met: {'; '.join(listed)}."]
+    if ikcs.school_list is not None:
+        sources.append(f"De IKC's zijn de {len(ikcs.table)} scholen van {ikcs.school_list.label}"
+                       + (f"; hun behoefte rust op {ikcs.figures.label}." if ikcs.figures else "."))
+    attention = [late_sentence(v, peildatum) for v in late_choices(vintages)]
+    if ikcs.figures is not None and ikcs.figures.year is not None and peildatum - ikcs.figures.year > 2:
+        attention.append(f"De keuze van de Plus-IKC's rust op schoolcijfers van {ikcs.figures.year} ({ikcs.figures.label}): "
+                         f"er zijn geen nieuwere schoolcijfers van de tijd van deze ronde.")
+    changes = []
+    if previous is not None and causes is not None:
+        same = identical_sentence(causes, previous.year, year)
+        changes += [same] if same else []
+        if causes.rules:
+            changes.append(f"Regels gewijzigd sinds ronde {previous.year}: {rule_text(causes.rules)}.")
+        changes += [event_sentence(row) + "." for row in causes.school_events.itertuples()]
+    return {"bronnen": sources, "let_op": attention, "wijzigingen": changes}
+
+
 def _number(value) -> float | None:
     return None if pd.isna(value) else float(value)
 
@@ -129,10 +172,13 @@ def run_herijking(
     previous_dir: Path | None = None,
     probability: pd.Series | None = None,
     hard_core: pd.Series | None = None,
+    peildatum: int | None = None,
 ) -> Herijking:
-    """Load, score, analyse robustness, designate and select for round ``year``; compare with the
-    previous round. ``probability`` and ``hard_core`` override the figures of the config's
-    uncertainty and consensus analyses (for example to test a designation rule)."""
+    """Load, score, analyse robustness, designate and select for round ``year`` on the facts of its
+    peildatum (default: the round year; :func:`aandacht.inputs.vintages.resolve_round` takes each input's
+    vintage of that time, :func:`aandacht.decide.ikc.load_ikcs` the schools of that time); compare with the
+    previous round and say why things changed. ``probability`` and ``hard_core`` override the figures of
+    the config's uncertainty and consensus analyses (for example to test a designation rule)."""
     if config.designation is None or config.selection is None:
         raise ConfigError(f"{config.source_file}: the config needs 'designation' and 'selection' sections for a herijking")
     previous = read_round(previous_dir) if previous_dir is not None else None
@@ -141,6 +187,8 @@ def run_herijking(
     if previous is not None and previous.meta.get("gemeente", {}).get("code") != config.gemeente.code:
         raise DataError(f"{previous.source}: previous round is for gemeente {previous.meta.get('gemeente')}, "
                         f"not {config.gemeente.code}")
+    peildatum = year if peildatum is None else peildatum
+    config, vintages = resolve_round(config, peildatum)
     run = run_score(config)
     robustness = robustness_table(run)
     if probability is None:
@@ -148,21 +196,41 @@ def run_herijking(
     if hard_core is None and robustness["hard_core"].notna().all():
         hard_core = robustness["hard_core"].astype(bool)
     designation = designate(run, config.designation, probability, hard_core)
-    ikcs = load_ikcs(config, run.registry)
+    ikcs = load_ikcs(config, run.registry, peildatum)
     origin = read_pupil_origin(config.ikc.pupil_origin, ikcs, run.registry) if config.ikc.pupil_origin else None
+    events = pd.DataFrame(columns=EVENT_COLUMNS)
+    carried, carry_notes = None, []
+    if previous is not None:
+        changed = read_school_changes(config.ikc.changes) if config.ikc.changes else None
+        plus = previous_plus(previous)
+        label = ikcs.school_list.label if ikcs.school_list else "het IKC-register van deze ronde"
+        events = school_events(previous.ikcs, [p.brin_vestiging for p in plus], ikcs.table.index, label, changed)
+        require_known_successors(events, ikcs.table.index, config.ikc.changes)
+        carried, carry_notes = carry_over(plus, events, ikcs.table["name"])
     selection = select_plus(
-        ikcs, config.selection, designation.gebied_members(), run.registry, run.result.index, year,
-        previous_plus(previous) if previous else None, origin,
+        ikcs, config.selection, designation.gebied_members(), run.registry, run.result.index, year, carried, origin,
     )
-    record = RoundRecord(year, round_meta(config, year, designation, selection, previous.year if previous else None),
+    record = RoundRecord(year, round_meta(config, year, designation, selection, previous.year if previous else None,
+                                          peildatum, vintages),
                          wijk_table(designation),
                          indicator_table(run), selection.ikcs)
-    changes = compare_records(previous, record) if previous is not None else {}
-    notes = list(dict.fromkeys(run.notes + designation.notes + selection.notes))  # each once
+    causes = None
+    if previous is not None:
+        old_sources, new_sources = recorded_sources(Path(previous.source), previous.meta), recorded_sources(Path("."), record.meta)
+        if "bronnen" not in previous.meta:  # a round written before the vintages: compare the files alone
+            new_sources = {name: value.split(" ")[0] for name, value in new_sources.items()}
+        causes = Causes(rules=rule_changes(recorded_config(Path(previous.source)), config_as_dict(config)),
+                        same_inputs=bool(old_sources) and old_sources == new_sources, school_events=events)
+    changes = compare_records(previous, record, causes) if previous is not None else {}
+    record.meta["toelichting"] = round_facts(year, peildatum, vintages, ikcs, previous, causes)
+    late = [f"LET OP: {late_sentence(v, peildatum)}" for v in late_choices(vintages)]
+    gone = [f"{event_sentence(row)}" for row in events.itertuples()]
+    notes = list(dict.fromkeys(late + gone + carry_notes + run.notes + designation.notes
+                               + selection.notes))  # each once
     unplaced, uncovered = placement_cost(selection, list(designation.gebied_members()))
     if len(unplaced):
         notes.append(f"{len(unplaced)} IKC(s) with a score have no area and cannot become Plus-IKC: "
                      + first_of((f"{r.brin_vestiging} {r.name}" for r in unplaced.itertuples()), whole="niet_geplaatst.csv")
                      + (f"; aandachtsgebied(en) without a Plus-IKC: {first_of(uncovered)}" if uncovered else ""))
     return Herijking(year, run, designation, selection, record, previous, changes, notes, ikcs, robustness,
-                     unplaced, uncovered)
+                     unplaced, uncovered, peildatum, vintages, events, causes)

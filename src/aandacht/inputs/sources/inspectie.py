@@ -77,22 +77,7 @@ LEERRESULTATEN_SIGNS = {"*": "suppressed", "": "not_collected"}
 def load_schoolweging(spec: InputSpec, registry) -> LoadResult:
     """Pupil-weighted schoolweging per area (module docstring)."""
     origin = str(spec.path)
-    sheet = _schoolweging_sheet(spec)
-    where = origin + (f" sheet {sheet!r}" if sheet else "")
-    frame = read_table(spec.path, sheet=sheet, expect=("OVT",))
-    columns = _columns(frame, where)
-    weging = next((c for key, c in columns.items() if key.startswith("schoolweging")), None)
-    if weging is None:
-        raise DataError(f"{where}: no schoolweging column; columns are {list(frame.columns)}")
-    schools = pd.DataFrame({"ovt": _ovt_codes(frame, columns["ovt"], where),
-                            "naam": frame[columns["naam"]].str.strip() if "naam" in columns else "",
-                            "schoolweging": parse_values(frame[weging], where, weging).values}, index=frame.index)
-    notes = [f"{where}: {len(schools)} objecten van toezicht, {int(schools['schoolweging'].notna().sum())} with a schoolweging"]
-    if "aantal_leerlingen" in columns:
-        schools["leerlingen"] = parse_values(frame[columns["aantal_leerlingen"]], where, "aantal_leerlingen", count=True).values
-    else:
-        schools["leerlingen"], note = _pupils_of_newest_year(spec, schools["ovt"], sheet)
-        notes.append(f"{where}: {note}")
+    schools, notes = read_schoolweging(spec)
     placed, placement_notes, matches = place_ovts(schools, spec, registry)
     notes += placement_notes
     unplaced = _unplaced(schools, matches, "schoolweging")
@@ -107,6 +92,48 @@ def load_schoolweging(spec: InputSpec, registry) -> LoadResult:
             area_rows(spec, registry, areas, level, "leerlingen", pupils.fillna(0).to_numpy(), None, None, "aantal"),
             area_rows(spec, registry, areas, level, "scholen", count, None, None, "aantal")]
     return LoadResult(validate_tidy(pd.concat(rows, ignore_index=True), origin), notes, matches, unplaced)
+
+
+def read_schoolweging(spec: InputSpec) -> tuple[pd.DataFrame, list[str]]:
+    """The schoolweging sheet of ``spec`` per object van toezicht: ovt, naam, schoolweging, leerlingen
+    (module docstring), and a note saying what was read."""
+    sheet = _schoolweging_sheet(spec)
+    where = str(spec.path) + (f" sheet {sheet!r}" if sheet else "")
+    frame = read_table(spec.path, sheet=sheet, expect=("OVT",))
+    columns = _columns(frame, where)
+    weging = next((c for key, c in columns.items() if key.startswith("schoolweging")), None)
+    if weging is None:
+        raise DataError(f"{where}: no schoolweging column; columns are {list(frame.columns)}")
+    schools = pd.DataFrame({"ovt": _ovt_codes(frame, columns["ovt"], where),
+                            "naam": frame[columns["naam"]].str.strip() if "naam" in columns else "",
+                            "schoolweging": parse_values(frame[weging], where, weging).values}, index=frame.index)
+    notes = [f"{where}: {len(schools)} objecten van toezicht, {int(schools['schoolweging'].notna().sum())} with a schoolweging"]
+    if "aantal_leerlingen" in columns:
+        schools["leerlingen"] = parse_values(frame[columns["aantal_leerlingen"]], where, "aantal_leerlingen", count=True).values
+    else:
+        schools["leerlingen"], note = _pupils_of_newest_year(spec, schools["ovt"], sheet)
+        notes.append(f"{where}: {note}")
+    return schools, notes
+
+
+def ovt_vestiging(ovt: str, vestigingen: list[str], listed: dict[str, str]) -> tuple[str, str]:
+    """The vestiging whose figures an object van toezicht counts in ('' = none) and how: the analyst's
+    ``ovt_locations`` (``listed``: ovt -> brin_vestiging), else the only vestiging of its instellingscode
+    (``vestigingen``), C1 or a further teaching location (C2, C3, ...) of the same school, which may stand
+    elsewhere (for the place of an OVT see :func:`place_ovts`) but is part of that school."""
+    if listed.get(ovt):
+        return listed[ovt], "ovt_locations"
+    if len(vestigingen) == 1:
+        return vestigingen[0], "instellingscode" + ("" if ovt.endswith("|C1") else f" ({ovt[5:]}, a teaching location)")
+    if vestigingen:
+        return "", f"instellingscode {ovt[:4]} has {len(vestigingen)} vestigingen ({', '.join(vestigingen)})"
+    return "", "no vestiging of its instellingscode in the school list"
+
+
+def ovt_table(spec: InputSpec, places: pd.DataFrame, registry) -> pd.DataFrame:
+    """The analyst's ``ovt_locations`` of ``spec`` (ovt -> brin_vestiging, wijk_code, reason), checked
+    against the vestigingen ``places``; empty without a table."""
+    return _read_ovt_locations(spec, places, registry)
 
 
 def _unplaced(schools: pd.DataFrame, matches: pd.DataFrame, figure: str) -> pd.DataFrame:
