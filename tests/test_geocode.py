@@ -109,7 +109,9 @@ def test_fetch_locations_places_an_unplaced_school_by_point_in_polygon(tmp_path,
     from aandacht.inputs.areas import load_registry
 
     config = load_config(next((project / "configs").glob("*.yaml")))
-    ikcs = load_ikcs(config, load_registry(config.areas.registry, config.areas.geometry))
+    # the school of the 2019 table is in DUO's list of 2020: the IKC of a round of 2021
+    ikcs = load_ikcs(config, load_registry(config.areas.registry, config.areas.geometry), peildatum=2021)
+    assert ikcs.school_list.label == "DUO-vestigingen 2020"
     assert ikcs.table.at[brin, "wijk_code"] == "WK039416"
 
 

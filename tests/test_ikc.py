@@ -38,8 +38,25 @@ def test_board_names_come_only_from_the_analysts_table(tmp_path):
     assert table["speciaal_onderwijs"].tolist() == [False, False, True]
 
 
-def test_embedded_registry_has_every_school_and_sbo_flag():
+def test_embedded_registry_of_2026_is_the_duo_list_of_2026_with_sbo_flags():
     config = load_config(default_config_path())
+    registry = load_registry(config.areas.registry, config.areas.geometry)
+    ikcs = load_ikcs(config, registry)  # the newest list: DUO 2026 (45 basisscholen), its 2 SBAO from the 2024 list
+    assert ikcs.school_list.label == "DUO-vestigingen 2026" and len(ikcs.table) == 47
+    assert set(ikcs.table.index[ikcs.table["speciaal_onderwijs"]]) == {"02BJ00", "19TP00"}
+    assert ikcs.figures.label == "Schoolweging Inspectie 2023-2024"
+    sheet = pd.read_csv(config.inputs["schoolweging"].path)
+    aventurijn = sheet[sheet["OVT"].str.startswith("16HJ|")]  # C1 and its teaching locations C4 (Plataan), C5 (Potmarge)
+    assert len(aventurijn) == 3 and ikcs.table.at["16HJ00", "leerlingen"] == aventurijn["aantal_leerlingen"].sum()
+    expected = (aventurijn["schoolweging"] * aventurijn["aantal_leerlingen"]).sum() / aventurijn["aantal_leerlingen"].sum()
+    assert ikcs.table.at["16HJ00", "schoolweging"] == pytest.approx(expected)
+    assert (ikcs.table["wijk_code"] != "").all()
+    assert ikcs.without_figures == ["02BJ00", "19TP00"]  # the SBAO have no schoolweging of their own
+
+
+def test_embedded_2019_table_has_every_school_and_sbo_flag():
+    config = load_config(default_config_path())
+    config = config.model_copy(update={"ikc": config.ikc.model_copy(update={"table": config.inputs["scholen"].path})})
     registry = load_registry(config.areas.registry, config.areas.geometry)
     ikcs = load_ikcs(config, registry)
     assert len(ikcs.table) == 50

@@ -86,7 +86,7 @@ def test_init_then_check_and_herijking_work_without_edits(runner, tmp_path, monk
     assert result.exit_code == 0, result.output
     project = tmp_path / "groningen"
     assert sorted(p.name for p in (project / "configs").iterdir()) == [
-        "groningen.yaml", "ovt_locations.csv", "school_boards.csv", "school_locations.csv"]
+        "groningen.yaml", "ovt_locations.csv", "school_boards.csv", "school_changes.csv", "school_locations.csv"]
     assert pd.read_csv(project / "configs" / "school_locations.csv").empty
     boards = pd.read_csv(project / "configs" / "school_boards.csv", dtype=str)
     assert list(boards.columns) == ["bevoegd_gezag_nummer", "naam"] and boards["naam"].isna().all() and len(boards)
@@ -101,7 +101,11 @@ def test_init_then_check_and_herijking_work_without_edits(runner, tmp_path, monk
     assert round_run.exit_code == 0, round_run.output
     ikcs = pd.read_csv(project / "rounds" / "2026" / "ikcs.csv", sep=";", dtype=str)
     assert ikcs["plus_ikc"].eq("True").sum() == 9
-    assert not ikcs["bevoegd_gezag"].str.startswith("bevoegd gezag").any()  # DUO names, not numbers
+    numbered = ikcs.loc[ikcs["bevoegd_gezag"].str.startswith("bevoegd gezag"), "brin_vestiging"]
+    assert not ikcs["bevoegd_gezag"].str.match(r"bevoegd gezag \d").any()  # DUO names, not numbers
+    # only SBAO schools lack a board: DUO's 2026 list of basisonderwijs (the only list with boards) has no SBO
+    vestigingen = pd.read_csv(project / "data" / "groningen" / "vestigingen.csv", dtype=str).set_index("brin_vestiging")
+    assert set(vestigingen.loc[numbered, "soort"]) <= {"SBAO"}
 
 
 def test_init_never_overwrites_a_folder(runner, tmp_path):

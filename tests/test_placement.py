@@ -1,5 +1,8 @@
 """Every school with a score is placed, or the round says so loudly: Leeuwarden's two schools that
-merged into IKC Aventurijn, placed from public evidence; what leaving them unplaced costs; boards by name."""
+merged into IKC Aventurijn, placed from public evidence; what leaving them unplaced costs; boards by name.
+
+These run on the analyst's own IKC table (``ikc.table``: the CBS 2019 school table, which still holds the two
+merged schools); the school lists of a round's time (``ikc.lists``) are tested in test_round_facts.py."""
 
 from __future__ import annotations
 
@@ -12,9 +15,14 @@ from aandacht.resources import embedded_root
 from aandacht.rounds.herijking import run_herijking
 
 
+def with_2019_table(config):
+    """The config with the CBS 2019 school table as its IKC table (``ikc.table``)."""
+    return config.model_copy(update={"ikc": config.ikc.model_copy(update={"table": config.inputs["scholen"].path})})
+
+
 @pytest.fixture(scope="module")
 def leeuwarden_round():
-    return run_herijking(load_config(embedded_root() / "configs" / "leeuwarden.yaml"), 2026)
+    return run_herijking(with_2019_table(load_config(embedded_root() / "configs" / "leeuwarden.yaml")), 2026)
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +39,7 @@ def unplaced_round(tmp_path_factory):
     locations = pd.read_csv(project / "configs/school_locations.csv", dtype=str)
     locations[~locations["brin_vestiging"].isin(["15WI00", "16ET00"])].to_csv(project / "configs/school_locations.csv",
                                                                                index=False)
-    return run_herijking(load_config(project / "configs" / "leeuwarden.yaml"), 2026)
+    return run_herijking(with_2019_table(load_config(project / "configs" / "leeuwarden.yaml")), 2026)
 
 
 def test_the_two_merged_schools_are_placed_with_their_evidence(leeuwarden_round):

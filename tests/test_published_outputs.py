@@ -40,6 +40,10 @@ def outputs(tmp_path_factory, embedded):
     schools = pd.read_csv(project / "data" / "leeuwarden" / "schools.csv", dtype=str, keep_default_na=False)
     schools.loc[:len(HOSTILE_SCHOOLS) - 1, "name"] = HOSTILE_SCHOOLS
     schools.to_csv(project / "data" / "leeuwarden" / "schools.csv", index=False)
+    listed = pd.read_csv(project / "data" / "leeuwarden" / "vestigingen.csv", dtype=str, keep_default_na=False)
+    current = listed.index[listed["in_duo_2026"] == "true"][:len(HOSTILE_SCHOOLS)]  # the IKCs of a 2026 round
+    listed.loc[current, "name"] = HOSTILE_SCHOOLS
+    listed.to_csv(project / "data" / "leeuwarden" / "vestigingen.csv", index=False)
     path = project / "configs" / "leeuwarden.yaml"
     config = yaml.safe_load(path.read_text(encoding="utf-8"))
     config["framework"]["nodes"][0]["label"] = "=Onderwijs"

@@ -130,8 +130,10 @@ def test_page_one_is_the_bestuurlijke_samenvatting(round_html):
     assert "Bestuurlijke samenvatting" in page_one and "Aandachtsgebieden (7)" in page_one
     assert "Voorgestelde Plus-IKC's (9)" in page_one
     assert "Stichting Proloog Primair Openbaar Onderwijs Leeuwarden" in page_one  # school boards by name
-    # 15WI00 De Plataanschool is placed (public evidence), so Heechterp-Skieringen has its Plus-IKC
-    assert "Aandachtsgebieden zonder Plus-IKC:" not in page_one and "De Plataanschool" in page_one
+    # IKC Aventurijn teaches in Heechterp & Schieringen and Potmargezone too (its locations Plataanschool and
+    # o.b.s. Potmarge, configs/ovt_locations.csv): one place covers all three gebieden
+    assert "Aandachtsgebieden zonder Plus-IKC:" not in page_one
+    assert "IKC Aventurijn" in page_one and "(ook Heechterp-Skieringen, Potmargezone)" in page_one
     assert "Jeugdhulp telt zwaarder mee dan bedoeld (38,1% in plaats van 25%)" in page_one  # dominance, anchored
     assert "ligt Binnenstad met 2,9% ver onder de middelste wijk (11,6%)" in page_one
     assert "Wat veranderde sinds 2024" in page_one
@@ -174,7 +176,7 @@ def test_hand_tables_fill_the_report(full_html):
     text = html.unescape(full_html)
     assert "DEMONSTRATIEGEGEVENS" in full_html
     assert "IKC Noord" in text and "Stichting Noord" in text and "net onder de drempel" in text
-    assert "Nieuw aandachtsgebied: Bilgaard & Havankpark e.o." in text and "Niet langer aandachtsgebied: Potmargezone" in text
+    assert "Nieuw aandachtsgebied: Bilgaard & Havankpark e.o.; niet langer aandachtsgebied: Potmargezone." in text
     assert "(in 2024: rang 2, score 80,5)" in text  # the previous round in the profile of Heechterp
     assert "nog niet beschikbaar" not in text.lower() and "Niet in dit rapport" not in text
 

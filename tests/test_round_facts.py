@@ -12,9 +12,11 @@ from pydantic import ValidationError
 
 from aandacht.cli import main
 from aandacht.config import InputSpec, Vintage, period_year
+from aandacht.decide.select import PreviousPlus
 from aandacht.inputs.reading import read_csv_nl
 from aandacht.inputs.vintages import choose_vintage
 from aandacht.resources import default_config_path, embedded_root
+from aandacht.rounds.schools import carry_over
 
 
 def invoke(*args):
@@ -189,24 +191,38 @@ def test_a_changed_rule_is_named_as_the_cause(rounds, tmp_path):
     changes = read_csv_nl(tmp_path / "r" / "2028" / "wijzigingen_wijken.csv")
     left = changes[changes["wijziging"] == "eraf"]
     assert len(left) == 2
-    assert left["oorzaak"].str.contains("regel gewijzigd: designation.top_k 7 -> 5").all()
+    assert left["oorzaak"].str.contains("regel gewijzigd: aantal aandachtsgebieden 7 -> 5", regex=False).all()
     facts = meta_of(tmp_path / "r" / "2028")["toelichting"]["wijzigingen"]
-    assert any("designation.top_k 7 -> 5" in line for line in facts)
+    assert any("aantal aandachtsgebieden 7 -> 5" in line for line in facts)
 
 
-def test_a_merger_passes_the_predicate_to_the_successor(rounds, tmp_path):
+def round_with_changes(rounds, tmp_path, row: str):
+    """The 2026 round after 2024 with a school change table holding ``row``."""
     folder, _ = rounds
     changes = tmp_path / "changes.csv"
-    changes.write_text("old_code,new_code,year,source\n15JJ00,15TG00,2025,test\n", encoding="utf-8")
-    config = changed_config(tmp_path, lambda c: None)
-    data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    data["ikc"]["changes"] = str(changes)
-    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = invoke("--allow-outside-paths", "herijking", "--config", config, "--round", 2026, "--previous",
-                    folder / "2024", "--rounds-dir", tmp_path / "r", "--no-maps")
+    changes.write_text(f"old_code,new_code,year,source\n{row}\n", encoding="utf-8")
+    config = changed_config(tmp_path, lambda c: c["ikc"].update(changes=str(changes)))
+    return invoke("--allow-outside-paths", "herijking", "--config", config, "--round", 2026, "--previous",
+                  folder / "2024", "--rounds-dir", tmp_path / "r", "--no-maps")
+
+
+def test_a_merger_names_the_successor(rounds, tmp_path):
+    result = round_with_changes(rounds, tmp_path, "15JJ00,15TG00,2025,test")
     assert result.exit_code == 0, result.output
     gone = read_csv_nl(tmp_path / "r" / "2026" / "wijzigingen_scholen.csv").set_index("brin_vestiging")
     assert gone.at["15JJ00", "gebeurtenis"] == "opgegaan in" and gone.at["15JJ00", "opvolger"] == "15TG00"
+
+
+def test_a_merged_plus_ikc_passes_its_predicate_to_its_successor_once():
+    events = pd.DataFrame({"brin_vestiging": ["AA0100", "BB0100", "CC0100"], "name": ["A", "B", "C"],
+                           "was_plus": [True, True, True], "gebeurtenis": ["opgegaan in", "opgegaan in", "gesloten"],
+                           "opvolger": ["DD0100", "DD0100", ""], "jaar": ["2025"] * 3, "bron": ["test"] * 3})
+    previous = [PreviousPlus("AA0100", "A", 2024), PreviousPlus("BB0100", "B", 2022), PreviousPlus("CC0100", "C", 2024),
+                PreviousPlus("EE0100", "E", 2024)]
+    current = pd.Series({"DD0100": "D", "EE0100": "E"})
+    carried, notes = carry_over(previous, events, current)
+    assert [(p.brin_vestiging, p.name, p.start_year) for p in carried] == [("DD0100", "D", 2022), ("EE0100", "E", 2024)]
+    assert len(notes) == 2 and "A (AA0100) is opgegaan in DD0100" in notes[0]
 
 
 @pytest.mark.parametrize("row, message", [
@@ -215,15 +231,7 @@ def test_a_merger_passes_the_predicate_to_the_successor(rounds, tmp_path):
     ("15JJ00,99ZZ00,2025,bron", "99ZZ00, which is not in this round's school list"),
 ])
 def test_a_bad_school_change_table_is_one_line(rounds, tmp_path, row, message):
-    folder, _ = rounds
-    changes = tmp_path / "changes.csv"
-    changes.write_text(f"old_code,new_code,year,source\n{row}\n", encoding="utf-8")
-    config = changed_config(tmp_path, lambda c: None)
-    data = yaml.safe_load(config.read_text(encoding="utf-8"))
-    data["ikc"]["changes"] = str(changes)
-    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    result = invoke("--allow-outside-paths", "herijking", "--config", config, "--round", 2026, "--previous",
-                    folder / "2024", "--rounds-dir", tmp_path / "r", "--no-maps")
+    result = round_with_changes(rounds, tmp_path, row)
     assert result.exit_code == 2
     assert message in result.output and len(result.output.strip().splitlines()) == 1
     assert not (tmp_path / "r" / "2026").exists()
@@ -237,3 +245,22 @@ def test_every_reason_is_worse_than_the_gemeente(rounds):
     reference = reasons["gemeente"].where(reasons["gemeente"].notna(), reasons["median"])
     assert ((reasons["value"] - reference) * reasons["indicator"].map(direction) > 0).all()
     assert len(reasons) > 0
+
+
+def test_check_lists_the_schools_of_the_previous_round_that_are_gone(rounds, tmp_path):
+    folder, _ = rounds
+    result = invoke("check", "--previous", folder / "2024", "--peildatum", 2026, "--out", tmp_path / "c")
+    assert result.exit_code == 0, result.output
+    assert "Scholen van ronde 2024 die er niet meer zijn" in result.output and "It Tredde Ste" in result.output
+    gone = read_csv_nl(tmp_path / "c" / "scholen_verdwenen.csv")
+    assert list(gone["brin_vestiging"]) == ["15JJ00"]
+
+
+def test_a_peildatum_other_than_the_round_year_is_kept_and_verified(tmp_path):
+    result = invoke("herijking", "--round", 2026, "--peildatum", 2024, "--rounds-dir", tmp_path, "--no-maps")
+    assert result.exit_code == 0, result.output
+    meta = meta_of(tmp_path / "2026")
+    assert meta["peildatum"] == 2024
+    assert {s["invoer"]: s["bron"] for s in meta["bronnen"]}["scholenlijst"] == "DUO-vestigingen november 2024"
+    verified = invoke("verify", tmp_path / "2026")
+    assert verified.exit_code == 0 and "identical to a recomputation" in verified.output

@@ -245,6 +245,8 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
               force: bool, with_pdf: bool, no_maps: bool, peildatum: int | None) -> None:
     """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
     from .archive.manifest import build_manifest
+    from .config import project_dir
+    from .inputs.vintages import vintage_table
     from .present.phrases import dominance_lines
     from .present.round_folder import earlier_rounds, round_writers, visual_writers
     from .present.terminal import (
@@ -255,8 +257,6 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         print_selection,
         print_vintages,
     )
-    from .config import project_dir
-    from .inputs.vintages import vintage_table
     from .rounds.compare import identical_sentence
     from .rounds.herijking import run_herijking
 
@@ -306,9 +306,14 @@ def compare(old_dir: Path, new_dir: Path) -> None:
 @click.option("--strict", is_flag=True, help="Exit with code 1 when there are warnings.")
 @_out_option("check")
 @_force_option
-def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: bool) -> None:
+@click.option("--previous", "previous_dir", type=click.Path(path_type=Path), default=None,
+              help="A previous round folder: list its schools that are not in the school list of this round's time.")
+@_peildatum_option
+def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: bool, previous_dir: Path | None,
+          peildatum: int | None) -> None:
     """Check the inputs: coverage, missing values, out-of-range values, name matches, stale indicators,
-    and correlation flags (collinear or negative pairs, weak or strong indicators).
+    and correlation flags (collinear or negative pairs, weak or strong indicators); with --previous, the
+    schools of that round that are gone (closed or merged) from the school list of --peildatum (default: this year).
 
     Writes check.xlsx and one CSV per table. Exit code 0 usable, 1 warnings (with --strict), 2 unusable.
     """
@@ -325,10 +330,20 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
         report = report.with_checks(*correlation_checks(config, report.registry, report.matrix))
     print_notes(report.notes)
     print_check(report, f"{config.gemeente.name}, {config.level}")
-    writers = {f"{name}.csv": partial(write_csv, table) for name, table in report.sheets().items()}
-    writers["check.xlsx"] = partial(write_sheets, report.sheets())
+    sheets = report.sheets()
+    gone = None
+    if previous_dir is not None:
+        from .present.terminal import print_gone_schools
+        from .rounds.schools import gone_schools
+
+        gone, year = gone_schools(config, previous_dir, peildatum or datetime.now().year)
+        print_gone_schools(gone, year)
+        sheets = {**sheets, "scholen_verdwenen": gone}
+    writers = {f"{name}.csv": partial(write_csv, table) for name, table in sheets.items()}
+    writers["check.xlsx"] = partial(write_sheets, sheets)
     _write(claim, writers, build_manifest(config, "check", {"status": report.status}))
-    sys.exit(report.exit_code(strict))
+    code = report.exit_code(strict)
+    sys.exit(max(code, 1) if strict and code < 2 and gone is not None and len(gone) else code)
 
 
 @main.command()

@@ -73,7 +73,9 @@ def _herijking_writers(config: Config, manifest: dict) -> dict[str, Callable[[Pa
     from ..rounds.herijking import run_herijking
 
     previous = Path(manifest["previous"]) if manifest.get("previous") else None
-    return round_writers(run_herijking(config, int(manifest["round"]), previous))
+    peildatum = manifest.get("peildatum")  # absent in rounds written before the vintages: the round year
+    peildatum = int(peildatum) if isinstance(peildatum, int) else None
+    return round_writers(run_herijking(config, int(manifest["round"]), previous, peildatum=peildatum))
 
 
 RECOMPUTERS: dict[str, Callable[[Config, dict], dict[str, Callable[[Path], None]]]] = {

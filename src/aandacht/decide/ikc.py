@@ -28,8 +28,9 @@ schoolweging input with a vintage of that time, else the CBS achterstandsscores 
 input). The schoolweging is published per object van toezicht (OVT); an OVT stands for the
 vestiging its ``ovt_locations`` row names, else the only vestiging of its instellingscode when it is
 C1 (:func:`aandacht.inputs.sources.inspectie.ovt_vestiging`); a vestiging with several OVTs gets their
-pupil-weighted mean ``schoolweging`` and their summed ``leerlingen``. A vestiging without figures is
-listed and cannot become Plus-IKC.
+pupil-weighted mean ``schoolweging`` and their summed ``leerlingen``; an OVT that ``ovt_locations`` places
+in another area (a teaching location elsewhere) adds that area to the vestiging's ``locaties``
+(:func:`location_gebieden`). A vestiging without figures is listed and cannot become Plus-IKC.
 """
 
 from __future__ import annotations
@@ -153,6 +154,7 @@ def _figures_for_list(config: Config, frame: pd.DataFrame, whole: pd.DataFrame, 
     ovts, notes = read_schoolweging(spec)
     by_instelling = frame.groupby(frame["brin_vestiging"].str[:4])["brin_vestiging"].apply(list).to_dict()
     listed = ovt_table(spec, whole, registry)["brin_vestiging"].to_dict() if spec.ovt_locations else {}
+    listed = {ovt: brin for ovt, brin in listed.items() if brin}
     ovts["instelling"] = ovts["ovt"].str[:4]
     ovts = ovts[ovts["instelling"].isin(by_instelling) | ovts["ovt"].isin(listed)].copy()
     placed = [ovt_vestiging(row.ovt, by_instelling.get(row.instelling, []), listed) for row in ovts.itertuples()]
@@ -162,6 +164,13 @@ def _figures_for_list(config: Config, frame: pd.DataFrame, whole: pd.DataFrame, 
     weighted = (used["schoolweging"] * used["leerlingen"]).groupby(used["brin_vestiging"]).sum()
     frame["leerlingen"] = frame["brin_vestiging"].map(pupils).astype("float64")
     frame["schoolweging"] = frame["brin_vestiging"].map(weighted / pupils).astype("float64")
+    table = ovt_table(spec, whole, registry) if spec.ovt_locations else None
+    if table is not None:  # teaching locations the analyst placed in another area than their vestiging
+        own = frame.set_index("brin_vestiging").get("wijk_code", pd.Series(dtype=str))
+        placed_at = ovts["ovt"].map(table["wijk_code"]).fillna("")
+        elsewhere = (ovts["brin_vestiging"] != "") & (placed_at != "") & (placed_at != ovts["brin_vestiging"].map(own))
+        locations = placed_at[elsewhere].groupby(ovts.loc[elsewhere, "brin_vestiging"]).agg(lambda c: ";".join(sorted(set(c))))
+        frame["locaties"] = frame["brin_vestiging"].map(locations).fillna("")
     left = ovts[ovts["brin_vestiging"] == ""]
     if len(left):
         notes.append(f"{spec.path}: {len(left)} object(en) van toezicht not counted for an IKC's need: "
@@ -236,9 +245,10 @@ def load_ikcs(config: Config, registry, peildatum: int | None = None) -> IkcRegi
             frame[axis] = np.nan
     if "schoolweging" not in frame.columns:
         frame["schoolweging"] = np.nan
+    frame["locaties"] = frame.get("locaties", pd.Series("", index=frame.index)).fillna("")
     columns = ["brin_vestiging", "name", "bevoegd_gezag_nummer", "bevoegd_gezag", "kinderopvang_partner", "leerlingen",
                "achterstandsscore", "achterstandsscore_zonder_drempel", "schoolweging", "wijk_code", "buurt_code",
-               "speciaal_onderwijs", "x_rd", "y_rd"]
+               "locaties", "speciaal_onderwijs", "x_rd", "y_rd"]
     table = frame.loc[:, columns].set_index("brin_vestiging", drop=False)
     return IkcRegistry(table, origin, notes, school_list, figures, without)
 
@@ -284,6 +294,15 @@ def ikc_gebied(ikcs: IkcRegistry, members: dict[str, list[str]], registry) -> pd
     lookup = gebied_lookup(members)
     codes = ikcs.table["buurt_code"].where(ikcs.table["buurt_code"] != "", ikcs.table["wijk_code"])
     return codes.map(lambda code: area_in_gebied(code, lookup, registry))
+
+
+def location_gebieden(ikcs: IkcRegistry, members: dict[str, list[str]], registry) -> pd.Series:
+    """Per IKC the gebieden its further teaching locations (``locaties``: an object van toezicht of the school
+    that ``ovt_locations`` places in another area than its vestiging) lie in: such an IKC serves those gebieden
+    too, and can be the Plus-IKC that covers them (one place, however many locations)."""
+    lookup = gebied_lookup(members)
+    codes = ikcs.table.get("locaties", pd.Series("", index=ikcs.table.index)).fillna("")
+    return codes.map(lambda text: sorted({area_in_gebied(c, lookup, registry) for c in text.split(";") if c} - {""}))
 
 
 def pupil_share(origin: pd.DataFrame | None, ikcs: IkcRegistry, members: dict[str, list[str]], registry) -> pd.Series:

@@ -19,8 +19,9 @@ schoolweging to [20, 40]) summed over the pupils, so that per_pupil is 100 (w - 
 weighs the number of children as the CBS score does. 100 is the highest IKC of the gemeente, so
 thresholds read as "share of the top".
 
-Eligible as a new Plus-IKC: located in an aandachtsgebied, or at least
-``eligible_pupil_share`` of its pupils lives in one; need >= ``continuity.entry_need``;
+Eligible as a new Plus-IKC: located in an aandachtsgebied (its vestiging, or a further teaching location
+of the school: :func:`aandacht.decide.ikc.location_gebieden`; such an IKC can cover each gebied it stands
+in, ``ook_gebied`` names the others), or at least ``eligible_pupil_share`` of its pupils lives in one; need >= ``continuity.entry_need``;
 and not special education when ``special_education: exclude``. The coverage constraint
 ("every aandachtsgebied gets a Plus-IKC where it has an eligible one") counts the
 candidates located in the gebied.
@@ -52,7 +53,7 @@ from ..config import SelectionRules
 from ..dutch import fixed_nl
 from ..errors import ConfigError
 from ..text import first_of
-from .ikc import IkcRegistry, ikc_gebied, pupil_share
+from .ikc import IkcRegistry, ikc_gebied, location_gebieden, pupil_share
 from .optimise import Problem, explain, solve
 
 SCHOOLWEGING_FLOOR = 20.0  # the bottom of the Inspectie's schoolweging scale (module docstring)
@@ -197,6 +198,10 @@ def select_plus(
     table = ikcs.table.loc[:, ["brin_vestiging", "name", "bevoegd_gezag", "kinderopvang_partner", "wijk_code",
                                "buurt_code", "speciaal_onderwijs", "leerlingen"]].copy()
     table["gebied"] = ikc_gebied(ikcs, gebieden, registry)
+    elsewhere = location_gebieden(ikcs, gebieden, registry)
+    served = table["gebied"].map(lambda g: [g] if g else []) + elsewhere
+    table["gebied"] = table["gebied"].where(table["gebied"] != "", elsewhere.map(lambda g: g[0] if g else ""))
+    table["ook_gebied"] = [", ".join(g for g in gs if g != main) for gs, main in zip(served, table["gebied"])]
     table = table.join(need_table(ikcs, rules, wijk_scores, share))
     unscored = sorted(set(table.loc[table["wijk_code"] != "", "wijk_code"]) - set(wijk_scores.dropna().index))
     if rules.need.wijk_score > 0 and unscored:
@@ -221,7 +226,7 @@ def select_plus(
     fixed_in, fixed_out, status, start, why = in_term_rules(previous_by_id, table, rules, round_year)
     candidates = table.index[table["verkiesbaar"] | table.index.isin(list(fixed_in))]
     eligible = table.loc[candidates]
-    cover = {gebied: eligible.index[eligible["gebied"] == gebied].tolist() for gebied in gebieden} \
+    cover = {gebied: [b for b in eligible.index if gebied in served[b]] for gebied in gebieden} \
         if rules.cover_every_gebied else {}
     problem = Problem(
         need=eligible["need"].fillna(0.0), n=rules.n_plus, cover=cover, boards=eligible["bevoegd_gezag"],

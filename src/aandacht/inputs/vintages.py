@@ -31,8 +31,8 @@ from ..errors import ConfigError
 SOURCE_NAMES = {
     "kwb": "Kerncijfers Wijken en Buurten",
     "school_scores": "CBS-achterstandsscores basisscholen",
-    "schoolweging": "Schoolweging (Inspectie van het Onderwijs)",
-    "leerresultaten": "Leerresultaten (Inspectie van het Onderwijs)",
+    "schoolweging": "Schoolweging Inspectie",
+    "leerresultaten": "Leerresultaten Inspectie",
     "oab": "Onderwijsachterstanden (CBS)",
     "kinderen_in_tel": "Kinderen in Tel",
     "jeugdmonitor": "Jeugdmonitor",

@@ -149,6 +149,7 @@ def _round_ikcs(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
         "area_code": column("wijk_code").fillna(""), "bestuur": column("bevoegd_gezag"), "need": column("need"),
         "eligible": eligible, "continuity": frame["status"], "reason": column("toelichting").fillna(""),
         "gebied": column("gebied").fillna(""), "brin": column("brin_vestiging"),
+        "ook_gebied": column("ook_gebied").fillna("").astype(str),
     }, index=frame.index)
 
 

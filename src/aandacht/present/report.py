@@ -191,9 +191,10 @@ class ReportData:
         return sorted(self.overlays.gebied_names(), key=self.gebied_rank)
 
     def reason(self, code: str) -> str:
-        """'Jongeren met jeugdzorg 18,5% (gemeente 13,2%; Nederland 10,9%)': the first reason of
-        :func:`aandacht.decide.designate.area_reasons`, the one source of reasons (the reference is the
-        middle area where the gemeente value is not published)."""
+        """'Jongeren met jeugdzorg: 18,5% (gemeente 13,2%)': the first reason of
+        :func:`aandacht.decide.designate.area_reasons`, the one source of reasons, with the value it is worse
+        than (the gemeente's; the middle area's where no gemeente value is published). Page 1 has room for
+        one reference; the profiles give Nederland's too."""
         found = area_reasons(self.run, [code], 1)
         if found.empty:
             return ""
@@ -202,8 +203,7 @@ class ReportData:
         unit = unit_for(label, row["unit"])
         references = [f"gemeente {with_unit(row['gemeente'], unit)}"] if not pd.isna(row["gemeente"]) else \
             [f"middelste {self.config.level} {with_unit(row['median'], unit)}"]
-        references += [f"Nederland {with_unit(row['nederland'], unit)}"] if not pd.isna(row["nederland"]) else []
-        return f"{label}: {with_unit(row['value'], unit)} ({'; '.join(references)})"
+        return f"{label}: {with_unit(row['value'], unit)} ({references[0]})"
 
 
 # --- page 1 ---------------------------------------------------------------------------
@@ -228,7 +228,9 @@ def plus_rows(data: ReportData) -> list[dict]:
     rows = []
     for index, row in shown.iterrows():
         what = change.get(index)
-        rows.append({"name": row["name"], "board": str(row.get("bestuur", "") or ""), "gebied": _gebied_of_ikc(data, row),
+        also = [g for g in str(row.get("ook_gebied", "") or "").split(", ") if g and g != "nan"]
+        rows.append({"name": row["name"], "board": str(row.get("bestuur", "") or ""),
+                     "gebied": _gebied_of_ikc(data, row), "also": also,
                      "change": PLUS_CHANGE_WORDS.get(what, "") if data.overlays.previous_year else "",
                      "plus": row["status"] == "plus-ikc", "rank": data.gebied_rank(_gebied_of_ikc(data, row))
                      if _gebied_of_ikc(data, row) else np.inf})
@@ -252,8 +254,10 @@ def without_plus(data: ReportData) -> list[dict]:
     rows = []
     for name in data.gebieden():
         members = data.overlays.members(name)
+        also = ikcs.get("ook_gebied", pd.Series("", index=ikcs.index)).fillna("").astype(str)
         inside = ikcs[ikcs.get("area_code", pd.Series("", index=ikcs.index)).isin(members)
-                      | (ikcs.get("gebied", pd.Series("", index=ikcs.index)) == name)]
+                      | (ikcs.get("gebied", pd.Series("", index=ikcs.index)) == name)
+                      | also.map(lambda text: name in text.split(", "))]
         if (inside["status"] == "plus-ikc").any():
             continue
         if inside.empty:
@@ -297,8 +301,8 @@ def change_lines(data: ReportData) -> list[str]:
         return []
     names = data.names
     by = {c: [names[a] for a in ov.changes.loc[ov.changes["change"] == c, "area_code"]] for c in ("entered", "left")}
-    lines = [f"Nieuw aandachtsgebied: {_list(by['entered']) or 'geen'}.",
-             f"Niet langer aandachtsgebied: {_list(by['left']) or 'geen'}."]
+    lines = [f"Nieuw aandachtsgebied: {_list(by['entered']) or 'geen'}; niet langer aandachtsgebied: "
+             f"{_list(by['left']) or 'geen'}."]
     rows = plus_rows(data)
     new = [r["name"] for r in rows if r["change"] == "nieuw"]
     stop = [r["name"] for r in rows if r["change"] == "stopt"]
@@ -340,7 +344,8 @@ def summary(data: ReportData) -> dict:
     by_gebied: dict[str, list[str]] = {}
     for r in plus:
         if r["plus"]:
-            by_gebied.setdefault(r["gebied"], []).append(r["name"])
+            for gebied in [r["gebied"], *r["also"]]:
+                by_gebied.setdefault(gebied, []).append(r["name"])
     if ov.gebieden is not None:
         facts["gebieden"] = []
         for name in data.gebieden():

@@ -175,6 +175,8 @@ def print_selection(selection) -> None:
     listed = ikcs["plus_ikc"] | ikcs["monitoren"] | ikcs["status"].str.startswith(("kandidaat", "beëindigd"))
     shown = ikcs[listed].copy()
     shown["status"] = shown["status"].where(~shown["monitoren"].astype(bool), shown["status"] + " (monitoren)")
+    if "ook_gebied" in shown.columns:  # an IKC with teaching locations in other gebieden serves those too
+        shown["gebied"] = [f"{g} (ook {o})" if o else g for g, o in zip(shown["gebied"], shown["ook_gebied"].fillna(""))]
     _print(f"Plus-IKCs ({int(ikcs['plus_ikc'].sum())} van {selection.n_plus} plaatsen)", shown, {
         "brin_vestiging": "BRIN", "name": "naam", "gebied": "gebied", "need": "behoefte", "status": "status",
         "startjaar": "start", "marginale_waarde": "marg. waarde",
@@ -215,6 +217,14 @@ def print_changes(changes: dict[str, pd.DataFrame], old_year: int, new_year: int
     })
     gone = changes.get("scholen")
     if gone is not None and len(gone):
-        _print(f"Scholen van ronde {old_year} die er niet meer zijn", gone, {
-            "brin_vestiging": "BRIN", "name": "naam", "gebeurtenis": "wat", "opvolger": "opvolger", "jaar": "jaar",
-            "bron": "bron"})
+        print_gone_schools(gone, old_year)
+
+
+def print_gone_schools(gone: pd.DataFrame, old_year: int) -> None:
+    """The schools of round ``old_year`` that are gone, with what happened (:mod:`aandacht.rounds.schools`)."""
+    if not len(gone):
+        make_console().print(plain(f"Alle scholen van ronde {old_year} staan nog in de scholenlijst."), highlight=False)
+        return
+    _print(f"Scholen van ronde {old_year} die er niet meer zijn", gone, {
+        "brin_vestiging": "BRIN", "name": "naam", "was_plus": "Plus-IKC", "gebeurtenis": "wat", "opvolger": "opvolger",
+        "jaar": "jaar", "bron": "bron"})

@@ -43,9 +43,30 @@ def _shown(value) -> str:
         else str(value).replace(".", ",") if isinstance(value, float) else str(value)
 
 
+SECTION_NAMES = {"level": "niveau", "population": "bevolkingsdrempel", "framework": "indicatoren en gewichten",
+                 "method": "rekenmethode", "designation": "aanwijzing", "selection": "keuze Plus-IKC's",
+                 "consensus": "harde kern", "uncertainty": "onzekerheidsanalyse"}
+
+
+RULE_NAMES = {  # the rules an overleg changes most, in its own words
+    "level": "niveau", "designation.top_k": "aantal aandachtsgebieden", "designation.min_score": "minimumscore",
+    "designation.min_probability": "minimale kans op aanwijzing", "designation.consensus": "harde kern",
+    "designation.min_population": "minimaal aantal huishoudens met kinderen", "selection.count": "aantal Plus-IKC's",
+    "selection.budget.total": "budget", "selection.budget.per_ikc": "budget per Plus-IKC",
+    "selection.continuity.term_years": "looptijd Plus-predicaat", "selection.continuity.entry_need": "instapdrempel",
+    "selection.continuity.exit_need": "uitstapdrempel", "population.minimum": "bevolkingsdrempel",
+    "method.normalisation.method": "normalisatie", "method.aggregation.method": "aggregatie",
+}
+
+
 def rule_text(changes: list[tuple[str, object, object]]) -> str:
-    """Dutch: 'designation.top_k 7 -> 5; selection.count 9 -> 10' ('' when nothing changed)."""
-    return "; ".join(f"{key} {_shown(old)} -> {_shown(new)}" for key, old, new in changes)
+    """Dutch: 'aantal aandachtsgebieden 7 -> 5; aantal Plus-IKC's 9 -> 10'; a rule without a Dutch name is
+    named by its part of the config and its key, 'rekenmethode (method.treatment.skew) 2 -> 3' ('' when
+    nothing changed)."""
+    def name(key: str) -> str:
+        return RULE_NAMES.get(key) or f"{SECTION_NAMES.get(key.split('.')[0].split('[')[0], 'regel')} ({key})"
+
+    return "; ".join(f"{name(key)} {_shown(old)} -> {_shown(new)}" for key, old, new in changes)
 
 
 def recorded_config(round_dir: Path) -> dict:

@@ -137,17 +137,19 @@ def round_meta(config: Config, year: int, designation: DesignationResult, select
     }
 
 
-def round_facts(year: int, peildatum: int, vintages: list[VintageChoice], ikcs: IkcRegistry, previous: RoundRecord | None,
+def round_facts(config: Config, year: int, peildatum: int, vintages: list[VintageChoice], ikcs: IkcRegistry, previous: RoundRecord | None,
                 causes: Causes | None) -> dict[str, list[str]]:
     """The Dutch sentences page 1 of the report says about the round's facts (kept in ``ronde.json`` as
-    ``toelichting``, so that ``report --round-dir`` says the same): ``bronnen`` (the peildatum and every
-    source with its vintage), ``let_op`` (inputs with no vintage of the round's time; school figures
+    ``toelichting``, so that ``report --round-dir`` says the same): ``bronnen`` (the peildatum, every source
+    the score reads with its vintage, and the IKCs' list and figures), ``let_op`` (inputs with no vintage of the round's time; school figures
     older than the school list), ``wijzigingen`` (identical inputs first, changed rules, gone schools)."""
-    listed = [v.label for v in vintages]
-    sources = [f"Peildatum {peildatum}. Deze ronde rekent met: {'; '.join(listed)}."]
+    used = {i.input for i in config.framework.indicators} | ({config.population.input} if config.population else set()) \
+        | {name for rule in config.precedence.values() for name in rule.inputs}
+    listed = [v.label for v in vintages if v.input in used]
+    sources = [f"Peildatum {peildatum}; cijfers: {'; '.join(listed)}."]
     if ikcs.school_list is not None:
-        sources.append(f"De IKC's zijn de {len(ikcs.table)} scholen van {ikcs.school_list.label}"
-                       + (f"; hun behoefte rust op {ikcs.figures.label}." if ikcs.figures else "."))
+        sources.append(f"IKC's: de {len(ikcs.table)} scholen van {ikcs.school_list.label}"
+                       + (f", behoefte volgens {ikcs.figures.label}." if ikcs.figures else "."))
     attention = [late_sentence(v, peildatum) for v in late_choices(vintages)]
     if ikcs.figures is not None and ikcs.figures.year is not None and peildatum - ikcs.figures.year > 2:
         attention.append(f"De keuze van de Plus-IKC's rust op schoolcijfers van {ikcs.figures.year} ({ikcs.figures.label}): "
@@ -222,7 +224,7 @@ def run_herijking(
         causes = Causes(rules=rule_changes(recorded_config(Path(previous.source)), config_as_dict(config)),
                         same_inputs=bool(old_sources) and old_sources == new_sources, school_events=events)
     changes = compare_records(previous, record, causes) if previous is not None else {}
-    record.meta["toelichting"] = round_facts(year, peildatum, vintages, ikcs, previous, causes)
+    record.meta["toelichting"] = round_facts(config, year, peildatum, vintages, ikcs, previous, causes)
     late = [f"LET OP: {late_sentence(v, peildatum)}" for v in late_choices(vintages)]
     gone = [f"{event_sentence(row)}" for row in events.itertuples()]
     notes = list(dict.fromkeys(late + gone + carry_notes + run.notes + designation.notes

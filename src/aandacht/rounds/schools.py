@@ -95,3 +95,18 @@ def require_known_successors(events: pd.DataFrame, current: pd.Index, origin) ->
         row = unknown.iloc[0]
         raise DataError(f"{origin}: {row['brin_vestiging']} merged into {row['opvolger']}, which is not in this round's "
                         "school list")
+
+
+def gone_schools(config, previous_dir, peildatum: int) -> tuple[pd.DataFrame, int]:
+    """For ``aandacht check --previous``: the schools of a previous round (folder) that are not in the IKC
+    registry of a round with this peildatum (:func:`school_events`), and the previous round's year."""
+    from ..decide.ikc import load_ikcs
+    from ..inputs.areas import load_registry
+    from .record import previous_plus, read_round
+
+    previous = read_round(previous_dir)
+    ikcs = load_ikcs(config, load_registry(config.areas.registry, config.areas.geometry), peildatum)
+    changes = read_school_changes(config.ikc.changes) if config.ikc.changes else None
+    label = ikcs.school_list.label if ikcs.school_list else "het IKC-register"
+    plus = [p.brin_vestiging for p in previous_plus(previous)]
+    return school_events(previous.ikcs, plus, ikcs.table.index, label, changes), previous.year
