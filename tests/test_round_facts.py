@@ -264,3 +264,37 @@ def test_a_peildatum_other_than_the_round_year_is_kept_and_verified(tmp_path):
     assert {s["invoer"]: s["bron"] for s in meta["bronnen"]}["scholenlijst"] == "DUO-vestigingen november 2024"
     verified = invoke("verify", tmp_path / "2026")
     assert verified.exit_code == 0 and "identical to a recomputation" in verified.output
+
+
+def test_compare_gives_the_same_causes_as_the_round(rounds):
+    folder, _ = rounds
+    result = invoke("compare", folder / "2024", folder / "2026")
+    assert result.exit_code == 0, result.output
+    assert "Scholen van ronde 2024 die er niet meer zijn" in result.output and "It Tredde Ste" in result.output
+    same = invoke("compare", folder / "2026", folder / "2028")
+    assert "Ronde 2026 en ronde 2028 rekenen met precies dezelfde bestanden" in same.output
+
+
+def test_one_source_of_reasons_on_page_one_and_in_the_round_files(rounds):
+    folder, _ = rounds
+    from html import unescape
+
+    from aandacht.config import load_config
+    from aandacht.decide.designate import area_reasons
+    from aandacht.present.maps import map_frame
+    from aandacht.present.phrases import short_label
+    from aandacht.present.report import ReportData
+    from aandacht.present.round_folder import read_round_overlays
+    from aandacht.scoring.run import run_score
+
+    run = run_score(load_config(default_config_path()))
+    overlays, _ = read_round_overlays(folder / "2026", set(run.matrix.areas.index))
+    data = ReportData(run, map_frame(run, overlays), {})
+    reasons = read_csv_nl(folder / "2026" / "redenen.csv")
+    gebieden = read_csv_nl(folder / "2026" / "aandachtsgebieden.csv")
+    for code, rows in reasons.groupby("area_code"):
+        first = rows.sort_values("order").iloc[0]
+        assert data.reason(code).startswith(short_label(first["label"]) + ":")
+        assert area_reasons(run, [code], 1).iloc[0]["indicator"] == first["indicator"]
+        text = unescape(" ".join(gebieden["redenen"].astype(str)))
+        assert first["label"] in text

@@ -292,13 +292,14 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
 @click.argument("old_dir", type=click.Path(path_type=Path))
 @click.argument("new_dir", type=click.Path(path_type=Path))
 def compare(old_dir: Path, new_dir: Path) -> None:
-    """Print what changed between two round folders (per wijk and per Plus-IKC)."""
+    """Print what changed between two round folders (per wijk and per Plus-IKC) and why."""
     from .present.terminal import print_changes
-    from .rounds.compare import compare_records
+    from .rounds.compare import causes_between, compare_records, identical_sentence
     from .rounds.record import read_round
 
     old, new = read_round(old_dir), read_round(new_dir)
-    print_changes(compare_records(old, new), old.year, new.year)
+    causes = causes_between(old, new)
+    print_changes(compare_records(old, new, causes), old.year, new.year, identical_sentence(causes, old.year, new.year))
 
 
 @main.command()
