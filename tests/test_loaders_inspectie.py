@@ -175,3 +175,25 @@ def test_a_workbook_changed_while_it_is_read_is_opened_again(tmp_path):
         assert read_table(path)["waarde"].tolist() == ["1"]
         write_workbook(path, {"Blad1": [["code", "waarde"], ["WK1", 2], ["WK2", 3]]})
         assert read_table(path)["waarde"].tolist() == ["2", "3"]
+
+
+def test_an_ovt_whose_vestigingen_all_stand_in_one_wijk_is_placed_there(tmp_path, monkeypatch):
+    """Utrecht (aandacht init, shipped national data): 04IM has two vestigingen, both in WK034410, so its
+    objecten van toezicht are placed there; 16BL's vestigingen stand in two wijken and stay ambiguous."""
+    from click.testing import CliRunner
+
+    from aandacht import load_config
+    from aandacht.cli import main
+    from aandacht.inputs.areas import load_registry
+    from aandacht.inputs.sources.inspectie import place_ovts, read_schoolweging
+
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["init", "GM0344", "utrecht"]).exit_code == 0
+    config = load_config(next((tmp_path / "utrecht" / "configs").glob("*.yaml")))
+    registry = load_registry(config.areas.registry, config.areas.geometry)
+    spec = config.inputs["schoolweging"]
+    placed, _, matches = place_ovts(read_schoolweging(spec)[0], spec, registry)
+    where = placed.set_index("ovt")
+    assert where.at["04IM|C1", "area_code"] == where.at["04IM|C2", "area_code"] == "WK034410"
+    assert "its 2 vestigingen all in WK034410" in where.at["04IM|C2", "placement"]
+    assert {"16BL|C1 obs De Cirkel", "16BL|C2 obs De Cirkel, locatie Maasplein"} <= set(matches["label"])

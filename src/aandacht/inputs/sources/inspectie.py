@@ -44,7 +44,9 @@ OVT (Toelichting of the workbook); there is no official mapping. An OVT is place
    school table (``schools``) and the OVT is C1, the hoofdvestiging in the Inspectie's
    numbering; it then stands where that vestiging stands (C2, C3, ... are further teaching
    locations, which may stand elsewhere);
-3. otherwise it is *ambiguous* (several vestigingen, or a second teaching location) or
+3. by its instellingscode when that code has several vestigingen that all stand in one area: the OVT
+   is in that area whichever of them it is;
+4. otherwise it is *ambiguous* (vestigingen in several areas, or a second teaching location) or
    *unplaced* (its vestiging has no area), and is not counted.
 
 Every OVT of the gemeente (instellingscode among its schools, or named in the table) is
@@ -262,6 +264,9 @@ def place_ovts(schools: pd.DataFrame, spec: InputSpec, registry) -> tuple[pd.Dat
             area.append("")
             how.append(f"ambiguous: {row.ovt[5:]}, a further teaching location of vestiging {vestigingen[0]}, "
                        "need not stand at its address")
+        elif len({vestiging_area.get(v, "") for v in vestigingen}) == 1 and vestiging_area.get(vestigingen[0], ""):
+            area.append(vestiging_area.get(vestigingen[0]))  # wherever it teaches, it is in that one area
+            how.append(f"instellingscode (its {len(vestigingen)} vestigingen all in {area[-1]})")
         else:
             area.append("")
             how.append(f"ambiguous: instellingscode {row.instelling} has {len(vestigingen)} vestigingen "
