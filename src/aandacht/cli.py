@@ -350,7 +350,15 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
 @main.command()
 @click.argument("gemeente")
 @click.argument("folder", type=click.Path(path_type=Path), required=False)
-def init(gemeente: str, folder: Path | None) -> None:
+@click.option("--level", type=click.Choice(["wijk", "buurt"]), default=None,
+              help="Rank wijken or buurten (default: wijken when at least 5 pass the population gate, else buurten; "
+                   "with --boundaries: buurten).")
+@click.option("--boundaries", type=click.Path(path_type=Path), default=None,
+              help="A CBS Wijk- en Buurtkaart (GeoPackage, shapefile) or generalised CBS file (GeoJSON, TopoJSON): "
+                   "polygons and names of the ranked level; schools are placed in them.")
+@click.option("--boundaries-layer", default=None, help="The layer of --boundaries to read (default: 'wijken' or 'buurten').")
+def init(gemeente: str, folder: Path | None, level: str | None, boundaries: Path | None,
+         boundaries_layer: str | None) -> None:
     """Write a project folder for GEMEENTE (a CBS code such as GM0014, or a name in Dutch or Frisian).
 
     FOLDER (default: the gemeente's name) gets configs/<gemeente>.yaml, with every section a herijking
@@ -361,7 +369,7 @@ def init(gemeente: str, folder: Path | None) -> None:
     """
     from .archive.project import init_project
 
-    result = init_project(gemeente, folder)
+    result = init_project(gemeente, folder, level, boundaries, boundaries_layer)
     for line in result.lines:
         click.echo(line)
     click.echo(f"written: {result.folder}/ (config {result.config})")

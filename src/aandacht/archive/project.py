@@ -50,7 +50,7 @@ import pandas as pd
 from ..config import load_config, named_paths
 from ..errors import ConfigError, OutputError
 from ..inputs.harmonise import normalise_name
-from ..inputs.national import GemeenteData, find_gemeente, gemeente_data
+from ..inputs.national import GemeenteData, find_gemeente, gemeente_data, with_boundaries
 from ..inputs.shrinkage import marshall
 from ..present.tables import write_extract
 from ..resources import embedded_root
@@ -189,8 +189,11 @@ class ProjectPlan:
 
     @property
     def polygons(self) -> bool:
-        """Whether the project has polygons of its ranked level (wijken with a public 2022 polygon)."""
-        return self.level == "wijk" and len(self.data.wijken) > 0
+        """Whether the project has polygons of its ranked level (wijken with a public 2022 polygon or from a
+        boundary file; buurten from a boundary file)."""
+        if self.level == "buurt":
+            return self.data.buurten is not None
+        return len(self.data.wijken) > 0
 
     @property
     def n(self) -> int:
@@ -204,8 +207,9 @@ def _numbers(kwb: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _school_units(data: GemeenteData, level: str, layout: str) -> set[str]:
-    """Units at ``level`` with a placed vestiging whose instellingscode has a row in the Inspectie sheet."""
-    if level != "wijk":
+    """Units at ``level`` with a placed vestiging whose instellingscode has a row in the Inspectie sheet (at buurt
+    level only with buurt polygons, which place the vestigingen in buurten)."""
+    if level != "wijk" and data.buurten is None:
         return set()
     sheet = data.schoolweging["2023-2024"] if layout == "schoolweging" else data.leerresultaten
     column = "OVT" if layout == "schoolweging" else "ovt"
@@ -214,17 +218,16 @@ def _school_units(data: GemeenteData, level: str, layout: str) -> set[str]:
     return set(placed["wijk_code"])
 
 
-def plan_project(data: GemeenteData) -> ProjectPlan:
-    """The defaults for one gemeente (module docstring); a gemeente with too few rankable units is an error."""
+def plan_project(data: GemeenteData, level: str | None = None) -> ProjectPlan:
+    """The defaults for one gemeente (module docstring); a gemeente with too few rankable units is an error.
+    ``level`` ('wijk' or 'buurt') overrides the level rule."""
     kwb = data.kwb2023.set_index("gwb_code_10")
     households = _numbers(kwb, "a_hh_m_k")
     prefix = {"wijk": "WK", "buurt": "BU"}
     rankable = {level: int(((households >= GATE) & kwb.index.str.startswith(p)).sum()) for level, p in prefix.items()}
     units = {level: int(kwb.index.str.startswith(p).sum()) for level, p in prefix.items()}
-    if rankable["wijk"] >= MIN_WIJKEN or rankable["wijk"] >= rankable["buurt"]:
-        level = "wijk"
-    else:
-        level = "buurt"
+    if level is None:
+        level = "wijk" if rankable["wijk"] >= MIN_WIJKEN or rankable["wijk"] >= rankable["buurt"] else "buurt"
     if rankable[level] < MIN_UNITS:
         raise ConfigError(
             f"{data.name} ({data.code}): too few areas to rank: {rankable['wijk']} of {units['wijk']} wijken and "
@@ -306,6 +309,9 @@ def config_text(plan: ProjectPlan) -> str:
                       "  # they are ranked but not drawn, and their schools are placed only by `aandacht fetch locations`",
                       "  # (PDOK gives each school's wijk) or by school_locations.csv."]
         lines += [f"  geometry: {folder}/wijken.geojson"]
+    elif plan.polygons:
+        lines += [f"  # Buurt polygons and names from the boundary file {data.boundary_source}: maps and placing schools",
+                  "  # by point in polygon.", f"  geometry: {folder}/buurten.geojson"]
     else:
         lines += ["  # No buurt polygons: aandacht ships no public buurt boundaries for the whole country (the only",
                   "  # public whole-country buurt file found could not be obtained). So there are no maps, and schools cannot be placed",
@@ -427,7 +433,7 @@ def write_data(plan: ProjectPlan, folder: Path) -> None:
     write_extract(data.kwb2023, out / "kwb-2023.csv")
     write_extract(data.kwb2022, out / "kwb-2022-wijk.csv")
     schools, vestigingen = data.schools, data.vestigingen
-    if plan.level != "wijk":  # no buurt polygons: nothing is placed by point, the wijk would be the wrong level
+    if plan.level != "wijk" and not plan.polygons:  # no buurt polygons: a point's wijk would be the wrong level
         schools = schools.assign(wijk_code="", placement="unplaced")
         vestigingen = vestigingen.assign(wijk_code="", placement="unplaced")
     write_extract(schools, out / "schools.csv")
@@ -437,8 +443,8 @@ def write_data(plan: ProjectPlan, folder: Path) -> None:
     write_extract(data.leerresultaten, out / "leerresultaten.csv")
     write_extract(data.besturen, out / "besturen.csv")
     if plan.polygons:
-        path = out / "wijken.geojson"
-        data.wijken.to_file(path, driver="GeoJSON", engine="pyogrio")
+        polygons = data.wijken if plan.level == "wijk" else data.buurten
+        polygons.to_file(out / f"{plan.level}en.geojson", driver="GeoJSON", engine="pyogrio")
     configs = folder / "configs"
     write_extract(pd.DataFrame(columns=["brin_vestiging", "wijk_code", "reason"]), configs / "school_locations.csv")
     write_extract(pd.DataFrame(columns=["ovt", "brin_vestiging", "wijk_code", "reason"]), configs / "ovt_locations.csv")
@@ -472,8 +478,12 @@ class InitResult:
     lines: list[str]
 
 
-def init_project(label: str, folder: Path | None = None) -> InitResult:
-    """Write the project folder of the gemeente ``label`` names (module docstring)."""
+def init_project(label: str, folder: Path | None = None, level: str | None = None, boundaries: Path | None = None,
+                 layer: str | None = None) -> InitResult:
+    """Write the project folder of the gemeente ``label`` names (module docstring). ``level`` forces the ranked
+    level; ``boundaries`` (a Wijk- en Buurtkaart or generalised CBS file, :mod:`aandacht.inputs.boundaries`)
+    gives the polygons and names of that level and places the schools in them. With either, a shipped
+    gemeente is planned from the national data like any other."""
     code, name = find_gemeente(label)
     folder = Path(folder) if folder is not None else Path(slug(name))
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
@@ -483,13 +493,16 @@ def init_project(label: str, folder: Path | None = None) -> InitResult:
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     try:
-        shipped = shipped_config(name)
+        shipped = shipped_config(name) if level is None and boundaries is None else None
         if shipped is not None:
             copy_shipped(shipped, staging)
             config = folder / "configs" / shipped.name
             lines = [f"{name} ({code}): the shipped config and its data, as editable files"]
         else:
-            plan = plan_project(gemeente_data(code))
+            data = gemeente_data(code)
+            if boundaries is not None:
+                data = with_boundaries(data, level or "buurt", boundaries, layer)
+            plan = plan_project(data, level)
             write_data(plan, staging)
             config = folder / "configs" / f"{plan.slug}.yaml"
             lines = describe(plan)
@@ -512,11 +525,13 @@ def describe(plan: ProjectPlan) -> list[str]:
     left = [i.id for i in INDICATORS if i not in plan.chosen]
     if left:
         lines.append("left out (too few values, or the same in every area; reasons in the config): " + ", ".join(left))
-    placed = int((data.schools["placement"] != "unplaced").sum()) if plan.level == "wijk" else 0
+    placed = int((data.schools["placement"] != "unplaced").sum()) if plan.level == "wijk" or plan.polygons else 0
     lines.append(f"schools with a 2019 score: {len(data.schools)}, placed in a {plan.level}: {placed}")
-    if plan.level != "wijk":
-        lines.append("no buurt boundaries ship with aandacht: no maps; place the schools with `aandacht fetch locations` "
-                     "or configs/school_locations.csv")
+    if plan.level != "wijk" and plan.polygons:
+        lines.append(f"buurt polygons and names from {data.boundary_source}: maps, and schools placed by point in polygon")
+    elif plan.level != "wijk":
+        lines.append("no buurt boundaries ship with aandacht: no maps; give a boundary file (--boundaries), or place the "
+                     "schools with `aandacht fetch locations` or configs/school_locations.csv")
     elif not plan.polygons:
         lines.append("no public polygons of its wijken (a new wijk division of 2023): no maps; place the schools with "
                      "`aandacht fetch locations` or configs/school_locations.csv")

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import ConfigError
+from ..errors import ConfigError, DataError
 from ..resources import embedded_root
 from .areas import AreaRegistry
 from .harmonise import AreaMatcher, normalise_name, read_aliases
@@ -109,6 +109,8 @@ class GemeenteData:
     leerresultaten: pd.DataFrame
     besturen: pd.DataFrame  # bevoegd_gezag_nummer, naam of the boards of its schools
     notes: list[str] = field(default_factory=list)
+    buurten: object = None  # GeoDataFrame of its buurten from a boundary file (:func:`with_boundaries`), else None
+    boundary_source: str = ""  # the boundary file the polygons and names of the ranked level come from
 
     @property
     def wijken_without_polygon(self) -> list[str]:
@@ -150,3 +152,49 @@ def gemeente_data(code: str) -> GemeenteData:
     besturen = boards.loc[boards["bevoegd_gezag_nummer"].isin(numbers), ["bevoegd_gezag_nummer", "naam"]]
     return GemeenteData(code, name, mine[REGISTRY_COLUMNS].reset_index(drop=True), kwb2023, kwb2022, polygons,
                         schools, vestigingen, sheets, leerresultaten, besturen.reset_index(drop=True))
+
+
+def with_boundaries(data: GemeenteData, level: str, path, layer: str | None = None) -> GemeenteData:
+    """``data`` with the ``level`` polygons and names of a boundary file (:func:`aandacht.inputs.boundaries.
+    read_boundaries`): the registry takes the file's names for those areas (``name_source`` the file), and the
+    schools and vestigingen are placed in those areas by point in polygon (their ``wijk_code`` then holds the
+    area of that level; a point in no area is unplaced). Codes of the file that are not in the registry of
+    KWB 2023 (another vintage of the division) are left out and noted."""
+    import dataclasses
+
+    import geopandas as gpd
+
+    from .boundaries import read_boundaries
+
+    polygons = read_boundaries(Path(path), level, data.code, layer)
+    known = set(data.registry.loc[data.registry["level"] == level, "area_code"])
+    other = sorted(set(polygons["area_code"]) - known)
+    polygons = polygons[polygons["area_code"].isin(known)]
+    if polygons.empty:
+        raise DataError(f"{path}: none of its {level}en is a {level} of {data.code} in KWB 2023 (another division?)")
+    notes = [f"{path}: {len(polygons)} {level}en with polygon and name"]
+    if other:
+        notes.append(f"{path}: {len(other)} {level}(en) not in KWB 2023 left out: {', '.join(other[:5])}")
+    registry = data.registry.copy()
+    names = polygons.set_index("area_code")["area_name"]
+    mine = registry["area_code"].isin(names.index)
+    registry.loc[mine, "area_name"] = registry.loc[mine, "area_code"].map(names)
+    registry.loc[mine, "name_source"] = f"boundary file {Path(path).name}"
+
+    def placed(table: pd.DataFrame) -> pd.DataFrame:
+        x = pd.to_numeric(table["x_rd"], errors="coerce")
+        y = pd.to_numeric(table["y_rd"], errors="coerce")
+        points = gpd.GeoDataFrame(table[["brin_vestiging"]], geometry=gpd.points_from_xy(x, y), crs="EPSG:28992")
+        hits = gpd.sjoin(points[x.notna() & y.notna()], polygons[["area_code", "geometry"]].reset_index(drop=True),
+                         predicate="within", how="left")
+        code = hits.groupby(level=0)["area_code"].first().reindex(table.index).fillna("")
+        return table.assign(wijk_code=code.to_numpy(),
+                            placement=["point_in_polygon" if c else "unplaced" for c in code])
+
+    update = {"registry": registry, "schools": placed(data.schools), "vestigingen": placed(data.vestigingen),
+              "notes": [*data.notes, *notes], "boundary_source": Path(path).name}
+    if level == "wijk":
+        update["wijken"] = polygons[["area_code", "area_name", "geometry"]].reset_index(drop=True)
+    else:
+        update["buurten"] = polygons[["area_code", "area_name", "parent_code", "geometry"]].reset_index(drop=True)
+    return dataclasses.replace(data, **update)
