@@ -32,7 +32,8 @@ class Treatment(Strict):
     |skewness| >= ``skew`` and excess kurtosis >= ``kurtosis``; it is winsorised (all values tied at
     the extreme at once) until the rule no longer holds or ``max_winsorised`` points are changed;
     if it still holds, its original values are log-transformed (``log_transform``).
-    ``force_winsorise`` winsorises ``max_winsorised`` points whatever the rule says."""
+    ``force_winsorise`` winsorises an indicator that fails the rule by ``max_winsorised`` points,
+    also after the rule stops holding (COINr ``force_win``); one that passes stays as it is."""
 
     enabled: bool = True
     skew: Annotated[float, Field(gt=0)] = 2.0
