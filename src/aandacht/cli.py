@@ -553,6 +553,40 @@ def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness
 
 @main.command()
 @_config_option
+@click.option("--known", "known_path", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True,
+              help="CSV or workbook with a column 'area': codes or names of the areas professionals know need attention.")
+@click.option("--top-k", type=click.IntRange(min=1), default=None,
+              help="Size of the designated set (default: designation.top_k, else the number of known areas).")
+@click.option("--draws", type=click.IntRange(2, MAX_DRAWS), default=1000, show_default=True, help="Bootstrap resamples.")
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), default=20240601, show_default=True, help="Seed of the bootstrap.")
+@_out_option("validate")
+@_force_option
+def validate(config_path: Path | None, known_path: Path, top_k: int | None, draws: int, seed: int,
+             out_dir: Path | None, force: bool) -> None:
+    """How well the ranking finds the areas on --known (rank AUC, hit rate in the top k, median
+    percentile) against each single indicator, low income, bijstand and chance; writes validatie.csv."""
+    from .archive.manifest import build_manifest
+    from .digest import sha256
+    from .present.phrases import validation_paragraph
+    from .present.tables import validation_writers
+    from .present.terminal import print_notes, print_validation
+    from .scoring.run import run_score
+    from .scoring.validate import read_known
+    from .scoring.validate import validate as measure
+
+    config = _load(config_path)
+    claim = _target(config, "validate", out_dir, force)
+    run = run_score(config)
+    result = measure(run, read_known(known_path, run), top_k, draws, seed)
+    print_notes(run.notes + result.notes)
+    print_validation(result, validation_paragraph(result, config.level))
+    extra = {"validate": {"known": {"path": str(known_path), "sha256": sha256(known_path)}, "top_k": result.top_k,
+                          "draws": draws, "seed": seed}}
+    _write(claim, validation_writers(result), build_manifest(config, "validate", extra))
+
+
+@main.command()
+@_config_option
 @click.option("--draws", type=click.IntRange(2, MAX_DRAWS), default=None, help="Monte Carlo draws (default: uncertainty.draws in the config).")
 @click.option("--seed", type=click.IntRange(0, MAX_SEED), default=None, help="Random seed (default: uncertainty.seed in the config).")
 @_out_option("sensitivity")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..dutch import dutch_number, number_nl
+from ..dutch import dutch_number, fixed_nl, number_nl
 from ..scoring.dominance import Dominance, dominance
 
 
@@ -96,3 +96,34 @@ def dominance_lines(run, found: list[Dominance] | None = None) -> list[str]:
     found = sorted(found, key=lambda d: (d.is_indicator, -abs(math.log(d.ratio))))
     return [dominance_sentence(d, names[d.anchor], indicators[d.indicator].label, indicators[d.indicator].unit,
                                run.config.level) for d in found]
+
+
+def validation_paragraph(result, level: str = "wijk") -> str:
+    """A Dutch paragraph for the report on :func:`aandacht.scoring.validate.validate`: how well the
+    score finds the known areas (rank AUC, how many in the top k, median percentile), against the best
+    single baseline and chance; numbers with a decimal comma, no counts of people."""
+    one, many, _ = area_words(level)
+    table = result.table
+    own = table.iloc[0]
+    baselines = table[table["soort"].isin(["indicator", "KWB"])]
+    interval = f"{fixed_nl(own['auc_laag'], 2)} tot {fixed_nl(own['auc_hoog'], 2)}"
+    text = (f"De lijst noemt {result.n_known} {one if result.n_known == 1 else many} die volgens professionals aandacht "
+            f"nodig {'heeft' if result.n_known == 1 else 'hebben'}. De {lower_first(str(own['maat']))} zet ze gemiddeld "
+            f"hoger dan de andere {many}: de kans dat een genoemde {one} hoger scoort dan een niet-genoemde is "
+            f"{fixed_nl(own['auc'], 2)} (AUC; bij toeval 0,50; 95%-interval {interval}). "
+            f"Van de {result.n_known} genoemde {many} {'staat' if own['gevonden'] == 1 else 'staan'} er "
+            f"{int(own['gevonden'])} in de top {result.top_k}; de middelste staat hoger dan "
+            f"{percent(own['mediaan_percentiel'] / 100, 0)} van de {many}.")
+    if len(baselines):
+        best = baselines.sort_values("auc", ascending=False).iloc[0]
+        if round(best["auc"], 2) > round(own["auc"], 2):
+            verdict = "vindt ze beter dan de score"
+        elif round(best["auc"], 2) == round(own["auc"], 2):
+            verdict = "vindt ze even goed als de score"
+        else:
+            verdict = "vindt ze minder goed dan de score"
+        significant = not (best["verschil_auc_laag"] <= 0 <= best["verschil_auc_hoog"])
+        margin = "is groter dan de toevalsmarge" if significant else "valt binnen de toevalsmarge"
+        text += (f" De beste enkele maatstaf, {lower_first(str(best['maat']))}, {verdict} (AUC "
+                 f"{fixed_nl(best['auc'], 2)}); het verschil {margin}.")
+    return text

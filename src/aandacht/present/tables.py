@@ -16,6 +16,7 @@ when the config asks for it, keeps them.
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -305,3 +306,10 @@ def check_sheets(run: ScoreRun) -> dict[str, pd.DataFrame]:
             ("hard_core", ", ".join(agreement.hard_core)),
         ], columns=["key", "value"])
     return sheets
+
+
+def validation_writers(result) -> dict:
+    """The files of ``aandacht validate`` (:func:`aandacht.scoring.validate.validate`): ``validatie.csv``
+    (one row per ranking: the score, each baseline, chance) and ``bekende_gebieden.csv`` (per known area
+    its rank, percentile and whether it is in the top k), in the Dutch Excel dialect."""
+    return {"validatie.csv": partial(write_csv, result.table), "bekende_gebieden.csv": partial(write_csv, result.areas)}

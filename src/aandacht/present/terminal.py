@@ -200,3 +200,22 @@ def print_changes(changes: dict[str, pd.DataFrame], old_year: int, new_year: int
         "behoefte_oud": "behoefte oud", "behoefte_nieuw": "behoefte nieuw", "monitoren": "monitoren",
         "toelichting": "toelichting",
     })
+
+
+def print_validation(result, paragraph: str) -> None:
+    """The measures of ``aandacht validate`` per ranking (AUC with its bootstrap interval, known areas in
+    the top k, median percentile, the AUC difference with the score), then the Dutch paragraph."""
+    out = Table(title=plain(f"Validatie: {result.n_known} bekende gebieden van {result.n_areas} gescoorde; "
+                            f"top {result.top_k} ({result.k_rule}); bootstrap {result.draws}x, seed {result.seed}"),
+                title_justify="left")
+    for header in ("maat", "AUC", "95%-interval", "in top k", "precisie", "mediaan pct.", "score - maat (AUC)"):
+        out.add_column(header, justify="left" if header == "maat" else "right")
+    for row in result.table.itertuples(index=False):
+        interval = "" if pd.isna(row.auc_laag) else f"{_cell(row.auc_laag, 2)}-{_cell(row.auc_hoog, 2)}"
+        diff = "" if row.soort == "index" else _cell(row.verschil_auc, 2) + (
+            "" if pd.isna(row.verschil_auc_laag) else f" [{_cell(row.verschil_auc_laag, 2)}, {_cell(row.verschil_auc_hoog, 2)}]")
+        out.add_row(plain(row.maat), _cell(row.auc, 2), interval, _cell(float(row.gevonden), 1 if row.soort == "toeval" else 0),
+                    _cell(row.precisie, 2), _cell(row.mediaan_percentiel, 0), diff)
+    console = make_console()
+    console.print(out)
+    console.print(plain(paragraph), highlight=False)
