@@ -142,7 +142,7 @@ def test_page_one_is_the_bestuurlijke_samenvatting(round_html):
 def test_report_sections_profiles_in_rank_order_and_trend(round_html, round_folders):
     parsed = Parsed(round_html)
     assert parsed.sections == ["samenvatting", "kaart", "ranglijst", "kaarten", "profielen", "ontwikkeling", "plus-ikc",
-                               "bijlage-keuze", "verantwoording"]
+                               "bijlage-keuze", "verantwoording", "toets"]
     wijken = pd.read_csv(round_folders / "2026" / "wijken.csv", sep=";", decimal=",", encoding="utf-8-sig")
     designated = wijken[wijken["aangewezen"]].sort_values("rang")
     assert parsed.profiles == list(designated["gebied"])  # rank order

@@ -127,3 +127,52 @@ def validation_paragraph(result, level: str = "wijk") -> str:
         text += (f" De beste enkele maatstaf, {lower_first(str(best['maat']))}, {verdict} (AUC "
                  f"{fixed_nl(best['auc'], 2)}); het verschil {margin}.")
     return text
+
+
+def audit_paragraph(found, level: str = "wijk") -> str:
+    """A Dutch paragraph on :func:`aandacht.scoring.audit.audit`: which input drives the ranking (the
+    largest mean rank shift when it is left out, and how many areas then enter or leave the top k),
+    which counts least, which indicator goes most and least with the score, and how consistent each
+    domain of two or more indicators is (Cronbach's alpha, 0,7 as the usual bar)."""
+    _, many, _ = area_words(level)
+    summary = found.summary.sort_values(["mean_abs_shift", "max_abs_shift"], ascending=False, kind="stable")
+    most, least = summary.iloc[0], summary.iloc[-1]
+
+    def what(row) -> str:
+        return f"het domein {row['label']}" if row["kind"] == "domein" else f"de indicator {lower_first(str(row['label']))}"
+
+    def places(value: float) -> str:
+        return f"{fixed_nl(value, 1)} {'plaats' if round(value, 1) == 1 else 'plaatsen'}"
+
+    text = (f"De rangorde hangt het meest af van {what(most)}: zonder {'dat domein' if most['kind'] == 'domein' else 'die indicator'} "
+            f"schuiven de {many} gemiddeld {places(most['mean_abs_shift'])} op of neer, "
+            f"{most['area_max_shift']} het meest ({int(most['max_abs_shift'])}).")
+    if found.top_k is not None:
+        entered = [name for name in str(most["entered"]).split(", ") if name]
+        left = [name for name in str(most["left"]).split(", ") if name]
+        if entered or left:
+            parts = []
+            if entered:
+                parts.append(f"{'komt' if len(entered) == 1 else 'komen'} {list_nl(entered)} in de top {found.top_k}")
+            if left:
+                parts.append(f"{'valt' if len(left) == 1 else 'vallen'} {list_nl(left)} eruit")
+            text += f" Dan {' en '.join(parts)}."
+        else:
+            text += f" De top {found.top_k} blijft dan dezelfde."
+    text += f" De rangorde hangt het minst af van {what(least)} (gemiddeld {places(least['mean_abs_shift'])})."
+    corr = found.indicators.dropna(subset=["r_index"]).sort_values("r_index", ascending=False)
+    if len(corr) >= 2:
+        top, bottom = corr.iloc[0], corr.iloc[-1]
+        text += (f" Van de indicatoren gaat {lower_first(str(top['label']))} het sterkst samen met de score "
+                 f"(r = {fixed_nl(top['r_index'], 2)}), {lower_first(str(bottom['label']))} het zwakst "
+                 f"(r = {fixed_nl(bottom['r_index'], 2)}).")
+    for row in found.domains.dropna(subset=["cronbach_alpha"]).itertuples():
+        verdict = ("meten samen één begrip" if row.cronbach_alpha >= 0.7
+                   else "hangen weinig samen; het domein middelt verschillende dingen")
+        text += f" De indicatoren van {row.label} {verdict} (Cronbachs alfa {fixed_nl(row.cronbach_alpha, 2)})."
+    return text
+
+
+def list_nl(names: list[str]) -> str:
+    """'A', 'A en B', 'A, B en C'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} en {names[-1]}"

@@ -42,6 +42,7 @@ import pandas as pd
 from ..decide.designate import NEDERLAND
 from ..dutch import MISSING_LABELS, dutch_date, dutch_number
 from ..errors import AandachtError
+from ..scoring.audit import audit
 from ..scoring.dominance import dominance
 from ..scoring.run import ScoreRun
 from . import method_text
@@ -56,7 +57,7 @@ from .maps import (
 )
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN
 from .overlays import is_true
-from .phrases import dominance_lines, lower_first, percent, short_label, unit_for, with_unit
+from .phrases import audit_paragraph, dominance_lines, lower_first, percent, short_label, unit_for, with_unit
 
 REPORT_DPI = 150  # maps drawn at more than EMBED_MAX_DPI are scaled down to this for the report
 EMBED_MAX_DPI = 200  # up to this resolution the report embeds the same PNG as the map file
@@ -570,6 +571,33 @@ def method_tables(data: ReportData) -> dict:
                                     for k, v in manifest.get("inputs", {}).items()}}}
 
 
+def audit_tables(data: ReportData) -> dict:
+    """Appendix C, the statistical audit (:mod:`aandacht.scoring.audit`) in Dutch: the paragraph on what
+    drives the ranking, per domain Cronbach's alpha and its correlation with the score, per indicator its
+    correlations and the rank shifts without it, per domain of two or more indicators the shifts without it,
+    and every area's highest- and lowest-risk indicators."""
+    found = audit(data.run)
+    shift = found.summary.set_index("item")
+
+    def moved(item: str) -> dict:
+        if item not in shift.index:
+            return {"mean": "", "max": "", "area": "", "changes": ""}
+        row = shift.loc[item]
+        changes = []
+        if found.top_k is not None:
+            changes = [f"+ {row['entered']}" if row["entered"] else "", f"− {row['left']}" if row["left"] else ""]
+        return {"mean": _fmt(row["mean_abs_shift"]), "max": f"{int(row['max_abs_shift'])}",
+                "area": row["area_max_shift"] if row["max_abs_shift"] > 0 else "", "changes": "; ".join(c for c in changes if c)}
+
+    only = found.indicators.groupby("domain")["indicator"].agg(list)
+    domains = [{"label": r.label, "indicators": r.indicators, "alpha": _fmt(r.cronbach_alpha, 2), "r_index": _fmt(r.r_index, 2),
+                **moved(r.domain if r.indicators > 1 else only[r.domain][0])} for r in found.domains.itertuples()]
+    indicators = [{"label": r.label, "domain": r.domain_label, "r_domain": _fmt(r.r_domain, 2),
+                   "r_index": _fmt(r.r_index, 2), **moved(r.indicator)} for r in found.indicators.itertuples()]
+    return {"paragraph": audit_paragraph(found, data.config.level), "domains": domains, "indicators": indicators,
+            "top_k": found.top_k, "strengths": found.strengths.to_dict("records")}
+
+
 def treatment_rows(data: ReportData) -> list[dict]:
     """The outlier treatment per indicator in Dutch: skewness and kurtosis before and after, what was done."""
     log = data.run.result.treatment_log
@@ -631,7 +659,8 @@ def render_html(data: ReportData, rendered: dict | None = None) -> str:
         title=heading, subtitle=subheading, config=config, index_name=config.framework.index.label, today=dutch_date(date.today()),
         level_plural=data.level_plural, rows=ranking_rows(data), summary=summary(data), profiles=profile_list,
         designated=designated, images=report_maps(frame, rendered), ikcs=ikc_rows(data), trend=trend(data),
-        constraints=constraint_rows(data), needs=need_rows(data), method=method_tables(data), overlays=frame.overlays,
+        constraints=constraint_rows(data), needs=need_rows(data), method=method_tables(data), audit=audit_tables(data),
+        overlays=frame.overlays,
         threshold=data.threshold, ranked=data.ranked, round_text=frame.round_text(),
         population_label=config.population.label if config.population else "inwoners",
         demonstration=[DEMONSTRATION_PARTS.get(d, d) for d in frame.overlays.demonstration],

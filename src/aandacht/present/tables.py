@@ -23,6 +23,7 @@ import pandas as pd
 
 from ..dutch import MISSING_LABELS
 from ..inputs.reading import DUTCH_CSV
+from ..scoring.audit import audit, audit_sheets
 from ..scoring.coherence import coherence
 from ..scoring.consensus import consensus, families
 from ..scoring.run import ScoreRun
@@ -208,7 +209,7 @@ def _column_width(values: pd.Series, header) -> int:
 def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None = None,
                    extra_sheets: dict[str, pd.DataFrame] | None = None) -> None:
     """scores.xlsx: ranking, raw indicators, reference values (gemeente and Nederland), normalised, domain scores, effective weights,
-    treatment, reliability and method sheets, then ``extra_sheets`` (for example the
+    treatment, reliability and method sheets, the statistical audit (:func:`aandacht.scoring.audit.audit_sheets`), then ``extra_sheets`` (for example the
     coherence and consensus checks of :func:`check_sheets`). ``ranking_table``
     replaces the plain ranking (for example with uncertainty columns); the ranking's small
     counts are suppressed (:func:`suppress_counts`)."""
@@ -224,6 +225,7 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
         "reliability": indicator_sheet(run, run.matrix.reliability),
         **({"screening": run.screening} if not run.screening.empty else {}),
         "method": method_sheet(run),
+        **audit_sheets(audit(run)),
         **(extra_sheets or {}),
     }
     threshold = run.config.report.suppress_below

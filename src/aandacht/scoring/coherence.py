@@ -74,6 +74,19 @@ def domain_of(result: ScoreResult) -> dict[str, str]:
     return {leaf: result.tree.path(leaf)[-2] for leaf in result.tree.leaves}
 
 
+def domain_alpha(x: pd.DataFrame, result: ScoreResult) -> pd.DataFrame:
+    """Per domain (child of the index): its label, number of indicators, the areas with all of them
+    present and Cronbach's alpha on those (NaN for a domain of one indicator)."""
+    domains = domain_of(result)
+    rows = []
+    for domain in result.tree.top_level:
+        members = [leaf for leaf in x.columns if domains[leaf] == domain]
+        items = x[members].dropna().to_numpy()
+        rows.append({"domain": domain, "label": result.tree.labels[domain], "indicators": len(members),
+                     "complete_areas": items.shape[0], "cronbach_alpha": cronbach_alpha(items)})
+    return pd.DataFrame(rows, columns=["domain", "label", "indicators", "complete_areas", "cronbach_alpha"])
+
+
 class PcaTables(NamedTuple):
     """Explained variance with loadings (rows explained_share, eigenvalue, then one per indicator) and notes."""
 
@@ -171,18 +184,11 @@ def coherence(result: ScoreResult, flags: CorrelationFlags | None = None) -> Coh
     flags = flags or CorrelationFlags()
     x = result.normalised.loc[result.index.notna()]
     corr, pairs = correlation_pairs(x, result, flags)
-    domains = domain_of(result)
-    alpha_rows = []
-    for domain in result.tree.top_level:
-        members = [leaf for leaf in x.columns if domains[leaf] == domain]
-        items = x[members].dropna().to_numpy()
-        alpha_rows.append({"domain": domain, "label": result.tree.labels[domain], "indicators": len(members),
-                           "complete_areas": items.shape[0], "cronbach_alpha": cronbach_alpha(items)})
     indicator_flags = parent_flags(x, result, flags)
     pca, pca_notes = pca_tables(x)
     weights, weight_notes = pca_weight_table(x, result)
     notes = flag_notes(pairs, indicator_flags) + pca_notes + weight_notes
-    return Coherence(corr.rename_axis("indicator").reset_index(), pairs, pd.DataFrame(alpha_rows), indicator_flags,
+    return Coherence(corr.rename_axis("indicator").reset_index(), pairs, domain_alpha(x, result), indicator_flags,
                      pca, weights, notes)
 
 
