@@ -12,8 +12,8 @@ import pytest
 
 from aandacht.present.phrases import audit_paragraph
 from aandacht.present.tables import write_workbook
-from aandacht.scoring.audit import audit, index_without
-from aandacht.scoring.composite import score
+from aandacht.scoring.audit import audit
+from aandacht.scoring.composite import index_without, score
 from aandacht.scoring.run import run_score
 from conftest import make_framework, method
 
@@ -53,7 +53,8 @@ def test_hand_computed_audit(small):
     assert summary.at["D1", "entered"] == "" and summary.at["D1", "left"] == ""
     shifts = found.shifts.set_index("area_code")
     assert list(shifts["zonder c"]) == [0, 1, -1, 0] and list(shifts.index) == ["w4", "w2", "w3", "w1"]
-    np.testing.assert_allclose(index_without(small, {"a", "b"}), small.result.normalised["c"])
+    np.testing.assert_allclose(index_without(small.result, small.config.framework, small.config.method, {"a", "b"}),
+                               small.result.normalised["c"])
 
 
 def test_strengths_and_weaknesses_by_hand(small):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..dutch import dutch_number, fixed_nl, number_nl
-from ..scoring.dominance import Dominance, dominance
+from ..scoring.dominance import Dominance, LoneIndicator, dominance, lone_indicators
 
 
 def percent(share: float, decimals: int = 1) -> str:
@@ -84,18 +84,31 @@ def dominance_sentence(found: Dominance, area_name: str, indicator_label: str, u
             f"{percent(found.nominal)}): {why}, waardoor {effect} uitkomen.")
 
 
+def lone_sentence(found: LoneIndicator) -> str:
+    """One Dutch sentence on a domain of one indicator that goes weakly with the rest of the score
+    (:func:`aandacht.scoring.dominance.lone_indicators`)."""
+    real = "" if pd.isna(found.contribution) else f", werkelijk {percent(found.contribution)}"
+    return (f"{short_label(found.label)} bestaat uit één indicator, {lower_first(found.indicator_label)}, en telt voor "
+            f"{percent(found.nominal)} mee{real}, maar die hangt weinig samen met de rest van de score "
+            f"(r = {fixed_nl(found.r_rest, 2)}): één cijfer bepaalt zo een groot deel van de rangorde.")
+
+
 def dominance_lines(run, found: list[Dominance] | None = None) -> list[str]:
-    """:func:`dominance_sentence` for every node of a scoring run whose real share of the score is off its
-    weight by more than the config's ``report.dominance_factor`` (or for ``found``): domains first, then
-    indicators, the largest difference (as a factor) first within each."""
+    """First :func:`lone_sentence` for every domain of one indicator that goes weakly with the rest of the
+    score (threshold ``coherence.weak``), then :func:`dominance_sentence` for every node of a scoring run whose
+    real share of the score is off its weight by more than the config's ``report.dominance_factor`` (or for
+    ``found``): domains first, then indicators, the largest difference (as a factor) first within each."""
     import math
 
-    indicators = {i.id: i for i in run.config.framework.indicators}
+    config = run.config
+    indicators = {i.id: i for i in config.framework.indicators}
     names = run.matrix.areas["area_name"]
-    found = dominance(run.result, run.config.report.dominance_factor) if found is None else found
+    found = dominance(run.result, config.report.dominance_factor) if found is None else found
     found = sorted(found, key=lambda d: (d.is_indicator, -abs(math.log(d.ratio))))
-    return [dominance_sentence(d, names[d.anchor], indicators[d.indicator].label, indicators[d.indicator].unit,
-                               run.config.level) for d in found]
+    lone = lone_indicators(run.result, config.framework, config.method, config.coherence.weak)
+    return [*map(lone_sentence, lone),
+            *(dominance_sentence(d, names[d.anchor], indicators[d.indicator].label, indicators[d.indicator].unit,
+                                 config.level) for d in found)]
 
 
 def validation_paragraph(result, level: str = "wijk") -> str:

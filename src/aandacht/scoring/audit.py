@@ -31,9 +31,8 @@ import numpy as np
 import pandas as pd
 
 from .coherence import domain_alpha, domain_of
-from .composite import aggregate_tree, rank_descending
+from .composite import index_without, rank_descending
 from .run import ScoreRun
-from .tree import compile_tree
 
 STRENGTHS_SHOWN = 3
 
@@ -65,17 +64,6 @@ def _corr(a: pd.Series, b: pd.Series) -> float:
     return float(np.corrcoef(a[both], b[both])[0, 1])
 
 
-def index_without(run: ScoreRun, removed: set[str]) -> pd.Series:
-    """The index recomputed without the indicators ``removed``, from the run's normalised values and
-    weights (the weight of a removed item goes to its siblings; a node left without indicators drops out)."""
-    result = run.result
-    kept = [leaf for leaf in result.tree.leaves if leaf not in removed]
-    weights = {child: w for group in result.tree.groups for child, w in zip(group.children, group.weights)}
-    tree = compile_tree(run.config.framework, kept).with_weights(weights)
-    nodes, _ = aggregate_tree(result.normalised.loc[:, kept], tree, run.config.method)
-    return nodes[tree.index_id].where(result.index.notna())
-
-
 def audit(run: ScoreRun) -> Audit:
     """Every table of the audit (module docstring)."""
     result = run.result
@@ -102,7 +90,7 @@ def audit(run: ScoreRun) -> Audit:
                            "rang": result.rank.loc[scored].to_numpy()}, index=index.index)
     summary = []
     for item, kind, removed in items:
-        without = rank_descending(index_without(run, removed).loc[scored]).astype("float64")
+        without = rank_descending(index_without(result, run.config.framework, run.config.method, removed).loc[scored]).astype("float64")
         shift = without - rank
         shifts[f"zonder {item}"] = shift.astype("Int64")
         moved = shift.abs()

@@ -35,6 +35,7 @@ from ..errors import AandachtError
 from ..inputs.areas import AreaRegistry
 from ..inputs.matrix import IndicatorMatrix
 from .composite import ScoreResult
+from .dominance import lone_indicators
 from .weights import pca_weights
 
 PAIR_COLUMNS = ["indicator_a", "indicator_b", "r", "relation", "shared_parent", "collinear", "negative", "near_duplicate"]
@@ -196,8 +197,9 @@ def correlation_checks(config: Config, registry: AreaRegistry, matrix: Indicator
                        ) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, str]]]:
     """The correlation flags of ``aandacht check``: the framework scored as ``aandacht score`` would
     (:func:`aandacht.scoring.run.score_matrix`), then the flagged pairs and each indicator's
-    correlation with its parent. Collinear and negative pairs, near-duplicates, and weak or negative
-    indicators are warnings; a strong indicator is ``info`` (worth knowing, not a data problem). When
+    correlation with its parent. Collinear and negative pairs, near-duplicates, weak or negative
+    indicators, and a domain of one indicator that correlates weakly with the rest of the index
+    (:func:`aandacht.scoring.dominance.lone_indicators`) are warnings; a strong indicator is ``info`` (worth knowing, not a data problem). When
     the data cannot be scored yet the reason is a warning and there are no tables."""
     from .run import score_matrix
 
@@ -206,7 +208,11 @@ def correlation_checks(config: Config, registry: AreaRegistry, matrix: Indicator
     except AandachtError as error:
         return {}, [("warning", "coherence", f"correlations not computed: {error}")]
     checks = coherence(result, config.coherence)
+    lone = lone_indicators(result, config.framework, config.method, config.coherence.weak)
     strong = checks.indicator_flags["flag"] == "strong"
     problems = [("info", "coherence", note) for note in flag_notes(checks.pairs.iloc[:0], checks.indicator_flags[strong])]
     problems += [("warning", "coherence", note) for note in flag_notes(checks.pairs, checks.indicator_flags[~strong])]
+    problems += [("warning", "coherence", f"{d.indicator} is the only indicator of domain {d.node} ({d.nominal:.0%} of the "
+                  f"score) and correlates weakly with the rest of the index (r = {d.r_rest:.2f} <= coherence.weak "
+                  f"{config.coherence.weak}): one measure decides that domain's share of the ranking") for d in lone]
     return {"correlation_flags": checks.flagged_pairs, "indicator_flags": checks.indicator_flags}, problems

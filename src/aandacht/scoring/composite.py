@@ -202,6 +202,18 @@ def top_domain(all_scores: pd.DataFrame, tree: Tree) -> pd.Series:
     return best.where(weighted.notna().any(axis=1)).map(tree.labels).fillna("")
 
 
+def index_without(result: ScoreResult, framework: Framework, method: Method, removed: set[str]) -> pd.Series:
+    """The index of ``result`` recomputed without the indicators ``removed``, from the same normalised values
+    and weights (a removed item's weight goes to its siblings, as for a missing value; a node left without
+    indicators drops out); NaN for the areas ``result`` does not score. The leave-one-out of the audit
+    (:mod:`aandacht.scoring.audit`) and the rest of the index of :mod:`aandacht.scoring.dominance`."""
+    kept = [leaf for leaf in result.tree.leaves if leaf not in removed]
+    weights = {child: w for group in result.tree.groups for child, w in zip(group.children, group.weights)}
+    tree = compile_tree(framework, kept).with_weights(weights)
+    nodes, _ = aggregate_tree(result.normalised.loc[:, kept], tree, method)
+    return nodes[tree.index_id].where(result.index.notna())
+
+
 def rank_descending(index: pd.Series) -> pd.Series:
     """Rank 1 = highest score; ties share the lowest rank; unscored areas get no rank."""
     return index.rank(ascending=False, method="min").astype("Int64")
