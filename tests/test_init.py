@@ -74,6 +74,29 @@ def test_defaults_scale_with_the_gemeente():
     yaml.safe_load(text)  # valid YAML
 
 
+def test_no_indicator_gains_weight_because_others_of_its_domain_are_missing():
+    # Ameland ranks 3 buurten: of armoede only laag_inkomen has data (bijstand and inkomen are the same
+    # everywhere), of gezin only herkomst (koopwoningen is per wijk only), no school indicators.
+    ameland = plan_project(gemeente_data("GM0060"))
+    assert [i.id for i in ameland.chosen] == ["laag_inkomen", "jeugdzorg", "herkomst_buiten_europa"]
+    assert (ameland.domain_weight("armoede"), ameland.domain_weight("jeugdhulp"), ameland.domain_weight("gezin")) == (
+        pytest.approx(1 / 3), 1.0, 0.5)
+    # weights 1/3, 1, 1/2 (total 11/6): laag_inkomen 2/11, jeugdzorg 6/11, herkomst 3/11: the framework's
+    # 1/12 : 1/4 : 1/8 kept; herkomst no longer weighs a whole domain (1/3 before)
+    shares = ameland.shares()
+    assert shares == pytest.approx({"laag_inkomen": 2 / 11, "jeugdzorg": 6 / 11, "herkomst_buiten_europa": 3 / 11})
+    text = config_text(ameland)
+    assert "weight: 0.333333}  # 1 of its 3 indicators used" in text and "weight: 0.5}  # 1 of its 2 indicators used" in text
+    assert "#   jeugdzorg: 54.5% (framework 25.0%)" in text
+    assert "Weighs more than twice its framework share because whole domains have no data here: laag_inkomen" in text
+    config = yaml.safe_load(text)
+    assert [n["weight"] for n in config["framework"]["nodes"]] == [0.333333, 1, 0.5]
+    # a gemeente with every indicator keeps equal domains
+    groningen = plan_project(gemeente_data("GM0014"))
+    assert {groningen.domain_weight(d) for d in ("onderwijs", "armoede", "jeugdhulp", "gezin")} == {1.0}
+    assert "weight: 1}" in config_text(groningen) and "Weighs more than twice" not in config_text(groningen)
+
+
 def test_too_few_areas_to_rank_is_one_clear_line(runner, tmp_path):
     result = runner.invoke(main, ["init", "Schiermonnikoog"])
     assert result.exit_code == 2

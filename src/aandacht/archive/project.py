@@ -21,7 +21,16 @@ its files are copied instead, as editable files.
   jeugdzorg, koopwoningen, herkomst), each kept when it has a value for at least half of the rankable
   units (the same share as ``method.missing.min_share``) and not the same value for all of them (a
   constant tells nothing and min-max cannot scale it; for bijstand, shrunk toward the gemeente rate,
-  after the shrinkage); a domain left without indicators is left out.
+  after the shrinkage); a domain left without indicators is left out. *No indicator gains weight because
+  its siblings are missing*: a domain that keeps only some of its framework indicators weighs the share
+  they have in the framework (armoede with 2 of its 3 indicators weighs 2/3; gezin with herkomst alone
+  weighs 1/2), so the only indicator left of a domain keeps the weight of one indicator instead of
+  becoming a domain of its own with a whole domain's weight ("Inwoners met herkomst buiten Europa" was 33%
+  of the score where the school and koopwoningen figures were missing), and every indicator keeps its
+  weight relative to every other indicator used. Domains without any data cannot be kept in proportion:
+  their share is spread over the others, so all used indicators weigh more than in the full framework by the
+  same factor. The config lists each used indicator's share beside its share in the full framework, and
+  names every indicator that weighs more than twice its framework share.
   At buurt level the school indicators are left out: no public buurt boundaries ship for the whole
   country, so schools cannot be placed in buurten until ``aandacht fetch locations`` or the analyst
   places them; KWB 2022 (koopwoningen) exists per wijk only.
@@ -186,6 +195,18 @@ class ProjectPlan:
     families: int
     constant: set[str] = field(default_factory=set)  # indicators with one value for every rankable unit
 
+    def domain_weight(self, domain: str) -> float:
+        """The domain's weight: the share of its framework indicators that is used (1 when all are)."""
+        return sum(i.domain == domain for i in self.chosen) / sum(i.domain == domain for i in INDICATORS)
+
+    def shares(self) -> dict[str, float]:
+        """Each used indicator's nominal share of the score (every value present): its domain's weight over
+        the sum of the domain weights, divided by the domain's used indicators (equal weights)."""
+        domains = list(dict.fromkeys(i.domain for i in self.chosen))
+        total = sum(self.domain_weight(d) for d in domains)
+        return {i.id: self.domain_weight(i.domain) / total / sum(j.domain == i.domain for j in self.chosen)
+                for i in self.chosen}
+
     @property
     def polygons(self) -> bool:
         """Whether the project has polygons of its ranked level (wijken with a public 2022 polygon)."""
@@ -337,19 +358,37 @@ def config_text(plan: ProjectPlan) -> str:
               "  label: huishoudens met kinderen", "", "framework:", "  index:", "    id: kansenindex",
               "    label: Aandachtsscore",
               "  # The domains of the Leeuwarden framework with equal weight (OECD/JRC Handbook 2008, 1.7); an",
-              f"  # indicator is used when at least half of the {n} rankable {units} have a value.", "  nodes:"]
+              f"  # indicator is used when at least half of the {n} rankable {units} have a value. No indicator gains",
+              "  # weight because others of its domain are missing: a domain weighs the share of its indicators that is",
+              "  # used, so the only one left of a domain keeps one indicator's weight instead of a whole domain's.",
+              "  nodes:"]
     domains = list(dict.fromkeys(i.domain for i in plan.chosen))
-    lines += [f"    - {{id: {d}, label: {DOMAINS[d]}, parent: kansenindex, weight: 1}}" for d in domains]
+    for d in domains:
+        weight = plan.domain_weight(d)
+        used = sum(i.domain == d for i in plan.chosen)
+        note = "" if weight == 1 else f"  # {used} of its {sum(i.domain == d for i in INDICATORS)} indicators used"
+        lines += [f"    - {{id: {d}, label: {DOMAINS[d]}, parent: kansenindex, weight: {round(weight, 6):g}}}{note}"]
+    full = {i.id: 1 / len(DOMAINS) / sum(j.domain == i.domain for j in INDICATORS) for i in INDICATORS}
+    shares = plan.shares()
+    lines += ["  # Share of each indicator in the score (every value present), beside its share in the full framework:",
+              *(f"  #   {i.id}: {shares[i.id]:.1%} (framework {full[i.id]:.1%})" for i in plan.chosen)]
+    heavy = [i.id for i in plan.chosen if shares[i.id] > 2 * full[i.id]]
+    if heavy:
+        lines += [f"  # Weighs more than twice its framework share because whole domains have no data here: {', '.join(heavy)}."]
     lines += ["  indicators:"]
     for indicator in INDICATORS:
         share = f"{plan.coverage[indicator.id]} of {n} {units} have a value"
         if indicator in plan.chosen:
             lines += [f"    # {indicator.comment.format(unit=unit)} ({share}.)", indicator.yaml.format(unit=unit)]
         else:
-            why = ("no public buurt boundaries to place schools in buurten" if indicator.source == "schools" and level == "buurt"
-                   else "KWB 2022 has wijk figures only" if indicator.source == "kwb2022" and level == "buurt"
-                   else f"the same value in every rankable {unit}: it cannot tell them apart" if indicator.id in plan.constant
-                   else f"{share}; at least half needed")
+            if indicator.source == "schools" and level == "buurt":
+                why = "no public buurt boundaries to place schools in buurten"
+            elif indicator.source == "kwb2022" and level == "buurt":
+                why = "KWB 2022 has wijk figures only"
+            elif indicator.id in plan.constant:
+                why = f"the same value in every rankable {unit}: it cannot tell them apart"
+            else:
+                why = f"{share}; at least half needed"
             lines += [f"    # Not used: {indicator.id} ({why})."]
     lines += [
         "", "method:",
