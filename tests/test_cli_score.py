@@ -146,3 +146,23 @@ def test_console_script_is_run_with_the_short_process_collector_settings():
             "try:\n    run()\nexcept SystemExit as end:\n    print(end.code, gc.get_threshold()[0], gc.get_freeze_count() > 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split()[-3:] == ["0", "50000", "True"]
+
+
+def test_values_on_small_denominators_are_named_in_dutch(scored):
+    from aandacht.config import load_config
+    from aandacht.present.phrases import indicatief_lines, indicatief_parts
+    from aandacht.resources import default_config_path
+    from aandacht.scoring.run import run_score
+
+    run = run_score(load_config(default_config_path()))
+    # Heechterp & Schieringen's schools have under 100 pupils and under 60 tested: both school values indicatief
+    assert indicatief_parts(run, "WK008050") == [
+        "indicatief: schoolweging van de scholen in de wijk (minder dan 100 leerlingen)",
+        "indicatief: leerlingen die streefniveau 1S/2F halen (minder dan 60 leerlingen)"]
+    [line] = indicatief_lines(run)
+    assert line.startswith("De rang van 3 wijken rust deels op een cijfer met een kleine noemer, dus indicatief: "
+                           "Heechterp & Schieringen (rang 1: schoolweging van de scholen in de wijk (minder dan 100 leerlingen)")
+    out, output = scored
+    assert "Let op: De rang van 3 wijken rust deels op een cijfer met een kleine noemer" in " ".join(output.split())
+    ranking = pd.read_csv(out / "ranking.csv", sep=";", decimal=",", encoding="utf-8-sig").set_index("area_code")
+    assert "indicatief: leerlingen die streefniveau 1S/2F halen (minder dan 60 leerlingen)" in ranking.at["WK008061", "opmerking"]

@@ -65,7 +65,11 @@ def test_a_name_that_matches_nothing_or_several_names_the_candidates(label, mess
 
 def test_defaults_scale_with_the_gemeente():
     groningen = plan_project(gemeente_data("GM0014"))
-    assert (groningen.level, groningen.n, groningen.top_k, groningen.n_plus) == ("wijk", 20, 7, 9)
+    # the gate scales with the gemeente: max(50, floor(0.2 x the median wijk's households with children)) = 238;
+    # 18 of Groningen's wijken pass it (20 pass 50 alone)
+    assert groningen.gates["wijk"] == 238 and groningen.gates["buurt"] == 50
+    assert (groningen.level, groningen.n, groningen.top_k, groningen.n_plus) == ("wijk", 18, 6, 8)
+    assert "  relative_to_median: 0.2" in config_text(groningen) and "max(50, 0.2 x median) = 238" in config_text(groningen)
     ameland = plan_project(gemeente_data("GM0060"))  # 1 wijk with children: buurten
     assert (ameland.level, ameland.n, ameland.top_k) == ("buurt", 3, 1)
     assert not any(i.source == "schools" for i in ameland.chosen)  # no buurt boundaries to place schools
@@ -114,7 +118,7 @@ def test_init_then_check_and_herijking_work_without_edits(runner, tmp_path, monk
     boards = pd.read_csv(project / "configs" / "school_boards.csv", dtype=str)
     assert list(boards.columns) == ["bevoegd_gezag_nummer", "naam"] and boards["naam"].isna().all() and len(boards)
     config = load_config(project / "configs" / "groningen.yaml")
-    assert config.designation.top_k == 7 and config.selection.count == 9 and config.consensus.top_k == 7
+    assert config.designation.top_k == 6 and config.selection.count == 8 and config.consensus.top_k == 6
     shipped = load_config(default_config_path())
     assert config.framework.index.label == shipped.framework.index.label == "Aandachtsscore"  # 100 = most attention
     monkeypatch.chdir(project)
@@ -123,7 +127,7 @@ def test_init_then_check_and_herijking_work_without_edits(runner, tmp_path, monk
     round_run = runner.invoke(main, ["herijking", "--round", "2026", "--no-maps"])
     assert round_run.exit_code == 0, round_run.output
     ikcs = pd.read_csv(project / "rounds" / "2026" / "ikcs.csv", sep=";", dtype=str)
-    assert ikcs["plus_ikc"].eq("True").sum() == 9
+    assert ikcs["plus_ikc"].eq("True").sum() == 8
     assert not ikcs["bevoegd_gezag"].str.startswith("bevoegd gezag").any()  # DUO names, not numbers
 
 

@@ -162,6 +162,27 @@ def test_shrinkage_applied_in_the_default_config():
     assert any(note.startswith("bijstand: empirical-Bayes shrinkage") for note in run.notes)
     raw = run.matrix.numerators["bijstand"] / run.matrix.denominators["bijstand"] * 1000
     assert (run.matrix.values["bijstand"] - raw).abs().max() < 10
+    # method.shrinkage: gemeente reaches every rate given as numerator / denominator (herkomst too)
+    herkomst = run.matrix.numerators["herkomst_buiten_europa"] / run.matrix.denominators["herkomst_buiten_europa"]
+    expected = marshall(herkomst.mul(run.matrix.denominators["herkomst_buiten_europa"]).to_numpy(),
+                        run.matrix.denominators["herkomst_buiten_europa"].to_numpy()).rates * 100
+    np.testing.assert_allclose(run.matrix.values["herkomst_buiten_europa"], expected)
+    assert any(note.startswith("herkomst_buiten_europa: empirical-Bayes shrinkage") for note in run.notes)
+
+
+def test_method_shrinkage_is_the_default_of_every_rate_and_an_indicator_overrides_it():
+    from aandacht.config import load_config
+
+    config = load_config(default_config_path())
+    spec = {i.id: i for i in config.framework.indicators}
+    assert config.method.shrinkage == "gemeente"
+    assert config.shrinkage_of(spec["herkomst_buiten_europa"]) == "gemeente"  # a rate without its own setting
+    assert config.shrinkage_of(spec["laag_inkomen"]) == "none"  # a published percentage: no numerator to shrink
+    off = config.model_copy(update={"method": config.method.model_copy(update={"shrinkage": "none"})})
+    assert off.shrinkage_of(spec["herkomst_buiten_europa"]) == "none"
+    assert off.shrinkage_of(spec["bijstand"]) == "gemeente"  # its own shrinkage: gemeente
+    own_none = spec["herkomst_buiten_europa"].model_copy(update={"shrinkage": "none"})
+    assert config.shrinkage_of(own_none) == "none"
 
 
 # --- coherence, consensus, spatial ------------------------------------------------------------

@@ -157,7 +157,7 @@ def _write(claim, writers: dict, manifest: dict) -> None:
 def score(config_path: Path | None, out_dir: Path | None, top: int | None, force: bool, draws: int | None) -> None:
     """Score and rank the areas; write ranking.csv, scores.xlsx and manifest.json."""
     from .archive.manifest import build_manifest
-    from .present.phrases import dominance_lines
+    from .present.phrases import dominance_lines, indicatief_lines
     from .present.tables import (
         check_sheets,
         ranking,
@@ -180,7 +180,7 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
         extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "factors": unc.factors}}
     print_notes(run.notes)
     print_ranking(table, run, top)
-    print_dominance(dominance_lines(run))
+    print_dominance(dominance_lines(run) + indicatief_lines(run))
     _write(claim, score_writers(run, table, check_sheets(run)), build_manifest(config, "score", extra))
 
 
@@ -235,7 +235,7 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
               force: bool, with_pdf: bool, no_maps: bool) -> None:
     """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
     from .archive.manifest import build_manifest
-    from .present.phrases import dominance_lines
+    from .present.phrases import dominance_lines, indicatief_lines
     from .present.round_folder import earlier_rounds, round_writers, visual_writers
     from .present.terminal import (
         print_changes,
@@ -254,7 +254,7 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         pdf_available()
     result = run_herijking(config, round_year, previous_dir)
     print_notes(result.notes)
-    print_dominance(dominance_lines(result.run))
+    print_dominance(dominance_lines(result.run) + indicatief_lines(result.run))
     print_designation(result.designation)
     print_selection(result.selection)
     if result.previous is not None:

@@ -107,3 +107,6 @@ class Method(Strict):
     aggregation: Aggregation = Aggregation()
     missing: Missing = Missing()
     unreliable: Literal["mark", "exclude"] = "mark"
+    shrinkage: Literal["none", "gemeente"] = Field(
+        default="none", description="empirical-Bayes shrinkage (Marshall 1991) of every indicator given as numerator / "
+                                    "denominator that sets no shrinkage of its own; gemeente: toward the gemeente rate")

@@ -97,10 +97,13 @@ def plain(config: Config, index_name: str, level_plural: str) -> list[tuple[str,
               "staat onder gegevenskwaliteit.")))
     small = []
     if config.population:
-        small.append(f"Alleen {level_plural} met ten minste {config.population.minimum:g} "
-                     f"{config.population.label} krijgen een score: het programma gaat over kinderen, dus een "
+        gate = config.population
+        relative = ("" if gate.relative_to_median is None else
+                    f" en ten minste {percent(gate.relative_to_median)} van het aantal in de middelste {config.level}")
+        small.append(f"Alleen {level_plural} met ten minste {gate.minimum:g} "
+                     f"{gate.label}{relative} krijgen een score: het programma gaat over kinderen, dus een "
                      f"{config.level} met vooral studenten of ouderen wordt niet aangewezen op armoede van volwassenen.")
-    shrunk = [lower_first(i.label) for i in framework.indicators if i.shrinkage != "none"]
+    shrunk = [lower_first(i.label) for i in framework.indicators if config.shrinkage_of(i) != "none"]
     if shrunk:
         small.append(f"Voor {list_nl(shrunk)} trekken we {level_plural} met weinig inwoners naar het gemiddelde van de "
                      "gemeente (empirisch-Bayesiaanse schatting, Marshall 1991): bij weinig inwoners zegt een toevallig "
@@ -186,7 +189,7 @@ def formulas(config: Config) -> list[tuple[str, str]]:
                                       "gemeld als c/n groter is dan de drempelfactor of kleiner dan 1 gedeeld door die factor"))
     rows.append(("Belangrijkste reden", "d\u1d62 = n\u1d62 \u00b7 (y\u1d62 \u2212 mediaan van de wijken); de grootste "
                                         "positieve d\u1d62"))
-    if any(i.shrinkage != "none" for i in config.framework.indicators):
+    if any(config.shrinkage_of(i) != "none" for i in config.framework.indicators):
         rows.append(("Kleine wijken", "r\u0302 = m + (r \u2212 m) \u00b7 v / (v + m / n): r de wijkwaarde, m het "
                                       "gemeentecijfer, v de variantie tussen wijken, n de noemer (Marshall 1991)"))
     rows.append(("Kans op aanwijzing", "aandeel van de varianten waarin de wijk aan de aanwijzingsregel voldoet"))

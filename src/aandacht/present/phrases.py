@@ -189,3 +189,39 @@ def audit_paragraph(found, level: str = "wijk") -> str:
 def list_nl(names: list[str]) -> str:
     """'A', 'A en B', 'A, B en C'."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} en {names[-1]}"
+
+
+# What an indicator counts (its ``per``), in the plural, for "minder dan 100 jongeren".
+PER_PLURAL = {"kind": "kinderen", "jongere": "jongeren", "leerling": "leerlingen", "inwoner": "inwoners",
+              "huishouden": "huishoudens", "huishouden met kinderen": "huishoudens met kinderen", "woning": "woningen",
+              "school": "scholen"}
+
+
+def indicatief_parts(run, code: str) -> list[str]:
+    """Per value of the area ``code`` that rests on a denominator below its indicator's ``min_denominator``
+    (mark I) one Dutch phrase naming the rule, never the count: 'indicatief: jongeren met jeugdzorg (minder
+    dan 100 jongeren)'."""
+    marks = run.matrix.reliability.loc[code]
+    indicators = {i.id: i for i in run.config.framework.indicators}
+    parts = []
+    for indicator_id, mark in marks.items():
+        if mark == "I":
+            i = indicators[indicator_id]
+            what = PER_PLURAL.get(i.per or "", "eenheden in de noemer")
+            parts.append(f"indicatief: {lower_first(short_label(i.label))} (minder dan {number_nl(i.min_denominator)} {what})")
+    return parts
+
+
+def indicatief_lines(run) -> list[str]:
+    """One Dutch line naming every scored area whose rank rests in part on a value with a denominator below
+    its indicator's ``min_denominator`` (the rules, not the counts), in rank order; empty when there is none."""
+    rank = run.result.rank.dropna().sort_values(kind="stable")
+    names = run.matrix.areas["area_name"]
+    found = [(code, indicatief_parts(run, code)) for code in rank.index]
+    found = [(code, [p.removeprefix("indicatief: ") for p in parts]) for code, parts in found if parts]
+    if not found:
+        return []
+    _, many, _ = area_words(run.config.level)
+    listed = "; ".join(f"{names[code]} (rang {rank[code]}: {', '.join(parts)})" for code, parts in found)
+    return [f"De rang van {len(found)} {many if len(found) > 1 else area_words(run.config.level)[0]} rust deels op een "
+            f"cijfer met een kleine noemer, dus indicatief: {listed}."]

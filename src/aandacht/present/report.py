@@ -57,7 +57,7 @@ from .maps import (
 )
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN
 from .overlays import is_true
-from .phrases import audit_paragraph, dominance_lines, lower_first, percent, short_label, unit_for, with_unit
+from .phrases import audit_paragraph, dominance_lines, indicatief_lines, lower_first, percent, short_label, unit_for, with_unit
 
 REPORT_DPI = 150  # maps drawn at more than EMBED_MAX_DPI are scaled down to this for the report
 EMBED_MAX_DPI = 200  # up to this resolution the report embeds the same PNG as the map file
@@ -564,7 +564,7 @@ def method_tables(data: ReportData) -> dict:
     files = [{"name": n, "file": s.path.name, "year": s.period} for n, s in config.inputs.items()]
     manifest = data.manifest
     return {"plain": method_text.plain(config, config.framework.index.label, data.level_plural), "sources": source_rows,
-            "files": files, "dominance": data.weight_lines,
+            "files": files, "dominance": data.weight_lines, "indicatief": indicatief_lines(data.run),
             "indicators": indicators, "formulas": method_text.formulas(config), "treatment": treatment_rows(data),
             "manifest": {"created": manifest.get("created_utc", ""), "versions": manifest.get("versions", {}),
                          "inputs": {k: {"file": Path(v["path"]).name, "sha256": v["sha256"][:16]}

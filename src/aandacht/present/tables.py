@@ -28,6 +28,7 @@ from ..scoring.coherence import coherence
 from ..scoring.consensus import consensus, families
 from ..scoring.run import ScoreRun
 from ..scoring.uncertainty import UncertaintyResult
+from .phrases import indicatief_parts
 
 
 def ranking(run: ScoreRun) -> pd.DataFrame:
@@ -35,7 +36,8 @@ def ranking(run: ScoreRun) -> pd.DataFrame:
 
     Areas that are not scored (population gate, too little data) are listed last with
     the reason. ``betrouwbaarheid`` is ``I`` (indicatief) when any of the area's values
-    rests on a denominator below its minimum, ``B`` otherwise.
+    rests on a denominator below its minimum, ``B`` otherwise; ``opmerking`` names each such value
+    and the rule (:func:`aandacht.present.phrases.indicatief_parts`).
     """
     matrix, result = run.matrix, run.result
     areas = matrix.areas
@@ -54,7 +56,8 @@ def ranking(run: ScoreRun) -> pd.DataFrame:
     missing = matrix.missing_reason.apply(
         lambda row: "; ".join(f"{k}: {MISSING_LABELS.get(v, v)}" for k, v in row.items() if v), axis=1
     )
-    table["opmerking"] = [("; ".join(p for p in (r, m) if p)) for r, m in zip(reasons, missing)]
+    small = pd.Series({code: "; ".join(indicatief_parts(run, code)) for code in areas.index})
+    table["opmerking"] = [("; ".join(p for p in (r, m, i) if p)) for r, m, i in zip(reasons, missing, small)]
     return table.sort_values(["rang", "area_code"], na_position="last").reset_index(drop=True)
 
 
