@@ -159,10 +159,19 @@ def test_values_on_small_denominators_are_named_in_dutch(scored):
     assert indicatief_parts(run, "WK008050") == [
         "indicatief: schoolweging van de scholen in de wijk (minder dan 100 leerlingen)",
         "indicatief: leerlingen die streefniveau 1S/2F halen (minder dan 60 leerlingen)"]
-    [line] = indicatief_lines(run)
+    line, domain = indicatief_lines(run)
+    # Westeinde e.o. has no primary school: onderwijs is filled with the mean of the wijken (method.missing.domain)
+    assert domain == ("Bij 1 wijk ontbreekt een heel domein; het is aangevuld met het gemiddelde, dus indicatief: "
+                      "Westeinde e.o. (rang 12: geen cijfers voor onderwijsachterstanden, aangevuld met het gemiddelde van "
+                      "de wijken (rang zonder aanvulling 13)).")
     assert line.startswith("De rang van 3 wijken rust deels op een cijfer met een kleine noemer, dus indicatief: "
                            "Heechterp & Schieringen (rang 1: schoolweging van de scholen in de wijk (minder dan 100 leerlingen)")
     out, output = scored
     assert "Let op: De rang van 3 wijken rust deels op een cijfer met een kleine noemer" in " ".join(output.split())
     ranking = pd.read_csv(out / "ranking.csv", sep=";", decimal=",", encoding="utf-8-sig").set_index("area_code")
     assert "indicatief: leerlingen die streefniveau 1S/2F halen (minder dan 60 leerlingen)" in ranking.at["WK008061", "opmerking"]
+    westeinde = ranking.loc["WK008031"]
+    assert (westeinde["rang"], westeinde["rang_zonder_aanvulling"], westeinde["betrouwbaarheid"]) == (12, 13, "I")
+    assert pd.isna(westeinde["onderwijs"])  # the domain itself stays unmeasured
+    camminghaburen = ranking.loc["WK008051"]  # the wijk Westeinde passes
+    assert (camminghaburen["rang"], camminghaburen["rang_zonder_aanvulling"]) == (13, 12)

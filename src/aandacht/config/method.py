@@ -78,12 +78,17 @@ class Missing(Strict):
     of children present (by count) the node gets no score. ``imputation`` fills raw
     indicator values before normalisation instead; the group methods use ``groups``: ``parent``
     (each area's parent in the area registry, e.g. the wijk of a buurt) or a CSV table
-    ``area_code,group``."""
+    ``area_code,group``. ``domain`` says what happens when an area has no score for a whole domain (a
+    node under the index) but enough domains for a score: ``reweight`` shares the domain's weight over
+    the others (COINr ``a_amean`` with missing values); ``mean`` fills the domain with the mean domain
+    score of the scored areas that have it (neutral: the average area; COINr ``i_mean`` on the
+    aggregated level), marks the area indicatief and keeps the rank without the filling beside it."""
 
     min_share: Annotated[float, Field(ge=0, le=1)] = 0.5
     imputation: ImputationMethod = "none"
     knn_neighbours: Count(1, 1000) = 3
     groups: Literal["parent"] | Path = "parent"
+    domain: Literal["reweight", "mean"] = "reweight"
 
 
 class Screening(Strict):

@@ -212,16 +212,37 @@ def indicatief_parts(run, code: str) -> list[str]:
     return parts
 
 
+def domain_parts(run, code: str) -> list[str]:
+    """Per domain of the area ``code`` filled with the mean of the areas (``method.missing.domain: mean``) one
+    Dutch phrase with the rank the area would have had with the domain's weight shared over the others."""
+    filled = run.result.imputed_domains
+    if filled.empty or code not in filled.index or not filled.loc[code].any():
+        return []
+    one, many, _ = area_words(run.config.level)
+    labels = [lower_first(run.result.tree.labels[d]) for d, on in filled.loc[code].items() if on]
+    other = run.result.rank_reweighted.get(code)
+    return [f"indicatief: geen cijfers voor {list_nl(labels)}, aangevuld met het gemiddelde van de {many}"
+            f"{'' if other is None or pd.isna(other) else f' (rang zonder aanvulling {other})'}"]
+
+
 def indicatief_lines(run) -> list[str]:
-    """One Dutch line naming every scored area whose rank rests in part on a value with a denominator below
-    its indicator's ``min_denominator`` (the rules, not the counts), in rank order; empty when there is none."""
+    """Dutch lines naming every scored area whose rank rests in part on a value with a denominator below its
+    indicator's ``min_denominator`` (the rules, not the counts), and every area scored with a domain filled with
+    the mean (``method.missing.domain: mean``) with its rank without the filling; in rank order."""
     rank = run.result.rank.dropna().sort_values(kind="stable")
     names = run.matrix.areas["area_name"]
+    one, many, _ = area_words(run.config.level)
+    lines = []
     found = [(code, indicatief_parts(run, code)) for code in rank.index]
     found = [(code, [p.removeprefix("indicatief: ") for p in parts]) for code, parts in found if parts]
-    if not found:
-        return []
-    _, many, _ = area_words(run.config.level)
-    listed = "; ".join(f"{names[code]} (rang {rank[code]}: {', '.join(parts)})" for code, parts in found)
-    return [f"De rang van {len(found)} {many if len(found) > 1 else area_words(run.config.level)[0]} rust deels op een "
-            f"cijfer met een kleine noemer, dus indicatief: {listed}."]
+    if found:
+        listed = "; ".join(f"{names[code]} (rang {rank[code]}: {', '.join(parts)})" for code, parts in found)
+        lines.append(f"De rang van {len(found)} {many if len(found) > 1 else one} rust deels op een "
+                     f"cijfer met een kleine noemer, dus indicatief: {listed}.")
+    filled = [(code, domain_parts(run, code)) for code in rank.index]
+    filled = [(code, parts[0].removeprefix("indicatief: ")) for code, parts in filled if parts]
+    if filled:
+        listed = "; ".join(f"{names[code]} (rang {rank[code]}: {part})" for code, part in filled)
+        lines.append(f"Bij {len(filled)} {many if len(filled) > 1 else one} ontbreekt een heel domein; het is aangevuld met "
+                     f"het gemiddelde, dus indicatief: {listed}.")
+    return lines

@@ -379,7 +379,7 @@ def ranking_rows(data: ReportData) -> list[dict]:
     gebied = ov.gebied_of()
     robust = None if ov.robustness is None else ov.robustness.set_index("area_code")
     change = {} if ov.changes is None else dict(zip(ov.changes["area_code"], ov.changes["change"]))
-    mark = run.matrix.area_reliability().to_dict()
+    mark = run.area_reliability().to_dict()
     order = sorted(run.matrix.areas.index, key=lambda c: (data.rank(c) or np.inf, c))
     rows = []
     for code in order:

@@ -28,7 +28,7 @@ from ..scoring.coherence import coherence
 from ..scoring.consensus import consensus, families
 from ..scoring.run import ScoreRun
 from ..scoring.uncertainty import UncertaintyResult
-from .phrases import indicatief_parts
+from .phrases import domain_parts, indicatief_parts
 
 
 def ranking(run: ScoreRun) -> pd.DataFrame:
@@ -36,8 +36,10 @@ def ranking(run: ScoreRun) -> pd.DataFrame:
 
     Areas that are not scored (population gate, too little data) are listed last with
     the reason. ``betrouwbaarheid`` is ``I`` (indicatief) when any of the area's values
-    rests on a denominator below its minimum, ``B`` otherwise; ``opmerking`` names each such value
-    and the rule (:func:`aandacht.present.phrases.indicatief_parts`).
+    rests on a denominator below its minimum, or when a whole domain was filled with the mean of the areas
+    (``method.missing.domain: mean``; the column ``rang_zonder_aanvulling`` then gives every area's rank with that
+    domain's weight shared over the others instead), ``B`` otherwise; ``opmerking`` names each such value and the
+    rule (:func:`aandacht.present.phrases.indicatief_parts`, :func:`~aandacht.present.phrases.domain_parts`).
     """
     matrix, result = run.matrix, run.result
     areas = matrix.areas
@@ -48,7 +50,7 @@ def ranking(run: ScoreRun) -> pd.DataFrame:
     for domain in result.tree.top_level:
         source = result.nodes if domain in result.nodes else result.normalised
         table[domain] = source[domain].reindex(areas.index)
-    table["betrouwbaarheid"] = matrix.area_reliability().reindex(areas.index).to_numpy()
+    table["betrouwbaarheid"] = run.area_reliability().reindex(areas.index).to_numpy()
     table["populatie"] = areas["population"]
     reasons = areas["reason"].where(areas["reason"] != "", "")
     unscored = table["score"].isna() & (reasons == "")
@@ -56,7 +58,10 @@ def ranking(run: ScoreRun) -> pd.DataFrame:
     missing = matrix.missing_reason.apply(
         lambda row: "; ".join(f"{k}: {MISSING_LABELS.get(v, v)}" for k, v in row.items() if v), axis=1
     )
-    small = pd.Series({code: "; ".join(indicatief_parts(run, code)) for code in areas.index})
+    small = pd.Series({code: "; ".join(indicatief_parts(run, code) + domain_parts(run, code)) for code in areas.index})
+    if not result.rank_reweighted.empty:  # a domain filled with the mean: the rank with its weight shared, beside it
+        table.insert(table.columns.get_loc("score") + 1, "rang_zonder_aanvulling",
+                     result.rank_reweighted.reindex(areas.index).astype("Int64"))
     table["opmerking"] = [("; ".join(p for p in (r, m, i) if p)) for r, m, i in zip(reasons, missing, small)]
     return table.sort_values(["rang", "area_code"], na_position="last").reset_index(drop=True)
 
