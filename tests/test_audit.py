@@ -80,3 +80,14 @@ def test_leeuwarden_audit_sheets_and_paragraph(run, tmp_path):
     text = audit_paragraph(audit(run))
     assert text.startswith("De rangorde hangt het meest af van ")
     assert "Cronbachs alfa" in text and "." not in text.split("alfa ")[1][:4]  # decimal comma
+
+
+def test_leaving_out_a_domain_of_a_deeper_tree_drops_its_empty_nodes():
+    # idx -> S1 (P1 (a, b)), S2 (P2 (c)): without S1's indicators, P1 and S1 have none left and drop out
+    # (they used to stay as nodes without children, which could not be aggregated)
+    raw = pd.DataFrame({"a": [0.0, 1.0, 2.0], "b": [2.0, 1.0, 0.0], "c": [0.0, 2.0, 1.0]}, index=["x", "y", "z"])
+    framework = make_framework({"idx": ["S1", "S2"], "S1": ["P1"], "S2": ["P2"]},
+                               {"a": ("P1", 1, 1), "b": ("P1", 1, 1), "c": ("P2", 1, 1)})
+    m = method()
+    result = score(raw, framework, m)
+    np.testing.assert_allclose(index_without(result, framework, m, {"a", "b"}), result.normalised["c"])
