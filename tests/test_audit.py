@@ -29,7 +29,7 @@ def small():
     result = score(raw, framework, m)
     areas = pd.DataFrame({"area_name": ["Een", "Twee", "Drie", "Vier"]}, index=raw.index)
     config = SimpleNamespace(framework=framework, method=m, designation=SimpleNamespace(top_k=2))
-    return SimpleNamespace(config=config, result=result, matrix=SimpleNamespace(values=raw, areas=areas))
+    return SimpleNamespace(config=config, result=result, matrix=SimpleNamespace(values=raw, areas=areas), derived={})
 
 
 def test_hand_computed_audit(small):

@@ -65,7 +65,13 @@ def _corr(a: pd.Series, b: pd.Series) -> float:
 
 
 def audit(run: ScoreRun) -> Audit:
-    """Every table of the audit (module docstring)."""
+    """Every table of the audit (module docstring); computed once per run (``run.derived``)."""
+    if "audit" not in run.derived:
+        run.derived["audit"] = _audit(run)
+    return run.derived["audit"]
+
+
+def _audit(run: ScoreRun) -> Audit:
     result = run.result
     scored = result.index.notna()
     x = result.normalised.loc[scored]

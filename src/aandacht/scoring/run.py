@@ -42,6 +42,9 @@ class ScoreRun:
     screening: pd.DataFrame = field(default_factory=pd.DataFrame)
     groups: pd.Series | None = None
     _references: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+    # results derived from the run once and asked for by several outputs (the audit: scores.xlsx and the report)
+    # (not copied by dataclasses.replace: a run with another config derives its own)
+    derived: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def area_reliability(self) -> pd.Series:
         """Per area 'I', '?' or 'B' as :meth:`IndicatorMatrix.area_reliability`, and 'I' (indicatief) for an
