@@ -274,13 +274,34 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
 @click.argument("old_dir", type=click.Path(path_type=Path))
 @click.argument("new_dir", type=click.Path(path_type=Path))
 def compare(old_dir: Path, new_dir: Path) -> None:
-    """Print what changed between two round folders (per wijk and per Plus-IKC)."""
+    """Print what changed between two round folders (per wijk and per Plus-IKC), or, given two config
+    files (A.yaml B.yaml), between two method variants on the same data (ranks, scores, designation)."""
+    if old_dir.suffix.lower() in (".yaml", ".yml") and new_dir.suffix.lower() in (".yaml", ".yml"):
+        _compare_variants(old_dir, new_dir)
+        return
     from .present.terminal import print_changes
     from .rounds.compare import compare_records
     from .rounds.record import read_round
 
     old, new = read_round(old_dir), read_round(new_dir)
     print_changes(compare_records(old, new), old.year, new.year)
+
+
+def _compare_variants(path_a: Path, path_b: Path) -> None:
+    """``aandacht compare A.yaml B.yaml``: both configs scored on the same data, side by side."""
+    from .config import load_config
+    from .decide.variants import compare_variants, same_data
+    from .present.phrases import variants_paragraph
+    from .present.terminal import print_notes, print_variants
+    from .scoring.run import run_score
+
+    allow = click.get_current_context().obj["allow_outside_paths"]
+    a, b = load_config(path_a, allow_outside=allow), load_config(path_b, allow_outside=allow)
+    same_data(a, b)
+    result = compare_variants(run_score(a), run_score(b))
+    print_notes(result.notes)
+    print_variants(result, path_a.name, path_b.name)
+    click.echo(variants_paragraph(result, a.level))
 
 
 @main.command()

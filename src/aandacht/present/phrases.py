@@ -246,3 +246,22 @@ def indicatief_lines(run) -> list[str]:
         lines.append(f"Bij {len(filled)} {many if len(filled) > 1 else one} ontbreekt een heel domein; het is aangevuld met "
                      f"het gemiddelde, dus indicatief: {listed}.")
     return lines
+
+
+def variants_paragraph(result, level: str = "wijk") -> str:
+    """Dutch summary of :func:`aandacht.decide.variants.compare_variants`: who enters and leaves the
+    designation with variant B, the mean rank shift and Spearman's rank correlation."""
+    one, many, _ = area_words(level)
+    table = result.table
+    text = (f"Met de tweede variant schuiven de {many} gemiddeld {fixed_nl(result.mean_abs_shift, 1)} plaats op of neer "
+            f"(rangcorrelatie van Spearman {fixed_nl(result.spearman, 2)}).")
+    if result.designated:
+        entered = list(table.loc[table["wijziging"] == "erbij", "area_name"])
+        left = list(table.loc[table["wijziging"] == "eraf", "area_name"])
+        if entered or left:
+            parts = ([f"{list_nl(entered)} {'wordt' if len(entered) == 1 else 'worden'} aandachtsgebied"] if entered else []) + (
+                [f"{list_nl(left)} niet meer"] if left else [])
+            text += " " + "; ".join(parts) + "."
+        else:
+            text += " De aandachtsgebieden blijven dezelfde."
+    return text

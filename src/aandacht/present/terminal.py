@@ -219,3 +219,17 @@ def print_validation(result, paragraph: str) -> None:
     console = make_console()
     console.print(out)
     console.print(plain(paragraph), highlight=False)
+
+
+def print_variants(result, name_a: str, name_b: str) -> None:
+    """The areas whose rank or designation differs between two method variants (``aandacht compare A.yaml
+    B.yaml``), in the order of A."""
+    table = result.table
+    moved = table["verschuiving"].notna() & (table["verschuiving"].fillna(0) != 0)
+    once = table["rang_a"].isna() != table["rang_b"].isna()  # scored in one variant only
+    changed = table[moved | once | table["wijziging"].isin(["erbij", "eraf"])]
+    columns = {"area_name": "gebied", "rang_a": f"rang {name_a}", "rang_b": f"rang {name_b}", "verschuiving": "verschuiving",
+               "score_a": f"score {name_a}", "score_b": f"score {name_b}"}
+    if result.designated:
+        columns["wijziging"] = "aanwijzing"
+    _print(f"Varianten: {name_a} -> {name_b} ({len(changed)} van {len(table)} gebieden anders)", changed, columns)
