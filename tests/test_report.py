@@ -265,3 +265,14 @@ def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html):
     assert texts[1].lstrip().startswith("Kaart: Aandachtsscore per wijk")
     landscape = [page for page in document.pages if page.width > page.height]
     assert len(landscape) == 1  # the ranking, on one landscape page
+
+
+def test_appendix_c_audits_the_index_with_its_diagram(round_html):
+    section = html.unescape(round_html.split('<section id="toets">')[1])
+    text = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    assert text.startswith("Bijlage C. Statistische toets van de index")
+    # the diagram: the index, four domains of 25%, each indicator with its intended share and direction
+    assert "C.0 Opbouw van de index" in text and "Onderwijsachterstanden 25%" in text
+    assert "Jongeren met jeugdzorg 25%; hoger = meer aandacht" in text and "Koopwoningen 12,5%; lager = meer aandacht" in text
+    assert "De rangorde hangt het meest af van" in text and "Cronbachs alfa" in text
+    assert "C.3 Sterkste en zwakste punten per wijk" in text and "(1e van 21)" in text

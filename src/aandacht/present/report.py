@@ -595,7 +595,27 @@ def audit_tables(data: ReportData) -> dict:
     indicators = [{"label": r.label, "domain": r.domain_label, "r_domain": _fmt(r.r_domain, 2),
                    "r_index": _fmt(r.r_index, 2), **moved(r.indicator)} for r in found.indicators.itertuples()]
     return {"paragraph": audit_paragraph(found, data.config.level), "domains": domains, "indicators": indicators,
-            "top_k": found.top_k, "strengths": found.strengths.to_dict("records")}
+            "top_k": found.top_k, "strengths": found.strengths.to_dict("records"), "diagram": framework_diagram(data)}
+
+
+def framework_diagram(data: ReportData) -> dict:
+    """The framework as a diagram (appendix C.0): the index on top, one column per domain (a child of the
+    index) with its intended share, under it its indicators with their intended share of the score, the
+    direction in words and, for a deeper framework, the node between them."""
+    result = data.run.result
+    tree = result.tree
+    nominal = result.effective_weights.set_index("indicator")["nominal"]
+    spec = {i.id: i for i in data.config.framework.indicators}
+    columns = []
+    for domain in tree.top_level:
+        leaves = [leaf for leaf in tree.leaves if domain in tree.path(leaf)]
+        columns.append({"label": tree.labels[domain], "share": percent(float(nominal[leaves].sum())),
+                        "indicators": [{"label": tree.labels[leaf], "share": percent(float(nominal[leaf])),
+                                        "direction": "hoger" if spec[leaf].direction > 0 else "lager",
+                                        "via": " › ".join(tree.labels[n] for n in reversed(tree.path(leaf)[1:-2]))}
+                                       for leaf in leaves]})
+    return {"index": tree.labels[tree.index_id], "columns": columns,
+            "rows": max(len(c["indicators"]) for c in columns) if columns else 0}
 
 
 def treatment_rows(data: ReportData) -> list[dict]:
