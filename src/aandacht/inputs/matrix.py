@@ -93,16 +93,38 @@ def shrink(indicator: Indicator, kind: str, value: pd.Series, numerator: pd.Seri
            ) -> tuple[pd.Series, str]:
     """Replace a rate indicator's values by Marshall's empirical-Bayes rates
     (:mod:`aandacht.inputs.shrinkage`) toward the pooled rate of the areas (``kind`` ``gemeente``)
-    or ``national_rate`` (``national``); areas without a value stay missing."""
+    or ``national_rate`` (``national``); areas without a value stay missing.
+
+    An indicator given as a published ``variable`` (a percentage) is shrunk through the numerator and
+    denominator its input holds for it (KWB: the count behind the percentage and its population); its
+    scale is the median of value / (numerator / denominator) (100 for a percentage), and every area must
+    agree with it to 1% (published rounding), else the value is not a rate and shrinking it is an error."""
     from .shrinkage import marshall
 
-    prior = None if kind == "gemeente" else indicator.national_rate / indicator.scale
+    scale = indicator.scale
     keep = value.notna()
+    if indicator.variable is not None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = value / (numerator / denominator.where(denominator > 0))
+        known = keep & ratio.notna() & np.isfinite(ratio)
+        if not known.any():
+            raise DataError(f"indicator '{indicator.id}': shrinkage '{kind}' needs a numerator and denominator, and its "
+                            f"input gives none for variable '{indicator.variable}'")
+        scale = float(ratio[known].median())
+        off = known & ((ratio / scale - 1).abs() > 0.01)
+        if off.any() or not scale > 0:
+            raise DataError(f"indicator '{indicator.id}': variable '{indicator.variable}' is not numerator / denominator x "
+                            f"one scale (area {off.idxmax() if off.any() else ''}); shrinkage '{kind}' needs a rate")
+        missing = keep & ~known
+        if missing.any():
+            raise DataError(f"indicator '{indicator.id}': shrinkage '{kind}' needs the numerator and denominator of every "
+                            f"area with a value; area {missing.idxmax()} has none")
+    prior = None if kind == "gemeente" else indicator.national_rate / scale
     result = marshall(numerator.where(keep).to_numpy(), denominator.where(keep).to_numpy(), prior)
-    shrunk = pd.Series(result.rates * indicator.scale, index=value.index).where(keep)
+    shrunk = pd.Series(result.rates * scale, index=value.index).where(keep)
     moved = float(np.nanmax(np.abs(shrunk - value))) if keep.any() else 0.0
     note = (f"{indicator.id}: empirical-Bayes shrinkage toward the {kind} rate "
-            f"{result.prior * indicator.scale:.4g} (between-area variance {result.prior_variance * indicator.scale**2:.4g}); "
+            f"{result.prior * scale:.4g} (between-area variance {result.prior_variance * scale**2:.4g}); "
             f"largest change {moved:.3g} {indicator.unit}".rstrip())
     return shrunk, note
 
