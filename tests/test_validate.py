@@ -3,6 +3,8 @@ match names, baselines on the same areas, seeded bootstrap intervals, and the co
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -133,6 +135,14 @@ def test_validate_command_writes_dutch_csv_and_refuses_a_bad_list(tmp_path):
     text = (out / "validatie.csv").read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("maat;soort;gebieden;bekend;auc;") and "Toeval (verwachting);toeval" in text
     assert (out / "bekende_gebieden.csv").is_file() and (out / "manifest.json").is_file()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["command"] == "validate" and manifest["inputs"]["known"]["path"] == str(good.resolve())
+    # verify recomputes the folder from its manifest (the list lies outside the project: allowed explicitly)
+    check = CliRunner().invoke(main, ["--allow-outside-paths", "verify", str(out)])
+    assert check.exit_code == 0, check.output
+    good.write_text("area\nVrijheidswijk\n", encoding="utf-8")  # the list changed since: verify names it
+    check = CliRunner().invoke(main, ["--allow-outside-paths", "verify", str(out)])
+    assert check.exit_code == 1 and "bekend.csv" in check.output
     bad = tmp_path / "fout.csv"
     bad.write_text("area\nNergenshuizen\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["validate", "--known", str(bad), "--out", str(tmp_path / "no")])

@@ -601,9 +601,11 @@ def validate(config_path: Path | None, known_path: Path, top_k: int | None, draw
     result = measure(run, read_known(known_path, run), top_k, draws, seed)
     print_notes(run.notes + result.notes)
     print_validation(result, validation_paragraph(result, config.level))
-    extra = {"validate": {"known": {"path": str(known_path), "sha256": sha256(known_path)}, "top_k": result.top_k,
-                          "draws": draws, "seed": seed}}
-    _write(claim, validation_writers(result), build_manifest(config, "validate", extra))
+    manifest = build_manifest(config, "validate", {"validate": {"top_k": result.top_k, "top_k_option": top_k,
+                                                                  "draws": draws, "seed": seed}})
+    manifest["inputs"]["known"] = {"path": str(known_path.resolve()), "sha256": sha256(known_path),
+                                   "bytes": known_path.stat().st_size}
+    _write(claim, validation_writers(result), manifest)
 
 
 @main.command()
