@@ -95,3 +95,20 @@ def test_init_at_buurt_level_with_boundaries_places_the_schools_and_chooses_plus
     assert result.exit_code == 0, result.output
     ikcs = read_csv_nl(tmp_path / "lwb" / "rounds" / "2026" / "ikcs.csv")
     assert ikcs["plus_ikc"].sum() > 0 and ikcs["wijk_code"].fillna("").str.startswith("BU0080").sum() > 40
+
+
+def test_the_shapefile_and_2021_layouts_are_read_too(tmp_path):
+    """Shapefile DBF names (BU_CODE, BU_NAAM, H2O) and the 2021 GeoPackage layer cbs_buurten_2021:
+    demonstration data in the layouts CBS published."""
+    rd = "EPSG:28992"
+    shp = gpd.GeoDataFrame({"BU_CODE": ["BU00801001", "BU00801002"], "BU_NAAM": ["De Waag", "Meer"],
+                            "GM_CODE": ["GM0080", "GM0080"], "H2O": ["NEE", "JA"], "AANT_INW": [1200, -99999999]},
+                           geometry=[box(182000, 579000, 182500, 579500), box(182500, 579000, 183000, 579500)], crs=rd)
+    shp.to_file(tmp_path / "buurt_2023_v1.shp", engine="pyogrio")
+    buurten = read_boundaries(tmp_path / "buurt_2023_v1.shp", "buurt", "GM0080")
+    assert list(buurten["area_name"]) == ["De Waag"]  # H2O = JA left out
+    layers = {"gemeenten2021": shp.rename(columns={"BU_CODE": "gemeentecode"}), "cbs_buurten_2021":
+              shp.rename(columns={"BU_CODE": "buurtcode", "BU_NAAM": "buurtnaam", "H2O": "water"})}
+    for name, layer in layers.items():
+        layer.to_file(tmp_path / "WijkBuurtkaart_2021_v1.gpkg", layer=name, driver="GPKG", engine="pyogrio")
+    assert list(read_boundaries(tmp_path / "WijkBuurtkaart_2021_v1.gpkg", "buurt", "GM0080").index) == ["BU00801001"]

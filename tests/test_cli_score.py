@@ -146,3 +146,32 @@ def test_console_script_is_run_with_the_short_process_collector_settings():
             "try:\n    run()\nexcept SystemExit as end:\n    print(end.code, gc.get_threshold()[0], gc.get_freeze_count() > 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split()[-3:] == ["0", "50000", "True"]
+
+
+def test_values_on_small_denominators_are_named_in_dutch(scored):
+    from aandacht.config import load_config
+    from aandacht.present.phrases import indicatief_lines, indicatief_parts
+    from aandacht.resources import default_config_path
+    from aandacht.scoring.run import run_score
+
+    run = run_score(load_config(default_config_path()))
+    # Heechterp & Schieringen's schools have under 100 pupils and under 60 tested: both school values indicatief
+    assert indicatief_parts(run, "WK008050") == [
+        "indicatief: schoolweging van de scholen in de wijk (minder dan 100 leerlingen)",
+        "indicatief: leerlingen die streefniveau 1S/2F halen (minder dan 60 leerlingen)"]
+    line, domain = indicatief_lines(run)
+    # Westeinde e.o. has no primary school: onderwijs is filled with the mean of the wijken (method.missing.domain)
+    assert domain == ("Bij 1 wijk ontbreekt een heel domein; het is aangevuld met het gemiddelde, dus indicatief: "
+                      "Westeinde e.o. (rang 12: geen cijfers voor onderwijsachterstanden, aangevuld met het gemiddelde van "
+                      "de wijken (rang zonder aanvulling 13)).")
+    assert line.startswith("De rang van 3 wijken rust deels op een cijfer met een kleine noemer, dus indicatief: "
+                           "Heechterp & Schieringen (rang 1: schoolweging van de scholen in de wijk (minder dan 100 leerlingen)")
+    out, output = scored
+    assert "Let op: De rang van 3 wijken rust deels op een cijfer met een kleine noemer" in " ".join(output.split())
+    ranking = pd.read_csv(out / "ranking.csv", sep=";", decimal=",", encoding="utf-8-sig").set_index("area_code")
+    assert "indicatief: leerlingen die streefniveau 1S/2F halen (minder dan 60 leerlingen)" in ranking.at["WK008061", "opmerking"]
+    westeinde = ranking.loc["WK008031"]
+    assert (westeinde["rang"], westeinde["rang_zonder_aanvulling"], westeinde["betrouwbaarheid"]) == (12, 13, "I")
+    assert pd.isna(westeinde["onderwijs"])  # the domain itself stays unmeasured
+    camminghaburen = ranking.loc["WK008051"]  # the wijk Westeinde passes
+    assert (camminghaburen["rang"], camminghaburen["rang_zonder_aanvulling"]) == (13, 12)

@@ -181,3 +181,30 @@ def test_constant_indicator_cannot_be_min_max_normalised_but_can_be_ranked():
     assert ranked.normalised["a"].tolist() == [2.5, 2.5, 2.5, 2.5]
     correlation = ranked.effective_weights.set_index("indicator")["correlation"]
     assert np.isnan(correlation["a"]) and correlation.drop("a").notna().all()
+
+
+def test_a_missing_domain_is_filled_with_the_mean_of_the_areas_and_marked():
+    # index = (D1 + D2) / 2, D1 = a, D2 = c; area w3 has no c. Min-max: a = 0, 50, 100, 25 (0, 2, 4, 1);
+    # c = 0, 100, -, 50 (0, 2, -, 1). reweight: w3 = D1 = 100 (rank 1); mean: D2 of w3 = mean(0, 100, 50) = 50,
+    # w3 = (100 + 50) / 2 = 75, w2 = (50 + 100) / 2 = 75 too (ties share rank 1), w4 = 37.5, w1 = 0.
+    from aandacht.scoring.aggregate import fill_missing_children
+
+    raw = pd.DataFrame({"a": [0.0, 2.0, 4.0, 1.0], "c": [0.0, 2.0, np.nan, 1.0]}, index=["w1", "w2", "w3", "w4"])
+    framework = make_framework({"idx": ["D1", "D2"]}, {"a": ("D1", 1, 1), "c": ("D2", 1, 1)})
+    shared = score(raw, framework, method())
+    assert shared.index["w3"] == pytest.approx(100.0) and shared.imputed_domains.empty and shared.rank_reweighted.empty
+    filled = score(raw, framework, method(missing={"domain": "mean"}))
+    np.testing.assert_allclose(filled.index, [0.0, 75.0, 75.0, 37.5])
+    assert list(filled.rank) == [4, 1, 1, 3] and np.isnan(filled.nodes.at["w3", "D2"])  # the domain stays unmeasured
+    assert filled.imputed_domains.to_dict("index") == {"w1": {"D1": False, "D2": False}, "w2": {"D1": False, "D2": False},
+                                                       "w3": {"D1": False, "D2": True}, "w4": {"D1": False, "D2": False}}
+    assert list(filled.rank_reweighted) == [4, 2, 1, 3]  # the ranks with D2's weight given to D1 instead
+    # below min_share nothing is filled: one of two children present is 0.5; with min_share 0.6 w3 has no score
+    strict = score(raw, framework, method(missing={"domain": "mean", "min_share": 0.6}))
+    assert np.isnan(strict.index["w3"])
+    # the helper on draws x areas x children, only the columns named
+    values = np.array([[[1.0, np.nan], [3.0, 4.0], [5.0, 8.0]]])
+    out, mask = fill_missing_children(values, np.array([1.0, 1.0]), 0.5, np.array([False, True]))
+    np.testing.assert_allclose(out, [[[1.0, 6.0], [3.0, 4.0], [5.0, 8.0]]]) and mask.sum() == 1
+    out, mask = fill_missing_children(values, np.array([1.0, 1.0]), 0.5, np.array([True, False]))
+    assert not mask.any() and np.isnan(out[0, 0, 1])

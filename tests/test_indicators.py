@@ -88,3 +88,28 @@ def test_gate_never_rounds_a_population_up_to_the_minimum(tmp_path, registry):
     matrix = build_matrix(tidy(rows), config, registry)
     assert not matrix.areas.loc["U3", "scored"]
     assert matrix.areas.loc["U3", "reason"] == "te weinig kinderen: minder dan 20"
+
+
+def test_population_gate_scales_with_the_median_area():
+    import numpy as np
+    import pandas as pd
+
+    from aandacht.config.inputs import PopulationGate
+    from aandacht.inputs.matrix import gate_minimum
+
+    population = pd.Series([100.0, 400.0, 1000.0, 2000.0, np.nan])
+    gate = PopulationGate(input="x", variable="a_hh_m_k", minimum=50, label="huishoudens met kinderen")
+    assert gate_minimum(gate, population) == 50  # fixed
+    # median of the areas with a figure (400 + 1000) / 2 = 700; 0.2 x 700 = 140 > 50
+    assert gate_minimum(gate.model_copy(update={"relative_to_median": 0.2}), population) == 140
+    # never below the minimum: 0.05 x 700 = 35 -> 50
+    assert gate_minimum(gate.model_copy(update={"relative_to_median": 0.05}), population) == 50
+
+
+def test_leeuwarden_gate_is_a_fifth_of_the_median_wijk(default_config):
+    from aandacht.scoring.run import run_score
+
+    run = run_score(default_config)
+    assert "population gate: max(50, 0.2 x the median 730) = 146 huishoudens met kinderen" in run.notes
+    middelsee = run.matrix.areas.loc["WK008074"]
+    assert not middelsee["scored"] and middelsee["reason"] == "te weinig huishoudens met kinderen: minder dan 146"

@@ -65,13 +65,40 @@ def test_a_name_that_matches_nothing_or_several_names_the_candidates(label, mess
 
 def test_defaults_scale_with_the_gemeente():
     groningen = plan_project(gemeente_data("GM0014"))
-    assert (groningen.level, groningen.n, groningen.top_k, groningen.n_plus) == ("wijk", 20, 7, 9)
+    # the gate scales with the gemeente: max(50, floor(0.2 x the median wijk's households with children)) = 238;
+    # 18 of Groningen's wijken pass it (20 pass 50 alone)
+    assert groningen.gates["wijk"] == 238 and groningen.gates["buurt"] == 50
+    assert (groningen.level, groningen.n, groningen.top_k, groningen.n_plus) == ("wijk", 18, 6, 8)
+    assert "  relative_to_median: 0.2" in config_text(groningen) and "max(50, 0.2 x median) = 238" in config_text(groningen)
     ameland = plan_project(gemeente_data("GM0060"))  # 1 wijk with children: buurten
     assert (ameland.level, ameland.n, ameland.top_k) == ("buurt", 3, 1)
     assert not any(i.source == "schools" for i in ameland.chosen)  # no buurt boundaries to place schools
     text = config_text(ameland)
     assert "level: buurt" in text and "No buurt polygons" in text and load_geometry_key(text) is None
     yaml.safe_load(text)  # valid YAML
+
+
+def test_no_indicator_gains_weight_because_others_of_its_domain_are_missing():
+    # Ameland ranks 3 buurten: of armoede only laag_inkomen has data (bijstand and inkomen are the same
+    # everywhere), of gezin only herkomst (koopwoningen is per wijk only), no school indicators.
+    ameland = plan_project(gemeente_data("GM0060"))
+    assert [i.id for i in ameland.chosen] == ["laag_inkomen", "jeugdzorg", "herkomst_buiten_europa"]
+    assert (ameland.domain_weight("armoede"), ameland.domain_weight("jeugdhulp"), ameland.domain_weight("gezin")) == (
+        pytest.approx(1 / 3), 1.0, 0.5)
+    # weights 1/3, 1, 1/2 (total 11/6): laag_inkomen 2/11, jeugdzorg 6/11, herkomst 3/11: the framework's
+    # 1/12 : 1/4 : 1/8 kept; herkomst no longer weighs a whole domain (1/3 before)
+    shares = ameland.shares()
+    assert shares == pytest.approx({"laag_inkomen": 2 / 11, "jeugdzorg": 6 / 11, "herkomst_buiten_europa": 3 / 11})
+    text = config_text(ameland)
+    assert "weight: 0.333333}  # 1 of its 3 indicators used" in text and "weight: 0.5}  # 1 of its 2 indicators used" in text
+    assert "#   jeugdzorg: 54.5% (framework 25.0%)" in text
+    assert "Weighs more than twice its framework share because whole domains have no data here: laag_inkomen" in text
+    config = yaml.safe_load(text)
+    assert [n["weight"] for n in config["framework"]["nodes"]] == [0.333333, 1, 0.5]
+    # a gemeente with every indicator keeps equal domains
+    groningen = plan_project(gemeente_data("GM0014"))
+    assert {groningen.domain_weight(d) for d in ("onderwijs", "armoede", "jeugdhulp", "gezin")} == {1.0}
+    assert "weight: 1}" in config_text(groningen) and "Weighs more than twice" not in config_text(groningen)
 
 
 def test_too_few_areas_to_rank_is_one_clear_line(runner, tmp_path):
@@ -91,7 +118,7 @@ def test_init_then_check_and_herijking_work_without_edits(runner, tmp_path, monk
     boards = pd.read_csv(project / "configs" / "school_boards.csv", dtype=str)
     assert list(boards.columns) == ["bevoegd_gezag_nummer", "naam"] and boards["naam"].isna().all() and len(boards)
     config = load_config(project / "configs" / "groningen.yaml")
-    assert config.designation.top_k == 7 and config.selection.count == 9 and config.consensus.top_k == 7
+    assert config.designation.top_k == 6 and config.selection.count == 8 and config.consensus.top_k == 6
     shipped = load_config(default_config_path())
     assert config.framework.index.label == shipped.framework.index.label == "Aandachtsscore"  # 100 = most attention
     monkeypatch.chdir(project)
@@ -100,7 +127,7 @@ def test_init_then_check_and_herijking_work_without_edits(runner, tmp_path, monk
     round_run = runner.invoke(main, ["herijking", "--round", "2026", "--no-maps"])
     assert round_run.exit_code == 0, round_run.output
     ikcs = pd.read_csv(project / "rounds" / "2026" / "ikcs.csv", sep=";", dtype=str)
-    assert ikcs["plus_ikc"].eq("True").sum() == 9
+    assert ikcs["plus_ikc"].eq("True").sum() == 8
     numbered = ikcs.loc[ikcs["bevoegd_gezag"].str.startswith("bevoegd gezag"), "brin_vestiging"]
     assert not ikcs["bevoegd_gezag"].str.match(r"bevoegd gezag \d").any()  # DUO names, not numbers
     # only SBAO schools lack a board: DUO's 2026 list of basisonderwijs (the only list with boards) has no SBO

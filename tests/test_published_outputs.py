@@ -145,7 +145,7 @@ def test_the_report_shows_no_small_count(outputs):
     out, _, _ = outputs
     html = (out / "rounds" / "2026" / "rapport.html").read_text(encoding="utf-8")
     assert f"&lt;{THRESHOLD}" in html
-    assert "te weinig huishoudens met kinderen: minder dan 50" in html and not re.search(r"\(\d+ &lt; \d+\)", html)
+    assert "te weinig huishoudens met kinderen: minder dan 146" in html and not re.search(r"\(\d+ &lt; \d+\)", html)
 
 
 def test_the_internal_workbook_keeps_the_counts_and_says_so(outputs):

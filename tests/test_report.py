@@ -134,7 +134,7 @@ def test_page_one_is_the_bestuurlijke_samenvatting(round_html):
     # o.b.s. Potmarge, configs/ovt_locations.csv): one place covers all three gebieden
     assert "Aandachtsgebieden zonder Plus-IKC:" not in page_one
     assert "IKC Aventurijn" in page_one and "(ook Heechterp-Skieringen, Potmargezone)" in page_one
-    assert "Jeugdhulp telt zwaarder mee dan bedoeld (38,1% in plaats van 25%)" in page_one  # dominance, anchored
+    assert "Jeugdhulp telt zwaarder mee dan bedoeld (37,5% in plaats van 25%)" in page_one  # dominance, anchored
     assert "ligt Binnenstad met 2,9% ver onder de middelste wijk (11,6%)" in page_one
     assert "Wat veranderde sinds 2024" in page_one
     for code in ("16NS00", "WK008050", "\u03a3", "dekking"):  # no BRIN codes, area codes, formulas, solver rows
@@ -144,7 +144,7 @@ def test_page_one_is_the_bestuurlijke_samenvatting(round_html):
 def test_report_sections_profiles_in_rank_order_and_trend(round_html, round_folders):
     parsed = Parsed(round_html)
     assert parsed.sections == ["samenvatting", "kaart", "ranglijst", "kaarten", "profielen", "ontwikkeling", "plus-ikc",
-                               "bijlage-keuze", "verantwoording"]
+                               "bijlage-keuze", "verantwoording", "toets"]
     wijken = pd.read_csv(round_folders / "2026" / "wijken.csv", sep=";", decimal=",", encoding="utf-8-sig")
     designated = wijken[wijken["aangewezen"]].sort_values("rang")
     assert parsed.profiles == list(designated["gebied"])  # rank order
@@ -252,6 +252,7 @@ def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html):
     from weasyprint.formatting_structure.boxes import TextBox
 
     known = set(_words(html.unescape(re.sub(r"<[^>]+>", " ", round_html))))
+    known |= {str(n) for n in range(1, len(document.pages) + 1)}  # the page counter: "pagina 3 van 24"
     broken = set()
     for page in document.pages:
         for box in page._page_box.descendants():
@@ -266,3 +267,14 @@ def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html):
     assert texts[1].lstrip().startswith("Kaart: Aandachtsscore per wijk")
     landscape = [page for page in document.pages if page.width > page.height]
     assert len(landscape) == 1  # the ranking, on one landscape page
+
+
+def test_appendix_c_audits_the_index_with_its_diagram(round_html):
+    section = html.unescape(round_html.split('<section id="toets">')[1])
+    text = " ".join(re.sub(r"<[^>]+>", " ", section).split())
+    assert text.startswith("Bijlage C. Statistische toets van de index")
+    # the diagram: the index, four domains of 25%, each indicator with its intended share and direction
+    assert "C.0 Opbouw van de index" in text and "Onderwijsachterstanden 25%" in text
+    assert "Jongeren met jeugdzorg 25%; hoger = meer aandacht" in text and "Koopwoningen 12,5%; lager = meer aandacht" in text
+    assert "De rangorde hangt het meest af van" in text and "Cronbachs alfa" in text
+    assert "C.3 Sterkste en zwakste punten per wijk" in text and "(1e van 21)" in text

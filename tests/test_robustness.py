@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from aandacht.config import Framework, Method, Uncertainty, parse_config
-from aandacht.errors import ConfigError
+from aandacht.errors import ConfigError, DataError
 from aandacht.inputs.shrinkage import marshall
 from aandacht.resources import default_config_path
 from aandacht.scoring.coherence import cronbach_alpha
@@ -162,6 +162,49 @@ def test_shrinkage_applied_in_the_default_config():
     assert any(note.startswith("bijstand: empirical-Bayes shrinkage") for note in run.notes)
     raw = run.matrix.numerators["bijstand"] / run.matrix.denominators["bijstand"] * 1000
     assert (run.matrix.values["bijstand"] - raw).abs().max() < 10
+    # method.shrinkage: gemeente reaches every rate given as numerator / denominator (herkomst too)
+    herkomst = run.matrix.numerators["herkomst_buiten_europa"] / run.matrix.denominators["herkomst_buiten_europa"]
+    expected = marshall(herkomst.mul(run.matrix.denominators["herkomst_buiten_europa"]).to_numpy(),
+                        run.matrix.denominators["herkomst_buiten_europa"].to_numpy()).rates * 100
+    np.testing.assert_allclose(run.matrix.values["herkomst_buiten_europa"], expected)
+    assert any(note.startswith("herkomst_buiten_europa: empirical-Bayes shrinkage") for note in run.notes)
+
+
+def test_a_published_percentage_is_shrunk_through_its_numerator_and_denominator():
+    # jeugdzorg is KWB's p_jz_tn (%); the input holds the young people with jeugdzorg and all young people
+    from aandacht.config import load_config
+    from aandacht.inputs.matrix import shrink
+    from aandacht.scoring.run import run_score
+
+    config = load_config(default_config_path())
+    run = run_score(config)
+    spec = next(i for i in config.framework.indicators if i.id == "jeugdzorg")
+    value, num, den = (t["jeugdzorg"] for t in (run.matrix.values, run.matrix.numerators, run.matrix.denominators))
+    shrunk, note = shrink(spec, "gemeente", value, num, den)
+    keep = value.notna()
+    expected = marshall(num[keep].to_numpy(), den[keep].to_numpy()).rates * 100  # the scale of a percentage
+    np.testing.assert_allclose(shrunk[keep], expected, rtol=1e-3)
+    assert note.startswith("jeugdzorg: empirical-Bayes shrinkage toward the gemeente rate")
+    # a value that is not numerator / denominator x one scale is refused
+    with pytest.raises(DataError, match="is not numerator / denominator x one scale"):
+        shrink(spec, "gemeente", value.mask(value.index == "WK008010", 50.0), num, den)
+    with pytest.raises(DataError, match="gives none"):
+        shrink(spec, "gemeente", value, num * np.nan, den)
+
+
+def test_method_shrinkage_is_the_default_of_every_rate_and_an_indicator_overrides_it():
+    from aandacht.config import load_config
+
+    config = load_config(default_config_path())
+    spec = {i.id: i for i in config.framework.indicators}
+    assert config.method.shrinkage == "gemeente"
+    assert config.shrinkage_of(spec["herkomst_buiten_europa"]) == "gemeente"  # a rate without its own setting
+    assert config.shrinkage_of(spec["laag_inkomen"]) == "none"  # a published percentage: no numerator to shrink
+    off = config.model_copy(update={"method": config.method.model_copy(update={"shrinkage": "none"})})
+    assert off.shrinkage_of(spec["herkomst_buiten_europa"]) == "none"
+    assert off.shrinkage_of(spec["bijstand"]) == "gemeente"  # its own shrinkage: gemeente
+    own_none = spec["herkomst_buiten_europa"].model_copy(update={"shrinkage": "none"})
+    assert config.shrinkage_of(own_none) == "none"
 
 
 # --- coherence, consensus, spatial ------------------------------------------------------------
@@ -235,7 +278,6 @@ def _default_raw() -> dict:
     (lambda c: c["uncertainty"].update(weight_noise={"indicators": 1.5}), "less than or equal to 1"),
     (lambda c: c["uncertainty"].update(designation={"top_k": 3, "threshold": 50}), "exactly one of"),
     (lambda c: c["uncertainty"].update(normalisation=["minmax", "minmax"]), "once each"),
-    (lambda c: c["framework"]["indicators"][1].update(shrinkage="gemeente"), "needs a rate"),
     (lambda c: c["framework"]["indicators"][3].update(shrinkage="national"), "national_rate"),
     (lambda c: c["consensus"].update(top_k=0), "greater than or equal to 1"),
 ])

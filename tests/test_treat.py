@@ -95,13 +95,26 @@ def test_negative_skew_winsorises_the_minimum():
     assert out.min() == -5.0 and record.points_winsorised == 1 and record.winsorised_low != ""
 
 
-def test_forced_winsorisation_of_an_indicator_that_passes():
-    # 1..10 passes the rule. Forced, 2 points: skew 0 -> the maximum 10 becomes 9; then the skew of
-    # (1, 2, ..., 9, 9) is negative -> the minimum 1 becomes 2; COINr counts 1 + 1 = 2 points.
+def test_forcing_leaves_an_indicator_that_passes_the_rule_alone():
+    # COINr's Treat checks the rule before it winsorises: 1..10 passes, so it stays 1..10 even forced
+    # (aandacht used to give 2, 2, 3, ..., 9, 9 here)
     x = np.arange(1.0, 11.0)
     out, record = treat_indicator("a", x, Treatment(force_winsorise=True, max_winsorised=2))
-    np.testing.assert_array_equal(out, [2.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 9.0])
-    assert record.points_winsorised == 2 and record.passes_before
+    np.testing.assert_array_equal(out, x)
+    assert record.action == "none" and record.points_winsorised == 0 and record.passes_before
+
+
+def test_forcing_winsorises_a_failing_indicator_to_max_winsorised_points():
+    # 1, 2, 2, 3, 3, 3, 4, 4, 5, 100 fails. Unforced: 100 -> 5 and the rule passes (1 point).
+    # Forced to 3 points: then the sum of cubed deviations of (1, 2, 2, 3, 3, 3, 4, 4, 5, 5) is -1.44
+    # (mean 3.2), skew < 0: 1 -> 2 (1 + 1 points); then (2, 2, 2, 3, 3, 3, 4, 4, 5, 5) has +3.84
+    # (mean 3.3): both 5s -> 4, 2 high + 1 low = 3 points, the limit.
+    x = np.array([1.0, 2.0, 2.0, 3.0, 3.0, 3.0, 4.0, 4.0, 5.0, 100.0])
+    assert treat_indicator("a", x, Treatment(max_winsorised=3)).record.points_winsorised == 1
+    out, record = treat_indicator("a", x, Treatment(force_winsorise=True, max_winsorised=3), list("abcdefghij"))
+    np.testing.assert_array_equal(out, [2.0, 2.0, 2.0, 3.0, 3.0, 3.0, 4.0, 4.0, 4.0, 4.0])
+    assert record.action == "winsorised" and record.points_winsorised == 3
+    assert record.winsorised_high == "i, j" and record.winsorised_low == "a" and record.passes_after
 
 
 def test_per_indicator_settings_replace_the_global_ones():
@@ -228,10 +241,13 @@ def test_winsorising_stops_at_max_winsorised_points():
 
 
 def test_forced_winsorisation_stops_when_every_value_is_at_the_extreme():
-    # 1, 1, 2, forced with up to 5 points: 2 -> 1, then every value is 1 and nothing is left to move to
-    out, record = treat_indicator("a", np.array([1.0, 1.0, 1.0, 2.0]), Treatment(force_winsorise=True, max_winsorised=5))
-    np.testing.assert_array_equal(out, [1.0, 1.0, 1.0, 1.0])
-    assert record.points_winsorised == 1 and record.winsorised_high == "3"
+    # 0 x 9 and 1 fails the rule (skew 3.16, kurtosis 10); forced with up to 5 points: 1 -> 0, then
+    # every value is 0 and nothing is left to move to
+    x = np.array([0.0] * 9 + [1.0])
+    assert needs_treatment(x, 2.0, 3.5)
+    out, record = treat_indicator("a", x, Treatment(force_winsorise=True, max_winsorised=5, log_if_still_skewed=False))
+    np.testing.assert_array_equal(out, np.zeros(10))
+    assert record.points_winsorised == 1 and record.winsorised_high == "9"
 
 
 def test_negative_skew_falls_back_to_the_mirrored_log():
@@ -269,13 +285,6 @@ def test_treatment_log_records_moments_before_and_after():
     assert not log.at["a", "passes_before"] and log.at["a", "passes_after"]
     assert log.at["b", "action"] == "none" and log.at["b", "skew_after"] == log.at["b", "skew_before"] == pytest.approx(0)
     assert list(treated.index) == list(raw.index)
-
-
-def test_symmetric_indicator_forced_winsorises_the_maximum_first():
-    # skew(1..10) = 0: COINr treats skew >= 0 as high outliers, so one forced point moves 10 to 9
-    out, record = treat_indicator("a", np.arange(1.0, 11.0), Treatment(force_winsorise=True, max_winsorised=1))
-    np.testing.assert_array_equal(out, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 9.0])
-    assert record.winsorised_high == "9" and record.winsorised_low == ""
 
 
 def test_log_ct_plus_mirrors_only_a_negative_or_zero_skew():

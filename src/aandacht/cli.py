@@ -157,7 +157,7 @@ def _write(claim, writers: dict, manifest: dict) -> None:
 def score(config_path: Path | None, out_dir: Path | None, top: int | None, force: bool, draws: int | None) -> None:
     """Score and rank the areas; write ranking.csv, scores.xlsx and manifest.json."""
     from .archive.manifest import build_manifest
-    from .present.phrases import dominance_lines
+    from .present.phrases import dominance_lines, indicatief_lines
     from .present.tables import (
         check_sheets,
         ranking,
@@ -180,7 +180,7 @@ def score(config_path: Path | None, out_dir: Path | None, top: int | None, force
         extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "factors": unc.factors}}
     print_notes(run.notes)
     print_ranking(table, run, top)
-    print_dominance(dominance_lines(run))
+    print_dominance(dominance_lines(run) + indicatief_lines(run))
     _write(claim, score_writers(run, table, check_sheets(run)), build_manifest(config, "score", extra))
 
 
@@ -247,7 +247,7 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     from .archive.manifest import build_manifest
     from .config import project_dir
     from .inputs.vintages import vintage_table
-    from .present.phrases import dominance_lines
+    from .present.phrases import dominance_lines, indicatief_lines
     from .present.round_folder import earlier_rounds, round_writers, visual_writers
     from .present.terminal import (
         print_changes,
@@ -269,7 +269,7 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     result = run_herijking(config, round_year, previous_dir, peildatum=peildatum)
     print_notes(result.notes)
     print_vintages(vintage_table(result.vintages, result.peildatum, project_dir(config.source_file)), result.peildatum)
-    print_dominance(dominance_lines(result.run))
+    print_dominance(dominance_lines(result.run) + indicatief_lines(result.run))
     print_designation(result.designation)
     print_selection(result.selection)
     if result.previous is not None:
@@ -292,7 +292,11 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
 @click.argument("old_dir", type=click.Path(path_type=Path))
 @click.argument("new_dir", type=click.Path(path_type=Path))
 def compare(old_dir: Path, new_dir: Path) -> None:
-    """Print what changed between two round folders (per wijk and per Plus-IKC) and why."""
+    """Print what changed between two round folders (per wijk and per Plus-IKC) and why, or, given two config
+    files (A.yaml B.yaml), between two method variants on the same data (ranks, scores, designation)."""
+    if old_dir.suffix.lower() in (".yaml", ".yml") and new_dir.suffix.lower() in (".yaml", ".yml"):
+        _compare_variants(old_dir, new_dir)
+        return
     from .present.terminal import print_changes
     from .rounds.compare import causes_between, compare_records, identical_sentence
     from .rounds.record import read_round
@@ -300,6 +304,23 @@ def compare(old_dir: Path, new_dir: Path) -> None:
     old, new = read_round(old_dir), read_round(new_dir)
     causes = causes_between(old, new)
     print_changes(compare_records(old, new, causes), old.year, new.year, identical_sentence(causes, old.year, new.year))
+
+
+def _compare_variants(path_a: Path, path_b: Path) -> None:
+    """``aandacht compare A.yaml B.yaml``: both configs scored on the same data, side by side."""
+    from .config import load_config
+    from .decide.variants import compare_variants, same_data
+    from .present.phrases import variants_paragraph
+    from .present.terminal import print_notes, print_variants
+    from .scoring.run import run_score
+
+    allow = click.get_current_context().obj["allow_outside_paths"]
+    a, b = load_config(path_a, allow_outside=allow), load_config(path_b, allow_outside=allow)
+    same_data(a, b)
+    result = compare_variants(run_score(a), run_score(b))
+    print_notes(result.notes)
+    print_variants(result, path_a.name, path_b.name)
+    click.echo(variants_paragraph(result, a.level))
 
 
 @main.command()
@@ -591,6 +612,42 @@ def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness
     if with_pdf:
         writers["rapport.pdf"] = lambda path: write_pdf(html, path)
     _write(claim, writers, manifest)
+
+
+@main.command()
+@_config_option
+@click.option("--known", "known_path", type=click.Path(path_type=Path, exists=True, dir_okay=False), required=True,
+              help="CSV or workbook with a column 'area': codes or names of the areas professionals know need attention.")
+@click.option("--top-k", type=click.IntRange(min=1), default=None,
+              help="Size of the designated set (default: designation.top_k, else the number of known areas).")
+@click.option("--draws", type=click.IntRange(2, MAX_DRAWS), default=1000, show_default=True, help="Bootstrap resamples.")
+@click.option("--seed", type=click.IntRange(0, MAX_SEED), default=20240601, show_default=True, help="Seed of the bootstrap.")
+@_out_option("validate")
+@_force_option
+def validate(config_path: Path | None, known_path: Path, top_k: int | None, draws: int, seed: int,
+             out_dir: Path | None, force: bool) -> None:
+    """How well the ranking finds the areas on --known (rank AUC, hit rate in the top k, median
+    percentile) against each single indicator, low income, bijstand and chance; writes validatie.csv."""
+    from .archive.manifest import build_manifest
+    from .digest import sha256
+    from .present.phrases import validation_paragraph
+    from .present.tables import validation_writers
+    from .present.terminal import print_notes, print_validation
+    from .scoring.run import run_score
+    from .scoring.validate import read_known
+    from .scoring.validate import validate as measure
+
+    config = _load(config_path)
+    claim = _target(config, "validate", out_dir, force)
+    run = run_score(config)
+    result = measure(run, read_known(known_path, run), top_k, draws, seed)
+    print_notes(run.notes + result.notes)
+    print_validation(result, validation_paragraph(result, config.level))
+    manifest = build_manifest(config, "validate", {"validate": {"top_k": result.top_k, "top_k_option": top_k,
+                                                                  "draws": draws, "seed": seed}})
+    manifest["inputs"]["known"] = {"path": str(known_path.resolve()), "sha256": sha256(known_path),
+                                   "bytes": known_path.stat().st_size}
+    _write(claim, validation_writers(result), manifest)
 
 
 @main.command()

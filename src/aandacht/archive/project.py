@@ -13,16 +13,26 @@ its files are copied instead, as editable files.
 
 **Defaults that scale with the gemeente** (each written into the config with how it was derived):
 
-* *level*: a wijk or buurt is *rankable* when it has at least 50 households with children (the
-  population gate, KWB 2023 ``a_hh_m_k``). The config ranks wijken when at least
+* *level*: a wijk or buurt is *rankable* when it has at least 50 households with children and at least
+  a fifth of those of the median unit of its level (the population gate max(50, 0.2 x median), KWB 2023
+  ``a_hh_m_k``; ``population.relative_to_median``). The config ranks wijken when at least
   ``MIN_WIJKEN`` (5) wijken are rankable, else buurten when more buurten than wijken are; fewer
   than ``MIN_UNITS`` (3) rankable units at either level is no ranking: ``init`` refuses with the
   counts (a ranking of one or two areas says nothing).
 * *indicators*: the Leeuwarden framework (schoolweging, leerresultaten, low incomes, bijstand, income,
   jeugdzorg, koopwoningen, herkomst), each kept when it has a value for at least half of the rankable
   units (the same share as ``method.missing.min_share``) and not the same value for all of them (a
-  constant tells nothing and min-max cannot scale it; for bijstand, shrunk toward the gemeente rate,
-  after the shrinkage); a domain left without indicators is left out.
+  constant tells nothing and min-max cannot scale it; for a rate, shrunk toward the gemeente rate by
+  ``method.shrinkage: gemeente``, after the shrinkage); a domain left without indicators is left out. *No indicator gains weight because
+  its siblings are missing*: a domain that keeps only some of its framework indicators weighs the share
+  they have in the framework (armoede with 2 of its 3 indicators weighs 2/3; gezin with herkomst alone
+  weighs 1/2), so the only indicator left of a domain keeps the weight of one indicator instead of
+  becoming a domain of its own with a whole domain's weight ("Inwoners met herkomst buiten Europa" was 33%
+  of the score where the school and koopwoningen figures were missing), and every indicator keeps its
+  weight relative to every other indicator used. Domains without any data cannot be kept in proportion:
+  their share is spread over the others, so all used indicators weigh more than in the full framework by the
+  same factor. The config lists each used indicator's share beside its share in the full framework, and
+  names every indicator that weighs more than twice its framework share.
   At buurt level the school indicators are left out: no public buurt boundaries ship for the whole
   country, so schools cannot be placed in buurten until ``aandacht fetch locations`` or the analyst
   places them; KWB 2022 (koopwoningen) exists per wijk only.
@@ -56,6 +66,7 @@ from ..present.tables import write_extract
 from ..resources import embedded_root
 
 GATE = 50  # households with children: the population gate of the Leeuwarden config
+RELATIVE_GATE = 0.2  # ... and at least this share of the median area's (population.relative_to_median)
 MIN_WIJKEN = 5
 MIN_UNITS = 3
 MIN_SHARE = 0.5
@@ -178,7 +189,8 @@ class ProjectPlan:
     data: GemeenteData
     slug: str
     level: str
-    rankable: dict[str, int]  # level -> units with at least GATE households with children
+    rankable: dict[str, int]  # level -> units that pass the gate of that level
+    gates: dict[str, float]  # level -> the gate: max(GATE, RELATIVE_GATE x the median units' households with children)
     units: dict[str, int]  # level -> all units
     coverage: dict[str, int]  # indicator id -> rankable units with a value
     chosen: list[Indicator]
@@ -186,6 +198,18 @@ class ProjectPlan:
     n_plus: int
     families: int
     constant: set[str] = field(default_factory=set)  # indicators with one value for every rankable unit
+
+    def domain_weight(self, domain: str) -> float:
+        """The domain's weight: the share of its framework indicators that is used (1 when all are)."""
+        return sum(i.domain == domain for i in self.chosen) / sum(i.domain == domain for i in INDICATORS)
+
+    def shares(self) -> dict[str, float]:
+        """Each used indicator's nominal share of the score (every value present): its domain's weight over
+        the sum of the domain weights, divided by the domain's used indicators (equal weights)."""
+        domains = list(dict.fromkeys(i.domain for i in self.chosen))
+        total = sum(self.domain_weight(d) for d in domains)
+        return {i.id: self.domain_weight(i.domain) / total / sum(j.domain == i.domain for j in self.chosen)
+                for i in self.chosen}
 
     @property
     def polygons(self) -> bool:
@@ -224,16 +248,19 @@ def plan_project(data: GemeenteData, level: str | None = None) -> ProjectPlan:
     kwb = data.kwb2023.set_index("gwb_code_10")
     households = _numbers(kwb, "a_hh_m_k")
     prefix = {"wijk": "WK", "buurt": "BU"}
-    rankable = {level: int(((households >= GATE) & kwb.index.str.startswith(p)).sum()) for level, p in prefix.items()}
+    gates = {level: float(max(GATE, np.floor(RELATIVE_GATE * np.nan_to_num(households[kwb.index.str.startswith(p)].median()))))
+             for level, p in prefix.items()}
+    rankable = {level: int(((households >= gates[level]) & kwb.index.str.startswith(p)).sum()) for level, p in prefix.items()}
     units = {level: int(kwb.index.str.startswith(p).sum()) for level, p in prefix.items()}
     if level is None:
         level = "wijk" if rankable["wijk"] >= MIN_WIJKEN or rankable["wijk"] >= rankable["buurt"] else "buurt"
     if rankable[level] < MIN_UNITS:
         raise ConfigError(
             f"{data.name} ({data.code}): too few areas to rank: {rankable['wijk']} of {units['wijk']} wijken and "
-            f"{rankable['buurt']} of {units['buurt']} buurten have at least {GATE} households with children (KWB 2023); "
+            f"{rankable['buurt']} of {units['buurt']} buurten pass the gate of at least {gates['wijk']:g} and {gates['buurt']:g} "
+            f"households with children (max({GATE}, {RELATIVE_GATE:g} x the median area's); KWB 2023); "
             f"a ranking needs at least {MIN_UNITS}, so a herijking by areas says nothing here")
-    codes = kwb.index[(households >= GATE) & kwb.index.str.startswith(prefix[level])]
+    codes = kwb.index[(households >= gates[level]) & kwb.index.str.startswith(prefix[level])]
     coverage, constant = {}, set()
     kwb22 = data.kwb2022.set_index("gwb_code") if len(data.kwb2022) else pd.DataFrame(index=pd.Index([], dtype=str))
     for indicator in INDICATORS:
@@ -246,7 +273,7 @@ def plan_project(data: GemeenteData, level: str | None = None) -> ProjectPlan:
             columns = [_numbers(kwb, v).reindex(codes) for v in indicator.variables]
             values = columns[0] / columns[1].where(columns[1] > 0) if len(columns) == 2 else columns[0]
             coverage[indicator.id] = int(values.notna().sum())
-            if "shrinkage: gemeente" in indicator.yaml:  # constant after shrinkage when the areas differ by chance only
+            if len(indicator.variables) == 2:  # a rate, shrunk (method.shrinkage): constant when the areas differ by chance only
                 level_codes = kwb.index[kwb.index.str.startswith(prefix[level])]
                 shrunk = marshall(*(_numbers(kwb, v).reindex(level_codes).to_numpy() for v in indicator.variables)).rates
                 values = pd.Series(shrunk, index=level_codes).reindex(codes).round(9)
@@ -260,7 +287,7 @@ def plan_project(data: GemeenteData, level: str | None = None) -> ProjectPlan:
     scored_schools = int(len(data.schools))
     n_plus = max(1, min(round(9 / 7 * top_k), max(scored_schools, 1)))
     families = 2 if any(i.source == "schools" for i in chosen) else 1
-    return ProjectPlan(data, slug(data.name), level, rankable, units, coverage, chosen, top_k, n_plus, families,
+    return ProjectPlan(data, slug(data.name), level, rankable, gates, units, coverage, chosen, top_k, n_plus, families,
                        constant=constant)
 
 
@@ -285,8 +312,8 @@ def config_text(plan: ProjectPlan) -> str:
         f"  code: {data.code}",
         f"  name: {_q(data.name)}",
         f"# Ranked unit: {plan.rankable['wijk']} of {plan.units['wijk']} wijken and {plan.rankable['buurt']} of "
-        f"{plan.units['buurt']} buurten have at least {GATE} households with children",
-        f"# (KWB 2023). Wijken are ranked when at least {MIN_WIJKEN} of them pass that gate, else buurten: a ranking",
+        f"{plan.units['buurt']} buurten pass the population gate ({plan.gates['wijk']:g} and {plan.gates['buurt']:g} households",
+        f"# with children, KWB 2023). Wijken are ranked when at least {MIN_WIJKEN} of them pass that gate, else buurten: a ranking",
         f"# of fewer than {MIN_WIJKEN} wijken says little.",
         f"level: {level}",
         'period: "2023"',
@@ -346,24 +373,46 @@ def config_text(plan: ProjectPlan) -> str:
               "  scholen:", "    loader: school_scores", "    vintages:", f'      - {{period: "2019", path: {folder}/schools.csv}}',
               *place,
               f"    family: {'OAB' if schools_in else 'scholen'}",
-              "", f"# Only areas where children live in numbers are ranked ({GATE} households with children: about two "
-              "school classes).", "population:", "  input: kwb2023", "  variable: a_hh_m_k", f"  minimum: {GATE}",
+              "", f"# Only areas where children live in numbers are ranked: at least {GATE} households with children (about "
+              f"two school classes) and at least {RELATIVE_GATE:g} x those of the median {unit}",
+              f"# (here max({GATE}, {RELATIVE_GATE:g} x median) = {plan.gates[level]:g}): a business park or station district "
+              "with a handful of families is not ranked.",
+              "population:", "  input: kwb2023", "  variable: a_hh_m_k", f"  minimum: {GATE}",
+              f"  relative_to_median: {RELATIVE_GATE:g}",
               "  label: huishoudens met kinderen", "", "framework:", "  index:", "    id: kansenindex",
               "    label: Aandachtsscore",
               "  # The domains of the Leeuwarden framework with equal weight (OECD/JRC Handbook 2008, 1.7); an",
-              f"  # indicator is used when at least half of the {n} rankable {units} have a value.", "  nodes:"]
+              f"  # indicator is used when at least half of the {n} rankable {units} have a value. No indicator gains",
+              "  # weight because others of its domain are missing: a domain weighs the share of its indicators that is",
+              "  # used, so the only one left of a domain keeps one indicator's weight instead of a whole domain's.",
+              "  nodes:"]
     domains = list(dict.fromkeys(i.domain for i in plan.chosen))
-    lines += [f"    - {{id: {d}, label: {DOMAINS[d]}, parent: kansenindex, weight: 1}}" for d in domains]
+    for d in domains:
+        weight = plan.domain_weight(d)
+        used = sum(i.domain == d for i in plan.chosen)
+        note = "" if weight == 1 else f"  # {used} of its {sum(i.domain == d for i in INDICATORS)} indicators used"
+        lines += [f"    - {{id: {d}, label: {DOMAINS[d]}, parent: kansenindex, weight: {round(weight, 6):g}}}{note}"]
+    full = {i.id: 1 / len(DOMAINS) / sum(j.domain == i.domain for j in INDICATORS) for i in INDICATORS}
+    shares = plan.shares()
+    lines += ["  # Share of each indicator in the score (every value present), beside its share in the full framework:",
+              *(f"  #   {i.id}: {shares[i.id]:.1%} (framework {full[i.id]:.1%})" for i in plan.chosen)]
+    heavy = [i.id for i in plan.chosen if shares[i.id] > 2 * full[i.id]]
+    if heavy:
+        lines += [f"  # Weighs more than twice its framework share because whole domains have no data here: {', '.join(heavy)}."]
     lines += ["  indicators:"]
     for indicator in INDICATORS:
         share = f"{plan.coverage[indicator.id]} of {n} {units} have a value"
         if indicator in plan.chosen:
             lines += [f"    # {indicator.comment.format(unit=unit)} ({share}.)", indicator.yaml.format(unit=unit)]
         else:
-            why = ("no public buurt boundaries to place schools in buurten" if indicator.source == "schools" and level == "buurt"
-                   else "KWB 2022 has wijk figures only" if indicator.source == "kwb2022" and level == "buurt"
-                   else f"the same value in every rankable {unit}: it cannot tell them apart" if indicator.id in plan.constant
-                   else f"{share}; at least half needed")
+            if indicator.source == "schools" and level == "buurt":
+                why = "no public buurt boundaries to place schools in buurten"
+            elif indicator.source == "kwb2022" and level == "buurt":
+                why = "KWB 2022 has wijk figures only"
+            elif indicator.id in plan.constant:
+                why = f"the same value in every rankable {unit}: it cannot tell them apart"
+            else:
+                why = f"{share}; at least half needed"
             lines += [f"    # Not used: {indicator.id} ({why})."]
     lines += [
         "", "method:",
@@ -373,8 +422,12 @@ def config_text(plan: ProjectPlan) -> str:
         "  normalisation: {method: minmax, range: [0, 100]}",
         "  aggregation: {method: arithmetic}",
         "  # A missing indicator's weight goes to the others of its domain; under half present: the domain has no score.",
-        "  missing: {min_share: 0.5, imputation: none}",
+        "  # A missing domain of an area with enough domains: the average area's domain score, marked indicatief.",
+        "  missing: {min_share: 0.5, imputation: none, domain: mean}",
         "  unreliable: mark",
+        "  # Every rate given as numerator / denominator is shrunk toward the gemeente rate (Marshall 1991): a small",
+        "  # area's rate moves toward the gemeente's, a large one's hardly.",
+        "  shrinkage: gemeente",
         "", "designation:",
         f"  # The top third of the {n} rankable {units} (round({n} / 3) = {plan.top_k}), as Leeuwarden designates 7 of 21.",
         f"  top_k: {plan.top_k}",
@@ -519,8 +572,8 @@ def describe(plan: ProjectPlan) -> list[str]:
     """Lines for the terminal: what was chosen and what is missing."""
     data = plan.data
     unit = "wijken" if plan.level == "wijk" else "buurten"
-    lines = [f"{data.name} ({data.code}): ranks {plan.n} {unit} (of {plan.units[plan.level]}; at least {GATE} households "
-             f"with children), designates {plan.top_k}, chooses {plan.n_plus} Plus-IKCs",
+    lines = [f"{data.name} ({data.code}): ranks {plan.n} {unit} (of {plan.units[plan.level]}; at least "
+             f"{plan.gates[plan.level]:g} households with children), designates {plan.top_k}, chooses {plan.n_plus} Plus-IKCs",
              "indicators: " + ", ".join(i.id for i in plan.chosen)]
     left = [i.id for i in INDICATORS if i not in plan.chosen]
     if left:

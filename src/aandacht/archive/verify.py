@@ -78,9 +78,25 @@ def _herijking_writers(config: Config, manifest: dict) -> dict[str, Callable[[Pa
     return round_writers(run_herijking(config, int(manifest["round"]), previous, peildatum=peildatum))
 
 
+def _validate_writers(config: Config, manifest: dict) -> dict[str, Callable[[Path], None]]:
+    """``aandacht validate``: the recorded list of known areas (an input of the manifest), ``--top-k``, draws and seed."""
+    from ..present.tables import validation_writers
+    from ..scoring.run import run_score
+    from ..scoring.validate import read_known, validate
+
+    recorded = manifest.get("validate")
+    if not isinstance(recorded, dict) or "known" not in manifest.get("inputs", {}):
+        raise DataError("manifest.json: a validate run without its 'validate' section or its 'known' input")
+    run = run_score(config)
+    known = read_known(Path(manifest["inputs"]["known"]["path"]), run)
+    return validation_writers(validate(run, known, recorded.get("top_k_option"), int(recorded["draws"]),
+                                       int(recorded["seed"])))
+
+
 RECOMPUTERS: dict[str, Callable[[Config, dict], dict[str, Callable[[Path], None]]]] = {
     "score": _score_writers,
     "herijking": _herijking_writers,
+    "validate": _validate_writers,
 }
 
 

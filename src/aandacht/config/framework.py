@@ -59,9 +59,10 @@ class Indicator(Strict):
     min_denominator: Annotated[float, Field(ge=0)] | None = None
     goalposts: Goalposts | None = None
     target: Magnitude | None = Field(default=None, description="distance_to_target normalisation: the value that gets the top of the range")
-    shrinkage: Literal["none", "gemeente", "national"] = Field(
-        default="none", description="empirical-Bayes shrinkage of the rate (see aandacht.inputs.shrinkage)"
-    )
+    shrinkage: Literal["none", "gemeente", "national"] | None = Field(
+        default=None, description="empirical-Bayes shrinkage of the rate (see aandacht.inputs.shrinkage); a published "
+                                  "variable is shrunk through the numerator and denominator its input holds; not given: "
+                                  "method.shrinkage for an indicator given as numerator / denominator")
     national_rate: Annotated[Magnitude, Field(ge=0)] | None = Field(
         default=None, description="the national value in the indicator's unit (after scale); prior for shrinkage 'national'"
     )
@@ -73,8 +74,6 @@ class Indicator(Strict):
             raise ValueError("give either 'variable' or 'numerator' + 'denominator', not both")
         if self.variable is None and not (self.numerator and self.denominator):
             raise ValueError("give 'variable', or both 'numerator' and 'denominator'")
-        if self.shrinkage != "none" and self.variable is not None:
-            raise ValueError(f"shrinkage '{self.shrinkage}' needs a rate: give 'numerator' + 'denominator' instead of 'variable'")
         if self.shrinkage == "national" and self.national_rate is None:
             raise ValueError("shrinkage 'national' needs 'national_rate' (the national value in this indicator's unit)")
         return self

@@ -202,7 +202,9 @@ class InputSpec(Strict):
 
 
 class PopulationGate(Strict):
-    """Areas with fewer than ``minimum`` of the counted population get no score.
+    """Areas with fewer than ``minimum`` of the counted population get no score; with
+    ``relative_to_median`` the gate is max(minimum, relative_to_median x the median population of
+    the gemeente's areas at the level), so it scales with the gemeente's areas.
 
     The programme is about children, so the gate counts children (or households with
     children), not residents: a wijk of students or elderly is not ranked on adult
@@ -213,3 +215,6 @@ class PopulationGate(Strict):
     variable: str
     minimum: Annotated[float, Field(ge=0)]
     label: str
+    relative_to_median: Annotated[float, Field(ge=0, le=1)] | None = Field(
+        default=None, description="the gate scales with the data: an area also needs at least this share of the "
+                                  "median population of the gemeente's areas at the level (gate = max(minimum, share x median))")

@@ -32,7 +32,8 @@ class Treatment(Strict):
     |skewness| >= ``skew`` and excess kurtosis >= ``kurtosis``; it is winsorised (all values tied at
     the extreme at once) until the rule no longer holds or ``max_winsorised`` points are changed;
     if it still holds, its original values are log-transformed (``log_transform``).
-    ``force_winsorise`` winsorises ``max_winsorised`` points whatever the rule says."""
+    ``force_winsorise`` winsorises an indicator that fails the rule by ``max_winsorised`` points,
+    also after the rule stops holding (COINr ``force_win``); one that passes stays as it is."""
 
     enabled: bool = True
     skew: Annotated[float, Field(gt=0)] = 2.0
@@ -77,12 +78,17 @@ class Missing(Strict):
     of children present (by count) the node gets no score. ``imputation`` fills raw
     indicator values before normalisation instead; the group methods use ``groups``: ``parent``
     (each area's parent in the area registry, e.g. the wijk of a buurt) or a CSV table
-    ``area_code,group``."""
+    ``area_code,group``. ``domain`` says what happens when an area has no score for a whole domain (a
+    node under the index) but enough domains for a score: ``reweight`` shares the domain's weight over
+    the others (COINr ``a_amean`` with missing values); ``mean`` fills the domain with the mean domain
+    score of the scored areas that have it (neutral: the average area; COINr ``i_mean`` on the
+    aggregated level), marks the area indicatief and keeps the rank without the filling beside it."""
 
     min_share: Annotated[float, Field(ge=0, le=1)] = 0.5
     imputation: ImputationMethod = "none"
     knn_neighbours: Count(1, 1000) = 3
     groups: Literal["parent"] | Path = "parent"
+    domain: Literal["reweight", "mean"] = "reweight"
 
 
 class Screening(Strict):
@@ -106,3 +112,6 @@ class Method(Strict):
     aggregation: Aggregation = Aggregation()
     missing: Missing = Missing()
     unreliable: Literal["mark", "exclude"] = "mark"
+    shrinkage: Literal["none", "gemeente"] = Field(
+        default="none", description="empirical-Bayes shrinkage (Marshall 1991) of every indicator given as numerator / "
+                                    "denominator that sets no shrinkage of its own; gemeente: toward the gemeente rate")

@@ -43,6 +43,13 @@ class Config(Strict):
     coherence: CorrelationFlags = CorrelationFlags()
     source_file: Path | None = Field(default=None, exclude=True)
 
+    def shrinkage_of(self, indicator) -> str:
+        """The shrinkage that applies to ``indicator`` (a framework indicator): its own ``shrinkage``, else
+        ``method.shrinkage`` when it is given as numerator / denominator, else ``none``."""
+        if indicator.shrinkage is not None:
+            return indicator.shrinkage
+        return self.method.shrinkage if indicator.numerator is not None else "none"
+
     @model_validator(mode="after")
     def _uncertainty_follows_designation(self) -> Config:
         """Unless ``uncertainty.designation`` is given, the probability of designation uses the

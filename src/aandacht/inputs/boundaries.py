@@ -2,11 +2,15 @@
 
 :func:`read_boundaries` reads the wijken or buurten of one gemeente from
 
-* the **Wijk- en Buurtkaart** as CBS and PDOK publish it (GeoPackage with the layers ``gemeenten``,
-  ``wijken``, ``buurten``, or its shapefiles): codes and names in ``wijkcode``/``wijknaam``,
-  ``buurtcode``/``buurtnaam`` and ``gemeentecode`` (2022 and later) or ``WK_CODE``/``WK_NAAM``,
-  ``BU_CODE``/``BU_NAAM`` and ``GM_CODE`` (up to 2021); the water flag ``water``/``WATER`` (``JA`` =
-  a water area, not a place where people live, left out);
+* the **Wijk- en Buurtkaart** as CBS and PDOK publish it: the GeoPackage (``wijkenbuurten_<year>_v<n>.gpkg``,
+  layers ``gemeenten``, ``wijken``, ``buurten``; in 2021 ``cbs_wijken_2021``, ``cbs_buurten_2021``) with
+  ``wijkcode``/``wijknaam``, ``buurtcode``/``buurtnaam``, ``gemeentecode`` and ``water``, or the shapefiles
+  (``wijk_<year>_v<n>.shp``, ``buurt_<year>_v<n>.shp``, ``CBS_buurten<year>.shp``) with the DBF names
+  ``WK_CODE``/``WK_NAAM``, ``BU_CODE``/``BU_NAAM``, ``GM_CODE`` and ``H2O`` or ``WATER``. A water flag ``JA``
+  (a water area, where nobody lives) is left out (CBS, Toelichting Wijk- en Buurtkaart 2021, ch. 5; ``B``
+  marks Belgian territory around Baarle-Nassau, in gemeente GM0998 Buitenland). The key figures the file
+  carries (with -99999999 for "onbekend, onvoldoende betrouwbaar of geheim", Toelichting 2021 ch. 3, and
+  -99995/-99997 in the PDOK services of 2023-2024) are not read here: aandacht's figures come from KWB;
 * the **generalised CBS files** (``cbsgebiedsindelingen``: ``wijk_gegeneraliseerd``,
   ``buurt_gegeneraliseerd``, and their copies such as cartomap/nl) as GeoJSON or TopoJSON: ``statcode``
   and ``statnaam``, the gemeente in ``gmCode`` or, where absent, in the code itself (``WK008010``,
@@ -53,6 +57,8 @@ def boundary_layer(path: Path, level: str, layer: str | None = None) -> str | No
     if len(layers) == 1:
         return None
     found = [name for name in layers if name.lower() in LAYER_NAMES[level]]
+    if not found:  # cbs_buurten_2021 (Wijk- en Buurtkaart 2021), buurt_gegeneraliseerd_2021 (gebiedsindelingen)
+        found = [name for name in layers if level in name.lower()]
     if len(found) != 1:
         raise DataError(f"{path}: cannot tell which layer holds the {level}en (layers {layers}); name it "
                         f"(init --boundaries-layer, or areas.geometry_layer)")

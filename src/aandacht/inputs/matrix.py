@@ -89,19 +89,42 @@ def reliability_marks(value: pd.Series, denominator: pd.Series, minimum: float |
     return marks.where(value.notna(), "")
 
 
-def shrink(indicator: Indicator, value: pd.Series, numerator: pd.Series, denominator: pd.Series) -> tuple[pd.Series, str]:
+def shrink(indicator: Indicator, kind: str, value: pd.Series, numerator: pd.Series, denominator: pd.Series
+           ) -> tuple[pd.Series, str]:
     """Replace a rate indicator's values by Marshall's empirical-Bayes rates
-    (:mod:`aandacht.inputs.shrinkage`) toward the pooled rate of the areas (``gemeente``)
-    or ``national_rate``; areas without a value stay missing."""
+    (:mod:`aandacht.inputs.shrinkage`) toward the pooled rate of the areas (``kind`` ``gemeente``)
+    or ``national_rate`` (``national``); areas without a value stay missing.
+
+    An indicator given as a published ``variable`` (a percentage) is shrunk through the numerator and
+    denominator its input holds for it (KWB: the count behind the percentage and its population); its
+    scale is the median of value / (numerator / denominator) (100 for a percentage), and every area must
+    agree with it to 1% (published rounding), else the value is not a rate and shrinking it is an error."""
     from .shrinkage import marshall
 
-    prior = None if indicator.shrinkage == "gemeente" else indicator.national_rate / indicator.scale
+    scale = indicator.scale
     keep = value.notna()
+    if indicator.variable is not None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ratio = value / (numerator / denominator.where(denominator > 0))
+        known = keep & ratio.notna() & np.isfinite(ratio)
+        if not known.any():
+            raise DataError(f"indicator '{indicator.id}': shrinkage '{kind}' needs a numerator and denominator, and its "
+                            f"input gives none for variable '{indicator.variable}'")
+        scale = float(ratio[known].median())
+        off = known & ((ratio / scale - 1).abs() > 0.01)
+        if off.any() or not scale > 0:
+            raise DataError(f"indicator '{indicator.id}': variable '{indicator.variable}' is not numerator / denominator x "
+                            f"one scale (area {off.idxmax() if off.any() else ''}); shrinkage '{kind}' needs a rate")
+        missing = keep & ~known
+        if missing.any():
+            raise DataError(f"indicator '{indicator.id}': shrinkage '{kind}' needs the numerator and denominator of every "
+                            f"area with a value; area {missing.idxmax()} has none")
+    prior = None if kind == "gemeente" else indicator.national_rate / scale
     result = marshall(numerator.where(keep).to_numpy(), denominator.where(keep).to_numpy(), prior)
-    shrunk = pd.Series(result.rates * indicator.scale, index=value.index).where(keep)
+    shrunk = pd.Series(result.rates * scale, index=value.index).where(keep)
     moved = float(np.nanmax(np.abs(shrunk - value))) if keep.any() else 0.0
-    note = (f"{indicator.id}: empirical-Bayes shrinkage toward the {indicator.shrinkage} rate "
-            f"{result.prior * indicator.scale:.4g} (between-area variance {result.prior_variance * indicator.scale**2:.4g}); "
+    note = (f"{indicator.id}: empirical-Bayes shrinkage toward the {kind} rate "
+            f"{result.prior * scale:.4g} (between-area variance {result.prior_variance * scale**2:.4g}); "
             f"largest change {moved:.3g} {indicator.unit}".rstrip())
     return shrunk, note
 
@@ -116,12 +139,21 @@ def population_gate(config: Config, tidy: pd.DataFrame, codes: list[str]) -> pd.
     if gate.variable not in variables:
         raise DataError(f"{origin}: variable '{gate.variable}' named in population.variable is not in this input")
     population = variables[gate.variable]["value"]
-    scored = population >= gate.minimum
+    minimum = gate_minimum(gate, population)
+    scored = population >= minimum
     # The reason names the rule, never the area's count: it is shown in tables and the report,
     # where a small count must be suppressed (report.suppress_below).
     reason = np.where(population.isna(), f"aantal {gate.label} onbekend",
-                      np.where(scored, "", f"te weinig {gate.label}: minder dan {number_nl(gate.minimum)}"))
+                      np.where(scored, "", f"te weinig {gate.label}: minder dan {number_nl(minimum)}"))
     return pd.DataFrame({"population": population, "scored": scored.to_numpy(), "reason": reason}, index=codes)
+
+
+def gate_minimum(gate, population: pd.Series) -> float:
+    """The population gate: ``minimum``, or with ``relative_to_median`` the larger of ``minimum`` and that
+    share of the median population over the areas with a figure (rounded down to a whole number)."""
+    if gate.relative_to_median is None or population.notna().sum() == 0:
+        return float(gate.minimum)
+    return float(max(gate.minimum, np.floor(gate.relative_to_median * population.median())))
 
 
 def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> IndicatorMatrix:
@@ -154,8 +186,9 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
         value, numerator, denominator, reason = indicator_columns(
             indicator, variables, f"{config.source_file}: framework.indicators[{position}]: {indicator.input} ({origin})"
         )
-        if indicator.shrinkage != "none":
-            value, note = shrink(indicator, value, numerator, denominator)
+        shrinkage = config.shrinkage_of(indicator)
+        if shrinkage != "none":
+            value, note = shrink(indicator, shrinkage, value, numerator, denominator)
             notes.append(note)
         mark = reliability_marks(value, denominator, indicator.min_denominator)
         if config.method.unreliable == "exclude":
@@ -165,6 +198,10 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
             columns[key][indicator.id] = series
     tables = {key: pd.DataFrame(parts, index=codes) for key, parts in columns.items()}
     areas = population_gate(config, tidy, codes)
+    gate = config.population
+    if gate is not None and gate.relative_to_median is not None:
+        notes.append(f"population gate: max({gate.minimum:g}, {gate.relative_to_median:g} x the median "
+                     f"{areas['population'].median():g}) = {gate_minimum(gate, areas['population']):g} {gate.label}")
     areas.insert(0, "area_name", [registry.name(c) for c in codes])
     return IndicatorMatrix(
         areas=areas,

@@ -57,7 +57,7 @@ def area_layer(result: Herijking):
         "klasse": [score_class(s) for s in table["score"].to_numpy(dtype="float64")],
         "aangewezen": table["designated"].to_numpy(dtype=bool), "gebied": table["gebied"].to_numpy(),
         "kans": table["probability"].to_numpy(dtype="float64"), "harde_kern": table["hard_core"].to_numpy(dtype=bool),
-        "betrouwbaarheid": result.run.matrix.area_reliability().loc[codes].to_numpy(),
+        "betrouwbaarheid": result.run.area_reliability().loc[codes].to_numpy(),
     })
     return gpd.GeoDataFrame(frame, geometry=geometry.loc[codes, "geometry"].to_numpy(), crs=geometry.crs)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..config import Config
 from ..dutch import dutch_number
-from .phrases import lower_first, percent
+from .phrases import list_nl, lower_first, percent
 
 NORMALISATION_WORDS = {
     "minmax": ("Elk cijfer wordt omgerekend naar een schaal van {lo} tot {hi}: de wijk waar het cijfer het gunstigst is "
@@ -49,10 +49,6 @@ FORMULA_AGGREGATION = {
 }
 
 
-def _list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
-
-
 def plain(config: Config, index_name: str, level_plural: str) -> list[tuple[str, str]]:
     """(heading, paragraph) pairs: the method in plain Dutch (module docstring)."""
     framework, method = config.framework, config.method
@@ -63,7 +59,7 @@ def plain(config: Config, index_name: str, level_plural: str) -> list[tuple[str,
         f"de andere {level_plural} van {config.gemeente.name}: 0 is de {config.level} die het minst, 100 de "
         f"{config.level} die het meest aandacht nodig heeft. Hij is geen oordeel over de mensen die er wonen. Hij "
         f"combineert {len(framework.indicators)} cijfers (indicatoren) in {len(domains) or 1} domeinen: "
-        f"{_list([lower_first(d.label) for d in domains] or [framework.index.label])}. De cijfers komen uit "
+        f"{list_nl([lower_first(d.label) for d in domains] or [framework.index.label])}. De cijfers komen uit "
         f"openbare bronnen van {years_text(years)}; per bron staat het jaar hieronder."))]
     norm = method.normalisation
     words = NORMALISATION_WORDS.get(norm.method, "")
@@ -80,7 +76,7 @@ def plain(config: Config, index_name: str, level_plural: str) -> list[tuple[str,
             "hieronder.")))
     elif weights:
         shares = [f"{lower_first(n.label)} {percent(n.weight / sum(weights))}" for n in domains]
-        text.append(("Gewichten", f"De domeinen wegen: {_list(shares)}. Het werkelijke aandeel van elk onderdeel in de "
+        text.append(("Gewichten", f"De domeinen wegen: {list_nl(shares)}. Het werkelijke aandeel van elk onderdeel in de "
                                   "score kan afwijken van het bedoelde gewicht: zie de tabel hieronder."))
     text.append(("Werkelijk gewicht", (
         "Het bedoelde gewicht zegt hoe zwaar een onderdeel zou moeten tellen. Het werkelijke aandeel is hoeveel het "
@@ -101,12 +97,15 @@ def plain(config: Config, index_name: str, level_plural: str) -> list[tuple[str,
               "staat onder gegevenskwaliteit.")))
     small = []
     if config.population:
-        small.append(f"Alleen {level_plural} met ten minste {config.population.minimum:g} "
-                     f"{config.population.label} krijgen een score: het programma gaat over kinderen, dus een "
+        gate = config.population
+        relative = ("" if gate.relative_to_median is None else
+                    f" en ten minste {percent(gate.relative_to_median)} van het aantal in de middelste {config.level}")
+        small.append(f"Alleen {level_plural} met ten minste {gate.minimum:g} "
+                     f"{gate.label}{relative} krijgen een score: het programma gaat over kinderen, dus een "
                      f"{config.level} met vooral studenten of ouderen wordt niet aangewezen op armoede van volwassenen.")
-    shrunk = [lower_first(i.label) for i in framework.indicators if i.shrinkage != "none"]
+    shrunk = [lower_first(i.label) for i in framework.indicators if config.shrinkage_of(i) != "none"]
     if shrunk:
-        small.append(f"Voor {_list(shrunk)} trekken we {level_plural} met weinig inwoners naar het gemiddelde van de "
+        small.append(f"Voor {list_nl(shrunk)} trekken we {level_plural} met weinig inwoners naar het gemiddelde van de "
                      "gemeente (empirisch-Bayesiaanse schatting, Marshall 1991): bij weinig inwoners zegt een toevallig "
                      "hoog of laag cijfer weinig; grote wijken veranderen nauwelijks.")
     small.append("Een cijfer dat op een kleine noemer rust, heet indicatief (I) en staat zo in de tabellen. Aantallen "
@@ -123,7 +122,7 @@ def plain(config: Config, index_name: str, level_plural: str) -> list[tuple[str,
     if noise:
         variants.append(f"elk gewicht tot {max(noise)} hoger of lager")
     if len(unc.normalisation) > 1:
-        variants.append("een andere schaal (" + _list([NORMALISATION_NAMES.get(m, m) for m in unc.normalisation]) + ")")
+        variants.append("een andere schaal (" + list_nl([NORMALISATION_NAMES.get(m, m) for m in unc.normalisation]) + ")")
     if len(unc.treatment) > 1:
         variants.append("met en zonder het inperken van uitschieters")
     if unc.leave_one_out:
@@ -131,7 +130,7 @@ def plain(config: Config, index_name: str, level_plural: str) -> list[tuple[str,
     if variants:
         text.append(("Hoe zeker is de aanwijzing", (
             f"We hebben de hele berekening {dutch_number(unc.draws, 0)} keer overgedaan, telkens met andere maar "
-            f"verdedigbare keuzes: {_list(variants)}. De kans op aanwijzing is het deel van die berekeningen waarin een "
+            f"verdedigbare keuzes: {list_nl(variants)}. De kans op aanwijzing is het deel van die berekeningen waarin een "
             f"{config.level} aandachtsgebied wordt. Een kans van 95% of meer betekent: de aanwijzing hangt niet af van "
             "de precieze methode.")))
     if config.designation is not None:
@@ -145,7 +144,7 @@ def plain(config: Config, index_name: str, level_plural: str) -> list[tuple[str,
             rules.append(f"een kans op aanwijzing van ten minste {percent(d.min_probability, 0)}")
         if d.min_population:
             rules.append(f"ten minste {d.min_population:g} {config.population.label if config.population else 'inwoners'}")
-        text.append(("Aanwijzing", "Aandachtsgebied worden: " + _list(rules) + ". Dit zijn beleidskeuzes voor het "
+        text.append(("Aanwijzing", "Aandachtsgebied worden: " + list_nl(rules) + ". Dit zijn beleidskeuzes voor het "
                                    "bestuurlijk overleg, geen feiten uit de cijfers."))
     if config.selection is not None:
         s, c = config.selection, config.selection.continuity
@@ -190,7 +189,7 @@ def formulas(config: Config) -> list[tuple[str, str]]:
                                       "gemeld als c/n groter is dan de drempelfactor of kleiner dan 1 gedeeld door die factor"))
     rows.append(("Belangrijkste reden", "d\u1d62 = n\u1d62 \u00b7 (y\u1d62 \u2212 mediaan van de wijken); de grootste "
                                         "positieve d\u1d62"))
-    if any(i.shrinkage != "none" for i in config.framework.indicators):
+    if any(config.shrinkage_of(i) != "none" for i in config.framework.indicators):
         rows.append(("Kleine wijken", "r\u0302 = m + (r \u2212 m) \u00b7 v / (v + m / n): r de wijkwaarde, m het "
                                       "gemeentecijfer, v de variantie tussen wijken, n de noemer (Marshall 1991)"))
     rows.append(("Kans op aanwijzing", "aandeel van de varianten waarin de wijk aan de aanwijzingsregel voldoet"))

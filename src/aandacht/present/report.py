@@ -42,6 +42,7 @@ import pandas as pd
 from ..decide.designate import NEDERLAND, area_reasons
 from ..dutch import MISSING_LABELS, dutch_date, dutch_number
 from ..errors import AandachtError
+from ..scoring.audit import audit
 from ..scoring.dominance import dominance
 from ..scoring.run import ScoreRun
 from . import method_text
@@ -56,7 +57,7 @@ from .maps import (
 )
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN
 from .overlays import is_true
-from .phrases import dominance_lines, lower_first, percent, short_label, unit_for, with_unit
+from .phrases import audit_paragraph, dominance_lines, indicatief_lines, lower_first, percent, short_label, unit_for, with_unit
 
 REPORT_DPI = 150  # maps drawn at more than EMBED_MAX_DPI are scaled down to this for the report
 EMBED_MAX_DPI = 200  # up to this resolution the report embeds the same PNG as the map file
@@ -393,7 +394,7 @@ def ranking_rows(data: ReportData) -> list[dict]:
     gebied = ov.gebied_of()
     robust = None if ov.robustness is None else ov.robustness.set_index("area_code")
     change = {} if ov.changes is None else dict(zip(ov.changes["area_code"], ov.changes["change"]))
-    mark = run.matrix.area_reliability().to_dict()
+    mark = run.area_reliability().to_dict()
     order = sorted(run.matrix.areas.index, key=lambda c: (data.rank(c) or np.inf, c))
     rows = []
     for code in order:
@@ -578,11 +579,58 @@ def method_tables(data: ReportData) -> dict:
     files = [{"name": n, "file": s.path.name, "year": s.period} for n, s in config.inputs.items()]
     manifest = data.manifest
     return {"plain": method_text.plain(config, config.framework.index.label, data.level_plural), "sources": source_rows,
-            "files": files, "dominance": data.weight_lines,
+            "files": files, "dominance": data.weight_lines, "indicatief": indicatief_lines(data.run),
             "indicators": indicators, "formulas": method_text.formulas(config), "treatment": treatment_rows(data),
             "manifest": {"created": manifest.get("created_utc", ""), "versions": manifest.get("versions", {}),
                          "inputs": {k: {"file": Path(v["path"]).name, "sha256": v["sha256"][:16]}
                                     for k, v in manifest.get("inputs", {}).items()}}}
+
+
+def audit_tables(data: ReportData) -> dict:
+    """Appendix C, the statistical audit (:mod:`aandacht.scoring.audit`) in Dutch: the paragraph on what
+    drives the ranking, per domain Cronbach's alpha and its correlation with the score, per indicator its
+    correlations and the rank shifts without it, per domain of two or more indicators the shifts without it,
+    and every area's highest- and lowest-risk indicators."""
+    found = audit(data.run)
+    shift = found.summary.set_index("item")
+
+    def moved(item: str) -> dict:
+        if item not in shift.index:
+            return {"mean": "", "max": "", "area": "", "changes": ""}
+        row = shift.loc[item]
+        changes = []
+        if found.top_k is not None:
+            changes = [f"+ {row['entered']}" if row["entered"] else "", f"− {row['left']}" if row["left"] else ""]
+        return {"mean": _fmt(row["mean_abs_shift"]), "max": f"{int(row['max_abs_shift'])}",
+                "area": row["area_max_shift"] if row["max_abs_shift"] > 0 else "", "changes": "; ".join(c for c in changes if c)}
+
+    only = found.indicators.groupby("domain")["indicator"].agg(list)
+    domains = [{"label": r.label, "indicators": r.indicators, "alpha": _fmt(r.cronbach_alpha, 2), "r_index": _fmt(r.r_index, 2),
+                **moved(r.domain if r.indicators > 1 else only[r.domain][0])} for r in found.domains.itertuples()]
+    indicators = [{"label": r.label, "domain": r.domain_label, "r_domain": _fmt(r.r_domain, 2),
+                   "r_index": _fmt(r.r_index, 2), **moved(r.indicator)} for r in found.indicators.itertuples()]
+    return {"paragraph": audit_paragraph(found, data.config.level), "domains": domains, "indicators": indicators,
+            "top_k": found.top_k, "strengths": found.strengths.to_dict("records"), "diagram": framework_diagram(data)}
+
+
+def framework_diagram(data: ReportData) -> dict:
+    """The framework as a diagram (appendix C.0): the index on top, one column per domain (a child of the
+    index) with its intended share, under it its indicators with their intended share of the score, the
+    direction in words and, for a deeper framework, the node between them."""
+    result = data.run.result
+    tree = result.tree
+    nominal = result.effective_weights.set_index("indicator")["nominal"]
+    spec = {i.id: i for i in data.config.framework.indicators}
+    columns = []
+    for domain in tree.top_level:
+        leaves = [leaf for leaf in tree.leaves if domain in tree.path(leaf)]
+        columns.append({"label": tree.labels[domain], "share": percent(float(nominal[leaves].sum())),
+                        "indicators": [{"label": tree.labels[leaf], "share": percent(float(nominal[leaf])),
+                                        "direction": "hoger" if spec[leaf].direction > 0 else "lager",
+                                        "via": " › ".join(tree.labels[n] for n in reversed(tree.path(leaf)[1:-2]))}
+                                       for leaf in leaves]})
+    return {"index": tree.labels[tree.index_id], "columns": columns,
+            "rows": max(len(c["indicators"]) for c in columns) if columns else 0}
 
 
 def treatment_rows(data: ReportData) -> list[dict]:
@@ -646,7 +694,8 @@ def render_html(data: ReportData, rendered: dict | None = None) -> str:
         title=heading, subtitle=subheading, config=config, index_name=config.framework.index.label, today=dutch_date(date.today()),
         level_plural=data.level_plural, rows=ranking_rows(data), summary=summary(data), profiles=profile_list,
         designated=designated, images=report_maps(frame, rendered), ikcs=ikc_rows(data), trend=trend(data),
-        constraints=constraint_rows(data), needs=need_rows(data), method=method_tables(data), overlays=frame.overlays,
+        constraints=constraint_rows(data), needs=need_rows(data), method=method_tables(data), audit=audit_tables(data),
+        overlays=frame.overlays,
         threshold=data.threshold, ranked=data.ranked, round_text=frame.round_text(),
         population_label=config.population.label if config.population else "inwoners",
         demonstration=[DEMONSTRATION_PARTS.get(d, d) for d in frame.overlays.demonstration],

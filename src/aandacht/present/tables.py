@@ -16,16 +16,19 @@ when the config asks for it, keeps them.
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from ..dutch import MISSING_LABELS
 from ..inputs.reading import DUTCH_CSV
+from ..scoring.audit import audit, audit_sheets
 from ..scoring.coherence import coherence
 from ..scoring.consensus import consensus, families
 from ..scoring.run import ScoreRun
 from ..scoring.uncertainty import UncertaintyResult
+from .phrases import domain_parts, indicatief_parts
 
 
 def ranking(run: ScoreRun) -> pd.DataFrame:
@@ -33,7 +36,10 @@ def ranking(run: ScoreRun) -> pd.DataFrame:
 
     Areas that are not scored (population gate, too little data) are listed last with
     the reason. ``betrouwbaarheid`` is ``I`` (indicatief) when any of the area's values
-    rests on a denominator below its minimum, ``B`` otherwise.
+    rests on a denominator below its minimum, or when a whole domain was filled with the mean of the areas
+    (``method.missing.domain: mean``; the column ``rang_zonder_aanvulling`` then gives every area's rank with that
+    domain's weight shared over the others instead), ``B`` otherwise; ``opmerking`` names each such value and the
+    rule (:func:`aandacht.present.phrases.indicatief_parts`, :func:`~aandacht.present.phrases.domain_parts`).
     """
     matrix, result = run.matrix, run.result
     areas = matrix.areas
@@ -44,7 +50,7 @@ def ranking(run: ScoreRun) -> pd.DataFrame:
     for domain in result.tree.top_level:
         source = result.nodes if domain in result.nodes else result.normalised
         table[domain] = source[domain].reindex(areas.index)
-    table["betrouwbaarheid"] = matrix.area_reliability().reindex(areas.index).to_numpy()
+    table["betrouwbaarheid"] = run.area_reliability().reindex(areas.index).to_numpy()
     table["populatie"] = areas["population"]
     reasons = areas["reason"].where(areas["reason"] != "", "")
     unscored = table["score"].isna() & (reasons == "")
@@ -52,7 +58,11 @@ def ranking(run: ScoreRun) -> pd.DataFrame:
     missing = matrix.missing_reason.apply(
         lambda row: "; ".join(f"{k}: {MISSING_LABELS.get(v, v)}" for k, v in row.items() if v), axis=1
     )
-    table["opmerking"] = [("; ".join(p for p in (r, m) if p)) for r, m in zip(reasons, missing)]
+    small = pd.Series({code: "; ".join(indicatief_parts(run, code) + domain_parts(run, code)) for code in areas.index})
+    if not result.rank_reweighted.empty:  # a domain filled with the mean: the rank with its weight shared, beside it
+        table.insert(table.columns.get_loc("score") + 1, "rang_zonder_aanvulling",
+                     result.rank_reweighted.reindex(areas.index).astype("Int64"))
+    table["opmerking"] = [("; ".join(p for p in (r, m, i) if p)) for r, m, i in zip(reasons, missing, small)]
     return table.sort_values(["rang", "area_code"], na_position="last").reset_index(drop=True)
 
 
@@ -207,7 +217,7 @@ def _column_width(values: pd.Series, header) -> int:
 def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None = None,
                    extra_sheets: dict[str, pd.DataFrame] | None = None) -> None:
     """scores.xlsx: ranking, raw indicators, reference values (gemeente and Nederland), normalised, domain scores, effective weights,
-    treatment, reliability and method sheets, then ``extra_sheets`` (for example the
+    treatment, reliability and method sheets, the statistical audit (:func:`aandacht.scoring.audit.audit_sheets`), then ``extra_sheets`` (for example the
     coherence and consensus checks of :func:`check_sheets`). ``ranking_table``
     replaces the plain ranking (for example with uncertainty columns); the ranking's small
     counts are suppressed (:func:`suppress_counts`)."""
@@ -223,6 +233,7 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
         "reliability": indicator_sheet(run, run.matrix.reliability),
         **({"screening": run.screening} if not run.screening.empty else {}),
         "method": method_sheet(run),
+        **audit_sheets(audit(run)),
         **(extra_sheets or {}),
     }
     threshold = run.config.report.suppress_below
@@ -305,3 +316,10 @@ def check_sheets(run: ScoreRun) -> dict[str, pd.DataFrame]:
             ("hard_core", ", ".join(agreement.hard_core)),
         ], columns=["key", "value"])
     return sheets
+
+
+def validation_writers(result) -> dict:
+    """The files of ``aandacht validate`` (:func:`aandacht.scoring.validate.validate`): ``validatie.csv``
+    (one row per ranking: the score, each baseline, chance) and ``bekende_gebieden.csv`` (per known area
+    its rank, percentile and whether it is in the top k), in the Dutch Excel dialect."""
+    return {"validatie.csv": partial(write_csv, result.table), "bekende_gebieden.csv": partial(write_csv, result.areas)}

@@ -228,3 +228,36 @@ def print_gone_schools(gone: pd.DataFrame, old_year: int) -> None:
     _print(f"Scholen van ronde {old_year} die er niet meer zijn", gone, {
         "brin_vestiging": "BRIN", "name": "naam", "was_plus": "Plus-IKC", "gebeurtenis": "wat", "opvolger": "opvolger",
         "jaar": "jaar", "bron": "bron"})
+
+
+def print_validation(result, paragraph: str) -> None:
+    """The measures of ``aandacht validate`` per ranking (AUC with its bootstrap interval, known areas in
+    the top k, median percentile, the AUC difference with the score), then the Dutch paragraph."""
+    out = Table(title=plain(f"Validatie: {result.n_known} bekende gebieden van {result.n_areas} gescoorde; "
+                            f"top {result.top_k} ({result.k_rule}); bootstrap {result.draws}x, seed {result.seed}"),
+                title_justify="left")
+    for header in ("maat", "AUC", "95%-interval", "in top k", "precisie", "mediaan pct.", "score - maat (AUC)"):
+        out.add_column(header, justify="left" if header == "maat" else "right")
+    for row in result.table.itertuples(index=False):
+        interval = "" if pd.isna(row.auc_laag) else f"{_cell(row.auc_laag, 2)}-{_cell(row.auc_hoog, 2)}"
+        diff = "" if row.soort == "index" else _cell(row.verschil_auc, 2) + (
+            "" if pd.isna(row.verschil_auc_laag) else f" [{_cell(row.verschil_auc_laag, 2)}, {_cell(row.verschil_auc_hoog, 2)}]")
+        out.add_row(plain(row.maat), _cell(row.auc, 2), interval, _cell(float(row.gevonden), 1 if row.soort == "toeval" else 0),
+                    _cell(row.precisie, 2), _cell(row.mediaan_percentiel, 0), diff)
+    console = make_console()
+    console.print(out)
+    console.print(plain(paragraph), highlight=False)
+
+
+def print_variants(result, name_a: str, name_b: str) -> None:
+    """The areas whose rank or designation differs between two method variants (``aandacht compare A.yaml
+    B.yaml``), in the order of A."""
+    table = result.table
+    moved = table["verschuiving"].notna() & (table["verschuiving"].fillna(0) != 0)
+    once = table["rang_a"].isna() != table["rang_b"].isna()  # scored in one variant only
+    changed = table[moved | once | table["wijziging"].isin(["erbij", "eraf"])]
+    columns = {"area_name": "gebied", "rang_a": f"rang {name_a}", "rang_b": f"rang {name_b}", "verschuiving": "verschuiving",
+               "score_a": f"score {name_a}", "score_b": f"score {name_b}"}
+    if result.designated:
+        columns["wijziging"] = "aanwijzing"
+    _print(f"Varianten: {name_a} -> {name_b} ({len(changed)} van {len(table)} gebieden anders)", changed, columns)

@@ -60,3 +60,29 @@ def aggregate(values: np.ndarray, weights: np.ndarray, method: str, min_share: f
     with np.errstate(invalid="ignore", divide="ignore"):
         result = FORMULAS[method](w, x, total)
     return np.where((share >= min_share) & (total > 0), result, np.nan)
+
+
+def fill_missing_children(values: np.ndarray, weights: np.ndarray, min_share: float, columns: np.ndarray | None = None
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """``method.missing.domain: mean``: in ``values`` (..., areas, children) fill a missing child of an area
+    that has at least ``min_share`` of its counted children (weight > 0) present, so that the parent has a
+    score anyway, with the mean of that child over the areas (axis -2) that have it and pass the same
+    share (COINr ``i_mean`` applied to the aggregated level: the average area, neutral). ``columns``
+    (bool per child) limits the filling to those children (the domains, not indicators under the index).
+    Returns the filled values and the mask of filled cells."""
+    weights = np.asarray(weights, dtype="float64")
+    present = ~np.isnan(values)
+    counted = np.broadcast_to(weights > 0, values.shape)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (present & counted).sum(axis=-1, keepdims=True) / counted.sum(axis=-1, keepdims=True)
+    eligible = share >= min_share
+    fillable = ~present & eligible & counted
+    if columns is not None:
+        fillable &= np.asarray(columns, dtype=bool)
+    if not fillable.any():
+        return values, fillable
+    source = present & eligible
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(source, values, 0.0).sum(axis=-2, keepdims=True) / source.sum(axis=-2, keepdims=True)
+    fillable &= ~np.isnan(np.broadcast_to(means, values.shape))
+    return np.where(fillable, means, values), fillable

@@ -35,6 +35,7 @@ from ..errors import AandachtError
 from ..inputs.areas import AreaRegistry
 from ..inputs.matrix import IndicatorMatrix
 from .composite import ScoreResult
+from .dominance import lone_indicators
 from .weights import pca_weights
 
 PAIR_COLUMNS = ["indicator_a", "indicator_b", "r", "relation", "shared_parent", "collinear", "negative", "near_duplicate"]
@@ -72,6 +73,19 @@ def cronbach_alpha(items: np.ndarray) -> float:
 def domain_of(result: ScoreResult) -> dict[str, str]:
     """Each indicator's domain: the child of the index on its path."""
     return {leaf: result.tree.path(leaf)[-2] for leaf in result.tree.leaves}
+
+
+def domain_alpha(x: pd.DataFrame, result: ScoreResult) -> pd.DataFrame:
+    """Per domain (child of the index): its label, number of indicators, the areas with all of them
+    present and Cronbach's alpha on those (NaN for a domain of one indicator)."""
+    domains = domain_of(result)
+    rows = []
+    for domain in result.tree.top_level:
+        members = [leaf for leaf in x.columns if domains[leaf] == domain]
+        items = x[members].dropna().to_numpy()
+        rows.append({"domain": domain, "label": result.tree.labels[domain], "indicators": len(members),
+                     "complete_areas": items.shape[0], "cronbach_alpha": cronbach_alpha(items)})
+    return pd.DataFrame(rows, columns=["domain", "label", "indicators", "complete_areas", "cronbach_alpha"])
 
 
 class PcaTables(NamedTuple):
@@ -171,18 +185,11 @@ def coherence(result: ScoreResult, flags: CorrelationFlags | None = None) -> Coh
     flags = flags or CorrelationFlags()
     x = result.normalised.loc[result.index.notna()]
     corr, pairs = correlation_pairs(x, result, flags)
-    domains = domain_of(result)
-    alpha_rows = []
-    for domain in result.tree.top_level:
-        members = [leaf for leaf in x.columns if domains[leaf] == domain]
-        items = x[members].dropna().to_numpy()
-        alpha_rows.append({"domain": domain, "label": result.tree.labels[domain], "indicators": len(members),
-                           "complete_areas": items.shape[0], "cronbach_alpha": cronbach_alpha(items)})
     indicator_flags = parent_flags(x, result, flags)
     pca, pca_notes = pca_tables(x)
     weights, weight_notes = pca_weight_table(x, result)
     notes = flag_notes(pairs, indicator_flags) + pca_notes + weight_notes
-    return Coherence(corr.rename_axis("indicator").reset_index(), pairs, pd.DataFrame(alpha_rows), indicator_flags,
+    return Coherence(corr.rename_axis("indicator").reset_index(), pairs, domain_alpha(x, result), indicator_flags,
                      pca, weights, notes)
 
 
@@ -190,8 +197,9 @@ def correlation_checks(config: Config, registry: AreaRegistry, matrix: Indicator
                        ) -> tuple[dict[str, pd.DataFrame], list[tuple[str, str, str]]]:
     """The correlation flags of ``aandacht check``: the framework scored as ``aandacht score`` would
     (:func:`aandacht.scoring.run.score_matrix`), then the flagged pairs and each indicator's
-    correlation with its parent. Collinear and negative pairs, near-duplicates, and weak or negative
-    indicators are warnings; a strong indicator is ``info`` (worth knowing, not a data problem). When
+    correlation with its parent. Collinear and negative pairs, near-duplicates, weak or negative
+    indicators, and a domain of one indicator that correlates weakly with the rest of the index
+    (:func:`aandacht.scoring.dominance.lone_indicators`) are warnings; a strong indicator is ``info`` (worth knowing, not a data problem). When
     the data cannot be scored yet the reason is a warning and there are no tables."""
     from .run import score_matrix
 
@@ -200,7 +208,11 @@ def correlation_checks(config: Config, registry: AreaRegistry, matrix: Indicator
     except AandachtError as error:
         return {}, [("warning", "coherence", f"correlations not computed: {error}")]
     checks = coherence(result, config.coherence)
+    lone = lone_indicators(result, config.framework, config.method, config.coherence.weak)
     strong = checks.indicator_flags["flag"] == "strong"
     problems = [("info", "coherence", note) for note in flag_notes(checks.pairs.iloc[:0], checks.indicator_flags[strong])]
     problems += [("warning", "coherence", note) for note in flag_notes(checks.pairs, checks.indicator_flags[~strong])]
+    problems += [("warning", "coherence", f"{d.indicator} is the only indicator of domain {d.node} ({d.nominal:.0%} of the "
+                  f"score) and correlates weakly with the rest of the index (r = {d.r_rest:.2f} <= coherence.weak "
+                  f"{config.coherence.weak}): one measure decides that domain's share of the ranking") for d in lone]
     return {"correlation_flags": checks.flagged_pairs, "indicator_flags": checks.indicator_flags}, problems

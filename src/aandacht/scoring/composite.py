@@ -14,7 +14,7 @@ highest score, i.e. the most risk for children; ties share the lowest rank.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,7 @@ import pandas as pd
 from ..config import Framework, Method
 from ..config.choices import IMPUTATIONS, check_implemented
 from ..errors import AandachtError
-from .aggregate import aggregate
+from .aggregate import aggregate, fill_missing_children
 from .normalise import METHODS as NORMALISERS
 from .treat import treat_matrix
 from .tree import Tree, compile_tree
@@ -43,6 +43,10 @@ class ScoreResult:
     effective_weights: pd.DataFrame
     top_domain: pd.Series
     notes: tuple[str, ...] = ()
+    # method.missing.domain: mean: per scored area the domains filled with the mean (empty without), and the
+    # rank the area would have had with the domain's weight shared over the others (empty when nothing was filled)
+    imputed_domains: pd.DataFrame = field(default_factory=pd.DataFrame)
+    rank_reweighted: pd.Series = field(default_factory=lambda: pd.Series(dtype="Int64"))
 
 
 def _column_fill(raw: pd.DataFrame, method: str, neighbours: int, groups: pd.Series | None) -> pd.DataFrame:
@@ -140,12 +144,18 @@ def aggregate_tree(normalised: pd.DataFrame, tree: Tree, method: Method) -> tupl
     Returns the node scores (one column per group, index last) and, per leaf, its
     per-area effective weight: the product along its path of w / (sum of the weights of
     the siblings present), i.e. the leaf's weight in that area's index after
-    renormalisation for missing data.
+    renormalisation for missing data. With ``method.missing.domain: mean`` a missing domain (a
+    node under the index) of an area with enough domains is filled with the mean of the areas
+    (:func:`aandacht.scoring.aggregate.fill_missing_children`) before the index is aggregated; its
+    column in the node scores stays missing (it was not measured).
     """
     scores: dict[str, np.ndarray] = {leaf: normalised[leaf].to_numpy(dtype="float64") for leaf in tree.leaves}
     share_in_parent: dict[str, np.ndarray] = {}
     for group in tree.groups:
         children = np.column_stack([scores[c] for c in group.children])
+        if group.id == tree.index_id and method.missing.domain == "mean":  # a missing domain: the average area's
+            domains = np.array([c not in tree.leaves for c in group.children])
+            children, _ = fill_missing_children(children, group.weights, method.missing.min_share, domains)
         how = method.aggregation.by_node.get(group.id, method.aggregation.method)
         scores[group.id] = aggregate(children, group.weights, how, method.missing.min_share, group.label)
         present_weight = np.where(np.isnan(children), 0.0, group.weights)
@@ -202,6 +212,18 @@ def top_domain(all_scores: pd.DataFrame, tree: Tree) -> pd.Series:
     return best.where(weighted.notna().any(axis=1)).map(tree.labels).fillna("")
 
 
+def index_without(result: ScoreResult, framework: Framework, method: Method, removed: set[str]) -> pd.Series:
+    """The index of ``result`` recomputed without the indicators ``removed``, from the same normalised values
+    and weights (a removed item's weight goes to its siblings, as for a missing value; a node left without
+    indicators drops out); NaN for the areas ``result`` does not score. The leave-one-out of the audit
+    (:mod:`aandacht.scoring.audit`) and the rest of the index of :mod:`aandacht.scoring.dominance`."""
+    kept = [leaf for leaf in result.tree.leaves if leaf not in removed]
+    weights = {child: w for group in result.tree.groups for child, w in zip(group.children, group.weights)}
+    tree = compile_tree(framework, kept).with_weights(weights)
+    nodes, _ = aggregate_tree(result.normalised.loc[:, kept], tree, method)
+    return nodes[tree.index_id].where(result.index.notna())
+
+
 def rank_descending(index: pd.Series) -> pd.Series:
     """Rank 1 = highest score; ties share the lowest rank; unscored areas get no rank."""
     return index.rank(ascending=False, method="min").astype("Int64")
@@ -228,6 +250,7 @@ def score(raw: pd.DataFrame, framework: Framework, method: Method, groups: pd.Se
     tree, notes = weighted_tree(framework, method, normalised)
     nodes, per_area_weights = aggregate_tree(normalised, tree, method)
     index = nodes[tree.index_id].rename("score")
+    imputed, reweighted = _domain_imputation(normalised, tree, method, nodes, index)
     return ScoreResult(
         tree=tree,
         raw=prepared.raw,
@@ -240,4 +263,21 @@ def score(raw: pd.DataFrame, framework: Framework, method: Method, groups: pd.Se
         effective_weights=effective_weights(tree, normalised, index, per_area_weights, method),
         top_domain=top_domain(pd.concat([normalised, nodes], axis=1), tree),
         notes=tuple(notes),
+        imputed_domains=imputed,
+        rank_reweighted=reweighted,
     )
+
+
+def _domain_imputation(normalised: pd.DataFrame, tree: Tree, method: Method, nodes: pd.DataFrame, index: pd.Series
+                       ) -> tuple[pd.DataFrame, pd.Series]:
+    """With ``method.missing.domain: mean``: per area the domains that were filled (missing in ``nodes`` while
+    the area has a score) and, when any was, the rank with the domain's weight shared over the others instead."""
+    domains = [c for c in tree.groups[-1].children if c not in tree.leaves]
+    if method.missing.domain != "mean" or not domains:
+        return pd.DataFrame(index=index.index), pd.Series(dtype="Int64")
+    imputed = nodes.loc[:, domains].isna() & index.notna().to_numpy()[:, None]
+    if not imputed.any().any():
+        return imputed, pd.Series(dtype="Int64")
+    shared = method.model_copy(update={"missing": method.missing.model_copy(update={"domain": "reweight"})})
+    reweighted, _ = aggregate_tree(normalised, tree, shared)
+    return imputed, rank_descending(reweighted[tree.index_id])

@@ -42,6 +42,18 @@ class ScoreRun:
     screening: pd.DataFrame = field(default_factory=pd.DataFrame)
     groups: pd.Series | None = None
     _references: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+    # results derived from the run once and asked for by several outputs (the audit: scores.xlsx and the report)
+    # (not copied by dataclasses.replace: a run with another config derives its own)
+    derived: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def area_reliability(self) -> pd.Series:
+        """Per area 'I', '?' or 'B' as :meth:`IndicatorMatrix.area_reliability`, and 'I' (indicatief) for an
+        area scored with a domain filled by ``method.missing.domain: mean``."""
+        marks = self.matrix.area_reliability()
+        filled = self.result.imputed_domains
+        if filled.empty:
+            return marks
+        return marks.mask(filled.any(axis=1).reindex(marks.index, fill_value=False), "I")
 
     def reference(self, code: str) -> pd.DataFrame:
         """Each indicator's value, numerator and denominator for the area ``code`` of any level (the

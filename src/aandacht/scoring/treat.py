@@ -9,11 +9,12 @@ fewer than ``max_winsorised`` points are winsorised, the values on the side of t
 values tied at the extreme are replaced at once, so after the first step the replaced point
 and its neighbour move together; the count of winsorised points is the number of values
 moved to the current extreme on each side (COINr's ``nwin``), which can pass
-``max_winsorised`` when values are tied. With ``force_winsorise`` the loop runs to
-``max_winsorised`` whatever the rule says (COINr ``force_win``; aandacht applies it also to
-an indicator that passes the rule, which is what forcing is for). If the rule still holds
-after winsorising, the *original* values are log-transformed instead (COINr's ``f2`` with
-``combine_treat = FALSE``):
+``max_winsorised`` when values are tied. With ``force_winsorise`` the loop of an indicator
+that *fails* the rule runs on to ``max_winsorised`` points even after the rule stops holding
+(COINr ``winsorise(force_win = TRUE)``); an indicator that passes the rule is left alone, forced
+or not, because COINr's ``Treat`` checks ``f_pass`` before it calls ``f1`` (x = 1..10 stays
+1..10). If the rule still holds after winsorising, the *original* values are log-transformed
+instead (COINr's ``f2`` with ``combine_treat = FALSE``):
 
 * ``log_ct`` (COINr's default ``log_CT``): ln(x - min + 0.01 (max - min)), whatever the sign
   of the skew;
@@ -183,7 +184,7 @@ def treat_indicator(name: str, values: np.ndarray, settings: Treatment, areas=No
         return TreatedIndicator(values, _record(name, values, values, settings, "treatment off"))
     if np.count_nonzero(~np.isnan(values)) < MIN_VALUES_FOR_TREATMENT:
         return TreatedIndicator(values, _record(name, values, values, settings, "too few values"))
-    if not (settings.force_winsorise or needs_treatment(values, settings.skew, settings.kurtosis)):
+    if not needs_treatment(values, settings.skew, settings.kurtosis):  # COINr: f_pass first, forced or not
         return TreatedIndicator(values, _record(name, values, values, settings, "none"))
     moved = winsorise(values, settings)
     if settings.log_if_still_skewed and needs_treatment(moved.values, settings.skew, settings.kurtosis):

@@ -87,10 +87,11 @@ def compile_tree(framework: Framework, leaves: list[str] | None = None) -> Tree:
             level += 1
         return level
 
-    def has_leaf(node_id: str) -> bool:
-        return any(child not in children or has_leaf(child) for child in children.get(node_id, []))
-
     leaf_ids = {i.id for i in kept}
+
+    def has_leaf(node_id: str) -> bool:  # a node whose indicators were all left out has no entry in children
+        return any(child in leaf_ids or has_leaf(child) for child in children.get(node_id, []))
+
     group_ids = {index_id} | {n.id for n in framework.nodes if n.id in children and has_leaf(n.id)}
     groups = []
     in_config_order = [g for g in [index_id, *(n.id for n in framework.nodes)] if g in group_ids]

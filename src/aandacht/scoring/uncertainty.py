@@ -44,7 +44,7 @@ import pandas as pd
 
 from ..config import Framework, Method, Treatment, Uncertainty
 from ..errors import ConfigError
-from .aggregate import aggregate
+from .aggregate import aggregate, fill_missing_children
 from .composite import ScoreResult, normalise, prepare, score
 from .ranks import rank_along
 from .sobol import SobolDesign, bootstrap_counts
@@ -267,6 +267,9 @@ class Model:
                 # children on the first axis, seen as the last: the sums over children then run over contiguous rows
                 stacked = np.moveaxis(np.stack([values[c] if c in values else self.variants[variant, :, c] for c in children]),
                                       0, -1)
+                if g == len(self.tree.groups) - 1 and self.method.missing.domain == "mean":  # as aggregate_tree
+                    domains = np.array([c >= len(self.tree.leaves) for c in children])
+                    stacked, _ = fill_missing_children(stacked, w[:, None, :], min_share, domains)
                 out = np.empty(stacked.shape[:-1])
                 for k, name in enumerate(names):
                     rows = np.flatnonzero(methods == k)
