@@ -202,3 +202,32 @@ def test_a_folder_that_cannot_hold_the_lock_is_one_line_and_leaves_nothing(tmp_p
     with pytest.raises(OutputError, match=r"\.out\.aandacht-lock: cannot create the lock file of the output folder \(Permission denied\)"):
         claim_target(tmp_path / "new" / "out", force=False)
     assert os.listdir(tmp_path) == []
+
+
+def test_a_workbook_or_geopackage_that_cannot_be_written_is_named(tmp_path, monkeypatch):
+    """XlsxWriter raises its own FileCreateError (not an OSError) and pyogrio a DataSourceError: both
+    name the file being written, in one line, and nothing is written."""
+    import pandas as pd
+    import pyogrio.errors
+
+    from aandacht.present.tables import write_sheets
+
+    import xlsxwriter.workbook
+
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", full)  # XlsxWriter wraps it in FileCreateError
+
+    def workbook(path):
+        write_sheets({"ranking": pd.DataFrame({"a": [1]})}, path)
+
+    with pytest.raises(OutputError, match=r"^.*2026/scores\.xlsx: cannot be written \(No space left on device\); nothing was written"):
+        write_folder(tmp_path / "2026", {"scores.xlsx": workbook}, {}, force=False)
+
+    def full_disk(path):
+        raise pyogrio.errors.DataSourceError(f"{path}: sqlite3_exec(COMMIT) failed: database or disk is full")
+
+    with pytest.raises(OutputError, match=r"2026/ronde\.gpkg: cannot be written \(.*disk is full; DataSourceError\)"):
+        write_folder(tmp_path / "2026", {"a.txt": text_writer("a"), "ronde.gpkg": full_disk}, {}, force=False)
+    assert os.listdir(tmp_path) == []

@@ -183,3 +183,22 @@ def test_neutralise_and_suppress_on_a_small_table():
     shown = suppress_counts(table, 10)
     assert list(shown["populatie"][[0, 1, 3]]) == ["<10", 50, "<10"] and pd.isna(shown["populatie"][2])
     assert suppress_counts(table, 0) is table
+
+
+def test_workbook_text_is_never_a_link_and_is_kept_whole_or_refused(tmp_path):
+    """XlsxWriter turns https:, mailto: and \\\\host\\share text into live hyperlinks by default (a UNC
+    path as a file:/// link), and a URL over 2,079 characters into an empty cell."""
+    from aandacht.errors import DataError
+    from aandacht.present.tables import EXCEL_CELL_CHARACTERS, write_sheets
+
+    long_url = "https://example.org/" + "a" * 3000
+    names = ["https://example.org/wijk", "mailto:wethouder@example.org", r"\\host\share\wijk", "ftp://x.nl", long_url]
+    path = tmp_path / "scores.xlsx"
+    write_sheets({"ranking": pd.DataFrame({"naam": names, "score": [1.0, 2.0, 3.0, 4.0, 5.0]})}, path)
+    sheet = openpyxl.load_workbook(path)["ranking"]
+    assert not sheet._hyperlinks and all(cell.hyperlink is None for row in sheet.iter_rows() for cell in row)
+    assert [sheet.cell(row, 1).value for row in range(2, 7)] == names  # the long one whole, not empty
+    assert all(sheet.cell(row, 1).data_type == "s" for row in range(2, 7))
+    too_long = pd.DataFrame({"naam": ["kort", "x" * (EXCEL_CELL_CHARACTERS + 1)]})
+    with pytest.raises(DataError, match=r"intern.xlsx: sheet 'ranking', row 3, column 'naam': a text of 32,768 characters"):
+        write_sheets({"ranking": too_long}, tmp_path / "intern.xlsx")

@@ -65,6 +65,7 @@ FAILURES_BY_MODULE = {
     "pandas.errors": ("a table could not be read", ("ParserError", "EmptyDataError")),
     "python_calamine": ("a spreadsheet could not be read", ("CalamineError",)),
     "openpyxl.utils.exceptions": ("a spreadsheet could not be read or written", ("InvalidFileException", "IllegalCharacterError")),
+    "xlsxwriter.exceptions": ("a spreadsheet could not be written", ("FileCreateError",)),
     "zipfile": ("a spreadsheet (a zip archive inside) could not be read", ("BadZipFile",)),
     "xml.etree.ElementTree": ("an XML part of a file could not be read", ("ParseError",)),
     "json": ("a JSON file could not be read", ("JSONDecodeError",)),

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import AandachtError, OutputError, expected_failures
 from .manifest import sha256
 
 try:
@@ -217,6 +217,19 @@ def claim_target(target: Path, force: bool) -> Claim:
     return claim
 
 
+def _write_reason(error: BaseException) -> str:
+    """Why a file could not be written: the system's reason of the ``OSError`` behind the failure
+    (XlsxWriter's ``FileCreateError`` wraps it), else the writer's own message and error class
+    (pyogrio's ``DataSourceError`` for a GeoPackage on a full disk)."""
+    seen = error
+    while seen is not None and not isinstance(seen, OSError):
+        inner = [a for a in getattr(seen, "args", ()) if isinstance(a, OSError)]
+        seen = inner[0] if inner else seen.__cause__ or seen.__context__
+    if seen is not None:
+        return seen.strerror or str(seen) or type(seen).__name__
+    return f"{' '.join(str(error).split()) or 'no further detail'}; {type(error).__name__}"
+
+
 def _replaced_name(target: Path) -> Path:
     """``<name>.replaced-<UTC time>``, with ``-2``, ``-3``, ... when that name is taken."""
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
@@ -249,8 +262,10 @@ def write_folder(target: Path, writers: dict[str, Callable[[Path], None]], manif
                 else:
                     write(path)
                     outputs[name] = sha256(path)
-            except OSError as error:
-                raise OutputError(f"{target / name}: cannot be written ({error.strerror or error}); "
+            except AandachtError:
+                raise
+            except expected_failures() as error:
+                raise OutputError(f"{target / name}: cannot be written ({_write_reason(error)}); "
                                   f"nothing was written and {target} is as it was") from None
         moved = None
         if target.exists():

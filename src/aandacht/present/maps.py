@@ -1033,7 +1033,18 @@ def map_builders(frame: MapFrame, size: str | None = None) -> dict[str, Callable
         builders["kaart-kans"] = probability_map
     if frame.overlays.changes is not None:
         builders["kaart-verandering"] = change_map
-    return {name: partial(build, frame, size) for name, build in builders.items()}
+    return {name: partial(_plain_text, build, frame, size) for name, build in builders.items()}
+
+
+def _plain_text(build: Callable, frame: MapFrame, size: str | None):
+    """The figure of ``build``, every text of it taken as plain text: matplotlib reads text between
+    two ``$`` as mathtext (a TeX subset), so a wijk or school name such as ``Ring $\\foo$`` would be
+    drawn as a formula or stop the drawing with a parse error. ``text.parse_math`` is fixed on each
+    text when it is made, so building the figure under it covers titles, labels, legends and keys."""
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return build(frame, size)
 
 
 def render_maps(frame: MapFrame, size: str | None = None) -> dict[str, object]:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..dutch import MISSING_LABELS
+from ..errors import DataError
 from ..inputs.reading import DUTCH_CSV
 from ..scoring.coherence import coherence
 from ..scoring.consensus import consensus, families
@@ -128,7 +129,13 @@ ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 # Workbooks are written with XlsxWriter: it imports in a fraction of openpyxl's time (that counts
 # for `aandacht sensitivity`, which should finish in well under a second); NaN and infinite
 # values become empty cells or #NUM! instead of stopping the run. openpyxl reads them back in verify.
-EXCEL_WRITER = {"engine": "xlsxwriter", "engine_kwargs": {"options": {"nan_inf_to_errors": True}}}
+# Text stays text: XlsxWriter's default turns a string that looks like a URL (https:, mailto:, a
+# \\host\share path as file:///) into a live hyperlink, and one over its 2,079-character URL limit
+# into an empty cell; strings_to_formulas is off too (neutralise already quotes them).
+EXCEL_WRITER = {"engine": "xlsxwriter", "engine_kwargs": {"options": {
+    "nan_inf_to_errors": True, "strings_to_urls": False, "strings_to_formulas": False, "strings_to_numbers": False}}}
+# The most characters an Excel cell holds (Excel specifications and limits); XlsxWriter would cut longer text.
+EXCEL_CELL_CHARACTERS = 32_767
 
 
 def neutralise(table: pd.DataFrame) -> pd.DataFrame:
@@ -163,6 +170,23 @@ def suppress_counts(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
     return table
 
 
+def _refuse_long_text(table: pd.DataFrame, path: Path, sheet: str) -> None:
+    """Raise :class:`DataError` for the first text cell or column name longer than an Excel cell holds."""
+    limit = EXCEL_CELL_CHARACTERS
+    for position, column in enumerate(table.columns):
+        if len(str(column)) > limit:
+            raise DataError(f"{path.name}: sheet {sheet!r}: column name {position + 1} has {len(str(column)):,} characters; "
+                            f"an Excel cell holds at most {limit:,}")
+        values = table.iloc[:, position]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        lengths = values.map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
+        if len(lengths) and lengths.max() > limit:
+            row = int(lengths.argmax())
+            raise DataError(f"{path.name}: sheet {sheet!r}, row {row + 2}, column {str(column)[:60]!r}: a text of "
+                            f"{int(lengths[row]):,} characters; an Excel cell holds at most {limit:,} (shorten it in the input)")
+
+
 def write_csv(table: pd.DataFrame, path: Path) -> None:
     """Write in the Dutch Excel dialect: ';' separator, decimal comma, UTF-8 with BOM; text that
     a spreadsheet would read as a formula is neutralised (:func:`neutralise`)."""
@@ -184,11 +208,15 @@ def write_extract(table: pd.DataFrame, path: Path) -> None:
 
 def write_sheets(sheets: dict[str, pd.DataFrame], path: Path, layout: bool = False) -> None:
     """A workbook with one sheet per table (names cut to Excel's 31 characters); text is
-    neutralised (:func:`neutralise`), so no cell is ever a formula. ``layout``: column widths
-    fitted to the contents and the header row frozen."""
+    neutralised (:func:`neutralise`), so no cell is ever a formula, and written as text, never as a
+    hyperlink (:data:`EXCEL_WRITER`). A text longer than an Excel cell holds
+    (:data:`EXCEL_CELL_CHARACTERS`) is refused naming the sheet, row and column (it would be cut).
+    ``layout``: column widths fitted to the contents and the header row frozen."""
+    safe_sheets = {name: neutralise(table) for name, table in sheets.items()}
+    for name, safe in safe_sheets.items():
+        _refuse_long_text(safe, path, name)
     with pd.ExcelWriter(path, **EXCEL_WRITER) as writer:
-        for name, table in sheets.items():
-            safe = neutralise(table)
+        for name, safe in safe_sheets.items():
             safe.to_excel(writer, sheet_name=name[:31], index=False)
             if not layout:
                 continue
