@@ -209,10 +209,9 @@ def test_a_workbook_or_geopackage_that_cannot_be_written_is_named(tmp_path, monk
     name the file being written, in one line, and nothing is written."""
     import pandas as pd
     import pyogrio.errors
+    import xlsxwriter.workbook
 
     from aandacht.present.tables import write_sheets
-
-    import xlsxwriter.workbook
 
     def full(self):
         raise OSError(errno.ENOSPC, "No space left on device")
