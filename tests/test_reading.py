@@ -250,3 +250,87 @@ def test_text_without_control_characters_is_read_unchanged(tmp_path):
     with collect_notes() as notes:
         table = read_table(path)
     assert table["naam"].tolist() == ["Nijlân & De Zwette", "’t Zand"] and notes == []
+
+
+# --- bounded resources ------------------------------------------------------------------------------
+
+def test_a_sheet_whose_used_range_is_too_large_is_refused_before_it_is_read(tmp_path):
+    """One space typed in XFD1048576 of a 5 kB workbook made calamine ask for 512 GiB and abort the
+    process; formatted empty cells (which calamine does not read) do not count."""
+    import xlsxwriter
+
+    from aandacht.inputs.reading import MAX_SHEET_CELLS
+
+    far, formatted = tmp_path / "far.xlsx", tmp_path / "formatted.xlsx"
+    for path in (far, formatted):
+        book = xlsxwriter.Workbook(path)
+        sheet = book.add_worksheet("data")
+        sheet.write_row(0, 0, ["area_code", "value"])
+        sheet.write_row(1, 0, ["WK008010", 1.5])
+        if path is far:
+            sheet.write(1048575, 16383, " ")
+        else:
+            sheet.write_blank(1048575, 16383, None, book.add_format({"bold": True}))
+        book.close()
+    with pytest.raises(DataError, match=rf"far.xlsx: sheet 'data' spans 1,048,576 rows x 16,384 columns \(to cell "
+                                        rf"XFD1048576\), more than the {MAX_SHEET_CELLS:,} cells"):
+        read_table(far)
+    assert read_table(formatted)["value"].tolist() == ["1.5"]
+
+
+def test_an_ods_sheet_repeating_a_filled_cell_too_often_is_refused(tmp_path):
+    import zipfile
+
+    def ods(path, repeated_row):
+        write_ods(path, {"data": [["area_code", "value"], ["WK008010", 1.5], ["HERE"]]})
+        with zipfile.ZipFile(path) as archive:
+            parts = {name: archive.read(name) for name in archive.namelist()}
+        marker = b'<table:table-row><table:table-cell office:value-type="string"><text:p>HERE</text:p></table:table-cell></table:table-row>'
+        parts["content.xml"] = parts["content.xml"].replace(marker, repeated_row)
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+        return path
+
+    empty_rest = (b'<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
+                  b'table:number-columns-repeated="16384"/></table:table-row>')  # as LibreOffice writes the empty rest
+    assert read_table(ods(tmp_path / "ok.ods", empty_rest))["value"].tolist() == ["1.5"]
+    filled = (b'<table:table-row table:number-rows-repeated="20000"><table:table-cell table:number-columns-repeated="1000" '
+              b'office:value-type="string"><text:p> </text:p></table:table-cell></table:table-row>')
+    with pytest.raises(DataError, match=r"big.ods: sheet 'data' spans 20,002 rows x 1,000 columns \(to cell ALL20002\)"):
+        read_table(ods(tmp_path / "big.ods", filled))
+
+
+def test_text_tables_are_bounded_in_columns_and_cell_size(tmp_path):
+    from aandacht.inputs.reading import MAX_COLUMNS
+
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"c{i}" for i in range(MAX_COLUMNS + 1)) + "\n" + "1," * MAX_COLUMNS + "1\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"wide.csv: line 1: the header has 16,385 columns; aandacht reads at most 16,384"):
+        read_table(wide)
+    long_cell = tmp_path / "long.csv"
+    long_cell.write_text("area_code;naam\nWK008010;kort\nWK008011;" + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"long.csv: row 3, column naam: a cell of 200,000 characters; a cell may hold at most 32,767"):
+        read_table(long_cell)
+    # the header search splits lines with Python's csv module, whose own limit (131,072) was a traceback
+    with pytest.raises(DataError, match=r"long.csv: line 3: a cell of more than 131,072 characters; a cell may hold"):
+        read_table(long_cell, expect=("area_code",))
+    long_header = tmp_path / "header.csv"
+    long_header.write_text("area_code," + "x" * 40_000 + "\nWK008010,1\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"header.csv: line 1, column 2: a cell of 40,000 characters"):
+        read_table(long_header)
+
+
+def test_a_json_table_is_bounded_before_its_cells_are_made(tmp_path, monkeypatch):
+    from aandacht.inputs import reading
+
+    path = tmp_path / "swing.json"
+    path.write_text('{"headers": [{"name": "Gebied"}, {"name": "2023"}], "rows": ' +
+                    str([["WK008010", 1.5]] * 30).replace("'", '"') + "}", encoding="utf-8")
+    assert len(read_table(path)) == 30
+    monkeypatch.setattr(reading, "MAX_SHEET_CELLS", 59)
+    with pytest.raises(DataError, match=r"swing.json: a table of 30 rows x 2 columns; aandacht reads at most 59 cells"):
+        read_table(path)
+    monkeypatch.setattr(reading, "MAX_JSON_MB", 0.0001)
+    with pytest.raises(DataError, match=r"swing.json: a JSON table of 0 MB; aandacht reads JSON tables up to 0.0001 MB"):
+        read_table(path)
