@@ -135,12 +135,9 @@ def run_herijking(
     uncertainty and consensus analyses (for example to test a designation rule)."""
     if config.designation is None or config.selection is None:
         raise ConfigError(f"{config.source_file}: the config needs 'designation' and 'selection' sections for a herijking")
-    previous = read_round(previous_dir) if previous_dir is not None else None
+    previous = read_round(previous_dir, config.gemeente.code, config.level) if previous_dir is not None else None
     if previous is not None and previous.year >= year:
         raise DataError(f"{previous.source}: previous round {previous.year} is not before round {year}")
-    if previous is not None and previous.meta.get("gemeente", {}).get("code") != config.gemeente.code:
-        raise DataError(f"{previous.source}: previous round is for gemeente {previous.meta.get('gemeente')}, "
-                        f"not {config.gemeente.code}")
     run = run_score(config)
     robustness = robustness_table(run)
     if probability is None:
