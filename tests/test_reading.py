@@ -334,3 +334,54 @@ def test_a_json_table_is_bounded_before_its_cells_are_made(tmp_path, monkeypatch
     monkeypatch.setattr(reading, "MAX_JSON_MB", 0.0001)
     with pytest.raises(DataError, match=r"swing.json: a JSON table of 0 MB; aandacht reads JSON tables up to 0.0001 MB"):
         read_table(path)
+
+
+# --- one rule for both number paths --------------------------------------------------------------
+
+BOTH_PATHS = ["+12.34", "+1,5", "+1.234", "-0.100", "0.100", "0,250", "-0,5", "12", "-3", "+7", "1e3", "1.5e-3", "+.5",
+              ".5", "5.", "1_000", "0x1A", "\u0661\u0662", "1E5", "+1e2", "6.220", "6,220", "1.234,5", "+1.234,5",
+              "1,234.5", "1 234", "+1 234", "00.100", "-", "inf", "+inf", "nan", "1e999", "--1", "+-1", "1.2.3", "0",
+              "-0", "+0", "0.0", "1,5e3", "\u00bc", "\u00b2", "-99996", "+99", "12*"]
+
+
+def _slow_only(value: str):
+    """``value`` read by the slow path alone (what parse_values does with a value it cannot read in C)."""
+    from aandacht.inputs import reading
+
+    text = pd.Series([value], index=pd.RangeIndex(2, 3, name="line"))
+    try:
+        numbers, flags, _ = reading._slow_values(text, reading.MISSING_MARKERS, "auto", False, lambda: False,
+                                                 text.index, "f.csv", "c")
+    except DataError:
+        return "refused"
+    number, flag = float(numbers.iloc[0]), flags.iloc[0]
+    if pd.isna(flag) and not np.isfinite(number):
+        return "refused"
+    return (number if pd.isna(flag) else None, "" if pd.isna(flag) else flag)
+
+
+@pytest.mark.parametrize("value", BOTH_PATHS)
+def test_the_fast_and_the_slow_path_read_every_value_alike(value):
+    """The fast path (pandas in C, for plain numbers) and the slow path (signs, grouped and decimal-comma
+    numbers) are one rule: a leading '+' was read on the fast path only (+12.34 read, +1,5 refused)."""
+    try:
+        parsed = parse([value])
+        fast = (None if parsed.flags[0] else float(parsed.values[0]), parsed.flags[0])
+    except DataError:
+        fast = "refused"
+    slow = _slow_only(value)
+    if value in ("-99996",):  # a sentinel is read as a number by both paths and then flagged by parse_values
+        assert fast == (None, "suppressed") and slow == (-99996.0, "")
+        return
+    if value == "12*":  # the provisional mark is the slow path's; the number is the same
+        assert fast == (12.0, "") and slow == (12.0, "")
+        return
+    assert fast == slow
+
+
+@pytest.mark.parametrize("value, expected", [("-0.100", -0.1), ("0.100", 0.1), ("0,250", 0.25), ("+1,5", 1.5),
+                                             ("+12.34", 12.34), ("+1.234,5", 1234.5), ("5.", 5.0)])
+def test_a_leading_group_of_zero_is_never_a_thousands_group_and_a_plus_is_a_sign(value, expected):
+    assert parse([value]).values.tolist() == pytest.approx([expected])
+    with pytest.raises(DataError, match="'1.100' can be read as 1.1 or as 1100"):  # a leading 1-999 can be a group
+        parse(["1.100"])

@@ -34,8 +34,10 @@ provisional figure) and the Dutch and English ways of writing numbers: a decimal
 (``0,4``), thousands grouped with a point, comma or (non-breaking) space (``6.220``,
 ``1.234,5``, ``6 220``). A value that can be read two ways (``6.220``: 6.22 or 6220) is
 decided by the rest of its column (a decimal comma elsewhere makes the point a thousands
-separator) or, for a count, read as the whole number; otherwise it is refused. Every
-refusal is one line naming the file, row and column.
+separator) or, for a count, read as the whole number; otherwise it is refused. A leading group
+of 0 is never a thousands group (``-0.100`` is -0.1, ``0,250`` is 0.25), and a sign is ``-`` or
+``+`` alike in every form; plain numbers are read by pandas in C and the rest by the patterns
+below, and both follow this one rule. Every refusal is one line naming the file, row and column.
 """
 
 from __future__ import annotations
@@ -77,11 +79,14 @@ UNDOCUMENTED_SENTINELS = frozenset({-99999.0, -99998.0, -99997.0})
 DUTCH_CSV = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"}
 
 _SPACES = "\u0020\u00a0\u202f\u2009"  # space, no-break space, narrow no-break space, thin space
-_SPACE_GROUPED = re.compile(rf"-?\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?:[.,]\d+)?")
-_AMBIGUOUS_DOT = re.compile(r"-?\d{1,3}\.\d{3}")  # 6.220: 6.22 or 6220
-_AMBIGUOUS_COMMA = re.compile(r"-?\d{1,3},\d{3}")  # 6,220: 6.22 or 6220
-_DUTCH = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+,\d+|\d*,\d+|\d{1,3}(?:\.\d{3}){2,})")
-_ENGLISH = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+\.\d+|\d*\.\d+(?:[eE][-+]?\d+)?|\d{1,3}(?:,\d{3}){2,})")
+# Every pattern takes a sign, "-" or "+", the same way (pandas' fast path reads "+12.34" as well). A
+# thousands group never starts with 0, so a leading group of 0 is never one: "-0.100" is -0.1 and
+# "0,250" 0.25 (a human reads them so), while "6.220" stays ambiguous.
+_SPACE_GROUPED = re.compile(rf"[-+]?[1-9]\d{{0,2}}(?:[{_SPACES}]\d{{3}})+(?:[.,]\d+)?")
+_AMBIGUOUS_DOT = re.compile(r"[-+]?[1-9]\d{0,2}\.\d{3}")  # 6.220: 6.22 or 6220
+_AMBIGUOUS_COMMA = re.compile(r"[-+]?[1-9]\d{0,2},\d{3}")  # 6,220: 6.22 or 6220
+_DUTCH = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:\.\d{3})+,\d+|\d*,\d+|[1-9]\d{0,2}(?:\.\d{3}){2,})")
+_ENGLISH = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+\.\d+|\d*\.\d+(?:[eE][-+]?\d+)?|\d+\.|[1-9]\d{0,2}(?:,\d{3}){2,})")
 _PLAIN = re.compile(r"[-+]?\d+(?:[eE][-+]?\d+)?")
 
 
