@@ -73,8 +73,9 @@ _BELOW_THRESHOLD = re.compile(r"^<\s*\d+$")
 # -99999997 geheim, ...) and Swing's -99996 ("default special value for missing", fewer than 5 respondents).
 SENTINELS: dict[float, str] = {-99999999.0: "suppressed", -99999998.0: "suppressed", -99999997.0: "suppressed",
                                -99999996.0: "suppressed", -99996.0: "suppressed"}
-# Swing special values whose meaning is documented nowhere: refused unless an input's table.missing names them.
-UNDOCUMENTED_SENTINELS = frozenset({-99999.0, -99998.0, -99997.0})
+# Swing special values whose meaning is documented nowhere (-99995 to -99999 but -99996): refused unless an
+# input's table.missing names them, never read as a number.
+UNDOCUMENTED_SENTINELS = frozenset({-99999.0, -99998.0, -99997.0, -99995.0})
 # The Dutch Excel dialect of every CSV aandacht writes: ';' separator, decimal comma, UTF-8 with BOM.
 DUTCH_CSV = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"}
 
@@ -809,7 +810,7 @@ def parse_values(
     of the column). ``count``: the column holds counts, so a fractional value is an
     error and an ungrouped-looking ``6.220`` is 6220. Refused, with the file, row and
     column: text that is not a number or a known marker, a value that stays ambiguous,
-    ``inf``/``nan``, an undocumented Swing code (-99999, -99998, -99997) that
+    ``inf``/``nan``, an undocumented Swing code (-99999, -99998, -99997, -99995) that
     ``missing`` does not name, and a fractional count.
     """
     text = values.fillna("").astype(str).str.strip()

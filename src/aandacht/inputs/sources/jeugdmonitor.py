@@ -26,7 +26,7 @@ tests use fixtures that copy these layouts):
 
 Missing values follow Swing: an empty cell is "no value" (``not_collected``); -99996,
 Swing's "default special value for missing" (fewer than 5 respondents), is ``suppressed``;
--99999, -99998 and -99997 are refused until the input's ``table.missing`` says what they
+-99999, -99998, -99997 and -99995 are refused until the input's ``table.missing`` says what they
 mean (their meaning is documented nowhere). Geo items are the site's own names or codes:
 they are matched to the registry by code, name, alias and fuzzy name
 (:mod:`aandacht.inputs.harmonise`); a number of up to four digits that is the number of a
