@@ -385,3 +385,29 @@ def test_a_leading_group_of_zero_is_never_a_thousands_group_and_a_plus_is_a_sign
     assert parse([value]).values.tolist() == pytest.approx([expected])
     with pytest.raises(DataError, match="'1.100' can be read as 1.1 or as 1100"):  # a leading 1-999 can be a group
         parse(["1.100"])
+
+
+def test_a_percent_formatted_workbook_cell_is_read_as_the_percentage_shown(tmp_path):
+    """Excel stores 78.5% as 0.785 with the format 0.0%; read as 0.785 it moved Binnenstad from rank 9 to 15."""
+    import xlsxwriter
+
+    path = tmp_path / "monitor.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Tabel")
+    percent, builtin = book.add_format({"num_format": "0.0%"}), book.add_format({"num_format": 10})  # 10: 0.00%
+    quoted = book.add_format({"num_format": '0.0" %"'})  # a literal " %" after the number: not a percentage format
+    sheet.write_row(0, 0, ["Gebied", "a", "b", "c", "d"])
+    sheet.write(1, 0, "Binnenstad")
+    sheet.write_number(1, 1, 0.785, percent)
+    sheet.write_number(1, 2, 0.1234, builtin)
+    sheet.write_number(1, 3, 12.5, quoted)
+    sheet.write_number(1, 4, 0.5)
+    sheet.write_string(2, 0, "Oud-Oost")
+    sheet.write_string(2, 1, "0,4", percent)  # text in a percent-formatted cell stays the text it is
+    book.close()
+    with collect_notes() as notes:
+        frame = read_table(path)
+    assert frame.loc[2].tolist() == ["Binnenstad", "78.5", "12.34", "12.5", "0.5"]
+    assert frame.loc[3, "a"] == "0,4"
+    assert notes == [f"{path}: sheet 'Tabel': 2 cell(s) formatted as a percentage (0.785 shown as 78.5%) read as the "
+                     "percentage shown"]

@@ -333,6 +333,14 @@ def _read_workbook(path: Path, sheet, header_row, expect) -> pd.DataFrame:
         rows = _workbook(path).get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as error:  # calamine raises its own error types for broken sheets
         raise DataError(f"{path}: sheet {name!r} cannot be read ({type(error).__name__}: {_one_line(error)})") from None
+    percent = _percent_cells(path, name)
+    if percent:
+        for row, column in percent:
+            if row < len(rows) and column < len(rows[row]) and isinstance(rows[row][column], (int, float)) \
+                    and not isinstance(rows[row][column], bool):
+                rows[row][column] = float(f"{rows[row][column] * 100:.12g}")
+        _note(f"{path}: sheet {name!r}: {len(percent)} cell(s) formatted as a percentage (0.785 shown as 78.5%) read "
+              "as the percentage shown")
     lines = [[_cell_text(v) for v in row] for row in rows]
     if not any(any(c.strip() for c in row) for row in lines):
         raise DataError(f"{path}: sheet {name!r} is empty")
@@ -532,6 +540,48 @@ def _ods_extent(path: Path, sheet: str) -> tuple[int, int, str] | None:
     if not high_row:
         return None
     return high_row, high_column, f"{_column_letters(high_column)}{high_row}"
+
+
+_XLSX_STYLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>/]*)>')
+_PERCENT_BUILTIN = frozenset({9, 10})  # 0% and 0.00% (ECMA-376 part 1, 18.8.30)
+
+
+def _percent_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row, column), 0-based from A1, of the number cells of an xlsx sheet whose number format is a
+    percentage: Excel stores 78.5% as 0.785 and calamine hands on 0.785, so the cell would be read as
+    0.785 "percent". The styles part says which cell formats are percentages (built-in formats 9 and
+    10, or a format code with a ``%`` outside quotes); the sheet's XML which cells use them. Empty for
+    other files (ODS and xls are not read for formats)."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return set()
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    try:
+        with zipfile.ZipFile(path) as book:
+            if "xl/styles.xml" not in book.namelist():
+                return set()
+            styles = ET.fromstring(book.read("xl/styles.xml"))
+            codes = {int(f.get("numFmtId", -1)): f.get("formatCode", "") for f in styles.iter(f"{main}numFmt")}
+            percent_formats = set(_PERCENT_BUILTIN) | {i for i, code in codes.items() if "%" in re.sub(r'"[^"]*"|\\.', "", code)}
+            cell_xfs = styles.find(f"{main}cellXfs")
+            styles_used = {str(i).encode() for i, xf in enumerate(cell_xfs if cell_xfs is not None else [])
+                           if int(xf.get("numFmtId", 0)) in percent_formats}
+            if not styles_used:
+                return set()
+            part = _xlsx_part(book, sheet)
+            if part is None:
+                return set()
+            found = set()
+            for letters, row, attributes in _XLSX_STYLED_CELL.findall(book.read(part)):
+                style = re.search(rb'\bs="(\d+)"', attributes)
+                kind = re.search(rb'\bt="(\w+)"', attributes)
+                if style and style.group(1) in styles_used and (kind is None or kind.group(1) == b"n"):
+                    found.add((int(row) - 1, _column_number(letters) - 1))
+            return found
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ET.ParseError):
+        return set()
 
 
 def _workbook(path: Path):
