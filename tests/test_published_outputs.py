@@ -23,6 +23,7 @@ from aandacht.present.tables import COUNT_COLUMNS, FORMULA_STARTS, INTERNAL_WORK
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "aandacht"
 THRESHOLD = 500
+COUNTED = "koopwoningen"
 HOSTILE_WIJKEN = ['=HYPERLINK("http://example.org","klik")', "+31 wijk", "-3+4", "@SUM(A1)", "\tTab-wijk", "Bel\x07wijk",
                   "[/bold] wijk", "Esc\x1b[2Jwijk"]
 HOSTILE_SCHOOLS = ["=cmd|' /C calc'!A0", "+school", "-school", "@school"]
@@ -45,6 +46,9 @@ def outputs(tmp_path_factory, embedded):
     config["framework"]["nodes"][0]["label"] = "=Onderwijs"
     config["framework"]["indicators"][0]["label"] = "@Achterstand"
     config["designation"]["groups"][0]["name"] = "-gebied"
+    # an indicator that counts people (its values, all under the threshold, are never shown in the overleg's files)
+    counted = next(i for i in config["framework"]["indicators"] if i["id"] == COUNTED)
+    counted["unit"] = "aantal"
     config["report"].update(suppress_below=THRESHOLD, internal_workbook=True)
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     out = project / "out"
@@ -202,3 +206,38 @@ def test_workbook_text_is_never_a_link_and_is_kept_whole_or_refused(tmp_path):
     too_long = pd.DataFrame({"naam": ["kort", "x" * (EXCEL_CELL_CHARACTERS + 1)]})
     with pytest.raises(DataError, match=r"intern.xlsx: sheet 'ranking', row 3, column 'naam': a text of 32,768 characters"):
         write_sheets({"ranking": too_long}, tmp_path / "intern.xlsx")
+
+
+def test_an_indicator_that_counts_people_is_suppressed_in_every_table(outputs):
+    """Suppression is decided by what a number is: a count indicator (unit aantal) with value 4 was printed
+    as 4 in indicatoren.csv, scores.xlsx and the report's profile."""
+    out, files, _ = outputs
+    seen = 0
+    for path in files:
+        if path.name == INTERNAL_WORKBOOK:
+            continue
+        for sheet, column, value, _ in cells(path):
+            if column == COUNTED and value not in (None, "", column) and sheet in ("", "raw indicators", "ranking"):
+                assert value == f"<{THRESHOLD}" or float(str(value).replace(",", ".")) >= THRESHOLD, (path, sheet, value)
+                seen += 1
+    long = pd.read_csv(out / "rounds" / "2026" / "indicatoren.csv", sep=";", dtype=str, encoding="utf-8-sig")
+    rows = long[long["indicator"] == COUNTED]
+    assert len(rows) and set(rows["waarde"].dropna()) == {f"<{THRESHOLD}"}
+    assert (long.loc[long["indicator"] != COUNTED, "waarde"].dropna() != f"<{THRESHOLD}").all()
+    reference = pd.read_excel(out / "score" / "scores.xlsx", sheet_name="reference values", engine="openpyxl")
+    assert reference.set_index("indicator").at[COUNTED, "mediaan"] == f"<{THRESHOLD}"
+    assert seen > 20
+
+
+def test_a_suppressed_numerator_cannot_be_recomputed_in_the_profile(outputs):
+    """"teller <10, noemer 25, 36,0%" gives the 9 away: where the numerator is suppressed, the denominator
+    is left out ("x"), as CBS does (secondary suppression)."""
+    out, _, _ = outputs
+    html = (out / "rounds" / "2026" / "rapport.html").read_text(encoding="utf-8")
+    rows = [row for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S) if 'class="num count"' in row]
+    profile_rows = [found for row in rows if len(found := re.findall(r'<td class="num count">(.*?)</td>', row, flags=re.S)) == 2]
+    assert profile_rows
+    for numerator, denominator in profile_rows:
+        if numerator.strip() == f"&lt;{THRESHOLD}":
+            assert denominator.strip() == "x", (numerator, denominator)
+    assert any(numerator.strip() == f"&lt;{THRESHOLD}" for numerator, _ in profile_rows)

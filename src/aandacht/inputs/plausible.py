@@ -31,6 +31,19 @@ SCHOOLWEGING_RANGE = (10.0, 50.0)
 OUT_OF_RANGE = "out of range"  # the missing reason of a value left out (out_of_range: missing)
 
 
+def is_count_unit(unit: str) -> bool:
+    """Whether ``unit`` counts people (``aantal``, ``personen``, ``huishoudens``, ``leerlingen``, ...):
+    such a value is a count of people, never shown under ``report.suppress_below`` in anything meant
+    for the bestuurlijk overleg, whatever its column is called."""
+    text = " ".join(str(unit).strip().lower().split())
+    return text in COUNT_UNITS or text.startswith("aantal")
+
+
+def suppressed(value, threshold: int):
+    """A count of people for the overleg: the text ``<threshold`` when under it, else the value."""
+    return f"<{threshold}" if isinstance(value, (int, float)) and not pd.isna(value) and value < threshold else value
+
+
 def valid_range(unit: str) -> tuple[float, float, str] | None:
     """(lowest, highest, the rule in words) of a unit (module docstring), or None when it has no range."""
     text = " ".join(str(unit).strip().lower().split())
@@ -39,7 +52,7 @@ def valid_range(unit: str) -> tuple[float, float, str] | None:
     if text == "schoolweging":
         low, high = SCHOOLWEGING_RANGE
         return low, high, f"the Inspectie's schoolweging lies between {low:g} and {high:g}"
-    if text in COUNT_UNITS or text.startswith("aantal"):
+    if is_count_unit(text):
         return 0.0, math.inf, "a count is not negative"
     if text.startswith("per "):
         return 0.0, math.inf, "a rate is not negative"

@@ -42,7 +42,7 @@ from .maps import map_builders, map_frame
 from .overlays import ROBUSTNESS_DUTCH, Overlays, check_changes, check_ikcs, check_robustness, is_true
 from .placement import placement_summary, unplaced_table
 from .report import ReportData, render_html, report_dpi, write_pdf
-from .tables import score_writers, suppress_counts, write_csv
+from .tables import count_indicators, score_writers, suppress_counts, write_csv
 
 HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
 
@@ -74,8 +74,9 @@ def round_writers(result: Herijking) -> dict:
         tables["robuustheid.csv"] = result.robustness.reset_index().rename(columns=ROBUSTNESS_DUTCH)
     internal = {"wijken": result.record.wijken, "ikcs": selection.ikcs}
     writers = score_writers(result.run, internal=internal)
-    threshold = result.run.config.report.suppress_below
-    writers.update({name: (lambda path, t=suppress_counts(table, threshold): write_csv(t, path)) for name, table in tables.items()})
+    threshold, counts = result.run.config.report.suppress_below, count_indicators(result.run.config)
+    writers.update({name: (lambda path, t=suppress_counts(table, threshold, counts): write_csv(t, path))
+                    for name, table in tables.items()})
     text = json.dumps(result.record.meta, indent=2, ensure_ascii=False) + "\n"
     writers[ROUND_JSON] = lambda path: path.write_text(text, encoding="utf-8")
     if result.run.config.areas.geometry is not None:

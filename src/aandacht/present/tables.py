@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..dutch import MISSING_LABELS
 from ..errors import DataError
+from ..inputs.plausible import is_count_unit
 from ..inputs.reading import DUTCH_CSV
 from ..scoring.coherence import coherence
 from ..scoring.consensus import consensus, families
@@ -120,6 +121,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Columns holding counts of people in the tables aandacht writes; under report.suppress_below
 # they are shown as "<N" in every output meant for the bestuurlijk overleg (suppress_counts).
 COUNT_COLUMNS = frozenset({"populatie", "leerlingen"})
+# The value columns of a long table (one row per area and indicator, or per indicator) that hold the
+# indicator's own figure: suppressed for an indicator that counts people.
+LONG_VALUES = ("waarde", "gemeente", "nederland", "mediaan", "value")
+# The sheets of scores.xlsx that hold the indicators' own figures (the others hold normalised values,
+# scores, weights and marks, which are no counts).
+VALUE_SHEETS = frozenset({"ranking", "raw indicators", "reference values"})
 # The one workbook that may keep those small counts, written only when report.internal_workbook is true.
 INTERNAL_WORKBOOK = "intern-niet-delen.xlsx"
 CSV_FLOAT = ".6g"  # numbers in the CSVs: six significant digits
@@ -156,18 +163,32 @@ def neutralise(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, axis=1, keys=range(len(parts))).set_axis(columns, axis=1) if parts else table.set_axis(columns, axis=1)
 
 
-def suppress_counts(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """The table with every count of people (:data:`COUNT_COLUMNS`) under ``threshold`` replaced
-    by the text ``<threshold`` (statistical disclosure control, ``report.suppress_below``);
-    unknown counts stay empty."""
-    columns = [c for c in table.columns if c in COUNT_COLUMNS]
-    if not columns or threshold <= 0:
+def suppress_counts(table: pd.DataFrame, threshold: int, counts: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """The table with every count of people under ``threshold`` replaced by the text ``<threshold``
+    (statistical disclosure control, ``report.suppress_below``); unknown counts stay empty. What a
+    count of people is follows from what the number is, not from where it stands: the columns of
+    :data:`COUNT_COLUMNS`, the column of an indicator in ``counts`` (the ids of the indicators whose
+    unit counts people, :func:`count_indicators`) in a wide table, and in a long table (one with an
+    ``indicator`` column) the values (:data:`LONG_VALUES`) of those indicators' rows."""
+    columns = [c for c in table.columns if c in COUNT_COLUMNS or c in counts]
+    long = "indicator" in table.columns and bool(counts)
+    if (not columns and not long) or threshold <= 0:
         return table
     table = table.copy()
     for column in columns:
         values = pd.to_numeric(table[column], errors="coerce")
         table[column] = table[column].astype(object).mask(values < threshold, f"<{threshold}")
+    if long:
+        rows = table["indicator"].isin(counts).to_numpy()
+        for column in [c for c in LONG_VALUES if c in table.columns]:
+            values = pd.to_numeric(table[column], errors="coerce")
+            table[column] = table[column].astype(object).mask(rows & (values < threshold).to_numpy(), f"<{threshold}")
     return table
+
+
+def count_indicators(config) -> frozenset[str]:
+    """The ids of the config's indicators whose unit counts people (:func:`aandacht.inputs.plausible.is_count_unit`)."""
+    return frozenset(i.id for i in config.framework.indicators if is_count_unit(i.unit))
 
 
 def _refuse_long_text(table: pd.DataFrame, path: Path, sheet: str) -> None:
@@ -253,8 +274,9 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
         "method": method_sheet(run),
         **(extra_sheets or {}),
     }
-    threshold = run.config.report.suppress_below
-    write_sheets({name: suppress_counts(table, threshold) for name, table in sheets.items()}, path, layout=True)
+    threshold, counts = run.config.report.suppress_below, count_indicators(run.config)
+    write_sheets({name: suppress_counts(table, threshold, counts if name in VALUE_SHEETS else frozenset())
+                  for name, table in sheets.items()}, path, layout=True)
 
 
 def write_internal(sheets: dict[str, pd.DataFrame], threshold: int, path: Path) -> None:
@@ -278,7 +300,7 @@ def score_writers(run: ScoreRun, ranking_table: pd.DataFrame | None = None,
     report = run.config.report
     table = ranking(run) if ranking_table is None else ranking_table
     writers = {
-        "ranking.csv": lambda path: write_csv(suppress_counts(table, report.suppress_below), path),
+        "ranking.csv": lambda path: write_csv(suppress_counts(table, report.suppress_below, count_indicators(run.config)), path),
         "scores.xlsx": lambda path: write_workbook(run, path, table, extra_sheets),
     }
     if report.internal_workbook:

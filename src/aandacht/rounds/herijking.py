@@ -8,7 +8,8 @@ from (:mod:`aandacht.present.round_folder`): besides the scoring run, ``wijken.c
 area rank, score, probability, hard core, population, the rule outcomes, aangewezen, gebied
 and reasons), ``indicatoren.csv`` (long table area_code, indicator, label, waarde (raw),
 genormaliseerd, gewicht (nominal effective weight): what the next round compares with; and the
-reference values gemeente and nederland where the inputs hold those rows),
+reference values gemeente and nederland where the inputs hold those rows; the value of an indicator
+that counts people is "<N" under ``report.suppress_below``),
 the gebieden, suggestions, reasons, IKCs and constraints, the changes against the previous
 round, and ``ronde.json`` (round year, the previous round's year, term and thresholds, the aandachtsgebieden with their
 areas and the Plus-IKCs with their start year and need figures).
@@ -27,6 +28,7 @@ from ..decide.designate import DesignationResult, designate, gemeente_values, na
 from ..decide.ikc import IkcRegistry, load_ikcs, read_pupil_origin
 from ..decide.select import COMPONENTS, SelectionResult, select_plus
 from ..errors import ConfigError, DataError
+from ..inputs.plausible import is_count_unit, suppressed
 from ..scoring.robustness import robustness_table
 from ..scoring.run import ScoreRun, run_score
 from ..text import first_of
@@ -89,6 +91,11 @@ def indicator_table(run: ScoreRun) -> pd.DataFrame:
     table["gewicht"] = table["indicator"].map(weights)
     table["gemeente"] = table["indicator"].map(gemeente_values(run))
     table["nederland"] = table["indicator"].map(national_values(run))
+    counts = table["indicator"].isin([i.id for i in run.config.framework.indicators if is_count_unit(i.unit)])
+    if counts.any():  # a count of people under the threshold is "<N" here already: this table goes to the overleg
+        threshold = run.config.report.suppress_below
+        for column in ("waarde", "gemeente", "nederland"):
+            table[column] = table[column].astype(object).where(~counts, table[column].map(lambda v: suppressed(v, threshold)))
     return table
 
 
