@@ -84,6 +84,14 @@ def cells(path: Path):
                 yield sheet.title, column, cell.value, cell.data_type == "f"
 
 
+def shared_cells(files):
+    """(path, sheet, column, value) of every cell of the files meant for others (all but the internal workbook)."""
+    for path in files:
+        if path.name != INTERNAL_WORKBOOK:
+            for sheet, column, value, _ in cells(path):
+                yield path, sheet, column, value
+
+
 def is_number(text: str) -> bool:
     return bool(re.fullmatch(r"[-+]?\d+(,\d+)?(e[-+]\d+)?", text))
 
@@ -127,17 +135,14 @@ def test_the_terminal_shows_names_as_text_and_no_escape_sequence(outputs):
 def test_no_small_count_in_any_output_for_the_overleg(outputs):
     _, files, _ = outputs
     checked = 0
-    for path in files:
-        if path.name == INTERNAL_WORKBOOK:
-            continue
-        for sheet, column, value, _ in cells(path):
-            if column in COUNT_COLUMNS and value not in (None, "", column):
-                number = float(str(value).replace(",", ".")) if is_number(str(value)) or isinstance(value, (int, float)) else None
-                assert number is None or number >= THRESHOLD, (path, sheet, column, value)
-                assert number is not None or value == f"<{THRESHOLD}", (path, sheet, column, value)
-                checked += 1
-            if isinstance(value, str):
-                assert not re.search(r"\d\s*<\s*\d", value), (path, sheet, column, value)  # no "(4 < 50)" in a remark
+    for path, sheet, column, value in shared_cells(files):
+        if column in COUNT_COLUMNS and value not in (None, "", column):
+            number = float(str(value).replace(",", ".")) if is_number(str(value)) or isinstance(value, (int, float)) else None
+            assert number is None or number >= THRESHOLD, (path, sheet, column, value)
+            assert number is not None or value == f"<{THRESHOLD}", (path, sheet, column, value)
+            checked += 1
+        if isinstance(value, str):
+            assert not re.search(r"\d\s*<\s*\d", value), (path, sheet, column, value)  # no "(4 < 50)" in a remark
     assert checked > 100
 
 
@@ -213,13 +218,10 @@ def test_an_indicator_that_counts_people_is_suppressed_in_every_table(outputs):
     as 4 in indicatoren.csv, scores.xlsx and the report's profile."""
     out, files, _ = outputs
     seen = 0
-    for path in files:
-        if path.name == INTERNAL_WORKBOOK:
-            continue
-        for sheet, column, value, _ in cells(path):
-            if column == COUNTED and value not in (None, "", column) and sheet in ("", "raw indicators", "ranking"):
-                assert value == f"<{THRESHOLD}" or float(str(value).replace(",", ".")) >= THRESHOLD, (path, sheet, value)
-                seen += 1
+    for path, sheet, column, value in shared_cells(files):
+        if column == COUNTED and value not in (None, "", column) and sheet in ("", "raw indicators", "ranking"):
+            assert value == f"<{THRESHOLD}" or float(str(value).replace(",", ".")) >= THRESHOLD, (path, sheet, value)
+            seen += 1
     long = pd.read_csv(out / "rounds" / "2026" / "indicatoren.csv", sep=";", dtype=str, encoding="utf-8-sig")
     rows = long[long["indicator"] == COUNTED]
     assert len(rows) and set(rows["waarde"].dropna()) == {f"<{THRESHOLD}"}
