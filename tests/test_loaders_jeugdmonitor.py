@@ -173,3 +173,12 @@ def test_a_wide_export_column_without_a_year_is_refused(registry, tmp_path):
     path.write_text('"Wijken";"% gepest|2023";"% gepest|totaal"\n"Binnenstad";12;13\n', encoding="utf-8")
     with pytest.raises(DataError, match=r"export.csv: column '% gepest\|totaal' is not '<variable>\|<year>'"):
         load_input(spec(path), registry, "wijk")
+
+
+def test_a_ggd_workbook_with_a_repeated_area_and_no_dimension_column(registry, tmp_path):
+    """A duplicate area row without a dimension column was an IndexError traceback."""
+    rows = [["Jaar", "Geolevel", "Geoitem", "gepest_gem", "n_ongewogen"], [2023, "gemeente", 80, 11.8, 1490],
+            [2023, "gemeente", 80, 12.1, 740]]
+    path = write_workbook(tmp_path / "ggd.xlsx", {"Data": rows})
+    with pytest.raises(DataError, match=r"ggd.xlsx: row 3: a second row for Geoitem 80 \(gemeente\), Jaar 2023"):
+        load_input(spec(path), registry, "wijk")

@@ -411,3 +411,19 @@ def test_a_percent_formatted_workbook_cell_is_read_as_the_percentage_shown(tmp_p
     assert frame.loc[3, "a"] == "0,4"
     assert notes == [f"{path}: sheet 'Tabel': 2 cell(s) formatted as a percentage (0.785 shown as 78.5%) read as the "
                      "percentage shown"]
+
+
+def test_a_formula_without_a_computed_value_is_refused_not_read_as_empty(tmp_path):
+    """A workbook written by a program that does not compute formulas (openpyxl, a script) holds the
+    formula and no value: it was read as "no value" without a word."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet.append(["OVT", "schoolweging"])
+    sheet.append(["03VL|C1", 28.5])
+    sheet.append(["16NS|C1", "=B2+1"])
+    book.save(tmp_path / "weging.xlsx")
+    with pytest.raises(DataError, match=r"weging.xlsx: sheet 'Data', cell B3: a formula without a computed value"):
+        read_table(tmp_path / "weging.xlsx")

@@ -333,6 +333,7 @@ def _read_workbook(path: Path, sheet, header_row, expect) -> pd.DataFrame:
         rows = _workbook(path).get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as error:  # calamine raises its own error types for broken sheets
         raise DataError(f"{path}: sheet {name!r} cannot be read ({type(error).__name__}: {_one_line(error)})") from None
+    _refuse_uncomputed_formulas(path, name)
     percent = _percent_cells(path, name)
     if percent:
         for row, column in percent:
@@ -540,6 +541,33 @@ def _ods_extent(path: Path, sheet: str) -> tuple[int, int, str] | None:
     if not high_row:
         return None
     return high_row, high_column, f"{_column_letters(high_column)}{high_row}"
+
+
+# a cell with a formula and no computed value (<c r="B2"><f>A2*2</f></c> or <v></v>): written by a program
+# that does not compute formulas (openpyxl, a script); a reader sees an empty cell
+_XLSX_UNCOMPUTED = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>/]*><f(?:\s[^>]*)?(?:/>|>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
+
+
+def _refuse_uncomputed_formulas(path: Path, sheet: str) -> None:
+    """Refuse an xlsx sheet with a formula cell that holds no computed value, naming the cell: it would
+    be read as an empty cell ("no value") without a word."""
+    import zipfile
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    try:
+        with zipfile.ZipFile(path) as book:
+            part = _xlsx_part(book, sheet)
+            data = book.read(part) if part is not None else b""
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, SyntaxError):
+        return
+    if b"<f" not in data:
+        return
+    found = _XLSX_UNCOMPUTED.search(data)
+    if found:
+        raise DataError(f"{path}: sheet {sheet!r}, cell {found.group(1).decode()}: a formula without a computed value "
+                        "(the file was written by a program that does not compute formulas); open it in Excel or "
+                        "LibreOffice and save it, or replace the formulas by their values")
 
 
 _XLSX_STYLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>/]*)>')

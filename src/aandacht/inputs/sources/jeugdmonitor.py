@@ -48,7 +48,7 @@ import pandas as pd
 
 from ...config import InputSpec, TableLayout
 from ...errors import ConfigError, DataError
-from ..reading import EXCEL_SUFFIXES, apply_filter, parse_values, read_table, sheet_names
+from ..reading import EXCEL_SUFFIXES, apply_filter, fail_at_first, parse_values, read_table, sheet_names
 from .base import LoadResult
 from .generic import LEVEL_WORDS, period_label, tidy_from_long
 
@@ -168,6 +168,9 @@ def _wide_rows(spec: InputSpec, layout: TableLayout, frame: pd.DataFrame) -> pd.
     if repeated is not None:
         (label, period), dims = repeated
         varying = sorted({d for combination in dims for d in combination} - set.intersection(*map(set, dims)))
+        if not varying:
+            raise DataError(f"{origin}: {label!r} {period} is the header of {len(dims)} columns; every variable and year "
+                            "needs its own column")
         raise DataError(f"{origin}: {label!r} {period} has {len(dims)} columns, over the header values {varying[:8]}; "
                         "choose one value of each dimension with the input's filter, e.g. filter: {dimensie: "
                         f"{varying[0]!r}}}")
@@ -199,6 +202,10 @@ def _ggd_rows(spec: InputSpec, layout: TableLayout, frame: pd.DataFrame, notes: 
         figures = [c for c in figures if c[:-4] in set(layout.values)]
     dimensions = [c for c in frame.columns if c not in (*GGD_KEYS, RESPONDENTS, *figures) and not c.endswith("_gem")]
     repeated = frame.duplicated(list(GGD_KEYS), keep=False)
+    if repeated.any() and not dimensions:
+        fail_at_first(frame.duplicated(list(GGD_KEYS)), frame.index, origin, lambda i: (
+            f"a second row for Geoitem {frame['Geoitem'].iloc[i].strip()} ({frame['Geolevel'].iloc[i].strip()}), "
+            f"Jaar {frame['Jaar'].iloc[i].strip()}; each area and year has one row"))
     if repeated.any():
         varying = [c for c in dimensions if frame.loc[repeated, c].nunique() > 1] or dimensions
         shown = {c: sorted(frame[c].str.strip().unique())[:6] for c in varying}
