@@ -298,8 +298,9 @@ def test_a_crafted_round_file_is_one_line_everywhere(two_rounds, tmp_path, chang
     expected = f"{forged}/ronde.json: {message}"
     runs = [("--allow-outside-paths", "herijking", "--round", 2026, "--previous", forged, "--rounds-dir", tmp_path / "n",
              "--no-maps"),
-            ("compare", forged, rounds / "2026"),
-            ("--allow-outside-paths", "map", "--round-dir", forged, "--out", tmp_path / "m")]
+            ("compare", forged, rounds / "2026")]
+    if "round is '2024'" in message:  # map --round-dir scores the round again first (3 s): once is enough
+        runs.append(("--allow-outside-paths", "map", "--round-dir", forged, "--out", tmp_path / "m"))
     for args in runs:
         result = invoke(*args)
         assert result.exit_code == 2 and result.output.count("\n") == 1 and expected in result.output, (args, result.output)
