@@ -7,7 +7,9 @@ must end in one line (a DataError) well under 1 GB:
 2. a 9 MB CSV whose header has a million columns (the CSV parser ran past 300 s at 3.9 GB);
 3. a CSV with a cell of 150,000 characters (a csv module traceback);
 4. a JSON table over ``MAX_JSON_MB`` (a 188 MB Swing JSON ran past 300 s at 2.1 GB);
-5. a JSON table under it with more than ``MAX_SHEET_CELLS`` cells.
+5. a JSON table under it with more than ``MAX_SHEET_CELLS`` cells;
+6. a JSON table just under both limits (50 MB, 4.8 million cells), read whole: the largest a reader
+   takes in.
 
 A CSV of other gemeenten under the guard is ``bench_large_input.py --size-gb 0.18``.
 
@@ -46,11 +48,14 @@ def write_files(folder: Path) -> dict[str, Path]:
     cell = folder / "cell.csv"
     cell.write_text("area_code;naam\nWK008010;" + "x" * 150_000 + "\n", encoding="utf-8")
     files["CSV, a cell of 150,000 characters"] = cell
-    for name, rows in (("JSON over MAX_JSON_MB", 3_300_000), ("JSON of 6,000,000 cells", 2_000_000)):
+    for name, rows, row in (("JSON over MAX_JSON_MB", 3_300_000, lambda n: [f"BU{n:08d}", "2023", "12.5"]),
+                            ("JSON of 6,000,000 cells", 1_000_000, lambda n: [n, 1, 2, 3, 4, 5]),
+                            ("JSON under both limits", 1_600_000, lambda n: [f"BU{n:08d}", "2023", "12.5"])):
         path = folder / f"{rows}.json"
-        with path.open("w", encoding="utf-8") as handle:
-            handle.write('{"headers": [{"name": "Geo"}, {"name": "Perioden"}, {"name": "v"}], "rows": [')
-            handle.write(",".join(json.dumps([f"BU{n:08d}", "2023", "12.5"]) for n in range(rows)))
+        with path.open("w", encoding="utf-8") as handle:  # streamed: the parent's peak memory is the child's start
+            handle.write('{"headers": [' + ",".join(json.dumps({"name": f"k{k}"}) for k in range(len(row(0)))) + '], "rows": [')
+            for start in range(0, rows, 100_000):
+                handle.write(("," if start else "") + ",".join(json.dumps(row(n)) for n in range(start, min(rows, start + 100_000))))
             handle.write("]}")
         files[f"{name} ({path.stat().st_size / 1e6:.0f} MB)"] = path
     return files
