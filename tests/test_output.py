@@ -229,6 +229,14 @@ def test_a_workbook_or_geopackage_that_cannot_be_written_is_named(tmp_path, monk
 
     with pytest.raises(OutputError, match=r"2026/ronde\.gpkg: cannot be written \(.*disk is full; DataSourceError\)"):
         write_folder(tmp_path / "2026", {"a.txt": text_writer("a"), "ronde.gpkg": full_disk}, {}, force=False)
+
+    def full_sqlite(path):  # the layer styles are written with sqlite3 after the layers
+        import sqlite3
+
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with pytest.raises(OutputError, match=r"2026/ronde\.gpkg: cannot be written \(database or disk is full; OperationalError\)"):
+        write_folder(tmp_path / "2026", {"ronde.gpkg": full_sqlite}, {}, force=False)
     assert os.listdir(tmp_path) == []
 
 

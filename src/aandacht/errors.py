@@ -72,6 +72,7 @@ FAILURES_BY_MODULE = {
     "yaml": ("a YAML file could not be read", ("YAMLError",)),
     "pyogrio.errors": ("a geometry file could not be read",
                        ("DataSourceError", "DataLayerError", "FieldError", "GeometryError", "CRSError", "FeatureError")),
+    "sqlite3": ("a GeoPackage (SQLite) could not be read or written", ("OperationalError", "DatabaseError")),
     "shapely.errors": ("a geometry could not be processed", ("ShapelyError",)),
     "pulp": ("the solver of the Plus-IKC choice failed", ("PulpError",)),
 }
