@@ -427,3 +427,20 @@ def test_a_formula_without_a_computed_value_is_refused_not_read_as_empty(tmp_pat
     book.save(tmp_path / "weging.xlsx")
     with pytest.raises(DataError, match=r"weging.xlsx: sheet 'Data', cell B3: a formula without a computed value"):
         read_table(tmp_path / "weging.xlsx")
+
+
+def test_a_percentage_cell_of_an_ods_sheet_is_read_as_the_percentage_shown(tmp_path):
+    import zipfile
+
+    path = write_ods(tmp_path / "monitor.ods", {"Tabel": [["Gebied", "a", "b"], ["Binnenstad", 0.785, 0.5]]})
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["content.xml"] = parts["content.xml"].replace(
+        b'office:value-type="float" office:value="0.785"', b'office:value-type="percentage" office:value="0.785"')
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with collect_notes() as notes:
+        frame = read_table(path)
+    assert frame.loc[2].tolist() == ["Binnenstad", "78.5", "0.5"]
+    assert any("1 cell(s) formatted as a percentage" in note for note in notes)

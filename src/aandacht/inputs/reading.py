@@ -499,48 +499,83 @@ _ODS_RISKY = re.compile(rb'<table:(?:covered-)?table-cell[^>]*?number-columns-re
                         rb'(?:<table:table-cell[^>]*/>)*+(?!</table:table-row>)')
 
 
-def _ods_extent(path: Path, sheet: str) -> tuple[int, int, str] | None:
-    """(rows, columns, last cell) of the used range of an ODS sheet, or None when the file cannot be
-    parsed here. Only repeated cells and rows that hold
-    something (LibreOffice writes the empty rest of a sheet as empty cells repeated 16,000 times and
-    rows repeated a million times) make the reader allocate more than the file spells out, so the
-    sheet is parsed (rows and cells counted as often as they repeat) only when one is there
-    (:func:`_ods_risky`)."""
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_rows(path: Path, sheet: str):
+    """The rows of an ODS sheet, streamed from content.xml: (first row, 0-based; times the row repeats;
+    [(first column, times the cell repeats, value type or "" when empty)]). Raises the zip and XML
+    readers' errors."""
     import xml.etree.ElementTree as ET
     import zipfile
 
-    table_ns = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-    office_ns = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-    table, row = f"{table_ns}table", f"{table_ns}table-row"
-    cells = (f"{table_ns}table-cell", f"{table_ns}covered-table-cell")
+    table, row = f"{_ODS_TABLE}table", f"{_ODS_TABLE}table-row"
+    cells = (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell")
+    with zipfile.ZipFile(path) as book, book.open("content.xml") as stream:
+        inside, row_number = False, 0
+        for event, element in ET.iterparse(stream, events=("start", "end")):
+            if element.tag == table:
+                if event == "start":
+                    inside = element.get(f"{_ODS_TABLE}name") == sheet
+                elif inside:
+                    return
+            elif event == "end" and element.tag == row:
+                if inside:
+                    column, found = 0, []
+                    for child in element:
+                        if child.tag in cells:
+                            times = int(child.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+                            kind = child.get(f"{_ODS_OFFICE}value-type") or ("string" if len(child) else "")
+                            found.append((column, times, kind))
+                            column += times
+                    repeat = int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
+                    yield row_number, repeat, found
+                    row_number += repeat
+                element.clear()
+
+
+def _ods_extent(path: Path, sheet: str) -> tuple[int, int, str] | None:
+    """(rows, columns, last cell) of the used range of an ODS sheet, or None when the file cannot be
+    parsed here. Only repeated cells and rows that hold something (LibreOffice writes the empty rest
+    of a sheet as empty cells repeated 16,000 times and rows repeated a million times) make the reader
+    allocate more than the file spells out, so the sheet is parsed (rows and cells counted as often as
+    they repeat) only when one is there (:func:`_ods_risky`)."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    high_row = high_column = 0
     try:
-        with zipfile.ZipFile(path) as book:
-            with book.open("content.xml") as stream:
-                inside, row_number, high_row, high_column = False, 0, 0, 0
-                for event, element in ET.iterparse(stream, events=("start", "end")):
-                    if element.tag == table:
-                        if event == "start":
-                            inside = element.get(f"{table_ns}name") == sheet
-                        elif inside:
-                            break
-                    elif event == "end" and element.tag == row:
-                        if inside:
-                            column, used = 0, 0
-                            for child in element:
-                                if child.tag in cells:
-                                    column += int(child.get(f"{table_ns}number-columns-repeated", "1"))
-                                    if child.get(f"{office_ns}value-type") or len(child):
-                                        used = column
-                            repeat = int(element.get(f"{table_ns}number-rows-repeated", "1"))
-                            if used:
-                                high_row, high_column = row_number + repeat, max(high_column, used)
-                            row_number += repeat
-                        element.clear()
+        for first, repeat, cells in _ods_rows(path, sheet):
+            used = max((column + times for column, times, kind in cells if kind), default=0)
+            if used:
+                high_row, high_column = first + repeat, max(high_column, used)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, ET.ParseError):
         return None
     if not high_row:
         return None
     return high_row, high_column, f"{_column_letters(high_column)}{high_row}"
+
+
+def _ods_percent_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the cells of an ODS sheet whose value type is ``percentage`` (stored as
+    the fraction, 0.785 for 78.5%, which calamine hands on); only parsed when the file has one."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book, book.open("content.xml") as content:
+            if b'value-type="percentage"' not in content.read():
+                return set()
+        found = set()
+        for first, repeat, cells in _ods_rows(path, sheet):
+            for column, times, kind in cells:
+                if kind == "percentage":
+                    found |= {(r, c) for r in range(first, first + min(repeat, MAX_SHEET_CELLS))
+                              for c in range(column, column + min(times, MAX_SHEET_CELLS))}
+        return found
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ET.ParseError):
+        return set()
 
 
 # a cell with a formula and no computed value (<c r="B2"><f>A2*2</f></c> or <v></v>): written by a program
@@ -578,11 +613,13 @@ def _percent_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
     """(row, column), 0-based from A1, of the number cells of an xlsx sheet whose number format is a
     percentage: Excel stores 78.5% as 0.785 and calamine hands on 0.785, so the cell would be read as
     0.785 "percent". The styles part says which cell formats are percentages (built-in formats 9 and
-    10, or a format code with a ``%`` outside quotes); the sheet's XML which cells use them. Empty for
-    other files (ODS and xls are not read for formats)."""
+    10, or a format code with a ``%`` outside quotes); the sheet's XML which cells use them. In an ODS
+    file the cell's value type says it (:func:`_ods_percent_cells`). Empty for xls (not read for formats)."""
     import xml.etree.ElementTree as ET
     import zipfile
 
+    if path.suffix.lower() == ".ods":
+        return _ods_percent_cells(path, sheet)
     if path.suffix.lower() not in (".xlsx", ".xlsm"):
         return set()
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
