@@ -477,3 +477,21 @@ def test_a_name_with_dollar_signs_is_drawn_as_text_not_mathtext(run):
         shown |= {t.get_text() for t in texts}
     assert any(r"Oud $\foo$ Oost" in text for text in shown), shown
     assert any(r"IKC $x^2$" in text for text in shown), shown
+
+
+def test_class_bounds_of_an_indicator_that_counts_people_never_show_a_small_count():
+    bins = np.array([4.0, 9.0, 25.0, 80.0])
+    assert class_labels(bins, 1.0, 0, below=10) == ["<10", "<10", "<10 \u2013 25", "25 \u2013 80"]
+    assert class_labels(bins, 1.0, 0) == ["1 \u2013 4", "4 \u2013 9", "9 \u2013 25", "25 \u2013 80"]
+
+
+def test_the_indicator_maps_legend_of_a_count_indicator_is_suppressed(run):
+    import dataclasses
+
+    counted = run.config.framework.indicators[0].model_copy(update={"unit": "aantal"})
+    framework = run.config.framework.model_copy(update={"indicators": [counted, *run.config.framework.indicators[1:]]})
+    report = run.config.report.model_copy(update={"suppress_below": 1000})
+    config = run.config.model_copy(update={"framework": framework, "report": report})
+    frame = map_frame(dataclasses.replace(run, config=config))
+    labels = [" ".join(t.get_text().split()) for t in indicator_maps(frame, "a4").findobj(matplotlib.text.Text)]
+    assert any(label == "<1000" or label.startswith("<1000 \u2013") for label in labels)

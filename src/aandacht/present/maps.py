@@ -48,6 +48,7 @@ from ..config import Config, MapOptions
 from ..config.choices import CLASSIFICATIONS, check_implemented
 from ..dutch import dutch_date, dutch_number, number_nl
 from ..errors import DataError
+from ..inputs.plausible import is_count_unit
 from ..scoring.run import ScoreRun
 from .cartography import Label, Labeller, draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers, orientation
@@ -301,10 +302,20 @@ def equal_intervals(values: np.ndarray, k: int) -> np.ndarray:
     return np.linspace(lo, hi, k + 1)[1:] if hi > lo else np.array([hi])
 
 
-def class_labels(bins: np.ndarray, minimum: float, decimals: int = 1) -> list[str]:
-    """'12,7 – 20,3' per class: from the previous upper bound (or the minimum) to the bound."""
+def class_labels(bins: np.ndarray, minimum: float, decimals: int = 1, below: int = 0) -> list[str]:
+    """'12,7 – 20,3' per class: from the previous upper bound (or the minimum) to the bound. ``below``:
+    the bounds are counts of people (an indicator whose unit counts them), and a bound under
+    ``report.suppress_below`` is never printed: a class wholly under it reads '<10', one that starts
+    under it '<10 – 25'."""
     lower = [minimum, *bins[:-1]]
-    return [f"{dutch_number(lo, decimals)} \u2013 {dutch_number(hi, decimals)}" for lo, hi in zip(lower, bins)]
+
+    def label(lo: float, hi: float) -> str:
+        if hi < below:
+            return f"<{below}"
+        start = f"<{below}" if lo < below else dutch_number(lo, decimals)
+        return f"{start} \u2013 {dutch_number(hi, decimals)}"
+
+    return [label(lo, hi) for lo, hi in zip(lower, bins)]
 
 
 def decimals_for(bins: np.ndarray, minimum: float) -> int:
@@ -1015,9 +1026,10 @@ def indicator_maps(frame: MapFrame, size: str | None = None):
             colours_by_class = colours_by_class[::-1]
         minimum = float(values.min())
         year = frame.config.inputs[indicator.input].period if indicator.input in frame.config.inputs else ""
+        below = frame.config.report.suppress_below if is_count_unit(indicator.unit) else 0
         specs.append({"title": reference_label(indicator.label, year, gemeente[indicator.id], nederland[indicator.id]),
                       "colours": [colours_by_class[c] if c >= 0 else None for c in classes],
-                      "palette": colours_by_class, "labels": class_labels(bins, minimum, decimals_for(bins, minimum)),
+                      "palette": colours_by_class, "labels": class_labels(bins, minimum, decimals_for(bins, minimum), below),
                       "unit": indicator.unit + ("" if indicator.direction > 0 else " (lager = meer aandacht nodig)")})
     subtitle = (f"{frame.config.gemeente.name}, {frame.round_text()} · de indicatoren zoals gepubliceerd; "
                 "donkerder = meer aandacht nodig")
