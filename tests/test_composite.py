@@ -181,3 +181,27 @@ def test_constant_indicator_cannot_be_min_max_normalised_but_can_be_ranked():
     assert ranked.normalised["a"].tolist() == [2.5, 2.5, 2.5, 2.5]
     correlation = ranked.effective_weights.set_index("indicator")["correlation"]
     assert np.isnan(correlation["a"]) and correlation.drop("a").notna().all()
+
+
+def test_no_division_warning_when_an_area_scores_0_from_values_of_both_signs():
+    """An index of 0 does not mean every value is 0 when normalised values can be negative
+    (distance_to_target with a target beyond the values): a leaf that is non-negative everywhere then
+    met x / 0 in the area scoring 0 (an infinite "share" and a division warning, which the entry of
+    tools/mutation_equivalents.yaml for divide='ignore' assumed impossible). Contributions are now
+    defined only when every normalised value is non-negative, which makes that entry hold."""
+    from aandacht.scoring.composite import aggregate_tree, effective_weights, weighted_tree
+
+    normalised = pd.DataFrame({"a": [-20.0, 10.0, 20.0, 40.0], "b": [30.0, 10.0, 20.0, 40.0], "c": [10.0, 10.0, 10.0, 10.0]},
+                              index=["P", "Q", "R", "S"])
+    chosen = method()
+    tree, _ = weighted_tree(FRAMEWORK, chosen, normalised)
+    # index of P: d1 = mean(-20, 30) = 5, d2 = c = 10 -> (5 + 20) / 3; make P score exactly 0 instead
+    normalised.loc["P", "c"] = -2.5
+    nodes, per_area = aggregate_tree(normalised, tree, chosen)
+    index = nodes["idx"]
+    assert index["P"] == pytest.approx(0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the mutant without divide='ignore' warns here
+        weights = effective_weights(tree, normalised, index, per_area, chosen).set_index("indicator")
+    assert weights["contribution"].isna().all()  # values of both signs: no share is defined (b's was infinite)
+    assert np.isfinite(weights["correlation"]).all()
