@@ -168,11 +168,13 @@ def test_a_wide_export_with_more_dimensions_is_narrowed_by_the_filter(registry):
     assert row(table, "WK008071", "% rookt dagelijks", "2023").value == 10
 
 
-def test_a_wide_export_column_without_a_year_is_refused(registry, tmp_path):
-    path = tmp_path / "export.csv"
-    path.write_text('"Wijken";"% gepest|2023";"% gepest|totaal"\n"Binnenstad";12;13\n', encoding="utf-8")
-    with pytest.raises(DataError, match=r"export.csv: column '% gepest\|totaal' is not '<variable>\|<year>'"):
-        load_input(spec(path), registry, "wijk")
+def test_a_wide_export_column_without_a_year_or_given_twice_is_refused(registry, tmp_path):
+    for header, error in (('"% gepest|2023";"% gepest|totaal"', r"column '% gepest\|totaal' is not '<variable>\|<year>'"),
+                          ('"% gepest|2023";"% gepest |2023"', r"'% gepest' 2023 is the header of 2 columns")):
+        path = tmp_path / "export.csv"
+        path.write_text(f'"Wijken";{header}\n"Binnenstad";12;13\n', encoding="utf-8")
+        with pytest.raises(DataError, match=rf"export.csv: {error}"):
+            load_input(spec(path), registry, "wijk")
 
 
 def test_a_ggd_workbook_with_a_repeated_area_and_no_dimension_column(registry, tmp_path):
