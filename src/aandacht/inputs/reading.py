@@ -535,6 +535,25 @@ def _ods_rows(path: Path, sheet: str):
                 element.clear()
 
 
+def _ods_sheet_names(path: Path) -> list[str]:
+    """The sheet names of an ODS file whose content repeats a cell or row that holds something
+    (:func:`_ods_risky`), read before calamine opens it (calamine expands every sheet's repeats on
+    opening, so the size of each is checked first); empty for other files."""
+    import zipfile
+
+    state = path.stat()
+    if not _ods_risky(str(path), state.st_mtime_ns, state.st_size):
+        return []
+    try:
+        with zipfile.ZipFile(path) as book, book.open("content.xml") as content:
+            found = re.findall(rb'<table:table\b[^>]*?table:name="([^"]*)"', content.read())
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return []
+    from xml.sax.saxutils import unescape
+
+    return [unescape(name.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) for name in found]
+
+
 def _ods_extent(path: Path, sheet: str) -> tuple[int, int, str] | None:
     """(rows, columns, last cell) of the used range of an ODS sheet, or None when the file cannot be
     parsed here. Only repeated cells and rows that hold something (LibreOffice writes the empty rest
@@ -659,6 +678,9 @@ def _workbook(path: Path):
         key = (str(path.resolve()), state.st_mtime_ns, state.st_size)
         if key in opened:
             return opened[key]
+    if path.suffix.lower() == ".ods":  # calamine expands an ODS file's repeats when it opens it
+        for name in _ods_sheet_names(path):
+            check_sheet_size(path, name)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except PermissionError as error:
