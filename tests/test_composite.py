@@ -208,3 +208,27 @@ def test_a_missing_domain_is_filled_with_the_mean_of_the_areas_and_marked():
     np.testing.assert_allclose(out, [[[1.0, 6.0], [3.0, 4.0], [5.0, 8.0]]]) and mask.sum() == 1
     out, mask = fill_missing_children(values, np.array([1.0, 1.0]), 0.5, np.array([True, False]))
     assert not mask.any() and np.isnan(out[0, 0, 1])
+
+
+def test_no_division_warning_when_an_area_scores_0_from_values_of_both_signs():
+    """An index of 0 does not mean every value is 0 when normalised values can be negative
+    (distance_to_target with a target beyond the values): a leaf that is non-negative everywhere then
+    met x / 0 in the area scoring 0 (an infinite "share" and a division warning, which the entry of
+    tools/mutation_equivalents.yaml for divide='ignore' assumed impossible). Contributions are now
+    defined only when every normalised value is non-negative, which makes that entry hold."""
+    from aandacht.scoring.composite import aggregate_tree, effective_weights, weighted_tree
+
+    normalised = pd.DataFrame({"a": [-20.0, 10.0, 20.0, 40.0], "b": [30.0, 10.0, 20.0, 40.0], "c": [10.0, 10.0, 10.0, 10.0]},
+                              index=["P", "Q", "R", "S"])
+    chosen = method()
+    tree, _ = weighted_tree(FRAMEWORK, chosen, normalised)
+    # index of P: d1 = mean(-20, 30) = 5, d2 = c = 10 -> (5 + 20) / 3; make P score exactly 0 instead
+    normalised.loc["P", "c"] = -2.5
+    nodes, per_area = aggregate_tree(normalised, tree, chosen)
+    index = nodes["idx"]
+    assert index["P"] == pytest.approx(0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the mutant without divide='ignore' warns here
+        weights = effective_weights(tree, normalised, index, per_area, chosen).set_index("indicator")
+    assert weights["contribution"].isna().all()  # values of both signs: no share is defined (b's was infinite)
+    assert np.isfinite(weights["correlation"]).all()

@@ -124,6 +124,13 @@ def test_a_broken_earlier_round_in_the_rounds_folder_is_named(tmp_path):
     (broken / "ronde.json").write_text("{broken", encoding="utf-8")
     (broken / "wijken.csv").write_text("area_code;rang\n", encoding="utf-8")
     result = invoke("herijking", "--round", 2026, "--rounds-dir", tmp_path)
+    assert result.exit_code == 2  # without a manifest nothing proves the round
+    assert result.output.splitlines()[-1].startswith(f"error: {broken}: not a round folder (missing ['manifest.json'])")
+    from aandacht.digest import sha256
+
+    outputs = {name: sha256(broken / name) for name in ("ronde.json", "wijken.csv")}
+    (broken / "manifest.json").write_text(json.dumps({"outputs": outputs}), encoding="utf-8")
+    result = invoke("herijking", "--round", 2026, "--rounds-dir", tmp_path)
     assert result.exit_code == 2
     assert result.output.splitlines()[-1].startswith(f"error: {broken / 'ronde.json'}: unreadable round file (")
     assert not (tmp_path / "2026").exists()
@@ -213,3 +220,93 @@ def test_report_lists_the_constraints_of_the_choice(two_rounds):
     for name in constraints["constraint"]:
         assert name.replace("Plus-IKCs", "Plus-IKC's") in text
     assert "<td>True</td>" not in html and "<td>False</td>" not in html  # shown as ja / nee
+
+
+def forged_copy(source: Path, target: Path, edits: dict) -> Path:
+    """A copy of a round folder with ``edits`` (file name -> function of its text) applied and their
+    SHA-256 rewritten in the manifest, as someone forging a round would."""
+    import shutil
+
+    from aandacht.digest import sha256
+
+    shutil.copytree(source, target)
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    for name, edit in edits.items():
+        path = target / name
+        encoding = "utf-8-sig" if name.endswith(".csv") else "utf-8"
+        path.write_text(edit(path.read_text(encoding=encoding)), encoding=encoding)
+        manifest["outputs"][name] = sha256(path)
+    (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return target
+
+
+def test_an_edited_earlier_round_in_the_rounds_folder_is_not_in_the_trend(two_rounds, tmp_path):
+    """The trend over --rounds-dir read earlier rounds without their hashes: a rank edited by hand
+    (1 -> 21) appeared in the report's trend table."""
+    import shutil
+
+    rounds, _, _ = two_rounds
+    shutil.copytree(rounds / "2024", tmp_path / "2024")
+    wijken = tmp_path / "2024" / "wijken.csv"
+    text = wijken.read_text(encoding="utf-8-sig")
+    wijken.write_text(text.replace(";1;", ";21;", 1), encoding="utf-8-sig")
+    result = invoke("herijking", "--round", 2026, "--rounds-dir", tmp_path)
+    assert result.exit_code == 2
+    last = result.output.splitlines()[-1]
+    assert last.startswith(f"error: {tmp_path / '2024'}/wijken.csv: its SHA-256 differs") and "the trend reads every" in last
+    assert not (tmp_path / "2026").exists()
+
+
+def test_a_round_of_another_gemeente_relabelled_is_refused(two_rounds, tmp_path):
+    """A Leiden round relabelled GM0080 with its hashes rewritten was accepted as --previous for
+    Leeuwarden; its areas are not Leeuwarden's (WK0546.. is not a wijk of GM0080)."""
+    rounds, _, _ = two_rounds
+    leiden = {name: (lambda text: text.replace("WK0080", "WK0546")) for name in ("wijken.csv", "ronde.json")}
+    forged = forged_copy(rounds / "2024", tmp_path / "2024", leiden)
+    expected = f"{forged}/wijken.csv: area WK054610 is not a wijk of gemeente GM0080, which the round says it is of"
+    result = invoke("--allow-outside-paths", "herijking", "--round", 2026, "--previous", forged,
+                    "--rounds-dir", tmp_path / "new", "--no-maps")
+    assert result.exit_code == 2 and expected in result.output and result.output.count("\n") == 1, result.output
+    compared = invoke("compare", forged, rounds / "2026")
+    assert compared.exit_code == 2 and expected in compared.output
+    other = forged_copy(rounds / "2024", tmp_path / "other", {"ronde.json": lambda t: t.replace('"GM0080"', '"GM0546"')})
+    result = invoke("--allow-outside-paths", "herijking", "--round", 2026, "--previous", other,
+                    "--rounds-dir", tmp_path / "new", "--no-maps")
+    assert result.exit_code == 2 and "is not a wijk of gemeente GM0546" in result.output  # codes and gemeente disagree
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda m: m.update(round="2024"), "round is '2024'; expected a year from 1990 to 2100 (a whole number)"),
+    (lambda m: m.update(gemeente=["GM0080"]), "gemeente is ['GM0080']; expected"),
+    (lambda m: m.update(n_plus=float("inf")), "n_plus is inf; expected a finite number"),
+    (lambda m: m["plus_ikcs"][0].update(start_year=1e308), "plus_ikcs[0].start_year is 1e+308; expected a year"),
+    (lambda m: m["plus_ikcs"][0]["figures"].update(need=float("inf")), "plus_ikcs[0].figures.need is inf; expected a finite"),
+    (lambda m: m.update(round=True), "round is True; expected a year"),
+])
+def test_a_crafted_round_file_is_one_line_everywhere(two_rounds, tmp_path, change, message):
+    """Crafted ronde.json values (hashes rewritten) gave five tracebacks across map, report, compare and
+    herijking --previous; unknown extra keys are accepted."""
+    rounds, _, _ = two_rounds
+
+    def craft(text):
+        meta = json.loads(text)
+        change(meta)
+        return json.dumps(meta).replace("Infinity", "1e999")  # how a hand-made file writes it
+
+    forged = forged_copy(rounds / "2024", tmp_path / "2024", {"ronde.json": craft})
+    expected = f"{forged}/ronde.json: {message}"
+    runs = [("--allow-outside-paths", "herijking", "--round", 2026, "--previous", forged, "--rounds-dir", tmp_path / "n",
+             "--no-maps"),
+            ("compare", forged, rounds / "2026")]
+    if "round is '2024'" in message:  # map --round-dir scores the round again first (3 s): once is enough
+        runs.append(("--allow-outside-paths", "map", "--round-dir", forged, "--out", tmp_path / "m"))
+    for args in runs:
+        result = invoke(*args)
+        assert result.exit_code == 2 and result.output.count("\n") == 1 and expected in result.output, (args, result.output)
+
+
+def test_unknown_keys_in_a_round_file_are_accepted(two_rounds, tmp_path):
+    rounds, _, _ = two_rounds
+    added = lambda text: json.dumps({**json.loads(text), "vintage": {"areas": 2024, "later": [1, 2]}})  # noqa: E731
+    forged = forged_copy(rounds / "2024", tmp_path / "2024", {"ronde.json": added})
+    assert invoke("compare", forged, rounds / "2026").exit_code == 0

@@ -14,9 +14,9 @@ from aandacht.resources import default_config_path
 
 HEADER = "brin_vestiging,name,bevoegd_gezag_nummer,leerlingen,achterstandsscore,achterstandsscore_zonder_drempel,wijk_code,buurt_code,speciaal_onderwijs"
 ROWS = [
-    "AA0100,IKC Een,100,200,50,150,WK008011,BU00801104,nee",
-    "BB0200,IKC Twee,200,100,10,40,WK008011,,nee",
-    "CC0300,IKC Drie,100,100,0,90,WK008071,,ja",
+    "01AA00,IKC Een,100,200,50,150,WK008011,BU00801104,nee",
+    "02BB00,IKC Twee,200,100,10,40,WK008011,,nee",
+    "03CC00,IKC Drie,100,100,0,90,WK008071,,ja",
 ]
 
 
@@ -33,8 +33,8 @@ def setup(tmp_path: Path, rows=ROWS, boards="bevoegd_gezag_nummer,naam\n100,Stic
 def test_board_names_come_only_from_the_analysts_table(tmp_path):
     config, registry = setup(tmp_path)
     table = load_ikcs(config, registry).table
-    assert table.at["AA0100", "bevoegd_gezag"] == "Stichting Voorbeeld (test)"
-    assert table.at["BB0200", "bevoegd_gezag"] == "bevoegd gezag 200"
+    assert table.at["01AA00", "bevoegd_gezag"] == "Stichting Voorbeeld (test)"
+    assert table.at["02BB00", "bevoegd_gezag"] == "bevoegd gezag 200"
     assert table["speciaal_onderwijs"].tolist() == [False, False, True]
 
 
@@ -79,32 +79,32 @@ def test_gebied_of_buurten_contains_only_ikcs_in_those_buurten(tmp_path):
     config, registry = setup(tmp_path)
     ikcs = load_ikcs(config, registry)
     gebied = ikc_gebied(ikcs, {"Schepenbuurt": ["BU00801104"], "Goutum": ["WK008071"]}, registry)
-    assert gebied.to_dict() == {"AA0100": "Schepenbuurt", "BB0200": "", "CC0300": "Goutum"}
+    assert gebied.to_dict() == {"01AA00": "Schepenbuurt", "02BB00": "", "03CC00": "Goutum"}
 
 
 def test_pupil_origin_share_makes_an_ikc_eligible(tmp_path):
     config, registry = setup(tmp_path)
     ikcs = load_ikcs(config, registry)
     (tmp_path / "origin.csv").write_text(
-        "brin_vestiging,area_code,leerlingen\nBB0200,BU00801104,60\nBB0200,WK008010,40\nAA0100,WK008071,10\n",
+        "brin_vestiging,area_code,leerlingen\n02BB00,BU00801104,60\n02BB00,WK008010,40\n01AA00,WK008071,10\n",
         encoding="utf-8")
     origin = read_pupil_origin(tmp_path / "origin.csv", ikcs, registry)
     gebieden = {"Schepenbuurt": ["BU00801104"]}
     share = pupil_share(origin, ikcs, gebieden, registry)
-    assert share["BB0200"] == pytest.approx(0.6) and share["AA0100"] == 0 and pd.isna(share["CC0300"])
+    assert share["02BB00"] == pytest.approx(0.6) and share["01AA00"] == 0 and pd.isna(share["03CC00"])
     rules = SelectionRules(count=2, eligible_pupil_share=0.5, special_education="exclude",
                            need={"score_per_pupil": 1, "score_total": 0, "wijk_score": 0, "pupil_share": 1})
     result = select_plus(ikcs, rules, gebieden, registry, pd.Series(dtype=float), 2026, None, origin)
     table = result.ikcs.set_index("brin_vestiging")
-    assert table.loc[["AA0100", "BB0200"], "plus_ikc"].all()  # BB0200 by its pupils, AA0100 by location
-    assert table.at["CC0300", "reden_niet_verkiesbaar"] == "niet in een aandachtsgebied"
+    assert table.loc[["01AA00", "02BB00"], "plus_ikc"].all()  # 02BB00 by its pupils, 01AA00 by location
+    assert table.at["03CC00", "reden_niet_verkiesbaar"] == "niet in een aandachtsgebied"
 
 
 def test_unknown_ikc_in_pupil_origin_is_an_error(tmp_path):
     config, registry = setup(tmp_path)
     ikcs = load_ikcs(config, registry)
-    (tmp_path / "origin.csv").write_text("brin_vestiging,area_code,leerlingen\nZZ9900,WK008010,4\n", encoding="utf-8")
-    with pytest.raises(DataError, match="row 2: brin_vestiging 'ZZ9900' is not in the IKC registry"):
+    (tmp_path / "origin.csv").write_text("brin_vestiging,area_code,leerlingen\n99ZZ00,WK008010,4\n", encoding="utf-8")
+    with pytest.raises(DataError, match="row 2: brin_vestiging '99ZZ00' is not in the IKC registry"):
         read_pupil_origin(tmp_path / "origin.csv", ikcs, registry)
 
 
@@ -118,7 +118,7 @@ def test_board_limits_and_budget_shape_the_choice(tmp_path):
     assert rules.n_plus == 2
     result = select_plus(ikcs, rules, gebieden, registry, pd.Series(dtype=float), 2026)
     chosen = result.ikcs.loc[result.ikcs["plus_ikc"], "brin_vestiging"].tolist()
-    # per pupil: CC0300 90, AA0100 75, BB0200 40; board 100 (AA, CC) may have only one
-    assert sorted(chosen) == ["BB0200", "CC0300"]
+    # per pupil: 03CC00 90, 01AA00 75, 02BB00 40; board 100 (AA, CC) may have only one
+    assert sorted(chosen) == ["02BB00", "03CC00"]
     binding = result.constraints.set_index("constraint")
     assert binding.at["maximum Stichting Voorbeeld (test)", "binding"]

@@ -1,5 +1,7 @@
 """From the tidy table to the indicator matrix: ratios, reliability marks, population gate, imputation."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -113,3 +115,35 @@ def test_leeuwarden_gate_is_a_fifth_of_the_median_wijk(default_config):
     assert "population gate: max(50, 0.2 x the median 730) = 146 huishoudens met kinderen" in run.notes
     middelsee = run.matrix.areas.loc["WK008074"]
     assert not middelsee["scored"] and middelsee["reason"] == "te weinig huishoudens met kinderen: minder dan 146"
+
+
+@pytest.mark.parametrize("unit, values, bad", [
+    ("%", [12.0, 0.785 * 100, 101.0], "U3: 101 is out of range for its unit '%' (a percentage lies between 0 and 100)"),
+    ("% van jongeren", [-1.0, 5.0, 6.0], "U1: -1 is out of range for its unit '% van jongeren'"),
+    ("schoolweging", [26.28, 2628.0, 31.0], "U2: 2628 is out of range for its unit 'schoolweging' (the Inspectie's schoolweging lies between 10 and 50)"),
+    ("per 1.000 inwoners", [3.0, -2.0, 1.0], "U2: -2 is out of range for its unit 'per 1.000 inwoners' (a rate is not negative)"),
+    ("aantal", [-99995.0, 2.0, 1.0], "U1: -99995 is out of range for its unit 'aantal' (a count is not negative)"),
+])
+def test_a_value_outside_its_units_range_is_refused_or_left_out(tmp_path, registry, unit, values, bad):
+    """Plausibility is part of an indicator: its unit gives the valid range (aandacht.inputs.plausible)."""
+    raw = config_for(tmp_path).model_dump(mode="json", exclude={"source_file"})
+    raw["gemeente"]["code"] = "G1"
+    raw["framework"]["indicators"] = [{"id": "v", "label": "V", "parent": "i", "direction": 1, "input": "src",
+                                       "variable": "v", "unit": unit}]
+    rows = [(code, "v", value, "") for code, value in zip(["U1", "U2", "U3"], values)]
+    rows += [(code, "kids", 100, "") for code in ["U1", "U2", "U3"]]
+    code, message = bad.split(": ", 1)
+    with pytest.raises(DataError, match=rf"x\.csv.*: area {code} \(\w+\), indicator v: {re.escape(message)}"):
+        build_matrix(tidy(rows), parse_config(raw, tmp_path / "c.yaml"), registry)
+    raw["inputs"]["src"]["out_of_range"] = "missing"
+    matrix = build_matrix(tidy(rows), parse_config(raw, tmp_path / "c.yaml"), registry)
+    assert np.isnan(matrix.values.loc[code, "v"]) and matrix.missing_reason.loc[code, "v"] == "out of range"
+    assert matrix.values["v"].notna().sum() == 2
+    assert any("out of range for its unit" in note and "out_of_range: missing" in note for note in matrix.notes)
+
+
+def test_units_without_a_range_and_the_documented_ranges():
+    from aandacht.inputs.plausible import valid_range
+
+    assert valid_range("x 1.000 euro") is None and valid_range("index") is None
+    assert valid_range(" Procent ")[:2] == (0.0, 100.0) and valid_range("leerlingen")[:2] == (0.0, float("inf"))

@@ -126,3 +126,38 @@ def test_the_notebook_uses_only_the_public_api():
     modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
                and node.module and node.module.startswith("aandacht")}
     assert modules == {"aandacht"}
+
+
+def test_the_dependencies_are_declared_exactly_as_imported():
+    """Every third-party package the code imports is declared in pyproject.toml, and every declared one
+    is imported (``requests`` was imported but not declared, ``pyproj`` declared but not imported).
+    XlsxWriter is imported by pandas as the workbook engine; the optional extras are imported inside the
+    commands that need them."""
+    import ast
+    import re
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    import_name = {"scikit-learn": "sklearn", "pyyaml": "yaml", "python-calamine": "python_calamine", "pillow": "PIL"}
+
+    def names(requirements):
+        found = set()
+        for requirement in requirements:
+            name = re.match(r"[A-Za-z0-9_.-]+", requirement).group().lower()
+            found.add(import_name.get(name, name))
+        return found
+
+    declared = names(project["dependencies"]) - {"xlsxwriter"}
+    optional = names(project["optional-dependencies"]["pdf"] + project["optional-dependencies"]["spatial"])
+    imported = set()
+    for path in (root / "src" / "aandacht").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    imported = {name for name in imported if name not in sys.stdlib_module_names and name != "aandacht"}
+    assert imported - optional == declared

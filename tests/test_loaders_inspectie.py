@@ -105,7 +105,7 @@ def test_no_object_van_toezicht_placed_is_an_error(registry, tmp_path):
 @pytest.mark.parametrize("rows, message", [
     ("ovt,wijk_code\n16NS|C2,WK008099\n", r"row 2, column wijk_code: wijk_code WK008099 is not in the area registry"),
     ("ovt,brin_vestiging\n16NS|C2,99ZZ00\n", r"row 2, column brin_vestiging: brin_vestiging 99ZZ00 is not in"),
-    ("ovt,wijk_code\n16NS-C2,WK008061\n", r"'16NS-C2' is not an OVT code like 03VL\|C1"),
+    ("ovt,wijk_code\n16NS-C2,WK008061\n", r"'16NS-C2' is not an object van toezicht code \(two digits and two letters or digits, like 03VL\|C1\)"),
     ("ovt,wijk_code\n16NS|C2,WK008061\n16NS|C2,WK008061\n", r"row 3, column ovt: ovt 16NS\|C2 appears twice"),
     ("ovt,naam\n16NS|C2,x\n", r"needs a column brin_vestiging or wijk_code besides ovt"),
 ])

@@ -454,3 +454,44 @@ def test_an_undrawn_member_keeps_its_gebied_label_plain_and_its_ikc_in_rank_orde
     assert run.result.rank["WK008050"] < run.result.rank["WK008060"]
     frame = map_frame(_without_geometry(run, ["WK008050"]), make_overlays(known, gebieden=GEBIEDEN, ikcs=IKCS))
     assert list(frame.keyed.loc[frame.keyed["status"] == "plus-ikc", "name"]) == ["IKC A", "IKC B"]
+
+
+def test_a_name_with_dollar_signs_is_drawn_as_text_not_mathtext(run):
+    """``$\\foo$`` in a name was a mathtext parse error that stopped ``map`` and ``herijking``;
+    ``$x^2$`` would silently be drawn as a formula."""
+    from aandacht.present.maps import map_builders
+
+    known = set(run.matrix.areas.index)
+    gebieden = GEBIEDEN.replace({"Oud-Oost": r"Oud $\foo$ Oost"})
+    ikcs = IKCS.replace({"IKC A": r"IKC $x^2$"})
+    robustness = pd.DataFrame({"area_code": sorted(known), "p_designated": np.linspace(0, 1, len(known))})
+    changes = pd.DataFrame({"area_code": ["WK008050", "WK008020"], "change": ["stayed", "entered"]})
+    overlays = make_overlays(known, gebieden=gebieden, ikcs=ikcs, robustness=robustness, changes=changes,
+                             demonstration=["gebieden", "ikcs"], round_year=2026, previous_year=2024)
+    shown = set()
+    for name, build in map_builders(map_frame(run, overlays), "a4").items():
+        fig = build()
+        Rendered(fig, 20)  # draws: a mathtext parse error would be raised here
+        texts = [t for t in fig.findobj(matplotlib.text.Text) if "$" in t.get_text()]
+        assert not any(t.get_parse_math() for t in texts), name
+        shown |= {t.get_text() for t in texts}
+    assert any(r"Oud $\foo$ Oost" in text for text in shown), shown
+    assert any(r"IKC $x^2$" in text for text in shown), shown
+
+
+def test_class_bounds_of_an_indicator_that_counts_people_never_show_a_small_count():
+    bins = np.array([4.0, 9.0, 25.0, 80.0])
+    assert class_labels(bins, 1.0, 0, below=10) == ["<10", "<10", "<10 \u2013 25", "25 \u2013 80"]
+    assert class_labels(bins, 1.0, 0) == ["1 \u2013 4", "4 \u2013 9", "9 \u2013 25", "25 \u2013 80"]
+
+
+def test_the_indicator_maps_legend_of_a_count_indicator_is_suppressed(run):
+    import dataclasses
+
+    counted = run.config.framework.indicators[0].model_copy(update={"unit": "aantal"})
+    framework = run.config.framework.model_copy(update={"indicators": [counted, *run.config.framework.indicators[1:]]})
+    report = run.config.report.model_copy(update={"suppress_below": 1000})
+    config = run.config.model_copy(update={"framework": framework, "report": report})
+    frame = map_frame(dataclasses.replace(run, config=config))
+    labels = [" ".join(t.get_text().split()) for t in indicator_maps(frame, "a4").findobj(matplotlib.text.Text)]
+    assert any(label == "<1000" or label.startswith("<1000 \u2013") for label in labels)

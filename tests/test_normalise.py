@@ -221,3 +221,14 @@ def test_goalposts_distance_to_target_and_reference_through_the_config():
     with pytest.raises(AandachtError, match=r"area R has no value for indicator\(s\) \['a'\]"):
         normalise(raw.assign(a=[2.0, 4.0, np.nan]), framework, Method.model_validate(
             {"normalisation": {"method": "distance_to_reference", "reference": "R"}}))
+
+
+def test_zscore_of_values_whose_spread_underflows_is_missing_not_infinite():
+    """Values near 1e-200 differ, but their squared deviations underflow to 0, so the sd is 0: the
+    indicator is treated as constant (NaN, as for a zero sd), never divided by the zero into +-inf.
+    Probe for the equivalents entry `spread > 0` -> `spread >= 0`, which such values tell apart."""
+    x = np.array([[1e-200], [3e-200], [2e-200]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = norm.zscore(x, np.array([1.0]))
+    assert np.isnan(result).all()

@@ -176,3 +176,18 @@ def test_cbc_runs_in_serial_mode(monkeypatch):
     problem = Problem(need=pd.Series({"a": 3.0, "b": 2.0, "c": 1.0}), n=2)
     assert solve(problem).chosen == ["a", "b"]
     assert made and all(kwargs.get("threads") in (None, 0) for kwargs in made)
+
+
+def test_a_constraint_that_costs_a_hundredth_of_a_need_point_is_binding():
+    """``binding`` is gain > 1e-9 (the solver's exactness), not "worth mentioning": covering a gebied
+    whose only IKC needs 0.01 less than the best one costs 0.01 and binds; a cover the optimum meets
+    anyway costs nothing and does not (no test told a threshold of 1e-9 from 0.5 before)."""
+    need = pd.Series([50.0, 49.99, 10.0], index=["01AA00", "02BB00", "03CC00"])
+    costly = Problem(need, 1, {"Oost": ["02BB00"]})
+    constraints, _ = explain(costly, solve(costly))
+    row = constraints.set_index("constraint").loc["dekking Oost"]
+    assert row["gain"] == pytest.approx(0.01, abs=1e-9) and bool(row["binding"])
+    free = Problem(need, 1, {"West": ["01AA00"]})
+    constraints, _ = explain(free, solve(free))
+    row = constraints.set_index("constraint").loc["dekking West"]
+    assert row["gain"] == pytest.approx(0.0, abs=1e-9) and not bool(row["binding"])

@@ -202,3 +202,96 @@ def test_a_folder_that_cannot_hold_the_lock_is_one_line_and_leaves_nothing(tmp_p
     with pytest.raises(OutputError, match=r"\.out\.aandacht-lock: cannot create the lock file of the output folder \(Permission denied\)"):
         claim_target(tmp_path / "new" / "out", force=False)
     assert os.listdir(tmp_path) == []
+
+
+def test_a_workbook_or_geopackage_that_cannot_be_written_is_named(tmp_path, monkeypatch):
+    """XlsxWriter raises its own FileCreateError (not an OSError) and pyogrio a DataSourceError: both
+    name the file being written, in one line, and nothing is written."""
+    import pandas as pd
+    import pyogrio.errors
+    import xlsxwriter.workbook
+
+    from aandacht.present.tables import write_sheets
+
+    def full(self):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "_store_workbook", full)  # XlsxWriter wraps it in FileCreateError
+
+    def workbook(path):
+        write_sheets({"ranking": pd.DataFrame({"a": [1]})}, path)
+
+    with pytest.raises(OutputError, match=r"^.*2026/scores\.xlsx: cannot be written \(No space left on device\); nothing was written"):
+        write_folder(tmp_path / "2026", {"scores.xlsx": workbook}, {}, force=False)
+
+    def full_disk(path):
+        raise pyogrio.errors.DataSourceError(f"{path}: sqlite3_exec(COMMIT) failed: database or disk is full")
+
+    with pytest.raises(OutputError, match=r"2026/ronde\.gpkg: cannot be written \(.*disk is full; DataSourceError\)"):
+        write_folder(tmp_path / "2026", {"a.txt": text_writer("a"), "ronde.gpkg": full_disk}, {}, force=False)
+
+    def full_sqlite(path):  # the layer styles are written with sqlite3 after the layers
+        import sqlite3
+
+        raise sqlite3.OperationalError("database or disk is full")
+
+    with pytest.raises(OutputError, match=r"2026/ronde\.gpkg: cannot be written \(database or disk is full; OperationalError\)"):
+        write_folder(tmp_path / "2026", {"ronde.gpkg": full_sqlite}, {}, force=False)
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_symlink_at_the_lock_or_staging_name_is_never_followed(tmp_path):
+    """A link planted at .X.aandacht-lock made the lock's JSON overwrite the file it pointed to."""
+    victim = tmp_path / "victim.txt"
+    victim.write_text("the user's own file", encoding="utf-8")
+    (tmp_path / ".out.aandacht-lock").symlink_to(victim)
+    with pytest.raises(OutputError, match=r"\.out\.aandacht-lock: cannot create the lock file of the output folder "
+                                          r"\(it is a symbolic link, which aandacht does not follow; remove it\)"):
+        claim_target(tmp_path / "out", force=False)
+    assert victim.read_text(encoding="utf-8") == "the user's own file" and not (tmp_path / "out").exists()
+    (tmp_path / ".out.aandacht-lock").unlink()
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    (keep / "a.txt").write_text("kept", encoding="utf-8")
+    (tmp_path / ".out.aandacht-staging").symlink_to(keep)  # a left-over staging name that is a link
+    write_folder(tmp_path / "out", {"n.txt": text_writer("new")}, {}, force=False)
+    assert (keep / "a.txt").read_text(encoding="utf-8") == "kept" and (tmp_path / "out" / "n.txt").is_file()
+
+
+class FakeMsvcrt:
+    """Windows' msvcrt.locking, played with flock: a held region raises OSError EACCES as Windows does."""
+
+    LK_NBLCK = 2
+
+    def __init__(self):
+        self.calls = []
+
+    def locking(self, fd, mode, size):
+        import fcntl
+
+        self.calls.append((mode, size, os.lseek(fd, 0, os.SEEK_CUR)))
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PermissionError(errno.EACCES, "Permission denied") from None
+
+
+def test_the_windows_branch_locks_with_msvcrt_refuses_a_link_and_removes_the_lock_after_closing(tmp_path, monkeypatch):
+    fake = FakeMsvcrt()
+    monkeypatch.setattr(output, "fcntl", None)
+    monkeypatch.setattr(output, "msvcrt", fake, raising=False)
+    monkeypatch.setattr(output, "_NOFOLLOW", 0)  # Windows has no O_NOFOLLOW
+    first = claim_target(tmp_path / "out", force=False)
+    try:
+        assert fake.calls == [(FakeMsvcrt.LK_NBLCK, 1, 0)]  # one byte, from the start of the file
+        with pytest.raises(OutputError, match="another aandacht run .* is writing this folder"):
+            claim_target(tmp_path / "out", force=False)
+    finally:
+        first.release()
+    assert not first.lock.exists()  # removed after closing (Windows cannot remove an open file)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine", encoding="utf-8")
+    first.lock.symlink_to(victim)
+    with pytest.raises(OutputError, match="it is a symbolic link, which aandacht does not follow"):
+        claim_target(tmp_path / "out", force=False)
+    assert victim.read_text(encoding="utf-8") == "mine"

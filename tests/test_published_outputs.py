@@ -23,6 +23,7 @@ from aandacht.present.tables import COUNT_COLUMNS, FORMULA_STARTS, INTERNAL_WORK
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "aandacht"
 THRESHOLD = 500
+COUNTED = "koopwoningen"
 HOSTILE_WIJKEN = ['=HYPERLINK("http://example.org","klik")', "+31 wijk", "-3+4", "@SUM(A1)", "\tTab-wijk", "Bel\x07wijk",
                   "[/bold] wijk", "Esc\x1b[2Jwijk"]
 HOSTILE_SCHOOLS = ["=cmd|' /C calc'!A0", "+school", "-school", "@school"]
@@ -49,6 +50,9 @@ def outputs(tmp_path_factory, embedded):
     config["framework"]["nodes"][0]["label"] = "=Onderwijs"
     config["framework"]["indicators"][0]["label"] = "@Achterstand"
     config["designation"]["groups"][0]["name"] = "-gebied"
+    # an indicator that counts people (its values, all under the threshold, are never shown in the overleg's files)
+    counted = next(i for i in config["framework"]["indicators"] if i["id"] == COUNTED)
+    counted["unit"] = "aantal"
     config["report"].update(suppress_below=THRESHOLD, internal_workbook=True)
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     out = project / "out"
@@ -82,6 +86,14 @@ def cells(path: Path):
         for row in sheet.iter_rows():
             for cell, column in zip(row, header):
                 yield sheet.title, column, cell.value, cell.data_type == "f"
+
+
+def shared_cells(files):
+    """(path, sheet, column, value) of every cell of the files meant for others (all but the internal workbook)."""
+    for path in files:
+        if path.name != INTERNAL_WORKBOOK:
+            for sheet, column, value, _ in cells(path):
+                yield path, sheet, column, value
 
 
 def is_number(text: str) -> bool:
@@ -127,17 +139,14 @@ def test_the_terminal_shows_names_as_text_and_no_escape_sequence(outputs):
 def test_no_small_count_in_any_output_for_the_overleg(outputs):
     _, files, _ = outputs
     checked = 0
-    for path in files:
-        if path.name == INTERNAL_WORKBOOK:
-            continue
-        for sheet, column, value, _ in cells(path):
-            if column in COUNT_COLUMNS and value not in (None, "", column):
-                number = float(str(value).replace(",", ".")) if is_number(str(value)) or isinstance(value, (int, float)) else None
-                assert number is None or number >= THRESHOLD, (path, sheet, column, value)
-                assert number is not None or value == f"<{THRESHOLD}", (path, sheet, column, value)
-                checked += 1
-            if isinstance(value, str):
-                assert not re.search(r"\d\s*<\s*\d", value), (path, sheet, column, value)  # no "(4 < 50)" in a remark
+    for path, sheet, column, value in shared_cells(files):
+        if column in COUNT_COLUMNS and value not in (None, "", column):
+            number = float(str(value).replace(",", ".")) if is_number(str(value)) or isinstance(value, (int, float)) else None
+            assert number is None or number >= THRESHOLD, (path, sheet, column, value)
+            assert number is not None or value == f"<{THRESHOLD}", (path, sheet, column, value)
+            checked += 1
+        if isinstance(value, str):
+            assert not re.search(r"\d\s*<\s*\d", value), (path, sheet, column, value)  # no "(4 < 50)" in a remark
     assert checked > 100
 
 
@@ -187,3 +196,54 @@ def test_neutralise_and_suppress_on_a_small_table():
     shown = suppress_counts(table, 10)
     assert list(shown["populatie"][[0, 1, 3]]) == ["<10", 50, "<10"] and pd.isna(shown["populatie"][2])
     assert suppress_counts(table, 0) is table
+
+
+def test_workbook_text_is_never_a_link_and_is_kept_whole_or_refused(tmp_path):
+    """XlsxWriter turns https:, mailto: and \\\\host\\share text into live hyperlinks by default (a UNC
+    path as a file:/// link), and a URL over 2,079 characters into an empty cell."""
+    from aandacht.errors import DataError
+    from aandacht.present.tables import EXCEL_CELL_CHARACTERS, write_sheets
+
+    long_url = "https://example.org/" + "a" * 3000
+    names = ["https://example.org/wijk", "mailto:wethouder@example.org", r"\\host\share\wijk", "ftp://x.nl", long_url]
+    path = tmp_path / "scores.xlsx"
+    write_sheets({"ranking": pd.DataFrame({"naam": names, "score": [1.0, 2.0, 3.0, 4.0, 5.0]})}, path)
+    sheet = openpyxl.load_workbook(path)["ranking"]
+    assert not sheet._hyperlinks and all(cell.hyperlink is None for row in sheet.iter_rows() for cell in row)
+    assert [sheet.cell(row, 1).value for row in range(2, 7)] == names  # the long one whole, not empty
+    assert all(sheet.cell(row, 1).data_type == "s" for row in range(2, 7))
+    too_long = pd.DataFrame({"naam": ["kort", "x" * (EXCEL_CELL_CHARACTERS + 1)]})
+    with pytest.raises(DataError, match=r"intern.xlsx: sheet 'ranking', row 3, column 'naam': a text of 32,768 characters"):
+        write_sheets({"ranking": too_long}, tmp_path / "intern.xlsx")
+
+
+def test_an_indicator_that_counts_people_is_suppressed_in_every_table(outputs):
+    """Suppression is decided by what a number is: a count indicator (unit aantal) with value 4 was printed
+    as 4 in indicatoren.csv, scores.xlsx and the report's profile."""
+    out, files, _ = outputs
+    seen = 0
+    for path, sheet, column, value in shared_cells(files):
+        if column == COUNTED and value not in (None, "", column) and sheet in ("", "raw indicators", "ranking"):
+            assert value == f"<{THRESHOLD}" or float(str(value).replace(",", ".")) >= THRESHOLD, (path, sheet, value)
+            seen += 1
+    long = pd.read_csv(out / "rounds" / "2026" / "indicatoren.csv", sep=";", dtype=str, encoding="utf-8-sig")
+    rows = long[long["indicator"] == COUNTED]
+    assert len(rows) and set(rows["waarde"].dropna()) == {f"<{THRESHOLD}"}
+    assert (long.loc[long["indicator"] != COUNTED, "waarde"].dropna() != f"<{THRESHOLD}").all()
+    reference = pd.read_excel(out / "score" / "scores.xlsx", sheet_name="reference values", engine="openpyxl")
+    assert reference.set_index("indicator").at[COUNTED, "mediaan"] == f"<{THRESHOLD}"
+    assert seen > 20
+
+
+def test_a_suppressed_numerator_cannot_be_recomputed_in_the_profile(outputs):
+    """"teller <10, noemer 25, 36,0%" gives the 9 away: where the numerator is suppressed, the denominator
+    is left out ("x"), as CBS does (secondary suppression)."""
+    out, _, _ = outputs
+    html = (out / "rounds" / "2026" / "rapport.html").read_text(encoding="utf-8")
+    rows = [row for row in re.findall(r"<tr>(.*?)</tr>", html, flags=re.S) if 'class="num count"' in row]
+    profile_rows = [found for row in rows if len(found := re.findall(r'<td class="num count">(.*?)</td>', row, flags=re.S)) == 2]
+    assert profile_rows
+    for numerator, denominator in profile_rows:
+        if numerator.strip() == f"&lt;{THRESHOLD}":
+            assert denominator.strip() == "x", (numerator, denominator)
+    assert any(numerator.strip() == f"&lt;{THRESHOLD}" for numerator, _ in profile_rows)

@@ -250,3 +250,197 @@ def test_text_without_control_characters_is_read_unchanged(tmp_path):
     with collect_notes() as notes:
         table = read_table(path)
     assert table["naam"].tolist() == ["Nijlân & De Zwette", "’t Zand"] and notes == []
+
+
+# --- bounded resources ------------------------------------------------------------------------------
+
+def test_a_sheet_whose_used_range_is_too_large_is_refused_before_it_is_read(tmp_path):
+    """One space typed in XFD1048576 of a 5 kB workbook made calamine ask for 512 GiB and abort the
+    process; formatted empty cells (which calamine does not read) do not count."""
+    import xlsxwriter
+
+    from aandacht.inputs.reading import MAX_SHEET_CELLS
+
+    far, formatted = tmp_path / "far.xlsx", tmp_path / "formatted.xlsx"
+    for path in (far, formatted):
+        book = xlsxwriter.Workbook(path)
+        sheet = book.add_worksheet("data")
+        sheet.write_row(0, 0, ["area_code", "value"])
+        sheet.write_row(1, 0, ["WK008010", 1.5])
+        if path is far:
+            sheet.write(1048575, 16383, " ")
+        else:
+            sheet.write_blank(1048575, 16383, None, book.add_format({"bold": True}))
+        book.close()
+    with pytest.raises(DataError, match=rf"far.xlsx: sheet 'data' spans 1,048,576 rows x 16,384 columns \(to cell "
+                                        rf"XFD1048576\), more than the {MAX_SHEET_CELLS:,} cells"):
+        read_table(far)
+    assert read_table(formatted)["value"].tolist() == ["1.5"]
+
+
+def test_an_ods_sheet_repeating_a_filled_cell_too_often_is_refused(tmp_path):
+    import zipfile
+
+    def ods(path, repeated_row):
+        write_ods(path, {"data": [["area_code", "value"], ["WK008010", 1.5], ["HERE"]]})
+        with zipfile.ZipFile(path) as archive:
+            parts = {name: archive.read(name) for name in archive.namelist()}
+        marker = b'<table:table-row><table:table-cell office:value-type="string"><text:p>HERE</text:p></table:table-cell></table:table-row>'
+        parts["content.xml"] = parts["content.xml"].replace(marker, repeated_row)
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, data in parts.items():
+                archive.writestr(name, data)
+        return path
+
+    empty_rest = (b'<table:table-row table:number-rows-repeated="1048574"><table:table-cell '
+                  b'table:number-columns-repeated="16384"/></table:table-row>')  # as LibreOffice writes the empty rest
+    assert read_table(ods(tmp_path / "ok.ods", empty_rest))["value"].tolist() == ["1.5"]
+    filled = (b'<table:table-row table:number-rows-repeated="20000"><table:table-cell table:number-columns-repeated="1000" '
+              b'office:value-type="string"><text:p> </text:p></table:table-cell></table:table-row>')
+    with pytest.raises(DataError, match=r"big.ods: sheet 'data' spans 20,002 rows x 1,000 columns \(to cell ALL20002\)"):
+        read_table(ods(tmp_path / "big.ods", filled))
+
+
+def test_text_tables_are_bounded_in_columns_and_cell_size(tmp_path):
+    from aandacht.inputs.reading import MAX_COLUMNS
+
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"c{i}" for i in range(MAX_COLUMNS + 1)) + "\n" + "1," * MAX_COLUMNS + "1\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"wide.csv: line 1: the header has 16,385 columns; aandacht reads at most 16,384"):
+        read_table(wide)
+    long_cell = tmp_path / "long.csv"
+    long_cell.write_text("area_code;naam\nWK008010;kort\nWK008011;" + "x" * 200_000 + "\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"long.csv: row 3, column naam: a cell of 200,000 characters; a cell may hold at most 32,767"):
+        read_table(long_cell)
+    # the header search splits lines with Python's csv module, whose own limit (131,072) was a traceback
+    with pytest.raises(DataError, match=r"long.csv: line 3: a cell of more than 131,072 characters; a cell may hold"):
+        read_table(long_cell, expect=("area_code",))
+    long_header = tmp_path / "header.csv"
+    long_header.write_text("area_code," + "x" * 40_000 + "\nWK008010,1\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"header.csv: line 1, column 2: a cell of 40,000 characters"):
+        read_table(long_header)
+
+
+def test_a_json_table_is_bounded_before_its_cells_are_made(tmp_path, monkeypatch):
+    from aandacht.inputs import reading
+
+    path = tmp_path / "swing.json"
+    path.write_text('{"headers": [{"name": "Gebied"}, {"name": "2023"}], "rows": ' +
+                    str([["WK008010", 1.5]] * 30).replace("'", '"') + "}", encoding="utf-8")
+    assert len(read_table(path)) == 30
+    monkeypatch.setattr(reading, "MAX_SHEET_CELLS", 59)
+    with pytest.raises(DataError, match=r"swing.json: a table of 30 rows x 2 columns; aandacht reads at most 59 cells"):
+        read_table(path)
+    monkeypatch.setattr(reading, "MAX_JSON_MB", 0.0001)
+    with pytest.raises(DataError, match=r"swing.json: a JSON table of 0 MB; aandacht reads JSON tables up to 0.0001 MB"):
+        read_table(path)
+
+
+# --- one rule for both number paths --------------------------------------------------------------
+
+BOTH_PATHS = ["+12.34", "+1,5", "+1.234", "-0.100", "0.100", "0,250", "-0,5", "12", "-3", "+7", "1e3", "1.5e-3", "+.5",
+              ".5", "5.", "1_000", "0x1A", "\u0661\u0662", "1E5", "+1e2", "6.220", "6,220", "1.234,5", "+1.234,5",
+              "1,234.5", "1 234", "+1 234", "00.100", "-", "inf", "+inf", "nan", "1e999", "--1", "+-1", "1.2.3", "0",
+              "-0", "+0", "0.0", "1,5e3", "\u00bc", "\u00b2", "-99996", "+99", "12*"]
+
+
+def _slow_only(value: str):
+    """``value`` read by the slow path alone (what parse_values does with a value it cannot read in C)."""
+    from aandacht.inputs import reading
+
+    text = pd.Series([value], index=pd.RangeIndex(2, 3, name="line"))
+    try:
+        numbers, flags, _ = reading._slow_values(text, reading.MISSING_MARKERS, "auto", False, lambda: False,
+                                                 text.index, "f.csv", "c")
+    except DataError:
+        return "refused"
+    number, flag = float(numbers.iloc[0]), flags.iloc[0]
+    if pd.isna(flag) and not np.isfinite(number):
+        return "refused"
+    return (number if pd.isna(flag) else None, "" if pd.isna(flag) else flag)
+
+
+@pytest.mark.parametrize("value", BOTH_PATHS)
+def test_the_fast_and_the_slow_path_read_every_value_alike(value):
+    """The fast path (pandas in C, for plain numbers) and the slow path (signs, grouped and decimal-comma
+    numbers) are one rule: a leading '+' was read on the fast path only (+12.34 read, +1,5 refused)."""
+    try:
+        parsed = parse([value])
+        fast = (None if parsed.flags[0] else float(parsed.values[0]), parsed.flags[0])
+    except DataError:
+        fast = "refused"
+    slow = _slow_only(value)
+    if value in ("-99996",):  # a sentinel is read as a number by both paths and then flagged by parse_values
+        assert fast == (None, "suppressed") and slow == (-99996.0, "")
+        return
+    if value == "12*":  # the provisional mark is the slow path's; the number is the same
+        assert fast == (12.0, "") and slow == (12.0, "")
+        return
+    assert fast == slow
+
+
+@pytest.mark.parametrize("value, expected", [("-0.100", -0.1), ("0.100", 0.1), ("0,250", 0.25), ("+1,5", 1.5),
+                                             ("+12.34", 12.34), ("+1.234,5", 1234.5), ("5.", 5.0)])
+def test_a_leading_group_of_zero_is_never_a_thousands_group_and_a_plus_is_a_sign(value, expected):
+    assert parse([value]).values.tolist() == pytest.approx([expected])
+    with pytest.raises(DataError, match="'1.100' can be read as 1.1 or as 1100"):  # a leading 1-999 can be a group
+        parse(["1.100"])
+
+
+def test_a_percent_formatted_workbook_cell_is_read_as_the_percentage_shown(tmp_path):
+    """Excel stores 78.5% as 0.785 with the format 0.0%; read as 0.785 it moved Binnenstad from rank 9 to 15."""
+    import xlsxwriter
+
+    path = tmp_path / "monitor.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("Tabel")
+    percent, builtin = book.add_format({"num_format": "0.0%"}), book.add_format({"num_format": 10})  # 10: 0.00%
+    quoted = book.add_format({"num_format": '0.0" %"'})  # a literal " %" after the number: not a percentage format
+    sheet.write_row(0, 0, ["Gebied", "a", "b", "c", "d"])
+    sheet.write(1, 0, "Binnenstad")
+    sheet.write_number(1, 1, 0.785, percent)
+    sheet.write_number(1, 2, 0.1234, builtin)
+    sheet.write_number(1, 3, 12.5, quoted)
+    sheet.write_number(1, 4, 0.5)
+    sheet.write_string(2, 0, "Oud-Oost")
+    sheet.write_string(2, 1, "0,4", percent)  # text in a percent-formatted cell stays the text it is
+    book.close()
+    with collect_notes() as notes:
+        frame = read_table(path)
+    assert frame.loc[2].tolist() == ["Binnenstad", "78.5", "12.34", "12.5", "0.5"]
+    assert frame.loc[3, "a"] == "0,4"
+    assert notes == [f"{path}: sheet 'Tabel': 2 cell(s) formatted as a percentage (0.785 shown as 78.5%) read as the "
+                     "percentage shown"]
+
+
+def test_a_formula_without_a_computed_value_is_refused_not_read_as_empty(tmp_path):
+    """A workbook written by a program that does not compute formulas (openpyxl, a script) holds the
+    formula and no value: it was read as "no value" without a word."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Data"
+    sheet.append(["OVT", "schoolweging"])
+    sheet.append(["03VL|C1", 28.5])
+    sheet.append(["16NS|C1", "=B2+1"])
+    book.save(tmp_path / "weging.xlsx")
+    with pytest.raises(DataError, match=r"weging.xlsx: sheet 'Data', cell B3: a formula without a computed value"):
+        read_table(tmp_path / "weging.xlsx")
+
+
+def test_a_percentage_cell_of_an_ods_sheet_is_read_as_the_percentage_shown(tmp_path):
+    import zipfile
+
+    path = write_ods(tmp_path / "monitor.ods", {"Tabel": [["Gebied", "a", "b"], ["Binnenstad", 0.785, 0.5]]})
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["content.xml"] = parts["content.xml"].replace(
+        b'office:value-type="float" office:value="0.785"', b'office:value-type="percentage" office:value="0.785"')
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with collect_notes() as notes:
+        frame = read_table(path)
+    assert frame.loc[2].tolist() == ["Binnenstad", "78.5", "0.5"]
+    assert any("1 cell(s) formatted as a percentage" in note for note in notes)

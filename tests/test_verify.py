@@ -147,3 +147,18 @@ def test_a_manifest_with_a_key_twice_is_refused(scored_project):
     path.write_text(path.read_text(encoding="utf-8").replace('{\n  "tool"', '{\n  "command": "score",\n  "tool"', 1), encoding="utf-8")
     result = CliRunner().invoke(main, ["verify", str(out)])
     assert result.exit_code == 2 and "key(s) ['command'] given twice" in result.output
+
+
+def test_a_manifest_cannot_make_the_root_its_project(scored_project):
+    """A manifest saying its config was /configs/x.yaml made / the project, and /etc/passwd a
+    registry inside it: the config's own path is held to the outside-path rule."""
+    _, out = scored_project
+
+    def relocate(manifest):
+        manifest["inputs"]["config"]["path"] = "/configs/leeuwarden.yaml"
+        manifest["config"]["areas"]["registry"] = "/etc/passwd"
+
+    edit_manifest(out, relocate)
+    result = CliRunner().invoke(main, ["verify", str(out)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert "the config it names, /configs/leeuwarden.yaml, is not a config file of this folder's project" in result.output

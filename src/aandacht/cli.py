@@ -283,7 +283,8 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     if config.areas.geometry is None:
         click.echo("no maps and no report: the config has no areas.geometry (polygons of its areas); the tables are written")
     elif not no_maps:
-        history = earlier_rounds(rounds_dir, round_year, config.gemeente.code, [previous_dir] if previous_dir else [])
+        history = earlier_rounds(rounds_dir, round_year, config.gemeente.code, [previous_dir] if previous_dir else [],
+                                 config.level)
         writers |= visual_writers(result, manifest, pdf=with_pdf, history=history)
     _write(claim, writers, manifest)
 
@@ -301,7 +302,8 @@ def compare(old_dir: Path, new_dir: Path) -> None:
     from .rounds.compare import causes_between, compare_records, identical_sentence
     from .rounds.record import read_round
 
-    old, new = read_round(old_dir), read_round(new_dir)
+    old = read_round(old_dir)
+    new = read_round(new_dir, old.meta["gemeente"]["code"], old.meta.get("level"))  # the same gemeente and level
     causes = causes_between(old, new)
     print_changes(compare_records(old, new, causes), old.year, new.year, identical_sentence(causes, old.year, new.year))
 

@@ -20,6 +20,7 @@ MISSING_LABELS = {
     "not_collected": "niet verzameld",
     "not in data": "ontbreekt in de bron",
     "indicatief (excluded)": "indicatief, weggelaten",
+    "out of range": "buiten het geldige bereik, weggelaten",
 }
 
 

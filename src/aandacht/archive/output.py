@@ -2,7 +2,8 @@
 
 1. **Claim** (:func:`claim_target`, before any work): the run takes an exclusive operating-system
    lock on the hidden file ``.<name>.aandacht-lock`` next to the target (``flock`` on POSIX,
-   ``msvcrt.locking`` on Windows). Of two runs for the same target exactly one gets it; the
+   ``msvcrt.locking`` on Windows), opened without following a symbolic link (:func:`_open_lock`).
+   Of two runs for the same target exactly one gets it; the
    other is refused at once with one line. An existing target is refused unless ``force``.
 2. **Write** (:func:`write_folder`): every file goes into the hidden folder
    ``.<name>.aandacht-staging``; only when all files are complete is it renamed to the target
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import OutputError
+from ..errors import AandachtError, OutputError, expected_failures
 from .manifest import sha256
 
 try:
@@ -39,6 +40,11 @@ try:
 except ImportError:  # Windows
     fcntl = None
     import msvcrt
+
+# The lock file is opened without following a symbolic link (O_NOFOLLOW): a link planted at its name
+# would otherwise make aandacht write the lock's JSON into the file it points to. Windows has no
+# O_NOFOLLOW; there a link is refused by looking first (:func:`_open_lock`).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 LOCK_SUFFIX = ".aandacht-lock"
 STAGING_SUFFIX = ".aandacht-staging"
@@ -67,7 +73,7 @@ def _try_lock(path: Path) -> int | None:
     process holds the lock. Re-checks that the locked file is still the one at ``path``: a
     holder removes its lock file when it releases, and a lock on a removed file locks nothing."""
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        fd = _open_lock(path)
         if not _lock_file(fd):
             os.close(fd)
             return None
@@ -80,16 +86,37 @@ def _try_lock(path: Path) -> int | None:
         os.close(fd)
 
 
+def _open_lock(path: Path) -> int:
+    """Open (create when absent) the lock file at ``path`` for reading and writing, never through a
+    symbolic link: ``O_NOFOLLOW`` where the system has it, else a link found at ``path`` is refused
+    (OSError ELOOP)."""
+    if not _NOFOLLOW and os.path.islink(path):
+        raise OSError(errno.ELOOP, "it is a symbolic link", str(path))
+    return os.open(path, os.O_RDWR | os.O_CREAT | _NOFOLLOW | getattr(os, "O_BINARY", 0), 0o666)
+
+
+def _remove_staging(staging: Path) -> bool:
+    """Remove a left-over staging folder; a symbolic link at its name is removed itself, never
+    followed. True when something was removed."""
+    if staging.is_symlink():
+        staging.unlink()
+        return True
+    if staging.exists():
+        shutil.rmtree(staging)
+        return True
+    return False
+
+
 def _unlock(fd: int, path: Path) -> None:
     """Remove the lock file and release its lock (on POSIX while still holding it, so that no
     other run can lock the old file in between; Windows cannot remove an open file, so there
     the file is removed after closing, when no other run has it open)."""
     try:
-        if os.name == "posix":
+        if fcntl is not None:
             path.unlink(missing_ok=True)
         os.close(fd)
         fd = None
-        if os.name != "posix":
+        if fcntl is None:
             path.unlink(missing_ok=True)
     except OSError:  # read-only now, or (Windows) open in another run: the next run's sweep removes it
         pass
@@ -168,8 +195,7 @@ def _sweep(parent: Path, own: str) -> list[Path]:
             continue  # a run is writing that target now
         staging = parent / f".{name}{STAGING_SUFFIX}"
         try:
-            if staging.exists():
-                shutil.rmtree(staging)
+            if _remove_staging(staging):
                 cleaned.append(staging)
         except OSError:
             pass  # not ours to remove (another user's folder): left as it is
@@ -197,7 +223,9 @@ def claim_target(target: Path, force: bool) -> Claim:
             time.sleep(_LOCK_PAUSE)
     except OSError as error:
         claim.release()
-        raise OutputError(f"{claim.lock}: cannot create the lock file of the output folder ({error.strerror or error})") from None
+        reason = ("it is a symbolic link, which aandacht does not follow; remove it" if error.errno == errno.ELOOP
+                  else error.strerror or error)
+        raise OutputError(f"{claim.lock}: cannot create the lock file of the output folder ({reason})") from None
     if claim.fd is None:
         raise OutputError(f"{target}: another aandacht run ({_holder(claim.lock)}) is writing this folder; "
                           "wait until it has finished")
@@ -205,8 +233,7 @@ def claim_target(target: Path, force: bool) -> Claim:
         os.ftruncate(claim.fd, 0)
         os.write(claim.fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "argv": sys.argv,
                                        "started_utc": datetime.now(timezone.utc).isoformat(timespec="seconds")}).encode())
-        if claim.staging.exists():  # a run for this target that was killed: we hold its lock now
-            shutil.rmtree(claim.staging)
+        if _remove_staging(claim.staging):  # a run for this target that was killed: we hold its lock now
             claim.cleaned.append(claim.staging)
         claim.cleaned += _sweep(target.parent, target.name)
         if target.exists() and not force:  # created between the first check and the lock
@@ -215,6 +242,19 @@ def claim_target(target: Path, force: bool) -> Claim:
         claim.release()
         raise
     return claim
+
+
+def _write_reason(error: BaseException) -> str:
+    """Why a file could not be written: the system's reason of the ``OSError`` behind the failure
+    (XlsxWriter's ``FileCreateError`` wraps it), else the writer's own message and error class
+    (pyogrio's ``DataSourceError`` for a GeoPackage on a full disk)."""
+    seen = error
+    while seen is not None and not isinstance(seen, OSError):
+        inner = [a for a in getattr(seen, "args", ()) if isinstance(a, OSError)]
+        seen = inner[0] if inner else seen.__cause__ or seen.__context__
+    if seen is not None:
+        return seen.strerror or str(seen) or type(seen).__name__
+    return f"{' '.join(str(error).split()) or 'no further detail'}; {type(error).__name__}"
 
 
 def _replaced_name(target: Path) -> Path:
@@ -249,8 +289,10 @@ def write_folder(target: Path, writers: dict[str, Callable[[Path], None]], manif
                 else:
                     write(path)
                     outputs[name] = sha256(path)
-            except OSError as error:
-                raise OutputError(f"{target / name}: cannot be written ({error.strerror or error}); "
+            except AandachtError:
+                raise
+            except expected_failures() as error:
+                raise OutputError(f"{target / name}: cannot be written ({_write_reason(error)}); "
                                   f"nothing was written and {target} is as it was") from None
         moved = None
         if target.exists():

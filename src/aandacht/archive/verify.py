@@ -156,12 +156,21 @@ def _shape_problem(manifest: object) -> str | None:
 
 def _check_paths(folder: Path, manifest: dict, config: Config, config_file: Path) -> None:
     """Refuse a manifest that names files outside the project of ``folder`` (the project directory
-    of its recorded config, when the folder lies inside it) and outside the embedded default
-    data, so that a folder received from someone else cannot make aandacht read other files.
+    of its recorded config, when the folder lies inside it, the config file exists, and that
+    project is neither the file system's root nor the home folder: a manifest saying its config was
+    ``/configs/x.yaml`` would otherwise make ``/`` the project) and outside the embedded default
+    data, so that a folder received from someone else cannot make aandacht read other files. The
+    config's own path is held to the same rule.
     The previous round of a herijking may also be a sibling of the folder (``rounds/2024`` next
     to ``rounds/2026``)."""
     project = project_dir(config_file)
-    roots = [embedded_root()] + ([project] if folder.resolve().is_relative_to(project) else [])
+    trusted = (folder.resolve().is_relative_to(project) and config_file.is_file()
+               and project != Path(project.anchor) and project != Path.home().resolve())
+    roots = [embedded_root()] + ([project] if trusted else [])
+    if "config" in manifest.get("inputs", {}) and not any(config_file.resolve().is_relative_to(r) for r in roots):
+        raise DataError(f"{folder / 'manifest.json'}: the config it names, {config_file}, is not a config file of this "
+                        f"folder's project (it must exist, and its project may not be the file system's root or the home "
+                        "folder); pass --allow-outside-paths to verify it anyway")
     named = {f"inputs[{role}]": Path(entry["path"]) for role, entry in manifest.get("inputs", {}).items()}
     named |= {f"config.{key}": path for key, path in named_paths(config).items()}
     for key, path in named.items():

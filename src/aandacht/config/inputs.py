@@ -146,6 +146,12 @@ class InputSpec(Strict):
         description="areas at the scored level that are not in the registry: an error (a typo or a wrong vintage), "
         "or ignored with a note (for files that cover more gemeenten, such as a national KWB download)",
     )
+    out_of_range: Literal["error", "missing"] = Field(
+        default="error",
+        description="a value outside the valid range of its indicator's unit (a percentage under 0 or over 100, a "
+        "negative count or rate, a schoolweging outside 10-50): an error naming the file and area, or left out as "
+        "missing with a note",
+    )
     table: TableLayout | None = Field(default=None, description="generic loader (and presets): the table layout")
     layout: Literal["auto", "school_file", "schoolweging", "leerresultaten", "dashboard"] = Field(
         default="auto", description="oab only: which OAB layout the file has"

@@ -6,7 +6,10 @@ Names to codes (:class:`AreaMatcher`), in this order, each match reported with i
 1. ``code``: the label is a registry code (case and spaces ignored; CBS pads codes with spaces);
 2. ``name``: the label equals one registry name (case and spacing ignored), or the normalised
    label equals one normalised registry name; two areas with the same name (a wijk "Goutum" and
-   its buurt "Goutum") make the label ``ambiguous`` unless the source gives the level;
+   its buurt "Goutum") make the label ``ambiguous`` unless the source gives the level; areas of the
+   same name and level in several gemeenten (a national registry) are told apart by gemeente: the
+   label goes to the one in the gemeente that holds the other labels of the file matched without
+   doubt (a table is one gemeente's), method ``name (gemeente)``;
 3. ``alias``: the normalised label is in the alias file (CSV ``alias,area_code,note``), for
    example the Frisian name of a wijk;
 4. ``fuzzy``: rapidfuzz ``token_sort_ratio`` of the normalised strings is at least the
@@ -97,14 +100,36 @@ class AreaMatcher:
         for code, name in candidates["area_name"].items():
             names.setdefault(normalise_name(name), []).append(code)
             exact.setdefault(" ".join(str(name).lower().split()), []).append(code)
-        rows = []
+        rows, shared = [], {}
         for label in dict.fromkeys(str(x) for x in labels):
             same = exact.get(" ".join(label.lower().split()), [])
             found = (same[0], "name", 100.0) if len(same) == 1 else self._one(label, codes, names, candidates)
+            if found[1] == "ambiguous":
+                shared[label] = same if len(same) > 1 else names.get(normalise_name(label), [])
             rows.append((label, *found))
+        if shared:
+            rows = self._by_gemeente(rows, shared)
         out = pd.DataFrame(rows, columns=["label", "area_code", "method", "score"])
         out.insert(2, "area_name", [self.registry.name(c) for c in out["area_code"]])
         return out
+
+    def _by_gemeente(self, rows: list[tuple], shared: dict[str, list[str]]) -> list[tuple]:
+        """``rows`` with each ambiguous label whose areas of that name lie in several gemeenten given
+        to the one in the gemeente holding the most labels matched without doubt (module docstring)."""
+        def gemeente(code: str) -> str:
+            line = [code, *self.registry.ancestors(code)]
+            return next((c for c in line if self.registry.table.at[c, "level"] == "gemeente"), "")
+
+        held = pd.Series([gemeente(code) for _, code, method, _ in rows if code and method != "ambiguous"], dtype=object)
+        held = held[held != ""].value_counts()
+        if held.empty or (len(held) > 1 and held.iloc[0] == held.iloc[1]):
+            return rows
+        home = held.index[0]
+        resolved = []
+        for label, code, method, score in rows:
+            inside = [c for c in shared.get(label, []) if gemeente(c) == home]
+            resolved.append((label, inside[0], "name (gemeente)", score) if len(inside) == 1 else (label, code, method, score))
+        return resolved
 
     def _one(self, label: str, codes: dict, names: dict, candidates: pd.DataFrame) -> tuple[str, str, float]:
         stripped = label.strip().upper()

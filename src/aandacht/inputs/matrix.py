@@ -25,6 +25,7 @@ from ..config import Config, Indicator, input_source
 from ..dutch import number_nl
 from ..errors import ConfigError, DataError
 from .areas import AreaRegistry
+from .plausible import OUT_OF_RANGE, outside
 
 NOT_IN_DATA = "not in data"
 
@@ -156,6 +157,26 @@ def gate_minimum(gate, population: pd.Series) -> float:
     return float(max(gate.minimum, np.floor(gate.relative_to_median * population.median())))
 
 
+def _plausible(config: Config, indicator, value: pd.Series, reason: pd.Series, origin: str, registry: AreaRegistry,
+               notes: list[str]) -> tuple[pd.Series, pd.Series]:
+    """The indicator's values checked against the valid range of its unit (:mod:`aandacht.inputs.plausible`):
+    a value outside it stops the run naming the file, the area and the indicator, or, with the input's
+    ``out_of_range: missing``, is left out with a note."""
+    bad, rule = outside(value, indicator.unit)
+    if not bad.any():
+        return value, reason
+    spec = config.inputs.get(indicator.input)
+    first = bad.index[bad.to_numpy()][0]
+    if spec is None or spec.out_of_range == "error":
+        raise DataError(f"{origin}: area {first} ({registry.name(first)}), indicator {indicator.id}: {value[first]:g} is out "
+                        f"of range for its unit {indicator.unit!r} ({rule}); correct the file, or set inputs."
+                        f"{indicator.input}.out_of_range: missing to leave such values out")
+    shown = ", ".join(f"{code} {value[code]:g}" for code in bad.index[bad.to_numpy()][:5])
+    notes.append(f"{origin}: {int(bad.sum())} value(s) of {indicator.id} out of range for its unit {indicator.unit!r} "
+                 f"({rule}) left out as missing (out_of_range: missing): {shown}")
+    return value.mask(bad), reason.mask(bad, OUT_OF_RANGE)
+
+
 def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> IndicatorMatrix:
     """Build the indicator matrix for the configured gemeente and level."""
     gemeente = config.gemeente.code
@@ -186,6 +207,7 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
         value, numerator, denominator, reason = indicator_columns(
             indicator, variables, f"{config.source_file}: framework.indicators[{position}]: {indicator.input} ({origin})"
         )
+        value, reason = _plausible(config, indicator, value, reason, origin, registry, notes)
         shrinkage = config.shrinkage_of(indicator)
         if shrinkage != "none":
             value, note = shrink(indicator, shrinkage, value, numerator, denominator)

@@ -34,8 +34,10 @@ provisional figure) and the Dutch and English ways of writing numbers: a decimal
 (``0,4``), thousands grouped with a point, comma or (non-breaking) space (``6.220``,
 ``1.234,5``, ``6 220``). A value that can be read two ways (``6.220``: 6.22 or 6220) is
 decided by the rest of its column (a decimal comma elsewhere makes the point a thousands
-separator) or, for a count, read as the whole number; otherwise it is refused. Every
-refusal is one line naming the file, row and column.
+separator) or, for a count, read as the whole number; otherwise it is refused. A leading group
+of 0 is never a thousands group (``-0.100`` is -0.1, ``0,250`` is 0.25), and a sign is ``-`` or
+``+`` alike in every form; plain numbers are read by pandas in C and the rest by the patterns
+below, and both follow this one rule. Every refusal is one line naming the file, row and column.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ import contextlib
 import contextvars
 import csv
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -70,17 +73,21 @@ _BELOW_THRESHOLD = re.compile(r"^<\s*\d+$")
 # -99999997 geheim, ...) and Swing's -99996 ("default special value for missing", fewer than 5 respondents).
 SENTINELS: dict[float, str] = {-99999999.0: "suppressed", -99999998.0: "suppressed", -99999997.0: "suppressed",
                                -99999996.0: "suppressed", -99996.0: "suppressed"}
-# Swing special values whose meaning is documented nowhere: refused unless an input's table.missing names them.
-UNDOCUMENTED_SENTINELS = frozenset({-99999.0, -99998.0, -99997.0})
+# Swing special values whose meaning is documented nowhere (-99995 to -99999 but -99996): refused unless an
+# input's table.missing names them, never read as a number.
+UNDOCUMENTED_SENTINELS = frozenset({-99999.0, -99998.0, -99997.0, -99995.0})
 # The Dutch Excel dialect of every CSV aandacht writes: ';' separator, decimal comma, UTF-8 with BOM.
 DUTCH_CSV = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"}
 
 _SPACES = "\u0020\u00a0\u202f\u2009"  # space, no-break space, narrow no-break space, thin space
-_SPACE_GROUPED = re.compile(rf"-?\d{{1,3}}(?:[{_SPACES}]\d{{3}})+(?:[.,]\d+)?")
-_AMBIGUOUS_DOT = re.compile(r"-?\d{1,3}\.\d{3}")  # 6.220: 6.22 or 6220
-_AMBIGUOUS_COMMA = re.compile(r"-?\d{1,3},\d{3}")  # 6,220: 6.22 or 6220
-_DUTCH = re.compile(r"-?(?:\d{1,3}(?:\.\d{3})+,\d+|\d*,\d+|\d{1,3}(?:\.\d{3}){2,})")
-_ENGLISH = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+\.\d+|\d*\.\d+(?:[eE][-+]?\d+)?|\d{1,3}(?:,\d{3}){2,})")
+# Every pattern takes a sign, "-" or "+", the same way (pandas' fast path reads "+12.34" as well). A
+# thousands group never starts with 0, so a leading group of 0 is never one: "-0.100" is -0.1 and
+# "0,250" 0.25 (a human reads them so), while "6.220" stays ambiguous.
+_SPACE_GROUPED = re.compile(rf"[-+]?[1-9]\d{{0,2}}(?:[{_SPACES}]\d{{3}})+(?:[.,]\d+)?")
+_AMBIGUOUS_DOT = re.compile(r"[-+]?[1-9]\d{0,2}\.\d{3}")  # 6.220: 6.22 or 6220
+_AMBIGUOUS_COMMA = re.compile(r"[-+]?[1-9]\d{0,2},\d{3}")  # 6,220: 6.22 or 6220
+_DUTCH = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:\.\d{3})+,\d+|\d*,\d+|[1-9]\d{0,2}(?:\.\d{3}){2,})")
+_ENGLISH = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+\.\d+|\d*\.\d+(?:[eE][-+]?\d+)?|\d+\.|[1-9]\d{0,2}(?:,\d{3}){2,})")
 _PLAIN = re.compile(r"[-+]?\d+(?:[eE][-+]?\d+)?")
 
 
@@ -233,6 +240,7 @@ def read_table(
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES or suffix == ".json":
         frame = _read_workbook(path, sheet, header_row, expect) if suffix in EXCEL_SUFFIXES else _read_json_table(path)
+        _refuse_long_cells(frame, path)
         frame.attrs["columns_in_file"] = list(frame.columns)
         if columns is not None:
             frame = frame[[c for c in frame.columns if columns(c)]]
@@ -250,12 +258,17 @@ def _read_text(path, header_row, expect, columns, keep_rows) -> pd.DataFrame:
         raise DataError(f"{path}: file is empty")
     start = 0
     if header_row is not None or expect:
-        start = _header_index([_split_guess(line) for line in head], path, header_row, expect)
+        start = _header_index([_split_guess(line, path, number) for number, line in enumerate(head, 1)], path,
+                              header_row, expect)
     try:
-        separator = csv.Sniffer().sniff(head[start], delimiters=",;\t").delimiter
+        separator = csv.Sniffer().sniff(head[start][:65_536], delimiters=",;\t").delimiter
     except csv.Error:
         separator = ","
-    names = _header_names(next(csv.reader([head[start]], delimiter=separator), []), path)
+    cells = _split_line(head[start], separator, path, start + 1)
+    if len(cells) > MAX_COLUMNS:
+        raise DataError(f"{path}: line {start + 1}: the header has {len(cells):,} columns; aandacht reads at most "
+                        f"{MAX_COLUMNS:,} (as many as Excel has)")
+    names = _header_names(cells, path)
     keep = [name for name in names if columns is None or columns(name)]
     parts = []
     try:
@@ -273,6 +286,7 @@ def _read_text(path, header_row, expect, columns, keep_rows) -> pd.DataFrame:
                 chunk = chunk[keep_rows(chunk).to_numpy(dtype=bool)]
             if len(keep):
                 chunk = chunk[~chunk.apply(lambda c: c.str.strip()).eq("").all(axis=1)]
+            _refuse_long_cells(chunk, path)
             parts.append(chunk)
     except pd.errors.EmptyDataError:
         parts = []
@@ -314,10 +328,20 @@ def _one_line(error: Exception) -> str:
 
 def _read_workbook(path: Path, sheet, header_row, expect) -> pd.DataFrame:
     name = choose_sheet(path, sheet)
+    check_sheet_size(path, name)
     try:
         rows = _workbook(path).get_sheet_by_name(name).to_python(skip_empty_area=False)
     except Exception as error:  # calamine raises its own error types for broken sheets
         raise DataError(f"{path}: sheet {name!r} cannot be read ({type(error).__name__}: {_one_line(error)})") from None
+    _refuse_uncomputed_formulas(path, name)
+    percent = _percent_cells(path, name)
+    if percent:
+        for row, column in percent:
+            if row < len(rows) and column < len(rows[row]) and isinstance(rows[row][column], (int, float)) \
+                    and not isinstance(rows[row][column], bool):
+                rows[row][column] = float(f"{rows[row][column] * 100:.12g}")
+        _note(f"{path}: sheet {name!r}: {len(percent)} cell(s) formatted as a percentage (0.785 shown as 78.5%) read "
+              "as the percentage shown")
     lines = [[_cell_text(v) for v in row] for row in rows]
     if not any(any(c.strip() for c in row) for row in lines):
         raise DataError(f"{path}: sheet {name!r} is empty")
@@ -334,6 +358,316 @@ def _read_workbook(path: Path, sheet, header_row, expect) -> pd.DataFrame:
     return frame.drop(columns=empty)
 
 
+# The most columns a table may have, and the most characters a cell may hold: Excel's limits
+# (16,384 columns, 32,767 characters), which every table an analyst has passes. A header of a million
+# columns would otherwise make the CSV parser run for minutes and take gigabytes.
+MAX_COLUMNS = 16_384
+MAX_CELL_CHARACTERS = 32_767
+# The largest JSON table read: json.loads needs about ten times the file in memory.
+MAX_JSON_MB = 50
+# The most cells (rows x columns, counted from the first used cell to the last) a sheet may span:
+# calamine allocates the whole rectangle before anything can be checked (a 15 kB file with one space
+# in cell XFD1048576 asks for 512 GiB and aborts the process), and the rows then become Python text
+# (about 150 bytes a cell). 5,000,000 cells (100,000 rows of 50 columns; the national Kerncijfers
+# workbook has about 2.2 million) stay under 1 GB.
+MAX_SHEET_CELLS = 5_000_000
+# a cell that holds something: <c r="AQ12" t="s"> (not self-closing; its attributes hold no "/")
+_XLSX_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})[0-9]{1,7}"[^>/]*>')
+_XLSX_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"[^>/]*>')
+_XLSX_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
+
+
+def check_sheet_size(path: Path, sheet: str) -> None:
+    """Refuse a sheet whose used range spans more than :data:`MAX_SHEET_CELLS` cells, before the
+    reader allocates it: for xlsx/xlsm the positions of the cells that hold something (``<c r=...>``
+    elements that are not empty) are read from the sheet's XML, streamed; for ODS the rows and
+    columns, their repeats included, of the cells that hold something. The rectangle from the first
+    to the last such cell is what calamine allocates. xls (BIFF) is not checked here."""
+    try:
+        state = path.stat()
+    except OSError:
+        return  # the reader says why the file cannot be read
+    extent = _sheet_extent(str(path), sheet, state.st_mtime_ns, state.st_size)
+    if extent is None:
+        return
+    rows, columns, last = extent
+    if rows * columns > MAX_SHEET_CELLS:
+        raise DataError(f"{path}: sheet {sheet!r} spans {rows:,} rows x {columns:,} columns (to cell {last}), more than "
+                        f"the {MAX_SHEET_CELLS:,} cells aandacht reads from a sheet; delete the cells outside the table "
+                        "(Ctrl+End shows the last used cell)")
+
+
+@functools.lru_cache(maxsize=32)
+def _sheet_extent(path: str, sheet: str, mtime: int, size: int) -> tuple[int, int, str] | None:
+    """The used range of a sheet, once per version of the file (a loader may read a sheet twice)."""
+    suffix = Path(path).suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_extent(Path(path), sheet)
+    return _ods_extent(Path(path), sheet) if suffix == ".ods" and _ods_risky(path, mtime, size) else None
+
+
+@functools.lru_cache(maxsize=8)
+def _ods_risky(path: str, mtime: int, size: int) -> bool:
+    """Whether an ODS file repeats a cell or row that holds something (:func:`_ods_extent`)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book, book.open("content.xml") as content:
+            return _ODS_RISKY.search(content.read()) is not None
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _xlsx_part(book, sheet: str) -> str | None:
+    """The zip member holding ``sheet`` of an xlsx workbook (from workbook.xml and its relations)."""
+    import posixpath
+    import xml.etree.ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    workbook = ET.fromstring(book.read("xl/workbook.xml"))
+    wanted = next((s.get(relation) for s in workbook.iter(f"{main}sheet") if s.get("name") == sheet), None)
+    rels = ET.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+    target = next((r.get("Target") for r in rels if r.get("Id") == wanted), None)
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+
+def _xlsx_extent(path: Path, sheet: str) -> tuple[int, int, str] | None:
+    """(rows, columns, last cell) of the used range of an xlsx sheet, or None when the sheet holds
+    nothing or the file is not a readable zip of that layout (calamine then says what is wrong).
+    The columns are those of the cells that hold something (``<c r="AQ12" ...>`` that is not
+    self-closing: a formatted empty cell is not read); the rows are first bounded by the ``<row>``
+    elements (fast) and, only when that bound is too large, counted from the cells too. About
+    0.4 s for 30 MB of sheet XML (calamine takes 1.7 s to read it)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            part = _xlsx_part(book, sheet)
+            if part is None or part not in book.namelist():
+                return None
+            rows, letters = _xlsx_scan(book, part, _XLSX_ROW)
+            if not letters:
+                return None
+            numbers = [_column_number(c) for c in letters]
+            columns = max(numbers) - min(numbers) + 1
+            if (max(rows) - min(rows) + 1) * columns > MAX_SHEET_CELLS:
+                rows, _ = _xlsx_scan(book, part, _XLSX_CELL_ROW)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, SyntaxError):
+        return None
+    return max(rows) - min(rows) + 1, columns, f"{_column_letters(max(numbers))}{max(rows)}"
+
+
+def _xlsx_scan(book, part: str, row_pattern: re.Pattern) -> tuple[list[int], set[bytes]]:
+    """The lowest and highest row numbers ``row_pattern`` finds, and the column letters of the cells
+    that hold something, streaming the sheet's XML; ValueError for cells without a position."""
+    rows, letters, tail = [], set(), b""
+    with book.open(part) as stream:
+        while chunk := stream.read(_CHUNK):
+            data = tail + chunk
+            cut = data.rfind(b"<")
+            data, tail = data[:cut], data[cut:]
+            if data.count(b"<c ") + data.count(b"<c>") != data.count(b'<c r="'):
+                raise ValueError("cells without a position (allowed, rare): left to the reader")
+            letters |= set(_XLSX_CELL_COLUMN.findall(data))
+            found = _XLSX_ROW.findall(data) if row_pattern is _XLSX_ROW else row_pattern.findall(data)
+            if found:
+                numbers = np.array(found, dtype="S7").astype(np.int64)
+                rows += [int(numbers.min()), int(numbers.max())]
+    return rows or [1], letters
+
+
+_ODS_RISKY = re.compile(rb'<table:(?:covered-)?table-cell[^>]*?number-columns-repeated="\d+"[^>]*?[^/]>'
+                        rb'|<table:table-row[^>]*?number-rows-repeated="\d+"[^>]*?[^/]>'
+                        rb'(?:<table:table-cell[^>]*/>)*+(?!</table:table-row>)')
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_rows(path: Path, sheet: str):
+    """The rows of an ODS sheet, streamed from content.xml: (first row, 0-based; times the row repeats;
+    [(first column, times the cell repeats, value type or "" when empty)]). Raises the zip and XML
+    readers' errors."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    table, row = f"{_ODS_TABLE}table", f"{_ODS_TABLE}table-row"
+    cells = (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell")
+    with zipfile.ZipFile(path) as book, book.open("content.xml") as stream:
+        inside, row_number = False, 0
+        for event, element in ET.iterparse(stream, events=("start", "end")):
+            if element.tag == table:
+                if event == "start":
+                    inside = element.get(f"{_ODS_TABLE}name") == sheet
+                elif inside:
+                    return
+            elif event == "end" and element.tag == row:
+                if inside:
+                    column, found = 0, []
+                    for child in element:
+                        if child.tag in cells:
+                            times = int(child.get(f"{_ODS_TABLE}number-columns-repeated", "1"))
+                            kind = child.get(f"{_ODS_OFFICE}value-type") or ("string" if len(child) else "")
+                            found.append((column, times, kind))
+                            column += times
+                    repeat = int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
+                    yield row_number, repeat, found
+                    row_number += repeat
+                element.clear()
+
+
+def _ods_sheet_names(path: Path) -> list[str]:
+    """The sheet names of an ODS file whose content repeats a cell or row that holds something
+    (:func:`_ods_risky`), read before calamine opens it (calamine expands every sheet's repeats on
+    opening, so the size of each is checked first); empty for other files."""
+    import zipfile
+
+    state = path.stat()
+    if not _ods_risky(str(path), state.st_mtime_ns, state.st_size):
+        return []
+    try:
+        with zipfile.ZipFile(path) as book, book.open("content.xml") as content:
+            found = re.findall(rb'<table:table\b[^>]*?table:name="([^"]*)"', content.read())
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return []
+    from xml.sax.saxutils import unescape
+
+    return [unescape(name.decode("utf-8", "replace"), {"&quot;": '"', "&apos;": "'"}) for name in found]
+
+
+def _ods_extent(path: Path, sheet: str) -> tuple[int, int, str] | None:
+    """(rows, columns, last cell) of the used range of an ODS sheet, or None when the file cannot be
+    parsed here. Only repeated cells and rows that hold something (LibreOffice writes the empty rest
+    of a sheet as empty cells repeated 16,000 times and rows repeated a million times) make the reader
+    allocate more than the file spells out, so the sheet is parsed (rows and cells counted as often as
+    they repeat) only when one is there (:func:`_ods_risky`)."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    high_row = high_column = 0
+    try:
+        for first, repeat, cells in _ods_rows(path, sheet):
+            used = max((column + times for column, times, kind in cells if kind), default=0)
+            if used:
+                high_row, high_column = first + repeat, max(high_column, used)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ET.ParseError):
+        return None
+    if not high_row:
+        return None
+    return high_row, high_column, f"{_column_letters(high_column)}{high_row}"
+
+
+def _ods_percent_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row, column), 0-based, of the cells of an ODS sheet whose value type is ``percentage`` (stored as
+    the fraction, 0.785 for 78.5%, which calamine hands on); only parsed when the file has one."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book, book.open("content.xml") as content:
+            if b'value-type="percentage"' not in content.read():
+                return set()
+        found = set()
+        for first, repeat, cells in _ods_rows(path, sheet):
+            for column, times, kind in cells:
+                if kind == "percentage":
+                    found |= {(r, c) for r in range(first, first + min(repeat, MAX_SHEET_CELLS))
+                              for c in range(column, column + min(times, MAX_SHEET_CELLS))}
+        return found
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ET.ParseError):
+        return set()
+
+
+# a cell with a formula and no computed value (<c r="B2"><f>A2*2</f></c> or <v></v>): written by a program
+# that does not compute formulas (openpyxl, a script); a reader sees an empty cell
+_XLSX_UNCOMPUTED = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>/]*><f(?:\s[^>]*)?(?:/>|>[^<]*</f>)(?:<v\s*/>|<v></v>)?</c>')
+
+
+def _refuse_uncomputed_formulas(path: Path, sheet: str) -> None:
+    """Refuse an xlsx sheet with a formula cell that holds no computed value, naming the cell: it would
+    be read as an empty cell ("no value") without a word."""
+    import zipfile
+
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return
+    try:
+        with zipfile.ZipFile(path) as book:
+            part = _xlsx_part(book, sheet)
+            data = book.read(part) if part is not None else b""
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, SyntaxError):
+        return
+    if b"<f" not in data:
+        return
+    found = _XLSX_UNCOMPUTED.search(data)
+    if found:
+        raise DataError(f"{path}: sheet {sheet!r}, cell {found.group(1).decode()}: a formula without a computed value "
+                        "(the file was written by a program that does not compute formulas); open it in Excel or "
+                        "LibreOffice and save it, or replace the formulas by their values")
+
+
+_XLSX_STYLED_CELL = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"([^>/]*)>')
+_PERCENT_BUILTIN = frozenset({9, 10})  # 0% and 0.00% (ECMA-376 part 1, 18.8.30)
+
+
+def _percent_cells(path: Path, sheet: str) -> set[tuple[int, int]]:
+    """(row, column), 0-based from A1, of the number cells of an xlsx sheet whose number format is a
+    percentage: Excel stores 78.5% as 0.785 and calamine hands on 0.785, so the cell would be read as
+    0.785 "percent". The styles part says which cell formats are percentages (built-in formats 9 and
+    10, or a format code with a ``%`` outside quotes); the sheet's XML which cells use them. In an ODS
+    file the cell's value type says it (:func:`_ods_percent_cells`). Empty for xls (not read for formats)."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    if path.suffix.lower() == ".ods":
+        return _ods_percent_cells(path, sheet)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return set()
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    try:
+        with zipfile.ZipFile(path) as book:
+            if "xl/styles.xml" not in book.namelist():
+                return set()
+            styles = ET.fromstring(book.read("xl/styles.xml"))
+            codes = {int(f.get("numFmtId", -1)): f.get("formatCode", "") for f in styles.iter(f"{main}numFmt")}
+            percent_formats = set(_PERCENT_BUILTIN) | {i for i, code in codes.items() if "%" in re.sub(r'"[^"]*"|\\.', "", code)}
+            cell_xfs = styles.find(f"{main}cellXfs")
+            styles_used = {str(i).encode() for i, xf in enumerate(cell_xfs if cell_xfs is not None else [])
+                           if int(xf.get("numFmtId", 0)) in percent_formats}
+            if not styles_used:
+                return set()
+            part = _xlsx_part(book, sheet)
+            if part is None:
+                return set()
+            found = set()
+            for letters, row, attributes in _XLSX_STYLED_CELL.findall(book.read(part)):
+                style = re.search(rb'\bs="(\d+)"', attributes)
+                kind = re.search(rb'\bt="(\w+)"', attributes)
+                if style and style.group(1) in styles_used and (kind is None or kind.group(1) == b"n"):
+                    found.add((int(row) - 1, _column_number(letters) - 1))
+            return found
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, ET.ParseError):
+        return set()
+
+
 def _workbook(path: Path):
     from python_calamine import CalamineWorkbook
 
@@ -344,6 +678,9 @@ def _workbook(path: Path):
         key = (str(path.resolve()), state.st_mtime_ns, state.st_size)
         if key in opened:
             return opened[key]
+    if path.suffix.lower() == ".ods":  # calamine expands an ODS file's repeats when it opens it
+        for name in _ods_sheet_names(path):
+            check_sheet_size(path, name)
     try:
         book = CalamineWorkbook.from_path(str(path))
     except PermissionError as error:
@@ -409,7 +746,13 @@ def _cell_text(value) -> str:
 
 
 def _read_json_table(path: Path) -> pd.DataFrame:
-    """A JSON table (module docstring): headers and rows, or a list of records."""
+    """A JSON table (module docstring): headers and rows, or a list of records. A file over
+    :data:`MAX_JSON_MB` and a table of more than :data:`MAX_SHEET_CELLS` cells are refused before
+    the cells are made."""
+    require_file(path)
+    if path.stat().st_size > MAX_JSON_MB * 1_000_000:
+        raise DataError(f"{path}: a JSON table of {path.stat().st_size / 1e6:,.0f} MB; aandacht reads JSON tables up to "
+                        f"{MAX_JSON_MB} MB (reading JSON takes about ten times its size in memory); export a CSV")
     text = decode(path)
     try:
         data = json.loads(text)
@@ -419,16 +762,24 @@ def _read_json_table(path: Path) -> pd.DataFrame:
         headers = [h.get("name", "") if isinstance(h, dict) else h for h in data["headers"]]
         names = _header_names(headers, path)
         rows = data["rows"]
+        _refuse_cells(len(rows), len(names), path)
         bad = next((i for i, row in enumerate(rows) if not isinstance(row, list) or len(row) != len(names)), None)
         if bad is not None:
             raise DataError(f"{path}: row {bad + 1} of 'rows' does not have the {len(names)} values the headers name")
         body = [[_json_text(v) for v in row] for row in rows]
     elif isinstance(data, list) and all(isinstance(r, dict) for r in data):
         names = _header_names(list(dict.fromkeys(k for r in data for k in r)), path)
+        _refuse_cells(len(data), len(names), path)
         body = [[_json_text(r.get(n)) for n in names] for r in data]
     else:
         raise DataError(f"{path}: not a JSON table; expected {{\"headers\": [...], \"rows\": [[...]]}} or a list of records")
     return pd.DataFrame(body, columns=names, index=pd.RangeIndex(1, len(body) + 1, name="line"), dtype=str)
+
+
+def _refuse_cells(rows: int, columns: int, path: Path) -> None:
+    if columns > MAX_COLUMNS or rows * columns > MAX_SHEET_CELLS:
+        raise DataError(f"{path}: a table of {rows:,} rows x {columns:,} columns; aandacht reads at most "
+                        f"{MAX_SHEET_CELLS:,} cells and {MAX_COLUMNS:,} columns from one table")
 
 
 def _json_text(value) -> str:
@@ -518,10 +869,37 @@ def _non_empty(frame: pd.DataFrame, path: Path, allow_empty: bool) -> pd.DataFra
     return frame
 
 
-def _split_guess(line: str) -> list[str]:
-    """Cells of a text line, splitting on whichever of ; tab , occurs most."""
-    separator = max(";\t,", key=line.count)
-    return next(csv.reader([line], delimiter=separator), [])
+def _split_guess(line: str, path: Path, number: int) -> list[str]:
+    """Cells of a text line (line ``number`` of ``path``), splitting on whichever of ; tab , occurs most."""
+    return _split_line(line, max(";\t,", key=line.count), path, number)
+
+
+def _split_line(line: str, separator: str, path: Path, number: int) -> list[str]:
+    """Cells of line ``number`` of a text file; a cell longer than :data:`MAX_CELL_CHARACTERS` is refused
+    (Python's csv module stops at 131,072 characters with its own error)."""
+    try:
+        cells = next(csv.reader([line], delimiter=separator), [])
+    except csv.Error as error:
+        reason = (f"a cell of more than {csv.field_size_limit():,} characters" if "field larger" in str(error)
+                  else _one_line(error))
+        raise DataError(f"{path}: line {number}: {reason}; a cell may hold at most {MAX_CELL_CHARACTERS:,} "
+                        "characters (as in Excel)") from None
+    longest = max(range(len(cells)), key=lambda i: len(cells[i]), default=None)
+    if longest is not None and len(cells[longest]) > MAX_CELL_CHARACTERS:
+        raise DataError(f"{path}: line {number}, column {longest + 1}: a cell of {len(cells[longest]):,} characters; "
+                        f"a cell may hold at most {MAX_CELL_CHARACTERS:,} (as in Excel)")
+    return cells
+
+
+def _refuse_long_cells(frame: pd.DataFrame, path: Path) -> None:
+    """Refuse a cell longer than :data:`MAX_CELL_CHARACTERS`, naming its row and column."""
+    for column in frame.columns:
+        lengths = frame[column].str.len().to_numpy()
+        if len(lengths) and lengths.max() > MAX_CELL_CHARACTERS:
+            position = int(np.flatnonzero(lengths > MAX_CELL_CHARACTERS)[0])
+            raise DataError(f"{path}: row {line_number(frame.index, position)}, column {column}: a cell of "
+                            f"{int(lengths[position]):,} characters; a cell may hold at most {MAX_CELL_CHARACTERS:,} "
+                            "(as in Excel)")
 
 
 def _header_index(lines: list[list[str]], path: Path, header_row: int | None, expect: tuple[str, ...]) -> int:
@@ -569,7 +947,7 @@ def parse_values(
     of the column). ``count``: the column holds counts, so a fractional value is an
     error and an ungrouped-looking ``6.220`` is 6220. Refused, with the file, row and
     column: text that is not a number or a known marker, a value that stays ambiguous,
-    ``inf``/``nan``, an undocumented Swing code (-99999, -99998, -99997) that
+    ``inf``/``nan``, an undocumented Swing code (-99999, -99998, -99997, -99995) that
     ``missing`` does not name, and a fractional count.
     """
     text = values.fillna("").astype(str).str.strip()

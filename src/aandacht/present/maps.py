@@ -48,6 +48,7 @@ from ..config import Config, MapOptions
 from ..config.choices import CLASSIFICATIONS, check_implemented
 from ..dutch import dutch_date, dutch_number, number_nl
 from ..errors import DataError
+from ..inputs.plausible import is_count_unit
 from ..scoring.run import ScoreRun
 from .cartography import Label, Labeller, draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers, orientation
@@ -303,10 +304,20 @@ def equal_intervals(values: np.ndarray, k: int) -> np.ndarray:
     return np.linspace(lo, hi, k + 1)[1:] if hi > lo else np.array([hi])
 
 
-def class_labels(bins: np.ndarray, minimum: float, decimals: int = 1) -> list[str]:
-    """'12,7 – 20,3' per class: from the previous upper bound (or the minimum) to the bound."""
+def class_labels(bins: np.ndarray, minimum: float, decimals: int = 1, below: int = 0) -> list[str]:
+    """'12,7 – 20,3' per class: from the previous upper bound (or the minimum) to the bound. ``below``:
+    the bounds are counts of people (an indicator whose unit counts them), and a bound under
+    ``report.suppress_below`` is never printed: a class wholly under it reads '<10', one that starts
+    under it '<10 – 25'."""
     lower = [minimum, *bins[:-1]]
-    return [f"{dutch_number(lo, decimals)} \u2013 {dutch_number(hi, decimals)}" for lo, hi in zip(lower, bins)]
+
+    def label(lo: float, hi: float) -> str:
+        if hi < below:
+            return f"<{below}"
+        start = f"<{below}" if lo < below else dutch_number(lo, decimals)
+        return f"{start} \u2013 {dutch_number(hi, decimals)}"
+
+    return [label(lo, hi) for lo, hi in zip(lower, bins)]
 
 
 def decimals_for(bins: np.ndarray, minimum: float) -> int:
@@ -1017,9 +1028,10 @@ def indicator_maps(frame: MapFrame, size: str | None = None):
             colours_by_class = colours_by_class[::-1]
         minimum = float(values.min())
         year = frame.config.inputs[indicator.input].period if indicator.input in frame.config.inputs else ""
+        below = frame.config.report.suppress_below if is_count_unit(indicator.unit) else 0
         specs.append({"title": reference_label(indicator.label, year, gemeente[indicator.id], nederland[indicator.id]),
                       "colours": [colours_by_class[c] if c >= 0 else None for c in classes],
-                      "palette": colours_by_class, "labels": class_labels(bins, minimum, decimals_for(bins, minimum)),
+                      "palette": colours_by_class, "labels": class_labels(bins, minimum, decimals_for(bins, minimum), below),
                       "unit": indicator.unit + ("" if indicator.direction > 0 else " (lager = meer aandacht nodig)")})
     subtitle = (f"{frame.config.gemeente.name}, {frame.round_text()} · de indicatoren zoals gepubliceerd; "
                 "donkerder = meer aandacht nodig")
@@ -1035,7 +1047,18 @@ def map_builders(frame: MapFrame, size: str | None = None) -> dict[str, Callable
         builders["kaart-kans"] = probability_map
     if frame.overlays.changes is not None:
         builders["kaart-verandering"] = change_map
-    return {name: partial(build, frame, size) for name, build in builders.items()}
+    return {name: partial(_plain_text, build, frame, size) for name, build in builders.items()}
+
+
+def _plain_text(build: Callable, frame: MapFrame, size: str | None):
+    """The figure of ``build``, every text of it taken as plain text: matplotlib reads text between
+    two ``$`` as mathtext (a TeX subset), so a wijk or school name such as ``Ring $\\foo$`` would be
+    drawn as a formula or stop the drawing with a parse error. ``text.parse_math`` is fixed on each
+    text when it is made, so building the figure under it covers titles, labels, legends and keys."""
+    import matplotlib
+
+    with matplotlib.rc_context({"text.parse_math": False}):
+        return build(frame, size)
 
 
 def render_maps(frame: MapFrame, size: str | None = None) -> dict[str, object]:

@@ -18,8 +18,11 @@ same HTML laid out by WeasyPrint (an optional install: ``pip install 'aandacht[p
 needs the Pango library, present on common Linux systems).
 
 Disclosure control: every count shown (households with children, numerators, denominators,
-pupils) goes through :func:`suppress`: counts under ``report.suppress_below`` are printed as
-"<N". Counts never appear in free text. Only area- and school-level figures are shown.
+pupils, and the value of an indicator whose unit counts people) goes through :func:`suppress`:
+counts under ``report.suppress_below`` are printed as "<N". Secondary suppression
+(:func:`disclosed_counts`): where a numerator is "<N", its denominator is "x", and so is the rate
+when its denominator is shown elsewhere, so that no suppressed count can be recomputed. Counts never
+appear in free text. Only area- and school-level figures are shown.
 
 Reason for an area's score ("belangrijkste reden"): for indicator i with nominal effective
 weight w_i (product of normalised weights along its path) and normalised value x_ai, the
@@ -42,6 +45,7 @@ import pandas as pd
 from ..decide.designate import NEDERLAND, area_reasons
 from ..dutch import MISSING_LABELS, dutch_date, dutch_number
 from ..errors import AandachtError
+from ..inputs.plausible import is_count_unit
 from ..scoring.audit import audit
 from ..scoring.dominance import dominance
 from ..scoring.run import ScoreRun
@@ -82,6 +86,23 @@ def suppress(value: float | None, threshold: int) -> str:
     if value < threshold:
         return f"<{threshold}"
     return dutch_number(float(value), 0)
+
+
+SECONDARY = "x"  # CBS's sign for a figure left out so that a suppressed one cannot be recomputed
+
+
+def disclosed_counts(indicator, config, value, numerator, threshold: int) -> set[str]:
+    """What a profile row must also leave out (secondary suppression, as CBS does it) when the
+    numerator, a count of people, is under ``threshold`` and so shown as "<N": the denominator
+    (rate x denominator would give the numerator back: "teller <10, noemer 25, 36,0%" is 9), and
+    also the rate when its denominator is shown elsewhere in the profile (the population of the gate,
+    in the area's heading). Empty when nothing is under the threshold."""
+    if pd.isna(numerator) or numerator >= threshold or threshold <= 0:
+        return set()
+    gate = config.population
+    shown_elsewhere = (gate is not None and indicator.denominator is not None
+                       and indicator.denominator == gate.variable and indicator.input == gate.input)
+    return {"denominator", "value"} if shown_elsewhere and pd.notna(value) else {"denominator"}
 
 
 def drivers(run: ScoreRun, code: str, count: int = 3) -> list[dict]:
@@ -436,17 +457,22 @@ def profile(data: ReportData, name: str, codes: list[str]) -> dict:
         members = []
         for code in codes:
             reason = run.matrix.missing_reason.at[code, indicator.id]
+            value, numerator, denominator = (table.at[code, indicator.id] for table in
+                                             (run.matrix.values, run.matrix.numerators, run.matrix.denominators))
+            hidden = disclosed_counts(indicator, data.config, value, numerator, threshold)
             members.append({
-                "value": _fmt(run.matrix.values.at[code, indicator.id]) or "\u2013",
-                "numerator": suppress(run.matrix.numerators.at[code, indicator.id], threshold),
-                "denominator": suppress(run.matrix.denominators.at[code, indicator.id], threshold),
+                "value": SECONDARY if "value" in hidden else
+                (suppress(value, threshold) if is_count_unit(indicator.unit) else _fmt(value)) or "\u2013",
+                "numerator": suppress(numerator, threshold),
+                "denominator": SECONDARY if "denominator" in hidden else suppress(denominator, threshold),
                 "mark": run.matrix.reliability.at[code, indicator.id] or MISSING_LABELS.get(reason, ""),
             })
         indicators.append({"label": indicator.label, "unit": indicator.unit, "members": members,
                            "direction": "hoger" if indicator.direction > 0 else "lager",
-                           "gemeente": _fmt(data.gemeente.at[indicator.id, "value"]),
-                           "nederland": _fmt(data.nederland.at[indicator.id, "value"]),
-                           "median": _fmt(data.median[indicator.id])})
+                           **{key: (suppress(figure, threshold) if is_count_unit(indicator.unit) else _fmt(figure))
+                              for key, figure in (("gemeente", data.gemeente.at[indicator.id, "value"]),
+                                                  ("nederland", data.nederland.at[indicator.id, "value"]),
+                                                  ("median", data.median[indicator.id]))}})
     areas = [{"code": code, "name": data.names[code], "previous": _previous(data, code), "rank": data.rank(code),
               "score": _fmt(run.result.index.get(code)),
               "population": suppress(run.matrix.areas.at[code, "population"], threshold),

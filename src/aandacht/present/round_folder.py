@@ -35,14 +35,14 @@ import pandas as pd
 from ..errors import DataError
 from ..inputs.reading import read_csv_nl
 from ..rounds.herijking import Herijking
-from ..rounds.record import ROUND_JSON
+from ..rounds.record import MANIFEST, ROUND_JSON, open_round
 from .drawing import draw_all
 from .geopackage import write_round_geopackage
 from .maps import map_builders, map_frame
 from .overlays import ROBUSTNESS_DUTCH, Overlays, check_changes, check_ikcs, check_robustness, is_true
 from .placement import placement_summary, unplaced_table
 from .report import ReportData, render_html, report_dpi, write_pdf
-from .tables import score_writers, suppress_counts, write_csv
+from .tables import count_indicators, score_writers, suppress_counts, write_csv
 
 HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
 
@@ -74,8 +74,9 @@ def round_writers(result: Herijking) -> dict:
         tables["robuustheid.csv"] = result.robustness.reset_index().rename(columns=ROBUSTNESS_DUTCH)
     internal = {"wijken": result.record.wijken, "ikcs": selection.ikcs}
     writers = score_writers(result.run, internal=internal)
-    threshold = result.run.config.report.suppress_below
-    writers.update({name: (lambda path, t=suppress_counts(table, threshold): write_csv(t, path)) for name, table in tables.items()})
+    threshold, counts = result.run.config.report.suppress_below, count_indicators(result.run.config)
+    writers.update({name: (lambda path, t=suppress_counts(table, threshold, counts): write_csv(t, path))
+                    for name, table in tables.items()})
     text = json.dumps(result.record.meta, indent=2, ensure_ascii=False) + "\n"
     writers[ROUND_JSON] = lambda path: path.write_text(text, encoding="utf-8")
     if result.run.config.areas.geometry is not None:
@@ -90,25 +91,28 @@ def history_of(record_wijken: pd.DataFrame, year: int) -> pd.DataFrame:
                          "score": pd.to_numeric(record_wijken["score"], errors="coerce")})
 
 
-def earlier_rounds(rounds_dir: Path | None, year: int, gemeente: str, extra: list[Path] = ()) -> pd.DataFrame:
-    """Rank and score per area of every round folder before ``year`` of the same gemeente: the
-    folders in ``rounds_dir`` named by a year (``2024``, not ``2024.replaced-...``) and ``extra``
-    (for example ``--previous`` elsewhere)."""
+def earlier_rounds(rounds_dir: Path | None, year: int, gemeente: str, extra: list[Path] = (),
+                   level: str | None = None) -> pd.DataFrame:
+    """Rank and score per area of every round folder before ``year`` of the same gemeente (and
+    ``level``, when given): the folders in ``rounds_dir`` named by a year (``2024``, not
+    ``2024.replaced-...``) that hold a ``ronde.json``, and ``extra`` (for example ``--previous``
+    elsewhere). Each is read only once it has proved itself
+    (:func:`aandacht.rounds.record.open_round`: unchanged since written, a valid ``ronde.json``, its
+    areas its gemeente's); a round of another gemeente or level is left out."""
     folders = [] if rounds_dir is None or not Path(rounds_dir).is_dir() else \
         [p for p in sorted(Path(rounds_dir).iterdir()) if p.is_dir() and p.name.isdigit()]
     found: dict[int, pd.DataFrame] = {}
     for folder in [*folders, *(Path(p) for p in extra)]:
-        meta_path, wijken_path = folder / ROUND_JSON, folder / "wijken.csv"
-        if not (meta_path.is_file() and wijken_path.is_file()):
+        if not (folder / ROUND_JSON).is_file():
             continue
         try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-            round_year = int(meta.get("round", 0))
-        except (json.JSONDecodeError, UnicodeDecodeError, AttributeError, TypeError, ValueError) as error:
-            raise DataError(f"{meta_path}: unreadable round file ({error}); the trend reads every earlier round "
-                            f"in {folder.parent}: repair the file or move the folder out") from None
-        if round_year < year and meta.get("gemeente", {}).get("code") == gemeente:
-            found.setdefault(round_year, history_of(read_csv_nl(wijken_path), round_year))
+            meta, wijken = open_round(folder)
+        except DataError as error:
+            raise DataError(f"{error}; the trend reads every earlier round in {folder.parent}: restore the round or "
+                            "move the folder out") from None
+        same = meta["gemeente"]["code"] == gemeente and (level is None or meta.get("level", level) == level)
+        if meta["round"] < year and same:
+            found.setdefault(meta["round"], history_of(wijken, meta["round"]))
     frames = [found[y] for y in sorted(found)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=HISTORY_COLUMNS)
 
@@ -142,13 +146,8 @@ def round_overlays(result: Herijking, history: pd.DataFrame | None = None) -> Ov
 def read_round_overlays(folder: Path, known: set[str]) -> tuple[Overlays, pd.DataFrame | None]:
     """A round folder read back (module docstring): the overlays and the constraints table."""
     folder = Path(folder)
-    needed = [ROUND_JSON, "wijken.csv", "ikcs.csv"]
-    missing = [name for name in needed if not (folder / name).is_file()]
-    if missing:
-        raise DataError(f"{folder}: not a round folder (missing {missing}); it must be written by 'aandacht herijking'")
-    meta = json.loads((folder / ROUND_JSON).read_text(encoding="utf-8"))
-    year = int(meta["round"])
-    wijken = read_csv_nl(folder / "wijken.csv")
+    meta, wijken = open_round(folder, needed=(ROUND_JSON, "wijken.csv", "ikcs.csv", MANIFEST))
+    year = meta["round"]
     unknown = sorted(set(wijken["area_code"].astype(str)) - known)
     if unknown:
         raise DataError(f"{folder / 'wijken.csv'}: area(s) {unknown[:3]} are not scored areas of the config")
@@ -167,7 +166,7 @@ def read_round_overlays(folder: Path, known: set[str]) -> tuple[Overlays, pd.Dat
         changes = check_changes(read_csv_nl(folder / "wijzigingen_wijken.csv"), known,
                                 str(folder / "wijzigingen_wijken.csv"))
     previous_year = meta.get("previous_round")
-    history = earlier_rounds(folder.parent, year, meta.get("gemeente", {}).get("code"))
+    history = earlier_rounds(folder.parent, year, meta["gemeente"]["code"], level=meta.get("level"))
     history = pd.concat([history, history_of(wijken, year)], ignore_index=True)
     if previous_year is None and changes is not None and len(history["year"].unique()) > 1:
         previous_year = int(sorted(history["year"].unique())[-2])

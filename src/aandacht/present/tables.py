@@ -22,6 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from ..dutch import MISSING_LABELS
+from ..errors import DataError
+from ..inputs.plausible import is_count_unit
 from ..inputs.reading import DUTCH_CSV
 from ..scoring.audit import audit, audit_sheets
 from ..scoring.coherence import coherence
@@ -129,6 +131,12 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Columns holding counts of people in the tables aandacht writes; under report.suppress_below
 # they are shown as "<N" in every output meant for the bestuurlijk overleg (suppress_counts).
 COUNT_COLUMNS = frozenset({"populatie", "leerlingen"})
+# The value columns of a long table (one row per area and indicator, or per indicator) that hold the
+# indicator's own figure: suppressed for an indicator that counts people.
+LONG_VALUES = ("waarde", "gemeente", "nederland", "mediaan", "value")
+# The sheets of scores.xlsx that hold the indicators' own figures (the others hold normalised values,
+# scores, weights and marks, which are no counts).
+VALUE_SHEETS = frozenset({"ranking", "raw indicators", "reference values"})
 # The one workbook that may keep those small counts, written only when report.internal_workbook is true.
 INTERNAL_WORKBOOK = "intern-niet-delen.xlsx"
 CSV_FLOAT = ".6g"  # numbers in the CSVs: six significant digits
@@ -138,7 +146,13 @@ ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 # Workbooks are written with XlsxWriter: it imports in a fraction of openpyxl's time (that counts
 # for `aandacht sensitivity`, which should finish in well under a second); NaN and infinite
 # values become empty cells or #NUM! instead of stopping the run. openpyxl reads them back in verify.
-EXCEL_WRITER = {"engine": "xlsxwriter", "engine_kwargs": {"options": {"nan_inf_to_errors": True}}}
+# Text stays text: XlsxWriter's default turns a string that looks like a URL (https:, mailto:, a
+# \\host\share path as file:///) into a live hyperlink, and one over its 2,079-character URL limit
+# into an empty cell; strings_to_formulas is off too (neutralise already quotes them).
+EXCEL_WRITER = {"engine": "xlsxwriter", "engine_kwargs": {"options": {
+    "nan_inf_to_errors": True, "strings_to_urls": False, "strings_to_formulas": False, "strings_to_numbers": False}}}
+# The most characters an Excel cell holds (Excel specifications and limits); XlsxWriter would cut longer text.
+EXCEL_CELL_CHARACTERS = 32_767
 
 
 def neutralise(table: pd.DataFrame) -> pd.DataFrame:
@@ -159,18 +173,49 @@ def neutralise(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(parts, axis=1, keys=range(len(parts))).set_axis(columns, axis=1) if parts else table.set_axis(columns, axis=1)
 
 
-def suppress_counts(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """The table with every count of people (:data:`COUNT_COLUMNS`) under ``threshold`` replaced
-    by the text ``<threshold`` (statistical disclosure control, ``report.suppress_below``);
-    unknown counts stay empty."""
-    columns = [c for c in table.columns if c in COUNT_COLUMNS]
-    if not columns or threshold <= 0:
+def suppress_counts(table: pd.DataFrame, threshold: int, counts: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """The table with every count of people under ``threshold`` replaced by the text ``<threshold``
+    (statistical disclosure control, ``report.suppress_below``); unknown counts stay empty. What a
+    count of people is follows from what the number is, not from where it stands: the columns of
+    :data:`COUNT_COLUMNS`, the column of an indicator in ``counts`` (the ids of the indicators whose
+    unit counts people, :func:`count_indicators`) in a wide table, and in a long table (one with an
+    ``indicator`` column) the values (:data:`LONG_VALUES`) of those indicators' rows."""
+    columns = [c for c in table.columns if c in COUNT_COLUMNS or c in counts]
+    long = "indicator" in table.columns and bool(counts)
+    if (not columns and not long) or threshold <= 0:
         return table
     table = table.copy()
     for column in columns:
         values = pd.to_numeric(table[column], errors="coerce")
         table[column] = table[column].astype(object).mask(values < threshold, f"<{threshold}")
+    if long:
+        rows = table["indicator"].isin(counts).to_numpy()
+        for column in [c for c in LONG_VALUES if c in table.columns]:
+            values = pd.to_numeric(table[column], errors="coerce")
+            table[column] = table[column].astype(object).mask(rows & (values < threshold).to_numpy(), f"<{threshold}")
     return table
+
+
+def count_indicators(config) -> frozenset[str]:
+    """The ids of the config's indicators whose unit counts people (:func:`aandacht.inputs.plausible.is_count_unit`)."""
+    return frozenset(i.id for i in config.framework.indicators if is_count_unit(i.unit))
+
+
+def _refuse_long_text(table: pd.DataFrame, path: Path, sheet: str) -> None:
+    """Raise :class:`DataError` for the first text cell or column name longer than an Excel cell holds."""
+    limit = EXCEL_CELL_CHARACTERS
+    for position, column in enumerate(table.columns):
+        if len(str(column)) > limit:
+            raise DataError(f"{path.name}: sheet {sheet!r}: column name {position + 1} has {len(str(column)):,} characters; "
+                            f"an Excel cell holds at most {limit:,}")
+        values = table.iloc[:, position]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        lengths = values.map(lambda v: len(v) if isinstance(v, str) else 0).to_numpy()
+        if len(lengths) and lengths.max() > limit:
+            row = int(lengths.argmax())
+            raise DataError(f"{path.name}: sheet {sheet!r}, row {row + 2}, column {str(column)[:60]!r}: a text of "
+                            f"{int(lengths[row]):,} characters; an Excel cell holds at most {limit:,} (shorten it in the input)")
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
@@ -194,11 +239,15 @@ def write_extract(table: pd.DataFrame, path: Path) -> None:
 
 def write_sheets(sheets: dict[str, pd.DataFrame], path: Path, layout: bool = False) -> None:
     """A workbook with one sheet per table (names cut to Excel's 31 characters); text is
-    neutralised (:func:`neutralise`), so no cell is ever a formula. ``layout``: column widths
-    fitted to the contents and the header row frozen."""
+    neutralised (:func:`neutralise`), so no cell is ever a formula, and written as text, never as a
+    hyperlink (:data:`EXCEL_WRITER`). A text longer than an Excel cell holds
+    (:data:`EXCEL_CELL_CHARACTERS`) is refused naming the sheet, row and column (it would be cut).
+    ``layout``: column widths fitted to the contents and the header row frozen."""
+    safe_sheets = {name: neutralise(table) for name, table in sheets.items()}
+    for name, safe in safe_sheets.items():
+        _refuse_long_text(safe, path, name)
     with pd.ExcelWriter(path, **EXCEL_WRITER) as writer:
-        for name, table in sheets.items():
-            safe = neutralise(table)
+        for name, safe in safe_sheets.items():
             safe.to_excel(writer, sheet_name=name[:31], index=False)
             if not layout:
                 continue
@@ -236,8 +285,9 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
         **audit_sheets(audit(run)),
         **(extra_sheets or {}),
     }
-    threshold = run.config.report.suppress_below
-    write_sheets({name: suppress_counts(table, threshold) for name, table in sheets.items()}, path, layout=True)
+    threshold, counts = run.config.report.suppress_below, count_indicators(run.config)
+    write_sheets({name: suppress_counts(table, threshold, counts if name in VALUE_SHEETS else frozenset())
+                  for name, table in sheets.items()}, path, layout=True)
 
 
 def write_internal(sheets: dict[str, pd.DataFrame], threshold: int, path: Path) -> None:
@@ -261,7 +311,7 @@ def score_writers(run: ScoreRun, ranking_table: pd.DataFrame | None = None,
     report = run.config.report
     table = ranking(run) if ranking_table is None else ranking_table
     writers = {
-        "ranking.csv": lambda path: write_csv(suppress_counts(table, report.suppress_below), path),
+        "ranking.csv": lambda path: write_csv(suppress_counts(table, report.suppress_below, count_indicators(run.config)), path),
         "scores.xlsx": lambda path: write_workbook(run, path, table, extra_sheets),
     }
     if report.internal_workbook:

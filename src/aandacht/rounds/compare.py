@@ -115,9 +115,14 @@ def drivers(old: RoundRecord, new: RoundRecord, code: str, change: str, count: i
         delta = delta.reindex(delta.abs().sort_values(ascending=False).index)
     parts = []
     for indicator, value in delta.head(count).items():
-        before, after = number_nl(a.at[indicator, "waarde"]), number_nl(b.at[indicator, "waarde"])
+        before, after = _shown(a.at[indicator, "waarde"]), _shown(b.at[indicator, "waarde"])
         parts.append(f"{b.at[indicator, 'label']}: {before} -> {after} (bijdrage {signed_nl(value)})")
     return "; ".join(parts) if parts else NO_FIGURES
+
+
+def _shown(value) -> str:
+    """A value of indicatoren.csv in Dutch; a suppressed count ("<10") as it is."""
+    return value if isinstance(value, str) else number_nl(value)
 
 
 def compare_wijken(old: RoundRecord, new: RoundRecord, causes: Causes | None = None) -> pd.DataFrame:

@@ -8,7 +8,8 @@ from (:mod:`aandacht.present.round_folder`): besides the scoring run, ``wijken.c
 area rank, score, probability, hard core, population, the rule outcomes, aangewezen, gebied
 and reasons), ``indicatoren.csv`` (long table area_code, indicator, label, waarde (raw),
 genormaliseerd, gewicht (nominal effective weight): what the next round compares with; and the
-reference values gemeente and nederland where the inputs hold those rows),
+reference values gemeente and nederland where the inputs hold those rows; the value of an indicator
+that counts people is "<N" under ``report.suppress_below``),
 the gebieden, suggestions, reasons, IKCs and constraints, the changes against the previous
 round, and ``ronde.json`` (round year, the previous round's year, term and thresholds, the aandachtsgebieden with their
 areas and the Plus-IKCs with their start year and need figures).
@@ -28,6 +29,7 @@ from ..decide.ikc import IkcRegistry, load_ikcs, read_pupil_origin
 from ..decide.select import COMPONENTS, SelectionResult, select_plus
 from ..digest import sha256
 from ..errors import ConfigError, DataError
+from ..inputs.plausible import is_count_unit, suppressed
 from ..inputs.vintages import VintageChoice, late_choices, late_sentence, resolve_round
 from ..scoring.robustness import robustness_table
 from ..scoring.run import ScoreRun, run_score
@@ -97,6 +99,11 @@ def indicator_table(run: ScoreRun) -> pd.DataFrame:
     table["gewicht"] = table["indicator"].map(weights)
     table["gemeente"] = table["indicator"].map(gemeente_values(run))
     table["nederland"] = table["indicator"].map(national_values(run))
+    counts = table["indicator"].isin([i.id for i in run.config.framework.indicators if is_count_unit(i.unit)])
+    if counts.any():  # a count of people under the threshold is "<N" here already: this table goes to the overleg
+        threshold = run.config.report.suppress_below
+        for column in ("waarde", "gemeente", "nederland"):
+            table[column] = table[column].astype(object).where(~counts, table[column].map(lambda v: suppressed(v, threshold)))
     return table
 
 
@@ -183,12 +190,9 @@ def run_herijking(
     the config's uncertainty and consensus analyses (for example to test a designation rule)."""
     if config.designation is None or config.selection is None:
         raise ConfigError(f"{config.source_file}: the config needs 'designation' and 'selection' sections for a herijking")
-    previous = read_round(previous_dir) if previous_dir is not None else None
+    previous = read_round(previous_dir, config.gemeente.code, config.level) if previous_dir is not None else None
     if previous is not None and previous.year >= year:
         raise DataError(f"{previous.source}: previous round {previous.year} is not before round {year}")
-    if previous is not None and previous.meta.get("gemeente", {}).get("code") != config.gemeente.code:
-        raise DataError(f"{previous.source}: previous round is for gemeente {previous.meta.get('gemeente')}, "
-                        f"not {config.gemeente.code}")
     peildatum = year if peildatum is None else peildatum
     config, vintages = resolve_round(config, peildatum)
     run = run_score(config)

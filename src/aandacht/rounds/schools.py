@@ -104,7 +104,7 @@ def gone_schools(config, previous_dir, peildatum: int) -> tuple[pd.DataFrame, in
     from ..inputs.areas import load_registry
     from .record import previous_plus, read_round
 
-    previous = read_round(previous_dir)
+    previous = read_round(previous_dir, config.gemeente.code, config.level)
     ikcs = load_ikcs(config, load_registry(config.areas.registry, config.areas.geometry), peildatum)
     changes = read_school_changes(config.ikc.changes) if config.ikc.changes else None
     label = ikcs.school_list.label if ikcs.school_list else "het IKC-register"

@@ -178,7 +178,7 @@ def effective_weights(
     * ``nominal``: product of the normalised weights along the path (no missing data).
     * ``contribution``: mean over scored areas of w_eff(a, i) * x(a, i) / index(a), the
       indicator's real share of the score; defined when every node is aggregated with the
-      arithmetic mean and normalised values are non-negative, NaN otherwise.
+      arithmetic mean and every normalised value (of every indicator) is non-negative, NaN otherwise.
     * ``correlation``: Pearson correlation of the normalised indicator with the index (NaN for an
       indicator that is the same in every scored area).
     """
@@ -187,11 +187,15 @@ def effective_weights(
         v == "arithmetic" for v in method.aggregation.by_node.values()
     )
     scored = index.notna().to_numpy()
+    # every normalised value, not only the leaf's: with values of both signs an area can score 0 while
+    # a leaf's value there is not 0, and its "share" x / 0 would be infinite
+    values = normalised.loc[:, list(tree.leaves)].to_numpy(dtype="float64")
+    non_negative = bool(np.isnan(values).all() or np.nanmin(values) >= 0)
     rows = []
     for leaf in tree.leaves:
         x = normalised[leaf].to_numpy(dtype="float64")
         contribution = float("nan")
-        if arithmetic and np.nanmin(x) >= 0:
+        if arithmetic and non_negative:
             with np.errstate(invalid="ignore", divide="ignore"):
                 part = per_area_weights[leaf] * np.nan_to_num(x) / index.to_numpy()
             shares = part[scored]

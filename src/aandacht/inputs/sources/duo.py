@@ -25,7 +25,8 @@ from ...config import InputSpec
 from ...errors import DataError
 from ...text import first_of
 from .. import harmonise  # module import: harmonise itself imports sources.reading
-from ..reading import fail_at_first, read_table, require_columns
+from ..codes import check_codes
+from ..reading import read_table, require_columns
 from ..tidy import validate_tidy
 from .base import LoadResult
 
@@ -61,8 +62,7 @@ def read_duo(path) -> pd.DataFrame:
     out = out.apply(lambda column: column.str.strip())
     number = out["vestigingsnummer"].str.upper()
     out["brin_vestiging"] = np.where(number.str.len() == 6, number, out["brin"].str.upper() + number.str.zfill(2))
-    fail_at_first(~out["brin_vestiging"].str.fullmatch(r"[0-9A-Z]{4}\d{2}"), out.index, path,
-                  lambda i: f"{out['brin_vestiging'].iloc[i]!r} is not a BRIN + vestigingsnummer")
+    check_codes(out["brin_vestiging"], out.index, path, f"{code} + {vestiging}")
     out["gemeentenummer"] = out["gemeentenummer"].str.zfill(4)
     out["pc4"] = out["postcode"].str.replace(" ", "").str[:4]
     return out

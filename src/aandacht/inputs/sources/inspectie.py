@@ -62,6 +62,7 @@ import pandas as pd
 
 from ...config import InputSpec
 from ...errors import DataError
+from ..codes import OBJECT_VAN_TOEZICHT, check_codes
 from ..reading import EXCEL_SUFFIXES, fail_at_first, parse_values, read_table, require_columns, sheet_names
 from ..tidy import validate_tidy
 from .base import LoadResult
@@ -69,7 +70,6 @@ from .placing import read_school_places
 from .schools import area_rows, placed_level
 
 YEAR_SHEET = re.compile(r"^(19|20)\d{2}-(19|20)\d{2}$")
-OVT = re.compile(r"^[0-9A-Z]{4}\|C\d+$")
 LEERRESULTATEN = {"pct_1f": "Gewogen driejaarsgemiddelde %1F", "pct_1s2f": "Gewogen driejaarsgemiddelde %1S/2F"}
 LEERRESULTATEN_PUPILS = "Totaal aantal leerlingen 3 jaar"
 # Toelichting of the leerresultaten: '*' = fewer than 5 pupils; an empty cell = too little data.
@@ -223,8 +223,7 @@ def _columns(frame: pd.DataFrame, where: str) -> dict[str, str]:
 
 def _ovt_codes(frame: pd.DataFrame, column: str, where: str) -> pd.Series:
     codes = frame[column].str.strip().str.upper()
-    fail_at_first(~codes.str.match(OVT), frame.index, where,
-                  lambda i: f"{codes.iloc[i]!r} is not an object van toezicht code like 03VL|C1", column)
+    check_codes(codes, frame.index, where, column, OBJECT_VAN_TOEZICHT)
     fail_at_first(codes.duplicated(), frame.index, where, lambda i: f"object van toezicht {codes.iloc[i]} appears twice", column)
     return codes
 
@@ -317,8 +316,9 @@ def _read_ovt_locations(spec: InputSpec, places: pd.DataFrame, registry) -> pd.D
         table[column] = table[column].str.strip() if column in table.columns else ""
     table["ovt"] = table["ovt"].str.strip().str.upper()
     table["brin_vestiging"] = table["brin_vestiging"].str.upper()
-    fail_at_first(~table["ovt"].str.match(OVT), table.index, path, lambda i: f"{table['ovt'].iloc[i]!r} is not an OVT code "
-                  "like 03VL|C1", "ovt")
+    check_codes(table["ovt"], table.index, path, "ovt", OBJECT_VAN_TOEZICHT)
+    given = table["brin_vestiging"] != ""
+    check_codes(table.loc[given, "brin_vestiging"], table.index[given.to_numpy()], path, "brin_vestiging")
     fail_at_first(table["ovt"].duplicated(), table.index, path, lambda i: f"ovt {table['ovt'].iloc[i]} appears twice", "ovt")
     fail_at_first((table["brin_vestiging"] == "") & (table["wijk_code"] == ""), table.index, path,
                   lambda i: f"ovt {table['ovt'].iloc[i]} has neither brin_vestiging nor wijk_code")

@@ -24,6 +24,7 @@ import pandas as pd
 from ...config import InputSpec
 from ...errors import DataError
 from ...text import first_of
+from ..codes import check_codes
 from ..reading import fail_at_first, parse_numbers, read_table, require_columns
 from ..tidy import validate_tidy
 from .base import LoadResult
@@ -68,6 +69,8 @@ def read_locations(path) -> pd.Series:
 
 
 def _unique_brin(frame: pd.DataFrame, origin) -> None:
+    """Every brin_vestiging of the published shape (:mod:`aandacht.inputs.codes`) and none twice."""
+    check_codes(frame["brin_vestiging"], frame.index, origin, "brin_vestiging")
     fail_at_first(frame["brin_vestiging"].duplicated(), frame.index, origin,
                   lambda i: f"duplicate brin_vestiging {frame['brin_vestiging'].iloc[i]}")
 

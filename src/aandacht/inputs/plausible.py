@@ -1,0 +1,69 @@
+"""Plausible values: the valid range of an indicator, from its unit.
+
+A value outside the range its unit allows is not a measurement but an error upstream (a lost
+decimal comma, a fraction where a percentage was meant, a publisher's code read as a number):
+
+* a percentage (a unit that starts with ``%`` or names ``procent``/``percentage``) lies in [0, 100];
+* a count (``aantal``, ``personen``, ``huishoudens``, ``leerlingen``, ... :data:`COUNT_UNITS`) and a
+  rate (a unit ``per ...``: per 1.000 inwoners) are not negative;
+* the schoolweging of the Inspectie van het Onderwijs (unit ``schoolweging``) lies in
+  :data:`SCHOOLWEGING_RANGE`: the Inspectie's scale runs nationally from about 20 to 40 (its
+  three-year average is clamped to [20, 40]; the year values are not, so a margin of 10 each side,
+  ../shared/docs/real-formats.md); ``2628`` (a lost decimal comma in 26,28) is out of it.
+
+Other units (scores, euros, indices) have no range. Publishers' codes for missing values are known
+to the reader (:data:`aandacht.inputs.reading.SENTINELS`); one that slips through as a number
+(-99995 in a percentage) is outside every range above. What happens to a value out of range is
+the input's ``out_of_range``: ``error`` (default) stops the run naming the file, the area and the
+indicator; ``missing`` leaves the value out, with a note.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .harmonise import COUNT_UNITS
+
+SCHOOLWEGING_RANGE = (10.0, 50.0)
+OUT_OF_RANGE = "out of range"  # the missing reason of a value left out (out_of_range: missing)
+
+
+def is_count_unit(unit: str) -> bool:
+    """Whether ``unit`` counts people (``aantal``, ``personen``, ``huishoudens``, ``leerlingen``, ...):
+    such a value is a count of people, never shown under ``report.suppress_below`` in anything meant
+    for the bestuurlijk overleg, whatever its column is called."""
+    text = " ".join(str(unit).strip().lower().split())
+    return text in COUNT_UNITS or text.startswith("aantal")
+
+
+def suppressed(value, threshold: int):
+    """A count of people for the overleg: the text ``<threshold`` when under it, else the value."""
+    return f"<{threshold}" if isinstance(value, (int, float)) and not pd.isna(value) and value < threshold else value
+
+
+def valid_range(unit: str) -> tuple[float, float, str] | None:
+    """(lowest, highest, the rule in words) of a unit (module docstring), or None when it has no range."""
+    text = " ".join(str(unit).strip().lower().split())
+    if text.startswith("%") or "procent" in text or "percentage" in text:
+        return 0.0, 100.0, "a percentage lies between 0 and 100"
+    if text == "schoolweging":
+        low, high = SCHOOLWEGING_RANGE
+        return low, high, f"the Inspectie's schoolweging lies between {low:g} and {high:g}"
+    if is_count_unit(text):
+        return 0.0, math.inf, "a count is not negative"
+    if text.startswith("per "):
+        return 0.0, math.inf, "a rate is not negative"
+    return None
+
+
+def outside(values: pd.Series, unit: str) -> tuple[pd.Series, str]:
+    """Which of ``values`` lie outside the valid range of ``unit`` (missing values never do), and the rule."""
+    found = valid_range(unit)
+    if found is None:
+        return pd.Series(False, index=values.index), ""
+    low, high, rule = found
+    with np.errstate(invalid="ignore"):
+        return values.notna() & ((values < low) | (values > high)), rule
