@@ -125,8 +125,8 @@ def check_data(config: Config) -> CheckReport:
     matched = pd.concat(matches, ignore_index=True) if matches else pd.DataFrame(
         columns=["source", "label", "area_code", "area_name", "method", "score"])
     doubtful = matched[~matched["method"].isin(["code", "name", "alias", "pc4"])].reset_index(drop=True)
-    schools = (pd.concat(unplaced, ignore_index=True) if unplaced else pd.DataFrame(columns=UNPLACED_COLUMNS))
-    schools = schools[["source", "brin_vestiging", "name", "figure", "reason"]]
+    columns = ["source", *UNPLACED_COLUMNS]  # an input's unplaced schools, with the source they came from
+    schools = pd.concat(unplaced, ignore_index=True)[columns] if unplaced else pd.DataFrame(columns=columns)
     for source, group in schools.groupby("source", sort=False):
         listing = ", ".join(f"{r.brin_vestiging} {r.name}".strip() for r in group.head(8).itertuples())
         problems.append(("warning", source, f"{len(group)} school(s) with a figure are not placed in an area and are not "
