@@ -313,6 +313,35 @@ def decimals_for(bins: np.ndarray, minimum: float) -> int:
     return 0 if span >= 50 else (1 if span >= 1 else 2)
 
 
+@dataclass(frozen=True)
+class ScoreClasses:
+    """The score map's classes: upper bounds, the class of every area of the frame (-1 = no score),
+    and per class its colour (RGBA 0-1) and its legend label."""
+
+    bins: np.ndarray
+    classes: np.ndarray
+    colours: list
+    labels: list[str]
+
+
+def score_classes(frame: MapFrame) -> ScoreClasses:
+    """The classes of :func:`score_map` (``maps.classes``, ``maps.k``, ``maps.palette``), also used
+    by the round's GeoPackage so that QGIS shows the report's classes and colours."""
+    values = frame.areas["score"]
+    bins, classes = classify(values, frame.options)
+    minimum = float(values.min())
+    return ScoreClasses(bins, classes, palette(frame.options.palette, len(bins)),
+                        class_labels(bins, minimum, decimals_for(bins, minimum)))
+
+
+def unscored_text(frame: MapFrame, kind: str) -> str:
+    """The legend text of an unscored area: 'gate' (too few of the population) or 'nodata'."""
+    if kind == "gate":
+        return (f"niet gescoord: te weinig {frame.config.population.label}" if frame.config.population
+                else "niet gescoord: te weinig gegevens")
+    return "geen gegevens"
+
+
 def palette(name: str, count: int) -> list:
     import matplotlib
 
@@ -814,9 +843,7 @@ def _class_handles(colours: list, labels: list[str], frame: MapFrame, hatch_firs
         count = int((kinds == kind).sum())
         if not count:
             continue
-        what = (f"niet gescoord: te weinig {frame.config.population.label}" if kind == "gate" and frame.config.population
-                else "niet gescoord: te weinig gegevens" if kind == "gate" else "geen gegevens")
-        handles.append(Patch(label=f"{what} ({count} {one if count == 1 else many})", lw=0.4, **style))
+        handles.append(Patch(label=f"{unscored_text(frame, kind)} ({count} {one if count == 1 else many})", lw=0.4, **style))
     if len(frame.undrawn):
         handles.append(Patch(facecolor="none", edgecolor="none", label=undrawn_label(frame)))
     return handles
@@ -845,17 +872,14 @@ def undrawn_label(frame: MapFrame) -> str:
 def score_map(frame: MapFrame, size: str | None = None):
     """The Aandachtsscore in classes (see module docstring)."""
     size = size or frame.options.size
-    values = frame.areas["score"]
-    bins, classes = classify(values, frame.options)
-    colours_by_class = palette(frame.options.palette, len(bins))
-    colours = [colours_by_class[c] if c >= 0 else None for c in classes]
+    classed = score_classes(frame)
+    colours = [classed.colours[c] if c >= 0 else None for c in classed.classes]
     level = frame.config.level
     subtitle = (f"{frame.config.gemeente.name}, {frame.round_text()} · per {level}: 0 = minste, 100 = meeste aandacht "
                 f"nodig · klassen: {CLASSIFICATIONS[frame.options.classes]}")
     name = frame.config.framework.index.label
     panels = _base(frame, colours, f"{name} per {level}", subtitle, size)
-    handles = _class_handles(colours_by_class, class_labels(bins, float(values.min()),
-                                                            decimals_for(bins, float(values.min()))), frame)
+    handles = _class_handles(classed.colours, classed.labels, frame)
     handles += _overlay(frame, panels)
     _legend(panels, handles, f"{name}\n(hoger = meer aandacht nodig)", _key_lines(frame, frame.keyed))
     return panels.fig

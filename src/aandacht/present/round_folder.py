@@ -79,7 +79,8 @@ def round_writers(result: Herijking) -> dict:
     text = json.dumps(result.record.meta, indent=2, ensure_ascii=False) + "\n"
     writers[ROUND_JSON] = lambda path: path.write_text(text, encoding="utf-8")
     if result.run.config.areas.geometry is not None:
-        writers["ronde.gpkg"] = lambda path: write_round_geopackage(result, path)
+        writers["ronde.gpkg"] = lambda path: write_round_geopackage(result, map_frame(result.run, round_overlays(result)),
+                                                                    path)
     return writers
 
 
