@@ -237,16 +237,60 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+(?:['\u2019][^\W_]+)*", text)
 
 
-@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
-def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html):
-    pypdf = pytest.importorskip("pypdf")
+@pytest.fixture(scope="module")
+def round_document(round_html):
+    """The round's report laid out by WeasyPrint (the PDF's pages and boxes)."""
     from aandacht.errors import AandachtError
     from aandacht.present.report import pdf_available
 
     try:
-        document = pdf_available()(string=round_html).render()
+        return pdf_available()(string=round_html).render()
     except AandachtError as error:
         pytest.skip(f"WeasyPrint not usable here: {error}")
+
+
+def _boxes(page, kind):
+    return [box for box in page._page_box.descendants() if isinstance(box, kind)]
+
+
+@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
+def test_every_table_fits_its_page(round_document):
+    """No column cut off at the page edge: every table (and every cell) ends inside the page's
+    content box, in portrait and landscape."""
+    from weasyprint.formatting_structure.boxes import TableBox, TableCellBox
+
+    tables, past = 0, []
+    for number, page in enumerate(round_document.pages, start=1):
+        box = page._page_box
+        right = box.margin_width() - box.margin_right  # the content box's right edge, in CSS px
+        for table in _boxes(page, TableBox):
+            tables += 1
+            end = max([table.position_x + table.margin_width()]
+                      + [c.position_x + c.border_width() for c in table.descendants() if isinstance(c, TableCellBox)])
+            if end > right + 0.5:
+                heading = next((b.text for b in table.descendants() if hasattr(b, "text")), "")
+                past.append(f"page {number}: the table starting {heading!r} ends {end - right:.0f} px past the margin")
+    assert tables >= 10 and not past, past
+
+
+@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
+def test_maps_print_at_a_readable_size(round_document):
+    """The maps fill the map pages' content width, so that 7.5 pt on the A4 map is at least 7 pt on paper."""
+    from weasyprint.formatting_structure.boxes import BlockReplacedBox, InlineReplacedBox
+
+    from aandacht.present.report import MAP_SCALE
+
+    a4_width_px = 210 / 25.4 * 96
+    widths = [b.width for page in round_document.pages for b in _boxes(page, (InlineReplacedBox, BlockReplacedBox))
+              if b.element_tag == "img"]
+    assert len(widths) >= 4 and all(w == pytest.approx(MAP_SCALE * a4_width_px, rel=0.002) for w in widths)
+    assert 7.5 * MAP_SCALE >= 7 and 6.5 * MAP_SCALE >= 6
+
+
+@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
+def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html, round_document):
+    pypdf = pytest.importorskip("pypdf")
+    document = round_document
     from weasyprint.formatting_structure.boxes import TextBox
 
     known = set(_words(html.unescape(re.sub(r"<[^>]+>", " ", round_html))))

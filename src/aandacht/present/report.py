@@ -60,6 +60,11 @@ from .phrases import dominance_lines, lower_first, percent, short_label, unit_fo
 
 REPORT_DPI = 150  # maps drawn at more than EMBED_MAX_DPI are scaled down to this for the report
 EMBED_MAX_DPI = 200  # up to this resolution the report embeds the same PNG as the map file
+# The map pages' margins (top, right, bottom, left, mm; the page number in the bottom one): an A4
+# map (210 mm wide) fills the 200 mm between them, at MAP_SCALE, so that its 7.5 pt labels print
+# at 7.1 pt and its 6.5 pt source line at 6.2 pt (present/maps.py FONTS).
+MAP_MARGINS_MM = (5, 5, 9, 5)
+MAP_SCALE = (210 - MAP_MARGINS_MM[1] - MAP_MARGINS_MM[3]) / 210
 PAGE_ONE_DOMINANCE = 2  # at most this many weight warnings on page 1; all of them in appendix B.3
 # The report template's name for each map of :func:`aandacht.present.maps.map_builders`.
 IMAGE_KEYS = {"kaart-score": "score", "kaart-domeinen": "domains", "kaart-indicatoren": "indicators",
@@ -617,6 +622,14 @@ def title(data: ReportData) -> tuple[str, str]:
     return f"{config.framework.index.label} per {config.level} {config.gemeente.name}", ""
 
 
+def breakable(text: str):
+    """The text escaped, with a line-break opportunity (``<wbr>``) after every underscore, so that a
+    long formula such as ``p_hh_li`` can wrap in a narrow column (markup, never shown as text)."""
+    from markupsafe import Markup, escape
+
+    return Markup("_<wbr>").join(escape(part) for part in str(text).split("_"))
+
+
 def render_html(data: ReportData, rendered: dict | None = None) -> str:
     """The report as one self-contained HTML document; ``rendered``: maps already drawn (file name -> Rendered)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -624,6 +637,7 @@ def render_html(data: ReportData, rendered: dict | None = None) -> str:
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                       autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters["breakable"] = breakable
     frame, config = data.frame, data.config
     profile_list, designated = profiles(data)
     heading, subheading = title(data)
@@ -635,7 +649,8 @@ def render_html(data: ReportData, rendered: dict | None = None) -> str:
         threshold=data.threshold, ranked=data.ranked, round_text=frame.round_text(),
         population_label=config.population.label if config.population else "inwoners",
         demonstration=[DEMONSTRATION_PARTS.get(d, d) for d in frame.overlays.demonstration],
-        placement=data.placement,
+        placement=data.placement, map_margins=" ".join(f"{m:g}mm" for m in MAP_MARGINS_MM),
+        map_scale_percent=f"{100 * MAP_SCALE:.0f}",
     )
 
 
