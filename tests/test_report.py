@@ -305,6 +305,65 @@ def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html, round_docum
     texts = [page.extract_text() for page in pypdf.PdfReader(buffer).pages]
     assert "Bestuurlijke samenvatting" in texts[0] and "Wat u moet weten" in texts[0]
     assert "bijlage B" in texts[0]  # the last line of the summary is still on page 1
-    assert texts[1].lstrip().startswith("Kaart: Aandachtsscore per wijk")
+    assert texts[1].lstrip().startswith("Inhoud") and "Kaart: Aandachtsscore per wijk" in texts[1]  # the contents
+    assert texts[2].lstrip().startswith("Kaart: Aandachtsscore per wijk")
     landscape = [page for page in document.pages if page.width > page.height]
     assert len(landscape) == 1  # the ranking, on one landscape page
+
+
+def test_the_html_is_accessible(round_html, round_folders):
+    """Every table has a caption and header cells with a scope; every map has an alt text that says
+    which gebieden are outlined and which schools are marked; one main landmark and a table of contents."""
+    tables = re.findall(r"<table[^>]*>(.*?)</table>", round_html, flags=re.S)
+    assert len(tables) >= 10 and all(t.lstrip().startswith("<caption") for t in tables)
+    assert sum("<thead><tr>" in t for t in tables) == len(tables) - 1  # all but B.4's formulas (headers per row)
+    headers = re.findall(r"<th\b[^>]*>", round_html)
+    assert headers and all(re.search(r'scope="(col|row)"', h) for h in headers)
+    alts = [html.unescape(a) for a in re.findall(r'<img class="map" alt="([^"]*)"', round_html)]
+    gebieden = pd.read_csv(round_folders / "2026" / "aandachtsgebieden.csv", sep=";", dtype=str)["gebied"]
+    assert len(alts) >= 4 and all(len(a) > 80 for a in alts)
+    assert all(name in alts[0] for name in gebieden)  # the score map: every outlined gebied by name
+    assert "Plus-IKC's (1 " in alts[0] and "andere scholen" in alts[0]
+    assert round_html.count("<main>") == 1 and '<nav id="inhoud"' in round_html
+    assert '<a href="#verantwoording">Bijlage B. Verantwoording van de methode</a>' in round_html
+
+
+@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
+def test_the_pdf_is_tagged_with_bookmarks(round_html, tmp_path):
+    """rapport.pdf as written (PDF/UA-1 variant): marked and tagged, in Dutch, its title shown, the
+    maps as figures with their alt text, tables with header cells, and bookmarks of the sections."""
+    pypdf = pytest.importorskip("pypdf")
+    from aandacht.present.report import write_pdf
+
+    try:
+        pages = write_pdf(round_html, tmp_path / "rapport.pdf")
+    except Exception as error:  # noqa: BLE001 - WeasyPrint or Pango missing
+        pytest.skip(f"WeasyPrint not usable here: {error}")
+    reader = pypdf.PdfReader(tmp_path / "rapport.pdf")
+    root = reader.trailer["/Root"]
+    assert len(reader.pages) == pages and root["/MarkInfo"]["/Marked"] and root["/Lang"] == "nl"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    found: dict[str, list] = {}
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, dict) and "/S" in node:
+            found.setdefault(str(node["/S"]), []).append(node)
+        kids = node.get("/K") if isinstance(node, dict) else None
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if not isinstance(kid, int):
+                walk(kid)
+
+    walk(root["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/Table", "/THead", "/TH", "/TD", "/Caption", "/Figure", "/L"} <= set(found)
+    figures = [str(f.get("/Alt", "")) for f in found["/Figure"]]
+    assert len(figures) >= 4 and all("Kaart" in a or "kaartjes" in a for a in figures)
+    assert all("/Headers" in td["/A"] for td in found["/TD"][:50])  # data cells point to their header cells
+
+    def titles(outline):
+        for item in outline:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    bookmarks = list(titles(reader.outline))
+    assert {"Bestuurlijke samenvatting", "Inhoud", "Kaart: Aandachtsscore per wijk", "Ranglijst",
+            "Bijlage B. Verantwoording van de methode", "B.3 Indicatoren, richting en gewicht"} <= set(bookmarks)
