@@ -9,6 +9,8 @@ the school indicators out and has no maps (Urk)."""
 from __future__ import annotations
 
 import re
+import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -60,3 +62,18 @@ def test_every_command_on_a_fresh_project_ends_without_traceback(tmp_path, monke
     table = pd.read_csv(tmp_path / gemeente / "out" / "sensitivity" / "uncertainty.csv", sep=";", dtype=str)
     printed = [line for line in sensitivity.output.splitlines() if re.match(r"^│\s+\d+ │", line)]
     assert len(table) >= 3 and len(printed) == len(table)
+    # no absolute path of the analyst's machine in any file written (xlsx read inside, gpkg as bytes)
+    assert not _holding(tmp_path / gemeente, str(tmp_path))
+
+
+def _holding(project: Path, text: str) -> list[str]:
+    """The files under the project's output folders that contain ``text``."""
+    found = []
+    for path in [*(project / "rounds").rglob("*"), *(project / "out").rglob("*")]:
+        if not path.is_file():
+            continue
+        parts = [zipfile.ZipFile(path).read(n) for n in zipfile.ZipFile(path).namelist()] \
+            if path.suffix == ".xlsx" else [path.read_bytes()]
+        if any(text.encode() in part for part in parts):
+            found.append(str(path.relative_to(project)))
+    return found

@@ -29,7 +29,7 @@ from ..digest import changed_inputs, changed_outputs
 from ..errors import DataError
 from ..resources import embedded_root
 from ..rounds.record import require_unchanged
-from .manifest import package_versions
+from .manifest import package_versions, resolve_paths
 
 TOLERANCE = 1e-9
 # Maps and reports are drawn from the compared tables and embed the run's time, so they are not compared.
@@ -106,7 +106,7 @@ def read_manifest(folder: Path) -> dict:
     problem = _shape_problem(manifest)
     if problem:
         raise DataError(f"{path}: not a manifest written by aandacht ({problem})")
-    return manifest
+    return resolve_paths(manifest, folder)
 
 
 def _shape_problem(manifest: object) -> str | None:

@@ -15,11 +15,13 @@ when the config asks for it, keeps them.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pandas as pd
 
+from ..config import Config, project_dir
 from ..dutch import MISSING_LABELS
 from ..inputs.reading import DUTCH_CSV
 from ..scoring.coherence import coherence
@@ -80,11 +82,30 @@ def reference_sheet(run: ScoreRun) -> pd.DataFrame:
     })
 
 
+def project_relative(text: str, config: Config) -> str:
+    """``text`` with the absolute path of the config's project folder (:func:`aandacht.config.project_dir`:
+    the folder holding ``configs/``) taken out, so that a file reads as a path in the project
+    ("configs/leeuwarden.yaml", "data/leeuwarden/kwb-2023.csv") and no file that is sent around
+    holds the folders (and user name) of the analyst's machine."""
+    root = str(project_dir(config.source_file))
+    return str(text).replace(root + os.sep, "").replace(root, ".")
+
+
+def relative_paths(table: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The table with :func:`project_relative` applied to every text cell."""
+    texts = [c for c in table.columns if table[c].dtype == object]
+    if not texts:
+        return table
+    return table.assign(**{c: table[c].map(lambda v: project_relative(v, config) if isinstance(v, str) else v)
+                           for c in texts})
+
+
 def method_sheet(run: ScoreRun) -> pd.DataFrame:
-    """The framework and method choices as rows (key, value), for the method sheet."""
+    """The framework and method choices as rows (key, value), for the method sheet; file paths
+    relative to the project folder."""
     config = run.config
     rows = [
-        ("config", str(config.source_file)),
+        ("config", project_relative(config.source_file, config)),
         ("gemeente", f"{config.gemeente.code} {config.gemeente.name}"),
         ("level", config.level),
         ("period", config.period),
@@ -109,7 +130,7 @@ def method_sheet(run: ScoreRun) -> pd.DataFrame:
             + f"min_denominator {indicator.min_denominator}")))
     for node in config.framework.nodes:
         rows.append((f"node {node.id}", f"{node.label}; parent {node.parent}; weight {node.weight:g}"))
-    rows.extend(("note", note) for note in run.notes)
+    rows.extend(("note", project_relative(note, config)) for note in run.notes)
     return pd.DataFrame(rows, columns=["key", "value"])
 
 
