@@ -591,7 +591,7 @@ def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, o
     if unc.sobol_summary is not None:
         print_sobol(unc.sobol_summary)
     else:
-        click.echo("no uncertain inputs declared (uncertainty section): Sobol indices not computed")
+        click.echo("geen onzekere invoer opgegeven (sectie uncertainty): geen Sobol-indices berekend")
     outputs = {"uncertainty": table}
     if unc.sobol_summary is not None:
         outputs |= {"sobol": unc.sobol_summary, "sobol per area": unc.sobol_areas}
