@@ -108,7 +108,7 @@ def test_the_hostile_names_are_kept_readable_behind_a_quote(outputs):
     ikcs = pd.read_csv(out / "rounds" / "2026" / "ikcs.csv", sep=";", dtype=str, encoding="utf-8-sig")
     assert {"'" + s for s in HOSTILE_SCHOOLS} <= set(ikcs["name"])
     book = openpyxl.load_workbook(out / "score" / "scores.xlsx")
-    names = [c.value for c in book["ranking"]["C"]]
+    names = [c.value for c in book["ranglijst"]["C"]]
     assert "'" + HOSTILE_WIJKEN[0] in names and "Bel\ufffdwijk" in names  # a control character xlsx cannot hold
     assert "Esc\ufffd[2Jwijk" in set(ranking["area_name"])  # no escape sequence in a CSV either
 

@@ -35,7 +35,7 @@ def test_score_with_uncertainty_adds_columns(tmp_path):
     table = read_csv_nl(out / "ranking.csv")
     assert {"rang_p05", "rang_mediaan", "rang_p95", "kans_aandachtsgebied"} <= set(table.columns)
     assert table["kans_aandachtsgebied"].notna().sum() == 21
-    assert "correlations" in pd.ExcelFile(out / "scores.xlsx", engine="openpyxl").sheet_names
+    assert "correlaties" in pd.ExcelFile(out / "scores.xlsx", engine="openpyxl").sheet_names
 
 
 def test_bad_config_is_one_line_and_writes_nothing(tmp_path):

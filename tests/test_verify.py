@@ -97,7 +97,7 @@ def without_first_sheet(path):
 
 @pytest.mark.parametrize("corrupt, difference", [
     (lambda path: path.write_bytes(b"PK\x03\x04 not really a workbook"), "scores.xlsx: cannot be read (BadZipFile"),
-    (without_first_sheet, "scores.xlsx sheet 'ranking': present in only one of the two"),
+    (without_first_sheet, "scores.xlsx sheet 'ranglijst': present in only one of the two"),
 ])
 def test_a_corrupt_workbook_is_a_difference_not_a_traceback(scored_project, corrupt, difference):
     _, out = scored_project

@@ -59,6 +59,7 @@ from .maps import (
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN
 from .overlays import is_true
 from .phrases import area_words, dominance_lines, lower_first, percent, short_label, unit_for, with_unit
+from .tables import TREATMENT_ACTIONS
 
 REPORT_DPI = 150  # maps drawn at more than EMBED_MAX_DPI are scaled down to this for the report
 EMBED_MAX_DPI = 200  # up to this resolution the report embeds the same PNG as the map file
@@ -72,8 +73,6 @@ PAGE_ONE_DOMINANCE = 2  # at most this many weight warnings on page 1; all of th
 IMAGE_KEYS = {"kaart-score": "score", "kaart-domeinen": "domains", "kaart-indicatoren": "indicators",
               "kaart-kans": "probability", "kaart-verandering": "change"}
 SENSE = {"<=": "ten hoogste", ">=": "ten minste", "==": "precies", "=": "precies"}
-TREATMENT_ACTIONS = {"none": "geen (binnen de grenzen)", "winsorised": "uiterste waarden ingeperkt", "log": "logaritme",
-                     "too few values": "te weinig waarden", "treatment off": "uitgezet"}
 PLUS_CHANGE_WORDS = {"nieuw": "nieuw", "blijft": "blijft", "eraf": "stopt"}
 # The continuity status of decide.select as the report words it against the previous round.
 CONTINUITY_WORDS = {"nieuw": "nieuw Plus-IKC", "voortgezet": "blijft Plus-IKC", "opnieuw aangewezen": "opnieuw Plus-IKC"}

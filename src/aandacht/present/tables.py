@@ -225,11 +225,43 @@ def _column_width(values: pd.Series, header) -> int:
     return min(max(10, longest + 2), 60)
 
 
+TREATMENT_ACTIONS = {"none": "geen (binnen de grenzen)", "winsorised": "uiterste waarden ingeperkt", "log": "logaritme",
+                     "too few values": "te weinig waarden", "treatment off": "uitgezet"}
+# scores.xlsx is the analyst's workbook: its sheets and columns in Dutch (an indicator's id stays as in the config)
+SHEETS_NL = {"ranking": "ranglijst", "raw indicators": "indicatoren", "reference values": "referentiewaarden",
+             "normalised": "genormaliseerd", "domain scores": "domeinscores", "effective weights": "gewichten",
+             "treatment": "uitschieters", "reliability": "betrouwbaarheid", "screening": "beschikbaarheid",
+             "method": "methode", "correlations": "correlaties", "correlation flags": "correlatiesignalen",
+             "cronbach alpha": "cronbach alfa", "indicator flags": "indicatorsignalen", "pca weights": "pca-gewichten",
+             "coherence notes": "samenhang toelichting", "consensus summary": "consensus samenvatting"}
+COLUMNS_NL = {"area_code": "code", "area_name": "naam", "label": "omschrijving", "unit": "eenheid", "nominal": "bedoeld",
+              "contribution": "werkelijk", "correlation": "correlatie", "skew_before": "scheefheid_voor",
+              "kurtosis_before": "kurtosis_voor", "passes_before": "binnen_grenzen_voor", "action": "behandeling",
+              "points_winsorised": "waarden_ingeperkt", "winsorised_high": "ingeperkt_boven",
+              "winsorised_low": "ingeperkt_onder", "skew_after": "scheefheid_na", "kurtosis_after": "kurtosis_na",
+              "passes_after": "binnen_grenzen_na", "key": "onderdeel", "value": "waarde", "relation": "relatie",
+              "shared_parent": "zelfde_domein", "collinear": "samenhangend", "negative": "negatief",
+              "near_duplicate": "bijna_gelijk", "domain": "domein", "indicators": "indicatoren",
+              "complete_areas": "volledige_gebieden", "parent": "bovenliggend", "r_with_parent": "r_met_bovenliggend",
+              "flag": "signaal", "pca_weight": "pca_gewicht", "weight_in_use": "gewicht_in_gebruik", "note": "toelichting",
+              "hard_core": "harde_kern"}
+
+
+def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A table of the analyst's workbook in Dutch: column names (``COLUMNS_NL``), ``ja``/``nee`` for
+    true/false and the outlier treatment in words (``TREATMENT_ACTIONS``)."""
+    flags = {c: table[c].map({True: "ja", False: "nee"}) for c in table.columns
+             if table[c].dtype == bool or (table[c].dtype == object and table[c].map(type).eq(bool).all() and len(table))}
+    if "action" in table.columns:
+        flags["action"] = table["action"].map(lambda a: TREATMENT_ACTIONS.get(a, a))
+    return table.assign(**flags).rename(columns=COLUMNS_NL)
+
+
 def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None = None,
                    extra_sheets: dict[str, pd.DataFrame] | None = None) -> None:
     """scores.xlsx: ranking, raw indicators, reference values (gemeente and Nederland), normalised, domain scores, effective weights,
     treatment, reliability and method sheets, then ``extra_sheets`` (for example the
-    coherence and consensus checks of :func:`check_sheets`). ``ranking_table``
+    coherence and consensus checks of :func:`check_sheets`), in Dutch (``SHEETS_NL``, :func:`dutch_table`). ``ranking_table``
     replaces the plain ranking (for example with uncertainty columns); the ranking's small
     counts are suppressed (:func:`suppress_counts`)."""
     result = run.result
@@ -247,7 +279,8 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
         **(extra_sheets or {}),
     }
     threshold = run.config.report.suppress_below
-    write_sheets({name: suppress_counts(table, threshold) for name, table in sheets.items()}, path, layout=True)
+    write_sheets({SHEETS_NL.get(name, name): dutch_table(suppress_counts(table, threshold)) for name, table in sheets.items()},
+                 path, layout=True)
 
 
 def write_internal(sheets: dict[str, pd.DataFrame], threshold: int, path: Path) -> None:
