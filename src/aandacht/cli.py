@@ -565,7 +565,7 @@ def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, o
     """Uncertainty and sensitivity of the ranking: rank intervals, chance of being aandachtsgebied,
     Sobol indices, coherence, consensus and (with --spatial) clustering."""
     from .archive.manifest import build_manifest
-    from .present.tables import check_sheets, uncertainty_sheet, write_csv, write_sheets
+    from .present.tables import SHEETS_NL, check_sheets, dutch_table, uncertainty_sheet, write_csv, write_sheets
     from .present.terminal import (
         ProgressBar,
         print_notes,
@@ -596,7 +596,8 @@ def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, o
     if unc.sobol_summary is not None:
         outputs |= {"sobol": unc.sobol_summary, "sobol per area": unc.sobol_areas}
     writers = {f"{name.replace(' ', '_')}.csv": partial(write_csv, frame) for name, frame in outputs.items()}
-    writers["sensitivity.xlsx"] = partial(write_sheets, outputs | sheets)
+    writers["sensitivity.xlsx"] = partial(write_sheets, {SHEETS_NL.get(name, name): dutch_table(table)
+                                                         for name, table in (outputs | sheets).items()})
     extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "evaluations": unc.evaluations, "factors": unc.factors}}
     _write(claim, writers, build_manifest(config, "sensitivity", extra))
 

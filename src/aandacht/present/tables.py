@@ -233,7 +233,8 @@ SHEETS_NL = {"ranking": "ranglijst", "raw indicators": "indicatoren", "reference
              "treatment": "uitschieters", "reliability": "betrouwbaarheid", "screening": "beschikbaarheid",
              "method": "methode", "correlations": "correlaties", "correlation flags": "correlatiesignalen",
              "cronbach alpha": "cronbach alfa", "indicator flags": "indicatorsignalen", "pca weights": "pca-gewichten",
-             "coherence notes": "samenhang toelichting", "consensus summary": "consensus samenvatting"}
+             "coherence notes": "samenhang toelichting", "consensus summary": "consensus samenvatting",
+             "uncertainty": "onzekerheid", "sobol per area": "sobol per gebied", "local moran": "lokale moran"}
 COLUMNS_NL = {"area_code": "code", "area_name": "naam", "label": "omschrijving", "unit": "eenheid", "nominal": "bedoeld",
               "contribution": "werkelijk", "correlation": "correlatie", "skew_before": "scheefheid_voor",
               "kurtosis_before": "kurtosis_voor", "passes_before": "binnen_grenzen_voor", "action": "behandeling",
@@ -244,7 +245,9 @@ COLUMNS_NL = {"area_code": "code", "area_name": "naam", "label": "omschrijving",
               "near_duplicate": "bijna_gelijk", "domain": "domein", "indicators": "indicatoren",
               "complete_areas": "volledige_gebieden", "parent": "bovenliggend", "r_with_parent": "r_met_bovenliggend",
               "flag": "signaal", "pca_weight": "pca_gewicht", "weight_in_use": "gewicht_in_gebruik", "note": "toelichting",
-              "hard_core": "harde_kern"}
+              "hard_core": "harde_kern", "nominal_rank": "rang", "median_rank": "rang_mediaan", "rank_p05": "rang_p05",
+              "rank_p95": "rang_p95", "p_designated": "kans_aandachtsgebied", "nominal_designated": "aangewezen",
+              "output": "uitkomst", "factor": "onzekere_invoer"}
 
 
 def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
