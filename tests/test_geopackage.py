@@ -124,6 +124,7 @@ def test_qgis_opens_the_file_styled_as_the_report(gpkg, tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     report = json.loads(run.stdout)
     assert report["gdal_warnings"] == []  # no "partially supported" GeoPackage version
+    assert report["zoom_png"]["written"] and (tmp_path / "qgis-zoom.png").is_file()
     layers = report["layers"]
     assert all(layers[name]["default_style"] and layers[name]["valid"] for name in layers)
     assert [c[1] for c in layers["wijken"]["categories"][:5]] == score_classes(frame).labels

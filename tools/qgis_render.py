@@ -1,5 +1,6 @@
 """Open a round's ``ronde.gpkg`` in QGIS as an analyst does, apply each layer's default style and
-render the map to a PNG: the check that the styles in ``layer_styles`` apply in QGIS itself.
+render the map to a PNG (and the aandachtsgebieden zoomed in to ``<name>-zoom.png``): the check
+that the styles in ``layer_styles`` apply in QGIS itself.
 
 Run with the Python that has PyQGIS (Debian: ``apt-get install qgis python3-qgis xvfb``) under a
 virtual display:
@@ -74,6 +75,17 @@ def main(path: str, png: str, size: int = 1400) -> int:
     job.waitForFinished()
     written = job.renderedImage().save(png, "PNG")
     report["png"] = {"path": png, "written": bool(written), "size": [size, height]}
+    if layers["aandachtsgebieden"].featureCount():  # and zoomed in on the aandachtsgebieden, as an analyst looks
+        zoom = layers["aandachtsgebieden"].extent()
+        zoom.scale(1.3)
+        settings.setExtent(zoom)
+        settings.setOutputSize(QSize(size, round(size * zoom.height() / zoom.width())))
+        job = QgsMapRendererSequentialJob(settings)
+        job.start()
+        job.waitForFinished()
+        zoomed = png.removesuffix(".png") + "-zoom.png"
+        report["zoom_png"] = {"path": zoomed, "written": bool(job.renderedImage().save(zoomed, "PNG"))}
+        written = written and report["zoom_png"]["written"]
     print(json.dumps(report, ensure_ascii=False, indent=1), flush=True)
     return 0 if ok and written else 1
 

@@ -153,8 +153,10 @@ def _categorised(attribute: str, categories: list[tuple[str, str, str]], kind: s
             f'forceraster="0"><categories>{cats}</categories><symbols>{symbols}</symbols></renderer-v2>')
 
 
-def _labels(field: str, size: float, bold: bool, offset: float = 0.0) -> str:
-    """Simple labels of ``field`` in points on a white buffer (around the point when ``offset``)."""
+def _labels(field: str, size: float, bold: bool, offset: float = 0.0, always: bool = False) -> str:
+    """Simple labels of ``field`` in points on a white buffer (around the point when ``offset``);
+    ``always``: shown even where they collide (else QGIS leaves out a label that has no room), and the
+    layer's features then no obstacle to other labels (a gebied's area would keep every school number out)."""
     placement = ('<placement placement="6" dist="{}" distUnits="Point" quadOffset="2"/>'.format(offset) if offset
                  else '<placement placement="1" fitInPolygonOnly="0"/>')
     return ('<labeling type="simple"><settings calloutType="simple">'
@@ -162,7 +164,7 @@ def _labels(field: str, size: float, bold: bool, offset: float = 0.0) -> str:
             f'fontSizeUnit="Point" fontWeight="{75 if bold else 50}" textColor="26,26,26,255" textOpacity="1">'
             '<text-buffer bufferDraw="1" bufferSize="1" bufferSizeUnits="Point" bufferColor="255,255,255,255" '
             'bufferOpacity="1"/></text-style>'
-            f'{placement}<rendering obstacle="1" displayAll="0" upsidedownLabels="0"/></settings></labeling>')
+            f'{placement}<rendering obstacle="{int(not always)}" displayAll="{int(always)}" upsidedownLabels="0"/></settings></labeling>')
 
 
 def _qml(renderer: str, labels: str = "") -> str:
@@ -189,7 +191,7 @@ def gebied_style() -> str:
     line = lambda colour, width: _fill("0,0,0", style="no", outline=colour, width=width)  # noqa: E731
     symbol = _symbol("0", "fill", [line(*GEBIED_CASING), line(*GEBIED_LINE)])
     return _qml(f'<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0">'
-                f"<symbols>{symbol}</symbols></renderer-v2>", _labels("gebied", 8, bold=True))
+                f"<symbols>{symbol}</symbols></renderer-v2>", _labels("gebied", 8, bold=True, always=True))
 
 
 def school_style() -> str:
