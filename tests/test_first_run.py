@@ -25,7 +25,7 @@ COMMANDS = [
     ["herijking", "--round", "2026", "--no-maps"],
     ["sensitivity", "--draws", "8", "--out", "out/sensitivity"],
     ["map", "--round-dir", "rounds/2026", "--dpi", "30", "--out", "out/map"],
-    ["report", "--round-dir", "rounds/2026", "--out", "out/report"],
+    ["report", "--round-dir", "rounds/2026", "--pdf", "--out", "out/report"],
     ["verify", "rounds/2026"],
     ["verify", "out/score"],
 ]
@@ -56,6 +56,7 @@ def test_every_command_on_a_fresh_project_ends_without_traceback(tmp_path, monke
                                                           "verify rounds/2026", "verify out/score"))
     drawn = [results[name].exit_code == 0 for name in results if name.startswith(("map", "report"))]
     assert drawn == [maps, maps]  # without polygons: one line saying areas.geometry is missing
+    assert (tmp_path / gemeente / "out" / "report" / "rapport.pdf").is_file() == maps  # tagged PDF (write_pdf)
     # the terminal shows a row per area of uncertainty.csv
     sensitivity = results["sensitivity --draws 8 --out out/sensitivity"]
     assert sensitivity.exit_code == 0, sensitivity.output
