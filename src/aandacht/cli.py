@@ -296,7 +296,7 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
     """
     from .archive.manifest import build_manifest
     from .inputs.check import check_data
-    from .present.tables import relative_paths, write_csv, write_sheets
+    from .present.tables import dutch_table, relative_paths, write_csv, write_sheets
     from .present.terminal import print_check, print_notes
     from .scoring.coherence import correlation_checks
 
@@ -307,7 +307,7 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
         report = report.with_checks(*correlation_checks(config, report.registry, report.matrix))
     print_notes(report.notes)
     print_check(report, f"{config.gemeente.name}, {config.level}")
-    sheets = {name: relative_paths(table, config) for name, table in report.sheets().items()}
+    sheets = {name: dutch_table(relative_paths(table, config)) for name, table in report.sheets().items()}
     writers = {f"{name}.csv": partial(write_csv, table) for name, table in sheets.items()}
     writers["check.xlsx"] = partial(write_sheets, sheets)
     _write(claim, writers, build_manifest(config, "check", {"status": report.status}))

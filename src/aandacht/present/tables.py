@@ -247,17 +247,23 @@ COLUMNS_NL = {"area_code": "code", "area_name": "naam", "label": "omschrijving",
               "flag": "signaal", "pca_weight": "pca_gewicht", "weight_in_use": "gewicht_in_gebruik", "note": "toelichting",
               "hard_core": "harde_kern", "nominal_rank": "rang", "median_rank": "rang_mediaan", "rank_p05": "rang_p05",
               "rank_p95": "rang_p95", "p_designated": "kans_aandachtsgebied", "nominal_designated": "aangewezen",
-              "output": "uitkomst", "factor": "onzekere_invoer"}
+              "output": "uitkomst", "factor": "onzekere_invoer", "source": "bron", "areas": "gebieden",
+              "areas_with_value": "gebieden_met_waarde", "periods": "perioden", "periods_with_value": "perioden_met_waarde",
+              "newest_period": "nieuwste_periode", "newest_overall": "nieuwste_van_alle", "coverage": "dekking",
+              "period": "periode", "reason": "reden", "count": "aantal", "method": "methode", "denominator": "noemer",
+              "problem": "probleem", "name": "naam", "figure": "cijfer"}
 
 
 def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
-    """A table of the analyst's workbook in Dutch: column names (``COLUMNS_NL``), ``ja``/``nee`` for
-    true/false and the outlier treatment in words (``TREATMENT_ACTIONS``)."""
+    """A table of the analyst's workbook in Dutch: column names (``COLUMNS_NL``; a name the table
+    already has in Dutch is left, as ``reason`` beside ``reden``), ``ja``/``nee`` for true/false and
+    the outlier treatment in words (``TREATMENT_ACTIONS``)."""
     flags = {c: table[c].map({True: "ja", False: "nee"}) for c in table.columns
              if table[c].dtype == bool or (table[c].dtype == object and table[c].map(type).eq(bool).all() and len(table))}
     if "action" in table.columns:
         flags["action"] = table["action"].map(lambda a: TREATMENT_ACTIONS.get(a, a))
-    return table.assign(**flags).rename(columns=COLUMNS_NL)
+    names = {c: COLUMNS_NL[c] for c in table.columns if c in COLUMNS_NL and COLUMNS_NL[c] not in table.columns}
+    return table.assign(**flags).rename(columns=names)
 
 
 def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None = None,
