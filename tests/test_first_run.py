@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from aandacht.cli import main
 
 COMMANDS = [
-    ["check"],
+    ["check", "--out", "out/check"],
     ["score", "--out", "out/score"],
     ["herijking", "--round", "2026", "--no-maps"],
     ["sensitivity", "--draws", "8", "--out", "out/sensitivity"],
@@ -51,7 +51,7 @@ def test_every_command_on_a_fresh_project_ends_without_traceback(tmp_path, monke
     for command in COMMANDS:
         results[" ".join(command)] = result = runner.invoke(main, command)
         _ends_well(result)
-    assert results["check"].exit_code == 0 and "Oordeel:" in results["check"].output
+    assert results["check --out out/check"].exit_code == 0 and "Oordeel:" in results["check --out out/check"].output
     assert all(results[name].exit_code == 0 for name in ("score --out out/score", "herijking --round 2026 --no-maps",
                                                           "verify rounds/2026", "verify out/score"))
     drawn = [results[name].exit_code == 0 for name in results if name.startswith(("map", "report"))]

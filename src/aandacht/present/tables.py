@@ -93,7 +93,7 @@ def project_relative(text: str, config: Config) -> str:
 
 def relative_paths(table: pd.DataFrame, config: Config) -> pd.DataFrame:
     """The table with :func:`project_relative` applied to every text cell."""
-    texts = [c for c in table.columns if table[c].dtype == object]
+    texts = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
     if not texts:
         return table
     return table.assign(**{c: table[c].map(lambda v: project_relative(v, config) if isinstance(v, str) else v)
