@@ -73,9 +73,10 @@ def test_leeuwarden_audit_sheets_and_paragraph(run, tmp_path):
     path = tmp_path / "scores.xlsx"
     write_workbook(run, path)
     sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl")
-    assert {"audit domains", "audit indicators", "leave one out", "rank shifts", "strengths weaknesses"} <= set(sheets)
-    assert len(sheets["rank shifts"]) == 21 and len(sheets["strengths weaknesses"]) == 21
-    summary = sheets["leave one out"].set_index("item")
+    # the analyst's workbook is Dutch (present/tables.py SHEETS_NL, COLUMNS_NL)
+    assert {"toets domeinen", "toets indicatoren", "weglaten", "rangverschuivingen", "sterk en zwak"} <= set(sheets)
+    assert len(sheets["rangverschuivingen"]) == 21 and len(sheets["sterk en zwak"]) == 21
+    summary = sheets["weglaten"].set_index("onderdeel_code")
     assert set(summary.index) == {*run.result.tree.leaves, "onderwijs", "armoede", "gezin"}  # jeugdhulp = jeugdzorg
     text = audit_paragraph(audit(run))
     assert text.startswith("De rangorde hangt het meest af van ")

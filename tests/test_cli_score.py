@@ -39,10 +39,14 @@ def test_ranks_the_22_wijken_of_leeuwarden(scored):
 def test_writes_workbook_with_all_sheets(scored):
     out, _ = scored
     sheets = pd.read_excel(out / "scores.xlsx", sheet_name=None, engine="openpyxl")
-    assert {"ranking", "raw indicators", "normalised", "domain scores", "effective weights", "method"} <= set(sheets)
-    weights = sheets["effective weights"]
-    assert weights["nominal"].sum() == pytest.approx(1.0)
-    assert len(sheets["raw indicators"]) == 22
+    assert {"ranglijst", "indicatoren", "genormaliseerd", "domeinscores", "gewichten", "methode"} <= set(sheets)
+    weights = sheets["gewichten"]
+    assert weights["bedoeld"].sum() == pytest.approx(1.0)
+    assert len(sheets["indicatoren"]) == 22 and list(sheets["indicatoren"].columns[:2]) == ["code", "naam"]
+    treatment = sheets["uitschieters"]  # the analyst's workbook in Dutch: names, ja/nee, the treatment in words
+    assert set(treatment["binnen_grenzen_voor"]) <= {"ja", "nee"} and "geen (binnen de grenzen)" in set(treatment["behandeling"])
+    method = sheets["methode"].set_index("onderdeel")["waarde"]
+    assert method["config"] == "configs/leeuwarden.yaml"  # relative to the project, no path of the machine
 
 
 def test_manifest_records_config_inputs_and_versions(scored):

@@ -237,10 +237,10 @@ def test_check_command_reports_correlation_flags(tmp_path):
     flags = pd.read_csv(out / "correlation_flags.csv", sep=";", decimal=",", encoding="utf-8-sig")
     # in Leeuwarden bijstand and inkomen (both under armoede) correlate above 0.9 after directions
     pair = flags[(flags["indicator_a"] == "bijstand") & (flags["indicator_b"] == "inkomen")]
-    assert len(pair) == 1 and bool(pair["collinear"].iloc[0])
+    assert len(pair) == 1 and pair["samenhangend"].iloc[0] == "ja"  # the check's tables in Dutch
     problems = pd.read_csv(out / "problems.csv", sep=";", decimal=",", encoding="utf-8-sig")
-    assert (problems["source"] == "coherence").any()
-    assert set(problems.loc[problems["source"] == "coherence", "severity"]) <= {"warning", "info"}
+    assert (problems["bron"] == "coherence").any()
+    assert set(problems.loc[problems["bron"] == "coherence", "ernst"]) <= {"waarschuwing", "ter informatie"}
 
 
 # --- config errors of the new keys: one line naming the key ----------------------------------------

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from aandacht.config import MapOptions
-from aandacht.present.maps import CHANGE_COLOURS, palette
+from aandacht.present.maps import CHANGE_COLOURS, NEIGHBOUR, WATER, palette
 
 MACHADO = {
     "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
@@ -63,3 +63,20 @@ def test_change_map_categories_stay_apart(vision):
     colours = lab([hex_rgb(c) for c in CHANGE_COLOURS.values()], vision)
     distances = [np.linalg.norm(colours[i] - colours[j]) for i in range(len(colours)) for j in range(i + 1, len(colours))]
     assert min(distances) >= 15, (vision, min(distances))
+
+
+def luma(colour) -> float:
+    """The grey (0-255, ITU-R BT.601) a colour prints as on a greyscale printer."""
+    r, g, b = (float(v) for v in colour[:3])
+    return 255 * (0.299 * r + 0.587 * g + 0.114 * b)
+
+
+@pytest.mark.parametrize("name", PALETTES)
+def test_the_neighbours_and_water_stay_apart_from_the_lightest_class_in_greyscale(name):
+    """Printed in grey, the neighbouring gemeenten (and the water) must not look like the lightest
+    score class: the default YlOrRd's lowest class (luma 235) once printed as the neighbours' grey (236)."""
+    for k in range(2, 10):
+        colours = palette(name, k)
+        lightest = max(luma(c) for c in colours)
+        assert luma(hex_rgb(NEIGHBOUR["facecolor"])) - lightest >= 10, (name, k)
+    assert abs(luma(hex_rgb(NEIGHBOUR["facecolor"])) - luma(hex_rgb(WATER))) >= 20

@@ -4,6 +4,7 @@ import json
 from html import unescape
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -61,7 +62,9 @@ def test_second_round_reads_the_first_and_continues(two_rounds):
     ikc_changes = read_csv_nl(folder / "wijzigingen_ikcs.csv")
     assert set(ikc_changes["status"]) == {"voortgezet"} and len(ikc_changes) == 9
     constraints = read_csv_nl(folder / "beperkingen.csv")
-    assert constraints["constraint"].str.startswith("continuering").sum() == 9
+    assert list(constraints.columns) == ["beperking", "waarde", "teken", "grens", "krap", "winst_zonder", "bindend"]
+    assert constraints["beperking"].str.startswith("continuering").sum() == 9
+    assert set(constraints["krap"]) <= {"ja", "nee"} and set(constraints["bindend"]) <= {"ja", "nee"}
 
 
 def test_compare_prints_the_differences(two_rounds):
@@ -217,7 +220,7 @@ def test_report_lists_the_constraints_of_the_choice(two_rounds):
     constraints = read_csv_nl(rounds / "2024" / "beperkingen.csv")
     text = unescape(html)
     assert "Bijlage A. Hoe de Plus-IKC's gekozen zijn" in text  # the solver's table is an appendix
-    for name in constraints["constraint"]:
+    for name in constraints["beperking"]:
         assert name.replace("Plus-IKCs", "Plus-IKC's") in text
     assert "<td>True</td>" not in html and "<td>False</td>" not in html  # shown as ja / nee
 
@@ -310,3 +313,18 @@ def test_unknown_keys_in_a_round_file_are_accepted(two_rounds, tmp_path):
     added = lambda text: json.dumps({**json.loads(text), "vintage": {"areas": 2024, "later": [1, 2]}})  # noqa: E731
     forged = forged_copy(rounds / "2024", tmp_path / "2024", {"ronde.json": added})
     assert invoke("compare", forged, rounds / "2026").exit_code == 0
+
+
+def test_a_round_reads_its_constraints_back_in_either_language(tmp_path):
+    """beperkingen.csv is written with Dutch names and ja/nee; a round written before (English names,
+    True/False) is read back as well (map and report --round-dir draw appendix A from it)."""
+    from aandacht.present.round_folder import constraints_nl, read_constraints
+    from aandacht.present.tables import write_csv
+
+    table = pd.DataFrame({"constraint": ["aantal Plus-IKCs"], "lhs": [9.0], "sense": ["<="], "bound": [9.0],
+                          "tight": [True], "gain": [1.5], "binding": [True]})
+    write_csv(constraints_nl(table), tmp_path / "nieuw.csv")
+    write_csv(table, tmp_path / "oud.csv")
+    new, old = read_constraints(tmp_path / "nieuw.csv"), read_constraints(tmp_path / "oud.csv")
+    assert list(new.columns) == list(old.columns) == list(table.columns)
+    assert new.at[0, "tight"] == "ja" and str(old.at[0, "tight"]) == "True"

@@ -147,7 +147,7 @@ def test_a_buurt_project_runs_without_polygons_and_says_so(runner, tmp_path, mon
     assert runner.invoke(main, ["init", "GM0060", "ameland"]).exit_code == 0
     monkeypatch.chdir(tmp_path / "ameland")
     check = runner.invoke(main, ["check", "--strict"])
-    assert check.exit_code == 1 and "not placed in an area" in check.output  # its schools cannot be placed
+    assert check.exit_code == 1 and "niet geplaatst in een buurt" in check.output  # its schools cannot be placed
     result = runner.invoke(main, ["herijking", "--round", "2026"])
     assert result.exit_code == 0, result.output
     assert "no maps and no report: the config has no areas.geometry" in result.output

@@ -148,8 +148,8 @@ def test_check_default_config_usable_with_warnings(tmp_path):
     assert (report.missing["reason"] == "suppressed").any()
     small = report.out_of_range[report.out_of_range["indicator"] == "bijstand"]
     assert list(small["area_code"]) == ["WK008074"]  # Middelsee: 55 inwoners, below min_denominator 200
-    assert small["problem"].iloc[0] == "denominator below min_denominator 200"
-    assert "numerator above denominator" not in set(report.out_of_range["problem"])  # scores per 100 pupils are no shares
+    assert small["problem"].iloc[0] == "noemer onder min_denominator 200"
+    assert "teller groter dan noemer" not in set(report.out_of_range["problem"])  # scores per 100 pupils are no shares
 
 
 def test_check_finds_out_of_range_fuzzy_and_unusable(tmp_path, kinderen_in_tel_xlsx):
@@ -160,14 +160,14 @@ def test_check_finds_out_of_range_fuzzy_and_unusable(tmp_path, kinderen_in_tel_x
     spec = config.inputs["monitor"].model_copy(update={"path": bad})
     config = config.model_copy(update={"inputs": {**config.inputs, "monitor": spec}})
     report = check_data(config)
-    assert "percentage above 100" in set(report.out_of_range["problem"])
+    assert "percentage boven 100" in set(report.out_of_range["problem"])
     assert "fuzzy" in set(report.matches["method"])
     bad.write_text("Geo;Perioden;% gepest\nBinnenstad;2023;13\n", encoding="utf-8")
     report = check_data(config)
     assert report.status == "unusable"  # the framework's 'gepest' variable is not in this file
     broken = config.inputs["kit"].model_copy(update={"path": tmp_path / "absent.xlsx"})
     report = check_data(config.model_copy(update={"inputs": {**config.inputs, "kit": broken}}))
-    assert any("cannot be read" in m or "file not found" in m for m in report.problems["message"])
+    assert any("niet te lezen" in m and "file not found" in m for m in report.problems["message"])
 
 
 def test_check_cli_writes_report_and_exit_codes(tmp_path):
@@ -221,7 +221,8 @@ def test_check_cli_unusable_exit_2(tmp_path):
     result = CliRunner().invoke(main, ["--allow-outside-paths", "check", "--config", str(config_file), "--out", str(out)])
     assert result.exit_code == 2
     problems = pd.read_csv(out / "problems.csv", sep=";", encoding="utf-8-sig")
-    assert problems["message"].str.contains("kwb-2099-absent.csv: file not found").any()
+    assert list(problems.columns) == ["ernst", "bron", "bevinding"] and "onbruikbaar" in set(problems["ernst"])
+    assert problems["bevinding"].str.contains("kwb-2099-absent.csv: file not found").any()
 
 
 def test_input_crosswalk_from_config(registry, tmp_path):

@@ -96,4 +96,4 @@ def test_the_report_names_them_on_its_first_page(unplaced_round):
     assert "Let op: 2 scholen met een achterstandsscore hebben geen wijk" in first_page
     assert "De Plataanschool (15WI00" in first_page and "Aandachtsgebied(en) zonder Plus-IKC: " in first_page
     assert "Heechterp-Skieringen" in first_page.split("zonder Plus-IKC: ")[1]
-    assert '<th class="num">Nederland</th>' in html  # the profiles show the national value beside the gemeente
+    assert '<th scope="col" class="num">Nederland</th>' in html  # the profiles show the national value beside the gemeente

@@ -124,7 +124,7 @@ def test_the_hostile_names_are_kept_readable_behind_a_quote(outputs):
     ikcs = pd.read_csv(out / "rounds" / "2026" / "ikcs.csv", sep=";", dtype=str, encoding="utf-8-sig")
     assert {"'" + s for s in HOSTILE_SCHOOLS} <= set(ikcs["name"])
     book = openpyxl.load_workbook(out / "score" / "scores.xlsx")
-    names = [c.value for c in book["ranking"]["C"]]
+    names = [c.value for c in book["ranglijst"]["C"]]
     assert "'" + HOSTILE_WIJKEN[0] in names and "Bel\ufffdwijk" in names  # a control character xlsx cannot hold
     assert "Esc\ufffd[2Jwijk" in set(ranking["area_name"])  # no escape sequence in a CSV either
 
@@ -223,14 +223,14 @@ def test_an_indicator_that_counts_people_is_suppressed_in_every_table(outputs):
     out, files, _ = outputs
     seen = 0
     for path, sheet, column, value in shared_cells(files):
-        if column == COUNTED and value not in (None, "", column) and sheet in ("", "raw indicators", "ranking"):
+        if column == COUNTED and value not in (None, "", column) and sheet in ("", "indicatoren", "ranglijst"):
             assert value == f"<{THRESHOLD}" or float(str(value).replace(",", ".")) >= THRESHOLD, (path, sheet, value)
             seen += 1
     long = pd.read_csv(out / "rounds" / "2026" / "indicatoren.csv", sep=";", dtype=str, encoding="utf-8-sig")
     rows = long[long["indicator"] == COUNTED]
     assert len(rows) and set(rows["waarde"].dropna()) == {f"<{THRESHOLD}"}
     assert (long.loc[long["indicator"] != COUNTED, "waarde"].dropna() != f"<{THRESHOLD}").all()
-    reference = pd.read_excel(out / "score" / "scores.xlsx", sheet_name="reference values", engine="openpyxl")
+    reference = pd.read_excel(out / "score" / "scores.xlsx", sheet_name="referentiewaarden", engine="openpyxl")
     assert reference.set_index("indicator").at[COUNTED, "mediaan"] == f"<{THRESHOLD}"
     assert seen > 20
 

@@ -240,16 +240,60 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W_]+(?:['\u2019][^\W_]+)*", text)
 
 
-@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
-def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html):
-    pypdf = pytest.importorskip("pypdf")
+@pytest.fixture(scope="module")
+def round_document(round_html):
+    """The round's report laid out by WeasyPrint as write_pdf lays it out (the PDF's pages and boxes)."""
     from aandacht.errors import AandachtError
-    from aandacht.present.report import pdf_available
+    from aandacht.present.report import PDF_VARIANT, pdf_available
 
     try:
-        document = pdf_available()(string=round_html).render()
+        return pdf_available()(string=round_html).render(pdf_variant=PDF_VARIANT)
     except AandachtError as error:
         pytest.skip(f"WeasyPrint not usable here: {error}")
+
+
+def _boxes(page, kind):
+    return [box for box in page._page_box.descendants() if isinstance(box, kind)]
+
+
+@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
+def test_every_table_fits_its_page(round_document):
+    """No column cut off at the page edge: every table (and every cell) ends inside the page's
+    content box, in portrait and landscape."""
+    from weasyprint.formatting_structure.boxes import TableBox, TableCellBox
+
+    tables, past = 0, []
+    for number, page in enumerate(round_document.pages, start=1):
+        box = page._page_box
+        right = box.margin_width() - box.margin_right  # the content box's right edge, in CSS px
+        for table in _boxes(page, TableBox):
+            tables += 1
+            end = max([table.position_x + table.margin_width()]
+                      + [c.position_x + c.border_width() for c in table.descendants() if isinstance(c, TableCellBox)])
+            if end > right + 0.5:
+                heading = next((b.text for b in table.descendants() if hasattr(b, "text")), "")
+                past.append(f"page {number}: the table starting {heading!r} ends {end - right:.0f} px past the margin")
+    assert tables >= 10 and not past, past
+
+
+@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
+def test_maps_print_at_a_readable_size(round_document):
+    """The maps fill the map pages' content width, so that 7.5 pt on the A4 map is at least 7 pt on paper."""
+    from weasyprint.formatting_structure.boxes import BlockReplacedBox, InlineReplacedBox
+
+    from aandacht.present.report import MAP_SCALE
+
+    a4_width_px = 210 / 25.4 * 96
+    widths = [b.width for page in round_document.pages for b in _boxes(page, (InlineReplacedBox, BlockReplacedBox))
+              if b.element_tag == "img"]
+    assert len(widths) >= 4 and all(w == pytest.approx(MAP_SCALE * a4_width_px, rel=0.002) for w in widths)
+    assert 7.5 * MAP_SCALE >= 7 and 6.5 * MAP_SCALE >= 6
+
+
+@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
+def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html, round_document):
+    pypdf = pytest.importorskip("pypdf")
+    document = round_document
     from weasyprint.formatting_structure.boxes import TextBox
 
     known = set(_words(html.unescape(re.sub(r"<[^>]+>", " ", round_html))))
@@ -265,7 +309,8 @@ def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html):
     texts = [page.extract_text() for page in pypdf.PdfReader(buffer).pages]
     assert "Bestuurlijke samenvatting" in texts[0] and "Wat u moet weten" in texts[0]
     assert "bijlage B" in texts[0]  # the last line of the summary is still on page 1
-    assert texts[1].lstrip().startswith("Kaart: Aandachtsscore per wijk")
+    assert texts[1].lstrip().startswith("Inhoud") and "Kaart: Aandachtsscore per wijk" in texts[1]  # the contents
+    assert texts[2].lstrip().startswith("Kaart: Aandachtsscore per wijk")
     landscape = [page for page in document.pages if page.width > page.height]
     assert len(landscape) == 1  # the ranking, on one landscape page
 
@@ -279,3 +324,61 @@ def test_appendix_c_audits_the_index_with_its_diagram(round_html):
     assert "Jongeren met jeugdzorg 25%; hoger = meer aandacht" in text and "Koopwoningen 12,5%; lager = meer aandacht" in text
     assert "De rangorde hangt het meest af van" in text and "Cronbachs alfa" in text
     assert "C.3 Sterkste en zwakste punten per wijk" in text and "(1e van 21)" in text
+
+
+def test_the_html_is_accessible(round_html, round_folders):
+    """Every table has a caption and header cells with a scope; every map has an alt text that says
+    which gebieden are outlined and which schools are marked; one main landmark and a table of contents."""
+    tables = re.findall(r"<table[^>]*>(.*?)</table>", round_html, flags=re.S)
+    assert len(tables) >= 10 and all(t.lstrip().startswith("<caption") for t in tables)
+    # all but B.4's formulas (headers per row) and C.0's diagram of the index (a drawing made of cells)
+    assert sum("<thead><tr>" in t for t in tables) == len(tables) - 2
+    headers = re.findall(r"<th\b[^>]*>", round_html)
+    assert headers and all(re.search(r'scope="(col|row)"', h) for h in headers)
+    alts = [html.unescape(a) for a in re.findall(r'<img class="map" alt="([^"]*)"', round_html)]
+    gebieden = pd.read_csv(round_folders / "2026" / "aandachtsgebieden.csv", sep=";", dtype=str)["gebied"]
+    assert len(alts) >= 4 and all(len(a) > 80 for a in alts)
+    assert all(name in alts[0] for name in gebieden)  # the score map: every outlined gebied by name
+    assert "Plus-IKC's (1 " in alts[0] and "andere scholen" in alts[0]
+    assert round_html.count("<main>") == 1 and '<nav id="inhoud"' in round_html
+    assert '<a href="#verantwoording">Bijlage B. Verantwoording van de methode</a>' in round_html
+
+
+@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
+def test_the_pdf_is_tagged_with_bookmarks(round_document, tmp_path):
+    """rapport.pdf as written (PDF/UA-1 variant, as write_pdf writes it): marked and tagged, in Dutch,
+    its title shown, the maps as figures with their alt text, tables with header cells, and bookmarks
+    of the sections."""
+    pypdf = pytest.importorskip("pypdf")
+    from aandacht.present.report import PDF_VARIANT
+
+    round_document.write_pdf(tmp_path / "rapport.pdf", pdf_variant=PDF_VARIANT)
+    pages = len(round_document.pages)
+    reader = pypdf.PdfReader(tmp_path / "rapport.pdf")
+    root = reader.trailer["/Root"]
+    assert len(reader.pages) == pages and root["/MarkInfo"]["/Marked"] and root["/Lang"] == "nl"
+    assert root["/ViewerPreferences"]["/DisplayDocTitle"]
+    found: dict[str, list] = {}
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, dict) and "/S" in node:
+            found.setdefault(str(node["/S"]), []).append(node)
+        kids = node.get("/K") if isinstance(node, dict) else None
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if not isinstance(kid, int):
+                walk(kid)
+
+    walk(root["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/Table", "/THead", "/TH", "/TD", "/Caption", "/Figure", "/L"} <= set(found)
+    figures = [str(f.get("/Alt", "")) for f in found["/Figure"]]
+    assert len(figures) >= 4 and all("Kaart" in a or "kaartjes" in a for a in figures)
+    assert all("/Headers" in td["/A"] for td in found["/TD"][:50])  # data cells point to their header cells
+
+    def titles(outline):
+        for item in outline:
+            yield from titles(item) if isinstance(item, list) else [item.title]
+
+    bookmarks = list(titles(reader.outline))
+    assert {"Bestuurlijke samenvatting", "Inhoud", "Kaart: Aandachtsscore per wijk", "Ranglijst",
+            "Bijlage B. Verantwoording van de methode", "B.3 Indicatoren, richting en gewicht"} <= set(bookmarks)

@@ -25,7 +25,7 @@ def test_sensitivity_writes_tables_and_records_the_seed(tmp_path):
     sobol = read_csv_nl(out / "sobol.csv")
     assert set(sobol["factor"]) == set(manifest["uncertainty"]["factors"])
     sheets = pd.ExcelFile(out / "sensitivity.xlsx", engine="openpyxl").sheet_names
-    assert {"uncertainty", "sobol", "cronbach alpha", "consensus"} <= set(sheets)
+    assert {"onzekerheid", "sobol", "cronbach alfa", "consensus"} <= set(sheets)
 
 
 def test_score_with_uncertainty_adds_columns(tmp_path):
@@ -35,7 +35,7 @@ def test_score_with_uncertainty_adds_columns(tmp_path):
     table = read_csv_nl(out / "ranking.csv")
     assert {"rang_p05", "rang_mediaan", "rang_p95", "kans_aandachtsgebied"} <= set(table.columns)
     assert table["kans_aandachtsgebied"].notna().sum() == 21
-    assert "correlations" in pd.ExcelFile(out / "scores.xlsx", engine="openpyxl").sheet_names
+    assert "correlaties" in pd.ExcelFile(out / "scores.xlsx", engine="openpyxl").sheet_names
 
 
 def test_bad_config_is_one_line_and_writes_nothing(tmp_path):
@@ -61,6 +61,6 @@ def test_sensitivity_spatial_sheet(tmp_path):
     out = tmp_path / "spatial"
     result = CliRunner().invoke(main, ["sensitivity", "--draws", "16", "--spatial", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    moran = pd.read_excel(out / "sensitivity.xlsx", engine="openpyxl", sheet_name="local moran", dtype={"area_code": str})
+    moran = pd.read_excel(out / "sensitivity.xlsx", engine="openpyxl", sheet_name="lokale moran", dtype={"code": str})
     assert len(moran) == 21 and set(moran["quadrant"]) <= {"HH", "LL", "HL", "LH"}
-    assert moran.loc[moran["area_code"] == "WK008050", "neighbours"].item() >= 1
+    assert moran.loc[moran["code"] == "WK008050", "neighbours"].item() >= 1

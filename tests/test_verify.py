@@ -3,9 +3,11 @@
 import json
 import shutil
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from aandacht import default_config_path, load_config
 from aandacht.cli import main
 
 
@@ -97,7 +99,7 @@ def without_first_sheet(path):
 
 @pytest.mark.parametrize("corrupt, difference", [
     (lambda path: path.write_bytes(b"PK\x03\x04 not really a workbook"), "scores.xlsx: cannot be read (BadZipFile"),
-    (without_first_sheet, "scores.xlsx sheet 'ranking': present in only one of the two"),
+    (without_first_sheet, "scores.xlsx sheet 'ranglijst': present in only one of the two"),
 ])
 def test_a_corrupt_workbook_is_a_difference_not_a_traceback(scored_project, corrupt, difference):
     _, out = scored_project
@@ -162,3 +164,23 @@ def test_a_manifest_cannot_make_the_root_its_project(scored_project):
     result = CliRunner().invoke(main, ["verify", str(out)])
     assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
     assert "the config it names, /configs/leeuwarden.yaml, is not a config file of this folder's project" in result.output
+
+
+def test_a_folder_written_before_the_dutch_names_is_compared_on_its_contents():
+    """verify reads a workbook and beperkingen.csv of an earlier aandacht (English sheet and column
+    names, True/False, treatment codes, absolute paths of the project) in today's layout."""
+    from aandacht.archive.verify import as_now
+
+    config = load_config(default_config_path())
+    root = str(config.source_file.parent.parent)
+    old = {"treatment": pd.DataFrame({"indicator": ["bijstand"], "passes_before": [True], "action": ["none"]}),
+           "method": pd.DataFrame({"key": ["config"], "value": [f"{root}/configs/leeuwarden.yaml"]})}
+    now = as_now("scores.xlsx", old, config)
+    assert list(now) == ["uitschieters", "methode"]
+    assert now["uitschieters"].to_dict("records") == [
+        {"indicator": "bijstand", "binnen_grenzen_voor": "ja", "behandeling": "geen (binnen de grenzen)"}]
+    assert now["methode"].to_dict("records") == [{"onderdeel": "config", "waarde": "configs/leeuwarden.yaml"}]
+    constraints = {"": pd.DataFrame({"constraint": ["aantal"], "tight": ["True"], "binding": ["False"]})}
+    assert as_now("beperkingen.csv", constraints, config)[""].to_dict("records") == [
+        {"beperking": "aantal", "krap": "ja", "bindend": "nee"}]
+    assert as_now("wijken.csv", constraints, config) is constraints  # other files as they are

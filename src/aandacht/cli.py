@@ -343,7 +343,7 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
     """
     from .archive.manifest import build_manifest
     from .inputs.check import check_data
-    from .present.tables import write_csv, write_sheets
+    from .present.tables import dutch_table, relative_paths, write_csv, write_sheets
     from .present.terminal import print_check, print_notes
     from .scoring.coherence import correlation_checks
 
@@ -354,7 +354,7 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
         report = report.with_checks(*correlation_checks(config, report.registry, report.matrix))
     print_notes(report.notes)
     print_check(report, f"{config.gemeente.name}, {config.level}")
-    sheets = report.sheets()
+    sheets = {name: dutch_table(relative_paths(table, config)) for name, table in report.sheets().items()}
     gone = None
     if previous_dir is not None:
         from .present.terminal import print_gone_schools
@@ -665,7 +665,7 @@ def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, o
     """Uncertainty and sensitivity of the ranking: rank intervals, chance of being aandachtsgebied,
     Sobol indices, coherence, consensus and (with --spatial) clustering."""
     from .archive.manifest import build_manifest
-    from .present.tables import check_sheets, uncertainty_sheet, write_csv, write_sheets
+    from .present.tables import SHEETS_NL, check_sheets, dutch_table, uncertainty_sheet, write_csv, write_sheets
     from .present.terminal import (
         ProgressBar,
         print_notes,
@@ -691,12 +691,13 @@ def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, o
     if unc.sobol_summary is not None:
         print_sobol(unc.sobol_summary)
     else:
-        click.echo("no uncertain inputs declared (uncertainty section): Sobol indices not computed")
+        click.echo("geen onzekere invoer opgegeven (sectie uncertainty): geen Sobol-indices berekend")
     outputs = {"uncertainty": table}
     if unc.sobol_summary is not None:
         outputs |= {"sobol": unc.sobol_summary, "sobol per area": unc.sobol_areas}
     writers = {f"{name.replace(' ', '_')}.csv": partial(write_csv, frame) for name, frame in outputs.items()}
-    writers["sensitivity.xlsx"] = partial(write_sheets, outputs | sheets)
+    writers["sensitivity.xlsx"] = partial(write_sheets, {SHEETS_NL.get(name, name): dutch_table(table)
+                                                         for name, table in (outputs | sheets).items()})
     extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "evaluations": unc.evaluations, "factors": unc.factors}}
     _write(claim, writers, build_manifest(config, "sensitivity", extra))
 

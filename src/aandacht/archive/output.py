@@ -33,7 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import AandachtError, OutputError, expected_failures
-from .manifest import sha256
+from .manifest import placed_manifest, sha256
 
 try:
     import fcntl
@@ -284,7 +284,8 @@ def write_folder(target: Path, writers: dict[str, Callable[[Path], None]], manif
             path = claim.staging / name
             try:
                 if write is None:
-                    text = json.dumps({**manifest, "outputs": outputs}, indent=2, ensure_ascii=False) + "\n"
+                    placed = placed_manifest(manifest, target)
+                    text = json.dumps({**placed, "outputs": outputs}, indent=2, ensure_ascii=False) + "\n"
                     path.write_text(text, encoding="utf-8")
                 else:
                     write(path)

@@ -29,7 +29,7 @@ from ..digest import changed_inputs, changed_outputs
 from ..errors import DataError
 from ..resources import embedded_root
 from ..rounds.record import require_unchanged
-from .manifest import package_versions
+from .manifest import package_versions, resolve_paths
 
 TOLERANCE = 1e-9
 # Maps and reports are drawn from the compared tables and embed the run's time, so they are not compared.
@@ -124,7 +124,7 @@ def read_manifest(folder: Path) -> dict:
     problem = _shape_problem(manifest)
     if problem:
         raise DataError(f"{path}: not a manifest written by aandacht ({problem})")
-    return manifest
+    return resolve_paths(manifest, folder)
 
 
 def _shape_problem(manifest: object) -> str | None:
@@ -218,12 +218,32 @@ def _tables(path: Path) -> dict[str, pd.DataFrame]:
     return {"": pd.DataFrame({"text": path.read_text(encoding="utf-8").splitlines()})}
 
 
-def compare_file(recorded: Path, recomputed: Path) -> list[str]:
+def as_now(name: str, tables: dict[str, pd.DataFrame], config: Config) -> dict[str, pd.DataFrame]:
+    """The tables of a recorded file in the layout this aandacht writes, so that a folder written
+    before the analyst's files were Dutch is compared on its contents: a workbook's English sheet
+    and column names, true/false and treatment codes (:func:`aandacht.present.tables.dutch_table`)
+    and absolute paths of the project (:func:`aandacht.present.tables.relative_paths`), and the
+    English columns and True/False of ``beperkingen.csv``. Tables already in today's layout pass unchanged."""
+    from ..present.round_folder import CONSTRAINT_COLUMNS
+    from ..present.tables import SHEETS_NL, dutch_table, relative_paths
+
+    if name.endswith(".xlsx"):
+        return {SHEETS_NL.get(sheet, sheet): relative_paths(dutch_table(table), config) for sheet, table in tables.items()}
+    if name == "beperkingen.csv":
+        words = {"True": "ja", "False": "nee", True: "ja", False: "nee"}
+        return {sheet: table.replace({c: words for c in ("tight", "binding") if c in table}).rename(columns=CONSTRAINT_COLUMNS)
+                for sheet, table in tables.items()}
+    return tables
+
+
+def compare_file(recorded: Path, recomputed: Path, config: Config | None = None) -> list[str]:
     """Differences between two output files, compared as tables; empty when equal. A recorded
     file that cannot be read as a table is a difference."""
     old, new = _read_tables(recorded), _tables(recomputed)
     if isinstance(old, str):
         return [f"{recorded.name}: cannot be read ({old})"]
+    if config is not None:
+        old = as_now(recorded.name, old, config)
     problems = []
     for sheet in sorted(set(old) | set(new)):
         where = f"{recorded.name}" + (f" sheet '{sheet}'" if sheet else "")
@@ -295,7 +315,7 @@ def verify_folder(folder: Path, allow_outside: bool = False) -> VerifyReport:
             recorded = folder / name
             if not recorded.is_file():  # already reported: recorded but missing, or not recorded at all
                 continue
-            for problem in compare_file(recorded, recomputed):
+            for problem in compare_file(recorded, recomputed, config):
                 report.differ(problem)
     unrecorded = sorted(p.name for p in folder.iterdir() if p.name not in manifest["outputs"] and p.name != "manifest.json")
     if unrecorded:

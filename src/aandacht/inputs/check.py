@@ -38,6 +38,9 @@ from .matrix import IndicatorMatrix, build_matrix
 from .sources.schools import UNPLACED_COLUMNS
 from .tidy import concat_tidy
 
+SEVERITY_WORDS = {"error": "onbruikbaar", "warning": "waarschuwing", "info": "ter informatie"}
+PROBLEM_COLUMNS = {"severity": "ernst", "source": "bron", "message": "bevinding"}
+
 
 @dataclass
 class CheckReport:
@@ -64,8 +67,11 @@ class CheckReport:
         return {"unusable": 2, "warnings": 1 if strict else 0, "usable": 0}[self.status]
 
     def sheets(self) -> dict[str, pd.DataFrame]:
+        """The tables as written (check.xlsx, one CSV each); the problems in Dutch (ernst, bron, bevinding)."""
         unplaced = {"unplaced_schools": self.unplaced} if self.unplaced is not None else {}
-        return {"problems": self.problems, "coverage": self.coverage, "missing": self.missing,
+        problems = self.problems.assign(severity=self.problems["severity"].map(SEVERITY_WORDS)).rename(
+            columns=PROBLEM_COLUMNS)
+        return {"problems": problems, "coverage": self.coverage, "missing": self.missing,
                 "out_of_range": self.out_of_range, "matches": self.matches, "stale": self.stale, **unplaced, **self.extra}
 
     def with_checks(self, tables: dict[str, pd.DataFrame], problems: list[tuple[str, str, str]]) -> CheckReport:
@@ -99,7 +105,7 @@ def check_data(config: Config) -> CheckReport:
         try:
             loaded = load_input(spec, registry, config.level, needed.get(name))
         except AandachtError as error:
-            problems.append(("error", name, f"input cannot be read: {error}"))
+            problems.append(("error", name, f"invoer niet te lezen: {error}"))
             continue
         tables.append(loaded.table)
         notes.extend(loaded.notes)
@@ -116,7 +122,7 @@ def check_data(config: Config) -> CheckReport:
         problems.append(("error", "precedence", str(error)))
     areas = registry.children_of(config.gemeente.code, config.level) if config.gemeente.code in registry.table.index else []
     if not areas:
-        problems.append(("error", "areas", f"no {config.level} areas under {config.gemeente.code} in {registry.source}"))
+        problems.append(("error", "areas", f"geen gebieden van niveau {config.level} onder {config.gemeente.code} in {registry.source}"))
     local = tidy[tidy["area_code"].isin(areas)]
     coverage, missing = _coverage(local, areas)
     out_of_range = _out_of_range(local)
@@ -125,27 +131,31 @@ def check_data(config: Config) -> CheckReport:
     matched = pd.concat(matches, ignore_index=True) if matches else pd.DataFrame(
         columns=["source", "label", "area_code", "area_name", "method", "score"])
     doubtful = matched[~matched["method"].isin(["code", "name", "alias", "pc4"])].reset_index(drop=True)
-    schools = (pd.concat(unplaced, ignore_index=True) if unplaced else pd.DataFrame(columns=UNPLACED_COLUMNS))
-    schools = schools[["source", "brin_vestiging", "name", "figure", "reason"]]
+    columns = ["source", *UNPLACED_COLUMNS]  # an input's unplaced schools, with the source they came from
+    schools = pd.concat(unplaced, ignore_index=True)[columns] if unplaced else pd.DataFrame(columns=columns)
     for source, group in schools.groupby("source", sort=False):
         listing = ", ".join(f"{r.brin_vestiging} {r.name}".strip() for r in group.head(8).itertuples())
-        problems.append(("warning", source, f"{len(group)} school(s) with a figure are not placed in an area and are not "
-                                            f"counted ({listing}{' ...' if len(group) > 8 else ''}); place them in the "
-                                            "input's locations or ovt_locations table, or run `aandacht fetch locations`"))
+        problems.append(("warning", source, f"{len(group)} {'school' if len(group) == 1 else 'scholen'} met een cijfer "
+                                            f"niet geplaatst in een {config.level} en niet meegeteld ({listing}"
+                                            f"{' ...' if len(group) > 8 else ''}); plaats ze in de tabel locations of "
+                                            "ovt_locations van de invoer, of gebruik `aandacht fetch locations`"))
     reported = doubtful["label"].str.split(" ").str[0].isin(set(schools["brin_vestiging"])) if len(doubtful) else []
     doubtful = doubtful[~np.asarray(reported, dtype=bool)].reset_index(drop=True) if len(doubtful) else doubtful
     stale = _stale(coverage)
     _framework_coverage(config, coverage, problems)
     for row in coverage[coverage["coverage"] < 1].itertuples():
-        problems.append(("warning", row.source, f"{row.indicator}: {row.areas_with_value} of {row.areas} areas have a value"))
+        problems.append(("warning", row.source, f"{row.indicator}: {row.areas_with_value} van {row.areas} gebieden hebben "
+                                                "een waarde"))
     for (source, indicator, problem), group in out_of_range.groupby(["source", "indicator", "problem"], sort=False):
-        problems.append(("warning", source, f"{indicator}: {len(group)} value(s) with {problem} "
+        problems.append(("warning", source, f"{indicator}: {len(group)} {'waarde' if len(group) == 1 else 'waarden'} met {problem} "
                                             f"({', '.join(group['area_code'].head(5))})"))
     for (source, method), group in doubtful.groupby(["source", "method"]):
-        problems.append(("warning", source, f"{len(group)} label(s) {method}: {', '.join(map(repr, group['label'].head(5)))}"))
+        problems.append(("warning", source, f"{len(group)} {'naam' if len(group) == 1 else 'namen'} gekoppeld met methode "
+                                            f"{method}: {', '.join(map(repr, group['label'].head(5)))}"))
     for (source, period), group in stale.groupby(["source", "newest_period"], sort=False):
-        problems.append(("warning", source, f"newest period {period} is older than {group['newest_overall'].iloc[0]} "
-                                            f"for {len(group)} indicator(s): {', '.join(group['indicator'].head(6))}"))
+        problems.append(("warning", source, f"nieuwste periode {period} is ouder dan {group['newest_overall'].iloc[0]} "
+                                            f"voor {len(group)} {'indicator' if len(group) == 1 else 'indicatoren'}: "
+                                            f"{', '.join(group['indicator'].head(6))}"))
     return CheckReport(coverage, missing, out_of_range, doubtful, stale,
                        pd.DataFrame(problems, columns=["severity", "source", "message"]), notes, registry, matrix,
                        unplaced=schools.reset_index(drop=True))
@@ -179,10 +189,10 @@ def _out_of_range(local: pd.DataFrame) -> pd.DataFrame:
     percent = local["unit"].str.strip().isin(["%", "percentage", "procent"]) | name.str.contains("%") | name.str.startswith("p_")
     count = is_count(local["unit"]) | name.str.startswith(("a_", "aantal"))
     checks = [
-        (percent & (local["value"] > 100), "percentage above 100"),
-        (percent & (local["value"] < 0), "negative percentage"),
-        (count & (local["value"] < 0), "negative count"),
-        (percent & (local["numerator"] > local["denominator"]), "numerator above denominator"),
+        (percent & (local["value"] > 100), "percentage boven 100"),
+        (percent & (local["value"] < 0), "negatief percentage"),
+        (count & (local["value"] < 0), "negatief aantal"),
+        (percent & (local["numerator"] > local["denominator"]), "teller groter dan noemer"),
     ]
     parts = [local.loc[mask, ["source", "indicator", "area_code", "period", "value", "denominator"]].assign(problem=label)
              for mask, label in checks if mask.any()]
@@ -205,7 +215,7 @@ def _small_denominators(config: Config, tidy: pd.DataFrame, registry, problems) 
         for code in small:
             rows.append((source, indicator.id, code, period, matrix.values.at[code, indicator.id],
                          matrix.denominators.at[code, indicator.id],
-                         f"denominator below min_denominator {indicator.min_denominator:g}"))
+                         f"noemer onder min_denominator {indicator.min_denominator:g}"))
     return pd.DataFrame(rows, columns=columns), matrix
 
 
@@ -228,5 +238,5 @@ def _framework_coverage(config: Config, coverage: pd.DataFrame, problems) -> Non
         for variable in [indicator.variable] if indicator.variable else [indicator.numerator, indicator.denominator]:
             found = coverage[(coverage["source"] == source) & (coverage["indicator"] == variable)]
             if found.empty or int(found["areas_with_value"].iloc[0]) == 0:
-                problems.append(("error", source, f"framework indicator {indicator.id}: variable {variable} "
-                                                  f"has no value for any {config.level}"))
+                problems.append(("error", source, f"indicator {indicator.id} van het framework: variabele {variable} "
+                                                  f"heeft voor geen enkele {config.level} een waarde"))

@@ -60,15 +60,18 @@ NO_SCORE = {
     "gate": {"facecolor": "#f4f4f4", "hatch": "\\\\\\\\", "edgecolor": "#8c8c8c"},
     "nodata": {"facecolor": "#e3e3e3", "hatch": "////", "edgecolor": "#8c8c8c"},
 }
-NEIGHBOUR = {"facecolor": "#ececec", "edgecolor": "#b5b5b5"}
-WATER = "#d5e6f3"  # pale blue: lighter than every class colour and apart from the grey of the neighbours
+# The neighbouring gemeenten white with grey borders and names: a grey fill (#ececec, luma 236)
+# printed in greyscale as the lightest score class (YlOrRd, luma 235); white stays apart from the
+# lightest class of every palette (tests/test_colour_vision.py).
+NEIGHBOUR = {"facecolor": "#ffffff", "edgecolor": "#9a9a9a"}
+WATER = "#d5e6f3"  # pale blue, apart from the white of the neighbours
 # Okabe-Ito colours (Okabe & Ito 2008, safe for the common colour-vision deficiencies); "left" is also hatched.
 CHANGE_COLOURS = {"entered": "#E69F00", "stayed": "#0072B2", "left": "#56B4E9", "none": "#f7f7f7"}
 # Per input loader: the publication as named on a map, and its licence and publisher.
 PUBLICATIONS = {
     "kwb": ("CBS Kerncijfers wijken en buurten", "CBS/Kadaster, CC BY 4.0"),
     "school_scores": ("CBS achterstandsscores basisscholen", "CBS, CC BY 4.0; scholenlijst DUO"),
-    "oab": ("onderwijsachterstanden", "CBS/Inspectie van het Onderwijs"),
+    "oab": ("onderwijsachterstanden", "Inspectie/CBS, geen licentie vermeld: openbare overheidsinformatie"),
     "duo": ("DUO scholenlijst", "DUO, CC BY 4.0"),
     "jeugdmonitor": ("Jeugdmonitor", "gemeente/GGD"),
     "kinderen_in_tel": ("Kinderen in Tel", "Verwey-Jonker Instituut"),
@@ -77,24 +80,25 @@ OSM = "coördinaten scholen © OpenStreetMap-bijdragers (ODbL)"
 DEMONSTRATION_PARTS = {"gebieden": "aandachtsgebieden", "ikcs": "IKC-status", "robustness": "kansen",
                        "changes": "veranderingen"}
 LABEL_GIDS = {"gebied-label", "ikc-label", "rank-label", "place-label", "neighbour-label", "chance-label"}
-FONTS = {"a4": {"title": 15, "subtitle": 9, "label": 8, "small": 7, "legend": 7.5, "footer": 6.5, "panel": 8},
+# Font sizes in points on the figure. The report places an A4 map at 95% (present/report.py
+# MAP_SCALE), so that every A4 text but the source line is at least 7.5 pt here (7 pt on paper;
+# the IKC key may step down half a point from the legend's 8) and the source line 6.5 (6 on paper).
+FONTS = {"a4": {"title": 15, "subtitle": 9, "label": 8, "small": 7.5, "legend": 8, "footer": 6.5, "panel": 8},
          "slide": {"title": 18, "subtitle": 11, "label": 9, "small": 8, "legend": 8.5, "footer": 7.5, "panel": 9}}
 PLACES_SHOWN = 12  # at most this many place names on a map, the largest kernen first
 
 
 def sources(config: Config) -> list[dict]:
     """The publications the config's inputs come from, with their years (newest first) and
-    licence, one entry per publication: [{"name", "years", "licence"}]. The years are the periods of
-    the vintages the run read. An input's own ``attribution`` names the publication (and its licence)."""
+    licence, one entry per publication: [{"name", "years", "licence", "named"}]. The years are the periods
+    of the vintages the run read. An input's own ``attribution`` is its name (``named``: it names the year
+    itself, so a source line does not repeat it); its licence is its loader's (``PUBLICATIONS``)."""
     found: dict[str, dict] = {}
     for name, spec in config.inputs.items():
-        if spec.attribution:  # the vintage read is named too, unless the attribution names it already
-            entry = found.setdefault(spec.attribution, {"name": spec.attribution, "years": [], "licence": ""})
-            if spec.period not in spec.attribution and spec.period not in entry["years"]:
-                entry["years"].append(spec.period)
-            continue
         publication, licence = PUBLICATIONS.get(spec.loader, (spec.source or name, ""))
-        entry = found.setdefault(publication, {"name": publication, "years": [], "licence": licence})
+        publication = spec.attribution or publication
+        entry = found.setdefault(publication, {"name": publication, "years": [], "licence": licence,
+                                               "named": bool(spec.attribution) and spec.period in spec.attribution})
         if spec.period not in entry["years"]:
             entry["years"].append(spec.period)
     for entry in found.values():
@@ -112,8 +116,8 @@ def source_line(config: Config, with_schools: bool) -> str:
     points are drawn, the OpenStreetMap attribution (or ``maps.source_line`` from the config)."""
     if config.maps.source_line:
         return config.maps.source_line
-    parts = [" ".join(filter(None, [s["name"], years_text(s["years"])])) + (f" ({s['licence']})" if s["licence"] else "")
-             for s in sources(config)]
+    parts = [" ".join(filter(None, [s["name"], "" if s["named"] else years_text(s["years"])]))
+             + (f" ({s['licence']})" if s["licence"] else "") for s in sources(config)]
     if with_schools:
         parts.append(OSM)
     parts += [ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN]
@@ -324,6 +328,35 @@ def decimals_for(bins: np.ndarray, minimum: float) -> int:
     """Decimals that keep class bounds apart: 0 from a span of 50 up, else 1 (2 under 1)."""
     span = float(np.max(bins) - minimum) if len(bins) else 0.0
     return 0 if span >= 50 else (1 if span >= 1 else 2)
+
+
+@dataclass(frozen=True)
+class ScoreClasses:
+    """The score map's classes: upper bounds, the class of every area of the frame (-1 = no score),
+    and per class its colour (RGBA 0-1) and its legend label."""
+
+    bins: np.ndarray
+    classes: np.ndarray
+    colours: list
+    labels: list[str]
+
+
+def score_classes(frame: MapFrame) -> ScoreClasses:
+    """The classes of :func:`score_map` (``maps.classes``, ``maps.k``, ``maps.palette``), also used
+    by the round's GeoPackage so that QGIS shows the report's classes and colours."""
+    values = frame.areas["score"]
+    bins, classes = classify(values, frame.options)
+    minimum = float(values.min())
+    return ScoreClasses(bins, classes, palette(frame.options.palette, len(bins)),
+                        class_labels(bins, minimum, decimals_for(bins, minimum)))
+
+
+def unscored_text(frame: MapFrame, kind: str) -> str:
+    """The legend text of an unscored area: 'gate' (too few of the population) or 'nodata'."""
+    if kind == "gate":
+        return (f"niet gescoord: te weinig {frame.config.population.label}" if frame.config.population
+                else "niet gescoord: te weinig gegevens")
+    return "geen gegevens"
 
 
 def palette(name: str, count: int) -> list:
@@ -827,9 +860,7 @@ def _class_handles(colours: list, labels: list[str], frame: MapFrame, hatch_firs
         count = int((kinds == kind).sum())
         if not count:
             continue
-        what = (f"niet gescoord: te weinig {frame.config.population.label}" if kind == "gate" and frame.config.population
-                else "niet gescoord: te weinig gegevens" if kind == "gate" else "geen gegevens")
-        handles.append(Patch(label=f"{what} ({count} {one if count == 1 else many})", lw=0.4, **style))
+        handles.append(Patch(label=f"{unscored_text(frame, kind)} ({count} {one if count == 1 else many})", lw=0.4, **style))
     if len(frame.undrawn):
         handles.append(Patch(facecolor="none", edgecolor="none", label=undrawn_label(frame)))
     return handles
@@ -858,17 +889,14 @@ def undrawn_label(frame: MapFrame) -> str:
 def score_map(frame: MapFrame, size: str | None = None):
     """The Aandachtsscore in classes (see module docstring)."""
     size = size or frame.options.size
-    values = frame.areas["score"]
-    bins, classes = classify(values, frame.options)
-    colours_by_class = palette(frame.options.palette, len(bins))
-    colours = [colours_by_class[c] if c >= 0 else None for c in classes]
+    classed = score_classes(frame)
+    colours = [classed.colours[c] if c >= 0 else None for c in classed.classes]
     level = frame.config.level
     subtitle = (f"{frame.config.gemeente.name}, {frame.round_text()} · per {level}: 0 = minste, 100 = meeste aandacht "
                 f"nodig · klassen: {CLASSIFICATIONS[frame.options.classes]}")
     name = frame.config.framework.index.label
     panels = _base(frame, colours, f"{name} per {level}", subtitle, size)
-    handles = _class_handles(colours_by_class, class_labels(bins, float(values.min()),
-                                                            decimals_for(bins, float(values.min()))), frame)
+    handles = _class_handles(classed.colours, classed.labels, frame)
     handles += _overlay(frame, panels)
     _legend(panels, handles, f"{name}\n(hoger = meer aandacht nodig)", _key_lines(frame, frame.keyed))
     return panels.fig
@@ -955,7 +983,7 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
             handles = [Patch(facecolor=c, edgecolor="#777777", lw=0.4, label=label)
                        for c, label in zip(spec["palette"], spec["labels"])]
             ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.01), ncol=2, frameon=False,
-                      fontsize=fonts["small"] - 0.5, title=spec["unit"], title_fontsize=fonts["small"] - 0.5,
+                      fontsize=fonts["small"], title=spec["unit"], title_fontsize=fonts["small"],
                       alignment="left", handlelength=1.2, columnspacing=0.8, borderaxespad=0.0)
     handles = []
     if shared:

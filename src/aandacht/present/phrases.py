@@ -265,3 +265,17 @@ def variants_paragraph(result, level: str = "wijk") -> str:
         else:
             text += " De aandachtsgebieden blijven dezelfde."
     return text
+
+
+# The outputs and uncertain inputs of the Sobol analysis (scoring/uncertainty.py) in Dutch, for the terminal.
+SOBOL_WORDS = {"designation changes": "wijzigingen in de aanwijzing", "mean absolute rank shift": "gemiddelde verschuiving van de rang",
+               "normalisation": "normalisatie", "treatment": "behandeling van uitschieters",
+               "leave one out": "één indicator weglaten", "indicators": "indicatoren", "nodes": "domeinen"}
+
+
+def sobol_words(name: str) -> str:
+    """'gewichten: indicatoren' for 'weights: indicators', 'één indicator weglaten' for 'leave one out';
+    a name without a translation (a group of the config) as it is."""
+    if name.startswith("weights: "):
+        return "gewichten: " + SOBOL_WORDS.get(name.removeprefix("weights: "), name.removeprefix("weights: "))
+    return SOBOL_WORDS.get(name, name)

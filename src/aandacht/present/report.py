@@ -53,25 +53,41 @@ from . import method_text
 from .drawing import Received, Rendered, draw_all
 from .maps import (
     DEMONSTRATION_PARTS,
+    PROBABILITY_CLASSES,
     MapFrame,
     map_builders,
     plus_change,
+    score_classes,
     sources,
     years_text,
 )
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN
 from .overlays import is_true
-from .phrases import audit_paragraph, dominance_lines, indicatief_lines, lower_first, percent, short_label, unit_for, with_unit
+from .phrases import (
+    area_words,
+    audit_paragraph,
+    dominance_lines,
+    indicatief_lines,
+    lower_first,
+    percent,
+    short_label,
+    unit_for,
+    with_unit,
+)
+from .tables import TREATMENT_ACTIONS
 
 REPORT_DPI = 150  # maps drawn at more than EMBED_MAX_DPI are scaled down to this for the report
 EMBED_MAX_DPI = 200  # up to this resolution the report embeds the same PNG as the map file
+# The map pages' margins (top, right, bottom, left, mm; the page number in the bottom one): an A4
+# map (210 mm wide) fills the 200 mm between them, at MAP_SCALE, so that its 7.5 pt labels print
+# at 7.1 pt and its 6.5 pt source line at 6.2 pt (present/maps.py FONTS).
+MAP_MARGINS_MM = (5, 5, 9, 5)
+MAP_SCALE = (210 - MAP_MARGINS_MM[1] - MAP_MARGINS_MM[3]) / 210
 PAGE_ONE_DOMINANCE = 2  # at most this many weight warnings on page 1; all of them in appendix B.3
 # The report template's name for each map of :func:`aandacht.present.maps.map_builders`.
 IMAGE_KEYS = {"kaart-score": "score", "kaart-domeinen": "domains", "kaart-indicatoren": "indicators",
               "kaart-kans": "probability", "kaart-verandering": "change"}
 SENSE = {"<=": "ten hoogste", ">=": "ten minste", "==": "precies", "=": "precies"}
-TREATMENT_ACTIONS = {"none": "geen (binnen de grenzen)", "winsorised": "uiterste waarden ingeperkt", "log": "logaritme",
-                     "too few values": "te weinig waarden", "treatment off": "uitgezet"}
 PLUS_CHANGE_WORDS = {"nieuw": "nieuw", "blijft": "blijft", "eraf": "stopt"}
 # The continuity status of decide.select as the report words it against the previous round.
 CONTINUITY_WORDS = {"nieuw": "nieuw Plus-IKC", "voortgezet": "blijft Plus-IKC", "opnieuw aangewezen": "opnieuw Plus-IKC"}
@@ -706,6 +722,113 @@ def title(data: ReportData) -> tuple[str, str]:
     return f"{config.framework.index.label} per {config.level} {config.gemeente.name}", ""
 
 
+def _schools_text(frame: MapFrame) -> str:
+    """What the IKC markers of a map show: the numbered Plus-IKCs and candidates by name, the others counted."""
+    ikcs = frame.ikcs
+    if ikcs is None or not len(ikcs):
+        return ""
+    drawn = ikcs.dropna(subset=["x_rd", "y_rd"])
+    keyed = frame.keyed
+    parts = []
+    for status, marker, what in (("plus-ikc", "witte sterren", "Plus-IKC"),
+                                 ("candidate", "witte ruiten", "school die in aanmerking kwam maar niet gekozen is")):
+        rows = keyed[keyed["status"] == status]
+        if len(rows):
+            names = _list([f"{row.nr} {row.name}" for row in rows.itertuples()])
+            plural = {"Plus-IKC": "Plus-IKC's"}.get(what, "scholen die in aanmerking kwamen maar niet gekozen zijn")
+            parts.append(f"{marker} met een nummer: {len(rows)} {what if len(rows) == 1 else plural} ({names})")
+    others = int((drawn["status"] == "other").sum())
+    if others:
+        parts.append(f"grijze stippen: {others} {'andere school' if others == 1 else 'andere scholen'}")
+    return "Scholen: " + "; ".join(parts) + "." if parts else ""
+
+
+def _plus_changes_text(frame: MapFrame) -> str:
+    """The Plus-IKCs of the change map by what changed (new, continued, ended), by name."""
+    ikcs = frame.ikcs
+    if ikcs is None or "continuity" not in ikcs.columns:
+        return ""
+    drawn = ikcs.dropna(subset=["x_rd", "y_rd"])
+    change = drawn["continuity"].map(plus_change)
+    parts = [f"{what}: {_list(list(drawn.loc[change == key, 'name']))}"
+             for key, what in (("nieuw", "nieuw Plus-IKC"), ("blijft", "blijft Plus-IKC"), ("eraf", "geen Plus-IKC meer"))
+             if (change == key).any()]
+    return "Scholen: " + "; ".join(parts) + "." if parts else ""
+
+
+def _gebieden_text(frame: MapFrame) -> str:
+    names = list(frame.gebied_outlines)
+    if not names:
+        return ""
+    return f"Zwart omlijnd en met naam: de {len(names)} aandachtsgebieden {_list(names)}."
+
+
+def map_alt_texts(frame: MapFrame, images: dict) -> dict[str, str]:
+    """Per map of the report (image key) a Dutch text alternative saying what it shows: what is
+    coloured and in which classes, which areas score highest or changed, which aandachtsgebieden
+    are outlined and which schools are marked (WCAG 2.1 success criterion 1.1.1)."""
+    config, areas = frame.config, frame.areas
+    gemeente, level = config.gemeente.name, config.level
+    _, many, _ = area_words(level)
+    ranked = areas[areas["rank"].notna()].sort_values("rank")
+    top = _list([f"{row.area_name} ({_fmt(row.score)})" for row in ranked.head(3).itertuples()])
+    around = " ".join(filter(None, [_gebieden_text(frame), _schools_text(frame)]))
+    classed = score_classes(frame)
+    texts = {"score": f"Kaart van {gemeente}: de {lower_first(config.framework.index.label)} per {level} in "
+                      f"{len(classed.labels)} klassen, van licht ({classed.labels[0]}) tot donker "
+                      f"({classed.labels[-1]}; hoger is meer aandacht nodig). Hoogste score: {top}. {around}"}
+    tree = frame.run.result.tree
+    domains = [tree.labels[d] for d in tree.groups[-1].children]
+    texts["domains"] = (f"{len(domains)} kaartjes van {gemeente}, één per domein ({_list(domains)}), in één "
+                        f"kleurschaal: donkerder is meer aandacht nodig. {_gebieden_text(frame)}")
+    labels = [indicator.label for indicator in config.framework.indicators]
+    texts["indicators"] = (f"{len(labels)} kaartjes van {gemeente}, één per indicator ({_list(labels)}), elk in "
+                           f"eigen klassen: donkerder is meer aandacht nodig. {_gebieden_text(frame)}")
+    if "probability" in images:
+        p = frame.overlays.robustness.set_index("area_code")["p_designated"].reindex(areas.index)
+        names = areas["area_name"]
+        always, doubt = names[p >= 0.95], names[(p >= 0.05) & (p < 0.95)]
+        texts["probability"] = (
+            f"Kaart van {gemeente}: per {level} de kans om aandachtsgebied te worden bij andere verdedigbare "
+            f"methodekeuzes, in {len(PROBABILITY_CLASSES)} klassen. (Vrijwel) altijd: {_list(list(always)) or 'geen'}. "
+            f"Twijfelgevallen (5 tot 95%, met percentage): "
+            f"{_list([f'{names[c]} ({100 * p[c]:.0f}%)' for c in doubt.index]) or 'geen'}. {around}")
+    if "change" in images:
+        change = frame.overlays.changes.set_index("area_code")["change"]
+        named = {kind: _list([areas.at[c, "area_name"] for c in change.index[change == kind] if c in areas.index])
+                 for kind in ("entered", "stayed", "left")}
+        texts["change"] = (f"Kaart van {gemeente}: welke {many} aandachtsgebied werden, bleven of het niet meer zijn "
+                           f"sinds {frame.overlays.previous_year or 'de vorige ronde'}. Erbij: {named['entered'] or 'geen'}; "
+                           f"gebleven: {named['stayed'] or 'geen'}; eraf: {named['left'] or 'geen'}. "
+                           f"{_plus_changes_text(frame)}")
+    return {key: " ".join(text.split()) for key, text in texts.items() if key in images}
+
+
+def breakable(text: str):
+    """The text escaped, with a line-break opportunity (``<wbr>``) after every underscore, so that a
+    long formula such as ``p_hh_li`` can wrap in a narrow column (markup, never shown as text)."""
+    from markupsafe import Markup, escape
+
+    return Markup("_<wbr>").join(escape(part) for part in str(text).split("_"))
+
+
+def headings(data: ReportData, images: dict, profiled: int, designated: bool, parts: dict) -> dict[str, str]:
+    """Section id -> its heading, for the sections the report has (in order): the headings and the
+    table of contents (``profiled``: the number of profiles; ``parts``: whether the trend, the IKC
+    proposal and appendix A are there)."""
+    config = data.config
+    maps = "Kaarten per domein" + (", zekerheid" if "probability" in images else "") + (
+        " en verandering" if "change" in images else "")
+    profiles = ("Profiel per aandachtsgebied" if designated else
+                f"Profiel van de {profiled} {data.level_plural} met de hoogste score")
+    found = {"samenvatting": "Bestuurlijke samenvatting",
+             "kaart": f"Kaart: {config.framework.index.label} per {config.level}", "ranglijst": "Ranglijst",
+             "kaarten": maps, "profielen": profiles, "ontwikkeling": "Ontwikkeling over de rondes",
+             "plus-ikc": "Voorstel Plus-IKC's", "bijlage-keuze": "Bijlage A. Hoe de Plus-IKC's gekozen zijn",
+             "verantwoording": "Bijlage B. Verantwoording van de methode"}
+    return {key: text for key, text in found.items() if parts.get(key, True)}
+
+
 def render_html(data: ReportData, rendered: dict | None = None) -> str:
     """The report as one self-contained HTML document; ``rendered``: maps already drawn (file name -> Rendered)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -713,19 +836,25 @@ def render_html(data: ReportData, rendered: dict | None = None) -> str:
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                       autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
+    env.filters["breakable"] = breakable
     frame, config = data.frame, data.config
     profile_list, designated = profiles(data)
     heading, subheading = title(data)
+    images, ikcs, changes, constraints, needs = report_maps(frame, rendered), ikc_rows(data), trend(data), \
+        constraint_rows(data), need_rows(data)
+    parts = {"ontwikkeling": bool(changes), "plus-ikc": bool(ikcs), "bijlage-keuze": bool(constraints or needs)}
     return env.get_template("report.html.j2").render(
         title=heading, subtitle=subheading, config=config, index_name=config.framework.index.label, today=dutch_date(date.today()),
         level_plural=data.level_plural, rows=ranking_rows(data), summary=summary(data), profiles=profile_list,
-        designated=designated, images=report_maps(frame, rendered), ikcs=ikc_rows(data), trend=trend(data),
-        constraints=constraint_rows(data), needs=need_rows(data), method=method_tables(data), audit=audit_tables(data),
+        designated=designated, images=images, ikcs=ikcs, trend=changes,
+        headings=headings(data, images, len(profile_list), designated, parts), alt=map_alt_texts(frame, images),
+        constraints=constraints, needs=needs, method=method_tables(data), audit=audit_tables(data),
         overlays=frame.overlays,
         threshold=data.threshold, ranked=data.ranked, round_text=frame.round_text(),
         population_label=config.population.label if config.population else "inwoners",
         demonstration=[DEMONSTRATION_PARTS.get(d, d) for d in frame.overlays.demonstration],
-        placement=data.placement,
+        placement=data.placement, map_margins=" ".join(f"{m:g}mm" for m in MAP_MARGINS_MM),
+        map_scale_percent=f"{100 * MAP_SCALE:.0f}",
     )
 
 
@@ -739,8 +868,14 @@ def pdf_available():
     return HTML
 
 
+PDF_VARIANT = "pdf/ua-1"  # tagged (structure tree, reading order, alt texts), language, title, bookmarks
+
+
 def write_pdf(html: str, path: Path) -> int:
-    """Lay out the HTML with WeasyPrint (no network: every resource is embedded); return the page count."""
-    document = pdf_available()(string=html).render()
-    document.write_pdf(path)
+    """Lay out the HTML with WeasyPrint (no network: every resource is embedded) and write it as a
+    tagged PDF (WeasyPrint's PDF/UA-1 variant: a structure tree of headings, tables with their header
+    cells, lists and figures with their alt text; the language and title; bookmarks from the
+    headings); return the page count."""
+    document = pdf_available()(string=html).render(pdf_variant=PDF_VARIANT)
+    document.write_pdf(path, pdf_variant=PDF_VARIANT)
     return len(document.pages)

@@ -9,7 +9,8 @@ Besides ``manifest.json`` (added by :mod:`aandacht.archive.output`):
 * ``aandachtsgebieden.csv``, ``suggesties_aangrenzend.csv``, ``redenen.csv``;
 * ``ikcs.csv``: per IKC the need figures, eligibility, status, start year, marginal value and
   its location (``x_rd``, ``y_rd``, empty when unknown), so that the maps can be drawn again;
-* ``beperkingen.csv``: the constraints of the integer program, tight/binding and gain;
+* ``beperkingen.csv``: the constraints of the integer program in Dutch (beperking, waarde, teken, grens, krap,
+  winst_zonder, bindend; ja/nee);
 * ``wijzigingen_wijken.csv`` and ``wijzigingen_ikcs.csv`` when a previous round is given;
 * ``robuustheid.csv``: per wijk ``kans_aanwijzing`` (chance of designation), ``rang_p05``,
   ``rang_mediaan``, ``rang_p95`` (rank interval) and ``harde_kern``;
@@ -45,6 +46,21 @@ from .report import ReportData, render_html, report_dpi, write_pdf
 from .tables import count_indicators, score_writers, suppress_counts, write_csv
 
 HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
+# beperkingen.csv in Dutch (the selection's constraints table: decide/optimise.py); read back with either names
+CONSTRAINT_COLUMNS = {"constraint": "beperking", "lhs": "waarde", "sense": "teken", "bound": "grens", "tight": "krap",
+                      "gain": "winst_zonder", "binding": "bindend"}
+
+
+def constraints_nl(constraints: pd.DataFrame) -> pd.DataFrame:
+    """The constraints as ``beperkingen.csv`` holds them: Dutch column names, ``ja``/``nee`` for krap and bindend."""
+    yes_no = {c: constraints[c].map({True: "ja", False: "nee"}) for c in ("tight", "binding") if c in constraints}
+    return constraints.assign(**yes_no).rename(columns=CONSTRAINT_COLUMNS)
+
+
+def read_constraints(path: Path) -> pd.DataFrame:
+    """``beperkingen.csv`` of a round with the internal column names, from the Dutch names or the English
+    ones of rounds written before (krap and bindend stay text: ``ja``/``nee`` or ``True``/``False``)."""
+    return read_csv_nl(path).rename(columns={dutch: name for name, dutch in CONSTRAINT_COLUMNS.items()})
 
 
 def ikc_table(result: Herijking) -> pd.DataFrame:
@@ -66,7 +82,7 @@ def round_writers(result: Herijking) -> dict:
         "suggesties_aangrenzend.csv": designation.suggestions,
         "redenen.csv": designation.reasons,
         "ikcs.csv": ikc_table(result),
-        "beperkingen.csv": selection.constraints,
+        "beperkingen.csv": constraints_nl(selection.constraints),
         "niet_geplaatst.csv": unplaced_table(result),
     }
     tables.update({f"wijzigingen_{name}.csv": table for name, table in result.changes.items()})
@@ -80,7 +96,8 @@ def round_writers(result: Herijking) -> dict:
     text = json.dumps(result.record.meta, indent=2, ensure_ascii=False) + "\n"
     writers[ROUND_JSON] = lambda path: path.write_text(text, encoding="utf-8")
     if result.run.config.areas.geometry is not None:
-        writers["ronde.gpkg"] = lambda path: write_round_geopackage(result, path)
+        writers["ronde.gpkg"] = lambda path: write_round_geopackage(result, map_frame(result.run, round_overlays(result)),
+                                                                    path)
     return writers
 
 
@@ -170,7 +187,7 @@ def read_round_overlays(folder: Path, known: set[str]) -> tuple[Overlays, pd.Dat
     history = pd.concat([history, history_of(wijken, year)], ignore_index=True)
     if previous_year is None and changes is not None and len(history["year"].unique()) > 1:
         previous_year = int(sorted(history["year"].unique())[-2])
-    constraints = read_csv_nl(folder / "beperkingen.csv") if (folder / "beperkingen.csv").is_file() else None
+    constraints = read_constraints(folder / "beperkingen.csv") if (folder / "beperkingen.csv").is_file() else None
     facts = meta.get("toelichting")
     facts = {key: [str(line) for line in lines] for key, lines in facts.items() if isinstance(lines, list)} \
         if isinstance(facts, dict) else {}

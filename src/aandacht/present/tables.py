@@ -15,12 +15,14 @@ when the config asks for it, keeps them.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
+from ..config import Config, project_dir
 from ..dutch import MISSING_LABELS
 from ..errors import DataError
 from ..inputs.plausible import is_count_unit
@@ -92,11 +94,30 @@ def reference_sheet(run: ScoreRun) -> pd.DataFrame:
     })
 
 
+def project_relative(text: str, config: Config) -> str:
+    """``text`` with the absolute path of the config's project folder (:func:`aandacht.config.project_dir`:
+    the folder holding ``configs/``) taken out, so that a file reads as a path in the project
+    ("configs/leeuwarden.yaml", "data/leeuwarden/kwb-2023.csv") and no file that is sent around
+    holds the folders (and user name) of the analyst's machine."""
+    root = str(project_dir(config.source_file))
+    return str(text).replace(root + os.sep, "").replace(root, ".")
+
+
+def relative_paths(table: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The table with :func:`project_relative` applied to every text cell."""
+    texts = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
+    if not texts:
+        return table
+    return table.assign(**{c: table[c].map(lambda v: project_relative(v, config) if isinstance(v, str) else v)
+                           for c in texts})
+
+
 def method_sheet(run: ScoreRun) -> pd.DataFrame:
-    """The framework and method choices as rows (key, value), for the method sheet."""
+    """The framework and method choices as rows (key, value), for the method sheet; file paths
+    relative to the project folder."""
     config = run.config
     rows = [
-        ("config", str(config.source_file)),
+        ("config", project_relative(config.source_file, config)),
         ("gemeente", f"{config.gemeente.code} {config.gemeente.name}"),
         ("level", config.level),
         ("period", config.period),
@@ -121,7 +142,7 @@ def method_sheet(run: ScoreRun) -> pd.DataFrame:
             + f"min_denominator {indicator.min_denominator}")))
     for node in config.framework.nodes:
         rows.append((f"node {node.id}", f"{node.label}; parent {node.parent}; weight {node.weight:g}"))
-    rows.extend(("note", note) for note in run.notes)
+    rows.extend(("note", project_relative(note, config)) for note in run.notes)
     return pd.DataFrame(rows, columns=["key", "value"])
 
 
@@ -263,11 +284,58 @@ def _column_width(values: pd.Series, header) -> int:
     return min(max(10, longest + 2), 60)
 
 
+TREATMENT_ACTIONS = {"none": "geen (binnen de grenzen)", "winsorised": "uiterste waarden ingeperkt", "log": "logaritme",
+                     "too few values": "te weinig waarden", "treatment off": "uitgezet"}
+# scores.xlsx is the analyst's workbook: its sheets and columns in Dutch (an indicator's id stays as in the config)
+SHEETS_NL = {"ranking": "ranglijst", "raw indicators": "indicatoren", "reference values": "referentiewaarden",
+             "normalised": "genormaliseerd", "domain scores": "domeinscores", "effective weights": "gewichten",
+             "treatment": "uitschieters", "reliability": "betrouwbaarheid", "screening": "beschikbaarheid",
+             "method": "methode", "correlations": "correlaties", "correlation flags": "correlatiesignalen",
+             "cronbach alpha": "cronbach alfa", "indicator flags": "indicatorsignalen", "pca weights": "pca-gewichten",
+             "coherence notes": "samenhang toelichting", "consensus summary": "consensus samenvatting",
+             "uncertainty": "onzekerheid", "sobol per area": "sobol per gebied", "local moran": "lokale moran",
+             "audit domains": "toets domeinen", "audit indicators": "toets indicatoren", "leave one out": "weglaten",
+             "rank shifts": "rangverschuivingen", "strengths weaknesses": "sterk en zwak"}
+COLUMNS_NL = {"area_code": "code", "area_name": "naam", "label": "omschrijving", "unit": "eenheid", "nominal": "bedoeld",
+              "contribution": "werkelijk", "correlation": "correlatie", "skew_before": "scheefheid_voor",
+              "kurtosis_before": "kurtosis_voor", "passes_before": "binnen_grenzen_voor", "action": "behandeling",
+              "points_winsorised": "waarden_ingeperkt", "winsorised_high": "ingeperkt_boven",
+              "winsorised_low": "ingeperkt_onder", "skew_after": "scheefheid_na", "kurtosis_after": "kurtosis_na",
+              "passes_after": "binnen_grenzen_na", "key": "onderdeel", "value": "waarde", "relation": "relatie",
+              "shared_parent": "zelfde_domein", "collinear": "samenhangend", "negative": "negatief",
+              "near_duplicate": "bijna_gelijk", "domain": "domein", "indicators": "indicatoren",
+              "complete_areas": "volledige_gebieden", "parent": "bovenliggend", "r_with_parent": "r_met_bovenliggend",
+              "flag": "signaal", "pca_weight": "pca_gewicht", "weight_in_use": "gewicht_in_gebruik", "note": "toelichting",
+              "hard_core": "harde_kern", "nominal_rank": "rang", "median_rank": "rang_mediaan", "rank_p05": "rang_p05",
+              "rank_p95": "rang_p95", "p_designated": "kans_aandachtsgebied", "nominal_designated": "aangewezen",
+              "output": "uitkomst", "factor": "onzekere_invoer", "source": "bron", "areas": "gebieden",
+              "areas_with_value": "gebieden_met_waarde", "periods": "perioden", "periods_with_value": "perioden_met_waarde",
+              "newest_period": "nieuwste_periode", "newest_overall": "nieuwste_van_alle", "coverage": "dekking",
+              "period": "periode", "reason": "reden", "count": "aantal", "method": "methode", "denominator": "noemer",
+              "problem": "probleem", "name": "naam", "figure": "cijfer", "indicator": "indicator",
+              "domain_label": "domein_omschrijving", "kind": "soort", "item": "onderdeel_code",
+              "r_domain": "r_met_domein", "r_index": "r_met_score", "mean_abs_shift": "gem_verschuiving",
+              "max_abs_shift": "grootste_verschuiving", "area_max_shift": "bij_gebied"}
+
+
+def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
+    """A table of the analyst's workbook in Dutch: column names (``COLUMNS_NL``; a name the table
+    already has in Dutch is left, as ``reason`` beside ``reden``), ``ja``/``nee`` for true/false and
+    the outlier treatment in words (``TREATMENT_ACTIONS``)."""
+    flags = {c: table[c].map({True: "ja", False: "nee"}) for c in table.columns
+             if table[c].dtype == bool or (table[c].dtype == object and table[c].map(type).eq(bool).all() and len(table))}
+    if "action" in table.columns:
+        flags["action"] = table["action"].map(lambda a: TREATMENT_ACTIONS.get(a, a))
+    names = {c: COLUMNS_NL[c] for c in table.columns if c in COLUMNS_NL and COLUMNS_NL[c] not in table.columns}
+    return table.assign(**flags).rename(columns=names)
+
+
 def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None = None,
                    extra_sheets: dict[str, pd.DataFrame] | None = None) -> None:
     """scores.xlsx: ranking, raw indicators, reference values (gemeente and Nederland), normalised, domain scores, effective weights,
-    treatment, reliability and method sheets, the statistical audit (:func:`aandacht.scoring.audit.audit_sheets`), then ``extra_sheets`` (for example the
-    coherence and consensus checks of :func:`check_sheets`). ``ranking_table``
+    treatment, reliability and method sheets, the statistical audit (:func:`aandacht.scoring.audit.audit_sheets`), then
+    ``extra_sheets`` (for example the coherence and consensus checks of :func:`check_sheets`), in Dutch
+    (``SHEETS_NL``, :func:`dutch_table`). ``ranking_table``
     replaces the plain ranking (for example with uncertainty columns); the ranking's small
     counts are suppressed (:func:`suppress_counts`)."""
     result = run.result
@@ -286,7 +354,8 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
         **(extra_sheets or {}),
     }
     threshold, counts = run.config.report.suppress_below, count_indicators(run.config)
-    write_sheets({name: suppress_counts(table, threshold, counts if name in VALUE_SHEETS else frozenset())
+    write_sheets({SHEETS_NL.get(name, name): dutch_table(suppress_counts(table, threshold, counts if name in VALUE_SHEETS
+                                                                         else frozenset()))
                   for name, table in sheets.items()}, path, layout=True)
 
 

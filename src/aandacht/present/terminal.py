@@ -18,6 +18,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import printable as plain
+from ..inputs.check import SEVERITY_WORDS
+from .phrases import sobol_words
 
 PIPE_WIDTH = 160
 
@@ -70,8 +72,8 @@ def print_check(report, title: str) -> None:
     problems = Table(title=plain(f"Datakwaliteit - {title}"), title_justify="left")
     for header in ("ernst", "bron", "bevinding"):
         problems.add_column(header)
-    labels = {"error": Text("onbruikbaar", style="red"), "warning": Text("waarschuwing", style="yellow"),
-              "info": Text("ter informatie")}
+    styles = {"error": "red", "warning": "yellow", "info": ""}
+    labels = {key: Text(word, style=styles[key]) for key, word in SEVERITY_WORDS.items()}
     for row in report.problems.itertuples(index=False):
         problems.add_row(labels[row.severity], plain(row.source), plain(row.message))
     console.print(problems)
@@ -136,8 +138,9 @@ def print_sobol(summary: pd.DataFrame) -> None:
     for header in ("uitkomst", "onzekere invoer", "S1 (alleen)", "ST (totaal)"):
         out.add_column(header, justify="left" if header in ("uitkomst", "onzekere invoer") else "right")
     for row in summary.itertuples(index=False):
-        out.add_row(plain(row.output), plain(row.factor), f"{row.S1:.2f} [{row.S1_low:.2f}, {row.S1_high:.2f}]",
-                    f"{row.ST:.2f} [{row.ST_low:.2f}, {row.ST_high:.2f}]")
+        out.add_row(plain(sobol_words(row.output)), plain(sobol_words(row.factor)),
+                    *(f"{_cell(a, 2)} [{_cell(b, 2)}; {_cell(c, 2)}]" for a, b, c in (
+                        (row.S1, row.S1_low, row.S1_high), (row.ST, row.ST_low, row.ST_high))))
     make_console().print(out)
 
 
