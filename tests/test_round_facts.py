@@ -163,7 +163,6 @@ def test_a_round_of_2021_decides_on_the_figures_of_that_time(tmp_path):
 
 def changed_config(tmp_path, edit) -> object:
     config = yaml.safe_load(default_config_path().read_text(encoding="utf-8"))
-    edit(config)
     base = default_config_path().parent
     for spec in config["inputs"].values():
         for vintage in spec.get("vintages", []):
@@ -176,6 +175,7 @@ def changed_config(tmp_path, edit) -> object:
     for key in ("changes", "boards", "board_names"):
         config["ikc"][key] = str((base / config["ikc"][key]).resolve())
     config["areas"] = {k: str((base / v).resolve()) for k, v in config["areas"].items()}
+    edit(config)
     path = tmp_path / "configs" / "changed.yaml"
     path.parent.mkdir()
     path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
@@ -298,3 +298,17 @@ def test_one_source_of_reasons_on_page_one_and_in_the_round_files(rounds):
         assert area_reasons(run, [code], 1).iloc[0]["indicator"] == first["indicator"]
         text = unescape(" ".join(gebieden["redenen"].astype(str)))
         assert first["label"] in text
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda c: c["inputs"]["kwb2023"]["vintages"][0].pop("path"), "inputs.kwb2023: vintages[0].path: Field required"),
+    (lambda c: c["ikc"]["lists"][2].update(member="in_duo_2030"), "lacks column(s) ['in_duo_2030']"),
+    (lambda c: c["ikc"].update(changes="/nergens/school_changes.csv"), "school_changes.csv: file not found"),
+])
+def test_bad_vintages_lists_and_change_tables_are_one_line(tmp_path, edit, message):
+    config = changed_config(tmp_path, edit)
+    result = invoke("--allow-outside-paths", "herijking", "--config", config, "--round", 2026, "--rounds-dir",
+                    tmp_path / "r", "--no-maps")
+    assert result.exit_code == 2 and len(result.output.strip().splitlines()) == 1, result.output
+    assert message in result.output
+    assert not (tmp_path / "r" / "2026").exists()

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
 from .base import Count, Strict
 from .choices import LoaderName
@@ -188,10 +188,16 @@ class InputSpec(Strict):
         """With ``vintages``: the newest vintage's path, period and sheet where they are not given."""
         if not isinstance(raw, dict) or not raw.get("vintages") or ("path" in raw and "period" in raw):
             return raw
-        try:
-            vintages = [Vintage.model_validate(v) for v in raw["vintages"]]
-        except (TypeError, ValueError):
+        if not isinstance(raw["vintages"], list):
             return raw  # the field's own validation names the key path
+        vintages = []
+        for position, vintage in enumerate(raw["vintages"]):
+            try:
+                vintages.append(Vintage.model_validate(vintage))
+            except ValidationError as error:
+                first = error.errors()[0]
+                where = ".".join(str(part) for part in first["loc"])
+                raise ValueError(f"vintages[{position}]{'.' + where if where else ''}: {first['msg']}") from None
         newest = max(vintages, key=lambda v: v.year)
         filled = {"path": raw.get("path", newest.path), "period": raw.get("period", newest.period)}
         if newest.sheet is not None and "sheet" not in raw and "path" not in raw:

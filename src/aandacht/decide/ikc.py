@@ -122,7 +122,8 @@ def _list_members(config: Config, chosen: VintageChoice) -> tuple[pd.DataFrame, 
         return frame, notes, frame
     require_columns(frame, (spec.member,), spec.path, "school list")
     member = _flags(frame[spec.member], str(spec.path), spec.member)
-    if spec.soorten is not None and "soort" in frame.columns:
+    if spec.soorten is not None:
+        require_columns(frame, ("soort",), spec.path, "school list with soorten")
         outside = ~frame["soort"].isin(spec.soorten)
         earlier = [v for v in config.ikc.lists if v.year < spec.year and v.member and v.path == spec.path]
         if outside.any() and earlier:
@@ -130,6 +131,9 @@ def _list_members(config: Config, chosen: VintageChoice) -> tuple[pd.DataFrame, 
             member = member.where(~outside, _flags(frame[previous.member], str(spec.path), previous.member))
             notes.append(f"{spec.path}: the list of {spec.period} does not cover {sorted(set(frame.loc[outside, 'soort']))}; "
                          f"those vestigingen are taken as in the list of {previous.period}")
+        elif outside.any():
+            notes.append(f"{spec.path}: the list of {spec.period} does not cover {sorted(set(frame.loc[outside, 'soort']))} "
+                         "and no earlier list in the same table does: those vestigingen are not IKCs of this round")
     return frame[member.to_numpy()].reset_index(drop=True), notes, frame
 
 

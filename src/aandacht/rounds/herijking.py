@@ -206,8 +206,8 @@ def run_herijking(
     origin = read_pupil_origin(config.ikc.pupil_origin, ikcs, run.registry) if config.ikc.pupil_origin else None
     events = pd.DataFrame(columns=EVENT_COLUMNS)
     carried, carry_notes = None, []
+    changed = read_school_changes(config.ikc.changes) if config.ikc.changes else None  # checked in every round
     if previous is not None:
-        changed = read_school_changes(config.ikc.changes) if config.ikc.changes else None
         plus = previous_plus(previous)
         label = ikcs.school_list.label if ikcs.school_list else "het IKC-register van deze ronde"
         events = school_events(previous.ikcs, [p.brin_vestiging for p in plus], ikcs.table.index, label, changed)
