@@ -29,6 +29,7 @@ from .harmonise import COUNT_UNITS
 
 SCHOOLWEGING_RANGE = (10.0, 50.0)
 OUT_OF_RANGE = "out of range"  # the missing reason of a value left out (out_of_range: missing)
+SECONDARY = "x"  # CBS's sign for a figure left out so that a suppressed one cannot be recomputed
 
 
 def is_count_unit(unit: str) -> bool:
