@@ -69,7 +69,7 @@ def load_generic(spec: InputSpec, registry, needed: frozenset[str] | None = None
     sheets = sheet_names(spec.path) if layout.sheet == "*" and excel else [None if layout.sheet == "*" else layout.sheet]
     keep_rows = _known_codes_only(layout, registry) if spec.other_areas == "ignore" and registry is not None else None
     long = pd.concat([_long(spec, layout, sheet, needed, keep_rows) for sheet in sheets], ignore_index=True)
-    notes = [f"{spec.path}: rows of CBS area codes not in the area registry were dropped while reading "
+    notes = [f"{spec.path}: rows with a CBS area code not in the area registry, if any, were dropped while reading "
              "(other_areas: ignore)"] if keep_rows is not None else None
     return tidy_from_long(long, spec, layout, registry, notes)
 
