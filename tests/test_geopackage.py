@@ -14,7 +14,7 @@ import pyogrio
 import pytest
 
 from aandacht import load_config
-from aandacht.present.geopackage import write_round_geopackage
+from aandacht.present.geopackage import SCHOOL_COLUMNS, write_round_geopackage
 from aandacht.present.maps import map_frame, score_classes
 from aandacht.present.round_folder import round_overlays
 from aandacht.resources import embedded_root
@@ -134,3 +134,24 @@ def test_qgis_opens_the_file_styled_as_the_report(gpkg, tmp_path):
     image = Image.open(png).convert("RGB")
     pixels = {image.getpixel((x, y)) for x in range(0, image.width, 2) for y in range(0, image.height, 2)}
     assert colours <= pixels
+
+
+def test_no_count_of_people_in_any_layer(gpkg):
+    """ronde.gpkg goes to the overleg's GIS users: no layer holds a count of people (no population,
+    pupils or value of an indicator that counts people; the pupil numbers behind behoefte stay out)
+    and every attribute is one the module docstring names, so a new column is a decision, not a slip."""
+    from aandacht.present.tables import COUNT_COLUMNS
+
+    result, path, _ = gpkg
+    expected = {"wijken": {"area_code", "naam", "score", "rang", "klasse", "klasse_nr", "aangewezen", "gebied", "kans",
+                           "harde_kern", "betrouwbaarheid"},
+                "aandachtsgebieden": {"gebied", "wijken"}, "scholen": set(SCHOOL_COLUMNS)}
+    indicators = {i.id for i in result.run.config.framework.indicators}
+    for layer, columns in expected.items():
+        table = pyogrio.read_dataframe(path, layer=layer)
+        assert set(table.columns) - {"geometry"} == columns, layer
+        assert not columns & (COUNT_COLUMNS | indicators | {"leerlingen", "aantal_leerlingen", "per_100_leerlingen"})
+    population = result.designation.areas["population"]
+    wijken = pyogrio.read_dataframe(path, layer="wijken").set_index("area_code")
+    assert population.notna().sum() > 20  # no numeric attribute of an area repeats its population
+    assert not wijken.select_dtypes("number").eq(population.reindex(wijken.index), axis=0).any().any()

@@ -15,6 +15,7 @@ from aandacht.cli import main
 from aandacht.config import InputSpec, TableLayout
 from aandacht.errors import AandachtError, DataError
 from aandacht.inputs.load import check_size, load_input
+from aandacht.inputs.reading import read_table as generic_read
 from aandacht.inputs.sources import LOADERS
 from sources_helpers import FIXTURES, ROOT, registry  # noqa: F401 (registry is a pytest fixture)
 
@@ -109,6 +110,29 @@ def test_statline_csv_with_symbols_through_the_generic_loader(registry, tmp_path
     assert table.loc[("WK008010", "Aandeel_2"), "value"] == pytest.approx(4.1)
     assert table.loc[("WK008061", "JongerenMetJeugdzorg_1"), "value"] == 160
     assert any("provisional" in note for note in loaded.notes)
+
+
+def test_generic_drops_other_gemeenten_while_reading(registry, tmp_path, monkeypatch):
+    """other_areas: ignore in the generic loader: rows of CBS codes the registry does not hold never
+    reach the frame read (250,000 rows, two chunks of the streaming reader); names are kept; 'error'
+    keeps every row."""
+    from aandacht.inputs.sources import generic
+
+    path = tmp_path / "national.csv"
+    others = "".join(f"WK{1000 + i // 100:04d}{i % 100:02d};{i % 90}\n" for i in range(250_000))
+    path.write_text("gebied;aandeel\nWK008010;4,5\n" + others + "wk008050 ;7\nHuizum-West;8\n", encoding="utf-8")
+    read = []
+    monkeypatch.setattr(generic, "read_table", lambda *a, **k: read.append(generic_read(*a, **k)) or read[-1])
+    layout = TableLayout(area_column="gebied", area_kind="auto", unit="%")
+    loaded = LOADERS["generic"](InputSpec(loader="generic", path=path, period="2023", source="s", table=layout,
+                                          other_areas="ignore"), registry)
+    assert list(read[0]["gebied"].str.strip()) == ["WK008010", "wk008050", "Huizum-West"]
+    values = loaded.table.set_index("area_code")["value"]
+    assert values["WK008010"] == 4.5 and values["WK008050"] == 7
+    assert any("dropped while reading (other_areas: ignore)" in note for note in loaded.notes)
+    read.clear()
+    loaded = LOADERS["generic"](InputSpec(loader="generic", path=path, period="2023", source="s", table=layout), registry)
+    assert len(read[0]) == 250_003  # other_areas: error reads every row; build_matrix refuses the codes
 
 
 # --- OData caches -----------------------------------------------------------------------------------

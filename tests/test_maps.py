@@ -38,6 +38,7 @@ from aandacht.present.maps import (
     key_rows,
     map_frame,
     probability_map,
+    reference_label,
     score_map,
     short_ikc_name,
 )
@@ -495,3 +496,22 @@ def test_the_indicator_maps_legend_of_a_count_indicator_is_suppressed(run):
     frame = map_frame(dataclasses.replace(run, config=config))
     labels = [" ".join(t.get_text().split()) for t in indicator_maps(frame, "a4").findobj(matplotlib.text.Text)]
     assert any(label == "<1000" or label.startswith("<1000 \u2013") for label in labels)
+
+
+def test_the_reference_values_in_a_count_indicators_map_title_are_suppressed(run):
+    """The gemeente and Nederland values in the panel title of an indicator that counts people read
+    '<N' under report.suppress_below (bijstand: gemeente 42,2, NL 22,5); other indicators' stay."""
+    import dataclasses
+
+    assert reference_label("Bijstand", "2023", 42.18, 22.47, below=30) == "Bijstand (2023; gemeente 42,2; NL <30)"
+    assert reference_label("Bijstand", "2023", 42.18, np.nan, below=50) == "Bijstand (2023; gemeente <50)"
+    indicators = run.config.framework.indicators
+    counted = [i.model_copy(update={"unit": "aantal"}) if i.id == "bijstand" else i for i in indicators]
+    config = run.config.model_copy(update={
+        "framework": run.config.framework.model_copy(update={"indicators": counted}),
+        "report": run.config.report.model_copy(update={"suppress_below": 30})})
+    figure = indicator_maps(map_frame(dataclasses.replace(run, config=config)), "a4")
+    titles = [" ".join(t.get_text().split()) for t in figure.findobj(matplotlib.text.Text)]
+    assert any("(2023; gemeente 42,2; NL <30)" in t for t in titles), titles
+    assert not any("22,5" in t for t in titles)
+    assert any("gemeente 13,2; NL 10,9" in t for t in titles)  # jeugdzorg, a percentage: as published

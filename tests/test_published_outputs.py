@@ -247,3 +247,19 @@ def test_a_suppressed_numerator_cannot_be_recomputed_in_the_profile(outputs):
         if numerator.strip() == f"&lt;{THRESHOLD}":
             assert denominator.strip() == "x", (numerator, denominator)
     assert any(numerator.strip() == f"&lt;{THRESHOLD}" for numerator, _ in profile_rows)
+
+
+def test_the_normalised_value_of_a_suppressed_count_is_withheld(outputs):
+    """Secondary suppression of normalised values: with minmax, two areas' shown raw and normalised values
+    give the map back, and so a count shown as '<N' from its normalised value. Withheld ('x' in the
+    normalised sheet, empty in indicatoren.csv) for the count indicator, shown for the others."""
+    out, _, _ = outputs
+    normalised = pd.read_excel(out / "score" / "scores.xlsx", sheet_name="genormaliseerd", engine="openpyxl")
+    assert set(normalised[COUNTED].dropna()) == {"x"} and normalised[COUNTED].notna().sum() > 20
+    assert pd.to_numeric(normalised["jeugdzorg"], errors="coerce").notna().sum() > 20
+    domains = pd.read_excel(out / "score" / "scores.xlsx", sheet_name="domeinscores", engine="openpyxl")
+    assert pd.to_numeric(domains["gezin"], errors="coerce").notna().sum() > 20  # two indicators: shown
+    long = pd.read_csv(out / "rounds" / "2026" / "indicatoren.csv", sep=";", dtype=str, encoding="utf-8-sig",
+                       keep_default_na=False)
+    assert (long.loc[long["indicator"] == COUNTED, "genormaliseerd"] == "").all()
+    assert (long.loc[long["indicator"] == "jeugdzorg", "genormaliseerd"] != "").sum() > 20

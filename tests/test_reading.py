@@ -3,6 +3,8 @@ sheets (hidden ones too), ODS and JSON, duplicated headers, and reader failures 
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -334,6 +336,75 @@ def test_a_json_table_is_bounded_before_its_cells_are_made(tmp_path, monkeypatch
     monkeypatch.setattr(reading, "MAX_JSON_MB", 0.0001)
     with pytest.raises(DataError, match=r"swing.json: a JSON table of 0 MB; aandacht reads JSON tables up to 0.0001 MB"):
         read_table(path)
+
+
+# --- probes for tools/mutation_equivalents.yaml ----------------------------------------------------
+
+NOT_NUMBERS = ["inf*", "-inf**", "+inf*", "nan*", "Infinity*", "INF", "inf", "abc", "abc*", "1e999*", "--1", "0x1A",
+               "\u00bc", "1_000"]
+
+
+@pytest.mark.parametrize("value", NOT_NUMBERS)
+def test_probe_unmarked_text_that_is_not_plain_gives_the_same_error_either_way(value, monkeypatch):
+    """Equivalent 'reading.py _to_numbers: ~marked & plain -> ~marked | plain' (issue 24 item 7 found the message
+    of 'inf*' changed: 'not a number' against 'not a finite number'). The mutant lets every text without '.' or
+    ',' reach pd.to_numeric; a _PLAIN that matches everything does the same. Every such value is refused
+    with the same line both ways (the words for infinity and NaN, with a sign and CBS's star, are 'not a
+    finite number' on every path)."""
+    from aandacht.inputs import reading
+
+    def message() -> str:
+        with pytest.raises(DataError) as error:
+            parse([value, "1"])
+        return str(error.value)
+
+    original = message()
+    monkeypatch.setattr(reading, "_PLAIN", re.compile(r".*", re.S))
+    assert message() == original
+    if value.lower().strip("+-*") in ("inf", "infinity", "nan"):
+        assert original.endswith(f"{value!r} is not a finite number")
+
+
+def test_probe_percent_one_warns_only_for_infinite_values():
+    """Equivalent 'parse_values: np.errstate(invalid="ignore") dropped' before the whole-number check of a
+    count: x % 1 warns only for an infinite x (refused just before), never for NaN or a number."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isnan(np.array([np.nan]) % 1).all() and (np.array([2.5, -3.0, 1e300]) % 1).tolist() == [0.5, 0.0, 0.0]
+    with pytest.warns(RuntimeWarning):
+        np.array([np.inf]) % 1
+    with pytest.raises(DataError, match="not a finite number"):
+        parse(["1e999", "2"], count=True)
+
+
+def test_probe_default_regex_flags_of_pandas():
+    """Equivalents 'drop regex=True of str.contains' and 'drop regex=False of str.replace': these are pandas'
+    defaults (str.contains regex=True; str.replace regex=False from pandas 2), and ',' means nothing special
+    in a regular expression, so the replacements are the same."""
+    text = pd.Series(["1.234,5", "6,220", "a.b"])
+    assert text.str.contains(r"[.,]").equals(text.str.contains(r"[.,]", regex=True))
+    assert text.str.replace(".", "").equals(text.str.replace(".", "", regex=False))
+    assert text.str.replace(",", ".", regex=True).equals(text.str.replace(",", ".", regex=False))
+    assert text.str.replace(",", "", regex=True).equals(text.str.replace(",", "", regex=False))
+
+
+def test_probe_wider_slow_path_masks_read_the_same(monkeypatch):
+    """Equivalents on 'grouped_like' and 'slow' in parse_values (|' for '&', 8 -> 9, the filter skipped): they
+    only send more values through the slow path, which reads a plain number the same. Probe: every value of
+    BOTH_PATHS and 9-character decimals read with every value forced through the slow path."""
+    values = [v for v in BOTH_PATHS if v not in ("-99996", "12*")] + ["12345.678", "-1234.567", "1234.5678"]
+    for value in values:
+        assert _slow_only(value) == _both(value), value
+
+
+def _both(value: str):
+    try:
+        parsed = parse([value])
+    except DataError:
+        return "refused"
+    return (None if parsed.flags[0] else float(parsed.values[0]), parsed.flags[0])
 
 
 # --- one rule for both number paths --------------------------------------------------------------

@@ -6,12 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from aandacht.config import InputSpec
+from aandacht.config import InputSpec, TableLayout
 from aandacht.errors import DataError
 from aandacht.inputs.areas import load_registry
+from aandacht.inputs.sources import LOADERS
 from aandacht.inputs.sources.kwb import load_kwb
 from aandacht.inputs.sources.schools import load_school_scores
 from aandacht.inputs.tidy import TIDY_COLUMNS, validate_tidy
+from sources_helpers import registry  # noqa: F401 (a pytest fixture)
 
 
 def tidy_row(**overrides):
@@ -144,11 +146,12 @@ def test_embedded_schools_placed_by_point_in_polygon(embedded, default_config):
 
 @pytest.mark.parametrize("marker, flag", [(".", "suppressed"), ("x", "suppressed"), ("?", "suppressed"),
                                           ("<5", "suppressed"), ("< 10", "suppressed"), ("-99999999", "suppressed"),
-                                          ("-99999997", "suppressed"), ("-99996", "suppressed"), ("", "suppressed")])
+                                          ("-99999997", "suppressed"), ("-99997", "suppressed"), ("-99995", "suppressed"),
+                                          ("", "suppressed")])
 def test_every_missing_marker_is_missing_with_its_reason(tmp_path, marker, flag):
-    """CBS verklaring van tekens: '.'/'x' secret or unknown; PDOK and Swing's -99996 codes; an empty
-    cell, which the KWB download does not have, is read like '.' (derived extracts write NA so);
-    never a zero."""
+    """CBS verklaring van tekens: '.'/'x' secret or unknown; the Wijk- en Buurtkaart's codes (-99999999 in
+    the 2021 Toelichting, -99997 and -99995 in the PDOK services 2023-2024); an empty cell, which the KWB
+    download does not have, is read like '.' (derived extracts write NA so); never a zero."""
     path = tmp_path / "kwb.csv"
     path.write_text(f"gwb_code_10,a_inw,a_hh_m_k\nWK000101,100,{marker}\nWK000102,200,30\n", encoding="utf-8")
     table = load_kwb(kwb_spec(path)).table.set_index(["area_code", "indicator"])
@@ -167,8 +170,21 @@ def test_cbs_nihil_is_zero_and_star_is_provisional(tmp_path):
     assert any("provisional" in note and "a_soz_wb (1)" in note for note in loaded.notes)
 
 
-def test_undocumented_swing_code_is_refused(tmp_path):
+def test_sentinels_are_known_where_their_layout_is_read(tmp_path, registry):
+    """-99997 is a PDOK code in a KWB/Wijk- en Buurtkaart table (above) but an undocumented Swing code in a
+    Swing export or a table of no known publisher: refused there, naming the row and column; Swing's -99996
+    is no KWB code (a count of -99996 is out of range)."""
     path = tmp_path / "kwb.csv"
-    path.write_text("gwb_code_10,a_inw\nWK000101,-99997\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"row 2, column a_inw: -99997 is a Swing special value whose meaning is not documented"):
+    path.write_text("gwb_code_10,a_inw\nWK000101,-99996\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"a_inw.*-99996.*(out of range|not negative)"):
         load_kwb(kwb_spec(path))
+    path = tmp_path / "tabel.csv"
+    path.write_text("gebied;aandeel\nWK008010;-99997\n", encoding="utf-8")
+    spec = InputSpec(loader="generic", path=path, period="2023", source="s", table=TableLayout(area_column="gebied"))
+    with pytest.raises(DataError, match=r"row 2, column aandeel: -99997 is a Swing special value whose meaning is not documented"):
+        LOADERS["generic"](spec, registry)
+    swing = tmp_path / "swing.csv"
+    swing.write_text("Geo;Perioden;% overgewicht\nBinnenstad;2023;-99995\n", encoding="utf-8")
+    spec = InputSpec(loader="jeugdmonitor", path=swing, period="2023", source="s")
+    with pytest.raises(DataError, match=r"-99995 is a Swing special value whose meaning is not documented"):
+        LOADERS["jeugdmonitor"](spec, registry)

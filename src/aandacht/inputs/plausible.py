@@ -12,7 +12,8 @@ decimal comma, a fraction where a percentage was meant, a publisher's code read 
   ../shared/docs/real-formats.md); ``2628`` (a lost decimal comma in 26,28) is out of it.
 
 Other units (scores, euros, indices) have no range. Publishers' codes for missing values are known
-to the reader (:data:`aandacht.inputs.reading.SENTINELS`); one that slips through as a number
+to the reader where their layouts are read (:data:`aandacht.inputs.reading.SWING_SENTINELS`,
+:data:`~aandacht.inputs.reading.WIJK_EN_BUURTKAART_SENTINELS`); one that slips through as a number
 (-99995 in a percentage) is outside every range above. What happens to a value out of range is
 the input's ``out_of_range``: ``error`` (default) stops the run naming the file, the area and the
 indicator; ``missing`` leaves the value out, with a note.
@@ -29,6 +30,7 @@ from .harmonise import COUNT_UNITS
 
 SCHOOLWEGING_RANGE = (10.0, 50.0)
 OUT_OF_RANGE = "out of range"  # the missing reason of a value left out (out_of_range: missing)
+SECONDARY = "x"  # CBS's sign for a figure left out so that a suppressed one cannot be recomputed
 
 
 def is_count_unit(unit: str) -> bool:

@@ -69,12 +69,24 @@ MISSING_MARKERS: dict[str, str] = {
 NIHIL = "-"  # CBS: the value is zero
 # "<5", "< 10": a count below a disclosure threshold
 _BELOW_THRESHOLD = re.compile(r"^<\s*\d+$")
-# Numeric missing codes whose meaning is documented: the PDOK/CBS wijk- en buurtkaart (-99999999 onbekend,
-# -99999997 geheim, ...) and Swing's -99996 ("default special value for missing", fewer than 5 respondents).
-SENTINELS: dict[float, str] = {-99999999.0: "suppressed", -99999998.0: "suppressed", -99999997.0: "suppressed",
-                               -99999996.0: "suppressed", -99996.0: "suppressed"}
+# Numeric missing codes, per publisher's layout, each with its source (parse_values ``sentinels``):
+# * Swing (incijfers) and the GGD upload workbook of the Gezondheidsmonitor Jeugd, as GGDs upload it to
+#   Swing: -99996, "Swing's default special value for missing", written where fewer than 5 respondents
+#   answered (../shared/docs/real-formats.md, "Jeugdmonitor"); read by the jeugdmonitor loader.
+SWING_SENTINELS: dict[float, str] = {-99996.0: "suppressed"}
+# * the CBS Wijk- en Buurtkaart and its PDOK services (the key figures beside the boundaries, in the
+#   KWB variable names): -99999999 "onbekend, onvoldoende betrouwbaar of geheim" (CBS, Toelichting Wijk-
+#   en Buurtkaart 2021, ch. 3); -99999998 to -99999996, the same family of codes, kept as the reader had
+#   them; -99997 and -99995, which the PDOK services of 2023-2024 return for figures not published (no
+#   meaning per code in the sources aandacht holds, so both are "suppressed"); read by the kwb loader.
+WIJK_EN_BUURTKAART_SENTINELS: dict[float, str] = {
+    -99999999.0: "suppressed", -99999998.0: "suppressed", -99999997.0: "suppressed", -99999996.0: "suppressed",
+    -99997.0: "suppressed", -99995.0: "suppressed"}
+# * a table of no known publisher (generic, Inspectie): the long codes, which no figure of a wijk can
+#   be, and Swing's -99996; the short PDOK codes are Swing's undocumented ones there (refused below).
+SENTINELS: dict[float, str] = {**{v: f for v, f in WIJK_EN_BUURTKAART_SENTINELS.items() if v < -1e7}, **SWING_SENTINELS}
 # Swing special values whose meaning is documented nowhere (-99995 to -99999 but -99996): refused unless an
-# input's table.missing names them, never read as a number.
+# input's table.missing (or the layout's sentinels) names them, never read as a number.
 UNDOCUMENTED_SENTINELS = frozenset({-99999.0, -99998.0, -99997.0, -99995.0})
 # The Dutch Excel dialect of every CSV aandacht writes: ';' separator, decimal comma, UTF-8 with BOM.
 DUTCH_CSV = {"sep": ";", "decimal": ",", "encoding": "utf-8-sig"}
@@ -935,20 +947,22 @@ def parse_numbers(values: pd.Series, origin: str, column: str, count: bool = Fal
 
 def parse_values(
     values: pd.Series, origin: str, column: str, decimal: str = "auto", missing: dict[str, str] | None = None,
-    count: bool = False,
+    count: bool = False, sentinels: dict[float, str] = SENTINELS,
 ) -> Parsed:
     """Parse published numbers and signs (see the module docstring).
 
     ``missing`` maps extra markers (compared after stripping; numeric ones such as
     ``-99999`` also match ``-99999.0``) to a tidy flag and overrides the defaults
-    (:data:`MISSING_MARKERS`, ``-`` = 0, "<n", :data:`SENTINELS`). ``decimal``: ``","``
+    (:data:`MISSING_MARKERS`, ``-`` = 0, "<n", ``sentinels``: the numeric codes of the layout read,
+    :data:`SWING_SENTINELS`, :data:`WIJK_EN_BUURTKAART_SENTINELS` or :data:`SENTINELS` for a table of
+    no known publisher). ``decimal``: ``","``
     (a point only groups thousands), ``"."`` (a comma only groups thousands) or
     ``"auto"`` (decided per value and, where a value can be read two ways, by the rest
     of the column). ``count``: the column holds counts, so a fractional value is an
     error and an ungrouped-looking ``6.220`` is 6220. Refused, with the file, row and
     column: text that is not a number or a known marker, a value that stays ambiguous,
     ``inf``/``nan``, an undocumented Swing code (-99999, -99998, -99997, -99995) that
-    ``missing`` does not name, and a fractional count.
+    ``missing`` and ``sentinels`` do not name, and a fractional count.
     """
     text = values.fillna("").astype(str).str.strip()
     text.attrs = {}  # metadata of the frame read (read_table) would be deep-copied by every step below
@@ -978,7 +992,7 @@ def parse_values(
         numbers[slow] = sub_numbers.to_numpy(dtype="float64")
         flags[slow] = [None if pd.isna(f) else f for f in sub_flags.to_numpy(dtype=object)]
         starred[slow] = sub_starred.to_numpy(dtype=bool)
-    numeric_markers = {**SENTINELS, **{_as_float(m): f for m, f in markers.items() if _as_float(m) is not None}}
+    numeric_markers = {**sentinels, **{_as_float(m): f for m, f in markers.items() if _as_float(m) is not None}}
     coded = np.isin(numbers, list(numeric_markers))
     if coded.any():
         unset = coded & np.equal(flags, None)
@@ -995,7 +1009,9 @@ def parse_values(
     present = np.equal(flags, None)
     infinite = present & np.isinf(numbers)
     if slow.any():
-        infinite[slow] |= text[slow].str.lower().str.lstrip("+-").isin({"inf", "infinity", "nan"}).to_numpy()
+        # the words pandas reads as infinite or NaN, with a sign and CBS's provisional star ('inf*'): one
+        # message whichever path a value takes (tests/test_reading.py, the mutation equivalents' probe)
+        infinite[slow] |= text[slow].str.lower().str.strip("+-*").isin({"inf", "infinity", "nan"}).to_numpy()
     refuse(infinite, lambda label: f"{text[label]!r} is not a finite number")
     refuse(np.isnan(numbers) & present, lambda label: f"{text[label]!r} is not a number or a known missing marker")
     if count:

@@ -15,7 +15,9 @@ Three layers, drawn in QGIS as the report's score map draws them (the same
   the report's maps), nr (the number of a Plus-IKC or candidate in the report's map key), plus_ikc,
   verkiesbaar, continuiteit and toelichting.
 
-Counts of people are left out (the file goes to the overleg's GIS users; ``report.suppress_below``).
+No count of people is in the file (it goes to the overleg's GIS users): no population, pupil numbers
+or value of an indicator, only the scores, ranks, classes and the schools' need (a weighted mix of
+scaled components, not a count); ``tests/test_geopackage.py`` pins the attributes of every layer.
 
 Each layer gets a default style in the ``layer_styles`` table (the GDAL/QGIS convention) that QGIS
 applies when the layer is opened. QGIS looks the row up by ``f_table_catalog = ''``,

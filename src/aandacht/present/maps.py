@@ -1031,11 +1031,13 @@ def domain_maps(frame: MapFrame, size: str | None = None):
     return _multiples(frame, specs, f"{frame.config.framework.index.label} per domein", subtitle, size, shared)
 
 
-def reference_label(label: str, year: str, gemeente: float, nederland: float) -> str:
+def reference_label(label: str, year: str, gemeente: float, nederland: float, below: int = 0) -> str:
     """'Jongeren met jeugdzorg (2023; gemeente 13,2; NL 10,9)': a panel title with the year and the reference
-    values the inputs hold."""
+    values the inputs hold. ``below``: the values count people (an indicator whose unit counts them), and
+    one under ``report.suppress_below`` reads '<10', as in every other output for the overleg."""
     parts = [year] if year else []
-    parts += [f"{name} {number_nl(value)}" for name, value in (("gemeente", gemeente), ("NL", nederland)) if not np.isnan(value)]
+    parts += [f"{name} {f'<{below}' if value < below else number_nl(value)}"
+              for name, value in (("gemeente", gemeente), ("NL", nederland)) if not np.isnan(value)]
     return f"{label} ({'; '.join(parts)})" if parts else label
 
 
@@ -1057,7 +1059,7 @@ def indicator_maps(frame: MapFrame, size: str | None = None):
         minimum = float(values.min())
         year = frame.config.inputs[indicator.input].period if indicator.input in frame.config.inputs else ""
         below = frame.config.report.suppress_below if is_count_unit(indicator.unit) else 0
-        specs.append({"title": reference_label(indicator.label, year, gemeente[indicator.id], nederland[indicator.id]),
+        specs.append({"title": reference_label(indicator.label, year, gemeente[indicator.id], nederland[indicator.id], below),
                       "colours": [colours_by_class[c] if c >= 0 else None for c in classes],
                       "palette": colours_by_class, "labels": class_labels(bins, minimum, decimals_for(bins, minimum), below),
                       "unit": indicator.unit + ("" if indicator.direction > 0 else " (lager = meer aandacht nodig)")})

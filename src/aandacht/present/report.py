@@ -45,7 +45,7 @@ import pandas as pd
 from ..decide.designate import NEDERLAND, area_reasons
 from ..dutch import MISSING_LABELS, dutch_date, dutch_number
 from ..errors import AandachtError
-from ..inputs.plausible import is_count_unit
+from ..inputs.plausible import SECONDARY, is_count_unit
 from ..scoring.audit import audit
 from ..scoring.dominance import dominance
 from ..scoring.run import ScoreRun
@@ -102,9 +102,6 @@ def suppress(value: float | None, threshold: int) -> str:
     if value < threshold:
         return f"<{threshold}"
     return dutch_number(float(value), 0)
-
-
-SECONDARY = "x"  # CBS's sign for a figure left out so that a suppressed one cannot be recomputed
 
 
 def disclosed_counts(indicator, config, value, numerator, threshold: int) -> set[str]:

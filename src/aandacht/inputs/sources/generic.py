@@ -8,6 +8,12 @@ markers and the unit. Labels are resolved to registry codes by
 :class:`aandacht.inputs.harmonise.AreaMatcher` (codes, names, aliases, fuzzy matching above
 ``fuzzy_threshold``); PC4 labels are allocated to areas with the input's
 ``pc4_allocation``. Every match that is not exact and every label left unmatched is reported.
+With ``other_areas: ignore`` a row whose area label is a CBS region code (``GM0014``, ``WK001401``,
+``BU00140101``) that the registry does not hold is dropped while the file is streamed
+(:func:`aandacht.inputs.reading.read_table` ``keep_rows``), so a national file or one of other
+gemeenten is never held whole; a label that is a name is kept, since a name can be matched (by
+alias or fuzzy, against the whole file's labels) only after reading. ``other_areas: error`` keeps
+every row, and a code of another gemeente stops the run (:func:`aandacht.inputs.matrix.build_matrix`).
 Values are read by :func:`aandacht.inputs.reading.parse_values` (CBS signs, Dutch and English
 number formats); a column whose unit is a count (``aantal``, ...) must hold whole numbers.
 
@@ -61,8 +67,28 @@ def load_generic(spec: InputSpec, registry, needed: frozenset[str] | None = None
     layout = layout_for(spec)
     excel = spec.path.suffix.lower() in EXCEL_SUFFIXES
     sheets = sheet_names(spec.path) if layout.sheet == "*" and excel else [None if layout.sheet == "*" else layout.sheet]
-    long = pd.concat([_long(spec, layout, sheet, needed) for sheet in sheets], ignore_index=True)
-    return tidy_from_long(long, spec, layout, registry)
+    keep_rows = _known_codes_only(layout, registry) if spec.other_areas == "ignore" and registry is not None else None
+    long = pd.concat([_long(spec, layout, sheet, needed, keep_rows) for sheet in sheets], ignore_index=True)
+    notes = [f"{spec.path}: rows with a CBS area code not in the area registry, if any, were dropped while reading "
+             "(other_areas: ignore)"] if keep_rows is not None else None
+    return tidy_from_long(long, spec, layout, registry, notes)
+
+
+CBS_REGION_CODE = re.compile(r"^(?:GM\d{4}|WK\d{6}|BU\d{8})$")
+
+
+def _known_codes_only(layout: TableLayout, registry):
+    """Row predicate for :func:`read_table` (``other_areas: ignore``): drop the rows whose area
+    label, stripped and in upper case, is a CBS region code the registry does not hold."""
+    known = {code.upper() for code in registry.table.index}
+
+    def keep(frame: pd.DataFrame) -> pd.Series:
+        column = area_column_of(layout, frame.columns)
+        if column not in frame.columns:  # reported by _long, naming the columns
+            return pd.Series(True, index=frame.index)
+        labels = frame[column].fillna("").str.strip().str.upper()
+        return ~labels.str.match(CBS_REGION_CODE) | labels.isin(known)
+    return keep
 
 
 def tidy_from_long(long: pd.DataFrame, spec: InputSpec, layout: TableLayout, registry, notes: list[str] | None = None) -> LoadResult:
@@ -85,11 +111,12 @@ def area_column_of(layout: TableLayout, columns) -> str:
     return next((c for c in options if c in columns), options[0] if options else "")
 
 
-def _long(spec: InputSpec, layout: TableLayout, sheet, needed: frozenset[str] | None) -> pd.DataFrame:
-    """One row per (label, level label, period, indicator) with value and flag."""
+def _long(spec: InputSpec, layout: TableLayout, sheet, needed: frozenset[str] | None, keep_rows=None) -> pd.DataFrame:
+    """One row per (label, level label, period, indicator) with value and flag; ``keep_rows``
+    chooses the rows while reading (:func:`_known_codes_only`)."""
     where = f"{spec.path}" + (f" sheet {sheet!r}" if sheet not in (None, 0) else "")
     options = (layout.area_column,) if isinstance(layout.area_column, str) else tuple(layout.area_column or ())
-    frame = read_table(spec.path, sheet=sheet, header_row=layout.header_row, expect=options)
+    frame = read_table(spec.path, sheet=sheet, header_row=layout.header_row, expect=options, keep_rows=keep_rows)
     frame.columns = [_header(c) for c in frame.columns]
     if spec.filter:
         frame = apply_filter(frame, spec.filter, where)

@@ -25,9 +25,11 @@ tests use fixtures that copy these layouts):
   value with the input's ``filter``, or the rows would repeat per area.
 
 Missing values follow Swing: an empty cell is "no value" (``not_collected``); -99996,
-Swing's "default special value for missing" (fewer than 5 respondents), is ``suppressed``;
--99999, -99998, -99997 and -99995 are refused until the input's ``table.missing`` says what they
-mean (their meaning is documented nowhere). Geo items are the site's own names or codes:
+Swing's "default special value for missing" (fewer than 5 respondents; the GGD upload workbook
+writes it too), is ``suppressed`` (:data:`aandacht.inputs.reading.SWING_SENTINELS`, the only numeric
+code of these layouts); -99999, -99998, -99997 and -99995 are refused until the input's
+``table.missing`` says what they mean (their meaning is documented nowhere), and the Wijk- en
+Buurtkaart's codes (-99999999) are no Swing code: a percentage of -99999999 is out of its range. Geo items are the site's own names or codes:
 they are matched to the registry by code, name, alias and fuzzy name
 (:mod:`aandacht.inputs.harmonise`); a number of up to four digits that is the number of a
 gemeente in the registry is that gemeente (``80`` -> ``GM0080``).
@@ -48,7 +50,7 @@ import pandas as pd
 
 from ...config import InputSpec, TableLayout
 from ...errors import ConfigError, DataError
-from ..reading import EXCEL_SUFFIXES, apply_filter, fail_at_first, parse_values, read_table, sheet_names
+from ..reading import EXCEL_SUFFIXES, SWING_SENTINELS, apply_filter, fail_at_first, parse_values, read_table, sheet_names
 from .base import LoadResult
 from .generic import LEVEL_WORDS, period_label, tidy_from_long
 
@@ -122,7 +124,8 @@ def _export_rows(spec: InputSpec, layout: TableLayout, frame: pd.DataFrame) -> p
     names = layout.values if isinstance(layout.values, dict) else {v: v for v in variables}
     parts = []
     for column in variables:
-        parsed = parse_values(frame[column], origin, column, layout.decimal, layout.missing, count=_is_count(layout, column))
+        parsed = parse_values(frame[column], origin, column, layout.decimal, layout.missing, count=_is_count(layout, column),
+                              sentinels=SWING_SENTINELS)
         parts.append(pd.DataFrame({
             "label": frame[area].str.strip(), "level_label": "", "period": frame[period].map(period_label),
             "indicator": names[column], "value": parsed.values, "flag": parsed.flags, "provisional": parsed.provisional,
@@ -178,7 +181,7 @@ def _wide_rows(spec: InputSpec, layout: TableLayout, frame: pd.DataFrame) -> pd.
     parts = []
     for column, (label, period, _) in parsed_columns.items():
         parsed = parse_values(frame[column], origin, str(column), layout.decimal, layout.missing,
-                              count=_is_count(layout, label))
+                              count=_is_count(layout, label), sentinels=SWING_SENTINELS)
         parts.append(pd.DataFrame({
             "label": frame[area].fillna("").str.strip(), "level_label": "", "period": period,
             "indicator": names.get(label, label), "value": parsed.values, "flag": parsed.flags,
@@ -219,10 +222,11 @@ def _ggd_rows(spec: InputSpec, layout: TableLayout, frame: pd.DataFrame, notes: 
     frame = frame[~region]
     respondents = None
     if RESPONDENTS in frame.columns:
-        respondents = parse_values(frame[RESPONDENTS], origin, RESPONDENTS, missing=layout.missing, count=True).values
+        respondents = parse_values(frame[RESPONDENTS], origin, RESPONDENTS, missing=layout.missing, count=True,
+                                   sentinels=SWING_SENTINELS).values
     parts = []
     for column in figures:
-        parsed = parse_values(frame[column], origin, column, layout.decimal, layout.missing)
+        parsed = parse_values(frame[column], origin, column, layout.decimal, layout.missing, sentinels=SWING_SENTINELS)
         indicator = column[:-4]
         parts.append(pd.DataFrame({
             "label": frame["Geoitem"].str.strip(), "level_label": frame["Geolevel"].str.strip(),

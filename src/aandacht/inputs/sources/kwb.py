@@ -11,7 +11,11 @@ Values are read with the CBS signs and the Dutch or English number formats of
 :func:`aandacht.inputs.reading.parse_values` (``6.220`` in a count column is 6220), with one
 convention of this layout: the download marks every missing value with ``.`` and has no empty
 cells, so an empty cell (derived extracts, such as the tmap one in data/, write NA so) is read
-like ``.``, as ``suppressed``. An input's ``table`` section may set ``decimal`` and ``missing``
+like ``.``, as ``suppressed``. The same variables come with the CBS Wijk- en Buurtkaart (its
+table, or its PDOK services), whose numeric codes are read as ``suppressed``
+(:data:`aandacht.inputs.reading.WIJK_EN_BUURTKAART_SENTINELS`: -99999999 "onbekend, onvoldoende
+betrouwbaar of geheim", Toelichting 2021 ch. 3; -99997 and -99995 of the PDOK services 2023-2024).
+An input's ``table`` section may set ``decimal`` and ``missing``
 (other table keys do not apply).
 
 Only the variables the config uses are read (``needed``, with the counts behind
@@ -36,7 +40,7 @@ import pandas as pd
 
 from ...config import InputSpec
 from ...errors import DataError
-from ..reading import apply_filter, fail_at_first, parse_values, read_table
+from ..reading import WIJK_EN_BUURTKAART_SENTINELS, apply_filter, fail_at_first, parse_values, read_table
 from ..tidy import validate_tidy
 from .base import LoadResult
 from .kwb_odata import load_odata
@@ -87,7 +91,8 @@ def load_kwb(spec: InputSpec, registry=None, needed: frozenset[str] | None = Non
     for column in frame.columns:
         if column == code_column or column in TEXT_COLUMNS or column in spec.filter:
             continue
-        parsed = parse_values(frame[column], origin, column, decimal, missing, count=column.startswith("a_"))
+        parsed = parse_values(frame[column], origin, column, decimal, missing, count=column.startswith("a_"),
+                              sentinels=WIJK_EN_BUURTKAART_SENTINELS)
         check_range(parsed.values, frame.index, origin, column)
         numbers[column] = parsed
         if parsed.provisional.any():
