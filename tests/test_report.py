@@ -382,3 +382,60 @@ def test_the_pdf_is_tagged_with_bookmarks(round_document, tmp_path):
     bookmarks = list(titles(reader.outline))
     assert {"Bestuurlijke samenvatting", "Inhoud", "Kaart: Aandachtsscore per wijk", "Ranglijst",
             "Bijlage B. Verantwoording van de methode", "B.3 Indicatoren, richting en gewicht"} <= set(bookmarks)
+
+
+def test_page_one_says_what_is_decided_places_households_and_nederland(round_html):
+    """Issue 23 item 4: the decision, the places, the households with children in the aandachtsgebieden and the
+    gemeente beside Nederland. Hand-checked in data/leeuwarden/kwb-2023.csv: a_hh_m_k of the seven designated
+    wijken 910 + 1345 + 855 + 400 + 530 + 895 + 470 = 5405 of GM0080's 17132 (31,5%); GM0080 against NL00:
+    p_hh_li 50.7 and 40, p_jz_tn 13.2 and 10.9, a_soz_wb / a_inw x 1000 = 5360 / 127073 x 1000 = 42,2 and
+    400280 / 17811291 x 1000 = 22,5."""
+    page_one = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", round_html.split('<section id="kaart">')[0])).split())
+    assert ("Het bestuurlijk overleg wordt gevraagd de aandachtsgebieden en de Plus-IKC's vast te stellen voor 2026 "
+            "tot de volgende herijking in 2028.") in page_one
+    assert "Er zijn 9 plaatsen voor een Plus-IKC; het voorstel vult er alle 9." in page_one
+    assert ("In de aandachtsgebieden wonen 5.405 huishoudens met kinderen: 31,5% van de 17.132 in Leeuwarden (het aantal "
+            "kinderen van 0 tot 12 jaar publiceert het CBS niet per wijk).") in page_one
+    assert ("Leeuwarden naast Nederland: huishoudens met laagste 40% inkomens 50,7% (Nederland 40%); jongeren met "
+            "jeugdzorg 13,2% (Nederland 10,9%); personen met bijstand per 1.000 inwoners 42,2 (Nederland 22,5).") in page_one
+    # the round's facts stay on page 1
+    assert "Peildatum 2026; cijfers: Kerncijfers Wijken en Buurten 2023" in page_one
+    assert "It Tredde Ste (15JJ00) staat niet meer in DUO-vestigingen 2026" in page_one
+
+
+def test_page_one_budget_suppression_and_headline_rules(run):
+    from aandacht.config.presentation import ReportOptions as Options
+    from aandacht.config.selection import Budget
+    from aandacht.present.report import children_sentence, headline_figures, places_sentence
+
+    overlays = make_overlays(set(run.matrix.areas.index), gebieden=GEBIEDEN, ikcs=IKCS, round_year=2026)
+    budget = run.config.selection.model_copy(update={"count": None, "budget": Budget(total=144, per_ikc=16, unit="uur per week")})
+    data = ReportData(dataclasses.replace(run, config=run.config.model_copy(update={"selection": budget})),
+                      map_frame(run, overlays), {})
+    # floor(144 / 16) = 9 places, and IKCS has one plus-ikc
+    assert places_sentence(data) == ("Het budget van 144 uur per week geeft 9 plaatsen van 16 uur per week; "
+                                     "het voorstel vult er 1.")
+    # GEBIEDEN: WK008061, WK008060, WK008050 hold 470 + 895 + 530 = 1895 households with children; at a threshold
+    # above that the count is "<N" and no share is given (it would give the count back)
+    assert children_sentence(_data(run, overlays)).startswith(
+        "In de aandachtsgebieden wonen 1.895 huishoudens met kinderen: 11,1% van de 17.132 in Leeuwarden")
+    hidden = children_sentence(_data(run, overlays, suppress_below=2000))
+    assert hidden.startswith("In de aandachtsgebieden wonen <2000 huishoudens met kinderen (") and "%" not in hidden
+    # without report.headline: per domain the first indicator with a gemeente and a Nederland value
+    plain = dataclasses.replace(run, config=run.config.model_copy(update={"report": Options()}))
+    assert headline_figures(ReportData(plain, map_frame(plain, overlays), {})).startswith(
+        "Leeuwarden naast Nederland: huishoudens met laagste 40% inkomens 50,7% (Nederland 40%); jongeren met jeugdzorg")
+    # a headline indicator without both values is said, not dropped silently
+    named = dataclasses.replace(run, config=run.config.model_copy(update={"report": Options(headline=["schoolweging", "jeugdzorg"])}))
+    assert headline_figures(ReportData(named, map_frame(named, overlays), {})) == (
+        "Leeuwarden naast Nederland: jongeren met jeugdzorg 13,2% (Nederland 10,9%). Geen waarde voor gemeente en "
+        "Nederland: schoolweging van de scholen in de wijk.")
+
+
+def test_an_unknown_headline_indicator_is_refused(tmp_path):
+    text = default_config_path().read_text(encoding="utf-8").replace(
+        "headline: [laag_inkomen, jeugdzorg, bijstand]", "headline: [laag_inkomen, armoedje]")
+    path = tmp_path / "leeuwarden.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(Exception, match=r"report.headline: unknown indicator\(s\) \['armoedje'\]"):
+        load_config(path)
