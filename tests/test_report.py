@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from aandacht.archive.manifest import build_manifest
 from aandacht.cli import main
 from aandacht.config import ReportOptions, load_config
+from aandacht.inputs.reading import read_csv_nl
 from aandacht.present.maps import map_frame
 from aandacht.present.overlays import make_overlays
 from aandacht.present.report import ReportData, drivers, render_html, suppress
@@ -145,7 +146,7 @@ def test_report_sections_profiles_in_rank_order_and_trend(round_html, round_fold
     parsed = Parsed(round_html)
     assert parsed.sections == ["samenvatting", "kaart", "ranglijst", "kaarten", "profielen", "ontwikkeling", "plus-ikc",
                                "bijlage-keuze", "verantwoording", "toets"]
-    wijken = pd.read_csv(round_folders / "2026" / "wijken.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    wijken = read_csv_nl(round_folders / "2026" / "wijken.csv")
     designated = wijken[wijken["aangewezen"]].sort_values("rang")
     assert parsed.profiles == list(designated["gebied"])  # rank order
     assert len(parsed.images) == 5  # score, domains, indicators, probability, change
