@@ -440,3 +440,23 @@ def test_an_unknown_headline_indicator_is_refused(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(Exception, match=r"report.headline: unknown indicator\(s\) \['armoedje'\]"):
         load_config(path)
+
+
+def test_page_one_shows_at_most_ten_plus_ikcs_and_says_where_the_rest_are(run):
+    """A large gemeente (Tilburg: 17 Plus-IKC's) keeps page 1 short: the first PAGE_ONE_PLUS in the table, a
+    sentence pointing to "Voorstel Plus-IKC's" for the rest; gebieden without a Plus-IKC for the same reason
+    are named together."""
+    from aandacht.present.report import PAGE_ONE_PLUS, summary
+
+    many = pd.DataFrame({"name": [f"IKC {n:02d}" for n in range(12)], "x_rd": 184100.0, "y_rd": 580300.0,
+                         "status": "plus-ikc", "area_code": "WK008061", "bestuur": "Stichting Noord"})
+    gebieden = pd.DataFrame({"gebied": ["Noord", "Oost", "Zuid"], "area_code": ["WK008061", "WK008060", "WK008050"]})
+    overlays = make_overlays(set(run.matrix.areas.index), gebieden=gebieden, ikcs=many, round_year=2026)
+    data = _data(run, overlays)
+    page = summary(data)
+    assert PAGE_ONE_PLUS == 10 and page["plus_count"] == 12 and len(page["plus"]) == 10 and page["plus_rest"] == 2
+    assert page["without_plus"] == [{"gebied": "Zuid en Oost",  # in rank order (Heechterp first)
+                                     "why": "er staat geen school met een bekende locatie in deze gebieden"}]
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", render_html(data).split('<section id="kaart">')[0])).split())
+    assert "Voorgestelde Plus-IKC's (12)" in text and "De andere 2 Plus-IKC's staan in Voorstel Plus-IKC's ." in text
+    assert "IKC 09" in text and "IKC 10" not in text

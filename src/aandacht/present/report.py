@@ -84,6 +84,9 @@ EMBED_MAX_DPI = 200  # up to this resolution the report embeds the same PNG as t
 # at 7.1 pt and its 6.5 pt source line at 6.2 pt (present/maps.py FONTS).
 MAP_MARGINS_MM = (5, 5, 9, 5)
 MAP_SCALE = (210 - MAP_MARGINS_MM[1] - MAP_MARGINS_MM[3]) / 210
+# Page 1 fits one A4 page (tests/test_report.py) also for a large gemeente (Tilburg: 14 gebieden, 17 Plus-IKC's):
+PAGE_ONE_PLUS = 10  # at most this many Plus-IKC's in page 1's table; all of them in "Voorstel Plus-IKC's"
+PAGE_ONE_NAMES = 5  # more unscored areas than this are counted on page 1, named in the ranking
 PAGE_ONE_DOMINANCE = 1  # at most this many weight warnings on page 1; all of them in appendix B.3
 # The report template's name for each map of :func:`aandacht.present.maps.map_builders`.
 IMAGE_KEYS = {"kaart-score": "score", "kaart-domeinen": "domains", "kaart-indicatoren": "indicators",
@@ -461,6 +464,8 @@ def summary(data: ReportData) -> dict:
                  f"{data.ranked} {data.level_plural} hebben een score{scale_sentence(data)}."),
         "unscored": " ".join(filter(None, [
             f"Niet gescoord: {_list(gate)} ({data.run.matrix.areas.at[gates[0], 'reason']})." if len(gates) == 1
+            else f"Niet gescoord: {len(gate)} {data.level_plural} met te weinig {config.population.label} (zie de ranglijst)."
+            if len(gate) > PAGE_ONE_NAMES and config.population
             else f"Niet gescoord: {_list(gate)} (te weinig {config.population.label})." if gate and config.population
             else f"Niet gescoord: {_list(gate)}." if gate else "",
             f"Geen score: {_list(nodata)} (te weinig gegevens)." if nodata else ""])),
@@ -495,8 +500,17 @@ def summary(data: ReportData) -> dict:
                          "reason": data.reason(c), "p": percent(data.probability[c], 0) if c in data.probability.index else ""}
                         for c, r in top.items()]
     if ov.ikcs is not None:
-        facts["plus"] = plus
-        facts["without_plus"] = without_plus(data)
+        chosen = [r for r in plus if r["plus"]]
+        facts["plus_count"] = len(chosen)
+        # beyond PAGE_ONE_PLUS Plus-IKC's page 1 shows the first (in the order of their gebied's rank) and says
+        # where the rest are; the IKC's that stop are shown only when the table is whole
+        facts["plus"] = plus if len(chosen) <= PAGE_ONE_PLUS else chosen[:PAGE_ONE_PLUS]
+        facts["plus_rest"] = max(0, len(chosen) - PAGE_ONE_PLUS)
+        reasons: dict[str, list[str]] = {}
+        for row in without_plus(data):
+            reasons.setdefault(row["why"], []).append(row["gebied"])
+        facts["without_plus"] = [{"gebied": _list(names), "why": why if len(names) == 1 else
+                                  why.replace("in dit gebied", "in deze gebieden")} for why, names in reasons.items()]
     missing = [what for what, given in (("de aanwijzing van aandachtsgebieden", ov.gebieden is not None),
                                         ("het voorstel voor Plus-IKC's", ov.ikcs is not None),
                                         ("de kans op aanwijzing", ov.robustness is not None)) if not given]
