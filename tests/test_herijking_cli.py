@@ -64,7 +64,9 @@ def test_second_round_reads_the_first_and_continues(two_rounds):
     constraints = read_csv_nl(folder / "beperkingen.csv")
     assert list(constraints.columns) == ["beperking", "waarde", "teken", "grens", "krap", "winst_zonder", "bindend"]
     assert constraints["beperking"].str.startswith("continuering").sum() == 9
-    assert set(constraints["krap"]) <= {"ja", "nee"} and set(constraints["bindend"]) <= {"ja", "nee"}
+    written = pd.read_csv(folder / "beperkingen.csv", sep=";", dtype=str, encoding="utf-8-sig")  # the file's text
+    assert set(written["krap"]) <= {"ja", "nee"} and set(written["bindend"]) <= {"ja", "nee"}
+    assert constraints["krap"].dtype == bool and constraints["bindend"].dtype == bool  # read back as yes/no
 
 
 def test_compare_prints_the_differences(two_rounds):
@@ -324,7 +326,43 @@ def test_a_round_reads_its_constraints_back_in_either_language(tmp_path):
     table = pd.DataFrame({"constraint": ["aantal Plus-IKCs"], "lhs": [9.0], "sense": ["<="], "bound": [9.0],
                           "tight": [True], "gain": [1.5], "binding": [True]})
     write_csv(constraints_nl(table), tmp_path / "nieuw.csv")
-    write_csv(table, tmp_path / "oud.csv")
+    table.to_csv(tmp_path / "oud.csv", sep=";", decimal=",", index=False, encoding="utf-8-sig")  # as written before
+    assert ";ja;" in (tmp_path / "nieuw.csv").read_text(encoding="utf-8-sig")
+    assert ";True;" in (tmp_path / "oud.csv").read_text(encoding="utf-8-sig")
     new, old = read_constraints(tmp_path / "nieuw.csv"), read_constraints(tmp_path / "oud.csv")
     assert list(new.columns) == list(old.columns) == list(table.columns)
-    assert new.at[0, "tight"] == "ja" and str(old.at[0, "tight"]) == "True"
+    assert new["tight"].dtype == old["tight"].dtype == bool and new.at[0, "tight"] and old.at[0, "binding"]
+
+
+def test_round_files_say_ja_nee_and_rounds_written_with_true_false_still_read(two_rounds, tmp_path):
+    """Issue 23: the round's CSV files say ja/nee; every reader takes ja/nee and the True/False of rounds written
+    before through one parser (aandacht.inputs.reading.flag), never Python's truth (bool("nee") is True)."""
+    import re
+
+    from aandacht.rounds.compare import compare_ikcs, compare_wijken
+    from aandacht.rounds.record import read_round
+
+    rounds, _, _ = two_rounds
+    for name in ("wijken.csv", "ikcs.csv"):
+        text = (rounds / "2024" / name).read_text(encoding="utf-8-sig")
+        assert ";nee" in text and ";ja" in text and "True" not in text and "False" not in text
+    words = {"ja": "True", "nee": "False"}
+    old_style = lambda text: re.sub(r"(?<=;)(ja|nee)(?=;|\r?$)", lambda m: words[m.group(1)], text, flags=re.M)  # noqa: E731
+    old = forged_copy(rounds / "2024", tmp_path / "2024", {"wijken.csv": old_style, "ikcs.csv": old_style})
+    assert ";True;" in (old / "wijken.csv").read_text(encoding="utf-8-sig")
+    new_2024, old_2024, now = read_round(rounds / "2024"), read_round(old), read_round(rounds / "2026")
+    assert new_2024.wijken["aangewezen"].dtype == old_2024.wijken["aangewezen"].dtype == bool
+    assert new_2024.wijken["aangewezen"].sum() == old_2024.wijken["aangewezen"].sum() == 7  # 15 wijken say "nee"
+    pd.testing.assert_frame_equal(compare_wijken(new_2024, now), compare_wijken(old_2024, now))
+    pd.testing.assert_frame_equal(compare_ikcs(new_2024, now), compare_ikcs(old_2024, now))
+    assert invoke("compare", old, rounds / "2026").exit_code == 0
+    # a value that is neither: one line naming the file, the area and the column, exit 2
+    def unsure(text):  # the aangewezen cell of the first wijk (Binnenstad, not designated) says "misschien"
+        lines = text.splitlines(keepends=True)
+        cells = lines[1].split(";")
+        cells[lines[0].split(";").index("aangewezen")] = "misschien"
+        return "".join([lines[0], ";".join(cells), *lines[2:]])
+
+    odd = forged_copy(rounds / "2024", tmp_path / "odd", {"wijken.csv": unsure})
+    result = invoke("compare", odd, rounds / "2026")
+    assert result.exit_code == 2 and "wijken.csv: row 2, column aangewezen: 'misschien' is not ja/nee" in result.output

@@ -127,7 +127,7 @@ def test_init_then_check_and_herijking_work_without_edits(runner, tmp_path, monk
     round_run = runner.invoke(main, ["herijking", "--round", "2026", "--no-maps"])
     assert round_run.exit_code == 0, round_run.output
     ikcs = pd.read_csv(project / "rounds" / "2026" / "ikcs.csv", sep=";", dtype=str)
-    assert ikcs["plus_ikc"].eq("True").sum() == 8
+    assert ikcs["plus_ikc"].eq("ja").sum() == 8 and set(ikcs["plus_ikc"]) == {"ja", "nee"}  # Dutch yes/no
     numbered = ikcs.loc[ikcs["bevoegd_gezag"].str.startswith("bevoegd gezag"), "brin_vestiging"]
     assert not ikcs["bevoegd_gezag"].str.match(r"bevoegd gezag \d").any()  # DUO names, not numbers
     # only SBAO schools lack a board: DUO's 2026 list of basisonderwijs (the only list with boards) has no SBO

@@ -25,6 +25,7 @@ from click.testing import CliRunner
 from aandacht.archive.manifest import build_manifest
 from aandacht.cli import main
 from aandacht.config import ReportOptions, load_config
+from aandacht.inputs.reading import read_csv_nl
 from aandacht.present.maps import map_frame
 from aandacht.present.overlays import make_overlays
 from aandacht.present.report import ReportData, drivers, render_html, suppress
@@ -145,7 +146,7 @@ def test_report_sections_profiles_in_rank_order_and_trend(round_html, round_fold
     parsed = Parsed(round_html)
     assert parsed.sections == ["samenvatting", "kaart", "ranglijst", "kaarten", "profielen", "ontwikkeling", "plus-ikc",
                                "bijlage-keuze", "verantwoording", "toets"]
-    wijken = pd.read_csv(round_folders / "2026" / "wijken.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    wijken = read_csv_nl(round_folders / "2026" / "wijken.csv")
     designated = wijken[wijken["aangewezen"]].sort_values("rang")
     assert parsed.profiles == list(designated["gebied"])  # rank order
     assert len(parsed.images) == 5  # score, domains, indicators, probability, change
@@ -382,3 +383,80 @@ def test_the_pdf_is_tagged_with_bookmarks(round_document, tmp_path):
     bookmarks = list(titles(reader.outline))
     assert {"Bestuurlijke samenvatting", "Inhoud", "Kaart: Aandachtsscore per wijk", "Ranglijst",
             "Bijlage B. Verantwoording van de methode", "B.3 Indicatoren, richting en gewicht"} <= set(bookmarks)
+
+
+def test_page_one_says_what_is_decided_places_households_and_nederland(round_html):
+    """Issue 23 item 4: the decision, the places, the households with children in the aandachtsgebieden and the
+    gemeente beside Nederland. Hand-checked in data/leeuwarden/kwb-2023.csv: a_hh_m_k of the seven designated
+    wijken 910 + 1345 + 855 + 400 + 530 + 895 + 470 = 5405 of GM0080's 17132 (31,5%); GM0080 against NL00:
+    p_hh_li 50.7 and 40, p_jz_tn 13.2 and 10.9, a_soz_wb / a_inw x 1000 = 5360 / 127073 x 1000 = 42,2 and
+    400280 / 17811291 x 1000 = 22,5."""
+    page_one = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", round_html.split('<section id="kaart">')[0])).split())
+    assert ("Het bestuurlijk overleg wordt gevraagd de aandachtsgebieden en de Plus-IKC's vast te stellen voor 2026 "
+            "tot de volgende herijking in 2028.") in page_one
+    assert "Er zijn 9 plaatsen voor een Plus-IKC; het voorstel vult er alle 9." in page_one
+    assert ("In de aandachtsgebieden wonen 5.405 huishoudens met kinderen: 31,5% van de 17.132 in Leeuwarden (het aantal "
+            "kinderen van 0 tot 12 jaar publiceert het CBS niet per wijk).") in page_one
+    assert ("Leeuwarden naast Nederland: huishoudens met laagste 40% inkomens 50,7% (Nederland 40%); jongeren met "
+            "jeugdzorg 13,2% (Nederland 10,9%); personen met bijstand per 1.000 inwoners 42,2 (Nederland 22,5).") in page_one
+    # the round's facts stay on page 1
+    assert "Peildatum 2026; cijfers: Kerncijfers Wijken en Buurten 2023" in page_one
+    assert "It Tredde Ste (15JJ00) staat niet meer in DUO-vestigingen 2026" in page_one
+
+
+def test_page_one_budget_suppression_and_headline_rules(run):
+    from aandacht.config.presentation import ReportOptions as Options
+    from aandacht.config.selection import Budget
+    from aandacht.present.report import children_sentence, headline_figures, places_sentence
+
+    overlays = make_overlays(set(run.matrix.areas.index), gebieden=GEBIEDEN, ikcs=IKCS, round_year=2026)
+    budget = run.config.selection.model_copy(update={"count": None, "budget": Budget(total=144, per_ikc=16, unit="uur per week")})
+    data = ReportData(dataclasses.replace(run, config=run.config.model_copy(update={"selection": budget})),
+                      map_frame(run, overlays), {})
+    # floor(144 / 16) = 9 places, and IKCS has one plus-ikc
+    assert places_sentence(data) == ("Het budget van 144 uur per week geeft 9 plaatsen van 16 uur per week; "
+                                     "het voorstel vult er 1.")
+    # GEBIEDEN: WK008061, WK008060, WK008050 hold 470 + 895 + 530 = 1895 households with children; at a threshold
+    # above that the count is "<N" and no share is given (it would give the count back)
+    assert children_sentence(_data(run, overlays)).startswith(
+        "In de aandachtsgebieden wonen 1.895 huishoudens met kinderen: 11,1% van de 17.132 in Leeuwarden")
+    hidden = children_sentence(_data(run, overlays, suppress_below=2000))
+    assert hidden.startswith("In de aandachtsgebieden wonen <2000 huishoudens met kinderen (") and "%" not in hidden
+    # without report.headline: per domain the first indicator with a gemeente and a Nederland value
+    plain = dataclasses.replace(run, config=run.config.model_copy(update={"report": Options()}))
+    assert headline_figures(ReportData(plain, map_frame(plain, overlays), {})).startswith(
+        "Leeuwarden naast Nederland: huishoudens met laagste 40% inkomens 50,7% (Nederland 40%); jongeren met jeugdzorg")
+    # a headline indicator without both values is said, not dropped silently
+    named = dataclasses.replace(run, config=run.config.model_copy(update={"report": Options(headline=["schoolweging", "jeugdzorg"])}))
+    assert headline_figures(ReportData(named, map_frame(named, overlays), {})) == (
+        "Leeuwarden naast Nederland: jongeren met jeugdzorg 13,2% (Nederland 10,9%). Geen waarde voor gemeente en "
+        "Nederland: schoolweging van de scholen in de wijk.")
+
+
+def test_an_unknown_headline_indicator_is_refused(tmp_path):
+    text = default_config_path().read_text(encoding="utf-8").replace(
+        "headline: [laag_inkomen, jeugdzorg, bijstand]", "headline: [laag_inkomen, armoedje]")
+    path = tmp_path / "leeuwarden.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(Exception, match=r"report.headline: unknown indicator\(s\) \['armoedje'\]"):
+        load_config(path)
+
+
+def test_page_one_shows_at_most_ten_plus_ikcs_and_says_where_the_rest_are(run):
+    """A large gemeente (Tilburg: 17 Plus-IKC's) keeps page 1 short: the first PAGE_ONE_PLUS in the table, a
+    sentence pointing to "Voorstel Plus-IKC's" for the rest; gebieden without a Plus-IKC for the same reason
+    are named together."""
+    from aandacht.present.report import PAGE_ONE_PLUS, summary
+
+    many = pd.DataFrame({"name": [f"IKC {n:02d}" for n in range(12)], "x_rd": 184100.0, "y_rd": 580300.0,
+                         "status": "plus-ikc", "area_code": "WK008061", "bestuur": "Stichting Noord"})
+    gebieden = pd.DataFrame({"gebied": ["Noord", "Oost", "Zuid"], "area_code": ["WK008061", "WK008060", "WK008050"]})
+    overlays = make_overlays(set(run.matrix.areas.index), gebieden=gebieden, ikcs=many, round_year=2026)
+    data = _data(run, overlays)
+    page = summary(data)
+    assert PAGE_ONE_PLUS == 10 and page["plus_count"] == 12 and len(page["plus"]) == 10 and page["plus_rest"] == 2
+    assert page["without_plus"] == [{"gebied": "Zuid en Oost",  # in rank order (Heechterp first)
+                                     "why": "er staat geen school met een bekende locatie in deze gebieden"}]
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", render_html(data).split('<section id="kaart">')[0])).split())
+    assert "Voorgestelde Plus-IKC's (12)" in text and "De andere 2 Plus-IKC's staan in Voorstel Plus-IKC's ." in text
+    assert "IKC 09" in text and "IKC 10" not in text

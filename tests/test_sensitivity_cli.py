@@ -17,13 +17,15 @@ def test_sensitivity_writes_tables_and_records_the_seed(tmp_path):
     assert result.exit_code == 0, result.output
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["uncertainty"]["seed"] == 3 and manifest["uncertainty"]["draws"] == 64
-    table = read_csv_nl(out / "uncertainty.csv")
-    assert len(table) == 21
-    assert ((table["rank_p05"] <= table["median_rank"]) & (table["median_rank"] <= table["rank_p95"])).all()
-    assert table["p_designated"].between(0, 1).all()
-    assert abs(table["p_designated"].sum() - 7) < 1e-9  # top 7 (the designation rule) designated in every draw
+    table = read_csv_nl(out / "uncertainty.csv")  # in Dutch, as the sheet onzekerheid of sensitivity.xlsx
+    assert list(table.columns) == ["code", "naam", "rang", "rang_mediaan", "rang_p05", "rang_p95",
+                                   "kans_aandachtsgebied", "aangewezen"]
+    assert len(table) == 21 and table["aangewezen"].dtype == bool and table["aangewezen"].sum() == 7  # ja/nee
+    assert ((table["rang_p05"] <= table["rang_mediaan"]) & (table["rang_mediaan"] <= table["rang_p95"])).all()
+    assert table["kans_aandachtsgebied"].between(0, 1).all()
+    assert abs(table["kans_aandachtsgebied"].sum() - 7) < 1e-9  # top 7 (the designation rule) designated in every draw
     sobol = read_csv_nl(out / "sobol.csv")
-    assert set(sobol["factor"]) == set(manifest["uncertainty"]["factors"])
+    assert set(sobol["onzekere_invoer"]) == set(manifest["uncertainty"]["factors"])
     sheets = pd.ExcelFile(out / "sensitivity.xlsx", engine="openpyxl").sheet_names
     assert {"onzekerheid", "sobol", "cronbach alfa", "consensus"} <= set(sheets)
 

@@ -180,7 +180,25 @@ def test_a_folder_written_before_the_dutch_names_is_compared_on_its_contents():
     assert now["uitschieters"].to_dict("records") == [
         {"indicator": "bijstand", "binnen_grenzen_voor": "ja", "behandeling": "geen (binnen de grenzen)"}]
     assert now["methode"].to_dict("records") == [{"onderdeel": "config", "waarde": "configs/leeuwarden.yaml"}]
-    constraints = {"": pd.DataFrame({"constraint": ["aantal"], "tight": ["True"], "binding": ["False"]})}
+    # True/False and ja/nee are both read as booleans (read_csv_nl); beperkingen.csv's English names are renamed
+    constraints = {"": pd.DataFrame({"constraint": ["aantal"], "tight": [True], "binding": [False]})}
     assert as_now("beperkingen.csv", constraints, config)[""].to_dict("records") == [
-        {"beperking": "aantal", "krap": "ja", "bindend": "nee"}]
+        {"beperking": "aantal", "krap": True, "bindend": False}]
     assert as_now("wijken.csv", constraints, config) is constraints  # other files as they are
+
+
+def test_a_csv_with_true_false_equals_one_with_ja_nee(tmp_path):
+    """A round file written before issue 23 (True/False) and today's (ja/nee) compare as equal."""
+    from aandacht.archive.verify import compare_file
+
+    config = load_config(default_config_path())
+    (tmp_path / "oud").mkdir()
+    (tmp_path / "nieuw").mkdir()
+    (tmp_path / "oud" / "wijken.csv").write_text("area_code;aangewezen;harde_kern\nWK008050;True;\nWK008010;False;False\n",
+                                                 encoding="utf-8-sig")
+    (tmp_path / "nieuw" / "wijken.csv").write_text("area_code;aangewezen;harde_kern\nWK008050;ja;\nWK008010;nee;nee\n",
+                                                   encoding="utf-8-sig")
+    assert compare_file(tmp_path / "oud" / "wijken.csv", tmp_path / "nieuw" / "wijken.csv", config) == []
+    (tmp_path / "nieuw" / "wijken.csv").write_text("area_code;aangewezen;harde_kern\nWK008050;nee;\nWK008010;nee;nee\n",
+                                                   encoding="utf-8-sig")
+    assert compare_file(tmp_path / "oud" / "wijken.csv", tmp_path / "nieuw" / "wijken.csv", config) != []

@@ -695,7 +695,8 @@ def sensitivity(config_path: Path | None, draws: int | None, seed: int | None, o
     outputs = {"uncertainty": table}
     if unc.sobol_summary is not None:
         outputs |= {"sobol": unc.sobol_summary, "sobol per area": unc.sobol_areas}
-    writers = {f"{name.replace(' ', '_')}.csv": partial(write_csv, frame) for name, frame in outputs.items()}
+    # the CSV files as the workbook's sheets: Dutch column names and ja/nee (issue 23)
+    writers = {f"{name.replace(' ', '_')}.csv": partial(write_csv, dutch_table(frame)) for name, frame in outputs.items()}
     writers["sensitivity.xlsx"] = partial(write_sheets, {SHEETS_NL.get(name, name): dutch_table(table)
                                                          for name, table in (outputs | sheets).items()})
     extra = {"uncertainty": {"draws": unc.draws, "seed": unc.seed, "evaluations": unc.evaluations, "factors": unc.factors}}

@@ -64,6 +64,14 @@ class Config(Strict):
         return self.model_copy(update={"uncertainty": self.uncertainty.model_copy(update={"designation": rule})})
 
     @model_validator(mode="after")
+    def _headline_indicators(self) -> Config:
+        known = [i.id for i in self.framework.indicators]
+        unknown = [i for i in self.report.headline or [] if i not in known]
+        if unknown:
+            raise ValueError(f"report.headline: unknown indicator(s) {unknown}; defined: {known}")
+        return self
+
+    @model_validator(mode="after")
     def _references(self) -> Config:
         clash = sorted(set(self.precedence) & set(self.inputs))
         if clash:

@@ -50,7 +50,8 @@ class ReportOptions(Strict):
     aandachtsgebieden the ``profile_top`` highest-ranked areas get a profile in the report.
     ``dominance_factor``: a domain or indicator whose real share of the score differs from its
     nominal weight by more than this factor (either way) is named in the report and by
-    ``aandacht score`` (:mod:`aandacht.scoring.dominance`)."""
+    ``aandacht score`` (:mod:`aandacht.scoring.dominance`). ``headline``: the indicators page 1 gives for
+    the gemeente and Nederland side by side (:func:`aandacht.present.report.headline_figures`)."""
 
     suppress_below: Count(0, 1_000_000) = 10
     profile_top: Count(0, 100) = 5
@@ -58,3 +59,6 @@ class ReportOptions(Strict):
     internal_workbook: bool = Field(
         default=False, description="also write intern-niet-delen.xlsx with the counts under suppress_below (analyst only)")
     dominance_factor: Annotated[float, Field(gt=1, le=10)] = 1.5
+    headline: list[str] | None = Field(
+        default=None, max_length=3, description="indicator ids shown on page 1 for the gemeente against Nederland "
+        "(at most 3); default: per domain the first indicator with both values")

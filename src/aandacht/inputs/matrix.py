@@ -149,6 +149,18 @@ def population_gate(config: Config, tidy: pd.DataFrame, codes: list[str]) -> pd.
     return pd.DataFrame({"population": population, "scored": scored.to_numpy(), "reason": reason}, index=codes)
 
 
+def population_of(config: Config, tidy: pd.DataFrame, code: str) -> float:
+    """The population gate's figure (``population.variable`` of ``population.input``) for one area of any level,
+    for example the gemeente (the Kerncijfers Wijken en Buurten publish GM rows with the same variables);
+    NaN when the input does not publish that area or there is no gate."""
+    gate = config.population
+    if gate is None:
+        return float("nan")
+    source, period, _ = input_source(config, gate.input)
+    found = variables_of(tidy[tidy["area_code"] == code], source, period, [code]).get(gate.variable)
+    return float("nan") if found is None else float(found["value"].iloc[0])
+
+
 def gate_minimum(gate, population: pd.Series) -> float:
     """The population gate: ``minimum``, or with ``relative_to_median`` the larger of ``minimum`` and that
     share of the median population over the areas with a figure (rounded down to a whole number)."""

@@ -843,9 +843,57 @@ def apply_filter(frame: pd.DataFrame, selection: dict[str, str | list[str]], ori
     return frame[keep.to_numpy()]
 
 
+# The yes/no words of the files aandacht writes: ``ja``/``nee`` since issue 23, ``True``/``False`` before (and
+# pandas' own spelling); read back as booleans by :func:`read_csv_nl`, written by
+# :func:`aandacht.present.tables.write_csv`.
+FLAG_WORDS = {"ja": True, "nee": False, "true": True, "false": False}
+
+
+def flag(value, where: str) -> bool:
+    """One yes/no value of a file aandacht wrote: a boolean, or ``ja``/``nee``/``True``/``False`` in any case
+    (:data:`FLAG_WORDS`). Anything else, an empty cell too, is an error naming ``where`` (file, row and
+    column): ``bool("nee")`` is True, so no value is taken for a flag by Python's truth."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    word = str(value).strip().lower() if isinstance(value, str) else None
+    if word not in FLAG_WORDS:
+        raise DataError(f"{where}: {value!r} is not ja/nee (or True/False)")
+    return FLAG_WORDS[word]
+
+
+def flags_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every column whose non-empty cells are all yes/no words (:data:`FLAG_WORDS`) as booleans
+    (object dtype where a cell is empty, which stays missing), as pandas reads ``True``/``False`` itself: a
+    round written with ``ja``/``nee`` and one written before with ``True``/``False`` read the same."""
+    converted = {}
+    for column in frame.columns:
+        values = frame[column]
+        if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+            continue
+        present = values.dropna()
+        if present.empty or not present.map(lambda v: isinstance(v, (bool, np.bool_))
+                                            or (isinstance(v, str) and v.strip().lower() in FLAG_WORDS)).all():
+            continue
+        as_bool = values.astype(object).map(lambda v: v if pd.isna(v) else flag(v, str(column)))
+        converted[column] = as_bool.astype(bool) if len(present) == len(values) else as_bool
+    return frame.assign(**converted) if converted else frame
+
+
+def require_flags(frame: pd.DataFrame, columns: tuple[str, ...], origin) -> pd.DataFrame:
+    """``frame`` with each of ``columns`` it has as booleans, every cell a yes/no word (:func:`flag`); the first
+    cell that is not, an empty one too, is an error naming ``origin``, its row (as a spreadsheet counts,
+    the header being row 1) and column."""
+    converted = {}
+    for column in (c for c in columns if c in frame.columns):
+        converted[column] = [flag(value, f"{origin}: row {number + 2}, column {column}")
+                             for number, value in enumerate(frame[column].astype(object))]
+    return frame.assign(**converted) if converted else frame
+
+
 def read_csv_nl(path: Path) -> pd.DataFrame:
-    """Read a CSV that aandacht wrote in the Dutch Excel dialect (:data:`DUTCH_CSV`)."""
-    return pd.read_csv(path, dtype={"area_code": str}, **DUTCH_CSV)
+    """Read a CSV that aandacht wrote in the Dutch Excel dialect (:data:`DUTCH_CSV`); yes/no columns
+    (``ja``/``nee``, or ``True``/``False`` of files written before) as booleans (:func:`flags_read`)."""
+    return flags_read(pd.read_csv(path, dtype={"area_code": str}, **DUTCH_CSV))
 
 
 _C1 = re.compile("[\x80-\x9f]")

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..inputs.reading import fail_at_first, parse_numbers, read_csv_nl, read_table, require_columns
+from ..inputs.reading import FLAG_WORDS, fail_at_first, parse_numbers, read_csv_nl, read_table, require_columns
 
 IKC_STATUSES = ("plus-ikc", "candidate", "other")
 CHANGES = ("entered", "left", "stayed")
@@ -57,7 +57,8 @@ CHANGE_CODES = {"erbij": "entered", "eraf": "left", "gebleven": "stayed"}
 # The Dutch column names of the round's robuustheid.csv for the robustness table's columns.
 ROBUSTNESS_DUTCH = {"p_designated": "kans_aanwijzing", "rank_p05": "rang_p05", "rank_median": "rang_mediaan",
                     "rank_p95": "rang_p95", "hard_core": "harde_kern"}
-TRUE_TEXT = frozenset({"true", "1", "ja", "yes", "waar", "x"})
+# yes in a hand-made table: the words of aandacht's own files (FLAG_WORDS: ja, true) and what people type
+TRUE_TEXT = frozenset({word for word, yes in FLAG_WORDS.items() if yes} | {"1", "yes", "waar", "x"})
 
 
 @dataclass

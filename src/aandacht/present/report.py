@@ -45,6 +45,7 @@ import pandas as pd
 from ..decide.designate import NEDERLAND, area_reasons
 from ..dutch import MISSING_LABELS, dutch_date, dutch_number
 from ..errors import AandachtError
+from ..inputs.matrix import population_of
 from ..inputs.plausible import SECONDARY, is_count_unit
 from ..scoring.audit import audit
 from ..scoring.dominance import dominance
@@ -83,7 +84,10 @@ EMBED_MAX_DPI = 200  # up to this resolution the report embeds the same PNG as t
 # at 7.1 pt and its 6.5 pt source line at 6.2 pt (present/maps.py FONTS).
 MAP_MARGINS_MM = (5, 5, 9, 5)
 MAP_SCALE = (210 - MAP_MARGINS_MM[1] - MAP_MARGINS_MM[3]) / 210
-PAGE_ONE_DOMINANCE = 2  # at most this many weight warnings on page 1; all of them in appendix B.3
+# Page 1 fits one A4 page (tests/test_report.py) also for a large gemeente (Tilburg: 14 gebieden, 17 Plus-IKC's):
+PAGE_ONE_PLUS = 10  # at most this many Plus-IKC's in page 1's table; all of them in "Voorstel Plus-IKC's"
+PAGE_ONE_NAMES = 5  # more unscored areas than this are counted on page 1, named in the ranking
+PAGE_ONE_DOMINANCE = 1  # at most this many weight warnings on page 1; all of them in appendix B.3
 # The report template's name for each map of :func:`aandacht.present.maps.map_builders`.
 IMAGE_KEYS = {"kaart-score": "score", "kaart-domeinen": "domains", "kaart-indicatoren": "indicators",
               "kaart-kans": "probability", "kaart-verandering": "change"}
@@ -317,9 +321,8 @@ def robustness_lines(data: ReportData) -> list[str]:
     sure = [c for c in members if p.get(c, 0) >= 0.95]
     doubt = sorted((c for c in members if p.get(c, 0) < 0.95), key=lambda c: -p.get(c, 0))
     outside = p.drop(index=[c for c in members if c in p.index]).sort_values(ascending=False)
-    lines = [f"Zekerheid: {len(sure)} van de {len(members)} {data.level_plural} in de aandachtsgebieden "
-             f"{'is' if len(sure) == 1 else 'zijn'} aandachtsgebied bij 95% of meer van de verdedigbare methodekeuzes "
-             "(kolom zekerheid)."]
+    lines = [f"Zekerheid: {len(sure)} van de {len(members)} {data.level_plural} {'is' if len(sure) == 1 else 'zijn'} "
+             "aandachtsgebied bij 95% of meer van de verdedigbare methodekeuzes (kolom zekerheid)."]
     if doubt:
         lines.append("Minder zeker: " + _list([f"{data.names[c]} ({percent(p[c], 0)})" for c in doubt]) + ".")
     close = outside[outside >= 0.05]
@@ -336,14 +339,15 @@ def change_lines(data: ReportData) -> list[str]:
         return []
     names = data.names
     by = {c: [names[a] for a in ov.changes.loc[ov.changes["change"] == c, "area_code"]] for c in ("entered", "left")}
-    lines = [f"Nieuw aandachtsgebied: {_list(by['entered']) or 'geen'}; niet langer aandachtsgebied: "
-             f"{_list(by['left']) or 'geen'}."]
+    gebieden = (f"Nieuw aandachtsgebied: {_list(by['entered']) or 'geen'}; niet langer aandachtsgebied: "
+                f"{_list(by['left']) or 'geen'}.")
     rows = plus_rows(data)
     new = [r["name"] for r in rows if r["change"] == "nieuw"]
     stop = [r["name"] for r in rows if r["change"] == "stopt"]
-    lines.append(f"Plus-IKC's: {len(new)} nieuw" + (f" ({_list(new)})" if 0 < len(new) <= 4 else "")
-                 + f", {len(stop)} {'stopt' if len(stop) == 1 else 'stoppen'}" + (f" ({_list(stop)})" if stop else "") + ".")
-    return lines
+    plus = (f"Plus-IKC's: {len(new)} nieuw" + (f" ({_list(new)})" if 0 < len(new) <= 4 else "")
+            + f", {len(stop)} {'stopt' if len(stop) == 1 else 'stoppen'}" + (f" ({_list(stop)})" if stop else "") + ".")
+    # nothing changed: one line for both (page 1 has room for little)
+    return [f"{gebieden} {plus}"] if not (by["entered"] or by["left"] or new or stop) else [gebieden, plus]
 
 
 def scale_sentence(data: ReportData) -> str:
@@ -351,6 +355,96 @@ def scale_sentence(data: ReportData) -> str:
     scaled 0-100 reaches 100 only for an area that is the worst on every indicator)."""
     scores = data.run.result.index.dropna()
     return f", van {_fmt(scores.min())} tot {_fmt(scores.max())}" if len(scores) else ""
+
+
+# The population figure that stands in for "kinderen van 0-12 jaar" on page 1, and what to say about it: the
+# Kerncijfers Wijken en Buurten publish no age band 0-12 per wijk (only 0-15 at gemeente level in other
+# extracts); the shipped extracts hold households with children (a_hh_m_k), the gate's own figure.
+CHILDREN_STAND_IN = {"a_hh_m_k": "het aantal kinderen van 0 tot 12 jaar publiceert het CBS niet per {level}"}
+PAGE_ONE_HEADLINES = 3  # at most this many figures of the gemeente against Nederland on page 1
+
+
+def decision_sentence(data: ReportData) -> str:
+    """What the bestuurlijk overleg is asked to decide: the aandachtsgebieden (and the Plus-IKC's when the
+    report has them) for the round until the next herijking, two years later (the classification is
+    "tweejaarlijks herijkt", docs/domain.md). Empty without aandachtsgebieden."""
+    ov = data.overlays
+    if ov.gebieden is None:
+        return ""
+    what = "de aandachtsgebieden" + (" en de Plus-IKC's" if ov.ikcs is not None else "")
+    when = f" voor {ov.round_year} tot de volgende herijking in {ov.round_year + 2}" if ov.round_year is not None else ""
+    return f"Het bestuurlijk overleg wordt gevraagd {what} vast te stellen{when}."
+
+
+def places_sentence(data: ReportData) -> str:
+    """How many places for a Plus-IKC the config gives (``selection.count``, or ``selection.budget``:
+    floor(total / per_ikc)) and how many the proposal uses. Empty without an IKC table or selection rules."""
+    rules = data.config.selection
+    if data.overlays.ikcs is None or rules is None:
+        return ""
+    used = int((_ikcs(data)["status"] == "plus-ikc").sum())
+    places = rules.n_plus
+    source = (f"Er zijn {places} {'plaats' if places == 1 else 'plaatsen'} voor een Plus-IKC" if rules.budget is None else
+              f"Het budget van {dutch_number(rules.budget.total, 0)} {rules.budget.unit} geeft {places} "
+              f"{'plaats' if places == 1 else 'plaatsen'} van {dutch_number(rules.budget.per_ikc, 0)} {rules.budget.unit}")
+    return f"{source}; het voorstel vult er {'alle ' if used == places and places > 1 else ''}{used}."
+
+
+def children_sentence(data: ReportData) -> str:
+    """How many of the population figure (``population``: households with children in the shipped configs)
+    live in the aandachtsgebieden, and their share of the gemeente's (the gemeente row of the same input).
+    The figures are the published ones (the KWB rounds wijk counts to 5), summed; a total under
+    ``report.suppress_below`` is shown as "<N" (:func:`suppress`) and then no share is given. Where the
+    figure is not a count of children 0-12, the sentence says so (:data:`CHILDREN_STAND_IN`). Empty without
+    aandachtsgebieden or population gate."""
+    ov, gate = data.overlays, data.config.population
+    if ov.gebieden is None or gate is None:
+        return ""
+    members = [c for g in data.gebieden() for c in ov.members(g)]
+    counts = data.run.matrix.areas["population"].reindex(members)
+    unknown = [data.names.get(c, c) for c in counts[counts.isna()].index]
+    inside = float(counts.sum())
+    total = population_of(data.config, data.run.tidy, data.config.gemeente.code)
+    shown = suppress(inside, data.threshold)
+    text = f"In de aandachtsgebieden wonen {shown} {gate.label}"
+    if inside >= data.threshold and total > 0:
+        text += f": {percent(inside / total)} van de {dutch_number(total, 0)} in {data.config.gemeente.name}"
+    note = CHILDREN_STAND_IN.get(gate.variable)
+    text += (f" ({note.format(level=data.config.level)})." if note else ".")
+    if unknown:
+        text += f" Zonder {_list(unknown)}: daar is het aantal onbekend."
+    return text
+
+
+def headline_figures(data: ReportData) -> str:
+    """The gemeente against Nederland, both values (the gemeente row and NL00 of the Kerncijfers Wijken en
+    Buurten): the indicators of ``report.headline`` (Leeuwarden: lage inkomens, jeugdzorg, bijstand), else per
+    domain, in the framework's order, the first indicator with both values, at most :data:`PAGE_ONE_HEADLINES`.
+    A named indicator without both values is left out and said; counts of people are never shown here.
+    Empty when no indicator has both."""
+    tree = data.run.result.tree
+    gemeente, nederland = data.gemeente, data.nederland
+    named = data.config.report.headline
+    chosen: dict[str, str] = {}
+    lacking = []
+    by_id = {i.id: i for i in data.config.framework.indicators}
+    for indicator in data.config.framework.indicators if named is None else [by_id[i] for i in named]:
+        domain = next((n for n in tree.path(indicator.id) if n in tree.top_level), indicator.id) \
+            if indicator.id in tree.parents and named is None else indicator.id
+        value, national = gemeente["value"].get(indicator.id), nederland["value"].get(indicator.id)
+        if value is None or national is None or pd.isna(value) or pd.isna(national) or is_count_unit(indicator.unit):
+            lacking.append(short_label(indicator.label))
+            continue
+        if domain in chosen:
+            continue
+        label = short_label(indicator.label)
+        unit = unit_for(label, indicator.unit)
+        chosen[domain] = f"{lower_first(label)} {with_unit(value, unit)} (Nederland {with_unit(national, unit)})"
+    figures = list(chosen.values())[:PAGE_ONE_HEADLINES]
+    text = f"{data.config.gemeente.name} naast Nederland: {'; '.join(figures)}." if figures else ""
+    if named is not None and lacking:
+        text += f" Geen waarde voor gemeente en Nederland: {lower_first(_list(lacking))}."
+    return text.strip()
 
 
 def summary(data: ReportData) -> dict:
@@ -362,11 +456,13 @@ def summary(data: ReportData) -> dict:
     nodata = [data.names[c] for c, k in unscored.items() if k == "nodata"]
     domains = [lower_first(data.run.result.tree.labels[d]) for d in data.run.result.tree.top_level]
     facts = {
-        "lead": (f"De {lower_first(config.framework.index.label)} zegt per {config.level} hoeveel aandacht kinderen er nodig hebben "
-                 f"(hoe hoger, hoe meer aandacht) en combineert {_list(domains)}; uitleg in gewone taal in bijlage B. "
+        "lead": (f"De {lower_first(config.framework.index.label)} zegt per {config.level} hoeveel aandacht kinderen nodig hebben "
+                 f"(hoger is meer) en combineert {_list(domains)} (uitleg: bijlage B). "
                  f"{data.ranked} {data.level_plural} hebben een score{scale_sentence(data)}."),
         "unscored": " ".join(filter(None, [
             f"Niet gescoord: {_list(gate)} ({data.run.matrix.areas.at[gates[0], 'reason']})." if len(gates) == 1
+            else f"Niet gescoord: {len(gate)} {data.level_plural} met te weinig {config.population.label} (zie de ranglijst)."
+            if len(gate) > PAGE_ONE_NAMES and config.population
             else f"Niet gescoord: {_list(gate)} (te weinig {config.population.label})." if gate and config.population
             else f"Niet gescoord: {_list(gate)}." if gate else "",
             f"Geen score: {_list(nodata)} (te weinig gegevens)." if nodata else ""])),
@@ -374,6 +470,10 @@ def summary(data: ReportData) -> dict:
         "robust": robustness_lines(data),
         "changes": change_lines(data),
         "unplaced": unplaced_ikcs(data),
+        "decision": decision_sentence(data),
+        "places": places_sentence(data),
+        "children": children_sentence(data),
+        "headline": headline_figures(data),
     }
     plus = plus_rows(data)
     by_gebied: dict[str, list[str]] = {}
@@ -397,8 +497,17 @@ def summary(data: ReportData) -> dict:
                          "reason": data.reason(c), "p": percent(data.probability[c], 0) if c in data.probability.index else ""}
                         for c, r in top.items()]
     if ov.ikcs is not None:
-        facts["plus"] = plus
-        facts["without_plus"] = without_plus(data)
+        chosen = [r for r in plus if r["plus"]]
+        facts["plus_count"] = len(chosen)
+        # beyond PAGE_ONE_PLUS Plus-IKC's page 1 shows the first (in the order of their gebied's rank) and says
+        # where the rest are; the IKC's that stop are shown only when the table is whole
+        facts["plus"] = plus if len(chosen) <= PAGE_ONE_PLUS else chosen[:PAGE_ONE_PLUS]
+        facts["plus_rest"] = max(0, len(chosen) - PAGE_ONE_PLUS)
+        reasons: dict[str, list[str]] = {}
+        for row in without_plus(data):
+            reasons.setdefault(row["why"], []).append(row["gebied"])
+        facts["without_plus"] = [{"gebied": _list(names), "why": why if len(names) == 1 else
+                                  why.replace("in dit gebied", "in deze gebieden")} for why, names in reasons.items()]
     missing = [what for what, given in (("de aanwijzing van aandachtsgebieden", ov.gebieden is not None),
                                         ("het voorstel voor Plus-IKC's", ov.ikcs is not None),
                                         ("de kans op aanwijzing", ov.robustness is not None)) if not given]

@@ -43,7 +43,7 @@ from .maps import map_builders, map_frame
 from .overlays import ROBUSTNESS_DUTCH, Overlays, check_changes, check_ikcs, check_robustness, is_true
 from .placement import placement_summary, unplaced_table
 from .report import ReportData, render_html, report_dpi, write_pdf
-from .tables import count_indicators, score_writers, suppress_counts, write_csv
+from .tables import count_indicators, flags_written, score_writers, suppress_counts, write_csv
 
 HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
 # beperkingen.csv in Dutch (the selection's constraints table: decide/optimise.py); read back with either names
@@ -52,14 +52,14 @@ CONSTRAINT_COLUMNS = {"constraint": "beperking", "lhs": "waarde", "sense": "teke
 
 
 def constraints_nl(constraints: pd.DataFrame) -> pd.DataFrame:
-    """The constraints as ``beperkingen.csv`` holds them: Dutch column names, ``ja``/``nee`` for krap and bindend."""
-    yes_no = {c: constraints[c].map({True: "ja", False: "nee"}) for c in ("tight", "binding") if c in constraints}
-    return constraints.assign(**yes_no).rename(columns=CONSTRAINT_COLUMNS)
+    """The constraints as ``beperkingen.csv`` holds them: Dutch column names, ``ja``/``nee`` for krap and bindend
+    (:func:`aandacht.present.tables.flags_written`)."""
+    return flags_written(constraints).rename(columns=CONSTRAINT_COLUMNS)
 
 
 def read_constraints(path: Path) -> pd.DataFrame:
     """``beperkingen.csv`` of a round with the internal column names, from the Dutch names or the English
-    ones of rounds written before (krap and bindend stay text: ``ja``/``nee`` or ``True``/``False``)."""
+    ones of rounds written before (krap and bindend as booleans, from ``ja``/``nee`` or ``True``/``False``)."""
     return read_csv_nl(path).rename(columns={dutch: name for name, dutch in CONSTRAINT_COLUMNS.items()})
 
 

@@ -20,6 +20,7 @@ import re
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..config import Config, project_dir
@@ -260,10 +261,26 @@ def _refuse_long_text(table: pd.DataFrame, path: Path, sheet: str) -> None:
                             f"{int(lengths[row]):,} characters; an Excel cell holds at most {limit:,} (shorten it in the input)")
 
 
+def flags_written(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with ``ja``/``nee`` for true/false in every column of booleans (empty cells stay empty):
+    the files for the overleg and the analyst are Dutch (issue 23);
+    :func:`aandacht.inputs.reading.read_csv_nl` reads both these and the ``True``/``False`` of older files."""
+    def is_flags(column: pd.Series) -> bool:
+        if column.dtype == bool:
+            return True
+        present = column.dropna() if column.dtype == object else column.iloc[0:0]
+        return len(present) > 0 and present.map(lambda v: isinstance(v, (bool, np.bool_))).all()
+
+    flags = {c: table[c].map(lambda v: v if pd.isna(v) else ("ja" if v else "nee")) for c in table.columns
+             if is_flags(table[c])}
+    return table.assign(**flags) if flags else table
+
+
 def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write in the Dutch Excel dialect: ';' separator, decimal comma, UTF-8 with BOM; text that
-    a spreadsheet would read as a formula is neutralised (:func:`neutralise`)."""
-    table = neutralise(table)
+    """Write in the Dutch Excel dialect: ';' separator, decimal comma, UTF-8 with BOM, ``ja``/``nee`` for
+    true/false (:func:`flags_written`); text that a spreadsheet would read as a formula is neutralised
+    (:func:`neutralise`)."""
+    table = neutralise(flags_written(table))
     mixed = [position for position, (_, column) in enumerate(table.items()) if column.dtype == object]
     for position in mixed:  # numbers among text (a suppressed count column): the same format as a number column
         table.iloc[:, position] = table.iloc[:, position].map(
@@ -343,12 +360,10 @@ def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
     """A table of the analyst's workbook in Dutch: column names (``COLUMNS_NL``; a name the table
     already has in Dutch is left, as ``reason`` beside ``reden``), ``ja``/``nee`` for true/false and
     the outlier treatment in words (``TREATMENT_ACTIONS``)."""
-    flags = {c: table[c].map({True: "ja", False: "nee"}) for c in table.columns
-             if table[c].dtype == bool or (table[c].dtype == object and table[c].map(type).eq(bool).all() and len(table))}
-    if "action" in table.columns:
-        flags["action"] = table["action"].map(lambda a: TREATMENT_ACTIONS.get(a, a))
+    table = flags_written(table)
+    actions = {"action": table["action"].map(lambda a: TREATMENT_ACTIONS.get(a, a))} if "action" in table.columns else {}
     names = {c: COLUMNS_NL[c] for c in table.columns if c in COLUMNS_NL and COLUMNS_NL[c] not in table.columns}
-    return table.assign(**flags).rename(columns=names)
+    return table.assign(**actions).rename(columns=names)
 
 
 def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None = None,

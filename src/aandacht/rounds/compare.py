@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ..dutch import fixed_nl, number_nl, signed_nl
+from ..inputs.reading import flag
 from .causes import recorded_config, recorded_sources, rule_changes, rule_text
 from .record import RoundRecord
 from .schools import EVENT_COLUMNS, event_sentence, school_events
@@ -129,11 +130,15 @@ def compare_wijken(old: RoundRecord, new: RoundRecord, causes: Causes | None = N
     """Entered / left / stayed per area designated in either round (module docstring)."""
     a = old.wijken.assign(area_code=old.wijken["area_code"].astype(str)).set_index("area_code")
     b = new.wijken.assign(area_code=new.wijken["area_code"].astype(str)).set_index("area_code")
-    codes = [c for c in b.index.union(a.index, sort=False)
-             if bool(a["aangewezen"].get(c, False)) or bool(b["aangewezen"].get(c, False))]
+    def designated(round_: RoundRecord, table: pd.DataFrame, code: str) -> bool:
+        """aangewezen of ``code`` (False when the round does not list it), strictly yes/no (:func:`flag`)."""
+        return code in table.index and flag(table.at[code, "aangewezen"],
+                                            f"{round_.source}/wijken.csv: area {code}, column aangewezen")
+
+    codes = [c for c in b.index.union(a.index, sort=False) if designated(old, a, c) or designated(new, b, c)]
     rows = []
     for code in codes:
-        was, is_now = bool(a["aangewezen"].get(code, False)), bool(b["aangewezen"].get(code, False))
+        was, is_now = designated(old, a, code), designated(new, b, code)
         change = "gebleven" if was and is_now else ("erbij" if is_now else "eraf")
         rows.append({
             "area_code": code,
@@ -192,7 +197,7 @@ def compare_ikcs(old: RoundRecord, new: RoundRecord, causes: Causes | None = Non
             "status": status,
             "startjaar": new_plus[brin]["start_year"] if brin in new_plus else old_plus[brin]["start_year"],
             "behoefte_oud": a["need"].get(brin, np.nan), "behoefte_nieuw": b["need"].get(brin, np.nan),
-            "monitoren": bool(b["monitoren"].get(brin, False)),
+            "monitoren": brin in b.index and flag(b.at[brin, "monitoren"], f"{new.source}/ikcs.csv: IKC {brin}, column monitoren"),
             "toelichting": _text(b["toelichting"].get(brin, "")) if "toelichting" in b else "",
         })
     columns = ["brin_vestiging", "name", "status", "startjaar", "behoefte_oud", "behoefte_nieuw", "monitoren", "toelichting"]

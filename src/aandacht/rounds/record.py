@@ -32,10 +32,14 @@ import pandas as pd
 from ..decide.select import PreviousPlus
 from ..digest import changed_outputs
 from ..errors import DataError
-from ..inputs.reading import read_csv_nl
+from ..inputs.reading import read_csv_nl, require_flags
 
 ROUND_JSON = "ronde.json"
 ROUND_CSVS = ("wijken.csv", "indicatoren.csv", "ikcs.csv")
+# The yes/no columns the next round reads: ja/nee, or True/False in rounds written before (one parser:
+# aandacht.inputs.reading.flag); any other value, an empty cell too, stops the run naming file, row and column.
+WIJK_FLAGS = ("aangewezen",)
+IKC_FLAGS = ("plus_ikc", "verkiesbaar", "monitoren")
 MANIFEST = "manifest.json"
 
 
@@ -64,6 +68,7 @@ def read_round(path: Path, gemeente: str | None = None, level: str | None = None
     path = Path(path)
     meta, wijken = open_round(path, gemeente, level, needed=(ROUND_JSON, *ROUND_CSVS, MANIFEST))
     indicatoren, ikcs = (read_csv_nl(path / name) for name in ROUND_CSVS[1:])
+    ikcs = require_flags(ikcs, IKC_FLAGS, path / "ikcs.csv")
     ikcs["brin_vestiging"] = ikcs["brin_vestiging"].astype(str)
     return RoundRecord(meta["round"], meta, wijken, indicatoren, ikcs, str(path))
 
@@ -82,6 +87,7 @@ def open_round(path: Path, gemeente: str | None = None, level: str | None = None
     wijken = read_csv_nl(path / "wijken.csv")
     if "area_code" not in wijken.columns:
         raise DataError(f"{path / 'wijken.csv'}: has no area_code column; it must be written by 'aandacht herijking'")
+    wijken = require_flags(wijken, WIJK_FLAGS, path / "wijken.csv")
     wijken["area_code"] = wijken["area_code"].astype(str)
     require_own_areas(meta, wijken["area_code"], path)
     origin = path / ROUND_JSON
