@@ -44,7 +44,7 @@ import pandas as pd
 from ..config import Config, InputSpec
 from ..errors import ConfigError, DataError
 from ..inputs.reading import fail_at_first, parse_numbers, read_table, require_columns
-from ..inputs.sources.inspectie import ovt_table, ovt_vestiging, read_schoolweging
+from ..inputs.sources.inspectie import ovt_vestiging, read_ovt_locations, read_schoolweging
 from ..inputs.sources.schools import SCORE_COLUMNS, read_schools, school_placing
 from ..inputs.vintages import VintageChoice, choose_school_list, choose_vintage
 from ..text import first_of
@@ -157,8 +157,8 @@ def _figures_for_list(config: Config, frame: pd.DataFrame, whole: pd.DataFrame, 
         return frame, choice, []
     ovts, notes = read_schoolweging(spec)
     by_instelling = frame.groupby(frame["brin_vestiging"].str[:4])["brin_vestiging"].apply(list).to_dict()
-    listed = ovt_table(spec, whole, registry)["brin_vestiging"].to_dict() if spec.ovt_locations else {}
-    listed = {ovt: brin for ovt, brin in listed.items() if brin}
+    table = read_ovt_locations(spec, whole, registry)
+    listed = {ovt: brin for ovt, brin in table["brin_vestiging"].items() if brin}
     ovts["instelling"] = ovts["ovt"].str[:4]
     ovts = ovts[ovts["instelling"].isin(by_instelling) | ovts["ovt"].isin(listed)].copy()
     placed = [ovt_vestiging(row.ovt, by_instelling.get(row.instelling, []), listed) for row in ovts.itertuples()]
@@ -168,8 +168,7 @@ def _figures_for_list(config: Config, frame: pd.DataFrame, whole: pd.DataFrame, 
     weighted = (used["schoolweging"] * used["leerlingen"]).groupby(used["brin_vestiging"]).sum()
     frame["leerlingen"] = frame["brin_vestiging"].map(pupils).astype("float64")
     frame["schoolweging"] = frame["brin_vestiging"].map(weighted / pupils).astype("float64")
-    table = ovt_table(spec, whole, registry) if spec.ovt_locations else None
-    if table is not None:  # teaching locations the analyst placed in another area than their vestiging
+    if len(table):  # teaching locations the analyst placed in another area than their vestiging
         own = frame.set_index("brin_vestiging").get("wijk_code", pd.Series(dtype=str))
         placed_at = ovts["ovt"].map(table["wijk_code"]).fillna("")
         elsewhere = (ovts["brin_vestiging"] != "") & (placed_at != "") & (placed_at != ovts["brin_vestiging"].map(own))

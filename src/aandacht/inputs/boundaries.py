@@ -86,7 +86,7 @@ def read_boundaries(path: Path, level: str, gemeente: str, layer: str | None = N
                         f"{first_of(columns)}")
     number = gemeente[2:]
     prefix = f"{LEVEL_PREFIX[level]}{number}"
-    where = f"\"{code}\" LIKE '{prefix}%'" if _safe(prefix) else None
+    where = f"\"{code}\" LIKE '{prefix}%'" if prefix.isalnum() else None  # filtered while reading; else below
     frame = pyogrio.read_dataframe(path, layer=layer, where=where)
     frame = frame[frame[code].astype(str).str.strip().str.startswith(prefix)].copy()
     water = _first(frame.columns, WATER_COLUMNS)
@@ -118,10 +118,6 @@ def _polygonal(geometry):
     parts = [g for g in getattr(geometry, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
     polygons = [p for g in parts for p in (g.geoms if g.geom_type == "MultiPolygon" else [g])]
     return MultiPolygon(polygons)
-
-
-def _safe(prefix: str) -> bool:
-    return prefix.isalnum()
 
 
 def _parent(code: str, level: str) -> str:

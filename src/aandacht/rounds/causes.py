@@ -91,3 +91,12 @@ def recorded_sources(round_dir: Path, meta: dict) -> dict[str, str]:
         return {}
     return {key.split(".")[1]: str(entry.get("sha256")) for key, entry in inputs.items()
             if key.startswith("inputs.") and key.endswith(".path") and key.count(".") == 2 and isinstance(entry, dict)}
+
+
+def same_inputs(old_dir: Path, old_meta: dict, new_dir: Path, new_meta: dict) -> bool:
+    """Whether two rounds read identical inputs (:func:`recorded_sources`); when either was written before the
+    vintages (no ``bronnen``), the files alone are compared."""
+    old, new = recorded_sources(old_dir, old_meta), recorded_sources(new_dir, new_meta)
+    if "bronnen" not in old_meta or "bronnen" not in new_meta:
+        old, new = ({name: value.split(" ")[0] for name, value in sources.items()} for sources in (old, new))
+    return bool(old) and old == new

@@ -35,7 +35,7 @@ import pandas as pd
 
 from ..dutch import fixed_nl, number_nl, signed_nl
 from ..inputs.reading import flag
-from .causes import recorded_config, recorded_sources, rule_changes, rule_text
+from .causes import recorded_config, rule_changes, rule_text, same_inputs
 from .record import RoundRecord
 from .schools import EVENT_COLUMNS, event_sentence, school_events
 
@@ -58,14 +58,10 @@ def causes_between(old: RoundRecord, new: RoundRecord) -> Causes:
     """The causes of :class:`Causes` for two round folders as written (``aandacht compare``): the rules of
     their recorded configs, their recorded input files, and the schools of the old round missing from the
     new one (the new round's own ``wijzigingen_scholen.csv`` says what happened where it knows)."""
-    old_sources, new_sources = recorded_sources(Path(old.source), old.meta), recorded_sources(Path(new.source), new.meta)
-    if "bronnen" not in old.meta or "bronnen" not in new.meta:
-        old_sources = {name: value.split(" ")[0] for name, value in old_sources.items()}
-        new_sources = {name: value.split(" ")[0] for name, value in new_sources.items()}
     current = pd.Index(new.ikcs["brin_vestiging"].astype(str))
     plus = [str(p.get("brin_vestiging")) for p in old.meta.get("plus_ikcs", []) if isinstance(p, dict)]
     return Causes(rules=rule_changes(recorded_config(Path(old.source)), recorded_config(Path(new.source))),
-                  same_inputs=bool(old_sources) and old_sources == new_sources,
+                  same_inputs=same_inputs(Path(old.source), old.meta, Path(new.source), new.meta),
                   school_events=school_events(old.ikcs, plus, current, f"de scholenlijst van ronde {new.year}", None))
 
 

@@ -36,10 +36,10 @@ from ..scoring.normalise import secondary_suppression
 from ..scoring.robustness import robustness_table
 from ..scoring.run import ScoreRun, run_score
 from ..text import first_of
-from .causes import recorded_config, recorded_sources, rule_changes, rule_text
+from .causes import recorded_config, rule_changes, rule_text, same_inputs
 from .compare import Causes, compare_records, identical_sentence
 from .record import RoundRecord, previous_plus, read_round
-from .schools import EVENT_COLUMNS, carry_over, event_sentence, read_school_changes, require_known_successors, school_events
+from .schools import EVENT_COLUMNS, carry_over, event_sentence, events_since, read_school_changes, require_known_successors
 
 
 @dataclass
@@ -216,11 +216,9 @@ def run_herijking(
     carried, carry_notes = None, []
     changed = read_school_changes(config.ikc.changes) if config.ikc.changes else None  # checked in every round
     if previous is not None:
-        plus = previous_plus(previous)
-        label = ikcs.school_list.label if ikcs.school_list else "het IKC-register van deze ronde"
-        events = school_events(previous.ikcs, [p.brin_vestiging for p in plus], ikcs.table.index, label, changed)
+        events = events_since(previous, ikcs, changed)
         require_known_successors(events, ikcs.table.index, config.ikc.changes)
-        carried, carry_notes = carry_over(plus, events, ikcs.table["name"])
+        carried, carry_notes = carry_over(previous_plus(previous), events, ikcs.table["name"])
     selection = select_plus(
         ikcs, config.selection, designation.gebied_members(), run.registry, run.result.index, year, carried, origin,
     )
@@ -230,11 +228,9 @@ def run_herijking(
                          indicator_table(run), selection.ikcs)
     causes = None
     if previous is not None:
-        old_sources, new_sources = recorded_sources(Path(previous.source), previous.meta), recorded_sources(Path("."), record.meta)
-        if "bronnen" not in previous.meta:  # a round written before the vintages: compare the files alone
-            new_sources = {name: value.split(" ")[0] for name, value in new_sources.items()}
         causes = Causes(rules=rule_changes(recorded_config(Path(previous.source)), config_as_dict(config)),
-                        same_inputs=bool(old_sources) and old_sources == new_sources, school_events=events)
+                        same_inputs=same_inputs(Path(previous.source), previous.meta, Path("."), record.meta),
+                        school_events=events)
     changes = compare_records(previous, record, causes) if previous is not None else {}
     record.meta["toelichting"] = round_facts(config, year, peildatum, vintages, ikcs, previous, causes)
     late = [f"LET OP: {late_sentence(v, peildatum)}" for v in late_choices(vintages)]

@@ -97,16 +97,24 @@ def require_known_successors(events: pd.DataFrame, current: pd.Index, origin) ->
                         "school list")
 
 
+def events_since(previous, ikcs, changes: pd.DataFrame | None) -> pd.DataFrame:
+    """:func:`school_events` of a previous round (a :class:`aandacht.rounds.record.RoundRecord`) against the IKC
+    registry ``ikcs`` of this round (:class:`aandacht.decide.ikc.IkcRegistry`)."""
+    from .record import previous_plus
+
+    label = ikcs.school_list.label if ikcs.school_list else "het IKC-register van deze ronde"
+    plus = [p.brin_vestiging for p in previous_plus(previous)]
+    return school_events(previous.ikcs, plus, ikcs.table.index, label, changes)
+
+
 def gone_schools(config, previous_dir, peildatum: int) -> tuple[pd.DataFrame, int]:
     """For ``aandacht check --previous``: the schools of a previous round (folder) that are not in the IKC
-    registry of a round with this peildatum (:func:`school_events`), and the previous round's year."""
+    registry of a round with this peildatum (:func:`events_since`), and the previous round's year."""
     from ..decide.ikc import load_ikcs
     from ..inputs.areas import load_registry
-    from .record import previous_plus, read_round
+    from .record import read_round
 
     previous = read_round(previous_dir, config.gemeente.code, config.level)
     ikcs = load_ikcs(config, load_registry(config.areas.registry, config.areas.geometry), peildatum)
     changes = read_school_changes(config.ikc.changes) if config.ikc.changes else None
-    label = ikcs.school_list.label if ikcs.school_list else "het IKC-register"
-    plus = [p.brin_vestiging for p in previous_plus(previous)]
-    return school_events(previous.ikcs, plus, ikcs.table.index, label, changes), previous.year
+    return events_since(previous, ikcs, changes), previous.year

@@ -132,12 +132,6 @@ def ovt_vestiging(ovt: str, vestigingen: list[str], listed: dict[str, str]) -> t
     return "", "no vestiging of its instellingscode in the school list"
 
 
-def ovt_table(spec: InputSpec, places: pd.DataFrame, registry) -> pd.DataFrame:
-    """The analyst's ``ovt_locations`` of ``spec`` (ovt -> brin_vestiging, wijk_code, reason), checked
-    against the vestigingen ``places``; empty without a table."""
-    return _read_ovt_locations(spec, places, registry)
-
-
 def _unplaced(schools: pd.DataFrame, matches: pd.DataFrame, figure: str) -> pd.DataFrame:
     """The objecten van toezicht of the gemeente with a figure that were not placed (ambiguous or unplaced)."""
     left = matches.assign(ovt=matches["label"].str.split(" ").str[0])
@@ -238,7 +232,7 @@ def place_ovts(schools: pd.DataFrame, spec: InputSpec, registry) -> tuple[pd.Dat
     places = read_school_places(spec, registry)
     places = places.assign(instelling=places["brin_vestiging"].str[:4])
     by_instelling = places.groupby("instelling")["brin_vestiging"].apply(list)
-    table = _read_ovt_locations(spec, places, registry)
+    table = read_ovt_locations(spec, places, registry)
     schools = schools.assign(instelling=schools["ovt"].str[:4])
     ours = schools["instelling"].isin(by_instelling.index) | schools["ovt"].isin(table.index)
     gemeente = schools[ours].copy()
@@ -302,8 +296,9 @@ def _placement_notes(gemeente: pd.DataFrame, origin: str) -> list[str]:
     return notes
 
 
-def _read_ovt_locations(spec: InputSpec, places: pd.DataFrame, registry) -> pd.DataFrame:
-    """The analyst's OVT table indexed by ovt: brin_vestiging, wijk_code, reason ("" where not given)."""
+def read_ovt_locations(spec: InputSpec, places: pd.DataFrame, registry) -> pd.DataFrame:
+    """The analyst's OVT table (``ovt_locations``) indexed by ovt: brin_vestiging, wijk_code, reason ("" where
+    not given), checked against the vestigingen ``places``; empty without a table."""
     empty = pd.DataFrame(columns=["brin_vestiging", "wijk_code", "reason"], index=pd.Index([], name="ovt"), dtype=str)
     if spec.ovt_locations is None:
         return empty
