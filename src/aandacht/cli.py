@@ -145,6 +145,13 @@ def _write(claim, writers: dict, manifest: dict) -> None:
     click.echo(f"written: {claim.target}/: {', '.join([*writers, 'manifest.json'])}")
 
 
+def _no_boundaries(config) -> str:
+    """Why a project has no maps and how it gets them, in Dutch as the herijking's terminal and the report say it."""
+    from .inputs.boundaries import boundaries_missing
+
+    return boundaries_missing(config.gemeente.name, config.level)
+
+
 # --- commands ------------------------------------------------------------------------
 
 @main.command()
@@ -280,12 +287,12 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     config = result.run.config  # the round's config: each input's path is the vintage it read
     manifest = build_manifest(config, "herijking", extra)
     writers = round_writers(result)
-    if config.areas.geometry is None:
-        click.echo("no maps and no report: the config has no areas.geometry (polygons of its areas); the tables are written")
-    elif not no_maps:
+    if not no_maps:
         history = earlier_rounds(rounds_dir, round_year, config.gemeente.code, [previous_dir] if previous_dir else [],
                                  config.level)
         writers |= visual_writers(result, manifest, pdf=with_pdf, history=history)
+        if config.areas.geometry is None:
+            click.echo(f"Rapport zonder kaarten. {_no_boundaries(config)}")
     _write(claim, writers, manifest)
 
 
@@ -573,6 +580,8 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, round_dir, ge
     if bad or chosen == []:
         raise ConfigError(f"--format: {bad or chosen} not allowed; use {' or '.join([*MAP_FORMATS, ','.join(MAP_FORMATS)])}")
     config, run, overlays, _, extra, claim = _map_inputs(config_path, round_dir, tables, "map", out_dir, force)
+    if config.areas.geometry is None:
+        raise ConfigError(f"{config.source_file}: geen kaarten. {_no_boundaries(config)}")
     chosen = chosen or list(config.maps.formats)
     update = {k: v for k, v in (("size", size), ("classes", classes), ("dpi", dpi)) if v is not None}
     try:
@@ -600,8 +609,7 @@ def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness
     without result tables, a config that can run a herijking is refused with the command that makes
     the report; a config without designation gets the report of the ranking."""
     from .archive.manifest import build_manifest
-    from .present.maps import map_frame
-    from .present.report import ReportData, pdf_available, render_html, write_pdf
+    from .present.report import pdf_available, render_html, report_data, write_pdf
 
     tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
     if with_pdf:
@@ -609,7 +617,10 @@ def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness
     config, run, overlays, constraints, extra, claim = _map_inputs(config_path, round_dir, tables, "report", out_dir,
                                                                     force)
     manifest = build_manifest(config, "report", extra)
-    html = render_html(ReportData(run, map_frame(run, overlays), manifest, constraints))
+    data = report_data(run, overlays, manifest, constraints)
+    if data.frame is None:
+        click.echo(f"Rapport zonder kaarten. {_no_boundaries(config)}")
+    html = render_html(data)
     writers = {"rapport.html": lambda path: path.write_text(html, encoding="utf-8")}
     if with_pdf:
         writers["rapport.pdf"] = lambda path: write_pdf(html, path)

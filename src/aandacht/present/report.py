@@ -45,6 +45,7 @@ import pandas as pd
 from ..decide.designate import NEDERLAND, area_reasons
 from ..dutch import MISSING_LABELS, dutch_date, dutch_number
 from ..errors import AandachtError
+from ..inputs.boundaries import boundaries_missing
 from ..inputs.matrix import population_of
 from ..inputs.plausible import SECONDARY, is_count_unit
 from ..scoring.audit import audit
@@ -57,13 +58,14 @@ from .maps import (
     PROBABILITY_CLASSES,
     MapFrame,
     map_builders,
+    map_frame,
     plus_change,
     score_classes,
     sources,
     years_text,
 )
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN
-from .overlays import is_true
+from .overlays import Overlays, is_true
 from .phrases import (
     area_words,
     audit_paragraph,
@@ -146,21 +148,32 @@ def _list(items: list[str]) -> str:
 
 @dataclass
 class ReportData:
-    """Everything the template shows, computed once."""
+    """Everything the template shows, computed once. ``frame`` is None for a project without polygons of its
+    areas (``areas.geometry``): the report is then written without maps, and ``shown`` holds its overlays
+    (:func:`report_data`)."""
 
     run: ScoreRun
-    frame: MapFrame
+    frame: MapFrame | None
     manifest: dict
     constraints: pd.DataFrame | None = None  # the selection's constraints (aandacht.decide.select)
     placement: dict | None = None  # unplaced schools with a score and their cost (aandacht.present.placement)
+    shown: Overlays | None = None  # the overlays of a report without maps
 
     @property
     def config(self):
         return self.run.config
 
     @property
-    def overlays(self):
-        return self.frame.overlays
+    def overlays(self) -> Overlays:
+        return self.frame.overlays if self.frame is not None else self.shown or Overlays()
+
+    @cached_property
+    def unscored(self) -> pd.Series:
+        """Per area (every scored-level area, drawn or not): '' (scored), 'gate' (not scored: too few of the
+        population) or 'nodata' (no score for want of figures)."""
+        gate = ~self.run.matrix.areas["scored"].astype(bool)
+        nodata = self.run.result.index.reindex(gate.index).isna() & ~gate
+        return pd.Series(np.where(gate, "gate", np.where(nodata, "nodata", "")), index=gate.index)
 
     @property
     def threshold(self) -> int:
@@ -312,6 +325,22 @@ def without_plus(data: ReportData) -> list[dict]:
     return rows
 
 
+def no_plus_sentence(data: ReportData) -> str:
+    """Why the proposal holds no Plus-IKC at all: no school has a place in a {level} (then none can lie in an
+    aandachtsgebied), no school stands in the aandachtsgebieden, or none there qualifies."""
+    ikcs = _ikcs(data)
+    area = ikcs.get("area_code", pd.Series("", index=ikcs.index)).fillna("").astype(str).str.strip()
+    gebied = ikcs.get("gebied", pd.Series("", index=ikcs.index)).fillna("").astype(str).str.strip()
+    if not len(ikcs) or (area == "").all():
+        why = (f"geen van de {len(ikcs)} scholen heeft een plaats in een {data.config.level}, dus ligt er geen in een "
+               "aandachtsgebied" + (" (zie hierboven)" if data.frame is None else ""))
+    elif data.overlays.gebieden is not None and not ((gebied != "") | area.isin(data.overlays.gebieden["area_code"])).any():
+        why = "er staat geen school met een bekende plaats in de aandachtsgebieden"
+    else:
+        why = "geen van de scholen in de aandachtsgebieden komt in aanmerking"
+    return f"Er kon geen Plus-IKC worden voorgesteld: {why}."
+
+
 def robustness_lines(data: ReportData) -> list[str]:
     """What an alderman should know about how certain the designation is, in plain Dutch."""
     p = data.probability
@@ -450,7 +479,7 @@ def headline_figures(data: ReportData) -> str:
 def summary(data: ReportData) -> dict:
     """Page 1: the bestuurlijke samenvatting."""
     config, ov = data.config, data.overlays
-    unscored = data.frame.unscored()
+    unscored = data.unscored
     gates = [c for c, k in unscored.items() if k == "gate"]
     gate = [data.names[c] for c in gates]
     nodata = [data.names[c] for c, k in unscored.items() if k == "nodata"]
@@ -503,15 +532,18 @@ def summary(data: ReportData) -> dict:
         # where the rest are; the IKC's that stop are shown only when the table is whole
         facts["plus"] = plus if len(chosen) <= PAGE_ONE_PLUS else chosen[:PAGE_ONE_PLUS]
         facts["plus_rest"] = max(0, len(chosen) - PAGE_ONE_PLUS)
+        facts["no_plus"] = "" if chosen else no_plus_sentence(data)
         reasons: dict[str, list[str]] = {}
         for row in without_plus(data):
             reasons.setdefault(row["why"], []).append(row["gebied"])
         facts["without_plus"] = [{"gebied": _list(names), "why": why if len(names) == 1 else
-                                  why.replace("in dit gebied", "in deze gebieden")} for why, names in reasons.items()]
+                                  why.replace("in dit gebied", "in deze gebieden")} for why, names in reasons.items()
+                                 if chosen]  # without any Plus-IKC, no_plus says why for every gebied at once
     missing = [what for what, given in (("de aanwijzing van aandachtsgebieden", ov.gebieden is not None),
                                         ("het voorstel voor Plus-IKC's", ov.ikcs is not None),
                                         ("de kans op aanwijzing", ov.robustness is not None)) if not given]
     facts["missing"] = f"Niet in dit rapport: {_list(missing)}." if missing else ""
+    facts["no_maps"] = boundaries_missing(config.gemeente.name, config.level) if data.frame is None else ""
     return facts
 
 
@@ -519,7 +551,7 @@ def summary(data: ReportData) -> dict:
 
 def remarks(data: ReportData, code: str) -> str:
     """Why an area has no score, and which values are missing and why, in Dutch (no counts)."""
-    kind = data.frame.unscored().get(code, "")
+    kind = data.unscored.get(code, "")
     if kind == "gate":  # the population gate's reason names the threshold, never the count
         reason = str(data.run.matrix.areas.at[code, "reason"] or "")
         return f"niet gescoord: {reason}" if reason else "niet gescoord"
@@ -808,9 +840,11 @@ def _image(rendered: Rendered | Received) -> str:
     return "data:image/png;base64," + base64.b64encode(rendered.png(report_dpi(rendered.dpi))).decode("ascii")
 
 
-def report_maps(frame: MapFrame, rendered: dict | None = None) -> dict[str, str]:
+def report_maps(frame: MapFrame | None, rendered: dict | None = None) -> dict[str, str]:
     """The report's map images as data URIs; maps already drawn (``rendered``, by file name) are
-    reused, the others drawn (A4, at REPORT_DPI)."""
+    reused, the others drawn (A4, at REPORT_DPI). None without a map frame (no polygons)."""
+    if frame is None:
+        return {}
     builders = map_builders(frame, "a4")
     rendered = dict(rendered or {})
     rendered |= draw_all({name: build for name, build in builders.items() if name not in rendered}, REPORT_DPI)
@@ -869,10 +903,12 @@ def _gebieden_text(frame: MapFrame) -> str:
     return f"Zwart omlijnd en met naam: de {len(names)} aandachtsgebieden {_list(names)}."
 
 
-def map_alt_texts(frame: MapFrame, images: dict) -> dict[str, str]:
+def map_alt_texts(frame: MapFrame | None, images: dict) -> dict[str, str]:
     """Per map of the report (image key) a Dutch text alternative saying what it shows: what is
     coloured and in which classes, which areas score highest or changed, which aandachtsgebieden
-    are outlined and which schools are marked (WCAG 2.1 success criterion 1.1.1)."""
+    are outlined and which schools are marked (WCAG 2.1 success criterion 1.1.1). None without maps."""
+    if frame is None or not images:
+        return {}
     config, areas = frame.config, frame.areas
     gemeente, level = config.gemeente.name, config.level
     _, many, _ = area_words(level)
@@ -910,6 +946,15 @@ def map_alt_texts(frame: MapFrame, images: dict) -> dict[str, str]:
     return {key: " ".join(text.split()) for key, text in texts.items() if key in images}
 
 
+def commands(text: str):
+    """The text escaped, with each command between backticks (```aandacht fetch ...```) set as code (markup)."""
+    from markupsafe import Markup, escape
+
+    parts = str(text).split("`")
+    return Markup("").join(Markup("<code>{}</code>").format(part) if i % 2 else escape(part)
+                           for i, part in enumerate(parts))
+
+
 def breakable(text: str):
     """The text escaped, with a line-break opportunity (``<wbr>``) after every underscore, so that a
     long formula such as ``p_hh_li`` can wrap in a narrow column (markup, never shown as text)."""
@@ -932,6 +977,7 @@ def headings(data: ReportData, images: dict, profiled: int, designated: bool, pa
              "kaarten": maps, "profielen": profiles, "ontwikkeling": "Ontwikkeling over de rondes",
              "plus-ikc": "Voorstel Plus-IKC's", "bijlage-keuze": "Bijlage A. Hoe de Plus-IKC's gekozen zijn",
              "verantwoording": "Bijlage B. Verantwoording van de methode"}
+    parts = {"kaart": bool(images), "kaarten": bool(images), **parts}
     return {key: text for key, text in found.items() if parts.get(key, True)}
 
 
@@ -943,7 +989,8 @@ def render_html(data: ReportData, rendered: dict | None = None) -> str:
                       autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["breakable"] = breakable
-    frame, config = data.frame, data.config
+    env.filters["commands"] = commands
+    frame, config, overlays = data.frame, data.config, data.overlays
     profile_list, designated = profiles(data)
     heading, subheading = title(data)
     images, ikcs, changes, constraints, needs = report_maps(frame, rendered), ikc_rows(data), trend(data), \
@@ -955,13 +1002,21 @@ def render_html(data: ReportData, rendered: dict | None = None) -> str:
         designated=designated, images=images, ikcs=ikcs, trend=changes,
         headings=headings(data, images, len(profile_list), designated, parts), alt=map_alt_texts(frame, images),
         constraints=constraints, needs=needs, method=method_tables(data), audit=audit_tables(data),
-        overlays=frame.overlays,
-        threshold=data.threshold, ranked=data.ranked, round_text=frame.round_text(),
+        overlays=overlays, threshold=data.threshold, ranked=data.ranked,
         population_label=config.population.label if config.population else "inwoners",
-        demonstration=[DEMONSTRATION_PARTS.get(d, d) for d in frame.overlays.demonstration],
+        demonstration=[DEMONSTRATION_PARTS.get(d, d) for d in overlays.demonstration],
         placement=data.placement, map_margins=" ".join(f"{m:g}mm" for m in MAP_MARGINS_MM),
         map_scale_percent=f"{100 * MAP_SCALE:.0f}",
     )
+
+
+def report_data(run: ScoreRun, overlays: Overlays, manifest: dict, constraints: pd.DataFrame | None = None,
+                placement: dict | None = None) -> ReportData:
+    """The report's data with its map frame, or without maps when the config has no polygons of its areas
+    (``areas.geometry``: :func:`aandacht.inputs.boundaries.boundaries_missing` says why and how to add them)."""
+    if run.config.areas.geometry is None:
+        return ReportData(run, None, manifest, constraints, placement, shown=overlays)
+    return ReportData(run, map_frame(run, overlays), manifest, constraints, placement)
 
 
 def pdf_available():

@@ -42,7 +42,7 @@ from .geopackage import write_round_geopackage
 from .maps import map_builders, map_frame
 from .overlays import ROBUSTNESS_DUTCH, Overlays, check_changes, check_ikcs, check_robustness, is_true
 from .placement import placement_summary, unplaced_table
-from .report import ReportData, render_html, report_dpi, write_pdf
+from .report import render_html, report_data, report_dpi, write_pdf
 from .tables import count_indicators, flags_written, score_writers, suppress_counts, write_csv
 
 HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
@@ -198,13 +198,16 @@ def read_round_overlays(folder: Path, known: set[str]) -> tuple[Overlays, pd.Dat
 
 def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history: pd.DataFrame | None = None) -> dict:
     """The maps (PNG) and the Dutch report (HTML, and PDF when asked) of a round, as writers.
-    Each map is drawn once: the PNG file and the report's image come from the same pixels."""
-    frame = map_frame(result.run, round_overlays(result, history))
-    dpi = result.run.config.maps.dpi
-    rendered = draw_all(map_builders(frame), dpi, also=(report_dpi(dpi),))
-    writers = {f"{name}.png": drawn.write for name, drawn in rendered.items()}
-    html = render_html(ReportData(result.run, frame, manifest, result.selection.constraints, placement_summary(result)),
-                       rendered)
+    Each map is drawn once: the PNG file and the report's image come from the same pixels. Without
+    polygons of the areas (``areas.geometry``) the report is written without maps and says why."""
+    data = report_data(result.run, round_overlays(result, history), manifest, result.selection.constraints,
+                       placement_summary(result))
+    writers, rendered = {}, None
+    if data.frame is not None:
+        dpi = result.run.config.maps.dpi
+        rendered = draw_all(map_builders(data.frame), dpi, also=(report_dpi(dpi),))
+        writers = {f"{name}.png": drawn.write for name, drawn in rendered.items()}
+    html = render_html(data, rendered)
     writers["rapport.html"] = lambda path: path.write_text(html, encoding="utf-8")
     if pdf:
         writers["rapport.pdf"] = lambda path: write_pdf(html, path)
