@@ -150,7 +150,14 @@ def test_a_buurt_project_runs_without_polygons_and_says_so(runner, tmp_path, mon
     assert check.exit_code == 1 and "niet geplaatst in een buurt" in check.output  # its schools cannot be placed
     result = runner.invoke(main, ["herijking", "--round", "2026"])
     assert result.exit_code == 0, result.output
-    assert "no maps and no report: the config has no areas.geometry" in result.output
+    # a report without maps, and one Dutch line saying why and which command adds them (issue 21 item 3)
+    assert "Rapport zonder kaarten. Er is geen bestand met de grenzen van de buurten van Ameland" in result.output
+    assert "`aandacht fetch boundaries ameland`" in result.output
+    written = {p.name for p in (tmp_path / "ameland" / "rounds" / "2026").iterdir()}
+    assert "rapport.html" in written and not any(name.endswith(".png") for name in written)
+    drawn = runner.invoke(main, ["map", "--out", "kaarten"])
+    assert drawn.exit_code == 2 and "geen kaarten. Er is geen bestand met de grenzen" in drawn.output
+    assert drawn.output.count("\n") == 1 and not (tmp_path / "ameland" / "kaarten").exists()
 
 
 def test_init_of_a_shipped_gemeente_copies_its_config_and_data(runner, tmp_path, monkeypatch):

@@ -460,3 +460,57 @@ def test_page_one_shows_at_most_ten_plus_ikcs_and_says_where_the_rest_are(run):
     text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", render_html(data).split('<section id="kaart">')[0])).split())
     assert "Voorgestelde Plus-IKC's (12)" in text and "De andere 2 Plus-IKC's staan in Voorstel Plus-IKC's ." in text
     assert "IKC 09" in text and "IKC 10" not in text
+
+
+@pytest.fixture(scope="module")
+def without_polygons(run):
+    """The Leeuwarden round's report as a project without polygons of its wijken (no areas.geometry) writes it:
+    gebieden and IKCs given, none of the IKCs placed in a wijk."""
+    from aandacht.present.report import report_data
+
+    areas = run.config.areas.model_copy(update={"geometry": None})
+    bare = dataclasses.replace(run, config=run.config.model_copy(update={"areas": areas}))
+    unplaced = IKCS.assign(x_rd=np.nan, y_rd=np.nan, area_code="", status="other")  # as a round's ikcs.csv reads
+    overlays = dataclasses.replace(make_overlays(set(run.matrix.areas.index), gebieden=GEBIEDEN, round_year=2026),
+                                   ikcs=unplaced)
+    data = report_data(bare, overlays, build_manifest(bare.config, "report"))
+    assert data.frame is None
+    return render_html(data)
+
+
+def test_a_report_without_polygons_says_why_and_which_command_adds_the_maps(without_polygons):
+    """Issue 21 item 3: page 1, the ranking, the profiles and the appendices without a map; page 1 says in Dutch
+    why there are no maps and names the command that adds them; no Plus-IKC, and page 1 says why."""
+    parsed = Parsed(without_polygons)
+    assert parsed.images == [] and "kaart" not in parsed.sections and "kaarten" not in parsed.sections
+    assert {"samenvatting", "ranglijst", "profielen", "verantwoording", "toets"} <= set(parsed.sections)
+    first_page = html.unescape(without_polygons.split('<nav id="inhoud"')[0])
+    assert ("Er is geen bestand met de grenzen van de wijken van Leeuwarden: daarom zijn er geen kaarten" in first_page
+            and "<code>aandacht fetch boundaries leeuwarden</code>" in first_page
+            and "<code>aandacht init leeuwarden &lt;nieuwe map&gt; --level wijk --boundaries &lt;dat bestand&gt;</code>"
+            in without_polygons)
+    assert ("Er kon geen Plus-IKC worden voorgesteld: geen van de 3 scholen heeft een plaats in een wijk, dus ligt er "
+            "geen in een aandachtsgebied (zie hierboven).") in first_page
+    assert "Aandachtsgebieden zonder Plus-IKC" not in first_page  # said once for all gebieden
+    assert "Kaart:" not in parsed.text and not set(_words(parsed.text.lower())) & ENGLISH
+
+
+@pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
+def test_the_pdf_without_polygons_is_tagged_and_page_one_fits(without_polygons, tmp_path):
+    """Page 1 on one A4 page, the contents on page 2 and the ranking after it, tagged as rapport.pdf is."""
+    pypdf = pytest.importorskip("pypdf")
+    from aandacht.errors import AandachtError
+    from aandacht.present.report import write_pdf
+
+    shortened = without_polygons.split('<section id="profielen">')[0] + "</main></body></html>"  # for time: to the ranking
+    try:
+        pages = write_pdf(shortened, tmp_path / "rapport.pdf")
+    except AandachtError as error:
+        pytest.skip(f"WeasyPrint not usable here: {error}")
+    reader = pypdf.PdfReader(tmp_path / "rapport.pdf")
+    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+    assert len(texts) == pages and "Er is geen bestand met de grenzen" in texts[0]
+    assert "Niet in dit rapport: de kans op aanwijzing." in texts[0]  # the summary's last line still on page 1
+    assert texts[1].startswith("Inhoud") and "Kaart" not in texts[1] and texts[2].startswith("Ranglijst")
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "nl" and "/StructTreeRoot" in root
