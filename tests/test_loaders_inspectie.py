@@ -44,8 +44,14 @@ def test_schoolweging_real_workbook_newest_year_sheet(registry):
     assert "read sheet" not in notes  # the sheet was chosen by the loader: the newest school year
     assert "sheet '2023-2024': 6410 objecten van toezicht" in notes
     assert "48 of 52 objecten van toezicht of the gemeente placed (45 by instellingscode, 3 by ovt_locations)" in notes
-    assert "16NS|C2 Montessori Kindcentrum Leeuwarden (C2, a further teaching location of vestiging 16NS00" in notes
-    assert set(loaded.matches["method"]) == {"ambiguous"} and len(loaded.matches) == 4
+    # a teaching location of a single vestiging is not placed, and not called ambiguous: its address is unknown
+    assert "4 object(en) van toezicht unplaced, not counted" in notes and "ambiguous" not in notes
+    assert ("16NS|C2 Montessori Kindcentrum Leeuwarden (C2 is a further teaching location of vestiging 16NS00, whose "
+            "address is not published") in notes
+    assert set(loaded.matches["method"]) == {"unmatched"} and len(loaded.matches) == 4
+    assert "reason" not in loaded.matches.columns
+    reasons = set(loaded.unplaced["reason"])
+    assert all(r.startswith("object van toezicht unplaced: C") and "further teaching location" in r for r in reasons)
 
 
 @real
@@ -88,7 +94,8 @@ def test_star_means_fewer_than_five_pupils(registry, tmp_path):
     frame.to_csv(path, index=False)
     table = load_input(spec(path, layout="leerresultaten", period="2023-2025"), registry, "wijk").table
     row = table.set_index(["area_code", "indicator"]).loc[("WK008061", "pct_1s2f")]
-    assert pd.isna(row["value"]) and row["flag"] == "not_applicable"  # no school left in the wijk
+    # no school left in the wijk, while some teaching locations of the gemeente with a figure have no place
+    assert pd.isna(row["value"]) and row["flag"] == "schools_unplaced"
 
 
 def test_no_object_van_toezicht_placed_is_an_error(registry, tmp_path):
@@ -179,7 +186,8 @@ def test_a_workbook_changed_while_it_is_read_is_opened_again(tmp_path):
 
 def test_an_ovt_whose_vestigingen_all_stand_in_one_wijk_is_placed_there(tmp_path, monkeypatch):
     """Utrecht (aandacht init, shipped national data): 04IM has two vestigingen, both in WK034410, so its
-    objecten van toezicht are placed there; 16BL's vestigingen stand in two wijken and stay ambiguous."""
+    objecten van toezicht are placed there; 16BL's vestigingen stand in two wijken: the OVT whose name names one is
+    placed there, the other is ambiguous (issue 21 item 4)."""
     from click.testing import CliRunner
 
     from aandacht import load_config
@@ -196,4 +204,40 @@ def test_an_ovt_whose_vestigingen_all_stand_in_one_wijk_is_placed_there(tmp_path
     where = placed.set_index("ovt")
     assert where.at["04IM|C1", "area_code"] == where.at["04IM|C2", "area_code"] == "WK034410"
     assert "its 2 vestigingen all in WK034410" in where.at["04IM|C2", "placement"]
-    assert {"16BL|C1 obs De Cirkel", "16BL|C2 obs De Cirkel, locatie Maasplein"} <= set(matches["label"])
+    # 16BL's vestigingen stand in two wijken: C1 "obs De Cirkel" names one of them (16BL00 Openbare Basisschool de
+    # Cirkel), so it stands there; C2 "obs De Cirkel, locatie Maasplein" names both, and stays ambiguous, saying where
+    assert where.at["16BL|C1", "area_code"] == "WK034402" and where.at["16BL|C1", "placement"].startswith(
+        "name (vestiging 16BL00")
+    left = matches.set_index("label")
+    assert left.at["16BL|C2 obs De Cirkel, locatie Maasplein", "method"] == "ambiguous"
+    assert left.at["16BL|C2 obs De Cirkel, locatie Maasplein", "reason"] == (
+        "ambiguous: the 2 vestigingen of instellingscode 16BL stand in 2 areas (16BL00 in WK034402; 16BL01 in WK034408) "
+        "and its name names none of them alone")
+
+
+def test_an_ovt_is_ambiguous_only_when_its_school_is_split_over_areas():
+    """Issue 21 item 4, the rules of place_ovts for an instellingscode with several vestigingen: all in one area,
+    placed; in several, placed by its name when that names one of them; else ambiguous, naming the areas; a
+    vestiging without an area makes it unplaced, not ambiguous."""
+    from collections import namedtuple
+
+    from aandacht.inputs.sources.inspectie import _place_by_vestigingen, named_vestiging
+
+    names = {"04KI00": "Gereformeerde Basisschool De Regenboog", "04KI01": "Evangelische Basisschool De Parel"}
+    assert named_vestiging("EBS De Parel", names) == "04KI01"
+    assert named_vestiging("Gereformeerde Basisschool De Regenboog", names) == "04KI00"
+    assert named_vestiging("Basisschool", names) == ""  # no distinctive word
+    assert named_vestiging("De Parel en De Regenboog", names) == ""  # names both
+    row = namedtuple("Row", "ovt naam instelling")
+    one = pd.Series({"04KI00": "WK1", "04KI01": "WK1"})
+    assert _place_by_vestigingen(row("04KI|C3", "Anders", "04KI"), list(names), one, names) == (
+        "WK1", "instellingscode (its 2 vestigingen all in WK1)")
+    split = pd.Series({"04KI00": "WK1", "04KI01": "WK2"})
+    assert _place_by_vestigingen(row("04KI|C2", "EBS De Parel", "04KI"), list(names), split, names) == (
+        "WK2", "name (vestiging 04KI01 Evangelische Basisschool De Parel)")
+    assert _place_by_vestigingen(row("04KI|C3", "Nieuwkomersklas", "04KI"), list(names), split, names) == (
+        "", "ambiguous: the 2 vestigingen of instellingscode 04KI stand in 2 areas (04KI00 in WK1; 04KI01 in WK2) and "
+            "its name names none of them alone")
+    half = pd.Series({"04KI00": "WK1", "04KI01": ""})
+    assert _place_by_vestigingen(row("04KI|C3", "Nieuwkomersklas", "04KI"), list(names), half, names) == (
+        "", "unplaced: vestiging(en) 04KI01 of instellingscode 04KI have no area")

@@ -27,7 +27,8 @@ the round's time (:func:`school_figures_choice`): the Inspectie's schoolweging w
 schoolweging input with a vintage of that time, else the CBS achterstandsscores (``school_scores``
 input). The schoolweging is published per object van toezicht (OVT); an OVT stands for the
 vestiging its ``ovt_locations`` row names, else the only vestiging of its instellingscode when it is
-C1 (:func:`aandacht.inputs.sources.inspectie.ovt_vestiging`); a vestiging with several OVTs gets their
+C1, else, of several vestigingen, the one its name names
+(:func:`aandacht.inputs.sources.inspectie.ovt_vestiging`); a vestiging with several OVTs gets their
 pupil-weighted mean ``schoolweging`` and their summed ``leerlingen``; an OVT that ``ovt_locations`` places
 in another area (a teaching location elsewhere) adds that area to the vestiging's ``locaties``
 (:func:`location_gebieden`). A vestiging without figures is listed and cannot become Plus-IKC.
@@ -161,7 +162,9 @@ def _figures_for_list(config: Config, frame: pd.DataFrame, whole: pd.DataFrame, 
     listed = {ovt: brin for ovt, brin in table["brin_vestiging"].items() if brin}
     ovts["instelling"] = ovts["ovt"].str[:4]
     ovts = ovts[ovts["instelling"].isin(by_instelling) | ovts["ovt"].isin(listed)].copy()
-    placed = [ovt_vestiging(row.ovt, by_instelling.get(row.instelling, []), listed) for row in ovts.itertuples()]
+    names = dict(zip(frame["brin_vestiging"], frame["name"]))
+    placed = [ovt_vestiging(row.ovt, by_instelling.get(row.instelling, []), listed, row.naam, names)
+              for row in ovts.itertuples()]
     ovts["brin_vestiging"], ovts["how"] = [p[0] for p in placed], [p[1] for p in placed]
     used = ovts[(ovts["brin_vestiging"] != "") & ovts["schoolweging"].notna() & (ovts["leerlingen"] > 0)]
     pupils = used.groupby("brin_vestiging")["leerlingen"].sum()

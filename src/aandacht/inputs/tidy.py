@@ -3,7 +3,9 @@
 One row per (area_code, period, source, indicator). ``value`` is the published or
 derived figure; ``numerator`` and ``denominator`` are the counts behind a rate where
 known; ``flag`` says why ``value`` is missing (``suppressed``, ``not_applicable``,
-``not_collected``) and is empty otherwise. Area codes are opaque strings.
+``not_collected``, or for a figure per school ``schools_unplaced``: no school was placed in the area while
+some of the gemeente's schools with a figure have no place, so the area may well have one) and is empty
+otherwise. Area codes are opaque strings.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ TIDY_COLUMNS: tuple[str, ...] = (
 KEY_COLUMNS: tuple[str, ...] = ("area_code", "period", "source", "indicator")
 NUMERIC_COLUMNS: tuple[str, ...] = ("value", "numerator", "denominator")
 STRING_COLUMNS: tuple[str, ...] = tuple(c for c in TIDY_COLUMNS if c not in NUMERIC_COLUMNS)
-MISSING_FLAGS: frozenset[str] = frozenset({"suppressed", "not_applicable", "not_collected"})
+MISSING_FLAGS: frozenset[str] = frozenset({"suppressed", "not_applicable", "not_collected", "schools_unplaced"})
 
 
 def empty_tidy() -> pd.DataFrame:

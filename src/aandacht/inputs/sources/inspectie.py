@@ -46,8 +46,14 @@ OVT (Toelichting of the workbook); there is no official mapping. An OVT is place
    locations, which may stand elsewhere);
 3. by its instellingscode when that code has several vestigingen that all stand in one area: the OVT
    is in that area whichever of them it is;
-4. otherwise it is *ambiguous* (vestigingen in several areas, or a second teaching location) or
-   *unplaced* (its vestiging has no area), and is not counted.
+4. by its name when its instellingscode has several vestigingen in different areas and its name shares
+   a distinctive word (not a word for the kind, denomination or part of a school: :data:`GENERIC_SCHOOL_WORDS`)
+   with the DUO name of exactly one of them (``04KI|C2`` "EBS De Parel" is vestiging 04KI01 "Evangelische
+   Basisschool De Parel"; :func:`named_vestiging`);
+5. otherwise it is *ambiguous* when its vestigingen stand in several areas (the note names them and their
+   areas), or *unplaced*: a further teaching location (C2, C3, ...) of a single vestiging, whose address is
+   not published and need not be the vestiging's, or an instellingscode with a vestiging without area.
+   Neither is counted.
 
 Every OVT of the gemeente (instellingscode among its schools, or named in the table) is
 reported with how it was placed, or why not. No OVT placed at all is an error.
@@ -90,10 +96,12 @@ def load_schoolweging(spec: InputSpec, registry) -> LoadResult:
     with np.errstate(invalid="ignore", divide="ignore"):
         value = np.where(pupils > 0, weighted / pupils, np.nan)
     count = used.groupby("area_code").size().reindex(areas).fillna(0).to_numpy(dtype="float64")
-    rows = [area_rows(spec, registry, areas, level, "schoolweging", value, weighted.to_numpy(), pupils.to_numpy(), "schoolweging"),
+    rows = [area_rows(spec, registry, areas, level, "schoolweging", value, weighted.to_numpy(), pupils.to_numpy(), "schoolweging",
+                      unplaced=len(unplaced) > 0),
             area_rows(spec, registry, areas, level, "leerlingen", pupils.fillna(0).to_numpy(), None, None, "aantal"),
             area_rows(spec, registry, areas, level, "scholen", count, None, None, "aantal")]
-    return LoadResult(validate_tidy(pd.concat(rows, ignore_index=True), origin), notes, matches, unplaced)
+    return LoadResult(validate_tidy(pd.concat(rows, ignore_index=True), origin), notes, matches.drop(columns="reason"),
+                      unplaced)
 
 
 def read_schoolweging(spec: InputSpec) -> tuple[pd.DataFrame, list[str]]:
@@ -118,17 +126,49 @@ def read_schoolweging(spec: InputSpec) -> tuple[pd.DataFrame, list[str]]:
     return schools, notes
 
 
-def ovt_vestiging(ovt: str, vestigingen: list[str], listed: dict[str, str]) -> tuple[str, str]:
+# Words that say what kind of school, which denomination or which part of a school, not which school: the
+# Inspectie's and DUO's names of one school differ in these ("rkbs St. Jozef" and "St Jozef", "EBS De Parel"
+# and "Evangelische Basisschool De Parel"), compared after :func:`aandacht.inputs.harmonise.normalise_name`.
+GENERIC_SCHOOL_WORDS = frozenset("""
+    basisschool basisscholen school scholen bs obs cbs pcbs rkbs gbs ebs rk pc ikc kindcentrum kindcentra integraal
+    brede samenwerkingsschool openbare openbaar christelijke christelijk protestants protestantse rooms katholieke
+    katholiek gereformeerde evangelische reformatorische speciale speciaal sbo sbao de het t s een en van der den
+    in op bij voor locatie loc afd afdeling dependance nevenvestiging st sint ds dr
+""".split())
+
+
+def school_words(name: str) -> set[str]:
+    """The distinctive words of a school's name (:data:`GENERIC_SCHOOL_WORDS` left out)."""
+    from ..harmonise import normalise_name
+
+    return {word for word in normalise_name(name).split() if word not in GENERIC_SCHOOL_WORDS and len(word) > 1}
+
+
+def named_vestiging(name: str, vestigingen: dict[str, str]) -> str:
+    """The one vestiging (of ``vestigingen``: brin_vestiging -> DUO name) whose name shares a distinctive word
+    with an object van toezicht's ``name``; '' when none or several do."""
+    words = school_words(name)
+    found = [brin for brin, other in vestigingen.items() if words & school_words(other)]
+    return found[0] if len(found) == 1 else ""
+
+
+def ovt_vestiging(ovt: str, vestigingen: list[str], listed: dict[str, str], name: str = "",
+                  names: dict[str, str] | None = None) -> tuple[str, str]:
     """The vestiging whose figures an object van toezicht counts in ('' = none) and how: the analyst's
     ``ovt_locations`` (``listed``: ovt -> brin_vestiging), else the only vestiging of its instellingscode
     (``vestigingen``), C1 or a further teaching location (C2, C3, ...) of the same school, which may stand
-    elsewhere (for the place of an OVT see :func:`place_ovts`) but is part of that school."""
+    elsewhere (for the place of an OVT see :func:`place_ovts`) but is part of that school; else, of several
+    vestigingen, the one its ``name`` names (:func:`named_vestiging`; ``names``: brin_vestiging -> DUO name)."""
     if listed.get(ovt):
         return listed[ovt], "ovt_locations"
     if len(vestigingen) == 1:
         return vestigingen[0], "instellingscode" + ("" if ovt.endswith("|C1") else f" ({ovt[5:]}, a teaching location)")
+    named = named_vestiging(name, {v: (names or {}).get(v, "") for v in vestigingen}) if vestigingen else ""
+    if named:
+        return named, f"name (vestiging {named} {(names or {}).get(named, '')})"
     if vestigingen:
-        return "", f"instellingscode {ovt[:4]} has {len(vestigingen)} vestigingen ({', '.join(vestigingen)})"
+        return "", (f"instellingscode {ovt[:4]} has {len(vestigingen)} vestigingen ({', '.join(vestigingen)}) and its "
+                    "name names none of them alone")
     return "", "no vestiging of its instellingscode in the school list"
 
 
@@ -139,8 +179,7 @@ def _unplaced(schools: pd.DataFrame, matches: pd.DataFrame, figure: str) -> pd.D
     value = left["ovt"].map(values)
     table = pd.DataFrame({"brin_vestiging": left["ovt"], "name": left["label"].str.split(" ", n=1).str[1].fillna(""),
                           "figure": [f"{figure} {v:g}" for v in value.fillna(np.nan)],
-                          "reason": left["method"].map({"ambiguous": "object van toezicht ambiguous (several places possible)",
-                                                        "unmatched": "object van toezicht without an area"})})
+                          "reason": "object van toezicht " + left["reason"]})
     return table[value.notna().to_numpy()].reset_index(drop=True)
 
 
@@ -174,10 +213,12 @@ def load_leerresultaten(spec: InputSpec, registry) -> LoadResult:
         pupils = used.groupby("area_code")["leerlingen"].sum().reindex(areas)
         with np.errstate(invalid="ignore", divide="ignore"):
             value = np.where(pupils > 0, 100 * reached / pupils, np.nan)
-        rows.append(area_rows(spec, registry, areas, level, name, value, reached.to_numpy(), pupils.to_numpy(), "%"))
+        rows.append(area_rows(spec, registry, areas, level, name, value, reached.to_numpy(), pupils.to_numpy(), "%",
+                              unplaced=len(unplaced) > 0))
     pupils_all = placed[placed["leerlingen"] > 0].groupby("area_code")["leerlingen"].sum().reindex(areas).fillna(0)
     rows.append(area_rows(spec, registry, areas, level, "leerlingen_3_jaar", pupils_all.to_numpy(), None, None, "aantal"))
-    return LoadResult(validate_tidy(pd.concat(rows, ignore_index=True), origin), notes, matches, unplaced)
+    return LoadResult(validate_tidy(pd.concat(rows, ignore_index=True), origin), notes, matches.drop(columns="reason"),
+                      unplaced)
 
 
 def _schoolweging_sheet(spec: InputSpec) -> str | None:
@@ -224,7 +265,7 @@ def _ovt_codes(frame: pd.DataFrame, column: str, where: str) -> pd.Series:
 
 def place_ovts(schools: pd.DataFrame, spec: InputSpec, registry) -> tuple[pd.DataFrame, list[str], pd.DataFrame]:
     """The OVTs of the gemeente with ``area_code`` (placed ones only), the notes reporting
-    every OVT, and the ambiguous and unplaced ones as label matches (module docstring)."""
+    every OVT, and the ambiguous and unplaced ones as label matches with the ``reason`` (module docstring)."""
     origin = str(spec.path)
     if spec.schools is None:
         raise DataError(f"{origin}: the schoolweging and leerresultaten name objecten van toezicht, not places; give the "
@@ -241,6 +282,7 @@ def place_ovts(schools: pd.DataFrame, spec: InputSpec, registry) -> tuple[pd.Dat
                         "instellingscode); is 'schools' the school list of this gemeente?")
     area, how = [], []
     vestiging_area = places.set_index("brin_vestiging")["area_code"]
+    names = places.set_index("brin_vestiging")["name"].to_dict()
     for row in gemeente.itertuples():
         vestigingen = by_instelling.get(row.instelling, [])
         if row.ovt in table.index:
@@ -255,15 +297,12 @@ def place_ovts(schools: pd.DataFrame, spec: InputSpec, registry) -> tuple[pd.Dat
                        else f"unplaced: its vestiging {vestigingen[0]} has no area in {spec.schools.name}")
         elif len(vestigingen) == 1:
             area.append("")
-            how.append(f"ambiguous: {row.ovt[5:]}, a further teaching location of vestiging {vestigingen[0]}, "
-                       "need not stand at its address")
-        elif len({vestiging_area.get(v, "") for v in vestigingen}) == 1 and vestiging_area.get(vestigingen[0], ""):
-            area.append(vestiging_area.get(vestigingen[0]))  # wherever it teaches, it is in that one area
-            how.append(f"instellingscode (its {len(vestigingen)} vestigingen all in {area[-1]})")
+            how.append(f"unplaced: {row.ovt[5:]} is a further teaching location of vestiging {vestigingen[0]}, whose "
+                       "address is not published and need not be the vestiging's")
         else:
-            area.append("")
-            how.append(f"ambiguous: instellingscode {row.instelling} has {len(vestigingen)} vestigingen "
-                       f"({', '.join(vestigingen)})")
+            code, text = _place_by_vestigingen(row, vestigingen, vestiging_area, names)
+            area.append(code)
+            how.append(text)
     gemeente["area_code"], gemeente["placement"] = area, how
     notes = [*places.attrs.get("notes", []), *_placement_notes(gemeente, origin)]
     placed = gemeente[gemeente["area_code"] != ""]
@@ -274,8 +313,26 @@ def place_ovts(schools: pd.DataFrame, spec: InputSpec, registry) -> tuple[pd.Dat
     matches = pd.DataFrame({"source": spec.source, "label": left["ovt"] + " " + left["naam"].fillna(""),
                             "area_code": "", "area_name": "",
                             "method": ["ambiguous" if p.startswith("ambiguous") else "unmatched" for p in left["placement"]],
-                            "score": 0.0})
+                            "score": 0.0, "reason": left["placement"]})
     return placed, notes, matches.reset_index(drop=True)
+
+
+def _place_by_vestigingen(row, vestigingen: list[str], vestiging_area: pd.Series, names: dict[str, str]
+                          ) -> tuple[str, str]:
+    """(area, how) of an OVT whose instellingscode has several vestigingen (module docstring, rules 3 to 5)."""
+    areas = {v: vestiging_area.get(v, "") for v in vestigingen}
+    where = sorted(set(areas.values()) - {""})
+    lacking = [v for v, code in areas.items() if not code]
+    if len(where) == 1 and not lacking:  # wherever it teaches, it is in that one area
+        return where[0], f"instellingscode (its {len(vestigingen)} vestigingen all in {where[0]})"
+    named = named_vestiging(row.naam, {v: names.get(v, "") for v in vestigingen})
+    if named and areas[named]:
+        return areas[named], f"name (vestiging {named} {names.get(named, '')})"
+    if len(where) > 1:
+        return "", (f"ambiguous: the {len(vestigingen)} vestigingen of instellingscode {row.instelling} stand in "
+                    f"{len(where)} areas (" + "; ".join(f"{v} in {code}" for v, code in areas.items() if code)
+                    + ") and its name names none of them alone")
+    return "", f"unplaced: vestiging(en) {', '.join(lacking)} of instellingscode {row.instelling} have no area"
 
 
 def _placement_notes(gemeente: pd.DataFrame, origin: str) -> list[str]:
@@ -283,10 +340,13 @@ def _placement_notes(gemeente: pd.DataFrame, origin: str) -> list[str]:
     per kind of OVT left out, with the reason."""
     placed = gemeente[gemeente["area_code"] != ""]
     by_table = placed["placement"].str.startswith("ovt_locations")
-    shown = [f"{r.ovt} {r.area_code}" + (" (ovt_locations)" if table else "")
-             for r, table in zip(placed.itertuples(), by_table)]
+    by_name = placed["placement"].str.startswith("name")
+    shown = [f"{r.ovt} {r.area_code}" + (" (ovt_locations)" if table else " (name)" if name else "")
+             for r, table, name in zip(placed.itertuples(), by_table, by_name)]
     notes = [f"{origin}: {len(placed)} of {len(gemeente)} objecten van toezicht of the gemeente placed "
-             f"({int((~by_table).sum())} by instellingscode, {int(by_table.sum())} by ovt_locations): {', '.join(shown)}"]
+             f"({int((~by_table & ~by_name).sum())} by instellingscode, "
+             + (f"{int(by_name.sum())} by name, " if by_name.any() else "")
+             + f"{int(by_table.sum())} by ovt_locations): {', '.join(shown)}"]
     for kind in ("ambiguous", "unplaced"):
         left = gemeente[gemeente["placement"].str.startswith(kind)]
         if len(left):

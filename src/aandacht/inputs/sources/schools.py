@@ -12,8 +12,9 @@ Per area and score column s the indicator is the pupil-weighted score per 100 pu
 
 with numerator sum(s_i) and denominator sum(leerlingen_i), so the reliability rule
 (min_denominator) works on the number of pupils. Areas without a school get no value
-(flag not_applicable). Schools that cannot be placed are listed in the notes, never
-dropped silently.
+(flag not_applicable), or, when some schools with a score could not be placed, flag
+``schools_unplaced``: the area may hold one of them. Schools that cannot be placed are listed in
+the notes, never dropped silently.
 """
 
 from __future__ import annotations
@@ -189,7 +190,7 @@ def aggregate_scores(schools: pd.DataFrame, spec: InputSpec, registry, origin: s
         with np.errstate(invalid="ignore", divide="ignore"):
             value = np.where(pupils > 0, 100 * total / pupils, np.nan)
         rows.append(area_rows(spec, registry, areas, level, f"{score}_per_100_leerlingen", value,
-                              total.to_numpy(), pupils.to_numpy(), "per 100 leerlingen"))
+                              total.to_numpy(), pupils.to_numpy(), "per 100 leerlingen", unplaced=len(missing) > 0))
     count = placed.groupby("area_code").size().reindex(areas).fillna(0).to_numpy(dtype="float64")
     pupils_all = placed.groupby("area_code")["leerlingen"].sum().reindex(areas).fillna(0).to_numpy()
     rows.append(area_rows(spec, registry, areas, level, "scholen", count, None, None, "aantal"))
@@ -198,12 +199,15 @@ def aggregate_scores(schools: pd.DataFrame, spec: InputSpec, registry, origin: s
                       unplaced=missing.reset_index(drop=True)[UNPLACED_COLUMNS])
 
 
-def area_rows(spec, registry, areas, level, indicator, value, numerator, denominator, unit) -> pd.DataFrame:
+def area_rows(spec, registry, areas, level, indicator, value, numerator, denominator, unit,
+              unplaced: bool = False) -> pd.DataFrame:
+    """Tidy rows of one indicator per area; a missing value is ``not_applicable`` (no school in the area), or
+    ``schools_unplaced`` when ``unplaced`` (schools with a figure have no place: the area may hold one)."""
     value = np.asarray(value, dtype="float64")
     return pd.DataFrame({
         "area_code": areas, "area_name": [registry.name(a) for a in areas], "level": level,
         "period": spec.period, "source": spec.source, "indicator": indicator, "value": value,
         "numerator": numerator if numerator is not None else np.nan,
         "denominator": denominator if denominator is not None else np.nan,
-        "unit": unit, "flag": np.where(np.isnan(value), "not_applicable", ""),
+        "unit": unit, "flag": np.where(np.isnan(value), "schools_unplaced" if unplaced else "not_applicable", ""),
     })
