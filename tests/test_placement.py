@@ -61,6 +61,13 @@ def test_unplaced_schools_and_their_cost_are_named(unplaced_round):
     assert [s["code"] for s in summary["schools"]] == ["15WI00", "16ET00"]
     assert list(unplaced_table(unplaced_round).columns)[:3] == ["brin_vestiging", "naam", "bestuur"]
     assert any("cannot become Plus-IKC" in note for note in unplaced_round.notes)
+    assert summary["figure"] == "achterstandsscore"  # the CBS 2019 table
+    # with the Inspectie's schoolweging as the IKCs' figures the page says so (issue 21)
+    import dataclasses
+
+    registry = unplaced_round.ikc_registry
+    weighed = dataclasses.replace(registry, table=registry.table.assign(schoolweging=30.0))
+    assert placement_summary(dataclasses.replace(unplaced_round, ikc_registry=weighed))["figure"] == "schoolweging"
 
 
 def test_boards_show_by_name(leeuwarden_round):

@@ -92,11 +92,17 @@ def scaled_to_max(values: pd.Series) -> pd.Series:
     return values * 0 if not top or np.isnan(top) else 100 * values / top
 
 
+def on_schoolweging(table: pd.DataFrame) -> bool:
+    """Whether the IKCs' school figures are the Inspectie's schoolweging (some IKC has one), not the CBS
+    achterstandsscores."""
+    weging = table.get("schoolweging")
+    return weging is not None and bool(weging.notna().any())
+
+
 def school_score(table: pd.DataFrame, column: str) -> pd.Series:
     """s_i of the module docstring: from the schoolweging where the IKCs have one, else the CBS column."""
-    weging = table.get("schoolweging")
-    if weging is not None and weging.notna().any():
-        return table["leerlingen"] * (weging - SCHOOLWEGING_FLOOR).clip(lower=0)
+    if on_schoolweging(table):
+        return table["leerlingen"] * (table["schoolweging"] - SCHOOLWEGING_FLOOR).clip(lower=0)
     return table[column]
 
 

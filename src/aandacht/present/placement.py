@@ -1,6 +1,6 @@
 """Schools that count but have no place: the first page of the report says which and what it costs.
 
-A school with an achterstandsscore but no wijk (no coordinates, no wijk_code, not in the location
+A school with a school figure (achterstandsscore or schoolweging) but no wijk (no coordinates, no wijk_code, not in the location
 table) cannot lie in an aandachtsgebied, so it cannot become Plus-IKC; the aandachtsgebied it stands in
 may then get no Plus-IKC at all (:func:`aandacht.rounds.herijking.placement_cost`). This module turns
 that into the Dutch lines of the report and the round's table ``niet_geplaatst.csv``.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..decide.select import on_schoolweging
 from ..dutch import number_nl
 from ..rounds.herijking import Herijking
 
@@ -25,7 +26,8 @@ def unplaced_table(result: Herijking) -> pd.DataFrame:
 
 
 def placement_summary(result: Herijking) -> dict | None:
-    """What the report's first page says about unplaced schools (None when every school is placed)."""
+    """What the report's first page says about unplaced schools (None when every school is placed), naming the
+    school figure the need rests on (``figure``: the schoolweging or the CBS achterstandsscore)."""
     table = result.unplaced
     if table is None or table.empty:
         return None
@@ -34,4 +36,6 @@ def placement_summary(result: Herijking) -> dict | None:
                 "need": number_nl(r.need) if pd.notna(r.need) else "onbekend",
                 "rank": f"{r.rang_behoefte} van {total}" if pd.notna(r.rang_behoefte) else "",
                 "above": bool(r.boven_laagste_plus)} for r in table.itertuples()]
-    return {"schools": schools, "uncovered": list(result.uncovered), "level": result.run.config.level}
+    on_weging = result.ikc_registry is not None and on_schoolweging(result.ikc_registry.table)
+    return {"schools": schools, "uncovered": list(result.uncovered), "level": result.run.config.level,
+            "figure": "schoolweging" if on_weging else "achterstandsscore"}
