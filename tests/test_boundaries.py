@@ -95,6 +95,13 @@ def test_init_at_buurt_level_with_boundaries_places_the_schools_and_chooses_plus
     assert result.exit_code == 0, result.output
     ikcs = read_csv_nl(tmp_path / "lwb" / "rounds" / "2026" / "ikcs.csv")
     assert ikcs["plus_ikc"].sum() > 0 and ikcs["wijk_code"].fillna("").str.startswith("BU0080").sum() > 40
+    # offline, every IKC of the round with BAG coordinates is placed in its buurt (issue 21 item 4)
+    placed = ikcs.loc[ikcs["x_rd"].notna(), "wijk_code"].fillna("")
+    assert len(placed) > 40 and placed.str.startswith("BU0080").all()
+    # a buurt without a placed school, while some teaching locations have no place, says so; never "niet van toepassing"
+    ranking = read_csv_nl(tmp_path / "lwb" / "rounds" / "2026" / "ranking.csv").set_index("area_code")
+    assert "leerresultaten: geen school geplaatst, en er zijn scholen zonder plaats" in ranking.at["BU00805001", "opmerking"]
+    assert not ranking["opmerking"].fillna("").str.contains("leerresultaten: niet van toepassing").any()
 
 
 def test_the_shapefile_and_2021_layouts_are_read_too(tmp_path):

@@ -18,7 +18,7 @@ MISSING_LABELS = {
     "suppressed": "geheim of onbekend (bron)",
     "not_applicable": "niet van toepassing",
     "not_collected": "niet verzameld",
-    "schools_unplaced": "geen school geplaatst, en er zijn scholen zonder plaats: zie niet_geplaatst.csv",
+    "schools_unplaced": "geen school geplaatst, en er zijn scholen zonder plaats (aandacht check noemt ze)",
     "not in data": "ontbreekt in de bron",
     "indicatief (excluded)": "indicatief, weggelaten",
     "out of range": "buiten het geldige bereik, weggelaten",
