@@ -156,7 +156,7 @@ def test_a_buurt_project_runs_without_polygons_and_says_so(runner, tmp_path, mon
     written = {p.name for p in (tmp_path / "ameland" / "rounds" / "2026").iterdir()}
     assert "rapport.html" in written and not any(name.endswith(".png") for name in written)
     drawn = runner.invoke(main, ["map", "--out", "kaarten"])
-    assert drawn.exit_code == 2 and "geen kaarten. Er is geen bestand met de grenzen" in drawn.output
+    assert drawn.exit_code == 2 and "ameland.yaml: Er is geen bestand met de grenzen" in drawn.output
     assert drawn.output.count("\n") == 1 and not (tmp_path / "ameland" / "kaarten").exists()
 
 

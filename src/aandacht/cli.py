@@ -291,8 +291,8 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         history = earlier_rounds(rounds_dir, round_year, config.gemeente.code, [previous_dir] if previous_dir else [],
                                  config.level)
         writers |= visual_writers(result, manifest, pdf=with_pdf, history=history)
-        if config.areas.geometry is None:
-            click.echo(f"Rapport zonder kaarten. {_no_boundaries(config)}")
+    if config.areas.geometry is None:  # also with --no-maps: the schools could not be placed by their point
+        click.echo(("" if no_maps else "Rapport zonder kaarten. ") + _no_boundaries(config))
     _write(claim, writers, manifest)
 
 
@@ -581,7 +581,7 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, round_dir, ge
         raise ConfigError(f"--format: {bad or chosen} not allowed; use {' or '.join([*MAP_FORMATS, ','.join(MAP_FORMATS)])}")
     config, run, overlays, _, extra, claim = _map_inputs(config_path, round_dir, tables, "map", out_dir, force)
     if config.areas.geometry is None:
-        raise ConfigError(f"{config.source_file}: geen kaarten. {_no_boundaries(config)}")
+        raise ConfigError(f"{config.source_file}: {_no_boundaries(config)}")
     chosen = chosen or list(config.maps.formats)
     update = {k: v for k, v in (("size", size), ("classes", classes), ("dpi", dpi)) if v is not None}
     try:

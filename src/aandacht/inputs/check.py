@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..config import Config, input_source
 from ..dutch import MISSING_LABELS
+from .boundaries import boundaries_missing
 from ..errors import AandachtError
 from .areas import AreaRegistry, load_registry
 from .harmonise import is_count
@@ -133,12 +134,15 @@ def check_data(config: Config) -> CheckReport:
     doubtful = matched[~matched["method"].isin(["code", "name", "alias", "pc4"])].reset_index(drop=True)
     columns = ["source", *UNPLACED_COLUMNS]  # an input's unplaced schools, with the source they came from
     schools = pd.concat(unplaced, ignore_index=True)[columns] if unplaced else pd.DataFrame(columns=columns)
+    # without polygons no school is placed by its point: the boundary file is the fix
+    fix = boundaries_missing(config.gemeente.name, config.level) if config.areas.geometry is None else ""
     for source, group in schools.groupby("source", sort=False):
         listing = ", ".join(f"{r.brin_vestiging} {r.name}".strip() for r in group.head(8).itertuples())
         problems.append(("warning", source, f"{len(group)} {'school' if len(group) == 1 else 'scholen'} met een cijfer "
                                             f"niet geplaatst in een {config.level} en niet meegeteld ({listing}"
                                             f"{' ...' if len(group) > 8 else ''}); plaats ze in de tabel locations of "
-                                            "ovt_locations van de invoer, of gebruik `aandacht fetch locations`"))
+                                            "ovt_locations van de invoer, of gebruik `aandacht fetch locations`"
+                                            + (f". {fix}" if fix else "")))
     reported = doubtful["label"].str.split(" ").str[0].isin(set(schools["brin_vestiging"])) if len(doubtful) else []
     doubtful = doubtful[~np.asarray(reported, dtype=bool)].reset_index(drop=True) if len(doubtful) else doubtful
     stale = _stale(coverage)
