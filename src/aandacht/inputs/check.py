@@ -31,9 +31,9 @@ import pandas as pd
 
 from ..config import Config, input_source
 from ..dutch import MISSING_LABELS
-from .boundaries import boundaries_missing
 from ..errors import AandachtError
 from .areas import AreaRegistry, load_registry
+from .boundaries import boundaries_missing
 from .harmonise import is_count
 from .matrix import IndicatorMatrix, build_matrix
 from .sources.schools import UNPLACED_COLUMNS
