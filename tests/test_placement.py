@@ -68,6 +68,9 @@ def test_unplaced_schools_and_their_cost_are_named(unplaced_round):
     registry = unplaced_round.ikc_registry
     weighed = dataclasses.replace(registry, table=registry.table.assign(schoolweging=30.0))
     assert placement_summary(dataclasses.replace(unplaced_round, ikc_registry=weighed))["figure"] == "schoolweging"
+    # page 1 names the first 8 by need; the rest are counted (a gemeente without polygons has all its schools here)
+    many = placement_summary(dataclasses.replace(unplaced_round, unplaced=pd.concat([unplaced_round.unplaced] * 6)))
+    assert (many["count"], len(many["schools"]), many["more"]) == (12, 8, 4)
 
 
 def test_boards_show_by_name(leeuwarden_round):
@@ -100,7 +103,7 @@ def test_the_report_names_them_on_its_first_page(unplaced_round):
     html = render_html(ReportData(unplaced_round.run, map_frame(unplaced_round.run, round_overlays(unplaced_round)), {},
                                   unplaced_round.selection.constraints, placement_summary(unplaced_round)))
     first_page = html.split('<section id="kaart">')[0]
-    assert "Let op: 2 scholen met een achterstandsscore hebben geen wijk" in first_page
+    assert "Let op: 2 scholen met een achterstandsscore hebben geen wijk" in first_page and "en nog" not in first_page
     assert "De Plataanschool (15WI00" in first_page and "Aandachtsgebied(en) zonder Plus-IKC: " in first_page
     assert "Heechterp-Skieringen" in first_page.split("zonder Plus-IKC: ")[1]
     assert '<th scope="col" class="num">Nederland</th>' in html  # the profiles show the national value beside the gemeente

@@ -14,6 +14,7 @@ from ..decide.select import on_schoolweging
 from ..dutch import number_nl
 from ..rounds.herijking import Herijking
 
+PAGE_ONE_SCHOOLS = 8  # page 1 names at most this many unplaced schools (a gemeente without polygons has them all)
 COLUMNS_NL = {"brin_vestiging": "brin_vestiging", "name": "naam", "bevoegd_gezag": "bestuur", "leerlingen": "leerlingen",
               "achterstandsscore": "achterstandsscore", "need": "behoefte", "rang_behoefte": "rang_behoefte",
               "boven_laagste_plus": "behoefte_boven_laagste_plus_ikc"}
@@ -27,7 +28,8 @@ def unplaced_table(result: Herijking) -> pd.DataFrame:
 
 def placement_summary(result: Herijking) -> dict | None:
     """What the report's first page says about unplaced schools (None when every school is placed), naming the
-    school figure the need rests on (``figure``: the schoolweging or the CBS achterstandsscore)."""
+    school figure the need rests on (``figure``: the schoolweging or the CBS achterstandsscore): ``count`` schools,
+    the first :data:`PAGE_ONE_SCHOOLS` by need by name (``schools``), the ``more`` in ``niet_geplaatst.csv``."""
     table = result.unplaced
     if table is None or table.empty:
         return None
@@ -37,5 +39,6 @@ def placement_summary(result: Herijking) -> dict | None:
                 "rank": f"{r.rang_behoefte} van {total}" if pd.notna(r.rang_behoefte) else "",
                 "above": bool(r.boven_laagste_plus)} for r in table.itertuples()]
     on_weging = result.ikc_registry is not None and on_schoolweging(result.ikc_registry.table)
-    return {"schools": schools, "uncovered": list(result.uncovered), "level": result.run.config.level,
+    return {"schools": schools[:PAGE_ONE_SCHOOLS], "more": max(0, len(schools) - PAGE_ONE_SCHOOLS),
+            "count": len(schools), "uncovered": list(result.uncovered), "level": result.run.config.level,
             "figure": "schoolweging" if on_weging else "achterstandsscore"}
