@@ -238,6 +238,12 @@ def test_an_ovt_is_ambiguous_only_when_its_school_is_split_over_areas():
     assert _place_by_vestigingen(row("04KI|C3", "Nieuwkomersklas", "04KI"), list(names), split, names) == (
         "", "ambiguous: the 2 vestigingen of instellingscode 04KI stand in 2 areas (04KI00 in WK1; 04KI01 in WK2) and "
             "its name names none of them alone")
+    # the IKC's need: the OVT's figures go to the vestiging its name names, else to none
+    from aandacht.inputs.sources.inspectie import ovt_vestiging
+
+    assert ovt_vestiging("04KI|C2", list(names), {}, "EBS De Parel", names) == (
+        "04KI01", "name (vestiging 04KI01 Evangelische Basisschool De Parel)")
+    assert ovt_vestiging("04KI|C3", list(names), {}, "Nieuwkomersklas", names)[0] == ""
     half = pd.Series({"04KI00": "WK1", "04KI01": ""})
     assert _place_by_vestigingen(row("04KI|C3", "Nieuwkomersklas", "04KI"), list(names), half, names) == (
         "", "unplaced: vestiging(en) 04KI01 of instellingscode 04KI have no area")
