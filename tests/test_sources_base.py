@@ -118,12 +118,14 @@ def test_school_scores_pupil_weighted_per_wijk(tmp_path):
     assert table.loc[("W1", "achterstandsscore_zonder_drempel_per_100_leerlingen"), "value"] == pytest.approx(20.0)
     assert table.loc[("W1", "achterstandsscore_per_100_leerlingen"), "value"] == pytest.approx(2.5)
     assert table.loc[("W1", "achterstandsscore_per_100_leerlingen"), "denominator"] == 400
-    assert table.loc[("W2", "achterstandsscore_per_100_leerlingen"), "flag"] == "not_applicable"
+    # W2 has no placed school while school C, with a score, has no place: it may stand in W2 (issue 21)
+    assert table.loc[("W2", "achterstandsscore_per_100_leerlingen"), "flag"] == "schools_unplaced"
     # school C has no wijk and no coordinates: reported, not silently dropped
     assert any("00CC00 C" in note for note in loaded.notes)
     locations.write_text("brin_vestiging,wijk_code,reason\n00CC00,W2,adres bekend\n", encoding="utf-8")
     placed = load_school_scores(spec, load_registry(registry_path)).table.set_index(["area_code", "indicator"])
     assert placed.loc[("W2", "achterstandsscore_zonder_drempel_per_100_leerlingen"), "value"] == pytest.approx(10.0)
+    assert placed.loc[("W2", "achterstandsscore_per_100_leerlingen"), "flag"] == "not_applicable"  # every school placed
 
 
 def test_school_table_duplicate_brin(tmp_path, embedded):
