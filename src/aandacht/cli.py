@@ -457,6 +457,38 @@ def fetch_locations_command(config_path: Path | None, cache_dir: Path, every_sch
         click.echo("still unplaced (place them in school_locations.csv): " + ", ".join(run.unplaced_after))
 
 
+@fetch.command("boundaries")
+@click.argument("gemeente")
+@click.option("--year", type=int, default=2023, show_default=True,
+              help="Year of the Wijk- en Buurtkaart (2021-2024; 2023 matches the national data init uses).")
+@click.option("--level", type=click.Choice(["wijk", "buurt"]), default="buurt", show_default=True,
+              help="Download the wijken or the buurten.")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path("aandacht-cache"), show_default=True,
+              help="Cache folder: the file goes to <cache>/pdok/wijkenbuurten-<year>/.")
+@click.option("--refresh", is_flag=True, help="Download again even if the cache holds the file.")
+def fetch_boundaries_command(gemeente: str, year: int, level: str, cache_dir: Path, refresh: bool) -> None:
+    """Download the wijk or buurt polygons, codes, names and water flag of GEMEENTE (a CBS code or a name)
+    from PDOK's CBS Wijken en Buurten WFS into the cache, as a GeoPackage in RD New (EPSG:28992) that
+    `init --boundaries` and a config's areas.geometry read."""
+    import os
+
+    from .config import project_config
+    from .inputs.national import find_gemeente
+    from .inputs.pdok_boundaries import fetch_boundaries
+
+    code, name = find_gemeente(gemeente)
+    got = fetch_boundaries(code, year, level, cache_dir, refresh)
+    source = f"{got.requests} request(s) to PDOK" if got.requests else "from the cache"
+    click.echo(f"written: {got.path} ({got.areas} {level}en of {name}, {got.water} of them water, left out when read; "
+               f"{source})")
+    config = project_config(Path.cwd())
+    if config is None:
+        click.echo(f"next: aandacht init {code} --level {level} --boundaries {got.path}")
+    else:
+        relative = Path(os.path.relpath(got.path.resolve(), config.parent))
+        click.echo(f"next: in {config}, under areas:, set  geometry: {relative.as_posix()}  (for a config of level {level})")
+
+
 _FILTER_HINT = {"jeugdzorg": ", with filter: {VormenVanJeugdzorg: T001203} for the total or another form of care"}
 _fetch_command("kwb", "Download CBS Kerncijfers Wijken en Buurten (2019-2024) for one gemeente through CBS OData.")
 _fetch_command("jeugdzorg", "Download CBS 'Jongeren met jeugdzorg in natura; wijken' (per wijk and form of care) "

@@ -32,7 +32,7 @@ import pandas as pd
 from ..config import Config, input_source
 from ..dutch import MISSING_LABELS
 from ..errors import AandachtError
-from .areas import AreaRegistry, load_registry
+from .areas import AreaRegistry, area_registry
 from .harmonise import is_count
 from .matrix import IndicatorMatrix, build_matrix
 from .sources.schools import UNPLACED_COLUMNS
@@ -97,7 +97,7 @@ def check_data(config: Config) -> CheckReport:
     """Load every input (a failing input is reported, not raised) and check the result."""
     from .load import combine_precedence, load_input, needed_variables, precedence_notes
 
-    registry = load_registry(config.areas.registry, config.areas.geometry)
+    registry = area_registry(config)
     problems: list[tuple[str, str, str]] = []
     tables, notes, matches, unplaced = [], [], [], []
     needed = needed_variables(config)
