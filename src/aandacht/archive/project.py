@@ -296,6 +296,13 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _fetch_hint(code: str, level: str) -> list[str]:
+    """The config comment that adds the polygons: the command that downloads them and the line that reads them
+    (:mod:`aandacht.inputs.pdok_boundaries`; the cache lies in the project when the command runs there)."""
+    return [f"  # Polygons: run `aandacht fetch boundaries {code} --level {level}` in this project (PDOK, the CBS",
+            f"  # Wijk- en Buurtkaart 2023), then add:  geometry: ../aandacht-cache/pdok/wijkenbuurten-2023/{code}-{level}en.gpkg"]
+
+
 def config_text(plan: ProjectPlan) -> str:
     """The commented YAML config of a planned project (module docstring)."""
     data, level, n = plan.data, plan.level, plan.n
@@ -324,9 +331,7 @@ def config_text(plan: ProjectPlan) -> str:
     if level == "wijk" and not plan.polygons:
         lines += ["  # No wijk polygons: none of the gemeente's wijk codes of 2023 has a public 2022 polygon (a new wijk",
                   "  # division). So there are no maps, and schools are placed only by `aandacht fetch locations` (PDOK",
-                  "  # gives each school's wijk) or by school_locations.csv. With the CBS wijk- en buurtkaart 2023 (PDOK)",
-                  "  # saved as wijken.geojson (area_code = wijkcode) you can add:  geometry: ../data/" + plan.slug
-                  + "/wijken.geojson"]
+                  "  # gives each school's wijk) or by school_locations.csv.", *_fetch_hint(data.code, "wijk")]
     elif level == "wijk":
         missing = data.wijken_without_polygon
         lines += ["  # Precise 2022 wijk polygons (CBS/Kadaster via tmap): maps and placing schools by point in polygon."]
@@ -343,8 +348,7 @@ def config_text(plan: ProjectPlan) -> str:
         lines += ["  # No buurt polygons: aandacht ships no public buurt boundaries for the whole country (the only",
                   "  # public whole-country buurt file found could not be obtained). So there are no maps, and schools cannot be placed",
                   "  # in buurten by point in polygon: run `aandacht fetch locations` (PDOK gives each school's buurt) or",
-                  "  # fill school_locations.csv with buurt codes. With the CBS wijk- en buurtkaart 2023 (PDOK) saved as",
-                  "  # buurten.geojson (area_code = buurtcode) you can add:  geometry: ../data/" + plan.slug + "/buurten.geojson"]
+                  "  # fill school_locations.csv with buurt codes.", *_fetch_hint(data.code, "buurt")]
     lines += ["", "inputs:",
               "  # Every input names its vintages; a herijking takes per input the newest of its round's time",
               "  # (README, 'Rounds and peildata'). Add a vintage when a new edition comes out.",
@@ -583,8 +587,9 @@ def describe(plan: ProjectPlan) -> list[str]:
     if plan.level != "wijk" and plan.polygons:
         lines.append(f"buurt polygons and names from {data.boundary_source}: maps, and schools placed by point in polygon")
     elif plan.level != "wijk":
-        lines.append("no buurt boundaries ship with aandacht: no maps; give a boundary file (--boundaries), or place the "
-                     "schools with `aandacht fetch locations` or configs/school_locations.csv")
+        lines.append("no buurt boundaries ship with aandacht: no maps; give a boundary file (--boundaries; `aandacht fetch "
+                     f"boundaries {data.code} --level buurt` downloads one), or place the schools with `aandacht fetch "
+                     "locations` or configs/school_locations.csv")
     elif not plan.polygons:
         lines.append("no public polygons of its wijken (a new wijk division of 2023): no maps; place the schools with "
                      "`aandacht fetch locations` or configs/school_locations.csv")
