@@ -14,9 +14,10 @@ PDOK serves the CBS Wijk- en Buurtkaart of each year as a WFS (free, no key)::
   (pdok.nl, "(OGC) API's - CBS Wijken en Buurten"), so the WFS, which serves all four years, is used.
 * **Properties** (the GeoPackage's column names): ``buurtcode``/``buurtnaam``, ``wijkcode``/``wijknaam``,
   ``gemeentecode``/``gemeentenaam``, ``water`` (``JA`` for a water area, ``NEE`` otherwise), then the key
-  figures, whose codes for secret or missing values (-99995, -99997 in the services of 2023-2024;
-  -99999999 in the files up to 2021, CBS Toelichting Wijk- en Buurtkaart) are not read: the figures come
-  from ``fetch kwb``.
+  figures, whose codes for missing values (-99995 and -99997 in the services of 2023-2024, read by a public
+  client as "no information available" and "sample too small"; -99999999 "onbekend, onvoldoende betrouwbaar
+  of geheim" in the files up to 2021, CBS Toelichting Wijk- en Buurtkaart 2021 ch. 3) are not read: the
+  figures come from ``fetch kwb``.
 * **Filter.** The gemeente is selected with an OGC (FES) XML ``filter`` on ``gemeentecode``; public clients
   report that PDOK's MapServer WFS ignores ``CQL_FILTER`` and then returns the whole country capped at the
   page size, so every feature's ``gemeentecode`` is checked and a foreign one is an error.
