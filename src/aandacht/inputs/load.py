@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..config import Config, InputSpec
 from ..errors import ConfigError, DataError
-from .areas import AreaRegistry, load_registry
+from .areas import AreaRegistry, code_named_note, load_registry
 from .reading import collect_notes, workbooks_opened_once
 from .sources import LOADERS, LoadResult
 from .tidy import concat_tidy
@@ -39,7 +39,7 @@ def load_indicators(config: Config) -> LoadedInputs:
     registry = load_registry(config.areas.registry, config.areas.geometry)
     if config.areas.geometry:
         registry.geometry()  # read and check the configured polygons now, even if no step needs them
-    tables, notes = [], []
+    tables, notes = [], [n for n in [code_named_note(registry.table, config.level, registry.source)] if n]
     needed = needed_variables(config)
     for name, spec in config.inputs.items():
         loaded = load_input(spec, registry, config.level, needed.get(name))

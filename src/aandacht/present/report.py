@@ -726,7 +726,9 @@ def method_tables(data: ReportData) -> dict:
                     {"name": "Plaatsnamen (kaarten)", "years": "2024", "licence": ATTRIBUTION_PLAATSEN}]
     files = [{"name": n, "file": s.path.name, "year": s.period} for n, s in config.inputs.items()]
     manifest = data.manifest
-    return {"plain": method_text.plain(config, config.framework.index.label, data.level_plural), "sources": source_rows,
+    plain = method_text.plain(config, config.framework.index.label, data.level_plural) \
+        + method_text.names_note(data.run.registry.table, config.level, data.level_plural)
+    return {"plain": plain, "sources": source_rows,
             "files": files, "dominance": data.weight_lines, "indicatief": indicatief_lines(data.run),
             "indicators": indicators, "formulas": method_text.formulas(config), "treatment": treatment_rows(data),
             "manifest": {"created": manifest.get("created_utc", ""), "versions": manifest.get("versions", {}),
