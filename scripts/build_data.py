@@ -650,7 +650,7 @@ def national_registry(kwb: pd.DataFrame, paths: dict[str, Path]) -> pd.DataFrame
 
     Names, the first that has one: gemeenten from KWB 2023 ``gm_naam``; wijken and buurten of the
     shipped gemeenten from their registries (CBS wijk 2024 / buurt 2022 via cartomap); the CBS
-    wijk- en buurtkaart 2024 where the gemeente's division is that of 2023 (scripts/build_names.py);
+    wijk- en buurtkaart 2024 where the area is that of 2023 (the rules of scripts/build_names.py);
     other wijken from the tmap 2022 attributes (ASCII-folded by tmap: "Nijlan" for "Nijlân"). A wijk
     or buurt none of them names is labelled by code ("wijk TD (WK0363TD)", "<wijk>, buurt 08"), with
     a ``name_source`` starting "geen publieke naam".
@@ -658,10 +658,10 @@ def national_registry(kwb: pd.DataFrame, paths: dict[str, Path]) -> pd.DataFrame
     codes = kwb["gwb_code_10"]
     gm = kwb.loc[codes.str.startswith("GM"), ["gwb_code_10", "gm_naam"]]
     shipped = shipped_names()
-    published, left_out = published_names(paths["names"], codes)
-    print(f"  published names ({NAME_SOURCE}): {len(published)} wijken and buurten; gemeenten whose 2023 "
-          f"division differs from 2024 (none of its names used): {len(left_out)}: {', '.join(left_out)}")
     tmap = read_str_csv(paths["kwb_2022"]).set_index("code")["name"]
+    published, changed = published_names(paths["names"], codes, tmap)
+    print(f"  published names ({NAME_SOURCE}): {len(published)} wijken and buurten; gemeenten whose 2023 "
+          f"division differs from 2024 (only unrenamed wijken named): {len(changed)}: {', '.join(changed)}")
     rows = [{"area_code": c, "area_name": n, "level": "gemeente", "parent_code": "", "vintage": "2023",
              "name_source": "KWB 2023"} for c, n in gm.itertuples(index=False)]
     wijk_names = {}
