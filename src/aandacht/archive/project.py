@@ -43,6 +43,11 @@ its files are copied instead, as editable files.
 * *Plus-IKCs*: ``round(9 / 7 x k)``, as Leeuwarden's 9 Plus-IKCs for 7 aandachtsgebieden, at most the
   number of schools with a 2019 score and at least 1.
 
+**Names**: ``areas.csv`` keeps each area's ``name_source`` (``data/nl/gebieden.csv.gz``: a published name
+of CBS, else a name made from the code as a last resort). When some areas of the ranked level have no
+published name, the terminal says so once, with how many and an example, and so does the config, and the
+report's method appendix (:func:`aandacht.present.method_text.names_note`).
+
 The folder is written into a hidden staging folder next to it and renamed into place when complete;
 an existing folder that is not empty is never touched.
 """
@@ -51,6 +56,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +65,7 @@ import pandas as pd
 
 from ..config import load_config, named_paths
 from ..errors import ConfigError, OutputError
+from ..inputs.areas import code_named_note
 from ..inputs.harmonise import normalise_name
 from ..inputs.national import GemeenteData, find_gemeente, gemeente_data, with_boundaries
 from ..inputs.shrinkage import marshall
@@ -326,6 +333,7 @@ def config_text(plan: ProjectPlan) -> str:
         'period: "2023"',
         "",
         "areas:",
+        *[f"  # {line}" for line in textwrap.wrap(code_named_note(data.registry, level, "areas.csv"), 112)],
         f"  registry: {folder}/areas.csv",
     ]
     if level == "wijk" and not plan.polygons:
@@ -485,8 +493,7 @@ def write_data(plan: ProjectPlan, folder: Path) -> None:
     """The gemeente's data files in the layout of data/leeuwarden (module docstring of :mod:`aandacht.inputs.national`)."""
     data = plan.data
     out = folder / "data" / plan.slug
-    registry = data.registry.drop(columns="name_source")
-    write_extract(registry, out / "areas.csv")
+    write_extract(data.registry, out / "areas.csv")
     write_extract(data.kwb2023, out / "kwb-2023.csv")
     write_extract(data.kwb2022, out / "kwb-2022-wijk.csv")
     schools, vestigingen = data.schools, data.vestigingen
@@ -579,6 +586,9 @@ def describe(plan: ProjectPlan) -> list[str]:
     lines = [f"{data.name} ({data.code}): ranks {plan.n} {unit} (of {plan.units[plan.level]}; at least "
              f"{plan.gates[plan.level]:g} households with children), designates {plan.top_k}, chooses {plan.n_plus} Plus-IKCs",
              "indicators: " + ", ".join(i.id for i in plan.chosen)]
+    named = code_named_note(data.registry, plan.level, "names")
+    if named:
+        lines.append(named)
     left = [i.id for i in INDICATORS if i not in plan.chosen]
     if left:
         lines.append("left out (too few values, or the same in every area; reasons in the config): " + ", ".join(left))

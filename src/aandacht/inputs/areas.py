@@ -3,7 +3,10 @@
 Area codes are opaque strings. The registry is a CSV with columns area_code,
 area_name, level, parent_code and vintage; the hierarchy (buurt -> wijk -> gemeente,
 or any other units) is given by parent_code and must be a forest: every parent must
-exist and there may be no cycle. Geometries (GeoJSON or GeoPackage, any CRS) are
+exist and there may be no cycle. An optional column name_source says where each name comes
+from (``aandacht init`` writes it from the national registry, ``data/nl/gebieden.csv.gz``); a
+name_source starting "geen publieke naam" marks a name made from the code because no published
+name was found (:func:`code_named`). Geometries (GeoJSON or GeoPackage, any CRS) are
 reprojected to EPSG:28992 (RD New), the Dutch national grid used for every overlay. The geometry
 file holds a column ``area_code``, or it is a CBS boundary file as published (the Wijk- en
 Buurtkaart, ``aandacht fetch boundaries``, the generalised CBS files), read for the config's level
@@ -22,6 +25,8 @@ from ..errors import DataError, require_file
 from .reading import fail_at_first, read_table, require_columns
 
 REGISTRY_COLUMNS = ("area_code", "area_name", "level", "parent_code", "vintage")
+NAME_SOURCE = "name_source"  # optional registry column (module docstring)
+CODE_NAMED = "geen publieke naam"  # how name_source starts for a name made from a code (scripts/build_data.py)
 RD_NEW = "EPSG:28992"
 # Bounds of the Netherlands in RD New (x from about 7,000 to 300,000 m, y from 289,000 to 629,000 m),
 # with a margin: a geometry outside them was declared in the wrong CRS.
@@ -77,11 +82,33 @@ def area_registry(config) -> AreaRegistry:
     return registry
 
 
+def code_named(table: pd.DataFrame, level: str) -> list[str]:
+    """Codes at ``level`` of a registry table whose name is made from the code, not published (a name_source
+    starting "geen publieke naam", module docstring); none where the table has no name_source column."""
+    if NAME_SOURCE not in table.columns:
+        return []
+    mask = (table["level"] == level) & table[NAME_SOURCE].fillna("").str.startswith(CODE_NAMED)
+    return table.loc[mask, "area_code"].tolist()
+
+
+def code_named_note(table: pd.DataFrame, level: str, where: str) -> str:
+    """The analyst's note (Dutch, as every note) on the areas of ``level`` named by code (:func:`code_named`): how many, an
+    example and how to get their names; "" when every area has a published name."""
+    named = code_named(table, level)
+    if not named:
+        return ""
+    total = int((table["level"] == level).sum())
+    example = table.loc[table["area_code"] == named[0], "area_name"].iloc[0]
+    return (f"{where}: {len(named)} van de {total} {level}en hebben geen gepubliceerde naam en heten naar hun "
+            f"code (bijvoorbeeld \"{example}\"; zie name_source); een grenzenbestand met hun namen (de CBS "
+            "wijk- en buurtkaart: `aandacht fetch boundaries`, dan `aandacht init --boundaries`) geeft ze")
+
+
 def load_registry(path: Path, geometry: Path | None = None) -> AreaRegistry:
     """Read and check a registry CSV (see the module docstring)."""
     table = read_table(path)
     require_columns(table, REGISTRY_COLUMNS, path, "area registry")
-    table = table.loc[:, list(REGISTRY_COLUMNS)].fillna("")
+    table = table.loc[:, [*REGISTRY_COLUMNS, *([NAME_SOURCE] if NAME_SOURCE in table.columns else [])]].fillna("")
     table["area_code"] = table["area_code"].str.strip()
     fail_at_first(table["area_code"].duplicated(), table.index, path,
                   lambda i: f"duplicate area_code {table['area_code'].iloc[i]}")

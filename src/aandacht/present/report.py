@@ -69,6 +69,7 @@ from .phrases import (
     audit_paragraph,
     dominance_lines,
     indicatief_lines,
+    list_nl,
     lower_first,
     percent,
     short_label,
@@ -704,6 +705,18 @@ def need_rows(data: ReportData) -> list[dict]:
 
 # --- method appendix --------------------------------------------------------------------
 
+def name_source_rows(registry: pd.DataFrame, level: str, level_plural: str) -> list[dict]:
+    """The source row of the names of the ranked areas where the registry says they are CBS's (its name_source,
+    :mod:`aandacht.inputs.areas`): CC BY 4.0 asks for the attribution wherever the names appear."""
+    if "name_source" not in registry.columns:
+        return []
+    mine = registry[(registry["level"] == level) & registry["name_source"].str.startswith("CBS")]
+    if mine.empty:
+        return []
+    return [{"name": f"Namen van de {level_plural} (CBS wijk- en buurtkaart)",
+             "years": list_nl(sorted(set(mine["vintage"]))), "licence": "CBS/Kadaster, CC BY 4.0"}]
+
+
 def method_tables(data: ReportData) -> dict:
     """The method appendix: plain explanation, sources with years, indicators with intended and
     real weights, formulas, data quality (missing, indicatief, outlier treatment) and the record."""
@@ -722,11 +735,14 @@ def method_tables(data: ReportData) -> dict:
             "unit": i.unit, "missing": int(data.run.matrix.values[i.id].isna().sum()),
             "indicatief": int((data.run.matrix.reliability[i.id] == "I").sum())})
     source_rows = [{"name": s["name"], "years": years_text(s["years"]), "licence": s["licence"]} for s in sources(config)]
+    source_rows += name_source_rows(data.run.registry.table, config.level, data.level_plural)
     source_rows += [{"name": "Gemeentegrenzen (kaarten)", "years": "2022", "licence": ATTRIBUTION_GEMEENTEN},
                     {"name": "Plaatsnamen (kaarten)", "years": "2024", "licence": ATTRIBUTION_PLAATSEN}]
     files = [{"name": n, "file": s.path.name, "year": s.period} for n, s in config.inputs.items()]
     manifest = data.manifest
-    return {"plain": method_text.plain(config, config.framework.index.label, data.level_plural), "sources": source_rows,
+    plain = method_text.plain(config, config.framework.index.label, data.level_plural) \
+        + method_text.names_note(data.run.registry.table, config.level, data.level_plural)
+    return {"plain": plain, "sources": source_rows,
             "files": files, "dominance": data.weight_lines, "indicatief": indicatief_lines(data.run),
             "indicators": indicators, "formulas": method_text.formulas(config), "treatment": treatment_rows(data),
             "manifest": {"created": manifest.get("created_utc", ""), "versions": manifest.get("versions", {}),
