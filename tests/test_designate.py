@@ -300,3 +300,77 @@ def test_reasons_are_the_largest_weighted_contributions(default_run):
     parts = pd.Series({i: weights[i] * normalised[i] for i in normalised.index}).sort_values(ascending=False)
     assert reasons["indicator"].tolist() == parts.index[:2].tolist()
     np.testing.assert_allclose(reasons["contribution"], parts.iloc[:2])
+
+
+def buurt_registry() -> AreaRegistry:
+    """Two wijken of a gemeente with four and two buurten."""
+    rows = [("G", "Gemeente", "gemeente", ""), ("WA", "Noord", "wijk", "G"), ("WB", "Zuid", "wijk", "G"),
+            *[(f"A{n}", f"Buurt A{n}", "buurt", "WA") for n in range(1, 5)], ("B1", "Buurt B1", "buurt", "WB"),
+            ("B2", "Buurt B2", "buurt", "WB")]
+    table = pd.DataFrame(rows, columns=["area_code", "area_name", "level", "parent_code"]).assign(vintage="2023")
+    return AreaRegistry(table.set_index("area_code", drop=False), "test")
+
+
+# A row of cells: A1 | A2 | A3 | B1, with A4 apart and B2 touching A4 only at a corner.
+BUURT_SHAPES = {"A1": box(0, 0, 1, 1), "A2": box(1, 0, 2, 1), "A3": box(2, 0, 3, 1), "B1": box(3, 0, 4, 1),
+                "A4": box(10, 0, 11, 1), "B2": box(11, 1, 12, 2)}
+
+
+def buurt_geometry(codes=BUURT_SHAPES):
+    frame = gpd.GeoDataFrame({"area_code": list(codes)}, geometry=[BUURT_SHAPES[c] for c in codes], crs="EPSG:28992")
+    return frame.set_index("area_code", drop=False)
+
+
+def test_touching_designated_buurten_form_one_gebied_across_wijken():
+    registry = buurt_registry()
+    names = registry.table["area_name"]
+    rules = DesignationRules(top_k=6, combine="adjoining")
+    # rank order: B2, A1, A4, B1, A3 (A2 is not designated: A1 and A3 do not touch each other)
+    table = form_gebieden(["B2", "A1", "A4", "B1", "A3"], rules, registry, "buurt", names, buurt_geometry())
+    assert table.to_dict("records") == [
+        {"gebied": "Buurt B2 en Buurt A4", "areas": "B2;A4", "area_names": "Buurt B2; Buurt A4",
+         "designated_members": "B2;A4"},
+        {"gebied": "Buurt A1", "areas": "A1", "area_names": "Buurt A1", "designated_members": "A1"},
+        {"gebied": "Buurt B1 en Buurt A3", "areas": "B1;A3", "area_names": "Buurt B1; Buurt A3",
+         "designated_members": "B1;A3"}]
+    # with A2 the row A1-A2-A3-B1 is one gebied of four, named after its wijken (most buurten first)
+    four = form_gebieden(["A2", "A1", "B1", "A3"], rules, registry, "buurt", names, buurt_geometry())
+    assert four.to_dict("records") == [{"gebied": "Noord en Zuid (4 buurten)", "areas": "A2;A1;B1;A3",
+                                        "area_names": "Buurt A2; Buurt A1; Buurt B1; Buurt A3",
+                                        "designated_members": "A2;A1;B1;A3"}]
+    # a buurt without polygon is a gebied of its own; without combine each buurt is one
+    lacking = form_gebieden(["A1", "A2"], rules, registry, "buurt", names, buurt_geometry(["A1", "B1"]))
+    assert lacking["gebied"].tolist() == ["Buurt A1", "Buurt A2"]
+    alone = form_gebieden(["A1", "A2"], DesignationRules(top_k=2), registry, "buurt", names)
+    assert alone["gebied"].tolist() == ["Buurt A1", "Buurt A2"]
+
+
+def test_without_polygons_designated_buurten_are_gathered_by_their_wijk():
+    registry = buurt_registry()
+    names = registry.table["area_name"]
+    rules = DesignationRules(top_k=6, combine="parent")
+    table = form_gebieden(["A4", "B2", "A1", "A2", "A3", "B1"], rules, registry, "buurt", names)
+    assert table[["gebied", "areas"]].to_dict("records") == [
+        {"gebied": "Noord (4 buurten)", "areas": "A4;A1;A2;A3"},
+        {"gebied": "Buurt B2 en Buurt B1", "areas": "B2;B1"}]
+    # a name already taken (here by a configured group) is numbered
+    taken = DesignationRules(top_k=6, combine="parent", groups=[{"name": "Noord (4 buurten)", "areas": ["B2"]}])
+    table = form_gebieden(["B2", "A4", "A1", "A2", "A3"], taken, registry, "buurt", names)
+    assert table["gebied"].tolist() == ["Noord (4 buurten)", "Noord (4 buurten) (2)"]
+
+
+def test_combine_is_a_rule_of_its_own_and_needs_what_it_joins_on(default_run):
+    from aandacht.decide.designate import designate
+
+    with pytest.raises(ValueError, match="combine"):
+        DesignationRules(top_k=2, combine="touching")
+    with pytest.raises(ConfigError, match="parent of the scored wijk areas is the gemeente GM0080"):
+        designate(default_run, DesignationRules(top_k=3, combine="parent"))
+    # Leeuwarden's wijk polygons: the top 4 as gebieden of touching wijken
+    result = designate(default_run, DesignationRules(top_k=4, combine="adjoining"))
+    members = result.gebied_members()
+    assert sorted(c for codes in members.values() for c in codes) == sorted(TOP4)
+    geometry = default_run.registry.geometry()
+    for codes in members.values():
+        assert len(codes) == 1 or adjoining_components(codes, geometry) == [sorted(codes)]
+    assert all(result.areas.at[c, "gebied"] == g for g, codes in members.items() for c in codes)

@@ -15,10 +15,15 @@ given is an error, never skipped.
 
 Designated areas are then gathered into aandachtsgebieden: a configured group (several
 wijken, or buurten of a wijk, with the name used in the bestuurlijk overleg) replaces
-its members when ``any``/``all`` of the scored areas it touches are designated; every
-other designated area is a gebied of its own, named after the area. Contiguous groups of
-adjoining designated areas (polygons that touch, EPSG:28992), and every adjoining pair,
-are suggested as candidate groups, not applied.
+its members when ``any``/``all`` of the scored areas it touches are designated. With
+``combine: adjoining`` the other designated areas whose polygons touch (EPSG:28992) form one gebied
+(a contiguous group: designated buurten side by side are one neighbourhood in the overleg, as
+Leeuwarden took two adjoining wijken together); with ``combine: parent`` those with the same parent
+area (the buurten of one CBS wijk) do, for projects without polygons. Every other designated area is a
+gebied of its own, named after the area. A combined gebied of two or three areas is named after them
+("Bloemhof en Hillesluis"), of more after their parent areas and their number ("Feijenoord (5 buurten)").
+Without ``combine``, contiguous groups of adjoining designated areas, and every adjoining pair, are
+suggested as candidate groups, not applied.
 
 Every designated area carries its reasons: among the indicators where the area is worse than the
 gemeente (than the median of the areas where no gemeente value is published), those with the largest
@@ -30,13 +35,14 @@ the median over the scored areas.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..config import DesignationRules
-from ..dutch import number_nl
+from ..dutch import list_nl, number_nl
 from ..errors import ConfigError
 from ..scoring.run import ScoreRun
 
@@ -109,8 +115,41 @@ def scored_area_of(code: str, registry, level: str) -> str:
     return next((a for a in registry.ancestors(code) if table.at[a, "level"] == level), "")
 
 
-def form_gebieden(designated: list[str], rules: DesignationRules, registry, level: str, names: pd.Series) -> pd.DataFrame:
-    """Gather designated areas into named gebieden (module docstring)."""
+PLURALS = {"wijk": "wijken", "buurt": "buurten"}
+
+
+def combined_name(members: list[str], registry, level: str, names: pd.Series) -> str:
+    """The name of a combined gebied (module docstring): its areas' names when two or three, else the names of
+    their parent areas (most members first) and the number of areas."""
+    if len(members) <= 3:
+        return list_nl(str(names.get(c, c)) for c in members)
+    parent_of = registry.parents
+    parents = [p for p, _ in Counter(parent_of.get(c, "") for c in members).most_common() if p]
+    return f"{list_nl(registry.name(p) or p for p in parents)} ({len(members)} {PLURALS.get(level, 'gebieden')})"
+
+
+def combined(codes: list[str], how: str | None, registry, geometry=None) -> list[list[str]]:
+    """``codes`` (in rank order) in the gebieden ``how`` (``designation.combine``) makes of them, each in rank
+    order: connected groups of touching polygons (:func:`adjoining_components`; an area without polygon alone),
+    areas with the same parent, or each alone."""
+    if how == "adjoining":
+        component = {c: n for n, group in enumerate(adjoining_components(codes, geometry)) for c in group}
+        key = {c: component.get(c, c) for c in codes}
+    elif how == "parent":
+        parent_of = registry.parents
+        key = {c: parent_of.get(c, "") or c for c in codes}
+    else:
+        key = {c: c for c in codes}
+    groups: dict[object, list[str]] = {}
+    for code in codes:
+        groups.setdefault(key[code], []).append(code)
+    return list(groups.values())
+
+
+def form_gebieden(designated: list[str], rules: DesignationRules, registry, level: str, names: pd.Series,
+                  geometry=None) -> pd.DataFrame:
+    """Gather designated areas into named gebieden (module docstring); ``geometry`` (indexed by area code) is
+    needed with ``combine: adjoining``. Gebieden are in the order of their best-ranked area (``designated``'s)."""
     rows, covered = [], set()
     for group in rules.groups:
         unknown = [a for a in group.areas if a not in registry.table.index]
@@ -129,10 +168,16 @@ def form_gebieden(designated: list[str], rules: DesignationRules, registry, leve
                          "area_names": "; ".join(registry.name(a) for a in group.areas),
                          "designated_members": ";".join(hits)})
             covered.update(touched)
-    for code in designated:
-        if code not in covered:
-            rows.append({"gebied": str(names.get(code, code)), "areas": code, "area_names": str(names.get(code, code)),
-                         "designated_members": code})
+    used = {row["gebied"] for row in rows}
+    for members in combined([c for c in designated if c not in covered], rules.combine, registry, geometry):
+        name = unique = combined_name(members, registry, level, names)
+        number = 1
+        while unique in used:  # two gebieden of one wijk, or a name a configured group has
+            number += 1
+            unique = f"{name} ({number})"
+        used.add(unique)
+        rows.append({"gebied": unique, "areas": ";".join(members),
+                     "area_names": "; ".join(str(names.get(c, c)) for c in members), "designated_members": ";".join(members)})
     return pd.DataFrame(rows, columns=["gebied", "areas", "area_names", "designated_members"])
 
 
@@ -243,7 +288,20 @@ def designate(
     table = apply_rules(scores, areas["population"], rules, probability, hard_core)
     table.insert(0, "area_name", areas["area_name"])
     designated = [c for c in table.sort_values(["rank", "score"]).index if table.at[c, "designated"]]
-    gebieden = form_gebieden(designated, rules, run.registry, run.config.level, areas["area_name"])
+    notes = []
+    geometry = None
+    if rules.combine == "adjoining" and designated:
+        if run.registry.geometry_path is None:
+            raise ConfigError("designation.combine is 'adjoining', but the config has no polygons (areas.geometry): "
+                              "give them, or set combine: parent (the designated areas of one parent area form one gebied)")
+        geometry = run.registry.geometry()
+        lacking = [c for c in designated if c not in geometry.index]
+        if lacking:
+            notes.append(f"no geometry for {lacking}; each of them is an aandachtsgebied of its own (designation.combine)")
+    if rules.combine == "parent" and any(run.registry.parents.get(c) == run.config.gemeente.code for c in designated):
+        raise ConfigError(f"designation.combine is 'parent', but the parent of the scored {run.config.level} areas is the "
+                          f"gemeente {run.config.gemeente.code}: all would be one gebied (use it for buurten, whose parent is a wijk)")
+    gebieden = form_gebieden(designated, rules, run.registry, run.config.level, areas["area_name"], geometry)
     gebied_of = {code: row.gebied for row in gebieden.itertuples() for code in row.areas.split(";")}
     for row in gebieden.itertuples():
         for code in row.areas.split(";"):
@@ -256,7 +314,7 @@ def designate(
     gebieden["redenen"] = [" | ".join(f"{run.registry.name(c)}: {texts.get(c) or 'geen indicator slechter dan de gemeente'}"
                                       for c in row.designated_members.split(";"))
                            for row in gebieden.itertuples()]
-    notes, suggestions = [], []
+    suggestions = []
     if rules.suggest_adjoining and len(designated) > 1:
         geometry = run.registry.geometry()
         lacking = [c for c in designated if c not in geometry.index]
