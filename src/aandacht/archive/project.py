@@ -476,8 +476,9 @@ def config_text(plan: ProjectPlan) -> str:
         "  reasons: 3",
     ]
     if level == "buurt" and plan.polygons:
-        lines += ["  # Designated buurten that touch (polygons) form one aandachtsgebied: a neighbourhood of buurten",
-                  "  # side by side is one gebied in the overleg, named after its buurten (two or three) or their wijken.",
+        lines += ["  # Designated buurten of one wijk that touch (polygons) form one aandachtsgebied: buurten side by side",
+                  "  # are one neighbourhood in the overleg, named after its buurten (two or three) or their wijk. Not",
+                  "  # across wijken: a chain of touching buurten would grow into a district.",
                   "  combine: adjoining", "  suggest_adjoining: false"]
     elif level == "buurt":
         lines += ["  # No buurt polygons (see areas), so it is not known which designated buurten touch: the designated",
@@ -625,7 +626,7 @@ def describe(plan: ProjectPlan) -> list[str]:
              f"{plan.gates[plan.level]:g} households with children), designates {plan.top_k}, chooses {plan.n_plus} Plus-IKCs",
              f"level: the rule gives {plan.rule_level}en, as {plan.level_reason()}"
              + ("" if plan.level == plan.rule_level else f"; asked for {plan.level}en (--level or --boundaries)")
-             + ("; designated buurten that touch form one aandachtsgebied" if plan.level == "buurt" and plan.polygons else
+             + ("; designated buurten of one wijk that touch form one aandachtsgebied" if plan.level == "buurt" and plan.polygons else
                 "; no buurt polygons: the designated buurten of one wijk form one aandachtsgebied" if plan.level == "buurt"
                 else ""),
              "indicators: " + ", ".join(i.id for i in plan.chosen)]

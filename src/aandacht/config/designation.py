@@ -31,9 +31,9 @@ class DesignationRules(Strict):
     ``top_k`` (rank <= k), ``min_score`` and ``min_probability`` (probability of
     designation from the uncertainty analysis). ``consensus`` uses the hard core of the
     monitors: ``required`` (must also be in it), ``sufficient`` (being in it designates
-    on its own), or ``ignore``. ``combine`` joins designated areas outside the ``groups`` into one
-    aandachtsgebied: ``adjoining`` those whose polygons touch (needs ``areas.geometry``), ``parent``
-    those with the same parent area (the buurten of one wijk); unset, each is a gebied of its own.
+    on its own), or ``ignore``. ``combine`` joins designated buurten outside the ``groups`` into one
+    aandachtsgebied within their wijk: ``adjoining`` those whose polygons touch (needs ``areas.geometry``),
+    ``parent`` all of them; unset, each is a gebied of its own.
     """
 
     top_k: Count() | None = None

@@ -18,10 +18,13 @@ wijken, or buurten of a wijk, with the name used in the bestuurlijk overleg) rep
 its members when ``any``/``all`` of the scored areas it touches are designated. With
 ``combine: adjoining`` the other designated areas whose polygons touch (EPSG:28992) form one gebied
 (a contiguous group: designated buurten side by side are one neighbourhood in the overleg, as
-Leeuwarden took two adjoining wijken together); with ``combine: parent`` those with the same parent
-area (the buurten of one CBS wijk) do, for projects without polygons. Every other designated area is a
+Leeuwarden took two adjoining wijken together), within one parent area: a chain of touching buurten
+across wijken grows into a district (Leeuwarden at buurt level: 14 designated buurten of 5 wijken in one
+chain); with ``combine: parent`` those with the same parent area (the buurten of one CBS wijk) do, for
+projects without polygons. Every other designated area is a
 gebied of its own, named after the area. A combined gebied of two or three areas is named after them
-("Bloemhof en Hillesluis"), of more after their parent areas and their number ("Feijenoord (5 buurten)").
+("Bloemhof en Hillesluis"), of more, or of areas whose names only repeat their parent's ("Delfshaven, buurt
+21"), after their parent areas and their number ("Feijenoord (5 buurten)").
 Without ``combine``, contiguous groups of adjoining designated areas, and every adjoining pair, are
 suggested as candidate groups, not applied.
 
@@ -119,24 +122,31 @@ PLURALS = {"wijk": "wijken", "buurt": "buurten"}
 
 
 def combined_name(members: list[str], registry, level: str, names: pd.Series) -> str:
-    """The name of a combined gebied (module docstring): its areas' names when two or three, else the names of
-    their parent areas (most members first) and the number of areas."""
-    if len(members) <= 3:
-        return list_nl(str(names.get(c, c)) for c in members)
+    """The name of a combined gebied (module docstring): its areas' names when two or three that say more than
+    their parent's name, else the names of their parent areas (most members first) and the number of areas (a
+    name that begins with its wijk's, such as 'Delfshaven, buurt 21' made from the code, adds nothing)."""
     parent_of = registry.parents
+    own = [str(names.get(c, c)) for c in members]
+    if len(members) <= 3 and not all(registry.name(parent_of.get(c, "")) and name.startswith(registry.name(parent_of[c]))
+                                     for c, name in zip(members, own)):
+        return list_nl(own)
     parents = [p for p, _ in Counter(parent_of.get(c, "") for c in members).most_common() if p]
     return f"{list_nl(registry.name(p) or p for p in parents)} ({len(members)} {PLURALS.get(level, 'gebieden')})"
 
 
 def combined(codes: list[str], how: str | None, registry, geometry=None) -> list[list[str]]:
     """``codes`` (in rank order) in the gebieden ``how`` (``designation.combine``) makes of them, each in rank
-    order: connected groups of touching polygons (:func:`adjoining_components`; an area without polygon alone),
-    areas with the same parent, or each alone."""
+    order: connected groups of touching polygons with the same parent (:func:`adjoining_components`; an area
+    without polygon alone), areas with the same parent, or each alone."""
+    parent_of = registry.parents
     if how == "adjoining":
-        component = {c: n for n, group in enumerate(adjoining_components(codes, geometry)) for c in group}
+        family: dict[str, list[str]] = {}
+        for code in codes:
+            family.setdefault(parent_of.get(code, ""), []).append(code)
+        component = {c: f"{parent} {n}" for parent, members in family.items()
+                     for n, group in enumerate(adjoining_components(members, geometry)) for c in group}
         key = {c: component.get(c, c) for c in codes}
     elif how == "parent":
-        parent_of = registry.parents
         key = {c: parent_of.get(c, "") or c for c in codes}
     else:
         key = {c: c for c in codes}
@@ -290,6 +300,13 @@ def designate(
     designated = [c for c in table.sort_values(["rank", "score"]).index if table.at[c, "designated"]]
     notes = []
     geometry = None
+    if rules.combine is not None and any(run.registry.parents.get(c) == run.config.gemeente.code for c in designated):
+        raise ConfigError(f"designation.combine joins areas within their parent area, but the parent of the scored "
+                          f"{run.config.level} areas is the gemeente {run.config.gemeente.code}: all would be one gebied "
+                          "(name groups of wijken in designation.groups instead)")
+    if rules.combine == "parent" and designated:
+        notes.append(f"designation.combine: parent: the designated {run.config.level} areas of one parent area form one "
+                     "aandachtsgebied, whether they touch or not (with polygons, combine: adjoining joins touching ones only)")
     if rules.combine == "adjoining" and designated:
         if run.registry.geometry_path is None:
             raise ConfigError("designation.combine is 'adjoining', but the config has no polygons (areas.geometry): "
@@ -298,9 +315,6 @@ def designate(
         lacking = [c for c in designated if c not in geometry.index]
         if lacking:
             notes.append(f"no geometry for {lacking}; each of them is an aandachtsgebied of its own (designation.combine)")
-    if rules.combine == "parent" and any(run.registry.parents.get(c) == run.config.gemeente.code for c in designated):
-        raise ConfigError(f"designation.combine is 'parent', but the parent of the scored {run.config.level} areas is the "
-                          f"gemeente {run.config.gemeente.code}: all would be one gebied (use it for buurten, whose parent is a wijk)")
     gebieden = form_gebieden(designated, rules, run.registry, run.config.level, areas["area_name"], geometry)
     gebied_of = {code: row.gebied for row in gebieden.itertuples() for code in row.areas.split(";")}
     for row in gebieden.itertuples():
