@@ -357,6 +357,7 @@ def test_without_polygons_designated_buurten_are_gathered_by_their_wijk():
     coded = names.copy()
     coded[["B1", "B2"]] = ["Zuid, buurt 1", "Zuid, buurt 2"]
     assert form_gebieden(["B2", "B1"], rules, registry, "buurt", coded)["gebied"].tolist() == ["Zuid (2 buurten)"]
+    assert form_gebieden(["B2"], rules, registry, "buurt", coded)["gebied"].tolist() == ["Zuid, buurt 2"]  # alone: its name
     # a name already taken (here by a configured group) is numbered
     taken = DesignationRules(top_k=6, combine="parent", groups=[{"name": "Noord (4 buurten)", "areas": ["B2"]}])
     table = form_gebieden(["B2", "A4", "A1", "A2", "A3"], taken, registry, "buurt", names)
@@ -383,7 +384,7 @@ def test_combine_is_a_rule_of_its_own_and_needs_what_it_joins_on(default_run, mo
     assert result.notes == []
     parent = designate(default_run, DesignationRules(top_k=4, combine="parent"))
     assert parent.gebied_members() == result.gebied_members()
-    assert parent.notes[0].startswith("designation.combine: parent: the designated wijk areas of one parent area form one")
+    assert parent.notes[0].startswith("designation.combine: parent: the designated wijken of one parent area form one")
     monkeypatch.setattr(default_run.registry, "geometry_path", None)
     with pytest.raises(ConfigError, match="combine is 'adjoining', but the config has no polygons"):
         designate(default_run, DesignationRules(top_k=4, combine="adjoining"))

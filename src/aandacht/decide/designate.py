@@ -127,6 +127,8 @@ def combined_name(members: list[str], registry, level: str, names: pd.Series) ->
     name that begins with its wijk's, such as 'Delfshaven, buurt 21' made from the code, adds nothing)."""
     parent_of = registry.parents
     own = [str(names.get(c, c)) for c in members]
+    if len(members) == 1:
+        return own[0]
     if len(members) <= 3 and not all(registry.name(parent_of.get(c, "")) and name.startswith(registry.name(parent_of[c]))
                                      for c, name in zip(members, own)):
         return list_nl(own)
@@ -305,7 +307,7 @@ def designate(
                           f"{run.config.level} areas is the gemeente {run.config.gemeente.code}: all would be one gebied "
                           "(name groups of wijken in designation.groups instead)")
     if rules.combine == "parent" and designated:
-        notes.append(f"designation.combine: parent: the designated {run.config.level} areas of one parent area form one "
+        notes.append(f"designation.combine: parent: the designated {PLURALS.get(run.config.level, 'areas')} of one parent area form one "
                      "aandachtsgebied, whether they touch or not (with polygons, combine: adjoining joins touching ones only)")
     if rules.combine == "adjoining" and designated:
         if run.registry.geometry_path is None:
