@@ -225,6 +225,7 @@ def test_reason_text_in_dutch():
                          {"label": "Score", "value": 3.0, "unit": "", "gemeente": np.nan, "median": 2.5}])
     assert reason_text(rows) == ("Jongeren met jeugdzorg 21,3 % (gemeente 12; mediaan wijken 11,5); "
                                  "Score 3 (mediaan wijken 2,5)")
+    assert reason_text(rows.head(1), "buurt") == "Jongeren met jeugdzorg 21,3 % (gemeente 12; mediaan buurten 11,5)"
     rows["nederland"] = [10.9, np.nan]
     assert reason_text(rows) == ("Jongeren met jeugdzorg 21,3 % (gemeente 12; Nederland 10,9; mediaan wijken 11,5); "
                                  "Score 3 (mediaan wijken 2,5)")

@@ -276,14 +276,15 @@ def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def reason_text(rows: pd.DataFrame) -> str:
-    """Dutch one-line reasons, e.g. 'Jongeren met jeugdzorg 21,3 % (gemeente 12,0; Nederland 10,9; mediaan wijken 11,5)'."""
+def reason_text(rows: pd.DataFrame, level: str = "wijk") -> str:
+    """Dutch one-line reasons, e.g. 'Jongeren met jeugdzorg 21,3 % (gemeente 12,0; Nederland 10,9; mediaan wijken 11,5)'
+    (the median of the scored areas of ``level``: wijken, buurten)."""
     parts = []
     for row in rows.itertuples():
         reference = [f"gemeente {number_nl(row.gemeente)}"] if not np.isnan(row.gemeente) else []
         nederland = getattr(row, "nederland", np.nan)
         reference += [f"Nederland {number_nl(nederland)}"] if not np.isnan(nederland) else []
-        reference.append(f"mediaan wijken {number_nl(row.median)}")
+        reference.append(f"mediaan {PLURALS.get(level, 'gebieden')} {number_nl(row.median)}")
         parts.append(f"{row.label} {number_nl(row.value)} {row.unit} ({'; '.join(reference)})".replace("  ", " "))
     return "; ".join(parts)
 
@@ -325,7 +326,7 @@ def designate(
             gebied_of.setdefault(parent, f"{row.gebied} (deels)")
     table["gebied"] = [gebied_of.get(c, "") for c in table.index]
     reasons = area_reasons(run, designated, rules.reasons)
-    texts = {code: reason_text(rows) for code, rows in reasons.groupby("area_code")}
+    texts = {code: reason_text(rows, run.config.level) for code, rows in reasons.groupby("area_code")}
     table["redenen"] = [texts.get(c, "") for c in table.index]
     gebieden["redenen"] = [" | ".join(f"{run.registry.name(c)}: {texts.get(c) or 'geen indicator slechter dan de gemeente'}"
                                       for c in row.designated_members.split(";"))
