@@ -79,7 +79,8 @@ def test_defaults_scale_with_the_gemeente():
 
 
 def test_large_cities_rank_buurten_because_their_wijken_are_districts():
-    rotterdam = plan_project(gemeente_data("GM0599"))
+    data = gemeente_data("GM0599")
+    rotterdam = plan_project(data)
     # 14 rankable wijken with a median of 48,830 inhabitants are districts; 66 buurten with 8,275 are not
     assert (rotterdam.level, rotterdam.rule_level, rotterdam.n, rotterdam.districts) == ("buurt", "buurt", 66, True)
     assert rotterdam.inhabitants == {"wijk": 48830, "buurt": 8275}
@@ -95,7 +96,7 @@ def test_large_cities_rank_buurten_because_their_wijken_are_districts():
     assert (urk.level, urk.rankable["wijk"]) == ("buurt", 1)
     assert "as only 1 rankable wijk (at least 5 needed)" in config_text(urk)
     # --level overrides the rule, and the config says so
-    forced = plan_project(gemeente_data("GM0599"), "wijk")
+    forced = plan_project(data, "wijk")
     assert (forced.level, forced.rule_level, forced.n) == ("wijk", "buurt", 14)
     assert "# `init` was asked for wijken (--level, or --boundaries: buurten)." in config_text(forced)
 
