@@ -82,7 +82,7 @@ def test_large_cities_rank_buurten_because_their_wijken_are_districts():
     data = gemeente_data("GM0599")
     rotterdam = plan_project(data)
     # 14 rankable wijken with a median of 48,830 inhabitants are districts; 66 buurten with 8,275 are not
-    assert (rotterdam.level, rotterdam.rule_level, rotterdam.n, rotterdam.districts) == ("buurt", "buurt", 66, True)
+    assert (rotterdam.level, rotterdam.rule_level, rotterdam.n) == ("buurt", "buurt", 66)
     assert rotterdam.inhabitants == {"wijk": 48830, "buurt": 8275}
     text = config_text(rotterdam)
     config = yaml.safe_load(text)
@@ -90,7 +90,9 @@ def test_large_cities_rank_buurten_because_their_wijken_are_districts():
     assert "# Here: buurten, as its 14 rankable wijken are districts (median 48830 inhabitants, more than 15000)" in text
     # Leeuwarden's 21 wijken (median 5,870) are neighbourhoods; Urk has one wijk: buurten, as before
     leeuwarden = plan_project(gemeente_data("GM0080"))
-    assert (leeuwarden.level, leeuwarden.districts, leeuwarden.inhabitants["wijk"]) == ("wijk", False, 5870)
+    assert (leeuwarden.level, leeuwarden.inhabitants["wijk"]) == ("wijk", 5870)
+    assert "# Here: wijken, as its 21 rankable wijken are neighbourhoods (median 5870 inhabitants, at most 15000)." in (
+        config_text(leeuwarden))
     assert "combine" not in yaml.safe_load(config_text(leeuwarden))["designation"]
     urk = plan_project(gemeente_data("GM0184"))
     assert (urk.level, urk.rankable["wijk"]) == ("buurt", 1)

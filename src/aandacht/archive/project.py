@@ -233,11 +233,6 @@ class ProjectPlan:
     def n(self) -> int:
         return self.rankable[self.level]
 
-    @property
-    def districts(self) -> bool:
-        """Whether the gemeente's wijken are districts (module docstring)."""
-        return self.inhabitants["wijk"] > NEIGHBOURHOOD
-
     def level_reason(self) -> str:
         """Why the level rule chooses its level, with the gemeente's figures (English, for the terminal and config)."""
         wijken = f"{self.rankable['wijk']} rankable wijk{'en' if self.rankable['wijk'] != 1 else ''}"
@@ -348,11 +343,10 @@ def config_text(plan: ProjectPlan) -> str:
         f"{plan.units['buurt']} buurten pass the population gate ({plan.gates['wijk']:g} and {plan.gates['buurt']:g} households",
         f"# with children, KWB 2023); the median rankable wijk has {plan.inhabitants['wijk']:.0f} inhabitants, the median "
         f"rankable buurt {plan.inhabitants['buurt']:.0f}.",
-        "# Aandachtsgebieden are neighbourhoods: wijken are ranked when at least "
-        f"{MIN_WIJKEN} pass the gate (fewer says little) and",
-        f"# their median is at most {NEIGHBOURHOOD} inhabitants; above it wijken are districts (the Nationaal Programma "
-        "Rotterdam Zuid works",
-        "# in focuswijken of 7675-14070 inhabitants, CBS buurten), and buurten are ranked when more of them pass the gate.",
+        f"# Aandachtsgebieden are neighbourhoods: wijken are ranked when at least {MIN_WIJKEN} pass the gate (fewer says",
+        f"# little) and their median is at most {NEIGHBOURHOOD} inhabitants; above it they are districts (the Nationaal",
+        "# Programma Rotterdam Zuid works in focuswijken of 7675-14070 inhabitants, CBS buurten) and buurten are",
+        "# ranked when more of them pass the gate.",
         f"# Here: {plan.rule_level}en, as {plan.level_reason()}.",
         *([] if plan.level == plan.rule_level else [f"# `init` was asked for {plan.level}en (--level, or --boundaries: buurten)."]),
         f"level: {level}",
