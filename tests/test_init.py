@@ -121,6 +121,31 @@ def test_defaults_scale_with_the_gemeente():
     yaml.safe_load(text)  # valid YAML
 
 
+def test_large_cities_rank_buurten_because_their_wijken_are_districts():
+    data = gemeente_data("GM0599")
+    rotterdam = plan_project(data)
+    # 14 rankable wijken with a median of 48,830 inhabitants are districts; 66 buurten with 8,275 are not
+    assert (rotterdam.level, rotterdam.rule_level, rotterdam.n) == ("buurt", "buurt", 66)
+    assert rotterdam.inhabitants == {"wijk": 48830, "buurt": 8275}
+    text = config_text(rotterdam)
+    config = yaml.safe_load(text)
+    assert config["level"] == "buurt" and config["designation"]["combine"] == "parent"  # no buurt polygons shipped
+    assert "# Here: buurten, as its 14 rankable wijken are districts (median 48830 inhabitants, more than 15000)" in text
+    # Leeuwarden's 21 wijken (median 5,870) are neighbourhoods; Urk has one wijk: buurten, as before
+    leeuwarden = plan_project(gemeente_data("GM0080"))
+    assert (leeuwarden.level, leeuwarden.inhabitants["wijk"]) == ("wijk", 5870)
+    assert "# Here: wijken, as its 21 rankable wijken are neighbourhoods (median 5870 inhabitants, at most 15000)." in (
+        config_text(leeuwarden))
+    assert "combine" not in yaml.safe_load(config_text(leeuwarden))["designation"]
+    urk = plan_project(gemeente_data("GM0184"))
+    assert (urk.level, urk.rankable["wijk"]) == ("buurt", 1)
+    assert "as only 1 rankable wijk (at least 5 needed)" in config_text(urk)
+    # --level overrides the rule, and the config says so
+    forced = plan_project(data, "wijk")
+    assert (forced.level, forced.rule_level, forced.n) == ("wijk", "buurt", 14)
+    assert "# `init` was asked for wijken (--level, or --boundaries: buurten)." in config_text(forced)
+
+
 def test_no_indicator_gains_weight_because_others_of_its_domain_are_missing():
     # Ameland ranks 3 buurten: of armoede only laag_inkomen has data (bijstand and inkomen are the same
     # everywhere), of gezin only herkomst (koopwoningen is per wijk only), no school indicators.

@@ -374,8 +374,9 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
 @click.argument("gemeente")
 @click.argument("folder", type=click.Path(path_type=Path), required=False)
 @click.option("--level", type=click.Choice(["wijk", "buurt"]), default=None,
-              help="Rank wijken or buurten (default: wijken when at least 5 pass the population gate, else buurten; "
-                   "with --boundaries: buurten).")
+              help="Rank wijken or buurten (default: wijken when at least 5 pass the population gate and their median "
+                   "has at most 15000 inhabitants, else they are districts and buurten are ranked; with --boundaries: "
+                   "buurten).")
 @click.option("--boundaries", type=click.Path(path_type=Path), default=None,
               help="A CBS Wijk- en Buurtkaart (GeoPackage, shapefile) or generalised CBS file (GeoJSON, TopoJSON): "
                    "polygons and names of the ranked level; schools are placed in them.")

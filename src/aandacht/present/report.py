@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..decide.designate import NEDERLAND, area_reasons
-from ..dutch import MISSING_LABELS, dutch_date, dutch_number
+from ..dutch import MISSING_LABELS, dutch_date, dutch_number, list_nl
 from ..errors import AandachtError
 from ..inputs.matrix import population_of
 from ..inputs.plausible import SECONDARY, is_count_unit
@@ -140,9 +140,7 @@ def _fmt(value, decimals: int = 1) -> str:
     return "" if value is None or pd.isna(value) else dutch_number(float(value), decimals)
 
 
-def _list(items: list[str]) -> str:
-    items = [i for i in items if i]
-    return "" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+_list = list_nl  # 'A, B en C' (aandacht.dutch)
 
 
 @dataclass
