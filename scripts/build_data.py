@@ -2,9 +2,11 @@
 
 Run from the repository root::
 
-    python scripts/build_data.py --raw PATH/TO/raw
+    python scripts/build_data.py --raw PATH/TO/raw [--names-raw PATH/TO/names]
 
-The raw directory holds the public source files described in its PROVENANCE.md. Every output is
+The raw directory holds the public source files described in its PROVENANCE.md; the names directory
+(default: the raw directory) holds the table of published wijk and buurt names (scripts/build_names.py,
+its PROVENANCE.md beside it). Every output is
 rewritten from scratch. The output is deterministic: a rerun gives the same bytes. Values that are
 published figures are copied as strings, so nothing is recomputed or invented; the per-wijk school
 extracts are computed by aandacht's own loaders from the per-school extracts next to them (the same
@@ -26,6 +28,9 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Point
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_names import NAME_SOURCE, NAMES_FILE, VINTAGE, published_names  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 RD_CRS = "EPSG:28992"
@@ -121,15 +126,19 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--raw", type=Path, required=True,
                         help="directory with the raw source files (the public downloads described in data/README.md)")
+    parser.add_argument("--names-raw", type=Path, default=None,
+                        help=f"directory holding {NAMES_FILE} (the published wijk and buurt names); default: --raw")
     return parser.parse_args()
 
 
-def raw_paths(raw: Path) -> dict[str, Path]:
-    """Return the path of every raw input; exit with a clear message if any is missing."""
+def raw_paths(raw: Path, names_raw: Path | None = None) -> dict[str, Path]:
+    """Return the path of every raw input (the names table under ``names_raw``, default ``raw``); exit with a
+    clear message if any is missing."""
     paths = {key: raw / rel for key, rel in RAW_FILES.items()}
-    missing = [RAW_FILES[key] for key, path in paths.items() if not path.is_file()]
+    paths["names"] = (names_raw or raw) / NAMES_FILE
+    missing = [str(path) for path in paths.values() if not path.is_file()]
     if missing:
-        sys.exit(f"error: raw file(s) missing under {raw}:\n  " + "\n  ".join(missing))
+        sys.exit("error: raw file(s) missing:\n  " + "\n  ".join(missing))
     return paths
 
 
@@ -639,21 +648,28 @@ def shipped_names() -> pd.Series:
 def national_registry(kwb: pd.DataFrame, paths: dict[str, Path]) -> pd.DataFrame:
     """Every gemeente, wijk and buurt of KWB 2023 with a name, parent and the source of the name.
 
-    Names: gemeenten from KWB 2023 ``gm_naam``; wijken and buurten of the shipped gemeenten from
-    their registries (CBS wijk 2024 / buurt 2022 via cartomap); other wijken from the tmap 2022
-    attributes (ASCII-folded by tmap: "Nijlan" for "Nijlân"); wijken without a 2022 name and every
-    other buurt have no public name here and are labelled by code ("buurt 01 van <wijk>").
+    Names, the first that has one: gemeenten from KWB 2023 ``gm_naam``; wijken and buurten of the
+    shipped gemeenten from their registries (CBS wijk 2024 / buurt 2022 via cartomap); the CBS
+    wijk- en buurtkaart 2024 where the area is that of 2023 (the rules of scripts/build_names.py);
+    other wijken from the tmap 2022 attributes (ASCII-folded by tmap: "Nijlan" for "Nijlân"). A wijk
+    or buurt none of them names is labelled by code ("wijk TD (WK0363TD)", "<wijk>, buurt 08"), with
+    a ``name_source`` starting "geen publieke naam".
     """
     codes = kwb["gwb_code_10"]
     gm = kwb.loc[codes.str.startswith("GM"), ["gwb_code_10", "gm_naam"]]
     shipped = shipped_names()
     tmap = read_str_csv(paths["kwb_2022"]).set_index("code")["name"]
+    published, changed = published_names(paths["names"], codes, tmap)
+    print(f"  published names ({NAME_SOURCE}): {len(published)} wijken and buurten; gemeenten whose 2023 "
+          f"division differs from 2024 (only unrenamed wijken named): {len(changed)}: {', '.join(changed)}")
     rows = [{"area_code": c, "area_name": n, "level": "gemeente", "parent_code": "", "vintage": "2023",
              "name_source": "KWB 2023"} for c, n in gm.itertuples(index=False)]
     wijk_names = {}
     for code in codes[codes.str.startswith("WK")]:
         if code in shipped.index:
             name, source, vintage = shipped[code], "CBS wijken 2024 (cartomap)", "2024"
+        elif code in published.index:
+            name, source, vintage = published[code], NAME_SOURCE, VINTAGE
         elif code in tmap.index:
             name, source, vintage = tmap[code], "CBS wijken 2022 (tmap, zonder diakritische tekens)", "2022"
         else:
@@ -665,6 +681,8 @@ def national_registry(kwb: pd.DataFrame, paths: dict[str, Path]) -> pd.DataFrame
         wijk = "WK" + code[2:8]
         if code in shipped.index:
             name, source, vintage = shipped[code], "CBS buurten 2022 (cartomap)", "2022"
+        elif code in published.index:
+            name, source, vintage = published[code], NAME_SOURCE, VINTAGE
         else:
             name, source, vintage = f"{wijk_names[wijk]}, buurt {code[-2:]}", "geen publieke naam: wijknaam en code", "2023"
         rows.append({"area_code": code, "area_name": name, "level": "buurt", "parent_code": wijk,
@@ -862,7 +880,7 @@ def build_national(paths: dict[str, Path], lists: dict[str, pd.DataFrame], curre
 def main() -> None:
     """Build all outputs for all gemeenten."""
     args = parse_args()
-    paths = raw_paths(args.raw)
+    paths = raw_paths(args.raw, args.names_raw)
     lists = load_school_lists(paths)
     current = load_current_lists(paths)
     for gm in GEMEENTEN:

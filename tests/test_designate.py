@@ -225,6 +225,7 @@ def test_reason_text_in_dutch():
                          {"label": "Score", "value": 3.0, "unit": "", "gemeente": np.nan, "median": 2.5}])
     assert reason_text(rows) == ("Jongeren met jeugdzorg 21,3 % (gemeente 12; mediaan wijken 11,5); "
                                  "Score 3 (mediaan wijken 2,5)")
+    assert reason_text(rows.head(1), "buurt") == "Jongeren met jeugdzorg 21,3 % (gemeente 12; mediaan buurten 11,5)"
     rows["nederland"] = [10.9, np.nan]
     assert reason_text(rows) == ("Jongeren met jeugdzorg 21,3 % (gemeente 12; Nederland 10,9; mediaan wijken 11,5); "
                                  "Score 3 (mediaan wijken 2,5)")
@@ -300,3 +301,91 @@ def test_reasons_are_the_largest_weighted_contributions(default_run):
     parts = pd.Series({i: weights[i] * normalised[i] for i in normalised.index}).sort_values(ascending=False)
     assert reasons["indicator"].tolist() == parts.index[:2].tolist()
     np.testing.assert_allclose(reasons["contribution"], parts.iloc[:2])
+
+
+def buurt_registry() -> AreaRegistry:
+    """Two wijken of a gemeente with four and two buurten."""
+    rows = [("G", "Gemeente", "gemeente", ""), ("WA", "Noord", "wijk", "G"), ("WB", "Zuid", "wijk", "G"),
+            *[(f"A{n}", f"Buurt A{n}", "buurt", "WA") for n in range(1, 5)], ("B1", "Buurt B1", "buurt", "WB"),
+            ("B2", "Buurt B2", "buurt", "WB")]
+    table = pd.DataFrame(rows, columns=["area_code", "area_name", "level", "parent_code"]).assign(vintage="2023")
+    return AreaRegistry(table.set_index("area_code", drop=False), "test")
+
+
+# A row of cells A1 | A2 | A3 | B1 | B2 (wijk A: A1-A4, wijk B: B1, B2), and A4 apart.
+BUURT_SHAPES = {"A1": box(0, 0, 1, 1), "A2": box(1, 0, 2, 1), "A3": box(2, 0, 3, 1), "B1": box(3, 0, 4, 1),
+                "B2": box(4, 0, 5, 1), "A4": box(10, 0, 11, 1)}
+
+
+def buurt_geometry(codes=BUURT_SHAPES):
+    frame = gpd.GeoDataFrame({"area_code": list(codes)}, geometry=[BUURT_SHAPES[c] for c in codes], crs="EPSG:28992")
+    return frame.set_index("area_code", drop=False)
+
+
+def test_touching_designated_buurten_of_one_wijk_form_one_gebied():
+    registry = buurt_registry()
+    names = registry.table["area_name"]
+    rules = DesignationRules(top_k=6, combine="adjoining")
+    # rank order B2, A1, A4, B1, A3: B2-B1 touch in wijk B; A3 touches B1 but lies in wijk A; A1 and A3 do not
+    # touch without A2; A4 touches nothing
+    table = form_gebieden(["B2", "A1", "A4", "B1", "A3"], rules, registry, "buurt", names, buurt_geometry())
+    assert table.to_dict("records") == [
+        {"gebied": "Buurt B2 en Buurt B1", "areas": "B2;B1", "area_names": "Buurt B2; Buurt B1",
+         "designated_members": "B2;B1"},
+        {"gebied": "Buurt A1", "areas": "A1", "area_names": "Buurt A1", "designated_members": "A1"},
+        {"gebied": "Buurt A4", "areas": "A4", "area_names": "Buurt A4", "designated_members": "A4"},
+        {"gebied": "Buurt A3", "areas": "A3", "area_names": "Buurt A3", "designated_members": "A3"}]
+    # with A2 the row A1-A2-A3 is one gebied, its areas in rank order
+    row = form_gebieden(["A2", "A4", "A1", "A3"], rules, registry, "buurt", names, buurt_geometry())
+    assert row[["gebied", "areas"]].to_dict("records") == [
+        {"gebied": "Buurt A2, Buurt A1 en Buurt A3", "areas": "A2;A1;A3"}, {"gebied": "Buurt A4", "areas": "A4"}]
+    # a buurt without polygon is a gebied of its own; without combine each buurt is one
+    lacking = form_gebieden(["A1", "A2"], rules, registry, "buurt", names, buurt_geometry(["A1", "B1"]))
+    assert lacking["gebied"].tolist() == ["Buurt A1", "Buurt A2"]
+    alone = form_gebieden(["B1", "B2"], DesignationRules(top_k=2), registry, "buurt", names)
+    assert alone["gebied"].tolist() == ["Buurt B1", "Buurt B2"]
+
+
+def test_without_polygons_designated_buurten_are_gathered_by_their_wijk():
+    registry = buurt_registry()
+    names = registry.table["area_name"]
+    rules = DesignationRules(top_k=6, combine="parent")
+    table = form_gebieden(["A4", "B2", "A1", "A2", "A3", "B1"], rules, registry, "buurt", names)
+    assert table[["gebied", "areas"]].to_dict("records") == [
+        {"gebied": "Noord (4 buurten)", "areas": "A4;A1;A2;A3"},
+        {"gebied": "Buurt B2 en Buurt B1", "areas": "B2;B1"}]
+    # names that only repeat their wijk's (made from the code) name the gebied after the wijk
+    coded = names.copy()
+    coded[["B1", "B2"]] = ["Zuid, buurt 1", "Zuid, buurt 2"]
+    assert form_gebieden(["B2", "B1"], rules, registry, "buurt", coded)["gebied"].tolist() == ["Zuid (2 buurten)"]
+    assert form_gebieden(["B2"], rules, registry, "buurt", coded)["gebied"].tolist() == ["Zuid, buurt 2"]  # alone: its name
+    # a name already taken (here by a configured group) is numbered
+    taken = DesignationRules(top_k=6, combine="parent", groups=[{"name": "Noord (4 buurten)", "areas": ["B2"]}])
+    table = form_gebieden(["B2", "A4", "A1", "A2", "A3"], taken, registry, "buurt", names)
+    assert table["gebied"].tolist() == ["Noord (4 buurten)", "Noord (4 buurten) (2)"]
+
+
+def test_combine_is_a_rule_of_its_own_and_needs_what_it_joins_on(default_run, monkeypatch):
+    from aandacht.decide.designate import designate
+
+    with pytest.raises(ValueError, match="combine"):
+        DesignationRules(top_k=2, combine="touching")
+    for how in ("adjoining", "parent"):  # Leeuwarden's wijken: their parent is the gemeente
+        with pytest.raises(ConfigError, match="the parent of the scored wijk areas is the gemeente GM0080: all would be"):
+            designate(default_run, DesignationRules(top_k=3, combine=how))
+    # as if Leeuwarden's wijken were buurten of two wijken P1 (050, 061, 060) and P2 (the others)
+    table = default_run.registry.table.copy()
+    wijken = table["level"] == "wijk"
+    table.loc[wijken, "parent_code"] = ["P1" if c in TOP4[:3] else "P2" for c in table.index[wijken]]
+    monkeypatch.setattr(default_run.registry, "table", table)
+    result = designate(default_run, DesignationRules(top_k=4, combine="adjoining"))
+    assert result.gebied_members() == {
+        "Heechterp & Schieringen, Vrijheidswijk en Bilgaard & Havankpark e.o.": TOP4[:3], "Potmargezone": ["WK008011"]}
+    assert result.areas.at["WK008060", "gebied"] == "Heechterp & Schieringen, Vrijheidswijk en Bilgaard & Havankpark e.o."
+    assert result.notes == []
+    parent = designate(default_run, DesignationRules(top_k=4, combine="parent"))
+    assert parent.gebied_members() == result.gebied_members()
+    assert parent.notes[0].startswith("designation.combine: parent: the designated wijken of one parent area form one")
+    monkeypatch.setattr(default_run.registry, "geometry_path", None)
+    with pytest.raises(ConfigError, match="combine is 'adjoining', but the config has no polygons"):
+        designate(default_run, DesignationRules(top_k=4, combine="adjoining"))

@@ -9,9 +9,10 @@ import yaml
 from click.testing import CliRunner
 
 from aandacht import default_config_path, load_config
-from aandacht.archive.project import config_text, plan_project
+from aandacht.archive.project import config_text, describe, plan_project
 from aandacht.cli import main
 from aandacht.errors import ConfigError
+from aandacht.inputs.areas import code_named_note, load_registry
 from aandacht.inputs.national import find_gemeente, gemeente_data, gemeenten, read_national
 
 
@@ -30,6 +31,48 @@ def test_the_national_data_holds_every_gemeente_wijk_and_buurt_of_2023():
     assert (nl["a_inw"], nl["a_hh_m_k"], nl["p_hh_li"]) == ("17811291", "2645269", "40")  # KWB 2023 as published
     registry = read_national("gebieden.csv.gz")
     assert set(registry["area_code"]) == set(kwb["gwb_code_10"]) - {"NL00"}
+
+
+def test_every_wijk_and_buurt_carries_its_published_name():
+    registry = read_national("gebieden.csv.gz").set_index("area_code")
+    published = ["BU01840000", "BU01840008", "BU01840011", "WK0363AD", "WK0363TD", "BU0363AD03", "BU0363TD01", "WK199230"]
+    # Urk's buurten, Amsterdam's and Voorne aan Zee's new wijken of 2023, as the CBS wijk- en buurtkaart 2024 names them
+    assert registry.loc[published, "area_name"].tolist() == [
+        "Urk-Kom", "De Top", "Urkerland", "Burgwallen-Nieuwe Zijde", "H-buurt", "Nieuwendijk-Noord", "Hoptille", "Brielle"]
+    assert set(registry.loc[published, "name_source"]) == {"CBS wijk- en buurtkaart 2024"}
+    assert set(registry.loc[published, "vintage"]) == {"2024"}
+    assert registry.at["WK008041", "area_name"] == "Nijlân & De Zwette"  # the shipped registries come first
+    made = registry["name_source"].str.startswith("geen publieke naam")
+    assert not made[registry["level"] != "buurt"].any()  # every wijk has a published name
+    assert made.sum() == 385 and set(registry.loc[made, "name_source"]) == {"geen publieke naam: wijknaam en code"}
+    # Druten reused WK022501 (Puiflijk until 2023) for Druten itself in 2024: the code keeps its 2022 name
+    assert registry.at["WK022501", "area_name"] == "Puiflijk"
+    assert registry.loc["BU02250101", ["area_name", "name_source"]].tolist() == [
+        "Puiflijk, buurt 01", "geen publieke naam: wijknaam en code"]
+
+
+def test_init_says_once_which_names_are_made_from_a_code(tmp_path):
+    druten = plan_project(gemeente_data("GM0225"), "buurt")
+    note = ('names: 14 van de 17 buurten hebben geen gepubliceerde naam en heten naar hun code (bijvoorbeeld '
+            '"Druten, buurt 01"; zie name_source); een grenzenbestand met hun namen (de CBS wijk- en buurtkaart: '
+            '`aandacht fetch boundaries`, dan `aandacht init --boundaries`) geeft ze')
+    assert [line for line in describe(druten) if "gepubliceerde naam" in line] == [note]
+    assert config_text(druten).count("geen gepubliceerde naam") == 1
+    urk = plan_project(gemeente_data("GM0184"))
+    assert not [line for line in [*describe(urk), *config_text(urk).splitlines()] if "gepubliceerde naam" in line]
+    # the registry file keeps name_source, and every run reads it (one note, as init's)
+    rows = pd.DataFrame({"area_code": ["GM0225", "WK022503", "BU02250301", "BU02250302"],
+                         "area_name": ["Druten", "Deest", "Deest, buurt 01", "Deest"], "level": ["gemeente", "wijk", "buurt", "buurt"],
+                         "parent_code": ["", "GM0225", "WK022503", "WK022503"], "vintage": ["2023", "2024", "2023", "2024"],
+                         "name_source": ["KWB 2023", "CBS wijk- en buurtkaart 2024", "geen publieke naam: wijknaam en code",
+                                         "CBS wijk- en buurtkaart 2024"]})
+    rows.to_csv(tmp_path / "areas.csv", index=False)
+    registry = load_registry(tmp_path / "areas.csv")
+    assert registry.table["name_source"].tolist() == rows["name_source"].tolist()
+    assert code_named_note(registry.table, "buurt", "areas.csv").startswith(
+        'areas.csv: 1 van de 2 buurten hebben geen gepubliceerde naam en heten naar hun code (bijvoorbeeld "Deest, buurt 01"')
+    assert code_named_note(registry.table, "wijk", "areas.csv") == ""
+    assert code_named_note(rows.drop(columns="name_source"), "buurt", "areas.csv") == ""  # a registry without the column
 
 
 def test_every_school_of_the_shipped_gemeenten_is_placed_in_the_national_data():
@@ -76,6 +119,31 @@ def test_defaults_scale_with_the_gemeente():
     text = config_text(ameland)
     assert "level: buurt" in text and "No buurt polygons" in text and load_geometry_key(text) is None
     yaml.safe_load(text)  # valid YAML
+
+
+def test_large_cities_rank_buurten_because_their_wijken_are_districts():
+    data = gemeente_data("GM0599")
+    rotterdam = plan_project(data)
+    # 14 rankable wijken with a median of 48,830 inhabitants are districts; 66 buurten with 8,275 are not
+    assert (rotterdam.level, rotterdam.rule_level, rotterdam.n) == ("buurt", "buurt", 66)
+    assert rotterdam.inhabitants == {"wijk": 48830, "buurt": 8275}
+    text = config_text(rotterdam)
+    config = yaml.safe_load(text)
+    assert config["level"] == "buurt" and config["designation"]["combine"] == "parent"  # no buurt polygons shipped
+    assert "# Here: buurten, as its 14 rankable wijken are districts (median 48830 inhabitants, more than 15000)" in text
+    # Leeuwarden's 21 wijken (median 5,870) are neighbourhoods; Urk has one wijk: buurten, as before
+    leeuwarden = plan_project(gemeente_data("GM0080"))
+    assert (leeuwarden.level, leeuwarden.inhabitants["wijk"]) == ("wijk", 5870)
+    assert "# Here: wijken, as its 21 rankable wijken are neighbourhoods (median 5870 inhabitants, at most 15000)." in (
+        config_text(leeuwarden))
+    assert "combine" not in yaml.safe_load(config_text(leeuwarden))["designation"]
+    urk = plan_project(gemeente_data("GM0184"))
+    assert (urk.level, urk.rankable["wijk"]) == ("buurt", 1)
+    assert "as only 1 rankable wijk (at least 5 needed)" in config_text(urk)
+    # --level overrides the rule, and the config says so
+    forced = plan_project(data, "wijk")
+    assert (forced.level, forced.rule_level, forced.n) == ("wijk", "buurt", 14)
+    assert "# `init` was asked for wijken (--level, or --boundaries: buurten)." in config_text(forced)
 
 
 def test_no_indicator_gains_weight_because_others_of_its_domain_are_missing():
@@ -152,7 +220,7 @@ def test_a_buurt_project_runs_without_polygons_and_says_so(runner, tmp_path, mon
     assert result.exit_code == 0, result.output
     # a report without maps, and one Dutch line saying why and which command adds them (issue 21 item 3)
     assert "Rapport zonder kaarten. Er is geen bestand met de grenzen van de buurten van Ameland" in result.output
-    assert "`aandacht fetch boundaries ameland`" in result.output
+    assert "`aandacht fetch boundaries GM0060 --level buurt`" in result.output
     written = {p.name for p in (tmp_path / "ameland" / "rounds" / "2026").iterdir()}
     assert "rapport.html" in written and not any(name.endswith(".png") for name in written)
     drawn = runner.invoke(main, ["map", "--out", "kaarten"])

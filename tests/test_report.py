@@ -28,7 +28,7 @@ from aandacht.config import ReportOptions, load_config
 from aandacht.inputs.reading import read_csv_nl
 from aandacht.present.maps import map_frame
 from aandacht.present.overlays import make_overlays
-from aandacht.present.report import ReportData, drivers, render_html, suppress
+from aandacht.present.report import ReportData, drivers, method_tables, render_html, suppress
 from aandacht.resources import default_config_path
 from aandacht.scoring.run import run_score
 
@@ -204,6 +204,22 @@ def test_ranking_report_without_a_round(run):
     assert "<h1>Aandachtsscore per wijk Leeuwarden</h1>" in text
     assert "Niet in dit rapport: de aanwijzing van aandachtsgebieden, het voorstel voor Plus-IKC's en de kans op aanwijzing." in text
     assert "nog niet beschikbaar" not in text.lower() and "DEMONSTRATIEGEGEVENS" not in text
+
+
+def test_names_made_from_a_code_are_said_in_the_method_appendix(run):
+    table = run.registry.table.assign(name_source="CBS wijken 2024 (cartomap)")
+    table.loc[["WK008074", "WK008082"], "name_source"] = "geen publieke naam: code"
+    named = dataclasses.replace(run, registry=dataclasses.replace(run.registry, table=table))
+    tables = method_tables(_data(named))
+    assert {"name": "Namen van de wijken (CBS wijk- en buurtkaart)", "years": "2024",
+            "licence": "CBS/Kadaster, CC BY 4.0"} in tables["sources"]  # CC BY: the names' attribution
+    assert dict(tables["plain"])["Namen"] == (
+        "2 van de 22 wijken hebben in de gegevens van dit rapport geen gepubliceerde naam. Ze heten hier naar hun "
+        "CBS-code (bijvoorbeeld \u201cMiddelsee\u201d en \u201cGrou e.o.\u201d). Met de wijk- en buurtkaart van het CBS "
+        "als grensbestand krijgen ze hun eigen naam.")
+    plain = method_tables(_data(run))
+    assert "Namen" not in dict(plain["plain"])  # a registry without name_source: no paragraph, no row
+    assert not [row for row in plain["sources"] if row["name"].startswith("Namen")]
 
 
 def test_drivers_are_above_median_weighted_indicators(run):
@@ -486,9 +502,7 @@ def test_a_report_without_polygons_says_why_and_which_command_adds_the_maps(with
     assert {"samenvatting", "ranglijst", "profielen", "verantwoording", "toets"} <= set(parsed.sections)
     first_page = html.unescape(without_polygons.split('<nav id="inhoud"')[0])
     assert ("Er is geen bestand met de grenzen van de wijken van Leeuwarden: daarom zijn er geen kaarten" in first_page
-            and "<code>aandacht fetch boundaries leeuwarden</code>" in first_page
-            and "<code>aandacht init leeuwarden &lt;nieuwe map&gt; --level wijk --boundaries &lt;dat bestand&gt;</code>"
-            in without_polygons)
+            and "<code>aandacht fetch boundaries GM0080 --level wijk</code> in de projectmap" in first_page)
     assert ("Er kon geen Plus-IKC worden voorgesteld: geen van de 3 scholen heeft een plaats in een wijk, dus ligt er "
             "geen in een aandachtsgebied (zie hierboven).") in first_page
     assert "Aandachtsgebieden zonder Plus-IKC" not in first_page  # said once for all gebieden

@@ -149,7 +149,7 @@ def _no_boundaries(config) -> str:
     """Why a project has no maps and how it gets them, in Dutch as the herijking's terminal and the report say it."""
     from .inputs.boundaries import boundaries_missing
 
-    return boundaries_missing(config.gemeente.name, config.level)
+    return boundaries_missing(config.gemeente.name, config.gemeente.code, config.level)
 
 
 # --- commands ------------------------------------------------------------------------
@@ -381,8 +381,9 @@ def check(config_path: Path | None, strict: bool, out_dir: Path | None, force: b
 @click.argument("gemeente")
 @click.argument("folder", type=click.Path(path_type=Path), required=False)
 @click.option("--level", type=click.Choice(["wijk", "buurt"]), default=None,
-              help="Rank wijken or buurten (default: wijken when at least 5 pass the population gate, else buurten; "
-                   "with --boundaries: buurten).")
+              help="Rank wijken or buurten (default: wijken when at least 5 pass the population gate and their median "
+                   "has at most 15000 inhabitants, else they are districts and buurten are ranked; with --boundaries: "
+                   "buurten).")
 @click.option("--boundaries", type=click.Path(path_type=Path), default=None,
               help="A CBS Wijk- en Buurtkaart (GeoPackage, shapefile) or generalised CBS file (GeoJSON, TopoJSON): "
                    "polygons and names of the ranked level; schools are placed in them.")
@@ -462,6 +463,38 @@ def fetch_locations_command(config_path: Path | None, cache_dir: Path, every_sch
         click.echo(f"  {line}")
     if run.unplaced_after:
         click.echo("still unplaced (place them in school_locations.csv): " + ", ".join(run.unplaced_after))
+
+
+@fetch.command("boundaries")
+@click.argument("gemeente")
+@click.option("--year", type=int, default=2023, show_default=True,
+              help="Year of the Wijk- en Buurtkaart (2021-2024; 2023 matches the national data init uses).")
+@click.option("--level", type=click.Choice(["wijk", "buurt"]), default="buurt", show_default=True,
+              help="Download the wijken or the buurten.")
+@click.option("--cache", "cache_dir", type=click.Path(path_type=Path), default=Path("aandacht-cache"), show_default=True,
+              help="Cache folder: the file goes to <cache>/pdok/wijkenbuurten-<year>/.")
+@click.option("--refresh", is_flag=True, help="Download again even if the cache holds the file.")
+def fetch_boundaries_command(gemeente: str, year: int, level: str, cache_dir: Path, refresh: bool) -> None:
+    """Download the wijk or buurt polygons, codes, names and water flag of GEMEENTE (a CBS code or a name)
+    from PDOK's CBS Wijken en Buurten WFS into the cache, as a GeoPackage in RD New (EPSG:28992) that
+    `init --boundaries` and a config's areas.geometry read."""
+    import os
+
+    from .config import project_config
+    from .inputs.national import find_gemeente
+    from .inputs.pdok_boundaries import fetch_boundaries
+
+    code, name = find_gemeente(gemeente)
+    got = fetch_boundaries(code, year, level, cache_dir, refresh)
+    source = f"{got.requests} request(s) to PDOK" if got.requests else "from the cache"
+    click.echo(f"written: {got.path} ({got.areas} {level}en of {name}, {got.water} of them water, left out when read; "
+               f"{source})")
+    config = project_config(Path.cwd())
+    if config is None:
+        click.echo(f"next: aandacht init {code} --level {level} --boundaries {got.path}")
+    else:
+        relative = Path(os.path.relpath(got.path.resolve(), config.parent))
+        click.echo(f"next: in {config}, under areas:, set  geometry: {relative.as_posix()}  (for a config of level {level})")
 
 
 _FILTER_HINT = {"jeugdzorg": ", with filter: {VormenVanJeugdzorg: T001203} for the total or another form of care"}

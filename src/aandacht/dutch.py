@@ -49,6 +49,12 @@ def fixed_nl(value: float, decimals: int = 1) -> str:
     return f"{value:.{decimals}f}".replace(".", ",")
 
 
+def list_nl(items) -> str:
+    """Items as a Dutch enumeration: 'A', 'A en B', 'A, B en C' (empty items left out)."""
+    items = [str(i) for i in items if i]
+    return "" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
 def dutch_date(day: date) -> str:
     """'1 december 2026'."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -13,12 +13,19 @@ its files are copied instead, as editable files.
 
 **Defaults that scale with the gemeente** (each written into the config with how it was derived):
 
-* *level*: a wijk or buurt is *rankable* when it has at least 50 households with children and at least
-  a fifth of those of the median unit of its level (the population gate max(50, 0.2 x median), KWB 2023
-  ``a_hh_m_k``; ``population.relative_to_median``). The config ranks wijken when at least
-  ``MIN_WIJKEN`` (5) wijken are rankable, else buurten when more buurten than wijken are; fewer
-  than ``MIN_UNITS`` (3) rankable units at either level is no ranking: ``init`` refuses with the
-  counts (a ranking of one or two areas says nothing).
+* *level*: the areas the programme needs are neighbourhoods, small enough to hold an aandachtsgebied and
+  large enough to be reliable. A wijk or buurt is *rankable* (reliable) when it has at least 50 households
+  with children and at least a fifth of those of the median unit of its level (the population gate
+  max(50, 0.2 x median), KWB 2023 ``a_hh_m_k``; ``population.relative_to_median``). The wijken of a
+  gemeente are *districts* when its rankable wijken have a median of more than ``NEIGHBOURHOOD`` (15,000)
+  inhabitants (KWB 2023 ``a_inw``): the largest neighbourhoods a Dutch area programme works in, the seven
+  focuswijken of the Nationaal Programma Rotterdam Zuid (Afrikaanderwijk, Bloemhof, Carnisse, Feijenoord,
+  Hillesluis, Oud-Charlois, Tarwewijk), are CBS buurten of 7,675 to 14,070 inhabitants (KWB 2023), while the
+  median wijk of the Netherlands has 3,188 and 95% of wijken have fewer than 16,800. The config ranks wijken
+  when at least ``MIN_WIJKEN`` (5) wijken are rankable and they are not districts, else buurten when more
+  buurten than wijken are rankable (Rotterdam, Utrecht, Den Haag, Maastricht, Nijmegen, Breda, Enschede and
+  Zoetermeer switch to buurten; README); fewer than ``MIN_UNITS`` (3) rankable units at either level is no
+  ranking: ``init`` refuses with the counts (a ranking of one or two areas says nothing).
 * *indicators*: the Leeuwarden framework (schoolweging, leerresultaten, low incomes, bijstand, income,
   jeugdzorg, koopwoningen, herkomst), each kept when it has a value for at least half of the rankable
   units (the same share as ``method.missing.min_share``) and not the same value for all of them (a
@@ -43,6 +50,11 @@ its files are copied instead, as editable files.
 * *Plus-IKCs*: ``round(9 / 7 x k)``, as Leeuwarden's 9 Plus-IKCs for 7 aandachtsgebieden, at most the
   number of schools with a 2019 score and at least 1.
 
+**Names**: ``areas.csv`` keeps each area's ``name_source`` (``data/nl/gebieden.csv.gz``: a published name
+of CBS, else a name made from the code as a last resort). When some areas of the ranked level have no
+published name, the terminal says so once, with how many and an example, and so does the config, and the
+report's method appendix (:func:`aandacht.present.method_text.names_note`).
+
 The folder is written into a hidden staging folder next to it and renamed into place when complete;
 an existing folder that is not empty is never touched.
 """
@@ -51,6 +63,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +72,7 @@ import pandas as pd
 
 from ..config import load_config, named_paths
 from ..errors import ConfigError, OutputError
+from ..inputs.areas import code_named_note
 from ..inputs.harmonise import normalise_name
 from ..inputs.national import GemeenteData, find_gemeente, gemeente_data, with_boundaries
 from ..inputs.shrinkage import marshall
@@ -66,6 +80,7 @@ from ..present.tables import write_extract
 from ..resources import embedded_root
 
 GATE = 50  # households with children: the population gate of the Leeuwarden config
+NEIGHBOURHOOD = 15000  # inhabitants: above this median the rankable wijken are districts (module docstring)
 RELATIVE_GATE = 0.2  # ... and at least this share of the median area's (population.relative_to_median)
 MIN_WIJKEN = 5
 MIN_UNITS = 3
@@ -192,6 +207,8 @@ class ProjectPlan:
     rankable: dict[str, int]  # level -> units that pass the gate of that level
     gates: dict[str, float]  # level -> the gate: max(GATE, RELATIVE_GATE x the median units' households with children)
     units: dict[str, int]  # level -> all units
+    inhabitants: dict[str, float]  # level -> the median inhabitants of its rankable units (KWB 2023 a_inw)
+    rule_level: str  # the level the level rule chooses (``level`` differs when forced)
     coverage: dict[str, int]  # indicator id -> rankable units with a value
     chosen: list[Indicator]
     top_k: int
@@ -223,6 +240,20 @@ class ProjectPlan:
     def n(self) -> int:
         return self.rankable[self.level]
 
+    def level_reason(self) -> str:
+        """Why the level rule chooses its level, with the gemeente's figures (English, for the terminal and config)."""
+        wijken = f"{self.rankable['wijk']} rankable wijk{'en' if self.rankable['wijk'] != 1 else ''}"
+        if self.rule_level == "buurt" and self.rankable["wijk"] >= MIN_WIJKEN:
+            return (f"its {wijken} are districts (median {self.inhabitants['wijk']:.0f} inhabitants, more than "
+                    f"{NEIGHBOURHOOD}); its {self.rankable['buurt']} rankable buurten have a median of "
+                    f"{self.inhabitants['buurt']:.0f}")
+        if self.rule_level == "buurt":
+            return f"only {wijken} (at least {MIN_WIJKEN} needed)"
+        if self.rankable["wijk"] < MIN_WIJKEN:
+            return f"only {wijken}, but no more rankable buurten"
+        return (f"its {wijken} are neighbourhoods (median {self.inhabitants['wijk']:.0f} inhabitants, at most "
+                f"{NEIGHBOURHOOD})")
+
 
 def _numbers(kwb: pd.DataFrame, column: str) -> pd.Series:
     if column not in kwb.columns:
@@ -252,8 +283,12 @@ def plan_project(data: GemeenteData, level: str | None = None) -> ProjectPlan:
              for level, p in prefix.items()}
     rankable = {level: int(((households >= gates[level]) & kwb.index.str.startswith(p)).sum()) for level, p in prefix.items()}
     units = {level: int(kwb.index.str.startswith(p).sum()) for level, p in prefix.items()}
-    if level is None:
-        level = "wijk" if rankable["wijk"] >= MIN_WIJKEN or rankable["wijk"] >= rankable["buurt"] else "buurt"
+    inhabitants = {level: float(np.nan_to_num(_numbers(kwb, "a_inw")[(households >= gates[level])
+                                                                     & kwb.index.str.startswith(p)].median()))
+                   for level, p in prefix.items()}
+    neighbourhoods = rankable["wijk"] >= MIN_WIJKEN and inhabitants["wijk"] <= NEIGHBOURHOOD
+    rule_level = "wijk" if neighbourhoods or rankable["wijk"] >= rankable["buurt"] else "buurt"
+    level = level or rule_level
     if rankable[level] < MIN_UNITS:
         raise ConfigError(
             f"{data.name} ({data.code}): too few areas to rank: {rankable['wijk']} of {units['wijk']} wijken and "
@@ -287,13 +322,20 @@ def plan_project(data: GemeenteData, level: str | None = None) -> ProjectPlan:
     scored_schools = int(len(data.schools))
     n_plus = max(1, min(round(9 / 7 * top_k), max(scored_schools, 1)))
     families = 2 if any(i.source == "schools" for i in chosen) else 1
-    return ProjectPlan(data, slug(data.name), level, rankable, gates, units, coverage, chosen, top_k, n_plus, families,
-                       constant=constant)
+    return ProjectPlan(data, slug(data.name), level, rankable, gates, units, inhabitants, rule_level, coverage, chosen,
+                       top_k, n_plus, families, constant=constant)
 
 
 def _q(text: str) -> str:
     """A YAML double-quoted string (JSON is valid YAML)."""
     return json.dumps(text, ensure_ascii=False)
+
+
+def _fetch_hint(code: str, level: str) -> list[str]:
+    """The config comment that adds the polygons: the command that downloads them and the line that reads them
+    (:mod:`aandacht.inputs.pdok_boundaries`; the cache lies in the project when the command runs there)."""
+    return [f"  # Polygons: run `aandacht fetch boundaries {code} --level {level}` in this project (PDOK, the CBS",
+            f"  # Wijk- en Buurtkaart 2023), then add:  geometry: ../aandacht-cache/pdok/wijkenbuurten-2023/{code}-{level}en.gpkg"]
 
 
 def config_text(plan: ProjectPlan) -> str:
@@ -313,20 +355,25 @@ def config_text(plan: ProjectPlan) -> str:
         f"  name: {_q(data.name)}",
         f"# Ranked unit: {plan.rankable['wijk']} of {plan.units['wijk']} wijken and {plan.rankable['buurt']} of "
         f"{plan.units['buurt']} buurten pass the population gate ({plan.gates['wijk']:g} and {plan.gates['buurt']:g} households",
-        f"# with children, KWB 2023). Wijken are ranked when at least {MIN_WIJKEN} of them pass that gate, else buurten: a ranking",
-        f"# of fewer than {MIN_WIJKEN} wijken says little.",
+        f"# with children, KWB 2023); the median rankable wijk has {plan.inhabitants['wijk']:.0f} inhabitants, the median "
+        f"rankable buurt {plan.inhabitants['buurt']:.0f}.",
+        f"# Aandachtsgebieden are neighbourhoods: wijken are ranked when at least {MIN_WIJKEN} pass the gate (fewer says",
+        f"# little) and their median is at most {NEIGHBOURHOOD} inhabitants; above it they are districts (the Nationaal",
+        "# Programma Rotterdam Zuid works in focuswijken of 7675-14070 inhabitants, CBS buurten) and buurten are",
+        "# ranked when more of them pass the gate.",
+        f"# Here: {plan.rule_level}en, as {plan.level_reason()}.",
+        *([] if plan.level == plan.rule_level else [f"# `init` was asked for {plan.level}en (--level, or --boundaries: buurten)."]),
         f"level: {level}",
         'period: "2023"',
         "",
         "areas:",
+        *[f"  # {line}" for line in textwrap.wrap(code_named_note(data.registry, level, "areas.csv"), 112)],
         f"  registry: {folder}/areas.csv",
     ]
     if level == "wijk" and not plan.polygons:
         lines += ["  # No wijk polygons: none of the gemeente's wijk codes of 2023 has a public 2022 polygon (a new wijk",
                   "  # division). So there are no maps, and schools are placed only by `aandacht fetch locations` (PDOK",
-                  "  # gives each school's wijk) or by school_locations.csv. With the CBS wijk- en buurtkaart 2023 (PDOK)",
-                  "  # saved as wijken.geojson (area_code = wijkcode) you can add:  geometry: ../data/" + plan.slug
-                  + "/wijken.geojson"]
+                  "  # gives each school's wijk) or by school_locations.csv.", *_fetch_hint(data.code, "wijk")]
     elif level == "wijk":
         missing = data.wijken_without_polygon
         lines += ["  # Precise 2022 wijk polygons (CBS/Kadaster via tmap): maps and placing schools by point in polygon."]
@@ -343,8 +390,7 @@ def config_text(plan: ProjectPlan) -> str:
         lines += ["  # No buurt polygons: aandacht ships no public buurt boundaries for the whole country (the only",
                   "  # public whole-country buurt file found could not be obtained). So there are no maps, and schools cannot be placed",
                   "  # in buurten by point in polygon: run `aandacht fetch locations` (PDOK gives each school's buurt) or",
-                  "  # fill school_locations.csv with buurt codes. With the CBS wijk- en buurtkaart 2023 (PDOK) saved as",
-                  "  # buurten.geojson (area_code = buurtcode) you can add:  geometry: ../data/" + plan.slug + "/buurten.geojson"]
+                  "  # fill school_locations.csv with buurt codes.", *_fetch_hint(data.code, "buurt")]
     lines += ["", "inputs:",
               "  # Every input names its vintages; a herijking takes per input the newest of its round's time",
               "  # (README, 'Rounds and peildata'). Add a vintage when a new edition comes out.",
@@ -435,7 +481,16 @@ def config_text(plan: ProjectPlan) -> str:
         f"  min_population: {GATE}",
         "  reasons: 3",
     ]
-    if plan.polygons:
+    if level == "buurt" and plan.polygons:
+        lines += ["  # Designated buurten of one wijk that touch (polygons) form one aandachtsgebied: buurten side by side",
+                  "  # are one neighbourhood in the overleg, named after its buurten (two or three) or their wijk. Not",
+                  "  # across wijken: a chain of touching buurten would grow into a district.",
+                  "  combine: adjoining", "  suggest_adjoining: false"]
+    elif level == "buurt":
+        lines += ["  # No buurt polygons (see areas), so it is not known which designated buurten touch: the designated",
+                  "  # buurten of one wijk form one aandachtsgebied instead (with polygons: combine: adjoining).",
+                  "  combine: parent", "  suggest_adjoining: false"]
+    elif plan.polygons:
         lines += ["  # Suggest groups of adjoining designated wijken (polygons that touch); not applied.",
                   "  suggest_adjoining: true"]
     else:
@@ -481,8 +536,7 @@ def write_data(plan: ProjectPlan, folder: Path) -> None:
     """The gemeente's data files in the layout of data/leeuwarden (module docstring of :mod:`aandacht.inputs.national`)."""
     data = plan.data
     out = folder / "data" / plan.slug
-    registry = data.registry.drop(columns="name_source")
-    write_extract(registry, out / "areas.csv")
+    write_extract(data.registry, out / "areas.csv")
     write_extract(data.kwb2023, out / "kwb-2023.csv")
     write_extract(data.kwb2022, out / "kwb-2022-wijk.csv")
     schools, vestigingen = data.schools, data.vestigingen
@@ -553,8 +607,9 @@ def init_project(label: str, folder: Path | None = None, level: str | None = Non
             lines = [f"{name} ({code}): the shipped config and its data, as editable files"]
         else:
             data = gemeente_data(code)
-            if boundaries is not None:
-                data = with_boundaries(data, level or "buurt", boundaries, layer)
+            if boundaries is not None:  # the file's buurten, unless --level wijk: the ranked level is the file's
+                level = level or "buurt"
+                data = with_boundaries(data, level, boundaries, layer)
             plan = plan_project(data, level)
             write_data(plan, staging)
             config = folder / "configs" / f"{plan.slug}.yaml"
@@ -574,7 +629,15 @@ def describe(plan: ProjectPlan) -> list[str]:
     unit = "wijken" if plan.level == "wijk" else "buurten"
     lines = [f"{data.name} ({data.code}): ranks {plan.n} {unit} (of {plan.units[plan.level]}; at least "
              f"{plan.gates[plan.level]:g} households with children), designates {plan.top_k}, chooses {plan.n_plus} Plus-IKCs",
+             f"level: the rule gives {plan.rule_level}en, as {plan.level_reason()}"
+             + ("" if plan.level == plan.rule_level else f"; asked for {plan.level}en (--level or --boundaries)")
+             + ("; designated buurten of one wijk that touch form one aandachtsgebied" if plan.level == "buurt" and plan.polygons else
+                "; no buurt polygons: the designated buurten of one wijk form one aandachtsgebied" if plan.level == "buurt"
+                else ""),
              "indicators: " + ", ".join(i.id for i in plan.chosen)]
+    named = code_named_note(data.registry, plan.level, "names")
+    if named:
+        lines.append(named)
     left = [i.id for i in INDICATORS if i not in plan.chosen]
     if left:
         lines.append("left out (too few values, or the same in every area; reasons in the config): " + ", ".join(left))
@@ -583,8 +646,9 @@ def describe(plan: ProjectPlan) -> list[str]:
     if plan.level != "wijk" and plan.polygons:
         lines.append(f"buurt polygons and names from {data.boundary_source}: maps, and schools placed by point in polygon")
     elif plan.level != "wijk":
-        lines.append("no buurt boundaries ship with aandacht: no maps; give a boundary file (--boundaries), or place the "
-                     "schools with `aandacht fetch locations` or configs/school_locations.csv")
+        lines.append("no buurt boundaries ship with aandacht: no maps; give a boundary file (--boundaries; `aandacht fetch "
+                     f"boundaries {data.code} --level buurt` downloads one), or place the schools with `aandacht fetch "
+                     "locations` or configs/school_locations.csv")
     elif not plan.polygons:
         lines.append("no public polygons of its wijken (a new wijk division of 2023): no maps; place the schools with "
                      "`aandacht fetch locations` or configs/school_locations.csv")

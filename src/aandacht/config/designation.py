@@ -31,7 +31,9 @@ class DesignationRules(Strict):
     ``top_k`` (rank <= k), ``min_score`` and ``min_probability`` (probability of
     designation from the uncertainty analysis). ``consensus`` uses the hard core of the
     monitors: ``required`` (must also be in it), ``sufficient`` (being in it designates
-    on its own), or ``ignore``.
+    on its own), or ``ignore``. ``combine`` joins designated buurten outside the ``groups`` into one
+    aandachtsgebied within their wijk: ``adjoining`` those whose polygons touch (needs ``areas.geometry``),
+    ``parent`` all of them; unset, each is a gebied of its own.
     """
 
     top_k: Count() | None = None
@@ -40,6 +42,7 @@ class DesignationRules(Strict):
     consensus: Literal["ignore", "required", "sufficient"] = "ignore"
     min_population: Annotated[float, Field(ge=0)] | None = None
     groups: list[AreaGroup] = Field(default_factory=list)
+    combine: Literal["adjoining", "parent"] | None = None
     reasons: Count(1, 100) = 3
     suggest_adjoining: bool = True
 

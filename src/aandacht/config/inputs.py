@@ -26,10 +26,21 @@ class Gemeente(Strict):
 
 
 class Areas(Strict):
-    """The area registry (codes, names, levels, parents) and the geometry used for placing points."""
+    """The area registry (codes, names, levels, parents) and the polygons of its areas, used for maps and for
+    placing points: ``geometry`` names a file with a column ``area_code`` (GeoJSON, GeoPackage), or a CBS
+    Wijk- en Buurtkaart or generalised CBS file as published (``aandacht fetch boundaries`` writes one), read
+    for the config's level and gemeente (:mod:`aandacht.inputs.boundaries`); ``geometry_layer`` names its
+    layer when the file has several and none is named for the level."""
 
     registry: Path
     geometry: Path | None = None
+    geometry_layer: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _layer_of_a_file(self) -> Areas:
+        if self.geometry_layer is not None and self.geometry is None:
+            raise ValueError("'geometry_layer' names a layer of 'geometry'; give 'geometry' too")
+        return self
 
 
 class TableLayout(Strict):

@@ -15,10 +15,18 @@ given is an error, never skipped.
 
 Designated areas are then gathered into aandachtsgebieden: a configured group (several
 wijken, or buurten of a wijk, with the name used in the bestuurlijk overleg) replaces
-its members when ``any``/``all`` of the scored areas it touches are designated; every
-other designated area is a gebied of its own, named after the area. Contiguous groups of
-adjoining designated areas (polygons that touch, EPSG:28992), and every adjoining pair,
-are suggested as candidate groups, not applied.
+its members when ``any``/``all`` of the scored areas it touches are designated. With
+``combine: adjoining`` the other designated areas whose polygons touch (EPSG:28992) form one gebied
+(a contiguous group: designated buurten side by side are one neighbourhood in the overleg, as
+Leeuwarden took two adjoining wijken together), within one parent area: a chain of touching buurten
+across wijken grows into a district (Leeuwarden at buurt level: 14 designated buurten of 5 wijken in one
+chain); with ``combine: parent`` those with the same parent area (the buurten of one CBS wijk) do, for
+projects without polygons. Every other designated area is a
+gebied of its own, named after the area. A combined gebied of two or three areas is named after them
+("Bloemhof en Hillesluis"), of more, or of areas whose names only repeat their parent's ("Delfshaven, buurt
+21"), after their parent areas and their number ("Feijenoord (5 buurten)").
+Without ``combine``, contiguous groups of adjoining designated areas, and every adjoining pair, are
+suggested as candidate groups, not applied.
 
 Every designated area carries its reasons: among the indicators where the area is worse than the
 gemeente (than the median of the areas where no gemeente value is published), those with the largest
@@ -30,13 +38,14 @@ the median over the scored areas.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from ..config import DesignationRules
-from ..dutch import number_nl
+from ..dutch import list_nl, number_nl
 from ..errors import ConfigError
 from ..scoring.run import ScoreRun
 
@@ -109,8 +118,50 @@ def scored_area_of(code: str, registry, level: str) -> str:
     return next((a for a in registry.ancestors(code) if table.at[a, "level"] == level), "")
 
 
-def form_gebieden(designated: list[str], rules: DesignationRules, registry, level: str, names: pd.Series) -> pd.DataFrame:
-    """Gather designated areas into named gebieden (module docstring)."""
+PLURALS = {"wijk": "wijken", "buurt": "buurten"}
+
+
+def combined_name(members: list[str], registry, level: str, names: pd.Series) -> str:
+    """The name of a combined gebied (module docstring): its areas' names when two or three that say more than
+    their parent's name, else the names of their parent areas (most members first) and the number of areas (a
+    name that begins with its wijk's, such as 'Delfshaven, buurt 21' made from the code, adds nothing)."""
+    parent_of = registry.parents
+    own = [str(names.get(c, c)) for c in members]
+    if len(members) == 1:
+        return own[0]
+    if len(members) <= 3 and not all(registry.name(parent_of.get(c, "")) and name.startswith(registry.name(parent_of[c]))
+                                     for c, name in zip(members, own)):
+        return list_nl(own)
+    parents = [p for p, _ in Counter(parent_of.get(c, "") for c in members).most_common() if p]
+    return f"{list_nl(registry.name(p) or p for p in parents)} ({len(members)} {PLURALS.get(level, 'gebieden')})"
+
+
+def combined(codes: list[str], how: str | None, registry, geometry=None) -> list[list[str]]:
+    """``codes`` (in rank order) in the gebieden ``how`` (``designation.combine``) makes of them, each in rank
+    order: connected groups of touching polygons with the same parent (:func:`adjoining_components`; an area
+    without polygon alone), areas with the same parent, or each alone."""
+    parent_of = registry.parents
+    if how == "adjoining":
+        family: dict[str, list[str]] = {}
+        for code in codes:
+            family.setdefault(parent_of.get(code, ""), []).append(code)
+        component = {c: f"{parent} {n}" for parent, members in family.items()
+                     for n, group in enumerate(adjoining_components(members, geometry)) for c in group}
+        key = {c: component.get(c, c) for c in codes}
+    elif how == "parent":
+        key = {c: parent_of.get(c, "") or c for c in codes}
+    else:
+        key = {c: c for c in codes}
+    groups: dict[object, list[str]] = {}
+    for code in codes:
+        groups.setdefault(key[code], []).append(code)
+    return list(groups.values())
+
+
+def form_gebieden(designated: list[str], rules: DesignationRules, registry, level: str, names: pd.Series,
+                  geometry=None) -> pd.DataFrame:
+    """Gather designated areas into named gebieden (module docstring); ``geometry`` (indexed by area code) is
+    needed with ``combine: adjoining``. Gebieden are in the order of their best-ranked area (``designated``'s)."""
     rows, covered = [], set()
     for group in rules.groups:
         unknown = [a for a in group.areas if a not in registry.table.index]
@@ -129,10 +180,16 @@ def form_gebieden(designated: list[str], rules: DesignationRules, registry, leve
                          "area_names": "; ".join(registry.name(a) for a in group.areas),
                          "designated_members": ";".join(hits)})
             covered.update(touched)
-    for code in designated:
-        if code not in covered:
-            rows.append({"gebied": str(names.get(code, code)), "areas": code, "area_names": str(names.get(code, code)),
-                         "designated_members": code})
+    used = {row["gebied"] for row in rows}
+    for members in combined([c for c in designated if c not in covered], rules.combine, registry, geometry):
+        name = unique = combined_name(members, registry, level, names)
+        number = 1
+        while unique in used:  # two gebieden of one wijk, or a name a configured group has
+            number += 1
+            unique = f"{name} ({number})"
+        used.add(unique)
+        rows.append({"gebied": unique, "areas": ";".join(members),
+                     "area_names": "; ".join(str(names.get(c, c)) for c in members), "designated_members": ";".join(members)})
     return pd.DataFrame(rows, columns=["gebied", "areas", "area_names", "designated_members"])
 
 
@@ -219,14 +276,15 @@ def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def reason_text(rows: pd.DataFrame) -> str:
-    """Dutch one-line reasons, e.g. 'Jongeren met jeugdzorg 21,3 % (gemeente 12,0; Nederland 10,9; mediaan wijken 11,5)'."""
+def reason_text(rows: pd.DataFrame, level: str = "wijk") -> str:
+    """Dutch one-line reasons, e.g. 'Jongeren met jeugdzorg 21,3 % (gemeente 12,0; Nederland 10,9; mediaan wijken 11,5)'
+    (the median of the scored areas of ``level``: wijken, buurten)."""
     parts = []
     for row in rows.itertuples():
         reference = [f"gemeente {number_nl(row.gemeente)}"] if not np.isnan(row.gemeente) else []
         nederland = getattr(row, "nederland", np.nan)
         reference += [f"Nederland {number_nl(nederland)}"] if not np.isnan(nederland) else []
-        reference.append(f"mediaan wijken {number_nl(row.median)}")
+        reference.append(f"mediaan {PLURALS.get(level, 'gebieden')} {number_nl(row.median)}")
         parts.append(f"{row.label} {number_nl(row.value)} {row.unit} ({'; '.join(reference)})".replace("  ", " "))
     return "; ".join(parts)
 
@@ -243,7 +301,24 @@ def designate(
     table = apply_rules(scores, areas["population"], rules, probability, hard_core)
     table.insert(0, "area_name", areas["area_name"])
     designated = [c for c in table.sort_values(["rank", "score"]).index if table.at[c, "designated"]]
-    gebieden = form_gebieden(designated, rules, run.registry, run.config.level, areas["area_name"])
+    notes = []
+    geometry = None
+    if rules.combine is not None and any(run.registry.parents.get(c) == run.config.gemeente.code for c in designated):
+        raise ConfigError(f"designation.combine joins areas within their parent area, but the parent of the scored "
+                          f"{run.config.level} areas is the gemeente {run.config.gemeente.code}: all would be one gebied "
+                          "(name groups of wijken in designation.groups instead)")
+    if rules.combine == "parent" and designated:
+        notes.append(f"designation.combine: parent: the designated {PLURALS.get(run.config.level, 'areas')} of one parent area form one "
+                     "aandachtsgebied, whether they touch or not (with polygons, combine: adjoining joins touching ones only)")
+    if rules.combine == "adjoining" and designated:
+        if run.registry.geometry_path is None:
+            raise ConfigError("designation.combine is 'adjoining', but the config has no polygons (areas.geometry): "
+                              "give them, or set combine: parent (the designated areas of one parent area form one gebied)")
+        geometry = run.registry.geometry()
+        lacking = [c for c in designated if c not in geometry.index]
+        if lacking:
+            notes.append(f"no geometry for {lacking}; each of them is an aandachtsgebied of its own (designation.combine)")
+    gebieden = form_gebieden(designated, rules, run.registry, run.config.level, areas["area_name"], geometry)
     gebied_of = {code: row.gebied for row in gebieden.itertuples() for code in row.areas.split(";")}
     for row in gebieden.itertuples():
         for code in row.areas.split(";"):
@@ -251,12 +326,12 @@ def designate(
             gebied_of.setdefault(parent, f"{row.gebied} (deels)")
     table["gebied"] = [gebied_of.get(c, "") for c in table.index]
     reasons = area_reasons(run, designated, rules.reasons)
-    texts = {code: reason_text(rows) for code, rows in reasons.groupby("area_code")}
+    texts = {code: reason_text(rows, run.config.level) for code, rows in reasons.groupby("area_code")}
     table["redenen"] = [texts.get(c, "") for c in table.index]
     gebieden["redenen"] = [" | ".join(f"{run.registry.name(c)}: {texts.get(c) or 'geen indicator slechter dan de gemeente'}"
                                       for c in row.designated_members.split(";"))
                            for row in gebieden.itertuples()]
-    notes, suggestions = [], []
+    suggestions = []
     if rules.suggest_adjoining and len(designated) > 1:
         geometry = run.registry.geometry()
         lacking = [c for c in designated if c not in geometry.index]

@@ -3,8 +3,15 @@
 Area codes are opaque strings. The registry is a CSV with columns area_code,
 area_name, level, parent_code and vintage; the hierarchy (buurt -> wijk -> gemeente,
 or any other units) is given by parent_code and must be a forest: every parent must
-exist and there may be no cycle. Geometries (GeoJSON or GeoPackage, any CRS) are
-reprojected to EPSG:28992 (RD New), the Dutch national grid used for every overlay.
+exist and there may be no cycle. An optional column name_source says where each name comes
+from (``aandacht init`` writes it from the national registry, ``data/nl/gebieden.csv.gz``); a
+name_source starting "geen publieke naam" marks a name made from the code because no published
+name was found (:func:`code_named`). Geometries (GeoJSON or GeoPackage, any CRS) are
+reprojected to EPSG:28992 (RD New), the Dutch national grid used for every overlay. The geometry
+file holds a column ``area_code``, or it is a CBS boundary file as published (the Wijk- en
+Buurtkaart, ``aandacht fetch boundaries``, the generalised CBS files), read for the config's level
+and gemeente by :func:`aandacht.inputs.boundaries.read_boundaries`; its areas that are not in the
+registry (another year's division) are left out and noted.
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ from ..errors import DataError, require_file
 from .reading import fail_at_first, read_table, require_columns
 
 REGISTRY_COLUMNS = ("area_code", "area_name", "level", "parent_code", "vintage")
+NAME_SOURCE = "name_source"  # optional registry column (module docstring)
+CODE_NAMED = "geen publieke naam"  # how name_source starts for a name made from a code (scripts/build_data.py)
 RD_NEW = "EPSG:28992"
 # Bounds of the Netherlands in RD New (x from about 7,000 to 300,000 m, y from 289,000 to 629,000 m),
 # with a margin: a geometry outside them was declared in the wrong CRS.
@@ -31,6 +40,10 @@ class AreaRegistry:
     table: pd.DataFrame
     source: str
     geometry_path: Path | None = None
+    geometry_layer: str | None = None
+    level: str | None = None  # the level and gemeente a CBS boundary file is read for (module docstring)
+    gemeente: str | None = None
+    notes: list[str] = field(default_factory=list)  # what reading the geometry left out
     _geometry: object = field(default=None, repr=False)
 
     def name(self, code: str) -> str:
@@ -56,15 +69,46 @@ class AreaRegistry:
         if self._geometry is None:
             if self.geometry_path is None:
                 raise DataError(f"{self.source}: no geometry file is configured (areas.geometry)")
-            self._geometry = read_geometry(self.geometry_path, set(self.table.index))
+            self._geometry = read_geometry(self.geometry_path, set(self.table.index), layer=self.geometry_layer,
+                                           level=self.level, gemeente=self.gemeente, notes=self.notes)
         return self._geometry
+
+
+def area_registry(config) -> AreaRegistry:
+    """The config's registry with its geometry (``areas``), a CBS boundary file read for its level and gemeente."""
+    registry = load_registry(config.areas.registry, config.areas.geometry)
+    registry.geometry_layer = config.areas.geometry_layer
+    registry.level, registry.gemeente = config.level, config.gemeente.code
+    return registry
+
+
+def code_named(table: pd.DataFrame, level: str) -> list[str]:
+    """Codes at ``level`` of a registry table whose name is made from the code, not published (a name_source
+    starting "geen publieke naam", module docstring); none where the table has no name_source column."""
+    if NAME_SOURCE not in table.columns:
+        return []
+    mask = (table["level"] == level) & table[NAME_SOURCE].fillna("").str.startswith(CODE_NAMED)
+    return table.loc[mask, "area_code"].tolist()
+
+
+def code_named_note(table: pd.DataFrame, level: str, where: str) -> str:
+    """The analyst's note (Dutch, as every note) on the areas of ``level`` named by code (:func:`code_named`): how many, an
+    example and how to get their names; "" when every area has a published name."""
+    named = code_named(table, level)
+    if not named:
+        return ""
+    total = int((table["level"] == level).sum())
+    example = table.loc[table["area_code"] == named[0], "area_name"].iloc[0]
+    return (f"{where}: {len(named)} van de {total} {level}en hebben geen gepubliceerde naam en heten naar hun "
+            f"code (bijvoorbeeld \"{example}\"; zie name_source); een grenzenbestand met hun namen (de CBS "
+            "wijk- en buurtkaart: `aandacht fetch boundaries`, dan `aandacht init --boundaries`) geeft ze")
 
 
 def load_registry(path: Path, geometry: Path | None = None) -> AreaRegistry:
     """Read and check a registry CSV (see the module docstring)."""
     table = read_table(path)
     require_columns(table, REGISTRY_COLUMNS, path, "area registry")
-    table = table.loc[:, list(REGISTRY_COLUMNS)].fillna("")
+    table = table.loc[:, [*REGISTRY_COLUMNS, *([NAME_SOURCE] if NAME_SOURCE in table.columns else [])]].fillna("")
     table["area_code"] = table["area_code"].str.strip()
     fail_at_first(table["area_code"].duplicated(), table.index, path,
                   lambda i: f"duplicate area_code {table['area_code'].iloc[i]}")
@@ -107,19 +151,40 @@ def frame_crs_name(path: Path, frame) -> str:
     return str(pyogrio.read_info(path).get("crs") or "an undeclared CRS")
 
 
-def read_geometry(path: Path, known_codes: set[str] | None = None, code_column: str = "area_code"):
+def read_geometry(path: Path, known_codes: set[str] | None = None, code_column: str = "area_code",
+                  layer: str | None = None, level: str | None = None, gemeente: str | None = None,
+                  notes: list[str] | None = None):
     """Read polygons, reproject to EPSG:28992 and check them.
 
     ``code_column`` holds the area code (renamed to ``area_code``); with ``known_codes``
-    every code must be in the registry. Empty or invalid geometries are errors.
+    every code must be in the registry. Empty or invalid geometries are errors. A file
+    without ``code_column`` is read as a CBS boundary file for ``level`` and ``gemeente``
+    (module docstring); its codes outside ``known_codes`` are left out and said in ``notes``.
     """
     import geopandas as gpd
+    import pyogrio
 
     require_file(path, "geometry file")
-    frame = gpd.read_file(path)
-    if code_column not in frame.columns:
-        raise DataError(f"{path}: geometry file lacks the column {code_column}")
-    frame = frame.rename(columns={code_column: "area_code"})
+    try:
+        fields = list(pyogrio.read_info(path, layer=layer)["fields"])
+    except Exception as error:  # no such layer, or a file GDAL cannot open
+        layers = _layers(path)
+        raise DataError(f"{path}: no layer {layer!r} (areas.geometry_layer); its layers are {layers}"
+                        if layer is not None and layers else
+                        f"{path}: not a geometry file GDAL can read ({str(error).splitlines()[0]})") from None
+    if code_column not in fields:
+        frame = _boundary_file(path, layer, level, gemeente, code_column).reset_index(drop=True)
+        unknown = sorted(set(frame["area_code"]) - known_codes) if known_codes is not None else []
+        if unknown:
+            frame = frame[~frame["area_code"].isin(unknown)]
+            if notes is not None:
+                notes.append(f"{path}: {len(unknown)} {level}(en) of the boundary file not in the area registry left "
+                             f"out (another year's division?): {', '.join(unknown[:5])}")
+        if frame.empty:
+            raise DataError(f"{path}: none of its {level}en is in the area registry (another year's division?)")
+        known_codes = None
+    else:
+        frame = gpd.read_file(path, layer=layer).rename(columns={code_column: "area_code"})
     if frame.crs is None:
         raise DataError(f"{path}: geometry file has no CRS; expected EPSG:28992 or another defined CRS")
     empty = frame.geometry.is_empty | frame.geometry.isna()
@@ -139,3 +204,33 @@ def read_geometry(path: Path, known_codes: set[str] | None = None, code_column: 
     if unknown:
         raise DataError(f"{path}: area code(s) {unknown[:5]} are not in the area registry")
     return frame.set_index("area_code", drop=False)
+
+
+def _layers(path: Path) -> list[str]:
+    import pyogrio
+
+    try:
+        return [str(name) for name, _ in pyogrio.list_layers(path)]
+    except Exception:  # not a file GDAL can open: the caller says so
+        return []
+
+
+def _boundary_file(path: Path, layer: str | None, level: str | None, gemeente: str | None, code_column: str):
+    """The ``level`` areas of ``gemeente`` in a CBS boundary file (module docstring), or why the file is neither
+    a geometry file nor a boundary file this config can read."""
+    import re
+
+    import pyogrio
+
+    from .boundaries import CODE_COLUMNS, boundary_layer, read_boundaries
+
+    if level not in CODE_COLUMNS or not re.fullmatch(r"GM\d{4}", gemeente or ""):
+        raise DataError(f"{path}: geometry file lacks the column {code_column} (a CBS boundary file without it is "
+                        f"read for the wijken or buurten of a gemeente; this config has level {level!r}, gemeente "
+                        f"{gemeente!r})")
+    chosen = boundary_layer(path, level, layer)
+    columns = {c.lower() for c in pyogrio.read_info(path, layer=chosen)["fields"]}
+    if not columns & {c.lower() for c in CODE_COLUMNS[level]}:
+        raise DataError(f"{path}: geometry file has neither the column {code_column} nor a CBS {level} code column "
+                        f"({', '.join(CODE_COLUMNS[level])}); columns are {', '.join(sorted(columns)[:12])}")
+    return read_boundaries(path, level, gemeente, chosen)

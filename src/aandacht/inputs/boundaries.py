@@ -23,7 +23,6 @@ buurt, the gemeente of a wijk) and the geometry in EPSG:28992.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..errors import DataError
@@ -126,14 +125,13 @@ def _parent(code: str, level: str) -> str:
     return f"WK{code[2:8]}" if level == "buurt" else f"GM{code[2:6]}"
 
 
-def boundaries_missing(gemeente: str, level: str) -> str:
+def boundaries_missing(gemeente: str, code: str, level: str) -> str:
     """The one Dutch sentence, for the report and the terminal, on a project without polygons of its areas
-    (``areas.geometry``): what is lacking (maps, and schools placed by point in polygon) and the single way to
-    add it, ``aandacht fetch boundaries`` (the CBS Wijk- en Buurtkaart from PDOK) with ``init --boundaries``. Kept
-    in one place so that the report, ``aandacht herijking`` and ``aandacht map`` say the same. ``gemeente``: its
-    name as ``init`` takes it."""
-    name = gemeente.lower() if re.fullmatch(r"[\w-]+", gemeente) else f'"{gemeente}"'
+    (``areas.geometry``) of gemeente ``gemeente`` (its CBS ``code``): what is lacking (maps, and schools placed by
+    point in polygon) and the way to add it, ``aandacht fetch boundaries`` (the CBS Wijk- en Buurtkaart from PDOK,
+    :mod:`aandacht.inputs.pdok_boundaries`), which names the ``areas.geometry`` line for the config. Kept in one
+    place so that the report, ``aandacht check``, ``aandacht herijking`` and ``aandacht map`` say the same."""
     return (f"Er is geen bestand met de grenzen van de {level}en van {gemeente}: daarom zijn er geen kaarten en "
             f"kunnen de scholen niet met hun coördinaten in een {level} worden geplaatst. Haal de grenzen op met "
-            f"`aandacht fetch boundaries {name}` en maak het project opnieuw met `aandacht init {name} <nieuwe map> "
-            f"--level {level} --boundaries <dat bestand>`.")
+            f"`aandacht fetch boundaries {code} --level {level}` in de projectmap en zet het bestand dat het noemt "
+            "in de config onder areas als geometry.")

@@ -32,7 +32,7 @@ import pandas as pd
 from ..config import Config, input_source
 from ..dutch import MISSING_LABELS
 from ..errors import AandachtError
-from .areas import AreaRegistry, load_registry
+from .areas import AreaRegistry, area_registry
 from .boundaries import boundaries_missing
 from .harmonise import is_count
 from .matrix import IndicatorMatrix, build_matrix
@@ -98,7 +98,7 @@ def check_data(config: Config) -> CheckReport:
     """Load every input (a failing input is reported, not raised) and check the result."""
     from .load import combine_precedence, load_input, needed_variables, precedence_notes
 
-    registry = load_registry(config.areas.registry, config.areas.geometry)
+    registry = area_registry(config)
     problems: list[tuple[str, str, str]] = []
     tables, notes, matches, unplaced = [], [], [], []
     needed = needed_variables(config)
@@ -135,7 +135,7 @@ def check_data(config: Config) -> CheckReport:
     columns = ["source", *UNPLACED_COLUMNS]  # an input's unplaced schools, with the source they came from
     schools = pd.concat(unplaced, ignore_index=True)[columns] if unplaced else pd.DataFrame(columns=columns)
     # without polygons no school is placed by its point: the boundary file is the fix
-    fix = boundaries_missing(config.gemeente.name, config.level) if config.areas.geometry is None else ""
+    fix = boundaries_missing(config.gemeente.name, config.gemeente.code, config.level) if config.areas.geometry is None else ""
     for source, group in schools.groupby("source", sort=False):
         listing = ", ".join(f"{r.brin_vestiging} {r.name}".strip() for r in group.head(8).itertuples())
         problems.append(("warning", source, f"{len(group)} {'school' if len(group) == 1 else 'scholen'} met een cijfer "

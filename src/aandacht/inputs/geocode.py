@@ -29,6 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import AandachtError, DataError
+from .download import DownloadError, get_json
 from .sources.schools import GEOCODED_COLUMNS as PLACING_COLUMNS
 
 LOCATIESERVER = "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free"
@@ -74,14 +75,10 @@ def _ask(session, postcode: str, number: int, cache: Path, refresh: bool) -> dic
     path = cache / f"{postcode}-{number}.json"
     if path.is_file() and not refresh:
         return json.loads(path.read_text(encoding="utf-8"))
-    import requests
-
     try:
-        reply = session.get(LOCATIESERVER, params=request_params(postcode, number), timeout=30)
-        reply.raise_for_status()
-        answer = reply.json()
-    except (requests.RequestException, ValueError) as error:
-        raise AandachtError(f"cannot reach the PDOK Locatieserver ({type(error).__name__}); no network? The answers so far "
+        answer = get_json(session, LOCATIESERVER, request_params(postcode, number), timeout=30)
+    except DownloadError as error:
+        raise AandachtError(f"cannot reach the PDOK Locatieserver ({error.reason}); no network? The answers so far "
                             f"are cached in {cache}; run the command again later") from None
     cache.mkdir(parents=True, exist_ok=True)
     staging = path.with_suffix(".part")
@@ -183,10 +180,10 @@ def fetch_locations(config, cache: Path, every_school: bool = False, refresh: bo
     """Geocode the config's schools (the unplaced ones, or ``every_school``) into the ``geocoded`` table(s)
     its school inputs name (``default_target`` when none names one); earlier rows of those tables are kept
     for schools not asked again."""
-    from .areas import load_registry
+    from .areas import area_registry
     from .sources.schools import read_geocoded
 
-    registry = load_registry(config.areas.registry, config.areas.geometry)
+    registry = area_registry(config)
     sources = school_tables(config)
     if not sources:
         raise AandachtError(f"{config.source_file}: no input places schools (school_scores, or oab with schools)")

@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..config import Config, InputSpec
 from ..errors import ConfigError, DataError
-from .areas import AreaRegistry, load_registry
+from .areas import AreaRegistry, area_registry, code_named_note
 from .reading import collect_notes, workbooks_opened_once
 from .sources import LOADERS, LoadResult
 from .tidy import concat_tidy
@@ -36,10 +36,11 @@ class LoadedInputs(NamedTuple):
 
 def load_indicators(config: Config) -> LoadedInputs:
     """Read the registry and every input into one validated tidy table."""
-    registry = load_registry(config.areas.registry, config.areas.geometry)
+    registry = area_registry(config)
     if config.areas.geometry:
         registry.geometry()  # read and check the configured polygons now, even if no step needs them
-    tables, notes = [], []
+    code_named = code_named_note(registry.table, config.level, registry.source)
+    tables, notes = [], [*registry.notes, *([code_named] if code_named else [])]
     needed = needed_variables(config)
     for name, spec in config.inputs.items():
         loaded = load_input(spec, registry, config.level, needed.get(name))

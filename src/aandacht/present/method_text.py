@@ -9,8 +9,11 @@ Indicators, 2008; COINr for the exact semantics).
 
 from __future__ import annotations
 
+import pandas as pd
+
 from ..config import Config
 from ..dutch import dutch_number
+from ..inputs.areas import code_named
 from .phrases import list_nl, lower_first, percent
 
 NORMALISATION_WORDS = {
@@ -157,6 +160,22 @@ def plain(config: Config, index_name: str, level_plural: str) -> list[tuple[str,
             "toeval geld heen en weer schuift. Het rekenprogramma kiest de combinatie met de grootste totale behoefte, "
             "met ten minste één Plus-IKC in elk aandachtsgebied waar een IKC in aanmerking komt (bijlage A).")))
     return text
+
+
+def names_note(registry: pd.DataFrame, level: str, level_plural: str) -> list[tuple[str, str]]:
+    """(heading, paragraph) on the areas of ``level`` whose name is made from the code because no published
+    name was found (:func:`aandacht.inputs.areas.code_named`); nothing when every area has a published name."""
+    named = code_named(registry, level)
+    if not named:
+        return []
+    total = int((registry["level"] == level).sum())
+    names = registry.set_index("area_code")["area_name"]
+    examples = list_nl([f"\u201c{names[code]}\u201d" for code in named[:2]])
+    what = "heeft" if len(named) == 1 else "hebben"
+    return [("Namen", (
+        f"{len(named)} van de {total} {level_plural} {what} in de gegevens van dit rapport geen gepubliceerde naam. Ze "
+        f"heten hier naar hun CBS-code (bijvoorbeeld {examples}). Met de wijk- en buurtkaart van het CBS als "
+        "grensbestand krijgen ze hun eigen naam."))]
 
 
 NORMALISATION_NAMES = {"minmax": "van gunstigste tot ongunstigste wijk", "zscore": "standaardscores",

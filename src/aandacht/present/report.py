@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ..decide.designate import NEDERLAND, area_reasons
-from ..dutch import MISSING_LABELS, dutch_date, dutch_number
+from ..dutch import MISSING_LABELS, dutch_date, dutch_number, list_nl
 from ..errors import AandachtError
 from ..inputs.boundaries import boundaries_missing
 from ..inputs.matrix import population_of
@@ -71,6 +71,7 @@ from .phrases import (
     audit_paragraph,
     dominance_lines,
     indicatief_lines,
+    list_nl,
     lower_first,
     percent,
     short_label,
@@ -141,9 +142,7 @@ def _fmt(value, decimals: int = 1) -> str:
     return "" if value is None or pd.isna(value) else dutch_number(float(value), decimals)
 
 
-def _list(items: list[str]) -> str:
-    items = [i for i in items if i]
-    return "" if not items else items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+_list = list_nl  # 'A, B en C' (aandacht.dutch)
 
 
 @dataclass
@@ -543,7 +542,7 @@ def summary(data: ReportData) -> dict:
                                         ("het voorstel voor Plus-IKC's", ov.ikcs is not None),
                                         ("de kans op aanwijzing", ov.robustness is not None)) if not given]
     facts["missing"] = f"Niet in dit rapport: {_list(missing)}." if missing else ""
-    facts["no_maps"] = boundaries_missing(config.gemeente.name, config.level) if data.frame is None else ""
+    facts["no_maps"] = boundaries_missing(config.gemeente.name, config.gemeente.code, config.level) if data.frame is None else ""
     return facts
 
 
@@ -736,6 +735,18 @@ def need_rows(data: ReportData) -> list[dict]:
 
 # --- method appendix --------------------------------------------------------------------
 
+def name_source_rows(registry: pd.DataFrame, level: str, level_plural: str) -> list[dict]:
+    """The source row of the names of the ranked areas where the registry says they are CBS's (its name_source,
+    :mod:`aandacht.inputs.areas`): CC BY 4.0 asks for the attribution wherever the names appear."""
+    if "name_source" not in registry.columns:
+        return []
+    mine = registry[(registry["level"] == level) & registry["name_source"].str.startswith("CBS")]
+    if mine.empty:
+        return []
+    return [{"name": f"Namen van de {level_plural} (CBS wijk- en buurtkaart)",
+             "years": list_nl(sorted(set(mine["vintage"]))), "licence": "CBS/Kadaster, CC BY 4.0"}]
+
+
 def method_tables(data: ReportData) -> dict:
     """The method appendix: plain explanation, sources with years, indicators with intended and
     real weights, formulas, data quality (missing, indicatief, outlier treatment) and the record."""
@@ -754,11 +765,14 @@ def method_tables(data: ReportData) -> dict:
             "unit": i.unit, "missing": int(data.run.matrix.values[i.id].isna().sum()),
             "indicatief": int((data.run.matrix.reliability[i.id] == "I").sum())})
     source_rows = [{"name": s["name"], "years": years_text(s["years"]), "licence": s["licence"]} for s in sources(config)]
+    source_rows += name_source_rows(data.run.registry.table, config.level, data.level_plural)
     source_rows += [{"name": "Gemeentegrenzen (kaarten)", "years": "2022", "licence": ATTRIBUTION_GEMEENTEN},
                     {"name": "Plaatsnamen (kaarten)", "years": "2024", "licence": ATTRIBUTION_PLAATSEN}]
     files = [{"name": n, "file": s.path.name, "year": s.period} for n, s in config.inputs.items()]
     manifest = data.manifest
-    return {"plain": method_text.plain(config, config.framework.index.label, data.level_plural), "sources": source_rows,
+    plain = method_text.plain(config, config.framework.index.label, data.level_plural) \
+        + method_text.names_note(data.run.registry.table, config.level, data.level_plural)
+    return {"plain": plain, "sources": source_rows,
             "files": files, "dominance": data.weight_lines, "indicatief": indicatief_lines(data.run),
             "indicators": indicators, "formulas": method_text.formulas(config), "treatment": treatment_rows(data),
             "manifest": {"created": manifest.get("created_utc", ""), "versions": manifest.get("versions", {}),

@@ -51,7 +51,8 @@ SECTION_NAMES = {"level": "niveau", "population": "bevolkingsdrempel", "framewor
 RULE_NAMES = {  # the rules an overleg changes most, in its own words
     "level": "niveau", "designation.top_k": "aantal aandachtsgebieden", "designation.min_score": "minimumscore",
     "designation.min_probability": "minimale kans op aanwijzing", "designation.consensus": "harde kern",
-    "designation.min_population": "minimaal aantal huishoudens met kinderen", "selection.count": "aantal Plus-IKC's",
+    "designation.min_population": "minimaal aantal huishoudens met kinderen",
+    "designation.combine": "samenvoegen van aangewezen gebieden", "selection.count": "aantal Plus-IKC's",
     "selection.budget.total": "budget", "selection.budget.per_ikc": "budget per Plus-IKC",
     "selection.continuity.term_years": "looptijd Plus-predicaat", "selection.continuity.entry_need": "instapdrempel",
     "selection.continuity.exit_need": "uitstapdrempel", "population.minimum": "bevolkingsdrempel",

@@ -111,10 +111,10 @@ def gone_schools(config, previous_dir, peildatum: int) -> tuple[pd.DataFrame, in
     """For ``aandacht check --previous``: the schools of a previous round (folder) that are not in the IKC
     registry of a round with this peildatum (:func:`events_since`), and the previous round's year."""
     from ..decide.ikc import load_ikcs
-    from ..inputs.areas import load_registry
+    from ..inputs.areas import area_registry
     from .record import read_round
 
     previous = read_round(previous_dir, config.gemeente.code, config.level)
-    ikcs = load_ikcs(config, load_registry(config.areas.registry, config.areas.geometry), peildatum)
+    ikcs = load_ikcs(config, area_registry(config), peildatum)
     changes = read_school_changes(config.ikc.changes) if config.ikc.changes else None
     return events_since(previous, ikcs, changes), previous.year
