@@ -71,7 +71,6 @@ from .phrases import (
     audit_paragraph,
     dominance_lines,
     indicatief_lines,
-    list_nl,
     lower_first,
     percent,
     short_label,
