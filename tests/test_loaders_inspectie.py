@@ -196,7 +196,7 @@ def test_an_ovt_whose_vestigingen_all_stand_in_one_wijk_is_placed_there(tmp_path
     from aandacht.inputs.sources.inspectie import place_ovts, read_schoolweging
 
     monkeypatch.chdir(tmp_path)
-    assert CliRunner().invoke(main, ["init", "GM0344", "utrecht"]).exit_code == 0
+    assert CliRunner().invoke(main, ["init", "GM0344", "utrecht", "--level", "wijk"]).exit_code == 0  # its wijken
     config = load_config(next((tmp_path / "utrecht" / "configs").glob("*.yaml")))
     registry = load_registry(config.areas.registry, config.areas.geometry)
     spec = config.inputs["schoolweging"]
