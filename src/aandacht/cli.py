@@ -145,13 +145,6 @@ def _write(claim, writers: dict, manifest: dict) -> None:
     click.echo(f"written: {claim.target}/: {', '.join([*writers, 'manifest.json'])}")
 
 
-def _no_boundaries(config) -> str:
-    """Why a project has no maps and how it gets them, in Dutch as the herijking's terminal and the report say it."""
-    from .inputs.boundaries import boundaries_missing
-
-    return boundaries_missing(config.gemeente.name, config.gemeente.code, config.level)
-
-
 # --- commands ------------------------------------------------------------------------
 
 @main.command()
@@ -292,7 +285,9 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
                                  config.level)
         writers |= visual_writers(result, manifest, pdf=with_pdf, history=history)
     if config.areas.geometry is None:  # also with --no-maps: the schools could not be placed by their point
-        click.echo(("" if no_maps else "Rapport zonder kaarten. ") + _no_boundaries(config))
+        from .inputs.boundaries import boundaries_missing
+
+        click.echo(("" if no_maps else "Rapport zonder kaarten. ") + boundaries_missing(config))
     _write(claim, writers, manifest)
 
 
@@ -614,7 +609,9 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, round_dir, ge
         raise ConfigError(f"--format: {bad or chosen} not allowed; use {' or '.join([*MAP_FORMATS, ','.join(MAP_FORMATS)])}")
     config, run, overlays, _, extra, claim = _map_inputs(config_path, round_dir, tables, "map", out_dir, force)
     if config.areas.geometry is None:
-        raise ConfigError(f"{config.source_file}: {_no_boundaries(config)}")
+        from .inputs.boundaries import boundaries_missing
+
+        raise ConfigError(f"{config.source_file}: {boundaries_missing(config)}")
     chosen = chosen or list(config.maps.formats)
     update = {k: v for k, v in (("size", size), ("classes", classes), ("dpi", dpi)) if v is not None}
     try:
@@ -652,7 +649,9 @@ def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness
     manifest = build_manifest(config, "report", extra)
     data = report_data(run, overlays, manifest, constraints)
     if data.frame is None:
-        click.echo(f"Rapport zonder kaarten. {_no_boundaries(config)}")
+        from .inputs.boundaries import boundaries_missing
+
+        click.echo(f"Rapport zonder kaarten. {boundaries_missing(config)}")
     html = render_html(data)
     writers = {"rapport.html": lambda path: path.write_text(html, encoding="utf-8")}
     if with_pdf:

@@ -125,13 +125,14 @@ def _parent(code: str, level: str) -> str:
     return f"WK{code[2:8]}" if level == "buurt" else f"GM{code[2:6]}"
 
 
-def boundaries_missing(gemeente: str, code: str, level: str) -> str:
-    """The one Dutch sentence, for the report and the terminal, on a project without polygons of its areas
-    (``areas.geometry``) of gemeente ``gemeente`` (its CBS ``code``): what is lacking (maps, and schools placed by
-    point in polygon) and the way to add it, ``aandacht fetch boundaries`` (the CBS Wijk- en Buurtkaart from PDOK,
-    :mod:`aandacht.inputs.pdok_boundaries`), which names the ``areas.geometry`` line for the config. Kept in one
-    place so that the report, ``aandacht check``, ``aandacht herijking`` and ``aandacht map`` say the same."""
-    return (f"Er is geen bestand met de grenzen van de {level}en van {gemeente}: daarom zijn er geen kaarten en "
+def boundaries_missing(config) -> str:
+    """The one Dutch sentence, for the report and the terminal, on a project (``config``) without polygons of its
+    areas (``areas.geometry``): what is lacking (maps, and schools placed by point in polygon) and the way to add
+    it, ``aandacht fetch boundaries`` (the CBS Wijk- en Buurtkaart from PDOK, :mod:`aandacht.inputs.pdok_boundaries`),
+    which names the ``areas.geometry`` line for the config. Kept in one place so that the report, ``aandacht
+    check``, ``aandacht herijking`` and ``aandacht map`` say the same."""
+    level, gemeente = config.level, config.gemeente
+    return (f"Er is geen bestand met de grenzen van de {level}en van {gemeente.name}: daarom zijn er geen kaarten en "
             f"kunnen de scholen niet met hun coördinaten in een {level} worden geplaatst. Haal de grenzen op met "
-            f"`aandacht fetch boundaries {code} --level {level}` in de projectmap en zet het bestand dat het noemt "
-            "in de config onder areas als geometry.")
+            f"`aandacht fetch boundaries {gemeente.code} --level {level}` in de projectmap en zet het bestand dat het "
+            "noemt in de config onder areas als geometry.")

@@ -135,7 +135,7 @@ def check_data(config: Config) -> CheckReport:
     columns = ["source", *UNPLACED_COLUMNS]  # an input's unplaced schools, with the source they came from
     schools = pd.concat(unplaced, ignore_index=True)[columns] if unplaced else pd.DataFrame(columns=columns)
     # without polygons no school is placed by its point: the boundary file is the fix
-    fix = boundaries_missing(config.gemeente.name, config.gemeente.code, config.level) if config.areas.geometry is None else ""
+    fix = boundaries_missing(config) if config.areas.geometry is None else ""
     for source, group in schools.groupby("source", sort=False):
         listing = ", ".join(f"{r.brin_vestiging} {r.name}".strip() for r in group.head(8).itertuples())
         problems.append(("warning", source, f"{len(group)} {'school' if len(group) == 1 else 'scholen'} met een cijfer "

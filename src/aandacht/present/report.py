@@ -541,7 +541,7 @@ def summary(data: ReportData) -> dict:
                                         ("het voorstel voor Plus-IKC's", ov.ikcs is not None),
                                         ("de kans op aanwijzing", ov.robustness is not None)) if not given]
     facts["missing"] = f"Niet in dit rapport: {_list(missing)}." if missing else ""
-    facts["no_maps"] = boundaries_missing(config.gemeente.name, config.gemeente.code, config.level) if data.frame is None else ""
+    facts["no_maps"] = boundaries_missing(config) if data.frame is None else ""
     return facts
 
 
