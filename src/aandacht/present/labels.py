@@ -14,7 +14,8 @@ Rules (issue 21: maps that work for 5 to 150 areas):
 * A label farther than :data:`LEADER_FROM` points from its anchor (a point label: from its
   marker's edge) gets a leader line: dark on a white casing, so it reads on every class colour,
   from a dot on an area's label point, or from the edge of the marker. A leader crosses no placed
-  label or marker, and no later label is placed over a leader.
+  label (it may pass a marker) unless the area is boxed in by labels (then it passes behind one,
+  whose white halo keeps it readable), and no later label is placed over a leader.
 * A required label searches out to :data:`REQUIRED_RINGS` (about 7 cm); if the axes are so full
   that nothing is free there, it takes the position with the least overlap and the map says so
   with a warning (:attr:`Labeller.crowded`). An optional label (a place or neighbour name) tries
@@ -98,13 +99,16 @@ class _Index:
     def __init__(self):
         self.cells: dict[tuple[int, int], list[int]] = {}
         self.boxes: list[tuple] = []
+        self.labels: set[int] = set()  # the boxes that are labels (a leader may pass a marker, not a label)
         self.segments: list[tuple] = []
 
     @staticmethod
     def _span(box):
         return range(int(box[0] // CELL), int(box[2] // CELL) + 1), range(int(box[1] // CELL), int(box[3] // CELL) + 1)
 
-    def add_box(self, box) -> None:
+    def add_box(self, box, label: bool = False) -> None:
+        if label:
+            self.labels.add(len(self.boxes))
         self.boxes.append(box)
         columns, rows = self._span(box)
         for i in columns:
@@ -121,11 +125,11 @@ class _Index:
         return cost + 1e6 * sum(_crosses(s, box) for s in self.segments)
 
     def leader_free(self, segment) -> bool:
-        """Whether a leader crosses no placed box but the one its anchor lies in (its own marker)."""
+        """Whether a leader crosses no placed label (but one over its anchor, which it cannot avoid)."""
         (x0, y0), (x1, y1) = segment
         span = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
         return not any(_crosses(segment, b) and not (b[0] <= x0 <= b[2] and b[1] <= y0 <= b[3])
-                       for b in (self.boxes[k] for k in self.near(span)))
+                       for b in (self.boxes[k] for k in self.near(span) if k in self.labels))
 
 
 class Labeller:
@@ -205,7 +209,7 @@ class Labeller:
                 start = anchor + direction * label.gap * 0.8 * scale
             return (tuple(start), tuple(near))
 
-        best = None
+        best, crossing = None, None
         for offset, ha, va in self._candidates(label):
             padded = at(offset, ha, va)
             inside = frame.x0 <= padded[0] and padded[2] <= frame.x1 and frame.y0 <= padded[1] and padded[3] <= frame.y1
@@ -216,20 +220,25 @@ class Labeller:
             if cost == 0 and (segment is None or index.leader_free(segment)):
                 best = (offset, ha, va, padded, segment, 0.0)
                 break
+            if cost == 0 and crossing is None:
+                crossing = (offset, ha, va, padded, segment, 0.0)
             if best is None or cost < best[-1]:
                 best = (offset, ha, va, padded, segment, cost)
         else:
-            if not label.required or best is None:
+            if crossing is not None:  # boxed in by labels: a free place whose leader passes behind a label
+                best = crossing
+            elif not label.required or best is None:
                 text.remove()
                 return None
-            self.crowded.append(label.text)
-            warnings.warn(f"no free place on the map for the label {label.text!r}: placed over another", RuntimeWarning,
-                          stacklevel=2)
+            else:
+                self.crowded.append(label.text)
+                warnings.warn(f"no free place on the map for the label {label.text!r}: placed over another",
+                              RuntimeWarning, stacklevel=2)
         offset, ha, va, padded, segment = best[:5]
         text.xyann = offset
         text.set_ha(ha)
         text.set_va(va)
-        index.add_box(padded)
+        index.add_box(padded, label=True)
         if segment is not None:
             self._leader(ax, label, segment)
             index.segments.append(segment)

@@ -34,8 +34,8 @@ half of the areas (households with children per km2 from the population gate, or
 one) fits in a box covering at most ``maps.inset_max_share`` of the whole map (or at most
 ``maps.inset_crowded_share`` when those areas are crowded: under about 2 cm across on the map) and
 that box enlarges enough, it is drawn again enlarged; else, when the dense areas are crowded, the
-zoom is a window at twice the main map's scale placed over as many of them as it holds (at least
-:data:`ZOOM_MIN_AREAS`); else there is no zoom and the main map takes the whole width and more
+zoom is a window at two to four times the main map's scale placed over as many of them as it holds
+(at least :data:`ZOOM_MIN_AREAS`; :func:`crowded_window`); else there is no zoom and the main map takes the whole width and more
 height. On the main map the markers inside the box are left out (they are in the zoom).
 """
 
@@ -395,6 +395,8 @@ def palette(name: str, count: int) -> list:
 CROWDED_WIDTH_IN = 0.8  # dense areas narrower than this on the main map (about 2 cm) are crowded
 ZOOM_MIN_RATIO = 2.0  # a zoom is drawn only where it enlarges the main map at least this many times
 ZOOM_MIN_AREAS = 4  # ... and holds at least this many of the dense areas
+ZOOM_RATIOS = (4.0, 3.0, 2.5, ZOOM_MIN_RATIO)  # the enlargements a window over the crowded areas tries, largest first
+ZOOM_KEEP = 0.75  # ... taking the largest that holds this share of the dense areas the window at twice holds
 
 
 def _density(areas) -> pd.Series:
@@ -444,29 +446,38 @@ def zoom_ratio(extent, box, size: str, demonstration: bool = False) -> float:
 
 
 def crowded_window(areas, size: str, demonstration: bool = False) -> tuple[float, float, float, float] | None:
-    """The zoom at :data:`ZOOM_MIN_RATIO` times the main map's scale over the most dense areas (label
-    points) it can hold, shrunk to their padded bounds when they fit in less; None when fewer than
-    :data:`ZOOM_MIN_AREAS` fit or they are not crowded on the main map (module docstring)."""
+    """The zoom over the crowded dense areas: a window at the largest of :data:`ZOOM_RATIOS` times the main
+    map's scale whose best place (over the most dense areas' label points) holds at least
+    :data:`ZOOM_KEEP` of what the window at :data:`ZOOM_MIN_RATIO` holds, shrunk to their padded bounds
+    when they fit in less; None when fewer than :data:`ZOOM_MIN_AREAS` fit or they are not crowded on the
+    main map (module docstring)."""
     rects = _rects(size, True, demonstration)
     extent = tuple(float(v) for v in areas.total_bounds)
     main = map_scale(extent, rects["main"], size, 0.02)
-    width, height = SIZES[size]
-    w = rects["inset"][2] * width / (ZOOM_MIN_RATIO * 1.001 * main)
-    h = rects["inset"][3] * height / (ZOOM_MIN_RATIO * 1.001 * main)
     density = _density(areas)
     dense = areas[density >= density.median()]
     points = dense.geometry.representative_point()
     xs, ys = points.x.to_numpy(), points.y.to_numpy()
-    held = (np.abs(xs[:, None] - xs[None, :]) <= w / 2) & (np.abs(ys[:, None] - ys[None, :]) <= h / 2)
-    members = dense[held[int(np.argmax(held.sum(axis=1)))]]
+    width, height = SIZES[size]
+    windows = []
+    for ratio in ZOOM_RATIOS:
+        w = rects["inset"][2] * width / (ratio * 1.001 * main)
+        h = rects["inset"][3] * height / (ratio * 1.001 * main)
+        held = (np.abs(xs[:, None] - xs[None, :]) <= w / 2) & (np.abs(ys[:, None] - ys[None, :]) <= h / 2)
+        windows.append((w, h, held[int(np.argmax(held.sum(axis=1)))]))
+    most = int(windows[-1][2].sum())
+    w, h, chosen = next(window for window in windows if window[2].sum() >= ZOOM_KEEP * most)
+    members = dense[chosen]
     if len(members) < ZOOM_MIN_AREAS or not _crowded(members, main):
         return None
     x0, y0, x1, y1 = members.total_bounds
     pad = 0.06 * max(x1 - x0, y1 - y0)
     if x1 - x0 + 2 * pad <= w and y1 - y0 + 2 * pad <= h:
         return (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
-    cx = min(max((x0 + x1) / 2, extent[0] + w / 2), extent[2] - w / 2) if extent[2] - extent[0] > w else (extent[0] + extent[2]) / 2
-    cy = min(max((y0 + y1) / 2, extent[1] + h / 2), extent[3] - h / 2) if extent[3] - extent[1] > h else (extent[1] + extent[3]) / 2
+    points = points[chosen]
+    cx, cy = (points.x.min() + points.x.max()) / 2, (points.y.min() + points.y.max()) / 2
+    cx = min(max(cx, extent[0] + w / 2), extent[2] - w / 2) if extent[2] - extent[0] > w else (extent[0] + extent[2]) / 2
+    cy = min(max(cy, extent[1] + h / 2), extent[3] - h / 2) if extent[3] - extent[1] > h else (extent[1] + extent[3]) / 2
     return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
 
 
