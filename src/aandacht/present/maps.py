@@ -923,13 +923,14 @@ def _legend(panels: Panels, handles: list, title: str, key: list[tuple[str, str,
     step = fontsize * 1.4 / 72 / SIZES[size][1]
     width = (right - left) / columns
     chars = int(width * SIZES[size][0] * 72 / (fontsize * 0.55))
-    for position, (text, heading) in enumerate(key_rows(key, chars, rows, columns)[:rows * columns]):
+    printed = key_rows(key, chars, rows, columns)
+    if len(printed) > rows * columns:  # the last row says how many more (only in two columns: a row per entry)
+        left_out = sum(not heading for _, _, heading in key[rows * columns - 1:])
+        printed = printed[:rows * columns - 1] + [(f"… en nog {left_out}, zie rapport", False)]
+    for position, (text, heading) in enumerate(printed):
         column, row = divmod(position, rows)
         fig.text(left + column * width, start - row * step, text,
                  fontsize=fontsize, weight="bold" if heading else "normal", va="top", ha="left", gid="ikc-key")
-    if len(key) > rows * columns:
-        fig.text(left, 0.05, f"… en nog {len(key) - rows * columns} (zie de tabel in het rapport)", fontsize=fontsize,
-                 va="top", ha="left", gid="ikc-key")
 
 
 def key_rows(key: list[tuple[str, str, bool]], chars: int, rows: int, columns: int) -> list[tuple[str, bool]]:

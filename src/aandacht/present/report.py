@@ -520,9 +520,12 @@ def summary(data: ReportData) -> dict:
             reasons.setdefault(row["why"], []).append(row["gebied"])
         facts["without_plus"] = [{"gebied": _list(names), "why": why if len(names) == 1 else
                                   why.replace("in dit gebied", "in deze gebieden")} for why, names in reasons.items()]
-        # a long paragraph: page 1 names the gebieden, "Voorstel Plus-IKC's" gives the reasons
-        facts["without_plus_names"] = _list([g for names in reasons.values() for g in names]) if sum(
-            len(w["gebied"]) + len(w["why"]) + 2 for w in facts["without_plus"]) > PAGE_ONE_WHY else ""
+        # a long paragraph: page 1 names the gebieden (more than PAGE_ONE_NAMES: counts them), "Voorstel
+        # Plus-IKC's" gives the reasons
+        lacking = [g for names in reasons.values() for g in names]
+        long = sum(len(w["gebied"]) + len(w["why"]) + 2 for w in facts["without_plus"]) > PAGE_ONE_WHY
+        facts["without_plus_names"] = "" if not long else _list(lacking) if len(lacking) <= PAGE_ONE_NAMES else \
+            f"{len(lacking)} van de {len(data.gebieden())}"
     missing = [what for what, given in (("de aanwijzing van aandachtsgebieden", ov.gebieden is not None),
                                         ("het voorstel voor Plus-IKC's", ov.ikcs is not None),
                                         ("de kans op aanwijzing", ov.robustness is not None)) if not given]
