@@ -142,6 +142,7 @@ class Labeller:
         self.index: dict[int, _Index] = {}
         self.placed: list = []
         self.crowded: list[str] = []
+        self.sizes: dict[tuple, tuple] = {}  # (text, font size, weight, style) -> its box relative to the anchor
 
     def _of(self, ax) -> _Index:
         return self.index.setdefault(id(ax), _Index())
@@ -177,18 +178,25 @@ class Labeller:
 
     def place(self, label: Label):
         """Place ``label`` at the first free position; return the text artist, or None when an
-        optional label finds no free place. The text is laid out once; each candidate position
-        shifts its box (alignment and offset), so trying positions costs no new layout."""
+        optional label finds no free place. A text is laid out once per font (:attr:`sizes`); each
+        candidate position shifts its box (alignment and offset), so trying positions costs no new layout."""
+        from matplotlib.transforms import Bbox
+
         ax = label.ax
         text = ax.annotate(label.text, (label.x, label.y), xytext=(0, 0), textcoords="offset points", ha="left",
                            va="bottom", fontsize=label.fontsize, weight=label.weight, style=label.style,
                            color=label.colour, zorder=30, gid=label.gid, path_effects=halo(), annotation_clip=False)
-        box = text.get_window_extent(self.renderer)
-        width, height, scale = box.width, box.height, self.fig.dpi / 72
+        anchor = ax.transData.transform((label.x, label.y))
+        key = (label.text, label.fontsize, label.weight, label.style)
+        if key not in self.sizes:  # laid out once per text and font (a gebied's letter recurs on every panel)
+            extent = text.get_window_extent(self.renderer)
+            self.sizes[key] = (extent.x0 - anchor[0], extent.y0 - anchor[1], extent.width, extent.height)
+        dx, dy, width, height = self.sizes[key]
+        box = Bbox.from_bounds(anchor[0] + dx, anchor[1] + dy, width, height)
+        scale = self.fig.dpi / 72
         shift = {"left": 0.0, "center": -width / 2, "right": -width, "bottom": 0.0, "top": -height}
         frame = ax.get_window_extent(self.renderer)
         index = self._of(ax)
-        anchor = ax.transData.transform((label.x, label.y))
         pad_x, pad_y = 0.02 * width + 1, 0.04 * height + 0.5  # a little air around each label
 
         def at(offset, ha, va):
