@@ -17,7 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from aandacht.config import MapOptions, load_config
-from aandacht.present.labels import Label, Labeller, overlaps
+from aandacht.present.labels import Label, Labeller, interior_points, overlaps
 from aandacht.present.maps import (
     ZOOM_MIN_RATIO,
     city_zoom,
@@ -136,3 +136,21 @@ def test_every_gebied_is_named_on_every_map_kind(frame, draw):
     else:
         named = {t.get_text().split(" ")[0] for t in texts if t.get_gid() == "gebied-label"}
         assert {name.split(" ")[0] for name in gebieden} <= named
+
+
+def test_a_name_whose_label_point_is_taken_moves_inside_its_area_without_a_leader():
+    fig = Figure(figsize=(4, 4), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    area = shapely.box(10, 10, 90, 90)
+    point = area.representative_point()
+    labeller = Labeller(fig)
+    labeller.block_points(ax, [point.x], [point.y], 40)  # markers all over the middle of the area
+    assert len(interior_points(area)) == 12 and interior_points(shapely.Polygon()) == ()
+    text = labeller.place(Label(ax, "Binnenstad", point.x, point.y, "gebied-label", centred=True,
+                                inside=interior_points(area)))
+    box = text.get_window_extent(labeller.renderer).transformed(ax.transData.inverted())
+    assert area.contains(shapely.box(box.x0, box.y0, box.x1, box.y1))
+    assert not [line for line in ax.lines if line.get_gid() == "leader"]

@@ -7,8 +7,8 @@ Rules (issue 21: maps that work for 5 to 150 areas):
   index of display cells (:data:`CELL` pixels), so that a candidate position is checked only
   against what lies in the cells it touches.
 * Each label is tried at positions on rings of growing distance around its anchor: area names
-  first on the anchor itself, point labels (IKC numbers) beside their marker; on each ring in
-  the directions of :data:`AROUND`. The first free position is taken (greedy, in the order the
+  first on the anchor itself and then on other points inside the area (:func:`interior_points`),
+  point labels (IKC numbers) beside their marker; on each ring in the directions of :data:`AROUND`. The first free position is taken (greedy, in the order the
   labels are given: IKC numbers, then gebied names, then the optional names of neighbours and
   places).
 * A label farther than :data:`LEADER_FROM` points from its anchor (a point label: from its
@@ -64,6 +64,23 @@ class Label:
     centred: bool = False
     gap: float = 5.0
     required: bool = True
+    inside: tuple = ()  # more points inside the area (data coordinates) where its name may stand, no leader needed
+
+
+def interior_points(shape, count: int = 12) -> tuple:
+    """Up to ``count`` points of a 5 x 5 grid over ``shape``'s bounds that lie inside it, the nearest to its
+    label point (``representative_point``) first: other places for an area's name inside the area."""
+    import shapely
+
+    if shape is None or shape.is_empty:
+        return ()
+    x0, y0, x1, y1 = shape.bounds
+    xs, ys = np.meshgrid(np.linspace(x0, x1, 7)[1:-1], np.linspace(y0, y1, 7)[1:-1])
+    xs, ys = xs.ravel(), ys.ravel()
+    keep = shapely.contains_xy(shape, xs, ys)
+    point = shape.representative_point()
+    order = np.argsort(np.hypot(xs[keep] - point.x, ys[keep] - point.y), kind="stable")
+    return tuple((float(xs[keep][i]), float(ys[keep][i])) for i in order[:count])
 
 
 def _overlap(a, b) -> float:
@@ -164,17 +181,22 @@ class Labeller:
         for cx, cy in ax.transData.transform(np.column_stack([xs, ys])):
             index.add_box((cx - r, cy - r, cx + r, cy + r))
 
-    def _candidates(self, label: Label):
-        """(offset in points, ha, va) in order of preference."""
+    def _candidates(self, label: Label, anchor):
+        """(offset in points, ha, va, inside the area) in order of preference: an area's label point, its
+        other points inside the area (:attr:`Label.inside`), then the rings around the anchor."""
         near = CENTRED_RINGS if label.centred else tuple(label.gap + r for r in POINT_RINGS[1:])
         rings = near + (REQUIRED_RINGS if label.required else ())
         if label.centred:
-            yield (0.0, 0.0), "center", "center"
+            yield (0.0, 0.0), "center", "center", True
+        if label.inside:
+            scale = self.fig.dpi / 72
+            for x, y in label.ax.transData.transform(np.array(label.inside)):
+                yield ((x - anchor[0]) / scale, (y - anchor[1]) / scale), "center", "center", True
         for radius in rings:
             if radius == 0:
                 continue
             for (dx, dy), ha, va in AROUND:
-                yield (dx * radius, dy * radius), ha, va
+                yield (dx * radius, dy * radius), ha, va, False
 
     def place(self, label: Label):
         """Place ``label`` at the first free position; return the text artist, or None when an
@@ -218,13 +240,13 @@ class Labeller:
             return (tuple(start), tuple(near))
 
         best, crossing = None, None
-        for offset, ha, va in self._candidates(label):
+        for offset, ha, va, within in self._candidates(label, anchor):
             padded = at(offset, ha, va)
             inside = frame.x0 <= padded[0] and padded[2] <= frame.x1 and frame.y0 <= padded[1] and padded[3] <= frame.y1
             if not inside:
                 continue
             cost = index.cost(padded)
-            segment = leader_of(offset, padded)
+            segment = None if within else leader_of(offset, padded)
             if cost == 0 and (segment is None or index.leader_free(segment)):
                 best = (offset, ha, va, padded, segment, 0.0)
                 break

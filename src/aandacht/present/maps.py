@@ -57,7 +57,7 @@ from ..errors import DataError
 from ..inputs.plausible import is_count_unit
 from ..scoring.run import ScoreRun
 from .cartography import draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
-from .labels import Label, Labeller
+from .labels import Label, Labeller, interior_points
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs
 from .phrases import area_words, lower_first
@@ -746,28 +746,30 @@ def _overlay(frame: MapFrame, panels: Panels, extra: dict[str, str] | None = Non
             labels.append((frame.areas.geometry[code], f"{frame.areas.at[code, 'area_name']} {text}", "chance-label",
                            "normal"))
     for shape, text, gid, weight in labels:
-        for ax, point in _label_points(panels, shape):
-            labeller.place(Label(ax, text, point.x, point.y, gid, fontsize=fonts["label"], weight=weight, centred=True))
+        for ax, point, part in _label_points(panels, shape):
+            labeller.place(Label(ax, text, point.x, point.y, gid, fontsize=fonts["label"], weight=weight, centred=True,
+                                 inside=interior_points(part)))
     _name_neighbours(panels.main, frame, labeller, fonts)
     _draw_places(panels.main, frame, labeller, fonts, skip_box=panels.box)
     return handles + ikc_handles
 
 
 def _label_points(panels: Panels, shape) -> list:
-    """Where an area's name goes: in the zoom at the part of the area inside it (when a fair part is),
-    and on the main map when the area's own label point lies outside the zoom box."""
+    """Where an area's name goes, as (axes, label point, the part of the area shown there): in the zoom at
+    the part of the area inside it (when a fair part is), and on the main map when the area's own label point
+    lies outside the zoom box."""
     import shapely
 
     point = shape.representative_point()
     if panels.inset is None:
-        return [(panels.main, point)]
+        return [(panels.main, point, shape)]
     places = []
     visible = shapely.intersection(shape, shapely.box(*panels.box))
     outside = not _inside(panels.box, [point.x], [point.y])[0]
     if not visible.is_empty and (not outside or visible.area >= 0.15 * shape.area):
-        places.append((panels.inset, point if not outside else visible.representative_point()))
+        places.append((panels.inset, point if not outside else visible.representative_point(), visible))
     if outside:
-        places.append((panels.main, point))
+        places.append((panels.main, point, shape))
     return places
 
 
@@ -1094,6 +1096,7 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
     grid = fig.add_gridspec(nrows, ncols, left=0.02, right=0.98, top=top, bottom=bottom,
                             hspace=0.3 if shared else 0.62, wspace=0.05)
     labeller = Labeller(fig)
+    inside = {name: interior_points(outlines[name]) for name in frame.gebied_letters}
     for position, spec in enumerate(panels_spec):
         ax = fig.add_subplot(grid[position // ncols, position % ncols])
         ax.set_axis_off()
@@ -1105,7 +1108,7 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
         for name, letter in frame.gebied_letters.items():
             point = outlines[name].representative_point()
             labeller.place(Label(ax, letter, point.x, point.y, "gebied-letter", fontsize=fonts["label"], weight="bold",
-                                 centred=True))
+                                 centred=True, inside=inside[name]))
         ax.set_title(textwrap.fill(spec["title"], 40), fontsize=fonts["panel"], loc="left")
         if not shared:
             patches = [Patch(facecolor=c, edgecolor="#777777", lw=0.4, label=label)
