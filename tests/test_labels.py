@@ -79,7 +79,7 @@ def test_an_optional_label_without_room_is_left_out():
     labeller = Labeller(fig)
     labeller.block(ax, [ax.get_window_extent(labeller.renderer)])  # every place taken
     assert labeller.place(Label(ax, "Dorp", 0.5, 0.5, "place-label", required=False)) is None
-    with pytest.warns(RuntimeWarning, match="no free place"):
+    with pytest.warns(RuntimeWarning, match="geen vrije plek"):
         assert labeller.place(Label(ax, "Wijk", 0.5, 0.5, "gebied-label", centred=True)) is not None
     assert labeller.crowded == ["Wijk"]
 

@@ -262,7 +262,7 @@ class Labeller:
                 return None
             else:
                 self.crowded.append(label.text)
-                warnings.warn(f"no free place on the map for the label {label.text!r}: placed over another",
+                warnings.warn(f"kaart: geen vrije plek voor het label {label.text!r}; het staat over een ander",
                               RuntimeWarning, stacklevel=2)
         offset, ha, va, padded, segment = best[:5]
         text.xyann = offset
