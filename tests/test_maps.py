@@ -23,8 +23,8 @@ from aandacht.cli import main
 from aandacht.config import MapOptions, load_config
 from aandacht.errors import ConfigError, DataError
 from aandacht.inputs.reading import read_csv_nl
-from aandacht.present.cartography import overlaps
 from aandacht.present.drawing import Rendered, save_figure
+from aandacht.present.labels import overlaps
 from aandacht.present.maps import (
     LABEL_GIDS,
     SIZES,

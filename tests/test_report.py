@@ -528,3 +528,28 @@ def test_the_pdf_without_polygons_is_tagged_and_page_one_fits(without_polygons, 
     assert texts[1].startswith("Inhoud") and "Kaart" not in texts[1] and texts[2].startswith("Ranglijst")
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "nl" and "/StructTreeRoot" in root
+
+
+def test_page_one_budget_for_many_gebieden_points_to_the_ranking_and_the_plus_ikc_section(run):
+    """Tilburg and Rotterdam keep page 1 on one A4 page: the two tables take at most PAGE_ONE_ROWS rows (the
+    Plus-IKC table what the gebieden leave, at least 5), more than PAGE_ONE_GEBIEDEN gebieden show the first
+    15 and point to the ranking, and more than 5 gebieden without a Plus-IKC are counted there, their names
+    and reasons given in "Voorstel Plus-IKC's"."""
+    from aandacht.present.report import PAGE_ONE_GEBIEDEN, PAGE_ONE_ROWS, summary
+
+    codes = sorted(run.result.rank.dropna().index)[:18]
+    gebieden = pd.DataFrame({"gebied": [f"Gebied {c}" for c in codes], "area_code": codes})
+    many = pd.DataFrame({"name": [f"IKC {n:02d}" for n in range(9)], "x_rd": 184100.0, "y_rd": 580300.0,
+                         "status": "plus-ikc", "area_code": codes[:9], "bestuur": "Stichting Noord"})
+    data = _data(run, make_overlays(set(run.matrix.areas.index), gebieden=gebieden, ikcs=many, round_year=2026))
+    page = summary(data)
+    assert (PAGE_ONE_GEBIEDEN, PAGE_ONE_ROWS) == (16, 20)
+    assert len(page["gebieden"]) == 15 and page["gebieden_count"] == 18 and page["gebieden_rest"] == 3
+    assert len(page["plus"]) == 5 and page["plus_rest"] == 4  # 20 - 15 rows leave 5
+    assert page["without_plus_names"] == "9 van de 18"
+    html_text = render_html(data)
+    first = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text.split('<section id="kaart">')[0])).split())
+    assert "Aandachtsgebieden (18)" in first and "De andere 3 aandachtsgebieden staan in de Ranglijst" in first
+    assert "Aandachtsgebieden zonder Plus-IKC: 9 van de 18 (waarom: zie Voorstel Plus-IKC's )" in first
+    rest = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", html_text.split('<section id="plus-ikc">')[1])).split())
+    assert "Aandachtsgebieden zonder Plus-IKC:" in rest and "er staat geen school met een bekende locatie" in rest

@@ -1,22 +1,14 @@
-"""Drawing primitives for the maps: polygons as matplotlib paths, a scale bar, a north arrow,
-and labels placed without overlap.
+"""Drawing primitives for the maps: polygons as matplotlib paths, a scale bar and a north arrow
+(labels: ``present/labels.py``).
 
 Speed: a (multi)polygon is turned into one matplotlib ``Path`` once (holes included, as a
 compound path) and a whole layer is drawn as one ``PathCollection``, so that a map of 3,000
 areas is one artist instead of 3,000 (GeoDataFrame.plot draws and rescales per call).
-
-Labels (:class:`Labeller`): each label is tried at a list of positions around its anchor
-(centred first for area names; beside the marker for points), in display coordinates, and
-takes the first position whose text box overlaps no label placed before, no marker and no
-furniture (scale bar, north arrow), and stays inside the axes. Labels are placed in priority
-order; a label that must be shown and finds no free place near its anchor moves further out
-with a leader line; an optional label (a place name) that finds no free place is left out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -139,151 +131,3 @@ def north_arrow(ax) -> list:
                         va="center", fontsize=9, weight="bold", zorder=20, gid="north",
                         arrowprops={"arrowstyle": "-|>", "color": "#1a1a1a", "lw": 1.2})
     return [arrow]
-
-
-# --- labels without overlap ----------------------------------------------------------------
-
-# Directions around a point label, in order of preference: (dx, dy) unit offsets, ha, va.
-AROUND = [((1, 0), "left", "center"), ((0.75, 0.75), "left", "bottom"), ((0.75, -0.75), "left", "top"),
-          ((0, 1), "center", "bottom"), ((0, -1), "center", "top"), ((-1, 0), "right", "center"),
-          ((-0.75, 0.75), "right", "bottom"), ((-0.75, -0.75), "right", "top")]
-
-
-@dataclass
-class Label:
-    """A label to place: text at (x, y) in data coordinates of ``ax``.
-
-    ``centred``: area names try the anchor itself first; point labels start beside the marker
-    (``gap`` points from its centre). ``required``: moved further out with a leader line when
-    nothing is free near the anchor (else left out)."""
-
-    ax: object
-    text: str
-    x: float
-    y: float
-    gid: str
-    fontsize: float = 7.5
-    weight: str = "normal"
-    style: str = "normal"
-    colour: str = "#1a1a1a"
-    centred: bool = False
-    gap: float = 5.0
-    required: bool = True
-
-
-class Labeller:
-    """Places labels one by one on a figure without overlap (module docstring)."""
-
-    def __init__(self, fig):
-        self.fig = fig
-        self.renderer = fig.canvas.get_renderer()
-        self.occupied: dict[int, list] = {}
-        self.placed: list = []
-
-    def block(self, ax, bboxes: Iterable) -> None:
-        """Mark display boxes as taken on ``ax``."""
-        self.occupied.setdefault(id(ax), []).extend(bboxes)
-
-    def block_artists(self, ax, artists: Iterable) -> None:
-        self.block(ax, [a.get_window_extent(self.renderer) for a in artists])
-
-    def block_points(self, ax, xs, ys, radius: float) -> None:
-        """Mark markers (centres in data coordinates, ``radius`` in points) as taken."""
-        from matplotlib.transforms import Bbox
-
-        if len(xs) == 0:
-            return
-        r = radius * self.fig.dpi / 72
-        centres = ax.transData.transform(np.column_stack([xs, ys]))
-        self.block(ax, [Bbox([[cx - r, cy - r], [cx + r, cy + r]]) for cx, cy in centres])
-
-    def _free(self, ax, bbox) -> float:
-        """Overlap (pixels squared) of ``bbox`` with what is taken, plus a penalty outside the axes."""
-        frame = ax.get_window_extent(self.renderer)
-        outside = 0.0
-        if bbox.x0 < frame.x0 or bbox.x1 > frame.x1 or bbox.y0 < frame.y0 or bbox.y1 > frame.y1:
-            outside = 1e9
-        overlap = 0.0
-        for other in self.occupied.get(id(ax), []):
-            w = min(bbox.x1, other.x1) - max(bbox.x0, other.x0)
-            h = min(bbox.y1, other.y1) - max(bbox.y0, other.y0)
-            if w > 0 and h > 0:
-                overlap += w * h
-        return outside + overlap
-
-    def _candidates(self, label: Label):
-        rings = (0, 8, 16, 26, 40, 56) if label.centred else (label.gap, label.gap + 8, label.gap + 18, label.gap + 32,
-                                                               label.gap + 50)
-        for radius in rings:
-            if radius == 0:
-                yield (0.0, 0.0), "center", "center", False
-                continue
-            for (dx, dy), ha, va in AROUND:
-                leader = radius > (label.gap + 10 if not label.centred else 20)
-                yield (dx * radius, dy * radius), ha, va, leader
-
-    def place(self, label: Label):
-        """Place ``label`` at the first free position; return the text artist, or None when an
-        optional label finds no free place. The text is laid out once; each candidate position
-        shifts its box (alignment and offset), so trying positions costs no new layout."""
-        from matplotlib.transforms import Bbox
-
-        ax = label.ax
-        text = ax.annotate(label.text, (label.x, label.y), xytext=(0, 0), textcoords="offset points", ha="left",
-                           va="bottom", fontsize=label.fontsize, weight=label.weight, style=label.style,
-                           color=label.colour, zorder=30, gid=label.gid, path_effects=halo(), annotation_clip=False)
-        box = text.get_window_extent(self.renderer)
-        width, height, scale = box.width, box.height, self.fig.dpi / 72
-        shift = {"left": 0.0, "center": -width / 2, "right": -width, "bottom": 0.0, "top": -height}
-
-        def at(offset, ha, va):
-            x0 = box.x0 + offset[0] * scale + shift[ha]
-            y0 = box.y0 + offset[1] * scale + (-height / 2 if va == "center" else shift[va])
-            return Bbox([[x0, y0], [x0 + width, y0 + height]])
-
-        best = None
-        for offset, ha, va, leader in self._candidates(label):
-            cost = self._free(ax, at(offset, ha, va).expanded(1.04, 1.08))
-            if cost == 0:
-                best = (offset, ha, va, leader, cost)
-                break
-            if best is None or cost < best[-1]:
-                best = (offset, ha, va, leader, cost)
-        else:
-            if not label.required:
-                text.remove()
-                return None
-        offset, ha, va, leader = best[:4]
-        text.xyann = offset
-        text.set_ha(ha)
-        text.set_va(va)
-        placed = at(offset, ha, va)
-        if leader:
-            self._leader(ax, label, placed)
-        self.block(ax, [placed.expanded(1.04, 1.08)])
-        self.placed.append(text)
-        return text
-
-    def _leader(self, ax, label: Label, bbox) -> None:
-        """A thin line from the anchor to the nearest point of the label's box."""
-        anchor = ax.transData.transform((label.x, label.y))
-        near = (min(max(anchor[0], bbox.x0), bbox.x1), min(max(anchor[1], bbox.y0), bbox.y1))
-        x, y = ax.transData.inverted().transform(near)
-        ax.plot([label.x, x], [label.y, y], color="#333333", lw=0.6, zorder=29, gid="leader")
-
-
-def overlaps(fig, gids: set[str]) -> list[tuple[str, str]]:
-    """Pairs of label texts (with a gid in ``gids``) whose boxes overlap on the same axes; used by the
-    tests and as a last check."""
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    found = []
-    for ax in fig.axes:
-        texts = [t for t in ax.texts if t.get_gid() in gids and t.get_visible()]
-        boxes = [t.get_window_extent(renderer) for t in texts]
-        for i in range(len(texts)):
-            for j in range(i + 1, len(texts)):
-                a, b = boxes[i], boxes[j]
-                if min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 and min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5:
-                    found.append((texts[i].get_text(), texts[j].get_text()))
-    return found

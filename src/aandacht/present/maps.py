@@ -24,13 +24,19 @@ IKCs that are eligible but not chosen as white diamonds, other schools as small 
 each Plus-IKC and candidate numbered with a key beside the map; the neighbouring gemeenten in
 grey with their names, the large enclosed waters in pale blue and the names of the largest kernen
 (``present/orientation.py``).
-Labels never overlap (``present/cartography.py``).
+The small multiples (domains, indicators) mark each aandachtsgebied with its letter (A, B, ...,
+in the order of rank) and name them in a key under the panels. Labels never overlap, and a label
+away from its area has a leader line (``present/labels.py``).
 
-City zoom: when the densest half of the areas (households with children per km2 from the
-population gate, or 1 / area without one) fits in a box covering at most
-``maps.inset_max_share`` of the whole map (or at most ``maps.inset_crowded_share`` when those
-areas are crowded: under about 2 cm across on the map), that box is drawn again enlarged
-("Uitsnede"); on the main map the markers inside the box are left out (they are in the zoom).
+City zoom ("Uitsnede"), drawn only where it enlarges the main map at least :data:`ZOOM_MIN_RATIO`
+times (a zoom at almost the main map's scale, as Tilburg's was, only takes room): when the densest
+half of the areas (households with children per km2 from the population gate, or 1 / area without
+one) fits in a box covering at most ``maps.inset_max_share`` of the whole map (or at most
+``maps.inset_crowded_share`` when those areas are crowded: under about 2 cm across on the map) and
+that box enlarges enough, it is drawn again enlarged; else, when the dense areas are crowded, the
+zoom is a window at two to four times the main map's scale placed over as many of them as it holds
+(at least :data:`ZOOM_MIN_AREAS`; :func:`crowded_window`); else there is no zoom and the main map takes the whole width and more
+height. On the main map the markers inside the box are left out (they are in the zoom).
 """
 
 from __future__ import annotations
@@ -50,7 +56,8 @@ from ..dutch import dutch_date, dutch_number, number_nl
 from ..errors import DataError
 from ..inputs.plausible import is_count_unit
 from ..scoring.run import ScoreRun
-from .cartography import Label, Labeller, draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
+from .cartography import draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
+from .labels import Label, Labeller, interior_points
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs
 from .phrases import area_words, lower_first
@@ -79,7 +86,7 @@ PUBLICATIONS = {
 OSM = "coördinaten scholen © OpenStreetMap-bijdragers (ODbL)"
 DEMONSTRATION_PARTS = {"gebieden": "aandachtsgebieden", "ikcs": "IKC-status", "robustness": "kansen",
                        "changes": "veranderingen"}
-LABEL_GIDS = {"gebied-label", "ikc-label", "rank-label", "place-label", "neighbour-label", "chance-label"}
+LABEL_GIDS = {"gebied-label", "ikc-label", "rank-label", "place-label", "neighbour-label", "chance-label", "gebied-letter"}
 # Font sizes in points on the figure. The report places an A4 map at 95% (present/report.py
 # MAP_SCALE), so that every A4 text but the source line is at least 7.5 pt here (7 pt on paper;
 # the IKC key may step down half a point from the legend's 8) and the source line 6.5 (6 on paper).
@@ -152,9 +159,7 @@ class MapFrame:
     def inset(self) -> tuple[float, float, float, float] | None:
         if self.options.inset != "auto":
             return None
-        main = LAYOUTS[(self.options.size, False)]["main"]
-        return dense_extent(self.areas, self.options.inset_max_share, self.options.inset_crowded_share,
-                            main[2] * SIZES[self.options.size][0])
+        return city_zoom(self.areas, self.options, bool(self.overlays.demonstration))
 
     @cached_property
     def gebied_outlines(self) -> dict:
@@ -166,6 +171,15 @@ class MapFrame:
             if members:
                 outlines[name] = self.areas.loc[members].geometry.union_all()
         return outlines
+
+    @cached_property
+    def gebied_letters(self) -> dict[str, str]:
+        """Per drawn aandachtsgebied its letter on the small multiples (A, B, ..., Z, AA, AB, ...), in the
+        order of its best-ranked member."""
+        rank = self.run.result.rank
+        ordered = sorted(self.gebied_outlines, key=lambda name: min(
+            (rank.get(c, np.inf) for c in self.overlays.members(name)), default=np.inf))
+        return {name: gebied_letter(i) for i, name in enumerate(ordered)}
 
     @cached_property
     def boundary(self):
@@ -215,6 +229,16 @@ class MapFrame:
         if ov.round_year is None:
             return f"gegevens {years_text(sorted({s.period for s in self.config.inputs.values()}, reverse=True))}"
         return f"herijking {ov.round_year}" + (f" (ten opzichte van {ov.previous_year})" if ov.previous_year else "")
+
+
+def gebied_letter(position: int) -> str:
+    """'A' for 0, ..., 'Z' for 25, 'AA' for 26, 'AB', ...: spreadsheet column letters."""
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def map_frame(run: ScoreRun, overlays: Overlays | None = None, options: MapOptions | None = None) -> MapFrame:
@@ -369,6 +393,23 @@ def palette(name: str, count: int) -> list:
 # --- layout -----------------------------------------------------------------------
 
 CROWDED_WIDTH_IN = 0.8  # dense areas narrower than this on the main map (about 2 cm) are crowded
+ZOOM_MIN_RATIO = 2.0  # a zoom is drawn only where it enlarges the main map at least this many times
+ZOOM_MIN_AREAS = 4  # ... and holds at least this many of the dense areas
+ZOOM_RATIOS = (4.0, 3.0, 2.5, ZOOM_MIN_RATIO)  # the enlargements a window over the crowded areas tries, largest first
+ZOOM_KEEP = 0.75  # ... taking the largest that holds this share of the dense areas the window at twice holds
+
+
+def _density(areas) -> pd.Series:
+    """Households with children (the population gate's figure) per m2, or 1 / area without it."""
+    surface = areas.geometry.area
+    population = areas["population"]
+    return population / surface if population.notna().all() else 1.0 / surface
+
+
+def _crowded(dense, scale: float) -> bool:
+    """Whether the median width (square root of the area) of ``dense`` is under :data:`CROWDED_WIDTH_IN`
+    at ``scale`` (inches per metre)."""
+    return float(np.sqrt(dense.geometry.area).median()) * scale < CROWDED_WIDTH_IN
 
 
 def dense_extent(areas, max_share: float, crowded_share: float = 0.0,
@@ -377,18 +418,79 @@ def dense_extent(areas, max_share: float, crowded_share: float = 0.0,
     of the whole bounding box, or at most ``crowded_share`` when those areas are crowded: their median
     width (square root of the area), drawn on a main map ``map_inches`` wide, is under
     :data:`CROWDED_WIDTH_IN`. Else ``None`` (see module docstring)."""
-    surface = areas.geometry.area
-    population = areas["population"]
-    density = population / surface if population.notna().all() else 1.0 / surface
+    density = _density(areas)
     dense = areas[density >= density.median()]
     x0, y0, x1, y1 = dense.total_bounds
     pad_x, pad_y = 0.06 * (x1 - x0), 0.06 * (y1 - y0)
     fx0, fy0, fx1, fy1 = areas.total_bounds
     box = (max(x0 - pad_x, fx0), max(y0 - pad_y, fy0), min(x1 + pad_x, fx1), min(y1 + pad_y, fy1))
     share = (box[2] - box[0]) * (box[3] - box[1]) / ((fx1 - fx0) * (fy1 - fy0))
-    width = float(np.sqrt(dense.geometry.area).median()) / max(fx1 - fx0, fy1 - fy0) * map_inches
-    limit = max(max_share, crowded_share) if width < CROWDED_WIDTH_IN else max_share
+    limit = max(max_share, crowded_share) if _crowded(dense, map_inches / max(fx1 - fx0, fy1 - fy0)) else max_share
     return box if share <= limit else None
+
+
+def map_scale(extent, rect: list[float], size: str, pad: float) -> float:
+    """Inches on paper per metre of an axes at figure fraction ``rect`` showing ``extent`` with the margin
+    ``pad`` (as :func:`aandacht.present.cartography.set_extent` draws it: the extent fills one side)."""
+    x0, y0, x1, y1 = extent
+    margin = pad * max(x1 - x0, y1 - y0)
+    width, height = SIZES[size]
+    return min(rect[2] * width / (x1 - x0 + 2 * margin), rect[3] * height / (y1 - y0 + 2 * margin))
+
+
+def zoom_ratio(extent, box, size: str, demonstration: bool = False) -> float:
+    """How many times the zoom of ``box`` enlarges the main map of ``extent`` (the scales of both axes
+    of the layout with a zoom)."""
+    rects = _rects(size, True, demonstration)
+    return map_scale(box, rects["inset"], size, 0.0) / map_scale(extent, rects["main"], size, 0.02)
+
+
+def crowded_window(areas, size: str, demonstration: bool = False) -> tuple[float, float, float, float] | None:
+    """The zoom over the crowded dense areas: a window at the largest of :data:`ZOOM_RATIOS` times the main
+    map's scale whose best place (over the most dense areas' label points) holds at least
+    :data:`ZOOM_KEEP` of what the window at :data:`ZOOM_MIN_RATIO` holds, shrunk to their padded bounds
+    when they fit in less; None when fewer than :data:`ZOOM_MIN_AREAS` fit or they are not crowded on the
+    main map (module docstring)."""
+    rects = _rects(size, True, demonstration)
+    extent = tuple(float(v) for v in areas.total_bounds)
+    main = map_scale(extent, rects["main"], size, 0.02)
+    density = _density(areas)
+    dense = areas[density >= density.median()]
+    points = dense.geometry.representative_point()
+    xs, ys = points.x.to_numpy(), points.y.to_numpy()
+    width, height = SIZES[size]
+    windows = []
+    for ratio in ZOOM_RATIOS:
+        w = rects["inset"][2] * width / (ratio * 1.001 * main)
+        h = rects["inset"][3] * height / (ratio * 1.001 * main)
+        held = (np.abs(xs[:, None] - xs[None, :]) <= w / 2) & (np.abs(ys[:, None] - ys[None, :]) <= h / 2)
+        windows.append((w, h, held[int(np.argmax(held.sum(axis=1)))]))
+    most = int(windows[-1][2].sum())
+    w, h, chosen = next(window for window in windows if window[2].sum() >= ZOOM_KEEP * most)
+    members = dense[chosen]
+    if len(members) < ZOOM_MIN_AREAS or not _crowded(members, main):
+        return None
+    x0, y0, x1, y1 = members.total_bounds
+    pad = 0.06 * max(x1 - x0, y1 - y0)
+    if x1 - x0 + 2 * pad <= w and y1 - y0 + 2 * pad <= h:
+        return (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+    points = points[chosen]
+    cx, cy = (points.x.min() + points.x.max()) / 2, (points.y.min() + points.y.max()) / 2
+    cx = min(max(cx, extent[0] + w / 2), extent[2] - w / 2) if extent[2] - extent[0] > w else (extent[0] + extent[2]) / 2
+    cy = min(max(cy, extent[1] + h / 2), extent[3] - h / 2) if extent[3] - extent[1] > h else (extent[1] + extent[3]) / 2
+    return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+
+
+def city_zoom(areas, options: MapOptions, demonstration: bool = False) -> tuple[float, float, float, float] | None:
+    """The zoom box of a map (module docstring): the densest half's box when it enlarges at least
+    :data:`ZOOM_MIN_RATIO` times, else :func:`crowded_window`."""
+    size = options.size
+    main = _rects(size, False, demonstration)["main"]
+    box = dense_extent(areas, options.inset_max_share, options.inset_crowded_share, main[2] * SIZES[size][0])
+    extent = tuple(float(v) for v in areas.total_bounds)
+    if box is not None and zoom_ratio(extent, box, size, demonstration) >= ZOOM_MIN_RATIO:
+        return box
+    return crowded_window(areas, size, demonstration)
 
 
 # Figure fractions [left, bottom, width, height] of the main map, the zoom and the legend column.
@@ -644,28 +746,30 @@ def _overlay(frame: MapFrame, panels: Panels, extra: dict[str, str] | None = Non
             labels.append((frame.areas.geometry[code], f"{frame.areas.at[code, 'area_name']} {text}", "chance-label",
                            "normal"))
     for shape, text, gid, weight in labels:
-        for ax, point in _label_points(panels, shape):
-            labeller.place(Label(ax, text, point.x, point.y, gid, fontsize=fonts["label"], weight=weight, centred=True))
+        for ax, point, part in _label_points(panels, shape):
+            labeller.place(Label(ax, text, point.x, point.y, gid, fontsize=fonts["label"], weight=weight, centred=True,
+                                 inside=interior_points(part)))
     _name_neighbours(panels.main, frame, labeller, fonts)
     _draw_places(panels.main, frame, labeller, fonts, skip_box=panels.box)
     return handles + ikc_handles
 
 
 def _label_points(panels: Panels, shape) -> list:
-    """Where an area's name goes: in the zoom at the part of the area inside it (when a fair part is),
-    and on the main map when the area's own label point lies outside the zoom box."""
+    """Where an area's name goes, as (axes, label point, the part of the area shown there): in the zoom at
+    the part of the area inside it (when a fair part is), and on the main map when the area's own label point
+    lies outside the zoom box."""
     import shapely
 
     point = shape.representative_point()
     if panels.inset is None:
-        return [(panels.main, point)]
+        return [(panels.main, point, shape)]
     places = []
     visible = shapely.intersection(shape, shapely.box(*panels.box))
     outside = not _inside(panels.box, [point.x], [point.y])[0]
     if not visible.is_empty and (not outside or visible.area >= 0.15 * shape.area):
-        places.append((panels.inset, point if not outside else visible.representative_point()))
+        places.append((panels.inset, point if not outside else visible.representative_point(), visible))
     if outside:
-        places.append((panels.main, point))
+        places.append((panels.main, point, shape))
     return places
 
 
@@ -821,13 +925,14 @@ def _legend(panels: Panels, handles: list, title: str, key: list[tuple[str, str,
     step = fontsize * 1.4 / 72 / SIZES[size][1]
     width = (right - left) / columns
     chars = int(width * SIZES[size][0] * 72 / (fontsize * 0.55))
-    for position, (text, heading) in enumerate(key_rows(key, chars, rows, columns)[:rows * columns]):
+    printed = key_rows(key, chars, rows, columns)
+    if len(printed) > rows * columns:  # the last row says how many more (only in two columns: a row per entry)
+        left_out = sum(not heading for _, _, heading in key[rows * columns - 1:])
+        printed = printed[:rows * columns - 1] + [(f"… en nog {left_out}, zie rapport", False)]
+    for position, (text, heading) in enumerate(printed):
         column, row = divmod(position, rows)
         fig.text(left + column * width, start - row * step, text,
                  fontsize=fontsize, weight="bold" if heading else "normal", va="top", ha="left", gid="ikc-key")
-    if len(key) > rows * columns:
-        fig.text(left, 0.05, f"… en nog {len(key) - rows * columns} (zie de tabel in het rapport)", fontsize=fontsize,
-                 va="top", ha="left", gid="ikc-key")
 
 
 def key_rows(key: list[tuple[str, str, bool]], chars: int, rows: int, columns: int) -> list[tuple[str, bool]]:
@@ -958,33 +1063,12 @@ def change_map(frame: MapFrame, size: str | None = None):
 def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: str, size: str, shared=None):
     """Small multiples, one panel per spec {column, title, colours, bins, minimum, unit, direction};
     with ``shared`` (bins, minimum, colours, title) one legend for all panels, else a legend per panel."""
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     fonts = FONTS[size]
     fig = _figure(size, title, subtitle, _footer(frame, False), frame.overlays.demonstration)
-    count = len(panels_spec)
-    ncols = (2 if count <= 4 else 3) if size == "a4" else min(count, 4 if count <= 8 else 5)
-    nrows = int(np.ceil(count / ncols))
-    top = (0.885 if size == "a4" else 0.8) - (DEMO_SPACE[size] if frame.overlays.demonstration else 0)
-    bottom = 0.14 if shared else 0.17
-    grid = fig.add_gridspec(nrows, ncols, left=0.02, right=0.98, top=top, bottom=bottom,
-                            hspace=0.3 if shared else 0.62, wspace=0.05)
-    outlines = list(frame.gebied_outlines.values())
-    for position, spec in enumerate(panels_spec):
-        ax = fig.add_subplot(grid[position // ncols, position % ncols])
-        ax.set_axis_off()
-        ax.set_aspect("equal", adjustable="datalim")
-        set_extent(ax, frame.extent)
-        _draw_areas(ax, frame, spec["colours"])
-        for shape in outlines:
-            outline(ax, shape, width=1.1, zorder=5, gid="gebied-outline")
-        ax.set_title(textwrap.fill(spec["title"], 40), fontsize=fonts["panel"], loc="left")
-        if not shared:
-            handles = [Patch(facecolor=c, edgecolor="#777777", lw=0.4, label=label)
-                       for c, label in zip(spec["palette"], spec["labels"])]
-            ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.01), ncol=2, frameon=False,
-                      fontsize=fonts["small"], title=spec["unit"], title_fontsize=fonts["small"],
-                      alignment="left", handlelength=1.2, columnspacing=0.8, borderaxespad=0.0)
+    outlines = frame.gebied_outlines
     handles = []
     if shared:
         handles = [Patch(facecolor=c, edgecolor="#777777", lw=0.4, label=label)
@@ -996,14 +1080,64 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
         handles.append(Patch(label=f"geen cijfer (bijvoorbeeld geen school in {article} {one})",
                              lw=0.4, **NO_SCORE["nodata"]))
     if outlines:
-        from matplotlib.lines import Line2D
-
-        handles.append(Line2D([], [], color="#1a1a1a", lw=1.1, label="aandachtsgebied"))
+        handles.append(Line2D([], [], color="#1a1a1a", lw=1.1, label="aandachtsgebied (letter: zie de lijst)"))
+    legend_top = 0.045
     if handles:
-        fig.legend(handles=handles, title=shared["title"] if shared else None, loc="lower left",
-                   bbox_to_anchor=(0.03, 0.045), ncol=2 if size == "a4" else 4, frameon=False,
-                   fontsize=fonts["legend"], title_fontsize=fonts["legend"], alignment="left")
+        legend = fig.legend(handles=handles, title=shared["title"] if shared else None, loc="lower left",
+                            bbox_to_anchor=(0.03, 0.045), ncol=2 if size == "a4" else 4, frameon=False,
+                            fontsize=fonts["legend"], title_fontsize=fonts["legend"], alignment="left")
+        legend_top = legend.get_window_extent(fig.canvas.get_renderer()).transformed(fig.transFigure.inverted()).y1
+    raised = _gebied_key(fig, frame, size, legend_top)
+    count = len(panels_spec)
+    ncols = (2 if count <= 4 else 3) if size == "a4" else min(count, 4 if count <= 8 else 5)
+    nrows = int(np.ceil(count / ncols))
+    top = (0.885 if size == "a4" else 0.8) - (DEMO_SPACE[size] if frame.overlays.demonstration else 0)
+    bottom = (0.14 if shared else 0.17) + raised
+    grid = fig.add_gridspec(nrows, ncols, left=0.02, right=0.98, top=top, bottom=bottom,
+                            hspace=0.3 if shared else 0.62, wspace=0.05)
+    labeller = Labeller(fig)
+    inside = {name: interior_points(outlines[name]) for name in frame.gebied_letters}
+    for position, spec in enumerate(panels_spec):
+        ax = fig.add_subplot(grid[position // ncols, position % ncols])
+        ax.set_axis_off()
+        ax.set_aspect("equal", adjustable="datalim")
+        set_extent(ax, frame.extent)
+        _draw_areas(ax, frame, spec["colours"])
+        for shape in outlines.values():
+            outline(ax, shape, width=1.1, zorder=5, gid="gebied-outline")
+        for name, letter in frame.gebied_letters.items():
+            point = outlines[name].representative_point()
+            labeller.place(Label(ax, letter, point.x, point.y, "gebied-letter", fontsize=fonts["label"], weight="bold",
+                                 centred=True, inside=inside[name]))
+        ax.set_title(textwrap.fill(spec["title"], 40), fontsize=fonts["panel"], loc="left")
+        if not shared:
+            patches = [Patch(facecolor=c, edgecolor="#777777", lw=0.4, label=label)
+                       for c, label in zip(spec["palette"], spec["labels"])]
+            ax.legend(handles=patches, loc="upper left", bbox_to_anchor=(0.0, -0.01), ncol=2, frameon=False,
+                      fontsize=fonts["small"], title=spec["unit"], title_fontsize=fonts["small"],
+                      alignment="left", handlelength=1.2, columnspacing=0.8, borderaxespad=0.0)
     return fig
+
+
+def _gebied_key(fig, frame: MapFrame, size: str, bottom: float) -> float:
+    """The key to the letters of the aandachtsgebieden on the small multiples ('A Wandelbos Noord'), in
+    columns from figure height ``bottom`` up; returns the height it takes (0 without gebieden)."""
+    letters = frame.gebied_letters
+    if not letters:
+        return 0.0
+    fonts = FONTS[size]
+    columns = min(len(letters), 3 if size == "a4" else 5)
+    rows = int(np.ceil(len(letters) / columns))
+    step = fonts["legend"] * 1.35 / 72 / SIZES[size][1]
+    width = 0.94 / columns
+    chars = int(width * SIZES[size][0] * 72 / (fonts["legend"] * 0.56))
+    top = bottom + 0.008 + (rows + 1) * step
+    fig.text(0.03, top, "Aandachtsgebieden", fontsize=fonts["legend"], weight="bold", va="top", gid="gebied-key")
+    for position, (name, letter) in enumerate(letters.items()):
+        column, row = divmod(position, rows)
+        fig.text(0.03 + column * width, top - (row + 1) * step, textwrap.shorten(f"{letter} {name}", chars, placeholder="…"),
+                 fontsize=fonts["legend"], va="top", gid="gebied-key")
+    return top - bottom
 
 
 def domain_maps(frame: MapFrame, size: str | None = None):

@@ -88,6 +88,11 @@ MAP_MARGINS_MM = (5, 5, 9, 5)
 MAP_SCALE = (210 - MAP_MARGINS_MM[1] - MAP_MARGINS_MM[3]) / 210
 # Page 1 fits one A4 page (tests/test_report.py) also for a large gemeente (Tilburg: 14 gebieden, 17 Plus-IKC's):
 PAGE_ONE_PLUS = 10  # at most this many Plus-IKC's in page 1's table; all of them in "Voorstel Plus-IKC's"
+PAGE_ONE_ROWS = 20  # rows of page 1's two tables together: the Plus-IKC table gets what the gebieden leave (at least 5)
+PAGE_ONE_GEBIEDEN = 16  # more aandachtsgebieden than this: page 1 shows the first 15, the ranking has them all
+PAGE_ONE_WHY = 160  # characters: a longer "zonder Plus-IKC" paragraph names the gebieden on page 1, the reasons go
+                    # to "Voorstel Plus-IKC's"
+PAGE_ONE_DOUBT = 4  # at most this many "minder zeker" areas named on page 1; all in the table's column zekerheid
 PAGE_ONE_NAMES = 5  # more unscored areas than this are counted on page 1, named in the ranking
 PAGE_ONE_DOMINANCE = 1  # at most this many weight warnings on page 1; all of them in appendix B.3
 # The report template's name for each map of :func:`aandacht.present.maps.map_builders`.
@@ -351,7 +356,10 @@ def robustness_lines(data: ReportData) -> list[str]:
     lines = [f"Zekerheid: {len(sure)} van de {len(members)} {data.level_plural} {'is' if len(sure) == 1 else 'zijn'} "
              "aandachtsgebied bij 95% of meer van de verdedigbare methodekeuzes (kolom zekerheid)."]
     if doubt:
-        lines.append("Minder zeker: " + _list([f"{data.names[c]} ({percent(p[c], 0)})" for c in doubt]) + ".")
+        named = [f"{data.names[c]} ({percent(p[c], 0)})" for c in doubt[:PAGE_ONE_DOUBT]]
+        rest = len(doubt) - len(named)
+        lines.append("Minder zeker: " + (_list(named) if not rest else ", ".join(named) +
+                                         f" en {rest} andere (zie de ranglijst, kolom kans)") + ".")
     close = outside[outside >= 0.05]
     if len(close):
         lines.append("Net buiten de aandachtsgebieden: " + _list([f"{data.names[c]} ({percent(v, 0)})"
@@ -510,7 +518,10 @@ def summary(data: ReportData) -> dict:
                 by_gebied.setdefault(gebied, []).append(r["name"])
     if ov.gebieden is not None:
         facts["gebieden"] = []
-        for name in data.gebieden():
+        every = data.gebieden()
+        shown = every if len(every) <= PAGE_ONE_GEBIEDEN else every[:PAGE_ONE_GEBIEDEN - 1]
+        facts["gebieden_count"], facts["gebieden_rest"] = len(every), len(every) - len(shown)
+        for name in shown:
             members = ov.members(name)
             best = min(members, key=lambda c: data.rank(c) or np.inf)
             facts["gebieden"].append({
@@ -528,8 +539,9 @@ def summary(data: ReportData) -> dict:
         facts["plus_count"] = len(chosen)
         # beyond PAGE_ONE_PLUS Plus-IKC's page 1 shows the first (in the order of their gebied's rank) and says
         # where the rest are; the IKC's that stop are shown only when the table is whole
-        facts["plus"] = plus if len(chosen) <= PAGE_ONE_PLUS else chosen[:PAGE_ONE_PLUS]
-        facts["plus_rest"] = max(0, len(chosen) - PAGE_ONE_PLUS)
+        room = min(PAGE_ONE_PLUS, max(5, PAGE_ONE_ROWS - len(facts.get("gebieden", []))))
+        facts["plus"] = plus if len(plus) <= room else chosen[:room]
+        facts["plus_rest"] = len(chosen) - len([r for r in facts["plus"] if r["plus"]])
         facts["no_plus"] = "" if chosen else no_plus_sentence(data)
         reasons: dict[str, list[str]] = {}
         for row in without_plus(data):
@@ -537,6 +549,12 @@ def summary(data: ReportData) -> dict:
         facts["without_plus"] = [{"gebied": _list(names), "why": why if len(names) == 1 else
                                   why.replace("in dit gebied", "in deze gebieden")} for why, names in reasons.items()
                                  if chosen]  # without any Plus-IKC, no_plus says why for every gebied at once
+        # a long paragraph: page 1 names the gebieden (more than PAGE_ONE_NAMES: counts them), "Voorstel
+        # Plus-IKC's" gives the reasons
+        lacking = [g for names in reasons.values() for g in names]
+        long = sum(len(w["gebied"]) + len(w["why"]) + 2 for w in facts["without_plus"]) > PAGE_ONE_WHY
+        facts["without_plus_names"] = "" if not long else _list(lacking) if len(lacking) <= PAGE_ONE_NAMES else \
+            f"{len(lacking)} van de {len(data.gebieden())}"
     missing = [what for what, given in (("de aanwijzing van aandachtsgebieden", ov.gebieden is not None),
                                         ("het voorstel voor Plus-IKC's", ov.ikcs is not None),
                                         ("de kans op aanwijzing", ov.robustness is not None)) if not given]
