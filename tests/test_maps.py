@@ -339,7 +339,7 @@ def _without_geometry(run, codes):
     from aandacht.inputs.areas import AreaRegistry
 
     geometry = run.registry.geometry().drop(index=codes)
-    registry = AreaRegistry(run.registry.table, run.registry.source, run.registry.geometry_path, geometry)
+    registry = AreaRegistry(run.registry.table, run.registry.source, run.registry.geometry_path, _geometry=geometry)
     return dataclasses.replace(run, registry=registry)
 
 
