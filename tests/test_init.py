@@ -129,7 +129,8 @@ def test_large_cities_rank_buurten_because_their_wijken_are_districts():
     assert rotterdam.inhabitants == {"wijk": 48830, "buurt": 8275}
     text = config_text(rotterdam)
     config = yaml.safe_load(text)
-    assert config["level"] == "buurt" and config["designation"]["combine"] == "parent"  # no buurt polygons shipped
+    # no buurt polygons shipped: which buurten touch is not known, every designated buurt is its own gebied
+    assert config["level"] == "buurt" and "combine" not in config["designation"]
     assert "# Here: buurten, as its 14 rankable wijken are districts (median 48830 inhabitants, more than 15000)" in text
     # Leeuwarden's 21 wijken (median 5,870) are neighbourhoods; Urk has one wijk: buurten, as before
     leeuwarden = plan_project(gemeente_data("GM0080"))

@@ -487,9 +487,10 @@ def config_text(plan: ProjectPlan) -> str:
                   "  # across wijken: a chain of touching buurten would grow into a district.",
                   "  combine: adjoining", "  suggest_adjoining: false"]
     elif level == "buurt":
-        lines += ["  # No buurt polygons (see areas), so it is not known which designated buurten touch: the designated",
-                  "  # buurten of one wijk form one aandachtsgebied instead (with polygons: combine: adjoining).",
-                  "  combine: parent", "  suggest_adjoining: false"]
+        lines += ["  # No buurt polygons (see areas), so it is not known which designated buurten touch: every designated",
+                  "  # buurt is its own aandachtsgebied. With polygons, `combine: adjoining` joins those of one wijk that",
+                  "  # touch; `combine: parent` would join all of one wijk's, which in a large city gives a district again.",
+                  "  suggest_adjoining: false"]
     elif plan.polygons:
         lines += ["  # Suggest groups of adjoining designated wijken (polygons that touch); not applied.",
                   "  suggest_adjoining: true"]
@@ -632,7 +633,7 @@ def describe(plan: ProjectPlan) -> list[str]:
              f"level: the rule gives {plan.rule_level}en, as {plan.level_reason()}"
              + ("" if plan.level == plan.rule_level else f"; asked for {plan.level}en (--level or --boundaries)")
              + ("; designated buurten of one wijk that touch form one aandachtsgebied" if plan.level == "buurt" and plan.polygons else
-                "; no buurt polygons: the designated buurten of one wijk form one aandachtsgebied" if plan.level == "buurt"
+                "; no buurt polygons: every designated buurt is its own aandachtsgebied" if plan.level == "buurt"
                 else ""),
              "indicators: " + ", ".join(i.id for i in plan.chosen)]
     named = code_named_note(data.registry, plan.level, "names")
