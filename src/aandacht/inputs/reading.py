@@ -287,7 +287,7 @@ def _read_text(path, header_row, expect, columns, keep_rows) -> pd.DataFrame:
         # every column is parsed (pandas drops surplus fields silently when given usecols), so a row with
         # more fields than the header is refused; the chunks keep the memory bounded
         reader = pd.read_csv(path, sep=separator, encoding=encoding, header=None, skiprows=start, dtype=str,
-                             keep_default_na=False, na_filter=False, skip_blank_lines=False, chunksize=200_000)
+                             keep_default_na=False, na_filter=False, skip_blank_lines=False, chunksize=CSV_CHUNK_ROWS)
         for chunk in reader:
             chunk = chunk.reindex(columns=range(len(names)), fill_value="")
             chunk.columns = names
@@ -374,6 +374,7 @@ def _read_workbook(path: Path, sheet, header_row, expect) -> pd.DataFrame:
 # (16,384 columns, 32,767 characters), which every table an analyst has passes. A header of a million
 # columns would otherwise make the CSV parser run for minutes and take gigabytes.
 MAX_COLUMNS = 16_384
+CSV_CHUNK_ROWS = 200_000  # rows of a CSV parsed at a time: the memory of a large file stays bounded
 MAX_CELL_CHARACTERS = 32_767
 # The largest JSON table read: json.loads needs about ten times the file in memory.
 MAX_JSON_MB = 50
