@@ -114,12 +114,14 @@ def test_statline_csv_with_symbols_through_the_generic_loader(registry, tmp_path
 
 def test_generic_drops_other_gemeenten_while_reading(registry, tmp_path, monkeypatch):
     """other_areas: ignore in the generic loader: rows of CBS codes the registry does not hold never
-    reach the frame read (250,000 rows, two chunks of the streaming reader); names are kept; 'error'
-    keeps every row."""
+    reach the frame read (2,500 rows, two chunks of the streaming reader made small for time); names
+    are kept; 'error' keeps every row."""
+    from aandacht.inputs import reading
     from aandacht.inputs.sources import generic
 
+    monkeypatch.setattr(reading, "CSV_CHUNK_ROWS", 2_000)
     path = tmp_path / "national.csv"
-    others = "".join(f"WK{1000 + i // 100:04d}{i % 100:02d};{i % 90}\n" for i in range(250_000))
+    others = "".join(f"WK{1000 + i // 100:04d}{i % 100:02d};{i % 90}\n" for i in range(2_500))
     path.write_text("gebied;aandeel\nWK008010;4,5\n" + others + "wk008050 ;7\nHuizum-West;8\n", encoding="utf-8")
     read = []
     monkeypatch.setattr(generic, "read_table", lambda *a, **k: read.append(generic_read(*a, **k)) or read[-1])
@@ -132,7 +134,7 @@ def test_generic_drops_other_gemeenten_while_reading(registry, tmp_path, monkeyp
     assert any("dropped while reading (other_areas: ignore)" in note for note in loaded.notes)
     read.clear()
     loaded = LOADERS["generic"](InputSpec(loader="generic", path=path, period="2023", source="s", table=layout), registry)
-    assert len(read[0]) == 250_003  # other_areas: error reads every row; build_matrix refuses the codes
+    assert len(read[0]) == 2_503  # other_areas: error reads every row; build_matrix refuses the codes
 
 
 # --- OData caches -----------------------------------------------------------------------------------

@@ -515,3 +515,21 @@ def test_a_percentage_cell_of_an_ods_sheet_is_read_as_the_percentage_shown(tmp_p
         frame = read_table(path)
     assert frame.loc[2].tolist() == ["Binnenstad", "78.5", "0.5"]
     assert any("1 cell(s) formatted as a percentage" in note for note in notes)
+
+
+@pytest.mark.parametrize("one_pass_cells", [0, 10**9])
+def test_blank_rows_and_long_cells_alike_per_cell_and_per_column(tmp_path, monkeypatch, one_pass_cells):
+    """A gemeente's small table is checked in one pass over its cells, a national file per column in
+    pandas: the same rows dropped (every cell empty or white space, a non-breaking space too) and the
+    same first long cell named (column by column) either way."""
+    from aandacht.inputs import reading
+
+    monkeypatch.setattr(reading, "ONE_PASS_CELLS", one_pass_cells)
+    path = tmp_path / "t.csv"
+    path.write_text("code;a;b\nWK1;1;\n ; \t;\u00a0\nWK2;;x\n;;\n", encoding="utf-8")
+    table = read_table(path)
+    assert list(table.index) == [2, 4] and list(table["code"]) == ["WK1", "WK2"]
+    long = "y" * 32_768
+    path.write_text(f"code;a;b\nWK1;1;{long}\nWK2;{long};2\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"t\.csv: row 3, column a: a cell of 32,768 characters; a cell may hold at most "):
+        read_table(path)

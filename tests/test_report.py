@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import dataclasses
 import html
-import io
 import re
 import shutil
 from html.parser import HTMLParser
@@ -269,6 +268,16 @@ def round_document(round_html):
         pytest.skip(f"WeasyPrint not usable here: {error}")
 
 
+@pytest.fixture(scope="module")
+def round_pdf(round_document, tmp_path_factory):
+    """rapport.pdf as write_pdf writes it (PDF/UA-1 variant), written once for the tests that read it."""
+    from aandacht.present.report import PDF_VARIANT
+
+    path = tmp_path_factory.mktemp("pdf") / "rapport.pdf"
+    round_document.write_pdf(path, pdf_variant=PDF_VARIANT)
+    return path
+
+
 def _boxes(page, kind):
     return [box for box in page._page_box.descendants() if isinstance(box, kind)]
 
@@ -308,7 +317,7 @@ def test_maps_print_at_a_readable_size(round_document):
 
 
 @pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
-def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html, round_document):
+def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html, round_document, round_pdf):
     pypdf = pytest.importorskip("pypdf")
     document = round_document
     from weasyprint.formatting_structure.boxes import TextBox
@@ -321,9 +330,7 @@ def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html, round_docum
             if isinstance(box, TextBox):
                 broken |= set(_words(box.text)) - known
     assert not broken, sorted(broken)[:10]  # e.g. "Onderwijsacht" + "erstanden"
-    buffer = io.BytesIO()
-    document.write_pdf(buffer)
-    texts = [page.extract_text() for page in pypdf.PdfReader(buffer).pages]
+    texts = [page.extract_text() for page in pypdf.PdfReader(round_pdf).pages]
     assert "Bestuurlijke samenvatting" in texts[0] and "Wat u moet weten" in texts[0]
     assert "bijlage B" in texts[0]  # the last line of the summary is still on page 1
     assert texts[1].lstrip().startswith("Inhoud") and "Kaart: Aandachtsscore per wijk" in texts[1]  # the contents
@@ -362,16 +369,14 @@ def test_the_html_is_accessible(round_html, round_folders):
 
 
 @pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning")
-def test_the_pdf_is_tagged_with_bookmarks(round_document, tmp_path):
+def test_the_pdf_is_tagged_with_bookmarks(round_document, round_pdf):
     """rapport.pdf as written (PDF/UA-1 variant, as write_pdf writes it): marked and tagged, in Dutch,
     its title shown, the maps as figures with their alt text, tables with header cells, and bookmarks
     of the sections."""
     pypdf = pytest.importorskip("pypdf")
-    from aandacht.present.report import PDF_VARIANT
 
-    round_document.write_pdf(tmp_path / "rapport.pdf", pdf_variant=PDF_VARIANT)
     pages = len(round_document.pages)
-    reader = pypdf.PdfReader(tmp_path / "rapport.pdf")
+    reader = pypdf.PdfReader(round_pdf)
     root = reader.trailer["/Root"]
     assert len(reader.pages) == pages and root["/MarkInfo"]["/Marked"] and root["/Lang"] == "nl"
     assert root["/ViewerPreferences"]["/DisplayDocTitle"]

@@ -53,12 +53,20 @@ def test_score_with_uncertainty_verifies_with_the_recorded_draws_and_seed(tmp_pa
     assert result.exit_code == 0, result.output
 
 
+@pytest.fixture(scope="module")
+def scored_once(tmp_path_factory, embedded):
+    """One project scored once per module (a score run takes seconds); tests edit copies of it."""
+    project = tmp_path_factory.mktemp("scored")
+    config = copy_project(embedded, project)
+    assert CliRunner().invoke(main, ["score", "--config", str(config), "--out", str(project / "out")]).exit_code == 0
+    return project
+
+
 @pytest.fixture
-def scored_project(tmp_path, embedded):
-    config = copy_project(embedded, tmp_path)
-    out = tmp_path / "out"
-    assert CliRunner().invoke(main, ["score", "--config", str(config), "--out", str(out)]).exit_code == 0
-    return tmp_path, out
+def scored_project(scored_once, tmp_path):
+    """A fresh copy of the scored project (its manifest names files relative to the project)."""
+    shutil.copytree(scored_once, tmp_path, dirs_exist_ok=True)
+    return tmp_path, tmp_path / "out"
 
 
 def edit_manifest(out, change):

@@ -404,7 +404,7 @@ class Workspace:
             sys.exit(f"the tests would import aandacht from {found}, not from the copy {self.tree}")
 
     def run_tests(self, tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
-        command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header", *tests]
+        command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--no-header", "-n", "0", *tests]
         start = time.perf_counter()
         try:
             done = subprocess.run(command, cwd=self.tree, env=self.env, capture_output=True, text=True, timeout=timeout)
