@@ -11,7 +11,7 @@ import pytest
 
 from aandacht.errors import DataError
 from aandacht.inputs.reading import collect_notes, parse_numbers, parse_values, read_table
-from sources_helpers import write_ods, write_workbook
+from sources_helpers import write_ods, write_workbook, write_xls
 
 
 def parse(values, **options):
@@ -301,6 +301,17 @@ def test_an_ods_sheet_repeating_a_filled_cell_too_often_is_refused(tmp_path):
               b'office:value-type="string"><text:p> </text:p></table:table-cell></table:table-row>')
     with pytest.raises(DataError, match=r"big.ods: sheet 'data' spans 20,002 rows x 1,000 columns \(to cell ALL20002\)"):
         read_table(ods(tmp_path / "big.ods", filled))
+
+
+def test_an_xls_sheet_is_measured_by_its_dimensions_record_before_it_is_read(tmp_path):
+    """BIFF8 holds up to 65,536 x 256 cells, which calamine would allocate whole; the sheet's DIMENSIONS
+    record is read first (through the compound file's FAT, or its mini stream for a short workbook)."""
+    rows = [["area_code", "value"], ["WK008010", 1.5]]
+    for mini in (False, True):
+        assert read_table(write_xls(tmp_path / f"ok{mini}.xls", rows, mini=mini))["value"].tolist() == ["1.5"]
+        with pytest.raises(DataError, match=rf"far{mini}.xls: sheet 'Blad1' spans 65,536 rows x 256 columns \(to cell "
+                                            r"IV65536\), more than the 5,000,000 cells"):
+            read_table(write_xls(tmp_path / f"far{mini}.xls", rows, dimensions=(65_536, 256), mini=mini))
 
 
 def test_text_tables_are_bounded_in_columns_and_cell_size(tmp_path):
