@@ -25,7 +25,7 @@ from ..config import Config, Indicator, input_source
 from ..dutch import number_nl
 from ..errors import ConfigError, DataError
 from .areas import AreaRegistry
-from .plausible import OUT_OF_RANGE, outside
+from .plausible import OUT_OF_RANGE, is_count_unit, outside, published_class
 
 NOT_IN_DATA = "not in data"
 
@@ -189,6 +189,24 @@ def _plausible(config: Config, indicator, value: pd.Series, reason: pd.Series, o
     return value.mask(bad), reason.mask(bad, OUT_OF_RANGE)
 
 
+def _as_published(config: Config, indicator, value: pd.Series, origin: str, notes: list[str]) -> pd.Series:
+    """A count of people scored as it is published (:func:`aandacht.inputs.plausible.published_class`):
+    under ``report.suppress_below`` the middle of the class '<N', with a note. A count under the
+    threshold in every area tells no area from another: refused."""
+    threshold = config.report.suppress_below
+    scored, below = published_class(value, threshold)
+    if not below.any():
+        return value
+    if not value.ge(threshold).any():
+        raise DataError(f"{origin}: indicator {indicator.id} ({indicator.unit}) is under report.suppress_below ({threshold}) "
+                        "in every area, so the published figures tell no area from another; give it as a rate (numerator "
+                        "and denominator) or leave it out")
+    notes.append(f"{indicator.id}: {int(below.sum())} gebied(en) met minder dan {threshold} ({indicator.unit}) gerekend als "
+                 f"{(threshold - 1) / 2:g}".replace(".", ",") + f", het midden van de klasse <{threshold} die getoond wordt, zodat geen "
+                 "score of rang het aantal teruggeeft (report.suppress_below)")
+    return scored
+
+
 def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> IndicatorMatrix:
     """Build the indicator matrix for the configured gemeente and level."""
     gemeente = config.gemeente.code
@@ -220,6 +238,8 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
             indicator, variables, f"{config.source_file}: framework.indicators[{position}]: {indicator.input} ({origin})"
         )
         value, reason = _plausible(config, indicator, value, reason, origin, registry, notes)
+        if is_count_unit(indicator.unit) and config.report.suppress_below > 0:
+            value = _as_published(config, indicator, value, origin, notes)
         shrinkage = config.shrinkage_of(indicator)
         if shrinkage != "none":
             value, note = shrink(indicator, shrinkage, value, numerator, denominator)

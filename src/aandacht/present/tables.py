@@ -26,13 +26,11 @@ import pandas as pd
 from ..config import Config, project_dir
 from ..dutch import MISSING_LABELS
 from ..errors import DataError
-from ..inputs.plausible import SECONDARY, is_count_unit
+from ..inputs.plausible import is_count_unit
 from ..inputs.reading import DUTCH_CSV
 from ..scoring.audit import audit, audit_sheets
 from ..scoring.coherence import coherence
 from ..scoring.consensus import consensus, families
-from ..scoring.dominance import leaves_under
-from ..scoring.normalise import secondary_suppression
 from ..scoring.run import ScoreRun
 from ..scoring.uncertainty import UncertaintyResult
 from .phrases import domain_parts, indicatief_parts
@@ -79,25 +77,6 @@ def indicator_sheet(run: ScoreRun, values: pd.DataFrame) -> pd.DataFrame:
     table = values.reindex(run.matrix.areas.index)
     table.insert(0, "area_name", names)
     return table.rename_axis("area_code").reset_index()
-
-
-def withheld(run: ScoreRun, values: pd.DataFrame) -> pd.DataFrame:
-    """``values`` (areas x indicators, or x nodes of the framework) with :data:`SECONDARY` ('x') where
-    a count of people under ``report.suppress_below`` could be recomputed from it
-    (:func:`aandacht.scoring.normalise.secondary_suppression`): an indicator's normalised value, and
-    the score of a node with that indicator as its only one below it (the mean of one value is that
-    value). The score of a node combining several indicators is shown (README, "Privacy")."""
-    config = run.config
-    mask = secondary_suppression(run.matrix.values, config.framework.indicators, config.method.normalisation.method,
-                                 config.report.suppress_below)
-    if not mask.to_numpy().any():
-        return values
-    values = values.astype(object)
-    for column in values.columns:
-        leaves = leaves_under(run.result, column)
-        if len(leaves) == 1 and leaves[0] in mask.columns:
-            values.loc[mask[leaves[0]].reindex(values.index, fill_value=False).to_numpy(), column] = SECONDARY
-    return values
 
 
 def reference_sheet(run: ScoreRun) -> pd.DataFrame:
@@ -379,8 +358,8 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
         "ranking": ranking(run) if ranking_table is None else ranking_table,
         "raw indicators": indicator_sheet(run, run.matrix.values),
         "reference values": reference_sheet(run),
-        "normalised": indicator_sheet(run, withheld(run, result.normalised)),
-        "domain scores": indicator_sheet(run, withheld(run, result.nodes)),
+        "normalised": indicator_sheet(run, result.normalised),
+        "domain scores": indicator_sheet(run, result.nodes),
         "effective weights": result.effective_weights,
         "treatment": result.treatment_log,
         "reliability": indicator_sheet(run, run.matrix.reliability),
