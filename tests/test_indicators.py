@@ -112,7 +112,7 @@ def test_leeuwarden_gate_is_a_fifth_of_the_median_wijk(default_config):
     from aandacht.scoring.run import run_score
 
     run = run_score(default_config)
-    assert "population gate: max(50, 0.2 x the median 730) = 146 huishoudens met kinderen" in run.notes
+    assert "populatiedrempel: max(50; 0,2 x de mediaan 730) = 146 huishoudens met kinderen" in run.notes
     middelsee = run.matrix.areas.loc["WK008074"]
     assert not middelsee["scored"] and middelsee["reason"] == "te weinig huishoudens met kinderen: minder dan 146"
 
@@ -139,7 +139,7 @@ def test_a_value_outside_its_units_range_is_refused_or_left_out(tmp_path, regist
     matrix = build_matrix(tidy(rows), parse_config(raw, tmp_path / "c.yaml"), registry)
     assert np.isnan(matrix.values.loc[code, "v"]) and matrix.missing_reason.loc[code, "v"] == "out of range"
     assert matrix.values["v"].notna().sum() == 2
-    assert any("out of range for its unit" in note and "out_of_range: missing" in note for note in matrix.notes)
+    assert any("buiten het geldige bereik van de eenheid" in note and "out_of_range: missing" in note for note in matrix.notes)
 
 
 def test_a_count_under_the_threshold_is_scored_as_the_class_it_is_published_as(tmp_path, registry):

@@ -150,7 +150,7 @@ def test_a_buurt_project_runs_without_polygons_and_says_so(runner, tmp_path, mon
     assert check.exit_code == 1 and "niet geplaatst in een buurt" in check.output  # its schools cannot be placed
     result = runner.invoke(main, ["herijking", "--round", "2026"])
     assert result.exit_code == 0, result.output
-    assert "no maps and no report: the config has no areas.geometry" in result.output
+    assert "geen kaarten en geen rapport: de config heeft geen areas.geometry" in result.output
 
 
 def test_init_of_a_shipped_gemeente_copies_its_config_and_data(runner, tmp_path, monkeypatch):

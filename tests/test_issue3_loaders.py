@@ -95,7 +95,7 @@ def test_kwb_odata_suffixes_padding_and_late_income(registry):
         assert value(table, "WK008050", "PercentageJongerenMetJeugdzorg").unit == "%"
     late = tables["85618NED"]
     assert value(late.table, "WK008050", "HuishoudensMetEenLaagInkomen").flag == "not_collected"
-    assert any("not yet published" in n for n in late.notes)
+    assert any("nog voor geen enkel gebied gepubliceerd" in n for n in late.notes)
     assert value(tables["85318NED"].table, "WK008050", "HuishoudensMetEenLaagInkomen").value == pytest.approx(61.0)
 
 
@@ -128,7 +128,7 @@ def test_oab_real_cbs_school_file_equals_school_registry(registry):
     a = oab.table.set_index(["area_code", "indicator"])["value"]
     b = own.table.set_index(["area_code", "indicator"])["value"]
     assert np.allclose(a.sort_index().to_numpy(), b.sort_index().to_numpy(), equal_nan=True)
-    assert any("footnote a" in n for n in oab.notes)
+    assert any("voetnoot a" in n for n in oab.notes)
 
 
 def _cbs_school_file(tmp_path):

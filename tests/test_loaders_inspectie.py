@@ -41,10 +41,10 @@ def test_schoolweging_real_workbook_newest_year_sheet(registry):
     assert weging["WK008050"] == pytest.approx(36.57)  # Plataanschool, placed by configs/ovt_locations.csv
     assert pd.isna(weging["WK008031"])  # Westeinde e.o. has no primary school
     notes = " ".join(loaded.notes)
-    assert "read sheet" not in notes  # the sheet was chosen by the loader: the newest school year
+    assert "gelezen (zichtbaar blad" not in notes  # the sheet was chosen by the loader: the newest school year
     assert "sheet '2023-2024': 6410 objecten van toezicht" in notes
-    assert "48 of 52 objecten van toezicht of the gemeente placed (45 by instellingscode, 3 by ovt_locations)" in notes
-    assert "16NS|C2 Montessori Kindcentrum Leeuwarden (C2, a further teaching location of vestiging 16NS00" in notes
+    assert "48 van 52 objecten van toezicht van de gemeente geplaatst (45 via instellingscode, 3 via ovt_locations)" in notes
+    assert "16NS|C2 Montessori Kindcentrum Leeuwarden (C2, een nevenlocatie van vestiging 16NS00" in notes
     assert set(loaded.matches["method"]) == {"ambiguous"} and len(loaded.matches) == 4
 
 
@@ -53,7 +53,7 @@ def test_schoolweging_sheet_by_config_and_three_year_average(registry):
     older = load_input(spec(RAW / "schoolweging.ods", sheet="2021-2022", period="2021-2022"), registry, "wijk")
     assert by_area(older.table, "leerlingen")["WK008020"] != 771
     average = load_input(spec(RAW / "schoolweging.ods", sheet="Driejaarsgemiddelde", period="2021-2024"), registry, "wijk")
-    assert any("has no pupil numbers: weighted by those of sheet '2023-2024'" in n for n in average.notes)
+    assert any("heeft geen leerlingaantallen: gewogen met die van blad '2023-2024'" in n for n in average.notes)
     values = by_area(average.table, "schoolweging").dropna()
     assert values.between(20, 40).all()  # the Inspectie clamps the three-year average to [20, 40]
 

@@ -131,7 +131,7 @@ def _target(config, kind: str, out_dir: Path | None, force: bool):
     claim = claim_target(out_dir or default_out_dir(config, kind), force)
     click.get_current_context().call_on_close(claim.release)
     for path in claim.cleaned:
-        click.echo(f"removed the unfinished output of an interrupted run: {path}")
+        click.echo(f"onafgemaakte uitvoer van een afgebroken run verwijderd: {path}")
     return claim
 
 
@@ -141,8 +141,8 @@ def _write(claim, writers: dict, manifest: dict) -> None:
 
     moved = write_folder(claim.target, writers, manifest, claim.force, claim)
     if moved:
-        click.echo(f"previous output moved to {moved}")
-    click.echo(f"written: {claim.target}/: {', '.join([*writers, 'manifest.json'])}")
+        click.echo(f"eerdere uitvoer verplaatst naar {moved}")
+    click.echo(f"geschreven: {claim.target}/: {', '.join([*writers, 'manifest.json'])}")
 
 
 # --- commands ------------------------------------------------------------------------
@@ -281,7 +281,7 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     manifest = build_manifest(config, "herijking", extra)
     writers = round_writers(result)
     if config.areas.geometry is None:
-        click.echo("no maps and no report: the config has no areas.geometry (polygons of its areas); the tables are written")
+        click.echo("geen kaarten en geen rapport: de config heeft geen areas.geometry (polygonen van de gebieden); de tabellen zijn geschreven")
     elif not no_maps:
         history = earlier_rounds(rounds_dir, round_year, config.gemeente.code, [previous_dir] if previous_dir else [],
                                  config.level)
@@ -420,7 +420,7 @@ def _fetch_command(kind: str, summary: str):
         from .inputs.sources.kwb_odata import fetch_table
 
         folder = fetch_table(kind, gemeente, year, cache_dir, refresh)
-        click.echo(f"cached: {folder} (use it as the path of a 'kwb' input{_FILTER_HINT.get(kind, '')})")
+        click.echo(f"in de cache: {folder} (gebruik het als pad van een invoer met loader kwb{_FILTER_HINT.get(kind, '')})")
 
     return command
 
@@ -447,17 +447,17 @@ def fetch_locations_command(config_path: Path | None, cache_dir: Path, every_sch
     run = fetch_locations(config, cache_dir, every_school, refresh, default_target=default)
     for target, table in run.tables.items():
         write_extract(table, target)
-        click.echo(f"written: {target} ({len(table)} schools)")
+        click.echo(f"geschreven: {target} ({len(table)} scholen)")
     found = run.geocoded
-    click.echo(f"looked up {run.asked} school(s) ({found.requests} from the Locatieserver, the rest from the cache); "
-               f"found {len(found.table)}; unplaced schools before {len(run.unplaced_before)}, now {len(run.unplaced_after)}")
+    click.echo(f"{run.asked} school(en) opgezocht ({found.requests} bij de Locatieserver, de rest uit de cache); "
+               f"{len(found.table)} gevonden; ongeplaatste scholen eerst {len(run.unplaced_before)}, nu {len(run.unplaced_after)}")
     for line in [*found.not_found, *run.notes]:
         click.echo(f"  {line}")
     if run.unplaced_after:
-        click.echo("still unplaced (place them in school_locations.csv): " + ", ".join(run.unplaced_after))
+        click.echo("nog niet geplaatst (zet ze in school_locations.csv): " + ", ".join(run.unplaced_after))
 
 
-_FILTER_HINT = {"jeugdzorg": ", with filter: {VormenVanJeugdzorg: T001203} for the total or another form of care"}
+_FILTER_HINT = {"jeugdzorg": ", met filter: {VormenVanJeugdzorg: T001203} voor het totaal of een andere vorm van jeugdzorg"}
 _fetch_command("kwb", "Download CBS Kerncijfers Wijken en Buurten (2019-2024) for one gemeente through CBS OData.")
 _fetch_command("jeugdzorg", "Download CBS 'Jongeren met jeugdzorg in natura; wijken' (per wijk and form of care) "
                             "for one gemeente through CBS OData.")

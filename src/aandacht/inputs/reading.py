@@ -352,8 +352,8 @@ def _read_workbook(path: Path, sheet, header_row, expect) -> pd.DataFrame:
             if row < len(rows) and column < len(rows[row]) and isinstance(rows[row][column], (int, float)) \
                     and not isinstance(rows[row][column], bool):
                 rows[row][column] = float(f"{rows[row][column] * 100:.12g}")
-        _note(f"{path}: sheet {name!r}: {len(percent)} cell(s) formatted as a percentage (0.785 shown as 78.5%) read "
-              "as the percentage shown")
+        _note(f"{path}: blad {name!r}: {len(percent)} cel(len) opgemaakt als percentage (0,785 getoond als 78,5%), "
+              "gelezen als het getoonde percentage")
     lines = [[_cell_text(v) for v in row] for row in rows]
     if not any(any(c.strip() for c in row) for row in lines):
         raise DataError(f"{path}: sheet {name!r} is empty")
@@ -845,8 +845,8 @@ def choose_sheet(path: Path, sheet: str | int | None) -> str:
         raise DataError(f"{path}: sheet number {position} does not exist; the visible sheets are {visible}")
     chosen = visible[position]
     if len(every) > 1:
-        skipped = f"; hidden sheet(s) not read: {hidden}" if hidden else ""
-        _note(f"{path}: read sheet {chosen!r} (visible sheet {position + 1} of {len(visible)}){skipped}")
+        skipped = f"; verborgen blad(en) niet gelezen: {hidden}" if hidden else ""
+        _note(f"{path}: blad {chosen!r} gelezen (zichtbaar blad {position + 1} van {len(visible)}){skipped}")
     return chosen
 
 
@@ -1030,8 +1030,8 @@ def _repair_c1(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
             count += int(hit.sum())
             example = example or values[hit].iloc[0]
             frame.loc[hit, column] = values[hit].map(_as_cp1252)
-    _note(f"{path}: {count} cell(s) held Windows-1252 characters stored as control characters, read as "
-          f"Windows-1252 (for example {example!r} as {_as_cp1252(example)!r})")
+    _note(f"{path}: {count} cel(len) met Windows-1252-tekens die als stuurtekens waren opgeslagen, gelezen als "
+          f"Windows-1252 (bijvoorbeeld {example!r} als {_as_cp1252(example)!r})")
     return frame
 
 

@@ -233,8 +233,8 @@ def run_herijking(
                                + selection.notes))  # each once
     unplaced, uncovered = placement_cost(selection, list(designation.gebied_members()))
     if len(unplaced):
-        notes.append(f"{len(unplaced)} IKC(s) with a score have no area and cannot become Plus-IKC: "
+        notes.append(f"{len(unplaced)} IKC('s) met een score zonder gebied, die geen Plus-IKC kunnen worden: "
                      + first_of((f"{r.brin_vestiging} {r.name}" for r in unplaced.itertuples()), whole="niet_geplaatst.csv")
-                     + (f"; aandachtsgebied(en) without a Plus-IKC: {first_of(uncovered)}" if uncovered else ""))
+                     + (f"; aandachtsgebied(en) zonder Plus-IKC: {first_of(uncovered)}" if uncovered else ""))
     return Herijking(year, run, designation, selection, record, previous, changes, notes, ikcs, robustness,
                      unplaced, uncovered, peildatum, vintages, events, causes)

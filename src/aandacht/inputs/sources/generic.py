@@ -69,8 +69,8 @@ def load_generic(spec: InputSpec, registry, needed: frozenset[str] | None = None
     sheets = sheet_names(spec.path) if layout.sheet == "*" and excel else [None if layout.sheet == "*" else layout.sheet]
     keep_rows = _known_codes_only(layout, registry) if spec.other_areas == "ignore" and registry is not None else None
     long = pd.concat([_long(spec, layout, sheet, needed, keep_rows) for sheet in sheets], ignore_index=True)
-    notes = [f"{spec.path}: rows with a CBS area code not in the area registry, if any, were dropped while reading "
-             "(other_areas: ignore)"] if keep_rows is not None else None
+    notes = [f"{spec.path}: rijen met een CBS-gebiedscode die niet in het gebiedenregister staat, als die er waren, zijn "
+             "bij het lezen weggelaten (other_areas: ignore)"] if keep_rows is not None else None
     return tidy_from_long(long, spec, layout, registry, notes)
 
 
@@ -243,7 +243,7 @@ def _allocate_pc4(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, regi
         return empty_tidy(), matches, []
     moved, notes = harmonise.redistribute(_tidy(rows, spec, layout, registry), allocation, {c: registry.name(c) for c in known}, origin)
     moved["level"] = moved["area_code"].map(registry.table["level"]).fillna(moved["level"])
-    notes.append(f"{origin}: {rows['label'].nunique()} postcode area(s) allocated to areas by share of addresses")
+    notes.append(f"{origin}: {rows['label'].nunique()} postcodegebied(en) over gebieden verdeeld naar aandeel adressen")
     return moved, matches, notes
 
 

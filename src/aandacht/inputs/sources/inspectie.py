@@ -109,7 +109,7 @@ def read_schoolweging(spec: InputSpec) -> tuple[pd.DataFrame, list[str]]:
     schools = pd.DataFrame({"ovt": _ovt_codes(frame, columns["ovt"], where),
                             "naam": frame[columns["naam"]].str.strip() if "naam" in columns else "",
                             "schoolweging": parse_values(frame[weging], where, weging).values}, index=frame.index)
-    notes = [f"{where}: {len(schools)} objecten van toezicht, {int(schools['schoolweging'].notna().sum())} with a schoolweging"]
+    notes = [f"{where}: {len(schools)} objecten van toezicht, {int(schools['schoolweging'].notna().sum())} met een schoolweging"]
     if "aantal_leerlingen" in columns:
         schools["leerlingen"] = parse_values(frame[columns["aantal_leerlingen"]], where, "aantal_leerlingen", count=True).values
     else:
@@ -126,10 +126,10 @@ def ovt_vestiging(ovt: str, vestigingen: list[str], listed: dict[str, str]) -> t
     if listed.get(ovt):
         return listed[ovt], "ovt_locations"
     if len(vestigingen) == 1:
-        return vestigingen[0], "instellingscode" + ("" if ovt.endswith("|C1") else f" ({ovt[5:]}, a teaching location)")
+        return vestigingen[0], "instellingscode" + ("" if ovt.endswith("|C1") else f" ({ovt[5:]}, een onderwijslocatie)")
     if vestigingen:
-        return "", f"instellingscode {ovt[:4]} has {len(vestigingen)} vestigingen ({', '.join(vestigingen)})"
-    return "", "no vestiging of its instellingscode in the school list"
+        return "", f"instellingscode {ovt[:4]} heeft {len(vestigingen)} vestigingen ({', '.join(vestigingen)})"
+    return "", "geen vestiging van de instellingscode in de scholenlijst"
 
 
 def _unplaced(schools: pd.DataFrame, matches: pd.DataFrame, figure: str) -> pd.DataFrame:
@@ -139,8 +139,8 @@ def _unplaced(schools: pd.DataFrame, matches: pd.DataFrame, figure: str) -> pd.D
     value = left["ovt"].map(values)
     table = pd.DataFrame({"brin_vestiging": left["ovt"], "name": left["label"].str.split(" ", n=1).str[1].fillna(""),
                           "figure": [f"{figure} {v:g}" for v in value.fillna(np.nan)],
-                          "reason": left["method"].map({"ambiguous": "object van toezicht ambiguous (several places possible)",
-                                                        "unmatched": "object van toezicht without an area"})})
+                          "reason": left["method"].map({"ambiguous": "object van toezicht niet eenduidig (meer plaatsen mogelijk)",
+                                                        "unmatched": "object van toezicht zonder gebied"})})
     return table[value.notna().to_numpy()].reset_index(drop=True)
 
 
@@ -161,8 +161,8 @@ def load_leerresultaten(spec: InputSpec, registry) -> LoadResult:
         schools[name] = parse_values(frame[column], where, column, missing=LEERRESULTATEN_SIGNS).values
         fail_at_first((schools[name] < 0) | (schools[name] > 100), frame.index, where,
                       lambda i, n=name: f"{schools[n].iloc[i]:g} is not a percentage", column)
-    notes = [f"{where}: {len(schools)} objecten van toezicht, {int(schools['leerlingen'].gt(0).sum())} with pupils tested "
-             "over three years"]
+    notes = [f"{where}: {len(schools)} objecten van toezicht, {int(schools['leerlingen'].gt(0).sum())} met leerlingen getoetst "
+             "over drie jaar"]
     placed, placement_notes, matches = place_ovts(schools, spec, registry)
     notes += placement_notes
     unplaced = _unplaced(schools, matches, "pct_1s2f")
@@ -196,7 +196,7 @@ def _pupils_of_newest_year(spec: InputSpec, ovts: pd.Series, sheet: str | None) 
     years = sorted(s for s in sheet_names(spec.path) if YEAR_SHEET.match(s.strip())) \
         if spec.path.suffix.lower() in EXCEL_SUFFIXES else []
     if not years:
-        return pd.Series(1.0, index=ovts.index), "no pupil numbers: each school counts once (unweighted mean)"
+        return pd.Series(1.0, index=ovts.index), "geen leerlingaantallen: elke school telt één keer (ongewogen gemiddelde)"
     frame = read_table(spec.path, sheet=years[-1], expect=("OVT",))
     columns = _columns(frame, f"{spec.path} sheet {years[-1]!r}")
     require_columns(frame, (columns.get("aantal_leerlingen", "aantal_leerlingen"),), f"{spec.path} sheet {years[-1]!r}",
@@ -204,7 +204,7 @@ def _pupils_of_newest_year(spec: InputSpec, ovts: pd.Series, sheet: str | None) 
     pupils = parse_values(frame[columns["aantal_leerlingen"]], f"{spec.path} sheet {years[-1]!r}", "aantal_leerlingen",
                           count=True).values
     by_ovt = pd.Series(pupils, index=frame[columns["ovt"]].str.strip().str.upper())
-    return ovts.map(by_ovt).fillna(0.0), f"sheet {sheet!r} has no pupil numbers: weighted by those of sheet {years[-1]!r}"
+    return ovts.map(by_ovt).fillna(0.0), f"blad {sheet!r} heeft geen leerlingaantallen: gewogen met die van blad {years[-1]!r}"
 
 
 def _columns(frame: pd.DataFrame, where: str) -> dict[str, str]:
@@ -247,22 +247,22 @@ def place_ovts(schools: pd.DataFrame, spec: InputSpec, registry) -> tuple[pd.Dat
             entry = table.loc[row.ovt]
             code = entry["wijk_code"] or vestiging_area.get(entry["brin_vestiging"], "")
             area.append(code)
-            how.append("ovt_locations" if code else f"unplaced: vestiging {entry['brin_vestiging']} of ovt_locations has no area")
+            how.append("ovt_locations" if code else f"unplaced: vestiging {entry['brin_vestiging']} uit ovt_locations heeft geen gebied")
         elif len(vestigingen) == 1 and row.ovt.endswith("|C1"):
             code = vestiging_area.get(vestigingen[0], "")
             area.append(code)
             how.append(f"instellingscode (vestiging {vestigingen[0]})" if code
-                       else f"unplaced: its vestiging {vestigingen[0]} has no area in {spec.schools.name}")
+                       else f"unplaced: de vestiging {vestigingen[0]} heeft geen gebied in {spec.schools.name}")
         elif len(vestigingen) == 1:
             area.append("")
-            how.append(f"ambiguous: {row.ovt[5:]}, a further teaching location of vestiging {vestigingen[0]}, "
-                       "need not stand at its address")
+            how.append(f"ambiguous: {row.ovt[5:]}, een nevenlocatie van vestiging {vestigingen[0]}, "
+                       "hoeft niet op haar adres te staan")
         elif len({vestiging_area.get(v, "") for v in vestigingen}) == 1 and vestiging_area.get(vestigingen[0], ""):
             area.append(vestiging_area.get(vestigingen[0]))  # wherever it teaches, it is in that one area
-            how.append(f"instellingscode (its {len(vestigingen)} vestigingen all in {area[-1]})")
+            how.append(f"instellingscode (de {len(vestigingen)} vestigingen alle in {area[-1]})")
         else:
             area.append("")
-            how.append(f"ambiguous: instellingscode {row.instelling} has {len(vestigingen)} vestigingen "
+            how.append(f"ambiguous: instellingscode {row.instelling} heeft {len(vestigingen)} vestigingen "
                        f"({', '.join(vestigingen)})")
     gemeente["area_code"], gemeente["placement"] = area, how
     notes = [*places.attrs.get("notes", []), *_placement_notes(gemeente, origin)]
@@ -285,12 +285,12 @@ def _placement_notes(gemeente: pd.DataFrame, origin: str) -> list[str]:
     by_table = placed["placement"].str.startswith("ovt_locations")
     shown = [f"{r.ovt} {r.area_code}" + (" (ovt_locations)" if table else "")
              for r, table in zip(placed.itertuples(), by_table)]
-    notes = [f"{origin}: {len(placed)} of {len(gemeente)} objecten van toezicht of the gemeente placed "
-             f"({int((~by_table).sum())} by instellingscode, {int(by_table.sum())} by ovt_locations): {', '.join(shown)}"]
-    for kind in ("ambiguous", "unplaced"):
+    notes = [f"{origin}: {len(placed)} van {len(gemeente)} objecten van toezicht van de gemeente geplaatst "
+             f"({int((~by_table).sum())} via instellingscode, {int(by_table.sum())} via ovt_locations): {', '.join(shown)}"]
+    for kind, word in (("ambiguous", "niet eenduidig"), ("unplaced", "zonder gebied")):
         left = gemeente[gemeente["placement"].str.startswith(kind)]
         if len(left):
-            notes.append(f"{origin}: {len(left)} object(en) van toezicht {kind}, not counted (place them in ovt_locations): "
+            notes.append(f"{origin}: {len(left)} object(en) van toezicht {word}, niet meegeteld (plaats ze in ovt_locations): "
                          + "; ".join(f"{r.ovt} {r.naam} ({r.placement.split(': ', 1)[1]})".replace(" ()", "").replace("  ", " ")
                                      for r in left.itertuples()))
     return notes
