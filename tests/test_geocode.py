@@ -102,7 +102,7 @@ def test_fetch_locations_places_an_unplaced_school_by_point_in_polygon(tmp_path,
     table = pd.read_csv(project / "aandacht-cache" / "locaties" / "haarlemmermeer.csv", dtype=str)
     assert list(table["brin_vestiging"]) == [brin] and table.loc[0, "wijk_code"] == "WK039416"
     before = len(session.asked)
-    assert f"unplaced schools before {before}, now {before - 1}" in result.output
+    assert f"ongeplaatste scholen eerst {before}, nu {before - 1}" in result.output
 
     from aandacht import load_config
     from aandacht.decide.ikc import load_ikcs

@@ -146,7 +146,7 @@ def test_odata_untyped_real_85984ned(registry):
     assert table.loc[("WK008010", "AantalInwoners"), "value"] == 6710
     assert table.loc[("WK008010", "AantalInwoners"), "area_name"] == "Binnenstad"
     assert table.loc[("WK008074", "Woningvoorraad"), "unit"] == "aantal"
-    assert any("not in the data" in n for n in loaded.notes)  # 120 of the 128 variables were not downloaded
+    assert any("niet in de data" in n for n in loaded.notes)  # 120 of the 128 variables were not downloaded
 
 
 def test_odata_dimension_needs_a_filter(registry):

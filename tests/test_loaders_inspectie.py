@@ -195,5 +195,5 @@ def test_an_ovt_whose_vestigingen_all_stand_in_one_wijk_is_placed_there(tmp_path
     placed, _, matches = place_ovts(read_schoolweging(spec)[0], spec, registry)
     where = placed.set_index("ovt")
     assert where.at["04IM|C1", "area_code"] == where.at["04IM|C2", "area_code"] == "WK034410"
-    assert "its 2 vestigingen all in WK034410" in where.at["04IM|C2", "placement"]
+    assert "de 2 vestigingen alle in WK034410" in where.at["04IM|C2", "placement"]
     assert {"16BL|C1 obs De Cirkel", "16BL|C2 obs De Cirkel, locatie Maasplein"} <= set(matches["label"])

@@ -40,7 +40,7 @@ def test_selection_table_json(registry):
     assert matches.loc["Onbekende wijk", "method"] == "unmatched"
     empty = row(table, "WK008041", gepest)  # "" in the selection table: no value
     assert pd.isna(empty.value) and empty.flag == "not_collected"
-    assert any("unmatched" in n and "Onbekende wijk" in n for n in loaded.notes)
+    assert any("niet gekoppeld" in n and "Onbekende wijk" in n for n in loaded.notes)
 
 
 def test_table_export_csv_with_title_line(registry):

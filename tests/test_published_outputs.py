@@ -276,3 +276,31 @@ def test_no_shown_figure_gives_a_suppressed_count_back(outputs):
     hidden = from_index[[code for code in from_index.index if counted[code] == f"<{THRESHOLD}"]]
     assert len(hidden) > 15 and hidden.max() - hidden.min() < 1e-3, hidden
     assert (number(counted).dropna() >= THRESHOLD).all() and len(number(counted).dropna()) == 3
+
+
+# Words that show an English note or line reached the analyst's files or terminal (none is Dutch; "of"
+# and "was" are, and config keys such as other_areas and out_of_range split into words that are left out).
+ENGLISH = {"the", "and", "with", "not", "were", "are", "read", "rows", "regions", "variables", "schools", "placed",
+           "ambiguous", "matched", "fuzzily", "toward", "shrinkage", "gate", "written", "cells", "without", "which",
+           "from", "used", "counted", "only", "have", "has", "their", "its", "area", "areas", "could", "cannot", "none"}
+
+
+def test_the_notes_and_terminal_lines_an_analyst_reads_are_dutch(outputs):
+    """Issue 23: everything an analyst opens is Dutch. The notes of the loaders, the scoring and the
+    selection (the methode sheet of scores.xlsx, samenhang toelichting) and every line the commands
+    print outside their tables (score, herijking, check, sensitivity) hold no English word."""
+    out, _, printed = outputs
+    lines = []
+    for folder in ("score", "rounds/2026"):
+        method = pd.read_excel(out / folder / "scores.xlsx", sheet_name="methode", engine="openpyxl")
+        lines += method.loc[method["onderdeel"] == "toelichting", "waarde"].tolist()
+    assert len(lines) > 20 and any("empirisch-Bayes-krimp" in line for line in lines)
+    check = pd.read_excel(out / "check" / "check.xlsx", sheet_name=None, engine="openpyxl")
+    lines += [str(v) for sheet in check.values() for column in ("bevinding", "toelichting") if column in sheet
+              for v in sheet[column].dropna()]
+    boxes = set("│┃┏┡└├┗━─")
+    for text in printed.values():
+        lines += [line for line in text.splitlines() if not boxes & set(line) and not any(n in line for n in HOSTILE_WIJKEN)]
+    found = {line: sorted(ENGLISH & set(re.findall(r"[a-z]+", re.sub(r"\S+\.(csv|xlsx|yaml|json)\b", "", line.lower()))))
+             for line in lines if not line.startswith("warning: ")}  # a library's warning, relayed as the errors are
+    assert not {line: words for line, words in found.items() if words}

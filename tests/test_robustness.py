@@ -184,7 +184,7 @@ def test_a_published_percentage_is_shrunk_through_its_numerator_and_denominator(
     keep = value.notna()
     expected = marshall(num[keep].to_numpy(), den[keep].to_numpy()).rates * 100  # the scale of a percentage
     np.testing.assert_allclose(shrunk[keep], expected, rtol=1e-3)
-    assert note.startswith("jeugdzorg: empirical-Bayes-krimp naar het cijfer van de gemeente")
+    assert note.startswith("jeugdzorg: empirisch-Bayes-krimp naar het cijfer van de gemeente")
     # a value that is not numerator / denominator x one scale is refused
     with pytest.raises(DataError, match="is not numerator / denominator x one scale"):
         shrink(spec, "gemeente", value.mask(value.index == "WK008010", 50.0), num, den)

@@ -125,7 +125,7 @@ def shrink(indicator: Indicator, kind: str, value: pd.Series, numerator: pd.Seri
     shrunk = pd.Series(result.rates * scale, index=value.index).where(keep)
     moved = float(np.nanmax(np.abs(shrunk - value))) if keep.any() else 0.0
     toward = "het cijfer van de gemeente" if kind == "gemeente" else "het landelijke cijfer"
-    note = (f"{indicator.id}: empirical-Bayes-krimp naar {toward}, "
+    note = (f"{indicator.id}: empirisch-Bayes-krimp naar {toward}, "
             f"{number_nl(result.prior * scale)} (variantie tussen gebieden "
             f"{number_nl(result.prior_variance * scale**2)}); grootste verandering {number_nl(moved)} "
             f"{indicator.unit}".rstrip())

@@ -139,11 +139,11 @@ def method_sheet(run: ScoreRun) -> pd.DataFrame:
                  f"precedence {indicator.input} ({', '.join(config.precedence[indicator.input].inputs)})")
         rows.append((f"indicator {indicator.id}", (
             f"{indicator.label}; parent {indicator.parent}; weight {indicator.weight:g}; direction {indicator.direction:+d}; "
-            f"{definition} from {where}; " + (f"per {indicator.per}; " if indicator.per else "")
-            + f"min_denominator {indicator.min_denominator}")))
+            f"{definition} uit {where}; " + (f"per {indicator.per}; " if indicator.per else "")
+            + f"min_denominator {'geen' if indicator.min_denominator is None else f'{indicator.min_denominator:g}'}")))
     for node in config.framework.nodes:
         rows.append((f"node {node.id}", f"{node.label}; parent {node.parent}; weight {node.weight:g}"))
-    rows.extend(("note", project_relative(note, config)) for note in run.notes)
+    rows.extend(("toelichting", project_relative(note, config)) for note in run.notes)
     return pd.DataFrame(rows, columns=["key", "value"])
 
 
