@@ -42,7 +42,7 @@ def test_schoolweging_real_workbook_newest_year_sheet(registry):
     assert pd.isna(weging["WK008031"])  # Westeinde e.o. has no primary school
     notes = " ".join(loaded.notes)
     assert "gelezen (zichtbaar blad" not in notes  # the sheet was chosen by the loader: the newest school year
-    assert "sheet '2023-2024': 6410 objecten van toezicht" in notes
+    assert "blad '2023-2024': 6410 objecten van toezicht" in notes
     assert "48 van 52 objecten van toezicht van de gemeente geplaatst (45 via instellingscode, 3 via ovt_locations)" in notes
     assert "16NS|C2 Montessori Kindcentrum Leeuwarden (C2, een nevenlocatie van vestiging 16NS00" in notes
     assert set(loaded.matches["method"]) == {"ambiguous"} and len(loaded.matches) == 4

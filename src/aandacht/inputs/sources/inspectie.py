@@ -109,12 +109,13 @@ def read_schoolweging(spec: InputSpec) -> tuple[pd.DataFrame, list[str]]:
     schools = pd.DataFrame({"ovt": _ovt_codes(frame, columns["ovt"], where),
                             "naam": frame[columns["naam"]].str.strip() if "naam" in columns else "",
                             "schoolweging": parse_values(frame[weging], where, weging).values}, index=frame.index)
-    notes = [f"{where}: {len(schools)} objecten van toezicht, {int(schools['schoolweging'].notna().sum())} met een schoolweging"]
+    label = str(spec.path) + (f" blad {sheet!r}" if sheet else "")  # for the notes, in Dutch
+    notes = [f"{label}: {len(schools)} objecten van toezicht, {int(schools['schoolweging'].notna().sum())} met een schoolweging"]
     if "aantal_leerlingen" in columns:
         schools["leerlingen"] = parse_values(frame[columns["aantal_leerlingen"]], where, "aantal_leerlingen", count=True).values
     else:
         schools["leerlingen"], note = _pupils_of_newest_year(spec, schools["ovt"], sheet)
-        notes.append(f"{where}: {note}")
+        notes.append(f"{label}: {note}")
     return schools, notes
 
 
@@ -161,7 +162,8 @@ def load_leerresultaten(spec: InputSpec, registry) -> LoadResult:
         schools[name] = parse_values(frame[column], where, column, missing=LEERRESULTATEN_SIGNS).values
         fail_at_first((schools[name] < 0) | (schools[name] > 100), frame.index, where,
                       lambda i, n=name: f"{schools[n].iloc[i]:g} is not a percentage", column)
-    notes = [f"{where}: {len(schools)} objecten van toezicht, {int(schools['leerlingen'].gt(0).sum())} met leerlingen getoetst "
+    label = origin + (f" blad {sheet!r}" if sheet else "")  # for the notes, in Dutch
+    notes = [f"{label}: {len(schools)} objecten van toezicht, {int(schools['leerlingen'].gt(0).sum())} met leerlingen getoetst "
              "over drie jaar"]
     placed, placement_notes, matches = place_ovts(schools, spec, registry)
     notes += placement_notes
