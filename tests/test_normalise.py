@@ -252,3 +252,17 @@ def test_a_count_under_the_threshold_is_scored_as_its_published_class():
     slope = (n[3] - n[2]) / (50 - 30)
     assert 30 + (n[:2] - n[2]) / slope == pytest.approx([4.5, 4.5])
     assert published_class(raw, 0)[0].equals(raw)
+
+
+@pytest.mark.parametrize("method, values", [("minmax", [1e308, -1e308, 0.0]), ("zscore", [1e308, 1e308, 0.0])])
+def test_probe_values_near_the_float_limit_warn_of_their_overflow_only(method, values):
+    """Equivalents 'np.errstate(invalid="ignore") dropped' in minmax and zscore were not equivalent: values near
+    the float limit (an indicator with no unit range may hold them) overflow the span or the mean, which numpy
+    reports, and the division then meets inf / inf, which warned 'invalid value' on top. The errstate keeps
+    the run's warnings to the overflow. (Its divide='ignore' is equivalent: the denominator is positive or
+    NaN, never 0, so nothing divides by zero.)"""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        getattr(norm, method)(np.array(values)[:, None], np.array([1.0]))
+    messages = [str(w.message) for w in caught]
+    assert any("overflow" in m for m in messages) and not any("invalid value" in m for m in messages), messages
