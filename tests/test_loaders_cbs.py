@@ -109,7 +109,7 @@ def test_statline_csv_with_symbols_through_the_generic_loader(registry, tmp_path
     assert table.loc[("WK008074", "JongerenMetJeugdzorg_1"), "flag"] == "suppressed"
     assert table.loc[("WK008010", "Aandeel_2"), "value"] == pytest.approx(4.1)
     assert table.loc[("WK008061", "JongerenMetJeugdzorg_1"), "value"] == 160
-    assert any("provisional" in note for note in loaded.notes)
+    assert any("voorlopige cijfer(s)" in note for note in loaded.notes)
 
 
 def test_generic_drops_other_gemeenten_while_reading(registry, tmp_path, monkeypatch):

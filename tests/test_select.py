@@ -173,7 +173,7 @@ def test_ikc_without_need_cannot_be_chosen_and_is_noted():
 
 def test_all_places_filled_is_not_noted():
     result, _ = select(ROWS)
-    assert not any(note.startswith("only") for note in result.notes)
+    assert not any(note.startswith("maar ") for note in result.notes)
 
 
 # --- the constraints ---------------------------------------------------------------------------------

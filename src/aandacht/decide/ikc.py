@@ -146,8 +146,8 @@ def _figures_for_list(config: Config, frame: pd.DataFrame, whole: pd.DataFrame, 
     for column in ("leerlingen", *SCORE_COLUMNS, "schoolweging"):
         frame[column] = np.nan
     if found is None:
-        return frame, None, [f"{config.source_file}: no school figures (schoolweging or school_scores input) for the "
-                             "IKCs' need"]
+        return frame, None, [f"{config.source_file}: geen schoolcijfers (invoer schoolweging of school_scores) voor de "
+                             "behoefte van de IKC's"]
     name, choice = found
     spec = config.inputs[name].model_copy(update={"path": choice.path, "period": choice.period, "sheet": choice.sheet})
     if spec.loader == "school_scores":

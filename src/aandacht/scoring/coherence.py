@@ -102,7 +102,7 @@ def pca_tables(x: pd.DataFrame) -> PcaTables:
     complete = x.dropna()
     usable = complete.loc[:, complete.std(ddof=1) > 0]
     if usable.shape[0] < 3 or usable.shape[1] < 2:
-        return PcaTables(pd.DataFrame(), [f"PCA skipped: {usable.shape[0]} complete areas, {usable.shape[1]} varying indicators"])
+        return PcaTables(pd.DataFrame(), [f"PCA overgeslagen: {usable.shape[0]} volledige gebieden, {usable.shape[1]} variërende indicatoren"])
     values, vectors = np.linalg.eigh(np.corrcoef(usable.to_numpy().T))
     order = np.argsort(values)[::-1]
     values, vectors = np.clip(values[order], 0.0, None), vectors[:, order]
@@ -174,7 +174,7 @@ def pca_weight_table(x: pd.DataFrame, result: ScoreResult) -> tuple[pd.DataFrame
     try:
         weights, notes = pca_weights(x, result.tree)
     except AandachtError as error:
-        return pd.DataFrame(), [f"PCA weights not computed: {error}"]
+        return pd.DataFrame(), [f"PCA-gewichten niet berekend: {error}"]
     in_use = {c: w for g in result.tree.groups for c, w in zip(g.children, g.weights)}
     table = pd.DataFrame({"indicator": list(weights), "parent": [result.tree.parents[i] for i in weights],
                           "pca_weight": list(weights.values()), "weight_in_use": [in_use[i] for i in weights]})

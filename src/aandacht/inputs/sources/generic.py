@@ -96,12 +96,12 @@ def tidy_from_long(long: pd.DataFrame, spec: InputSpec, layout: TableLayout, reg
     optionally denominator) to areas and return the validated tidy table with the notes."""
     origin = str(spec.path)
     tidy, matches, found = _resolve(long, spec, layout, registry)
-    found.insert(0, f"{origin}: {len(long)} values read, {len(tidy)} rows for {tidy['area_code'].nunique()} area(s) "
-                    f"and {tidy['indicator'].nunique()} indicator(s)")
+    found.insert(0, f"{origin}: {len(long)} waarden gelezen, {len(tidy)} rijen voor {tidy['area_code'].nunique()} gebied(en) "
+                    f"en {tidy['indicator'].nunique()} indicator(en)")
     provisional = long.get("provisional", pd.Series(False, index=long.index))
     if provisional.any():
         shown = ", ".join(f"{r.label} {r.indicator} {r.period}" for r in long[provisional].head(5).itertuples())
-        found.append(f"{origin}: {int(provisional.sum())} provisional value(s) (CBS '*'), used as published: {shown}")
+        found.append(f"{origin}: {int(provisional.sum())} voorlopige cijfer(s) (CBS '*'), gebruikt zoals gepubliceerd: {shown}")
     return LoadResult(validate_tidy(tidy, origin) if len(tidy) else empty_tidy(), [*(notes or []), *found], matches)
 
 
