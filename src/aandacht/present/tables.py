@@ -303,6 +303,9 @@ def _column_width(values: pd.Series, header) -> int:
 
 TREATMENT_ACTIONS = {"none": "geen (binnen de grenzen)", "winsorised": "uiterste waarden ingeperkt", "log": "logaritme",
                      "too few values": "te weinig waarden", "treatment off": "uitgezet"}
+# How a label was matched to an area (aandacht.inputs.harmonise), in the check's matches table: the codes
+# that are English words in Dutch (code, alias and pc4 stay).
+MATCH_METHODS_NL = {"name": "naam", "fuzzy": "bij benadering", "ambiguous": "niet eenduidig", "unmatched": "niet gekoppeld"}
 # scores.xlsx is the analyst's workbook: its sheets and columns in Dutch (an indicator's id stays as in the config)
 SHEETS_NL = {"ranking": "ranglijst", "raw indicators": "indicatoren", "reference values": "referentiewaarden",
              "normalised": "genormaliseerd", "domain scores": "domeinscores", "effective weights": "gewichten",
@@ -338,9 +341,11 @@ COLUMNS_NL = {"area_code": "code", "area_name": "naam", "label": "omschrijving",
 def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
     """A table of the analyst's workbook in Dutch: column names (``COLUMNS_NL``; a name the table
     already has in Dutch is left, as ``reason`` beside ``reden``), ``ja``/``nee`` for true/false and
-    the outlier treatment in words (``TREATMENT_ACTIONS``)."""
+    the outlier treatment in words (``TREATMENT_ACTIONS``) and how a label was matched (``MATCH_METHODS_NL``)."""
     table = flags_written(table)
     actions = {"action": table["action"].map(lambda a: TREATMENT_ACTIONS.get(a, a))} if "action" in table.columns else {}
+    if {"label", "method", "score"} <= set(table.columns):  # a table of label matches
+        actions["method"] = table["method"].map(lambda m: MATCH_METHODS_NL.get(m, m))
     names = {c: COLUMNS_NL[c] for c in table.columns if c in COLUMNS_NL and COLUMNS_NL[c] not in table.columns}
     return table.assign(**actions).rename(columns=names)
 
