@@ -52,9 +52,10 @@ def published_class(value: pd.Series, threshold: int) -> tuple[pd.Series, pd.Ser
     '<10'); returns the values and which were changed. Everything the overleg sees of an area (the
     normalised value, a domain score, the index, the rank, the maps) is then a function of what is
     published, so no combination of shown figures gives the count back: CBS's rule that no published
-    figure may allow a suppressed cell to be recomputed (CBS, "Statistische beveiliging", and Hundepool
-    et al., Handbook on Statistical Disclosure Control, 2010, ch. 5: secondary suppression; here by
-    global recoding, ch. 3.4, of the cells under the threshold to their published class)."""
+    figure may allow a suppressed cell to be recomputed (CBS, "Statistische beveiliging"; Hundepool et
+    al., Handbook on Statistical Disclosure Control, ESSnet SDC, ch. 5 "Frequency tables", 5.3: secondary
+    suppression, or table redesign by combining categories; here by global recoding, in the Handbook's
+    glossary, of the cells under the threshold to the class they are published as)."""
     below = value.lt(threshold)
     return value.mask(below, (threshold - 1) / 2), below
 
