@@ -4,6 +4,7 @@ documented layouts; see tests/fixtures/README.md)."""
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,58 @@ def write_ods(path: Path, sheets: dict[str, list[list]], hidden: tuple[str, ...]
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
         archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _biff(kind: int, data: bytes = b"") -> bytes:
+    """One BIFF8 record: its type, its length and its data ([MS-XLS] 2.1.4)."""
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def write_xls(path: Path, rows: list[list], sheet: str = "Blad1", dimensions: tuple[int, int] | None = None,
+              mini: bool = False) -> Path:
+    """An xls (BIFF8 in an OLE2 compound file, built here: no writer of the format is installed) with
+    one sheet of ``rows`` (text as LABEL, numbers as NUMBER records). Its DIMENSIONS record states
+    ``dimensions`` (rows, columns) when given, else the cells' extent. The Workbook stream is padded to
+    4096 bytes as Excel writes it, or, with ``mini``, kept short in the root entry's mini stream."""
+    cells = [(r, c, v) for r, row in enumerate(rows) for c, v in enumerate(row) if v is not None]
+    bof = [_biff(0x0809, struct.pack("<HHHHII", 0x0600, kind, 0x0DBB, 0x07CC, 0, 6)) for kind in (0x0005, 0x0010)]
+    name = sheet.encode("latin-1")
+    globals_part = bof[0] + _biff(0x0042, struct.pack("<H", 1200))  # CODEPAGE: UTF-16
+    offset = len(globals_part) + 4 + 8 + len(name) + 4  # the sheet's BOF: after BOUNDSHEET8 and EOF
+    globals_part += _biff(0x0085, struct.pack("<IBBBB", offset, 0, 0, len(name), 0) + name) + _biff(0x000A)
+    extent = dimensions or (max(r for r, _, _ in cells) + 1, max(c for _, c, _ in cells) + 1)
+    body = bof[1] + _biff(0x0200, struct.pack("<IIHHH", 0, extent[0], 0, extent[1], 0))
+    for r, c, value in cells:
+        if isinstance(value, str):
+            text = value.encode("latin-1")
+            body += _biff(0x0204, struct.pack("<HHHHB", r, c, 0x0F, len(text), 0) + text)
+        else:
+            body += _biff(0x0203, struct.pack("<HHHd", r, c, 0x0F, value))
+    book = globals_part + body + _biff(0x000A)
+    end, free = 0xFFFFFFFE, 0xFFFFFFFF
+    if mini:  # sector 0 the FAT, 1 the directory, 2 the mini FAT, 3... the mini stream
+        size = len(book)
+        book += b"\0" * (-len(book) % 64)
+        count = len(book) // 64
+        prefix = struct.pack("<128I", *range(1, count), end, *[free] * (128 - count))
+        root, start, first_mini = (3, len(book)), 0, 2
+        book += b"\0" * (-len(book) % 512)
+        fat = [0xFFFFFFFD, end, end, *range(4, 3 + len(book) // 512), end]
+    else:  # sector 0 the FAT, 1 the directory, 2... the Workbook stream
+        book += b"\0" * (max(4096 - len(book), 0) + -max(len(book), 4096) % 512)
+        size, prefix, root, start, first_mini = len(book), b"", (end, 0), 2, end
+        fat = [0xFFFFFFFD, end, *range(3, 2 + len(book) // 512), end]
+
+    def entry(text: str, kind: int, child: int, first: int, length: int) -> bytes:
+        raw = text.encode("utf-16-le") + b"\0\0"
+        return (raw.ljust(64, b"\0") + struct.pack("<HBBIII", len(raw), kind, 1, free, free, child) + b"\0" * 36
+                + struct.pack("<IQ", first, length))
+
+    directory = (entry("Root Entry", 5, 1, *root) + entry("Workbook", 2, free, start, size)).ljust(512, b"\0")
+    header = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16 + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+              + struct.pack("<9I", 0, 1, 1, 0, 4096, first_mini, int(mini), end, 0) + struct.pack("<109I", 0, *[free] * 108))
+    path.write_bytes(header + struct.pack("<128I", *fat, *[free] * (128 - len(fat))) + directory + prefix + book)
     return path
 
 

@@ -117,7 +117,7 @@ def test_hidden_sheet_is_not_read_and_the_choice_is_noted(tmp_path):
     config.write_text(config.read_text(encoding="utf-8").replace(str(CORPUS / "kwb_header_only.csv"), str(book)), encoding="utf-8")
     result = CliRunner().invoke(main, ["--allow-outside-paths", "score", "--config", str(config), "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    assert "read sheet 'kwb-2023' (visible sheet 1 of 1); hidden sheet(s) not read: ['oud']" in " ".join(result.output.split())
+    assert "blad 'kwb-2023' gelezen (zichtbaar blad 1 van 1); verborgen blad(en) niet gelezen: ['oud']" in " ".join(result.output.split())
     ranking = pd.read_csv(tmp_path / "o" / "ranking.csv", sep=";", decimal=",", encoding="utf-8-sig")
     default = CliRunner().invoke(main, ["score", "--out", str(tmp_path / "d")])
     assert default.exit_code == 0

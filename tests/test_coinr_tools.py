@@ -136,7 +136,7 @@ def test_pca_weights_are_the_squared_first_eigenvector_per_node():
     assert expected.sum() == pytest.approx(1.0)
     manual = (result.normalised * expected).sum(axis=1) / expected.sum()
     np.testing.assert_allclose(result.index, manual, rtol=1e-12)
-    assert any("PCA weights applied" in note for note in result.notes)
+    assert any("PCA-gewichten toegepast" in note for note in result.notes)
 
 
 # --- uncertainty: winsorised points and weight sets ----------------------------------------------

@@ -128,7 +128,7 @@ def test_pca_weights_replace_the_framework_weights_and_say_so():
     framework = make_framework({"idx": ["d1", "d2"]}, {"a": ("d1", 1.0, 1), "b": ("d1", 3.0, 1), "c": ("d2", 1.0, -1)},
                                {"d1": 1.0, "d2": 2.0})
     result = score(RAW, framework, method(weights="pca"))
-    assert any(note.startswith("PCA weights applied: a 0.500, b 0.500") for note in result.notes)
+    assert any(note.startswith("PCA-gewichten toegepast: a 0,500, b 0,500") for note in result.notes)
     np.testing.assert_allclose(result.index, INDEX)  # the same as the framework with equal weights
     assert score(RAW, framework, method()).notes == ()
 

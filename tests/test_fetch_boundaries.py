@@ -164,10 +164,10 @@ def test_fetch_boundaries_command_says_the_next_command(tmp_path, monkeypatch):
     result = runner.invoke(main, ["fetch", "boundaries", "Leeuwarden", "--level", "wijk"])
     assert result.exit_code == 0, result.output
     path = Path("aandacht-cache") / "pdok" / "wijkenbuurten-2023" / "GM0080-wijken.gpkg"
-    assert f"written: {path} (22 wijken of Leeuwarden, 0 of them water" in result.output
-    assert result.output.strip().splitlines()[-1] == f"next: aandacht init GM0080 --level wijk --boundaries {path}"
+    assert f"geschreven: {path} (22 wijken van Leeuwarden, waarvan 0 water" in result.output
+    assert result.output.strip().splitlines()[-1] == f"volgende stap: aandacht init GM0080 --level wijk --boundaries {path}"
     offline = runner.invoke(main, ["fetch", "boundaries", "GM0080", "--level", "wijk"])
-    assert offline.exit_code == 0 and "from the cache" in offline.output and len(wfs.asked) == 1
+    assert offline.exit_code == 0 and "uit de cache" in offline.output and len(wfs.asked) == 1
     project = tmp_path / "project"
     (project / "configs").mkdir(parents=True)
     (project / "configs" / "x.yaml").write_text("name: x\n", encoding="utf-8")
@@ -175,8 +175,8 @@ def test_fetch_boundaries_command_says_the_next_command(tmp_path, monkeypatch):
     inside = runner.invoke(main, ["fetch", "boundaries", "GM0080", "--level", "wijk"])
     assert inside.exit_code == 0, inside.output
     assert inside.output.strip().splitlines()[-1] == (
-        f"next: in {project / 'configs' / 'x.yaml'}, under areas:, set  geometry: "
-        "../aandacht-cache/pdok/wijkenbuurten-2023/GM0080-wijken.gpkg  (for a config of level wijk)")
+        f"volgende stap: zet in {project / 'configs' / 'x.yaml'} onder areas:  geometry: "
+        "../aandacht-cache/pdok/wijkenbuurten-2023/GM0080-wijken.gpkg  (voor een config op wijkniveau)")
     for args, message in [(["--year", "2019"], "error: --year 2019: PDOK serves the Wijk- en Buurtkaart as WFS for "
                                                 "2021, 2022, 2023, 2024"),
                           (["--refresh"], "error: cannot download https://service.pdok.nl/cbs/wijkenbuurten/2023/wfs/v1_0")]:

@@ -71,7 +71,7 @@ def test_answers_are_cached_and_read_offline_the_second_time(tmp_path):
     session = RecordedSession()
     first = geocode(schools, tmp_path, session=session)
     assert first.requests == 2 and list(first.table["brin_vestiging"]) == ["99XX00"]
-    assert first.not_found == ["99YY00 School B: address not in the BAG (Nergensweg 1, 9999 ZZ NERGENS)"]
+    assert first.not_found == ["99YY00 School B: adres niet in de BAG (Nergensweg 1, 9999 ZZ NERGENS)"]
     again = geocode(schools, tmp_path, session=NoNetwork())  # every answer comes from the cache
     assert again.requests == 0 and again.table.equals(first.table)
     with pytest.raises(AandachtError, match="cannot reach the PDOK Locatieserver"):
@@ -102,7 +102,7 @@ def test_fetch_locations_places_an_unplaced_school_by_point_in_polygon(tmp_path,
     table = pd.read_csv(project / "aandacht-cache" / "locaties" / "haarlemmermeer.csv", dtype=str)
     assert list(table["brin_vestiging"]) == [brin] and table.loc[0, "wijk_code"] == "WK039416"
     before = len(session.asked)
-    assert f"unplaced schools before {before}, now {before - 1}" in result.output
+    assert f"ongeplaatste scholen eerst {before}, nu {before - 1}" in result.output
 
     from aandacht import load_config
     from aandacht.decide.ikc import load_ikcs

@@ -112,7 +112,7 @@ def test_leeuwarden_gate_is_a_fifth_of_the_median_wijk(default_config):
     from aandacht.scoring.run import run_score
 
     run = run_score(default_config)
-    assert "population gate: max(50, 0.2 x the median 730) = 146 huishoudens met kinderen" in run.notes
+    assert "populatiedrempel: max(50; 0,2 x de mediaan 730) = 146 huishoudens met kinderen" in run.notes
     middelsee = run.matrix.areas.loc["WK008074"]
     assert not middelsee["scored"] and middelsee["reason"] == "te weinig huishoudens met kinderen: minder dan 146"
 
@@ -122,7 +122,7 @@ def test_leeuwarden_gate_is_a_fifth_of_the_median_wijk(default_config):
     ("% van jongeren", [-1.0, 5.0, 6.0], "U1: -1 is out of range for its unit '% van jongeren'"),
     ("schoolweging", [26.28, 2628.0, 31.0], "U2: 2628 is out of range for its unit 'schoolweging' (the Inspectie's schoolweging lies between 10 and 50)"),
     ("per 1.000 inwoners", [3.0, -2.0, 1.0], "U2: -2 is out of range for its unit 'per 1.000 inwoners' (a rate is not negative)"),
-    ("aantal", [-99995.0, 2.0, 1.0], "U1: -99995 is out of range for its unit 'aantal' (a count is not negative)"),
+    ("aantal", [-99995.0, 20.0, 1.0], "U1: -99995 is out of range for its unit 'aantal' (a count is not negative)"),
 ])
 def test_a_value_outside_its_units_range_is_refused_or_left_out(tmp_path, registry, unit, values, bad):
     """Plausibility is part of an indicator: its unit gives the valid range (aandacht.inputs.plausible)."""
@@ -139,7 +139,26 @@ def test_a_value_outside_its_units_range_is_refused_or_left_out(tmp_path, regist
     matrix = build_matrix(tidy(rows), parse_config(raw, tmp_path / "c.yaml"), registry)
     assert np.isnan(matrix.values.loc[code, "v"]) and matrix.missing_reason.loc[code, "v"] == "out of range"
     assert matrix.values["v"].notna().sum() == 2
-    assert any("out of range for its unit" in note and "out_of_range: missing" in note for note in matrix.notes)
+    assert any("buiten het geldige bereik van de eenheid" in note and "out_of_range: missing" in note for note in matrix.notes)
+
+
+def test_a_count_under_the_threshold_is_scored_as_the_class_it_is_published_as(tmp_path, registry):
+    """A count of people under report.suppress_below enters the scoring as the middle of its class '<N'
+    (aandacht.inputs.plausible.published_class), with a note; a count under it in every area is refused."""
+    raw = config_for(tmp_path).model_dump(mode="json", exclude={"source_file"})
+    raw["gemeente"]["code"] = "G1"
+    raw["framework"]["indicators"] = [{"id": "v", "label": "V", "parent": "i", "direction": 1, "input": "src",
+                                       "variable": "v", "unit": "aantal"}]
+    kids = [(code, "kids", 100, "") for code in ["U1", "U2", "U3"]]
+    rows = [("U1", "v", 3, ""), ("U2", "v", 8, ""), ("U3", "v", 40, "")]
+    matrix = build_matrix(tidy(rows + kids), parse_config(raw, tmp_path / "c.yaml"), registry)
+    assert matrix.values["v"].tolist() == [4.5, 4.5, 40.0]
+    assert "v: 2 gebied(en) met minder dan 10 (aantal) gerekend als 4,5, het midden van de klasse <10" in matrix.notes[-1]
+    raw["report"] = {"suppress_below": 0}
+    assert build_matrix(tidy(rows + kids), parse_config(raw, tmp_path / "c.yaml"), registry).values["v"].tolist() == [3, 8, 40]
+    raw["report"] = {"suppress_below": 50}
+    with pytest.raises(DataError, match=r"indicator v \(aantal\) is under report.suppress_below \(50\) in every area"):
+        build_matrix(tidy(rows + kids), parse_config(raw, tmp_path / "c.yaml"), registry)
 
 
 def test_units_without_a_range_and_the_documented_ranges():

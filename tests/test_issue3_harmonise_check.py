@@ -236,8 +236,8 @@ def test_input_crosswalk_from_config(registry, tmp_path):
     assert table.loc[("WK008041", "kinderen"), "value"] == pytest.approx(504)  # 500 + 0.4 % of 1000
     assert table.loc[("WK008032", "kinderen"), "value"] == pytest.approx(996)
     assert table.loc[("WK008010", "kinderen"), "value"] == 50  # not in the crosswalk: unchanged, reported
-    assert any("converted from 2019 to 2024" in n for n in loaded.notes)
-    assert any("approximate" in n for n in loaded.notes)  # 'aandeel' has no numerator/denominator
+    assert any("omgerekend van de grenzen van 2019 naar die van 2024" in n for n in loaded.notes)
+    assert any("bij benadering" in n for n in loaded.notes)  # 'aandeel' has no numerator/denominator
 
 
 @pytest.mark.parametrize("module", ["aandacht.inputs.harmonise", "aandacht.inputs.check", "aandacht.inputs.sources.generic",

@@ -61,7 +61,7 @@ def test_generic_pc4_allocation_counts_and_rates(registry):
     assert value(table, "WK008061", count).value == pytest.approx(40)
     assert value(table, "WK008050", "Kinderen in armoede (%)").value == pytest.approx(20.0)
     assert value(table, "WK008010", "Kinderen in armoede (%)").flag == "suppressed"
-    assert any("approximate" in n for n in result.notes)
+    assert any("bij benadering" in n for n in result.notes)
     assert "9999" not in set(table["area_code"])  # a PC4 outside the allocation is reported, not kept
     assert result.matches.set_index("label").loc["9999", "method"] == "unmatched"
 
@@ -95,7 +95,7 @@ def test_kwb_odata_suffixes_padding_and_late_income(registry):
         assert value(table, "WK008050", "PercentageJongerenMetJeugdzorg").unit == "%"
     late = tables["85618NED"]
     assert value(late.table, "WK008050", "HuishoudensMetEenLaagInkomen").flag == "not_collected"
-    assert any("not yet published" in n for n in late.notes)
+    assert any("nog voor geen enkel gebied gepubliceerd" in n for n in late.notes)
     assert value(tables["85318NED"].table, "WK008050", "HuishoudensMetEenLaagInkomen").value == pytest.approx(61.0)
 
 
@@ -128,7 +128,7 @@ def test_oab_real_cbs_school_file_equals_school_registry(registry):
     a = oab.table.set_index(["area_code", "indicator"])["value"]
     b = own.table.set_index(["area_code", "indicator"])["value"]
     assert np.allclose(a.sort_index().to_numpy(), b.sort_index().to_numpy(), equal_nan=True)
-    assert any("footnote a" in n for n in oab.notes)
+    assert any("voetnoot a" in n for n in oab.notes)
 
 
 def _cbs_school_file(tmp_path):
@@ -175,7 +175,7 @@ def test_duo_latin1_list_placed_by_locations_and_postcode(registry, tmp_path):
     assert value(table, "WK008082", "vestigingen").value == 1
     assert value(table, "WK008030", "vestigingen").value == 1  # 8917 in the (invented) allocation
     assert table["value"].sum() == 3
-    assert any("not placed" in n and "09KF00" in n for n in result.notes)
+    assert any("niet geplaatst" in n and "09KF00" in n for n in result.notes)
 
 
 def test_duo_not_a_duo_file(registry):

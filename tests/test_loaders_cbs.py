@@ -83,7 +83,7 @@ def test_kwb_reads_only_the_needed_columns_and_rows(registry, tmp_path):
     loaded = load_input(spec(path, other_areas="ignore"), registry, "wijk", frozenset({"p_hh_li", "a_inw"}))
     assert set(loaded.table["indicator"]) == {"p_hh_li", "a_inw", "a_hh"}  # a_hh: the base of p_hh_li
     assert not loaded.table["area_code"].str.contains("9999").any()
-    assert any("only the rows of areas in the area registry" in n for n in loaded.notes)
+    assert any("alleen de rijen van gebieden in het gebiedenregister" in n for n in loaded.notes)
     assert loaded.table.set_index(["area_code", "indicator"]).loc[("WK008050", "p_hh_li"), "denominator"] == 2230  # a_hh
 
 
@@ -109,7 +109,7 @@ def test_statline_csv_with_symbols_through_the_generic_loader(registry, tmp_path
     assert table.loc[("WK008074", "JongerenMetJeugdzorg_1"), "flag"] == "suppressed"
     assert table.loc[("WK008010", "Aandeel_2"), "value"] == pytest.approx(4.1)
     assert table.loc[("WK008061", "JongerenMetJeugdzorg_1"), "value"] == 160
-    assert any("provisional" in note for note in loaded.notes)
+    assert any("voorlopige cijfer(s)" in note for note in loaded.notes)
 
 
 def test_generic_drops_other_gemeenten_while_reading(registry, tmp_path, monkeypatch):
@@ -131,7 +131,7 @@ def test_generic_drops_other_gemeenten_while_reading(registry, tmp_path, monkeyp
     assert list(read[0]["gebied"].str.strip()) == ["WK008010", "wk008050", "Huizum-West"]
     values = loaded.table.set_index("area_code")["value"]
     assert values["WK008010"] == 4.5 and values["WK008050"] == 7
-    assert any("dropped while reading (other_areas: ignore)" in note for note in loaded.notes)
+    assert any("bij het lezen weggelaten (other_areas: ignore)" in note for note in loaded.notes)
     read.clear()
     loaded = LOADERS["generic"](InputSpec(loader="generic", path=path, period="2023", source="s", table=layout), registry)
     assert len(read[0]) == 2_503  # other_areas: error reads every row; build_matrix refuses the codes
@@ -148,7 +148,7 @@ def test_odata_untyped_real_85984ned(registry):
     assert table.loc[("WK008010", "AantalInwoners"), "value"] == 6710
     assert table.loc[("WK008010", "AantalInwoners"), "area_name"] == "Binnenstad"
     assert table.loc[("WK008074", "Woningvoorraad"), "unit"] == "aantal"
-    assert any("not in the data" in n for n in loaded.notes)  # 120 of the 128 variables were not downloaded
+    assert any("niet in de data" in n for n in loaded.notes)  # 120 of the 128 variables were not downloaded
 
 
 def test_odata_dimension_needs_a_filter(registry):
@@ -221,7 +221,7 @@ def test_fetch_writes_the_cache_and_reuses_it(tmp_path, monkeypatch, kind, year,
     result = CliRunner().invoke(main, ["fetch", kind, "--gemeente", "GM0080", "--year", str(year), "--cache", str(tmp_path)])
     assert result.exit_code == 0, result.output
     folder = tmp_path / table / "GM0080"
-    assert f"cached: {folder}" in result.output
+    assert f"in de cache: {folder}" in result.output
     assert calls == [(table, True, f"startswith({region},'GM0080') or startswith({region},'WK0080') "
                                     f"or startswith({region},'BU0080')")]
     assert (folder / "UntypedDataSet.json").is_file() and [p.name for p in tmp_path.iterdir()] == [table]

@@ -41,17 +41,17 @@ def test_schoolweging_real_workbook_newest_year_sheet(registry):
     assert weging["WK008050"] == pytest.approx(36.57)  # Plataanschool, placed by configs/ovt_locations.csv
     assert pd.isna(weging["WK008031"])  # Westeinde e.o. has no primary school
     notes = " ".join(loaded.notes)
-    assert "read sheet" not in notes  # the sheet was chosen by the loader: the newest school year
-    assert "sheet '2023-2024': 6410 objecten van toezicht" in notes
-    assert "48 of 52 objecten van toezicht of the gemeente placed (45 by instellingscode, 3 by ovt_locations)" in notes
+    assert "gelezen (zichtbaar blad" not in notes  # the sheet was chosen by the loader: the newest school year
+    assert "blad '2023-2024': 6410 objecten van toezicht" in notes
+    assert "48 van 52 objecten van toezicht van de gemeente geplaatst (45 via instellingscode, 3 via ovt_locations)" in notes
     # a teaching location of a single vestiging is not placed, and not called ambiguous: its address is unknown
-    assert "4 object(en) van toezicht unplaced, not counted" in notes and "ambiguous" not in notes
-    assert ("16NS|C2 Montessori Kindcentrum Leeuwarden (C2 is a further teaching location of vestiging 16NS00, whose "
-            "address is not published") in notes
+    assert "4 object(en) van toezicht zonder gebied, niet meegeteld" in notes and "niet eenduidig" not in notes
+    assert ("16NS|C2 Montessori Kindcentrum Leeuwarden (C2 is een nevenlocatie van vestiging 16NS00, waarvan het "
+            "adres niet gepubliceerd is") in notes
     assert set(loaded.matches["method"]) == {"unmatched"} and len(loaded.matches) == 4
     assert "reason" not in loaded.matches.columns
     reasons = set(loaded.unplaced["reason"])
-    assert all(r.startswith("object van toezicht unplaced: C") and "further teaching location" in r for r in reasons)
+    assert all(r.startswith("object van toezicht zonder gebied: C") and "nevenlocatie" in r for r in reasons)
 
 
 @real
@@ -59,7 +59,7 @@ def test_schoolweging_sheet_by_config_and_three_year_average(registry):
     older = load_input(spec(RAW / "schoolweging.ods", sheet="2021-2022", period="2021-2022"), registry, "wijk")
     assert by_area(older.table, "leerlingen")["WK008020"] != 771
     average = load_input(spec(RAW / "schoolweging.ods", sheet="Driejaarsgemiddelde", period="2021-2024"), registry, "wijk")
-    assert any("has no pupil numbers: weighted by those of sheet '2023-2024'" in n for n in average.notes)
+    assert any("heeft geen leerlingaantallen: gewogen met die van blad '2023-2024'" in n for n in average.notes)
     values = by_area(average.table, "schoolweging").dropna()
     assert values.between(20, 40).all()  # the Inspectie clamps the three-year average to [20, 40]
 
@@ -203,16 +203,16 @@ def test_an_ovt_whose_vestigingen_all_stand_in_one_wijk_is_placed_there(tmp_path
     placed, _, matches = place_ovts(read_schoolweging(spec)[0], spec, registry)
     where = placed.set_index("ovt")
     assert where.at["04IM|C1", "area_code"] == where.at["04IM|C2", "area_code"] == "WK034410"
-    assert "its 2 vestigingen all in WK034410" in where.at["04IM|C2", "placement"]
+    assert "de 2 vestigingen alle in WK034410" in where.at["04IM|C2", "placement"]
     # 16BL's vestigingen stand in two wijken: C1 "obs De Cirkel" names one of them (16BL00 Openbare Basisschool de
     # Cirkel), so it stands there; C2 "obs De Cirkel, locatie Maasplein" names both, and stays ambiguous, saying where
     assert where.at["16BL|C1", "area_code"] == "WK034402" and where.at["16BL|C1", "placement"].startswith(
-        "name (vestiging 16BL00")
+        "naam (vestiging 16BL00")
     left = matches.set_index("label")
     assert left.at["16BL|C2 obs De Cirkel, locatie Maasplein", "method"] == "ambiguous"
     assert left.at["16BL|C2 obs De Cirkel, locatie Maasplein", "reason"] == (
-        "ambiguous: the 2 vestigingen of instellingscode 16BL stand in 2 areas (16BL00 in WK034402; 16BL01 in WK034408) "
-        "and its name names none of them alone")
+        "ambiguous: de 2 vestigingen van instellingscode 16BL staan in 2 gebieden (16BL00 in WK034402; 16BL01 in "
+        "WK034408) en de naam noemt er niet één")
 
 
 def test_an_ovt_is_ambiguous_only_when_its_school_is_split_over_areas():
@@ -231,19 +231,19 @@ def test_an_ovt_is_ambiguous_only_when_its_school_is_split_over_areas():
     row = namedtuple("Row", "ovt naam instelling")
     one = pd.Series({"04KI00": "WK1", "04KI01": "WK1"})
     assert _place_by_vestigingen(row("04KI|C3", "Anders", "04KI"), list(names), one, names) == (
-        "WK1", "instellingscode (its 2 vestigingen all in WK1)")
+        "WK1", "instellingscode (de 2 vestigingen alle in WK1)")
     split = pd.Series({"04KI00": "WK1", "04KI01": "WK2"})
     assert _place_by_vestigingen(row("04KI|C2", "EBS De Parel", "04KI"), list(names), split, names) == (
-        "WK2", "name (vestiging 04KI01 Evangelische Basisschool De Parel)")
+        "WK2", "naam (vestiging 04KI01 Evangelische Basisschool De Parel)")
     assert _place_by_vestigingen(row("04KI|C3", "Nieuwkomersklas", "04KI"), list(names), split, names) == (
-        "", "ambiguous: the 2 vestigingen of instellingscode 04KI stand in 2 areas (04KI00 in WK1; 04KI01 in WK2) and "
-            "its name names none of them alone")
+        "", "ambiguous: de 2 vestigingen van instellingscode 04KI staan in 2 gebieden (04KI00 in WK1; 04KI01 in WK2) "
+            "en de naam noemt er niet één")
     # the IKC's need: the OVT's figures go to the vestiging its name names, else to none
     from aandacht.inputs.sources.inspectie import ovt_vestiging
 
     assert ovt_vestiging("04KI|C2", list(names), {}, "EBS De Parel", names) == (
-        "04KI01", "name (vestiging 04KI01 Evangelische Basisschool De Parel)")
+        "04KI01", "naam (vestiging 04KI01 Evangelische Basisschool De Parel)")
     assert ovt_vestiging("04KI|C3", list(names), {}, "Nieuwkomersklas", names)[0] == ""
     half = pd.Series({"04KI00": "WK1", "04KI01": ""})
     assert _place_by_vestigingen(row("04KI|C3", "Nieuwkomersklas", "04KI"), list(names), half, names) == (
-        "", "unplaced: vestiging(en) 04KI01 of instellingscode 04KI have no area")
+        "", "unplaced: vestiging(en) 04KI01 van instellingscode 04KI zonder gebied")

@@ -40,7 +40,7 @@ def test_selection_table_json(registry):
     assert matches.loc["Onbekende wijk", "method"] == "unmatched"
     empty = row(table, "WK008041", gepest)  # "" in the selection table: no value
     assert pd.isna(empty.value) and empty.flag == "not_collected"
-    assert any("unmatched" in n and "Onbekende wijk" in n for n in loaded.notes)
+    assert any("niet gekoppeld" in n and "Onbekende wijk" in n for n in loaded.notes)
 
 
 def test_table_export_csv_with_title_line(registry):
@@ -72,7 +72,7 @@ def test_ggd_upload_workbook(registry, ggd_workbook):
     gepest = row(table, "GM0080", "gepest")
     assert gepest.value == pytest.approx(11.8) and gepest.denominator == 1490  # n_ongewogen kept as the denominator
     assert row(table, "GM0080", "overgewicht", "2021").value == pytest.approx(14.1)
-    assert any("GGD region (Geolevel ggd)" in n for n in loaded.notes)
+    assert any("GGD-regio (Geolevel ggd)" in n for n in loaded.notes)
     assert loaded.matches.set_index("label").loc["1900", "method"] == "unmatched"  # another gemeente
     boys = load_input(spec(ggd_workbook, filter={"Geslacht": "1"}), registry, "wijk").table
     assert row(boys, "GM0080", "gepest").value == pytest.approx(12.1)

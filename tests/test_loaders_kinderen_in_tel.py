@@ -40,7 +40,7 @@ def test_one_sheet_per_year(registry, kinderen_in_tel_xlsx):
     assert value(table, "WK008061", "Tienermoeders", "2014").value == pytest.approx(2.4)
     assert value(table, "WK008050", "Werkloze jongeren", "2015").flag == "suppressed"  # x
     assert value(table, "GM0080", "Kinderen in uitkeringsgezinnen", "2015").value == pytest.approx(9.1)
-    assert any("Groningen" in n and "unmatched" in n for n in loaded.notes)  # other gemeenten are reported, not used
+    assert any("Groningen" in n and "niet gekoppeld" in n for n in loaded.notes)  # other gemeenten are reported, not used
 
 
 @pytest.mark.parametrize("variant", ["comma_utf8", "semicolon_decimal_comma_latin1", "utf8_bom"])

@@ -234,22 +234,35 @@ def test_zscore_of_values_whose_spread_underflows_is_missing_not_infinite():
     assert np.isnan(result).all()
 
 
-def test_secondary_suppression_withholds_what_would_give_a_count_back():
-    """minmax is affine: two areas with shown raw and normalised values give the map, which returns the
-    count shown as '<10' (here 4); a rank says only 'lowest', which '<10' already says."""
+def test_a_count_under_the_threshold_is_scored_as_its_published_class():
+    """minmax is affine: two areas with shown raw and normalised values give the map, which returned a
+    count shown as '<10' (4 and 7 here). Scored as the class '<10' (its middle, 4.5), every suppressed
+    area gets the same normalised value and the map returns the class, never the count."""
     import pandas as pd
 
-    from aandacht.config import Indicator
-    from aandacht.scoring.normalise import AFFINE, secondary_suppression
+    from aandacht.inputs.plausible import published_class
 
-    raw = pd.DataFrame({"n": [4.0, 30.0, 50.0, 90.0], "p": [1.0, 2.0, 3.0, 4.0]}, index=list("abcd"))
-    indicators = [Indicator(id="n", label="n", parent="d", input="i", variable="n", unit="aantal", direction=1),
-                  Indicator(id="p", label="p", parent="d", input="i", variable="p", unit="%", direction=1)]
-    n = norm.minmax(raw.to_numpy(), np.array([1.0, 1.0]))[:, 0]
-    slope = (n[2] - n[1]) / (50 - 30)  # from the two shown areas b and c
-    assert 30 + (n[0] - n[1]) / slope == pytest.approx(4.0)  # the suppressed count, recomputed
-    mask = secondary_suppression(raw, indicators, "minmax", 10)
-    assert mask["n"].tolist() == [True, False, False, False] and not mask["p"].any()
-    assert not secondary_suppression(raw, indicators, "percentile_rank", 10).to_numpy().any()
-    assert not secondary_suppression(raw, indicators, "minmax", 0).to_numpy().any()
-    assert AFFINE == {"minmax", "zscore", "goalposts", "distance_to_reference", "distance_to_target"}
+    raw = pd.Series([4.0, 7.0, 30.0, 50.0, 90.0])
+    true = norm.minmax(raw.to_numpy()[:, None], np.array([1.0]))[:, 0]
+    slope = (true[3] - true[2]) / (50 - 30)  # from the two shown areas
+    assert 30 + (true[:2] - true[2]) / slope == pytest.approx([4.0, 7.0])  # what the old scoring gave away
+    scored, below = published_class(raw, 10)
+    assert scored.tolist() == [4.5, 4.5, 30.0, 50.0, 90.0] and below.tolist() == [True, True, False, False, False]
+    n = norm.minmax(scored.to_numpy()[:, None], np.array([1.0]))[:, 0]
+    slope = (n[3] - n[2]) / (50 - 30)
+    assert 30 + (n[:2] - n[2]) / slope == pytest.approx([4.5, 4.5])
+    assert published_class(raw, 0)[0].equals(raw)
+
+
+@pytest.mark.parametrize("method, values", [("minmax", [1e308, -1e308, 0.0]), ("zscore", [1e308, 1e308, 0.0])])
+def test_probe_values_near_the_float_limit_warn_of_their_overflow_only(method, values):
+    """Equivalents 'np.errstate(invalid="ignore") dropped' in minmax and zscore were not equivalent: values near
+    the float limit (an indicator with no unit range may hold them) overflow the span or the mean, which numpy
+    reports, and the division then meets inf / inf, which warned 'invalid value' on top. The errstate keeps
+    the run's warnings to the overflow. (Its divide='ignore' is equivalent: the denominator is positive or
+    NaN, never 0, so nothing divides by zero.)"""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        getattr(norm, method)(np.array(values)[:, None], np.array([1.0]))
+    messages = [str(w.message) for w in caught]
+    assert any("overflow" in m for m in messages) and not any("invalid value" in m for m in messages), messages

@@ -158,7 +158,7 @@ def test_the_cli_says_it_removed_the_left_overs_of_the_same_target(tmp_path):
     subprocess.run([sys.executable, "-c", KILLED_RUN, str(out)], capture_output=True)
     result = CliRunner().invoke(main, ["score", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert f"removed the unfinished output of an interrupted run: {tmp_path / '.o.aandacht-staging'}" in result.output
+    assert f"onafgemaakte uitvoer van een afgebroken run verwijderd: {tmp_path / '.o.aandacht-staging'}" in result.output
     assert hidden(tmp_path) == [] and (out / "ranking.csv").read_text(encoding="utf-8-sig").startswith("rang;")
 
 

@@ -60,7 +60,7 @@ def test_unplaced_schools_and_their_cost_are_named(unplaced_round):
     summary = placement_summary(unplaced_round)
     assert [s["code"] for s in summary["schools"]] == ["15WI00", "16ET00"]
     assert list(unplaced_table(unplaced_round).columns)[:3] == ["brin_vestiging", "naam", "bestuur"]
-    assert any("cannot become Plus-IKC" in note for note in unplaced_round.notes)
+    assert any("die geen Plus-IKC kunnen worden" in note for note in unplaced_round.notes)
     assert summary["figure"] == "achterstandsscore"  # the CBS 2019 table
     # with the Inspectie's schoolweging as the IKCs' figures the page says so (issue 21)
     import dataclasses

@@ -11,7 +11,7 @@ import pytest
 
 from aandacht.errors import DataError
 from aandacht.inputs.reading import collect_notes, parse_numbers, parse_values, read_table
-from sources_helpers import write_ods, write_workbook
+from sources_helpers import write_ods, write_workbook, write_xls
 
 
 def parse(values, **options):
@@ -171,7 +171,7 @@ def test_hidden_sheet_is_skipped_unless_named(tmp_path, writer, suffix):
     with collect_notes() as notes:
         frame = read_table(path)
     assert frame["waarde"].tolist() == ["12.5"]
-    assert notes == [f"{path}: read sheet '2024' (visible sheet 1 of 1); hidden sheet(s) not read: ['oud']"]
+    assert notes == [f"{path}: blad '2024' gelezen (zichtbaar blad 1 van 1); verborgen blad(en) niet gelezen: ['oud']"]
     assert read_table(path, sheet="oud")["waarde"].tolist() == ["99"]
 
 
@@ -240,8 +240,8 @@ def test_windows_1252_characters_stored_as_control_characters_are_repaired(tmp_p
     with collect_notes() as notes:
         table = read_table(path)
     assert table["name"].tolist() == ["Dalton Kindcentrum ’t Kompas", "De “Regenboog”", "De Klimop"]
-    assert notes == [f"{path}: 2 cell(s) held Windows-1252 characters stored as control characters, read as "
-                     "Windows-1252 (for example 'Dalton Kindcentrum \\x92t Kompas' as 'Dalton Kindcentrum ’t Kompas')"]
+    assert notes == [f"{path}: 2 cel(len) met Windows-1252-tekens die als stuurtekens waren opgeslagen, gelezen als "
+                     "Windows-1252 (bijvoorbeeld 'Dalton Kindcentrum \\x92t Kompas' als 'Dalton Kindcentrum ’t Kompas')"]
     book = write_workbook(tmp_path / "scholen.xlsx", {"Blad1": [["brin_vestiging", "name"], ["05OC00", "\x92t Kompas"]]})
     assert read_table(book)["name"].tolist() == ["’t Kompas"]
 
@@ -301,6 +301,17 @@ def test_an_ods_sheet_repeating_a_filled_cell_too_often_is_refused(tmp_path):
               b'office:value-type="string"><text:p> </text:p></table:table-cell></table:table-row>')
     with pytest.raises(DataError, match=r"big.ods: sheet 'data' spans 20,002 rows x 1,000 columns \(to cell ALL20002\)"):
         read_table(ods(tmp_path / "big.ods", filled))
+
+
+def test_an_xls_sheet_is_measured_by_its_dimensions_record_before_it_is_read(tmp_path):
+    """BIFF8 holds up to 65,536 x 256 cells, which calamine would allocate whole; the sheet's DIMENSIONS
+    record is read first (through the compound file's FAT, or its mini stream for a short workbook)."""
+    rows = [["area_code", "value"], ["WK008010", 1.5]]
+    for mini in (False, True):
+        assert read_table(write_xls(tmp_path / f"ok{mini}.xls", rows, mini=mini))["value"].tolist() == ["1.5"]
+        with pytest.raises(DataError, match=rf"far{mini}.xls: sheet 'Blad1' spans 65,536 rows x 256 columns \(to cell "
+                                            r"IV65536\), more than the 5,000,000 cells"):
+            read_table(write_xls(tmp_path / f"far{mini}.xls", rows, dimensions=(65_536, 256), mini=mini))
 
 
 def test_text_tables_are_bounded_in_columns_and_cell_size(tmp_path):
@@ -480,8 +491,8 @@ def test_a_percent_formatted_workbook_cell_is_read_as_the_percentage_shown(tmp_p
         frame = read_table(path)
     assert frame.loc[2].tolist() == ["Binnenstad", "78.5", "12.34", "12.5", "0.5"]
     assert frame.loc[3, "a"] == "0,4"
-    assert notes == [f"{path}: sheet 'Tabel': 2 cell(s) formatted as a percentage (0.785 shown as 78.5%) read as the "
-                     "percentage shown"]
+    assert notes == [f"{path}: blad 'Tabel': 2 cel(len) opgemaakt als percentage (0,785 getoond als 78,5%), gelezen als "
+                     "het getoonde percentage"]
 
 
 def test_a_formula_without_a_computed_value_is_refused_not_read_as_empty(tmp_path):
@@ -514,7 +525,7 @@ def test_a_percentage_cell_of_an_ods_sheet_is_read_as_the_percentage_shown(tmp_p
     with collect_notes() as notes:
         frame = read_table(path)
     assert frame.loc[2].tolist() == ["Binnenstad", "78.5", "0.5"]
-    assert any("1 cell(s) formatted as a percentage" in note for note in notes)
+    assert any("1 cel(len) opgemaakt als percentage" in note for note in notes)
 
 
 @pytest.mark.parametrize("one_pass_cells", [0, 10**9])

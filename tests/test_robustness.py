@@ -159,7 +159,7 @@ def test_shrinkage_applied_in_the_default_config():
     from aandacht.scoring.run import run_score
 
     run = run_score(load_config(default_config_path()))
-    assert any(note.startswith("bijstand: empirical-Bayes shrinkage") for note in run.notes)
+    assert any(note.startswith("bijstand: empirisch-Bayes-krimp") for note in run.notes)
     raw = run.matrix.numerators["bijstand"] / run.matrix.denominators["bijstand"] * 1000
     assert (run.matrix.values["bijstand"] - raw).abs().max() < 10
     # method.shrinkage: gemeente reaches every rate given as numerator / denominator (herkomst too)
@@ -167,7 +167,7 @@ def test_shrinkage_applied_in_the_default_config():
     expected = marshall(herkomst.mul(run.matrix.denominators["herkomst_buiten_europa"]).to_numpy(),
                         run.matrix.denominators["herkomst_buiten_europa"].to_numpy()).rates * 100
     np.testing.assert_allclose(run.matrix.values["herkomst_buiten_europa"], expected)
-    assert any(note.startswith("herkomst_buiten_europa: empirical-Bayes shrinkage") for note in run.notes)
+    assert any(note.startswith("herkomst_buiten_europa: empirisch-Bayes-krimp") for note in run.notes)
 
 
 def test_a_published_percentage_is_shrunk_through_its_numerator_and_denominator():
@@ -184,7 +184,7 @@ def test_a_published_percentage_is_shrunk_through_its_numerator_and_denominator(
     keep = value.notna()
     expected = marshall(num[keep].to_numpy(), den[keep].to_numpy()).rates * 100  # the scale of a percentage
     np.testing.assert_allclose(shrunk[keep], expected, rtol=1e-3)
-    assert note.startswith("jeugdzorg: empirical-Bayes shrinkage toward the gemeente rate")
+    assert note.startswith("jeugdzorg: empirisch-Bayes-krimp naar het cijfer van de gemeente")
     # a value that is not numerator / denominator x one scale is refused
     with pytest.raises(DataError, match="is not numerator / denominator x one scale"):
         shrink(spec, "gemeente", value.mask(value.index == "WK008010", 50.0), num, den)

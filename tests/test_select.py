@@ -167,13 +167,13 @@ def test_ikc_without_need_cannot_be_chosen_and_is_noted():
     rows = [*ROWS[:2], {"brin": "K6", "wijk": "W1", "score": 100.0, "pupils": 0.0}]
     result, table = select(rows, count=3)
     assert chosen(table) == ["K1", "K2"] and table.at["K6", "reden_niet_verkiesbaar"] == "geen behoeftecijfer"
-    assert "no need figure (no score or no pupils) for ['K6']; they cannot be chosen" in result.notes
-    assert "only 2 of the 3 Plus-IKC places are filled: there are only 2 candidates (eligible or continuing)" in result.notes
+    assert "geen behoeftecijfer (geen score of geen leerlingen) voor ['K6']; die kunnen niet gekozen worden" in result.notes
+    assert "maar 2 van de 3 plaatsen voor een Plus-IKC gevuld: er zijn maar 2 kandidaten (verkiesbaar of voortgezet)" in result.notes
 
 
 def test_all_places_filled_is_not_noted():
     result, _ = select(ROWS)
-    assert not any(note.startswith("only") for note in result.notes)
+    assert not any(note.startswith("maar ") for note in result.notes)
 
 
 # --- the constraints ---------------------------------------------------------------------------------
@@ -194,7 +194,7 @@ def test_every_gebied_covered_when_asked():
 def test_gebied_without_a_candidate_is_noted_and_not_required():
     result, table = select(ROWS[:2], cover_every_gebied=True)  # Oost has no IKC at all
     assert chosen(table) == ["K1", "K2"]
-    assert "1 aandachtsgebied(en) have no eligible IKC, so coverage cannot apply to them: Oost" in result.notes
+    assert "1 aandachtsgebied(en) zonder verkiesbaar IKC, dus de dekking kan er niet voor gelden: Oost" in result.notes
     assert "dekking Noord" in set(result.constraints["constraint"])
 
 
@@ -220,7 +220,7 @@ def test_board_minimum_without_candidates_is_noted_and_unknown_boards_refused():
             {"brin": "K4", "wijk": "W3", "score": 95.0, "board": "B"}]
     result, table = select(rows, board_limits={"B": {"min": 1}, "A": {"max": 2}})
     assert chosen(table) == ["K1", "K2"]
-    assert "board(s) ['B'] have a minimum but no candidate IKC; their minimum cannot apply" in result.notes
+    assert "bestuur/besturen ['B'] met een minimum maar zonder kandidaat-IKC; hun minimum kan niet gelden" in result.notes
     result, _ = select(rows, board_limits={"B": {"max": 1}})
     assert not any("minimum" in note for note in result.notes)
     with pytest.raises(ConfigError, match=r"selection.board_limits names board\(s\) \['Z'\] that are not in the IKC registry"):
@@ -261,7 +261,7 @@ def test_term_over_with_the_reason_it_was_not_chosen_again():
 
 def test_previous_plus_that_left_the_registry_is_noted():
     result, table = select(ROWS, previous=[PreviousPlus("K9", "IKC K9", 2024)])
-    assert "Plus-IKC(s) ['K9'] of the previous round are not in the IKC registry any more" in result.notes
+    assert "Plus-IKC('s) ['K9'] van de vorige ronde staan niet meer in het IKC-register" in result.notes
     assert "K9" not in table.index and chosen(table) == ["K1", "K2"]
 
 
@@ -299,7 +299,7 @@ def test_watch_list_near_the_exit_and_entry_thresholds():
 def test_unscored_wijk_noted_only_when_the_wijk_score_counts():
     rows = [*ROWS, {"brin": "K7", "wijk": "W4", "score": 10.0}, {"brin": "K8", "wijk": "", "score": 10.0}]
     result, _ = select(rows, need={**PER_PUPIL, "wijk_score": 1})
-    assert "wijk(en) ['W4'] have no score; the wijk component of their IKCs' need is 0" in result.notes
+    assert "wijk(en) ['W4'] zonder score; het wijkdeel van de behoefte van hun IKC's is 0" in result.notes
     result, _ = select(rows)
     assert not any(note.startswith("wijk(en)") for note in result.notes)
     result, _ = select(ROWS, need={**PER_PUPIL, "wijk_score": 1})  # every wijk scored

@@ -143,7 +143,7 @@ def test_embedded_schools_placed_by_point_in_polygon(embedded, default_config):
     loaded = load_school_scores(spec, registry)
     counts = loaded.table[loaded.table["indicator"] == "scholen"].set_index("area_code")["value"]
     assert counts.sum() == 50  # every school with a 2019 score placed (5 by the location table, with evidence)
-    assert not any("could not be placed" in note for note in loaded.notes) and loaded.unplaced.empty
+    assert not any("niet in een gebied te plaatsen" in note for note in loaded.notes) and loaded.unplaced.empty
 
 
 @pytest.mark.parametrize("marker, flag", [(".", "suppressed"), ("x", "suppressed"), ("?", "suppressed"),
@@ -169,7 +169,7 @@ def test_cbs_nihil_is_zero_and_star_is_provisional(tmp_path):
     table = loaded.table.set_index(["area_code", "indicator"])
     assert table.loc[("WK000101", "a_soz_wb"), "value"] == 0 and table.loc[("WK000101", "a_soz_wb"), "flag"] == ""
     assert table.loc[("WK000102", "a_soz_wb"), "value"] == 35
-    assert any("provisional" in note and "a_soz_wb (1)" in note for note in loaded.notes)
+    assert any("voorlopige cijfers" in note and "a_soz_wb (1)" in note for note in loaded.notes)
 
 
 def test_sentinels_are_known_where_their_layout_is_read(tmp_path, registry):

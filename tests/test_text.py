@@ -11,5 +11,5 @@ def test_a_short_list_is_shown_whole():
 def test_a_long_list_names_the_first_and_counts_the_rest():
     schools = [f"{i:02d}AA00 School {i}" for i in range(217)]
     assert first_of(schools, whole="niet_geplaatst.csv") == (
-        ", ".join(schools[:10]) + ", ... and 207 more (all in niet_geplaatst.csv)")
-    assert first_of(schools, limit=3) == f"{schools[0]}, {schools[1]}, {schools[2]}, ... and 214 more"
+        ", ".join(schools[:10]) + ", ... en nog 207 (alle in niet_geplaatst.csv)")
+    assert first_of(schools, limit=3) == f"{schools[0]}, {schools[1]}, {schools[2]}, ... en nog 214"

@@ -50,7 +50,7 @@ def known_file(tmp_path, labels, column="area"):
 def test_known_areas_are_matched_by_code_name_and_normalised_name(run, tmp_path):
     known = read_known(known_file(tmp_path, ["WK008020", "Vrijheidswijk", "Huizum West", "vrijheidswijk"]), run)
     assert known.codes == ["WK008020", "WK008061", "WK008040"]
-    assert any("more than once" in note for note in known.notes)
+    assert any("meer dan eens" in note for note in known.notes)
 
 
 @pytest.mark.parametrize(("labels", "column", "message"), [

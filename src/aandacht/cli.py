@@ -131,7 +131,7 @@ def _target(config, kind: str, out_dir: Path | None, force: bool):
     claim = claim_target(out_dir or default_out_dir(config, kind), force)
     click.get_current_context().call_on_close(claim.release)
     for path in claim.cleaned:
-        click.echo(f"removed the unfinished output of an interrupted run: {path}")
+        click.echo(f"onafgemaakte uitvoer van een afgebroken run verwijderd: {path}")
     return claim
 
 
@@ -141,8 +141,8 @@ def _write(claim, writers: dict, manifest: dict) -> None:
 
     moved = write_folder(claim.target, writers, manifest, claim.force, claim)
     if moved:
-        click.echo(f"previous output moved to {moved}")
-    click.echo(f"written: {claim.target}/: {', '.join([*writers, 'manifest.json'])}")
+        click.echo(f"eerdere uitvoer verplaatst naar {moved}")
+    click.echo(f"geschreven: {claim.target}/: {', '.join([*writers, 'manifest.json'])}")
 
 
 # --- commands ------------------------------------------------------------------------
@@ -423,7 +423,7 @@ def _fetch_command(kind: str, summary: str):
         from .inputs.sources.kwb_odata import fetch_table
 
         folder = fetch_table(kind, gemeente, year, cache_dir, refresh)
-        click.echo(f"cached: {folder} (use it as the path of a 'kwb' input{_FILTER_HINT.get(kind, '')})")
+        click.echo(f"in de cache: {folder} (gebruik het als pad van een invoer met loader kwb{_FILTER_HINT.get(kind, '')})")
 
     return command
 
@@ -450,14 +450,14 @@ def fetch_locations_command(config_path: Path | None, cache_dir: Path, every_sch
     run = fetch_locations(config, cache_dir, every_school, refresh, default_target=default)
     for target, table in run.tables.items():
         write_extract(table, target)
-        click.echo(f"written: {target} ({len(table)} schools)")
+        click.echo(f"geschreven: {target} ({len(table)} scholen)")
     found = run.geocoded
-    click.echo(f"looked up {run.asked} school(s) ({found.requests} from the Locatieserver, the rest from the cache); "
-               f"found {len(found.table)}; unplaced schools before {len(run.unplaced_before)}, now {len(run.unplaced_after)}")
+    click.echo(f"{run.asked} school(en) opgezocht ({found.requests} bij de Locatieserver, de rest uit de cache); "
+               f"{len(found.table)} gevonden; ongeplaatste scholen eerst {len(run.unplaced_before)}, nu {len(run.unplaced_after)}")
     for line in [*found.not_found, *run.notes]:
         click.echo(f"  {line}")
     if run.unplaced_after:
-        click.echo("still unplaced (place them in school_locations.csv): " + ", ".join(run.unplaced_after))
+        click.echo("nog niet geplaatst (zet ze in school_locations.csv): " + ", ".join(run.unplaced_after))
 
 
 @fetch.command("boundaries")
@@ -481,18 +481,19 @@ def fetch_boundaries_command(gemeente: str, year: int, level: str, cache_dir: Pa
 
     code, name = find_gemeente(gemeente)
     got = fetch_boundaries(code, year, level, cache_dir, refresh)
-    source = f"{got.requests} request(s) to PDOK" if got.requests else "from the cache"
-    click.echo(f"written: {got.path} ({got.areas} {level}en of {name}, {got.water} of them water, left out when read; "
-               f"{source})")
+    source = f"{got.requests} verzoek(en) aan PDOK" if got.requests else "uit de cache"
+    click.echo(f"geschreven: {got.path} ({got.areas} {level}en van {name}, waarvan {got.water} water, weggelaten bij "
+               f"het lezen; {source})")
     config = project_config(Path.cwd())
     if config is None:
-        click.echo(f"next: aandacht init {code} --level {level} --boundaries {got.path}")
+        click.echo(f"volgende stap: aandacht init {code} --level {level} --boundaries {got.path}")
     else:
         relative = Path(os.path.relpath(got.path.resolve(), config.parent))
-        click.echo(f"next: in {config}, under areas:, set  geometry: {relative.as_posix()}  (for a config of level {level})")
+        click.echo(f"volgende stap: zet in {config} onder areas:  geometry: {relative.as_posix()}  (voor een config "
+                   f"op {level}niveau)")
 
 
-_FILTER_HINT = {"jeugdzorg": ", with filter: {VormenVanJeugdzorg: T001203} for the total or another form of care"}
+_FILTER_HINT = {"jeugdzorg": ", met filter: {VormenVanJeugdzorg: T001203} voor het totaal of een andere vorm van jeugdzorg"}
 _fetch_command("kwb", "Download CBS Kerncijfers Wijken en Buurten (2019-2024) for one gemeente through CBS OData.")
 _fetch_command("jeugdzorg", "Download CBS 'Jongeren met jeugdzorg in natura; wijken' (per wijk and form of care) "
                             "for one gemeente through CBS OData.")

@@ -11,10 +11,11 @@ from collections.abc import Iterable
 
 
 def first_of(items: Iterable[str], limit: int = 10, whole: str = "") -> str:
-    """``'a, b, c'``, or ``'a, b, ... and 207 more (all in niet_geplaatst.csv)'`` beyond ``limit``
-    items, where ``whole`` (if given) says where the complete list is."""
+    """``'a, b, c'``, or ``'a, b, ... en nog 207 (alle in niet_geplaatst.csv)'`` beyond ``limit``
+    items, where ``whole`` (if given) says where the complete list is (Dutch: the notes it ends in
+    are read by the analyst)."""
     items = list(items)
     shown = ", ".join(items[:limit])
     if len(items) <= limit:
         return shown
-    return f"{shown}, ... and {len(items) - limit} more" + (f" (all in {whole})" if whole else "")
+    return f"{shown}, ... en nog {len(items) - limit}" + (f" (alle in {whole})" if whole else "")

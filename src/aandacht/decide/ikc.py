@@ -130,11 +130,11 @@ def _list_members(config: Config, chosen: VintageChoice) -> tuple[pd.DataFrame, 
         if outside.any() and earlier:
             previous = max(earlier, key=lambda v: v.year)
             member = member.where(~outside, _flags(frame[previous.member], str(spec.path), previous.member))
-            notes.append(f"{spec.path}: the list of {spec.period} does not cover {sorted(set(frame.loc[outside, 'soort']))}; "
-                         f"those vestigingen are taken as in the list of {previous.period}")
+            notes.append(f"{spec.path}: de lijst van {spec.period} dekt {sorted(set(frame.loc[outside, 'soort']))} niet; "
+                         f"die vestigingen zijn genomen zoals in de lijst van {previous.period}")
         elif outside.any():
-            notes.append(f"{spec.path}: the list of {spec.period} does not cover {sorted(set(frame.loc[outside, 'soort']))} "
-                         "and no earlier list in the same table does: those vestigingen are not IKCs of this round")
+            notes.append(f"{spec.path}: de lijst van {spec.period} dekt {sorted(set(frame.loc[outside, 'soort']))} niet, "
+                         "en geen eerdere lijst in dezelfde tabel doet dat: die vestigingen zijn geen IKC's van deze ronde")
     return frame[member.to_numpy()].reset_index(drop=True), notes, frame
 
 
@@ -147,8 +147,8 @@ def _figures_for_list(config: Config, frame: pd.DataFrame, whole: pd.DataFrame, 
     for column in ("leerlingen", *SCORE_COLUMNS, "schoolweging"):
         frame[column] = np.nan
     if found is None:
-        return frame, None, [f"{config.source_file}: no school figures (schoolweging or school_scores input) for the "
-                             "IKCs' need"]
+        return frame, None, [f"{config.source_file}: geen schoolcijfers (invoer schoolweging of school_scores) voor de "
+                             "behoefte van de IKC's"]
     name, choice = found
     spec = config.inputs[name].model_copy(update={"path": choice.path, "period": choice.period, "sheet": choice.sheet})
     if spec.loader == "school_scores":
@@ -179,7 +179,7 @@ def _figures_for_list(config: Config, frame: pd.DataFrame, whole: pd.DataFrame, 
         frame["locaties"] = frame["brin_vestiging"].map(locations).fillna("")
     left = ovts[ovts["brin_vestiging"] == ""]
     if len(left):
-        notes.append(f"{spec.path}: {len(left)} object(en) van toezicht not counted for an IKC's need: "
+        notes.append(f"{spec.path}: {len(left)} object(en) van toezicht niet meegeteld voor de behoefte van een IKC: "
                      + first_of(f"{r.ovt} ({r.how})" for r in left.itertuples()))
     return frame, choice, notes
 
@@ -204,8 +204,8 @@ def load_ikcs(config: Config, registry, peildatum: int | None = None) -> IkcRegi
         need_column = "schoolweging" if frame["schoolweging"].notna().any() else "achterstandsscore_zonder_drempel"
         without = frame.loc[frame[need_column].isna(), "brin_vestiging"].tolist()
         if without:
-            notes.append(f"{school_list.path}: {len(without)} vestiging(en) of {school_list.label} have no "
-                         f"{figures.label if figures else 'school figures'} and cannot become Plus-IKC: {first_of(without)}")
+            notes.append(f"{school_list.path}: {len(without)} vestiging(en) van {school_list.label} zonder "
+                         f"{figures.label if figures else 'schoolcijfers'}, die geen Plus-IKC kunnen worden: {first_of(without)}")
         origin = str(school_list.path)
     else:
         origin = str(spec.path)
@@ -231,7 +231,7 @@ def load_ikcs(config: Config, registry, peildatum: int | None = None) -> IkcRegi
         frame["speciaal_onderwijs"] = frame["soort"].fillna("").str.strip().str.upper().eq("SBAO")
     else:
         frame["speciaal_onderwijs"] = False
-        notes.append(f"{origin}: no speciaal_onderwijs or soort_po column; every IKC is taken as regular education")
+        notes.append(f"{origin}: geen kolom speciaal_onderwijs of soort_po; elk IKC is als regulier onderwijs genomen")
     numbers = frame.get("bevoegd_gezag_nummer", pd.Series("", index=frame.index)).fillna("").str.strip()
     names = frame.get("bevoegd_gezag", pd.Series("", index=frame.index)).fillna("").str.strip()
     boards = read_boards(config.ikc.boards).to_dict() if config.ikc.boards else {}
@@ -244,8 +244,8 @@ def load_ikcs(config: Config, registry, peildatum: int | None = None) -> IkcRegi
     frame["kinderopvang_partner"] = frame.get("kinderopvang_partner", pd.Series("", index=frame.index)).fillna("")
     unplaced = frame.loc[frame["wijk_code"] == "", "brin_vestiging"].tolist()
     if unplaced:
-        notes.append(f"{origin}: {len(unplaced)} IKC(s) have no wijk: {first_of(unplaced)} (no coordinates, no wijk_code, "
-                     "no entry in the location table); they are listed but cannot be in an aandachtsgebied by location")
+        notes.append(f"{origin}: {len(unplaced)} IKC('s) zonder wijk: {first_of(unplaced)} (geen coördinaten, geen wijk_code, "
+                     "niet in de locatietabel); ze staan in de lijst, maar kunnen niet naar ligging in een aandachtsgebied vallen")
     for axis in ("x_rd", "y_rd"):
         if axis not in frame.columns:
             frame[axis] = np.nan

@@ -211,10 +211,10 @@ def select_plus(
     table = table.join(need_table(ikcs, rules, wijk_scores, share))
     unscored = sorted(set(table.loc[table["wijk_code"] != "", "wijk_code"]) - set(wijk_scores.dropna().index))
     if rules.need.wijk_score > 0 and unscored:
-        notes.append(f"wijk(en) {unscored} have no score; the wijk component of their IKCs' need is 0")
+        notes.append(f"wijk(en) {unscored} zonder score; het wijkdeel van de behoefte van hun IKC's is 0")
     missing_need = table.index[table["need"].isna()].tolist()
     if missing_need:
-        notes.append(f"no need figure (no score or no pupils) for {missing_need}; they cannot be chosen")
+        notes.append(f"geen behoeftecijfer (geen score of geen leerlingen) voor {missing_need}; die kunnen niet gekozen worden")
     by_share = table["aandeel_uit_gebieden"].fillna(-1) >= 100 * rules.eligible_pupil_share
     located = (table["gebied"] != "") | by_share
     special_out = table["speciaal_onderwijs"] & (rules.special_education == "exclude")
@@ -228,7 +228,7 @@ def select_plus(
     previous_by_id = {p.brin_vestiging: p for p in previous or []}
     gone = sorted(set(previous_by_id) - set(table.index))
     if gone:
-        notes.append(f"Plus-IKC(s) {gone} of the previous round are not in the IKC registry any more")
+        notes.append(f"Plus-IKC('s) {gone} van de vorige ronde staan niet meer in het IKC-register")
     fixed_in, fixed_out, status, start, why = in_term_rules(previous_by_id, table, rules, round_year)
     candidates = table.index[table["verkiesbaar"] | table.index.isin(list(fixed_in))]
     eligible = table.loc[candidates]
@@ -241,15 +241,15 @@ def select_plus(
     )
     lacking = sorted(b for b, limit in rules.board_limits.items() if limit.min > 0 and b not in problem.board_limits)
     if lacking:
-        notes.append(f"board(s) {lacking} have a minimum but no candidate IKC; their minimum cannot apply")
+        notes.append(f"bestuur/besturen {lacking} met een minimum maar zonder kandidaat-IKC; hun minimum kan niet gelden")
     without = sorted(g for g, members in cover.items() if not members)
     if without:
-        notes.append(f"{len(without)} aandachtsgebied(en) have no eligible IKC, so coverage cannot apply to them: "
+        notes.append(f"{len(without)} aandachtsgebied(en) zonder verkiesbaar IKC, dus de dekking kan er niet voor gelden: "
                      f"{first_of(without)}")
     solution = solve(problem)
     if len(solution.chosen) < rules.n_plus:
-        notes.append(f"only {len(solution.chosen)} of the {rules.n_plus} Plus-IKC places are filled: "
-                     f"there are only {len(candidates)} candidates (eligible or continuing)")
+        notes.append(f"maar {len(solution.chosen)} van de {rules.n_plus} plaatsen voor een Plus-IKC gevuld: "
+                     f"er zijn maar {len(candidates)} kandidaten (verkiesbaar of voortgezet)")
     constraints, marginal = explain(problem, solution)
     chosen = set(solution.chosen)
     for brin in table.index:

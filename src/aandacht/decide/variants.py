@@ -79,7 +79,7 @@ def compare_variants(a: ScoreRun, b: ScoreRun) -> Variants:
         table["aangewezen_a"], table["aangewezen_b"] = in_a, in_b
         table["wijziging"] = np.select([in_a & in_b, in_b, in_a], ["gebleven", "erbij", "eraf"], "")
     else:
-        notes.append("no designation rule in both configs: ranks and scores only")
+        notes.append("geen aanwijsregel in beide configs: alleen rangen en scores")
         table["wijziging"] = ""
     both = table["rang_a"].notna() & table["rang_b"].notna()
     ranks = table.loc[both, ["rang_a", "rang_b"]].astype("float64")
@@ -87,6 +87,6 @@ def compare_variants(a: ScoreRun, b: ScoreRun) -> Variants:
     shift = float(ranks["rang_b"].sub(ranks["rang_a"]).abs().mean()) if both.any() else float("nan")
     only = table.index[table["rang_a"].isna() != table["rang_b"].isna()]
     if len(only):
-        notes.append(f"scored in one variant only: {', '.join(only)}")
+        notes.append(f"in één variant gescoord: {', '.join(only)}")
     order = table.sort_values(["rang_a", "rang_b"], na_position="last").rename_axis("area_code").reset_index()
     return Variants(order, spearman, shift, designated, notes)

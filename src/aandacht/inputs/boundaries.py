@@ -26,7 +26,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import DataError
-from ..text import first_of
 from .reading import require_file
 
 RD_NEW = "EPSG:28992"
@@ -83,7 +82,7 @@ def read_boundaries(path: Path, level: str, gemeente: str, layer: str | None = N
     code, name = _first(columns, CODE_COLUMNS[level]), _first(columns, NAME_COLUMNS[level])
     if code is None:
         raise DataError(f"{path}: no {level} code column (one of {', '.join(CODE_COLUMNS[level])}); columns are "
-                        f"{first_of(columns)}")
+                        f"{columns[:12]}")
     number = gemeente[2:]
     prefix = f"{LEVEL_PREFIX[level]}{number}"
     where = f"\"{code}\" LIKE '{prefix}%'" if prefix.isalnum() else None  # filtered while reading; else below

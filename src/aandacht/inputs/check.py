@@ -153,9 +153,10 @@ def check_data(config: Config) -> CheckReport:
     for (source, indicator, problem), group in out_of_range.groupby(["source", "indicator", "problem"], sort=False):
         problems.append(("warning", source, f"{indicator}: {len(group)} {'waarde' if len(group) == 1 else 'waarden'} met {problem} "
                                             f"({', '.join(group['area_code'].head(5))})"))
+    how = {"fuzzy": "bij benadering gekoppeld", "ambiguous": "niet eenduidig", "unmatched": "niet gekoppeld"}
     for (source, method), group in doubtful.groupby(["source", "method"]):
-        problems.append(("warning", source, f"{len(group)} {'naam' if len(group) == 1 else 'namen'} gekoppeld met methode "
-                                            f"{method}: {', '.join(map(repr, group['label'].head(5)))}"))
+        problems.append(("warning", source, f"{len(group)} {'naam' if len(group) == 1 else 'namen'} "
+                                            f"{how.get(method, method)}: {', '.join(map(repr, group['label'].head(5)))}"))
     for (source, period), group in stale.groupby(["source", "newest_period"], sort=False):
         problems.append(("warning", source, f"nieuwste periode {period} is ouder dan {group['newest_overall'].iloc[0]} "
                                             f"voor {len(group)} {'indicator' if len(group) == 1 else 'indicatoren'}: "

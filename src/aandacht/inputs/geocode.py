@@ -108,13 +108,13 @@ def geocode(schools: pd.DataFrame, cache: Path, refresh: bool = False, session=N
         number, letter = split_house_number(school.house_number)
         address = f"{school.street} {school.house_number}, {school.postcode} {school.plaats}".strip()
         if not re.fullmatch(r"\d{4}[A-Z]{2}", postcode) or number is None:
-            not_found.append(f"{school.brin_vestiging} {school.name}: no usable address ({address})")
+            not_found.append(f"{school.brin_vestiging} {school.name}: geen bruikbaar adres ({address})")
             continue
         cached = (cache / f"{postcode}-{number}.json").is_file() and not refresh
         found = parse_response(_ask(session, postcode, number, cache, refresh), postcode, number, letter)
         asked += not cached
         if found is None:
-            not_found.append(f"{school.brin_vestiging} {school.name}: address not in the BAG ({address})")
+            not_found.append(f"{school.brin_vestiging} {school.name}: adres niet in de BAG ({address})")
             continue
         rows.append({"brin_vestiging": school.brin_vestiging, **found, "adres": address,
                      "bron": "PDOK Locatieserver (BAG)"})
@@ -202,6 +202,6 @@ def fetch_locations(config, cache: Path, every_school: bool = False, refresh: bo
     placed = table.assign(x_rd=pd.to_numeric(table["x_rd"]), y_rd=pd.to_numeric(table["y_rd"])).set_index("brin_vestiging")
     after = sorted({b for path, table, locations in read for b in _unplaced(table, path, registry, locations, placed)})
     notes = [] if any(spec.geocoded for spec, _ in sources) else [
-        f"no school input names a geocoded table: add  geocoded: {default_target}  (relative to the config) to the "
-        "school inputs of the config"]
+        f"geen scholeninvoer noemt een gegeocodeerde tabel: zet  geocoded: {default_target}  (ten opzichte van de config) "
+        "bij de scholeninvoer van de config"]
     return LocationRun({target: table for target in targets}, len(wanted), result, before, after, notes)

@@ -160,15 +160,16 @@ def match_notes(matches: pd.DataFrame, origin: str) -> list[str]:
     fuzzy = matches[matches["method"] == "fuzzy"]
     if len(fuzzy):
         pairs = ", ".join(f"{r.label!r} -> {r.area_code} {r.area_name} ({r.score:.0f})" for r in fuzzy.itertuples())
-        notes.append(f"{origin}: {len(fuzzy)} name(s) matched fuzzily: {pairs}")
-    hints = {"ambiguous": " (several areas, e.g. a wijk and a buurt, share the name: set table.level or "
-                          "table.level_column, or add an alias)", "unmatched": ""}
-    for method, hint in hints.items():
+        notes.append(f"{origin}: {len(fuzzy)} naam/namen bij benadering gekoppeld: {pairs}")
+    hints = {"ambiguous": ("niet eenduidig", " (meer gebieden, bijvoorbeeld een wijk en een buurt, hebben die naam: zet "
+                                             "table.level of table.level_column, of voeg een alias toe)"),
+             "unmatched": ("niet gekoppeld", "")}
+    for method, (word, hint) in hints.items():
         left = matches[matches["method"] == method]
         if len(left):
             shown = ", ".join(repr(x) for x in left["label"].head(10))
-            more = f" and {len(left) - 10} more" if len(left) > 10 else ""
-            notes.append(f"{origin}: {len(left)} label(s) {method}, their rows are not used: {shown}{more}{hint}")
+            more = f" en nog {len(left) - 10}" if len(left) > 10 else ""
+            notes.append(f"{origin}: {len(left)} label(s) {word}, hun rijen worden niet gebruikt: {shown}{more}{hint}")
     return notes
 
 
@@ -220,8 +221,8 @@ def redistribute(tidy: pd.DataFrame, links: pd.DataFrame, names: dict[str, str],
                 approximate.add(indicator)
         rows.append(row)
     if approximate:
-        notes.append(f"{origin}: rates without published numerator/denominator converted as weighted means "
-                     f"(approximate): {sorted(approximate)}")
+        notes.append(f"{origin}: percentages en verhoudingen zonder gepubliceerde teller/noemer omgerekend als gewogen "
+                     f"gemiddelden (bij benadering): {sorted(approximate)}")
     moved = pd.DataFrame(rows, columns=list(TIDY_COLUMNS))
     return validate_tidy(pd.concat([kept, moved], ignore_index=True), origin), notes
 
@@ -268,7 +269,7 @@ def convert_vintage(tidy: pd.DataFrame, crosswalk: pd.DataFrame, from_year: str,
     converted, notes = redistribute(tidy, links, names or {}, f"crosswalk {from_year}->{to_year}")
     untouched = sorted(set(tidy["area_code"]) - set(links["from_code"]))
     if untouched:
-        notes.append(f"crosswalk {from_year}->{to_year}: {len(untouched)} area(s) not in the crosswalk kept as they are")
+        notes.append(f"crosswalk {from_year}->{to_year}: {len(untouched)} gebied(en) niet in de crosswalk, gehouden zoals ze zijn")
     return converted, notes
 
 

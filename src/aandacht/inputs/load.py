@@ -103,15 +103,15 @@ def load_input(spec: InputSpec, registry: AreaRegistry, level: str, needed: froz
             raise ConfigError(f"{spec.path}: registry {level} vintages are {vintages}; set crosswalk_to")
         target = vintages[0]
     if str(target) == str(spec.vintage):
-        return LoadResult(loaded.table, [*loaded.notes, f"{spec.path}: already on {target} boundaries, crosswalk not used"],
+        return LoadResult(loaded.table, [*loaded.notes, f"{spec.path}: al op de grenzen van {target}, crosswalk niet gebruikt"],
                           loaded.matches, loaded.unplaced)
     table = loaded.table
     moving = table["level"] == level
     converted, notes = convert_vintage(table[moving], read_crosswalk(spec.crosswalk), spec.vintage, target,
                                        {code: registry.name(code) for code in registry.table.index})
     merged = concat_tidy([table[~moving], converted], str(spec.path))
-    return LoadResult(merged, [*loaded.notes, f"{spec.path}: {level} figures converted from {spec.vintage} to {target} "
-                                              f"boundaries with {spec.crosswalk}", *notes], loaded.matches, loaded.unplaced)
+    return LoadResult(merged, [*loaded.notes, f"{spec.path}: cijfers per {level} omgerekend van de grenzen van {spec.vintage} "
+                                              f"naar die van {target} met {spec.crosswalk}", *notes], loaded.matches, loaded.unplaced)
 
 
 def combine_precedence(config: Config, tidy: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -133,5 +133,5 @@ def precedence_notes(choices: pd.DataFrame) -> list[str]:
     notes = []
     for name, group in choices.groupby("precedence"):
         counts = ", ".join(f"{source}: {n}" for source, n in group["chosen"].value_counts().items())
-        notes.append(f"precedence {name}: areas per source chosen: {counts}")
+        notes.append(f"precedence {name}: gekozen gebieden per bron: {counts}")
     return notes

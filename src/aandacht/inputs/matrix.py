@@ -25,7 +25,7 @@ from ..config import Config, Indicator, input_source
 from ..dutch import number_nl
 from ..errors import ConfigError, DataError
 from .areas import AreaRegistry
-from .plausible import OUT_OF_RANGE, outside
+from .plausible import OUT_OF_RANGE, is_count_unit, outside, published_class
 
 NOT_IN_DATA = "not in data"
 
@@ -124,9 +124,11 @@ def shrink(indicator: Indicator, kind: str, value: pd.Series, numerator: pd.Seri
     result = marshall(numerator.where(keep).to_numpy(), denominator.where(keep).to_numpy(), prior)
     shrunk = pd.Series(result.rates * scale, index=value.index).where(keep)
     moved = float(np.nanmax(np.abs(shrunk - value))) if keep.any() else 0.0
-    note = (f"{indicator.id}: empirical-Bayes shrinkage toward the {kind} rate "
-            f"{result.prior * scale:.4g} (between-area variance {result.prior_variance * scale**2:.4g}); "
-            f"largest change {moved:.3g} {indicator.unit}".rstrip())
+    toward = "het cijfer van de gemeente" if kind == "gemeente" else "het landelijke cijfer"
+    note = (f"{indicator.id}: empirisch-Bayes-krimp naar {toward}, "
+            f"{number_nl(result.prior * scale)} (variantie tussen gebieden "
+            f"{number_nl(result.prior_variance * scale**2)}); grootste verandering {number_nl(moved)} "
+            f"{indicator.unit}".rstrip())
     return shrunk, note
 
 
@@ -184,9 +186,27 @@ def _plausible(config: Config, indicator, value: pd.Series, reason: pd.Series, o
                         f"of range for its unit {indicator.unit!r} ({rule}); correct the file, or set inputs."
                         f"{indicator.input}.out_of_range: missing to leave such values out")
     shown = ", ".join(f"{code} {value[code]:g}" for code in bad.index[bad.to_numpy()][:5])
-    notes.append(f"{origin}: {int(bad.sum())} value(s) of {indicator.id} out of range for its unit {indicator.unit!r} "
-                 f"({rule}) left out as missing (out_of_range: missing): {shown}")
+    notes.append(f"{origin}: {int(bad.sum())} waarde(n) van {indicator.id} buiten het geldige bereik van de "
+                 f"eenheid {indicator.unit!r}, weggelaten als ontbrekend (out_of_range: missing): {shown}")
     return value.mask(bad), reason.mask(bad, OUT_OF_RANGE)
+
+
+def _as_published(config: Config, indicator, value: pd.Series, origin: str, notes: list[str]) -> pd.Series:
+    """A count of people scored as it is published (:func:`aandacht.inputs.plausible.published_class`):
+    under ``report.suppress_below`` the middle of the class '<N', with a note. A count under the
+    threshold in every area tells no area from another: refused."""
+    threshold = config.report.suppress_below
+    scored, below = published_class(value, threshold)
+    if not below.any():
+        return value
+    if not value.ge(threshold).any():
+        raise DataError(f"{origin}: indicator {indicator.id} ({indicator.unit}) is under report.suppress_below ({threshold}) "
+                        "in every area, so the published figures tell no area from another; give it as a rate (numerator "
+                        "and denominator) or leave it out")
+    notes.append(f"{indicator.id}: {int(below.sum())} gebied(en) met minder dan {threshold} ({indicator.unit}) gerekend als "
+                 f"{number_nl((threshold - 1) / 2)}, het midden van de klasse <{threshold} die getoond wordt, zodat geen "
+                 "score of rang het aantal teruggeeft (report.suppress_below)")
+    return scored
 
 
 def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> IndicatorMatrix:
@@ -208,7 +228,7 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
                 f"(a typo or another boundary vintage? for a file covering more gemeenten set inputs.{name}.other_areas: ignore)"
             )
         if foreign:
-            notes.append(f"{spec.path}: {len(foreign)} {config.level} code(s) not in the area registry were not used")
+            notes.append(f"{spec.path}: {len(foreign)} {config.level}code(s) niet in het gebiedenregister, niet gebruikt")
     by_input: dict[str, tuple[dict[str, pd.DataFrame], str]] = {}
     columns: dict[str, dict[str, pd.Series]] = {k: {} for k in ("value", "numerator", "denominator", "reason", "mark")}
     for position, indicator in enumerate(config.framework.indicators):
@@ -220,6 +240,8 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
             indicator, variables, f"{config.source_file}: framework.indicators[{position}]: {indicator.input} ({origin})"
         )
         value, reason = _plausible(config, indicator, value, reason, origin, registry, notes)
+        if is_count_unit(indicator.unit) and config.report.suppress_below > 0:
+            value = _as_published(config, indicator, value, origin, notes)
         shrinkage = config.shrinkage_of(indicator)
         if shrinkage != "none":
             value, note = shrink(indicator, shrinkage, value, numerator, denominator)
@@ -234,8 +256,8 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
     areas = population_gate(config, tidy, codes)
     gate = config.population
     if gate is not None and gate.relative_to_median is not None:
-        notes.append(f"population gate: max({gate.minimum:g}, {gate.relative_to_median:g} x the median "
-                     f"{areas['population'].median():g}) = {gate_minimum(gate, areas['population']):g} {gate.label}")
+        notes.append(f"populatiedrempel: max({gate.minimum:g}; {number_nl(gate.relative_to_median)} x de mediaan "
+                     f"{number_nl(areas['population'].median())}) = {gate_minimum(gate, areas['population']):g} {gate.label}")
     areas.insert(0, "area_name", [registry.name(c) for c in codes])
     return IndicatorMatrix(
         areas=areas,

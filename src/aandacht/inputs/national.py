@@ -172,9 +172,9 @@ def with_boundaries(data: GemeenteData, level: str, path, layer: str | None = No
     polygons = polygons[polygons["area_code"].isin(known)]
     if polygons.empty:
         raise DataError(f"{path}: none of its {level}en is a {level} of {data.code} in KWB 2023 (another division?)")
-    notes = [f"{path}: {len(polygons)} {level}en with polygon and name"]
+    notes = [f"{path}: {len(polygons)} {level}en met polygoon en naam"]
     if other:
-        notes.append(f"{path}: {len(other)} {level}(en) not in KWB 2023 left out: {', '.join(other[:5])}")
+        notes.append(f"{path}: {len(other)} {level}(en) niet in KWB 2023, weggelaten: {', '.join(other[:5])}")
     registry = data.registry.copy()
     names = polygons.set_index("area_code")["area_name"]
     mine = registry["area_code"].isin(names.index)

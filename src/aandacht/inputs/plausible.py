@@ -46,6 +46,20 @@ def suppressed(value, threshold: int):
     return f"<{threshold}" if isinstance(value, (int, float)) and not pd.isna(value) and value < threshold else value
 
 
+def published_class(value: pd.Series, threshold: int) -> tuple[pd.Series, pd.Series]:
+    """A count of people as it is scored: a value under ``threshold`` becomes the middle of the class
+    '<threshold' it is published as, (threshold - 1) / 2 (4.5 for the whole counts 0 to 9 shown as
+    '<10'); returns the values and which were changed. Everything the overleg sees of an area (the
+    normalised value, a domain score, the index, the rank, the maps) is then a function of what is
+    published, so no combination of shown figures gives the count back: CBS's rule that no published
+    figure may allow a suppressed cell to be recomputed (CBS, "Statistische beveiliging"; Hundepool et
+    al., Handbook on Statistical Disclosure Control, ESSnet SDC, ch. 5 "Frequency tables", 5.3: secondary
+    suppression, or table redesign by combining categories; here by global recoding, in the Handbook's
+    glossary, of the cells under the threshold to the class they are published as)."""
+    below = value.lt(threshold)
+    return value.mask(below, (threshold - 1) / 2), below
+
+
 def valid_range(unit: str) -> tuple[float, float, str] | None:
     """(lowest, highest, the rule in words) of a unit (module docstring), or None when it has no range."""
     text = " ".join(str(unit).strip().lower().split())

@@ -352,8 +352,8 @@ def _read_workbook(path: Path, sheet, header_row, expect) -> pd.DataFrame:
             if row < len(rows) and column < len(rows[row]) and isinstance(rows[row][column], (int, float)) \
                     and not isinstance(rows[row][column], bool):
                 rows[row][column] = float(f"{rows[row][column] * 100:.12g}")
-        _note(f"{path}: sheet {name!r}: {len(percent)} cell(s) formatted as a percentage (0.785 shown as 78.5%) read "
-              "as the percentage shown")
+        _note(f"{path}: blad {name!r}: {len(percent)} cel(len) opgemaakt als percentage (0,785 getoond als 78,5%), "
+              "gelezen als het getoonde percentage")
     lines = [[_cell_text(v) for v in row] for row in rows]
     if not any(any(c.strip() for c in row) for row in lines):
         raise DataError(f"{path}: sheet {name!r} is empty")
@@ -394,8 +394,9 @@ def check_sheet_size(path: Path, sheet: str) -> None:
     """Refuse a sheet whose used range spans more than :data:`MAX_SHEET_CELLS` cells, before the
     reader allocates it: for xlsx/xlsm the positions of the cells that hold something (``<c r=...>``
     elements that are not empty) are read from the sheet's XML, streamed; for ODS the rows and
-    columns, their repeats included, of the cells that hold something. The rectangle from the first
-    to the last such cell is what calamine allocates. xls (BIFF) is not checked here."""
+    columns, their repeats included, of the cells that hold something; for xls (BIFF8) the sheet's
+    DIMENSIONS record (:func:`_xls_extent`). The rectangle from the first to the last such cell is
+    what calamine allocates."""
     try:
         state = path.stat()
     except OSError:
@@ -416,6 +417,8 @@ def _sheet_extent(path: str, sheet: str, mtime: int, size: int) -> tuple[int, in
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _xlsx_extent(Path(path), sheet)
+    if suffix == ".xls":
+        return _xls_extent(Path(path), sheet)
     return _ods_extent(Path(path), sheet) if suffix == ".ods" and _ods_risky(path, mtime, size) else None
 
 
@@ -486,6 +489,115 @@ def _xlsx_extent(path: Path, sheet: str) -> tuple[int, int, str] | None:
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, SyntaxError):
         return None
     return max(rows) - min(rows) + 1, columns, f"{_column_letters(max(numbers))}{max(rows)}"
+
+
+def _cfb_stream(data, name: str) -> bytes | None:
+    """The stream ``name`` of an OLE2 compound file (the container of an xls workbook), or None when
+    ``data`` is not one or holds no such stream. [MS-CFB] sections 2.2-2.8: a 512-byte header with the
+    sector size, the first 109 sector numbers of the FAT (more in DIFAT sectors), the first directory
+    sector and the mini stream's cutoff; 128-byte directory entries (UTF-16 name, type, first sector,
+    size); streams under the cutoff live in 64-byte sectors of the root entry's mini stream."""
+    import struct
+
+    if len(data) < 512 or data[:8] != b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return None
+    shift, mini_shift = struct.unpack_from("<HH", data, 0x1E)
+    if not 7 <= shift <= 16 or not 2 <= mini_shift < shift:
+        return None
+    size = 1 << shift
+    fat_count, first_directory = struct.unpack_from("<II", data, 0x2C)
+    cutoff, first_mini_fat, _, first_difat, difat_count = struct.unpack_from("<IIIII", data, 0x38)
+    total = (len(data) >> shift) + 1
+
+    def sector(number: int) -> bytes:
+        return bytes(data[(number + 1) << shift:(number + 2) << shift])
+
+    def chain(start: int, table: list[int]) -> list[int]:
+        found = []
+        while start < len(table) and len(found) <= len(table):  # a cycle ends at the table's length
+            found.append(start)
+            start = table[start]
+        return found
+
+    fat_sectors = list(struct.unpack_from("<109I", data, 0x4C))
+    for _ in range(min(difat_count, total)):
+        if first_difat >= total:
+            break
+        entries = struct.unpack(f"<{size // 4}I", sector(first_difat))
+        fat_sectors.extend(entries[:-1])
+        first_difat = entries[-1]
+    fat: list[int] = []
+    for number in fat_sectors[:min(fat_count, total)]:
+        if number < total:
+            fat.extend(struct.unpack(f"<{size // 4}I", sector(number)))
+    directory = b"".join(sector(n) for n in chain(first_directory, fat))
+    entries = [directory[i:i + 128] for i in range(0, len(directory) - 127, 128)]
+    if not entries:
+        return None
+
+    def stream(entry: bytes, table: list[int], source) -> bytes:
+        start, length = struct.unpack_from("<II", entry, 116)
+        return b"".join(source(n) for n in chain(start, table))[:length]
+
+    for entry in entries:
+        length = min(struct.unpack_from("<H", entry, 64)[0], 64)
+        if entry[66] != 2 or entry[:max(length - 2, 0)].decode("utf-16-le", "replace") != name:
+            continue
+        if struct.unpack_from("<I", entry, 120)[0] >= cutoff:
+            return stream(entry, fat, sector)
+        mini_fat_bytes = b"".join(sector(n) for n in chain(first_mini_fat, fat))
+        mini_fat = list(struct.unpack(f"<{len(mini_fat_bytes) // 4}I", mini_fat_bytes))
+        mini = stream(entries[0], fat, sector)
+        mini_size = 1 << mini_shift
+        return stream(entry, mini_fat, lambda n: mini[n * mini_size:(n + 1) * mini_size])
+    return None
+
+
+def _xls_extent(path: Path, sheet: str) -> tuple[int, int, str] | None:
+    """(rows, columns, last cell) of an xls (BIFF8) sheet from its DIMENSIONS record (type 0x0200: the
+    first row, the last row + 1, the first column, the last column + 1 of the cells the sheet holds;
+    [MS-XLS] 2.4.90), found through the workbook globals' BOUNDSHEET8 record (0x0085: the sheet's
+    offset in the Workbook stream and its name; [MS-XLS] 2.4.28); None when the file is not of that
+    layout (calamine then says what is wrong). Excel and LibreOffice write the record, so only it is
+    read, not the cells."""
+    import mmap
+    import struct
+
+    try:
+        with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            book = _cfb_stream(data, "Workbook") or _cfb_stream(data, "Book")
+    except (OSError, ValueError, struct.error):
+        return None
+    if book is None:
+        return None
+    offset = None
+    position = 0
+    try:
+        while position + 4 <= len(book):  # the globals: up to their EOF record (0x000A)
+            kind, length = struct.unpack_from("<HH", book, position)
+            record = book[position + 4:position + 4 + length]
+            if kind == 0x000A:
+                break
+            if kind == 0x0085 and len(record) > 8:
+                count, wide = record[6], record[7] & 1
+                text = record[8:8 + count * (2 if wide else 1)]
+                if text.decode("utf-16-le" if wide else "latin-1", "replace") == sheet:
+                    offset = struct.unpack_from("<I", record, 0)[0]
+            position += 4 + length
+        position = offset if offset is not None else len(book)
+        while position + 4 <= len(book):
+            kind, length = struct.unpack_from("<HH", book, position)
+            if kind == 0x000A:
+                return None
+            if kind == 0x0200 and length >= 12:
+                first_row, end_row, first_column, end_column = struct.unpack_from("<IIHH", book, position + 4)
+                if end_row <= first_row or end_column <= first_column:
+                    return None
+                return end_row - first_row, end_column - first_column, f"{_column_letters(end_column)}{end_row}"
+            position += 4 + length
+    except struct.error:
+        return None
+    return None
 
 
 def _xlsx_scan(book, part: str, row_pattern: re.Pattern) -> tuple[list[int], set[bytes]]:
@@ -734,8 +846,8 @@ def choose_sheet(path: Path, sheet: str | int | None) -> str:
         raise DataError(f"{path}: sheet number {position} does not exist; the visible sheets are {visible}")
     chosen = visible[position]
     if len(every) > 1:
-        skipped = f"; hidden sheet(s) not read: {hidden}" if hidden else ""
-        _note(f"{path}: read sheet {chosen!r} (visible sheet {position + 1} of {len(visible)}){skipped}")
+        skipped = f"; verborgen blad(en) niet gelezen: {hidden}" if hidden else ""
+        _note(f"{path}: blad {chosen!r} gelezen (zichtbaar blad {position + 1} van {len(visible)}){skipped}")
     return chosen
 
 
@@ -919,8 +1031,8 @@ def _repair_c1(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
             count += int(hit.sum())
             example = example or values[hit].iloc[0]
             frame.loc[hit, column] = values[hit].map(_as_cp1252)
-    _note(f"{path}: {count} cell(s) held Windows-1252 characters stored as control characters, read as "
-          f"Windows-1252 (for example {example!r} as {_as_cp1252(example)!r})")
+    _note(f"{path}: {count} cel(len) met Windows-1252-tekens die als stuurtekens waren opgeslagen, gelezen als "
+          f"Windows-1252 (bijvoorbeeld {example!r} als {_as_cp1252(example)!r})")
     return frame
 
 

@@ -26,13 +26,11 @@ import pandas as pd
 from ..config import Config, project_dir
 from ..dutch import MISSING_LABELS
 from ..errors import DataError
-from ..inputs.plausible import SECONDARY, is_count_unit
+from ..inputs.plausible import is_count_unit
 from ..inputs.reading import DUTCH_CSV
 from ..scoring.audit import audit, audit_sheets
 from ..scoring.coherence import coherence
 from ..scoring.consensus import consensus, families
-from ..scoring.dominance import leaves_under
-from ..scoring.normalise import secondary_suppression
 from ..scoring.run import ScoreRun
 from ..scoring.uncertainty import UncertaintyResult
 from .phrases import domain_parts, indicatief_parts
@@ -79,25 +77,6 @@ def indicator_sheet(run: ScoreRun, values: pd.DataFrame) -> pd.DataFrame:
     table = values.reindex(run.matrix.areas.index)
     table.insert(0, "area_name", names)
     return table.rename_axis("area_code").reset_index()
-
-
-def withheld(run: ScoreRun, values: pd.DataFrame) -> pd.DataFrame:
-    """``values`` (areas x indicators, or x nodes of the framework) with :data:`SECONDARY` ('x') where
-    a count of people under ``report.suppress_below`` could be recomputed from it
-    (:func:`aandacht.scoring.normalise.secondary_suppression`): an indicator's normalised value, and
-    the score of a node with that indicator as its only one below it (the mean of one value is that
-    value). The score of a node combining several indicators is shown (README, "Privacy")."""
-    config = run.config
-    mask = secondary_suppression(run.matrix.values, config.framework.indicators, config.method.normalisation.method,
-                                 config.report.suppress_below)
-    if not mask.to_numpy().any():
-        return values
-    values = values.astype(object)
-    for column in values.columns:
-        leaves = leaves_under(run.result, column)
-        if len(leaves) == 1 and leaves[0] in mask.columns:
-            values.loc[mask[leaves[0]].reindex(values.index, fill_value=False).to_numpy(), column] = SECONDARY
-    return values
 
 
 def reference_sheet(run: ScoreRun) -> pd.DataFrame:
@@ -160,11 +139,11 @@ def method_sheet(run: ScoreRun) -> pd.DataFrame:
                  f"precedence {indicator.input} ({', '.join(config.precedence[indicator.input].inputs)})")
         rows.append((f"indicator {indicator.id}", (
             f"{indicator.label}; parent {indicator.parent}; weight {indicator.weight:g}; direction {indicator.direction:+d}; "
-            f"{definition} from {where}; " + (f"per {indicator.per}; " if indicator.per else "")
-            + f"min_denominator {indicator.min_denominator}")))
+            f"{definition} uit {where}; " + (f"per {indicator.per}; " if indicator.per else "")
+            + f"min_denominator {'geen' if indicator.min_denominator is None else f'{indicator.min_denominator:g}'}")))
     for node in config.framework.nodes:
         rows.append((f"node {node.id}", f"{node.label}; parent {node.parent}; weight {node.weight:g}"))
-    rows.extend(("note", project_relative(note, config)) for note in run.notes)
+    rows.extend(("toelichting", project_relative(note, config)) for note in run.notes)
     return pd.DataFrame(rows, columns=["key", "value"])
 
 
@@ -325,6 +304,9 @@ def _column_width(values: pd.Series, header) -> int:
 
 TREATMENT_ACTIONS = {"none": "geen (binnen de grenzen)", "winsorised": "uiterste waarden ingeperkt", "log": "logaritme",
                      "too few values": "te weinig waarden", "treatment off": "uitgezet"}
+# How a label was matched to an area (aandacht.inputs.harmonise), in the check's matches table: the codes
+# that are English words in Dutch (code, alias and pc4 stay).
+MATCH_METHODS_NL = {"name": "naam", "fuzzy": "bij benadering", "ambiguous": "niet eenduidig", "unmatched": "niet gekoppeld"}
 # scores.xlsx is the analyst's workbook: its sheets and columns in Dutch (an indicator's id stays as in the config)
 SHEETS_NL = {"ranking": "ranglijst", "raw indicators": "indicatoren", "reference values": "referentiewaarden",
              "normalised": "genormaliseerd", "domain scores": "domeinscores", "effective weights": "gewichten",
@@ -360,9 +342,11 @@ COLUMNS_NL = {"area_code": "code", "area_name": "naam", "label": "omschrijving",
 def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
     """A table of the analyst's workbook in Dutch: column names (``COLUMNS_NL``; a name the table
     already has in Dutch is left, as ``reason`` beside ``reden``), ``ja``/``nee`` for true/false and
-    the outlier treatment in words (``TREATMENT_ACTIONS``)."""
+    the outlier treatment in words (``TREATMENT_ACTIONS``) and how a label was matched (``MATCH_METHODS_NL``)."""
     table = flags_written(table)
     actions = {"action": table["action"].map(lambda a: TREATMENT_ACTIONS.get(a, a))} if "action" in table.columns else {}
+    if {"label", "method", "score"} <= set(table.columns):  # a table of label matches
+        actions["method"] = table["method"].map(lambda m: MATCH_METHODS_NL.get(m, m))
     names = {c: COLUMNS_NL[c] for c in table.columns if c in COLUMNS_NL and COLUMNS_NL[c] not in table.columns}
     return table.assign(**actions).rename(columns=names)
 
@@ -380,8 +364,8 @@ def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None
         "ranking": ranking(run) if ranking_table is None else ranking_table,
         "raw indicators": indicator_sheet(run, run.matrix.values),
         "reference values": reference_sheet(run),
-        "normalised": indicator_sheet(run, withheld(run, result.normalised)),
-        "domain scores": indicator_sheet(run, withheld(run, result.nodes)),
+        "normalised": indicator_sheet(run, result.normalised),
+        "domain scores": indicator_sheet(run, result.nodes),
         "effective weights": result.effective_weights,
         "treatment": result.treatment_log,
         "reliability": indicator_sheet(run, run.matrix.reliability),

@@ -9,8 +9,8 @@ area rank, score, probability, hard core, population, the rule outcomes, aangewe
 and reasons), ``indicatoren.csv`` (long table area_code, indicator, label, waarde (raw),
 genormaliseerd, gewicht (nominal effective weight): what the next round compares with; and the
 reference values gemeente and nederland where the inputs hold those rows; the value of an indicator
-that counts people is "<N" under ``report.suppress_below``, and its genormaliseerd empty where it would
-give that count back: :func:`aandacht.scoring.normalise.secondary_suppression`),
+that counts people is "<N" under ``report.suppress_below``; it was scored as that class,
+:func:`aandacht.inputs.plausible.published_class`, so its genormaliseerd gives no more away),
 the gebieden, suggestions, reasons, IKCs and constraints, the changes against the previous
 round, and ``ronde.json`` (round year, the previous round's year, term and thresholds, the aandachtsgebieden with their
 areas and the Plus-IKCs with their start year and need figures).
@@ -32,7 +32,6 @@ from ..digest import sha256
 from ..errors import ConfigError, DataError
 from ..inputs.plausible import is_count_unit, suppressed
 from ..inputs.vintages import VintageChoice, late_choices, late_sentence, resolve_round
-from ..scoring.normalise import secondary_suppression
 from ..scoring.robustness import robustness_table
 from ..scoring.run import ScoreRun, run_score
 from ..text import first_of
@@ -102,11 +101,6 @@ def indicator_table(run: ScoreRun) -> pd.DataFrame:
     table["gemeente"] = table["indicator"].map(gemeente_values(run))
     table["nederland"] = table["indicator"].map(national_values(run))
     indicators = run.config.framework.indicators
-    withheld = secondary_suppression(run.matrix.values, indicators, run.config.method.normalisation.method,
-                                     run.config.report.suppress_below).stack(future_stack=True)
-    # secondary suppression: left empty where the normalised value would give a suppressed count back
-    table["genormaliseerd"] = table["genormaliseerd"].mask(
-        pd.MultiIndex.from_frame(table[["area_code", "indicator"]]).map(withheld).fillna(False).to_numpy(dtype=bool))
     counts = table["indicator"].isin([i.id for i in indicators if is_count_unit(i.unit)])
     if counts.any():  # a count of people under the threshold is "<N" here already: this table goes to the overleg
         threshold = run.config.report.suppress_below
@@ -239,8 +233,8 @@ def run_herijking(
                                + selection.notes))  # each once
     unplaced, uncovered = placement_cost(selection, list(designation.gebied_members()))
     if len(unplaced):
-        notes.append(f"{len(unplaced)} IKC(s) with a score have no area and cannot become Plus-IKC: "
+        notes.append(f"{len(unplaced)} IKC('s) met een score zonder gebied, die geen Plus-IKC kunnen worden: "
                      + first_of((f"{r.brin_vestiging} {r.name}" for r in unplaced.itertuples()), whole="niet_geplaatst.csv")
-                     + (f"; aandachtsgebied(en) without a Plus-IKC: {first_of(uncovered)}" if uncovered else ""))
+                     + (f"; aandachtsgebied(en) zonder Plus-IKC: {first_of(uncovered)}" if uncovered else ""))
     return Herijking(year, run, designation, selection, record, previous, changes, notes, ikcs, robustness,
                      unplaced, uncovered, peildatum, vintages, events, causes)

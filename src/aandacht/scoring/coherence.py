@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config, CorrelationFlags
+from ..dutch import fixed_nl
 from ..errors import AandachtError
 from ..inputs.areas import AreaRegistry
 from ..inputs.matrix import IndicatorMatrix
@@ -101,7 +102,7 @@ def pca_tables(x: pd.DataFrame) -> PcaTables:
     complete = x.dropna()
     usable = complete.loc[:, complete.std(ddof=1) > 0]
     if usable.shape[0] < 3 or usable.shape[1] < 2:
-        return PcaTables(pd.DataFrame(), [f"PCA skipped: {usable.shape[0]} complete areas, {usable.shape[1]} varying indicators"])
+        return PcaTables(pd.DataFrame(), [f"PCA overgeslagen: {usable.shape[0]} volledige gebieden, {usable.shape[1]} variërende indicatoren"])
     values, vectors = np.linalg.eigh(np.corrcoef(usable.to_numpy().T))
     order = np.argsort(values)[::-1]
     values, vectors = np.clip(values[order], 0.0, None), vectors[:, order]
@@ -112,8 +113,8 @@ def pca_tables(x: pd.DataFrame) -> PcaTables:
     table = pd.DataFrame((vectors * np.sqrt(values))[:, :kept], index=usable.columns, columns=names)
     header = pd.DataFrame([share[:kept], np.cumsum(share)[:kept], values[:kept]],
                           index=["explained_share", "cumulative_share", "eigenvalue"], columns=names)
-    notes = [f"PCA: {len(complete)} of {len(x)} areas complete; {kept} of {len(values)} components with eigenvalue >= 1 "
-             f"(or the first two) explain {np.sum(share[:kept]):.0%}"]
+    notes = [f"PCA: {len(complete)} van {len(x)} gebieden volledig; {kept} van {len(values)} componenten met eigenwaarde >= 1 "
+             f"(of de eerste twee) verklaren {np.sum(share[:kept]):.0%}"]
     return PcaTables(pd.concat([header, table]).rename_axis("row").reset_index(), notes)
 
 
@@ -154,17 +155,17 @@ def parent_flags(x: pd.DataFrame, result: ScoreResult, flags: CorrelationFlags) 
 
 def flag_notes(pairs: pd.DataFrame, indicator_flags: pd.DataFrame) -> list[str]:
     """One line per flag, for the analyst."""
-    how = {"strong": ("strongly", "; it carries most of its parent's variation"),
-           "weak": ("weakly", "; little of it reaches its parent's score"), "negative": ("negatively", "")}
-    notes = [f"{row.indicator} correlates {how[row.flag][0]} with its parent {row.parent} (r = {row.r_with_parent:.2f}"
-             f"{how[row.flag][1]})" for row in indicator_flags.itertuples() if row.flag]
+    how = {"strong": ("sterk", "; het draagt de meeste variatie van het bovenliggende domein"),
+           "weak": ("zwak", "; weinig ervan komt in de score van het bovenliggende domein"), "negative": ("negatief", "")}
+    notes = [f"{row.indicator} hangt {how[row.flag][0]} samen met het bovenliggende {row.parent} "
+             f"(r = {fixed_nl(row.r_with_parent, 2)}{how[row.flag][1]})" for row in indicator_flags.itertuples() if row.flag]
     for row in pairs.itertuples():
         if row.collinear:
-            notes.append(f"{row.indicator_a} and {row.indicator_b} are collinear under {row.shared_parent} (r = {row.r:.2f})")
+            notes.append(f"{row.indicator_a} en {row.indicator_b} zijn collineair onder {row.shared_parent} (r = {fixed_nl(row.r, 2)})")
         elif row.negative:
-            notes.append(f"{row.indicator_a} and {row.indicator_b} correlate negatively under {row.shared_parent} (r = {row.r:.2f})")
+            notes.append(f"{row.indicator_a} en {row.indicator_b} hangen negatief samen onder {row.shared_parent} (r = {fixed_nl(row.r, 2)})")
         elif row.near_duplicate:
-            notes.append(f"{row.indicator_a} and {row.indicator_b} are near-duplicates (r = {row.r:.2f})")
+            notes.append(f"{row.indicator_a} en {row.indicator_b} zijn bijna gelijk (r = {fixed_nl(row.r, 2)})")
     return notes
 
 
@@ -173,7 +174,7 @@ def pca_weight_table(x: pd.DataFrame, result: ScoreResult) -> tuple[pd.DataFrame
     try:
         weights, notes = pca_weights(x, result.tree)
     except AandachtError as error:
-        return pd.DataFrame(), [f"PCA weights not computed: {error}"]
+        return pd.DataFrame(), [f"PCA-gewichten niet berekend: {error}"]
     in_use = {c: w for g in result.tree.groups for c, w in zip(g.children, g.weights)}
     table = pd.DataFrame({"indicator": list(weights), "parent": [result.tree.parents[i] for i in weights],
                           "pca_weight": list(weights.values()), "weight_in_use": [in_use[i] for i in weights]})

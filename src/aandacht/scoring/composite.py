@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..config import Framework, Method
 from ..config.choices import IMPUTATIONS, check_implemented
+from ..dutch import fixed_nl
 from ..errors import AandachtError
 from .aggregate import aggregate, fill_missing_children
 from .normalise import METHODS as NORMALISERS
@@ -242,8 +243,8 @@ def weighted_tree(framework: Framework, method: Method, normalised: pd.DataFrame
     from .weights import pca_weights
 
     weights, notes = pca_weights(normalised, tree)
-    shown = ", ".join(f"{k} {v:.3f}" for k, v in weights.items())
-    return tree.with_weights(weights), [f"PCA weights applied: {shown}", *notes]
+    shown = ", ".join(f"{k} {fixed_nl(v, 3)}" for k, v in weights.items())
+    return tree.with_weights(weights), [f"PCA-gewichten toegepast: {shown}", *notes]
 
 
 def score(raw: pd.DataFrame, framework: Framework, method: Method, groups: pd.Series | None = None) -> ScoreResult:

@@ -34,7 +34,6 @@ import pandas as pd
 from ..config import Indicator, Normalisation
 from ..config.choices import NORMALISATIONS, check_implemented
 from ..errors import AandachtError
-from ..inputs.plausible import is_count_unit
 from .ranks import rank_along
 
 AREA_AXIS = -2
@@ -155,25 +154,3 @@ METHODS: dict[str, Callable[[np.ndarray, np.ndarray, Normalisation, list[Indicat
     "distance_to_target": _target_of,
 }
 check_implemented("normalisation", NORMALISATIONS, METHODS)
-
-
-# The methods whose value is an affine function of the (treated) raw value per indicator, n = a + b * x
-# between the caps: two areas whose raw and normalised values are both shown give a and b. For minmax,
-# b = (hi - lo) / (max - min) and a = lo - b * min: the minimum of a count with a suppressed value is
-# itself suppressed, but any two shown areas give it back. The rank methods give a position only.
-AFFINE = frozenset({"minmax", "zscore", "goalposts", "distance_to_reference", "distance_to_target"})
-
-
-def secondary_suppression(raw: pd.DataFrame, indicators: list[Indicator], method: str, threshold: int) -> pd.DataFrame:
-    """Which normalised values must be withheld so that no count of people under ``threshold`` can be
-    recomputed from what the overleg sees (secondary suppression, as CBS does it): True for an area and an
-    indicator whose unit counts people (:func:`aandacht.inputs.plausible.is_count_unit`), whose raw value
-    is under ``threshold`` (shown as '<10') and whose normalisation is affine (:data:`AFFINE`): that
-    value and the map (from two areas with shown raw and normalised values) give the count back. With a
-    rank method the position says no more than the '<10' shown (every shown raw value is higher), so
-    nothing is withheld. ``raw`` is areas x indicators (the columns of ``indicators`` present)."""
-    counts = [i.id for i in indicators if is_count_unit(i.unit) and i.id in raw.columns]
-    mask = pd.DataFrame(False, index=raw.index, columns=raw.columns)
-    if method in AFFINE and threshold > 0 and counts:
-        mask[counts] = raw[counts].lt(threshold)
-    return mask

@@ -79,5 +79,5 @@ def local_moran(scores: pd.Series, geometry, spec: Spatial) -> pd.DataFrame:
         "p_permutation": moran.p_sim,
         "significant_fdr": significant,
         "neighbours": [weights.cardinalities[c] for c in scored.index],
-        "note": ["no neighbours (island)" if c in islands else "" for c in scored.index],
+        "note": ["geen buren (eiland)" if c in islands else "" for c in scored.index],
     })

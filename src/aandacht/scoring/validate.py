@@ -94,10 +94,10 @@ def read_known(path: Path, run: ScoreRun) -> KnownAreas:
     methods = labels.map(by_label["method"])
     fail_at_first(codes == "", table.index, path,
                   lambda i: f"{labels.iloc[i]!r} is {methods.iloc[i]} among the {config.level}en of the registry", column)
-    notes = [f"{path}: {row.label!r} matched fuzzily to {row.area_code} {row.area_name} ({row.score:.0f})"
+    notes = [f"{path}: {row.label!r} bij benadering gekoppeld aan {row.area_code} {row.area_name} ({row.score:.0f})"
              for row in matched[matched["method"] == "fuzzy"].itertuples()]
     doubles = codes[codes.duplicated()]
-    notes += [f"{path}: {code} is listed more than once; counted once" for code in dict.fromkeys(doubles)]
+    notes += [f"{path}: {code} staat er meer dan eens in; één keer geteld" for code in dict.fromkeys(doubles)]
     return KnownAreas(path, matched, list(dict.fromkeys(codes)), notes)
 
 
@@ -275,11 +275,11 @@ def validate(run: ScoreRun, known: KnownAreas, top_k: int | None = None, draws: 
     areas["opmerking"] = ["" if c in scored else (reasons.get(c) or "niet gescoord") for c in known.codes]
     notes = list(known.notes)
     if unscored:
-        notes.append(f"{len(unscored)} known area(s) not scored, left out of the measures: {', '.join(unscored)}")
+        notes.append(f"{len(unscored)} bekend(e) gebied(en) niet gescoord, buiten de maten gelaten: {', '.join(unscored)}")
     for row in rows[1:]:
         if row["gebieden"] < n:
-            notes.append(f"baseline {row['maat']!r} has a value for {row['gebieden']} of the {n} scored areas; "
-                         "measured on those")
+            notes.append(f"vergelijkingsmaat {row['maat']!r} heeft een waarde voor {row['gebieden']} van de {n} gescoorde "
+                         "gebieden; op die gemeten")
     return Validation(table, areas, k, rule, n, n1, draws, seed, notes)
 
 

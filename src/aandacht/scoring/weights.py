@@ -54,7 +54,7 @@ def pca_weights(normalised: pd.DataFrame, tree: Tree) -> tuple[dict[str, float],
     for group in tree.groups:
         children = list(group.children)
         if not set(children) <= leaves:
-            notes.append(f"PCA weights: node {group.id} has sub-nodes among its children; it keeps the framework's weights")
+            notes.append(f"PCA-gewichten: knoop {group.id} heeft onderliggende knopen; die houdt de gewichten van het raamwerk")
             continue
         if len(children) == 1:
             weights[children[0]] = 1.0
@@ -63,7 +63,7 @@ def pca_weights(normalised: pd.DataFrame, tree: Tree) -> tuple[dict[str, float],
         weights.update(zip(children, vector**2))
         against = [c for c, v in zip(children, vector) if v < 0]
         if against:
-            notes.append(f"PCA weights: {', '.join(against)} load(s) against the first component of {group.id}")
+            notes.append(f"PCA-gewichten: {', '.join(against)} laadt/laden tegen de eerste component van {group.id} in")
     return weights, notes
 
 

@@ -90,15 +90,15 @@ def load_duo(spec: InputSpec, registry, needed: frozenset[str] | None = None) ->
         codes = schools["brin_vestiging"].map(read_locations(spec.locations)).fillna("")
     if spec.pc4_allocation:
         by_postcode = place_by_postcode(schools, harmonise.read_pc4_allocation(spec.pc4_allocation, set(table.index)))
-        notes.append(f"{origin}: {int(((codes == '') & (by_postcode != '')).sum())} vestiging(en) placed by postcode "
-                     "(area with the largest share of the PC4's addresses; approximate)")
+        notes.append(f"{origin}: {int(((codes == '') & (by_postcode != '')).sum())} vestiging(en) geplaatst via de postcode "
+                     "(het gebied met het grootste deel van de adressen van de PC4; bij benadering)")
         codes = codes.where(codes != "", by_postcode)
     unknown = sorted(set(codes[codes != ""]) - set(table.index))
     if unknown:
         raise DataError(f"{origin}: area code(s) {unknown} are not in the area registry")
     unplaced = schools.loc[codes == "", ["brin_vestiging", "name"]]
     if len(unplaced):
-        notes.append(f"{origin}: {len(unplaced)} vestiging(en) not placed and not counted: "
+        notes.append(f"{origin}: {len(unplaced)} vestiging(en) niet geplaatst en niet meegeteld: "
                      + first_of(f"{b} {n}" for b, n in unplaced.itertuples(index=False)))
     placed = codes[codes != ""]
     level, areas = placed_level(placed, registry, origin, "vestigingen")

@@ -69,8 +69,8 @@ def load_generic(spec: InputSpec, registry, needed: frozenset[str] | None = None
     sheets = sheet_names(spec.path) if layout.sheet == "*" and excel else [None if layout.sheet == "*" else layout.sheet]
     keep_rows = _known_codes_only(layout, registry) if spec.other_areas == "ignore" and registry is not None else None
     long = pd.concat([_long(spec, layout, sheet, needed, keep_rows) for sheet in sheets], ignore_index=True)
-    notes = [f"{spec.path}: rows with a CBS area code not in the area registry, if any, were dropped while reading "
-             "(other_areas: ignore)"] if keep_rows is not None else None
+    notes = [f"{spec.path}: rijen met een CBS-gebiedscode die niet in het gebiedenregister staat, als die er waren, zijn "
+             "bij het lezen weggelaten (other_areas: ignore)"] if keep_rows is not None else None
     return tidy_from_long(long, spec, layout, registry, notes)
 
 
@@ -96,12 +96,12 @@ def tidy_from_long(long: pd.DataFrame, spec: InputSpec, layout: TableLayout, reg
     optionally denominator) to areas and return the validated tidy table with the notes."""
     origin = str(spec.path)
     tidy, matches, found = _resolve(long, spec, layout, registry)
-    found.insert(0, f"{origin}: {len(long)} values read, {len(tidy)} rows for {tidy['area_code'].nunique()} area(s) "
-                    f"and {tidy['indicator'].nunique()} indicator(s)")
+    found.insert(0, f"{origin}: {len(long)} waarden gelezen, {len(tidy)} rijen voor {tidy['area_code'].nunique()} gebied(en) "
+                    f"en {tidy['indicator'].nunique()} indicator(en)")
     provisional = long.get("provisional", pd.Series(False, index=long.index))
     if provisional.any():
         shown = ", ".join(f"{r.label} {r.indicator} {r.period}" for r in long[provisional].head(5).itertuples())
-        found.append(f"{origin}: {int(provisional.sum())} provisional value(s) (CBS '*'), used as published: {shown}")
+        found.append(f"{origin}: {int(provisional.sum())} voorlopige cijfer(s) (CBS '*'), gebruikt zoals gepubliceerd: {shown}")
     return LoadResult(validate_tidy(tidy, origin) if len(tidy) else empty_tidy(), [*(notes or []), *found], matches)
 
 
@@ -243,7 +243,7 @@ def _allocate_pc4(rows: pd.DataFrame, spec: InputSpec, layout: TableLayout, regi
         return empty_tidy(), matches, []
     moved, notes = harmonise.redistribute(_tidy(rows, spec, layout, registry), allocation, {c: registry.name(c) for c in known}, origin)
     moved["level"] = moved["area_code"].map(registry.table["level"]).fillna(moved["level"])
-    notes.append(f"{origin}: {rows['label'].nunique()} postcode area(s) allocated to areas by share of addresses")
+    notes.append(f"{origin}: {rows['label'].nunique()} postcodegebied(en) over gebieden verdeeld naar aandeel adressen")
     return moved, matches, notes
 
 

@@ -117,12 +117,13 @@ def read_schoolweging(spec: InputSpec) -> tuple[pd.DataFrame, list[str]]:
     schools = pd.DataFrame({"ovt": _ovt_codes(frame, columns["ovt"], where),
                             "naam": frame[columns["naam"]].str.strip() if "naam" in columns else "",
                             "schoolweging": parse_values(frame[weging], where, weging).values}, index=frame.index)
-    notes = [f"{where}: {len(schools)} objecten van toezicht, {int(schools['schoolweging'].notna().sum())} with a schoolweging"]
+    label = str(spec.path) + (f" blad {sheet!r}" if sheet else "")  # for the notes, in Dutch
+    notes = [f"{label}: {len(schools)} objecten van toezicht, {int(schools['schoolweging'].notna().sum())} met een schoolweging"]
     if "aantal_leerlingen" in columns:
         schools["leerlingen"] = parse_values(frame[columns["aantal_leerlingen"]], where, "aantal_leerlingen", count=True).values
     else:
         schools["leerlingen"], note = _pupils_of_newest_year(spec, schools["ovt"], sheet)
-        notes.append(f"{where}: {note}")
+        notes.append(f"{label}: {note}")
     return schools, notes
 
 
@@ -162,14 +163,14 @@ def ovt_vestiging(ovt: str, vestigingen: list[str], listed: dict[str, str], name
     if listed.get(ovt):
         return listed[ovt], "ovt_locations"
     if len(vestigingen) == 1:
-        return vestigingen[0], "instellingscode" + ("" if ovt.endswith("|C1") else f" ({ovt[5:]}, a teaching location)")
+        return vestigingen[0], "instellingscode" + ("" if ovt.endswith("|C1") else f" ({ovt[5:]}, een onderwijslocatie)")
     named = named_vestiging(name, {v: (names or {}).get(v, "") for v in vestigingen}) if vestigingen else ""
     if named:
-        return named, f"name (vestiging {named} {(names or {}).get(named, '')})"
+        return named, f"naam (vestiging {named} {(names or {}).get(named, '')})"
     if vestigingen:
-        return "", (f"instellingscode {ovt[:4]} has {len(vestigingen)} vestigingen ({', '.join(vestigingen)}) and its "
-                    "name names none of them alone")
-    return "", "no vestiging of its instellingscode in the school list"
+        return "", (f"instellingscode {ovt[:4]} heeft {len(vestigingen)} vestigingen ({', '.join(vestigingen)}) en de "
+                    "naam noemt er niet één")
+    return "", "geen vestiging van de instellingscode in de scholenlijst"
 
 
 def _unplaced(schools: pd.DataFrame, matches: pd.DataFrame, figure: str) -> pd.DataFrame:
@@ -179,7 +180,9 @@ def _unplaced(schools: pd.DataFrame, matches: pd.DataFrame, figure: str) -> pd.D
     value = left["ovt"].map(values)
     table = pd.DataFrame({"brin_vestiging": left["ovt"], "name": left["label"].str.split(" ", n=1).str[1].fillna(""),
                           "figure": [f"{figure} {v:g}" for v in value.fillna(np.nan)],
-                          "reason": "object van toezicht " + left["reason"]})
+                          "reason": "object van toezicht " + left["reason"].str.replace(
+                              "^ambiguous: ", "niet eenduidig: ", regex=True).str.replace(
+                              "^unplaced: ", "zonder gebied: ", regex=True)})
     return table[value.notna().to_numpy()].reset_index(drop=True)
 
 
@@ -200,8 +203,9 @@ def load_leerresultaten(spec: InputSpec, registry) -> LoadResult:
         schools[name] = parse_values(frame[column], where, column, missing=LEERRESULTATEN_SIGNS).values
         fail_at_first((schools[name] < 0) | (schools[name] > 100), frame.index, where,
                       lambda i, n=name: f"{schools[n].iloc[i]:g} is not a percentage", column)
-    notes = [f"{where}: {len(schools)} objecten van toezicht, {int(schools['leerlingen'].gt(0).sum())} with pupils tested "
-             "over three years"]
+    label = origin + (f" blad {sheet!r}" if sheet else "")  # for the notes, in Dutch
+    notes = [f"{label}: {len(schools)} objecten van toezicht, {int(schools['leerlingen'].gt(0).sum())} met leerlingen getoetst "
+             "over drie jaar"]
     placed, placement_notes, matches = place_ovts(schools, spec, registry)
     notes += placement_notes
     unplaced = _unplaced(schools, matches, "pct_1s2f")
@@ -237,7 +241,7 @@ def _pupils_of_newest_year(spec: InputSpec, ovts: pd.Series, sheet: str | None) 
     years = sorted(s for s in sheet_names(spec.path) if YEAR_SHEET.match(s.strip())) \
         if spec.path.suffix.lower() in EXCEL_SUFFIXES else []
     if not years:
-        return pd.Series(1.0, index=ovts.index), "no pupil numbers: each school counts once (unweighted mean)"
+        return pd.Series(1.0, index=ovts.index), "geen leerlingaantallen: elke school telt één keer (ongewogen gemiddelde)"
     frame = read_table(spec.path, sheet=years[-1], expect=("OVT",))
     columns = _columns(frame, f"{spec.path} sheet {years[-1]!r}")
     require_columns(frame, (columns.get("aantal_leerlingen", "aantal_leerlingen"),), f"{spec.path} sheet {years[-1]!r}",
@@ -245,7 +249,7 @@ def _pupils_of_newest_year(spec: InputSpec, ovts: pd.Series, sheet: str | None) 
     pupils = parse_values(frame[columns["aantal_leerlingen"]], f"{spec.path} sheet {years[-1]!r}", "aantal_leerlingen",
                           count=True).values
     by_ovt = pd.Series(pupils, index=frame[columns["ovt"]].str.strip().str.upper())
-    return ovts.map(by_ovt).fillna(0.0), f"sheet {sheet!r} has no pupil numbers: weighted by those of sheet {years[-1]!r}"
+    return ovts.map(by_ovt).fillna(0.0), f"blad {sheet!r} heeft geen leerlingaantallen: gewogen met die van blad {years[-1]!r}"
 
 
 def _columns(frame: pd.DataFrame, where: str) -> dict[str, str]:
@@ -289,16 +293,16 @@ def place_ovts(schools: pd.DataFrame, spec: InputSpec, registry) -> tuple[pd.Dat
             entry = table.loc[row.ovt]
             code = entry["wijk_code"] or vestiging_area.get(entry["brin_vestiging"], "")
             area.append(code)
-            how.append("ovt_locations" if code else f"unplaced: vestiging {entry['brin_vestiging']} of ovt_locations has no area")
+            how.append("ovt_locations" if code else f"unplaced: vestiging {entry['brin_vestiging']} uit ovt_locations heeft geen gebied")
         elif len(vestigingen) == 1 and row.ovt.endswith("|C1"):
             code = vestiging_area.get(vestigingen[0], "")
             area.append(code)
             how.append(f"instellingscode (vestiging {vestigingen[0]})" if code
-                       else f"unplaced: its vestiging {vestigingen[0]} has no area in {spec.schools.name}")
+                       else f"unplaced: de vestiging {vestigingen[0]} heeft geen gebied in {spec.schools.name}")
         elif len(vestigingen) == 1:
             area.append("")
-            how.append(f"unplaced: {row.ovt[5:]} is a further teaching location of vestiging {vestigingen[0]}, whose "
-                       "address is not published and need not be the vestiging's")
+            how.append(f"unplaced: {row.ovt[5:]} is een nevenlocatie van vestiging {vestigingen[0]}, waarvan het "
+                       "adres niet gepubliceerd is en niet dat van de vestiging hoeft te zijn")
         else:
             code, text = _place_by_vestigingen(row, vestigingen, vestiging_area, names)
             area.append(code)
@@ -324,15 +328,15 @@ def _place_by_vestigingen(row, vestigingen: list[str], vestiging_area: pd.Series
     where = sorted(set(areas.values()) - {""})
     lacking = [v for v, code in areas.items() if not code]
     if len(where) == 1 and not lacking:  # wherever it teaches, it is in that one area
-        return where[0], f"instellingscode (its {len(vestigingen)} vestigingen all in {where[0]})"
+        return where[0], f"instellingscode (de {len(vestigingen)} vestigingen alle in {where[0]})"
     named = named_vestiging(row.naam, {v: names.get(v, "") for v in vestigingen})
     if named and areas[named]:
-        return areas[named], f"name (vestiging {named} {names.get(named, '')})"
+        return areas[named], f"naam (vestiging {named} {names.get(named, '')})"
     if len(where) > 1:
-        return "", (f"ambiguous: the {len(vestigingen)} vestigingen of instellingscode {row.instelling} stand in "
-                    f"{len(where)} areas (" + "; ".join(f"{v} in {code}" for v, code in areas.items() if code)
-                    + ") and its name names none of them alone")
-    return "", f"unplaced: vestiging(en) {', '.join(lacking)} of instellingscode {row.instelling} have no area"
+        return "", (f"ambiguous: de {len(vestigingen)} vestigingen van instellingscode {row.instelling} staan in "
+                    f"{len(where)} gebieden (" + "; ".join(f"{v} in {code}" for v, code in areas.items() if code)
+                    + ") en de naam noemt er niet één")
+    return "", f"unplaced: vestiging(en) {', '.join(lacking)} van instellingscode {row.instelling} zonder gebied"
 
 
 def _placement_notes(gemeente: pd.DataFrame, origin: str) -> list[str]:
@@ -340,17 +344,17 @@ def _placement_notes(gemeente: pd.DataFrame, origin: str) -> list[str]:
     per kind of OVT left out, with the reason."""
     placed = gemeente[gemeente["area_code"] != ""]
     by_table = placed["placement"].str.startswith("ovt_locations")
-    by_name = placed["placement"].str.startswith("name")
-    shown = [f"{r.ovt} {r.area_code}" + (" (ovt_locations)" if table else " (name)" if name else "")
+    by_name = placed["placement"].str.startswith("naam")
+    shown = [f"{r.ovt} {r.area_code}" + (" (ovt_locations)" if table else " (naam)" if name else "")
              for r, table, name in zip(placed.itertuples(), by_table, by_name)]
-    notes = [f"{origin}: {len(placed)} of {len(gemeente)} objecten van toezicht of the gemeente placed "
-             f"({int((~by_table & ~by_name).sum())} by instellingscode, "
-             + (f"{int(by_name.sum())} by name, " if by_name.any() else "")
-             + f"{int(by_table.sum())} by ovt_locations): {', '.join(shown)}"]
-    for kind in ("ambiguous", "unplaced"):
+    notes = [f"{origin}: {len(placed)} van {len(gemeente)} objecten van toezicht van de gemeente geplaatst "
+             f"({int((~by_table & ~by_name).sum())} via instellingscode, "
+             + (f"{int(by_name.sum())} via de naam, " if by_name.any() else "")
+             + f"{int(by_table.sum())} via ovt_locations): {', '.join(shown)}"]
+    for kind, word in (("ambiguous", "niet eenduidig"), ("unplaced", "zonder gebied")):
         left = gemeente[gemeente["placement"].str.startswith(kind)]
         if len(left):
-            notes.append(f"{origin}: {len(left)} object(en) van toezicht {kind}, not counted (place them in ovt_locations): "
+            notes.append(f"{origin}: {len(left)} object(en) van toezicht {word}, niet meegeteld (plaats ze in ovt_locations): "
                          + "; ".join(f"{r.ovt} {r.naam} ({r.placement.split(': ', 1)[1]})".replace(" ()", "").replace("  ", " ")
                                      for r in left.itertuples()))
     return notes

@@ -217,8 +217,8 @@ def _ggd_rows(spec: InputSpec, layout: TableLayout, frame: pd.DataFrame, notes: 
     levels = frame["Geolevel"].str.strip().str.lower()
     region = levels == "ggd"
     if region.any():
-        notes.append(f"{origin}: {int(region.sum())} row(s) of the GGD region (Geolevel ggd) are not an area of the "
-                     "registry and are not used")
+        notes.append(f"{origin}: {int(region.sum())} rij(en) van de GGD-regio (Geolevel ggd) zijn geen gebied van het "
+                     "register en worden niet gebruikt")
     frame = frame[~region]
     respondents = None
     if RESPONDENTS in frame.columns:

@@ -110,11 +110,11 @@ def load_kwb(spec: InputSpec, registry=None, needed: frozenset[str] | None = Non
     _attach_bases(tidy, {column: (parsed.values, parsed.flags != "") for column, parsed in numbers.items()})
     variables = [c for c in frame.attrs.get("columns_in_file", frame.columns)
                  if c not in CODE_COLUMNS and c not in TEXT_COLUMNS and c not in spec.filter]
-    notes = [f"{origin}: {len(frame)} regions, {len(variables)} variables"]
+    notes = [f"{origin}: {len(frame)} gebieden, {len(variables)} variabelen"]
     if keep_rows is not None:
-        notes.append(f"{origin}: only the rows of areas in the area registry were read (other_areas: ignore)")
+        notes.append(f"{origin}: alleen de rijen van gebieden in het gebiedenregister gelezen (other_areas: ignore)")
     if provisional:
-        notes.append(f"{origin}: provisional figures (CBS '*'), used as published: {', '.join(provisional)}")
+        notes.append(f"{origin}: voorlopige cijfers (CBS '*'), gebruikt zoals gepubliceerd: {', '.join(provisional)}")
     return LoadResult(validate_tidy(tidy, origin), notes)
 
 

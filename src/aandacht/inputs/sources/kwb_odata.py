@@ -135,14 +135,14 @@ def load_odata(spec, needed: frozenset[str] | None = None) -> LoadResult:
         }))
     if not parts:
         raise DataError(f"{source}: none of the variables the config needs ({sorted(needed or [])}) is in the data")
-    notes = [f"{origin}: {len(frame)} regions, {len(parts)} variables (OData keys matched without their numeric suffix)"]
+    notes = [f"{origin}: {len(frame)} gebieden, {len(parts)} variabelen (OData-sleutels gekoppeld zonder hun nummer-achtervoegsel)"]
     if spec.filter:
-        notes.append(f"{origin}: rows kept by filter {dict(spec.filter)}")
+        notes.append(f"{origin}: rijen gehouden volgens filter {dict(spec.filter)}")
     if empty:
-        notes.append(f"{origin}: {len(empty)} variable(s) not yet published for any region (not_collected), "
-                     f"e.g. {', '.join(empty[:5])}")
+        notes.append(f"{origin}: {len(empty)} variabele(n) nog voor geen enkel gebied gepubliceerd (not_collected), "
+                     f"bijvoorbeeld {', '.join(empty[:5])}")
     if absent:
-        notes.append(f"{origin}: {len(absent)} variable(s) in DataProperties but not in the data (downloaded with a selection?)")
+        notes.append(f"{origin}: {len(absent)} variabele(n) in DataProperties maar niet in de data (gedownload met een selectie?)")
     return LoadResult(validate_tidy(pd.concat(parts, ignore_index=True), origin), notes)
 
 

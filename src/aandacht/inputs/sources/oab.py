@@ -108,10 +108,10 @@ def _school_file(spec: InputSpec, registry) -> LoadResult:
     result.notes[1:1] = places.attrs.get("notes", [])
     lacking = sorted(set(places["brin_vestiging"]) - set(scores["brin_vestiging"]))
     if lacking:
-        result.notes.append(f"{origin}: {len(lacking)} school(s) of {spec.schools} have no score in this file: {', '.join(lacking)}")
+        result.notes.append(f"{origin}: {len(lacking)} school(en) uit {spec.schools} zonder score in dit bestand: {', '.join(lacking)}")
     flagged = schools.loc[schools["voetnoot"].str.contains("a"), "brin_vestiging"]
     if len(flagged):
-        result.notes.append(f"{origin}: {len(flagged)} school score(s) with footnote a (at most 40 pupils, unreliable): "
+        result.notes.append(f"{origin}: {len(flagged)} schoolscore(s) met voetnoot a (hoogstens 40 leerlingen, onbetrouwbaar): "
                             + ", ".join(flagged))
     return result
 
@@ -125,13 +125,13 @@ def _by_pupil_origin(spec: InputSpec, registry, scores: pd.DataFrame, places: pd
     origin_table["area_code"] = origin_table["area_code"].str.strip()
     origin_table["leerlingen"] = parse_numbers(origin_table["leerlingen"], str(path), "leerlingen", count=True)[0]
     unknown = sorted(set(origin_table["area_code"]) - set(registry.table.index))
-    notes = [f"{spec.path}: scores spread over pupils' home areas with {path}"]
+    notes = [f"{spec.path}: scores verdeeld over de woongebieden van de leerlingen met {path}"]
     if unknown:
-        notes.append(f"{path}: {len(unknown)} home area code(s) not in the registry, their pupils are not counted: {unknown[:10]}")
+        notes.append(f"{path}: {len(unknown)} woongebiedcode(s) niet in het register; hun leerlingen tellen niet mee: {unknown[:10]}")
     merged = origin_table[~origin_table["area_code"].isin(unknown)].merge(scores, on="brin_vestiging", how="left")
     no_score = sorted(set(merged.loc[merged["leerlingen_y"].isna(), "brin_vestiging"]))
     if no_score:
-        notes.append(f"{path}: {len(no_score)} school(s) without a score in {spec.path}: {', '.join(no_score)}")
+        notes.append(f"{path}: {len(no_score)} school(en) zonder score in {spec.path}: {', '.join(no_score)}")
     merged = merged[merged["leerlingen_y"] > 0]
     level = registry.table.loc[merged["area_code"].iloc[0], "level"] if len(merged) else "wijk"
     areas = registry.table.index[registry.table["level"] == level]

@@ -86,15 +86,15 @@ def read_geocoded(path) -> tuple[pd.DataFrame | None, list[str]]:
     if path is None:
         return None, []
     if not path.is_file():
-        return None, [f"{path}: no geocoded school locations yet (run `aandacht fetch locations` to place unplaced "
-                      "schools by their address)"]
+        return None, [f"{path}: nog geen gegeocodeerde schoollocaties (`aandacht fetch locations` plaatst ongeplaatste "
+                      "scholen naar hun adres)"]
     table = read_table(path, allow_empty=True).fillna("")
     require_columns(table, GEOCODED_COLUMNS, path, "geocoded location table")
     table["brin_vestiging"] = table["brin_vestiging"].str.strip().str.upper()
     _unique_brin(table, path)
     for column in ("x_rd", "y_rd"):
         table[column] = parse_numbers(table[column], str(path), column)[0]
-    return table.set_index("brin_vestiging"), [f"{path}: {len(table)} school(s) geocoded with the PDOK Locatieserver"]
+    return table.set_index("brin_vestiging"), [f"{path}: {len(table)} school(en) gegeocodeerd met de PDOK Locatieserver"]
 
 
 def place_schools(schools: pd.DataFrame, registry, origin: str, locations: pd.Series | None = None,
@@ -168,18 +168,18 @@ def load_school_scores(spec: InputSpec, registry, needed: frozenset[str] | None 
 def aggregate_scores(schools: pd.DataFrame, spec: InputSpec, registry, origin: str, score_columns) -> LoadResult:
     """Per-area pupil-weighted scores of placed schools (``area_code`` set, "" = unplaced),
     by the formula of the module docstring, plus the number of schools and pupils."""
-    notes = [f"{origin}: {len(schools)} schools"]
+    notes = [f"{origin}: {len(schools)} scholen"]
     unplaced = schools.loc[schools["area_code"] == "", ["brin_vestiging", "name", *score_columns]]
     scored = unplaced[list(score_columns)].notna().any(axis=1)
     missing = pd.DataFrame({
         "brin_vestiging": unplaced["brin_vestiging"], "name": unplaced["name"],
         "figure": [f"{score_columns[-1]} {value:g}" if value == value else "" for value in unplaced[score_columns[-1]]],
-        "reason": "no area: no coordinates inside a polygon, no wijk_code, no row in the location table",
+        "reason": "geen gebied: geen coördinaten binnen een gebied, geen wijk_code, geen rij in de locatietabel",
     })[scored.to_numpy()]
     if len(unplaced):
         listing = first_of((f"{b} {n}" for b, n in unplaced[["brin_vestiging", "name"]].itertuples(index=False)),
-                           whole="check's unplaced_schools.csv and the round's niet_geplaatst.csv")
-        notes.append(f"{origin}: {len(unplaced)} school(s) could not be placed in an area and are not counted: {listing}")
+                           whole="unplaced_schools.csv van check en niet_geplaatst.csv van de ronde")
+        notes.append(f"{origin}: {len(unplaced)} school(en) niet in een gebied te plaatsen en niet meegeteld: {listing}")
     placed = schools[schools["area_code"] != ""]
     level, areas = placed_level(placed["area_code"], registry, origin, "schools")
     rows = []
