@@ -1081,10 +1081,10 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
                              lw=0.4, **NO_SCORE["nodata"]))
     if outlines:
         handles.append(Line2D([], [], color="#1a1a1a", lw=1.1, label="aandachtsgebied (letter: zie de lijst)"))
-    legend_top = 0.045
+    legend_top = _above_source(fig)
     if handles:
         legend = fig.legend(handles=handles, title=shared["title"] if shared else None, loc="lower left",
-                            bbox_to_anchor=(0.03, 0.045), ncol=2 if size == "a4" else 4, frameon=False,
+                            bbox_to_anchor=(0.03, legend_top), ncol=2 if size == "a4" else 4, frameon=False,
                             fontsize=fonts["legend"], title_fontsize=fonts["legend"], alignment="left")
         legend_top = legend.get_window_extent(fig.canvas.get_renderer()).transformed(fig.transFigure.inverted()).y1
     raised = _gebied_key(fig, frame, size, legend_top)
@@ -1117,6 +1117,14 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
                       fontsize=fonts["small"], title=spec["unit"], title_fontsize=fonts["small"],
                       alignment="left", handlelength=1.2, columnspacing=0.8, borderaxespad=0.0)
     return fig
+
+
+def _above_source(fig, gap_points: float = 4.0) -> float:
+    """The figure height just above the source line (its wrapped lines grow with the number of sources), with
+    ``gap_points`` between: where the legend of the small multiples starts, so that it never touches it."""
+    source = next(text for text in fig.texts if text.get_gid() == "source")
+    top = source.get_window_extent(fig.canvas.get_renderer()).transformed(fig.transFigure.inverted()).y1
+    return top + gap_points / 72 / fig.get_figheight()
 
 
 def _gebied_key(fig, frame: MapFrame, size: str, bottom: float) -> float:
