@@ -278,20 +278,25 @@ def test_no_shown_figure_gives_a_suppressed_count_back(outputs):
     assert (number(counted).dropna() >= THRESHOLD).all() and len(number(counted).dropna()) == 3
 
 
-def test_a_reason_shows_a_suppressed_count_as_its_class(outputs):
-    """A count of people under the threshold is a reason as '<N' (redenen.csv: value empty, shown '<N';
-    the reasons text of wijken.csv and aandachtsgebieden.csv), never as the class middle it is scored as."""
+def test_a_count_has_no_total_as_reference_and_a_reason_shows_its_class(outputs):
+    """A count of people has no gemeente or Nederland reference (a total is not comparable with one area's
+    count, and the total less the shown counts gives a '<N' count back): indicatoren.csv leaves both empty.
+    A count under the threshold is never shown as the class middle it is scored as: a reason (redenen.csv)
+    shows '<N' with its value empty, and no reasons text carries the middle."""
     out, _, _ = outputs
     folder = out / "rounds" / "2026"
+    long = pd.read_csv(folder / "indicatoren.csv", sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    counted = long[long["indicator"] == COUNTED]
+    assert len(counted) > 15 and (counted["gemeente"] == "").all() and (counted["nederland"] == "").all()
+    assert (long.loc[long["indicator"] != COUNTED, "gemeente"] != "").any()  # the rates keep theirs
     reasons = pd.read_csv(folder / "redenen.csv", sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    counted = reasons[reasons["indicator"] == COUNTED]
-    hidden = counted[counted["shown"] == f"<{THRESHOLD}"]
-    assert len(hidden) >= 1 and (hidden["value"] == "").all()
+    mine = reasons[reasons["indicator"] == COUNTED]
+    hidden = mine["shown"] == f"<{THRESHOLD}"
+    assert (mine.loc[hidden, "value"] == "").all() and (mine.loc[~hidden, "value"] != "").all()
     scored_as = f"{(THRESHOLD - 1) / 2:g}".replace(".", ",")
-    label = hidden["label"].iloc[0]
-    for name in ("wijken.csv", "aandachtsgebieden.csv"):
-        text = (folder / name).read_text(encoding="utf-8-sig")
-        assert f"{label} <{THRESHOLD} aantal" in text and f"{label} {scored_as}" not in text
+    label = counted["label"].iloc[0]
+    for name in ("wijken.csv", "aandachtsgebieden.csv", "redenen.csv"):
+        assert f"{label} {scored_as}" not in (folder / name).read_text(encoding="utf-8-sig")
 
 
 # Words that show an English note or line reached the analyst's files or terminal (none is Dutch; "of"

@@ -273,7 +273,11 @@ def build_matrix(tidy: pd.DataFrame, config: Config, registry: AreaRegistry) -> 
 def reference_values(tidy: pd.DataFrame, config: Config, code: str) -> pd.DataFrame:
     """Each indicator's value, numerator and denominator for one area of any level (for
     example the gemeente), computed exactly as for the scored areas; NaN where the input
-    does not publish that area."""
+    does not publish that area. A count of people (``unit`` aantal, :func:`is_count_unit`) has no
+    reference: the gemeente's or Nederland's total is not comparable with one area's count, and with
+    the areas' shown counts it would give back a count shown as '<N' (CBS, "Statistische beveiliging":
+    a total minus the published cells recomputes the suppressed one); reasons then compare with the
+    median of the areas (:func:`aandacht.decide.designate.worse_than_reference`)."""
     rows, per_input = {}, {}
     own = tidy[tidy["area_code"] == code]  # grouping the whole table per indicator took ~0.9 s per run
     for indicator in config.framework.indicators:
@@ -285,5 +289,7 @@ def reference_values(tidy: pd.DataFrame, config: Config, code: str) -> pd.DataFr
             per_input[source, period] = {name: found.get(name, unpublished) for name in names}
         variables = per_input[source, period]
         value, numerator, denominator, _ = indicator_columns(indicator, variables, origin)
-        rows[indicator.id] = {"value": value.iloc[0], "numerator": numerator.iloc[0], "denominator": denominator.iloc[0]}
+        total = is_count_unit(indicator.unit)
+        rows[indicator.id] = {"value": np.nan if total else value.iloc[0], "numerator": numerator.iloc[0],
+                              "denominator": denominator.iloc[0]}
     return pd.DataFrame.from_dict(rows, orient="index").astype("float64")
