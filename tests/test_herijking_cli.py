@@ -40,7 +40,7 @@ def test_first_round_writes_a_complete_round_folder(two_rounds):
     assert len(meta["aandachtsgebieden"]) == 7  # top_k 7 in configs/leeuwarden.yaml
     wijken = read_csv_nl(folder / "wijken.csv")
     assert wijken["aangewezen"].sum() == 7 and len(wijken) == 22
-    assert wijken.loc[wijken["area_code"] == "WK008050", "gebied"].item() == "Heechterp-Skieringen"
+    assert wijken.loc[wijken["gebiedscode"] == "WK008050", "gebied"].item() == "Heechterp-Skieringen"
     ikcs = read_csv_nl(folder / "ikcs.csv")
     chosen = ikcs[ikcs["plus_ikc"]]
     assert (chosen["gebied"].fillna("") != "").all()  # every Plus-IKC lies in an aandachtsgebied
@@ -320,13 +320,14 @@ def test_unknown_keys_in_a_round_file_are_accepted(two_rounds, tmp_path):
 def test_a_round_reads_its_constraints_back_in_either_language(tmp_path):
     """beperkingen.csv is written with Dutch names and ja/nee; a round written before (English names,
     True/False) is read back as well (map and report --round-dir draw appendix A from it)."""
-    from aandacht.present.round_folder import constraints_nl, read_constraints
+    from aandacht.present.round_folder import read_constraints
     from aandacht.present.tables import write_csv
 
     table = pd.DataFrame({"constraint": ["aantal Plus-IKCs"], "lhs": [9.0], "sense": ["<="], "bound": [9.0],
                           "tight": [True], "gain": [1.5], "binding": [True]})
-    write_csv(constraints_nl(table), tmp_path / "nieuw.csv")
+    write_csv(table, tmp_path / "nieuw.csv")
     table.to_csv(tmp_path / "oud.csv", sep=";", decimal=",", index=False, encoding="utf-8-sig")  # as written before
+    assert (tmp_path / "nieuw.csv").read_text(encoding="utf-8-sig").startswith("beperking;waarde;teken;grens;krap;")
     assert ";ja;" in (tmp_path / "nieuw.csv").read_text(encoding="utf-8-sig")
     assert ";True;" in (tmp_path / "oud.csv").read_text(encoding="utf-8-sig")
     new, old = read_constraints(tmp_path / "nieuw.csv"), read_constraints(tmp_path / "oud.csv")

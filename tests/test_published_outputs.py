@@ -121,9 +121,9 @@ def test_no_cell_of_any_written_file_is_a_formula(outputs):
 def test_the_hostile_names_are_kept_readable_behind_a_quote(outputs):
     out, _, _ = outputs
     ranking = pd.read_csv(out / "rounds" / "2026" / "ranking.csv", sep=";", dtype=str, encoding="utf-8-sig")
-    assert {"'" + HOSTILE_WIJKEN[0], "'+31 wijk", "'-3+4", "'@SUM(A1)", "'\tTab-wijk"} <= set(ranking["area_name"])
+    assert {"'" + HOSTILE_WIJKEN[0], "'+31 wijk", "'-3+4", "'@SUM(A1)", "'\tTab-wijk"} <= set(ranking["gebiedsnaam"])
     ikcs = pd.read_csv(out / "rounds" / "2026" / "ikcs.csv", sep=";", dtype=str, encoding="utf-8-sig")
-    assert {"'" + s for s in HOSTILE_SCHOOLS} <= set(ikcs["name"])
+    assert {"'" + s for s in HOSTILE_SCHOOLS} <= set(ikcs["naam"])
     book = openpyxl.load_workbook(out / "score" / "scores.xlsx")
     names = [c.value for c in book["ranglijst"]["C"]]
     assert "'" + HOSTILE_WIJKEN[0] in names and "Bel\ufffdwijk" in names  # a control character xlsx cannot hold
@@ -265,14 +265,14 @@ def test_no_shown_figure_gives_a_suppressed_count_back(outputs):
     def number(column: pd.Series) -> pd.Series:
         return pd.to_numeric(column.str.replace(",", "."), errors="coerce")
 
-    normalised = long.pivot(index="area_code", columns="indicator", values="genormaliseerd").apply(number)
+    normalised = long.pivot(index="gebiedscode", columns="indicator", values="genormaliseerd").apply(number)
     weights = number(long.groupby("indicator")["gewicht"].first())
-    score = number(wijken.set_index("area_code")["score"])
+    score = number(wijken.set_index("gebiedscode")["score"])
     others = normalised.drop(columns=COUNTED)
     complete = others.notna().all(axis=1) & score.notna()
     from_index = (score - (others * weights.drop(COUNTED)).sum(axis=1))[complete] / weights[COUNTED]
     assert from_index.sub(normalised.loc[complete.index[complete], COUNTED]).abs().max() < 1e-3  # the attack works
-    counted = long[long["indicator"] == COUNTED].set_index("area_code")["waarde"]
+    counted = long[long["indicator"] == COUNTED].set_index("gebiedscode")["waarde"]
     hidden = from_index[[code for code in from_index.index if counted[code] == f"<{THRESHOLD}"]]
     assert len(hidden) > 15 and hidden.max() - hidden.min() < 1e-3, hidden
     assert (number(counted).dropna() >= THRESHOLD).all() and len(number(counted).dropna()) == 3
