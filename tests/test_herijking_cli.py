@@ -367,3 +367,69 @@ def test_round_files_say_ja_nee_and_rounds_written_with_true_false_still_read(tw
     odd = forged_copy(rounds / "2024", tmp_path / "odd", {"wijken.csv": unsure})
     result = invoke("compare", odd, rounds / "2026")
     assert result.exit_code == 2 and "wijken.csv: row 2, column aangewezen: 'misschien' is not ja/nee" in result.output
+
+
+# The column names of the round files as aandacht wrote them before they were Dutch (issue 23), per file
+ENGLISH_NAMES = {
+    "wijken.csv": {"gebiedscode": "area_code", "gebiedsnaam": "area_name", "regel_populatie": "rule_population",
+                   "regel_top_k": "rule_top_k", "regel_min_score": "rule_min_score", "regel_kans": "rule_probability"},
+    "indicatoren.csv": {"gebiedscode": "area_code", "omschrijving": "label"},
+    "ikcs.csv": {"naam": "name", "component_per_leerling": "score_per_pupil", "component_totaal": "score_total",
+                 "component_wijk": "wijk_score", "component_leerlingaandeel": "pupil_share", "behoefte": "need"},
+    "aandachtsgebieden.csv": {"gebieden": "areas", "gebiedsnamen": "area_names", "aangewezen_leden": "designated_members"},
+    "robuustheid.csv": {"gebiedscode": "area_code"},
+    "wijzigingen_wijken.csv": {"gebiedscode": "area_code", "gebiedsnaam": "area_name"},
+    "beperkingen.csv": {"beperking": "constraint", "waarde": "lhs", "teken": "sense", "grens": "bound", "krap": "tight",
+                        "winst_zonder": "gain", "bindend": "binding"},
+}
+
+
+def test_every_round_file_has_dutch_column_names(two_rounds):
+    """Issue 23: every CSV of a round folder (the second round, with the changes against the first) has Dutch column
+    names; the English ones of rounds written before are read back (next test)."""
+    from test_published_outputs import english_columns
+
+    rounds, _, _ = two_rounds
+    files = sorted((rounds / "2026").glob("*.csv"))
+    assert {"wijzigingen_wijken.csv", "wijzigingen_ikcs.csv", "redenen.csv", "niet_geplaatst.csv"} <= {p.name for p in files}
+    headers = {path.name: path.read_text(encoding="utf-8-sig").splitlines()[0].split(";") for path in files}
+    assert not {name: english_columns(header) for name, header in headers.items() if english_columns(header)}
+    assert headers["redenen.csv"][:4] == ["gebiedscode", "volgorde", "indicator", "omschrijving"]
+    for name, english in ENGLISH_NAMES.items():  # the names the next test writes back are the ones written now
+        assert set(english) <= set(headers[name]), name
+
+
+def test_a_round_written_with_english_column_names_still_reads(two_rounds, tmp_path):
+    """A round folder written before the column names were Dutch (its manifest recording those files) is read back
+    as today's: by the next round and compare (read_round), by map and report --round-dir (read_round_overlays)
+    and as --gebieden/--ikcs tables of map (read_overlays)."""
+    from aandacht.present.overlays import read_overlays
+    from aandacht.present.round_folder import read_round_overlays
+    from aandacht.rounds.record import read_round
+
+    rounds, _, _ = two_rounds
+
+    def english(names):
+        def edit(text):
+            header, rest = text.split("\n", 1)
+            return ";".join(names.get(column, column) for column in header.split(";")) + "\n" + rest
+        return edit
+
+    old = forged_copy(rounds / "2026", tmp_path / "2026", {name: english(names) for name, names in ENGLISH_NAMES.items()})
+    assert (old / "wijken.csv").read_text(encoding="utf-8-sig").startswith("area_code;area_name;rang;")
+    assert (old / "ikcs.csv").read_text(encoding="utf-8-sig").startswith("brin_vestiging;name;")
+    new_round, old_round = read_round(rounds / "2026"), read_round(old)
+    for table in ("wijken", "indicatoren", "ikcs"):
+        pd.testing.assert_frame_equal(getattr(old_round, table), getattr(new_round, table))
+    known = set(new_round.wijken["area_code"])
+    (new, new_constraints), (was, old_constraints) = read_round_overlays(rounds / "2026", known), read_round_overlays(old, known)
+    for table in ("gebieden", "ikcs", "robustness", "changes"):
+        pd.testing.assert_frame_equal(getattr(was, table), getattr(new, table))
+    pd.testing.assert_frame_equal(old_constraints, new_constraints)
+    given = {"gebieden": "aandachtsgebieden.csv", "ikcs": "ikcs.csv", "robustness": "robuustheid.csv",
+             "changes": "wijzigingen_wijken.csv"}
+    new, was = (read_overlays(known, **{k: folder / name for k, name in given.items()}) for folder in (rounds / "2026", old))
+    pd.testing.assert_frame_equal(was.gebieden[["gebied", "area_code"]], new.gebieden[["gebied", "area_code"]])
+    for table in ("ikcs", "robustness", "changes"):
+        pd.testing.assert_frame_equal(getattr(was, table), getattr(new, table))
+    assert invoke("compare", rounds / "2024", old).output == invoke("compare", rounds / "2024", rounds / "2026").output
