@@ -72,7 +72,7 @@ def round_package(project: Path) -> dict:
         registry = pd.read_csv(areas, dtype=str, keep_default_na=False)
         if "name_source" in registry.columns and package["report"]:
             level = registry[registry["area_code"].isin(pd.read_csv(
-                folder / "wijken.csv", sep=";", dtype=str, encoding="utf-8-sig")["area_code"])]
+                folder / "wijken.csv", sep=";", dtype=str, encoding="utf-8-sig")["gebiedscode"])]
             package["named"] = round(float((~level["name_source"].str.startswith("geen publieke naam")).mean()), 3)
     return package
 

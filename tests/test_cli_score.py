@@ -25,13 +25,13 @@ def test_ranks_the_22_wijken_of_leeuwarden(scored):
     out, output = scored
     table = read_csv_nl(out / "ranking.csv")
     assert len(table) == 22
-    assert table["area_code"].str.match(r"^WK0080\d\d$").all()
+    assert table["gebiedscode"].str.match(r"^WK0080\d\d$").all()
     ranked = table.dropna(subset=["score"])
     assert list(ranked["rang"]) == sorted(ranked["rang"])
     assert ranked["score"].is_monotonic_decreasing
     assert ranked["score"].between(0, 100).all()
     # Middelsee (10 households with children) is listed but not ranked, with the reason
-    middelsee = table.set_index("area_code").loc["WK008074"]
+    middelsee = table.set_index("gebiedscode").loc["WK008074"]
     assert pd.isna(middelsee["score"]) and "te weinig huishoudens met kinderen" in middelsee["opmerking"]
     assert "Heechterp & Schieringen" in output
 
@@ -42,7 +42,7 @@ def test_writes_workbook_with_all_sheets(scored):
     assert {"ranglijst", "indicatoren", "genormaliseerd", "domeinscores", "gewichten", "methode"} <= set(sheets)
     weights = sheets["gewichten"]
     assert weights["bedoeld"].sum() == pytest.approx(1.0)
-    assert len(sheets["indicatoren"]) == 22 and list(sheets["indicatoren"].columns[:2]) == ["code", "naam"]
+    assert len(sheets["indicatoren"]) == 22 and list(sheets["indicatoren"].columns[:2]) == ["gebiedscode", "gebiedsnaam"]
     treatment = sheets["uitschieters"]  # the analyst's workbook in Dutch: names, ja/nee, the treatment in words
     assert set(treatment["binnen_grenzen_voor"]) <= {"ja", "nee"} and "geen (binnen de grenzen)" in set(treatment["behandeling"])
     method = sheets["methode"].set_index("onderdeel")["waarde"]
@@ -172,7 +172,7 @@ def test_values_on_small_denominators_are_named_in_dutch(scored):
                            "Heechterp & Schieringen (rang 1: schoolweging van de scholen in de wijk (minder dan 100 leerlingen)")
     out, output = scored
     assert "Let op: De rang van 3 wijken rust deels op een cijfer met een kleine noemer" in " ".join(output.split())
-    ranking = pd.read_csv(out / "ranking.csv", sep=";", decimal=",", encoding="utf-8-sig").set_index("area_code")
+    ranking = pd.read_csv(out / "ranking.csv", sep=";", decimal=",", encoding="utf-8-sig").set_index("gebiedscode")
     assert "indicatief: leerlingen die streefniveau 1S/2F halen (minder dan 60 leerlingen)" in ranking.at["WK008061", "opmerking"]
     westeinde = ranking.loc["WK008031"]
     assert (westeinde["rang"], westeinde["rang_zonder_aanvulling"], westeinde["betrouwbaarheid"]) == (12, 13, "I")

@@ -40,7 +40,7 @@ def test_first_round_writes_a_complete_round_folder(two_rounds):
     assert len(meta["aandachtsgebieden"]) == 7  # top_k 7 in configs/leeuwarden.yaml
     wijken = read_csv_nl(folder / "wijken.csv")
     assert wijken["aangewezen"].sum() == 7 and len(wijken) == 22
-    assert wijken.loc[wijken["area_code"] == "WK008050", "gebied"].item() == "Heechterp-Skieringen"
+    assert wijken.loc[wijken["gebiedscode"] == "WK008050", "gebied"].item() == "Heechterp-Skieringen"
     ikcs = read_csv_nl(folder / "ikcs.csv")
     chosen = ikcs[ikcs["plus_ikc"]]
     assert (chosen["gebied"].fillna("") != "").all()  # every Plus-IKC lies in an aandachtsgebied
@@ -320,13 +320,14 @@ def test_unknown_keys_in_a_round_file_are_accepted(two_rounds, tmp_path):
 def test_a_round_reads_its_constraints_back_in_either_language(tmp_path):
     """beperkingen.csv is written with Dutch names and ja/nee; a round written before (English names,
     True/False) is read back as well (map and report --round-dir draw appendix A from it)."""
-    from aandacht.present.round_folder import constraints_nl, read_constraints
+    from aandacht.present.round_folder import read_constraints
     from aandacht.present.tables import write_csv
 
     table = pd.DataFrame({"constraint": ["aantal Plus-IKCs"], "lhs": [9.0], "sense": ["<="], "bound": [9.0],
                           "tight": [True], "gain": [1.5], "binding": [True]})
-    write_csv(constraints_nl(table), tmp_path / "nieuw.csv")
+    write_csv(table, tmp_path / "nieuw.csv")
     table.to_csv(tmp_path / "oud.csv", sep=";", decimal=",", index=False, encoding="utf-8-sig")  # as written before
+    assert (tmp_path / "nieuw.csv").read_text(encoding="utf-8-sig").startswith("beperking;waarde;teken;grens;krap;")
     assert ";ja;" in (tmp_path / "nieuw.csv").read_text(encoding="utf-8-sig")
     assert ";True;" in (tmp_path / "oud.csv").read_text(encoding="utf-8-sig")
     new, old = read_constraints(tmp_path / "nieuw.csv"), read_constraints(tmp_path / "oud.csv")
@@ -366,3 +367,69 @@ def test_round_files_say_ja_nee_and_rounds_written_with_true_false_still_read(tw
     odd = forged_copy(rounds / "2024", tmp_path / "odd", {"wijken.csv": unsure})
     result = invoke("compare", odd, rounds / "2026")
     assert result.exit_code == 2 and "wijken.csv: row 2, column aangewezen: 'misschien' is not ja/nee" in result.output
+
+
+# The column names of the round files as aandacht wrote them before they were Dutch (issue 23), per file
+ENGLISH_NAMES = {
+    "wijken.csv": {"gebiedscode": "area_code", "gebiedsnaam": "area_name", "regel_populatie": "rule_population",
+                   "regel_top_k": "rule_top_k", "regel_min_score": "rule_min_score", "regel_kans": "rule_probability"},
+    "indicatoren.csv": {"gebiedscode": "area_code", "omschrijving": "label"},
+    "ikcs.csv": {"naam": "name", "component_per_leerling": "score_per_pupil", "component_totaal": "score_total",
+                 "component_wijk": "wijk_score", "component_leerlingaandeel": "pupil_share", "behoefte": "need"},
+    "aandachtsgebieden.csv": {"gebieden": "areas", "gebiedsnamen": "area_names", "aangewezen_leden": "designated_members"},
+    "robuustheid.csv": {"gebiedscode": "area_code"},
+    "wijzigingen_wijken.csv": {"gebiedscode": "area_code", "gebiedsnaam": "area_name"},
+    "beperkingen.csv": {"beperking": "constraint", "waarde": "lhs", "teken": "sense", "grens": "bound", "krap": "tight",
+                        "winst_zonder": "gain", "bindend": "binding"},
+}
+
+
+def test_every_round_file_has_dutch_column_names(two_rounds):
+    """Issue 23: every CSV of a round folder (the second round, with the changes against the first) has Dutch column
+    names; the English ones of rounds written before are read back (next test)."""
+    from test_published_outputs import english_columns
+
+    rounds, _, _ = two_rounds
+    files = sorted((rounds / "2026").glob("*.csv"))
+    assert {"wijzigingen_wijken.csv", "wijzigingen_ikcs.csv", "redenen.csv", "niet_geplaatst.csv"} <= {p.name for p in files}
+    headers = {path.name: path.read_text(encoding="utf-8-sig").splitlines()[0].split(";") for path in files}
+    assert not {name: english_columns(header) for name, header in headers.items() if english_columns(header)}
+    assert headers["redenen.csv"][:4] == ["gebiedscode", "volgorde", "indicator", "omschrijving"]
+    for name, english in ENGLISH_NAMES.items():  # the names the next test writes back are the ones written now
+        assert set(english) <= set(headers[name]), name
+
+
+def test_a_round_written_with_english_column_names_still_reads(two_rounds, tmp_path):
+    """A round folder written before the column names were Dutch (its manifest recording those files) is read back
+    as today's: by the next round and compare (read_round), by map and report --round-dir (read_round_overlays)
+    and as --gebieden/--ikcs tables of map (read_overlays)."""
+    from aandacht.present.overlays import read_overlays
+    from aandacht.present.round_folder import read_round_overlays
+    from aandacht.rounds.record import read_round
+
+    rounds, _, _ = two_rounds
+
+    def english(names):
+        def edit(text):
+            header, rest = text.split("\n", 1)
+            return ";".join(names.get(column, column) for column in header.split(";")) + "\n" + rest
+        return edit
+
+    old = forged_copy(rounds / "2026", tmp_path / "2026", {name: english(names) for name, names in ENGLISH_NAMES.items()})
+    assert (old / "wijken.csv").read_text(encoding="utf-8-sig").startswith("area_code;area_name;rang;")
+    assert (old / "ikcs.csv").read_text(encoding="utf-8-sig").startswith("brin_vestiging;name;")
+    new_round, old_round = read_round(rounds / "2026"), read_round(old)
+    for table in ("wijken", "indicatoren", "ikcs"):
+        pd.testing.assert_frame_equal(getattr(old_round, table), getattr(new_round, table))
+    known = set(new_round.wijken["area_code"])
+    (new, new_constraints), (was, old_constraints) = read_round_overlays(rounds / "2026", known), read_round_overlays(old, known)
+    for table in ("gebieden", "ikcs", "robustness", "changes"):
+        pd.testing.assert_frame_equal(getattr(was, table), getattr(new, table))
+    pd.testing.assert_frame_equal(old_constraints, new_constraints)
+    given = {"gebieden": "aandachtsgebieden.csv", "ikcs": "ikcs.csv", "robustness": "robuustheid.csv",
+             "changes": "wijzigingen_wijken.csv"}
+    new, was = (read_overlays(known, **{k: folder / name for k, name in given.items()}) for folder in (rounds / "2026", old))
+    pd.testing.assert_frame_equal(was.gebieden[["gebied", "area_code"]], new.gebieden[["gebied", "area_code"]])
+    for table in ("ikcs", "robustness", "changes"):
+        pd.testing.assert_frame_equal(getattr(was, table), getattr(new, table))
+    assert invoke("compare", rounds / "2024", old).output == invoke("compare", rounds / "2024", rounds / "2026").output

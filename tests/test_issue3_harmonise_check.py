@@ -145,7 +145,7 @@ def test_check_default_config_usable_with_warnings(tmp_path):
     coverage = report.coverage.set_index(["source", "indicator"])
     assert coverage.loc[("kwb2023", "p_hh_li"), "areas_with_value"] == 21
     assert ("scholen", "scholen") in set(zip(report.stale["source"], report.stale["indicator"]))
-    assert (report.missing["reason"] == "suppressed").any()
+    assert (report.missing["flag"] == "suppressed").any()
     small = report.out_of_range[report.out_of_range["indicator"] == "bijstand"]
     assert list(small["area_code"]) == ["WK008074"]  # Middelsee: 55 inwoners, below min_denominator 200
     assert small["problem"].iloc[0] == "noemer onder min_denominator 200"

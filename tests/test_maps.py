@@ -273,7 +273,7 @@ def test_the_round_files_go_back_in_as_written(run, round_folders):
     overlays = read_overlays(known, gebieden=folder / "aandachtsgebieden.csv", ikcs=folder / "ikcs.csv",
                              robustness=folder / "robuustheid.csv", changes=folder / "wijzigingen_wijken.csv")
     wijken = read_csv_nl(folder / "wijken.csv")
-    assert set(overlays.gebieden["area_code"]) == set(wijken.loc[wijken["aangewezen"], "area_code"])
+    assert set(overlays.gebieden["area_code"]) == set(wijken.loc[wijken["aangewezen"], "gebiedscode"])
     ikcs = read_csv_nl(folder / "ikcs.csv")
     assert (overlays.ikcs["status"] == "plus-ikc").sum() == ikcs["plus_ikc"].sum() == 9
     assert overlays.ikcs["x_rd"].notna().all()  # every school of DUO's 2026 list has its BAG point

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from aandacht import load_config
+from aandacht.dutch import published_columns
 from aandacht.present.placement import placement_summary, unplaced_table
 from aandacht.resources import embedded_root
 from aandacht.rounds.herijking import run_herijking
@@ -59,7 +60,8 @@ def test_unplaced_schools_and_their_cost_are_named(unplaced_round):
     assert "Heechterp-Skieringen" in unplaced_round.uncovered  # the highest-ranked wijk gets no Plus-IKC
     summary = placement_summary(unplaced_round)
     assert [s["code"] for s in summary["schools"]] == ["15WI00", "16ET00"]
-    assert list(unplaced_table(unplaced_round).columns)[:3] == ["brin_vestiging", "naam", "bestuur"]
+    assert list(published_columns(unplaced_table(unplaced_round)).columns)[:3] == ["brin_vestiging", "naam",
+                                                                                   "bevoegd_gezag"]
     assert any("die geen Plus-IKC kunnen worden" in note for note in unplaced_round.notes)
     assert summary["figure"] == "achterstandsscore"  # the CBS 2019 table
     # with the Inspectie's schoolweging as the IKCs' figures the page says so (issue 21)

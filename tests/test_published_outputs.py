@@ -121,13 +121,13 @@ def test_no_cell_of_any_written_file_is_a_formula(outputs):
 def test_the_hostile_names_are_kept_readable_behind_a_quote(outputs):
     out, _, _ = outputs
     ranking = pd.read_csv(out / "rounds" / "2026" / "ranking.csv", sep=";", dtype=str, encoding="utf-8-sig")
-    assert {"'" + HOSTILE_WIJKEN[0], "'+31 wijk", "'-3+4", "'@SUM(A1)", "'\tTab-wijk"} <= set(ranking["area_name"])
+    assert {"'" + HOSTILE_WIJKEN[0], "'+31 wijk", "'-3+4", "'@SUM(A1)", "'\tTab-wijk"} <= set(ranking["gebiedsnaam"])
     ikcs = pd.read_csv(out / "rounds" / "2026" / "ikcs.csv", sep=";", dtype=str, encoding="utf-8-sig")
-    assert {"'" + s for s in HOSTILE_SCHOOLS} <= set(ikcs["name"])
+    assert {"'" + s for s in HOSTILE_SCHOOLS} <= set(ikcs["naam"])
     book = openpyxl.load_workbook(out / "score" / "scores.xlsx")
     names = [c.value for c in book["ranglijst"]["C"]]
     assert "'" + HOSTILE_WIJKEN[0] in names and "Bel\ufffdwijk" in names  # a control character xlsx cannot hold
-    assert "Esc\ufffd[2Jwijk" in set(ranking["area_name"])  # no escape sequence in a CSV either
+    assert "Esc\ufffd[2Jwijk" in set(ranking["gebiedsnaam"])  # no escape sequence in a CSV either
 
 
 def test_the_terminal_shows_names_as_text_and_no_escape_sequence(outputs):
@@ -265,14 +265,14 @@ def test_no_shown_figure_gives_a_suppressed_count_back(outputs):
     def number(column: pd.Series) -> pd.Series:
         return pd.to_numeric(column.str.replace(",", "."), errors="coerce")
 
-    normalised = long.pivot(index="area_code", columns="indicator", values="genormaliseerd").apply(number)
+    normalised = long.pivot(index="gebiedscode", columns="indicator", values="genormaliseerd").apply(number)
     weights = number(long.groupby("indicator")["gewicht"].first())
-    score = number(wijken.set_index("area_code")["score"])
+    score = number(wijken.set_index("gebiedscode")["score"])
     others = normalised.drop(columns=COUNTED)
     complete = others.notna().all(axis=1) & score.notna()
     from_index = (score - (others * weights.drop(COUNTED)).sum(axis=1))[complete] / weights[COUNTED]
     assert from_index.sub(normalised.loc[complete.index[complete], COUNTED]).abs().max() < 1e-3  # the attack works
-    counted = long[long["indicator"] == COUNTED].set_index("area_code")["waarde"]
+    counted = long[long["indicator"] == COUNTED].set_index("gebiedscode")["waarde"]
     hidden = from_index[[code for code in from_index.index if counted[code] == f"<{THRESHOLD}"]]
     assert len(hidden) > 15 and hidden.max() - hidden.min() < 1e-3, hidden
     assert (number(counted).dropna() >= THRESHOLD).all() and len(number(counted).dropna()) == 3
@@ -325,3 +325,40 @@ def test_the_notes_and_terminal_lines_an_analyst_reads_are_dutch(outputs):
     found = {line: sorted(ENGLISH & set(re.findall(r"[a-z]+", re.sub(r"\S+\.(csv|xlsx|yaml|json)\b", "", line.lower()))))
              for line in lines if not line.startswith("warning: ")}  # a library's warning, relayed as the errors are
     assert not {line: words for line, words in found.items() if words}
+
+
+# Words of an English column name (split at "_"): none is Dutch. An indicator's id and config keys stay as the config
+# names them (regel_top_k, regel_min_score), so "top" and "min" are left out, as are words both languages share
+# (indicator, score, status, plus, per, significant).
+ENGLISH_COLUMN_WORDS = {
+    "area", "areas", "name", "names", "label", "value", "values", "unit", "order", "median", "normalised",
+    "contribution", "need", "pupil", "pupils", "share", "total", "rule", "population", "probability", "designated",
+    "members", "kind", "reason", "note", "constraint", "lhs", "sense", "bound", "tight", "gain", "binding", "rank",
+    "low", "high", "source", "period", "periods", "count", "method", "problem", "figure", "flag", "severity", "message",
+    "weight", "nominal", "coverage", "newest", "with", "before", "after", "passes", "action", "key", "relation",
+    "shared", "parent", "domain", "neighbours", "quadrant", "output", "factor", "hard", "core", "change", "previous",
+    "mean", "max", "shift", "local", "permutation", "year", "event", "successor", "school", "schools", "children",
+    "the", "and", "not", "first", "last", "new", "old", "eligible", "chosen", "item",
+}
+
+
+def english_columns(names) -> list[str]:
+    """The column names among ``names`` with a word of :data:`ENGLISH_COLUMN_WORDS`."""
+    return [str(name) for name in names if set(re.split(r"[_\W]+", str(name).lower())) & ENGLISH_COLUMN_WORDS]
+
+
+def test_every_column_an_analyst_opens_is_dutch(outputs):
+    """Issue 23: every CSV header and every workbook column of score, herijking, check and sensitivity is Dutch
+    (aandacht.dutch.COLUMNS_NL); an indicator's id and the codes stay as the config and the sources name them."""
+    out, files, _ = outputs
+    found = {}
+    for path in files:
+        if path.suffix == ".csv":
+            sheets = {"": pd.read_csv(path, sep=";", nrows=0, encoding="utf-8-sig")}
+        else:
+            sheets = pd.read_excel(path, sheet_name=None, nrows=0, engine="openpyxl")
+        for sheet, table in sheets.items():
+            english = english_columns(table.columns)
+            if english:
+                found[f"{path.relative_to(out)} {sheet}".strip()] = english
+    assert len(files) > 25 and not found, found

@@ -126,7 +126,7 @@ def test_a_round_proposes_only_schools_of_the_list_of_its_time(rounds):
     plus = ikcs[ikcs["plus_ikc"]]
     assert plus["brin_vestiging"].is_unique and len(plus) <= 9
     assert "32DX00" in set(ikcs["brin_vestiging"])  # Teresa (opened after 2019) competes
-    assert ikcs["need"].notna().sum() > 40  # need from the schoolweging of the round's time
+    assert ikcs["behoefte"].notna().sum() > 40  # need from the schoolweging of the round's time
     facts = meta_of(folder / "2026")["toelichting"]
     assert any("DUO-vestigingen 2026" in line and "Schoolweging" in line for line in facts["bronnen"])
 
@@ -242,8 +242,8 @@ def test_every_reason_is_worse_than_the_gemeente(rounds):
     reasons = read_csv_nl(folder / "2026" / "redenen.csv")
     config = yaml.safe_load(default_config_path().read_text(encoding="utf-8"))
     direction = {i["id"]: i["direction"] for i in config["framework"]["indicators"]}
-    reference = reasons["gemeente"].where(reasons["gemeente"].notna(), reasons["median"])
-    assert ((reasons["value"] - reference) * reasons["indicator"].map(direction) > 0).all()
+    reference = reasons["gemeente"].where(reasons["gemeente"].notna(), reasons["mediaan"])
+    assert ((reasons["waarde"] - reference) * reasons["indicator"].map(direction) > 0).all()
     assert len(reasons) > 0
 
 
@@ -292,12 +292,12 @@ def test_one_source_of_reasons_on_page_one_and_in_the_round_files(rounds):
     data = ReportData(run, map_frame(run, overlays), {})
     reasons = read_csv_nl(folder / "2026" / "redenen.csv")
     gebieden = read_csv_nl(folder / "2026" / "aandachtsgebieden.csv")
-    for code, rows in reasons.groupby("area_code"):
-        first = rows.sort_values("order").iloc[0]
-        assert data.reason(code).startswith(short_label(first["label"]) + ":")
+    for code, rows in reasons.groupby("gebiedscode"):
+        first = rows.sort_values("volgorde").iloc[0]
+        assert data.reason(code).startswith(short_label(first["omschrijving"]) + ":")
         assert area_reasons(run, [code], 1).iloc[0]["indicator"] == first["indicator"]
         text = unescape(" ".join(gebieden["redenen"].astype(str)))
-        assert first["label"] in text
+        assert first["omschrijving"] in text
 
 
 @pytest.mark.parametrize("edit, message", [

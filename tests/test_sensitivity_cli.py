@@ -18,12 +18,12 @@ def test_sensitivity_writes_tables_and_records_the_seed(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["uncertainty"]["seed"] == 3 and manifest["uncertainty"]["draws"] == 64
     table = read_csv_nl(out / "uncertainty.csv")  # in Dutch, as the sheet onzekerheid of sensitivity.xlsx
-    assert list(table.columns) == ["code", "naam", "rang", "rang_mediaan", "rang_p05", "rang_p95",
-                                   "kans_aandachtsgebied", "aangewezen"]
+    assert list(table.columns) == ["gebiedscode", "gebiedsnaam", "rang", "rang_mediaan", "rang_p05", "rang_p95",
+                                   "kans_aanwijzing", "aangewezen"]
     assert len(table) == 21 and table["aangewezen"].dtype == bool and table["aangewezen"].sum() == 7  # ja/nee
     assert ((table["rang_p05"] <= table["rang_mediaan"]) & (table["rang_mediaan"] <= table["rang_p95"])).all()
-    assert table["kans_aandachtsgebied"].between(0, 1).all()
-    assert abs(table["kans_aandachtsgebied"].sum() - 7) < 1e-9  # top 7 (the designation rule) designated in every draw
+    assert table["kans_aanwijzing"].between(0, 1).all()
+    assert abs(table["kans_aanwijzing"].sum() - 7) < 1e-9  # top 7 (the designation rule) designated in every draw
     sobol = read_csv_nl(out / "sobol.csv")
     assert set(sobol["onzekere_invoer"]) == set(manifest["uncertainty"]["factors"])
     sheets = pd.ExcelFile(out / "sensitivity.xlsx", engine="openpyxl").sheet_names
@@ -35,8 +35,8 @@ def test_score_with_uncertainty_adds_columns(tmp_path):
     result = CliRunner().invoke(main, ["score", "--uncertainty", "32", "--out", str(out)])
     assert result.exit_code == 0, result.output
     table = read_csv_nl(out / "ranking.csv")
-    assert {"rang_p05", "rang_mediaan", "rang_p95", "kans_aandachtsgebied"} <= set(table.columns)
-    assert table["kans_aandachtsgebied"].notna().sum() == 21
+    assert {"rang_p05", "rang_mediaan", "rang_p95", "kans_aanwijzing"} <= set(table.columns)
+    assert table["kans_aanwijzing"].notna().sum() == 21
     assert "correlaties" in pd.ExcelFile(out / "scores.xlsx", engine="openpyxl").sheet_names
 
 
@@ -63,6 +63,6 @@ def test_sensitivity_spatial_sheet(tmp_path):
     out = tmp_path / "spatial"
     result = CliRunner().invoke(main, ["sensitivity", "--draws", "16", "--spatial", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    moran = pd.read_excel(out / "sensitivity.xlsx", engine="openpyxl", sheet_name="lokale moran", dtype={"code": str})
-    assert len(moran) == 21 and set(moran["quadrant"]) <= {"HH", "LL", "HL", "LH"}
-    assert moran.loc[moran["code"] == "WK008050", "neighbours"].item() >= 1
+    moran = pd.read_excel(out / "sensitivity.xlsx", engine="openpyxl", sheet_name="lokale moran", dtype={"gebiedscode": str})
+    assert len(moran) == 21 and set(moran["kwadrant"]) <= {"HH", "LL", "HL", "LH"}
+    assert moran.loc[moran["gebiedscode"] == "WK008050", "buren"].item() >= 1

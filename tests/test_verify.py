@@ -192,11 +192,14 @@ def test_a_folder_written_before_the_dutch_names_is_compared_on_its_contents():
     constraints = {"": pd.DataFrame({"constraint": ["aantal"], "tight": [True], "binding": [False]})}
     assert as_now("beperkingen.csv", constraints, config)[""].to_dict("records") == [
         {"beperking": "aantal", "krap": True, "bindend": False}]
-    assert as_now("wijken.csv", constraints, config) is constraints  # other files as they are
+    # the English column names of any CSV of a round written before are renamed too (aandacht.dutch.published_columns)
+    wijken = {"": pd.DataFrame({"area_code": ["WK008050"], "area_name": ["Heechterp"], "rang": [1]})}
+    assert list(as_now("wijken.csv", wijken, config)[""].columns) == ["gebiedscode", "gebiedsnaam", "rang"]
 
 
 def test_a_csv_with_true_false_equals_one_with_ja_nee(tmp_path):
-    """A round file written before issue 23 (True/False) and today's (ja/nee) compare as equal."""
+    """A round file written before issue 23 (True/False, English column names) and today's (ja/nee, Dutch names)
+    compare as equal."""
     from aandacht.archive.verify import compare_file
 
     config = load_config(default_config_path())
@@ -204,9 +207,9 @@ def test_a_csv_with_true_false_equals_one_with_ja_nee(tmp_path):
     (tmp_path / "nieuw").mkdir()
     (tmp_path / "oud" / "wijken.csv").write_text("area_code;aangewezen;harde_kern\nWK008050;True;\nWK008010;False;False\n",
                                                  encoding="utf-8-sig")
-    (tmp_path / "nieuw" / "wijken.csv").write_text("area_code;aangewezen;harde_kern\nWK008050;ja;\nWK008010;nee;nee\n",
+    (tmp_path / "nieuw" / "wijken.csv").write_text("gebiedscode;aangewezen;harde_kern\nWK008050;ja;\nWK008010;nee;nee\n",
                                                    encoding="utf-8-sig")
     assert compare_file(tmp_path / "oud" / "wijken.csv", tmp_path / "nieuw" / "wijken.csv", config) == []
-    (tmp_path / "nieuw" / "wijken.csv").write_text("area_code;aangewezen;harde_kern\nWK008050;nee;\nWK008010;nee;nee\n",
+    (tmp_path / "nieuw" / "wijken.csv").write_text("gebiedscode;aangewezen;harde_kern\nWK008050;nee;\nWK008010;nee;nee\n",
                                                    encoding="utf-8-sig")
     assert compare_file(tmp_path / "oud" / "wijken.csv", tmp_path / "nieuw" / "wijken.csv", config) != []

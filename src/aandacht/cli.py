@@ -534,8 +534,8 @@ def _from_round(round_dir: Path, config_path: Path | None, tables: dict[str, Pat
     from .archive.verify import read_round_manifest, recorded_config
     from .digest import changed_inputs
     from .errors import DataError
-    from .inputs.reading import read_csv_nl
     from .present.round_folder import read_round_overlays
+    from .rounds.record import read_round_table
     from .scoring.run import run_score
 
     given = [f"--{name}" for name, path in tables.items() if path is not None] + (["--config"] if config_path else [])
@@ -552,7 +552,7 @@ def _from_round(round_dir: Path, config_path: Path | None, tables: dict[str, Pat
         raise DataError(f"{round_dir}: input {role} ({path}) is missing or changed since the round was made; "
                         f"its maps and report cannot be drawn again (see 'aandacht verify {round_dir}')")
     run = run_score(config)
-    recorded = read_csv_nl(round_dir / "wijken.csv").set_index("area_code")["score"]
+    recorded = read_round_table(round_dir, "wijken.csv").set_index("area_code")["score"]
     again = run.result.index.reindex(recorded.index)
     if not np.allclose(again.to_numpy(dtype="float64"), recorded.to_numpy(dtype="float64"), rtol=1e-6, atol=1e-4,
                        equal_nan=True):

@@ -181,12 +181,12 @@ def _coverage(local: pd.DataFrame, areas: list[str]) -> tuple[pd.DataFrame, pd.D
         if absent:
             reasons["not in data"] = absent
         for flag, count in reasons.items():
-            missing.append({"source": source, "indicator": indicator, "period": newest, "reason": flag,
+            missing.append({"source": source, "indicator": indicator, "period": newest, "flag": flag,
                             "reden": MISSING_LABELS.get(flag, flag), "count": int(count)})
     coverage = pd.DataFrame(rows, columns=["source", "indicator", "unit", "areas", "areas_with_value", "periods",
                                            "periods_with_value", "newest_period"])
     coverage["coverage"] = coverage["areas_with_value"] / coverage["areas"].where(coverage["areas"] > 0)
-    return coverage, pd.DataFrame(missing, columns=["source", "indicator", "period", "reason", "reden", "count"])
+    return coverage, pd.DataFrame(missing, columns=["source", "indicator", "period", "flag", "reden", "count"])
 
 
 def _out_of_range(local: pd.DataFrame) -> pd.DataFrame:

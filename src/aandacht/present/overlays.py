@@ -5,24 +5,25 @@ the previous round are computed by other parts of aandacht; maps and report take
 results as plain tables, so that they can also be given by hand (CSV or Excel, read with
 :func:`aandacht.inputs.reading.read_table`). Each table is accepted in two layouts: the
 short layout below, for tables made by hand or by another tool, and the layout of the file
-``aandacht herijking`` writes into the round folder (named in brackets), so that a round's
-own files go back in as written:
+``aandacht herijking`` writes into the round folder (named in brackets, its columns under their
+published Dutch names or, in a round written before those, the English ones:
+:func:`aandacht.dutch.internal_columns`), so that a round's own files go back in as written:
 
 * ``gebieden``: one row per member area: ``gebied`` (the name used in the bestuurlijk
-  overleg) and ``area_code`` [``aandachtsgebieden.csv``: ``gebied`` and ``designated_members``,
+  overleg) and ``area_code`` [``aandachtsgebieden.csv``: ``gebied`` and ``aangewezen_leden``,
   the designated scored areas joined by ";"].
 * ``ikcs``: one row per IKC: ``name``, ``x_rd``, ``y_rd`` (EPSG:28992) and ``status``
   (``plus-ikc``, ``candidate``: eligible but not chosen, or ``other``); optional ``area_code``,
   ``bestuur``, ``need``, ``eligible``, ``continuity``, ``reason``, ``gebied`` and ``brin``
-  [``ikcs.csv``: ``plus_ikc``, ``verkiesbaar``, ``status`` (the continuity status), ``wijk_code``,
-  ``bevoegd_gezag``, ``toelichting``, ``x_rd``, ``y_rd``; an IKC without coordinates is kept and
+  [``ikcs.csv``: ``naam``, ``plus_ikc``, ``verkiesbaar``, ``status`` (the continuity status), ``wijk_code``,
+  ``bevoegd_gezag``, ``behoefte``, ``toelichting``, ``x_rd``, ``y_rd``; an IKC without coordinates is kept and
   listed, not drawn].
 * ``robustness``: per area ``area_code``, ``p_designated`` (0-1) and optionally
-  ``rank_p05``, ``rank_median``, ``rank_p95`` [``robuustheid.csv``: ``kans_aanwijzing``,
+  ``rank_p05``, ``rank_median``, ``rank_p95`` [``robuustheid.csv``: ``gebiedscode``, ``kans_aanwijzing``,
   ``rang_p05``, ``rang_mediaan``, ``rang_p95``].
 * ``changes``: per area ``area_code`` and ``change`` (``entered``, ``left``, ``stayed``)
   against the previous round; optional ``previous_rank`` and ``previous_score``
-  [``wijzigingen_wijken.csv``: ``wijziging`` (``erbij``, ``eraf``, ``gebleven``), ``rang_oud``,
+  [``wijzigingen_wijken.csv``: ``gebiedscode``, ``wijziging`` (``erbij``, ``eraf``, ``gebleven``), ``rang_oud``,
   ``score_oud``].
 
 A table with a column ``demonstration`` that is true on any row is demonstration data:
@@ -41,6 +42,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..dutch import internal_columns
 from ..inputs.reading import FLAG_WORDS, fail_at_first, parse_numbers, read_csv_nl, read_table, require_columns
 
 IKC_STATUSES = ("plus-ikc", "candidate", "other")
@@ -54,9 +56,11 @@ CHANGE_LABELS = {
 }
 # The wording of the round files (rounds.compare) for the changes.
 CHANGE_CODES = {"erbij": "entered", "eraf": "left", "gebleven": "stayed"}
-# The Dutch column names of the round's robuustheid.csv for the robustness table's columns.
-ROBUSTNESS_DUTCH = {"p_designated": "kans_aanwijzing", "rank_p05": "rang_p05", "rank_median": "rang_mediaan",
-                    "rank_p95": "rang_p95", "hard_core": "harde_kern"}
+# Per table, the internal names of its columns that a round file holds under their Dutch names (aandacht.dutch.COLUMNS_NL)
+GEBIED_COLUMNS = ("area_code", "designated_members")
+IKC_COLUMNS = ("name", "need", "area_code")
+ROBUSTNESS_COLUMNS = ("area_code", "p_designated", "rank_p05", "rank_median", "rank_p95", "hard_core")
+CHANGE_COLUMNS = ("area_code", "area_name")
 # yes in a hand-made table: the words of aandacht's own files (FLAG_WORDS: ja, true) and what people type
 TRUE_TEXT = frozenset({word for word, yes in FLAG_WORDS.items() if yes} | {"1", "yes", "waar", "x"})
 
@@ -127,7 +131,7 @@ def _explode_members(frame: pd.DataFrame) -> pd.DataFrame:
 
 def check_gebieden(frame: pd.DataFrame, known: set[str], origin: str) -> pd.DataFrame:
     """Validate a gebieden table (see module docstring); an area belongs to at most one gebied."""
-    frame = frame.copy()
+    frame = internal_columns(frame, GEBIED_COLUMNS)
     if "area_code" not in frame.columns and "designated_members" in frame.columns:
         frame = _explode_members(frame)
     require_columns(frame, ("gebied", "area_code"), origin, "gebieden table")
@@ -157,6 +161,7 @@ def _round_ikcs(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
 def check_ikcs(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
     """Validate an IKC table: name, x_rd, y_rd (numbers, EPSG:28992) and a known status; in the
     round layout an IKC without coordinates is kept (it is listed, not drawn)."""
+    frame = internal_columns(frame, IKC_COLUMNS)
     round_layout = {"plus_ikc", "verkiesbaar"} <= set(frame.columns)
     frame = _round_ikcs(frame, origin) if round_layout else frame.copy()
     require_columns(frame, ("name", "x_rd", "y_rd", "status"), origin, "IKC table")
@@ -182,7 +187,7 @@ def _per_area(frame: pd.DataFrame, columns: tuple[str, ...], known: set[str], or
 def check_robustness(frame: pd.DataFrame, known: set[str], origin: str) -> pd.DataFrame:
     """Validate a robustness table: p_designated within [0, 1]; rank columns optional (the round's Dutch
     column names are accepted too)."""
-    frame = frame.rename(columns={dutch: name for name, dutch in ROBUSTNESS_DUTCH.items()})
+    frame = internal_columns(frame, ROBUSTNESS_COLUMNS)
     frame = _per_area(frame, ("area_code", "p_designated"), known, origin, "robustness")
     _numbers(frame, ("p_designated", "rank_p05", "rank_median", "rank_p95"), origin)
     fail_at_first(~frame["p_designated"].between(0, 1), frame.index, origin,
@@ -193,6 +198,7 @@ def check_robustness(frame: pd.DataFrame, known: set[str], origin: str) -> pd.Da
 def check_changes(frame: pd.DataFrame, known: set[str], origin: str) -> pd.DataFrame:
     """Validate a changes table: change is entered, left or stayed (or, in the round layout,
     wijziging is erbij, eraf or gebleven)."""
+    frame = internal_columns(frame, CHANGE_COLUMNS)
     if "change" not in frame.columns and "wijziging" in frame.columns:
         frame = frame.rename(columns={"wijziging": "change", "rang_oud": "previous_rank", "score_oud": "previous_score"})
         frame["change"] = frame["change"].astype(str).str.strip().map(lambda v: CHANGE_CODES.get(v, v))

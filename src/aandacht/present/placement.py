@@ -12,18 +12,13 @@ import pandas as pd
 
 from ..decide.select import on_schoolweging
 from ..dutch import number_nl
-from ..rounds.herijking import Herijking
+from ..rounds.herijking import UNPLACED_COLUMNS, Herijking
 
 PAGE_ONE_SCHOOLS = 8  # page 1 names at most this many unplaced schools (a gemeente without polygons has them all)
-COLUMNS_NL = {"brin_vestiging": "brin_vestiging", "name": "naam", "bevoegd_gezag": "bestuur", "leerlingen": "leerlingen",
-              "achterstandsscore": "achterstandsscore", "need": "behoefte", "rang_behoefte": "rang_behoefte",
-              "boven_laagste_plus": "behoefte_boven_laagste_plus_ikc"}
-
-
 def unplaced_table(result: Herijking) -> pd.DataFrame:
-    """The round's table of IKCs with a score and no wijk, with Dutch column names."""
-    table = result.unplaced if result.unplaced is not None else pd.DataFrame(columns=list(COLUMNS_NL))
-    return table.rename(columns=COLUMNS_NL)
+    """The round's table of IKCs with a score and no wijk (written with Dutch column names:
+    :func:`aandacht.present.tables.write_csv`)."""
+    return result.unplaced if result.unplaced is not None else pd.DataFrame(columns=UNPLACED_COLUMNS)
 
 
 def placement_summary(result: Herijking) -> dict | None:

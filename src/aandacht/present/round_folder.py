@@ -33,34 +33,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..dutch import internal_columns
 from ..errors import DataError
 from ..inputs.reading import read_csv_nl
 from ..rounds.herijking import Herijking
-from ..rounds.record import MANIFEST, ROUND_JSON, open_round
+from ..rounds.record import MANIFEST, ROUND_JSON, open_round, read_round_table
 from .drawing import draw_all
 from .geopackage import write_round_geopackage
 from .maps import map_builders, map_frame
-from .overlays import ROBUSTNESS_DUTCH, Overlays, check_changes, check_ikcs, check_robustness, is_true
+from .overlays import Overlays, check_changes, check_ikcs, check_robustness, is_true
 from .placement import placement_summary, unplaced_table
 from .report import render_html, report_data, report_dpi, write_pdf
-from .tables import count_indicators, flags_written, score_writers, suppress_counts, write_csv
+from .tables import count_indicators, score_writers, suppress_counts, write_csv
 
 HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
-# beperkingen.csv in Dutch (the selection's constraints table: decide/optimise.py); read back with either names
-CONSTRAINT_COLUMNS = {"constraint": "beperking", "lhs": "waarde", "sense": "teken", "bound": "grens", "tight": "krap",
-                      "gain": "winst_zonder", "binding": "bindend"}
-
-
-def constraints_nl(constraints: pd.DataFrame) -> pd.DataFrame:
-    """The constraints as ``beperkingen.csv`` holds them: Dutch column names, ``ja``/``nee`` for krap and bindend
-    (:func:`aandacht.present.tables.flags_written`)."""
-    return flags_written(constraints).rename(columns=CONSTRAINT_COLUMNS)
+# The columns of the selection's constraints table (aandacht.decide.optimise), published in Dutch in beperkingen.csv
+CONSTRAINT_COLUMNS = ("constraint", "lhs", "sense", "bound", "tight", "gain", "binding")
 
 
 def read_constraints(path: Path) -> pd.DataFrame:
     """``beperkingen.csv`` of a round with the internal column names, from the Dutch names or the English
     ones of rounds written before (krap and bindend as booleans, from ``ja``/``nee`` or ``True``/``False``)."""
-    return read_csv_nl(path).rename(columns={dutch: name for name, dutch in CONSTRAINT_COLUMNS.items()})
+    return internal_columns(read_csv_nl(path), CONSTRAINT_COLUMNS)
 
 
 def ikc_table(result: Herijking) -> pd.DataFrame:
@@ -82,12 +76,12 @@ def round_writers(result: Herijking) -> dict:
         "suggesties_aangrenzend.csv": designation.suggestions,
         "redenen.csv": designation.reasons,
         "ikcs.csv": ikc_table(result),
-        "beperkingen.csv": constraints_nl(selection.constraints),
+        "beperkingen.csv": selection.constraints,
         "niet_geplaatst.csv": unplaced_table(result),
     }
     tables.update({f"wijzigingen_{name}.csv": table for name, table in result.changes.items()})
     if result.robustness is not None:
-        tables["robuustheid.csv"] = result.robustness.reset_index().rename(columns=ROBUSTNESS_DUTCH)
+        tables["robuustheid.csv"] = result.robustness.reset_index()
     internal = {"wijken": result.record.wijken, "ikcs": selection.ikcs}
     writers = score_writers(result.run, internal=internal)
     threshold, counts = result.run.config.report.suppress_below, count_indicators(result.run.config)
@@ -171,7 +165,7 @@ def read_round_overlays(folder: Path, known: set[str]) -> tuple[Overlays, pd.Dat
     chosen = wijken[is_true(wijken["aangewezen"])]
     gebieden = pd.DataFrame({"gebied": chosen["gebied"].astype(str).to_numpy(),
                              "area_code": chosen["area_code"].astype(str).to_numpy()})
-    ikcs_raw = read_csv_nl(folder / "ikcs.csv")
+    ikcs_raw = read_round_table(folder, "ikcs.csv")
     if not {"x_rd", "y_rd"} <= set(ikcs_raw.columns):
         raise DataError(f"{folder / 'ikcs.csv'}: has no x_rd, y_rd columns (written by an older aandacht); "
                         "run the herijking again to draw its maps")

@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config, project_dir
-from ..dutch import MISSING_LABELS
+from ..dutch import COLUMNS_NL, MISSING_LABELS, published_columns
 from ..errors import DataError
 from ..inputs.plausible import is_count_unit
 from ..inputs.reading import DUTCH_CSV
@@ -257,10 +257,10 @@ def flags_written(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write in the Dutch Excel dialect: ';' separator, decimal comma, UTF-8 with BOM, ``ja``/``nee`` for
-    true/false (:func:`flags_written`); text that a spreadsheet would read as a formula is neutralised
-    (:func:`neutralise`)."""
-    table = neutralise(flags_written(table))
+    """Write in the Dutch Excel dialect: ';' separator, decimal comma, UTF-8 with BOM, the columns under their
+    published Dutch names (:func:`aandacht.dutch.published_columns`), ``ja``/``nee`` for true/false
+    (:func:`flags_written`); text that a spreadsheet would read as a formula is neutralised (:func:`neutralise`)."""
+    table = neutralise(published_columns(flags_written(table)))
     mixed = [position for position, (_, column) in enumerate(table.items()) if column.dtype == object]
     for position in mixed:  # numbers among text (a suppressed count column): the same format as a number column
         table.iloc[:, position] = table.iloc[:, position].map(
@@ -317,38 +317,17 @@ SHEETS_NL = {"ranking": "ranglijst", "raw indicators": "indicatoren", "reference
              "uncertainty": "onzekerheid", "sobol per area": "sobol per gebied", "local moran": "lokale moran",
              "audit domains": "toets domeinen", "audit indicators": "toets indicatoren", "leave one out": "weglaten",
              "rank shifts": "rangverschuivingen", "strengths weaknesses": "sterk en zwak"}
-COLUMNS_NL = {"area_code": "code", "area_name": "naam", "label": "omschrijving", "unit": "eenheid", "nominal": "bedoeld",
-              "contribution": "werkelijk", "correlation": "correlatie", "skew_before": "scheefheid_voor",
-              "kurtosis_before": "kurtosis_voor", "passes_before": "binnen_grenzen_voor", "action": "behandeling",
-              "points_winsorised": "waarden_ingeperkt", "winsorised_high": "ingeperkt_boven",
-              "winsorised_low": "ingeperkt_onder", "skew_after": "scheefheid_na", "kurtosis_after": "kurtosis_na",
-              "passes_after": "binnen_grenzen_na", "key": "onderdeel", "value": "waarde", "relation": "relatie",
-              "shared_parent": "zelfde_domein", "collinear": "samenhangend", "negative": "negatief",
-              "near_duplicate": "bijna_gelijk", "domain": "domein", "indicators": "indicatoren",
-              "complete_areas": "volledige_gebieden", "parent": "bovenliggend", "r_with_parent": "r_met_bovenliggend",
-              "flag": "signaal", "pca_weight": "pca_gewicht", "weight_in_use": "gewicht_in_gebruik", "note": "toelichting",
-              "hard_core": "harde_kern", "nominal_rank": "rang", "median_rank": "rang_mediaan", "rank_p05": "rang_p05",
-              "rank_p95": "rang_p95", "p_designated": "kans_aandachtsgebied", "nominal_designated": "aangewezen",
-              "output": "uitkomst", "factor": "onzekere_invoer", "source": "bron", "areas": "gebieden",
-              "areas_with_value": "gebieden_met_waarde", "periods": "perioden", "periods_with_value": "perioden_met_waarde",
-              "newest_period": "nieuwste_periode", "newest_overall": "nieuwste_van_alle", "coverage": "dekking",
-              "period": "periode", "reason": "reden", "count": "aantal", "method": "methode", "denominator": "noemer",
-              "problem": "probleem", "name": "naam", "figure": "cijfer", "indicator": "indicator",
-              "domain_label": "domein_omschrijving", "kind": "soort", "item": "onderdeel_code",
-              "r_domain": "r_met_domein", "r_index": "r_met_score", "mean_abs_shift": "gem_verschuiving",
-              "max_abs_shift": "grootste_verschuiving", "area_max_shift": "bij_gebied"}
+
 
 
 def dutch_table(table: pd.DataFrame) -> pd.DataFrame:
-    """A table of the analyst's workbook in Dutch: column names (``COLUMNS_NL``; a name the table
-    already has in Dutch is left, as ``reason`` beside ``reden``), ``ja``/``nee`` for true/false and
+    """A table of the analyst's workbook in Dutch: column names (:func:`aandacht.dutch.published_columns`), ``ja``/``nee`` for true/false and
     the outlier treatment in words (``TREATMENT_ACTIONS``) and how a label was matched (``MATCH_METHODS_NL``)."""
     table = flags_written(table)
     actions = {"action": table["action"].map(lambda a: TREATMENT_ACTIONS.get(a, a))} if "action" in table.columns else {}
     if {"label", "method", "score"} <= set(table.columns):  # a table of label matches
         actions["method"] = table["method"].map(lambda m: MATCH_METHODS_NL.get(m, m))
-    names = {c: COLUMNS_NL[c] for c in table.columns if c in COLUMNS_NL and COLUMNS_NL[c] not in table.columns}
-    return table.assign(**actions).rename(columns=names)
+    return published_columns(table.assign(**actions))
 
 
 def write_workbook(run: ScoreRun, path: Path, ranking_table: pd.DataFrame | None = None,
@@ -388,7 +367,8 @@ def write_internal(sheets: dict[str, pd.DataFrame], threshold: int, path: Path) 
         f"Het bevat aantallen onder de drempel report.suppress_below ({threshold}), die in alle andere bestanden als <{threshold} staan.",
         "Geschreven omdat de config report.internal_workbook: true zet.",
     ]})
-    write_sheets({"niet delen": warning, **sheets}, path, layout=True)
+    write_sheets({"niet delen": warning, **{name: dutch_table(table) for name, table in sheets.items()}}, path,
+                 layout=True)
 
 
 def score_writers(run: ScoreRun, ranking_table: pd.DataFrame | None = None,
@@ -414,7 +394,7 @@ def ranking_with_uncertainty(run: ScoreRun, result: UncertaintyResult) -> pd.Dat
     """The ranking with the 5th percentile, median and 95th percentile rank and the share of draws
     in which the area is aandachtsgebied (empty for unscored areas)."""
     table = ranking(run)
-    columns = {"rank_p05": "rang_p05", "median_rank": "rang_mediaan", "rank_p95": "rang_p95", "p_designated": "kans_aandachtsgebied"}
+    columns = {name: COLUMNS_NL[name] for name in ("rank_p05", "median_rank", "rank_p95", "p_designated")}
     extra = result.areas.loc[:, list(columns)].rename(columns=columns)
     position = table.columns.get_loc("score") + 1
     merged = table.join(extra, on="area_code")

@@ -4,7 +4,8 @@ A herijking writes ``rounds/<R>/``; the next round (and ``aandacht compare``, th
 ``--round-dir`` and the trend over ``--rounds-dir``) reads back ``ronde.json`` (round year,
 continuity rules, the aandachtsgebieden with their areas, the Plus-IKCs with their start year and
 need figures) and the tables ``wijken.csv``, ``indicatoren.csv`` and ``ikcs.csv``, in the Dutch
-dialect of :func:`aandacht.inputs.reading.read_csv_nl`. A round is trusted only when it proves
+dialect of :func:`aandacht.inputs.reading.read_csv_nl` (:func:`read_round_table`: the columns under their
+published Dutch names, or the English ones of rounds written before those, :data:`ROUND_COLUMNS`). A round is trusted only when it proves
 itself (:func:`open_round`):
 
 1. every file is as the round wrote it: its SHA-256 equals the one ``manifest.json`` records
@@ -31,6 +32,7 @@ import pandas as pd
 
 from ..decide.select import PreviousPlus
 from ..digest import changed_outputs
+from ..dutch import internal_columns
 from ..errors import DataError
 from ..inputs.reading import read_csv_nl, require_flags
 
@@ -41,6 +43,13 @@ ROUND_CSVS = ("wijken.csv", "indicatoren.csv", "ikcs.csv")
 WIJK_FLAGS = ("aangewezen",)
 IKC_FLAGS = ("plus_ikc", "verkiesbaar", "monitoren")
 MANIFEST = "manifest.json"
+# Per table a later run reads back, the internal names of its columns that are published under a Dutch name
+# (aandacht.dutch.COLUMNS_NL); read_round_table takes either name.
+ROUND_COLUMNS = {
+    "wijken.csv": ("area_code", "area_name", "rule_population", "rule_top_k", "rule_min_score", "rule_probability"),
+    "indicatoren.csv": ("area_code", "label"),
+    "ikcs.csv": ("name", "need", "score_per_pupil", "score_total", "wijk_score", "pupil_share"),
+}
 
 
 @dataclass
@@ -67,7 +76,7 @@ def read_round(path: Path, gemeente: str | None = None, level: str | None = None
     docstring); ``gemeente`` and ``level``: the config's, which the round must be of."""
     path = Path(path)
     meta, wijken = open_round(path, gemeente, level, needed=(ROUND_JSON, *ROUND_CSVS, MANIFEST))
-    indicatoren, ikcs = (read_csv_nl(path / name) for name in ROUND_CSVS[1:])
+    indicatoren, ikcs = (read_round_table(path, name) for name in ROUND_CSVS[1:])
     ikcs = require_flags(ikcs, IKC_FLAGS, path / "ikcs.csv")
     ikcs["brin_vestiging"] = ikcs["brin_vestiging"].astype(str)
     return RoundRecord(meta["round"], meta, wijken, indicatoren, ikcs, str(path))
@@ -84,9 +93,9 @@ def open_round(path: Path, gemeente: str | None = None, level: str | None = None
         raise DataError(f"{path}: not a round folder (missing {missing}); it must be written by 'aandacht herijking'")
     require_unchanged(path, recorded_outputs(path))
     meta = read_meta(path / ROUND_JSON)
-    wijken = read_csv_nl(path / "wijken.csv")
+    wijken = read_round_table(path, "wijken.csv")
     if "area_code" not in wijken.columns:
-        raise DataError(f"{path / 'wijken.csv'}: has no area_code column; it must be written by 'aandacht herijking'")
+        raise DataError(f"{path / 'wijken.csv'}: has no gebiedscode column; it must be written by 'aandacht herijking'")
     wijken = require_flags(wijken, WIJK_FLAGS, path / "wijken.csv")
     wijken["area_code"] = wijken["area_code"].astype(str)
     require_own_areas(meta, wijken["area_code"], path)
@@ -97,6 +106,14 @@ def open_round(path: Path, gemeente: str | None = None, level: str | None = None
     if level is not None and meta.get("level", level) != level:
         raise DataError(f"{origin}: the round ranks areas of level {meta['level']!r}, the config {level!r}")
     return meta, wijken
+
+
+def read_round_table(folder: Path, name: str) -> pd.DataFrame:
+    """The table ``name`` of a round folder (:data:`ROUND_COLUMNS`) with its columns under their internal names,
+    from the Dutch names it is written with or the English ones of a round written before
+    (:func:`aandacht.dutch.internal_columns`); ja/nee and True/False are both read as booleans
+    (:func:`aandacht.inputs.reading.read_csv_nl`)."""
+    return internal_columns(read_csv_nl(Path(folder) / name), ROUND_COLUMNS[name])
 
 
 def read_meta(path: Path) -> dict:
