@@ -291,10 +291,10 @@ def test_a_count_has_no_total_as_reference_and_a_reason_shows_its_class(outputs)
     assert (long.loc[long["indicator"] != COUNTED, "gemeente"] != "").any()  # the rates keep theirs
     reasons = pd.read_csv(folder / "redenen.csv", sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
     mine = reasons[reasons["indicator"] == COUNTED]
-    hidden = mine["shown"] == f"<{THRESHOLD}"
-    assert (mine.loc[hidden, "value"] == "").all() and (mine.loc[~hidden, "value"] != "").all()
+    hidden = mine["getoond"] == f"<{THRESHOLD}"
+    assert (mine.loc[hidden, "waarde"] == "").all() and (mine.loc[~hidden, "waarde"] != "").all()
     scored_as = f"{(THRESHOLD - 1) / 2:g}".replace(".", ",")
-    label = counted["label"].iloc[0]
+    label = counted["omschrijving"].iloc[0]
     for name in ("wijken.csv", "aandachtsgebieden.csv", "redenen.csv"):
         assert f"{label} {scored_as}" not in (folder / name).read_text(encoding="utf-8-sig")
 

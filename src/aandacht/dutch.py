@@ -69,7 +69,7 @@ COLUMNS_NL = {
     # areas and their figures (ranking, round files, the analyst's workbook)
     "area_code": "gebiedscode", "area_name": "gebiedsnaam", "area_names": "gebiedsnamen", "areas": "gebieden",
     "designated_members": "aangewezen_leden", "name": "naam", "label": "omschrijving", "unit": "eenheid",
-    "value": "waarde", "median": "mediaan", "normalised": "genormaliseerd", "contribution": "bijdrage",
+    "value": "waarde", "shown": "getoond", "median": "mediaan", "normalised": "genormaliseerd", "contribution": "bijdrage",
     "order": "volgorde", "kind": "soort", "reason": "reden", "note": "toelichting",
     # the designation rules an area passes (wijken.csv)
     "rule_population": "regel_populatie", "rule_top_k": "regel_top_k", "rule_min_score": "regel_min_score",
