@@ -398,8 +398,8 @@ def init(gemeente: str, folder: Path | None, level: str | None, boundaries: Path
     result = init_project(gemeente, folder, level, boundaries, boundaries_layer)
     for line in result.lines:
         click.echo(line)
-    click.echo(f"written: {result.folder}/ (config {result.config})")
-    click.echo(f"next: cd {result.folder} && aandacht check && aandacht herijking --round 2026")
+    click.echo(f"geschreven: {result.folder}/ (config {result.config})")
+    click.echo(f"volgende stap: cd {result.folder} && aandacht check && aandacht herijking --round 2026")
 
 
 @main.group()
