@@ -63,10 +63,20 @@ def outputs(tmp_path_factory, embedded):
         "check": ["check", "--out", out / "check"],
         "sensitivity": ["sensitivity", "--draws", "20", "--out", out / "sensitivity"],
     }
+    (project / "bekend.csv").write_text("area\nWK008050\nWK008063\n", encoding="utf-8")
+    runs["validate"] = ["validate", "--known", project / "bekend.csv", "--draws", "20", "--out", out / "validate"]
     printed = {}
     for name, args in runs.items():
         result = CliRunner().invoke(main, [*map(str, args), "--config", str(path)])
         assert result.exit_code in (0, 1), (name, result.output)
+        printed[name] = result.output
+    # the commands without a config: a project of a gemeente aandacht ships and of one it plans (buurten, no
+    # polygons), and the comparison of two rounds (the round with itself: the lines, not the changes, are tested)
+    for name, args in {"init shipped": ["init", "leeuwarden", project / "init-leeuwarden"],
+                       "init planned": ["init", "urk", project / "init-urk"],
+                       "compare": ["compare", out / "rounds" / "2026", out / "rounds" / "2026"]}.items():
+        result = CliRunner().invoke(main, list(map(str, args)))
+        assert result.exit_code == 0, (name, result.output)
         printed[name] = result.output
     files = sorted(p for p in out.rglob("*") if p.suffix in (".csv", ".xlsx"))
     return out, files, printed
@@ -279,16 +289,20 @@ def test_no_shown_figure_gives_a_suppressed_count_back(outputs):
 
 
 # Words that show an English note or line reached the analyst's files or terminal (none is Dutch; "of"
-# and "was" are, and config keys such as other_areas and out_of_range split into words that are left out).
+# and "was" are, and config keys such as other_areas and out_of_range split into words that are left out; so
+# are file names, commands in backticks and options).
 ENGLISH = {"the", "and", "with", "not", "were", "are", "read", "rows", "regions", "variables", "schools", "placed",
            "ambiguous", "matched", "fuzzily", "toward", "shrinkage", "gate", "written", "cells", "without", "which",
-           "from", "used", "counted", "only", "have", "has", "their", "its", "area", "areas", "could", "cannot", "none"}
+           "from", "used", "counted", "only", "have", "has", "their", "its", "area", "areas", "could", "cannot", "none",
+           "ranks", "designates", "chooses", "rule", "gives", "indicators", "values", "every", "reasons", "next",
+           "ship", "give", "file", "maps", "downloads", "shipped", "editable", "files", "households", "children",
+           "needed", "least", "polygons", "own", "level", "left", "too", "few", "same", "asked"}
 
 
 def test_the_notes_and_terminal_lines_an_analyst_reads_are_dutch(outputs):
     """Issue 23: everything an analyst opens is Dutch. The notes of the loaders, the scoring and the
     selection (the methode sheet of scores.xlsx, samenhang toelichting) and every line the commands
-    print outside their tables (score, herijking, check, sensitivity) hold no English word."""
+    print outside their tables (score, herijking, check, sensitivity, validate, init, compare) hold no English word."""
     out, _, printed = outputs
     lines = []
     for folder in ("score", "rounds/2026"):
@@ -301,6 +315,9 @@ def test_the_notes_and_terminal_lines_an_analyst_reads_are_dutch(outputs):
     boxes = set("│┃┏┡└├┗━─")
     for text in printed.values():
         lines += [line for line in text.splitlines() if not boxes & set(line) and not any(n in line for n in HOSTILE_WIJKEN)]
-    found = {line: sorted(ENGLISH & set(re.findall(r"[a-z]+", re.sub(r"\S+\.(csv|xlsx|yaml|json)\b", "", line.lower()))))
+    assert {"init shipped", "init planned", "compare", "validate"} <= set(printed)
+    assert any(line.startswith("volgende stap: cd ") for line in lines)
+    kept = (r"\S+\.(csv|xlsx|yaml|json)\b", r"`[^`]*`", r"--[a-z-]+")  # file names, commands, options
+    found = {line: sorted(ENGLISH & set(re.findall(r"[a-z]+", re.sub("|".join(kept), "", line.lower()))))
              for line in lines if not line.startswith("warning: ")}  # a library's warning, relayed as the errors are
     assert not {line: words for line, words in found.items() if words}
