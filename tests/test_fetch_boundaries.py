@@ -217,8 +217,8 @@ def test_codes_of_another_division_are_left_out_and_noted(default_config, tmp_pa
 
     registry = area_registry(with_geometry(default_config, path))
     assert "WK008099" not in registry.geometry().index and len(registry.geometry()) == 21
-    assert registry.notes == [f"{path}: 1 wijk(en) of the boundary file not in the area registry left out "
-                              "(another year's division?): WK008099"]
+    assert registry.notes == [f"{path}: 1 wijk(en) van het grenzenbestand niet in het gebiedenregister, weggelaten "
+                              "(een indeling van een ander jaar?): WK008099"]
 
 
 def test_bad_geometry_settings_name_the_file_and_the_key(default_config, fetched_wijken, tmp_path):
