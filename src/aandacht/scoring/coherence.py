@@ -207,13 +207,14 @@ def correlation_checks(config: Config, registry: AreaRegistry, matrix: Indicator
     try:
         result = score_matrix(config, registry, matrix).result
     except AandachtError as error:
-        return {}, [("warning", "coherence", f"correlations not computed: {error}")]
+        return {}, [("warning", "coherence", f"correlaties niet berekend: {error}")]
     checks = coherence(result, config.coherence)
     lone = lone_indicators(result, config.framework, config.method, config.coherence.weak)
     strong = checks.indicator_flags["flag"] == "strong"
     problems = [("info", "coherence", note) for note in flag_notes(checks.pairs.iloc[:0], checks.indicator_flags[strong])]
     problems += [("warning", "coherence", note) for note in flag_notes(checks.pairs, checks.indicator_flags[~strong])]
-    problems += [("warning", "coherence", f"{d.indicator} is the only indicator of domain {d.node} ({d.nominal:.0%} of the "
-                  f"score) and correlates weakly with the rest of the index (r = {d.r_rest:.2f} <= coherence.weak "
-                  f"{config.coherence.weak}): one measure decides that domain's share of the ranking") for d in lone]
+    problems += [("warning", "coherence", f"{d.indicator} is de enige indicator van domein {d.node} ({d.nominal:.0%} van de "
+                  f"score) en hangt zwak samen met de rest van de index (r = {fixed_nl(d.r_rest, 2)}, niet boven de grens "
+                  f"coherence.weak: {config.coherence.weak}): één maat bepaalt het aandeel van dat domein in de rangorde")
+                 for d in lone]
     return {"correlation_flags": checks.flagged_pairs, "indicator_flags": checks.indicator_flags}, problems
