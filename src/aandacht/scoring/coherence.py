@@ -4,8 +4,8 @@ COINr ``get_corr``, ``get_corr_flags``, ``plot_corr`` and ``get_PCA`` for the se
 All checks use the normalised indicators (higher = more risk) of the scored areas.
 
 * Correlations between indicators (Pearson or Spearman, pairwise complete), each pair
-  labelled within or between domains (a domain = a child of the index) and with the parent
-  the two share, if any.
+  labelled within or between domains ("binnen een domein", "tussen domeinen": the analyst reads them; a domain = a
+  child of the index) and with the parent the two share, if any.
 * Correlation flags (thresholds in the config section ``coherence``): a pair under the same
   parent with r > ``high`` is *collinear* (COINr ``get_corr_flags``, ``thresh_type =
   "high"``: possible double counting), one with r < ``negative`` pulls apart (``thresh_type
@@ -131,7 +131,7 @@ def correlation_pairs(x: pd.DataFrame, result: ScoreResult, flags: CorrelationFl
     with np.errstate(invalid="ignore"):
         pairs = pd.DataFrame({
             "indicator_a": a, "indicator_b": b, "r": r,
-            "relation": ["within domain" if domains[p] == domains[q] else "between domains" for p, q in zip(a, b)],
+            "relation": ["binnen een domein" if domains[p] == domains[q] else "tussen domeinen" for p, q in zip(a, b)],
             "shared_parent": [parents[p] if s else "" for p, s in zip(a, same)],
             "collinear": same & (r > flags.high), "negative": same & (r < flags.negative),
             "near_duplicate": np.abs(r) > flags.high}, columns=PAIR_COLUMNS)
