@@ -175,8 +175,8 @@ def test_fetch_boundaries_command_says_the_next_command(tmp_path, monkeypatch):
     inside = runner.invoke(main, ["fetch", "boundaries", "GM0080", "--level", "wijk"])
     assert inside.exit_code == 0, inside.output
     assert inside.output.strip().splitlines()[-1] == (
-        f"volgende stap: zet in {project / 'configs' / 'x.yaml'} onder areas:  geometry: "
-        "../aandacht-cache/pdok/wijkenbuurten-2023/GM0080-wijken.gpkg  (voor een config op wijkniveau)")
+        f"volgende stap: zet in {project / 'configs' / 'x.yaml'} onder `areas:` de regel `geometry: "
+        "../aandacht-cache/pdok/wijkenbuurten-2023/GM0080-wijken.gpkg` (voor een config op wijkniveau)")
     for args, message in [(["--year", "2019"], "error: --year 2019: PDOK serves the Wijk- en Buurtkaart as WFS for "
                                                 "2021, 2022, 2023, 2024"),
                           (["--refresh"], "error: cannot download https://service.pdok.nl/cbs/wijkenbuurten/2023/wfs/v1_0")]:

@@ -489,8 +489,8 @@ def fetch_boundaries_command(gemeente: str, year: int, level: str, cache_dir: Pa
         click.echo(f"volgende stap: aandacht init {code} --level {level} --boundaries {got.path}")
     else:
         relative = Path(os.path.relpath(got.path.resolve(), config.parent))
-        click.echo(f"volgende stap: zet in {config} onder areas:  geometry: {relative.as_posix()}  (voor een config "
-                   f"op {level}niveau)")
+        click.echo(f"volgende stap: zet in {config} onder `areas:` de regel `geometry: {relative.as_posix()}` (voor een "
+                   f"config op {level}niveau)")
 
 
 _FILTER_HINT = {"jeugdzorg": ", met filter: {VormenVanJeugdzorg: T001203} voor het totaal of een andere vorm van jeugdzorg"}

@@ -51,8 +51,7 @@ def print_ranking(table: pd.DataFrame, run, top: int | None) -> None:
     shown = table if top is None else table.head(top)
     for row in shown.itertuples(index=False):
         rank = "" if pd.isna(row.rang) else str(row.rang)
-        score = "" if pd.isna(row.score) else f"{row.score:.1f}"
-        out.add_row(rank, *(plain(v) for v in (row.area_code, row.area_name)), score,
+        out.add_row(rank, *(plain(v) for v in (row.area_code, row.area_name)), _cell(float(row.score)),
                     *(plain(v) for v in (row.grootste_bijdrage, row.betrouwbaarheid, row.opmerking)))
     make_console().print(out)
     console.print(plain(f"betr.: B = betrouwbaar, I = indicatief (kleine noemer), ? = noemer onbekend; "
