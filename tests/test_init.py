@@ -220,7 +220,17 @@ def test_init_never_overwrites_a_folder(runner, tmp_path):
 
 
 def test_a_buurt_project_runs_without_polygons_and_says_so(runner, tmp_path, monkeypatch):
-    assert runner.invoke(main, ["init", "GM0060", "ameland"]).exit_code == 0
+    made = runner.invoke(main, ["init", "GM0060", "ameland"])
+    assert made.exit_code == 0, made.output
+    # init says, in Dutch, what it chose, what is missing and the commands that add it (issue 23 item 5)
+    lines = made.output.splitlines()
+    assert lines[0].startswith("Ameland (GM0060): rangschikt 3 van de ") and " Plus-IKCs" in lines[0]
+    assert lines[1].endswith("; geen buurtgrenzen: elke aangewezen buurt is een eigen aandachtsgebied")
+    assert any(line.startswith("aandacht levert geen buurtgrenzen mee: geen kaarten") and
+               "`aandacht fetch boundaries GM0060 --level buurt`" in line and
+               "`aandacht init GM0060 --level buurt --boundaries BESTAND`" in line for line in lines)
+    assert lines[-2:] == ["geschreven: ameland/ (config ameland/configs/ameland.yaml)",
+                          "volgende stap: cd ameland && aandacht check && aandacht herijking --round 2026"]
     monkeypatch.chdir(tmp_path / "ameland")
     check = runner.invoke(main, ["check", "--strict"])
     assert check.exit_code == 1 and "niet geplaatst in een buurt" in check.output  # its schools cannot be placed

@@ -651,14 +651,14 @@ def describe(plan: ProjectPlan) -> list[str]:
     lines.append(f"scholen met een score van 2019: {len(data.schools)}, waarvan in een {plan.level} geplaatst: {placed}")
     if plan.level != "wijk" and plan.polygons:
         lines.append(f"buurtgrenzen en -namen uit {data.boundary_source}: kaarten, en scholen geplaatst naar hun ligging")
-    elif plan.level != "wijk":
-        lines.append("aandacht levert geen buurtgrenzen mee: geen kaarten, en de scholen liggen in geen buurt; haal een "
-                     f"grenzenbestand op met `aandacht fetch boundaries {data.code} --level buurt` en geef het aan "
-                     "`aandacht init --boundaries`, of plaats de scholen met `aandacht fetch locations` of in "
-                     "configs/school_locations.csv")
     elif not plan.polygons:
-        lines.append("geen openbare grenzen van de wijken (een nieuwe wijkindeling van 2023): geen kaarten; plaats de "
-                     "scholen met `aandacht fetch locations` of in configs/school_locations.csv")
+        why = ("aandacht levert geen buurtgrenzen mee" if plan.level == "buurt" else
+               "geen openbare grenzen van de wijken (een nieuwe wijkindeling van 2023)")
+        lines.append(f"{why}: geen kaarten, en geen scholen geplaatst naar hun ligging in een {plan.level}; haal een "
+                     "grenzenbestand op met "
+                     f"`aandacht fetch boundaries {data.code} --level {plan.level}` en geef het aan `aandacht init "
+                     f"{data.code} --level {plan.level} --boundaries BESTAND` (in een nieuwe map), of plaats de scholen met "
+                     "`aandacht fetch locations` of in configs/school_locations.csv")
     elif data.wijken_without_polygon:
         lines.append(f"{len(data.wijken_without_polygon)} wijken hebben geen openbare grenzen (een nieuwe wijkindeling): "
                      "ze worden niet getekend, en hun scholen worden alleen geplaatst met `aandacht fetch locations` of "
