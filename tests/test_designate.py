@@ -221,14 +221,19 @@ def test_adjoining_pairs_are_the_touching_ones_only():
 def test_reason_text_in_dutch():
     from aandacht.decide.designate import reason_text
 
-    rows = pd.DataFrame([{"label": "Jongeren met jeugdzorg", "value": 21.34, "unit": "%", "gemeente": 12.0, "median": 11.5},
-                         {"label": "Score", "value": 3.0, "unit": "", "gemeente": np.nan, "median": 2.5}])
+    rows = pd.DataFrame([{"label": "Jongeren met jeugdzorg", "value": 21.34, "shown": "21,3", "unit": "%", "gemeente": 12.0,
+                          "median": 11.5},
+                         {"label": "Score", "value": 3.0, "shown": "3", "unit": "", "gemeente": np.nan, "median": 2.5}])
     assert reason_text(rows) == ("Jongeren met jeugdzorg 21,3 % (gemeente 12; mediaan wijken 11,5); "
                                  "Score 3 (mediaan wijken 2,5)")
     assert reason_text(rows.head(1), "buurt") == "Jongeren met jeugdzorg 21,3 % (gemeente 12; mediaan buurten 11,5)"
     rows["nederland"] = [10.9, np.nan]
     assert reason_text(rows) == ("Jongeren met jeugdzorg 21,3 % (gemeente 12; Nederland 10,9; mediaan wijken 11,5); "
                                  "Score 3 (mediaan wijken 2,5)")
+    # a count of people under report.suppress_below: its class, as area_reasons shows it (value left empty)
+    hidden = pd.DataFrame([{"label": "Kinderen in armoede", "value": np.nan, "shown": "<10", "unit": "aantal",
+                            "gemeente": 410.0, "nederland": np.nan, "median": 12.0}])
+    assert reason_text(hidden) == "Kinderen in armoede <10 aantal (gemeente 410; mediaan wijken 12)"
 
 
 @pytest.fixture(scope="module")
@@ -262,7 +267,7 @@ def test_designate_suggests_adjoining_groups_and_pairs(default_run, monkeypatch)
         {"kind": "aangrenzend paar", "areas": "WK008060;WK008061",
          "area_names": "Bilgaard & Havankpark e.o. + Vrijheidswijk"},
     ]
-    assert result.notes == ["no geometry for ['WK008011']; they are left out of the adjoining-group suggestions"]
+    assert result.notes == ["geen polygoon voor WK008011: niet meegenomen in de suggesties voor aangrenzende groepen"]
     # the buurt group replaces its wijk, which is marked as partly in it
     assert result.gebied_members()["Bilgaard"] == ["BU00806001"]
     assert result.areas.at["WK008060", "gebied"] == "Bilgaard (deels)"
@@ -385,7 +390,7 @@ def test_combine_is_a_rule_of_its_own_and_needs_what_it_joins_on(default_run, mo
     assert result.notes == []
     parent = designate(default_run, DesignationRules(top_k=4, combine="parent"))
     assert parent.gebied_members() == result.gebied_members()
-    assert parent.notes[0].startswith("designation.combine: parent: the designated wijken of one parent area form one")
+    assert parent.notes[0].startswith("designation.combine: parent: de aangewezen wijken van één bovenliggend gebied vormen")
     monkeypatch.setattr(default_run.registry, "geometry_path", None)
     with pytest.raises(ConfigError, match="combine is 'adjoining', but the config has no polygons"):
         designate(default_run, DesignationRules(top_k=4, combine="adjoining"))

@@ -289,6 +289,22 @@ def test_no_shown_figure_gives_a_suppressed_count_back(outputs):
     assert (number(counted).dropna() >= THRESHOLD).all() and len(number(counted).dropna()) == 3
 
 
+def test_a_reason_shows_a_suppressed_count_as_its_class(outputs):
+    """A count of people under the threshold is a reason as '<N' (redenen.csv: value empty, shown '<N';
+    the reasons text of wijken.csv and aandachtsgebieden.csv), never as the class middle it is scored as."""
+    out, _, _ = outputs
+    folder = out / "rounds" / "2026"
+    reasons = pd.read_csv(folder / "redenen.csv", sep=";", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    counted = reasons[reasons["indicator"] == COUNTED]
+    hidden = counted[counted["shown"] == f"<{THRESHOLD}"]
+    assert len(hidden) >= 1 and (hidden["value"] == "").all()
+    scored_as = f"{(THRESHOLD - 1) / 2:g}".replace(".", ",")
+    label = hidden["label"].iloc[0]
+    for name in ("wijken.csv", "aandachtsgebieden.csv"):
+        text = (folder / name).read_text(encoding="utf-8-sig")
+        assert f"{label} <{THRESHOLD} aantal" in text and f"{label} {scored_as}" not in text
+
+
 def test_the_notes_and_terminal_lines_an_analyst_reads_are_dutch(outputs):
     """Issue 23: everything an analyst opens is Dutch. The notes of the loaders, the scoring and the
     selection (the methode sheet of scores.xlsx, samenhang toelichting) and every line the commands

@@ -47,6 +47,7 @@ import pandas as pd
 from ..config import DesignationRules
 from ..dutch import list_nl, number_nl
 from ..errors import ConfigError
+from ..inputs.plausible import is_count_unit
 from ..scoring.run import ScoreRun
 
 
@@ -251,7 +252,11 @@ def worse_than_reference(value: float, gemeente: float, median: float, direction
 def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
     """The ``count`` indicators contributing most to each area's score among those where the area is worse
     than the gemeente (:func:`worse_than_reference`; module docstring). The one source of an area's reasons:
-    ``redenen.csv``, ``aandachtsgebieden.csv``, the terminal and the report's page 1 and profiles."""
+    ``redenen.csv``, ``aandachtsgebieden.csv``, the terminal and the report's page 1 and profiles.
+
+    ``shown`` is the value as it may be published: a count of people under ``report.suppress_below`` is
+    scored as the middle of its class (:func:`aandacht.inputs.plausible.published_class`), so its value is
+    left empty and shown as the class '<N' (CBS, "Statistische beveiliging"; README "Privacy")."""
     result = run.result
     weights = result.tree.nominal_effective_weights()
     normalised = result.normalised
@@ -260,32 +265,36 @@ def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
     nederland = national_values(run)
     median = raw.loc[normalised.index].median()
     spec = {i.id: i for i in run.config.framework.indicators}
+    threshold = run.config.report.suppress_below
     rows = []
     for code in codes:
         contribution = pd.Series({i: weights[i] * normalised.at[code, i] for i in normalised.columns
                                   if worse_than_reference(raw.at[code, i], gemeente[i], median[i], spec[i].direction)})
         contribution = contribution.dropna()
         for order, (indicator, part) in enumerate(contribution.sort_values(ascending=False).head(count).items(), 1):
+            value = raw.at[code, indicator]
+            suppressed = is_count_unit(spec[indicator].unit) and value < threshold
             rows.append({
                 "area_code": code, "order": order, "indicator": indicator, "label": spec[indicator].label,
-                "value": raw.at[code, indicator], "unit": spec[indicator].unit, "gemeente": gemeente[indicator],
+                "value": np.nan if suppressed else value, "shown": f"<{threshold}" if suppressed else number_nl(value),
+                "unit": spec[indicator].unit, "gemeente": gemeente[indicator],
                 "nederland": nederland[indicator], "median": median[indicator], "normalised": normalised.at[code, indicator], "contribution": part,
             })
-    columns = ["area_code", "order", "indicator", "label", "value", "unit", "gemeente", "nederland", "median", "normalised",
-               "contribution"]
+    columns = ["area_code", "order", "indicator", "label", "value", "shown", "unit", "gemeente", "nederland", "median",
+               "normalised", "contribution"]
     return pd.DataFrame(rows, columns=columns)
 
 
 def reason_text(rows: pd.DataFrame, level: str = "wijk") -> str:
     """Dutch one-line reasons, e.g. 'Jongeren met jeugdzorg 21,3 % (gemeente 12,0; Nederland 10,9; mediaan wijken 11,5)'
-    (the median of the scored areas of ``level``: wijken, buurten)."""
+    (the median of the scored areas of ``level``: wijken, buurten), each value as :func:`area_reasons` shows it."""
     parts = []
     for row in rows.itertuples():
         reference = [f"gemeente {number_nl(row.gemeente)}"] if not np.isnan(row.gemeente) else []
         nederland = getattr(row, "nederland", np.nan)
         reference += [f"Nederland {number_nl(nederland)}"] if not np.isnan(nederland) else []
         reference.append(f"mediaan {PLURALS.get(level, 'gebieden')} {number_nl(row.median)}")
-        parts.append(f"{row.label} {number_nl(row.value)} {row.unit} ({'; '.join(reference)})".replace("  ", " "))
+        parts.append(f"{row.label} {row.shown} {row.unit} ({'; '.join(reference)})".replace("  ", " "))
     return "; ".join(parts)
 
 
@@ -308,8 +317,9 @@ def designate(
                           f"{run.config.level} areas is the gemeente {run.config.gemeente.code}: all would be one gebied "
                           "(name groups of wijken in designation.groups instead)")
     if rules.combine == "parent" and designated:
-        notes.append(f"designation.combine: parent: the designated {PLURALS.get(run.config.level, 'areas')} of one parent area form one "
-                     "aandachtsgebied, whether they touch or not (with polygons, combine: adjoining joins touching ones only)")
+        notes.append(f"designation.combine: parent: de aangewezen {PLURALS.get(run.config.level, 'gebieden')} van één bovenliggend gebied "
+                     "vormen samen één aandachtsgebied, of ze aan elkaar grenzen of niet (met polygonen voegt combine: "
+                     "adjoining alleen aangrenzende samen)")
     if rules.combine == "adjoining" and designated:
         if run.registry.geometry_path is None:
             raise ConfigError("designation.combine is 'adjoining', but the config has no polygons (areas.geometry): "
@@ -317,7 +327,7 @@ def designate(
         geometry = run.registry.geometry()
         lacking = [c for c in designated if c not in geometry.index]
         if lacking:
-            notes.append(f"no geometry for {lacking}; each of them is an aandachtsgebied of its own (designation.combine)")
+            notes.append(f"geen polygoon voor {', '.join(lacking)}: elk is een eigen aandachtsgebied (designation.combine)")
     gebieden = form_gebieden(designated, rules, run.registry, run.config.level, areas["area_name"], geometry)
     gebied_of = {code: row.gebied for row in gebieden.itertuples() for code in row.areas.split(";")}
     for row in gebieden.itertuples():
@@ -336,7 +346,7 @@ def designate(
         geometry = run.registry.geometry()
         lacking = [c for c in designated if c not in geometry.index]
         if lacking:
-            notes.append(f"no geometry for {lacking}; they are left out of the adjoining-group suggestions")
+            notes.append(f"geen polygoon voor {', '.join(lacking)}: niet meegenomen in de suggesties voor aangrenzende groepen")
         components = adjoining_components(designated, geometry)
         pairs = [pair for component in components for pair in adjoining_components_pairs(component, geometry)]
         for kind, groups in (("samenhangend gebied", components), ("aangrenzend paar", pairs)):

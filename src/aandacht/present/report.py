@@ -258,7 +258,8 @@ class ReportData:
         unit = unit_for(label, row["unit"])
         references = [f"gemeente {with_unit(row['gemeente'], unit)}"] if not pd.isna(row["gemeente"]) else \
             [f"middelste {self.config.level} {with_unit(row['median'], unit)}"]
-        return f"{label}: {with_unit(row['value'], unit)} ({references[0]})"
+        shown = row["shown"] if pd.isna(row["value"]) else with_unit(row["value"], unit)  # '<10' for a suppressed count
+        return f"{label}: {shown} ({references[0]})"
 
 
 # --- page 1 ---------------------------------------------------------------------------
