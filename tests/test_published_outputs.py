@@ -322,6 +322,7 @@ def test_the_notes_and_terminal_lines_an_analyst_reads_are_dutch(outputs):
     for text in printed.values():
         lines += [line for line in text.splitlines() if not boxes & set(line) and not any(n in line for n in HOSTILE_WIJKEN)]
     assert {"init", "compare", "validate"} <= set(printed)
+    assert "Wijken: 2026 -> 2026" in printed["compare"]  # the round's level names its areas (Buurten: at buurt level)
     assert any(line.startswith("volgende stap: cd ") for line in lines)
     found = {line: english_words(line) for line in lines}
     assert not {line: words for line, words in found.items() if words}

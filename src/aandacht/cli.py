@@ -273,7 +273,7 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     print_designation(result.designation)
     print_selection(result.selection)
     if result.previous is not None:
-        print_changes(result.changes, result.previous.year, round_year,
+        print_changes(result.changes, result.previous.year, round_year, config.level,
                       identical_sentence(result.causes, result.previous.year, round_year))
     extra = {"round": round_year, "peildatum": result.peildatum,
              "previous": str(previous_dir.resolve()) if previous_dir else None}
@@ -307,7 +307,8 @@ def compare(old_dir: Path, new_dir: Path) -> None:
     old = read_round(old_dir)
     new = read_round(new_dir, old.meta["gemeente"]["code"], old.meta.get("level"))  # the same gemeente and level
     causes = causes_between(old, new)
-    print_changes(compare_records(old, new, causes), old.year, new.year, identical_sentence(causes, old.year, new.year))
+    print_changes(compare_records(old, new, causes), old.year, new.year, new.meta.get("level"),
+                  identical_sentence(causes, old.year, new.year))
 
 
 def _compare_variants(path_a: Path, path_b: Path) -> None:
