@@ -252,7 +252,7 @@ class ProjectPlan:
         elif self.rule_level == "buurt":
             reason = f"er {'is' if count == 1 else 'zijn'} maar {wijken} (minstens {MIN_WIJKEN} nodig)"
         elif count < MIN_WIJKEN:
-            reason = f"er {'is' if count == 1 else 'zijn'} maar {wijken}, maar niet meer rangschikbare buurten"
+            reason = f"er {'is' if count == 1 else 'zijn'} maar {wijken}, en niet meer rangschikbare buurten"
         else:
             reason = (f"de {wijken} zijn geen stadsdelen (mediaan {self.inhabitants['wijk']:.0f} inwoners, hoogstens "
                       f"{NEIGHBOURHOOD})")
@@ -655,10 +655,9 @@ def describe(plan: ProjectPlan) -> list[str]:
         why = ("aandacht levert geen buurtgrenzen mee" if plan.level == "buurt" else
                "geen openbare grenzen van de wijken (een nieuwe wijkindeling van 2023)")
         lines.append(f"{why}: geen kaarten, en geen scholen geplaatst naar hun ligging in een {plan.level}; haal een "
-                     "grenzenbestand op met "
-                     f"`aandacht fetch boundaries {data.code} --level {plan.level}` en geef het aan `aandacht init "
-                     f"{data.code} --level {plan.level} --boundaries BESTAND` (in een nieuwe map), of plaats de scholen met "
-                     "`aandacht fetch locations` of in configs/school_locations.csv")
+                     f"grenzenbestand op met `aandacht fetch boundaries {data.code} --level {plan.level}` en geef het aan "
+                     f"`aandacht init {data.code} --level {plan.level} --boundaries BESTAND` (in een nieuwe map), of plaats "
+                     "de scholen met `aandacht fetch locations` of in configs/school_locations.csv")
     elif data.wijken_without_polygon:
         lines.append(f"{len(data.wijken_without_polygon)} wijken hebben geen openbare grenzen (een nieuwe wijkindeling): "
                      "ze worden niet getekend, en hun scholen worden alleen geplaatst met `aandacht fetch locations` of "
