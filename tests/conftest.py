@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,8 +11,26 @@ from aandacht.config import Framework, Method, load_config
 from aandacht.resources import default_config_path, embedded_root
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Words that show an English note or line reached the analyst's files or terminal (none is Dutch; "of"
+# and "was" are, and config keys such as other_areas and out_of_range split into words that are left out; so
+# are file names, commands in backticks and options).
+ENGLISH = {"the", "and", "with", "not", "were", "are", "read", "rows", "regions", "variables", "schools", "placed",
+           "ambiguous", "matched", "fuzzily", "toward", "shrinkage", "gate", "written", "cells", "without", "which",
+           "from", "used", "counted", "only", "have", "has", "their", "its", "area", "areas", "could", "cannot", "none",
+           "ranks", "designates", "chooses", "rule", "gives", "indicators", "values", "every", "reasons", "next",
+           "ship", "give", "file", "maps", "downloads", "shipped", "editable", "files", "households", "children",
+           "needed", "least", "polygons", "own", "level", "left", "too", "few", "same", "asked"}
+KEPT_AS_WRITTEN = re.compile(r"\S+\.(csv|xlsx|yaml|json)\b|`[^`]*`|--[a-z-]+")  # file names, commands, options
 # the keys of an input that name a file, relative to the config
 INPUT_PATH_KEYS = ("path", "locations", "schools", "ovt_locations", "aliases", "pc4_allocation", "pupil_origin", "crosswalk")
+
+
+def english_words(line: str) -> list[str]:
+    """The words of :data:`ENGLISH` in a line an analyst reads (README: every line a command prints is Dutch, but
+    for errors, help and verify); a library's warning, relayed as the errors are, has none."""
+    if line.startswith("warning: "):
+        return []
+    return sorted(ENGLISH & set(re.findall(r"[a-z]+", KEPT_AS_WRITTEN.sub("", line.lower()))))
 
 
 def absolute_input_paths(raw: dict, base: Path) -> dict:

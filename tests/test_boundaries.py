@@ -86,7 +86,7 @@ def test_init_at_buurt_level_with_boundaries_places_the_schools_and_chooses_plus
     runner = CliRunner()
     made = runner.invoke(main, ["init", "leeuwarden", "lwb", "--level", "buurt", "--boundaries", str(BUURTEN_2022)])
     assert made.exit_code == 0, made.output
-    assert "buurt polygons and names from buurt_2022_GM0080.geojson" in made.output
+    assert "buurtgrenzen en -namen uit buurt_2022_GM0080.geojson" in made.output
     areas = pd.read_csv(tmp_path / "lwb" / "data" / "leeuwarden" / "areas.csv", dtype=str).set_index("area_code")
     assert areas.at["BU00805001", "area_name"] == "Heechterp"  # the published name, not "Heechterp & Schieringen, buurt 01"
     assert (tmp_path / "lwb" / "data" / "leeuwarden" / "buurten.geojson").is_file()

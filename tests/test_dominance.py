@@ -121,8 +121,8 @@ def test_check_and_terminal_name_a_weak_lone_indicator(run):
 
     config = run.config.model_copy(update={"coherence": run.config.coherence.model_copy(update={"weak": 0.6})})
     _, problems = correlation_checks(config, run.registry, run.matrix)
-    lone = [p for p in problems if "only indicator of domain jeugdhulp" in p[2]]
-    assert len(lone) == 1 and lone[0][0] == "warning" and "(r = 0.57 <= coherence.weak 0.6)" in lone[0][2]
+    lone = [p for p in problems if "de enige indicator van domein jeugdhulp" in p[2]]
+    assert len(lone) == 1 and lone[0][0] == "warning" and "(r = 0,57, niet boven de grens coherence.weak: 0.6)" in lone[0][2]
     lines = dominance_lines(dataclasses.replace(run, config=config))
     assert lines[0] == ("Jeugdhulp bestaat uit één indicator, jongeren met jeugdzorg, en telt voor 25% mee, werkelijk 37,5%, "
                         "maar die hangt weinig samen met de rest van de score (r = 0,57): één cijfer bepaalt zo een groot "

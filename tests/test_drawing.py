@@ -121,8 +121,8 @@ def test_a_child_that_is_killed_has_its_maps_drawn_here():
             os.kill(os.getpid(), 9)
 
     child = child_share(NAMES)
-    with pytest.warns(RuntimeWarning, match=f"the process drawing {len(child)} of the maps ended killed by signal 9; "
-                                            "they are drawn here"):
+    with pytest.warns(RuntimeWarning, match=f"kaarten: het proces dat er {len(child)} tekende, stopte door signaal 9; "
+                                            "ze zijn alsnog hier getekend"):
         drawn = draw_all(builders(failing={child[0]: die}), dpi=30)
     assert list(drawn) == NAMES and all(isinstance(d, Rendered) for d in drawn.values())
     with pytest.raises(ChildProcessError):

@@ -175,8 +175,8 @@ def test_fetch_boundaries_command_says_the_next_command(tmp_path, monkeypatch):
     inside = runner.invoke(main, ["fetch", "boundaries", "GM0080", "--level", "wijk"])
     assert inside.exit_code == 0, inside.output
     assert inside.output.strip().splitlines()[-1] == (
-        f"volgende stap: zet in {project / 'configs' / 'x.yaml'} onder areas:  geometry: "
-        "../aandacht-cache/pdok/wijkenbuurten-2023/GM0080-wijken.gpkg  (voor een config op wijkniveau)")
+        f"volgende stap: zet in {project / 'configs' / 'x.yaml'} onder `areas:` de regel `geometry: "
+        "../aandacht-cache/pdok/wijkenbuurten-2023/GM0080-wijken.gpkg` (voor een config op wijkniveau)")
     for args, message in [(["--year", "2019"], "error: --year 2019: PDOK serves the Wijk- en Buurtkaart as WFS for "
                                                 "2021, 2022, 2023, 2024"),
                           (["--refresh"], "error: cannot download https://service.pdok.nl/cbs/wijkenbuurten/2023/wfs/v1_0")]:
@@ -217,8 +217,8 @@ def test_codes_of_another_division_are_left_out_and_noted(default_config, tmp_pa
 
     registry = area_registry(with_geometry(default_config, path))
     assert "WK008099" not in registry.geometry().index and len(registry.geometry()) == 21
-    assert registry.notes == [f"{path}: 1 wijk(en) of the boundary file not in the area registry left out "
-                              "(another year's division?): WK008099"]
+    assert registry.notes == [f"{path}: 1 wijk(en) van het grenzenbestand niet in het gebiedenregister, weggelaten "
+                              "(een indeling van een ander jaar?): WK008099"]
 
 
 def test_bad_geometry_settings_name_the_file_and_the_key(default_config, fetched_wijken, tmp_path):

@@ -53,7 +53,7 @@ def test_every_wijk_and_buurt_carries_its_published_name():
 
 def test_init_says_once_which_names_are_made_from_a_code(tmp_path):
     druten = plan_project(gemeente_data("GM0225"), "buurt")
-    note = ('names: 14 van de 17 buurten hebben geen gepubliceerde naam en heten naar hun code (bijvoorbeeld '
+    note = ('namen: 14 van de 17 buurten hebben geen gepubliceerde naam en heten naar hun code (bijvoorbeeld '
             '"Druten, buurt 01"; zie name_source); een grenzenbestand met hun namen (de CBS wijk- en buurtkaart: '
             '`aandacht fetch boundaries`, dan `aandacht init --boundaries`) geeft ze')
     assert [line for line in describe(druten) if "gepubliceerde naam" in line] == [note]
@@ -131,20 +131,27 @@ def test_large_cities_rank_buurten_because_their_wijken_are_districts():
     config = yaml.safe_load(text)
     # no buurt polygons shipped: which buurten touch is not known, every designated buurt is its own gebied
     assert config["level"] == "buurt" and "combine" not in config["designation"]
-    assert "# Here: buurten, as its 14 rankable wijken are districts (median 48830 inhabitants, more than 15000)" in text
+    assert ("niveau: buurten, want de 14 rangschikbare wijken zijn stadsdelen (mediaan 48830 inwoners, meer dan 15000); "
+            "de 66 rangschikbare buurten hebben een mediaan van 8275.") in comments(text)
     # Leeuwarden's 21 wijken (median 5,870) are neighbourhoods; Urk has one wijk: buurten, as before
     leeuwarden = plan_project(gemeente_data("GM0080"))
     assert (leeuwarden.level, leeuwarden.inhabitants["wijk"]) == ("wijk", 5870)
-    assert "# Here: wijken, as its 21 rankable wijken are neighbourhoods (median 5870 inhabitants, at most 15000)." in (
+    assert "# niveau: wijken, want de 21 rangschikbare wijken zijn geen stadsdelen (mediaan 5870 inwoners, hoogstens 15000)." in (
         config_text(leeuwarden))
     assert "combine" not in yaml.safe_load(config_text(leeuwarden))["designation"]
     urk = plan_project(gemeente_data("GM0184"))
     assert (urk.level, urk.rankable["wijk"]) == ("buurt", 1)
-    assert "as only 1 rankable wijk (at least 5 needed)" in config_text(urk)
-    # --level overrides the rule, and the config says so
+    assert "# niveau: buurten, want er is maar 1 rangschikbare wijk (minstens 5 nodig).\n" in config_text(urk)
+    # --level overrides the rule, and the config says so in the sentence init prints (one source)
     forced = plan_project(data, "wijk")
     assert (forced.level, forced.rule_level, forced.n) == ("wijk", "buurt", 14)
-    assert "# `init` was asked for wijken (--level, or --boundaries: buurten)." in config_text(forced)
+    assert forced.level_note().startswith("niveau: wijken, zoals gevraagd (--level of --boundaries); de regel geeft buurten, want")
+    assert describe(forced)[1] == forced.level_note() and f"{forced.level_note()}." in comments(config_text(forced))
+
+
+def comments(text: str) -> str:
+    """The comment lines of a config, joined as one text (a wrapped sentence reads whole)."""
+    return " ".join(line.strip()[2:] for line in text.splitlines() if line.strip().startswith("# "))
 
 
 def test_no_indicator_gains_weight_because_others_of_its_domain_are_missing():
@@ -213,7 +220,17 @@ def test_init_never_overwrites_a_folder(runner, tmp_path):
 
 
 def test_a_buurt_project_runs_without_polygons_and_says_so(runner, tmp_path, monkeypatch):
-    assert runner.invoke(main, ["init", "GM0060", "ameland"]).exit_code == 0
+    made = runner.invoke(main, ["init", "GM0060", "ameland"])
+    assert made.exit_code == 0, made.output
+    # init says, in Dutch, what it chose, what is missing and the commands that add it (issue 23 item 5)
+    lines = made.output.splitlines()
+    assert lines[0].startswith("Ameland (GM0060): rangschikt 3 van de ") and " Plus-IKCs" in lines[0]
+    assert lines[1].endswith("; geen buurtgrenzen: elke aangewezen buurt is een eigen aandachtsgebied")
+    assert any(line.startswith("aandacht levert geen buurtgrenzen mee: geen kaarten") and
+               "`aandacht fetch boundaries GM0060 --level buurt`" in line and
+               "`aandacht init GM0060 --level buurt --boundaries BESTAND`" in line for line in lines)
+    assert lines[-2:] == ["geschreven: ameland/ (config ameland/configs/ameland.yaml)",
+                          "volgende stap: cd ameland && aandacht check && aandacht herijking --round 2026"]
     monkeypatch.chdir(tmp_path / "ameland")
     check = runner.invoke(main, ["check", "--strict"])
     assert check.exit_code == 1 and "niet geplaatst in een buurt" in check.output  # its schools cannot be placed

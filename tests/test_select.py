@@ -167,7 +167,7 @@ def test_ikc_without_need_cannot_be_chosen_and_is_noted():
     rows = [*ROWS[:2], {"brin": "K6", "wijk": "W1", "score": 100.0, "pupils": 0.0}]
     result, table = select(rows, count=3)
     assert chosen(table) == ["K1", "K2"] and table.at["K6", "reden_niet_verkiesbaar"] == "geen behoeftecijfer"
-    assert "geen behoeftecijfer (geen score of geen leerlingen) voor ['K6']; die kunnen niet gekozen worden" in result.notes
+    assert "geen behoeftecijfer (geen score of geen leerlingen) voor K6; die kunnen niet gekozen worden" in result.notes
     assert "maar 2 van de 3 plaatsen voor een Plus-IKC gevuld: er zijn maar 2 kandidaten (verkiesbaar of voortgezet)" in result.notes
 
 
@@ -299,7 +299,7 @@ def test_watch_list_near_the_exit_and_entry_thresholds():
 def test_unscored_wijk_noted_only_when_the_wijk_score_counts():
     rows = [*ROWS, {"brin": "K7", "wijk": "W4", "score": 10.0}, {"brin": "K8", "wijk": "", "score": 10.0}]
     result, _ = select(rows, need={**PER_PUPIL, "wijk_score": 1})
-    assert "wijk(en) ['W4'] zonder score; het wijkdeel van de behoefte van hun IKC's is 0" in result.notes
+    assert "wijk(en) W4 zonder score; het wijkdeel van de behoefte van hun IKC's is 0" in result.notes
     result, _ = select(rows)
     assert not any(note.startswith("wijk(en)") for note in result.notes)
     result, _ = select(ROWS, need={**PER_PUPIL, "wijk_score": 1})  # every wijk scored

@@ -273,7 +273,7 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     print_designation(result.designation)
     print_selection(result.selection)
     if result.previous is not None:
-        print_changes(result.changes, result.previous.year, round_year,
+        print_changes(result.changes, result.previous.year, round_year, config.level,
                       identical_sentence(result.causes, result.previous.year, round_year))
     extra = {"round": round_year, "peildatum": result.peildatum,
              "previous": str(previous_dir.resolve()) if previous_dir else None}
@@ -307,7 +307,8 @@ def compare(old_dir: Path, new_dir: Path) -> None:
     old = read_round(old_dir)
     new = read_round(new_dir, old.meta["gemeente"]["code"], old.meta.get("level"))  # the same gemeente and level
     causes = causes_between(old, new)
-    print_changes(compare_records(old, new, causes), old.year, new.year, identical_sentence(causes, old.year, new.year))
+    print_changes(compare_records(old, new, causes), old.year, new.year, new.meta.get("level"),
+                  identical_sentence(causes, old.year, new.year))
 
 
 def _compare_variants(path_a: Path, path_b: Path) -> None:
@@ -398,8 +399,8 @@ def init(gemeente: str, folder: Path | None, level: str | None, boundaries: Path
     result = init_project(gemeente, folder, level, boundaries, boundaries_layer)
     for line in result.lines:
         click.echo(line)
-    click.echo(f"written: {result.folder}/ (config {result.config})")
-    click.echo(f"next: cd {result.folder} && aandacht check && aandacht herijking --round 2026")
+    click.echo(f"geschreven: {result.folder}/ (config {result.config})")
+    click.echo(f"volgende stap: cd {result.folder} && aandacht check && aandacht herijking --round 2026")
 
 
 @main.group()
@@ -489,8 +490,8 @@ def fetch_boundaries_command(gemeente: str, year: int, level: str, cache_dir: Pa
         click.echo(f"volgende stap: aandacht init {code} --level {level} --boundaries {got.path}")
     else:
         relative = Path(os.path.relpath(got.path.resolve(), config.parent))
-        click.echo(f"volgende stap: zet in {config} onder areas:  geometry: {relative.as_posix()}  (voor een config "
-                   f"op {level}niveau)")
+        click.echo(f"volgende stap: zet in {config} onder `areas:` de regel `geometry: {relative.as_posix()}` (voor een "
+                   f"config op {level}niveau)")
 
 
 _FILTER_HINT = {"jeugdzorg": ", met filter: {VormenVanJeugdzorg: T001203} voor het totaal of een andere vorm van jeugdzorg"}

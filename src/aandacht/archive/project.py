@@ -240,19 +240,25 @@ class ProjectPlan:
     def n(self) -> int:
         return self.rankable[self.level]
 
-    def level_reason(self) -> str:
-        """Why the level rule chooses its level, with the gemeente's figures (English, for the terminal and config)."""
-        wijken = f"{self.rankable['wijk']} rankable wijk{'en' if self.rankable['wijk'] != 1 else ''}"
-        if self.rule_level == "buurt" and self.rankable["wijk"] >= MIN_WIJKEN:
-            return (f"its {wijken} are districts (median {self.inhabitants['wijk']:.0f} inhabitants, more than "
-                    f"{NEIGHBOURHOOD}); its {self.rankable['buurt']} rankable buurten have a median of "
-                    f"{self.inhabitants['buurt']:.0f}")
-        if self.rule_level == "buurt":
-            return f"only {wijken} (at least {MIN_WIJKEN} needed)"
-        if self.rankable["wijk"] < MIN_WIJKEN:
-            return f"only {wijken}, but no more rankable buurten"
-        return (f"its {wijken} are neighbourhoods (median {self.inhabitants['wijk']:.0f} inhabitants, at most "
-                f"{NEIGHBOURHOOD})")
+    def level_note(self) -> str:
+        """Why the project ranks its level, with the gemeente's figures (module docstring, *level*): one Dutch sentence,
+        printed by ``init`` and copied as a comment into the config."""
+        count = self.rankable["wijk"]
+        wijken = f"{count} rangschikbare wijk{'en' if count != 1 else ''}"
+        if self.rule_level == "buurt" and count >= MIN_WIJKEN:
+            reason = (f"de {wijken} zijn stadsdelen (mediaan {self.inhabitants['wijk']:.0f} inwoners, meer dan "
+                      f"{NEIGHBOURHOOD}); de {self.rankable['buurt']} rangschikbare buurten hebben een mediaan van "
+                      f"{self.inhabitants['buurt']:.0f}")
+        elif self.rule_level == "buurt":
+            reason = f"er {'is' if count == 1 else 'zijn'} maar {wijken} (minstens {MIN_WIJKEN} nodig)"
+        elif count < MIN_WIJKEN:
+            reason = f"er {'is' if count == 1 else 'zijn'} maar {wijken}, en niet meer rangschikbare buurten"
+        else:
+            reason = (f"de {wijken} zijn geen stadsdelen (mediaan {self.inhabitants['wijk']:.0f} inwoners, hoogstens "
+                      f"{NEIGHBOURHOOD})")
+        if self.level == self.rule_level:
+            return f"niveau: {self.level}en, want {reason}"
+        return f"niveau: {self.level}en, zoals gevraagd (--level of --boundaries); de regel geeft {self.rule_level}en, want {reason}"
 
 
 def _numbers(kwb: pd.DataFrame, column: str) -> pd.Series:
@@ -361,8 +367,7 @@ def config_text(plan: ProjectPlan) -> str:
         f"# little) and their median is at most {NEIGHBOURHOOD} inhabitants; above it they are districts (the Nationaal",
         "# Programma Rotterdam Zuid works in focuswijken of 7675-14070 inhabitants, CBS buurten) and buurten are",
         "# ranked when more of them pass the gate.",
-        f"# Here: {plan.rule_level}en, as {plan.level_reason()}.",
-        *([] if plan.level == plan.rule_level else [f"# `init` was asked for {plan.level}en (--level, or --boundaries: buurten)."]),
+        *[f"# {line}" for line in textwrap.wrap(f"{plan.level_note()}.", 112)],
         f"level: {level}",
         'period: "2023"',
         "",
@@ -605,7 +610,7 @@ def init_project(label: str, folder: Path | None = None, level: str | None = Non
         if shipped is not None:
             copy_shipped(shipped, staging)
             config = folder / "configs" / shipped.name
-            lines = [f"{name} ({code}): the shipped config and its data, as editable files"]
+            lines = [f"{name} ({code}): de meegeleverde config en zijn gegevens, als bestanden om aan te passen"]
         else:
             data = gemeente_data(code)
             if boundaries is not None:  # the file's buurten, unless --level wijk: the ranked level is the file's
@@ -625,35 +630,36 @@ def init_project(label: str, folder: Path | None = None, level: str | None = Non
 
 
 def describe(plan: ProjectPlan) -> list[str]:
-    """Lines for the terminal: what was chosen and what is missing."""
+    """Lines for the terminal (Dutch, as every line a command prints): what was chosen and what is missing."""
     data = plan.data
     unit = "wijken" if plan.level == "wijk" else "buurten"
-    lines = [f"{data.name} ({data.code}): ranks {plan.n} {unit} (of {plan.units[plan.level]}; at least "
-             f"{plan.gates[plan.level]:g} households with children), designates {plan.top_k}, chooses {plan.n_plus} Plus-IKCs",
-             f"level: the rule gives {plan.rule_level}en, as {plan.level_reason()}"
-             + ("" if plan.level == plan.rule_level else f"; asked for {plan.level}en (--level or --boundaries)")
-             + ("; designated buurten of one wijk that touch form one aandachtsgebied" if plan.level == "buurt" and plan.polygons else
-                "; no buurt polygons: every designated buurt is its own aandachtsgebied" if plan.level == "buurt"
+    lines = [f"{data.name} ({data.code}): rangschikt {plan.n} van de {plan.units[plan.level]} {unit} (die met minstens "
+             f"{plan.gates[plan.level]:g} huishoudens met kinderen), wijst er {plan.top_k} aan en kiest {plan.n_plus} Plus-IKCs",
+             plan.level_note()
+             + ("; aangewezen buurten van één wijk die aan elkaar grenzen vormen samen één aandachtsgebied"
+                if plan.level == "buurt" and plan.polygons else
+                "; geen buurtgrenzen: elke aangewezen buurt is een eigen aandachtsgebied" if plan.level == "buurt"
                 else ""),
-             "indicators: " + ", ".join(i.id for i in plan.chosen)]
-    named = code_named_note(data.registry, plan.level, "names")
+             "indicatoren: " + ", ".join(i.id for i in plan.chosen)]
+    named = code_named_note(data.registry, plan.level, "namen")
     if named:
         lines.append(named)
     left = [i.id for i in INDICATORS if i not in plan.chosen]
     if left:
-        lines.append("left out (too few values, or the same in every area; reasons in the config): " + ", ".join(left))
+        lines.append("weggelaten (te weinig waarden, of overal dezelfde; de redenen staan in de config): " + ", ".join(left))
     placed = int((data.schools["placement"] != "unplaced").sum()) if plan.level == "wijk" or plan.polygons else 0
-    lines.append(f"schools with a 2019 score: {len(data.schools)}, placed in a {plan.level}: {placed}")
+    lines.append(f"scholen met een score van 2019: {len(data.schools)}, waarvan in een {plan.level} geplaatst: {placed}")
     if plan.level != "wijk" and plan.polygons:
-        lines.append(f"buurt polygons and names from {data.boundary_source}: maps, and schools placed by point in polygon")
-    elif plan.level != "wijk":
-        lines.append("no buurt boundaries ship with aandacht: no maps; give a boundary file (--boundaries; `aandacht fetch "
-                     f"boundaries {data.code} --level buurt` downloads one), or place the schools with `aandacht fetch "
-                     "locations` or configs/school_locations.csv")
+        lines.append(f"buurtgrenzen en -namen uit {data.boundary_source}: kaarten, en scholen geplaatst naar hun ligging")
     elif not plan.polygons:
-        lines.append("no public polygons of its wijken (a new wijk division of 2023): no maps; place the schools with "
-                     "`aandacht fetch locations` or configs/school_locations.csv")
+        why = ("aandacht levert geen buurtgrenzen mee" if plan.level == "buurt" else
+               "geen openbare grenzen van de wijken (een nieuwe wijkindeling van 2023)")
+        lines.append(f"{why}: geen kaarten, en geen scholen geplaatst naar hun ligging in een {plan.level}; haal een "
+                     f"grenzenbestand op met `aandacht fetch boundaries {data.code} --level {plan.level}` en geef het aan "
+                     f"`aandacht init {data.code} --level {plan.level} --boundaries BESTAND` (in een nieuwe map), of plaats "
+                     "de scholen met `aandacht fetch locations` of in configs/school_locations.csv")
     elif data.wijken_without_polygon:
-        lines.append(f"{len(data.wijken_without_polygon)} wijken have no public polygon (new wijk division): they are not "
-                     "drawn and their schools are placed only by `aandacht fetch locations` or school_locations.csv")
+        lines.append(f"{len(data.wijken_without_polygon)} wijken hebben geen openbare grenzen (een nieuwe wijkindeling): "
+                     "ze worden niet getekend, en hun scholen worden alleen geplaatst met `aandacht fetch locations` of "
+                     "in school_locations.csv")
     return lines

@@ -127,13 +127,14 @@ def _list_members(config: Config, chosen: VintageChoice) -> tuple[pd.DataFrame, 
         require_columns(frame, ("soort",), spec.path, "school list with soorten")
         outside = ~frame["soort"].isin(spec.soorten)
         earlier = [v for v in config.ikc.lists if v.year < spec.year and v.member and v.path == spec.path]
+        others = ", ".join(sorted(set(frame.loc[outside, "soort"])))
         if outside.any() and earlier:
             previous = max(earlier, key=lambda v: v.year)
             member = member.where(~outside, _flags(frame[previous.member], str(spec.path), previous.member))
-            notes.append(f"{spec.path}: de lijst van {spec.period} dekt {sorted(set(frame.loc[outside, 'soort']))} niet; "
+            notes.append(f"{spec.path}: de lijst van {spec.period} dekt {others} niet; "
                          f"die vestigingen zijn genomen zoals in de lijst van {previous.period}")
         elif outside.any():
-            notes.append(f"{spec.path}: de lijst van {spec.period} dekt {sorted(set(frame.loc[outside, 'soort']))} niet, "
+            notes.append(f"{spec.path}: de lijst van {spec.period} dekt {others} niet, "
                          "en geen eerdere lijst in dezelfde tabel doet dat: die vestigingen zijn geen IKC's van deze ronde")
     return frame[member.to_numpy()].reset_index(drop=True), notes, frame
 

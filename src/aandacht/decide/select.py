@@ -211,10 +211,10 @@ def select_plus(
     table = table.join(need_table(ikcs, rules, wijk_scores, share))
     unscored = sorted(set(table.loc[table["wijk_code"] != "", "wijk_code"]) - set(wijk_scores.dropna().index))
     if rules.need.wijk_score > 0 and unscored:
-        notes.append(f"wijk(en) {unscored} zonder score; het wijkdeel van de behoefte van hun IKC's is 0")
+        notes.append(f"wijk(en) {', '.join(unscored)} zonder score; het wijkdeel van de behoefte van hun IKC's is 0")
     missing_need = table.index[table["need"].isna()].tolist()
     if missing_need:
-        notes.append(f"geen behoeftecijfer (geen score of geen leerlingen) voor {missing_need}; die kunnen niet gekozen worden")
+        notes.append(f"geen behoeftecijfer (geen score of geen leerlingen) voor {', '.join(map(str, missing_need))}; die kunnen niet gekozen worden")
     by_share = table["aandeel_uit_gebieden"].fillna(-1) >= 100 * rules.eligible_pupil_share
     located = (table["gebied"] != "") | by_share
     special_out = table["speciaal_onderwijs"] & (rules.special_education == "exclude")

@@ -178,8 +178,8 @@ def read_geometry(path: Path, known_codes: set[str] | None = None, code_column: 
         if unknown:
             frame = frame[~frame["area_code"].isin(unknown)]
             if notes is not None:
-                notes.append(f"{path}: {len(unknown)} {level}(en) of the boundary file not in the area registry left "
-                             f"out (another year's division?): {', '.join(unknown[:5])}")
+                notes.append(f"{path}: {len(unknown)} {level}(en) van het grenzenbestand niet in het gebiedenregister, "
+                             f"weggelaten (een indeling van een ander jaar?): {', '.join(unknown[:5])}")
         if frame.empty:
             raise DataError(f"{path}: none of its {level}en is in the area registry (another year's division?)")
         known_codes = None

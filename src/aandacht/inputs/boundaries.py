@@ -134,4 +134,4 @@ def boundaries_missing(config) -> str:
     return (f"Er is geen bestand met de grenzen van de {level}en van {gemeente.name}: daarom zijn er geen kaarten en "
             f"kunnen de scholen niet met hun coördinaten in een {level} worden geplaatst. Haal de grenzen op met "
             f"`aandacht fetch boundaries {gemeente.code} --level {level}` in de projectmap en zet het bestand dat het "
-            "noemt in de config onder areas als geometry.")
+            "noemt in de config onder `areas:` als `geometry:`.")

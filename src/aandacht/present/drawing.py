@@ -197,7 +197,7 @@ def draw_all(builders: dict[str, Callable[[], object]], dpi: int, also: tuple[in
     if started is not None:
         received = _receive(*started, dpi)
         if isinstance(received, str):  # the child ended without its maps (killed, out of memory)
-            warnings.warn(f"the process drawing {len(child)} of the maps ended {received}; they are drawn here",
+            warnings.warn(f"kaarten: het proces dat er {len(child)} tekende, stopte {received}; ze zijn alsnog hier getekend",
                           RuntimeWarning, stacklevel=2)
             received = _render(builders, child, dpi, also, png)
         drawn |= received
@@ -258,7 +258,7 @@ def _portable(error: BaseException) -> BaseException:
 
 def _receive(pid: int, read: int, dpi: int) -> dict[str, Received] | str:
     """The child's maps; its error raised here; or, when it ended without sending them whole, how
-    it ended ("killed by signal 9", "with exit code 1")."""
+    it ended, in Dutch as the warning that says so ("door signaal 9", "met afsluitcode 1")."""
     try:
         with os.fdopen(read, "rb") as pipe:
             data = pipe.read()
@@ -269,7 +269,7 @@ def _receive(pid: int, read: int, dpi: int) -> dict[str, Received] | str:
         _, status = os.waitpid(pid, 0)
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
-        return f"killed by signal {-code}" if code < 0 else f"with exit code {code}"
+        return f"door signaal {-code}" if code < 0 else f"met afsluitcode {code}"
     kind, payload = pickle.loads(data)
     if kind == "error":
         raise payload

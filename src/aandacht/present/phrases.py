@@ -63,7 +63,7 @@ AREA_WORDS = {"wijk": ("wijk", "wijken", "de"), "buurt": ("buurt", "buurten", "d
 'gebieden'."""
 
 
-def area_words(level: str) -> tuple[str, str, str]:
+def area_words(level: str | None) -> tuple[str, str, str]:
     """('wijk', 'wijken', 'de') for the level ``level`` (:data:`AREA_WORDS`)."""
     return AREA_WORDS.get(level, ("gebied", "gebieden", "het"))
 

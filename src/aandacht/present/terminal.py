@@ -19,7 +19,7 @@ from rich.text import Text
 
 from ..errors import printable as plain
 from ..inputs.check import SEVERITY_WORDS
-from .phrases import sobol_words
+from .phrases import area_words, sobol_words
 
 PIPE_WIDTH = 160
 
@@ -51,8 +51,7 @@ def print_ranking(table: pd.DataFrame, run, top: int | None) -> None:
     shown = table if top is None else table.head(top)
     for row in shown.itertuples(index=False):
         rank = "" if pd.isna(row.rang) else str(row.rang)
-        score = "" if pd.isna(row.score) else f"{row.score:.1f}"
-        out.add_row(rank, *(plain(v) for v in (row.area_code, row.area_name)), score,
+        out.add_row(rank, *(plain(v) for v in (row.area_code, row.area_name)), _cell(float(row.score)),
                     *(plain(v) for v in (row.grootste_bijdrage, row.betrouwbaarheid, row.opmerking)))
     make_console().print(out)
     console.print(plain(f"betr.: B = betrouwbaar, I = indicatief (kleine noemer), ? = noemer onbekend; "
@@ -204,13 +203,16 @@ def print_vintages(table: pd.DataFrame, peildatum: int) -> None:
             "bestand": "bestand"})
 
 
-def print_changes(changes: dict[str, pd.DataFrame], old_year: int, new_year: int, first: str = "") -> None:
-    """Per wijk entered/left/stayed with their causes; per IKC the continuity status; the schools of the
-    old round that are gone. ``first``: a sentence printed before them (identical inputs)."""
+def print_changes(changes: dict[str, pd.DataFrame], old_year: int, new_year: int, level: str | None,
+                  first: str = "") -> None:
+    """Per area (of ``level``, named as :func:`aandacht.present.phrases.area_words` does) entered/left/stayed
+    with their causes; per IKC the continuity status; the schools of the old round that are gone. ``first``:
+    a sentence printed before them (identical inputs)."""
     if first:
         make_console().print(plain(first), style="bold", highlight=False)
-    _print(f"Wijken: {old_year} -> {new_year}", changes["wijken"], {
-        "area_name": "wijk", "wijziging": "wijziging", "rang_oud": "rang oud", "rang_nieuw": "rang nieuw",
+    one, many, _ = area_words(level)
+    _print(f"{many.capitalize()}: {old_year} -> {new_year}", changes["wijken"], {
+        "area_name": one, "wijziging": "wijziging", "rang_oud": "rang oud", "rang_nieuw": "rang nieuw",
         "score_oud": "score oud", "score_nieuw": "score nieuw", "oorzaak": "oorzaak",
     })
     _print(f"Plus-IKCs: {old_year} -> {new_year}", changes["ikcs"], {

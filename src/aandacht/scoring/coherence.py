@@ -4,8 +4,8 @@ COINr ``get_corr``, ``get_corr_flags``, ``plot_corr`` and ``get_PCA`` for the se
 All checks use the normalised indicators (higher = more risk) of the scored areas.
 
 * Correlations between indicators (Pearson or Spearman, pairwise complete), each pair
-  labelled within or between domains (a domain = a child of the index) and with the parent
-  the two share, if any.
+  labelled within or between domains ("binnen een domein", "tussen domeinen": the analyst reads them; a domain = a
+  child of the index) and with the parent the two share, if any.
 * Correlation flags (thresholds in the config section ``coherence``): a pair under the same
   parent with r > ``high`` is *collinear* (COINr ``get_corr_flags``, ``thresh_type =
   "high"``: possible double counting), one with r < ``negative`` pulls apart (``thresh_type
@@ -131,7 +131,7 @@ def correlation_pairs(x: pd.DataFrame, result: ScoreResult, flags: CorrelationFl
     with np.errstate(invalid="ignore"):
         pairs = pd.DataFrame({
             "indicator_a": a, "indicator_b": b, "r": r,
-            "relation": ["within domain" if domains[p] == domains[q] else "between domains" for p, q in zip(a, b)],
+            "relation": ["binnen een domein" if domains[p] == domains[q] else "tussen domeinen" for p, q in zip(a, b)],
             "shared_parent": [parents[p] if s else "" for p, s in zip(a, same)],
             "collinear": same & (r > flags.high), "negative": same & (r < flags.negative),
             "near_duplicate": np.abs(r) > flags.high}, columns=PAIR_COLUMNS)
@@ -207,13 +207,14 @@ def correlation_checks(config: Config, registry: AreaRegistry, matrix: Indicator
     try:
         result = score_matrix(config, registry, matrix).result
     except AandachtError as error:
-        return {}, [("warning", "coherence", f"correlations not computed: {error}")]
+        return {}, [("warning", "coherence", f"correlaties niet berekend: {error}")]
     checks = coherence(result, config.coherence)
     lone = lone_indicators(result, config.framework, config.method, config.coherence.weak)
     strong = checks.indicator_flags["flag"] == "strong"
     problems = [("info", "coherence", note) for note in flag_notes(checks.pairs.iloc[:0], checks.indicator_flags[strong])]
     problems += [("warning", "coherence", note) for note in flag_notes(checks.pairs, checks.indicator_flags[~strong])]
-    problems += [("warning", "coherence", f"{d.indicator} is the only indicator of domain {d.node} ({d.nominal:.0%} of the "
-                  f"score) and correlates weakly with the rest of the index (r = {d.r_rest:.2f} <= coherence.weak "
-                  f"{config.coherence.weak}): one measure decides that domain's share of the ranking") for d in lone]
+    problems += [("warning", "coherence", f"{d.indicator} is de enige indicator van domein {d.node} ({d.nominal:.0%} van de "
+                  f"score) en hangt zwak samen met de rest van de index (r = {fixed_nl(d.r_rest, 2)}, niet boven de grens "
+                  f"coherence.weak: {config.coherence.weak}): één maat bepaalt het aandeel van dat domein in de rangorde")
+                 for d in lone]
     return {"correlation_flags": checks.flagged_pairs, "indicator_flags": checks.indicator_flags}, problems
