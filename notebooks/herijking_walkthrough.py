@@ -6,7 +6,7 @@
 #       extension: .py
 #       format_name: percent
 #       format_version: '1.3'
-#       jupytext_version: 1.19.6
+#       jupytext_version: 1.19.7
 #   kernelspec:
 #     display_name: Python 3
 #     language: python
@@ -109,7 +109,7 @@ run.result.effective_weights[["label", "nominal", "contribution"]]
 # %%
 analysis = uncertainty(run, draws=300, sobol=False)
 robust = ranking_with_uncertainty(run, analysis)
-robust[["rang", "area_name", "rang_p05", "rang_p95", "kans_aandachtsgebied"]].head(9)
+robust[["rang", "area_name", "rang_p05", "rang_p95", "kans_aanwijzing"]].head(9)
 
 # %% [markdown]
 # ## 5. Designate and select

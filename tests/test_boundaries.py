@@ -99,7 +99,7 @@ def test_init_at_buurt_level_with_boundaries_places_the_schools_and_chooses_plus
     placed = ikcs.loc[ikcs["x_rd"].notna(), "wijk_code"].fillna("")
     assert len(placed) > 40 and placed.str.startswith("BU0080").all()
     # a buurt without a placed school, while some teaching locations have no place, says so; never "niet van toepassing"
-    ranking = read_csv_nl(tmp_path / "lwb" / "rounds" / "2026" / "ranking.csv").set_index("area_code")
+    ranking = read_csv_nl(tmp_path / "lwb" / "rounds" / "2026" / "ranking.csv").set_index("gebiedscode")
     assert "leerresultaten: geen school geplaatst, en er zijn scholen zonder plaats" in ranking.at["BU00805001", "opmerking"]
     assert not ranking["opmerking"].fillna("").str.contains("leerresultaten: niet van toepassing").any()
 

@@ -136,4 +136,4 @@ def test_generic_config_scores_asem_without_dutch_workarounds(tmp_path):
     result = CliRunner().invoke(main, ["score", "--config", str(path), "--out", str(out)])
     assert result.exit_code == 0, result.output
     ranking = pd.read_csv(out / "ranking.csv", sep=";", decimal=",", encoding="utf-8-sig")
-    assert len(ranking) == 51 and ranking["rang"].notna().all() and ranking["area_code"].iloc[0] == "DEU"
+    assert len(ranking) == 51 and ranking["rang"].notna().all() and ranking["gebiedscode"].iloc[0] == "DEU"
