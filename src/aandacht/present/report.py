@@ -88,7 +88,8 @@ MAP_MARGINS_MM = (5, 5, 9, 5)
 MAP_SCALE = (210 - MAP_MARGINS_MM[1] - MAP_MARGINS_MM[3]) / 210
 # Page 1 fits one A4 page (tests/test_report.py) also for a large gemeente (Tilburg: 14 gebieden, 17 Plus-IKC's):
 PAGE_ONE_PLUS = 10  # at most this many Plus-IKC's in page 1's table; all of them in "Voorstel Plus-IKC's"
-PAGE_ONE_ROWS = 20  # rows of page 1's two tables together: the Plus-IKC table gets what the gebieden leave (at least 5)
+PAGE_ONE_ROWS = 18  # lines of page 1's two tables together: the Plus-IKC table gets what the gebieden leave
+PAGE_ONE_PLUS_MIN = 3  # the Plus-IKC table shows at least this many rows on page 1
 PAGE_ONE_GEBIEDEN = 16  # more aandachtsgebieden than this: page 1 shows the first 15, the ranking has them all
 PAGE_ONE_WHY = 160  # characters: a longer "zonder Plus-IKC" paragraph names the gebieden on page 1, the reasons go
                     # to "Voorstel Plus-IKC's"
@@ -263,6 +264,30 @@ class ReportData:
 
 
 # --- page 1 ---------------------------------------------------------------------------
+
+PAGE_ONE_MEMBERS = 3  # a combined gebied's row on page 1 names its first three areas, then counts the rest
+NAME_LINE, MEMBER_LINE, REASON_LINE = 22, 28, 62  # characters a line of page 1's gebied columns holds on A4
+
+
+def _members_line(names: list[str]) -> str:
+    """'Kop van Zuid - Entrepot, Bloemhof, Afrikaanderwijk en 1 andere': the areas of a gebied on page 1 (all
+    of them are in the ranking and the profiles)."""
+    if len(names) <= PAGE_ONE_MEMBERS:
+        return _list(names)
+    rest = len(names) - PAGE_ONE_MEMBERS
+    return ", ".join(names[:PAGE_ONE_MEMBERS]) + f" en {rest} andere"
+
+
+def _row_lines(gebied: dict) -> int:
+    """The lines a gebied's row takes in page 1's table: its name and, beneath it, its areas, or its reason
+    if that is longer (NAME_LINE, MEMBER_LINE, REASON_LINE characters a line); the page-1 budget
+    (PAGE_ONE_ROWS) counts lines, not rows."""
+    def lines(text: str, width: int) -> int:
+        return -(-len(text) // width)
+
+    return max(1, lines(gebied["name"], NAME_LINE) + lines(gebied["members"], MEMBER_LINE),
+               lines(gebied["reason"], REASON_LINE))
+
 
 def _ikcs(data: ReportData) -> pd.DataFrame:
     ikcs = data.overlays.ikcs
@@ -527,7 +552,8 @@ def summary(data: ReportData) -> dict:
             best = min(members, key=lambda c: data.rank(c) or np.inf)
             facts["gebieden"].append({
                 "rank": data.rank(best) or "", "name": name, "score": _fmt(data.run.result.index.get(best)),
-                "members": _list([data.names[c] for c in members]) if len(members) > 1 or data.names[members[0]] != name else "",
+                "members": _members_line([data.names[c] for c in members]) if len(members) > 1 or data.names[members[0]] != name
+                else "",
                 "reason": data.reason(best), "p": percent(data.probability[best], 0) if best in data.probability.index else "",
                 "plus": len(by_gebied.get(name, [])) if ov.ikcs is not None else None})
     else:
@@ -540,7 +566,7 @@ def summary(data: ReportData) -> dict:
         facts["plus_count"] = len(chosen)
         # beyond PAGE_ONE_PLUS Plus-IKC's page 1 shows the first (in the order of their gebied's rank) and says
         # where the rest are; the IKC's that stop are shown only when the table is whole
-        room = min(PAGE_ONE_PLUS, max(5, PAGE_ONE_ROWS - len(facts.get("gebieden", []))))
+        room = min(PAGE_ONE_PLUS, max(PAGE_ONE_PLUS_MIN, PAGE_ONE_ROWS - sum(_row_lines(g) for g in facts.get("gebieden", []))))
         facts["plus"] = plus if len(plus) <= room else chosen[:room]
         facts["plus_rest"] = len(chosen) - len([r for r in facts["plus"] if r["plus"]])
         facts["no_plus"] = "" if chosen else no_plus_sentence(data)
