@@ -104,6 +104,25 @@ def test_init_at_buurt_level_with_boundaries_places_the_schools_and_chooses_plus
     assert not ranking["opmerking"].fillna("").str.contains("leerresultaten: niet van toepassing").any()
 
 
+def test_a_village_at_buurt_level_places_its_schools_and_chooses_plus_ikcs_offline(tmp_path, monkeypatch):
+    """Issue 21 item 4: Urk (one wijk, ranked on its buurten) with its real generalised buurten of 2022
+    (tests/fixtures/buurt_2022_GM0184.geojson, copied from cartomap/nl: see tests/fixtures/README.md):
+    every school placed by point in polygon, the published names, Plus-IKCs chosen, no network."""
+    urk = Path(__file__).parent / "fixtures" / "buurt_2022_GM0184.geojson"
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    made = runner.invoke(main, ["init", "urk", "urk", "--boundaries", str(urk)])
+    assert made.exit_code == 0, made.output
+    assert "scholen met een score van 2019: 12, waarvan in een buurt geplaatst: 12" in made.output
+    monkeypatch.chdir(tmp_path / "urk")
+    result = runner.invoke(main, ["herijking", "--round", "2026", "--no-maps"])
+    assert result.exit_code == 0, result.output
+    ikcs = read_csv_nl(tmp_path / "urk" / "rounds" / "2026" / "ikcs.csv")
+    assert ikcs["plus_ikc"].sum() >= 1 and ikcs["wijk_code"].fillna("").str.startswith("BU0184").all()
+    gebieden = read_csv_nl(tmp_path / "urk" / "rounds" / "2026" / "aandachtsgebieden.csv")
+    assert "De Top" in " ".join(gebieden["gebiedsnamen"].fillna("")) + " ".join(gebieden["gebied"])
+
+
 def test_the_shapefile_and_2021_layouts_are_read_too(tmp_path):
     """Shapefile DBF names (BU_CODE, BU_NAAM, H2O) and the 2021 GeoPackage layer cbs_buurten_2021:
     demonstration data in the layouts CBS published."""
