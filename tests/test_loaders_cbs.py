@@ -75,6 +75,18 @@ def test_kwb_fractional_count_is_refused(registry, tmp_path):
         LOADERS["kwb"](spec(path), registry)
 
 
+def test_kwb_out_of_range_is_refused_or_left_to_the_matrix(registry, tmp_path):
+    """A percentage over 100 stops the kwb loader naming row and column; with ``out_of_range: missing`` the
+    loader reads it and the matrix leaves it out with a note (inputs.matrix._plausible), as for every input."""
+    path = tmp_path / "kwb.csv"
+    path.write_text("gwb_code_10,a_inw,p_hh_li\nWK008010,6220,120\nWK008050,3675,12\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"row 2, column p_hh_li: 120 is out of range \(a percentage must lie between 0 and 100\)"):
+        LOADERS["kwb"](spec(path), registry)
+    lenient = spec(path).model_copy(update={"out_of_range": "missing"})
+    table = values(LOADERS["kwb"](lenient, registry).table)
+    assert table[("WK008010", "p_hh_li")] == 120 and table[("WK008050", "p_hh_li")] == 12
+
+
 def test_kwb_reads_only_the_needed_columns_and_rows(registry, tmp_path):
     frame = pd.read_csv(KWB, dtype=str, keep_default_na=False)
     other = frame.assign(gwb_code_10=frame["gwb_code_10"].str.replace("0080", "9999"))

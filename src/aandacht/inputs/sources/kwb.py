@@ -93,7 +93,8 @@ def load_kwb(spec: InputSpec, registry=None, needed: frozenset[str] | None = Non
             continue
         parsed = parse_values(frame[column], origin, column, decimal, missing, count=column.startswith("a_"),
                               sentinels=WIJK_EN_BUURTKAART_SENTINELS)
-        check_range(parsed.values, frame.index, origin, column)
+        if spec.out_of_range == "error":  # else matrix._plausible leaves such values out, with a note
+            check_range(parsed.values, frame.index, origin, column)
         numbers[column] = parsed
         if parsed.provisional.any():
             provisional.append(f"{column} ({int(parsed.provisional.sum())})")
