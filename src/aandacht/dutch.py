@@ -49,6 +49,10 @@ def fixed_nl(value: float, decimals: int = 1) -> str:
     return f"{value:.{decimals}f}".replace(".", ",")
 
 
+# The severity of a finding of `aandacht check`, as check.xlsx, problems.csv and the terminal say it.
+SEVERITY_WORDS = {"error": "onbruikbaar", "warning": "waarschuwing", "info": "ter informatie"}
+
+
 def list_nl(items) -> str:
     """Items as a Dutch enumeration: 'A', 'A en B', 'A, B en C' (empty items left out)."""
     items = [str(i) for i in items if i]

@@ -70,10 +70,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config import load_config, named_paths
+from ..config import PopulationGate, load_config, named_paths
 from ..errors import ConfigError, OutputError
 from ..inputs.areas import code_named_note
+from ..inputs.boundaries import LEVEL_PREFIX
 from ..inputs.harmonise import normalise_name
+from ..inputs.matrix import gate_minimum
 from ..inputs.national import GemeenteData, find_gemeente, gemeente_data, with_boundaries
 from ..inputs.shrinkage import marshall
 from ..present.tables import write_extract
@@ -82,6 +84,8 @@ from ..resources import embedded_root
 GATE = 50  # households with children: the population gate of the Leeuwarden config
 NEIGHBOURHOOD = 15000  # inhabitants: above this median the rankable wijken are districts (module docstring)
 RELATIVE_GATE = 0.2  # ... and at least this share of the median area's (population.relative_to_median)
+POPULATION_GATE = PopulationGate(input="kwb2023", variable="a_hh_m_k", minimum=GATE, label="huishoudens met kinderen",
+                                 relative_to_median=RELATIVE_GATE)  # the `population` section init writes
 MIN_WIJKEN = 5
 MIN_UNITS = 3
 MIN_SHARE = 0.5
@@ -284,14 +288,12 @@ def plan_project(data: GemeenteData, level: str | None = None) -> ProjectPlan:
     ``level`` ('wijk' or 'buurt') overrides the level rule."""
     kwb = data.kwb2023.set_index("gwb_code_10")
     households = _numbers(kwb, "a_hh_m_k")
-    prefix = {"wijk": "WK", "buurt": "BU"}
-    gates = {level: float(max(GATE, np.floor(RELATIVE_GATE * np.nan_to_num(households[kwb.index.str.startswith(p)].median()))))
-             for level, p in prefix.items()}
-    rankable = {level: int(((households >= gates[level]) & kwb.index.str.startswith(p)).sum()) for level, p in prefix.items()}
-    units = {level: int(kwb.index.str.startswith(p).sum()) for level, p in prefix.items()}
-    inhabitants = {level: float(np.nan_to_num(_numbers(kwb, "a_inw")[(households >= gates[level])
-                                                                     & kwb.index.str.startswith(p)].median()))
-                   for level, p in prefix.items()}
+    in_level = {level: kwb.index.str.startswith(prefix) for level, prefix in LEVEL_PREFIX.items()}
+    gates = {level: gate_minimum(POPULATION_GATE, households[mask]) for level, mask in in_level.items()}
+    passes = {level: (households >= gates[level]) & mask for level, mask in in_level.items()}
+    rankable = {level: int(mask.sum()) for level, mask in passes.items()}
+    units = {level: int(mask.sum()) for level, mask in in_level.items()}
+    inhabitants = {level: float(np.nan_to_num(_numbers(kwb, "a_inw")[mask].median())) for level, mask in passes.items()}
     neighbourhoods = rankable["wijk"] >= MIN_WIJKEN and inhabitants["wijk"] <= NEIGHBOURHOOD
     rule_level = "wijk" if neighbourhoods or rankable["wijk"] >= rankable["buurt"] else "buurt"
     level = level or rule_level
@@ -301,7 +303,7 @@ def plan_project(data: GemeenteData, level: str | None = None) -> ProjectPlan:
             f"{rankable['buurt']} of {units['buurt']} buurten pass the gate of at least {gates['wijk']:g} and {gates['buurt']:g} "
             f"households with children (max({GATE}, {RELATIVE_GATE:g} x the median area's); KWB 2023); "
             f"a ranking needs at least {MIN_UNITS}, so a herijking by areas says nothing here")
-    codes = kwb.index[(households >= gates[level]) & kwb.index.str.startswith(prefix[level])]
+    codes = kwb.index[passes[level]]
     coverage, constant = {}, set()
     kwb22 = data.kwb2022.set_index("gwb_code") if len(data.kwb2022) else pd.DataFrame(index=pd.Index([], dtype=str))
     for indicator in INDICATORS:
@@ -315,7 +317,7 @@ def plan_project(data: GemeenteData, level: str | None = None) -> ProjectPlan:
             values = columns[0] / columns[1].where(columns[1] > 0) if len(columns) == 2 else columns[0]
             coverage[indicator.id] = int(values.notna().sum())
             if len(indicator.variables) == 2:  # a rate, shrunk (method.shrinkage): constant when the areas differ by chance only
-                level_codes = kwb.index[kwb.index.str.startswith(prefix[level])]
+                level_codes = kwb.index[in_level[level]]
                 shrunk = marshall(*(_numbers(kwb, v).reindex(level_codes).to_numpy() for v in indicator.variables)).rates
                 values = pd.Series(shrunk, index=level_codes).reindex(codes).round(9)
         if indicator.source != "schools" and values.nunique() < 2:
@@ -340,8 +342,11 @@ def _q(text: str) -> str:
 def _fetch_hint(code: str, level: str) -> list[str]:
     """The config comment that adds the polygons: the command that downloads them and the line that reads them
     (:mod:`aandacht.inputs.pdok_boundaries`; the cache lies in the project when the command runs there)."""
+    from ..inputs.pdok_boundaries import DEFAULT_YEAR, cached_file
+
     return [f"  # Polygons: run `aandacht fetch boundaries {code} --level {level}` in this project (PDOK, the CBS",
-            f"  # Wijk- en Buurtkaart 2023), then add:  geometry: ../aandacht-cache/pdok/wijkenbuurten-2023/{code}-{level}en.gpkg"]
+            f"  # Wijk- en Buurtkaart {DEFAULT_YEAR}), then add:  geometry: "
+            f"{cached_file(Path('..') / 'aandacht-cache', code, DEFAULT_YEAR, level).as_posix()}"]
 
 
 def config_text(plan: ProjectPlan) -> str:

@@ -47,7 +47,7 @@ import pandas as pd
 from ..config import DesignationRules
 from ..dutch import list_nl, number_nl
 from ..errors import ConfigError
-from ..inputs.plausible import is_count_unit
+from ..inputs.plausible import is_count_unit, suppressed
 from ..scoring.run import ScoreRun
 
 
@@ -252,7 +252,8 @@ def worse_than_reference(value: float, gemeente: float, median: float, direction
 def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
     """The ``count`` indicators contributing most to each area's score among those where the area is worse
     than the gemeente (:func:`worse_than_reference`; module docstring). The one source of an area's reasons:
-    ``redenen.csv``, ``aandachtsgebieden.csv``, the terminal and the report's page 1 and profiles.
+    ``redenen.csv``, ``aandachtsgebieden.csv``, the terminal and the report's page 1 (the report's ranking and
+    profiles also show what drives a score most, :func:`aandacht.present.report.drivers`, another question).
 
     ``shown`` is the value as it may be published: a count of people under ``report.suppress_below`` is
     scored as the middle of its class (:func:`aandacht.inputs.plausible.published_class`), so its value is
@@ -273,10 +274,11 @@ def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
         contribution = contribution.dropna()
         for order, (indicator, part) in enumerate(contribution.sort_values(ascending=False).head(count).items(), 1):
             value = raw.at[code, indicator]
-            suppressed = is_count_unit(spec[indicator].unit) and value < threshold
+            shown = suppressed(value, threshold) if is_count_unit(spec[indicator].unit) else value
+            hidden = isinstance(shown, str)
             rows.append({
                 "area_code": code, "order": order, "indicator": indicator, "label": spec[indicator].label,
-                "value": np.nan if suppressed else value, "shown": f"<{threshold}" if suppressed else number_nl(value),
+                "value": np.nan if hidden else value, "shown": shown if hidden else number_nl(value),
                 "unit": spec[indicator].unit, "gemeente": gemeente[indicator],
                 "nederland": nederland[indicator], "median": median[indicator], "normalised": normalised.at[code, indicator], "contribution": part,
             })

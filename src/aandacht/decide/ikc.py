@@ -185,6 +185,13 @@ def _figures_for_list(config: Config, frame: pd.DataFrame, whole: pd.DataFrame, 
     return frame, choice, notes
 
 
+def on_schoolweging(table: pd.DataFrame) -> bool:
+    """Whether the IKCs' school figures are the Inspectie's schoolweging (some IKC has one), not the CBS
+    achterstandsscores."""
+    weging = table.get("schoolweging")
+    return weging is not None and bool(weging.notna().any())
+
+
 def load_ikcs(config: Config, registry, peildatum: int | None = None) -> IkcRegistry:
     """Read, place and check the IKC table (module docstring); with ``ikc.lists`` the schools of the list
     of the round's time (``peildatum``; default: the newest list) with the figures of that time."""
@@ -202,7 +209,7 @@ def load_ikcs(config: Config, registry, peildatum: int | None = None) -> IkcRegi
         for axis in ("x_rd", "y_rd"):
             if axis in frame.columns:
                 frame[axis] = parse_numbers(frame[axis].replace("", np.nan), str(school_list.path), axis)[0]
-        need_column = "schoolweging" if frame["schoolweging"].notna().any() else "achterstandsscore_zonder_drempel"
+        need_column = "schoolweging" if on_schoolweging(frame) else "achterstandsscore_zonder_drempel"
         without = frame.loc[frame[need_column].isna(), "brin_vestiging"].tolist()
         if without:
             notes.append(f"{school_list.path}: {len(without)} vestiging(en) van {school_list.label} zonder "

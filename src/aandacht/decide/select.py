@@ -53,7 +53,7 @@ from ..config import SelectionRules
 from ..dutch import fixed_nl
 from ..errors import ConfigError
 from ..text import first_of
-from .ikc import IkcRegistry, ikc_gebied, location_gebieden, pupil_share
+from .ikc import IkcRegistry, ikc_gebied, location_gebieden, on_schoolweging, pupil_share
 from .optimise import Problem, explain, solve
 
 SCHOOLWEGING_FLOOR = 20.0  # the bottom of the Inspectie's schoolweging scale (module docstring)
@@ -90,13 +90,6 @@ def scaled_to_max(values: pd.Series) -> pd.Series:
     """100 * x / max(x); zero when every value is zero."""
     top = values.max()
     return values * 0 if not top or np.isnan(top) else 100 * values / top
-
-
-def on_schoolweging(table: pd.DataFrame) -> bool:
-    """Whether the IKCs' school figures are the Inspectie's schoolweging (some IKC has one), not the CBS
-    achterstandsscores."""
-    weging = table.get("schoolweging")
-    return weging is not None and bool(weging.notna().any())
 
 
 def school_score(table: pd.DataFrame, column: str) -> pd.Series:

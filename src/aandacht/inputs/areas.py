@@ -104,6 +104,19 @@ def code_named_note(table: pd.DataFrame, level: str, where: str) -> str:
             "wijk- en buurtkaart: `aandacht fetch boundaries`, dan `aandacht init --boundaries`) geeft ze")
 
 
+def area_of_points(x: pd.Series, y: pd.Series, polygons) -> pd.Series:
+    """The area_code of the polygon each point (RD coordinates ``x``, ``y``, in the polygons' CRS) lies within,
+    point in polygon; the first area where polygons overlap, "" outside every polygon or without coordinates.
+    Indexed as ``x``."""
+    import geopandas as gpd
+
+    known = x.notna() & y.notna()
+    points = gpd.GeoDataFrame(index=x.index[known], geometry=gpd.points_from_xy(x[known], y[known]), crs=polygons.crs)
+    # the polygons may be indexed by area_code and hold it as a column too: sjoin needs a plain index
+    hits = gpd.sjoin(points, polygons[["area_code", "geometry"]].reset_index(drop=True), how="left", predicate="within")
+    return hits.groupby(level=0)["area_code"].first().reindex(x.index).fillna("")
+
+
 def load_registry(path: Path, geometry: Path | None = None) -> AreaRegistry:
     """Read and check a registry CSV (see the module docstring)."""
     table = read_table(path)

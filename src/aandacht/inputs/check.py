@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config, input_source
-from ..dutch import MISSING_LABELS
+from ..dutch import MISSING_LABELS, SEVERITY_WORDS
 from ..errors import AandachtError
 from .areas import AreaRegistry, area_registry
 from .boundaries import boundaries_missing
@@ -39,7 +39,6 @@ from .matrix import IndicatorMatrix, build_matrix
 from .sources.schools import UNPLACED_COLUMNS
 from .tidy import concat_tidy
 
-SEVERITY_WORDS = {"error": "onbruikbaar", "warning": "waarschuwing", "info": "ter informatie"}
 PROBLEM_COLUMNS = {"severity": "ernst", "source": "bron", "message": "bevinding"}
 
 

@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..errors import ConfigError, DataError
 from ..resources import embedded_root
-from .areas import AreaRegistry
+from .areas import AreaRegistry, area_of_points
 from .harmonise import AreaMatcher, normalise_name, read_aliases
 
 REGISTRY_COLUMNS = ["area_code", "area_name", "level", "parent_code", "vintage", "name_source"]
@@ -162,8 +162,6 @@ def with_boundaries(data: GemeenteData, level: str, path, layer: str | None = No
     KWB 2023 (another vintage of the division) are left out and noted."""
     import dataclasses
 
-    import geopandas as gpd
-
     from .boundaries import read_boundaries
 
     polygons = read_boundaries(Path(path), level, data.code, layer)
@@ -182,12 +180,8 @@ def with_boundaries(data: GemeenteData, level: str, path, layer: str | None = No
     registry.loc[mine, "name_source"] = f"boundary file {Path(path).name}"
 
     def placed(table: pd.DataFrame) -> pd.DataFrame:
-        x = pd.to_numeric(table["x_rd"], errors="coerce")
-        y = pd.to_numeric(table["y_rd"], errors="coerce")
-        points = gpd.GeoDataFrame(table[["brin_vestiging"]], geometry=gpd.points_from_xy(x, y), crs="EPSG:28992")
-        hits = gpd.sjoin(points[x.notna() & y.notna()], polygons[["area_code", "geometry"]].reset_index(drop=True),
-                         predicate="within", how="left")
-        code = hits.groupby(level=0)["area_code"].first().reindex(table.index).fillna("")
+        code = area_of_points(pd.to_numeric(table["x_rd"], errors="coerce"), pd.to_numeric(table["y_rd"], errors="coerce"),
+                              polygons)
         return table.assign(wijk_code=code.to_numpy(),
                             placement=["point_in_polygon" if c else "unplaced" for c in code])
 

@@ -51,6 +51,7 @@ from .download import get_json
 WFS = "https://service.pdok.nl/cbs/wijkenbuurten/{year}/wfs/v1_0"
 FEATURE_TYPES = {2021: {"wijk": "wijkenbuurten:cbs_wijken_2021", "buurt": "wijkenbuurten:cbs_buurten_2021"},
                  **{year: {"wijk": "wijkenbuurten:wijken", "buurt": "wijkenbuurten:buurten"} for year in (2022, 2023, 2024)}}
+DEFAULT_YEAR = 2023  # the year of the codes of the national data `aandacht init` uses (KWB 2023)
 PAGE_SIZE = 1000
 MAX_PAGES = 100  # a gemeente has at most a few hundred buurten: more pages mean a server that does not page
 TIMEOUT = 120
@@ -81,6 +82,11 @@ def request_params(gemeente: str, year: int, level: str, start: int) -> dict:
             "filter": gemeente_filter}
 
 
+def cached_file(cache: Path, gemeente: str, year: int, level: str) -> Path:
+    """Where :func:`fetch_boundaries` keeps the ``level`` areas of ``gemeente`` of ``year`` in ``cache``."""
+    return cache / "pdok" / f"wijkenbuurten-{year}" / f"{gemeente}-{level}en.gpkg"
+
+
 def fetch_boundaries(gemeente: str, year: int, level: str, cache: Path, refresh: bool = False,
                      session=None) -> FetchedBoundaries:
     """Download the ``level`` areas of ``gemeente`` (GM0080) in ``year`` into the cache (module docstring)."""
@@ -91,7 +97,7 @@ def fetch_boundaries(gemeente: str, year: int, level: str, cache: Path, refresh:
         raise AandachtError(f"--level {level}: boundaries are fetched for wijk or buurt")
     if not re.fullmatch(r"GM\d{4}", gemeente):
         raise AandachtError(f"gemeente must look like GM0080 (got {gemeente!r})")
-    target = cache / "pdok" / f"wijkenbuurten-{year}" / f"{gemeente}-{level}en.gpkg"
+    target = cached_file(cache, gemeente, year, level)
     if target.is_file() and not refresh:
         return _summary(target, level, year, 0)
     import requests

@@ -157,7 +157,6 @@ class Labeller:
         self.fig = fig
         self.renderer = fig.canvas.get_renderer()
         self.index: dict[int, _Index] = {}
-        self.placed: list = []
         self.crowded: list[str] = []
         self.sizes: dict[tuple, tuple] = {}  # (text, font size, weight, style) -> its box relative to the anchor
 
@@ -272,7 +271,6 @@ class Labeller:
         if segment is not None:
             self._leader(ax, label, segment)
             index.segments.append(segment)
-        self.placed.append(text)
         return text
 
     def _leader(self, ax, label: Label, segment) -> None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import pandas as pd
 
 from ..config import Config
-from ..dutch import dutch_number
+from ..dutch import dutch_number, list_nl
 from ..inputs.areas import code_named
-from .phrases import list_nl, lower_first, percent
+from .phrases import lower_first, percent
 
 NORMALISATION_WORDS = {
     "minmax": ("Elk cijfer wordt omgerekend naar een schaal van {lo} tot {hi}: de wijk waar het cijfer het gunstigst is "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..dutch import dutch_number, fixed_nl, number_nl
+from ..dutch import dutch_number, fixed_nl, list_nl, number_nl
 from ..scoring.dominance import Dominance, LoneIndicator, dominance, lone_indicators
 
 
@@ -184,11 +184,6 @@ def audit_paragraph(found, level: str = "wijk") -> str:
                    else "hangen weinig samen; het domein middelt verschillende dingen")
         text += f" De indicatoren van {row.label} {verdict} (Cronbachs alfa {fixed_nl(row.cronbach_alpha, 2)})."
     return text
-
-
-def list_nl(names: list[str]) -> str:
-    """'A', 'A en B', 'A, B en C'."""
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} en {names[-1]}"
 
 
 # What an indicator counts (its ``per``), in the plural, for "minder dan 100 jongeren".

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..decide.select import on_schoolweging
+from ..decide.ikc import on_schoolweging
 from ..dutch import number_nl
 from ..rounds.herijking import UNPLACED_COLUMNS, Herijking
 

@@ -246,15 +246,19 @@ class ReportData:
         """The aandachtsgebieden in the order of their best-ranked member."""
         return sorted(self.overlays.gebied_names(), key=self.gebied_rank)
 
+    @cached_property
+    def _first_reasons(self) -> pd.DataFrame:
+        """The first reason of every scored area, computed once (page 1 asks per row), indexed by area code."""
+        return area_reasons(self.run, list(self.run.result.normalised.index), 1).set_index("area_code")
+
     def reason(self, code: str) -> str:
         """'Jongeren met jeugdzorg: 18,5% (gemeente 13,2%)': the first reason of
         :func:`aandacht.decide.designate.area_reasons`, the one source of reasons, with the value it is worse
         than (the gemeente's; the middle area's where no gemeente value is published). Page 1 has room for
         one reference; the profiles give Nederland's too."""
-        found = area_reasons(self.run, [code], 1)
-        if found.empty:
+        if code not in self._first_reasons.index:
             return ""
-        row = found.iloc[0]
+        row = self._first_reasons.loc[code]
         label = short_label(row["label"])
         unit = unit_for(label, row["unit"])
         references = [f"gemeente {with_unit(row['gemeente'], unit)}"] if not pd.isna(row["gemeente"]) else \

@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..dutch import SEVERITY_WORDS
 from ..errors import printable as plain
-from ..inputs.check import SEVERITY_WORDS
 from .phrases import area_words, sobol_words
 
 PIPE_WIDTH = 160

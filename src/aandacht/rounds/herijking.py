@@ -57,8 +57,7 @@ class Herijking:
     uncovered: list[str] = field(default_factory=list)  # aandachtsgebieden without a Plus-IKC
     peildatum: int | None = None  # the year whose facts the round decides on (default: the round year)
     vintages: list[VintageChoice] = field(default_factory=list)  # per input the vintage read (inputs.vintages)
-    school_events: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=EVENT_COLUMNS))  # gone schools
-    causes: Causes | None = None  # what else than figures changed since the previous round
+    causes: Causes | None = None  # what else than figures changed since the previous round (its school_events: gone schools)
 
 
 UNPLACED_COLUMNS = ["brin_vestiging", "name", "bevoegd_gezag", "leerlingen", "achterstandsscore", "need", "rang_behoefte",
@@ -237,4 +236,4 @@ def run_herijking(
                      + first_of((f"{r.brin_vestiging} {r.name}" for r in unplaced.itertuples()), whole="niet_geplaatst.csv")
                      + (f"; aandachtsgebied(en) zonder Plus-IKC: {first_of(uncovered)}" if uncovered else ""))
     return Herijking(year, run, designation, selection, record, previous, changes, notes, ikcs, robustness,
-                     unplaced, uncovered, peildatum, vintages, events, causes)
+                     unplaced, uncovered, peildatum, vintages, causes)

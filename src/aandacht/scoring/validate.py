@@ -239,7 +239,9 @@ def validate(run: ScoreRun, known: KnownAreas, top_k: int | None = None, draws: 
         pair = np.where(valid, pair, 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             auc_draws = np.einsum("bi,ij,bj->b", w1, pair, w0) / np.einsum("bi,ij,bj->b", w1, valid.astype(float), w0)
-        hits = in_top(s, k)[pos_idx].astype(float)
+        top = in_top(s, k)
+        auc = rank_auc(s, positives)
+        hits = top[pos_idx].astype(float)
         pct = percentiles(s)[pos_idx]
         hit_draws = w1 @ hits / n1
         with warnings.catch_warnings():  # a resample of known areas without any value: NaN, left out
@@ -248,15 +250,14 @@ def validate(run: ScoreRun, known: KnownAreas, top_k: int | None = None, draws: 
         if kind == "index":
             index_auc_draws = auc_draws
         diff = index_auc_draws - auc_draws
-        top = in_top(s, k)
         rows.append({
             "maat": label, "soort": kind, "gebieden": int(present.sum()), "bekend": int((present & positives).sum()),
-            "auc": rank_auc(s, positives), **_interval("auc", auc_draws),
+            "auc": auc, **_interval("auc", auc_draws),
             "gevonden": int(hits.sum()), "trefkans": float(hits.mean()), **_interval("trefkans", hit_draws),
             "precisie": float(hits.sum() / top.sum()) if top.sum() else float("nan"),
             "mediaan_percentiel": float(np.nanmedian(pct)) if np.isfinite(pct).any() else float("nan"),
             **_interval("mediaan_percentiel", pct_draws),
-            "verschil_auc": (rows[0]["auc"] - rank_auc(s, positives)) if rows else 0.0,
+            "verschil_auc": (rows[0]["auc"] - auc) if rows else 0.0,
             **(_interval("verschil_auc", diff) if rows else {"verschil_auc_laag": 0.0, "verschil_auc_hoog": 0.0}),
         })
     rows.append({"maat": "Toeval (verwachting)", "soort": "toeval", "gebieden": n, "bekend": n1, "auc": 0.5,

@@ -25,6 +25,7 @@ import pandas as pd
 from ...config import InputSpec
 from ...errors import DataError
 from ...text import first_of
+from ..areas import area_of_points
 from ..codes import check_codes
 from ..reading import fail_at_first, parse_numbers, read_table, require_columns
 from ..tidy import validate_tidy
@@ -132,16 +133,7 @@ def place_schools(schools: pd.DataFrame, registry, origin: str, locations: pd.Se
         raise DataError(f"{origin}: wijk_code(s) {unknown} are not in the area registry")
     to_place = (codes == "") & x.notna() & y.notna()
     if to_place.any() and registry.geometry_path is not None:
-        import geopandas as gpd
-
-        polygons = registry.geometry()
-        points = gpd.GeoDataFrame(index=schools.index[to_place], geometry=gpd.points_from_xy(x[to_place], y[to_place]),
-                                  crs=polygons.crs)
-        # the polygons are indexed by area_code and hold it as a column: sjoin needs a plain index
-        shapes = polygons[["area_code", "geometry"]].reset_index(drop=True)
-        joined = gpd.sjoin(points, shapes, how="left", predicate="within")
-        joined = joined[~joined.index.duplicated()]
-        codes.loc[joined.index] = joined["area_code"].fillna("")
+        codes.loc[to_place] = area_of_points(x[to_place], y[to_place], registry.geometry())
     if geocoded is not None:
         codes = codes.where((codes != "") | fixed, fallback)
     return codes
