@@ -70,31 +70,36 @@ def rule_text(changes: list[tuple[str, object, object]]) -> str:
     return "; ".join(f"{name(key)} {_shown(old)} -> {_shown(new)}" for key, old, new in changes)
 
 
-def recorded_config(round_dir: Path) -> dict:
-    """The config a round folder's manifest records ({} when it has none)."""
+def _manifest(round_dir: Path | None) -> dict:
+    """A round folder's ``manifest.json`` ({} without a folder, a file or a JSON object)."""
     try:
-        manifest = json.loads((Path(round_dir) / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((Path(round_dir) / "manifest.json").read_text(encoding="utf-8")) if round_dir else {}
     except (OSError, json.JSONDecodeError):
         return {}
-    config = manifest.get("config") if isinstance(manifest, dict) else None
+    return manifest if isinstance(manifest, dict) else {}
+
+
+def recorded_config(round_dir: Path) -> dict:
+    """The config a round folder's manifest records ({} when it has none)."""
+    config = _manifest(round_dir).get("config")
     return config if isinstance(config, dict) else {}
 
 
-def recorded_sources(round_dir: Path, meta: dict) -> dict[str, str]:
+def recorded_sources(round_dir: Path | None, meta: dict) -> dict[str, str]:
     """Input name -> SHA-256 of the file a round read (with the vintage's period): ``ronde.json``
-    ``bronnen``, else its manifest (SHA-256 only)."""
+    ``bronnen``, else its manifest (SHA-256 only; a round not yet written, ``round_dir`` None, has its
+    ``bronnen``)."""
     sources = meta.get("bronnen")
     if isinstance(sources, list):  # the file and the vintage in it (one table holds several school lists)
         return {str(s.get("invoer")): f"{s.get('sha256')} {s.get('periode')}" for s in sources if isinstance(s, dict)}
-    try:
-        inputs = json.loads((Path(round_dir) / "manifest.json").read_text(encoding="utf-8")).get("inputs", {})
-    except (OSError, json.JSONDecodeError, AttributeError):
+    inputs = _manifest(round_dir).get("inputs", {})
+    if not isinstance(inputs, dict):
         return {}
     return {key.split(".")[1]: str(entry.get("sha256")) for key, entry in inputs.items()
             if key.startswith("inputs.") and key.endswith(".path") and key.count(".") == 2 and isinstance(entry, dict)}
 
 
-def same_inputs(old_dir: Path, old_meta: dict, new_dir: Path, new_meta: dict) -> bool:
+def same_inputs(old_dir: Path, old_meta: dict, new_dir: Path | None, new_meta: dict) -> bool:
     """Whether two rounds read identical inputs (:func:`recorded_sources`); when either was written before the
     vintages (no ``bronnen``), the files alone are compared."""
     old, new = recorded_sources(old_dir, old_meta), recorded_sources(new_dir, new_meta)

@@ -222,7 +222,7 @@ def run_herijking(
     causes = None
     if previous is not None:
         causes = Causes(rules=rule_changes(recorded_config(Path(previous.source)), config_as_dict(config)),
-                        same_inputs=same_inputs(Path(previous.source), previous.meta, Path("."), record.meta),
+                        same_inputs=same_inputs(Path(previous.source), previous.meta, None, record.meta),
                         school_events=events)
     changes = compare_records(previous, record, causes) if previous is not None else {}
     record.meta["toelichting"] = round_facts(config, year, peildatum, vintages, ikcs, previous, causes)
