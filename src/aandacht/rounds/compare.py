@@ -37,7 +37,7 @@ from ..dutch import fixed_nl, number_nl, signed_nl
 from ..inputs.reading import flag
 from .causes import recorded_config, rule_changes, rule_text, same_inputs
 from .record import RoundRecord
-from .schools import EVENT_COLUMNS, event_sentence, school_events
+from .schools import EVENT_COLUMNS, event_phrase, school_events
 
 DRIVERS = 3
 MIN_CHANGE = 0.05  # contribution changes below this (in score points) are rounding, not change
@@ -182,7 +182,7 @@ def compare_ikcs(old: RoundRecord, new: RoundRecord, causes: Causes | None = Non
         else:
             new_status = _text(b["status"].get(brin, ""))
             if brin in gone:
-                status = f"beëindigd: {event_sentence(gone[brin]).split(') ', 1)[1]}"
+                status = f"beëindigd: {event_phrase(gone[brin])}"
             elif brin not in b.index:
                 status = "beëindigd: niet meer in het IKC-register"
             else:

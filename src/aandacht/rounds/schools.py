@@ -60,12 +60,17 @@ def school_events(previous_ikcs: pd.DataFrame, previous_plus: list[str], current
     return pd.DataFrame(rows, columns=EVENT_COLUMNS)
 
 
-def event_sentence(row) -> str:
-    """Dutch: 'De Plataanschool (15WI00) is opgegaan in 16HJ00 (2020; bron)'."""
+def event_phrase(row) -> str:
+    """Dutch, what happened to a school: 'is opgegaan in 16HJ00 (2020; bron)'."""
     what = {"opgegaan in": f"is opgegaan in {row.opvolger}", "gesloten": "is gesloten",
             "niet meer in de lijst": f"staat niet meer in {row.bron} (gesloten of opgegaan in een andere school)"}
     when = f" ({row.jaar}; {row.bron})" if row.gebeurtenis != "niet meer in de lijst" and row.jaar else ""
-    return f"{row.name} ({row.brin_vestiging}) {what[row.gebeurtenis]}{when}"
+    return f"{what[row.gebeurtenis]}{when}"
+
+
+def event_sentence(row) -> str:
+    """Dutch: 'De Plataanschool (15WI00) is opgegaan in 16HJ00 (2020; bron)'."""
+    return f"{row.name} ({row.brin_vestiging}) {event_phrase(row)}"
 
 
 def carry_over(previous: list[PreviousPlus], events: pd.DataFrame, current: pd.Series) -> tuple[list[PreviousPlus], list[str]]:
