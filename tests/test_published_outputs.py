@@ -344,7 +344,7 @@ ENGLISH_COLUMN_WORDS = {
     "weight", "nominal", "coverage", "newest", "with", "before", "after", "passes", "action", "key", "relation",
     "shared", "parent", "domain", "neighbours", "quadrant", "output", "factor", "hard", "core", "change", "previous",
     "mean", "max", "shift", "local", "permutation", "year", "event", "successor", "school", "schools", "children",
-    "the", "and", "not", "first", "last", "new", "old", "eligible", "chosen", "item",
+    "the", "and", "not", "first", "last", "new", "old", "eligible", "chosen", "item", "entered", "left", "stayed",
 }
 
 

@@ -102,6 +102,7 @@ COLUMNS_NL = {
     "parent": "bovenliggend", "r_with_parent": "r_met_bovenliggend", "flag": "signaal", "pca_weight": "pca_gewicht",
     "weight_in_use": "gewicht_in_gebruik", "r_domain": "r_met_domein", "r_index": "r_met_score",
     "mean_abs_shift": "gem_verschuiving", "max_abs_shift": "grootste_verschuiving", "area_max_shift": "bij_gebied",
+    "entered": "nieuw_in_top", "left": "uit_top",
     # local Moran's I (aandacht.scoring.spatial)
     "local_moran_i": "lokale_moran_i", "quadrant": "kwadrant", "p_permutation": "p_permutatie", "neighbours": "buren",
     # the check of the inputs
