@@ -141,7 +141,8 @@ def test_the_dependencies_are_declared_exactly_as_imported():
 
     root = Path(__file__).resolve().parent.parent
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    import_name = {"scikit-learn": "sklearn", "pyyaml": "yaml", "python-calamine": "python_calamine", "pillow": "PIL"}
+    import_name = {"scikit-learn": "sklearn", "pyyaml": "yaml", "python-calamine": "python_calamine", "pillow": "PIL",
+                   "fonttools": "fontTools"}
 
     def names(requirements):
         found = set()
@@ -151,7 +152,7 @@ def test_the_dependencies_are_declared_exactly_as_imported():
         return found
 
     declared = names(project["dependencies"]) - {"xlsxwriter"}
-    optional = names(project["optional-dependencies"]["pdf"] + project["optional-dependencies"]["spatial"])
+    optional = names(project["optional-dependencies"]["spatial"])
     imported = set()
     for path in (root / "src" / "aandacht").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

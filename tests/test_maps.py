@@ -327,7 +327,7 @@ def test_map_command_bad_input_is_one_line_error(tmp_path):
 
 def test_cli_import_does_not_load_plotting_libraries():
     code = ("import sys, aandacht.cli; "
-            "print(sorted(m for m in ('matplotlib', 'mapclassify', 'jinja2', 'weasyprint', 'geopandas') "
+            "print(sorted(m for m in ('matplotlib', 'mapclassify', 'jinja2', 'typst', 'geopandas') "
             "if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"

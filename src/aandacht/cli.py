@@ -238,7 +238,7 @@ def select_command(config_path: Path | None, round_year: int | None, previous_di
 @click.option("--rounds-dir", type=click.Path(path_type=Path), default=Path("rounds"), show_default=True,
               help="Folder holding one folder per round.")
 @_force_option
-@click.option("--pdf", "with_pdf", is_flag=True, help="Also write rapport.pdf (needs WeasyPrint: pip install 'aandacht[pdf]').")
+@click.option("--pdf", "with_pdf", is_flag=True, help="Also write rapport.pdf (the report as a tagged A4 PDF).")
 @click.option("--no-maps", is_flag=True, help="Write the tables only: no maps and no report (faster; see aandacht report).")
 @_peildatum_option
 def herijking(config_path: Path | None, round_year: int, previous_dir: Path | None, rounds_dir: Path,
@@ -262,10 +262,6 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
 
     config = _load(config_path)
     claim = _target(config, "herijking", rounds_dir / str(round_year), force)
-    if with_pdf:
-        from .present.report import pdf_available
-
-        pdf_available()
     result = run_herijking(config, round_year, previous_dir, peildatum=peildatum)
     print_notes(result.notes)
     print_vintages(vintage_table(result.vintages, result.peildatum, project_dir(config.source_file)), result.peildatum)
@@ -631,7 +627,7 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, round_dir, ge
 @main.command()
 @_config_option
 @_out_option("report")
-@click.option("--pdf", "with_pdf", is_flag=True, help="Also write rapport.pdf (needs WeasyPrint: pip install 'aandacht[pdf]').")
+@click.option("--pdf", "with_pdf", is_flag=True, help="Also write rapport.pdf (the report as a tagged A4 PDF).")
 @_overlay_options
 @_force_option
 def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness, changes, force) -> None:
@@ -641,11 +637,10 @@ def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness
     without result tables, a config that can run a herijking is refused with the command that makes
     the report; a config without designation gets the report of the ranking."""
     from .archive.manifest import build_manifest
-    from .present.report import pdf_available, render_html, report_data, write_pdf
+    from .present.report import render_html, report_data
+    from .present.typeset import write_pdf
 
     tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
-    if with_pdf:
-        pdf_available()
     config, run, overlays, constraints, extra, claim = _map_inputs(config_path, round_dir, tables, "report", out_dir,
                                                                     force)
     manifest = build_manifest(config, "report", extra)

@@ -14,8 +14,7 @@ line on page 1, never shown as an empty block. Without aandachtsgebieden the
 ``report.profile_top`` highest-ranked areas get a profile.
 
 HTML: one file, maps embedded as PNG, no external resources, so it opens offline. PDF: the
-same HTML laid out by WeasyPrint (an optional install: ``pip install 'aandacht[pdf]'``; it
-needs the Pango library, present on common Linux systems).
+same HTML set in type by Typst (:mod:`aandacht.present.typeset`).
 
 Disclosure control: every count shown (households with children, numerators, denominators,
 pupils, and the value of an indicator whose unit counts people) goes through :func:`suppress`:
@@ -44,7 +43,6 @@ import pandas as pd
 
 from ..decide.designate import NEDERLAND, area_reasons
 from ..dutch import MISSING_LABELS, dutch_date, dutch_number, list_nl
-from ..errors import AandachtError
 from ..inputs.boundaries import boundaries_missing
 from ..inputs.matrix import population_of
 from ..inputs.plausible import SECONDARY, is_count_unit
@@ -1079,26 +1077,3 @@ def report_data(run: ScoreRun, overlays: Overlays, manifest: dict, constraints: 
     if run.config.areas.geometry is None:
         return ReportData(run, None, manifest, constraints, placement, shown=overlays)
     return ReportData(run, map_frame(run, overlays), manifest, constraints, placement)
-
-
-def pdf_available():
-    """WeasyPrint's HTML class; a one-line error when it (or Pango) is not installed."""
-    try:
-        from weasyprint import HTML
-    except (ImportError, OSError) as error:
-        message = str(error).splitlines()[0] if str(error) else type(error).__name__
-        raise AandachtError(f"PDF needs WeasyPrint and the Pango library: pip install 'aandacht[pdf]' ({message})") from None
-    return HTML
-
-
-PDF_VARIANT = "pdf/ua-1"  # tagged (structure tree, reading order, alt texts), language, title, bookmarks
-
-
-def write_pdf(html: str, path: Path) -> int:
-    """Lay out the HTML with WeasyPrint (no network: every resource is embedded) and write it as a
-    tagged PDF (WeasyPrint's PDF/UA-1 variant: a structure tree of headings, tables with their header
-    cells, lists and figures with their alt text; the language and title; bookmarks from the
-    headings); return the page count."""
-    document = pdf_available()(string=html).render(pdf_variant=PDF_VARIANT)
-    document.write_pdf(path, pdf_variant=PDF_VARIANT)
-    return len(document.pages)

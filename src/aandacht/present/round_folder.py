@@ -43,8 +43,9 @@ from .geopackage import write_round_geopackage
 from .maps import map_builders, map_frame
 from .overlays import Overlays, check_changes, check_ikcs, check_robustness, is_true
 from .placement import placement_summary, unplaced_table
-from .report import render_html, report_data, report_dpi, write_pdf
+from .report import render_html, report_data, report_dpi
 from .tables import count_indicators, score_writers, suppress_counts, write_csv
+from .typeset import write_pdf
 
 HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
 # The columns of the selection's constraints table (aandacht.decide.optimise), published in Dutch in beperkingen.csv
