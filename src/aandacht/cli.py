@@ -638,7 +638,7 @@ def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness
     the report; a config without designation gets the report of the ranking."""
     from .archive.manifest import build_manifest
     from .present.report import render_html, report_data
-    from .present.typeset import write_pdf
+    from .present.typeset import pdf_writer
 
     tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
     config, run, overlays, constraints, extra, claim = _map_inputs(config_path, round_dir, tables, "report", out_dir,
@@ -652,7 +652,7 @@ def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness
     html = render_html(data)
     writers = {"rapport.html": lambda path: path.write_text(html, encoding="utf-8")}
     if with_pdf:
-        writers["rapport.pdf"] = lambda path: write_pdf(html, path)
+        writers["rapport.pdf"] = pdf_writer(html)
     _write(claim, writers, manifest)
 
 

@@ -252,8 +252,8 @@ def worse_than_reference(value: float, gemeente: float, median: float, direction
 def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
     """The ``count`` indicators contributing most to each area's score among those where the area is worse
     than the gemeente (:func:`worse_than_reference`; module docstring). The one source of an area's reasons:
-    ``redenen.csv``, ``aandachtsgebieden.csv``, the terminal and the report's page 1 (the report's ranking and
-    profiles also show what drives a score most, :func:`aandacht.present.report.drivers`, another question).
+    ``redenen.csv``, ``aandachtsgebieden.csv``, the terminal and the report (page 1, the ranking's "vooral door"
+    and the profiles).
 
     ``shown`` is the value as it may be published: a count of people under ``report.suppress_below`` is
     scored as the middle of its class (:func:`aandacht.inputs.plausible.published_class`), so its value is

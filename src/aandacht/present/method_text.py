@@ -206,8 +206,9 @@ def formulas(config: Config) -> list[tuple[str, str]]:
                                     "indicator i naar de score"))
     rows.append(("Werkelijk aandeel", "c\u1d62 = gemiddelde over de wijken van n\u1d62(wijk) \u00b7 y\u1d62 / score; "
                                       "gemeld als c/n groter is dan de drempelfactor of kleiner dan 1 gedeeld door die factor"))
-    rows.append(("Belangrijkste reden", "d\u1d62 = n\u1d62 \u00b7 (y\u1d62 \u2212 mediaan van de wijken); de grootste "
-                                        "positieve d\u1d62"))
+    rows.append(("Vooral door", "d\u1d62 = n\u1d62 \u00b7 y\u1d62 (het aandeel van indicator i in de score) over de "
+                                "indicatoren waarop de wijk slechter scoort dan de gemeente (zonder gemeentecijfer: "
+                                "dan de middelste wijk); de grootste d\u1d62 eerst"))
     if any(config.shrinkage_of(i) != "none" for i in config.framework.indicators):
         rows.append(("Kleine wijken", "r\u0302 = m + (r \u2212 m) \u00b7 v / (v + m / n): r de wijkwaarde, m het "
                                       "gemeentecijfer, v de variantie tussen wijken, n de noemer (Marshall 1991)"))

@@ -23,11 +23,12 @@ counts under ``report.suppress_below`` are printed as "<N". Secondary suppressio
 when its denominator is shown elsewhere, so that no suppressed count can be recomputed. Counts never
 appear in free text. Only area- and school-level figures are shown.
 
-Reason for an area's score ("belangrijkste reden"): for indicator i with nominal effective
-weight w_i (product of normalised weights along its path) and normalised value x_ai, the
-driver value is d_ai = w_i * (x_ai - median over scored areas of x_i); the indicator with the
-largest positive d_ai is the one that puts the area highest relative to the other areas
-(:func:`drivers` gives the three largest).
+Reason for an area's score ("vooral door"), one rule for page 1, the ranking and the profiles
+(:func:`aandacht.decide.designate.area_reasons`): among the indicators on which the area is worse than
+the gemeente (than the middle area where no gemeente value is published), those with the largest
+contribution w_i * x_ai to its score (w_i the nominal effective weight, the product of normalised
+weights along the indicator's path; x_ai the normalised value); page 1 and the ranking show the first,
+the profiles the first three.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ PAGE_ONE_PLUS = 10  # at most this many Plus-IKC's in page 1's table; all of the
 PAGE_ONE_ROWS = 18  # lines of page 1's two tables together: the Plus-IKC table gets what the gebieden leave
 PAGE_ONE_PLUS_MIN = 3  # the Plus-IKC table shows at least this many rows on page 1
 PAGE_ONE_GEBIEDEN = 16  # more aandachtsgebieden than this: page 1 shows the first 15, the ranking has them all
+PROFILE_REASONS = 3  # a profile names an area's first three reasons ("De score komt vooral door: ...")
 PAGE_ONE_WHY = 160  # characters: a longer "zonder Plus-IKC" paragraph names the gebieden on page 1, the reasons go
                     # to "Voorstel Plus-IKC's"
 PAGE_ONE_DOUBT = 4  # at most this many "minder zeker" areas named on page 1; all in the table's column zekerheid
@@ -126,19 +128,6 @@ def disclosed_counts(indicator, config, value, numerator, threshold: int) -> set
     shown_elsewhere = (gate is not None and indicator.denominator is not None
                        and indicator.denominator == gate.variable and indicator.input == gate.input)
     return {"denominator", "value"} if shown_elsewhere and pd.notna(value) else {"denominator"}
-
-
-def drivers(run: ScoreRun, code: str, count: int = 3) -> list[dict]:
-    """The indicators that drive ``code``'s score (see module docstring)."""
-    normalised = run.result.normalised
-    if code not in normalised.index or pd.isna(run.result.index.get(code)):
-        return []
-    weights = run.result.tree.nominal_effective_weights()
-    median = normalised.loc[run.result.index.notna()].median()
-    labels = run.result.tree.labels
-    values = {leaf: weights[leaf] * (normalised.at[code, leaf] - median[leaf]) for leaf in normalised.columns}
-    ranked = sorted(((v, k) for k, v in values.items() if pd.notna(v) and v > 0), reverse=True)[:count]
-    return [{"id": k, "label": labels[k], "value": v} for v, k in ranked]
 
 
 def _fmt(value, decimals: int = 1) -> str:
@@ -225,13 +214,6 @@ class ReportData:
         table = self.overlays.robustness
         return pd.Series(dtype="float64") if table is None else table.set_index("area_code")["p_designated"]
 
-    def drivers(self, code: str, count: int = 3) -> list[dict]:
-        """:func:`drivers` of ``code``, computed once per area."""
-        cache = self.__dict__.setdefault("_drivers", {})
-        if code not in cache:
-            cache[code] = drivers(self.run, code, 3)
-        return cache[code][:count]
-
     def rank(self, code: str):
         value = self.run.result.rank.get(code)
         return None if value is None or pd.isna(value) else int(value)
@@ -245,9 +227,20 @@ class ReportData:
         return sorted(self.overlays.gebied_names(), key=self.gebied_rank)
 
     @cached_property
+    def _reasons(self) -> pd.DataFrame:
+        """The first three reasons of every scored area (:func:`aandacht.decide.designate.area_reasons`),
+        computed once (page 1, the ranking and the profiles ask per area)."""
+        return area_reasons(self.run, list(self.run.result.normalised.index), PROFILE_REASONS)
+
+    @cached_property
     def _first_reasons(self) -> pd.DataFrame:
-        """The first reason of every scored area, computed once (page 1 asks per row), indexed by area code."""
-        return area_reasons(self.run, list(self.run.result.normalised.index), 1).set_index("area_code")
+        """The first reason of every scored area, indexed by area code."""
+        return self._reasons[self._reasons["order"] == 1].set_index("area_code")
+
+    def reason_labels(self, code: str) -> list[str]:
+        """The labels of ``code``'s reasons in order (at most :data:`PROFILE_REASONS`; none when the area is
+        worse than the gemeente on no indicator)."""
+        return list(self._reasons.loc[self._reasons["area_code"] == code, "label"])
 
     def reason(self, code: str) -> str:
         """'Jongeren met jeugdzorg: 18,5% (gemeente 13,2%)': the first reason of
@@ -618,9 +611,9 @@ def ranking_rows(data: ReportData) -> list[dict]:
     order = sorted(run.matrix.areas.index, key=lambda c: (data.rank(c) or np.inf, c))
     rows = []
     for code in order:
-        found = data.drivers(code, 1)
+        found = data.reason_labels(code)
         item = {"rank": data.rank(code) or "", "code": code, "name": data.names[code],
-                "score": _fmt(run.result.index.get(code)), "reason": short_label(found[0]["label"]) if found else "",
+                "score": _fmt(run.result.index.get(code)), "reason": short_label(found[0]) if found else "",
                 "mark": mark.get(code, "") if data.rank(code) else "",
                 "population": suppress(run.matrix.areas.at[code, "population"], data.threshold),
                 "remark": remarks(data, code), "gebied": gebied.get(code, ""),
@@ -675,7 +668,7 @@ def profile(data: ReportData, name: str, codes: list[str]) -> dict:
     areas = [{"code": code, "name": data.names[code], "previous": _previous(data, code), "rank": data.rank(code),
               "score": _fmt(run.result.index.get(code)),
               "population": suppress(run.matrix.areas.at[code, "population"], threshold),
-              "drivers": [lower_first(d["label"]) for d in data.drivers(code)]} for code in codes]
+              "drivers": [lower_first(label) for label in data.reason_labels(code)]} for code in codes]
     ikcs = _ikcs(data)
     inside = ikcs[ikcs.get("area_code", pd.Series("", index=ikcs.index)).isin(codes)]
     schools = [{"name": r["name"], "status": _ikc_status(r)} for _, r in inside.iterrows()]

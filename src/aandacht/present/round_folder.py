@@ -45,7 +45,7 @@ from .overlays import Overlays, check_changes, check_ikcs, check_robustness, is_
 from .placement import placement_summary, unplaced_table
 from .report import render_html, report_data, report_dpi
 from .tables import count_indicators, score_writers, suppress_counts, write_csv
-from .typeset import write_pdf
+from .typeset import pdf_writer
 
 HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
 # The columns of the selection's constraints table (aandacht.decide.optimise), published in Dutch in beperkingen.csv
@@ -205,5 +205,5 @@ def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history
     html = render_html(data, rendered)
     writers["rapport.html"] = lambda path: path.write_text(html, encoding="utf-8")
     if pdf:
-        writers["rapport.pdf"] = lambda path: write_pdf(html, path)
+        writers["rapport.pdf"] = pdf_writer(html)
     return writers

@@ -38,6 +38,7 @@ import functools
 import importlib.util
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -179,8 +180,8 @@ class _Writer:
 """
         for level, size in HEADING_SIZES.items():
             above, below = HEADING_SPACING[level]
-            rule = (f'block(width: 100%, stroke: (bottom: 1.5pt + rgb("#b2182b")), inset: (bottom: 1mm), '
-                    f'above: {above}, below: {below}, it)') if level == 2 else f"block(above: {above}, below: {below}, it)"
+            rule = (f'block(width: 100%, sticky: true, stroke: (bottom: 1.5pt + rgb("#b2182b")), inset: (bottom: 1mm), '
+                    f'above: {above}, below: {below}, it)') if level == 2 else f"block(sticky: true, above: {above}, below: {below}, it)"
             preamble += (f"#show heading.where(level: {level}): set text(size: {size}, weight: \"bold\")\n"
                          f"#show heading.where(level: {level}): it => {rule}\n")
         body = html.find("body") or html
@@ -541,3 +542,15 @@ def pdf_bytes(html: str) -> bytes:
 def write_pdf(html: str, path: Path) -> None:
     """Write the report's PDF (:func:`pdf_bytes`) to ``path``."""
     Path(path).write_bytes(pdf_bytes(html))
+
+
+def pdf_writer(html: str) -> Callable[[Path], None]:
+    """A writer of the report's PDF (``writer(path)``) whose typesetting starts now, in a thread of its own:
+    Typst's compiler releases Python's lock while it works, so the PDF is set while the command writes its
+    other files (a round's tables, workbook and GeoPackage); the writer waits for it and raises its error."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aandacht-pdf")
+    typesetting = pool.submit(pdf_bytes, html)
+    pool.shutdown(wait=False)
+    return lambda path: Path(path).write_bytes(typesetting.result())
