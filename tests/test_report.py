@@ -397,6 +397,7 @@ def test_the_html_is_accessible(round_html, round_folders):
     assert "Plus-IKC's (1 " in alts[0] and "andere scholen" in alts[0]
     assert round_html.count("<main>") == 1 and '<nav id="inhoud"' in round_html
     assert '<a href="#verantwoording">Bijlage B. Verantwoording van de methode</a>' in round_html
+    assert '<a href="#toets">Bijlage C. Statistische toets van de index</a>' in round_html  # every appendix listed
 
 
 def _structure(root) -> dict[str, list]:

@@ -1029,7 +1029,8 @@ def headings(data: ReportData, images: dict, profiled: int, designated: bool, pa
              "kaart": f"Kaart: {config.framework.index.label} per {config.level}", "ranglijst": "Ranglijst",
              "kaarten": maps, "profielen": profiles, "ontwikkeling": "Ontwikkeling over de rondes",
              "plus-ikc": "Voorstel Plus-IKC's", "bijlage-keuze": "Bijlage A. Hoe de Plus-IKC's gekozen zijn",
-             "verantwoording": "Bijlage B. Verantwoording van de methode"}
+             "verantwoording": "Bijlage B. Verantwoording van de methode",
+             "toets": "Bijlage C. Statistische toets van de index"}
     parts = {"kaart": bool(images), "kaarten": bool(images), **parts}
     return {key: text for key, text in found.items() if parts.get(key, True)}
 
