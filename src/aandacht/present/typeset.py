@@ -62,6 +62,9 @@ SCHEMA_CELLS = {  # table.schema (the index diagram): class -> fill and stroke
 }
 MAP_SECTIONS = {"kaart", "kaarten"}
 SUMMARY = "samenvatting"  # page 1
+# a block the HTML keeps together (``.keep``: break-inside: avoid) moves whole to the next page when it fits on
+# one (A4 portrait's content height is 269 mm); a taller one breaks, as a browser breaks it, so nothing is cut off
+KEEP_HEIGHT = "260mm"
 MM_PER_PT, CELL_PADDING_MM = 25.4 / 72, 2 * 1.4 + 0.4  # a cell's padding, and a little room for rounding
 BREAKS = "[\u00ad\u200b]"  # soft hyphen and zero-width space: no width unless the line breaks there
 PAGE_WIDTH_MM = {"portrait": 210 - 28, "landscape": 297 - 28}  # the content width between the margins
@@ -177,6 +180,8 @@ class _Writer:
 #set table.cell(breakable: false)
 #show figure: set block(breakable: true)
 #show figure.where(kind: table): set block(above: 1.5mm, below: 2.5mm)
+#let keep(body) = layout(size => if measure(block(width: size.width, body)).height < {KEEP_HEIGHT} {{
+  block(breakable: false, body) }} else {{ body }})
 """
         for level, size in HEADING_SIZES.items():
             above, below = HEADING_SPACING[level]
@@ -207,7 +212,7 @@ class _Writer:
             return ""
         if tag in ("main", "body", "html", "div") and not ({"demo", "attention"} & element.classes):
             inner = self.blocks(element.children, section)
-            return f"#block(breakable: false)[\n{inner}\n]" if "keep" in element.classes else inner
+            return f"#keep[\n{inner}\n]" if "keep" in element.classes else inner
         if tag == "div":
             return self.paragraph(element)
         if tag in ("section", "nav"):
