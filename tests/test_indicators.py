@@ -121,8 +121,10 @@ def test_leeuwarden_gate_is_a_fifth_of_the_median_wijk(default_config):
     ("%", [12.0, 0.785 * 100, 101.0], "U3: 101 is out of range for its unit '%' (a percentage lies between 0 and 100)"),
     ("% van jongeren", [-1.0, 5.0, 6.0], "U1: -1 is out of range for its unit '% van jongeren'"),
     ("schoolweging", [26.28, 2628.0, 31.0], "U2: 2628 is out of range for its unit 'schoolweging' (the Inspectie's schoolweging lies between 10 and 50)"),
-    ("per 1.000 inwoners", [3.0, -2.0, 1.0], "U2: -2 is out of range for its unit 'per 1.000 inwoners' (a rate is not negative)"),
-    ("aantal", [-99995.0, 20.0, 1.0], "U1: -99995 is out of range for its unit 'aantal' (a count is not negative)"),
+    ("per 1.000 inwoners", [3.0, -2.0, 1.0], "U2: -2 is out of range for its unit 'per 1.000 inwoners' (a rate is not negative nor beyond 10^15)"),
+    ("aantal", [-99995.0, 20.0, 1.0], "U1: -99995 is out of range for its unit 'aantal' (a count is not negative nor beyond 10^15)"),
+    ("x 1.000 euro", [21.5, 1e308, 30.0], "U2: 1e+308 is out of range for its unit 'x 1.000 euro' (no figure of an area lies beyond +-10^15)"),
+    ("index", [-1.7e308, 2.0, 3.0], "U1: -1.7e+308 is out of range for its unit 'index' (no figure of an area lies beyond +-10^15)"),
 ])
 def test_a_value_outside_its_units_range_is_refused_or_left_out(tmp_path, registry, unit, values, bad):
     """Plausibility is part of an indicator: its unit gives the valid range (aandacht.inputs.plausible)."""
@@ -161,8 +163,8 @@ def test_a_count_under_the_threshold_is_scored_as_the_class_it_is_published_as(t
         build_matrix(tidy(rows + kids), parse_config(raw, tmp_path / "c.yaml"), registry)
 
 
-def test_units_without_a_range_and_the_documented_ranges():
+def test_the_documented_ranges_of_the_units():
     from aandacht.inputs.plausible import valid_range
 
-    assert valid_range("x 1.000 euro") is None and valid_range("index") is None
-    assert valid_range(" Procent ")[:2] == (0.0, 100.0) and valid_range("leerlingen")[:2] == (0.0, float("inf"))
+    assert valid_range("x 1.000 euro")[:2] == (-1e15, 1e15) and valid_range("index")[:2] == (-1e15, 1e15)
+    assert valid_range(" Procent ")[:2] == (0.0, 100.0) and valid_range("leerlingen")[:2] == (0.0, 1e15)

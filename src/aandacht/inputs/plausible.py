@@ -11,7 +11,10 @@ decimal comma, a fraction where a percentage was meant, a publisher's code read 
   three-year average is clamped to [20, 40]; the year values are not, so a margin of 10 each side,
   ../shared/docs/real-formats.md); ``2628`` (a lost decimal comma in 26,28) is out of it.
 
-Other units (scores, euros, indices) have no range. Publishers' codes for missing values are known
+Every other unit (scores, euros, indices), and counts and rates above, lie within +-:data:`LARGEST`
+(10^15): no figure about a Dutch area comes near it (the whole country's income is about 10^12 euro),
+while a number read from the wrong place (a date, an identifier, an overflow such as 1e308) can,
+and the scale's min-max of two values near the float limit would overflow. Publishers' codes for missing values are known
 to the reader where their layouts are read (:data:`aandacht.inputs.reading.SWING_SENTINELS`,
 :data:`~aandacht.inputs.reading.WIJK_EN_BUURTKAART_SENTINELS`); one that slips through as a number
 (-99995 in a percentage) is outside every range above. What happens to a value out of range is
@@ -21,14 +24,13 @@ indicator; ``missing`` leaves the value out, with a note.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from .harmonise import COUNT_UNITS
 
 SCHOOLWEGING_RANGE = (10.0, 50.0)
+LARGEST = 1e15  # the largest absolute value of any indicator (module docstring)
 OUT_OF_RANGE = "out of range"  # the missing reason of a value left out (out_of_range: missing)
 SECONDARY = "x"  # CBS's sign for a figure left out so that a suppressed one cannot be recomputed
 
@@ -60,8 +62,8 @@ def published_class(value: pd.Series, threshold: int) -> tuple[pd.Series, pd.Ser
     return value.mask(below, (threshold - 1) / 2), below
 
 
-def valid_range(unit: str) -> tuple[float, float, str] | None:
-    """(lowest, highest, the rule in words) of a unit (module docstring), or None when it has no range."""
+def valid_range(unit: str) -> tuple[float, float, str]:
+    """(lowest, highest, the rule in words) of a unit (module docstring)."""
     text = " ".join(str(unit).strip().lower().split())
     if text.startswith("%") or "procent" in text or "percentage" in text:
         return 0.0, 100.0, "a percentage lies between 0 and 100"
@@ -69,17 +71,14 @@ def valid_range(unit: str) -> tuple[float, float, str] | None:
         low, high = SCHOOLWEGING_RANGE
         return low, high, f"the Inspectie's schoolweging lies between {low:g} and {high:g}"
     if is_count_unit(text):
-        return 0.0, math.inf, "a count is not negative"
+        return 0.0, LARGEST, "a count is not negative nor beyond 10^15"
     if text.startswith("per "):
-        return 0.0, math.inf, "a rate is not negative"
-    return None
+        return 0.0, LARGEST, "a rate is not negative nor beyond 10^15"
+    return -LARGEST, LARGEST, "no figure of an area lies beyond +-10^15"
 
 
 def outside(values: pd.Series, unit: str) -> tuple[pd.Series, str]:
     """Which of ``values`` lie outside the valid range of ``unit`` (missing values never do), and the rule."""
-    found = valid_range(unit)
-    if found is None:
-        return pd.Series(False, index=values.index), ""
-    low, high, rule = found
+    low, high, rule = valid_range(unit)
     with np.errstate(invalid="ignore"):
         return values.notna() & ((values < low) | (values > high)), rule
