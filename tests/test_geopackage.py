@@ -37,7 +37,7 @@ def test_layers_in_rd_new(gpkg):
                       "layer_styles": None}
     wijken = pyogrio.read_dataframe(path, layer="wijken")
     assert wijken.crs.to_epsg() == 28992 and len(wijken) == 22
-    row = wijken.set_index("area_code").loc["WK008050"]
+    row = wijken.set_index("gebiedscode").loc["WK008050"]
     designation = result.designation.areas.loc["WK008050"]
     assert row["rang"] == designation["rank"] and row["aangewezen"] and row["gebied"] == "Heechterp-Skieringen"
     assert row["kans"] == pytest.approx(designation["probability"]) and row["klasse"] == "61 \u2013 97"  # the top class of the report's score map
@@ -61,7 +61,7 @@ def test_layers_in_rd_new(gpkg):
 
 def test_the_score_classes_are_the_reports(gpkg):
     _, path, frame = gpkg
-    wijken = pyogrio.read_dataframe(path, layer="wijken").set_index("area_code")
+    wijken = pyogrio.read_dataframe(path, layer="wijken").set_index("gebiedscode")
     classed = score_classes(frame)
     assert len(classed.labels) == frame.options.k == 5
     expected = [classed.labels[c] if c >= 0 else None for c in classed.classes]
@@ -143,7 +143,7 @@ def test_no_count_of_people_in_any_layer(gpkg):
     from aandacht.present.tables import COUNT_COLUMNS
 
     result, path, _ = gpkg
-    expected = {"wijken": {"area_code", "naam", "score", "rang", "klasse", "klasse_nr", "aangewezen", "gebied", "kans",
+    expected = {"wijken": {"gebiedscode", "naam", "score", "rang", "klasse", "klasse_nr", "aangewezen", "gebied", "kans",
                            "harde_kern", "betrouwbaarheid"},
                 "aandachtsgebieden": {"gebied", "wijken"}, "scholen": set(SCHOOL_COLUMNS)}
     indicators = {i.id for i in result.run.config.framework.indicators}
@@ -152,6 +152,6 @@ def test_no_count_of_people_in_any_layer(gpkg):
         assert set(table.columns) - {"geometry"} == columns, layer
         assert not columns & (COUNT_COLUMNS | indicators | {"leerlingen", "aantal_leerlingen", "per_100_leerlingen"})
     population = result.designation.areas["population"]
-    wijken = pyogrio.read_dataframe(path, layer="wijken").set_index("area_code")
+    wijken = pyogrio.read_dataframe(path, layer="wijken").set_index("gebiedscode")
     assert population.notna().sum() > 20  # no numeric attribute of an area repeats its population
     assert not wijken.select_dtypes("number").eq(population.reindex(wijken.index), axis=0).any().any()

@@ -223,14 +223,14 @@ def as_now(name: str, tables: dict[str, pd.DataFrame], config: Config) -> dict[s
     before the analyst's files were Dutch is compared on its contents: a workbook's English sheet
     and column names, true/false and treatment codes (:func:`aandacht.present.tables.dutch_table`)
     and absolute paths of the project (:func:`aandacht.present.tables.relative_paths`), and the
-    English column names of a CSV (:func:`aandacht.dutch.published_columns`; True/False of any CSV:
+    English column names of a CSV or a GeoPackage layer (``area_code`` before 2026-12) (:func:`aandacht.dutch.published_columns`; True/False of any CSV:
     :func:`aandacht.inputs.reading.read_csv_nl`). Tables already in today's layout pass unchanged."""
     from ..dutch import published_columns
     from ..present.tables import SHEETS_NL, dutch_table, relative_paths
 
     if name.endswith(".xlsx"):
         return {SHEETS_NL.get(sheet, sheet): relative_paths(dutch_table(table), config) for sheet, table in tables.items()}
-    if name.endswith(".csv"):  # True/False and ja/nee are both read as booleans (read_csv_nl)
+    if name.endswith((".csv", ".gpkg")):  # True/False and ja/nee are both read as booleans (read_csv_nl)
         return {sheet: published_columns(table) for sheet, table in tables.items()}
     return tables
 

@@ -3,7 +3,7 @@
 Three layers, drawn in QGIS as the report's score map draws them (the same
 :class:`aandacht.present.maps.MapFrame`, so the same classes, colours, gebieden and IKC statuses):
 
-* ``wijken``: per area of the scored level its polygon with area_code, naam, score, rang, klasse
+* ``wijken``: per area of the scored level its polygon with gebiedscode (the CBS code), naam, score, rang, klasse
   (the score map's class label, e.g. "31 – 45", from ``maps.classes`` and ``maps.k``, or why it has
   no score: "niet gescoord: te weinig ..." / "geen gegevens"), klasse_nr (1 = lowest, 0 = none),
   aangewezen, gebied, kans (chance of designation, 0-1), harde_kern and betrouwbaarheid (``I`` when
@@ -73,7 +73,7 @@ def area_layer(result: Herijking, frame: MapFrame):
     klasse = [classed.labels[c] if c >= 0 and kind == "" else unscored_text(frame, kind or "nodata")
               for c, kind in zip(classed.classes, kinds)]
     frame_table = pd.DataFrame({
-        "area_code": codes, "naam": table["area_name"].to_numpy(), "score": table["score"].to_numpy(dtype="float64"),
+        "gebiedscode": codes, "naam": table["area_name"].to_numpy(), "score": table["score"].to_numpy(dtype="float64"),
         "rang": table["rank"].astype("Float64").to_numpy(dtype="float64", na_value=np.nan),
         "klasse": klasse, "klasse_nr": np.where(kinds == "", classed.classes + 1, 0),
         "aangewezen": table["designated"].to_numpy(dtype=bool), "gebied": table["gebied"].to_numpy(),
