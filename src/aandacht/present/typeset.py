@@ -70,9 +70,10 @@ BREAKS = "[\u00ad\u200b]"  # soft hyphen and zero-width space: no width unless t
 PAGE_WIDTH_MM = {"portrait": 210 - 28, "landscape": 297 - 28}  # the content width between the margins
 
 
-@dataclass
+@dataclass(eq=False)
 class Element:
-    """One element of the report's HTML: tag, attributes and children (elements and text)."""
+    """One element of the report's HTML: tag, attributes and children (elements and text); two elements are
+    the same only when they are one (rows with the same cells are two rows)."""
 
     tag: str
     attrs: dict[str, str] = field(default_factory=dict)
