@@ -40,6 +40,7 @@ import gc
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import resource
 import subprocess
@@ -177,10 +178,18 @@ def sweep_one(code: str, maps: bool = False, boundaries: Path | None = None, pro
     return row
 
 
-def start_worker() -> None:
+def start_worker(started) -> None:
     """A worker of the in-process mode: the collector settings of ``aandacht``'s console script
-    (:func:`aandacht.cli.run`; without its final :func:`gc.freeze`, which is for a process that ends)."""
+    (:func:`aandacht.cli.run`; without its final :func:`gc.freeze`, which is for a process that ends),
+    and one processor core of its own (the n-th worker the n-th core, round the available ones): the
+    workers are the sweep's parallelism, so a herijking draws its maps in its own process
+    (:func:`aandacht.present.drawing.draw_all` forks a second one only with two cores available)."""
     gc.set_threshold(50_000, 10, 10)
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    with started.get_lock():
+        number, started.value = started.value, started.value + 1
+    if cores:
+        os.sched_setaffinity(0, {cores[number % len(cores)]})
 
 
 def sample(codes: list[str], size: int | None) -> list[str]:
@@ -205,7 +214,8 @@ def main() -> None:
     codes = sample(args.only.split(",") if args.only else list(gemeenten()["area_code"]), args.sample)
     start, load = time.perf_counter(), os.getloadavg()[0]
     one = partial(sweep_one, maps=args.maps, boundaries=args.boundaries, processes=args.processes)
-    with ProcessPoolExecutor(args.workers, initializer=None if args.processes else start_worker) as pool:
+    with ProcessPoolExecutor(args.workers, initializer=None if args.processes else start_worker,
+                             initargs=() if args.processes else (multiprocessing.Value("i", 0),)) as pool:
         rows = []
         for number, row in enumerate(pool.map(one, codes), 1):
             rows.append(row)
