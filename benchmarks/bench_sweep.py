@@ -11,11 +11,18 @@ herijking draws its maps and report too), in one of two modes:
 
 * default, in-process: ``--workers`` worker processes each import aandacht once and run the three commands
   of every gemeente they get through the CLI's own entry point (``aandacht.cli.main`` with the same
-  arguments, in the project folder, output captured). This measures the work of the commands: what the
-  sweep is for (every gemeente gets a round) at a cost a run can afford (start-up and imports are paid
-  once per worker, not three times per gemeente);
+  arguments, in the project folder, output captured; a ``sys.exit`` is the exit code, an exception that
+  escapes the CLI a printed traceback and exit 1, as in a process of its own). This measures the work of
+  the commands, the national data read once per worker: the throughput of a sweep (every gemeente gets
+  a round), not what one user's command costs. Each worker has a processor core of its own (the workers
+  are the parallelism; a herijking then draws all its maps in its own process) and collects and freezes
+  its heap after each gemeente (:func:`sweep_in_worker`), so that one gemeente leaves nothing to the next
+  but the per-process caches of constant data;
 * ``--processes``: every command is a child process (``aandacht ...``, as a user runs it), so the figure
   includes the interpreter's start and the imports of every command (about 1 s of each).
+
+The summary gives the wall time, the CPU time of every process the sweep started and the load average at
+its start (the machine may be shared: CPU seconds compare across runs, wall seconds only on a quiet machine).
 
 Both modes judge a gemeente alike. Reported per gemeente: the level and the number of units ranked, the
 exit codes, the seconds, the warnings printed and the last error line; whether the round has its report
