@@ -13,7 +13,7 @@ from aandacht.archive.project import config_text, describe, plan_project
 from aandacht.cli import main
 from aandacht.errors import ConfigError
 from aandacht.inputs.areas import code_named_note, load_registry
-from aandacht.inputs.national import find_gemeente, gemeente_data, gemeenten, read_national
+from aandacht.inputs.national import find_gemeente, gemeente_data, gemeenten, national_dir, read_national
 
 
 @pytest.fixture
@@ -49,6 +49,20 @@ def test_every_wijk_and_buurt_carries_its_published_name():
     assert registry.at["WK022501", "area_name"] == "Puiflijk"
     assert registry.loc["BU02250101", ["area_name", "name_source"]].tolist() == [
         "Puiflijk, buurt 01", "geen publieke naam: wijknaam en code"]
+
+
+def test_a_gemeente_takes_exactly_its_wijk_polygons_from_the_national_file():
+    import geopandas as gpd
+
+    # the polygons are read once per process and cut by code prefix: the same rows, order and shapes as
+    # GDAL's own filter on the file gives (Leeuwarden: 22 wijken with a 2022 polygon; Amsterdam: none)
+    for code, count in (("GM0080", 22), ("GM0363", 0)):
+        cut = gemeente_data(code).wijken
+        read = gpd.read_file(f"/vsigzip/{national_dir() / 'wijken-2022.geojson.gz'}", where=f"area_code LIKE 'WK{code[2:]}%'")
+        assert len(cut) == len(read) == count
+        assert cut["area_code"].tolist() == read["area_code"].tolist() and cut.index.equals(read.index)
+        assert cut.geometry.to_wkb().tolist() == read.geometry.to_wkb().tolist() and cut.crs == read.crs
+        assert cut.columns.tolist() == ["area_code", "area_name", "geometry"]
 
 
 def test_init_says_once_which_names_are_made_from_a_code(tmp_path):

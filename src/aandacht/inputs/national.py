@@ -53,6 +53,16 @@ def read_national(name: str) -> pd.DataFrame:
     return pd.read_csv(national_dir() / name, dtype=str, keep_default_na=False, compression="gzip")
 
 
+@cache
+def national_wijken():
+    """The 2022 wijk polygons of every gemeente (``wijken-2022.geojson.gz``), read once per process: reading
+    all 3,214 and taking a gemeente's is faster than GDAL's filtered read of the same file (0.13 s against
+    0.21 s), and a second gemeente in the process takes its own at no cost."""
+    import geopandas as gpd
+
+    return gpd.read_file(f"/vsigzip/{national_dir() / 'wijken-2022.geojson.gz'}")
+
+
 def gemeenten() -> pd.DataFrame:
     """The 342 gemeenten of 2023: area_code, area_name."""
     registry = read_national("gebieden.csv.gz")
@@ -127,8 +137,6 @@ def _ovt_rows(table: pd.DataFrame, column: str, vestigingen: pd.DataFrame) -> pd
 
 def gemeente_data(code: str) -> GemeenteData:
     """Cut one gemeente's tables from the national extracts."""
-    import geopandas as gpd
-
     registry = read_national("gebieden.csv.gz")
     number = code[2:]
     mine = registry[(registry["area_code"] == code) | registry["area_code"].str.match(f"(WK|BU){number}")]
@@ -137,7 +145,8 @@ def gemeente_data(code: str) -> GemeenteData:
     kwb2023 = kwb[kwb["gwb_code_10"].isin({"NL00", *mine["area_code"]})].reset_index(drop=True)
     kwb22 = read_national("kwb-2022.csv.gz")
     kwb2022 = kwb22[kwb22["gwb_code"].isin(set(mine["area_code"]))].reset_index(drop=True)
-    polygons = gpd.read_file(f"/vsigzip/{national_dir() / 'wijken-2022.geojson.gz'}", where=f"area_code LIKE 'WK{number}%'")
+    national = national_wijken()
+    polygons = national[national["area_code"].str.startswith(f"WK{number}")].reset_index(drop=True)
     names = mine.set_index("area_code")["area_name"]
     polygons.insert(1, "area_name", polygons["area_code"].map(names))
     schools = read_national("scholen-2019.csv.gz")
