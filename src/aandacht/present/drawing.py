@@ -24,12 +24,16 @@ import io
 import os
 import pickle
 import signal
+import struct
 import sys
 import traceback
 import warnings
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
+
+import numpy as np
 
 # The cost of building and drawing each map in the two processes (seconds on the 2-core machine,
 # Leeuwarden), and the child's extra (it waits for its last PNG before sending): the child takes
@@ -85,7 +89,7 @@ class Rendered(_Drawn):
     def _draw(self) -> None:
         self.fig.set_dpi(self.dpi)
         self.fig.canvas.draw()
-        self._size, self._pixels = self.fig.canvas.get_width_height(), self.fig.canvas.buffer_rgba()
+        self._pixels = self.fig.canvas.buffer_rgba()
 
     def png(self, dpi: int | None = None) -> bytes:
         """PNG bytes at ``dpi`` (default: as drawn)."""
@@ -99,9 +103,10 @@ class Rendered(_Drawn):
     def _encode(self, dpi: int) -> bytes:
         from PIL import Image
 
-        # RGB: a quarter less to compress; converted in the worker thread
-        image = Image.frombuffer("RGBA", self._size, self._pixels, "raw", "RGBA", 0, 1).convert("RGB")
-        return encode_png(image, self.dpi, dpi)
+        pixels = np.asarray(self._pixels)  # the canvas's RGBA buffer, not copied
+        if dpi == self.dpi:
+            return png_bytes(pixels, dpi)
+        return encode_png(Image.fromarray(pixels[:, :, :3]), self.dpi, dpi)
 
     def pngs(self) -> dict[int, bytes]:
         """Every PNG asked for so far, by resolution (waiting for those still being encoded)."""
@@ -139,7 +144,7 @@ class Received(_Drawn):
 
 def encode_png(image, drawn_dpi: int, dpi: int) -> bytes:
     """A PIL image drawn at ``drawn_dpi`` as PNG bytes at ``dpi`` (<= ``drawn_dpi``): reduced by whole
-    factors, else resampled bilinearly; zlib level 1 (fast; the files are a little larger)."""
+    factors, else resampled bilinearly; then :func:`png_bytes`."""
     from PIL import Image
 
     if dpi < drawn_dpi:
@@ -149,9 +154,33 @@ def encode_png(image, drawn_dpi: int, dpi: int) -> bytes:
         else:
             width, height = image.size
             image = image.resize((round(width / factor), round(height / factor)), Image.BILINEAR, reducing_gap=2.0)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=1, dpi=(dpi, dpi))
-    return buffer.getvalue()
+    return png_bytes(np.asarray(image.convert("RGB")), dpi)
+
+
+def png_bytes(pixels, dpi: int) -> bytes:
+    """Pixels (a height x width x 3 or 4 array of 8-bit RGB(A); an alpha channel is left out) as an
+    RGB PNG with its resolution (``pHYs``, pixels per metre as PIL writes it), by the PNG specification
+    (ISO/IEC 15948): every row unfiltered (filter type 0), deflated at zlib level 1. The same pixels as
+    PIL's encoder writes in half the time (an A4 map at 200 dpi: 65 ms against 140 ms): PIL tries the
+    five row filters on every row, and a map's flat colours compress better without them (the files
+    come out about a tenth smaller). zlib releases the GIL, so maps are encoded in threads."""
+    height, width = pixels.shape[:2]
+    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # the first byte of each row: its filter type, 0
+    image = rows[:, 1:]
+    image.shape = (height, width, 3)  # a view (raises rather than copy)
+    image[...] = pixels[:, :, :3]
+    per_metre = int(dpi / 0.0254 + 0.5)
+    return b"".join([PNG_SIGNATURE, _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+                     _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+                     _chunk(b"IDAT", zlib.compress(rows, 1)), _chunk(b"IEND", b"")])
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    """A PNG chunk: length, type, data and the CRC-32 of type and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
 
 
 def save_figure(fig, path, dpi: int, fmt: str | None = None) -> None:
