@@ -1,16 +1,20 @@
 """Drawing maps into PNG and PDF bytes, in one process or two (present/drawing.py)."""
 
+import gc
+import io
 import os
 import sys
 import time
 
+import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from aandacht.errors import DataError
 from aandacht.present import drawing
-from aandacht.present.drawing import Received, Rendered, child_share, draw_all
+from aandacht.present.drawing import Later, Received, Rendered, child_share, draw_all, png_bytes
 
 two_processes = pytest.mark.skipif(sys.platform != "linux" or drawing._cores() < 2,
                                    reason="maps are drawn in two processes only on Linux with two or more cores")
@@ -137,3 +141,56 @@ def test_a_received_map_gives_any_lower_resolution_as_a_drawn_one_does(monkeypat
     name = child_share(NAMES)[0]
     assert isinstance(received[name], Received)
     assert received[name].png(30) == here[name].png(30) and received[name].png(45) == here[name].png(45)
+
+
+def test_other_work_here_gives_the_child_more():
+    assert child_share(NAMES, meanwhile=0.5) == ["kaart-kans", "kaart-indicatoren", "kaart-domeinen"]
+    assert child_share(["a", "b"], meanwhile=0.5) == ["a", "b"]
+
+
+@two_processes
+def test_with_other_work_the_childs_maps_come_when_asked_for(monkeypatch):
+    later = draw_all(builders(), dpi=50, also=(25,), meanwhile=0.5)
+    assert {n for n, d in later.items() if isinstance(d, Later)} == set(child_share(NAMES, meanwhile=0.5))
+    monkeypatch.setattr(drawing, "_cores", lambda: 1)
+    one = draw_all(builders(), dpi=50, also=(25,))
+    for name in NAMES:
+        assert later[name].png() == one[name].png() and later[name].png(25) == one[name].png(25)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@two_processes
+def test_with_other_work_an_error_in_the_child_is_raised_when_its_maps_are_asked_for():
+    def bad():
+        raise DataError("wijken.csv: row 3: no area_code")
+
+    child = child_share(NAMES, meanwhile=0.5)[0]
+    drawn = draw_all(builders(failing={child: bad}), dpi=30, meanwhile=0.5)
+    for _ in range(2):  # and again on a second asking
+        with pytest.raises(DataError, match="wijken.csv: row 3: no area_code"):
+            drawn[child].png()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@two_processes
+def test_a_child_whose_maps_are_never_asked_for_is_stopped():
+    drawn = draw_all(builders(failing={child_share(NAMES, meanwhile=0.5)[0]: lambda: time.sleep(60)}), dpi=30,
+                     meanwhile=0.5)
+    start = time.perf_counter()
+    del drawn
+    gc.collect()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+    assert time.perf_counter() - start < 5
+
+
+def test_png_bytes_are_the_pixels_with_their_resolution():
+    fig = figure("Huizum-Oost")
+    drawn = Rendered(fig, 40)
+    image = Image.open(io.BytesIO(drawn.png()))
+    assert image.mode == "RGB" and image.info["dpi"] == pytest.approx((40, 40), abs=0.01)
+    pixels = np.asarray(fig.canvas.buffer_rgba())[:, :, :3]
+    assert (np.asarray(image) == pixels).all()
+    assert png_bytes(pixels, 40) == drawn.png()

@@ -16,6 +16,10 @@ an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf`
   from this process's state and draws with the same fonts and settings. An error in the child is
   raised here; a child that ends without sending its maps (killed, out of memory) has them drawn
   here, with a warning; elsewhere (Windows, macOS, one core) every map is drawn in this process.
+  A caller with other work to do before it needs the maps (``meanwhile``: a herijking writes its
+  tables and lays out its report) gives the child a larger share and gets the child's maps as
+  :class:`Later`: received when first asked for, so that this process's other work overlaps
+  the child's drawing.
 """
 
 from __future__ import annotations
@@ -28,9 +32,11 @@ import struct
 import sys
 import traceback
 import warnings
+import weakref
 import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +59,7 @@ def _encoder():
     return _ENCODER[0]
 
 
-class _Drawn(ABC):
+class Drawn(ABC):
     """What :func:`draw_all` hands on per map: ``dpi``, ``png(dpi)`` and ``pdf()`` bytes."""
 
     dpi: int
@@ -71,7 +77,7 @@ class _Drawn(ABC):
         path.write_bytes(self.png() if path.suffix == ".png" else self.pdf())
 
 
-class Rendered(_Drawn):
+class Rendered(Drawn):
     """A figure drawn once into pixels at ``dpi``. PNG bytes at that resolution and at each of the
     lower resolutions in ``also`` (for the report; scaled down from the same pixels, not drawn again)
     are encoded in a background thread, straight from the canvas's pixel buffer (not copied); the
@@ -120,7 +126,20 @@ class Rendered(_Drawn):
         return buffer.getvalue()
 
 
-class Received(_Drawn):
+class Later(Drawn):
+    """A map the child process draws, received (with the child's other maps) when first asked for."""
+
+    def __init__(self, child: _Child, name: str, dpi: int):
+        self._child, self._name, self.dpi = child, name, dpi
+
+    def png(self, dpi: int | None = None) -> bytes:
+        return self._child.maps()[self._name].png(dpi)
+
+    def pdf(self) -> bytes:
+        return self._child.maps()[self._name].pdf()
+
+
+class Received(Drawn):
     """A map drawn by the child process: its PNG bytes per resolution and, when asked, its PDF."""
 
     def __init__(self, dpi: int, pngs: dict[int, bytes], pdf: bytes | None):
@@ -194,10 +213,12 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
-def child_share(names: list[str]) -> list[str]:
+def child_share(names: list[str], meanwhile: float = 0.0) -> list[str]:
     """The maps the child process draws: the heaviest first, each to the process with less work
-    so far (longest-processing-time rule); this process keeps the first map it is given."""
-    loads = {"here": 0.0, "child": CHILD_START}
+    so far (longest-processing-time rule), this process starting with ``meanwhile`` (its other
+    work before it needs the maps, in the unit of :data:`WEIGHTS`); without other work this
+    process keeps the first map it is given."""
+    loads = {"here": meanwhile, "child": CHILD_START}
     child = []
     for name in sorted(names, key=lambda n: -WEIGHTS.get(n, 0.3)):
         side = "here" if loads["here"] <= loads["child"] else "child"
@@ -208,29 +229,58 @@ def child_share(names: list[str]) -> list[str]:
 
 
 def draw_all(builders: dict[str, Callable[[], object]], dpi: int, also: tuple[int, ...] = (), png: bool = True,
-             pdf: bool = False) -> dict[str, _Drawn]:
+             pdf: bool = False, meanwhile: float = 0.0) -> dict[str, Drawn]:
     """Build and draw every map of ``builders`` (name -> figure builder), in two processes where
     the system allows (see the module's docstring); name -> :class:`Rendered` or :class:`Received`,
-    in the order of ``builders``. ``also``: further PNG resolutions wanted; ``pdf``: a PDF of each."""
+    in the order of ``builders``. ``also``: further PNG resolutions wanted; ``pdf``: a PDF of each.
+    ``meanwhile`` > 0: this process has that much other work (see :func:`child_share`) before it
+    needs the maps; the child's maps are then :class:`Later` (an error in the child is raised when
+    one of them is first asked for)."""
     names = list(builders)
-    child = child_share(names) if len(names) > 1 and sys.platform == "linux" and _cores() > 1 else []
+    child = child_share(names, meanwhile) if len(names) > 1 and sys.platform == "linux" and _cores() > 1 else []
     started = _fork(builders, child, dpi, also, png, pdf) if child else None
     if started is None:
         child = []
     try:
-        drawn: dict[str, _Drawn] = _render(builders, [n for n in names if n not in child], dpi, also, png)
+        drawn: dict[str, Drawn] = _render(builders, [n for n in names if n not in child], dpi, also, png)
     except BaseException:
         if started is not None:
             _stop(*started)
         raise
     if started is not None:
-        received = _receive(*started, dpi)
-        if isinstance(received, str):  # the child ended without its maps (killed, out of memory)
-            warnings.warn(f"kaarten: het proces dat er {len(child)} tekende, stopte {received}; ze zijn alsnog hier getekend",
-                          RuntimeWarning, stacklevel=2)
-            received = _render(builders, child, dpi, also, png)
-        drawn |= received
+        drawing = _Child(*started, builders, child, dpi, also, png)
+        drawn |= {name: Later(drawing, name, dpi) for name in child} if meanwhile > 0 else drawing.maps()
     return {name: drawn[name] for name in names}
+
+
+class _Child:
+    """The child process drawing ``names``: its maps received once, when first needed; when it ended
+    without sending them (killed, out of memory) they are drawn here, with a warning. A child whose
+    maps are never asked for (this process failed first) is stopped when this object is collected."""
+
+    def __init__(self, pid: int, read: int, builders, names: list[str], dpi: int, also: tuple[int, ...], png: bool):
+        self._pid, self._read, self._redraw = pid, read, partial(_render, builders, names, dpi, also, png)
+        self._count, self._dpi = len(names), dpi
+        self._maps: dict[str, Drawn] | None = None
+        self._error: BaseException | None = None
+        self._stop = weakref.finalize(self, _stop, pid, read)
+
+    def maps(self) -> dict[str, Drawn]:
+        if self._error is not None:
+            raise self._error
+        if self._maps is None:
+            self._stop.detach()
+            try:
+                received = _receive(self._pid, self._read, self._dpi)
+            except BaseException as error:
+                self._error = error
+                raise
+            if isinstance(received, str):
+                warnings.warn(f"kaarten: het proces dat er {self._count} tekende, stopte {received}; ze zijn alsnog hier "
+                              "getekend", RuntimeWarning, stacklevel=3)
+                received = self._redraw()
+            self._maps = received
+        return self._maps
 
 
 def _render(builders, names: list[str], dpi: int, also: tuple[int, ...], png: bool) -> dict[str, Rendered]:
