@@ -5,6 +5,7 @@ import io
 import os
 import sys
 import time
+from functools import partial
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from PIL import Image
 
 from aandacht.errors import DataError
 from aandacht.present import drawing
-from aandacht.present.drawing import Later, Received, Rendered, child_share, draw_all, png_bytes
+from aandacht.present.drawing import Later, Received, Rendered, child_share, draw_all, png_bytes, start_drawer
 
 two_processes = pytest.mark.skipif(sys.platform != "linux" or drawing._cores() < 2,
                                    reason="maps are drawn in two processes only on Linux with two or more cores")
@@ -194,3 +195,54 @@ def test_png_bytes_are_the_pixels_with_their_resolution():
     pixels = np.asarray(fig.canvas.buffer_rgba())[:, :, :3]
     assert (np.asarray(image) == pixels).all()
     assert png_bytes(pixels, 40) == drawn.png()
+
+
+def named_figure(name: str) -> Figure:
+    return figure(name)
+
+
+def picklable(names=NAMES) -> dict:
+    """Builders that can be sent to a drawer started earlier (module functions, not closures)."""
+    return {name: partial(named_figure, name) for name in names}
+
+
+def broken_layers():
+    raise DataError("plaatsen.csv: row 2: no x_rd")
+
+
+@two_processes
+def test_a_drawer_started_early_draws_the_childs_share(monkeypatch):
+    with start_drawer() as drawer:
+        later = draw_all(picklable(), dpi=50, also=(25,), meanwhile=0.5, drawer=drawer)
+        assert not drawer.idle()
+        assert {n for n, d in later.items() if isinstance(d, Later)} == set(child_share(NAMES, 0.5, start=0.0))
+        monkeypatch.setattr(drawing, "_cores", lambda: 1)
+        one = draw_all(picklable(), dpi=50, also=(25,))
+        for name in NAMES:
+            assert later[name].png() == one[name].png() and later[name].png(25) == one[name].png(25)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@two_processes
+def test_a_drawer_sent_nothing_is_stopped_on_leaving():
+    start = time.perf_counter()
+    with start_drawer(partial(time.sleep, 60)) as drawer:
+        assert drawer.idle()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+    assert time.perf_counter() - start < 20
+
+
+@two_processes
+def test_an_error_in_the_drawers_preparation_is_raised_when_its_maps_are_asked_for():
+    with start_drawer(broken_layers) as drawer:
+        drawn = draw_all(picklable(), dpi=30, meanwhile=0.5, drawer=drawer)
+        child = child_share(NAMES, 0.5, start=0.0)[0]
+        with pytest.raises(DataError, match="plaatsen.csv: row 2: no x_rd"):
+            drawn[child].png()
+
+
+def test_no_drawer_where_forking_is_not_offered(monkeypatch):
+    monkeypatch.setattr(drawing.sys, "platform", "win32")
+    assert start_drawer() is None

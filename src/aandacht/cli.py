@@ -244,9 +244,13 @@ def select_command(config_path: Path | None, round_year: int | None, previous_di
 def herijking(config_path: Path | None, round_year: int, previous_dir: Path | None, rounds_dir: Path,
               force: bool, with_pdf: bool, no_maps: bool, peildatum: int | None) -> None:
     """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
+    from contextlib import nullcontext
+
     from .archive.manifest import build_manifest
     from .config import project_dir
     from .inputs.vintages import vintage_table
+    from .present.drawing import start_drawer
+    from .present.orientation import load_layers
     from .present.phrases import dominance_lines, indicatief_lines
     from .present.round_folder import earlier_rounds, round_writers, visual_writers
     from .present.terminal import (
@@ -266,29 +270,32 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         from .present.report import pdf_available
 
         pdf_available()
-    result = run_herijking(config, round_year, previous_dir, peildatum=peildatum)
-    print_notes(result.notes)
-    print_vintages(vintage_table(result.vintages, result.peildatum, project_dir(config.source_file)), result.peildatum)
-    print_dominance(dominance_lines(result.run) + indicatief_lines(result.run))
-    print_designation(result.designation)
-    print_selection(result.selection)
-    if result.previous is not None:
-        print_changes(result.changes, result.previous.year, round_year, config.level,
-                      identical_sentence(result.causes, result.previous.year, round_year))
-    extra = {"round": round_year, "peildatum": result.peildatum,
-             "previous": str(previous_dir.resolve()) if previous_dir else None}
-    config = result.run.config  # the round's config: each input's path is the vintage it read
-    manifest = build_manifest(config, "herijking", extra)
-    writers = round_writers(result)
-    if not no_maps:
-        history = earlier_rounds(rounds_dir, round_year, config.gemeente.code, [previous_dir] if previous_dir else [],
-                                 config.level)
-        writers |= visual_writers(result, manifest, pdf=with_pdf, history=history)
-    if config.areas.geometry is None:  # also with --no-maps: the schools could not be placed by their point
-        from .inputs.boundaries import boundaries_missing
+    # the maps' second process, started now: it imports matplotlib while this one computes the round
+    drawer = start_drawer(load_layers) if not no_maps and config.areas.geometry is not None else None
+    with drawer or nullcontext():
+        result = run_herijking(config, round_year, previous_dir, peildatum=peildatum)
+        print_notes(result.notes)
+        print_vintages(vintage_table(result.vintages, result.peildatum, project_dir(config.source_file)), result.peildatum)
+        print_dominance(dominance_lines(result.run) + indicatief_lines(result.run))
+        print_designation(result.designation)
+        print_selection(result.selection)
+        if result.previous is not None:
+            print_changes(result.changes, result.previous.year, round_year, config.level,
+                          identical_sentence(result.causes, result.previous.year, round_year))
+        extra = {"round": round_year, "peildatum": result.peildatum,
+                 "previous": str(previous_dir.resolve()) if previous_dir else None}
+        config = result.run.config  # the round's config: each input's path is the vintage it read
+        manifest = build_manifest(config, "herijking", extra)
+        writers = round_writers(result)
+        if not no_maps:
+            history = earlier_rounds(rounds_dir, round_year, config.gemeente.code,
+                                     [previous_dir] if previous_dir else [], config.level)
+            writers |= visual_writers(result, manifest, pdf=with_pdf, history=history, drawer=drawer)
+        if config.areas.geometry is None:  # also with --no-maps: the schools could not be placed by their point
+            from .inputs.boundaries import boundaries_missing
 
-        click.echo(("" if no_maps else "Rapport zonder kaarten. ") + boundaries_missing(config))
-    _write(claim, writers, manifest)
+            click.echo(("" if no_maps else "Rapport zonder kaarten. ") + boundaries_missing(config))
+        _write(claim, writers, manifest)
 
 
 @main.command()
@@ -603,6 +610,7 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, round_dir, ge
     from .config import MapOptions
     from .present.drawing import draw_all
     from .present.maps import map_builders, map_frame
+    from .present.orientation import load_layers
 
     tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
     chosen = [f.strip() for f in formats.split(",")] if formats else None
@@ -622,7 +630,7 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, round_dir, ge
         message = error.errors()[0]["msg"].removeprefix("Value error, ")
         raise ConfigError(f"{config.source_file}: maps (with the command-line options): {message}") from None
     drawn = draw_all(map_builders(map_frame(run, overlays, options)), options.dpi, png="png" in chosen,
-                     pdf="pdf" in chosen)
+                     pdf="pdf" in chosen, prepare=load_layers)
     writers = {f"{name}.{fmt}": drawn[name].write for name in drawn for fmt in chosen}
     manifest = build_manifest(config, "map", {"maps": options.model_dump(), **extra})
     _write(claim, writers, manifest)

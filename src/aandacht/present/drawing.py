@@ -213,12 +213,13 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
-def child_share(names: list[str], meanwhile: float = 0.0) -> list[str]:
+def child_share(names: list[str], meanwhile: float = 0.0, start: float = CHILD_START) -> list[str]:
     """The maps the child process draws: the heaviest first, each to the process with less work
     so far (longest-processing-time rule), this process starting with ``meanwhile`` (its other
-    work before it needs the maps, in the unit of :data:`WEIGHTS`); without other work this
-    process keeps the first map it is given."""
-    loads = {"here": meanwhile, "child": CHILD_START}
+    work before it needs the maps, in the unit of :data:`WEIGHTS`) and the child with ``start``
+    (none for a child started earlier); without other work this process keeps the first map it
+    is given."""
+    loads = {"here": meanwhile, "child": start}
     child = []
     for name in sorted(names, key=lambda n: -WEIGHTS.get(n, 0.3)):
         side = "here" if loads["here"] <= loads["child"] else "child"
@@ -229,16 +230,26 @@ def child_share(names: list[str], meanwhile: float = 0.0) -> list[str]:
 
 
 def draw_all(builders: dict[str, Callable[[], object]], dpi: int, also: tuple[int, ...] = (), png: bool = True,
-             pdf: bool = False, meanwhile: float = 0.0) -> dict[str, Drawn]:
+             pdf: bool = False, meanwhile: float = 0.0, prepare: Callable[[], object] | None = None,
+             drawer: Drawer | None = None) -> dict[str, Drawn]:
     """Build and draw every map of ``builders`` (name -> figure builder), in two processes where
     the system allows (see the module's docstring); name -> :class:`Rendered` or :class:`Received`,
     in the order of ``builders``. ``also``: further PNG resolutions wanted; ``pdf``: a PDF of each.
     ``meanwhile`` > 0: this process has that much other work (see :func:`child_share`) before it
     needs the maps; the child's maps are then :class:`Later` (an error in the child is raised when
-    one of them is first asked for)."""
+    one of them is first asked for). ``prepare``: work every builder needs (reading shared layers),
+    done before a fork so that both processes have it. ``drawer``: a child started earlier
+    (:func:`start_drawer`, which did ``prepare`` itself) takes the child's share, if it has not
+    drawn already."""
     names = list(builders)
-    child = child_share(names, meanwhile) if len(names) > 1 and sys.platform == "linux" and _cores() > 1 else []
-    started = _fork(builders, child, dpi, also, png, pdf) if child else None
+    if drawer is not None and drawer.idle():
+        child = child_share(names, meanwhile, start=0.0)
+        started = drawer.send((builders, child, dpi, also, png, pdf))
+    else:
+        if prepare is not None:
+            prepare()
+        child = child_share(names, meanwhile) if len(names) > 1 and sys.platform == "linux" and _cores() > 1 else []
+        started = _fork((builders, child, dpi, also, png, pdf)) if child else None
     if started is None:
         child = []
     try:
@@ -251,6 +262,64 @@ def draw_all(builders: dict[str, Callable[[], object]], dpi: int, also: tuple[in
         drawing = _Child(*started, builders, child, dpi, also, png)
         drawn |= {name: Later(drawing, name, dpi) for name in child} if meanwhile > 0 else drawing.maps()
     return {name: drawn[name] for name in names}
+
+
+class Drawer:
+    """A child process started before the maps can be built (:func:`start_drawer`): it imports
+    matplotlib and runs ``prepare`` while this process computes what the maps will show, then draws
+    the share of the maps that :func:`draw_all` sends it (the builders, pickled: a herijking's are
+    200 kB) and sends them back as :func:`draw_all`'s own child does. Used as a context manager:
+    on leaving, a child that was sent nothing is stopped and reaped (no maps were drawn: an error
+    came first, or the areas have no polygons)."""
+
+    def __init__(self, pid: int, jobs: int, results: int):
+        self._pid, self._jobs, self._results = pid, jobs, results
+        self._sent = False
+
+    def idle(self) -> bool:
+        """Whether the child has been sent no maps yet."""
+        return not self._sent
+
+    def send(self, job: tuple) -> tuple[int, int]:
+        """Send the child its maps (written by a thread: the child may still be importing); (pid, read
+        end of its results). A child that ended already is found out when its maps are received."""
+        import threading
+
+        self._sent = True
+        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        threading.Thread(target=_send, args=(self._jobs, data), name="aandacht-kaarten", daemon=True).start()
+        return self._pid, self._results
+
+    def __enter__(self) -> Drawer:
+        return self
+
+    def __exit__(self, *_) -> None:
+        if not self._sent:  # once sent, the child is draw_all's (received, or stopped when not needed)
+            _stop(self._pid, self._results)
+            os.close(self._jobs)
+
+
+def _send(fd: int, data: bytes) -> None:
+    try:
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(data)
+    except OSError:  # the child ended (killed): _receive says how
+        pass
+
+
+def start_drawer(prepare: Callable[[], object] | None = None) -> Drawer | None:
+    """A :class:`Drawer` on Linux with two or more cores available (None elsewhere, or when the
+    system refuses a new process: then :func:`draw_all` forks or draws here as without it)."""
+    if sys.platform != "linux" or _cores() < 2:
+        return None
+    jobs = os.pipe()
+    started = _fork(None, prepare, jobs)
+    if started is None:
+        os.close(jobs[0])
+        os.close(jobs[1])
+        return None
+    os.close(jobs[0])
+    return Drawer(started[0], jobs[1], started[1])
 
 
 class _Child:
@@ -288,10 +357,14 @@ def _render(builders, names: list[str], dpi: int, also: tuple[int, ...], png: bo
     return {name: Rendered(builders[name](), dpi, also, png) for name in names}
 
 
-def _fork(builders, names, dpi, also, png, pdf) -> tuple[int, int] | None:
-    """Start the child process that draws ``names``; (pid, read end of its pipe), or None when the
-    system refuses a new process (then every map is drawn here)."""
-    import matplotlib.figure  # noqa: F401  (imported once, before the fork, for both processes)
+def _fork(job: tuple | None, prepare: Callable[[], object] | None = None,
+          jobs: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """Start a child process; (pid, read end of the pipe it sends its maps on), or None when the
+    system refuses a new process (then every map is drawn here). ``job``: (builders, names, dpi,
+    also, png, pdf), the maps it draws; None: it imports matplotlib, runs ``prepare`` and reads its
+    job from the pipe ``jobs`` (:class:`Drawer`; nothing there: it ends)."""
+    if job is not None:
+        import matplotlib.figure  # noqa: F401  (imported once, before the fork, for both processes)
 
     read, write = os.pipe()
     try:
@@ -313,6 +386,12 @@ def _fork(builders, names, dpi, also, png, pdf) -> tuple[int, int] | None:
     try:
         _ENCODER.clear()  # the parent's encoding threads do not exist in this process
         try:
+            if job is None:
+                job = _wait_for_job(prepare, jobs)
+                if job is None:
+                    status = 0
+                    return
+            builders, names, dpi, also, png, pdf = job
             rendered = _render(builders, names, dpi, also, png)
             result = ("maps", {name: (drawing.pngs(), drawing.pdf() if pdf else None)
                                for name, drawing in rendered.items()})
@@ -323,6 +402,18 @@ def _fork(builders, names, dpi, also, png, pdf) -> tuple[int, int] | None:
         status = 0
     finally:
         os._exit(status)
+
+
+def _wait_for_job(prepare: Callable[[], object] | None, jobs: tuple[int, int]) -> tuple | None:
+    """In a :class:`Drawer`'s child: get ready, then read the job (None when the pipe is closed empty)."""
+    os.close(jobs[1])
+    import matplotlib.figure  # noqa: F401
+
+    if prepare is not None:
+        prepare()
+    with os.fdopen(jobs[0], "rb") as pipe:
+        data = pipe.read()
+    return pickle.loads(data) if data else None
 
 
 def _portable(error: BaseException) -> BaseException:

@@ -66,7 +66,7 @@ from .maps import (
     sources,
     years_text,
 )
-from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN
+from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers
 from .overlays import Overlays, is_true
 from .phrases import (
     area_words,
@@ -911,7 +911,8 @@ def report_maps(frame: MapFrame | None, rendered: dict | None = None) -> dict[st
         return {}
     builders = map_builders(frame, "a4")
     rendered = dict(rendered or {})
-    rendered |= draw_all({name: build for name, build in builders.items() if name not in rendered}, REPORT_DPI)
+    rendered |= draw_all({name: build for name, build in builders.items() if name not in rendered}, REPORT_DPI,
+                         prepare=load_layers)
     return {IMAGE_KEYS[name]: rendered[name] for name in builders}
 
 

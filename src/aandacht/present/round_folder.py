@@ -38,9 +38,10 @@ from ..errors import DataError
 from ..inputs.reading import read_csv_nl
 from ..rounds.herijking import Herijking
 from ..rounds.record import MANIFEST, ROUND_JSON, open_round, read_round_table
-from .drawing import draw_all
+from .drawing import Drawer, draw_all
 from .geopackage import write_round_geopackage
 from .maps import map_builders, map_frame
+from .orientation import load_layers
 from .overlays import Overlays, check_changes, check_ikcs, check_robustness, is_true
 from .placement import placement_summary, unplaced_table
 from .report import report_data, report_dpi, report_html, write_pdf
@@ -49,9 +50,11 @@ from .tables import count_indicators, score_writers, suppress_counts, write_csv
 HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
 # The columns of the selection's constraints table (aandacht.decide.optimise), published in Dutch in beperkingen.csv
 CONSTRAINT_COLUMNS = ("constraint", "lhs", "sense", "bound", "tight", "gain", "binding")
-# What this process does while the second one draws maps (:func:`visual_writers`): laying out the report and
-# writing the tables, workbook and GeoPackage, in the unit of aandacht.present.drawing.WEIGHTS
-MEANWHILE = 0.5
+# What this process does while the second one draws maps (:func:`visual_writers`), in the unit of
+# aandacht.present.drawing.WEIGHTS: importing matplotlib for its own maps (the second process, started before
+# the round was computed, imported it then), laying out the report and writing the tables, workbook and
+# GeoPackage. Leeuwarden: this process draws one of the five maps, the other process four.
+MEANWHILE = 1.0
 
 
 def read_constraints(path: Path) -> pd.DataFrame:
@@ -193,19 +196,22 @@ def read_round_overlays(folder: Path, known: set[str]) -> tuple[Overlays, pd.Dat
     return overlays, constraints
 
 
-def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history: pd.DataFrame | None = None) -> dict:
+def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history: pd.DataFrame | None = None,
+                   drawer: Drawer | None = None) -> dict:
     """The maps (PNG) and the Dutch report (HTML, and PDF when asked) of a round, as writers, to be
     called after the round's tables (:func:`round_writers`): the maps are drawn partly in a second
     process (:func:`aandacht.present.drawing.draw_all`), which goes on drawing while this one lays out
     the report and writes the tables (:data:`MEANWHILE`). Each map is drawn once: the PNG file and the
     report's image come from the same pixels. Without polygons of the areas (``areas.geometry``) the
-    report is written without maps and says why."""
+    report is written without maps and says why. ``drawer``: that second process, started before the
+    round was computed (:func:`aandacht.present.drawing.start_drawer`)."""
     data = report_data(result.run, round_overlays(result, history), manifest, result.selection.constraints,
                        placement_summary(result))
     writers, rendered = {}, None
     if data.frame is not None:
         dpi = result.run.config.maps.dpi
-        rendered = draw_all(map_builders(data.frame), dpi, also=(report_dpi(dpi),), meanwhile=MEANWHILE)
+        rendered = draw_all(map_builders(data.frame), dpi, also=(report_dpi(dpi),), meanwhile=MEANWHILE,
+                            prepare=load_layers, drawer=drawer)
         writers = {f"{name}.png": drawn.write for name, drawn in rendered.items()}
     html = report_html(data, rendered)
     writers["rapport.html"] = lambda path: path.write_text(html(), encoding="utf-8")
