@@ -150,9 +150,13 @@ def test_other_work_here_gives_the_child_more():
 
 
 @two_processes
-def test_with_other_work_the_childs_maps_come_when_asked_for(monkeypatch):
-    later = draw_all(builders(), dpi=50, also=(25,), meanwhile=0.5)
-    assert {n for n, d in later.items() if isinstance(d, Later)} == set(child_share(NAMES, meanwhile=0.5))
+def test_with_other_work_the_maps_are_drawn_and_received_when_asked_for(monkeypatch):
+    built = []
+    later = draw_all({name: (lambda build=build, name=name: built.append(name) or build())
+                      for name, build in builders().items()}, dpi=50, also=(25,), meanwhile=0.5)
+    assert all(isinstance(d, Later) for d in later.values()) and built == []  # nothing drawn here yet
+    assert later[NAMES[0]].png()
+    assert built == [n for n in NAMES if n not in child_share(NAMES, meanwhile=0.5)]  # this process's share
     monkeypatch.setattr(drawing, "_cores", lambda: 1)
     one = draw_all(builders(), dpi=50, also=(25,))
     for name in NAMES:
@@ -171,6 +175,23 @@ def test_with_other_work_an_error_in_the_child_is_raised_when_its_maps_are_asked
     for _ in range(2):  # and again on a second asking
         with pytest.raises(DataError, match="wijken.csv: row 3: no area_code"):
             drawn[child].png()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@two_processes
+def test_with_other_work_a_failure_here_stops_the_child():
+    def bad():
+        raise DataError("kaart: broken")
+
+    child = child_share(NAMES, meanwhile=0.1)
+    here = next(n for n in NAMES if n not in child)
+    drawn = draw_all(builders(failing={here: bad, child[0]: lambda: time.sleep(60)}), dpi=30, meanwhile=0.1)
+    start = time.perf_counter()
+    for name in (child[0], here):
+        with pytest.raises(DataError, match="kaart: broken"):
+            drawn[name].png()
+    assert time.perf_counter() - start < 20
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
 
@@ -214,8 +235,7 @@ def broken_layers():
 def test_a_drawer_started_early_draws_the_childs_share(monkeypatch):
     with start_drawer() as drawer:
         later = draw_all(picklable(), dpi=50, also=(25,), meanwhile=0.5, drawer=drawer)
-        assert not drawer.idle()
-        assert {n for n, d in later.items() if isinstance(d, Later)} == set(child_share(NAMES, 0.5, start=0.0))
+        assert not drawer.idle() and all(isinstance(d, Later) for d in later.values())
         monkeypatch.setattr(drawing, "_cores", lambda: 1)
         one = draw_all(picklable(), dpi=50, also=(25,))
         for name in NAMES:

@@ -274,6 +274,15 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     drawer = start_drawer(load_layers) if not no_maps and config.areas.geometry is not None else None
     with drawer or nullcontext():
         result = run_herijking(config, round_year, previous_dir, peildatum=peildatum)
+        extra = {"round": round_year, "peildatum": result.peildatum,
+                 "previous": str(previous_dir.resolve()) if previous_dir else None}
+        used = result.run.config  # the round's config: each input's path is the vintage it read
+        manifest = build_manifest(used, "herijking", extra)
+        writers = round_writers(result)
+        if not no_maps:  # first, so that the maps are drawn while this process prints and writes
+            history = earlier_rounds(rounds_dir, round_year, used.gemeente.code,
+                                     [previous_dir] if previous_dir else [], used.level)
+            writers |= visual_writers(result, manifest, pdf=with_pdf, history=history, drawer=drawer)
         print_notes(result.notes)
         print_vintages(vintage_table(result.vintages, result.peildatum, project_dir(config.source_file)), result.peildatum)
         print_dominance(dominance_lines(result.run) + indicatief_lines(result.run))
@@ -282,19 +291,10 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         if result.previous is not None:
             print_changes(result.changes, result.previous.year, round_year, config.level,
                           identical_sentence(result.causes, result.previous.year, round_year))
-        extra = {"round": round_year, "peildatum": result.peildatum,
-                 "previous": str(previous_dir.resolve()) if previous_dir else None}
-        config = result.run.config  # the round's config: each input's path is the vintage it read
-        manifest = build_manifest(config, "herijking", extra)
-        writers = round_writers(result)
-        if not no_maps:
-            history = earlier_rounds(rounds_dir, round_year, config.gemeente.code,
-                                     [previous_dir] if previous_dir else [], config.level)
-            writers |= visual_writers(result, manifest, pdf=with_pdf, history=history, drawer=drawer)
-        if config.areas.geometry is None:  # also with --no-maps: the schools could not be placed by their point
+        if used.areas.geometry is None:  # also with --no-maps: the schools could not be placed by their point
             from .inputs.boundaries import boundaries_missing
 
-            click.echo(("" if no_maps else "Rapport zonder kaarten. ") + boundaries_missing(config))
+            click.echo(("" if no_maps else "Rapport zonder kaarten. ") + boundaries_missing(used))
         _write(claim, writers, manifest)
 
 

@@ -11,15 +11,19 @@ an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf`
   cost of each kind of map) while this process draws the rest, and sends back the finished PNG
   and PDF bytes (:class:`Received`). Building and drawing are pure Python holding the GIL, so
   threads cannot share them; matplotlib is imported before the fork, so both processes have it.
-  A herijking's four or five maps take 0.35 s less on the 2-core machine
-  (``benchmarks/bench_presentation.py``). The bytes are the same as drawn here: the child starts
-  from this process's state and draws with the same fonts and settings. An error in the child is
-  raised here; a child that ends without sending its maps (killed, out of memory) has them drawn
-  here, with a warning; elsewhere (Windows, macOS, one core) every map is drawn in this process.
-  A caller with other work to do before it needs the maps (``meanwhile``: a herijking writes its
-  tables and lays out its report) gives the child a larger share and gets the child's maps as
-  :class:`Later`: received when first asked for, so that this process's other work overlaps
-  the child's drawing.
+  The bytes are the same as drawn here: the child starts from this process's state and draws
+  with the same fonts and settings. An error in the child is raised here; a child that ends
+  without sending its maps (killed, out of memory) has them drawn here, with a warning; elsewhere
+  (Windows, macOS, one core) every map is drawn in this process.
+* A caller with other work to do before it needs the maps (``meanwhile``: a herijking lays out
+  its report and writes its tables) gives the child a larger share and gets every map as
+  :class:`Later`: this process draws its share after that work, when the first map is asked for,
+  and then receives the child's, so that its other work overlaps the child's drawing.
+* :func:`start_drawer`: the child started earlier, before the maps' data exist (a herijking starts
+  it before computing the round): it imports matplotlib and reads the shared layers while this
+  process computes, then draws the share :func:`draw_all` sends it (the builders, pickled).
+  Leeuwarden's herijking with five maps: from about 4.2 s to 3.6 s on a quiet 2-core machine
+  (``benchmarks/bench_presentation.py``; the figures in README.md).
 """
 
 from __future__ import annotations
@@ -127,16 +131,17 @@ class Rendered(Drawn):
 
 
 class Later(Drawn):
-    """A map the child process draws, received (with the child's other maps) when first asked for."""
+    """A map of :func:`draw_all` with other work meanwhile: drawn (this process's share) and
+    received (the child's) when the first map is asked for."""
 
-    def __init__(self, child: _Child, name: str, dpi: int):
-        self._child, self._name, self.dpi = child, name, dpi
+    def __init__(self, share: _Share, name: str, dpi: int):
+        self._share, self._name, self.dpi = share, name, dpi
 
     def png(self, dpi: int | None = None) -> bytes:
-        return self._child.maps()[self._name].png(dpi)
+        return self._share.maps()[self._name].png(dpi)
 
     def pdf(self) -> bytes:
-        return self._child.maps()[self._name].pdf()
+        return self._share.maps()[self._name].pdf()
 
 
 class Received(Drawn):
@@ -236,8 +241,8 @@ def draw_all(builders: dict[str, Callable[[], object]], dpi: int, also: tuple[in
     the system allows (see the module's docstring); name -> :class:`Rendered` or :class:`Received`,
     in the order of ``builders``. ``also``: further PNG resolutions wanted; ``pdf``: a PDF of each.
     ``meanwhile`` > 0: this process has that much other work (see :func:`child_share`) before it
-    needs the maps; the child's maps are then :class:`Later` (an error in the child is raised when
-    one of them is first asked for). ``prepare``: work every builder needs (reading shared layers),
+    needs the maps; they are then all :class:`Later`: this process draws its share when the first
+    map is asked for, after its other work (an error in either process is raised then). ``prepare``: work every builder needs (reading shared layers),
     done before a fork so that both processes have it. ``drawer``: a child started earlier
     (:func:`start_drawer`, which did ``prepare`` itself) takes the child's share, if it has not
     drawn already."""
@@ -252,16 +257,35 @@ def draw_all(builders: dict[str, Callable[[], object]], dpi: int, also: tuple[in
         started = _fork((builders, child, dpi, also, png, pdf)) if child else None
     if started is None:
         child = []
-    try:
-        drawn: dict[str, Drawn] = _render(builders, [n for n in names if n not in child], dpi, also, png)
-    except BaseException:
-        if started is not None:
-            _stop(*started)
-        raise
-    if started is not None:
-        drawing = _Child(*started, builders, child, dpi, also, png)
-        drawn |= {name: Later(drawing, name, dpi) for name in child} if meanwhile > 0 else drawing.maps()
+    drawing = _Child(*started, builders, child, dpi, also, png) if started is not None else None
+    share = _Share(partial(_render, builders, [n for n in names if n not in child], dpi, also, png), drawing)
+    if meanwhile > 0:
+        return {name: Later(share, name, dpi) for name in names}
+    drawn = share.maps()
     return {name: drawn[name] for name in names}
+
+
+class _Share:
+    """The maps of :func:`draw_all`: this process's share drawn (``here``, a function), then the
+    child's received, once, when first asked for; a failure here stops the child."""
+
+    def __init__(self, here: Callable[[], dict[str, Drawn]], child: _Child | None):
+        self._here, self._child = here, child
+        self._drawn: dict[str, Drawn] | None = None
+        self._error: BaseException | None = None
+
+    def maps(self) -> dict[str, Drawn]:
+        if self._error is not None:
+            raise self._error
+        if self._drawn is None:
+            try:
+                self._drawn = self._here()
+            except BaseException as error:
+                self._error = error
+                if self._child is not None:
+                    self._child.stop()
+                raise
+        return self._drawn | (self._child.maps() if self._child is not None else {})
 
 
 class Drawer:
@@ -334,6 +358,10 @@ class _Child:
         self._error: BaseException | None = None
         self._stop = weakref.finalize(self, _stop, pid, read)
 
+    def stop(self) -> None:
+        """End the child (its maps are not needed: this process failed first); once received, nothing."""
+        self._stop()
+
     def maps(self) -> dict[str, Drawn]:
         if self._error is not None:
             raise self._error
@@ -346,7 +374,7 @@ class _Child:
                 raise
             if isinstance(received, str):
                 warnings.warn(f"kaarten: het proces dat er {self._count} tekende, stopte {received}; ze zijn alsnog hier "
-                              "getekend", RuntimeWarning, stacklevel=3)
+                              "getekend", RuntimeWarning, stacklevel=4)
                 received = self._redraw()
             self._maps = received
         return self._maps
