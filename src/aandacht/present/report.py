@@ -911,8 +911,9 @@ def report_maps(frame: MapFrame | None, rendered: dict | None = None) -> dict[st
         return {}
     builders = map_builders(frame, "a4")
     rendered = dict(rendered or {})
-    rendered |= draw_all({name: build for name, build in builders.items() if name not in rendered}, REPORT_DPI,
-                         prepare=load_layers)
+    missing = {name: build for name, build in builders.items() if name not in rendered}
+    if missing:
+        rendered |= draw_all(missing, REPORT_DPI, prepare=load_layers)
     return {IMAGE_KEYS[name]: rendered[name] for name in builders}
 
 
