@@ -270,8 +270,13 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         from .present.report import pdf_available
 
         pdf_available()
-    # the maps' second process, started now: it imports matplotlib while this one computes the round
-    drawer = start_drawer(load_layers) if not no_maps and config.areas.geometry is not None else None
+    drawer = None
+    if not no_maps and config.areas.geometry is not None:
+        # the maps' second process, started now: it imports matplotlib while this one computes the round; the
+        # areas' GeoDataFrames it will be sent need geopandas, which this process imports anyway: once, before
+        import geopandas  # noqa: F401
+
+        drawer = start_drawer(load_layers)
     with drawer or nullcontext():
         result = run_herijking(config, round_year, previous_dir, peildatum=peildatum)
         extra = {"round": round_year, "peildatum": result.peildatum,
