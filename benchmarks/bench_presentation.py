@@ -54,7 +54,8 @@ def run(args: list[str], folder: Path) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", help="run only the commands whose name starts with this (e.g. 'herijking')")
+    parser.add_argument("--only", help="run only the command of this name, else those whose name starts with it "
+                                       "(e.g. 'herijking')")
     parser.add_argument("--config", type=Path, default=None, help="a config with designation and selection")
     options = parser.parse_args()
     config = ["--config", str(options.config.resolve())] if options.config else []
@@ -72,8 +73,10 @@ def main() -> None:
             "map --round-dir": ["map", "--round-dir", "rounds/2026", "--out", "kaarten-ronde", "--force"],
             "report --round-dir": ["report", "--round-dir", "rounds/2026", "--out", "rapport", "--force"],
         }
+        chosen = [name for name in commands if not options.only or name == options.only] or \
+            [name for name in commands if name.startswith(options.only)]
         for name, args in commands.items():
-            if options.only and not name.startswith(options.only):
+            if name not in chosen:
                 continue
             runs = []
             for _ in range(options.repeat):
