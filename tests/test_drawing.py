@@ -266,3 +266,13 @@ def test_an_error_in_the_drawers_preparation_is_raised_when_its_maps_are_asked_f
 def test_no_drawer_where_forking_is_not_offered(monkeypatch):
     monkeypatch.setattr(drawing.sys, "platform", "win32")
     assert start_drawer() is None
+
+
+@two_processes
+def test_a_drawer_killed_before_its_maps_has_them_drawn_here():
+    with start_drawer(lambda: os.kill(os.getpid(), 9)) as drawer:  # as the out-of-memory killer would
+        drawn = draw_all(picklable(), dpi=30, meanwhile=0.5, drawer=drawer)
+        with pytest.warns(RuntimeWarning, match="stopte door signaal 9; ze zijn alsnog hier getekend"):
+            assert all(d.png().startswith(b"\x89PNG") for d in drawn.values())
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
