@@ -51,11 +51,12 @@ HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
 # The columns of the selection's constraints table (aandacht.decide.optimise), published in Dutch in beperkingen.csv
 CONSTRAINT_COLUMNS = ("constraint", "lhs", "sense", "bound", "tight", "gain", "binding")
 # What this process does while the second one draws maps (:func:`visual_writers`), in the unit of
-# aandacht.present.drawing.WEIGHTS: laying out the report and writing the tables, workbook and GeoPackage
-# (about 1.3 s on the 2-core machine). More than the five maps weigh together, so that the second process
-# draws them all: drawing one here would first import the rest of matplotlib (0.35 s; the second process,
-# started before the round was computed, imported it then), and this process would finish later than it.
-MEANWHILE = 1.5
+# aandacht.present.drawing.WEIGHTS: laying out the report, printing and writing the tables, workbook and
+# GeoPackage, about 1.3 s on the 2-core machine, and importing the rest of matplotlib for a map of its own
+# (0.35 s; the second process, started before the round was computed, imported it then). Leeuwarden: the
+# second process draws four of the five maps, this one the lightest after its other work (0.1-0.2 s sooner
+# done at load average 1.8 than with all five there, for 0.3 s more CPU).
+MEANWHILE = 1.0
 
 
 def read_constraints(path: Path) -> pd.DataFrame:
