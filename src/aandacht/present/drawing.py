@@ -22,8 +22,8 @@ an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf`
 * :func:`start_drawer`: the child started earlier, before the maps' data exist (a herijking starts
   it before computing the round): it imports matplotlib and reads the shared layers while this
   process computes, then draws the share :func:`draw_all` sends it (the builders, pickled).
-  Leeuwarden's herijking after a previous round (five maps, the report, the tables): 6.2 s before,
-  5.1 s after (best of five, at load average 3.3-4 on the 2-core machine;
+  Leeuwarden's herijking after a previous round (five maps, the report, the tables): 3.7-4.1 s
+  before, 2.8-3.0 s after (best of five, at load average 1.3-1.6 on the 2-core machine;
   ``benchmarks/bench_presentation.py``, the figures in README.md).
 """
 
