@@ -1,16 +1,21 @@
 """Drawing maps into PNG and PDF bytes, in one process or two (present/drawing.py)."""
 
+import gc
+import io
 import os
 import sys
 import time
+from functools import partial
 
+import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from aandacht.errors import DataError
 from aandacht.present import drawing
-from aandacht.present.drawing import Received, Rendered, child_share, draw_all
+from aandacht.present.drawing import Later, Received, Rendered, child_share, draw_all, png_bytes, start_drawer
 
 two_processes = pytest.mark.skipif(sys.platform != "linux" or drawing._cores() < 2,
                                    reason="maps are drawn in two processes only on Linux with two or more cores")
@@ -137,3 +142,137 @@ def test_a_received_map_gives_any_lower_resolution_as_a_drawn_one_does(monkeypat
     name = child_share(NAMES)[0]
     assert isinstance(received[name], Received)
     assert received[name].png(30) == here[name].png(30) and received[name].png(45) == here[name].png(45)
+
+
+def test_other_work_here_gives_the_child_more():
+    assert child_share(NAMES, meanwhile=0.5) == ["kaart-kans", "kaart-indicatoren", "kaart-domeinen"]
+    assert child_share(["a", "b"], meanwhile=0.5) == ["a", "b"]
+
+
+@two_processes
+def test_with_other_work_the_maps_are_drawn_and_received_when_asked_for(monkeypatch):
+    built = []
+    later = draw_all({name: (lambda build=build, name=name: built.append(name) or build())
+                      for name, build in builders().items()}, dpi=50, also=(25,), meanwhile=0.5)
+    assert all(isinstance(d, Later) for d in later.values()) and built == []  # nothing drawn here yet
+    assert later[NAMES[0]].png()
+    assert built == [n for n in NAMES if n not in child_share(NAMES, meanwhile=0.5)]  # this process's share
+    monkeypatch.setattr(drawing, "_cores", lambda: 1)
+    one = draw_all(builders(), dpi=50, also=(25,))
+    for name in NAMES:
+        assert later[name].png() == one[name].png() and later[name].png(25) == one[name].png(25)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@two_processes
+def test_with_other_work_an_error_in_the_child_is_raised_when_its_maps_are_asked_for():
+    def bad():
+        raise DataError("wijken.csv: row 3: no area_code")
+
+    child = child_share(NAMES, meanwhile=0.5)[0]
+    drawn = draw_all(builders(failing={child: bad}), dpi=30, meanwhile=0.5)
+    for _ in range(2):  # and again on a second asking
+        with pytest.raises(DataError, match="wijken.csv: row 3: no area_code"):
+            drawn[child].png()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@two_processes
+def test_with_other_work_a_failure_here_stops_the_child():
+    def bad():
+        raise DataError("kaart: broken")
+
+    child = child_share(NAMES, meanwhile=0.1)
+    here = next(n for n in NAMES if n not in child)
+    drawn = draw_all(builders(failing={here: bad, child[0]: lambda: time.sleep(60)}), dpi=30, meanwhile=0.1)
+    start = time.perf_counter()
+    for name in (child[0], here):
+        with pytest.raises(DataError, match="kaart: broken"):
+            drawn[name].png()
+    assert time.perf_counter() - start < 20
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@two_processes
+def test_a_child_whose_maps_are_never_asked_for_is_stopped():
+    drawn = draw_all(builders(failing={child_share(NAMES, meanwhile=0.5)[0]: lambda: time.sleep(60)}), dpi=30,
+                     meanwhile=0.5)
+    start = time.perf_counter()
+    del drawn
+    gc.collect()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+    assert time.perf_counter() - start < 5
+
+
+def test_png_bytes_are_the_pixels_with_their_resolution():
+    fig = figure("Huizum-Oost")
+    drawn = Rendered(fig, 40)
+    image = Image.open(io.BytesIO(drawn.png()))
+    assert image.mode == "RGB" and image.info["dpi"] == pytest.approx((40, 40), abs=0.01)
+    pixels = np.asarray(fig.canvas.buffer_rgba())[:, :, :3]
+    assert (np.asarray(image) == pixels).all()
+    assert png_bytes(pixels, 40) == drawn.png()
+
+
+def named_figure(name: str) -> Figure:
+    return figure(name)
+
+
+def picklable(names=NAMES) -> dict:
+    """Builders that can be sent to a drawer started earlier (module functions, not closures)."""
+    return {name: partial(named_figure, name) for name in names}
+
+
+def broken_layers():
+    raise DataError("plaatsen.csv: row 2: no x_rd")
+
+
+@two_processes
+def test_a_drawer_started_early_draws_the_childs_share(monkeypatch):
+    with start_drawer() as drawer:
+        later = draw_all(picklable(), dpi=50, also=(25,), meanwhile=0.5, drawer=drawer)
+        assert not drawer.idle() and all(isinstance(d, Later) for d in later.values())
+        monkeypatch.setattr(drawing, "_cores", lambda: 1)
+        one = draw_all(picklable(), dpi=50, also=(25,))
+        for name in NAMES:
+            assert later[name].png() == one[name].png() and later[name].png(25) == one[name].png(25)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+@two_processes
+def test_a_drawer_sent_nothing_is_stopped_on_leaving():
+    start = time.perf_counter()
+    with start_drawer(partial(time.sleep, 60)) as drawer:
+        assert drawer.idle()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+    assert time.perf_counter() - start < 20
+
+
+@two_processes
+def test_an_error_in_the_drawers_preparation_is_raised_when_its_maps_are_asked_for():
+    with start_drawer(broken_layers) as drawer:
+        drawn = draw_all(picklable(), dpi=30, meanwhile=0.5, drawer=drawer)
+        child = child_share(NAMES, 0.5, start=0.0)[0]
+        with pytest.raises(DataError, match="plaatsen.csv: row 2: no x_rd"):
+            drawn[child].png()
+
+
+def test_no_drawer_where_forking_is_not_offered(monkeypatch):
+    monkeypatch.setattr(drawing.sys, "platform", "win32")
+    assert start_drawer() is None
+
+
+@two_processes
+def test_a_drawer_killed_before_its_maps_has_them_drawn_here():
+    with start_drawer(lambda: os.kill(os.getpid(), 9)) as drawer:  # as the out-of-memory killer would
+        drawn = draw_all(picklable(), dpi=30, meanwhile=0.5, drawer=drawer)
+        with pytest.warns(RuntimeWarning, match="stopte door signaal 9; ze zijn alsnog hier getekend"):
+            assert all(d.png().startswith(b"\x89PNG") for d in drawn.values())
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)

@@ -244,9 +244,13 @@ def select_command(config_path: Path | None, round_year: int | None, previous_di
 def herijking(config_path: Path | None, round_year: int, previous_dir: Path | None, rounds_dir: Path,
               force: bool, with_pdf: bool, no_maps: bool, peildatum: int | None) -> None:
     """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
+    from contextlib import nullcontext
+
     from .archive.manifest import build_manifest
     from .config import project_dir
     from .inputs.vintages import vintage_table
+    from .present.drawing import start_drawer
+    from .present.orientation import load_layers
     from .present.phrases import dominance_lines, indicatief_lines
     from .present.round_folder import earlier_rounds, round_writers, visual_writers
     from .present.terminal import (
@@ -262,29 +266,37 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
 
     config = _load(config_path)
     claim = _target(config, "herijking", rounds_dir / str(round_year), force)
-    result = run_herijking(config, round_year, previous_dir, peildatum=peildatum)
-    print_notes(result.notes)
-    print_vintages(vintage_table(result.vintages, result.peildatum, project_dir(config.source_file)), result.peildatum)
-    print_dominance(dominance_lines(result.run) + indicatief_lines(result.run))
-    print_designation(result.designation)
-    print_selection(result.selection)
-    if result.previous is not None:
-        print_changes(result.changes, result.previous.year, round_year, config.level,
-                      identical_sentence(result.causes, result.previous.year, round_year))
-    extra = {"round": round_year, "peildatum": result.peildatum,
-             "previous": str(previous_dir.resolve()) if previous_dir else None}
-    config = result.run.config  # the round's config: each input's path is the vintage it read
-    manifest = build_manifest(config, "herijking", extra)
-    writers = round_writers(result)
-    if not no_maps:
-        history = earlier_rounds(rounds_dir, round_year, config.gemeente.code, [previous_dir] if previous_dir else [],
-                                 config.level)
-        writers |= visual_writers(result, manifest, pdf=with_pdf, history=history)
-    if config.areas.geometry is None:  # also with --no-maps: the schools could not be placed by their point
-        from .inputs.boundaries import boundaries_missing
+    drawer = None
+    if not no_maps and config.areas.geometry is not None:
+        # the maps' second process, started now: it imports matplotlib while this one computes the round; the
+        # areas' GeoDataFrames it will be sent need geopandas, which this process imports anyway: once, before
+        import geopandas  # noqa: F401
 
-        click.echo(("" if no_maps else "Rapport zonder kaarten. ") + boundaries_missing(config))
-    _write(claim, writers, manifest)
+        drawer = start_drawer(load_layers)
+    with drawer or nullcontext():
+        result = run_herijking(config, round_year, previous_dir, peildatum=peildatum)
+        extra = {"round": round_year, "peildatum": result.peildatum,
+                 "previous": str(previous_dir.resolve()) if previous_dir else None}
+        used = result.run.config  # the round's config: each input's path is the vintage it read
+        manifest = build_manifest(used, "herijking", extra)
+        writers = round_writers(result)
+        if not no_maps:  # first, so that the maps are drawn while this process prints and writes
+            history = earlier_rounds(rounds_dir, round_year, used.gemeente.code,
+                                     [previous_dir] if previous_dir else [], used.level)
+            writers |= visual_writers(result, manifest, pdf=with_pdf, history=history, drawer=drawer)
+        print_notes(result.notes)
+        print_vintages(vintage_table(result.vintages, result.peildatum, project_dir(config.source_file)), result.peildatum)
+        print_dominance(dominance_lines(result.run) + indicatief_lines(result.run))
+        print_designation(result.designation)
+        print_selection(result.selection)
+        if result.previous is not None:
+            print_changes(result.changes, result.previous.year, round_year, config.level,
+                          identical_sentence(result.causes, result.previous.year, round_year))
+        if used.areas.geometry is None:  # also with --no-maps: the schools could not be placed by their point
+            from .inputs.boundaries import boundaries_missing
+
+            click.echo(("" if no_maps else "Rapport zonder kaarten. ") + boundaries_missing(used))
+        _write(claim, writers, manifest)
 
 
 @main.command()
@@ -599,6 +611,7 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, round_dir, ge
     from .config import MapOptions
     from .present.drawing import draw_all
     from .present.maps import map_builders, map_frame
+    from .present.orientation import load_layers
 
     tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
     chosen = [f.strip() for f in formats.split(",")] if formats else None
@@ -618,7 +631,7 @@ def map_command(config_path, out_dir, formats, size, classes, dpi, round_dir, ge
         message = error.errors()[0]["msg"].removeprefix("Value error, ")
         raise ConfigError(f"{config.source_file}: maps (with the command-line options): {message}") from None
     drawn = draw_all(map_builders(map_frame(run, overlays, options)), options.dpi, png="png" in chosen,
-                     pdf="pdf" in chosen)
+                     pdf="pdf" in chosen, prepare=load_layers)
     writers = {f"{name}.{fmt}": drawn[name].write for name in drawn for fmt in chosen}
     manifest = build_manifest(config, "map", {"maps": options.model_dump(), **extra})
     _write(claim, writers, manifest)
@@ -638,7 +651,7 @@ def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness
     the report; a config without designation gets the report of the ranking."""
     from .archive.manifest import build_manifest
     from .present.report import render_html, report_data
-    from .present.typeset import pdf_writer
+    from .present.typeset import write_pdf
 
     tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
     config, run, overlays, constraints, extra, claim = _map_inputs(config_path, round_dir, tables, "report", out_dir,
@@ -652,7 +665,7 @@ def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness
     html = render_html(data)
     writers = {"rapport.html": lambda path: path.write_text(html, encoding="utf-8")}
     if with_pdf:
-        writers["rapport.pdf"] = pdf_writer(html)
+        writers["rapport.pdf"] = lambda path: write_pdf(html, path)
     _write(claim, writers, manifest)
 
 

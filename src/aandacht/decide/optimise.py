@@ -23,6 +23,8 @@ waiting to start 10.0" in its log): seen in about one herijking run in three.
 from __future__ import annotations
 
 import warnings
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -30,6 +32,7 @@ import pandas as pd
 from ..errors import AandachtError
 
 TIE_BREAK = 1e-6
+SOLVERS = 4  # CBC processes at once in explain()
 
 
 @dataclass
@@ -77,11 +80,18 @@ def constraint_rows(problem: Problem) -> list[tuple[str, list[str], str, float]]
 
 def solve(problem: Problem, drop: str | None = None, force: dict[str, int] | None = None) -> Solution:
     """Solve the program; ``drop`` leaves one named constraint out, ``force`` fixes variables."""
-    with warnings.catch_warnings():
-        # PuLP 3 marks LpVariable(...) and its bundled CBC deprecated (changed in PuLP 4, hence
-        # pulp<4 in pyproject.toml); the calls below are the documented PuLP 2/3 interface.
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pulp\.")
+    with _quiet():
         return _solve(problem, drop, force)
+
+
+@contextmanager
+def _quiet():
+    """PuLP 3 marks LpVariable(...) and its bundled CBC deprecated (changed in PuLP 4, hence pulp<4 in
+    pyproject.toml); :func:`_solve` calls the documented PuLP 2/3 interface. (The warning filters are
+    the process's: set once around solves that run in threads.)"""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pulp\.")
+        yield
 
 
 def _solve(problem: Problem, drop: str | None, force: dict[str, int] | None) -> Solution:
@@ -133,20 +143,23 @@ def explain(problem: Problem, solution: Solution) -> tuple[pd.DataFrame, pd.Seri
     (re-solved exactly; 'inf' cannot occur since dropping a constraint never makes the
     program infeasible). The marginal value of a candidate is the change of the optimum
     when it is forced out (if chosen: the loss, >= 0) or forced in (if not chosen: the
-    change, <= 0); NaN when forcing makes the program infeasible.
+    change, <= 0); NaN when forcing makes the program infeasible. The solves are independent and
+    run :data:`SOLVERS` at a time: each is mostly the start of a CBC process (the solver's own time is
+    a few milliseconds), so they overlap well also on one core.
     """
-    gains = []
-    for name in solution.constraints["constraint"]:
-        gains.append(solve(problem, drop=name).objective - solution.objective)
+    with _quiet(), ThreadPoolExecutor(SOLVERS, thread_name_prefix="aandacht-cbc") as pool:
+        dropped = [pool.submit(_solve, problem, name, None) for name in solution.constraints["constraint"]]
+        forced = {i: pool.submit(_solve, problem, None, {i: 0 if i in solution.chosen else 1})
+                  for i in sorted(problem.need.index)}
+        gains = [future.result().objective - solution.objective for future in dropped]
+        marginal = {}
+        for i, future in forced.items():
+            try:
+                other = future.result().objective
+            except Infeasible:
+                marginal[i] = float("nan")
+                continue
+            marginal[i] = solution.objective - other if i in solution.chosen else other - solution.objective
     constraints = solution.constraints.assign(gain=gains)
     constraints["binding"] = constraints["gain"] > 1e-9
-    marginal = {}
-    for i in sorted(problem.need.index):
-        inside = i in solution.chosen
-        try:
-            other = solve(problem, force={i: 0 if inside else 1}).objective
-        except Infeasible:
-            marginal[i] = float("nan")
-            continue
-        marginal[i] = solution.objective - other if inside else other - solution.objective
     return constraints, pd.Series(marginal, dtype="float64")

@@ -11,11 +11,20 @@ an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf`
   cost of each kind of map) while this process draws the rest, and sends back the finished PNG
   and PDF bytes (:class:`Received`). Building and drawing are pure Python holding the GIL, so
   threads cannot share them; matplotlib is imported before the fork, so both processes have it.
-  A herijking's four or five maps take 0.35 s less on the 2-core machine
-  (``benchmarks/bench_presentation.py``). The bytes are the same as drawn here: the child starts
-  from this process's state and draws with the same fonts and settings. An error in the child is
-  raised here; a child that ends without sending its maps (killed, out of memory) has them drawn
-  here, with a warning; elsewhere (Windows, macOS, one core) every map is drawn in this process.
+  The bytes are the same as drawn here: the child starts from this process's state and draws
+  with the same fonts and settings. An error in the child is raised here; a child that ends
+  without sending its maps (killed, out of memory) has them drawn here, with a warning; elsewhere
+  (Windows, macOS, one core) every map is drawn in this process.
+* A caller with other work to do before it needs the maps (``meanwhile``: a herijking lays out
+  its report and writes its tables) gives the child a larger share and gets every map as
+  :class:`Later`: this process draws its share after that work, when the first map is asked for,
+  and then receives the child's, so that its other work overlaps the child's drawing.
+* :func:`start_drawer`: the child started earlier, before the maps' data exist (a herijking starts
+  it before computing the round): it imports matplotlib and reads the shared layers while this
+  process computes, then draws the share :func:`draw_all` sends it (the builders, pickled).
+  Leeuwarden's herijking after a previous round (five maps, the report, the tables): 3.7-4.1 s
+  before, 2.8-3.0 s after (best of five, at load average 1.3-1.6 on the 2-core machine;
+  ``benchmarks/bench_presentation.py``, the figures in README.md).
 """
 
 from __future__ import annotations
@@ -24,12 +33,18 @@ import io
 import os
 import pickle
 import signal
+import struct
 import sys
 import traceback
 import warnings
+import weakref
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+
+import numpy as np
 
 # The cost of building and drawing each map in the two processes (seconds on the 2-core machine,
 # Leeuwarden), and the child's extra (it waits for its last PNG before sending): the child takes
@@ -49,7 +64,7 @@ def _encoder():
     return _ENCODER[0]
 
 
-class _Drawn(ABC):
+class Drawn(ABC):
     """What :func:`draw_all` hands on per map: ``dpi``, ``png(dpi)`` and ``pdf()`` bytes."""
 
     dpi: int
@@ -67,7 +82,7 @@ class _Drawn(ABC):
         path.write_bytes(self.png() if path.suffix == ".png" else self.pdf())
 
 
-class Rendered(_Drawn):
+class Rendered(Drawn):
     """A figure drawn once into pixels at ``dpi``. PNG bytes at that resolution and at each of the
     lower resolutions in ``also`` (for the report; scaled down from the same pixels, not drawn again)
     are encoded in a background thread, straight from the canvas's pixel buffer (not copied); the
@@ -85,7 +100,7 @@ class Rendered(_Drawn):
     def _draw(self) -> None:
         self.fig.set_dpi(self.dpi)
         self.fig.canvas.draw()
-        self._size, self._pixels = self.fig.canvas.get_width_height(), self.fig.canvas.buffer_rgba()
+        self._pixels = self.fig.canvas.buffer_rgba()
 
     def png(self, dpi: int | None = None) -> bytes:
         """PNG bytes at ``dpi`` (default: as drawn)."""
@@ -99,9 +114,10 @@ class Rendered(_Drawn):
     def _encode(self, dpi: int) -> bytes:
         from PIL import Image
 
-        # RGB: a quarter less to compress; converted in the worker thread
-        image = Image.frombuffer("RGBA", self._size, self._pixels, "raw", "RGBA", 0, 1).convert("RGB")
-        return encode_png(image, self.dpi, dpi)
+        pixels = np.asarray(self._pixels)  # the canvas's RGBA buffer, not copied
+        if dpi == self.dpi:
+            return png_bytes(pixels, dpi)
+        return encode_png(Image.fromarray(pixels[:, :, :3]), self.dpi, dpi)
 
     def pngs(self) -> dict[int, bytes]:
         """Every PNG asked for so far, by resolution (waiting for those still being encoded)."""
@@ -115,7 +131,21 @@ class Rendered(_Drawn):
         return buffer.getvalue()
 
 
-class Received(_Drawn):
+class Later(Drawn):
+    """A map of :func:`draw_all` with other work meanwhile: drawn (this process's share) and
+    received (the child's) when the first map is asked for."""
+
+    def __init__(self, share: _Share, name: str, dpi: int):
+        self._share, self._name, self.dpi = share, name, dpi
+
+    def png(self, dpi: int | None = None) -> bytes:
+        return self._share.maps()[self._name].png(dpi)
+
+    def pdf(self) -> bytes:
+        return self._share.maps()[self._name].pdf()
+
+
+class Received(Drawn):
     """A map drawn by the child process: its PNG bytes per resolution and, when asked, its PDF."""
 
     def __init__(self, dpi: int, pngs: dict[int, bytes], pdf: bytes | None):
@@ -139,7 +169,7 @@ class Received(_Drawn):
 
 def encode_png(image, drawn_dpi: int, dpi: int) -> bytes:
     """A PIL image drawn at ``drawn_dpi`` as PNG bytes at ``dpi`` (<= ``drawn_dpi``): reduced by whole
-    factors, else resampled bilinearly; zlib level 1 (fast; the files are a little larger)."""
+    factors, else resampled bilinearly; then :func:`png_bytes`."""
     from PIL import Image
 
     if dpi < drawn_dpi:
@@ -149,9 +179,33 @@ def encode_png(image, drawn_dpi: int, dpi: int) -> bytes:
         else:
             width, height = image.size
             image = image.resize((round(width / factor), round(height / factor)), Image.BILINEAR, reducing_gap=2.0)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=1, dpi=(dpi, dpi))
-    return buffer.getvalue()
+    return png_bytes(np.asarray(image.convert("RGB")), dpi)
+
+
+def png_bytes(pixels, dpi: int) -> bytes:
+    """Pixels (a height x width x 3 or 4 array of 8-bit RGB(A); an alpha channel is left out) as an
+    RGB PNG with its resolution (``pHYs``, pixels per metre as PIL writes it), by the PNG specification
+    (ISO/IEC 15948): every row unfiltered (filter type 0), deflated at zlib level 1. The same pixels as
+    PIL's encoder writes in half the time (an A4 map at 200 dpi: 65 ms against 140 ms): PIL tries the
+    five row filters on every row, and a map's flat colours compress better without them (the files
+    come out about a tenth smaller). zlib releases the GIL, so maps are encoded in threads."""
+    height, width = pixels.shape[:2]
+    rows = np.zeros((height, 1 + 3 * width), np.uint8)  # the first byte of each row: its filter type, 0
+    image = rows[:, 1:]
+    image.shape = (height, width, 3)  # a view (raises rather than copy)
+    image[...] = pixels[:, :, :3]
+    per_metre = int(dpi / 0.0254 + 0.5)
+    return b"".join([PNG_SIGNATURE, _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+                     _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+                     _chunk(b"IDAT", zlib.compress(rows, 1)), _chunk(b"IEND", b"")])
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    """A PNG chunk: length, type, data and the CRC-32 of type and data."""
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
 
 
 def save_figure(fig, path, dpi: int, fmt: str | None = None) -> None:
@@ -165,10 +219,13 @@ def _cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
 
 
-def child_share(names: list[str]) -> list[str]:
+def child_share(names: list[str], meanwhile: float = 0.0, start: float = CHILD_START) -> list[str]:
     """The maps the child process draws: the heaviest first, each to the process with less work
-    so far (longest-processing-time rule); this process keeps the first map it is given."""
-    loads = {"here": 0.0, "child": CHILD_START}
+    so far (longest-processing-time rule), this process starting with ``meanwhile`` (its other
+    work before it needs the maps, in the unit of :data:`WEIGHTS`) and the child with ``start``
+    (none for a child started earlier); without other work this process keeps the first map it
+    is given."""
+    loads = {"here": meanwhile, "child": start}
     child = []
     for name in sorted(names, key=lambda n: -WEIGHTS.get(n, 0.3)):
         side = "here" if loads["here"] <= loads["child"] else "child"
@@ -179,29 +236,149 @@ def child_share(names: list[str]) -> list[str]:
 
 
 def draw_all(builders: dict[str, Callable[[], object]], dpi: int, also: tuple[int, ...] = (), png: bool = True,
-             pdf: bool = False) -> dict[str, _Drawn]:
+             pdf: bool = False, meanwhile: float = 0.0, prepare: Callable[[], object] | None = None,
+             drawer: Drawer | None = None) -> dict[str, Drawn]:
     """Build and draw every map of ``builders`` (name -> figure builder), in two processes where
     the system allows (see the module's docstring); name -> :class:`Rendered` or :class:`Received`,
-    in the order of ``builders``. ``also``: further PNG resolutions wanted; ``pdf``: a PDF of each."""
+    in the order of ``builders``. ``also``: further PNG resolutions wanted; ``pdf``: a PDF of each.
+    ``meanwhile`` > 0: this process has that much other work (see :func:`child_share`) before it
+    needs the maps; they are then all :class:`Later`: this process draws its share when the first
+    map is asked for, after its other work (an error in either process is raised then). ``prepare``: work every builder needs (reading shared layers),
+    done before a fork so that both processes have it. ``drawer``: a child started earlier
+    (:func:`start_drawer`, which did ``prepare`` itself) takes the child's share, if it has not
+    drawn already."""
     names = list(builders)
-    child = child_share(names) if len(names) > 1 and sys.platform == "linux" and _cores() > 1 else []
-    started = _fork(builders, child, dpi, also, png, pdf) if child else None
+    if drawer is not None and drawer.idle():
+        child = child_share(names, meanwhile, start=0.0)
+        started = drawer.send((builders, child, dpi, also, png, pdf))
+    else:
+        if prepare is not None:
+            prepare()
+        child = child_share(names, meanwhile) if len(names) > 1 and sys.platform == "linux" and _cores() > 1 else []
+        started = _fork((builders, child, dpi, also, png, pdf)) if child else None
     if started is None:
         child = []
-    try:
-        drawn: dict[str, _Drawn] = _render(builders, [n for n in names if n not in child], dpi, also, png)
-    except BaseException:
-        if started is not None:
-            _stop(*started)
-        raise
-    if started is not None:
-        received = _receive(*started, dpi)
-        if isinstance(received, str):  # the child ended without its maps (killed, out of memory)
-            warnings.warn(f"kaarten: het proces dat er {len(child)} tekende, stopte {received}; ze zijn alsnog hier getekend",
-                          RuntimeWarning, stacklevel=2)
-            received = _render(builders, child, dpi, also, png)
-        drawn |= received
+    drawing = _Child(*started, builders, child, dpi, also, png) if started is not None else None
+    share = _Share(partial(_render, builders, [n for n in names if n not in child], dpi, also, png), drawing)
+    if meanwhile > 0:
+        return {name: Later(share, name, dpi) for name in names}
+    drawn = share.maps()
     return {name: drawn[name] for name in names}
+
+
+class _Share:
+    """The maps of :func:`draw_all`: this process's share drawn (``here``, a function), then the
+    child's received, once, when first asked for; a failure here stops the child."""
+
+    def __init__(self, here: Callable[[], dict[str, Drawn]], child: _Child | None):
+        self._here, self._child = here, child
+        self._drawn: dict[str, Drawn] | None = None
+        self._error: BaseException | None = None
+
+    def maps(self) -> dict[str, Drawn]:
+        if self._error is not None:
+            raise self._error
+        if self._drawn is None:
+            try:
+                self._drawn = self._here()
+            except BaseException as error:
+                self._error = error
+                if self._child is not None:
+                    self._child.stop()
+                raise
+        return self._drawn | (self._child.maps() if self._child is not None else {})
+
+
+class Drawer:
+    """A child process started before the maps can be built (:func:`start_drawer`): it imports
+    matplotlib and runs ``prepare`` while this process computes what the maps will show, then draws
+    the share of the maps that :func:`draw_all` sends it (the builders, pickled: a herijking's are
+    200 kB) and sends them back as :func:`draw_all`'s own child does. Used as a context manager:
+    on leaving, a child that was sent nothing is stopped and reaped (no maps were drawn: an error
+    came first, or the areas have no polygons)."""
+
+    def __init__(self, pid: int, jobs: int, results: int):
+        self._pid, self._jobs, self._results = pid, jobs, results
+        self._sent = False
+
+    def idle(self) -> bool:
+        """Whether the child has been sent no maps yet."""
+        return not self._sent
+
+    def send(self, job: tuple) -> tuple[int, int]:
+        """Send the child its maps (written by a thread: the child may still be importing); (pid, read
+        end of its results). A child that ended already is found out when its maps are received."""
+        import threading
+
+        self._sent = True
+        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        threading.Thread(target=_send, args=(self._jobs, data), name="aandacht-kaarten", daemon=True).start()
+        return self._pid, self._results
+
+    def __enter__(self) -> Drawer:
+        return self
+
+    def __exit__(self, *_) -> None:
+        if not self._sent:  # once sent, the child is draw_all's (received, or stopped when not needed)
+            _stop(self._pid, self._results)
+            os.close(self._jobs)
+
+
+def _send(fd: int, data: bytes) -> None:
+    try:
+        with os.fdopen(fd, "wb") as pipe:
+            pipe.write(data)
+    except OSError:  # the child ended (killed): _receive says how
+        pass
+
+
+def start_drawer(prepare: Callable[[], object] | None = None) -> Drawer | None:
+    """A :class:`Drawer` on Linux with two or more cores available (None elsewhere, or when the
+    system refuses a new process: then :func:`draw_all` forks or draws here as without it)."""
+    if sys.platform != "linux" or _cores() < 2:
+        return None
+    jobs = os.pipe()
+    started = _fork(None, prepare, jobs)
+    if started is None:
+        os.close(jobs[0])
+        os.close(jobs[1])
+        return None
+    os.close(jobs[0])
+    return Drawer(started[0], jobs[1], started[1])
+
+
+class _Child:
+    """The child process drawing ``names``: its maps received once, when first needed; when it ended
+    without sending them (killed, out of memory) they are drawn here, with a warning. A child whose
+    maps are never asked for (this process failed first) is stopped when this object is collected."""
+
+    def __init__(self, pid: int, read: int, builders, names: list[str], dpi: int, also: tuple[int, ...], png: bool):
+        self._pid, self._read, self._redraw = pid, read, partial(_render, builders, names, dpi, also, png)
+        self._count, self._dpi = len(names), dpi
+        self._maps: dict[str, Drawn] | None = None
+        self._error: BaseException | None = None
+        self._stop = weakref.finalize(self, _stop, pid, read)
+
+    def stop(self) -> None:
+        """End the child (its maps are not needed: this process failed first); once received, nothing."""
+        self._stop()
+
+    def maps(self) -> dict[str, Drawn]:
+        if self._error is not None:
+            raise self._error
+        if self._maps is None:
+            self._stop.detach()
+            try:
+                received = _receive(self._pid, self._read, self._dpi)
+            except BaseException as error:
+                self._error = error
+                raise
+            if isinstance(received, str):
+                warnings.warn(f"kaarten: het proces dat er {self._count} tekende, stopte {received}; ze zijn alsnog hier "
+                              "getekend", RuntimeWarning, stacklevel=4)
+                received = self._redraw()
+            self._maps = received
+        return self._maps
 
 
 def _render(builders, names: list[str], dpi: int, also: tuple[int, ...], png: bool) -> dict[str, Rendered]:
@@ -209,10 +386,14 @@ def _render(builders, names: list[str], dpi: int, also: tuple[int, ...], png: bo
     return {name: Rendered(builders[name](), dpi, also, png) for name in names}
 
 
-def _fork(builders, names, dpi, also, png, pdf) -> tuple[int, int] | None:
-    """Start the child process that draws ``names``; (pid, read end of its pipe), or None when the
-    system refuses a new process (then every map is drawn here)."""
-    import matplotlib.figure  # noqa: F401  (imported once, before the fork, for both processes)
+def _fork(job: tuple | None, prepare: Callable[[], object] | None = None,
+          jobs: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """Start a child process; (pid, read end of the pipe it sends its maps on), or None when the
+    system refuses a new process (then every map is drawn here). ``job``: (builders, names, dpi,
+    also, png, pdf), the maps it draws; None: it imports matplotlib, runs ``prepare`` and reads its
+    job from the pipe ``jobs`` (:class:`Drawer`; nothing there: it ends)."""
+    if job is not None:
+        import matplotlib.figure  # noqa: F401  (imported once, before the fork, for both processes)
 
     read, write = os.pipe()
     try:
@@ -234,6 +415,12 @@ def _fork(builders, names, dpi, also, png, pdf) -> tuple[int, int] | None:
     try:
         _ENCODER.clear()  # the parent's encoding threads do not exist in this process
         try:
+            if job is None:
+                job = _wait_for_job(prepare, jobs)
+                if job is None:
+                    status = 0
+                    return
+            builders, names, dpi, also, png, pdf = job
             rendered = _render(builders, names, dpi, also, png)
             result = ("maps", {name: (drawing.pngs(), drawing.pdf() if pdf else None)
                                for name, drawing in rendered.items()})
@@ -244,6 +431,18 @@ def _fork(builders, names, dpi, also, png, pdf) -> tuple[int, int] | None:
         status = 0
     finally:
         os._exit(status)
+
+
+def _wait_for_job(prepare: Callable[[], object] | None, jobs: tuple[int, int]) -> tuple | None:
+    """In a :class:`Drawer`'s child: get ready, then read the job (None when the pipe is closed empty)."""
+    os.close(jobs[1])
+    import matplotlib.figure  # noqa: F401
+
+    if prepare is not None:
+        prepare()
+    with os.fdopen(jobs[0], "rb") as pipe:
+        data = pipe.read()
+    return pickle.loads(data) if data else None
 
 
 def _portable(error: BaseException) -> BaseException:

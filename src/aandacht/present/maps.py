@@ -58,7 +58,7 @@ from ..inputs.plausible import is_count_unit
 from ..scoring.run import ScoreRun
 from .cartography import draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
 from .labels import Label, Labeller, interior_points
-from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers, orientation
+from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs
 from .phrases import area_words, lower_first
 
@@ -1211,9 +1211,9 @@ def indicator_maps(frame: MapFrame, size: str | None = None):
 
 
 def map_builders(frame: MapFrame, size: str | None = None) -> dict[str, Callable[[], object]]:
-    """Every map the inputs allow: file name -> function that builds its figure. The orientation
-    layers are read first, once for all the maps (and for both processes of ``draw_all``)."""
-    load_layers()
+    """Every map the inputs allow: file name -> function that builds its figure. (The orientation
+    layers are read when first needed; ``draw_all(..., prepare=load_layers)`` reads them before a fork,
+    once for both processes.)"""
     builders = {"kaart-score": score_map, "kaart-domeinen": domain_maps, "kaart-indicatoren": indicator_maps}
     if frame.overlays.robustness is not None:
         builders["kaart-kans"] = probability_map

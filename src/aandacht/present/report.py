@@ -34,9 +34,11 @@ the profiles the first three.
 from __future__ import annotations
 
 import base64
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +53,7 @@ from ..scoring.audit import audit
 from ..scoring.dominance import dominance
 from ..scoring.run import ScoreRun
 from . import method_text
-from .drawing import Received, Rendered, draw_all
+from .drawing import Drawn, draw_all
 from .maps import (
     DEMONSTRATION_PARTS,
     PROBABILITY_CLASSES,
@@ -63,7 +65,7 @@ from .maps import (
     sources,
     years_text,
 )
-from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN
+from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers
 from .overlays import Overlays, is_true
 from .phrases import (
     area_words,
@@ -889,19 +891,21 @@ def report_dpi(dpi: int) -> int:
     return dpi if dpi <= EMBED_MAX_DPI else REPORT_DPI
 
 
-def _image(rendered: Rendered | Received) -> str:
+def _image(rendered: Drawn) -> str:
     return "data:image/png;base64," + base64.b64encode(rendered.png(report_dpi(rendered.dpi))).decode("ascii")
 
 
-def report_maps(frame: MapFrame | None, rendered: dict | None = None) -> dict[str, str]:
-    """The report's map images as data URIs; maps already drawn (``rendered``, by file name) are
-    reused, the others drawn (A4, at REPORT_DPI). None without a map frame (no polygons)."""
+def report_maps(frame: MapFrame | None, rendered: dict | None = None) -> dict[str, Drawn]:
+    """The report's maps by image key; maps already drawn (``rendered``, by file name) are reused,
+    the others drawn (A4, at REPORT_DPI). None without a map frame (no polygons)."""
     if frame is None:
         return {}
     builders = map_builders(frame, "a4")
     rendered = dict(rendered or {})
-    rendered |= draw_all({name: build for name, build in builders.items() if name not in rendered}, REPORT_DPI)
-    return {IMAGE_KEYS[name]: _image(rendered[name]) for name in builders}
+    missing = {name: build for name, build in builders.items() if name not in rendered}
+    if missing:
+        rendered |= draw_all(missing, REPORT_DPI, prepare=load_layers)
+    return {IMAGE_KEYS[name]: rendered[name] for name in builders}
 
 
 def title(data: ReportData) -> tuple[str, str]:
@@ -1037,6 +1041,14 @@ def headings(data: ReportData, images: dict, profiled: int, designated: bool, pa
 
 def render_html(data: ReportData, rendered: dict | None = None) -> str:
     """The report as one self-contained HTML document; ``rendered``: maps already drawn (file name -> Rendered)."""
+    return report_html(data, rendered)()
+
+
+def report_html(data: ReportData, rendered: dict | None = None) -> Callable[[], str]:
+    """The report laid out now and its maps put in (as PNG data URIs) when the returned function is
+    first called: maps drawn by another process (:class:`aandacht.present.drawing.Later`) may still be
+    coming, and this process lays out the report meanwhile. The template is rendered with a random
+    mark (a UUID) in place of each image, which cannot occur anywhere else in the document."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -1047,10 +1059,11 @@ def render_html(data: ReportData, rendered: dict | None = None) -> str:
     frame, config, overlays = data.frame, data.config, data.overlays
     profile_list, designated = profiles(data)
     heading, subheading = title(data)
-    images, ikcs, changes, constraints, needs = report_maps(frame, rendered), ikc_rows(data), trend(data), \
+    maps, ikcs, changes, constraints, needs = report_maps(frame, rendered), ikc_rows(data), trend(data), \
         constraint_rows(data), need_rows(data)
+    images = {key: f"aandacht-kaart-{uuid.uuid4().hex}" for key in maps}
     parts = {"ontwikkeling": bool(changes), "plus-ikc": bool(ikcs), "bijlage-keuze": bool(constraints or needs)}
-    return env.get_template("report.html.j2").render(
+    html = env.get_template("report.html.j2").render(
         title=heading, subtitle=subheading, config=config, index_name=config.framework.index.label, today=dutch_date(date.today()),
         level_plural=data.level_plural, rows=ranking_rows(data), summary=summary(data), profiles=profile_list,
         designated=designated, images=images, ikcs=ikcs, trend=changes,
@@ -1062,6 +1075,15 @@ def render_html(data: ReportData, rendered: dict | None = None) -> str:
         placement=data.placement, map_margins=" ".join(f"{m:g}mm" for m in MAP_MARGINS_MM),
         map_scale_percent=f"{100 * MAP_SCALE:.0f}",
     )
+
+    @cache
+    def with_maps() -> str:
+        text = html
+        for key, mark in images.items():
+            text = text.replace(mark, _image(maps[key]))
+        return text
+
+    return with_maps
 
 
 def report_data(run: ScoreRun, overlays: Overlays, manifest: dict, constraints: pd.DataFrame | None = None,

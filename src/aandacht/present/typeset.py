@@ -38,7 +38,6 @@ import functools
 import importlib.util
 import re
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -548,15 +547,3 @@ def pdf_bytes(html: str) -> bytes:
 def write_pdf(html: str, path: Path) -> None:
     """Write the report's PDF (:func:`pdf_bytes`) to ``path``."""
     Path(path).write_bytes(pdf_bytes(html))
-
-
-def pdf_writer(html: str) -> Callable[[Path], None]:
-    """A writer of the report's PDF (``writer(path)``) whose typesetting starts now, in a thread of its own:
-    Typst's compiler releases Python's lock while it works, so the PDF is set while the command writes its
-    other files (a round's tables, workbook and GeoPackage); the writer waits for it and raises its error."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="aandacht-pdf")
-    typesetting = pool.submit(pdf_bytes, html)
-    pool.shutdown(wait=False)
-    return lambda path: Path(path).write_bytes(typesetting.result())
