@@ -101,6 +101,7 @@ def test_a_link_to_a_missing_section_is_plain_text_and_the_contents_have_page_nu
 
 
 def test_a_map_is_a_tagged_figure_with_its_alt_text_on_a_page_of_its_own():
+    """Maps from a data URI or given as PNG bytes by the mark in their ``src``; each a figure with its alt text."""
     from PIL import Image
 
     buffer = io.BytesIO()
@@ -108,8 +109,9 @@ def test_a_map_is_a_tagged_figure_with_its_alt_text_on_a_page_of_its_own():
     uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
     body = ('<section id="samenvatting"><h1>Titel</h1><p>Tekst</p></section>'
             f'<section id="kaart"><h2>Kaart: score</h2><figure><img class="map" alt="Kaart van Proef: de score" src="{uri}">'
-            f'</figure><figure><img class="map" alt="Tweede kaart van Proef" src="{uri}"></figure></section>')
-    reader = pypdf.PdfReader(io.BytesIO(pdf_bytes(_page(body))))
+            f'</figure><figure><img class="map" alt="Tweede kaart van Proef" src="kaart-merk-2"></figure></section>')
+    given = {"kaart-merk-2": buffer.getvalue()}  # an image given by the mark in its src (report.ReportHtml)
+    reader = pypdf.PdfReader(io.BytesIO(pdf_bytes(_page(body), given)))
     assert len(reader.pages) == 3  # page 1, and each map on a page of its own
 
     found = []

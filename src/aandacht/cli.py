@@ -650,7 +650,7 @@ def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness
     without result tables, a config that can run a herijking is refused with the command that makes
     the report; a config without designation gets the report of the ranking."""
     from .archive.manifest import build_manifest
-    from .present.report import render_html, report_data
+    from .present.report import report_data, report_html
     from .present.typeset import write_pdf
 
     tables = {"gebieden": gebieden, "ikcs": ikcs, "robustness": robustness, "changes": changes}
@@ -662,10 +662,10 @@ def report(config_path, out_dir, with_pdf, round_dir, gebieden, ikcs, robustness
         from .inputs.boundaries import boundaries_missing
 
         click.echo(f"Rapport zonder kaarten. {boundaries_missing(config)}")
-    html = render_html(data)
-    writers = {"rapport.html": lambda path: path.write_text(html, encoding="utf-8")}
+    html = report_html(data)
+    writers = {"rapport.html": lambda path: path.write_text(html.text, encoding="utf-8")}
     if with_pdf:
-        writers["rapport.pdf"] = lambda path: write_pdf(html, path)
+        writers["rapport.pdf"] = lambda path: write_pdf(html.marked, path, html.images())
     _write(claim, writers, manifest)
 
 

@@ -35,10 +35,9 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, cached_property
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -891,10 +890,6 @@ def report_dpi(dpi: int) -> int:
     return dpi if dpi <= EMBED_MAX_DPI else REPORT_DPI
 
 
-def _image(rendered: Drawn) -> str:
-    return "data:image/png;base64," + base64.b64encode(rendered.png(report_dpi(rendered.dpi))).decode("ascii")
-
-
 def report_maps(frame: MapFrame | None, rendered: dict | None = None) -> dict[str, Drawn]:
     """The report's maps by image key; maps already drawn (``rendered``, by file name) are reused,
     the others drawn (A4, at REPORT_DPI). None without a map frame (no polygons)."""
@@ -1041,14 +1036,34 @@ def headings(data: ReportData, images: dict, profiled: int, designated: bool, pa
 
 def render_html(data: ReportData, rendered: dict | None = None) -> str:
     """The report as one self-contained HTML document; ``rendered``: maps already drawn (file name -> Rendered)."""
-    return report_html(data, rendered)()
+    return report_html(data, rendered).text
 
 
-def report_html(data: ReportData, rendered: dict | None = None) -> Callable[[], str]:
-    """The report laid out now and its maps put in (as PNG data URIs) when the returned function is
-    first called: maps drawn by another process (:class:`aandacht.present.drawing.Later`) may still be
-    coming, and this process lays out the report meanwhile. The template is rendered with a random
-    mark (a UUID) in place of each image, which cannot occur anywhere else in the document."""
+@dataclass
+class ReportHtml:
+    """The report laid out, with a mark (a random UUID, which cannot occur anywhere else in the document) in
+    place of each map image. Maps drawn by another process (:class:`aandacht.present.drawing.Later`) may
+    still be coming while this process lays out the report; they are asked for only by :attr:`text` (the
+    self-contained HTML: each map put in as a PNG data URI) and :meth:`images` (the PNGs by mark, which the
+    PDF reads directly, :func:`aandacht.present.typeset.pdf_bytes`)."""
+
+    marked: str
+    maps: dict[str, Drawn]  # mark -> the map drawn
+
+    def images(self) -> dict[str, bytes]:
+        """Mark -> the map's PNG as the report embeds it (:func:`report_dpi`)."""
+        return {mark: drawn.png(report_dpi(drawn.dpi)) for mark, drawn in self.maps.items()}
+
+    @cached_property
+    def text(self) -> str:
+        text = self.marked
+        for mark, png in self.images().items():
+            text = text.replace(mark, "data:image/png;base64," + base64.b64encode(png).decode("ascii"))
+        return text
+
+
+def report_html(data: ReportData, rendered: dict | None = None) -> ReportHtml:
+    """The report laid out now, its maps put in when they are asked for (:class:`ReportHtml`)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -1075,15 +1090,7 @@ def report_html(data: ReportData, rendered: dict | None = None) -> Callable[[], 
         placement=data.placement, map_margins=" ".join(f"{m:g}mm" for m in MAP_MARGINS_MM),
         map_scale_percent=f"{100 * MAP_SCALE:.0f}",
     )
-
-    @cache
-    def with_maps() -> str:
-        text = html
-        for key, mark in images.items():
-            text = text.replace(mark, _image(maps[key]))
-        return text
-
-    return with_maps
+    return ReportHtml(html, {images[key]: maps[key] for key in maps})
 
 
 def report_data(run: ScoreRun, overlays: Overlays, manifest: dict, constraints: pd.DataFrame | None = None,

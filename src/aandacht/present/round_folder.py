@@ -217,7 +217,7 @@ def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history
                             prepare=load_layers, drawer=drawer)
         writers = {f"{name}.png": drawn.write for name, drawn in rendered.items()}
     html = report_html(data, rendered)
-    writers["rapport.html"] = lambda path: path.write_text(html(), encoding="utf-8")
+    writers["rapport.html"] = lambda path: path.write_text(html.text, encoding="utf-8")
     if pdf:
-        writers["rapport.pdf"] = lambda path: write_pdf(html(), path)
+        writers["rapport.pdf"] = lambda path: write_pdf(html.marked, path, html.images())
     return writers

@@ -157,8 +157,9 @@ class Typeset:
 class _Writer:
     """Writes the Typst markup of one report (see the module's docstring for the rules)."""
 
-    def __init__(self, root: Element):
+    def __init__(self, root: Element, given: dict[str, bytes]):
         self.root = root
+        self.given = given  # image source (a mark in the HTML) -> PNG bytes
         self.images: dict[str, bytes] = {}
         self.labels = {e.attrs["id"] for e in _walk(root) if "id" in e.attrs}
 
@@ -292,12 +293,17 @@ class _Writer:
         return "#text(size: 10pt)[\n" + "\n".join(rows) + "\n]"
 
     def image(self, element: Element) -> str:
+        """A figure of the image: its source a key of the given images (PNG), or a PNG or JPEG data URI."""
         source = element.attrs.get("src", "")
         match = re.match(r"data:image/(png|jpeg);base64,(.*)", source, flags=re.S)
-        if not match:
+        if source in self.given:
+            name, data = f"afbeelding-{len(self.images) + 1}.png", self.given[source]
+        elif match:
+            name = f"afbeelding-{len(self.images) + 1}.{'png' if match.group(1) == 'png' else 'jpg'}"
+            data = base64.b64decode(match.group(2))
+        else:
             return ""
-        name = f"afbeelding-{len(self.images) + 1}.{'png' if match.group(1) == 'png' else 'jpg'}"
-        self.images[name] = base64.b64decode(match.group(2))
+        self.images[name] = data
         alt = string(element.attrs.get("alt", ""))[1:]
         return f'#figure(image("{name}", width: 100%, alt: {alt}))'
 
@@ -517,9 +523,11 @@ def _walk(element: Element):
             yield from _walk(child)
 
 
-def typst_markup(html: str) -> Typeset:
-    """The report's HTML as Typst markup and the images it names (see the module's docstring)."""
-    writer = _Writer(parse(html))
+def typst_markup(html: str, images: dict[str, bytes] | None = None) -> Typeset:
+    """The report's HTML as Typst markup and the images it names (see the module's docstring); ``images``:
+    PNG bytes by the ``src`` an image has in the HTML (the report's marks, :class:`aandacht.present.report.ReportHtml`),
+    else the images are read from their data URIs."""
+    writer = _Writer(parse(html), images or {})
     return Typeset(writer.document(), writer.images)
 
 
@@ -529,12 +537,12 @@ def font_folder() -> Path:
     return Path(spec.origin).parent / "mpl-data" / "fonts" / "ttf"
 
 
-def pdf_bytes(html: str) -> bytes:
+def pdf_bytes(html: str, images: dict[str, bytes] | None = None) -> bytes:
     """The report as a tagged PDF (PDF/UA-1), laid out by Typst with only the fonts of :func:`font_folder`
-    and Typst's own (so the PDF is the same on every machine)."""
+    and Typst's own (so the PDF is the same on every machine); ``images`` as for :func:`typst_markup`."""
     import typst
 
-    typeset = typst_markup(html)
+    typeset = typst_markup(html, images)
     with tempfile.TemporaryDirectory(prefix="aandacht-pdf-") as folder:
         root = Path(folder)
         (root / "rapport.typ").write_text(typeset.markup, encoding="utf-8")
@@ -544,6 +552,6 @@ def pdf_bytes(html: str) -> bytes:
                              ignore_system_fonts=True, pdf_standards=[PDF_STANDARD])
 
 
-def write_pdf(html: str, path: Path) -> None:
+def write_pdf(html: str, path: Path, images: dict[str, bytes] | None = None) -> None:
     """Write the report's PDF (:func:`pdf_bytes`) to ``path``."""
-    Path(path).write_bytes(pdf_bytes(html))
+    Path(path).write_bytes(pdf_bytes(html, images))
