@@ -37,7 +37,7 @@ import base64
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 import numpy as np
@@ -1062,8 +1062,9 @@ class ReportHtml:
         return text
 
 
-def report_html(data: ReportData, rendered: dict | None = None) -> ReportHtml:
-    """The report laid out now, its maps put in when they are asked for (:class:`ReportHtml`)."""
+@cache
+def _template():
+    """The report's template, compiled once per process (a notebook or the sweep writes many reports)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -1071,6 +1072,11 @@ def report_html(data: ReportData, rendered: dict | None = None) -> ReportHtml:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["breakable"] = breakable
     env.filters["commands"] = commands
+    return env.get_template("report.html.j2")
+
+
+def report_html(data: ReportData, rendered: dict | None = None) -> ReportHtml:
+    """The report laid out now, its maps put in when they are asked for (:class:`ReportHtml`)."""
     frame, config, overlays = data.frame, data.config, data.overlays
     profile_list, designated = profiles(data)
     heading, subheading = title(data)
@@ -1078,7 +1084,7 @@ def report_html(data: ReportData, rendered: dict | None = None) -> ReportHtml:
         constraint_rows(data), need_rows(data)
     images = {key: f"aandacht-kaart-{uuid.uuid4().hex}" for key in maps}
     parts = {"ontwikkeling": bool(changes), "plus-ikc": bool(ikcs), "bijlage-keuze": bool(constraints or needs)}
-    html = env.get_template("report.html.j2").render(
+    html = _template().render(
         title=heading, subtitle=subheading, config=config, index_name=config.framework.index.label, today=dutch_date(date.today()),
         level_plural=data.level_plural, rows=ranking_rows(data), summary=summary(data), profiles=profile_list,
         designated=designated, images=images, ikcs=ikcs, trend=changes,
