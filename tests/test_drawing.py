@@ -39,6 +39,20 @@ def builders(names=NAMES, failing: dict | None = None) -> dict:
     return {name: (lambda name=name: build(name)) for name in names}
 
 
+def _same_as_in_one_process(later: dict, builders: dict, monkeypatch) -> None:
+    """The maps ``later`` (drawn in two processes) have the PNG bytes of the same maps drawn in this process alone."""
+    monkeypatch.setattr(drawing, "_cores", lambda: 1)
+    one = draw_all(builders, dpi=50, also=(25,))
+    for name in NAMES:
+        assert later[name].png() == one[name].png() and later[name].png(25) == one[name].png(25)
+
+
+def _no_child_left() -> None:
+    """No child process of this one is left (each was waited for)."""
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
 def test_child_share_balances_the_measured_costs():
     # kans 0.31 here; indicatoren 0.27 to the child (0.08 + 0.27); score 0.25 here (0.56);
     # domeinen 0.22 to the child (0.57): both about half
@@ -157,12 +171,8 @@ def test_with_other_work_the_maps_are_drawn_and_received_when_asked_for(monkeypa
     assert all(isinstance(d, Later) for d in later.values()) and built == []  # nothing drawn here yet
     assert later[NAMES[0]].png()
     assert built == [n for n in NAMES if n not in child_share(NAMES, meanwhile=0.5)]  # this process's share
-    monkeypatch.setattr(drawing, "_cores", lambda: 1)
-    one = draw_all(builders(), dpi=50, also=(25,))
-    for name in NAMES:
-        assert later[name].png() == one[name].png() and later[name].png(25) == one[name].png(25)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+    _same_as_in_one_process(later, builders(), monkeypatch)
+    _no_child_left()
 
 
 @two_processes
@@ -236,12 +246,8 @@ def test_a_drawer_started_early_draws_the_childs_share(monkeypatch):
     with start_drawer() as drawer:
         later = draw_all(picklable(), dpi=50, also=(25,), meanwhile=0.5, drawer=drawer)
         assert not drawer.idle() and all(isinstance(d, Later) for d in later.values())
-        monkeypatch.setattr(drawing, "_cores", lambda: 1)
-        one = draw_all(picklable(), dpi=50, also=(25,))
-        for name in NAMES:
-            assert later[name].png() == one[name].png() and later[name].png(25) == one[name].png(25)
-    with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)
+        _same_as_in_one_process(later, picklable(), monkeypatch)
+    _no_child_left()
 
 
 @two_processes
