@@ -32,6 +32,23 @@ def _text(pdf: bytes) -> str:
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
 
 
+def _tags(reader) -> dict[str, list]:
+    """The PDF's structure elements by type (/H2, /Figure, ...)."""
+    found: dict[str, list] = {}
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, dict) and "/S" in node:
+            found.setdefault(str(node["/S"]), []).append(node)
+        kids = node.get("/K") if isinstance(node, dict) else None
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if not isinstance(kid, int):
+                walk(kid)
+
+    walk(reader.trailer["/Root"]["/StructTreeRoot"])
+    return found
+
+
 def _titles(outline) -> list[str]:
     return [title for item in outline for title in (_titles(item) if isinstance(item, list) else [item.title])]
 
@@ -114,19 +131,9 @@ def test_a_map_is_a_tagged_figure_with_its_alt_text_on_a_page_of_its_own():
     reader = pypdf.PdfReader(io.BytesIO(pdf_bytes(_page(body), given)))
     assert len(reader.pages) == 3  # page 1, and each map on a page of its own
 
-    found = []
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, dict) and node.get("/S") == "/Figure":
-            found.append(str(node.get("/Alt")))
-        kids = node.get("/K") if isinstance(node, dict) else None
-        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            if not isinstance(kid, int):
-                walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    assert found == ["Kaart van Proef: de score", "Tweede kaart van Proef"]
+    tags = _tags(reader)
+    assert [str(f.get("/Alt")) for f in tags["/Figure"]] == ["Kaart van Proef: de score", "Tweede kaart van Proef"]
+    assert len(tags["/H2"]) == 1  # the map page's heading, set in 1 pt white, is still a heading to a screen reader
     assert _titles(reader.outline) == ["Titel", "Kaart: score"]  # the map page's hidden heading is a bookmark
 
 
@@ -134,3 +141,28 @@ def test_text_width_is_the_fonts_advance_width():
     assert text_width("") == 0
     assert text_width("iiii") < text_width("WWWW") and text_width("abc", bold=True) > text_width("abc")
     assert text_width("0") == pytest.approx(0.636, abs=0.01)  # DejaVu Sans's figures are 0.636 em wide
+
+
+def test_invisible_characters_are_left_out_and_a_character_without_a_glyph_is_one_line():
+    """A DUO name's U+0092 (a Windows apostrophe read as Latin-1) is set as ’, control characters and the byte order
+    mark, which a browser does not show either, are left out, a no-break space stays one; a character the font has no
+    glyph for (PDF/UA allows none) stops the PDF with one line naming it and where it is."""
+    from aandacht.errors import AandachtError
+
+    body = ('<section id="samenvatting"><h1>Namen</h1><p>Dalton Kindcentrum \x92t Kompas, '
+            'Wijk\x00\x07\x1b\ufeff\x7f Noord, 12\xa0345 huishoudens</p></section>')
+    markup = typst_markup(_page(body)).markup
+    assert "Dalton Kindcentrum \u2019t Kompas" in markup and "Wijk Noord" in markup and "12\xa0345" in markup
+    assert "Dalton Kindcentrum \u2019t Kompas" in _text(pdf_bytes(_page(body)))
+    with pytest.raises(AandachtError) as raised:
+        pdf_bytes(_page('<section id="samenvatting"><h1>Namen</h1><p>Wijk Urk-Kom \U0001F3E0 en 北</p></section>'))
+    message = str(raised.value)
+    assert "\n" not in message and "U+1F3E0" in message and "U+5317" in message and "Urk-Kom" in message
+
+
+def test_only_headings_and_sections_are_link_targets():
+    """A link to an element the PDF has no label for (a paragraph's id) is plain text, not a compile error."""
+    body = ('<section id="samenvatting"><h1>Titel</h1><p id="geen-kaarten">Geen kaarten.</p>'
+            '<p>Zie <a href="#geen-kaarten">hierboven</a>.</p></section>')
+    markup = typst_markup(_page(body)).markup
+    assert "<geen-kaarten>" not in markup and "hierboven" in _text(pdf_bytes(_page(body)))

@@ -42,13 +42,15 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ..errors import AandachtError
 from .report import MAP_MARGINS_MM
 
 PDF_STANDARD = "ua-1"
 FONT = "DejaVu Sans"
 MONO = "DejaVu Sans Mono"
 VOID = {"br", "wbr", "img", "col", "meta", "link", "hr", "input", "source"}
-INLINE = {"strong", "b", "em", "i", "span", "code", "a", "br", "wbr", "small", "sub", "sup"}
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufdd0-\ufdef\ufffe\uffff]")
+SPACE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space (a no-break space is not: it keeps words together)
 BLOCK_SPACING = {"p": ("1mm", "1.5mm"), "ul": ("1mm", "1.5mm"), "table": ("1.5mm", "2.5mm")}
 TEXT_STYLE = {  # class -> Typst text settings (the HTML's style sheet)
     "small": 'size: 7.5pt, fill: rgb("#444444")', "lead": "size: 9.5pt", "sub": 'fill: rgb("#444444")',
@@ -64,6 +66,7 @@ SUMMARY = "samenvatting"  # page 1
 # a block the HTML keeps together (``.keep``: break-inside: avoid) moves whole to the next page when it fits on
 # one (A4 portrait's content height is 269 mm); a taller one breaks, as a browser breaks it, so nothing is cut off
 KEEP_HEIGHT = "260mm"
+MONO_ADVANCE, CODE_SIZE = 0.602, 7.5  # DejaVu Sans Mono: every character 0.602 em wide; code is set at 7.5 pt
 MM_PER_PT, CELL_PADDING_MM = 25.4 / 72, 2 * 1.4 + 0.4  # a cell's padding, and a little room for rounding
 BREAKS = "[\u00ad\u200b]"  # soft hyphen and zero-width space: no width unless the line breaks there
 PAGE_WIDTH_MM = {"portrait": 210 - 28, "landscape": 297 - 28}  # the content width between the margins
@@ -100,7 +103,7 @@ class Element:
     def text(self) -> str:
         """All text inside, whitespace collapsed."""
         parts = [c if isinstance(c, str) else c.text() for c in self.children]
-        return " ".join("".join(parts).split())
+        return SPACE.sub(" ", "".join(parts)).strip(" ")
 
 
 class _TreeBuilder(HTMLParser):
@@ -140,9 +143,19 @@ def parse(html: str) -> Element:
     return builder.root
 
 
+def printable(text: str) -> str:
+    """``text`` as the PDF can set it, as a browser shows it: a C1 control character (U+0080-U+009F: a Windows
+    character read as Latin-1 upstream, such as U+0092 in a DUO school name for the apostrophe ’) as the
+    Windows-1252 character it stands for; other control characters, the byte order mark and the Unicode
+    noncharacters, which show nothing, left out (PDF/UA allows no character without a glyph)."""
+    return INVISIBLE.sub(lambda m: bytes([ord(m[0])]).decode("cp1252", errors="ignore")
+                         if 0x80 <= ord(m[0]) < 0xA0 else "", text)
+
+
 def string(text: str) -> str:
-    """``text`` as a Typst string literal in markup (``#"..."``): shown as it is, never read as markup."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    """``text`` as a Typst string literal in markup (``#"..."``): shown as it is (:func:`printable`), never
+    read as markup."""
+    escaped = printable(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
     return f'#"{escaped}"'
 
 
@@ -161,7 +174,7 @@ class _Writer:
         self.root = root
         self.given = given  # image source (a mark in the HTML) -> PNG bytes
         self.images: dict[str, bytes] = {}
-        self.labels = {e.attrs["id"] for e in _walk(root) if "id" in e.attrs}
+        self.labels = {label for heading, section in _headings(root) if (label := _label(heading, section))}
 
     # --- blocks -------------------------------------------------------------------------------
     def document(self) -> str:
@@ -246,12 +259,12 @@ class _Writer:
 
     def heading(self, element: Element, section: Element | None) -> str:
         level = int(element.tag[1])
-        label = element.attrs.get("id")
-        if section is not None and section.elements() and section.elements()[0] is element and "id" in section.attrs:
-            label = section.attrs["id"]  # the section's first heading carries the section's id (links, contents)
+        label = _label(element, section)
         markup = f"#heading(level: {level})[{self.inline(element.children)}]" + (f" <{label}>" if label else "")
         if section is not None and section.attrs.get("id") in MAP_SECTIONS:
-            return f"#place(hide[{markup}])"  # the map carries its title; the heading stays for bookmarks
+            # the map carries its title: the heading is set in 1 pt white (as the HTML hides it), so that it is
+            # still a heading to a screen reader (tagged H2) and a bookmark, and takes no room on the map's page
+            return f"#[#show heading: it => place(text(size: 1pt, fill: white, it.body)); {markup}]"
         return markup
 
     def paragraph(self, element: Element) -> str:
@@ -367,13 +380,18 @@ class _Writer:
                 span = int(cell.attrs.get("colspan", 1))
                 if span == 1 and column < count:
                     bold = cell.tag == "th" or "gebied" in tr.classes or cell.find("strong") is not None
+                    code = cell.find("code") is not None
+
+                    def width(text: str) -> float:  # mm; code is set in DejaVu Sans Mono at CODE_SIZE
+                        sans = text_width(re.sub(BREAKS, "", text), bold) * em
+                        return max(sans, len(re.sub(BREAKS, "", text)) * MONO_ADVANCE * CODE_SIZE * MM_PER_PT) if code else sans
+
                     lines = [line for line in _lines(cell) if line]
-                    longest = max((text_width(re.sub(BREAKS, "", line), bold) for line in lines), default=0) * em \
-                        + CELL_PADDING_MM
-                    words = [part + ("-" if hyphen else "") for line in lines for w in line.split()
+                    longest = max((width(line) for line in lines), default=0) + CELL_PADDING_MM
+                    words = [part + ("-" if hyphen else "") for line in lines for w in SPACE.split(line) if w
                              for part, hyphen in _pieces(w)]
                     keep = cell.tag == "td" and {"num", "nowrap"} & cell.classes
-                    word = longest if keep else max((text_width(w, bold) for w in words), default=0) * em + CELL_PADDING_MM
+                    word = longest if keep else max((width(w) for w in words), default=0) + CELL_PADDING_MM
                     low[column], high[column] = max(low[column], word), max(high[column], longest)
                 column += span
         total = PAGE_WIDTH_MM["landscape" if landscape else "portrait"]
@@ -433,7 +451,7 @@ class _Writer:
         out = []
         for child in children:
             if isinstance(child, str):
-                text = re.sub(r"\s+", " ", child)
+                text = SPACE.sub(" ", child)
                 if text:
                     out.append(string(text))
                 continue
@@ -447,13 +465,11 @@ class _Writer:
             elif tag in ("em", "i"):
                 out.append(f"#emph[{inner()}]")
             elif tag == "code":
-                out.append(f'#text(font: "{MONO}", size: 7.5pt)[{inner()}]')
+                out.append(f'#text(font: "{MONO}", size: {CODE_SIZE}pt)[{inner()}]')
             elif tag == "a":
                 out.append(self.link(child, inner()))
             elif tag == "span" and "small" in child.classes:
                 out.append(f"#text({TEXT_STYLE['small']})[{inner()}]")
-            elif tag in INLINE:
-                out.append(inner())
             elif tag in ("p", "div", "ul", "ol", "table"):  # a block inside a cell or item
                 out.append(self.block(child, None))
             else:
@@ -486,6 +502,23 @@ def text_width(text: str, bold: bool = False) -> float:
     return sum(advances.get(ord(c), widest) for c in text)
 
 
+def _headings(root: Element, section: Element | None = None):
+    """Every heading (h1-h4) with the section or nav it is in (None outside one)."""
+    for child in root.children:
+        if isinstance(child, Element):
+            if child.tag in ("h1", "h2", "h3", "h4"):
+                yield child, section
+            yield from _headings(child, child if child.tag in ("section", "nav") else section)
+
+
+def _label(heading: Element, section: Element | None) -> str | None:
+    """The Typst label of a heading, which links and the contents point to: the section's id for the first
+    heading of a section (the HTML's links point to sections), else the heading's own id, if any."""
+    if section is not None and "id" in section.attrs and section.elements() and section.elements()[0] is heading:
+        return section.attrs["id"]
+    return heading.attrs.get("id")
+
+
 def _pieces(word: str) -> list[tuple[str, bool]]:
     """The parts of ``word`` a line may break between: at a soft hyphen (the part before it then ends
     with a hyphen: True) and at a zero-width space (``<wbr>``)."""
@@ -503,7 +536,7 @@ def _lines(cell: Element) -> list[str]:
             if isinstance(child, str):
                 current.append(child)
             elif child.tag == "br":
-                lines.append(" ".join("".join(current).split()))
+                lines.append(SPACE.sub(" ", "".join(current)).strip(" "))
                 current.clear()
             elif child.tag == "wbr":
                 current.append("\u200b")
@@ -511,7 +544,7 @@ def _lines(cell: Element) -> list[str]:
                 visit(child)
 
     visit(cell)
-    lines.append(" ".join("".join(current).split()))
+    lines.append(SPACE.sub(" ", "".join(current)).strip(" "))
     return lines
 
 
@@ -528,7 +561,16 @@ def typst_markup(html: str, images: dict[str, bytes] | None = None) -> Typeset:
     PNG bytes by the ``src`` an image has in the HTML (the report's marks, :class:`aandacht.present.report.ReportHtml`),
     else the images are read from their data URIs."""
     writer = _Writer(parse(html), images or {})
-    return Typeset(writer.document(), writer.images)
+    markup = writer.document()
+    covered = _advances(False)[0]
+    missing = sorted({c for c in markup if ord(c) > 0x7E and ord(c) not in covered and not re.match(BREAKS, c)})
+    if missing:
+        where = html.find(missing[0])
+        context = " ".join(re.sub(r"<[^>]*>|<[^>]*$|^[^<]*>", " ", html[max(0, where - 60):where + 30]).split())
+        characters = ", ".join(f"{c} (U+{ord(c):04X})" for c in missing[:5])
+        raise AandachtError(f"the report's PDF cannot show {characters} in '{context}': its font, DejaVu Sans, has no "
+                            "glyph for it; change the name in the file it comes from, or write the report without --pdf")
+    return Typeset(markup, writer.images)
 
 
 def font_folder() -> Path:
