@@ -3,6 +3,7 @@
 import gc
 import io
 import os
+import pickle
 import sys
 import time
 from functools import partial
@@ -282,3 +283,12 @@ def test_a_drawer_killed_before_its_maps_has_them_drawn_here():
             assert all(d.png().startswith(b"\x89PNG") for d in drawn.values())
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)
+
+
+@two_processes
+def test_maps_that_cannot_be_sent_leave_no_drawer_behind():
+    """Builders that do not pickle (a closure) raise, and the drawer, sent nothing, is stopped on leaving."""
+    with pytest.raises((pickle.PicklingError, AttributeError, TypeError)):
+        with start_drawer() as drawer:
+            draw_all({name: (lambda: None) for name in NAMES}, dpi=50, meanwhile=0.5, drawer=drawer)
+    _no_child_left()

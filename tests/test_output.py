@@ -295,3 +295,26 @@ def test_the_windows_branch_locks_with_msvcrt_refuses_a_link_and_removes_the_loc
     with pytest.raises(OutputError, match="it is a symbolic link, which aandacht does not follow"):
         claim_target(tmp_path / "out", force=False)
     assert victim.read_text(encoding="utf-8") == "mine"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+def test_a_forked_process_does_not_hold_the_folders_lock(tmp_path):
+    """The maps' process of a herijking is forked while the round folder is locked: the child closes the lock
+    (archive.output's at-fork hook), so a new run can take the folder as soon as this process ends, even killed."""
+    from aandacht.archive import output
+
+    claim = claim_target(tmp_path / "rounds" / "2026", force=False)
+    try:
+        assert claim.fd in output._HELD
+        pid = os.fork()
+        if pid == 0:  # the child: its copy of the lock's descriptor is closed
+            try:
+                os.fstat(claim.fd)
+                os._exit(1)
+            except OSError:
+                os._exit(0 if not output._HELD else 2)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0 and claim.fd in output._HELD
+    finally:
+        claim.release()
+    assert not output._HELD

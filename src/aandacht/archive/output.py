@@ -51,6 +51,24 @@ STAGING_SUFFIX = ".aandacht-staging"
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)(\.aandacht-lock|\.aandacht-staging)$")
 # A concurrent run may hold a left-over's lock for a moment while it removes it: retry that long.
 _LOCK_ATTEMPTS, _LOCK_PAUSE = 5, 0.1
+_HELD: set[int] = set()  # the descriptors of the locks this process holds
+
+
+def _close_held_in_child() -> None:
+    """In a process forked from this one (the maps' process of a herijking): close the descriptors of this
+    process's locks, so that the child holds none of them (``flock`` belongs to the open file, which the
+    child shares): when this process ends, even killed, the round folder is free, though the child may run
+    a moment longer."""
+    for fd in _HELD:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_close_held_in_child)
 
 
 def _lock_file(fd: int) -> bool:
@@ -82,6 +100,7 @@ def _try_lock(path: Path) -> int | None:
         except FileNotFoundError:
             current = None
         if current is not None and os.path.samestat(os.fstat(fd), current):
+            _HELD.add(fd)
             return fd
         os.close(fd)
 
@@ -111,6 +130,7 @@ def _unlock(fd: int, path: Path) -> None:
     """Remove the lock file and release its lock (on POSIX while still holding it, so that no
     other run can lock the old file in between; Windows cannot remove an open file, so there
     the file is removed after closing, when no other run has it open)."""
+    _HELD.discard(fd)
     try:
         if fcntl is not None:
             path.unlink(missing_ok=True)

@@ -53,6 +53,7 @@ WEIGHTS = {"kaart-score": 0.25, "kaart-domeinen": 0.22, "kaart-indicatoren": 0.2
            "kaart-verandering": 0.3}
 CHILD_START = 0.08
 
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when its parent ends
 _ENCODER = []  # one thread pool for PNG encoding per process
 
 
@@ -310,8 +311,8 @@ class Drawer:
         end of its results). A child that ended already is found out when its maps are received."""
         import threading
 
-        self._sent = True
-        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)  # first: a job that does not pickle leaves
+        self._sent = True  # the child idle, and leaving the context stops it
         threading.Thread(target=_send, args=(self._jobs, data), name="aandacht-kaarten", daemon=True).start()
         return self._pid, self._results
 
@@ -396,6 +397,7 @@ def _fork(job: tuple | None, prepare: Callable[[], object] | None = None,
         import matplotlib.figure  # noqa: F401  (imported once, before the fork, for both processes)
 
     read, write = os.pipe()
+    parent = os.getpid()
     try:
         with warnings.catch_warnings():
             # Python 3.12+ warns on a fork of a process with threads (NumPy's BLAS pool, the PNG
@@ -414,6 +416,7 @@ def _fork(job: tuple | None, prepare: Callable[[], object] | None = None,
     status = 1
     try:
         _ENCODER.clear()  # the parent's encoding threads do not exist in this process
+        _end_with(parent)
         try:
             if job is None:
                 job = _wait_for_job(prepare, jobs)
@@ -431,6 +434,21 @@ def _fork(job: tuple | None, prepare: Callable[[], object] | None = None,
         status = 0
     finally:
         os._exit(status)
+
+
+def _end_with(parent: int) -> None:
+    """In the child, first: end when the parent ends (Linux's parent-death signal, sent when the thread that
+    forked ends: aandacht forks from its main thread), so that a parent killed by a timeout or the OOM killer
+    leaves no process drawing on. (The round folder's lock is not the child's: the archive closes it in every
+    forked process, :mod:`aandacht.archive.output`.)"""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # no prctl: the child ends when it writes to the closed pipe
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        os._exit(1)
 
 
 def _wait_for_job(prepare: Callable[[], object] | None, jobs: tuple[int, int]) -> tuple | None:
