@@ -108,3 +108,26 @@ def round_folders(tmp_path_factory):
         write_folder(rounds / str(year), round_writers(result) | visual_writers(result, manifest, history=history),
                      manifest, force=False)
     return rounds
+
+
+def pdf_structure(root) -> dict[str, list]:
+    """A PDF's structure elements (its tags) by type (/H1, /Table, /TD, /Figure, ...), from the catalogue ``root``
+    (pypdf's ``reader.trailer["/Root"]``)."""
+    found: dict[str, list] = {}
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, dict) and "/S" in node:
+            found.setdefault(str(node["/S"]), []).append(node)
+        kids = node.get("/K") if isinstance(node, dict) else None
+        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+            if not isinstance(kid, int):
+                walk(kid)
+
+    walk(root["/StructTreeRoot"])
+    return found
+
+
+def outline_items(outline) -> list:
+    """A PDF's bookmarks (pypdf's nested ``reader.outline``) in order, flattened."""
+    return [leaf for item in outline for leaf in (outline_items(item) if isinstance(item, list) else [item])]

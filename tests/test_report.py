@@ -30,6 +30,7 @@ from aandacht.present.overlays import make_overlays
 from aandacht.present.report import ReportData, method_tables, render_html, suppress
 from aandacht.resources import default_config_path
 from aandacht.scoring.run import run_score
+from conftest import outline_items, pdf_structure
 
 GEBIEDEN = pd.DataFrame({
     "gebied": ["Vrijheidswijk en Bilgaard", "Vrijheidswijk en Bilgaard", "Heechterp-Skieringen"],
@@ -359,15 +360,10 @@ def test_pdf_summary_fits_page_one_and_no_word_is_broken(round_html, round_pdf, 
     assert "Bestuurlijke samenvatting" in texts[0] and "Wat u moet weten" in texts[0]
     assert "bijlage B" in texts[0]  # the last line of the summary is still on page 1
     assert texts[1].lstrip().startswith("Inhoud") and re.search(r"Kaart: Aandachtsscore per wijk \.+ 3\b", texts[1])
-    pages = {item.title: round_reader.get_destination_page_number(item) + 1 for item in _outline(round_reader.outline)}
+    pages = {item.title: round_reader.get_destination_page_number(item) + 1 for item in outline_items(round_reader.outline)}
     assert pages["Bestuurlijke samenvatting"] == 1 and pages["Inhoud"] == 2 and pages["Kaart: Aandachtsscore per wijk"] == 3
     landscape = [page for page in round_reader.pages if page.mediabox.width > page.mediabox.height]
     assert len(landscape) == 1 and pages["Ranglijst"] == round_reader.pages.index(landscape[0]) + 1
-
-
-def _outline(outline):
-    for item in outline:
-        yield from _outline(item) if isinstance(item, list) else [item]
 
 
 def test_appendix_c_audits_the_index_with_its_diagram(round_html):
@@ -400,23 +396,6 @@ def test_the_html_is_accessible(round_html, round_folders):
     assert '<a href="#toets">Bijlage C. Statistische toets van de index</a>' in round_html  # every appendix listed
 
 
-def _structure(root) -> dict[str, list]:
-    """The PDF's structure elements by type (/H1, /Table, /TD, ...)."""
-    found: dict[str, list] = {}
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, dict) and "/S" in node:
-            found.setdefault(str(node["/S"]), []).append(node)
-        kids = node.get("/K") if isinstance(node, dict) else None
-        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            if not isinstance(kid, int):
-                walk(kid)
-
-    walk(root["/StructTreeRoot"])
-    return found
-
-
 def test_the_pdf_is_tagged_with_bookmarks(round_reader):
     """rapport.pdf as written (PDF/UA-1, which Typst checks before it writes): marked and tagged, in Dutch,
     its title shown, the maps as figures with their alt text, tables with header cells that the data cells
@@ -424,7 +403,7 @@ def test_the_pdf_is_tagged_with_bookmarks(round_reader):
     root = round_reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "nl" and root["/ViewerPreferences"]["/DisplayDocTitle"]
     assert round_reader.metadata.title == "Herijking 2026 aandachtsgebieden Leeuwarden"
-    found = _structure(root)
+    found = pdf_structure(root)
     assert {"/H1", "/H2", "/H3", "/Table", "/THead", "/TH", "/TD", "/Caption", "/Figure", "/L", "/LI"} <= set(found)
     figures = [str(f.get("/Alt", "")) for f in found["/Figure"]]
     assert len(figures) >= 4 and all("Kaart" in a or "kaartjes" in a for a in figures)
@@ -434,7 +413,7 @@ def test_the_pdf_is_tagged_with_bookmarks(round_reader):
         return any("/Headers" in a for a in attributes)
 
     assert all(headers(td) for td in found["/TD"][:50])  # data cells point to their header cells
-    bookmarks = [item.title for item in _outline(round_reader.outline)]
+    bookmarks = [item.title for item in outline_items(round_reader.outline)]
     assert {"Bestuurlijke samenvatting", "Inhoud", "Kaart: Aandachtsscore per wijk", "Ranglijst",
             "Bijlage B. Verantwoording van de methode", "B.3 Indicatoren, richting en gewicht"} <= set(bookmarks)
 
@@ -559,7 +538,7 @@ def test_the_pdf_without_polygons_is_tagged_and_page_one_fits(without_polygons, 
     assert "Niet in dit rapport: de kans op aanwijzing." in texts[0]  # the summary's last line still on page 1
     assert texts[1].startswith("Inhoud") and "Kaart" not in texts[1] and texts[2].startswith("Ranglijst")
     root = reader.trailer["/Root"]
-    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "nl" and "/Figure" not in _structure(root)
+    assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == "nl" and "/Figure" not in pdf_structure(root)
 
 
 def test_page_one_budget_for_many_gebieden_points_to_the_ranking_and_the_plus_ikc_section(run):

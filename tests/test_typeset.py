@@ -14,6 +14,7 @@ import subprocess
 import pytest
 
 from aandacht.present.typeset import pdf_bytes, text_width, typst_markup
+from conftest import outline_items, pdf_structure
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -30,27 +31,6 @@ def _text(pdf: bytes) -> str:
     if shutil.which("pdftotext"):
         return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
-
-
-def _tags(reader) -> dict[str, list]:
-    """The PDF's structure elements by type (/H2, /Figure, ...)."""
-    found: dict[str, list] = {}
-
-    def walk(node):
-        node = node.get_object()
-        if isinstance(node, dict) and "/S" in node:
-            found.setdefault(str(node["/S"]), []).append(node)
-        kids = node.get("/K") if isinstance(node, dict) else None
-        for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
-            if not isinstance(kid, int):
-                walk(kid)
-
-    walk(reader.trailer["/Root"]["/StructTreeRoot"])
-    return found
-
-
-def _titles(outline) -> list[str]:
-    return [title for item in outline for title in (_titles(item) if isinstance(item, list) else [item.title])]
 
 
 def test_text_that_looks_like_markup_stays_text():
@@ -114,7 +94,7 @@ def test_a_link_to_a_missing_section_is_plain_text_and_the_contents_have_page_nu
     assert "<nergens>" not in markup and "#link(<bijlage>)" in markup
     reader = pypdf.PdfReader(io.BytesIO(pdf_bytes(_page(body))))
     assert re.search(r"Bijlage \.+ 3", reader.pages[1].extract_text())
-    assert _titles(reader.outline) == ["Titel", "Inhoud", "Bijlage"]  # the bookmarks, Inhoud and Bijlage under Titel
+    assert [item.title for item in outline_items(reader.outline)] == ["Titel", "Inhoud", "Bijlage"]  # the bookmarks, Inhoud and Bijlage under Titel
 
 
 def test_a_map_is_a_tagged_figure_with_its_alt_text_on_a_page_of_its_own():
@@ -131,10 +111,10 @@ def test_a_map_is_a_tagged_figure_with_its_alt_text_on_a_page_of_its_own():
     reader = pypdf.PdfReader(io.BytesIO(pdf_bytes(_page(body), given)))
     assert len(reader.pages) == 3  # page 1, and each map on a page of its own
 
-    tags = _tags(reader)
+    tags = pdf_structure(reader.trailer["/Root"])
     assert [str(f.get("/Alt")) for f in tags["/Figure"]] == ["Kaart van Proef: de score", "Tweede kaart van Proef"]
     assert len(tags["/H2"]) == 1  # the map page's heading, set in 1 pt white, is still a heading to a screen reader
-    assert _titles(reader.outline) == ["Titel", "Kaart: score"]  # the map page's hidden heading is a bookmark
+    assert [item.title for item in outline_items(reader.outline)] == ["Titel", "Kaart: score"]  # the map page's hidden heading is a bookmark
 
 
 def test_text_width_is_the_fonts_advance_width():
