@@ -433,9 +433,9 @@ def config_text(plan: ProjectPlan) -> str:
               f"two school classes) and at least {RELATIVE_GATE:g} x those of the median {unit}",
               f"# (here max({GATE}, {RELATIVE_GATE:g} x median) = {plan.gates[level]:g}): a business park or station district "
               "with a handful of families is not ranked.",
-              "population:", "  input: kwb2023", "  variable: a_hh_m_k", f"  minimum: {GATE}",
-              f"  relative_to_median: {RELATIVE_GATE:g}",
-              "  label: huishoudens met kinderen", "", "framework:", "  index:", "    id: kansenindex",
+              "population:", f"  input: {POPULATION_GATE.input}", f"  variable: {POPULATION_GATE.variable}",
+              f"  minimum: {POPULATION_GATE.minimum:g}", f"  relative_to_median: {POPULATION_GATE.relative_to_median:g}",
+              f"  label: {POPULATION_GATE.label}", "", "framework:", "  index:", "    id: kansenindex",
               "    label: Aandachtsscore",
               "  # The domains of the Leeuwarden framework with equal weight (OECD/JRC Handbook 2008, 1.7); an",
               f"  # indicator is used when at least half of the {n} rankable {units} have a value. No indicator gains",

@@ -236,8 +236,9 @@ def _boundary_file(path: Path, layer: str | None, level: str | None, gemeente: s
     import pyogrio
 
     from .boundaries import CODE_COLUMNS, boundary_layer, read_boundaries
+    from .codes import GEMEENTE
 
-    if level not in CODE_COLUMNS or not re.fullmatch(r"GM\d{4}", gemeente or ""):
+    if level not in CODE_COLUMNS or not re.fullmatch(GEMEENTE, gemeente or ""):
         raise DataError(f"{path}: geometry file lacks the column {code_column} (a CBS boundary file without it is "
                         f"read for the wijken or buurten of a gemeente; this config has level {level!r}, gemeente "
                         f"{gemeente!r})")

@@ -10,15 +10,25 @@ drop one from the gemeente's list without a word.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
+from ..errors import AandachtError
 from .reading import fail_at_first
 
+GEMEENTE = r"GM\d{4}"  # a CBS gemeente code: GM0080
 BRIN = r"\d{2}[0-9A-Z]{2}"
 BRIN_VESTIGING = BRIN + r"\d{2}"
 OBJECT_VAN_TOEZICHT = BRIN + r"\|C\d+"
 _EXAMPLES = {BRIN: "03VL", BRIN_VESTIGING: "03VL00", OBJECT_VAN_TOEZICHT: "03VL|C1"}
 _WHAT = {BRIN: "a BRIN number", BRIN_VESTIGING: "a BRIN vestiging code", OBJECT_VAN_TOEZICHT: "an object van toezicht code"}
+
+
+def check_gemeente(gemeente: str) -> None:
+    """Refuse a gemeente that is not a CBS gemeente code (:data:`GEMEENTE`), in one line."""
+    if not re.fullmatch(GEMEENTE, gemeente or ""):
+        raise AandachtError(f"gemeente must look like GM0080 (got {gemeente!r})")
 
 
 def check_codes(codes: pd.Series, index: pd.Index, origin, column: str, pattern: str = BRIN_VESTIGING) -> None:

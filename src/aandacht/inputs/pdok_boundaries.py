@@ -41,11 +41,11 @@ written only when every page arrived, through a temporary file, so a failed down
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import AandachtError, DataError
+from .codes import check_gemeente
 from .download import get_json
 
 WFS = "https://service.pdok.nl/cbs/wijkenbuurten/{year}/wfs/v1_0"
@@ -95,8 +95,7 @@ def fetch_boundaries(gemeente: str, year: int, level: str, cache: Path, refresh:
                             f"{', '.join(map(str, FEATURE_TYPES))}; choose one of those years")
     if level not in COLUMNS:
         raise AandachtError(f"--level {level}: boundaries are fetched for wijk or buurt")
-    if not re.fullmatch(r"GM\d{4}", gemeente):
-        raise AandachtError(f"gemeente must look like GM0080 (got {gemeente!r})")
+    check_gemeente(gemeente)
     target = cached_file(cache, gemeente, year, level)
     if target.is_file() and not refresh:
         return _summary(target, level, year, 0)

@@ -441,7 +441,8 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-def _column_letters(number: int) -> str:
+def column_letters(number: int) -> str:
+    """A spreadsheet's column letters of column ``number`` (1-based): 'A' for 1, 'Z' for 26, 'AA' for 27, ..."""
     letters = ""
     while number:
         number, rest = divmod(number - 1, 26)
@@ -488,7 +489,7 @@ def _xlsx_extent(path: Path, sheet: str) -> tuple[int, int, str] | None:
                 rows, _ = _xlsx_scan(book, part, _XLSX_CELL_ROW)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, SyntaxError):
         return None
-    return max(rows) - min(rows) + 1, columns, f"{_column_letters(max(numbers))}{max(rows)}"
+    return max(rows) - min(rows) + 1, columns, f"{column_letters(max(numbers))}{max(rows)}"
 
 
 def _cfb_stream(data, name: str) -> bytes | None:
@@ -593,7 +594,7 @@ def _xls_extent(path: Path, sheet: str) -> tuple[int, int, str] | None:
                 first_row, end_row, first_column, end_column = struct.unpack_from("<IIHH", book, position + 4)
                 if end_row <= first_row or end_column <= first_column:
                     return None
-                return end_row - first_row, end_column - first_column, f"{_column_letters(end_column)}{end_row}"
+                return end_row - first_row, end_column - first_column, f"{column_letters(end_column)}{end_row}"
             position += 4 + length
     except struct.error:
         return None
@@ -698,7 +699,7 @@ def _ods_extent(path: Path, sheet: str) -> tuple[int, int, str] | None:
         return None
     if not high_row:
         return None
-    return high_row, high_column, f"{_column_letters(high_column)}{high_row}"
+    return high_row, high_column, f"{column_letters(high_column)}{high_row}"
 
 
 def _ods_percent_cells(path: Path, sheet: str) -> set[tuple[int, int]]:

@@ -37,8 +37,8 @@ CELL = 40.0  # pixels per cell of the spatial index
 AROUND = [((1, 0), "left", "center"), ((0.75, 0.75), "left", "bottom"), ((0.75, -0.75), "left", "top"),
           ((0, 1), "center", "bottom"), ((0, -1), "center", "top"), ((-1, 0), "right", "center"),
           ((-0.75, 0.75), "right", "bottom"), ((-0.75, -0.75), "right", "top")]
-CENTRED_RINGS = (0, 6, 12, 20, 30, 42)  # points from the anchor: an area's name, near its label point
-POINT_RINGS = (0, 8, 18, 32, 50)  # points beyond the marker's gap: an IKC number or a place name
+CENTRED_RINGS = (6, 12, 20, 30, 42)  # points from the anchor: an area's name, near its label point (on it first)
+POINT_RINGS = (8, 18, 32, 50)  # points beyond the marker's gap: an IKC number or a place name
 REQUIRED_RINGS = (60, 75, 92, 112, 135, 160, 190, 225)  # further out, with a leader, for a required label
 LEADER_FROM = 14.0  # points from the anchor (for a point label: beyond its gap) from which a leader is drawn
 LEADER = {"colour": "#1a1a1a", "width": 0.9, "casing": 2.4, "dot": 2.2}
@@ -183,7 +183,7 @@ class Labeller:
     def _candidates(self, label: Label, anchor):
         """(offset in points, ha, va, inside the area) in order of preference: an area's label point, its
         other points inside the area (:attr:`Label.inside`), then the rings around the anchor."""
-        near = CENTRED_RINGS if label.centred else tuple(label.gap + r for r in POINT_RINGS[1:])
+        near = CENTRED_RINGS if label.centred else tuple(label.gap + r for r in POINT_RINGS)
         rings = near + (REQUIRED_RINGS if label.required else ())
         if label.centred:
             yield (0.0, 0.0), "center", "center", True
@@ -192,8 +192,6 @@ class Labeller:
             for x, y in label.ax.transData.transform(np.array(label.inside)):
                 yield ((x - anchor[0]) / scale, (y - anchor[1]) / scale), "center", "center", True
         for radius in rings:
-            if radius == 0:
-                continue
             for (dx, dy), ha, va in AROUND:
                 yield (dx * radius, dy * radius), ha, va, False
 

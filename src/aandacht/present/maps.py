@@ -55,6 +55,7 @@ from ..config.choices import CLASSIFICATIONS, check_implemented
 from ..dutch import dutch_date, dutch_number, number_nl
 from ..errors import DataError
 from ..inputs.plausible import is_count_unit
+from ..inputs.reading import column_letters
 from ..scoring.run import ScoreRun
 from .cartography import draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
 from .labels import Label, Labeller, interior_points
@@ -233,12 +234,7 @@ class MapFrame:
 
 def gebied_letter(position: int) -> str:
     """'A' for 0, ..., 'Z' for 25, 'AA' for 26, 'AB', ...: spreadsheet column letters."""
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    return column_letters(position + 1)
 
 
 def map_frame(run: ScoreRun, overlays: Overlays | None = None, options: MapOptions | None = None) -> MapFrame:

@@ -238,10 +238,14 @@ class ReportData:
         """The first reason of every scored area, indexed by area code."""
         return self._reasons[self._reasons["order"] == 1].set_index("area_code")
 
+    @cached_property
+    def _reason_labels(self) -> dict[str, list[str]]:
+        return self._reasons.groupby("area_code", sort=False)["label"].agg(list).to_dict()
+
     def reason_labels(self, code: str) -> list[str]:
         """The labels of ``code``'s reasons in order (at most :data:`PROFILE_REASONS`; none when the area is
         worse than the gemeente on no indicator)."""
-        return list(self._reasons.loc[self._reasons["area_code"] == code, "label"])
+        return self._reason_labels.get(code, [])
 
     def reason(self, code: str) -> str:
         """'Jongeren met jeugdzorg: 18,5% (gemeente 13,2%)': the first reason of

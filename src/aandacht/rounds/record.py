@@ -34,6 +34,7 @@ from ..decide.select import PreviousPlus
 from ..digest import changed_outputs
 from ..dutch import internal_columns
 from ..errors import DataError
+from ..inputs.boundaries import LEVEL_PREFIX
 from ..inputs.reading import read_csv_nl, require_flags
 
 ROUND_JSON = "ronde.json"
@@ -68,7 +69,6 @@ class RoundRecord:
 ROUND_YEARS = (1990, 2100)
 _CBS_AREA = re.compile(r"^(WK|BU)(\d{4})\d{2,4}$")
 _CBS_GEMEENTE = re.compile(r"^GM(\d{4})$")
-_LEVEL_PREFIX = {"wijk": "WK", "buurt": "BU"}
 
 
 def read_round(path: Path, gemeente: str | None = None, level: str | None = None) -> RoundRecord:
@@ -207,7 +207,7 @@ def require_own_areas(meta: dict, codes, folder: Path) -> None:
     own = _CBS_GEMEENTE.match(meta["gemeente"]["code"])
     if own is None:
         return
-    prefix = _LEVEL_PREFIX.get(meta.get("level", ""))
+    prefix = LEVEL_PREFIX.get(meta.get("level", ""))
     listed = [(folder / "wijken.csv", str(code)) for code in codes]
     listed += [(folder / ROUND_JSON, code) for entry in meta.get("aandachtsgebieden", []) for code in entry["areas"]]
     for origin, code in listed:

@@ -44,6 +44,7 @@ import pandas as pd
 
 from ...errors import AandachtError, DataError, require_file
 from ..cbs_tables import FETCHABLE
+from ..codes import check_gemeente
 from ..reading import apply_filter, parse_values
 from ..tidy import validate_tidy
 from .base import LoadResult
@@ -193,8 +194,7 @@ def fetch_table(kind: str, gemeente: str, year: int, cache: Path, refresh: bool 
     tables, region = FETCHABLE[kind]
     if year not in tables:
         raise AandachtError(f"no {kind} table known for {year}; known years: {sorted(tables)}")
-    if not re.fullmatch(r"GM\d{4}", gemeente):
-        raise AandachtError(f"gemeente must look like GM0080 (got {gemeente!r})")
+    check_gemeente(gemeente)
     table = tables[year]
     target = cache / table / gemeente
     if not refresh and (target / "DataProperties.json").is_file() and any((target / n).is_file() for n in DATA_SETS):
