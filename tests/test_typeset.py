@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from aandacht.present.typeset import pdf_bytes, text_width, typst_markup
+from aandacht.present.typeset import PdfLayout, pdf_bytes, text_width, typst_markup
 from conftest import outline_items, pdf_structure
 
 pypdf = pytest.importorskip("pypdf")
@@ -115,6 +115,36 @@ def test_a_map_is_a_tagged_figure_with_its_alt_text_on_a_page_of_its_own():
     assert [str(f.get("/Alt")) for f in tags["/Figure"]] == ["Kaart van Proef: de score", "Tweede kaart van Proef"]
     assert len(tags["/H2"]) == 1  # the map page's heading, set in 1 pt white, is still a heading to a screen reader
     assert [item.title for item in outline_items(reader.outline)] == ["Titel", "Kaart: score"]  # the map page's hidden heading is a bookmark
+
+
+def _png(colour: str, size: tuple[int, int]) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_pdf_laid_out_before_its_maps_are_drawn_is_the_pdf_of_one_compile():
+    """PdfLayout with maps coming compiles first with blank stand-ins; with the maps in, the pages, their
+    text and the images are those of a single compile (the stand-in's other shape changes nothing)."""
+    body = ('<section id="samenvatting"><h1>Titel</h1><p>Tekst voor de kaarten</p></section>'
+            '<section id="kaart"><h2>Kaart: score</h2><figure><img class="map" alt="Kaart een" src="merk-1"></figure>'
+            '<figure><img class="map" alt="Kaart twee" src="merk-2"></figure></section>'
+            '<section id="bijlage"><h2>Bijlage</h2><p>Na de kaarten</p></section>')
+    maps = {"merk-1": _png("#b2182b", (420, 594)), "merk-2": _png("#2166ac", (594, 420))}
+    layout = PdfLayout(_page(body), coming=maps)
+    early = pypdf.PdfReader(io.BytesIO(layout.pdf(maps)))
+    once = pypdf.PdfReader(io.BytesIO(pdf_bytes(_page(body), maps)))
+    assert len(early.pages) == len(once.pages) == 4
+    assert [p.extract_text() for p in early.pages] == [p.extract_text() for p in once.pages]
+    def pictures(reader):
+        return [[(i.image.size, i.image.getpixel((0, 0))) for i in page.images] for page in reader.pages]
+
+    assert pictures(early) == pictures(once) == [[], [((420, 594), (178, 24, 43))], [((594, 420), (33, 102, 172))], []]
+
+    with pytest.raises(ValueError, match="merk-2"):
+        PdfLayout(_page(body), coming=maps).pdf({"merk-1": maps["merk-1"]})
 
 
 def test_text_width_is_the_fonts_advance_width():

@@ -702,7 +702,7 @@ def _base(frame: MapFrame, colours: list, title: str, subtitle: str, size: str, 
     if inset is not None:
         main.add_patch(Rectangle((box[0], box[1]), box[2] - box[0], box[3] - box[1], fill=False, edgecolor="#1a1a1a",
                                  lw=1.0, linestyle="--", zorder=15))
-        inset.set_title(_inset_title(frame, box), fontsize=fonts["panel"] + 1, loc="left", weight="bold")
+        inset.set_title(_inset_title(frame, box), fontsize=fonts["panel"] + 1, loc="left", weight="bold", y=1.0)
     return Panels(fig, main, inset, box, rects, labeller, size)
 
 
@@ -1105,7 +1105,7 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
             point = outlines[name].representative_point()
             labeller.place(Label(ax, letter, point.x, point.y, "gebied-letter", fontsize=fonts["label"], weight="bold",
                                  centred=True, inside=inside[name]))
-        ax.set_title(textwrap.fill(spec["title"], 40), fontsize=fonts["panel"], loc="left")
+        ax.set_title(textwrap.fill(spec["title"], 40), fontsize=fonts["panel"], loc="left", y=1.0)
         if not shared:
             patches = [Patch(facecolor=c, edgecolor="#777777", lw=0.4, label=label)
                        for c, label in zip(spec["palette"], spec["labels"])]

@@ -1068,15 +1068,30 @@ class ReportHtml:
 
 @cache
 def _template():
-    """The report's template, compiled once per process (a notebook or the sweep writes many reports)."""
+    """The report's template, compiled once per process (a notebook or the sweep writes many reports) and
+    its compiled code kept between runs (:func:`_compiled_templates`)."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                       autoescape=select_autoescape(["html", "j2"]), undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, bytecode_cache=_compiled_templates())
     env.filters["breakable"] = breakable
     env.filters["commands"] = commands
     return env.get_template("report.html.j2")
+
+
+def _compiled_templates():
+    """Jinja's cache of compiled templates (``FileSystemBytecodeCache``): a folder of the user's own in the
+    system's temporary folder (``_jinja2-cache-<user>``, made private by Jinja), each entry keyed by the
+    template's name and checked against a checksum of its source, so that a changed template is compiled
+    again. It saves compiling the report's template on every run (about 0.12 s of a herijking). None
+    where Jinja finds no folder it can make private (then each run compiles the template)."""
+    from jinja2 import FileSystemBytecodeCache
+
+    try:
+        return FileSystemBytecodeCache()
+    except RuntimeError:  # no private temporary folder could be made: the cache is only a saving of time
+        return None
 
 
 def report_html(data: ReportData, rendered: dict | None = None) -> ReportHtml:
