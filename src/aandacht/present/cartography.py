@@ -65,13 +65,21 @@ def draw_paths(ax, paths: list, facecolors, edgecolor="white", linewidth: float 
     return collection
 
 
-def outline(ax, geometry, colour="#1a1a1a", width: float = 1.6, zorder: float = 5, gid: str | None = None) -> None:
-    """The boundary of a (multi)polygon as a dark line on a white casing (readable on every colour)."""
+def boundary_lines(geometry) -> list:
+    """The rings of a (multi)polygon's boundary as arrays of coordinates (what :func:`outline` draws)."""
     import shapely
+
+    return [np.asarray(line.coords) for line in shapely.get_parts(shapely.boundary(geometry))
+            if not line.is_empty and line.geom_type in ("LineString", "LinearRing")]
+
+
+def outline(ax, lines: list, colour="#1a1a1a", width: float = 1.6, zorder: float = 5, gid: str | None = None) -> None:
+    """Boundary lines (:func:`boundary_lines`, of one shape or several) as a dark line on a white casing
+    (readable on every colour): one collection for all casings and one for all lines, so every casing
+    lies under every line, as with a casing and a line per shape (matplotlib draws the collections of
+    one axes by zorder, then in the order added); two artists per panel instead of two per shape."""
     from matplotlib.collections import LineCollection
 
-    lines = [np.asarray(line.coords) for line in shapely.get_parts(shapely.boundary(geometry))
-             if not line.is_empty and line.geom_type in ("LineString", "LinearRing")]
     for line_width, line_colour, z in ((width + 1.6, "white", zorder), (width, colour, zorder + 0.1)):
         collection = LineCollection(lines, colors=line_colour, linewidths=line_width, zorder=z,
                                     capstyle="round", joinstyle="round")

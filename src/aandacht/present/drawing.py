@@ -118,7 +118,7 @@ class Rendered(Drawn):
         pixels = np.asarray(self._pixels)  # the canvas's RGBA buffer, not copied
         if dpi == self.dpi:
             return png_bytes(pixels, dpi)
-        return encode_png(Image.fromarray(pixels[:, :, :3]), self.dpi, dpi)
+        return encode_png(Image.fromarray(pixels).convert("RGB"), self.dpi, dpi)  # not fromarray(pixels[:, :, :3]): a slow strided copy
 
     def pngs(self) -> dict[int, bytes]:
         """Every PNG asked for so far, by resolution (waiting for those still being encoded)."""
@@ -194,7 +194,8 @@ def png_bytes(pixels, dpi: int) -> bytes:
     rows = np.zeros((height, 1 + 3 * width), np.uint8)  # the first byte of each row: its filter type, 0
     image = rows[:, 1:]
     image.shape = (height, width, 3)  # a view (raises rather than copy)
-    image[...] = pixels[:, :, :3]
+    for channel in range(3):  # a channel at a time: numpy copies whole rows of 1-byte steps five times faster
+        image[:, :, channel] = pixels[:, :, channel]  # than pixels of 3 bytes (an A4 map: 7 ms against 37 ms)
     per_metre = int(dpi / 0.0254 + 0.5)
     return b"".join([PNG_SIGNATURE, _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
                      _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
@@ -383,8 +384,18 @@ class _Child:
 
 
 def _render(builders, names: list[str], dpi: int, also: tuple[int, ...], png: bool) -> dict[str, Rendered]:
-    """Build and draw ``names`` in this process (their PNGs encoded meanwhile)."""
-    return {name: Rendered(builders[name](), dpi, also, png) for name in names}
+    """Build and draw ``names`` in this process (their PNGs encoded meanwhile). Each figure is built at
+    the resolution it is drawn at (``figure.dpi``): the texts a builder measures (to place labels, legends
+    and keys) are then measured as they are drawn, once (matplotlib keeps a text's layout per renderer
+    and resolution; laying out a text takes about 11 microseconds a character, a third of a map's drawing),
+    and the Agg canvas made for measuring is the one drawn on."""
+    import matplotlib
+
+    def built(name: str):
+        with matplotlib.rc_context({"figure.dpi": dpi}):
+            return builders[name]()
+
+    return {name: Rendered(built(name), dpi, also, png) for name in names}
 
 
 def _fork(job: tuple | None, prepare: Callable[[], object] | None = None,

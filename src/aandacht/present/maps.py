@@ -57,7 +57,7 @@ from ..errors import DataError
 from ..inputs.plausible import is_count_unit
 from ..inputs.reading import column_letters
 from ..scoring.run import ScoreRun
-from .cartography import draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
+from .cartography import boundary_lines, draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
 from .labels import Label, Labeller, interior_points
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs
@@ -183,11 +183,22 @@ class MapFrame:
         return {name: gebied_letter(i) for i, name in enumerate(ordered)}
 
     @cached_property
+    def gebied_lines(self) -> list:
+        """The boundary lines of every aandachtsgebied's outline (in the given order), made once for every
+        panel of every map."""
+        return [line for shape in self.gebied_outlines.values() for line in boundary_lines(shape)]
+
+    @cached_property
     def boundary(self):
         """The gemeente's outline (union of its areas)."""
         import shapely
 
         return shapely.union_all(self.areas.geometry.values)
+
+    @cached_property
+    def boundary_lines(self) -> list:
+        """The lines of :attr:`boundary`, made once for every panel of every map."""
+        return boundary_lines(self.boundary)
 
     @cached_property
     def ikcs(self) -> pd.DataFrame | None:
@@ -571,7 +582,7 @@ def _draw_areas(ax, frame: MapFrame, colours: list, edge: str = "white", hatch_l
     if hatch_left:
         draw_paths(ax, [p if m else None for p, m in zip(frame.paths, hatch_left)], "none",
                    edgecolor="#1a1a1a", linewidth=0.0, zorder=2.5, hatch="....")
-    outline(ax, frame.boundary, colour="#4d4d4d", width=0.9, zorder=3)
+    outline(ax, frame.boundary_lines, colour="#4d4d4d", width=0.9, zorder=3)
 
 
 _GEMEENTE_PATHS: dict = {}  # gm_code -> matplotlib Path, made once per process
@@ -723,9 +734,9 @@ def _overlay(frame: MapFrame, panels: Panels, extra: dict[str, str] | None = Non
     ikc_handles = _draw_ikcs(frame, panels, ikc_style)
     labels = []  # (shape, text, gid, weight)
     if overlays.gebieden is not None:
+        for ax in panels.all if frame.gebied_lines else []:
+            outline(ax, frame.gebied_lines, width=1.7, zorder=5, gid="gebied-outline")
         for name, shape in frame.gebied_outlines.items():
-            for ax in panels.all:
-                outline(ax, shape, width=1.7, zorder=5, gid="gebied-outline")
             members = overlays.members(name)  # a gebied of one wijk carries that wijk's chance
             text = name + (f" {extra[members[0]]}" if extra and len(members) == 1 and members[0] in extra else "")
             labels.append((shape, text, "gebied-label", "bold"))
@@ -1099,8 +1110,8 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
         ax.set_aspect("equal", adjustable="datalim")
         set_extent(ax, frame.extent)
         _draw_areas(ax, frame, spec["colours"])
-        for shape in outlines.values():
-            outline(ax, shape, width=1.1, zorder=5, gid="gebied-outline")
+        if outlines:
+            outline(ax, frame.gebied_lines, width=1.1, zorder=5, gid="gebied-outline")
         for name, letter in frame.gebied_letters.items():
             point = outlines[name].representative_point()
             labeller.place(Label(ax, letter, point.x, point.y, "gebied-letter", fontsize=fonts["label"], weight="bold",
