@@ -4,7 +4,7 @@ Takes figure builders (name -> function that builds a matplotlib figure) and han
 an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf``).
 
 * :class:`Rendered`: a figure drawn once into pixels; PNGs at the drawn resolution and at lower
-  ones (for the report) are encoded from those pixels in a background thread (zlib releases the
+  ones (for the report) are encoded from those pixels in a background thread (deflating releases the
   GIL, so encoding runs while the next map is drawn); a PDF is drawn from the figure as vectors.
 * :func:`draw_all`: the maps of a command. On Linux with two or more cores available, a forked
   child process builds and draws part of the maps (the share by :data:`WEIGHTS`, the measured
