@@ -292,3 +292,18 @@ def test_maps_that_cannot_be_sent_leave_no_drawer_behind():
         with start_drawer() as drawer:
             draw_all({name: (lambda: None) for name in NAMES}, dpi=50, meanwhile=0.5, drawer=drawer)
     _no_child_left()
+
+
+def test_a_figure_is_built_at_the_resolution_it_is_drawn_at(monkeypatch):
+    # so the texts a builder measures are measured as drawn, once, on the canvas drawn on
+    monkeypatch.setattr(drawing, "_cores", lambda: 1)
+    made = {}
+
+    def build():
+        fig = figure("Huizum-Oost")
+        made["dpi"], made["renderer"] = fig.dpi, fig.canvas.get_renderer()
+        return fig
+
+    drawn = draw_all({"kaart-score": build}, dpi=40)
+    assert made["dpi"] == 40 and Image.open(io.BytesIO(drawn["kaart-score"].png())).size == (80, 60)
+    assert drawn["kaart-score"].fig.canvas.get_renderer() is made["renderer"]

@@ -216,7 +216,7 @@ class Labeller:
         shift = {"left": 0.0, "center": -width / 2, "right": -width, "bottom": 0.0, "top": -height}
         frame = ax.get_window_extent(self.renderer)
         index = self._of(ax)
-        pad_x, pad_y = 0.02 * width + 1, 0.04 * height + 0.5  # a little air around each label
+        pad_x, pad_y = 0.02 * width + 0.72 * scale, 0.04 * height + 0.36 * scale  # a little air around each label
 
         def at(offset, ha, va):
             x0 = box.x0 + offset[0] * scale + shift[ha]

@@ -45,7 +45,7 @@ import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 
 import numpy as np
 import pandas as pd
@@ -57,7 +57,7 @@ from ..errors import DataError
 from ..inputs.plausible import is_count_unit
 from ..inputs.reading import column_letters
 from ..scoring.run import ScoreRun
-from .cartography import draw_paths, north_arrow, outline, paths_of, scalebar, set_extent
+from .cartography import boundary_lines, draw_paths, map_axes, north_arrow, outline, paths_of, scalebar, set_extent
 from .labels import Label, Labeller, interior_points
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs
@@ -183,11 +183,22 @@ class MapFrame:
         return {name: gebied_letter(i) for i, name in enumerate(ordered)}
 
     @cached_property
+    def gebied_lines(self) -> list:
+        """The boundary lines of every aandachtsgebied's outline (in the given order), made once for every
+        panel of every map."""
+        return [line for shape in self.gebied_outlines.values() for line in boundary_lines(shape)]
+
+    @cached_property
     def boundary(self):
         """The gemeente's outline (union of its areas)."""
         import shapely
 
         return shapely.union_all(self.areas.geometry.values)
+
+    @cached_property
+    def boundary_lines(self) -> list:
+        """The lines of :attr:`boundary`, made once for every panel of every map."""
+        return boundary_lines(self.boundary)
 
     @cached_property
     def ikcs(self) -> pd.DataFrame | None:
@@ -538,7 +549,7 @@ def _rects(size: str, inset: bool, demonstration: bool) -> dict[str, list[float]
 
 
 def _axes(fig, rect, framed: bool = False):
-    ax = fig.add_axes(rect)
+    ax = fig.add_axes(rect, axes_class=map_axes())
     ax.set_aspect("equal", adjustable="datalim")
     if framed:
         ax.set_xticks([])
@@ -571,7 +582,7 @@ def _draw_areas(ax, frame: MapFrame, colours: list, edge: str = "white", hatch_l
     if hatch_left:
         draw_paths(ax, [p if m else None for p, m in zip(frame.paths, hatch_left)], "none",
                    edgecolor="#1a1a1a", linewidth=0.0, zorder=2.5, hatch="....")
-    outline(ax, frame.boundary, colour="#4d4d4d", width=0.9, zorder=3)
+    outline(ax, frame.boundary_lines, colour="#4d4d4d", width=0.9, zorder=3)
 
 
 _GEMEENTE_PATHS: dict = {}  # gm_code -> matplotlib Path, made once per process
@@ -598,18 +609,28 @@ def _draw_neighbours(ax, frame: MapFrame) -> None:
 
 def _name_neighbours(ax, frame: MapFrame, labeller: Labeller, fonts: dict) -> None:
     """The names of the neighbouring gemeenten (optional labels) on the part of them in view."""
-    import shapely
-
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
+    for name, x, y in _neighbour_points((x0, y0, x1, y1), frame.config.gemeente.code):
+        labeller.place(Label(ax, name, x, y, "neighbour-label", fontsize=fonts["small"] + 0.5, colour="#6b6b6b",
+                             centred=True, required=False))
+
+
+@lru_cache(maxsize=16)
+def _neighbour_points(extent: tuple[float, float, float, float], own_code: str) -> tuple[tuple[str, float, float], ...]:
+    """(name, x, y) per neighbouring gemeente with at least 1% of the view (``extent`` less a margin of 4% of its
+    width): the label point of its part in there. Kept per view, as :func:`orientation` (the maps of a round share it)."""
+    import shapely
+
+    x0, y0, x1, y1 = extent
     box = shapely.box(x0, y0, x1, y1).buffer(-0.04 * (x1 - x0))
-    for _, name, geometry in orientation((x0, y0, x1, y1), frame.config.gemeente.code).gemeenten:
+    points = []
+    for _, name, geometry in orientation(extent, own_code).gemeenten:
         visible = shapely.intersection(geometry, box)
-        if visible.is_empty or visible.area < 0.01 * box.area:
-            continue
-        point = visible.representative_point()
-        labeller.place(Label(ax, name, point.x, point.y, "neighbour-label", fontsize=fonts["small"] + 0.5,
-                             colour="#6b6b6b", centred=True, required=False))
+        if not visible.is_empty and visible.area >= 0.01 * box.area:
+            point = visible.representative_point()
+            points.append((name, point.x, point.y))
+    return tuple(points)
 
 
 def _draw_places(ax, frame: MapFrame, labeller: Labeller, fonts: dict, skip_box=None) -> None:
@@ -621,8 +642,11 @@ def _draw_places(ax, frame: MapFrame, labeller: Labeller, fonts: dict, skip_box=
         inside = places["x_rd"].between(skip_box[0], skip_box[2]) & places["y_rd"].between(skip_box[1], skip_box[3])
         places = places[~inside]
     largest = places[places["leerlingen"] >= 0.1 * places["leerlingen"].max()] if len(places) else places
-    for row in largest.head(PLACES_SHOWN).itertuples():
-        ax.plot(row.x_rd, row.y_rd, marker="s", markersize=2.6, color="#4d4d4d", zorder=6, gid="place")
+    shown = largest.head(PLACES_SHOWN)
+    if len(shown):  # one artist for the markers
+        ax.plot(shown["x_rd"], shown["y_rd"], linestyle="none", marker="s", markersize=2.6, color="#4d4d4d", zorder=6,
+                gid="place")
+    for row in shown.itertuples():
         labeller.place(Label(ax, row.naam, row.x_rd, row.y_rd, "place-label", fontsize=fonts["small"] + 0.5,
                              style="italic", colour="#333333", gap=3.5, required=False))
 
@@ -723,14 +747,14 @@ def _overlay(frame: MapFrame, panels: Panels, extra: dict[str, str] | None = Non
     ikc_handles = _draw_ikcs(frame, panels, ikc_style)
     labels = []  # (shape, text, gid, weight)
     if overlays.gebieden is not None:
+        for ax in panels.all if frame.gebied_lines else []:
+            outline(ax, frame.gebied_lines, width=1.7, zorder=5, gid="gebied-outline")
         for name, shape in frame.gebied_outlines.items():
-            for ax in panels.all:
-                outline(ax, shape, width=1.7, zorder=5, gid="gebied-outline")
             members = overlays.members(name)  # a gebied of one wijk carries that wijk's chance
             text = name + (f" {extra[members[0]]}" if extra and len(members) == 1 and members[0] in extra else "")
             labels.append((shape, text, "gebied-label", "bold"))
         handles.append(Line2D([], [], color="#1a1a1a", lw=1.7, label="aandachtsgebied"))
-        named = {c for n in overlays.gebied_names() for c in overlays.members(n) if len(overlays.members(n)) == 1}
+        named = {members[0] for members in map(overlays.members, overlays.gebied_names()) if len(members) == 1}
     else:
         top = frame.areas[frame.areas["rank"].notna()].sort_values("rank").head(frame.options.label_top)
         for code, row in top.iterrows():
@@ -1094,13 +1118,13 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
     labeller = Labeller(fig)
     inside = {name: interior_points(outlines[name]) for name in frame.gebied_letters}
     for position, spec in enumerate(panels_spec):
-        ax = fig.add_subplot(grid[position // ncols, position % ncols])
+        ax = fig.add_subplot(grid[position // ncols, position % ncols], axes_class=map_axes())
         ax.set_axis_off()
         ax.set_aspect("equal", adjustable="datalim")
         set_extent(ax, frame.extent)
         _draw_areas(ax, frame, spec["colours"])
-        for shape in outlines.values():
-            outline(ax, shape, width=1.1, zorder=5, gid="gebied-outline")
+        if outlines:
+            outline(ax, frame.gebied_lines, width=1.1, zorder=5, gid="gebied-outline")
         for name, letter in frame.gebied_letters.items():
             point = outlines[name].representative_point()
             labeller.place(Label(ax, letter, point.x, point.y, "gebied-letter", fontsize=fonts["label"], weight="bold",

@@ -77,9 +77,12 @@ def load_layers() -> None:
     _gemeenten(), _water(), _places()
 
 
+@lru_cache(maxsize=16)
 def orientation(extent: tuple[float, float, float, float], own_code: str) -> Orientation:
     """The gemeenten other than ``own_code`` that reach into ``extent`` (x0, y0, x1, y1 in
-    EPSG:28992), the places inside it and the enclosed waters that reach into it."""
+    EPSG:28992), the places inside it and the enclosed waters that reach into it. Kept per view (a
+    map asks for the layers of a view up to five times, and the maps of a round share their views),
+    so the caller must not change what it gets."""
     import shapely
 
     codes, names, geometries = _gemeenten()
