@@ -246,6 +246,36 @@ def test_windows_1252_characters_stored_as_control_characters_are_repaired(tmp_p
     assert read_table(book)["name"].tolist() == ["’t Kompas"]
 
 
+
+def test_a_table_read_twice_in_files_read_once_is_parsed_once(tmp_path, monkeypatch):
+    """Each reader gets a copy of its own and the notes the first read made; a changed file is read again;
+    a read of chosen columns or rows is never shared."""
+    from aandacht.inputs import reading
+
+    path = tmp_path / "scholen.csv"
+    path.write_text("brin_vestiging;name\n05OC00;\x92t Kompas\n", encoding="utf-8")
+    original, parsed = reading._read_text, []
+
+    def counted(*args):
+        parsed.append(args[0])
+        return original(*args)
+
+    monkeypatch.setattr(reading, "_read_text", counted)
+    with reading.files_read_once():
+        with collect_notes() as first_notes:
+            first = read_table(path)
+        first.loc[first.index[0], "name"] = "changed by the first reader"
+        with collect_notes() as second_notes:
+            second = read_table(path)
+        assert len(parsed) == 1 and second["name"].tolist() == ["’t Kompas"]
+        assert second_notes == first_notes and len(first_notes) == 1
+        read_table(path, columns=lambda name: name == "name")
+        assert len(parsed) == 2
+        path.write_text("brin_vestiging;name\n05OC00;De Klimop\n06AB00;De Parel\n", encoding="utf-8")
+        assert read_table(path)["name"].tolist() == ["De Klimop", "De Parel"] and len(parsed) == 3
+    read_table(path)
+    assert len(parsed) == 4  # outside the block every read parses the file
+
 def test_text_without_control_characters_is_read_unchanged(tmp_path):
     path = tmp_path / "wijken.csv"
     path.write_text("code;naam\nWK1;Nijlân & De Zwette\nWK2;’t Zand\n", encoding="utf-8")

@@ -36,6 +36,7 @@ from .areas import AreaRegistry, area_registry
 from .boundaries import boundaries_missing
 from .harmonise import is_count
 from .matrix import IndicatorMatrix, build_matrix
+from .reading import files_read_once
 from .sources.schools import UNPLACED_COLUMNS
 from .tidy import concat_tidy
 
@@ -93,6 +94,7 @@ def _period_key(period: str) -> tuple[float, str]:
     return (-1.0 if np.isnan(year) else year, str(period))
 
 
+@files_read_once()  # the school list, read by several inputs, is parsed once
 def check_data(config: Config) -> CheckReport:
     """Load every input (a failing input is reported, not raised) and check the result."""
     from .load import combine_precedence, load_input, needed_variables, precedence_notes
