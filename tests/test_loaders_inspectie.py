@@ -175,7 +175,7 @@ def test_a_workbook_is_opened_once_per_input(registry, monkeypatch):
 
 
 def test_a_workbook_changed_while_it_is_read_is_opened_again(tmp_path):
-    from aandacht.inputs.reading import read_table, files_read_once
+    from aandacht.inputs.reading import files_read_once, read_table
 
     path = write_workbook(tmp_path / "t.xlsx", {"Blad1": [["code", "waarde"], ["WK1", 1]]})
     with files_read_once():
