@@ -260,7 +260,8 @@ def read_table(
     (see the module docstring).
 
     ``columns`` keeps only the columns whose (stripped) header it accepts (``attrs["columns_in_file"]``
-    keeps the whole header); ``keep_rows``
+    then keeps the whole header; a table read whole carries no attrs, which pandas would deep-copy into
+    every frame made from it); ``keep_rows``
     returns, for a block of rows, which to keep (applied while streaming a text file). A
     file with a header but no rows is an error unless ``allow_empty``. Reader and engine
     failures (a broken workbook, a file that cannot be opened, a malformed CSV line) become
@@ -286,9 +287,10 @@ def _read_table(path, sheet, allow_empty, header_row, expect, columns, keep_rows
     if suffix in EXCEL_SUFFIXES or suffix == ".json":
         frame = _read_workbook(path, sheet, header_row, expect) if suffix in EXCEL_SUFFIXES else _read_json_table(path)
         _refuse_long_cells(frame, path)
-        frame.attrs["columns_in_file"] = list(frame.columns)
         if columns is not None:
-            frame = frame[[c for c in frame.columns if columns(c)]]
+            header = list(frame.columns)
+            frame = frame[[c for c in header if columns(c)]]
+            frame.attrs["columns_in_file"] = header
         if keep_rows is not None and len(frame):
             frame = frame[keep_rows(frame).to_numpy(dtype=bool)]
     else:  # a text file is streamed: columns and rows are chosen while it is read
@@ -340,7 +342,8 @@ def _read_text(path, header_row, expect, columns, keep_rows) -> pd.DataFrame:
     except OSError as error:
         raise DataError(f"{path}: cannot be read ({error.strerror or type(error).__name__})") from None
     frame = pd.concat(parts) if parts else pd.DataFrame(columns=keep, index=pd.RangeIndex(0, 0, name="line"), dtype=str)
-    frame.attrs["columns_in_file"] = names
+    if columns is not None:
+        frame.attrs["columns_in_file"] = names
     return frame
 
 
