@@ -175,10 +175,10 @@ def test_a_workbook_is_opened_once_per_input(registry, monkeypatch):
 
 
 def test_a_workbook_changed_while_it_is_read_is_opened_again(tmp_path):
-    from aandacht.inputs.reading import read_table, workbooks_opened_once
+    from aandacht.inputs.reading import files_read_once, read_table
 
     path = write_workbook(tmp_path / "t.xlsx", {"Blad1": [["code", "waarde"], ["WK1", 1]]})
-    with workbooks_opened_once():
+    with files_read_once():
         assert read_table(path)["waarde"].tolist() == ["1"]
         write_workbook(path, {"Blad1": [["code", "waarde"], ["WK1", 2], ["WK2", 3]]})
         assert read_table(path)["waarde"].tolist() == ["2", "3"]

@@ -366,3 +366,23 @@ def test_every_column_an_analyst_opens_is_dutch(outputs):
             if english:
                 found[f"{path.relative_to(out)} {sheet}".strip()] = english
     assert len(files) > 25 and not found, found
+
+
+def test_neutralise_changes_only_what_a_spreadsheet_would_misread():
+    """Formulas get a quote and control characters U+FFFD in text and mixed columns alike; a text column with
+    nothing to neutralise, numbers and booleans come back as they were (dtype included)."""
+    import pandas as pd
+
+    from aandacht.present.tables import neutralise
+
+    table = pd.DataFrame({"=naam": pd.Series(["=1+1", "bel\x07", "gewoon"], dtype="str"),
+                          "rustig": pd.Series(["a", None, "b"], dtype="str"),
+                          "gemengd": pd.Series(["+31", 2.5, None], dtype=object), "getal": [-1.0, 2.0, 3.0],
+                          "vlag": [True, False, True]})
+    out = neutralise(table)
+    assert list(out.columns) == ["'=naam", "rustig", "gemengd", "getal", "vlag"]
+    assert out["'=naam"].tolist() == ["'=1+1", "bel\ufffd", "gewoon"]
+    assert out["gemengd"].tolist()[:2] == ["'+31", 2.5]
+    for column in ("rustig", "getal", "vlag"):
+        assert out[column].equals(table[column]) and out[column].dtype == table[column].dtype
+    assert neutralise(table[["rustig", "getal"]]).equals(table[["rustig", "getal"]])

@@ -246,6 +246,36 @@ def test_windows_1252_characters_stored_as_control_characters_are_repaired(tmp_p
     assert read_table(book)["name"].tolist() == ["’t Kompas"]
 
 
+
+def test_a_table_read_twice_in_files_read_once_is_parsed_once(tmp_path, monkeypatch):
+    """Each reader gets a copy of its own and the notes the first read made; a changed file is read again;
+    a read of chosen columns or rows is never shared."""
+    from aandacht.inputs import reading
+
+    path = tmp_path / "scholen.csv"
+    path.write_text("brin_vestiging;name\n05OC00;\x92t Kompas\n", encoding="utf-8")
+    original, parsed = reading._read_text, []
+
+    def counted(*args):
+        parsed.append(args[0])
+        return original(*args)
+
+    monkeypatch.setattr(reading, "_read_text", counted)
+    with reading.files_read_once():
+        with collect_notes() as first_notes:
+            first = read_table(path)
+        first.loc[first.index[0], "name"] = "changed by the first reader"
+        with collect_notes() as second_notes:
+            second = read_table(path)
+        assert len(parsed) == 1 and second["name"].tolist() == ["’t Kompas"]
+        assert second_notes == first_notes and len(first_notes) == 1
+        read_table(path, columns=lambda name: name == "name")
+        assert len(parsed) == 2
+        path.write_text("brin_vestiging;name\n05OC00;De Klimop\n06AB00;De Parel\n", encoding="utf-8")
+        assert read_table(path)["name"].tolist() == ["De Klimop", "De Parel"] and len(parsed) == 3
+    read_table(path)
+    assert len(parsed) == 4  # outside the block every read parses the file
+
 def test_text_without_control_characters_is_read_unchanged(tmp_path):
     path = tmp_path / "wijken.csv"
     path.write_text("code;naam\nWK1;Nijlân & De Zwette\nWK2;’t Zand\n", encoding="utf-8")
@@ -544,3 +574,35 @@ def test_blank_rows_and_long_cells_alike_per_cell_and_per_column(tmp_path, monke
     path.write_text(f"code;a;b\nWK1;1;{long}\nWK2;{long};2\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"t\.csv: row 3, column a: a cell of 32,768 characters; a cell may hold at most "):
         read_table(path)
+
+
+def test_markers_and_decimal_commas_read_at_once_as_the_column_steps_read_them(monkeypatch):
+    """parse_values reads a column whose only values that are not plain numbers are missing markers and numbers
+    with a decimal comma that cannot be a thousands group ("12,5", not "6,220") without the column-wide steps:
+    on random columns of every kind of cell, the same numbers, flags, marks and errors either way."""
+    import random
+
+    from aandacht.inputs import reading
+
+    atoms = ["12,5", "0,250", "-0,1", "+3,75", "6,220", "1.234,5", "6.220", "12.5", "7", "-", ".", "x", "?", "<5", "12,5*",
+             "x*", "*", "", " 4,2 ", "1 234", "inf", "-99999", "1,5e3", "00,5", "1,2345", "abc", "1,", ",5", "12,500"]
+    options = [{}, {"decimal": ","}, {"decimal": "."}, {"count": True}, {"missing": {"*": "suppressed", "x*": "suppressed"}}]
+
+    def parsed(values, options):
+        try:
+            result = parse_values(pd.Series(values, dtype=object), "f.csv", "c", **options)
+        except DataError as error:
+            return str(error)
+        return result.values.tobytes(), list(result.flags), result.provisional.tolist()
+
+    quick = reading._markers_and_decimal_commas
+    rng, taken = random.Random(23), 0
+    for _ in range(120):
+        values, chosen = [rng.choice(atoms) for _ in range(rng.randint(1, 5))], rng.choice(options)
+        monkeypatch.setattr(reading, "_markers_and_decimal_commas", quick)
+        at_once = parsed(values, chosen)
+        asked = []
+        monkeypatch.setattr(reading, "_markers_and_decimal_commas", lambda *args: asked.append(quick(*args)) or None)
+        assert parsed(values, chosen) == at_once, (values, chosen)
+        taken += any(answer is not None for answer in asked)
+    assert taken >= 10  # the quick path was taken, on columns of markers, decimal commas or both

@@ -71,6 +71,26 @@ def test_nesting_is_bounded_without_recursion_error(tmp_path):
             read_yaml(write(tmp_path, text))
 
 
+
+@pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML without libyaml: only the Python loader runs")
+@pytest.mark.parametrize("brackets, inner, fine", [(MAX_DEPTH - 1, "", True), (MAX_DEPTH - 1, "1", False),
+                                                   (MAX_DEPTH, "", False)])
+def test_libyaml_counts_the_nesting_as_the_python_loader_does(tmp_path, brackets, inner, fine):
+    """The nesting libyaml's events give (then libyaml composes) is the Python loader's: a document one
+    level too deep goes to the Python loader, which refuses it in its own words."""
+    from aandacht.config.yaml_file import _Loader, _parsed_in_c
+
+    text = "a: " + "[" * brackets + inner + "]" * brackets + "\n"
+    loader = _Loader(text)
+    loader.source = tmp_path
+    try:
+        loader.get_single_node()
+        composed = True
+    except ConfigError:
+        composed = False
+    assert _parsed_in_c(text) is composed is fine
+    assert _parsed_in_c("a: [1\n") is False  # a syntax error: the Python loader says where
+
 def test_aliases_are_fine_until_they_expand_too_far(tmp_path):
     assert read_yaml(write(tmp_path, "a: &x [1, 2]\nb: *x\n")) == {"a": [1, 2], "b": [1, 2]}
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(

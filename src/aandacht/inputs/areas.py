@@ -45,14 +45,18 @@ class AreaRegistry:
     gemeente: str | None = None
     notes: list[str] = field(default_factory=list)  # what reading the geometry left out
     _geometry: object = field(default=None, repr=False)
+    _parents: tuple | None = field(default=None, repr=False, compare=False)  # (the table, its parents)
 
     def name(self, code: str) -> str:
         return str(self.table.at[code, "area_name"]) if code in self.table.index else ""
 
     @property
     def parents(self) -> dict[str, str]:
-        """Area code -> parent code ('' for a root)."""
-        return dict(zip(self.table.index, self.table["parent_code"]))
+        """Area code -> parent code ('' for a root); made once per table (the designation and selection ask
+        for the ancestors of every area: a table is replaced, never changed in place)."""
+        if self._parents is None or self._parents[0] is not self.table:
+            self._parents = (self.table, dict(zip(self.table.index, self.table["parent_code"])))
+        return self._parents[1]
 
     def children_of(self, code: str, level: str) -> list[str]:
         """Codes at ``level`` that descend from ``code`` (in registry order)."""

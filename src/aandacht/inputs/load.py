@@ -21,7 +21,7 @@ import pandas as pd
 from ..config import Config, InputSpec
 from ..errors import ConfigError, DataError
 from .areas import AreaRegistry, area_registry, code_named_note
-from .reading import collect_notes, workbooks_opened_once
+from .reading import collect_notes, files_read_once
 from .sources import LOADERS, LoadResult
 from .tidy import concat_tidy
 
@@ -87,7 +87,7 @@ def load_input(spec: InputSpec, registry: AreaRegistry, level: str, needed: froz
     ``crosswalk_to`` (default: the registry's vintage of that level) with
     :func:`aandacht.inputs.harmonise.convert_vintage`."""
     check_size(spec)
-    with collect_notes() as reading_notes, workbooks_opened_once():
+    with collect_notes() as reading_notes, files_read_once():
         loaded = LOADERS[spec.loader](spec, registry, needed)
     loaded = LoadResult(loaded.table, [*reading_notes, *loaded.notes], loaded.matches, loaded.unplaced)
     if spec.crosswalk is None:

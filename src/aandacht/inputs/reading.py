@@ -101,6 +101,7 @@ _AMBIGUOUS_COMMA = re.compile(r"[-+]?[1-9]\d{0,2},\d{3}")  # 6,220: 6.22 or 6220
 _DUTCH = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:\.\d{3})+,\d+|\d*,\d+|[1-9]\d{0,2}(?:\.\d{3}){2,})")
 _ENGLISH = re.compile(r"[-+]?(?:[1-9]\d{0,2}(?:,\d{3})+\.\d+|\d*\.\d+(?:[eE][-+]?\d+)?|\d+\.|[1-9]\d{0,2}(?:,\d{3}){2,})")
 _PLAIN = re.compile(r"[-+]?\d+(?:[eE][-+]?\d+)?")
+_DECIMAL_COMMA = re.compile(r"[-+]?\d+,\d+")  # 12,5 and 0,250; 6,220 is this and _AMBIGUOUS_COMMA as well
 
 
 # --- notes made while reading ------------------------------------------------------------
@@ -120,22 +121,39 @@ def collect_notes() -> Iterator[list[str]]:
         _NOTES.reset(token)
 
 
-_WORKBOOKS: contextvars.ContextVar[dict | None] = contextvars.ContextVar("open_workbooks", default=None)
+_OPENED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("files_read", default=None)
 
 
 @contextlib.contextmanager
-def workbooks_opened_once() -> Iterator[None]:
-    """While the block runs, a workbook is opened once however often its sheets are listed and
-    read (opening parses the file: 0.05-0.07 s for each of the Inspectie's ODS files, which the
-    Inspectie loader used to open three times); the workbooks are let go at the end of the block.
-    :func:`aandacht.inputs.load.load_input` runs every loader inside one; outside such a block
-    every read opens the file afresh. A file changed in between (size or modification time) is
-    opened again."""
-    token = _WORKBOOKS.set({})
+def files_read_once() -> Iterator[None]:
+    """While the block runs, a file is opened and parsed once however often it is read: a workbook is
+    opened once however often its sheets are listed and read (opening parses the file: 0.05-0.07 s for
+    each of the Inspectie's ODS files, which the Inspectie loader used to open three times), and a table
+    read whole (:func:`read_table` without ``columns`` or ``keep_rows``) is parsed once per way of reading
+    it (the gemeente's school list is read by the schoolweging, the leerresultaten and the IKCs): every
+    reader gets a copy of its own, and the notes the first read made. A block inside another shares the
+    outer one's files; they are let go when the outermost block ends.
+    :func:`aandacht.inputs.load.load_input` runs every loader inside one, a herijking and a check the
+    whole of their reading; outside such a block every read opens the file afresh. A file changed in
+    between (size or modification time) is read again."""
+    if _OPENED.get() is not None:
+        yield
+        return
+    token = _OPENED.set({})
     try:
         yield
     finally:
-        _WORKBOOKS.reset(token)
+        _OPENED.reset(token)
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    """(modification time, size) of a file, the key of its contents in :func:`files_read_once`; None
+    when it cannot be read (the reader then says why)."""
+    try:
+        state = path.stat()
+    except OSError:
+        return None
+    return state.st_mtime_ns, state.st_size
 
 
 def _note(text: str) -> None:
@@ -149,6 +167,7 @@ def _note(text: str) -> None:
 _CHUNK = 1 << 23
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+_BEYOND_ASCII = re.compile("[^\x00-\x7f\ufeff]")  # a character a UTF-8 file writes in several bytes (the BOM aside)
 
 
 def detect_encoding(path: Path) -> str:
@@ -183,9 +202,8 @@ def detect_encoding(path: Path) -> str:
                         "holds UTF-8 text: the file mixes two encodings; save it again as UTF-8"
                     ) from None
                 return _single_byte_encoding(path)
-            if utf8_line is None and any(ord(c) > 127 and c != "\ufeff" for c in text):
-                position = next(i for i, c in enumerate(text) if ord(c) > 127 and c != "\ufeff")
-                utf8_line = lines + text.count("\n", 0, position) + 1
+            if utf8_line is None and (beyond := _BEYOND_ASCII.search(text)):
+                utf8_line = lines + text.count("\n", 0, beyond.start()) + 1
             if not chunk:
                 return "utf-8-sig"
             lines += chunk.count(b"\n")
@@ -243,19 +261,37 @@ def read_table(
     (see the module docstring).
 
     ``columns`` keeps only the columns whose (stripped) header it accepts (``attrs["columns_in_file"]``
-    keeps the whole header); ``keep_rows``
+    then keeps the whole header; a table read whole carries no attrs, which pandas would deep-copy into
+    every frame made from it); ``keep_rows``
     returns, for a block of rows, which to keep (applied while streaming a text file). A
     file with a header but no rows is an error unless ``allow_empty``. Reader and engine
     failures (a broken workbook, a file that cannot be opened, a malformed CSV line) become
-    one-line :class:`DataError` naming the file.
+    one-line :class:`DataError` naming the file. Inside :func:`files_read_once` a table read whole
+    is parsed once.
     """
+    opened = _OPENED.get()
+    version = _version(path) if opened is not None and columns is None and keep_rows is None else None
+    if version is None:
+        return _read_table(path, sheet, allow_empty, header_row, expect, columns, keep_rows)
+    key = ("table", str(path), version, sheet, allow_empty, header_row, tuple(expect))
+    if key not in opened:
+        with collect_notes() as notes:
+            opened[key] = _read_table(path, sheet, allow_empty, header_row, expect, None, None), notes
+    frame, notes = opened[key]
+    for text in notes:
+        _note(text)
+    return frame.copy()
+
+
+def _read_table(path, sheet, allow_empty, header_row, expect, columns, keep_rows) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix in EXCEL_SUFFIXES or suffix == ".json":
         frame = _read_workbook(path, sheet, header_row, expect) if suffix in EXCEL_SUFFIXES else _read_json_table(path)
         _refuse_long_cells(frame, path)
-        frame.attrs["columns_in_file"] = list(frame.columns)
         if columns is not None:
-            frame = frame[[c for c in frame.columns if columns(c)]]
+            header = list(frame.columns)
+            frame = frame[[c for c in header if columns(c)]]
+            frame.attrs["columns_in_file"] = header
         if keep_rows is not None and len(frame):
             frame = frame[keep_rows(frame).to_numpy(dtype=bool)]
     else:  # a text file is streamed: columns and rows are chosen while it is read
@@ -307,7 +343,8 @@ def _read_text(path, header_row, expect, columns, keep_rows) -> pd.DataFrame:
     except OSError as error:
         raise DataError(f"{path}: cannot be read ({error.strerror or type(error).__name__})") from None
     frame = pd.concat(parts) if parts else pd.DataFrame(columns=keep, index=pd.RangeIndex(0, 0, name="line"), dtype=str)
-    frame.attrs["columns_in_file"] = names
+    if columns is not None:
+        frame.attrs["columns_in_file"] = names
     return frame
 
 
@@ -798,10 +835,9 @@ def _workbook(path: Path):
     from python_calamine import CalamineWorkbook
 
     require_file(path)
-    opened = _WORKBOOKS.get()
+    opened = _OPENED.get()
     if opened is not None:
-        state = path.stat()
-        key = (str(path.resolve()), state.st_mtime_ns, state.st_size)
+        key = ("workbook", str(path.resolve()), _version(path))
         if key in opened:
             return opened[key]
     if path.suffix.lower() == ".ods":  # calamine expands an ODS file's repeats when it opens it
@@ -1171,7 +1207,10 @@ def parse_values(
     flags = np.full(len(text), None, dtype=object)
     flags[empty] = markers[""]
     starred = np.zeros(len(text), dtype=bool)
-    if slow.any():
+    quick = _markers_and_decimal_commas(strings[slow], markers, decimal) if slow.any() else None
+    if quick is not None:
+        numbers[slow], flags[slow] = quick
+    elif slow.any():
         def english_elsewhere() -> bool:
             return bool((text.str.contains(".", regex=False).to_numpy() & ~slow).any())
         sub_numbers, sub_flags, sub_starred = _slow_values(text[slow], markers, decimal, count, english_elsewhere,
@@ -1206,6 +1245,28 @@ def parse_values(
             fractional = ~np.isnan(numbers) & (numbers % 1 != 0)
         refuse(fractional, lambda label: f"{text[label]!r} is not a whole number, but {column} is a count")
     return Parsed(numbers, np.where(present, "", flags).astype(object), starred & present)
+
+
+def _markers_and_decimal_commas(values: np.ndarray, markers: dict[str, str], decimal: str
+                                ) -> tuple[np.ndarray, list[str | None]] | None:
+    """Numbers and missing flags of ``values`` (stripped, not plain numbers) when each is a missing marker
+    (``markers``) or a number with a decimal comma that cannot be read as a thousands group ("12,5",
+    "-0,250"; not "6,220"), read as :func:`_slow_values` reads them but without its steps over the whole
+    column (8 ms a column: the CBS '.' and the Inspectie's percentages); None when a value needs those steps."""
+    flags, texts, positions = [], [], []
+    for position, value in enumerate(values):
+        if value in markers and not (value.endswith("*") and len(value) > 1):  # 'x*' is a provisional 'x'
+            flags.append(markers[value])
+        elif decimal != "." and _DECIMAL_COMMA.fullmatch(value) and not _AMBIGUOUS_COMMA.fullmatch(value):
+            flags.append(None)
+            texts.append(value.replace(",", "."))
+            positions.append(position)
+        else:
+            return None
+    numbers = np.full(len(values), np.nan)
+    if texts:
+        numbers[positions] = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(dtype="float64")
+    return numbers, flags
 
 
 def _slow_values(text: pd.Series, markers: dict[str, str], decimal: str, count: bool, english_elsewhere,

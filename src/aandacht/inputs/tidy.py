@@ -32,6 +32,7 @@ TIDY_COLUMNS: tuple[str, ...] = (
 KEY_COLUMNS: tuple[str, ...] = ("area_code", "period", "source", "indicator")
 NUMERIC_COLUMNS: tuple[str, ...] = ("value", "numerator", "denominator")
 STRING_COLUMNS: tuple[str, ...] = tuple(c for c in TIDY_COLUMNS if c not in NUMERIC_COLUMNS)
+TEXT = pd.api.types.pandas_dtype(str)  # the dtype ``astype(str)`` gives
 MISSING_FLAGS: frozenset[str] = frozenset({"suppressed", "not_applicable", "not_collected", "schools_unplaced"})
 
 
@@ -43,16 +44,20 @@ def empty_tidy() -> pd.DataFrame:
 def coerce_tidy(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with exactly the tidy columns, numeric columns as float64.
 
-    Missing optional columns (numerator, denominator, unit, flag) are added empty.
+    Missing optional columns (numerator, denominator, unit, flag) are added empty. A column that is
+    already what it becomes (float64; text without a missing cell) is kept as it is: a loader's table is
+    coerced again where tables are joined.
     """
     out = frame.copy()
     for column in TIDY_COLUMNS:
         if column not in out.columns:
             out[column] = np.nan if column in NUMERIC_COLUMNS else ""
     for column in NUMERIC_COLUMNS:
-        out[column] = pd.to_numeric(out[column], errors="raise").astype("float64")
+        if out[column].dtype != "float64":
+            out[column] = pd.to_numeric(out[column], errors="raise").astype("float64")
     for column in STRING_COLUMNS:
-        out[column] = out[column].fillna("").astype(str)
+        if out[column].dtype != TEXT or out[column].hasnans:
+            out[column] = out[column].fillna("").astype(str)
     return out.loc[:, list(TIDY_COLUMNS)].reset_index(drop=True)
 
 

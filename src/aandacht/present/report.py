@@ -220,8 +220,17 @@ class ReportData:
         return None if value is None or pd.isna(value) else int(value)
 
     def gebied_rank(self, name: str) -> float:
-        ranks = [self.rank(c) for c in self.overlays.members(name)]
-        return min([r for r in ranks if r is not None], default=np.inf)
+        """The best rank of the gebied's members (inf when none is ranked), found once per gebied (the
+        gebieden's order, the IKC tables and the profiles ask some fifty times)."""
+        if name not in self._gebied_ranks:
+            ranks = [self.rank(c) for c in self.overlays.members(name)]
+            self._gebied_ranks[name] = min([r for r in ranks if r is not None], default=np.inf)
+        return self._gebied_ranks[name]
+
+    @cached_property
+    def _gebied_ranks(self) -> dict[str, float]:
+        """:meth:`gebied_rank`'s answers so far."""
+        return {}
 
     def gebieden(self) -> list[str]:
         """The aandachtsgebieden in the order of their best-ranked member."""

@@ -28,6 +28,7 @@ from ..dutch import COLUMNS_NL, MISSING_LABELS, published_columns
 from ..errors import DataError
 from ..inputs.plausible import is_count_unit
 from ..inputs.reading import DUTCH_CSV
+from ..inputs.tidy import TEXT
 from ..scoring.audit import audit, audit_sheets
 from ..scoring.coherence import coherence
 from ..scoring.consensus import consensus, families
@@ -190,10 +191,20 @@ def neutralise(table: pd.DataFrame) -> pd.DataFrame:
         value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         return "'" + value if value.startswith(FORMULA_STARTS) else value
 
+    def unsafe(column: pd.Series) -> bool:
+        if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+            return False
+        if column.dtype != TEXT:  # mixed cells: mapped whatever they hold (map may narrow an object column's dtype)
+            return True
+        return any(isinstance(v, str) and (v.startswith(FORMULA_STARTS) or ILLEGAL_CHARACTERS_RE.search(v))
+                   for v in column.tolist())
+
     columns = [safe(column) for column in table.columns]
-    parts = [column if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column) else column.map(safe)
-             for _, column in table.items()]
-    return pd.concat(parts, axis=1, keys=range(len(parts))).set_axis(columns, axis=1) if parts else table.set_axis(columns, axis=1)
+    changed = {position: column.map(safe) for position, (_, column) in enumerate(table.items()) if unsafe(column)}
+    if not changed:  # a text column with nothing to neutralise stays as it is (mapping it costs a new column)
+        return table.set_axis(columns, axis=1)
+    parts = [changed.get(position, column) for position, (_, column) in enumerate(table.items())]
+    return pd.concat(parts, axis=1, keys=range(len(parts))).set_axis(columns, axis=1)
 
 
 def suppress_counts(table: pd.DataFrame, threshold: int, counts: frozenset[str] = frozenset()) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from ..decide.select import COMPONENTS, SelectionResult, select_plus
 from ..digest import sha256
 from ..errors import ConfigError, DataError
 from ..inputs.plausible import is_count_unit, suppressed
+from ..inputs.reading import files_read_once
 from ..inputs.vintages import VintageChoice, late_choices, late_sentence, resolve_round
 from ..scoring.robustness import robustness_table
 from ..scoring.run import ScoreRun, run_score
@@ -176,6 +177,7 @@ def _number(value) -> float | None:
     return None if pd.isna(value) else float(value)
 
 
+@files_read_once()  # the gemeente's school list, read by several inputs and the IKCs, is parsed once
 def run_herijking(
     config: Config,
     year: int,

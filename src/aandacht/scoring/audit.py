@@ -122,17 +122,19 @@ def strengths(run: ScoreRun, shown: int = STRENGTHS_SHOWN) -> pd.DataFrame:
     values = run.matrix.values.reindex(index=result.index.index[scored], columns=list(result.tree.leaves))
     risk = values * pd.Series({leaf: spec[leaf].direction for leaf in values.columns})
     ranks = risk.rank(ascending=False, method="min")
-    counts = risk.notna().sum()
+    counts = risk.notna().sum().to_numpy()
+    labels = [result.tree.labels[leaf] for leaf in ranks.columns]
     rows = []
-    for code, row in ranks.iterrows():
-        present = row.dropna().sort_values(kind="stable")
+    for code, row in zip(ranks.index, ranks.to_numpy()):  # per area its ranks, on arrays (pandas per row: 1 ms an area)
+        known = np.flatnonzero(~np.isnan(row))
+        present = known[np.argsort(row[known], kind="stable")]  # the columns by rank, ties in column order
         n = min(shown, len(present) // 2)
 
-        def text(leaves):
-            return "; ".join(f"{result.tree.labels[leaf]} ({int(present[leaf])}e van {int(counts[leaf])})" for leaf in leaves)
+        def text(columns):
+            return "; ".join(f"{labels[c]} ({int(row[c])}e van {int(counts[c])})" for c in columns)
 
         rows.append({"area_code": code, "area_name": run.matrix.areas.at[code, "area_name"], "rang": result.rank[code],
-                     "hoogste_risico": text(present.index[:n]), "laagste_risico": text(present.index[::-1][:n])})
+                     "hoogste_risico": text(present[:n]), "laagste_risico": text(present[::-1][:n])})
     table = pd.DataFrame(rows, columns=["area_code", "area_name", "rang", "hoogste_risico", "laagste_risico"])
     return table.sort_values(["rang", "area_code"]).reset_index(drop=True)
 
