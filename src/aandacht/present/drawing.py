@@ -47,11 +47,11 @@ from pathlib import Path
 import numpy as np
 from isal import isal_zlib
 
-# The cost of building and drawing each map in the two processes (seconds on the 2-core machine,
-# Leeuwarden), and the child's extra (it waits for its last PNG before sending): the child takes
-# the maps that bring its share closest to half. A name not listed weighs 0.3.
-WEIGHTS = {"kaart-score": 0.25, "kaart-domeinen": 0.22, "kaart-indicatoren": 0.27, "kaart-kans": 0.31,
-           "kaart-verandering": 0.3}
+# The cost of building, drawing and encoding each map (CPU seconds on the 2-core machine, Leeuwarden
+# after a previous round, 8 December 2026), and the child's extra (it waits for its last PNG before
+# sending): the child takes the maps that bring its share closest to half. A name not listed weighs 0.25.
+WEIGHTS = {"kaart-score": 0.24, "kaart-domeinen": 0.14, "kaart-indicatoren": 0.26, "kaart-kans": 0.25,
+           "kaart-verandering": 0.24}
 CHILD_START = 0.08
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when its parent ends
@@ -231,9 +231,9 @@ def child_share(names: list[str], meanwhile: float = 0.0, start: float = CHILD_S
     is given."""
     loads = {"here": meanwhile, "child": start}
     child = []
-    for name in sorted(names, key=lambda n: -WEIGHTS.get(n, 0.3)):
+    for name in sorted(names, key=lambda n: -WEIGHTS.get(n, 0.25)):
         side = "here" if loads["here"] <= loads["child"] else "child"
-        loads[side] += WEIGHTS.get(name, 0.3)
+        loads[side] += WEIGHTS.get(name, 0.25)
         if side == "child":
             child.append(name)
     return child
@@ -390,10 +390,12 @@ def _render(builders, names: list[str], dpi: int, also: tuple[int, ...], png: bo
     the resolution it is drawn at (``figure.dpi``): the texts a builder measures (to place labels, legends
     and keys) are then measured as they are drawn, once (matplotlib keeps a text's layout per renderer
     and resolution; laying out a text takes about 11 microseconds a character, a third of a map's drawing),
-    and the Agg canvas made for measuring is the one drawn on."""
-    import matplotlib
+    and the Agg canvas made for measuring is the one drawn on. (matplotlib is imported only when there is a
+    map to draw: this process may have none, and then never needs it.)"""
 
     def built(name: str):
+        import matplotlib
+
         with matplotlib.rc_context({"figure.dpi": dpi}):
             return builders[name]()
 

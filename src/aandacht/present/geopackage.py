@@ -34,6 +34,7 @@ The file is written as GeoPackage 1.2 (GDAL creation option ``VERSION=1.2``): GD
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
@@ -55,10 +56,13 @@ GEBIED_CASING = ("255,255,255", 3.2)  # ... on a white casing
 
 
 def _rgb(colour) -> str:
-    """'r,g,b' (0-255) from a matplotlib colour."""
-    from matplotlib.colors import to_rgb
-
-    return ",".join(str(round(255 * c)) for c in to_rgb(colour))
+    """'r,g,b' (0-255) from a colour of the maps' styles: '#rrggbb' or an RGB(A) tuple of 0-1 floats (a
+    palette's). (Without matplotlib's colour parser: this process does not import matplotlib.)"""
+    if isinstance(colour, str):
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+            raise ValueError(f"not a '#rrggbb' colour: {colour!r}")
+        return ",".join(str(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    return ",".join(str(round(255 * c)) for c in colour[:3])
 
 
 def area_layer(result: Herijking, frame: MapFrame):

@@ -61,6 +61,7 @@ from .cartography import boundary_lines, draw_paths, map_axes, north_arrow, outl
 from .labels import Label, Labeller, interior_points
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs
+from .palettes import palette
 from .phrases import area_words, lower_first
 
 SIZES = {"slide": (13.333, 7.5), "a4": (8.27, 11.69)}
@@ -390,13 +391,6 @@ def unscored_text(frame: MapFrame, kind: str) -> str:
     return "geen gegevens"
 
 
-def palette(name: str, count: int) -> list:
-    import matplotlib
-
-    cmap = matplotlib.colormaps[name]
-    return [cmap(x) for x in np.linspace(0.12, 0.95, count)]
-
-
 # --- layout -----------------------------------------------------------------------
 
 CROWDED_WIDTH_IN = 0.8  # dense areas narrower than this on the main map (about 2 cm) are crowded
@@ -659,9 +653,9 @@ def _inside(box, xs, ys) -> np.ndarray:
 
 
 IKC_STYLE = {
-    "plus-ikc": {"marker": "*", "s": 190, "facecolor": "white", "edgecolor": "#1a1a1a", "linewidths": 1.0, "zorder": 12},
-    "candidate": {"marker": "D", "s": 42, "facecolor": "white", "edgecolor": "#1a1a1a", "linewidths": 1.0, "zorder": 11},
-    "other": {"marker": "o", "s": 13, "facecolor": "#4d4d4d", "edgecolor": "white", "linewidths": 0.5, "zorder": 10},
+    "plus-ikc": {"marker": "*", "s": 190, "facecolor": "#ffffff", "edgecolor": "#1a1a1a", "linewidths": 1.0, "zorder": 12},
+    "candidate": {"marker": "D", "s": 42, "facecolor": "#ffffff", "edgecolor": "#1a1a1a", "linewidths": 1.0, "zorder": 11},
+    "other": {"marker": "o", "s": 13, "facecolor": "#4d4d4d", "edgecolor": "#ffffff", "linewidths": 0.5, "zorder": 10},
 }
 # The change map: Plus-IKCs by what changed since the previous round.
 PLUS_CHANGE_STYLE = {  # shapes, not colours alone, tell the groups apart; all white-filled with a dark edge

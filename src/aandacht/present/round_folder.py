@@ -52,12 +52,14 @@ HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
 # The columns of the selection's constraints table (aandacht.decide.optimise), published in Dutch in beperkingen.csv
 CONSTRAINT_COLUMNS = ("constraint", "lhs", "sense", "bound", "tight", "gain", "binding")
 # What this process does while the second one draws maps (:func:`visual_writers`), in the unit of
-# aandacht.present.drawing.WEIGHTS: laying out the report, printing and writing the tables, workbook and
-# GeoPackage, about 1.3 s on the 2-core machine, and importing the rest of matplotlib for a map of its own
-# (0.35 s; the second process, started before the round was computed, imported it then). Leeuwarden: the
-# second process draws four of the five maps, this one the lightest after its other work (0.1-0.2 s sooner
-# done at load average 1.8 than with all five there, for 0.3 s more CPU).
-MEANWHILE = 1.0
+# aandacht.present.drawing.WEIGHTS (CPU seconds on the 2-core machine, Leeuwarden): laying out the report
+# (0.3 s), writing the tables, workbook and GeoPackage (0.25 s), and importing matplotlib for a map of its
+# own (0.4 s; the second process imported it while the round was computed; this one needs matplotlib for
+# nothing else, present/palettes.py); with --pdf also the PDF's first layout (0.45 s, typeset.PdfLayout).
+# Leeuwarden after a previous round (five maps): without --pdf this process draws the lightest map, with
+# --pdf the second process draws all five.
+MEANWHILE = 0.95
+PDF_MEANWHILE = 0.45
 
 
 def read_constraints(path: Path) -> pd.DataFrame:
@@ -213,7 +215,8 @@ def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history
     writers, rendered = {}, None
     if data.frame is not None:
         dpi = result.run.config.maps.dpi
-        rendered = draw_all(map_builders(data.frame), dpi, also=(report_dpi(dpi),), meanwhile=MEANWHILE,
+        rendered = draw_all(map_builders(data.frame), dpi, also=(report_dpi(dpi),),
+                            meanwhile=MEANWHILE + (PDF_MEANWHILE if pdf else 0.0),
                             prepare=load_layers, drawer=drawer)
         writers = {f"{name}.png": drawn.write for name, drawn in rendered.items()}
     html = report_html(data, rendered)
