@@ -253,14 +253,6 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     from .present.orientation import load_layers
     from .present.phrases import dominance_lines, indicatief_lines
     from .present.round_folder import earlier_rounds, round_writers, visual_writers
-    from .present.terminal import (
-        print_changes,
-        print_designation,
-        print_dominance,
-        print_notes,
-        print_selection,
-        print_vintages,
-    )
     from .rounds.compare import identical_sentence
     from .rounds.herijking import run_herijking
 
@@ -284,6 +276,16 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
             history = earlier_rounds(rounds_dir, round_year, used.gemeente.code,
                                      [previous_dir] if previous_dir else [], used.level)
             writers |= visual_writers(result, manifest, pdf=with_pdf, history=history, drawer=drawer)
+        # imported once the maps are being drawn (rich, 35 ms): the second process needs none of it
+        from .present.terminal import (
+            print_changes,
+            print_designation,
+            print_dominance,
+            print_notes,
+            print_selection,
+            print_vintages,
+        )
+
         print_notes(result.notes)
         print_vintages(vintage_table(result.vintages, result.peildatum, project_dir(config.source_file)), result.peildatum)
         print_dominance(dominance_lines(result.run) + indicatief_lines(result.run))

@@ -46,7 +46,6 @@ from .overlays import Overlays, check_changes, check_ikcs, check_robustness, is_
 from .placement import placement_summary, unplaced_table
 from .report import report_data, report_dpi, report_html
 from .tables import count_indicators, score_writers, suppress_counts, write_csv
-from .typeset import PdfLayout
 
 HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
 # The columns of the selection's constraints table (aandacht.decide.optimise), published in Dutch in beperkingen.csv
@@ -222,6 +221,8 @@ def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history
     html = report_html(data, rendered)
     writers["rapport.html"] = lambda path: path.write_text(html.text, encoding="utf-8")
     if pdf:
+        from .typeset import PdfLayout  # imported once the maps are being drawn
+
         layout = PdfLayout(html.marked, coming=html.maps)  # laid out while the maps are drawn
         writers["rapport.pdf"] = lambda path: path.write_bytes(layout.pdf(html.images()))
     return writers
