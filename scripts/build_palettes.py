@@ -37,7 +37,8 @@ def lookup_table(name: str) -> list[list[float]]:
 
 def main() -> None:
     tables = {name: lookup_table(name) for name in palette_names()}
-    payload = {"source": f"matplotlib {matplotlib.__version__} colormaps (ColorBrewer ramps, viridis family)",
+    payload = {"source": f"matplotlib {matplotlib.__version__} colormaps: the ColorBrewer ramps (Cynthia A. Brewer, "
+                         "Apache License 2.0) and viridis, cividis and magma (CC0), as matplotlib samples them",
                "palettes": tables}
     TARGET.write_text(json.dumps(payload, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"{TARGET}: {len(tables)} palettes")
