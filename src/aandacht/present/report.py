@@ -278,13 +278,24 @@ PAGE_ONE_MEMBERS = 3  # a combined gebied's row on page 1 names its first three 
 NAME_LINE, MEMBER_LINE, REASON_LINE = 22, 28, 62  # characters a line of page 1's gebied columns holds on A4
 
 
+def _column(table: pd.DataFrame, name: str) -> pd.Series:
+    """``table[name]``, or empty text in every row where the table has no such column (the IKC table of
+    a round written before that column existed)."""
+    return table.get(name, pd.Series("", index=table.index))
+
+
+def _first_of(names: list[str], shown: int, where: str = "") -> str:
+    """'A, B en C', or with more than ``shown`` names the first of them and how many others ('A, B, C en 2
+    andere'), followed by ``where`` they all are."""
+    if len(names) <= shown:
+        return _list(names)
+    return ", ".join(names[:shown]) + f" en {len(names) - shown} andere{where}"
+
+
 def _members_line(names: list[str]) -> str:
     """'Kop van Zuid - Entrepot, Bloemhof, Afrikaanderwijk en 1 andere': the areas of a gebied on page 1 (all
     of them are in the ranking and the profiles)."""
-    if len(names) <= PAGE_ONE_MEMBERS:
-        return _list(names)
-    rest = len(names) - PAGE_ONE_MEMBERS
-    return ", ".join(names[:PAGE_ONE_MEMBERS]) + f" en {rest} andere"
+    return _first_of(names, PAGE_ONE_MEMBERS)
 
 
 def _row_lines(gebied: dict) -> int:
@@ -313,7 +324,7 @@ def _gebied_of_ikc(data: ReportData, row) -> str:
 def plus_rows(data: ReportData) -> list[dict]:
     """The Plus-IKC's (and, with a previous round, those that stop) with board, gebied and change."""
     ikcs = _ikcs(data)
-    change = ikcs.get("continuity", pd.Series("", index=ikcs.index)).map(plus_change)
+    change = _column(ikcs, "continuity").map(plus_change)
     shown = ikcs[(ikcs["status"] == "plus-ikc") | ((change == "eraf") & (data.overlays.previous_year is not None))]
     rows = []
     for index, row in shown.iterrows():
@@ -332,7 +343,7 @@ def unplaced_ikcs(data: ReportData) -> list[str]:
     ikcs = _ikcs(data)
     if "x_rd" not in ikcs.columns:
         return []
-    area = ikcs.get("area_code", pd.Series("", index=ikcs.index)).fillna("").astype(str)
+    area = _column(ikcs, "area_code").fillna("").astype(str)
     return list(ikcs.loc[ikcs["x_rd"].isna() & (area.str.strip() == ""), "name"])
 
 
@@ -344,9 +355,9 @@ def without_plus(data: ReportData) -> list[dict]:
     rows = []
     for name in data.gebieden():
         members = data.overlays.members(name)
-        also = ikcs.get("ook_gebied", pd.Series("", index=ikcs.index)).fillna("").astype(str)
-        inside = ikcs[ikcs.get("area_code", pd.Series("", index=ikcs.index)).isin(members)
-                      | (ikcs.get("gebied", pd.Series("", index=ikcs.index)) == name)
+        also = _column(ikcs, "ook_gebied").fillna("").astype(str)
+        inside = ikcs[_column(ikcs, "area_code").isin(members)
+                      | (_column(ikcs, "gebied") == name)
                       | also.map(lambda text: name in text.split(", "))]
         if (inside["status"] == "plus-ikc").any():
             continue
@@ -355,7 +366,7 @@ def without_plus(data: ReportData) -> list[dict]:
         elif (inside["status"] == "candidate").any():
             why = "de scholen die in aanmerking komen, hebben minder behoefte dan de gekozen Plus-IKC's elders"
         else:
-            reasons = sorted({str(r) for r in inside.get("reason", pd.Series("", index=inside.index)).fillna("") if str(r)})
+            reasons = sorted({str(r) for r in _column(inside, "reason").fillna("") if str(r)})
             count = len(inside)
             why = (f"{'de school' if count == 1 else f'de {count} scholen'} in dit gebied ({_list(list(inside['name']))}) "
                    f"{'komt' if count == 1 else 'komen'} niet in aanmerking" + (f" ({_list(reasons)})" if reasons else ""))
@@ -367,8 +378,8 @@ def no_plus_sentence(data: ReportData) -> str:
     """Why the proposal holds no Plus-IKC at all: no school has a place in a {level} (then none can lie in an
     aandachtsgebied), no school stands in the aandachtsgebieden, or none there qualifies."""
     ikcs = _ikcs(data)
-    area = ikcs.get("area_code", pd.Series("", index=ikcs.index)).fillna("").astype(str).str.strip()
-    gebied = ikcs.get("gebied", pd.Series("", index=ikcs.index)).fillna("").astype(str).str.strip()
+    area = _column(ikcs, "area_code").fillna("").astype(str).str.strip()
+    gebied = _column(ikcs, "gebied").fillna("").astype(str).str.strip()
     if not len(ikcs) or (area == "").all():
         why = (f"geen van de {len(ikcs)} scholen heeft een plaats in een {data.config.level}, dus ligt er geen in een "
                "aandachtsgebied" + (" (zie hierboven)" if data.frame is None else ""))
@@ -391,10 +402,8 @@ def robustness_lines(data: ReportData) -> list[str]:
     lines = [f"Zekerheid: {len(sure)} van de {len(members)} {data.level_plural} {'is' if len(sure) == 1 else 'zijn'} "
              "aandachtsgebied bij 95% of meer van de verdedigbare methodekeuzes (kolom zekerheid)."]
     if doubt:
-        named = [f"{data.names[c]} ({percent(p[c], 0)})" for c in doubt[:PAGE_ONE_DOUBT]]
-        rest = len(doubt) - len(named)
-        lines.append("Minder zeker: " + (_list(named) if not rest else ", ".join(named) +
-                                         f" en {rest} andere (zie de ranglijst, kolom kans)") + ".")
+        named = [f"{data.names[c]} ({percent(p[c], 0)})" for c in doubt]
+        lines.append(f"Minder zeker: {_first_of(named, PAGE_ONE_DOUBT, ' (zie de ranglijst, kolom kans)')}.")
     close = outside[outside >= 0.05]
     if len(close):
         lines.append("Net buiten de aandachtsgebieden: " + _list([f"{data.names[c]} ({percent(v, 0)})"
@@ -684,7 +693,7 @@ def profile(data: ReportData, name: str, codes: list[str]) -> dict:
               "population": suppress(run.matrix.areas.at[code, "population"], threshold),
               "drivers": [lower_first(label) for label in data.reason_labels(code)]} for code in codes]
     ikcs = _ikcs(data)
-    inside = ikcs[ikcs.get("area_code", pd.Series("", index=ikcs.index)).isin(codes)]
+    inside = ikcs[_column(ikcs, "area_code").isin(codes)]
     schools = [{"name": r["name"], "status": _ikc_status(r)} for _, r in inside.iterrows()]
     return {"name": name, "areas": areas, "indicators": indicators, "ikcs": schools}
 
@@ -737,7 +746,7 @@ def ikc_rows(data: ReportData) -> list[dict]:
     ikcs = _ikcs(data)
     if data.overlays.ikcs is None:
         return []
-    in_gebied = ikcs.get("area_code", pd.Series("", index=ikcs.index)).isin(set(data.overlays.gebied_of()))
+    in_gebied = _column(ikcs, "area_code").isin(set(data.overlays.gebied_of()))
     shown = ikcs[ikcs["status"].isin(["plus-ikc", "candidate"]) | in_gebied]
     rows = []
     for _, row in shown.iterrows():
