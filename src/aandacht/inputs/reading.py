@@ -273,14 +273,14 @@ def read_table(
     version = _version(path) if opened is not None and columns is None and keep_rows is None else None
     if version is None:
         return _read_table(path, sheet, allow_empty, header_row, expect, columns, keep_rows)
-    key = ("table", str(path), version, sheet, allow_empty, header_row, tuple(expect))
-    if key not in opened:
+    key = ("table", str(path), version, sheet, header_row, tuple(expect))
+    if key not in opened:  # parsed allowing no rows; whether that is allowed is each reader's own question
         with collect_notes() as notes:
-            opened[key] = _read_table(path, sheet, allow_empty, header_row, expect, None, None), notes
+            opened[key] = _read_table(path, sheet, True, header_row, expect, None, None), notes
     frame, notes = opened[key]
     for text in notes:
         _note(text)
-    return frame.copy()
+    return _non_empty(frame.copy(), path, allow_empty)
 
 
 def _read_table(path, sheet, allow_empty, header_row, expect, columns, keep_rows) -> pd.DataFrame:

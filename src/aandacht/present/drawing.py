@@ -10,7 +10,8 @@ an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf`
   child process builds and draws part of the maps (the share by :data:`WEIGHTS`, the measured
   cost of each kind of map) while this process draws the rest, and sends back the finished PNG
   and PDF bytes (:class:`Received`). Building and drawing are pure Python holding the GIL, so
-  threads cannot share them; matplotlib is imported before the fork, so both processes have it.
+  threads cannot share them; matplotlib is imported before the fork, so both processes have it
+  (a :func:`start_drawer` child imports it itself).
   The bytes are the same as drawn here: the child starts from this process's state and draws
   with the same fonts and settings. An error in the child is raised here; a child that ends
   without sending its maps (killed, out of memory) has them drawn here, with a warning; elsewhere
@@ -22,9 +23,7 @@ an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf`
 * :func:`start_drawer`: the child started earlier, before the maps' data exist (a herijking starts
   it before computing the round): it imports matplotlib and reads the shared layers while this
   process computes, then draws the share :func:`draw_all` sends it (the builders, pickled).
-  Leeuwarden's herijking after a previous round (five maps, the report, the tables): 3.7-4.1 s
-  before, 2.8-3.0 s after (best of five, at load average 1.3-1.6 on the 2-core machine;
-  ``benchmarks/bench_presentation.py``, the figures in README.md).
+  The figures: ``benchmarks/bench_presentation.py``, in README.md.
 """
 
 from __future__ import annotations

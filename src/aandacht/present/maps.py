@@ -60,7 +60,7 @@ from ..scoring.run import ScoreRun
 from .cartography import boundary_lines, draw_paths, map_axes, north_arrow, outline, paths_of, scalebar, set_extent
 from .labels import Label, Labeller, interior_points
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, orientation
-from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs
+from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs, text_column
 from .palettes import palette
 from .phrases import area_words, lower_first
 
@@ -218,7 +218,7 @@ class MapFrame:
         chosen = ikcs[ikcs["status"].isin(["plus-ikc", "candidate"])].copy()
         chosen = chosen.dropna(subset=["x_rd", "y_rd"])
         rank = self.run.result.rank.astype("float64")  # every area, drawn or not
-        area = chosen["area_code"] if "area_code" in chosen.columns else pd.Series("", index=chosen.index)
+        area = text_column(chosen, "area_code")
         chosen["_rank"] = area.map(rank).fillna(np.inf)
         chosen["_status"] = (chosen["status"] != "plus-ikc").astype(int)
         chosen = chosen.sort_values(["_status", "_rank", "name"]).drop(columns=["_rank", "_status"])
@@ -741,8 +741,9 @@ def _overlay(frame: MapFrame, panels: Panels, extra: dict[str, str] | None = Non
     ikc_handles = _draw_ikcs(frame, panels, ikc_style)
     labels = []  # (shape, text, gid, weight)
     if overlays.gebieden is not None:
-        for ax in panels.all if frame.gebied_lines else []:
-            outline(ax, frame.gebied_lines, width=1.7, zorder=5, gid="gebied-outline")
+        if frame.gebied_lines:
+            for ax in panels.all:
+                outline(ax, frame.gebied_lines, width=1.7, zorder=5, gid="gebied-outline")
         for name, shape in frame.gebied_outlines.items():
             members = overlays.members(name)  # a gebied of one wijk carries that wijk's chance
             text = name + (f" {extra[members[0]]}" if extra and len(members) == 1 and members[0] in extra else "")
@@ -829,7 +830,7 @@ def _ikc_groups(ikcs: pd.DataFrame, style: str) -> dict:
     if style == "status":
         return {s: (IKC_LABELS[s], [IKC_STYLE[s]], ikcs[ikcs["status"] == s])
                 for s in ("other", "candidate", "plus-ikc") if (ikcs["status"] == s).any()}
-    change = ikcs.get("continuity", pd.Series("", index=ikcs.index)).map(plus_change)
+    change = text_column(ikcs, "continuity").map(plus_change)
     change = change.where((ikcs["status"] == "plus-ikc") | (change == "eraf"))
     groups = {"other": (IKC_LABELS["other"], [IKC_STYLE["other"]], ikcs[change.isna()])}
     for key, (label, marker) in PLUS_CHANGE_STYLE.items():
@@ -841,7 +842,7 @@ def _ikc_groups(ikcs: pd.DataFrame, style: str) -> dict:
 def _change_keyed(frame: MapFrame) -> pd.DataFrame:
     """The numbered IKCs of the change map: Plus-IKCs of this round and those that ended."""
     ikcs = frame.ikcs
-    change = ikcs.get("continuity", pd.Series("", index=ikcs.index)).map(plus_change)
+    change = text_column(ikcs, "continuity").map(plus_change)
     chosen = ikcs[((ikcs["status"] == "plus-ikc") | (change == "eraf"))].dropna(subset=["x_rd", "y_rd"]).copy()
     chosen["change"] = change[chosen.index]
     order = {"nieuw": 0, "blijft": 1, "eraf": 2}
@@ -1117,7 +1118,7 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
         ax.set_aspect("equal", adjustable="datalim")
         set_extent(ax, frame.extent)
         _draw_areas(ax, frame, spec["colours"])
-        if outlines:
+        if frame.gebied_lines:
             outline(ax, frame.gebied_lines, width=1.1, zorder=5, gid="gebied-outline")
         for name, letter in frame.gebied_letters.items():
             point = outlines[name].representative_point()

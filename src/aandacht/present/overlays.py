@@ -92,6 +92,12 @@ class Overlays:
         return {} if self.gebieden is None else dict(zip(self.gebieden["area_code"], self.gebieden["gebied"]))
 
 
+def text_column(table: pd.DataFrame, name: str) -> pd.Series:
+    """``table[name]``, or empty text in every row where the table has no such column (an IKC table of a
+    round written before that column existed, or in the short layout)."""
+    return table[name] if name in table.columns else pd.Series("", index=table.index)
+
+
 def is_true(values: pd.Series) -> pd.Series:
     """True where a text or boolean column says yes (true, 1, ja, x, ...)."""
     return values.map(lambda v: v if isinstance(v, (bool, np.bool_)) else str(v).strip().lower() in TRUE_TEXT)
@@ -147,14 +153,14 @@ def _round_ikcs(frame: pd.DataFrame, origin: str) -> pd.DataFrame:
     """The round layout of the IKC table (``ikcs.csv``) in the short layout; coordinates may be empty."""
     require_columns(frame, ("name", "plus_ikc", "verkiesbaar", "status", "x_rd", "y_rd"), origin, "IKC table (round layout)")
     plus, eligible = is_true(frame["plus_ikc"]), is_true(frame["verkiesbaar"])
-    column = lambda name: frame[name] if name in frame.columns else pd.Series("", index=frame.index)  # noqa: E731
     return pd.DataFrame({
         "name": frame["name"], "x_rd": frame["x_rd"], "y_rd": frame["y_rd"],
         "status": np.where(plus, "plus-ikc", np.where(eligible, "candidate", "other")),
-        "area_code": column("wijk_code").fillna(""), "bestuur": column("bevoegd_gezag"), "need": column("need"),
-        "eligible": eligible, "continuity": frame["status"], "reason": column("toelichting").fillna(""),
-        "gebied": column("gebied").fillna(""), "brin": column("brin_vestiging"),
-        "ook_gebied": column("ook_gebied").fillna("").astype(str),
+        "area_code": text_column(frame, "wijk_code").fillna(""), "bestuur": text_column(frame, "bevoegd_gezag"),
+        "need": text_column(frame, "need"),
+        "eligible": eligible, "continuity": frame["status"], "reason": text_column(frame, "toelichting").fillna(""),
+        "gebied": text_column(frame, "gebied").fillna(""), "brin": text_column(frame, "brin_vestiging"),
+        "ook_gebied": text_column(frame, "ook_gebied").fillna("").astype(str),
     }, index=frame.index)
 
 

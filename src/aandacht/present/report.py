@@ -65,7 +65,7 @@ from .maps import (
     years_text,
 )
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers
-from .overlays import Overlays, is_true
+from .overlays import Overlays, is_true, text_column
 from .phrases import (
     area_words,
     audit_paragraph,
@@ -278,12 +278,6 @@ PAGE_ONE_MEMBERS = 3  # a combined gebied's row on page 1 names its first three 
 NAME_LINE, MEMBER_LINE, REASON_LINE = 22, 28, 62  # characters a line of page 1's gebied columns holds on A4
 
 
-def _column(table: pd.DataFrame, name: str) -> pd.Series:
-    """``table[name]``, or empty text in every row where the table has no such column (the IKC table of
-    a round written before that column existed)."""
-    return table.get(name, pd.Series("", index=table.index))
-
-
 def _first_of(names: list[str], shown: int, where: str = "") -> str:
     """'A, B en C', or with more than ``shown`` names the first of them and how many others ('A, B, C en 2
     andere'), followed by ``where`` they all are."""
@@ -324,7 +318,7 @@ def _gebied_of_ikc(data: ReportData, row) -> str:
 def plus_rows(data: ReportData) -> list[dict]:
     """The Plus-IKC's (and, with a previous round, those that stop) with board, gebied and change."""
     ikcs = _ikcs(data)
-    change = _column(ikcs, "continuity").map(plus_change)
+    change = text_column(ikcs, "continuity").map(plus_change)
     shown = ikcs[(ikcs["status"] == "plus-ikc") | ((change == "eraf") & (data.overlays.previous_year is not None))]
     rows = []
     for index, row in shown.iterrows():
@@ -343,7 +337,7 @@ def unplaced_ikcs(data: ReportData) -> list[str]:
     ikcs = _ikcs(data)
     if "x_rd" not in ikcs.columns:
         return []
-    area = _column(ikcs, "area_code").fillna("").astype(str)
+    area = text_column(ikcs, "area_code").fillna("").astype(str)
     return list(ikcs.loc[ikcs["x_rd"].isna() & (area.str.strip() == ""), "name"])
 
 
@@ -355,9 +349,9 @@ def without_plus(data: ReportData) -> list[dict]:
     rows = []
     for name in data.gebieden():
         members = data.overlays.members(name)
-        also = _column(ikcs, "ook_gebied").fillna("").astype(str)
-        inside = ikcs[_column(ikcs, "area_code").isin(members)
-                      | (_column(ikcs, "gebied") == name)
+        also = text_column(ikcs, "ook_gebied").fillna("").astype(str)
+        inside = ikcs[text_column(ikcs, "area_code").isin(members)
+                      | (text_column(ikcs, "gebied") == name)
                       | also.map(lambda text: name in text.split(", "))]
         if (inside["status"] == "plus-ikc").any():
             continue
@@ -366,7 +360,7 @@ def without_plus(data: ReportData) -> list[dict]:
         elif (inside["status"] == "candidate").any():
             why = "de scholen die in aanmerking komen, hebben minder behoefte dan de gekozen Plus-IKC's elders"
         else:
-            reasons = sorted({str(r) for r in _column(inside, "reason").fillna("") if str(r)})
+            reasons = sorted({str(r) for r in text_column(inside, "reason").fillna("") if str(r)})
             count = len(inside)
             why = (f"{'de school' if count == 1 else f'de {count} scholen'} in dit gebied ({_list(list(inside['name']))}) "
                    f"{'komt' if count == 1 else 'komen'} niet in aanmerking" + (f" ({_list(reasons)})" if reasons else ""))
@@ -378,8 +372,8 @@ def no_plus_sentence(data: ReportData) -> str:
     """Why the proposal holds no Plus-IKC at all: no school has a place in a {level} (then none can lie in an
     aandachtsgebied), no school stands in the aandachtsgebieden, or none there qualifies."""
     ikcs = _ikcs(data)
-    area = _column(ikcs, "area_code").fillna("").astype(str).str.strip()
-    gebied = _column(ikcs, "gebied").fillna("").astype(str).str.strip()
+    area = text_column(ikcs, "area_code").fillna("").astype(str).str.strip()
+    gebied = text_column(ikcs, "gebied").fillna("").astype(str).str.strip()
     if not len(ikcs) or (area == "").all():
         why = (f"geen van de {len(ikcs)} scholen heeft een plaats in een {data.config.level}, dus ligt er geen in een "
                "aandachtsgebied" + (" (zie hierboven)" if data.frame is None else ""))
@@ -693,7 +687,7 @@ def profile(data: ReportData, name: str, codes: list[str]) -> dict:
               "population": suppress(run.matrix.areas.at[code, "population"], threshold),
               "drivers": [lower_first(label) for label in data.reason_labels(code)]} for code in codes]
     ikcs = _ikcs(data)
-    inside = ikcs[_column(ikcs, "area_code").isin(codes)]
+    inside = ikcs[text_column(ikcs, "area_code").isin(codes)]
     schools = [{"name": r["name"], "status": _ikc_status(r)} for _, r in inside.iterrows()]
     return {"name": name, "areas": areas, "indicators": indicators, "ikcs": schools}
 
@@ -746,7 +740,7 @@ def ikc_rows(data: ReportData) -> list[dict]:
     ikcs = _ikcs(data)
     if data.overlays.ikcs is None:
         return []
-    in_gebied = _column(ikcs, "area_code").isin(set(data.overlays.gebied_of()))
+    in_gebied = text_column(ikcs, "area_code").isin(set(data.overlays.gebied_of()))
     shown = ikcs[ikcs["status"].isin(["plus-ikc", "candidate"]) | in_gebied]
     rows = []
     for _, row in shown.iterrows():
@@ -1067,7 +1061,7 @@ class ReportHtml:
     place of each map image. Maps drawn by another process (:class:`aandacht.present.drawing.Later`) may
     still be coming while this process lays out the report; they are asked for only by :attr:`text` (the
     self-contained HTML: each map put in as a PNG data URI) and :meth:`images` (the PNGs by mark, which the
-    PDF reads directly, :func:`aandacht.present.typeset.pdf_bytes`)."""
+    PDF reads directly, :class:`aandacht.present.typeset.PdfLayout`)."""
 
     marked: str
     maps: dict[str, Drawn]  # mark -> the map drawn

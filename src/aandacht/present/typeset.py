@@ -1,10 +1,12 @@
 """The report as a tagged PDF: the report's own HTML set in type by Typst.
 
-One source: :func:`aandacht.present.report.render_html` writes the report once, as HTML; this
-module reads that HTML (the small set of elements and classes its template uses) and writes the
-same content as Typst markup (:func:`typst_markup`), which the Typst compiler (the ``typst``
-package: one self-contained wheel per platform, no system libraries) lays out as an A4 PDF in
-about a tenth of a second. What the HTML's print style sheet says, the markup says too:
+One source: :func:`aandacht.present.report.report_html` writes the report once, as HTML (with a mark
+in place of each map, :class:`aandacht.present.report.ReportHtml`); this module reads that HTML (the
+small set of elements and classes its template uses) and writes the same content as Typst markup
+(:func:`typst_markup`), which the Typst compiler (the ``typst`` package: one self-contained wheel per
+platform, no system libraries) lays out as an A4 PDF (:class:`PdfLayout`: Leeuwarden's 21 pages in
+about 0.6 s, or 0.2 s once laid out with stand-ins for maps still being drawn). What the HTML's print
+style sheet says, the markup says too:
 
 * A4 portrait, margins 13/14/15/14 mm; the ranking (``section.liggend``) on landscape pages; the
   maps (``#kaart``, ``#kaarten``) one per page with margins of :data:`report.MAP_MARGINS_MM`, each
@@ -62,7 +64,7 @@ TEXT_STYLE = {  # class -> Typst text settings (the HTML's style sheet)
 }
 HEADING_SIZES = {1: "17pt", 2: "13pt", 3: "10.5pt", 4: "9.5pt"}
 HEADING_SPACING = {1: ("0mm", "1mm"), 2: ("0mm", "2mm"), 3: ("3.5mm", "1mm"), 4: ("3mm", "1mm")}
-TABLE_FONT = {"compact": "7.3pt", "summary": "7.5pt", "default": "8pt"}
+TABLE_FONT = {"compact": "7.3pt", "summary": "7.5pt", "small": "7.5pt", "default": "8pt"}
 SCHEMA_CELLS = {  # table.schema (the index diagram): class -> fill and stroke
     "index": 'fill: rgb("#fdd49e")', "domein": 'fill: rgb("#fee8c8")', "indicator": 'stroke: 0.3mm + rgb("#fdbb84")',
 }
@@ -91,15 +93,8 @@ class Element:
         return set(self.attrs.get("class", "").split())
 
     def find(self, tag: str) -> Element | None:
-        """The first descendant with ``tag`` (depth first)."""
-        for child in self.children:
-            if isinstance(child, Element):
-                if child.tag == tag:
-                    return child
-                found = child.find(tag)
-                if found is not None:
-                    return found
-        return None
+        """The first descendant with ``tag`` (depth first, :func:`_walk`)."""
+        return next((e for e in _walk(self) if e is not self and e.tag == tag), None)
 
     def elements(self, tag: str | None = None) -> list[Element]:
         """The element children (with ``tag``, if given)."""
@@ -428,9 +423,7 @@ class _Writer:
         small 7.5 pt, other tables 8 pt)."""
         if summary:
             return TABLE_FONT["summary"]
-        if "small" in element.classes:
-            return "7.5pt"
-        return TABLE_FONT["compact" if "compact" in element.classes else "default"]
+        return TABLE_FONT[next((c for c in ("small", "compact") if c in element.classes), "default")]
 
     def cell(self, cell: Element, row: Element, schema: bool) -> str:
         body = self.inline(cell.children).strip()
