@@ -101,16 +101,20 @@ def project_relative(text: str, config: Config) -> str:
     the folder holding ``configs/``) taken out, so that a file reads as a path in the project
     ("configs/leeuwarden.yaml", "data/leeuwarden/kwb-2023.csv") and no file that is sent around
     holds the folders (and user name) of the analyst's machine."""
-    root = str(project_dir(config.source_file))
-    return str(text).replace(root + os.sep, "").replace(root, ".")
+    return _without_root(str(text), str(project_dir(config.source_file)))
+
+
+def _without_root(text: str, root: str) -> str:
+    return text.replace(root + os.sep, "").replace(root, ".")
 
 
 def relative_paths(table: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """The table with :func:`project_relative` applied to every text cell."""
+    """The table with :func:`project_relative` applied to every text cell (the project folder found once)."""
     texts = [c for c in table.columns if table[c].dtype == object or pd.api.types.is_string_dtype(table[c])]
     if not texts:
         return table
-    return table.assign(**{c: table[c].map(lambda v: project_relative(v, config) if isinstance(v, str) else v)
+    root = str(project_dir(config.source_file))
+    return table.assign(**{c: table[c].map(lambda v: _without_root(v, root) if isinstance(v, str) else v)
                            for c in texts})
 
 
