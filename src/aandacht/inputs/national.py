@@ -129,17 +129,33 @@ class GemeenteData:
         return sorted(set(codes) - set(self.wijken["area_code"]))
 
 
-def _ovt_rows(table: pd.DataFrame, column: str, vestigingen: pd.DataFrame) -> pd.DataFrame:
-    """The objecten van toezicht whose instellingscode is that of one of the gemeente's vestigingen."""
+@cache
+def _instellingscodes(name: str, column: str) -> pd.Series:
+    """Per row of the national extract ``name`` the instellingscode of its ``column`` (the first four characters,
+    upper case), computed once per process (a sweep cuts every gemeente from the same table)."""
+    return read_national(name)[column].str.strip().str.upper().str[:4]
+
+
+@cache
+def _gemeente_numbers() -> pd.Series:
+    """Per row of ``gebieden.csv.gz`` the gemeente number of a wijk or buurt code (``WK001400`` and
+    ``BU00140000``: ``0014``; empty for a gemeente), computed once per process."""
+    codes = read_national("gebieden.csv.gz")["area_code"]
+    return codes.str[2:6].where(codes.str[:2].isin(["WK", "BU"]), "")
+
+
+def _ovt_rows(name: str, column: str, vestigingen: pd.DataFrame) -> pd.DataFrame:
+    """The objecten van toezicht of the national extract ``name`` whose instellingscode (``column``) is that of
+    one of the gemeente's vestigingen."""
     codes = set(vestigingen["brin_vestiging"].str[:4])
-    return table[table[column].str.strip().str.upper().str[:4].isin(codes)].reset_index(drop=True)
+    return read_national(name)[_instellingscodes(name, column).isin(codes)].reset_index(drop=True)
 
 
 def gemeente_data(code: str) -> GemeenteData:
     """Cut one gemeente's tables from the national extracts."""
     registry = read_national("gebieden.csv.gz")
     number = code[2:]
-    mine = registry[(registry["area_code"] == code) | registry["area_code"].str.match(f"(WK|BU){number}")]
+    mine = registry[(registry["area_code"] == code) | (_gemeente_numbers() == number)]
     name = mine.loc[mine["area_code"] == code, "area_name"].item()
     kwb = read_national("kwb-2023.csv.gz")
     kwb2023 = kwb[kwb["gwb_code_10"].isin({"NL00", *mine["area_code"]})].reset_index(drop=True)
@@ -153,9 +169,8 @@ def gemeente_data(code: str) -> GemeenteData:
     schools = schools[schools["gemeente_code"] == code].drop(columns="gemeente_code").reset_index(drop=True)
     vestigingen = read_national("vestigingen.csv.gz")
     vestigingen = vestigingen[vestigingen["gemeente_code"] == code].drop(columns="gemeente_code").reset_index(drop=True)
-    sheets = {sheet: _ovt_rows(read_national(f"schoolweging-{sheet}.csv.gz"), "OVT", vestigingen)
-              for sheet in SCHOOLWEGING_SHEETS}
-    leerresultaten = _ovt_rows(read_national("leerresultaten.csv.gz"), "ovt", vestigingen)
+    sheets = {sheet: _ovt_rows(f"schoolweging-{sheet}.csv.gz", "OVT", vestigingen) for sheet in SCHOOLWEGING_SHEETS}
+    leerresultaten = _ovt_rows("leerresultaten.csv.gz", "ovt", vestigingen)
     boards = read_national("besturen.csv.gz")
     numbers = set(schools["bevoegd_gezag_nummer"]) | set(vestigingen["bevoegd_gezag_nummer"])
     besturen = boards.loc[boards["bevoegd_gezag_nummer"].isin(numbers), ["bevoegd_gezag_nummer", "naam"]]
