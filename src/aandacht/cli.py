@@ -271,11 +271,12 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
                  "previous": str(previous_dir.resolve()) if previous_dir else None}
         used = result.run.config  # the round's config: each input's path is the vintage it read
         manifest = build_manifest(used, "herijking", extra)
-        writers = round_writers(result)
+        visual = {}
         if not no_maps:  # first, so that the maps are drawn while this process prints and writes
             history = earlier_rounds(rounds_dir, round_year, used.gemeente.code,
                                      [previous_dir] if previous_dir else [], used.level)
-            writers |= visual_writers(result, manifest, pdf=with_pdf, history=history, drawer=drawer)
+            visual = visual_writers(result, manifest, pdf=with_pdf, history=history, drawer=drawer)
+        writers = round_writers(result) | visual  # the tables written first
         # imported once the maps are being drawn (rich, 35 ms): the second process needs none of it
         from .present.terminal import (
             print_changes,

@@ -28,6 +28,7 @@ constraints), without recomputing any of it.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -67,9 +68,11 @@ def read_constraints(path: Path) -> pd.DataFrame:
     return internal_columns(read_csv_nl(path), CONSTRAINT_COLUMNS)
 
 
-def ikc_table(result: Herijking) -> pd.DataFrame:
-    """The selection's IKC table with each IKC's location (x_rd, y_rd; NaN when unknown)."""
-    table = result.selection.ikcs
+def ikc_table(result: Herijking, marginal: bool = True) -> pd.DataFrame:
+    """The selection's IKC table with each IKC's location (x_rd, y_rd; NaN when unknown); ``marginal=False``:
+    without the marginal values, which maps and report do not show (computed on first use:
+    :class:`aandacht.decide.select.SelectionResult`)."""
+    table = result.selection.ikcs if marginal else result.selection.figures
     located = result.ikc_registry.table[["x_rd", "y_rd"]] if result.ikc_registry is not None else None
     if located is None:
         return table.assign(x_rd=np.nan, y_rd=np.nan)
@@ -148,8 +151,7 @@ def round_overlays(result: Herijking, history: pd.DataFrame | None = None) -> Ov
     areas = result.designation.areas
     designated = areas[areas["designated"]]
     gebieden = pd.DataFrame({"gebied": designated["gebied"].to_numpy(), "area_code": designated.index.to_numpy()})
-    table = ikc_table(result)
-    ikcs = check_ikcs(table, "ikcs")
+    ikcs = check_ikcs(ikc_table(result, marginal=False), "ikcs")
     changes = None
     if "wijken" in result.changes:
         changes = check_changes(result.changes["wijken"], set(areas.index), "wijzigingen")
@@ -203,14 +205,14 @@ def read_round_overlays(folder: Path, known: set[str]) -> tuple[Overlays, pd.Dat
 def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history: pd.DataFrame | None = None,
                    drawer: Drawer | None = None) -> dict:
     """The maps (PNG) and the Dutch report (HTML, and PDF when asked) of a round, as writers, to be
-    called after the round's tables (:func:`round_writers`): the maps are drawn partly in a second
+    written after the round's tables (:func:`round_writers`, made after these: the tables need the
+    selection's marginal values, which the maps do not wait for): the maps are drawn partly in a second
     process (:func:`aandacht.present.drawing.draw_all`), which goes on drawing while this one lays out
     the report and writes the tables (:data:`MEANWHILE`). Each map is drawn once: the PNG file and the
     report's image come from the same pixels. Without polygons of the areas (``areas.geometry``) the
     report is written without maps and says why. ``drawer``: that second process, started before the
     round was computed (:func:`aandacht.present.drawing.start_drawer`)."""
-    data = report_data(result.run, round_overlays(result, history), manifest, result.selection.constraints,
-                       placement_summary(result))
+    data = report_data(result.run, round_overlays(result, history), manifest, placement=placement_summary(result))
     writers, rendered = {}, None
     if data.frame is not None:
         dpi = result.run.config.maps.dpi
@@ -218,7 +220,8 @@ def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history
                             meanwhile=MEANWHILE + (PDF_MEANWHILE if pdf else 0.0),
                             prepare=load_layers, drawer=drawer)
         writers = {f"{name}.png": drawn.write for name, drawn in rendered.items()}
-    html = report_html(data, rendered)
+    # the constraints (computed on first use, SelectionResult) once the maps, which do not show them, are being drawn
+    html = report_html(replace(data, constraints=result.selection.constraints), rendered)
     writers["rapport.html"] = lambda path: path.write_text(html.text, encoding="utf-8")
     if pdf:
         from .typeset import PdfLayout  # imported once the maps are being drawn
