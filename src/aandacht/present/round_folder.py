@@ -40,7 +40,6 @@ from ..inputs.reading import read_csv_nl
 from ..rounds.herijking import Herijking
 from ..rounds.record import MANIFEST, ROUND_JSON, open_round, read_round_table
 from .drawing import Drawer, draw_all
-from .geopackage import write_round_geopackage
 from .maps import map_builders, map_frame
 from .orientation import load_layers
 from .overlays import Overlays, check_changes, check_ikcs, check_robustness, is_true
@@ -103,6 +102,8 @@ def round_writers(result: Herijking) -> dict:
     text = json.dumps(result.record.meta, indent=2, ensure_ascii=False) + "\n"
     writers[ROUND_JSON] = lambda path: path.write_text(text, encoding="utf-8")
     if result.run.config.areas.geometry is not None:
+        from .geopackage import write_round_geopackage  # with its xml and urllib (20 ms), once the maps are being drawn
+
         writers["ronde.gpkg"] = lambda path: write_round_geopackage(result, map_frame(result.run, round_overlays(result)),
                                                                     path)
     return writers
