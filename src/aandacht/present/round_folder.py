@@ -121,15 +121,17 @@ def earlier_rounds(rounds_dir: Path | None, year: int, gemeente: str, extra: lis
     """Rank and score per area of every round folder before ``year`` of the same gemeente (and
     ``level``, when given): the folders in ``rounds_dir`` named by a year (``2024``, not
     ``2024.replaced-...``) that hold a ``ronde.json``, and ``extra`` (for example ``--previous``
-    elsewhere). Each is read only once it has proved itself
+    elsewhere; a folder named twice is read once). Each is read only once it has proved itself
     (:func:`aandacht.rounds.record.open_round`: unchanged since written, a valid ``ronde.json``, its
     areas its gemeente's); a round of another gemeente or level is left out."""
     folders = [] if rounds_dir is None or not Path(rounds_dir).is_dir() else \
         [p for p in sorted(Path(rounds_dir).iterdir()) if p.is_dir() and p.name.isdigit()]
     found: dict[int, pd.DataFrame] = {}
+    opened: set[Path] = set()  # --previous is often one of the folders: proved (hashed) once
     for folder in [*folders, *(Path(p) for p in extra)]:
-        if not (folder / ROUND_JSON).is_file():
+        if folder.resolve() in opened or not (folder / ROUND_JSON).is_file():
             continue
+        opened.add(folder.resolve())
         try:
             meta, wijken = open_round(folder)
         except DataError as error:
