@@ -94,7 +94,7 @@ def round_folders(tmp_path_factory):
     2026 with the shipped config continuing from 2024. Returns the rounds folder."""
     from aandacht.archive.manifest import build_manifest
     from aandacht.archive.output import write_folder
-    from aandacht.present.round_folder import earlier_rounds, round_writers, visual_writers
+    from aandacht.present.round_folder import earlier_rounds, round_maps, round_writers, visual_writers
     from aandacht.rounds.herijking import run_herijking
 
     rounds = tmp_path_factory.mktemp("rounds")
@@ -104,9 +104,8 @@ def round_folders(tmp_path_factory):
     for year, cfg, previous in ((2024, old, None), (2026, config, rounds / "2024")):
         result = run_herijking(cfg, year, previous)
         manifest = build_manifest(cfg, "herijking", {"round": year, "previous": str(previous) if previous else None})
-        history = earlier_rounds(rounds, year, cfg.gemeente.code)
-        write_folder(rounds / str(year), round_writers(result) | visual_writers(result, manifest, history=history),
-                     manifest, force=False)
+        maps = round_maps(result, history=earlier_rounds(rounds, year, cfg.gemeente.code))
+        write_folder(rounds / str(year), round_writers(result) | visual_writers(maps, manifest), manifest, force=False)
     return rounds
 
 

@@ -141,8 +141,7 @@ def test_the_dependencies_are_declared_exactly_as_imported():
 
     root = Path(__file__).resolve().parent.parent
     project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    import_name = {"scikit-learn": "sklearn", "pyyaml": "yaml", "python-calamine": "python_calamine", "pillow": "PIL",
-                   "fonttools": "fontTools"}
+    import_name = {"scikit-learn": "sklearn", "pyyaml": "yaml", "python-calamine": "python_calamine", "pillow": "PIL"}
 
     def names(requirements):
         found = set()

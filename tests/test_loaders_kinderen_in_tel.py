@@ -68,7 +68,7 @@ def test_gemeente_row_is_the_reference_value(tmp_path, kinderen_in_tel_xlsx):
     config = load_config(path, allow_outside=True)
     run = run_score(config)
     assert run.matrix.values.loc["WK008061", "uitkering"] == pytest.approx(18.0)
-    assert reference_values(run.tidy, config, "GM0080").loc["uitkering", "value"] == pytest.approx(9.1)
+    assert reference_values(run.tidy, config, ["GM0080"])["GM0080"].loc["uitkering", "value"] == pytest.approx(9.1)
 
 
 def test_pc4_rows_need_an_allocation(registry, tmp_path):

@@ -153,6 +153,30 @@ def test_text_width_is_the_fonts_advance_width():
     assert text_width("0") == pytest.approx(0.636, abs=0.01)  # DejaVu Sans's figures are 0.636 em wide
 
 
+def test_the_shipped_advance_widths_are_the_fonts():
+    """advances.json is current: read again from the installed fonts by scripts/build_advances.py, the same
+    widths (else rerun the script), and text_width's em are those fontTools reads from the font file."""
+    pytest.importorskip("fontTools")
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    from fontTools.ttLib import TTFont
+
+    from aandacht.present.typeset import font_folder
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "build_advances.py"
+    spec = importlib.util.spec_from_file_location("build_advances", script)
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    assert json.loads(build.TARGET.read_text(encoding="utf-8")) == build.build()
+    font = TTFont(font_folder() / "DejaVuSans-Bold.ttf", lazy=True)
+    glyphs = font.getBestCmap()
+    for character in "Wij ëé€–0":
+        width = font["hmtx"].metrics[glyphs[ord(character)]][0] / font["head"].unitsPerEm
+        assert text_width(character, bold=True) == width, character
+
+
 def test_invisible_characters_are_left_out_and_a_character_without_a_glyph_is_one_line():
     """A DUO name's U+0092 (a Windows apostrophe read as Latin-1) is set as ’, control characters and the byte order
     mark, which a browser does not show either, are left out, a no-break space stays one; a character the font has no

@@ -48,7 +48,7 @@ _EXPORTS = {
     **dict.fromkeys(["read_overlays"], ".present.overlays"),
     **dict.fromkeys(["ReportData", "render_html"], ".present.report"),
     **dict.fromkeys(["typst_markup", "write_pdf"], ".present.typeset"),
-    **dict.fromkeys(["round_overlays", "round_writers", "visual_writers"], ".present.round_folder"),
+    **dict.fromkeys(["round_maps", "round_overlays", "round_writers", "visual_writers"], ".present.round_folder"),
     **dict.fromkeys(["build_manifest"], ".archive.manifest"),
     **dict.fromkeys(["write_folder"], ".archive.output"),
     **dict.fromkeys(["verify_folder"], ".archive.verify"),

@@ -246,13 +246,12 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
     from contextlib import nullcontext
 
-    from .archive.manifest import build_manifest
     from .config import project_dir
     from .inputs.vintages import vintage_table
     from .present.drawing import start_drawer
     from .present.orientation import load_layers
     from .present.phrases import dominance_lines, indicatief_lines
-    from .present.round_folder import earlier_rounds, round_writers, visual_writers
+    from .present.round_folder import earlier_rounds, round_maps, round_writers, visual_writers
     from .rounds.compare import identical_sentence
     from .rounds.herijking import run_herijking
 
@@ -270,12 +269,15 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
         extra = {"round": round_year, "peildatum": result.peildatum,
                  "previous": str(previous_dir.resolve()) if previous_dir else None}
         used = result.run.config  # the round's config: each input's path is the vintage it read
-        manifest = build_manifest(used, "herijking", extra)
-        writers = round_writers(result)
-        if not no_maps:  # first, so that the maps are drawn while this process prints and writes
+        maps = None  # first, so that the maps are drawn while this process prints and writes
+        if not no_maps:
             history = earlier_rounds(rounds_dir, round_year, used.gemeente.code,
                                      [previous_dir] if previous_dir else [], used.level)
-            writers |= visual_writers(result, manifest, pdf=with_pdf, history=history, drawer=drawer)
+            maps = round_maps(result, pdf=with_pdf, history=history, drawer=drawer)
+        from .archive.manifest import build_manifest  # with importlib.metadata: once the maps are being drawn
+
+        manifest = build_manifest(used, "herijking", extra)
+        writers = round_writers(result) | (visual_writers(maps, manifest) if maps else {})  # the tables written first
         # imported once the maps are being drawn (rich, 35 ms): the second process needs none of it
         from .present.terminal import (
             print_changes,

@@ -47,6 +47,7 @@ import pandas as pd
 from ..config import DesignationRules
 from ..dutch import list_nl, number_nl
 from ..errors import ConfigError
+from ..inputs.matrix import NEDERLAND
 from ..inputs.plausible import is_count_unit, suppressed
 from ..scoring.run import ScoreRun
 
@@ -232,9 +233,6 @@ def adjoining_components_pairs(codes: list[str], geometry) -> list[list[str]]:
 def gemeente_values(run: ScoreRun) -> pd.Series:
     """Each indicator's value for the gemeente as a whole, where the input holds a gemeente row."""
     return run.reference(run.config.gemeente.code)["value"]
-
-
-NEDERLAND = "NL00"  # the CBS code of the Nederland row (Kerncijfers Wijken en Buurten)
 
 
 def national_values(run: ScoreRun) -> pd.Series:

@@ -45,6 +45,7 @@ watch_margin <= need < entry_need.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -54,7 +55,7 @@ from ..dutch import fixed_nl
 from ..errors import ConfigError
 from ..text import first_of
 from .ikc import IkcRegistry, ikc_gebied, location_gebieden, on_schoolweging, pupil_share
-from .optimise import Problem, explain, solve
+from .optimise import Problem, Solution, explain, solve
 
 SCHOOLWEGING_FLOOR = 20.0  # the bottom of the Inspectie's schoolweging scale (module docstring)
 COMPONENTS = ("score_per_pupil", "score_total", "wijk_score", "pupil_share")
@@ -79,11 +80,33 @@ class PreviousPlus:
 
 @dataclass
 class SelectionResult:
-    ikcs: pd.DataFrame  # per IKC: figures, need, eligibility, status, start year, marginal value
-    constraints: pd.DataFrame
-    objective: float
+    """The choice. ``figures``: per IKC its figures, need, eligibility, status and start year. The marginal
+    values and the constraints' gains (:func:`aandacht.decide.optimise.explain`: a re-solve per constraint and
+    per candidate) are computed on the first use of ``ikcs`` (``figures`` with ``marginale_waarde``) or
+    ``constraints``, so that a herijking computes them while its maps, which need neither, are drawn."""
+
+    figures: pd.DataFrame
+    problem: Problem
+    solution: Solution
     n_plus: int
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def objective(self) -> float:
+        return self.solution.objective
+
+    @cached_property
+    def _explained(self) -> tuple[pd.DataFrame, pd.Series]:
+        return explain(self.problem, self.solution)
+
+    @property
+    def constraints(self) -> pd.DataFrame:
+        return self._explained[0]
+
+    @cached_property
+    def ikcs(self) -> pd.DataFrame:
+        marginal = self._explained[1].reindex(self.figures["brin_vestiging"])
+        return self.figures.assign(marginale_waarde=marginal.to_numpy())
 
 
 def scaled_to_max(values: pd.Series) -> pd.Series:
@@ -190,7 +213,8 @@ def select_plus(
     previous: list[PreviousPlus] | None = None,
     pupil_origin: pd.DataFrame | None = None,
 ) -> SelectionResult:
-    """Compute need and eligibility, apply continuity, solve and explain (module docstring)."""
+    """Compute need and eligibility, apply continuity and solve (module docstring); explained on first use
+    (:class:`SelectionResult`)."""
     continuity = rules.continuity
     notes = list(ikcs.notes)
     share = pupil_share(pupil_origin, ikcs, gebieden, registry)
@@ -243,7 +267,6 @@ def select_plus(
     if len(solution.chosen) < rules.n_plus:
         notes.append(f"maar {len(solution.chosen)} van de {rules.n_plus} plaatsen voor een Plus-IKC gevuld: "
                      f"er zijn maar {len(candidates)} kandidaten (verkiesbaar of voortgezet)")
-    constraints, marginal = explain(problem, solution)
     chosen = set(solution.chosen)
     for brin in table.index:
         if brin in status:
@@ -267,6 +290,5 @@ def select_plus(
     near_entry = ~table["plus_ikc"] & located & table["need"].between(
         continuity.entry_need - continuity.watch_margin, continuity.entry_need, inclusive="left")
     table["monitoren"] = near_exit | near_entry
-    table["marginale_waarde"] = marginal.reindex(table.index)
     table = table.sort_values(["plus_ikc", "need"], ascending=[False, False])
-    return SelectionResult(table.reset_index(drop=True), constraints, solution.objective, rules.n_plus, notes)
+    return SelectionResult(table.reset_index(drop=True), problem, solution, rules.n_plus, notes)

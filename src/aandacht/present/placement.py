@@ -28,7 +28,7 @@ def placement_summary(result: Herijking) -> dict | None:
     table = result.unplaced
     if table is None or table.empty:
         return None
-    total = int(result.selection.ikcs["achterstandsscore"].notna().sum())
+    total = int(result.selection.figures["achterstandsscore"].notna().sum())
     schools = [{"name": r.name, "code": r.brin_vestiging, "board": r.bevoegd_gezag,
                 "need": number_nl(r.need) if pd.notna(r.need) else "onbekend",
                 "rank": f"{r.rang_behoefte} van {total}" if pd.notna(r.rang_behoefte) else "",

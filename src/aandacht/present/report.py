@@ -43,10 +43,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..decide.designate import NEDERLAND, area_reasons
+from ..decide.designate import area_reasons
 from ..dutch import MISSING_LABELS, dutch_date, dutch_number, list_nl
 from ..inputs.boundaries import boundaries_missing
-from ..inputs.matrix import population_of
+from ..inputs.matrix import NEDERLAND, population_of
 from ..inputs.plausible import SECONDARY, is_count_unit
 from ..scoring.audit import audit
 from ..scoring.dominance import dominance

@@ -28,6 +28,7 @@ constraints), without recomputing any of it.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -38,19 +39,18 @@ from ..errors import DataError
 from ..inputs.reading import read_csv_nl
 from ..rounds.herijking import Herijking
 from ..rounds.record import MANIFEST, ROUND_JSON, open_round, read_round_table
-from .drawing import Drawer, draw_all
-from .geopackage import write_round_geopackage
+from .drawing import Drawer, Drawn, draw_all
 from .maps import map_builders, map_frame
 from .orientation import load_layers
 from .overlays import Overlays, check_changes, check_ikcs, check_robustness, is_true
 from .placement import placement_summary, unplaced_table
-from .report import report_data, report_dpi, report_html
+from .report import ReportData, report_data, report_dpi, report_html
 from .tables import count_indicators, score_writers, suppress_counts, write_csv
 
 HISTORY_COLUMNS = ["year", "area_code", "rank", "score"]
 # The columns of the selection's constraints table (aandacht.decide.optimise), published in Dutch in beperkingen.csv
 CONSTRAINT_COLUMNS = ("constraint", "lhs", "sense", "bound", "tight", "gain", "binding")
-# What this process does while the second one draws maps (:func:`visual_writers`), in the unit of
+# What this process does while the second one draws maps (:func:`round_maps`), in the unit of
 # aandacht.present.drawing.WEIGHTS (CPU seconds on the 2-core machine, Leeuwarden): laying out the report
 # (0.3 s), writing the tables, workbook and GeoPackage (0.25 s), and importing matplotlib for a map of its
 # own (0.4 s; the second process imported it while the round was computed; this one needs matplotlib for
@@ -67,9 +67,11 @@ def read_constraints(path: Path) -> pd.DataFrame:
     return internal_columns(read_csv_nl(path), CONSTRAINT_COLUMNS)
 
 
-def ikc_table(result: Herijking) -> pd.DataFrame:
-    """The selection's IKC table with each IKC's location (x_rd, y_rd; NaN when unknown)."""
-    table = result.selection.ikcs
+def ikc_table(result: Herijking, marginal: bool = True) -> pd.DataFrame:
+    """The selection's IKC table with each IKC's location (x_rd, y_rd; NaN when unknown); ``marginal=False``:
+    without the marginal values, which maps and report do not show (computed on first use:
+    :class:`aandacht.decide.select.SelectionResult`)."""
+    table = result.selection.ikcs if marginal else result.selection.figures
     located = result.ikc_registry.table[["x_rd", "y_rd"]] if result.ikc_registry is not None else None
     if located is None:
         return table.assign(x_rd=np.nan, y_rd=np.nan)
@@ -100,6 +102,8 @@ def round_writers(result: Herijking) -> dict:
     text = json.dumps(result.record.meta, indent=2, ensure_ascii=False) + "\n"
     writers[ROUND_JSON] = lambda path: path.write_text(text, encoding="utf-8")
     if result.run.config.areas.geometry is not None:
+        from .geopackage import write_round_geopackage  # with its xml and urllib (20 ms), once the maps are being drawn
+
         writers["ronde.gpkg"] = lambda path: write_round_geopackage(result, map_frame(result.run, round_overlays(result)),
                                                                     path)
     return writers
@@ -117,15 +121,17 @@ def earlier_rounds(rounds_dir: Path | None, year: int, gemeente: str, extra: lis
     """Rank and score per area of every round folder before ``year`` of the same gemeente (and
     ``level``, when given): the folders in ``rounds_dir`` named by a year (``2024``, not
     ``2024.replaced-...``) that hold a ``ronde.json``, and ``extra`` (for example ``--previous``
-    elsewhere). Each is read only once it has proved itself
+    elsewhere; a folder named twice is read once). Each is read only once it has proved itself
     (:func:`aandacht.rounds.record.open_round`: unchanged since written, a valid ``ronde.json``, its
     areas its gemeente's); a round of another gemeente or level is left out."""
     folders = [] if rounds_dir is None or not Path(rounds_dir).is_dir() else \
         [p for p in sorted(Path(rounds_dir).iterdir()) if p.is_dir() and p.name.isdigit()]
     found: dict[int, pd.DataFrame] = {}
+    opened: set[Path] = set()  # --previous is often one of the folders: proved (hashed) once
     for folder in [*folders, *(Path(p) for p in extra)]:
-        if not (folder / ROUND_JSON).is_file():
+        if folder.resolve() in opened or not (folder / ROUND_JSON).is_file():
             continue
+        opened.add(folder.resolve())
         try:
             meta, wijken = open_round(folder)
         except DataError as error:
@@ -148,8 +154,7 @@ def round_overlays(result: Herijking, history: pd.DataFrame | None = None) -> Ov
     areas = result.designation.areas
     designated = areas[areas["designated"]]
     gebieden = pd.DataFrame({"gebied": designated["gebied"].to_numpy(), "area_code": designated.index.to_numpy()})
-    table = ikc_table(result)
-    ikcs = check_ikcs(table, "ikcs")
+    ikcs = check_ikcs(ikc_table(result, marginal=False), "ikcs")
     changes = None
     if "wijken" in result.changes:
         changes = check_changes(result.changes["wijken"], set(areas.index), "wijzigingen")
@@ -200,27 +205,45 @@ def read_round_overlays(folder: Path, known: set[str]) -> tuple[Overlays, pd.Dat
     return overlays, constraints
 
 
-def visual_writers(result: Herijking, manifest: dict, pdf: bool = False, history: pd.DataFrame | None = None,
-                   drawer: Drawer | None = None) -> dict:
-    """The maps (PNG) and the Dutch report (HTML, and PDF when asked) of a round, as writers, to be
-    called after the round's tables (:func:`round_writers`): the maps are drawn partly in a second
-    process (:func:`aandacht.present.drawing.draw_all`), which goes on drawing while this one lays out
-    the report and writes the tables (:data:`MEANWHILE`). Each map is drawn once: the PNG file and the
-    report's image come from the same pixels. Without polygons of the areas (``areas.geometry``) the
-    report is written without maps and says why. ``drawer``: that second process, started before the
-    round was computed (:func:`aandacht.present.drawing.start_drawer`)."""
-    data = report_data(result.run, round_overlays(result, history), manifest, result.selection.constraints,
-                       placement_summary(result))
-    writers, rendered = {}, None
+@dataclass
+class RoundMaps:
+    """A round's maps being drawn (:func:`round_maps`), with the report's data they were built from."""
+
+    result: Herijking
+    data: ReportData
+    rendered: dict[str, Drawn] | None  # None without polygons of the areas
+    pdf: bool
+
+
+def round_maps(result: Herijking, pdf: bool = False, history: pd.DataFrame | None = None,
+               drawer: Drawer | None = None) -> RoundMaps:
+    """Start drawing a round's maps (PNG): partly in a second process (:func:`aandacht.present.drawing.draw_all`),
+    which goes on drawing while this one builds the manifest, lays out the report (:func:`visual_writers`) and
+    writes the tables (:data:`MEANWHILE`). Each map is drawn once: the PNG file and the report's image come from
+    the same pixels. ``drawer``: that second process, started before the round was computed
+    (:func:`aandacht.present.drawing.start_drawer`). The report's data is made without the manifest and the
+    selection's constraints, which the maps do not show: :func:`visual_writers` adds them."""
+    data = report_data(result.run, round_overlays(result, history), {}, placement=placement_summary(result))
+    rendered = None
     if data.frame is not None:
         dpi = result.run.config.maps.dpi
         rendered = draw_all(map_builders(data.frame), dpi, also=(report_dpi(dpi),),
                             meanwhile=MEANWHILE + (PDF_MEANWHILE if pdf else 0.0),
                             prepare=load_layers, drawer=drawer)
-        writers = {f"{name}.png": drawn.write for name, drawn in rendered.items()}
-    html = report_html(data, rendered)
+    return RoundMaps(result, data, rendered, pdf)
+
+
+def visual_writers(maps: RoundMaps, manifest: dict) -> dict:
+    """The maps (PNG) and the Dutch report (HTML, and PDF when asked: ``pdf`` of :func:`round_maps`) of a round,
+    as writers, to be written after the round's tables (:func:`round_writers`, made after these: the tables need
+    the selection's marginal values, which the maps do not wait for). Without polygons of the areas
+    (``areas.geometry``) the report is written without maps and says why."""
+    writers = {f"{name}.png": drawn.write for name, drawn in (maps.rendered or {}).items()}
+    # the manifest and the constraints (computed on first use, SelectionResult) once the maps are being drawn
+    data = replace(maps.data, manifest=manifest, constraints=maps.result.selection.constraints)
+    html = report_html(data, maps.rendered)
     writers["rapport.html"] = lambda path: path.write_text(html.text, encoding="utf-8")
-    if pdf:
+    if maps.pdf:
         from .typeset import PdfLayout  # imported once the maps are being drawn
 
         layout = PdfLayout(html.marked, coming=html.maps)  # laid out while the maps are drawn

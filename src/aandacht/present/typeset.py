@@ -38,6 +38,7 @@ from __future__ import annotations
 import base64
 import functools
 import importlib.util
+import json
 import re
 import tempfile
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ from .report import MAP_MARGINS_MM
 PDF_STANDARD = "ua-1"
 BLANK_PNG = png_bytes(np.full((1, 1, 3), 255, np.uint8), 96)  # stands in for a map still being drawn
 FONT = "DejaVu Sans"
+ADVANCE_FONTS = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}  # the files of advances.json
 MONO = "DejaVu Sans Mono"
 VOID = {"br", "wbr", "img", "col", "meta", "link", "hr", "input", "source"}
 INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ufdd0-\ufdef\ufffe\uffff]")
@@ -488,12 +490,13 @@ class _Writer:
 
 @functools.cache
 def _advances(bold: bool) -> tuple[dict[int, float], float]:
-    """DejaVu Sans's advance width of each character, in em, and the widest (for a character it lacks)."""
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(font_folder() / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"), lazy=True)
-    units, metrics = font["head"].unitsPerEm, font["hmtx"].metrics
-    advances = {code: metrics[name][0] / units for code, name in font.getBestCmap().items()}
+    """DejaVu Sans's advance width of each character, in em, and the widest (for a character it lacks): from
+    ``advances.json``, the fonts' widths as ``scripts/build_advances.py`` reads them (a test checks the file
+    against the fonts of :func:`font_folder`), so that the fonts are not parsed on every run."""
+    table = json.loads((Path(__file__).parent / "advances.json").read_text(encoding="utf-8"))
+    units = table["units_per_em"]
+    advances = {first + offset: width / units for first, widths in table["bold" if bold else "regular"]
+                for offset, width in enumerate(widths)}
     return advances, max(advances.values())
 
 
@@ -564,7 +567,7 @@ def typst_markup(html: str, images: dict[str, bytes] | None = None) -> Typeset:
     writer = _Writer(parse(html), images or {})
     markup = writer.document()
     covered = _advances(False)[0]
-    missing = sorted({c for c in markup if ord(c) > 0x7E and ord(c) not in covered and not re.match(BREAKS, c)})
+    missing = sorted(c for c in set(markup) if ord(c) > 0x7E and ord(c) not in covered and not re.match(BREAKS, c))
     if missing:
         where = html.find(missing[0])
         context = " ".join(re.sub(r"<[^>]*>|<[^>]*$|^[^<]*>", " ", html[max(0, where - 60):where + 30]).split())

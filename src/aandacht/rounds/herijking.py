@@ -72,7 +72,7 @@ def placement_cost(selection: SelectionResult, gebieden: list[str]) -> tuple[pd.
     high its need. Per such IKC: its need as computed for every IKC (its area's score counts as 0),
     its rank by need among all IKCs (1 = highest), and whether that need is above the lowest need
     of the chosen Plus-IKCs (it would then compete for a place if it were placed)."""
-    ikcs = selection.ikcs
+    ikcs = selection.figures
     scored = ikcs[ikcs["achterstandsscore"].notna()]
     rank = scored["need"].rank(ascending=False, method="min")
     chosen = scored.loc[scored["plus_ikc"].astype(bool), "need"]
@@ -126,7 +126,7 @@ def round_meta(config: Config, year: int, designation: DesignationResult, select
                previous_year: int | None = None, peildatum: int | None = None,
                vintages: list[VintageChoice] | None = None) -> dict:
     """The JSON the next round reads (module docstring)."""
-    chosen = selection.ikcs[selection.ikcs["plus_ikc"]]
+    chosen = selection.figures[selection.figures["plus_ikc"]]
     rules = config.selection
     return {
         "round": year,
@@ -220,7 +220,7 @@ def run_herijking(
     record = RoundRecord(year, round_meta(config, year, designation, selection, previous.year if previous else None,
                                           peildatum, vintages),
                          wijk_table(designation),
-                         indicator_table(run), selection.ikcs)
+                         indicator_table(run), selection.figures)
     causes = None
     if previous is not None:
         causes = Causes(rules=rule_changes(recorded_config(Path(previous.source)), config_as_dict(config)),

@@ -21,7 +21,7 @@ from ..config import Config
 from ..errors import DataError
 from ..inputs.areas import AreaRegistry
 from ..inputs.load import load_indicators
-from ..inputs.matrix import IndicatorMatrix, build_matrix, reference_values
+from ..inputs.matrix import NEDERLAND, IndicatorMatrix, build_matrix, reference_values
 from .composite import ScoreResult, score
 from .screen import apply_screening
 
@@ -58,9 +58,11 @@ class ScoreRun:
     def reference(self, code: str) -> pd.DataFrame:
         """Each indicator's value, numerator and denominator for the area ``code`` of any level (the
         gemeente, Nederland), as :func:`aandacht.inputs.matrix.reference_values` computes it; computed
-        once per run (maps, report, tables and designation all ask)."""
+        once per run (maps, report, tables and designation all ask), the gemeente's and Nederland's together
+        (every output that asks for one asks for the other)."""
         if code not in self._references:
-            self._references[code] = reference_values(self.tidy, self.config, code)
+            wanted = dict.fromkeys([code, self.config.gemeente.code, NEDERLAND])
+            self._references |= reference_values(self.tidy, self.config, [c for c in wanted if c not in self._references])
         return self._references[code]
 
 
