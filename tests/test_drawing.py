@@ -262,6 +262,21 @@ def test_a_drawer_sent_nothing_is_stopped_on_leaving():
 
 
 @two_processes
+def test_a_drawer_not_needed_is_stopped_at_once_and_then_draws_nothing():
+    """A herijking whose config has no polygons stops its drawer when it knows (not at the end); draw_all then
+    draws without it."""
+    with start_drawer(partial(time.sleep, 60)) as drawer:
+        drawer.stop()
+        with pytest.raises(ChildProcessError):
+            os.waitpid(-1, os.WNOHANG)
+        assert not drawer.idle()
+        drawn = draw_all(picklable(NAMES[:1]), dpi=30, drawer=drawer)
+        assert drawn[NAMES[0]].png().startswith(b"\x89PNG")
+        drawer.stop()  # again, and on leaving: nothing left to stop
+    _no_child_left()
+
+
+@two_processes
 def test_an_error_in_the_drawers_preparation_is_raised_when_its_maps_are_asked_for():
     with start_drawer(broken_layers) as drawer:
         drawn = draw_all(picklable(), dpi=30, meanwhile=0.5, drawer=drawer)

@@ -21,8 +21,10 @@ an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf`
   :class:`Later`: this process draws its share after that work, when the first map is asked for,
   and then receives the child's, so that its other work overlaps the child's drawing.
 * :func:`start_drawer`: the child started earlier, before the maps' data exist (a herijking starts
-  it before computing the round): it imports matplotlib and reads the shared layers while this
-  process computes, then draws the share :func:`draw_all` sends it (the builders, pickled).
+  it first, before its own imports and the config): it imports matplotlib and gets ready (the
+  herijking's ``prepare`` imports the maps' modules, reads the shared layers and draws a small figure
+  to warm matplotlib up, :func:`aandacht.present.maps.warm_up`) while this process computes, then
+  draws the share :func:`draw_all` sends it (the builders, pickled).
   The figures: ``benchmarks/bench_presentation.py``, in README.md.
 """
 
@@ -298,14 +300,14 @@ class Drawer:
     the share of the maps that :func:`draw_all` sends it (the builders, pickled: a herijking's are
     200 kB) and sends them back as :func:`draw_all`'s own child does. Used as a context manager:
     on leaving, a child that was sent nothing is stopped and reaped (no maps were drawn: an error
-    came first, or the areas have no polygons)."""
+    came first, or the areas have no polygons; :meth:`stop` does so at once)."""
 
     def __init__(self, pid: int, jobs: int, results: int):
         self._pid, self._jobs, self._results = pid, jobs, results
         self._sent = False
 
     def idle(self) -> bool:
-        """Whether the child has been sent no maps yet."""
+        """Whether the child waits for its maps (sent none, not stopped)."""
         return not self._sent
 
     def send(self, job: tuple) -> tuple[int, int]:
@@ -318,13 +320,19 @@ class Drawer:
         threading.Thread(target=_send, args=(self._jobs, data), name="aandacht-kaarten", daemon=True).start()
         return self._pid, self._results
 
+    def stop(self) -> None:
+        """Stop and reap a child that was sent nothing (it is not needed: the command draws no maps); after
+        that it is neither idle nor stopped again."""
+        if not self._sent:  # once sent, the child is draw_all's (received, or stopped when not needed)
+            self._sent = True
+            _stop(self._pid, self._results)
+            os.close(self._jobs)
+
     def __enter__(self) -> Drawer:
         return self
 
     def __exit__(self, *_) -> None:
-        if not self._sent:  # once sent, the child is draw_all's (received, or stopped when not needed)
-            _stop(self._pid, self._results)
-            os.close(self._jobs)
+        self.stop()
 
 
 def _send(fd: int, data: bytes) -> None:

@@ -59,7 +59,7 @@ from ..inputs.reading import column_letters
 from ..scoring.run import ScoreRun
 from .cartography import boundary_lines, draw_paths, map_axes, north_arrow, outline, paths_of, scalebar, set_extent
 from .labels import Label, Labeller, interior_points
-from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, orientation
+from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs, text_column
 from .palettes import palette
 from .phrases import area_words, lower_first
@@ -1235,6 +1235,41 @@ def map_builders(frame: MapFrame, size: str | None = None) -> dict[str, Callable
     if frame.overlays.changes is not None:
         builders["kaart-verandering"] = change_map
     return {name: partial(_plain_text, build, frame, size) for name, build in builders.items()}
+
+
+# The fonts of an A4 map's labels, legend titles and zoom title: (size in FONTS plus points, weight, style).
+WARM_FONTS = ((("small", 0), "normal", "normal"), (("label", 0), "normal", "normal"), (("label", 0), "bold", "normal"),
+              (("label", 0), "normal", "italic"), (("legend", 0.5), "bold", "normal"), (("panel", 1), "bold", "normal"))
+
+
+def warm_up(dpi: int = 200) -> None:
+    """Pay now what a process's first map pays once, in a process that has time before its maps can be
+    built (the second process of a herijking, :func:`aandacht.present.drawing.start_drawer`, while the
+    first loads the config and computes the round): geopandas (the maps' frame holds GeoDataFrames), the
+    three orientation layers (:func:`load_layers`) and matplotlib's first use: the font lookup and font
+    files of each weight, a text laid out and drawn, as pixels and as a path with a white halo, a legend,
+    a hatched collection and a marker (a first map costs 0.05 to 0.08 s more than a later one without)."""
+    import geopandas  # noqa: F401
+    import matplotlib
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.path import Path
+
+    load_layers()
+    with matplotlib.rc_context({"figure.dpi": dpi, "text.parse_math": False}):
+        fig = _figure("a4", "Kaart", "Ondertitel", "Bron", [])
+        ax = _axes(fig, [0.1, 0.3, 0.8, 0.6])
+        set_extent(ax, (0.0, 0.0, 1.0, 1.0))
+        draw_paths(ax, [Path([(0.1, 0.1), (0.9, 0.1), (0.5, 0.9), (0.1, 0.1)], closed=True)], "#e3e3e3",
+                   hatch=NO_SCORE["nodata"]["hatch"])
+        ax.plot([0.5], [0.5], marker="*", markersize=9, color="white", markeredgecolor="#1a1a1a")
+        fonts = FONTS["a4"]  # the fonts of the maps' texts not in the figure's own (the footer, subtitle, title)
+        for fontsize, weight, style in WARM_FONTS:
+            Labeller(fig).place(Label(ax, "Aa", 0.5, 0.5, "gebied-label", fontsize=fonts[fontsize[0]] + fontsize[1],
+                                      weight=weight, style=style, centred=True))
+        fig.legend(handles=[Patch(facecolor="#777777", label="klasse"), Line2D([], [], color="#1a1a1a", label="lijn")],
+                   title="Legenda", fontsize=FONTS["a4"]["legend"])
+        fig.canvas.draw()
 
 
 def _plain_text(build: Callable, frame: MapFrame, size: str | None):
