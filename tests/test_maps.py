@@ -23,7 +23,7 @@ from aandacht.cli import main
 from aandacht.config import MapOptions, load_config
 from aandacht.errors import ConfigError, DataError
 from aandacht.inputs.reading import read_csv_nl
-from aandacht.present.cartography import map_axes
+from aandacht.present.cartography import halo, map_axes, map_canvas
 from aandacht.present.drawing import Rendered, save_figure
 from aandacht.present.labels import overlaps
 from aandacht.present.maps import (
@@ -150,6 +150,29 @@ def test_warming_up_reads_the_layers_and_finds_the_fonts_of_the_maps_texts():
     for size, weight, style in [(15, "bold", "normal"), (8, "bold", "normal"), (8, "normal", "italic"), (7.5, "normal", "normal")]:
         fontManager._find_fonts_by_props(matplotlib.text.Text(text="x", fontsize=size, weight=weight, style=style).get_fontproperties())
     assert FontManager._findfont_cached.cache_info().misses == misses
+
+
+def test_the_map_canvas_draws_the_same_pixels_as_matplotlibs_from_texts_laid_out_once():
+    """Texts (plain, bold, rotated, with a halo, a formula) drawn twice on the map canvas (the second time from
+    the layouts kept) are the pixels matplotlib's own Agg canvas draws, and measure the same."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    def drawn(canvas) -> tuple:
+        fig = Figure(figsize=(2, 1), dpi=100)
+        canvas(fig)
+        fig.text(0.05, 0.7, "Aandachtsgebied Heechterp", fontsize=8, weight="bold")
+        fig.text(0.05, 0.4, "Schieringen-Noord", fontsize=7.5, rotation=30)
+        fig.text(0.5, 0.2, "A", fontsize=8, weight="bold", path_effects=halo())
+        fig.text(0.6, 0.5, r"$x^2$", fontsize=9)
+        fig.canvas.draw()
+        extent = fig.texts[0].get_window_extent()
+        return np.asarray(fig.canvas.buffer_rgba()).copy(), extent.bounds
+
+    own = drawn(FigureCanvasAgg)
+    for _ in range(2):
+        pixels, extent = drawn(map_canvas())
+        assert np.array_equal(pixels, own[0]) and extent == own[1]
 
 
 def test_orientation_neighbours_and_place_names(run):

@@ -8,6 +8,7 @@ areas is one artist instead of 3,000 (GeoDataFrame.plot draws and rescales per c
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -135,6 +136,103 @@ def map_axes() -> type:
                 self.making = False
 
     return MapAxes
+
+
+TEXTS_KEPT = 4096  # laid-out texts and text outlines kept per process (a herijking's maps lay out about 300)
+
+
+@lru_cache(maxsize=1)
+def map_canvas() -> type:
+    """The Agg canvas of a map (``map_canvas()(fig)``): matplotlib's own, drawing the same pixels, but laying out
+    each text once per process rather than twice per figure. FreeType lays out a text (``set_text``, with
+    matplotlib's forced autohinting about 11 microseconds a character; a map's footer is 150) once to measure
+    it and again to draw it, and again on every new figure; its outline (a halo text is drawn as a path,
+    stroked white and then filled) is made again on every panel. Here the laid-out text (width, height,
+    descent and glyph bitmap: what the Agg renderer draws) is kept by string, font files, size, resolution,
+    hinting and antialiasing, and the outline (at matplotlib's fixed outline size) by string and font files:
+    a text is measured and drawn from one layout, and a gebied's letter, a place or a neighbour's name recurs
+    on every panel and map without a new one. Made on first use, as matplotlib is imported only where maps
+    are drawn."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+    from matplotlib.font_manager import fontManager
+    from matplotlib.textpath import TextToPath
+
+    laid_out: dict[tuple, tuple] = {}
+    outlines: dict[tuple, tuple] = {}
+
+    def kept(cache: dict, key: tuple, make) -> tuple:
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= TEXTS_KEPT:
+                cache.clear()
+            found = cache[key] = make()
+        return found
+
+    class Outlines(TextToPath):
+        def get_text_path(self, prop, s, ismath=False):
+            if ismath:
+                return super().get_text_path(prop, s, ismath)
+            return kept(outlines, (s, tuple(fontManager._find_fonts_by_props(prop))),
+                        lambda: self._made(prop, s))
+
+        def _made(self, prop, s) -> tuple:
+            verts, codes = super(Outlines, self).get_text_path(prop, s)
+            verts, codes = np.asarray(verts, float).reshape(-1, 2), np.asarray(codes, np.uint8)
+            verts.flags.writeable = codes.flags.writeable = False  # shared by every path made from them
+            return verts, codes
+
+    class MapRenderer(RendererAgg):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._text2path = Outlines()
+
+        def _layout(self, s: str, prop, antialiased: bool) -> tuple:
+            """(width, height, descent, bitmap offset x, y (FreeType's 26.6 fixed point), glyph bitmap)."""
+            flags = get_hinting_flag()
+            key = (s, tuple(fontManager._find_fonts_by_props(prop)), prop.get_size_in_points(), self.dpi, flags,
+                   antialiased)
+
+            def make() -> tuple:
+                font = self._prepare_font(prop)
+                font.set_text(s, 0.0, flags=flags)
+                width, height = font.get_width_height()
+                font.draw_glyphs_to_bitmap(antialiased=antialiased)
+                bitmap = np.array(font)  # a copy of the font's glyph image (Agg takes only a writeable array)
+                return (width, height, font.get_descent(), *font.get_bitmap_offset(), bitmap)
+
+            return kept(laid_out, key, make)
+
+        def get_text_width_height_descent(self, s, prop, ismath):  # as RendererAgg's, from a kept layout
+            if ismath:
+                return super().get_text_width_height_descent(s, prop, ismath)
+            width, height, descent = self._layout(s, prop, _rc_antialiased())[:3]
+            return width / 64.0, height / 64.0, descent / 64.0
+
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):  # as RendererAgg's, from a kept layout
+            if ismath:
+                return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            _, _, descent, xo, yo, bitmap = self._layout(s, prop, gc.get_antialiased())
+            d = descent / 64.0
+            x = round(x + xo / 64.0 + d * math.sin(math.radians(angle)))
+            y = round(y + yo / 64.0 + d * math.cos(math.radians(angle)))
+            self._renderer.draw_text_image(bitmap, x, y + 1, angle, gc)
+
+    class MapCanvas(FigureCanvasAgg):
+        def get_renderer(self):  # as FigureCanvasAgg's, with the renderer above
+            key = (*self.figure.bbox.size, self.figure.dpi)
+            if self._lastKey != key:
+                self.renderer = MapRenderer(*self.figure.bbox.size, self.figure.dpi)
+                self._lastKey = key
+            return self.renderer
+
+    return MapCanvas
+
+
+def _rc_antialiased() -> bool:
+    """Whether a text is drawn antialiased (what its graphics context will say when it is drawn)."""
+    import matplotlib
+
+    return bool(matplotlib.rcParams["text.antialiased"])
 
 
 def set_extent(ax, extent: tuple[float, float, float, float], pad: float = 0.02) -> None:

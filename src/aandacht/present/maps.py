@@ -57,7 +57,7 @@ from ..errors import DataError
 from ..inputs.plausible import is_count_unit
 from ..inputs.reading import column_letters
 from ..scoring.run import ScoreRun
-from .cartography import boundary_lines, draw_paths, map_axes, north_arrow, outline, paths_of, scalebar, set_extent
+from .cartography import boundary_lines, draw_paths, map_axes, map_canvas, north_arrow, outline, paths_of, scalebar, set_extent
 from .labels import Label, Labeller, interior_points
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs, text_column
@@ -508,13 +508,12 @@ def _figure(size: str, title: str, subtitle: str, footer: str, demonstration: li
     """A fixed-size figure with title, subtitle, footer (sources and date) and demo mark.
 
     The figure is not registered with pyplot (no global state to close, nothing shown twice
-    in a notebook); it renders through the Agg canvas."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    in a notebook); it renders through the Agg canvas (:func:`aandacht.present.cartography.map_canvas`)."""
     from matplotlib.figure import Figure
 
     fonts = FONTS[size]
     fig = Figure(figsize=SIZES[size])
-    FigureCanvasAgg(fig)
+    map_canvas()(fig)
     top = 0.975 if size == "a4" else 0.965
     fig.text(0.03, top, title, fontsize=fonts["title"], weight="bold", va="top", gid="title")
     fig.text(0.03, top - (0.024 if size == "a4" else 0.055),
