@@ -139,6 +139,7 @@ def map_axes() -> type:
 
 
 TEXTS_KEPT = 4096  # laid-out texts and text outlines kept per process (a herijking's maps lay out about 300)
+FONT_SETTINGS = ("font.family", "font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace")
 
 
 @lru_cache(maxsize=1)
@@ -153,12 +154,25 @@ def map_canvas() -> type:
     a text is measured and drawn from one layout, and a gebied's letter, a place or a neighbour's name recurs
     on every panel and map without a new one. Made on first use, as matplotlib is imported only where maps
     are drawn."""
+    from matplotlib import rcParams
     from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
     from matplotlib.font_manager import fontManager
     from matplotlib.textpath import TextToPath
 
     laid_out: dict[tuple, tuple] = {}
     outlines: dict[tuple, tuple] = {}
+    files: dict[tuple, tuple] = {}
+
+    def fonts(prop) -> tuple:
+        """The font files of ``prop`` (with its fallbacks), as matplotlib finds them; kept by the properties and
+        the font settings (looking them up copies the properties once per family, ten times a dictionary's)."""
+        settings = tuple(tuple(rcParams[key]) for key in FONT_SETTINGS)
+        found = files.get((prop, settings))
+        if found is None:
+            if len(files) >= TEXTS_KEPT:
+                files.clear()
+            found = files[(prop.copy(), settings)] = tuple(fontManager._find_fonts_by_props(prop))
+        return found
 
     def kept(cache: dict, key: tuple, make) -> tuple:
         found = cache.get(key)
@@ -172,8 +186,7 @@ def map_canvas() -> type:
         def get_text_path(self, prop, s, ismath=False):
             if ismath:
                 return super().get_text_path(prop, s, ismath)
-            return kept(outlines, (s, tuple(fontManager._find_fonts_by_props(prop))),
-                        lambda: self._made(prop, s))
+            return kept(outlines, (s, fonts(prop)), lambda: self._made(prop, s))
 
         def _made(self, prop, s) -> tuple:
             verts, codes = super(Outlines, self).get_text_path(prop, s)
@@ -189,8 +202,7 @@ def map_canvas() -> type:
         def _layout(self, s: str, prop, antialiased: bool) -> tuple:
             """(width, height, descent, bitmap offset x, y (FreeType's 26.6 fixed point), glyph bitmap)."""
             flags = get_hinting_flag()
-            key = (s, tuple(fontManager._find_fonts_by_props(prop)), prop.get_size_in_points(), self.dpi, flags,
-                   antialiased)
+            key = (s, fonts(prop), prop.get_size_in_points(), self.dpi, flags, antialiased)
 
             def make() -> tuple:
                 font = self._prepare_font(prop)
