@@ -23,7 +23,7 @@ from aandacht.cli import main
 from aandacht.config import MapOptions, load_config
 from aandacht.errors import ConfigError, DataError
 from aandacht.inputs.reading import read_csv_nl
-from aandacht.present.cartography import halo, map_axes, map_canvas
+from aandacht.present.cartography import add_legend, halo, map_axes, map_canvas
 from aandacht.present.drawing import Rendered, save_figure
 from aandacht.present.labels import overlaps
 from aandacht.present.maps import (
@@ -173,6 +173,35 @@ def test_the_map_canvas_draws_the_same_pixels_as_matplotlibs_from_texts_laid_out
     for _ in range(2):
         pixels, extent = drawn(map_canvas())
         assert np.array_equal(pixels, own[0]) and extent == own[1]
+
+
+def test_a_map_legend_is_matplotlibs_legend_measured_once_per_drawing():
+    """A figure's and an axes' legend made by add_legend: the pixels and extents of Figure.legend and Axes.legend,
+    attached as theirs (found, removed)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    def drawn(ours: bool) -> tuple:
+        fig = Figure(figsize=(3, 2), dpi=100)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes([0.1, 0.5, 0.8, 0.4])
+        handles = [Patch(facecolor="#fdae61", label="0,5 - 1,0"), Line2D([], [], color="#1a1a1a", label="gebied")]
+        options = {"ncol": 2, "title": "Aandachtsscore", "loc": "lower left", "bbox_to_anchor": (0.02, 0.02)}
+        figure_legend = add_legend(fig, handles, **options) if ours else fig.legend(handles=handles, **options)
+        axes_legend = add_legend(ax, handles[:1], title="%") if ours else ax.legend(handles=handles[:1], title="%")
+        extent = figure_legend.get_window_extent(fig.canvas.get_renderer()).bounds
+        fig.canvas.draw()
+        assert fig.legends == [figure_legend] and ax.get_legend() is axes_legend
+        pixels = np.asarray(fig.canvas.buffer_rgba()).copy()
+        figure_legend.remove()
+        axes_legend.remove()
+        assert fig.legends == [] and ax.get_legend() is None
+        return pixels, extent
+
+    own, ours = drawn(False), drawn(True)
+    assert np.array_equal(own[0], ours[0]) and own[1] == ours[1]
 
 
 def test_orientation_neighbours_and_place_names(run):

@@ -57,7 +57,18 @@ from ..errors import DataError
 from ..inputs.plausible import is_count_unit
 from ..inputs.reading import column_letters
 from ..scoring.run import ScoreRun
-from .cartography import boundary_lines, draw_paths, map_axes, map_canvas, north_arrow, outline, paths_of, scalebar, set_extent
+from .cartography import (
+    add_legend,
+    boundary_lines,
+    draw_paths,
+    map_axes,
+    map_canvas,
+    north_arrow,
+    outline,
+    paths_of,
+    scalebar,
+    set_extent,
+)
 from .labels import Label, Labeller, interior_points
 from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs, text_column
@@ -923,7 +934,7 @@ def _legend(panels: Panels, handles: list, title: str, key: list[tuple[str, str,
     labels = [textwrap.fill(h.label if isinstance(h, _Labelled) else h.get_label(), chars, break_on_hyphens=False)
               for h in handles]
     handles = [h.handle if isinstance(h, _Labelled) else h for h in handles]
-    legend = fig.legend(handles, labels, title=title, loc="upper left", bbox_to_anchor=(x, top), frameon=False,
+    legend = add_legend(fig, handles, labels, title=title, loc="upper left", bbox_to_anchor=(x, top), frameon=False,
                         handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
                         fontsize=fonts["legend"], title_fontsize=fonts["legend"] + 0.5, alignment="left",
                         borderaxespad=0.0, handlelength=1.6, labelspacing=0.45)
@@ -1097,7 +1108,7 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
         handles.append(Line2D([], [], color="#1a1a1a", lw=1.1, label="aandachtsgebied (letter: zie de lijst)"))
     legend_top = _above_source(fig)
     if handles:
-        legend = fig.legend(handles=handles, title=shared["title"] if shared else None, loc="lower left",
+        legend = add_legend(fig, handles, title=shared["title"] if shared else None, loc="lower left",
                             bbox_to_anchor=(0.03, legend_top), ncol=2 if size == "a4" else 4, frameon=False,
                             fontsize=fonts["legend"], title_fontsize=fonts["legend"], alignment="left")
         legend_top = legend.get_window_extent(fig.canvas.get_renderer()).transformed(fig.transFigure.inverted()).y1
@@ -1127,9 +1138,9 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
         if not shared:
             patches = [Patch(facecolor=c, edgecolor="#777777", lw=0.4, label=label)
                        for c, label in zip(spec["palette"], spec["labels"])]
-            ax.legend(handles=patches, loc="upper left", bbox_to_anchor=(0.0, -0.01), ncol=2, frameon=False,
-                      fontsize=fonts["small"], title=spec["unit"], title_fontsize=fonts["small"],
-                      alignment="left", handlelength=1.2, columnspacing=0.8, borderaxespad=0.0)
+            add_legend(ax, patches, loc="upper left", bbox_to_anchor=(0.0, -0.01), ncol=2, frameon=False,
+                       fontsize=fonts["small"], title=spec["unit"], title_fontsize=fonts["small"],
+                       alignment="left", handlelength=1.2, columnspacing=0.8, borderaxespad=0.0)
     return fig
 
 
@@ -1266,7 +1277,7 @@ def warm_up(dpi: int = 200) -> None:
         for fontsize, weight, style in WARM_FONTS:
             Labeller(fig).place(Label(ax, "Aa", 0.5, 0.5, "gebied-label", fontsize=fonts[fontsize[0]] + fontsize[1],
                                       weight=weight, style=style, centred=True))
-        fig.legend(handles=[Patch(facecolor="#777777", label="klasse"), Line2D([], [], color="#1a1a1a", label="lijn")],
+        add_legend(fig, [Patch(facecolor="#777777", label="klasse"), Line2D([], [], color="#1a1a1a", label="lijn")],
                    title="Legenda", fontsize=FONTS["a4"]["legend"])
         fig.canvas.draw()
 
