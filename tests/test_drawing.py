@@ -55,8 +55,8 @@ def _no_child_left() -> None:
 
 
 def test_child_share_balances_the_measured_costs():
-    # indicatoren 0.26 here; kans 0.25 to the child (0.08 + 0.25); score 0.24 here (0.50);
-    # domeinen 0.14 to the child (0.47): both about half
+    # indicatoren 0.22 here; kans 0.21 to the child (0.08 + 0.21); score 0.19 here (0.41);
+    # domeinen 0.11 to the child (0.40): both about half
     assert child_share(NAMES) == ["kaart-kans", "kaart-domeinen"]
     assert child_share(["kaart-score"]) == []  # one map: the child would only add its start
     assert child_share(["a", "b"]) == ["b"]  # unknown names weigh the same; this process keeps the first

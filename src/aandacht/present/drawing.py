@@ -24,7 +24,8 @@ an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf`
   it first, before its own imports and the config): it imports matplotlib and gets ready (the
   herijking's ``prepare`` imports the maps' modules, reads the shared layers and draws a small figure
   to warm matplotlib up, :func:`aandacht.present.maps.warm_up`) while this process computes, then
-  draws the share :func:`draw_all` sends it (the builders, pickled).
+  draws the share :func:`draw_all` sends it (the builders, pickled), what it had before its maps
+  left out of the garbage collector's full collections (``gc.freeze``).
   The figures: ``benchmarks/bench_presentation.py``, in README.md.
 """
 
@@ -50,10 +51,12 @@ import numpy as np
 from isal import isal_zlib
 
 # The cost of building, drawing and encoding each map (CPU seconds on the 2-core machine, Leeuwarden
-# after a previous round, 8 December 2026), and the child's extra (it waits for its last PNG before
-# sending): the child takes the maps that bring its share closest to half. A name not listed weighs 0.25.
-WEIGHTS = {"kaart-score": 0.24, "kaart-domeinen": 0.14, "kaart-indicatoren": 0.26, "kaart-kans": 0.25,
-           "kaart-verandering": 0.24}
+# after a previous round, 8 December 2026, in its fast phase; texts laid out once and legends measured once,
+# cartography.map_canvas and legend_class), and the child's extra (it waits for its last PNG before
+# sending): the child takes the maps that bring its share closest to half. A name not listed weighs 0.2.
+WEIGHTS = {"kaart-score": 0.19, "kaart-domeinen": 0.11, "kaart-indicatoren": 0.22, "kaart-kans": 0.21,
+           "kaart-verandering": 0.19}
+DEFAULT_WEIGHT = 0.2
 CHILD_START = 0.08
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when its parent ends
@@ -233,9 +236,9 @@ def child_share(names: list[str], meanwhile: float = 0.0, start: float = CHILD_S
     is given."""
     loads = {"here": meanwhile, "child": start}
     child = []
-    for name in sorted(names, key=lambda n: -WEIGHTS.get(n, 0.25)):
+    for name in sorted(names, key=lambda n: -WEIGHTS.get(n, DEFAULT_WEIGHT)):
         side = "here" if loads["here"] <= loads["child"] else "child"
-        loads[side] += WEIGHTS.get(name, 0.25)
+        loads[side] += WEIGHTS.get(name, DEFAULT_WEIGHT)
         if side == "child":
             child.append(name)
     return child
