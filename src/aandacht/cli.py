@@ -253,20 +253,27 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     """Run a round: score, designate, select; write rounds/<round>/ (tables, maps, report) and compare with --previous."""
     from contextlib import nullcontext
 
+    from .archive.manifest import build_manifest
+    from .config import project_dir
+    from .inputs.vintages import vintage_table
     from .present.drawing import start_drawer
+    from .present.phrases import dominance_lines, indicatief_lines
+    from .present.round_folder import earlier_rounds, round_writers, visual_writers
+    from .rounds.compare import identical_sentence
+    from .rounds.herijking import run_herijking
 
-    # the maps' second process, started first: it imports what drawing needs and warms up on the other core while
-    # this process imports, loads the config and computes the round; stopped when the config has no polygons
-    drawer = None if no_maps else start_drawer(_ready_to_draw)
+    drawer = None
+    if not no_maps:
+        # the maps' second process, started once what both processes need is imported (the maps' data are
+        # GeoDataFrames of this package's classes: imported once, before the fork, not in each), before the
+        # config is read: it imports matplotlib and warms up on the other core while this one computes the
+        # round; stopped when the config has no polygons
+        import geopandas  # noqa: F401
+
+        from .present import maps  # noqa: F401
+
+        drawer = start_drawer(_ready_to_draw)
     with drawer or nullcontext():
-        from .archive.manifest import build_manifest
-        from .config import project_dir
-        from .inputs.vintages import vintage_table
-        from .present.phrases import dominance_lines, indicatief_lines
-        from .present.round_folder import earlier_rounds, round_writers, visual_writers
-        from .rounds.compare import identical_sentence
-        from .rounds.herijking import run_herijking
-
         config = _load(config_path)
         claim = _target(config, "herijking", rounds_dir / str(round_year), force)
         if drawer is not None and config.areas.geometry is None:

@@ -21,7 +21,8 @@ an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf`
   :class:`Later`: this process draws its share after that work, when the first map is asked for,
   and then receives the child's, so that its other work overlaps the child's drawing.
 * :func:`start_drawer`: the child started earlier, before the maps' data exist (a herijking starts
-  it first, before its own imports and the config): it imports matplotlib and gets ready (the
+  it once the modules both processes need are imported, before the config is read): it imports
+  matplotlib and gets ready (the
   herijking's ``prepare`` imports the maps' modules, reads the shared layers and draws a small figure
   to warm matplotlib up, :func:`aandacht.present.maps.warm_up`) while this process computes, then
   draws the share :func:`draw_all` sends it (the builders, pickled), what it had before its maps
