@@ -139,7 +139,7 @@ def map_axes() -> type:
     return MapAxes
 
 
-TEXTS_KEPT = 4096  # laid-out texts and text outlines kept per process (a herijking's maps lay out about 300)
+TEXTS_KEPT = 2048  # laid-out texts and outlines kept per process (a herijking's five maps: 200 texts, their bitmaps 1.3 MB)
 FONT_SETTINGS = ("font.family", "font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace")
 
 
