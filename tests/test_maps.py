@@ -23,7 +23,7 @@ from aandacht.cli import main
 from aandacht.config import MapOptions, load_config
 from aandacht.errors import ConfigError, DataError
 from aandacht.inputs.reading import read_csv_nl
-from aandacht.present.cartography import map_axes
+from aandacht.present.cartography import add_legend, halo, map_axes, map_canvas
 from aandacht.present.drawing import Rendered, save_figure
 from aandacht.present.labels import overlaps
 from aandacht.present.maps import (
@@ -42,6 +42,7 @@ from aandacht.present.maps import (
     reference_label,
     score_map,
     short_ikc_name,
+    warm_up,
 )
 from aandacht.present.overlays import make_overlays, read_overlays
 from aandacht.present.round_folder import read_round_overlays
@@ -134,6 +135,73 @@ def test_legend_says_why_an_area_has_no_score_and_markers_contrast(run, overlays
     assert all(np.all(c.get_edgecolor()[0][:3] < 0.2) for c in stars)
     hatched = [c for ax in fig.axes for c in ax.collections if c.get_hatch()]
     assert hatched, "the area without a score is drawn hatched, not in a class colour"
+
+
+def test_warming_up_reads_the_layers_and_finds_the_fonts_of_the_maps_texts():
+    """What a herijking's second process does while it waits for its maps (present/drawing.py start_drawer):
+    afterwards a map's texts find their fonts in matplotlib's cache."""
+    from matplotlib.font_manager import FontManager, fontManager
+
+    from aandacht.present import orientation
+
+    warm_up(dpi=50)
+    assert orientation._gemeenten.cache_info().currsize == 1 and orientation._places.cache_info().currsize == 1
+    misses = FontManager._findfont_cached.cache_info().misses
+    for size, weight, style in [(15, "bold", "normal"), (8, "bold", "normal"), (8, "normal", "italic"), (7.5, "normal", "normal")]:
+        fontManager._find_fonts_by_props(matplotlib.text.Text(text="x", fontsize=size, weight=weight, style=style).get_fontproperties())
+    assert FontManager._findfont_cached.cache_info().misses == misses
+
+
+def test_the_map_canvas_draws_the_same_pixels_as_matplotlibs_from_texts_laid_out_once():
+    """Texts (plain, bold, rotated, with a halo, a formula) drawn twice on the map canvas (the second time from
+    the layouts kept) are the pixels matplotlib's own Agg canvas draws, and measure the same."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    def drawn(canvas) -> tuple:
+        fig = Figure(figsize=(2, 1), dpi=100)
+        canvas(fig)
+        fig.text(0.05, 0.7, "Aandachtsgebied Heechterp", fontsize=8, weight="bold")
+        fig.text(0.05, 0.4, "Schieringen-Noord", fontsize=7.5, rotation=30)
+        fig.text(0.5, 0.2, "A", fontsize=8, weight="bold", path_effects=halo())
+        fig.text(0.6, 0.5, r"$x^2$", fontsize=9)
+        fig.canvas.draw()
+        extent = fig.texts[0].get_window_extent()
+        return np.asarray(fig.canvas.buffer_rgba()).copy(), extent.bounds
+
+    own = drawn(FigureCanvasAgg)
+    for _ in range(2):
+        pixels, extent = drawn(map_canvas())
+        assert np.array_equal(pixels, own[0]) and extent == own[1]
+
+
+def test_a_map_legend_is_matplotlibs_legend_measured_once_per_drawing():
+    """A figure's and an axes' legend made by add_legend: the pixels and extents of Figure.legend and Axes.legend,
+    attached as theirs (found, removed)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    def drawn(ours: bool) -> tuple:
+        fig = Figure(figsize=(3, 2), dpi=100)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes([0.1, 0.5, 0.8, 0.4])
+        handles = [Patch(facecolor="#fdae61", label="0,5 - 1,0"), Line2D([], [], color="#1a1a1a", label="gebied")]
+        options = {"ncol": 2, "title": "Aandachtsscore", "loc": "lower left", "bbox_to_anchor": (0.02, 0.02)}
+        figure_legend = add_legend(fig, handles, **options) if ours else fig.legend(handles=handles, **options)
+        axes_legend = add_legend(ax, handles[:1], title="%") if ours else ax.legend(handles=handles[:1], title="%")
+        extent = figure_legend.get_window_extent(fig.canvas.get_renderer()).bounds
+        fig.canvas.draw()
+        assert fig.legends == [figure_legend] and ax.get_legend() is axes_legend
+        pixels = np.asarray(fig.canvas.buffer_rgba()).copy()
+        figure_legend.remove()
+        axes_legend.remove()
+        assert fig.legends == [] and ax.get_legend() is None
+        return pixels, extent
+
+    own, ours = drawn(False), drawn(True)
+    assert np.array_equal(own[0], ours[0]) and own[1] == ours[1]
 
 
 def test_orientation_neighbours_and_place_names(run):

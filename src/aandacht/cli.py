@@ -230,6 +230,13 @@ def select_command(config_path: Path | None, round_year: int | None, previous_di
     print_selection(result.selection)
 
 
+def _ready_to_draw() -> None:
+    """In a herijking's second process, while it waits for its maps (:func:`aandacht.present.drawing.start_drawer`)."""
+    from .present.maps import warm_up
+
+    warm_up()
+
+
 @main.command()
 @_config_option
 @click.option("--round", "round_year", type=ROUND_YEARS, required=True, help="Round year, e.g. 2026.")
@@ -249,22 +256,27 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     from .config import project_dir
     from .inputs.vintages import vintage_table
     from .present.drawing import start_drawer
-    from .present.orientation import load_layers
     from .present.phrases import dominance_lines, indicatief_lines
     from .present.round_folder import earlier_rounds, round_maps, round_writers, visual_writers
     from .rounds.compare import identical_sentence
     from .rounds.herijking import run_herijking
 
-    config = _load(config_path)
-    claim = _target(config, "herijking", rounds_dir / str(round_year), force)
     drawer = None
-    if not no_maps and config.areas.geometry is not None:
-        # the maps' second process, started now: it imports matplotlib while this one computes the round; the
-        # areas' GeoDataFrames it will be sent need geopandas, which this process imports anyway: once, before
+    if not no_maps:
+        # the maps' second process, started once what both processes need is imported (the maps' data are
+        # GeoDataFrames of this package's classes: imported once, before the fork, not in each), before the
+        # config is read: it imports matplotlib and warms up on the other core while this one computes the
+        # round; stopped when the config has no polygons
         import geopandas  # noqa: F401
 
-        drawer = start_drawer(load_layers)
+        from .present import maps  # noqa: F401
+
+        drawer = start_drawer(_ready_to_draw)
     with drawer or nullcontext():
+        config = _load(config_path)
+        claim = _target(config, "herijking", rounds_dir / str(round_year), force)
+        if drawer is not None and config.areas.geometry is None:
+            drawer.stop()
         result = run_herijking(config, round_year, previous_dir, peildatum=peildatum)
         extra = {"round": round_year, "peildatum": result.peildatum,
                  "previous": str(previous_dir.resolve()) if previous_dir else None}

@@ -8,7 +8,9 @@ areas is one artist instead of 3,000 (GeoDataFrame.plot draws and rescales per c
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from contextlib import contextmanager
 from functools import lru_cache
 
 import numpy as np
@@ -135,6 +137,192 @@ def map_axes() -> type:
                 self.making = False
 
     return MapAxes
+
+
+TEXTS_KEPT = 2048  # laid-out texts and outlines kept per process (a herijking's five maps: 200 texts, their bitmaps 1.3 MB)
+FONT_SETTINGS = ("font.family", "font.serif", "font.sans-serif", "font.cursive", "font.fantasy", "font.monospace")
+
+
+@lru_cache(maxsize=1)
+def map_canvas() -> type:
+    """The Agg canvas of a map (``map_canvas()(fig)``): matplotlib's own, drawing the same pixels, but laying out
+    each text once per process rather than twice per figure. FreeType lays out a text (``set_text``, with
+    matplotlib's forced autohinting about 11 microseconds a character; a map's footer is 150) once to measure
+    it and again to draw it, and again on every new figure; its outline (a halo text is drawn as a path,
+    stroked white and then filled) is made again on every panel. Here the laid-out text (width, height,
+    descent and glyph bitmap: what the Agg renderer draws) is kept by string, font files, size, resolution,
+    hinting and antialiasing, and the outline (at matplotlib's fixed outline size) by string and font files:
+    a text is measured and drawn from one layout, and a gebied's letter, a place or a neighbour's name recurs
+    on every panel and map without a new one. Made on first use, as matplotlib is imported only where maps
+    are drawn."""
+    from matplotlib import rcParams
+    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
+    from matplotlib.font_manager import fontManager
+    from matplotlib.textpath import TextToPath
+
+    laid_out: dict[tuple, tuple] = {}
+    outlines: dict[tuple, tuple] = {}
+    files: dict[tuple, tuple] = {}
+
+    def fonts(prop) -> tuple:
+        """The font files of ``prop`` (with its fallbacks), as matplotlib finds them; kept by the properties and
+        the font settings (looking them up copies the properties once per family, ten times a dictionary's)."""
+        settings = tuple(tuple(rcParams[key]) for key in FONT_SETTINGS)
+        found = files.get((prop, settings))
+        if found is None:
+            if len(files) >= TEXTS_KEPT:
+                files.clear()
+            found = files[(prop.copy(), settings)] = tuple(fontManager._find_fonts_by_props(prop))
+        return found
+
+    def kept(cache: dict, key: tuple, make) -> tuple:
+        found = cache.get(key)
+        if found is None:
+            if len(cache) >= TEXTS_KEPT:
+                cache.clear()
+            found = cache[key] = make()
+        return found
+
+    class Outlines(TextToPath):
+        def get_text_path(self, prop, s, ismath=False):
+            if ismath:
+                return super().get_text_path(prop, s, ismath)
+            return kept(outlines, (s, fonts(prop)), lambda: self._made(prop, s))
+
+        def _made(self, prop, s) -> tuple:
+            verts, codes = super(Outlines, self).get_text_path(prop, s)
+            verts, codes = np.asarray(verts, float).reshape(-1, 2), np.asarray(codes, np.uint8)
+            verts.flags.writeable = codes.flags.writeable = False  # shared by every path made from them
+            return verts, codes
+
+    class MapRenderer(RendererAgg):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._text2path = Outlines()
+
+        def _layout(self, s: str, prop, antialiased: bool) -> tuple:
+            """(width, height, descent, bitmap offset x, y (FreeType's 26.6 fixed point), glyph bitmap)."""
+            flags = get_hinting_flag()
+            key = (s, fonts(prop), prop.get_size_in_points(), self.dpi, flags, antialiased)
+
+            def make() -> tuple:
+                font = self._prepare_font(prop)
+                font.set_text(s, 0.0, flags=flags)
+                width, height = font.get_width_height()
+                font.draw_glyphs_to_bitmap(antialiased=antialiased)
+                bitmap = np.array(font)  # a copy of the font's glyph image (Agg takes only a writeable array)
+                return (width, height, font.get_descent(), *font.get_bitmap_offset(), bitmap)
+
+            return kept(laid_out, key, make)
+
+        def get_text_width_height_descent(self, s, prop, ismath):  # as RendererAgg's, from a kept layout
+            if ismath:
+                return super().get_text_width_height_descent(s, prop, ismath)
+            width, height, descent = self._layout(s, prop, _rc_antialiased())[:3]
+            return width / 64.0, height / 64.0, descent / 64.0
+
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):  # as RendererAgg's, from a kept layout
+            if ismath:
+                return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            _, _, descent, xo, yo, bitmap = self._layout(s, prop, gc.get_antialiased())
+            d = descent / 64.0
+            x = round(x + xo / 64.0 + d * math.sin(math.radians(angle)))
+            y = round(y + yo / 64.0 + d * math.cos(math.radians(angle)))
+            self._renderer.draw_text_image(bitmap, x, y + 1, angle, gc)
+
+    class MapCanvas(FigureCanvasAgg):
+        def get_renderer(self):  # as FigureCanvasAgg's, with the renderer above
+            key = (*self.figure.bbox.size, self.figure.dpi)
+            if self._lastKey != key:
+                self.renderer = MapRenderer(*self.figure.bbox.size, self.figure.dpi)
+                self._lastKey = key
+            return self.renderer
+
+    return MapCanvas
+
+
+def add_legend(parent, handles: list, labels: list[str] | None = None, **kwargs):
+    """``parent.legend(handles, labels, **kwargs)`` of a figure or an axes, made and attached as matplotlib's
+    ``Figure.legend`` and ``Axes.legend`` make it (labels by default the handles' own), of the class
+    :func:`legend_class`: the same legend, drawn and measured faster."""
+    from matplotlib.axes import Axes
+
+    labels = [handle.get_label() for handle in handles] if labels is None else labels
+    if not isinstance(parent, Axes):
+        kwargs.setdefault("bbox_transform", parent.transSubfigure)
+    made = legend_class()(parent, handles, labels, **kwargs)
+    if isinstance(parent, Axes):
+        parent.legend_ = made
+        made._remove_method = parent._remove_legend
+    else:
+        parent.legends.append(made)
+        made._remove_method = parent.legends.remove
+    parent.stale = True
+    return made
+
+
+@lru_cache(maxsize=1)
+def legend_class() -> type:
+    """matplotlib's ``Legend``, but each of its boxes measured once per drawing or measuring. A legend is a
+    tree of boxes (title over columns, a column of entries, an entry a handle beside a text) and matplotlib
+    measures a box from its children's sizes each time it is asked, and asks again at every level: to draw a
+    legend of five levels it measures each text about ten times (0.02 s a legend, 12 legends in a herijking's
+    maps). Within one drawing (or one measuring) no box changes, so here each box's size is kept for that
+    call only: the same positions, the same pixels."""
+    from matplotlib.legend import Legend
+    from matplotlib.offsetbox import OffsetBox
+
+    class MapLegend(Legend):
+        def draw(self, renderer):
+            with _measured_once(self._legend_box):
+                super().draw(renderer)
+
+        def get_window_extent(self, renderer=None):
+            with _measured_once(self._legend_box):
+                return super().get_window_extent(renderer)
+
+    @contextmanager
+    def _measured_once(root):
+        boxes, stack = [], [root]
+        while stack:
+            box = stack.pop()
+            if isinstance(box, OffsetBox):
+                boxes.append(box)
+                stack.extend(box.get_children())
+        for box in boxes:  # instance attributes over the class's methods, for this call only
+            for name in MEASURES:
+                if hasattr(box, name):
+                    setattr(box, name, _once(getattr(box, name)))
+        try:
+            yield
+        finally:
+            for box in boxes:
+                for name in MEASURES:
+                    box.__dict__.pop(name, None)
+
+    return MapLegend
+
+
+MEASURES = ("get_bbox", "_get_bbox_and_child_offsets")  # an OffsetBox's measuring methods (a renderer in, a size out)
+
+
+def _once(measure):
+    """``measure(renderer)`` computed once per renderer."""
+    found = {}
+
+    def kept(renderer):
+        if id(renderer) not in found:
+            found[id(renderer)] = measure(renderer)
+        return found[id(renderer)]
+
+    return kept
+
+
+def _rc_antialiased() -> bool:
+    """Whether a text is drawn antialiased (what its graphics context will say when it is drawn)."""
+    import matplotlib
+
+    return bool(matplotlib.rcParams["text.antialiased"])
 
 
 def set_extent(ax, extent: tuple[float, float, float, float], pad: float = 0.02) -> None:

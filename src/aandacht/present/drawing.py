@@ -21,13 +21,18 @@ an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf`
   :class:`Later`: this process draws its share after that work, when the first map is asked for,
   and then receives the child's, so that its other work overlaps the child's drawing.
 * :func:`start_drawer`: the child started earlier, before the maps' data exist (a herijking starts
-  it before computing the round): it imports matplotlib and reads the shared layers while this
-  process computes, then draws the share :func:`draw_all` sends it (the builders, pickled).
+  it once the modules both processes need are imported, before the config is read): it imports
+  matplotlib and gets ready (the
+  herijking's ``prepare`` imports the maps' modules, reads the shared layers and draws a small figure
+  to warm matplotlib up, :func:`aandacht.present.maps.warm_up`) while this process computes, then
+  draws the share :func:`draw_all` sends it (the builders, pickled), what it had before its maps
+  left out of the garbage collector's full collections (``gc.freeze``).
   The figures: ``benchmarks/bench_presentation.py``, in README.md.
 """
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import pickle
@@ -47,10 +52,12 @@ import numpy as np
 from isal import isal_zlib
 
 # The cost of building, drawing and encoding each map (CPU seconds on the 2-core machine, Leeuwarden
-# after a previous round, 8 December 2026), and the child's extra (it waits for its last PNG before
-# sending): the child takes the maps that bring its share closest to half. A name not listed weighs 0.25.
-WEIGHTS = {"kaart-score": 0.24, "kaart-domeinen": 0.14, "kaart-indicatoren": 0.26, "kaart-kans": 0.25,
-           "kaart-verandering": 0.24}
+# after a previous round, 8 December 2026, in its fast phase; texts laid out once and legends measured once,
+# cartography.map_canvas and legend_class), and the child's extra (it waits for its last PNG before
+# sending): the child takes the maps that bring its share closest to half. A name not listed weighs 0.2.
+WEIGHTS = {"kaart-score": 0.19, "kaart-domeinen": 0.11, "kaart-indicatoren": 0.22, "kaart-kans": 0.21,
+           "kaart-verandering": 0.19}
+DEFAULT_WEIGHT = 0.2
 CHILD_START = 0.08
 
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a child gets when its parent ends
@@ -230,9 +237,9 @@ def child_share(names: list[str], meanwhile: float = 0.0, start: float = CHILD_S
     is given."""
     loads = {"here": meanwhile, "child": start}
     child = []
-    for name in sorted(names, key=lambda n: -WEIGHTS.get(n, 0.25)):
+    for name in sorted(names, key=lambda n: -WEIGHTS.get(n, DEFAULT_WEIGHT)):
         side = "here" if loads["here"] <= loads["child"] else "child"
-        loads[side] += WEIGHTS.get(name, 0.25)
+        loads[side] += WEIGHTS.get(name, DEFAULT_WEIGHT)
         if side == "child":
             child.append(name)
     return child
@@ -298,14 +305,14 @@ class Drawer:
     the share of the maps that :func:`draw_all` sends it (the builders, pickled: a herijking's are
     200 kB) and sends them back as :func:`draw_all`'s own child does. Used as a context manager:
     on leaving, a child that was sent nothing is stopped and reaped (no maps were drawn: an error
-    came first, or the areas have no polygons)."""
+    came first, or the areas have no polygons; :meth:`stop` does so at once)."""
 
     def __init__(self, pid: int, jobs: int, results: int):
         self._pid, self._jobs, self._results = pid, jobs, results
         self._sent = False
 
     def idle(self) -> bool:
-        """Whether the child has been sent no maps yet."""
+        """Whether the child waits for its maps (sent none, not stopped)."""
         return not self._sent
 
     def send(self, job: tuple) -> tuple[int, int]:
@@ -318,13 +325,19 @@ class Drawer:
         threading.Thread(target=_send, args=(self._jobs, data), name="aandacht-kaarten", daemon=True).start()
         return self._pid, self._results
 
+    def stop(self) -> None:
+        """Stop and reap a child that was sent nothing (it is not needed: the command draws no maps); after
+        that it is neither idle nor stopped again."""
+        if not self._sent:  # once sent, the child is draw_all's (received, or stopped when not needed)
+            self._sent = True
+            _stop(self._pid, self._results)
+            os.close(self._jobs)
+
     def __enter__(self) -> Drawer:
         return self
 
     def __exit__(self, *_) -> None:
-        if not self._sent:  # once sent, the child is draw_all's (received, or stopped when not needed)
-            _stop(self._pid, self._results)
-            os.close(self._jobs)
+        self.stop()
 
 
 def _send(fd: int, data: bytes) -> None:
@@ -438,6 +451,9 @@ def _fork(job: tuple | None, prepare: Callable[[], object] | None = None,
                     status = 0
                     return
             builders, names, dpi, also, png, pdf = job
+            # what exists now (modules, layers, the maps' data: 150,000 objects) is kept out of the garbage
+            # collector's full collections, which drawing four maps triggers once (0.06 s); this process ends after
+            gc.freeze()
             rendered = _render(builders, names, dpi, also, png)
             result = ("maps", {name: (drawing.pngs(), drawing.pdf() if pdf else None)
                                for name, drawing in rendered.items()})

@@ -57,9 +57,20 @@ from ..errors import DataError
 from ..inputs.plausible import is_count_unit
 from ..inputs.reading import column_letters
 from ..scoring.run import ScoreRun
-from .cartography import boundary_lines, draw_paths, map_axes, north_arrow, outline, paths_of, scalebar, set_extent
+from .cartography import (
+    add_legend,
+    boundary_lines,
+    draw_paths,
+    map_axes,
+    map_canvas,
+    north_arrow,
+    outline,
+    paths_of,
+    scalebar,
+    set_extent,
+)
 from .labels import Label, Labeller, interior_points
-from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, orientation
+from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs, text_column
 from .palettes import palette
 from .phrases import area_words, lower_first
@@ -508,13 +519,12 @@ def _figure(size: str, title: str, subtitle: str, footer: str, demonstration: li
     """A fixed-size figure with title, subtitle, footer (sources and date) and demo mark.
 
     The figure is not registered with pyplot (no global state to close, nothing shown twice
-    in a notebook); it renders through the Agg canvas."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    in a notebook); it renders through the Agg canvas (:func:`aandacht.present.cartography.map_canvas`)."""
     from matplotlib.figure import Figure
 
     fonts = FONTS[size]
     fig = Figure(figsize=SIZES[size])
-    FigureCanvasAgg(fig)
+    map_canvas()(fig)
     top = 0.975 if size == "a4" else 0.965
     fig.text(0.03, top, title, fontsize=fonts["title"], weight="bold", va="top", gid="title")
     fig.text(0.03, top - (0.024 if size == "a4" else 0.055),
@@ -924,7 +934,7 @@ def _legend(panels: Panels, handles: list, title: str, key: list[tuple[str, str,
     labels = [textwrap.fill(h.label if isinstance(h, _Labelled) else h.get_label(), chars, break_on_hyphens=False)
               for h in handles]
     handles = [h.handle if isinstance(h, _Labelled) else h for h in handles]
-    legend = fig.legend(handles, labels, title=title, loc="upper left", bbox_to_anchor=(x, top), frameon=False,
+    legend = add_legend(fig, handles, labels, title=title, loc="upper left", bbox_to_anchor=(x, top), frameon=False,
                         handler_map={tuple: HandlerTuple(ndivide=None, pad=0)},
                         fontsize=fonts["legend"], title_fontsize=fonts["legend"] + 0.5, alignment="left",
                         borderaxespad=0.0, handlelength=1.6, labelspacing=0.45)
@@ -1098,7 +1108,7 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
         handles.append(Line2D([], [], color="#1a1a1a", lw=1.1, label="aandachtsgebied (letter: zie de lijst)"))
     legend_top = _above_source(fig)
     if handles:
-        legend = fig.legend(handles=handles, title=shared["title"] if shared else None, loc="lower left",
+        legend = add_legend(fig, handles, title=shared["title"] if shared else None, loc="lower left",
                             bbox_to_anchor=(0.03, legend_top), ncol=2 if size == "a4" else 4, frameon=False,
                             fontsize=fonts["legend"], title_fontsize=fonts["legend"], alignment="left")
         legend_top = legend.get_window_extent(fig.canvas.get_renderer()).transformed(fig.transFigure.inverted()).y1
@@ -1128,9 +1138,9 @@ def _multiples(frame: MapFrame, panels_spec: list[dict], title: str, subtitle: s
         if not shared:
             patches = [Patch(facecolor=c, edgecolor="#777777", lw=0.4, label=label)
                        for c, label in zip(spec["palette"], spec["labels"])]
-            ax.legend(handles=patches, loc="upper left", bbox_to_anchor=(0.0, -0.01), ncol=2, frameon=False,
-                      fontsize=fonts["small"], title=spec["unit"], title_fontsize=fonts["small"],
-                      alignment="left", handlelength=1.2, columnspacing=0.8, borderaxespad=0.0)
+            add_legend(ax, patches, loc="upper left", bbox_to_anchor=(0.0, -0.01), ncol=2, frameon=False,
+                       fontsize=fonts["small"], title=spec["unit"], title_fontsize=fonts["small"],
+                       alignment="left", handlelength=1.2, columnspacing=0.8, borderaxespad=0.0)
     return fig
 
 
@@ -1235,6 +1245,41 @@ def map_builders(frame: MapFrame, size: str | None = None) -> dict[str, Callable
     if frame.overlays.changes is not None:
         builders["kaart-verandering"] = change_map
     return {name: partial(_plain_text, build, frame, size) for name, build in builders.items()}
+
+
+# The fonts of an A4 map's labels, legend titles and zoom title: (size in FONTS plus points, weight, style).
+WARM_FONTS = ((("small", 0), "normal", "normal"), (("label", 0), "normal", "normal"), (("label", 0), "bold", "normal"),
+              (("label", 0), "normal", "italic"), (("legend", 0.5), "bold", "normal"), (("panel", 1), "bold", "normal"))
+
+
+def warm_up(dpi: int = 200) -> None:
+    """Pay now what a process's first map pays once, in a process that has time before its maps can be
+    built (the second process of a herijking, :func:`aandacht.present.drawing.start_drawer`, while the
+    first loads the config and computes the round): geopandas (the maps' frame holds GeoDataFrames), the
+    three orientation layers (:func:`load_layers`) and matplotlib's first use: the font lookup and font
+    files of each weight, a text laid out and drawn, as pixels and as a path with a white halo, a legend,
+    a hatched collection and a marker (a first map costs 0.05 to 0.08 s more than a later one without)."""
+    import geopandas  # noqa: F401
+    import matplotlib
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.path import Path
+
+    load_layers()
+    with matplotlib.rc_context({"figure.dpi": dpi, "text.parse_math": False}):
+        fig = _figure("a4", "Kaart", "Ondertitel", "Bron", [])
+        ax = _axes(fig, [0.1, 0.3, 0.8, 0.6])
+        set_extent(ax, (0.0, 0.0, 1.0, 1.0))
+        draw_paths(ax, [Path([(0.1, 0.1), (0.9, 0.1), (0.5, 0.9), (0.1, 0.1)], closed=True)], "#e3e3e3",
+                   hatch=NO_SCORE["nodata"]["hatch"])
+        ax.plot([0.5], [0.5], marker="*", markersize=9, color="white", markeredgecolor="#1a1a1a")
+        fonts = FONTS["a4"]  # the fonts of the maps' texts not in the figure's own (the footer, subtitle, title)
+        for fontsize, weight, style in WARM_FONTS:
+            Labeller(fig).place(Label(ax, "Aa", 0.5, 0.5, "gebied-label", fontsize=fonts[fontsize[0]] + fontsize[1],
+                                      weight=weight, style=style, centred=True))
+        add_legend(fig, [Patch(facecolor="#777777", label="klasse"), Line2D([], [], color="#1a1a1a", label="lijn")],
+                   title="Legenda", fontsize=FONTS["a4"]["legend"])
+        fig.canvas.draw()
 
 
 def _plain_text(build: Callable, frame: MapFrame, size: str | None):
