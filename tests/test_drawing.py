@@ -322,3 +322,29 @@ def test_a_figure_is_built_at_the_resolution_it_is_drawn_at(monkeypatch):
     drawn = draw_all({"kaart-score": build}, dpi=40)
     assert made["dpi"] == 40 and Image.open(io.BytesIO(drawn["kaart-score"].png())).size == (80, 60)
     assert drawn["kaart-score"].fig.canvas.get_renderer() is made["renderer"]
+
+
+def test_a_drawer_warms_up_only_while_its_job_has_not_come():
+    """start_drawer's ``warm`` runs after ``prepare`` when no job is waiting, and is left out when the job is
+    already in the pipe (the maps then pay matplotlib's first use themselves: warming up would delay them)."""
+    import pickle
+    import threading
+
+    from aandacht.present.drawing import _wait_for_job
+
+    calls = []
+    read, write = os.pipe()
+    os.write(write, pickle.dumps(("job",)))
+    assert _wait_for_job(lambda: calls.append("prepare"), lambda: calls.append("warm"), (read, write)) == ("job",)
+    assert calls == ["prepare"]
+
+    calls.clear()
+    read, write = os.pipe()
+    sender = os.dup(write)  # the parent's end, still open while the child gets ready
+
+    def warm():
+        calls.append("warm")
+        threading.Thread(target=lambda: (os.write(sender, pickle.dumps(("later",))), os.close(sender))).start()
+
+    assert _wait_for_job(lambda: calls.append("prepare"), warm, (read, write)) == ("later",)
+    assert calls == ["prepare", "warm"]

@@ -137,15 +137,12 @@ def test_legend_says_why_an_area_has_no_score_and_markers_contrast(run, overlays
     assert hatched, "the area without a score is drawn hatched, not in a class colour"
 
 
-def test_warming_up_reads_the_layers_and_finds_the_fonts_of_the_maps_texts():
+def test_warming_up_finds_the_fonts_of_the_maps_texts():
     """What a herijking's second process does while it waits for its maps (present/drawing.py start_drawer):
     afterwards a map's texts find their fonts in matplotlib's cache."""
     from matplotlib.font_manager import FontManager, fontManager
 
-    from aandacht.present import orientation
-
     warm_up(dpi=50)
-    assert orientation._gemeenten.cache_info().currsize == 1 and orientation._places.cache_info().currsize == 1
     misses = FontManager._findfont_cached.cache_info().misses
     for size, weight, style in [(15, "bold", "normal"), (8, "bold", "normal"), (8, "normal", "italic"), (7.5, "normal", "normal")]:
         fontManager._find_fonts_by_props(matplotlib.text.Text(text="x", fontsize=size, weight=weight, style=style).get_fontproperties())

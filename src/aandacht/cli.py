@@ -230,13 +230,6 @@ def select_command(config_path: Path | None, round_year: int | None, previous_di
     print_selection(result.selection)
 
 
-def _ready_to_draw() -> None:
-    """In a herijking's second process, while it waits for its maps (:func:`aandacht.present.drawing.start_drawer`)."""
-    from .present.maps import warm_up
-
-    warm_up()
-
-
 @main.command()
 @_config_option
 @click.option("--round", "round_year", type=ROUND_YEARS, required=True, help="Round year, e.g. 2026.")
@@ -265,13 +258,14 @@ def herijking(config_path: Path | None, round_year: int, previous_dir: Path | No
     if not no_maps:
         # the maps' second process, started once what both processes need is imported (the maps' data are
         # GeoDataFrames of this package's classes: imported once, before the fork, not in each), before the
-        # config is read: it imports matplotlib and warms up on the other core while this one computes the
-        # round; stopped when the config has no polygons
+        # config is read: it imports matplotlib, reads the layers and, while its job has not come, warms up on the
+        # other core while this one computes the round; stopped when the config has no polygons
         import geopandas  # noqa: F401
 
-        from .present import maps  # noqa: F401
+        from .present.maps import warm_up
+        from .present.orientation import load_layers
 
-        drawer = start_drawer(_ready_to_draw)
+        drawer = start_drawer(load_layers, warm_up)
     with drawer or nullcontext():
         config = _load(config_path)
         claim = _target(config, "herijking", rounds_dir / str(round_year), force)

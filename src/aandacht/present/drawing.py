@@ -348,13 +348,16 @@ def _send(fd: int, data: bytes) -> None:
         pass
 
 
-def start_drawer(prepare: Callable[[], object] | None = None) -> Drawer | None:
+def start_drawer(prepare: Callable[[], object] | None = None, warm: Callable[[], object] | None = None) -> Drawer | None:
     """A :class:`Drawer` on Linux with two or more cores available (None elsewhere, or when the
-    system refuses a new process: then :func:`draw_all` forks or draws here as without it)."""
+    system refuses a new process: then :func:`draw_all` forks or draws here as without it). In the child,
+    ``prepare`` runs first; ``warm`` (work that only saves time before the job, such as a first figure
+    drawn) runs after it only when the job has not arrived yet: once it is there, the maps pay the
+    same first use themselves and warming up would only delay them."""
     if sys.platform != "linux" or _cores() < 2:
         return None
     jobs = os.pipe()
-    started = _fork(None, prepare, jobs)
+    started = _fork(None, (prepare, warm), jobs)
     if started is None:
         os.close(jobs[0])
         os.close(jobs[1])
@@ -414,12 +417,13 @@ def _render(builders, names: list[str], dpi: int, also: tuple[int, ...], png: bo
     return {name: Rendered(built(name), dpi, also, png) for name in names}
 
 
-def _fork(job: tuple | None, prepare: Callable[[], object] | None = None,
+def _fork(job: tuple | None, ready: tuple[Callable[[], object] | None, Callable[[], object] | None] = (None, None),
           jobs: tuple[int, int] | None = None) -> tuple[int, int] | None:
     """Start a child process; (pid, read end of the pipe it sends its maps on), or None when the
     system refuses a new process (then every map is drawn here). ``job``: (builders, names, dpi,
-    also, png, pdf), the maps it draws; None: it imports matplotlib, runs ``prepare`` and reads its
-    job from the pipe ``jobs`` (:class:`Drawer`; nothing there: it ends)."""
+    also, png, pdf), the maps it draws; None: it imports matplotlib, gets ready (``ready``: prepare and
+    warm, :func:`start_drawer`) and reads its job from the pipe ``jobs`` (:class:`Drawer`; nothing there:
+    it ends)."""
     if job is not None:
         import matplotlib.figure  # noqa: F401  (imported once, before the fork, for both processes)
 
@@ -446,7 +450,7 @@ def _fork(job: tuple | None, prepare: Callable[[], object] | None = None,
         _end_with(parent)
         try:
             if job is None:
-                job = _wait_for_job(prepare, jobs)
+                job = _wait_for_job(*ready, jobs)
                 if job is None:
                     status = 0
                     return
@@ -481,13 +485,19 @@ def _end_with(parent: int) -> None:
         os._exit(1)
 
 
-def _wait_for_job(prepare: Callable[[], object] | None, jobs: tuple[int, int]) -> tuple | None:
-    """In a :class:`Drawer`'s child: get ready, then read the job (None when the pipe is closed empty)."""
+def _wait_for_job(prepare: Callable[[], object] | None, warm: Callable[[], object] | None,
+                  jobs: tuple[int, int]) -> tuple | None:
+    """In a :class:`Drawer`'s child: get ready (``warm`` only while the job has not arrived), then read the
+    job (None when the pipe is closed empty)."""
+    import select
+
     os.close(jobs[1])
     import matplotlib.figure  # noqa: F401
 
     if prepare is not None:
         prepare()
+    if warm is not None and not select.select([jobs[0]], [], [], 0)[0]:
+        warm()
     with os.fdopen(jobs[0], "rb") as pipe:
         data = pipe.read()
     return pickle.loads(data) if data else None

@@ -70,7 +70,7 @@ from .cartography import (
     set_extent,
 )
 from .labels import Label, Labeller, interior_points
-from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, load_layers, orientation
+from .orientation import ATTRIBUTION_GEMEENTEN, ATTRIBUTION_PLAATSEN, orientation
 from .overlays import CHANGE_LABELS, IKC_LABELS, Overlays, schools_as_ikcs, text_column
 from .palettes import palette
 from .phrases import area_words, lower_first
@@ -1255,17 +1255,15 @@ WARM_FONTS = ((("small", 0), "normal", "normal"), (("label", 0), "normal", "norm
 def warm_up(dpi: int = 200) -> None:
     """Pay now what a process's first map pays once, in a process that has time before its maps can be
     built (the second process of a herijking, :func:`aandacht.present.drawing.start_drawer`, while the
-    first loads the config and computes the round): geopandas (the maps' frame holds GeoDataFrames), the
-    three orientation layers (:func:`load_layers`) and matplotlib's first use: the font lookup and font
-    files of each weight, a text laid out and drawn, as pixels and as a path with a white halo, a legend,
-    a hatched collection and a marker (a first map costs 0.05 to 0.08 s more than a later one without)."""
-    import geopandas  # noqa: F401
+    first loads the config and computes the round; it reads the orientation layers, :func:`load_layers`,
+    first): matplotlib's first use: the font lookup and font files of each weight, a text laid out and drawn,
+    as pixels and as a path with a white halo, a legend, a hatched collection and a marker (a first map
+    costs 0.05 to 0.08 s more than a later one without)."""
     import matplotlib
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.path import Path
 
-    load_layers()
     with matplotlib.rc_context({"figure.dpi": dpi, "text.parse_math": False}):
         fig = _figure("a4", "Kaart", "Ondertitel", "Bron", [])
         ax = _axes(fig, [0.1, 0.3, 0.8, 0.6])
