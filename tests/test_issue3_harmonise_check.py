@@ -248,3 +248,15 @@ def test_modules_import_first_in_a_fresh_interpreter(module):
 
     result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr.splitlines()[-1:]
+
+
+@pytest.mark.parametrize("only_text", [True, False])
+def test_coerce_tidy_makes_text_of_a_column_of_numbers_on_either_pandas(monkeypatch, only_text):
+    """A text column that holds numbers (a period read as 2023) becomes text, whether ``astype(str)`` gives a
+    string dtype (pandas 3) or object, which may hold anything (pandas 2: nothing may be skipped then)."""
+    from aandacht.inputs import tidy
+
+    monkeypatch.setattr(tidy, "TEXT_HOLDS_ONLY_TEXT", only_text)
+    frame = pd.DataFrame({"area_code": ["WK1"], "area_name": ["A"], "level": ["wijk"], "period": pd.Series([2023], dtype=object),
+                          "source": ["kwb"], "indicator": ["x"], "value": [1.0]})
+    assert coerce_tidy(frame)["period"].tolist() == ["2023"]

@@ -34,6 +34,7 @@ class LoadedInputs(NamedTuple):
     notes: list[str]
 
 
+@files_read_once()  # a file several inputs read (the gemeente's school list) is parsed once
 def load_indicators(config: Config) -> LoadedInputs:
     """Read the registry and every input into one validated tidy table."""
     registry = area_registry(config)

@@ -133,8 +133,9 @@ def files_read_once() -> Iterator[None]:
     it (the gemeente's school list is read by the schoolweging, the leerresultaten and the IKCs): every
     reader gets a copy of its own, and the notes the first read made. A block inside another shares the
     outer one's files; they are let go when the outermost block ends.
-    :func:`aandacht.inputs.load.load_input` runs every loader inside one, a herijking and a check the
-    whole of their reading; outside such a block every read opens the file afresh. A file changed in
+    :func:`aandacht.inputs.load.load_input` runs every loader inside one,
+    :func:`aandacht.inputs.load.load_indicators` all of them (every command that scores), a herijking and a
+    check the whole of their reading; outside such a block every read opens the file afresh. A file changed in
     between (size or modification time) is read again."""
     if _OPENED.get() is not None:
         yield
@@ -273,7 +274,7 @@ def read_table(
     version = _version(path) if opened is not None and columns is None and keep_rows is None else None
     if version is None:
         return _read_table(path, sheet, allow_empty, header_row, expect, columns, keep_rows)
-    key = ("table", str(path), version, sheet, header_row, tuple(expect))
+    key = ("table", str(path.resolve()), version, sheet, header_row, tuple(expect))
     if key not in opened:  # parsed allowing no rows; whether that is allowed is each reader's own question
         with collect_notes() as notes:
             opened[key] = _read_table(path, sheet, True, header_row, expect, None, None), notes

@@ -33,6 +33,8 @@ KEY_COLUMNS: tuple[str, ...] = ("area_code", "period", "source", "indicator")
 NUMERIC_COLUMNS: tuple[str, ...] = ("value", "numerator", "denominator")
 STRING_COLUMNS: tuple[str, ...] = tuple(c for c in TIDY_COLUMNS if c not in NUMERIC_COLUMNS)
 TEXT = pd.api.types.pandas_dtype(str)  # the dtype ``astype(str)`` gives
+# Whether a column of dtype TEXT holds only text: pandas 3's string dtype does; pandas 2 gives object, which may hold anything
+TEXT_HOLDS_ONLY_TEXT = TEXT != np.dtype(object)
 MISSING_FLAGS: frozenset[str] = frozenset({"suppressed", "not_applicable", "not_collected", "schools_unplaced"})
 
 
@@ -45,7 +47,7 @@ def coerce_tidy(frame: pd.DataFrame) -> pd.DataFrame:
     """Return ``frame`` with exactly the tidy columns, numeric columns as float64.
 
     Missing optional columns (numerator, denominator, unit, flag) are added empty. A column that is
-    already what it becomes (float64; text without a missing cell) is kept as it is: a loader's table is
+    already what it becomes (float64; a string column without a missing cell) is kept as it is: a loader's table is
     coerced again where tables are joined.
     """
     out = frame.copy()
@@ -56,7 +58,7 @@ def coerce_tidy(frame: pd.DataFrame) -> pd.DataFrame:
         if out[column].dtype != "float64":
             out[column] = pd.to_numeric(out[column], errors="raise").astype("float64")
     for column in STRING_COLUMNS:
-        if out[column].dtype != TEXT or out[column].hasnans:
+        if not (TEXT_HOLDS_ONLY_TEXT and out[column].dtype == TEXT and not out[column].hasnans):
             out[column] = out[column].fillna("").astype(str)
     return out.loc[:, list(TIDY_COLUMNS)].reset_index(drop=True)
 

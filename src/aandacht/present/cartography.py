@@ -218,7 +218,8 @@ def map_canvas() -> type:
         def get_text_width_height_descent(self, s, prop, ismath):  # as RendererAgg's, from a kept layout
             if ismath:
                 return super().get_text_width_height_descent(s, prop, ismath)
-            width, height, descent = self._layout(s, prop, _rc_antialiased())[:3]
+            # antialiased as its graphics context will say when it is drawn
+            width, height, descent = self._layout(s, prop, bool(rcParams["text.antialiased"]))[:3]
             return width / 64.0, height / 64.0, descent / 64.0
 
         def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):  # as RendererAgg's, from a kept layout
@@ -316,13 +317,6 @@ def _once(measure):
         return found[id(renderer)]
 
     return kept
-
-
-def _rc_antialiased() -> bool:
-    """Whether a text is drawn antialiased (what its graphics context will say when it is drawn)."""
-    import matplotlib
-
-    return bool(matplotlib.rcParams["text.antialiased"])
 
 
 def set_extent(ax, extent: tuple[float, float, float, float], pad: float = 0.02) -> None:

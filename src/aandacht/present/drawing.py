@@ -22,10 +22,9 @@ an object with ``png(dpi)`` (PNG bytes) and ``write(path)`` (``.png`` or ``.pdf`
   and then receives the child's, so that its other work overlaps the child's drawing.
 * :func:`start_drawer`: the child started earlier, before the maps' data exist (a herijking starts
   it once the modules both processes need are imported, before the config is read): it imports
-  matplotlib and gets ready (the
-  herijking's ``prepare`` imports the maps' modules, reads the shared layers and draws a small figure
-  to warm matplotlib up, :func:`aandacht.present.maps.warm_up`) while this process computes, then
-  draws the share :func:`draw_all` sends it (the builders, pickled), what it had before its maps
+  matplotlib and gets ready while this process computes (the herijking's ``prepare`` reads the shared
+  layers; its ``warm``, :func:`aandacht.present.maps.warm_up`, draws a small figure to warm matplotlib up,
+  only while the job has not come), then draws the share :func:`draw_all` sends it (the builders, pickled), what it had before its maps
   left out of the garbage collector's full collections (``gc.freeze``).
   The figures: ``benchmarks/bench_presentation.py``, in README.md.
 """
@@ -54,7 +53,7 @@ from isal import isal_zlib
 # The cost of building, drawing and encoding each map (CPU seconds on the 2-core machine, Leeuwarden
 # after a previous round, 8 December 2026, in its fast phase; texts laid out once and legends measured once,
 # cartography.map_canvas and legend_class), and the child's extra (it waits for its last PNG before
-# sending): the child takes the maps that bring its share closest to half. A name not listed weighs 0.2.
+# sending): the child takes the maps that bring its share closest to half. A name not listed weighs DEFAULT_WEIGHT.
 WEIGHTS = {"kaart-score": 0.19, "kaart-domeinen": 0.11, "kaart-indicatoren": 0.22, "kaart-kans": 0.21,
            "kaart-verandering": 0.19}
 DEFAULT_WEIGHT = 0.2
@@ -301,7 +300,7 @@ class _Share:
 
 class Drawer:
     """A child process started before the maps can be built (:func:`start_drawer`): it imports
-    matplotlib and runs ``prepare`` while this process computes what the maps will show, then draws
+    matplotlib and gets ready (``prepare``, ``warm``) while this process computes what the maps will show, then draws
     the share of the maps that :func:`draw_all` sends it (the builders, pickled: a herijking's are
     200 kB) and sends them back as :func:`draw_all`'s own child does. Used as a context manager:
     on leaving, a child that was sent nothing is stopped and reaped (no maps were drawn: an error
@@ -309,11 +308,11 @@ class Drawer:
 
     def __init__(self, pid: int, jobs: int, results: int):
         self._pid, self._jobs, self._results = pid, jobs, results
-        self._sent = False
+        self._done = False  # sent its maps (then draw_all's) or stopped
 
     def idle(self) -> bool:
         """Whether the child waits for its maps (sent none, not stopped)."""
-        return not self._sent
+        return not self._done
 
     def send(self, job: tuple) -> tuple[int, int]:
         """Send the child its maps (written by a thread: the child may still be importing); (pid, read
@@ -321,15 +320,15 @@ class Drawer:
         import threading
 
         data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)  # first: a job that does not pickle leaves
-        self._sent = True  # the child idle, and leaving the context stops it
+        self._done = True  # the child idle, and leaving the context stops it
         threading.Thread(target=_send, args=(self._jobs, data), name="aandacht-kaarten", daemon=True).start()
         return self._pid, self._results
 
     def stop(self) -> None:
         """Stop and reap a child that was sent nothing (it is not needed: the command draws no maps); after
         that it is neither idle nor stopped again."""
-        if not self._sent:  # once sent, the child is draw_all's (received, or stopped when not needed)
-            self._sent = True
+        if not self._done:  # once sent, the child is draw_all's (received, or stopped when not needed)
+            self._done = True
             _stop(self._pid, self._results)
             os.close(self._jobs)
 
@@ -357,7 +356,7 @@ def start_drawer(prepare: Callable[[], object] | None = None, warm: Callable[[],
     if sys.platform != "linux" or _cores() < 2:
         return None
     jobs = os.pipe()
-    started = _fork(None, (prepare, warm), jobs)
+    started = _fork(None, jobs, prepare, warm)
     if started is None:
         os.close(jobs[0])
         os.close(jobs[1])
@@ -417,12 +416,12 @@ def _render(builders, names: list[str], dpi: int, also: tuple[int, ...], png: bo
     return {name: Rendered(built(name), dpi, also, png) for name in names}
 
 
-def _fork(job: tuple | None, ready: tuple[Callable[[], object] | None, Callable[[], object] | None] = (None, None),
-          jobs: tuple[int, int] | None = None) -> tuple[int, int] | None:
+def _fork(job: tuple | None, jobs: tuple[int, int] | None = None, prepare: Callable[[], object] | None = None,
+          warm: Callable[[], object] | None = None) -> tuple[int, int] | None:
     """Start a child process; (pid, read end of the pipe it sends its maps on), or None when the
     system refuses a new process (then every map is drawn here). ``job``: (builders, names, dpi,
-    also, png, pdf), the maps it draws; None: it imports matplotlib, gets ready (``ready``: prepare and
-    warm, :func:`start_drawer`) and reads its job from the pipe ``jobs`` (:class:`Drawer`; nothing there:
+    also, png, pdf), the maps it draws; None: it imports matplotlib, gets ready (``prepare`` and ``warm``,
+    :func:`start_drawer`) and reads its job from the pipe ``jobs`` (:class:`Drawer`; nothing there:
     it ends)."""
     if job is not None:
         import matplotlib.figure  # noqa: F401  (imported once, before the fork, for both processes)
@@ -450,7 +449,7 @@ def _fork(job: tuple | None, ready: tuple[Callable[[], object] | None, Callable[
         _end_with(parent)
         try:
             if job is None:
-                job = _wait_for_job(*ready, jobs)
+                job = _wait_for_job(prepare, warm, jobs)
                 if job is None:
                     status = 0
                     return

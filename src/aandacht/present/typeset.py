@@ -614,7 +614,8 @@ class PdfLayout:
         return self._compiler.compile(pdf_standards=[PDF_STANDARD])
 
     def pdf(self, coming: dict[str, bytes] | None = None) -> bytes:
-        """The PDF, with the PNG bytes of the maps that were coming (by source; each must be given)."""
+        """The PDF, with the PNG bytes of the maps that were coming (by source; each must be given); called once:
+        the layout's temporary folder is removed after it."""
         coming = coming or {}
         missing = sorted(set(self._names) - set(coming))
         if missing:
